@@ -1,0 +1,46 @@
+import type { Severity } from '../types.js';
+
+/** Metadata of every rule the validator knows: the single list the CLI `rules` command, docs and disable-rules use. */
+export interface RuleInfo {
+  id: string;
+  severity: Severity;
+  /** One line: what it catches and why it matters on D1. */
+  summary: string;
+}
+
+export const RULES: readonly RuleInfo[] = [
+  { id: 'duplicate-number', severity: 'error', summary: 'Two migration files share a number; wrangler applies both, in name order, which is rarely what the author meant.' },
+  { id: 'number-gap', severity: 'warning', summary: 'A number is skipped in a sequential series (a file was lost, renamed or is on another branch).' },
+  { id: 'bad-filename', severity: 'error', summary: 'A .sql file wrangler will run does not follow the NNNN_name.sql numbering (e.g. a template left in the folder).' },
+  { id: 'ambiguous-order', severity: 'warning', summary: 'The apply order is not obvious or not defined: mixed-width numbers, or names without a number.' },
+  { id: 'ignored-file', severity: 'warning', summary: 'A file in the migrations folder that wrangler silently ignores (e.g. .SQL, .sql.txt).' },
+  { id: 'empty-migration', severity: 'error', summary: 'Empty or comments-only file: wrangler records it as applied, so filling it in later never runs.' },
+  { id: 'sql-syntax', severity: 'error', summary: "SQLite's own parser rejects a statement." },
+  { id: 'replay-error', severity: 'error', summary: 'Replaying the migrations in wrangler order on a fresh D1-like SQLite fails at this statement.' },
+  { id: 'transaction-statement', severity: 'error', summary: 'BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE: real D1 rejects them (local wrangler strips one BEGIN TRANSACTION/COMMIT pair and hides it).' },
+  { id: 'foreign-keys-pragma', severity: 'warning', summary: 'PRAGMA foreign_keys has no effect on D1; defer_foreign_keys defers checks but does not stop cascades.' },
+  { id: 'pragma-not-allowed', severity: 'error', summary: 'A PRAGMA that D1 does not allow.' },
+  { id: 'unsupported-statement', severity: 'error', summary: 'ATTACH/DETACH, TEMP objects, _cf_ names or VACUUM: rejected by D1.' },
+  { id: 'statement-too-large', severity: 'error', summary: "The SQL sent for one migration exceeds D1's 100,000-byte request limit (SQLITE_TOOBIG remotely; passes locally)." },
+  { id: 'postgres-syntax', severity: 'error', summary: 'PostgreSQL syntax that SQLite rejects or silently misreads (SERIAL, JSONB, ::casts, now(), ...).' },
+  { id: 'destructive-change', severity: 'warning', summary: 'DROP TABLE/COLUMN, DELETE/UPDATE without WHERE, or a table rebuild: data can be lost.' },
+  { id: 'drop-referenced-table', severity: 'error', summary: 'DROP TABLE of a table other tables reference by foreign key: on D1 (foreign keys always on) it cascades into child rows or fails.' },
+  { id: 'secret-in-migration', severity: 'error', summary: 'An API key, private key or password in a SQL literal.' },
+  { id: 'double-quoted-string', severity: 'warning', summary: 'A double-quoted name that is not a column there, which SQLite silently turns into a text literal.' },
+  { id: 'applied-file-missing', severity: 'error', summary: 'The database records a migration with no file: it was renamed or deleted (a renamed file would run again).' },
+  { id: 'out-of-order', severity: 'warning', summary: 'A pending migration sorts before the last applied one.' },
+  { id: 'modified-migration', severity: 'error', summary: 'A migration that exists on the base branch was modified, renamed or deleted by the pull request.' },
+];
+
+export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((r) => r.id));
+
+export function ruleInfo(id: string): RuleInfo {
+  const info = RULES.find((r) => r.id === id);
+  if (!info) throw new Error(`unknown rule id ${id}`);
+  return info;
+}
+
+/** Docs anchor of a rule in docs/rules.md. */
+export function ruleDocsUrl(id: string): string {
+  return `https://github.com/d1-migrate/d1-migrate-action/blob/v1/docs/rules.md#${id}`;
+}

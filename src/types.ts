@@ -1,0 +1,166 @@
+/**
+ * Types shared by every part of the engine. Nothing here imports @actions/*, so the engine can be
+ * used by the action (src/main.ts) and the CLI (src/cli/) alike.
+ */
+
+export type Severity = 'error' | 'warning';
+
+/** One problem found in a migration set, pointing at a file and line where it can. */
+export interface Finding {
+  /** Stable rule id, e.g. `duplicate-number`. */
+  rule: string;
+  severity: Severity;
+  /** Path relative to the working directory, forward slashes. Absent for findings about the whole set. */
+  file?: string;
+  /** 1-based line in `file`. */
+  line?: number;
+  /** 1-based column in `file`. */
+  column?: number;
+  endLine?: number;
+  message: string;
+}
+
+export type Phase = 'validate' | 'preview' | 'apply' | 'history' | 'test' | 'restore' | 'drift';
+export type Target = 'remote' | 'local';
+export type FailMode = 'strict' | 'skip-unavailable' | 'warn';
+export type NumberingMode = 'sequential' | 'unique' | 'off';
+export type CommentMode = 'auto' | 'off';
+
+/** A D1 database as the wrangler config declares it for one environment. */
+export interface DatabaseTarget {
+  /** wrangler `--env` name; null for the top level. */
+  environment: string | null;
+  binding: string;
+  databaseName: string;
+  databaseId?: string;
+  previewDatabaseId?: string;
+  /** migrations_dir as written in config (or the override), for display. */
+  migrationsDirSetting: string;
+  /** Absolute path of the migrations directory. */
+  migrationsDirAbs: string;
+  /** migrations directory relative to the working directory, forward slashes. */
+  migrationsDir: string;
+  /** Table wrangler records applied migrations in (default `d1_migrations`). */
+  migrationsTable: string;
+  /** wrangler >= 4.98 `migrations_pattern` (minimatch glob starting with `migrations_dir/`). */
+  migrationsPattern?: string;
+  /** Absolute path of the config file it came from. */
+  configPath: string;
+}
+
+/** One migration file as wrangler sees it. */
+export interface MigrationFile {
+  /** The name wrangler records in the migrations table (path relative to migrations dir, forward slashes). */
+  name: string;
+  /** Absolute path. */
+  path: string;
+  /** Path relative to the working directory, forward slashes (what findings and annotations use). */
+  relPath: string;
+  /** Leading number as wrangler 4.86 parses it (`parseInt(name.split('_')[0])`), or null when NaN. */
+  number: number | null;
+  /** The leading digits as written (`0001`), or null. */
+  numberText: string | null;
+  /** File content decoded as UTF-8 exactly as wrangler reads it (`readFileSync(p, 'utf8')`, BOM kept). */
+  sql: string;
+  /** Size on disk in bytes. */
+  bytes: number;
+}
+
+/** Result of discovering a migrations folder. */
+export interface MigrationSet {
+  /** In the order `wrangler d1 migrations apply` applies them on an empty database. */
+  files: MigrationFile[];
+  /** Findings produced while discovering (ignored-file, unreadable files, ...). */
+  findings: Finding[];
+}
+
+/** Everything the engine needs, already parsed and checked. Built from action inputs or CLI flags. */
+export interface Options {
+  /** Absolute working directory. */
+  cwd: string;
+  /** Config file path as given (relative to cwd) or undefined to search the way wrangler does. */
+  config?: string;
+  /** Environments to process in order; [null] means the top level only. */
+  environments: (string | null)[];
+  /** Binding or database_name; 'all' for every D1 binding; undefined = the only one. */
+  database?: string;
+  migrationsDir?: string;
+  phases: Phase[];
+  target: Target;
+  failMode: FailMode;
+  numbering: NumberingMode;
+  disableRules: string[];
+  comment: CommentMode;
+  githubToken?: string;
+  cloudflareApiToken?: string;
+  cloudflareAccountId?: string;
+  /** How to run wrangler: a path or a command line; undefined = find it. */
+  wrangler?: string;
+  /** Directory for local D1 state (`--persist-to`), target local only. */
+  persistTo?: string;
+  rollbackOnFailure: boolean;
+  /** Time Travel bookmark for the restore phase. */
+  bookmark?: string;
+  notifyWebhook?: string;
+  /** Where to write the JSON report. */
+  reportPath?: string;
+  /** Timeout for one wrangler invocation, in ms. */
+  timeoutMs: number;
+}
+
+export type DatabaseStatus = 'valid' | 'invalid' | 'applied' | 'up-to-date' | 'failed' | 'skipped';
+
+export interface LedgerEntry {
+  id?: number;
+  name: string;
+  appliedAt: string | null;
+}
+
+/** What happened to one database in one environment. */
+export interface DatabaseReport {
+  environment: string | null;
+  binding: string;
+  databaseName: string;
+  migrationsDir: string;
+  /** Migration names in apply order. */
+  migrations: string[];
+  findings: Finding[];
+  status: DatabaseStatus;
+  /** Names pending before apply (preview), when known. */
+  pending?: string[];
+  /** Names this run applied. */
+  applied?: string[];
+  /** The migration that failed during apply, when one did. */
+  failed?: { name: string; message: string; line?: number; kind: string };
+  /** Names not attempted after a failure. */
+  notAttempted?: string[];
+  /** The ledger after the run (history phase). */
+  history?: LedgerEntry[];
+  bookmark?: string;
+  /** Objects (tables, indexes, ...) of the replayed or tested schema. */
+  schema?: SchemaObject[];
+  /** Non-finding notes shown in the summary (e.g. "3 later migrations were not replayed"). */
+  notes: string[];
+  durationMs: number;
+}
+
+export interface SchemaObject {
+  type: 'table' | 'index' | 'trigger' | 'view';
+  name: string;
+  tableName: string;
+  sql: string | null;
+}
+
+export type RunStatus = 'valid' | 'invalid' | 'applied' | 'up-to-date' | 'failed' | 'skipped';
+
+export interface Report {
+  status: RunStatus;
+  errors: number;
+  warnings: number;
+  databases: DatabaseReport[];
+  durationMs: number;
+  /** True when the run should fail the step/exit non-zero under the chosen fail mode. */
+  failed: boolean;
+  /** A message explaining why it failed, when it did. */
+  failureMessage?: string;
+}

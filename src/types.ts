@@ -141,7 +141,43 @@ export interface DatabaseReport {
   schema?: SchemaObject[];
   /** Non-finding notes shown in the summary (e.g. "3 later migrations were not replayed"). */
   notes: string[];
+  /** Why a phase could not complete (wrangler failure, classified); drives the fail mode. */
+  failure?: { phase: Phase; kind: FailureKind; message: string };
+  /** Per-migration timing of this run's apply, in ms. */
+  timings?: { name: string; ms: number }[];
   durationMs: number;
+}
+
+/** The closed set wrangler failures are classified into (see src/wrangler/classify.ts). */
+export type FailureKind =
+  | 'not-authorized'
+  | 'database-not-found'
+  | 'sql-error'
+  | 'too-large'
+  | 'network'
+  | 'timeout'
+  | 'wrangler-missing'
+  | 'cancelled'
+  | 'config'
+  | 'unknown';
+
+/** Who/what triggered the run: the audit trail D1's own ledger lacks. */
+export interface RunContext {
+  actor?: string;
+  sha?: string;
+  ref?: string;
+  repository?: string;
+  eventName?: string;
+  runUrl?: string;
+  serverUrl?: string;
+}
+
+/** Logging the engine uses; the action maps it to @actions/core, the CLI to stderr. */
+export interface EngineIO {
+  info(message: string): void;
+  warning(message: string): void;
+  debug(message: string): void;
+  group<T>(name: string, fn: () => Promise<T>): Promise<T>;
 }
 
 export interface SchemaObject {

@@ -1,0 +1,20 @@
+import type { DatabaseReport, DatabaseTarget, EngineIO, MigrationFile, Options, RunContext } from '../types.js';
+
+/**
+ * What every phase gets for one database in one environment. Phases record what they learn on
+ * `report` (status, pending, applied, failed, history, bookmark, findings, notes, failure) and never
+ * throw for an expected failure: they classify it into `report.failure` so the fail mode can decide.
+ */
+export interface PhaseContext {
+  options: Options;
+  target: DatabaseTarget;
+  /** Migration files in wrangler's apply order (from validate's discovery). */
+  migrations: MigrationFile[];
+  report: DatabaseReport;
+  io: EngineIO;
+  run: RunContext;
+  /** Process environment for wrangler (already holding CLOUDFLARE_* from inputs); never logged. */
+  env: NodeJS.ProcessEnv;
+  /** Set by preview: the ledger as read before apply, to detect concurrent changes. */
+  ledgerBefore?: import('../types.js').LedgerEntry[];
+}

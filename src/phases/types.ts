@@ -15,6 +15,8 @@ export interface PhaseContext {
   run: RunContext;
   /** Process environment for wrangler (already holding CLOUDFLARE_* from inputs); never logged. */
   env: NodeJS.ProcessEnv;
+  /** Aborted when the job is cancelled (SIGTERM/SIGINT): stop wrangler, then re-read the ledger. */
+  signal?: AbortSignal;
   /** Set by preview: the ledger as read before apply, to detect concurrent changes. */
   ledgerBefore?: import('../types.js').LedgerEntry[];
 }

@@ -1,0 +1,107 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from '../errors.js';
+import type { RawInputs } from '../options.js';
+
+export const COMMANDS = ['validate', 'preview', 'apply', 'history', 'run', 'restore', 'test', 'drift', 'rules', 'new', 'help'] as const;
+export type Command = (typeof COMMANDS)[number];
+export type Format = 'text' | 'json' | 'github';
+
+export interface CliArgs {
+  command: Command;
+  raw: RawInputs;
+  format: Format;
+  verbose: boolean;
+  positionals: string[];
+}
+
+/** Flags mirror the action's inputs one to one, so a CI step and a laptop run read the same. */
+const FLAG_TO_INPUT = {
+  cwd: 'working-directory',
+  config: 'config',
+  env: 'environment',
+  database: 'database',
+  'migrations-dir': 'migrations-dir',
+  phases: 'phases',
+  target: 'target',
+  'fail-mode': 'fail-mode',
+  numbering: 'numbering',
+  'disable-rules': 'disable-rules',
+  wrangler: 'wrangler',
+  'persist-to': 'persist-to',
+  bookmark: 'bookmark',
+  report: 'report',
+  timeout: 'timeout',
+} as const;
+
+export function parseCli(argv: string[]): CliArgs {
+  const [first, ...rest] = argv;
+  if (!first || first === '--help' || first === '-h') return { command: 'help', raw: {}, format: 'text', verbose: false, positionals: [] };
+  if (!COMMANDS.includes(first as Command)) {
+    throw new UsageError(`Unknown command "${first}". Commands: ${COMMANDS.join(', ')}.`);
+  }
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {
+    format: { type: 'string' },
+    verbose: { type: 'boolean', short: 'v' },
+    'rollback-on-failure': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  };
+  for (const flag of Object.keys(FLAG_TO_INPUT)) options[flag] = { type: 'string', multiple: flag === 'env' };
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+  } catch (error: unknown) {
+    throw new UsageError(`${(error as Error).message}. Run "d1-migrate help" for the flags.`);
+  }
+  const values = parsed.values as Record<string, string | string[] | boolean | undefined>;
+  if (values.help) return { command: 'help', raw: {}, format: 'text', verbose: false, positionals: [] };
+  const raw: RawInputs = {};
+  for (const [flag, input] of Object.entries(FLAG_TO_INPUT)) {
+    const v = values[flag];
+    if (v === undefined) continue;
+    raw[input] = Array.isArray(v) ? v.join(',') : String(v);
+  }
+  if (values['rollback-on-failure']) raw['rollback-on-failure'] = 'true';
+  const format = (values.format as string | undefined) ?? 'text';
+  if (!['text', 'json', 'github'].includes(format)) {
+    throw new UsageError(`Invalid --format: "${format}". Allowed values: text, json, github.`);
+  }
+  return { command: first as Command, raw, format: format as Format, verbose: Boolean(values.verbose), positionals: parsed.positionals };
+}
+
+export const HELP = `d1-migrate — validate, preview, apply and audit Cloudflare D1 migrations (the engine of d1-migrate-action)
+
+Usage: d1-migrate <command> [flags]
+
+Commands:
+  validate   check migration files: naming, SQL rules, replay on a D1-like SQLite (no network, no credentials)
+  preview    list applied and pending migrations of the target database
+  apply      validate, then apply pending migrations with wrangler
+  history    show the migrations ledger
+  run        the action's job: validate, preview, apply, history (or --phases)
+  test       apply everything to a throw-away local D1 and list the schema
+  restore    restore a remote database to a Time Travel --bookmark
+  rules      list every rule id, severity and rationale
+  new        create the next migration file: d1-migrate new "add jobs table"
+
+Flags (same meaning as the action inputs):
+  --cwd DIR               working directory (default .)
+  --config FILE           wrangler.json|jsonc|toml (default: found the way wrangler finds it)
+  --env NAME[,NAME]       wrangler environment(s), processed in order
+  --database NAME|all     binding or database_name (default: the only D1 binding)
+  --migrations-dir DIR    override migrations_dir
+  --target local|remote   CLI default: local (safe on a laptop); the action defaults to remote
+  --fail-mode MODE        strict | skip-unavailable | warn
+  --numbering MODE        sequential | unique | off
+  --disable-rules a,b     rule ids to turn off
+  --phases a,b            for run: validate,preview,apply,history,test
+  --persist-to DIR        local D1 state directory (target local)
+  --wrangler CMD          how to run wrangler (default: the project's, else npx wrangler@4)
+  --bookmark ID           for restore
+  --rollback-on-failure   restore the Time Travel bookmark when apply fails midway
+  --report FILE           also write the JSON report to FILE
+  --timeout SECONDS       per wrangler call (default 600)
+  --format text|json|github
+  -v, --verbose
+
+Exit status: 0 no errors, 1 errors found or a phase failed, 2 usage or config error.
+`;

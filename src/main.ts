@@ -1,0 +1,174 @@
+import * as core from '@actions/core';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { runEngine } from './engine.js';
+import { getErrorMessage } from './errors.js';
+import { runPullRequestLoop } from './github/run-pr-loop.js';
+import { notifyFailure } from './notify/webhook.js';
+import { INPUT_NAMES, parseOptions, type RawInputs } from './options.js';
+import { annotationsFor, ANNOTATION_LIMIT } from './report/annotations.js';
+import { toJson } from './report/json.js';
+import { renderSummary } from './report/summary.js';
+import type { EngineIO, Options, Report, RunContext } from './types.js';
+
+/**
+ * The action's entry: the only place that reads inputs and writes outputs. Everything else is the
+ * engine, shared with the CLI.
+ */
+export async function run(): Promise<void> {
+  const started = Date.now();
+  const controller = new AbortController();
+  const onSignal = (signal: string) => {
+    core.warning(`Received ${signal}: stopping wrangler and recording what was applied.`);
+    controller.abort();
+  };
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
+
+  let options: Options;
+  try {
+    const raw: RawInputs = {};
+    for (const name of INPUT_NAMES) raw[name] = core.getInput(name);
+    // Mask before anything is logged, including in error messages below.
+    for (const secret of [raw['github-token'], raw['cloudflare-api-token'], raw['notify-webhook'], process.env.CLOUDFLARE_API_TOKEN]) {
+      if (secret) core.setSecret(secret);
+    }
+    options = parseOptions(raw, { baseDir: process.env.GITHUB_WORKSPACE || process.cwd(), source: 'action' });
+    core.debug(`options: ${JSON.stringify({ ...options, githubToken: undefined, cloudflareApiToken: undefined, notifyWebhook: undefined })}`);
+  } catch (error: unknown) {
+    core.setOutput('status', 'failed');
+    core.setFailed(getErrorMessage(error));
+    return;
+  }
+
+  const runContext = runContextFrom(process.env);
+  let report: Report;
+  try {
+    report = await runEngine({ options, io: actionIO(), run: runContext, env: process.env, signal: controller.signal });
+  } catch (error: unknown) {
+    core.setOutput('status', 'failed');
+    core.setOutput('duration-ms', String(Date.now() - started));
+    core.setFailed(getErrorMessage(error));
+    return;
+  }
+
+  writeAnnotations(report, options);
+
+  let comment: { commentId?: number; commentUrl?: string } = {};
+  try {
+    const loop = await runPullRequestLoop({ env: process.env, token: options.githubToken, report, options, io: actionIO() });
+    comment = loop;
+    for (const w of loop.warnings) core.warning(w);
+  } catch (error: unknown) {
+    // A comment is a convenience: a broken GitHub API must not hide the migration verdict.
+    core.warning(`Could not update the pull-request comment: ${getErrorMessage(error)}`);
+  }
+
+  if (report.failed && options.notifyWebhook) {
+    const warning = await notifyFailure(options.notifyWebhook, { report, run: runContext });
+    if (warning) core.warning(warning);
+  }
+
+  const reportPath = writeReportFile(report, options);
+  setOutputs(report, options, reportPath, comment, Date.now() - started);
+  await writeSummary(report, options, runContext, reportPath);
+
+  if (report.failed) {
+    core.setFailed(report.failureMessage ?? 'D1 migrations failed');
+  } else if (report.status === 'skipped') {
+    core.warning('D1 is not available to this account or token; migrations were skipped (fail-mode skip-unavailable).');
+  }
+}
+
+function actionIO(): EngineIO {
+  return {
+    info: (m) => core.info(m),
+    warning: (m) => core.warning(m),
+    debug: (m) => core.debug(m),
+    group: (name, fn) => core.group(name, fn),
+  };
+}
+
+function runContextFrom(env: NodeJS.ProcessEnv): RunContext {
+  const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
+  const runUrl = env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${serverUrl}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
+  return {
+    actor: env.GITHUB_ACTOR,
+    sha: env.GITHUB_SHA,
+    ref: env.GITHUB_REF,
+    repository: env.GITHUB_REPOSITORY,
+    eventName: env.GITHUB_EVENT_NAME,
+    serverUrl,
+    runUrl,
+  };
+}
+
+function writeAnnotations(report: Report, options: Options): void {
+  const annotations = annotationsFor(report, options.failMode);
+  for (const a of annotations) {
+    const props = { title: a.title, file: a.file, startLine: a.startLine, startColumn: a.startColumn };
+    if (a.level === 'error') core.error(a.message, props);
+    else core.warning(a.message, props);
+  }
+  const errors = annotations.filter((a) => a.level === 'error').length;
+  const warnings = annotations.length - errors;
+  if (errors > ANNOTATION_LIMIT || warnings > ANNOTATION_LIMIT) {
+    core.info(`GitHub shows only the first ${ANNOTATION_LIMIT} annotations of each kind; the job summary lists all ${annotations.length}.`);
+  }
+}
+
+function writeReportFile(report: Report, options: Options): string | undefined {
+  if (!options.reportPath) return undefined;
+  try {
+    mkdirSync(dirname(options.reportPath), { recursive: true });
+    writeFileSync(options.reportPath, JSON.stringify(toJson(report, { validateOnly: false }), null, 2) + '\n');
+    return options.reportPath;
+  } catch (error: unknown) {
+    core.warning(`Could not write the JSON report to ${options.reportPath}: ${getErrorMessage(error)}`);
+    return undefined;
+  }
+}
+
+function setOutputs(
+  report: Report,
+  options: Options,
+  reportPath: string | undefined,
+  comment: { commentId?: number; commentUrl?: string },
+  durationMs: number,
+): void {
+  const pending = report.databases.flatMap((d) => d.pending ?? []);
+  const applied = report.databases.flatMap((d) => d.applied ?? []);
+  const history = report.databases.flatMap((d) =>
+    (d.history ?? []).map((h) => ({
+      environment: d.environment,
+      database: d.binding,
+      id: h.id ?? null,
+      name: h.name,
+      appliedAt: h.appliedAt,
+      appliedByThisRun: (d.applied ?? []).includes(h.name),
+    })),
+  );
+  core.setOutput('status', report.status);
+  core.setOutput('errors', String(report.errors));
+  core.setOutput('warnings', String(report.warnings));
+  core.setOutput('pending', JSON.stringify(pending));
+  core.setOutput('pending-count', String(pending.length));
+  core.setOutput('applied', JSON.stringify(applied));
+  core.setOutput('applied-count', String(applied.length));
+  core.setOutput('history', JSON.stringify(history));
+  core.setOutput('bookmark', report.databases.find((d) => d.bookmark)?.bookmark ?? '');
+  core.setOutput('duration-ms', String(durationMs));
+  core.setOutput('report', reportPath ?? '');
+  core.setOutput('comment-id', comment.commentId !== undefined ? String(comment.commentId) : '');
+  core.setOutput('comment-url', comment.commentUrl ?? '');
+  void options;
+}
+
+async function writeSummary(report: Report, options: Options, run: RunContext, reportPath?: string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  try {
+    await core.summary.addRaw(renderSummary({ report, run, target: options.target, reportPath })).write();
+  } catch (error: unknown) {
+    core.warning(`Could not write the job summary: ${getErrorMessage(error)}`);
+  }
+}

@@ -1,0 +1,169 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { UsageError } from './errors.js';
+import { RULE_IDS } from './rules/catalog.js';
+import type { CommentMode, FailMode, NumberingMode, Options, Phase, Target } from './types.js';
+
+/** Raw values by action input name (`fail-mode`, ...), as strings; empty or absent = not set. */
+export type RawInputs = Partial<Record<InputName, string>>;
+
+export const INPUT_NAMES = [
+  'working-directory',
+  'config',
+  'environment',
+  'database',
+  'migrations-dir',
+  'phases',
+  'target',
+  'fail-mode',
+  'numbering',
+  'disable-rules',
+  'comment',
+  'github-token',
+  'cloudflare-api-token',
+  'cloudflare-account-id',
+  'wrangler',
+  'persist-to',
+  'rollback-on-failure',
+  'bookmark',
+  'notify-webhook',
+  'report',
+  'timeout',
+] as const;
+export type InputName = (typeof INPUT_NAMES)[number];
+
+export const PHASES: readonly Phase[] = ['validate', 'preview', 'apply', 'history', 'test', 'restore', 'drift'];
+const TARGETS: readonly Target[] = ['remote', 'local'];
+const FAIL_MODES: readonly FailMode[] = ['strict', 'skip-unavailable', 'warn'];
+const NUMBERING: readonly NumberingMode[] = ['sequential', 'unique', 'off'];
+const COMMENT: readonly CommentMode[] = ['auto', 'off'];
+
+export const DEFAULT_PHASES: readonly Phase[] = ['validate', 'preview', 'apply', 'history'];
+
+/** Where a bad value came from, so the message names it the way the user wrote it. */
+export type InputSource = 'action' | 'cli';
+
+function label(name: InputName, source: InputSource): string {
+  return source === 'cli' ? `--${name}` : `input '${name}'`;
+}
+
+function oneOf<T extends string>(name: InputName, raw: string | undefined, allowed: readonly T[], fallback: T, source: InputSource): T {
+  const value = (raw ?? '').trim();
+  if (value === '') return fallback;
+  const lower = value.toLowerCase() as T;
+  if (allowed.includes(lower)) return lower;
+  throw new UsageError(`Invalid ${label(name, source)}: "${value}". Allowed values: ${allowed.join(', ')}.`);
+}
+
+/** Comma- or newline-separated list; blanks dropped. */
+export function splitList(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(/[,\n]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+function bool(name: InputName, raw: string | undefined, source: InputSource): boolean {
+  const value = (raw ?? '').trim().toLowerCase();
+  if (value === '') return false;
+  if (['true', 'yes', '1', 'on'].includes(value)) return true;
+  if (['false', 'no', '0', 'off'].includes(value)) return false;
+  throw new UsageError(`Invalid ${label(name, source)}: "${raw}". Allowed values: true, false.`);
+}
+
+function optional(raw: string | undefined): string | undefined {
+  const value = (raw ?? '').trim();
+  return value === '' ? undefined : value;
+}
+
+/** The one place inputs are checked: every bad value fails here, before anything runs. */
+export function parseOptions(raw: RawInputs, opts: { baseDir: string; source: InputSource; env?: NodeJS.ProcessEnv }): Options {
+  const { source } = opts;
+  const env = opts.env ?? process.env;
+  const cwd = resolve(opts.baseDir, optional(raw['working-directory']) ?? '.');
+
+  const phaseList = splitList(raw.phases).map((p) => p.toLowerCase());
+  const phases: Phase[] = [];
+  for (const p of phaseList.length ? phaseList : DEFAULT_PHASES) {
+    if (!PHASES.includes(p as Phase)) {
+      throw new UsageError(`Invalid ${label('phases', source)}: unknown phase "${p}" in "${raw.phases}". Allowed phases: ${PHASES.join(', ')}.`);
+    }
+    if (!phases.includes(p as Phase)) phases.push(p as Phase);
+  }
+  if (phases.includes('restore') && phases.length > 1) {
+    throw new UsageError(`Invalid ${label('phases', source)}: "restore" runs alone (got "${phases.join(',')}"). Run restore in its own step.`);
+  }
+  const bookmark = optional(raw.bookmark);
+  if (phases.includes('restore') && !bookmark) {
+    throw new UsageError(`The restore phase needs ${label('bookmark', source)}: the Time Travel bookmark to restore to (the 'bookmark' output of the run that applied the migrations).`);
+  }
+  if (bookmark && !/^[A-Za-z0-9-]{1,200}$/.test(bookmark)) {
+    throw new UsageError(`Invalid ${label('bookmark', source)}: "${bookmark}". A Time Travel bookmark contains only letters, digits and '-'.`);
+  }
+
+  const target = oneOf('target', raw.target, TARGETS, 'remote', source);
+  const failMode = oneOf('fail-mode', raw['fail-mode'], FAIL_MODES, 'strict', source);
+  const numbering = oneOf('numbering', raw.numbering, NUMBERING, 'sequential', source);
+  const comment = oneOf('comment', raw.comment, COMMENT, 'auto', source);
+
+  const disableRules = splitList(raw['disable-rules']);
+  for (const id of disableRules) {
+    if (!RULE_IDS.has(id)) {
+      throw new UsageError(`Invalid ${label('disable-rules', source)}: unknown rule "${id}". Known rules: ${[...RULE_IDS].join(', ')}.`);
+    }
+  }
+
+  const envList = splitList(raw.environment);
+  for (const e of envList) {
+    if (!/^[A-Za-z0-9_-]+$/.test(e)) {
+      throw new UsageError(`Invalid ${label('environment', source)}: "${e}". An environment name (wrangler --env) contains only letters, digits, '-' and '_'.`);
+    }
+  }
+  const environments: (string | null)[] = envList.length ? envList : [null];
+
+  const persistTo = optional(raw['persist-to']);
+  if (persistTo && target !== 'local') {
+    throw new UsageError(`${label('persist-to', source)} is only used with target local (got target "${target}").`);
+  }
+
+  let timeoutMs = 10 * 60 * 1000;
+  const timeoutRaw = optional(raw.timeout);
+  if (timeoutRaw) {
+    const seconds = Number(timeoutRaw);
+    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 6 * 3600) {
+      throw new UsageError(`Invalid ${label('timeout', source)}: "${timeoutRaw}". Allowed: a number of seconds between 1 and 21600.`);
+    }
+    timeoutMs = Math.round(seconds * 1000);
+  }
+
+  const reportRaw = optional(raw.report);
+  const reportPath = reportRaw
+    ? isAbsolute(reportRaw) ? reportRaw : resolve(cwd, reportRaw)
+    : source === 'action'
+      ? join(env.RUNNER_TEMP || tmpdir(), `d1-migrate-report-${env.GITHUB_RUN_ID ?? process.pid}-${env.GITHUB_ACTION ?? 'step'}.json`)
+      : undefined;
+
+  return {
+    cwd,
+    config: optional(raw.config),
+    environments,
+    database: optional(raw.database),
+    migrationsDir: optional(raw['migrations-dir']),
+    phases,
+    target,
+    failMode,
+    numbering,
+    disableRules,
+    comment,
+    githubToken: optional(raw['github-token']),
+    cloudflareApiToken: optional(raw['cloudflare-api-token']),
+    cloudflareAccountId: optional(raw['cloudflare-account-id']),
+    wrangler: optional(raw.wrangler),
+    persistTo,
+    rollbackOnFailure: bool('rollback-on-failure', raw['rollback-on-failure'], source),
+    bookmark,
+    notifyWebhook: optional(raw['notify-webhook']),
+    reportPath,
+    timeoutMs,
+  };
+}

@@ -1,0 +1,434 @@
+/**
+ * Replays migrations on an in-process SQLite that behaves like local D1 (workerd) does under
+ * `wrangler d1 migrations apply --local`: each file plus wrangler's bookkeeping INSERT runs atomically, foreign
+ * keys are enforced, double-quoted strings are accepted, and the first failing file stops the run.
+ */
+import { ruleInfo } from '../rules/catalog.js';
+import type { Finding, MigrationFile, SchemaObject } from '../types.js';
+import { classifyStatement } from './classify.js';
+import { readSchema } from './schema.js';
+import { loadSqlite, openD1Like, setDoubleQuotedStrings, type OoDb, type Ptr, type Sqlite3 } from './sqlite.js';
+import { isParseError, SqlText } from './statements.js';
+import type { ReplayInput, ReplayResult } from './types.js';
+import { bookkeepingSql, createMigrationsTableSql, SEVERAL_TRANSACTIONS_MESSAGE, wranglerTrim } from './wrangler-text.js';
+
+export type { ReplayInput, ReplayResult } from './types.js';
+
+const SAVEPOINT = 'd1_migrate_replay';
+const DQS_RULE = 'double-quoted-string';
+const DROP_RULE = 'drop-referenced-table';
+
+/** Where and why a file failed; `resumeAt` is where syntax checking of the rest of the file continues. */
+interface Failure {
+  message: string;
+  /** Byte offset of the failing statement, or undefined for a failure of the file as a whole. */
+  start?: number;
+  errorOffset?: number;
+  /** True when SQLite could not parse the statement. */
+  parse: boolean;
+  resumeAt?: number;
+  /** The message is complete (wrangler-specific failures); no statement context is added. */
+  final?: boolean;
+  line?: number;
+}
+
+export async function replayMigrations(input: ReplayInput): Promise<ReplayResult> {
+  const sqlite3 = await loadSqlite();
+  const replayer = new Replayer(sqlite3, input);
+  try {
+    return replayer.run();
+  } finally {
+    replayer.close();
+  }
+}
+
+/** The schema after applying `files` in order (e.g. a base branch's migrations, for a PR schema diff). */
+export async function schemaOf(files: MigrationFile[], migrationsTable: string): Promise<SchemaObject[]> {
+  const result = await replayMigrations({ files, migrationsTable, disabled: new Set([DQS_RULE, DROP_RULE]) });
+  return result.schema;
+}
+
+class Replayer {
+  private readonly db: OoDb;
+  private scratch: OoDb | undefined;
+  private readonly findings: Finding[] = [];
+  private readonly disabled: Set<string>;
+  /** Lower-cased new name → old name, from ALTER TABLE ... RENAME TO, to explain re-pointed foreign keys. */
+  private readonly renamedFrom = new Map<string, string>();
+
+  constructor(
+    private readonly sqlite3: Sqlite3,
+    private readonly input: ReplayInput,
+  ) {
+    this.disabled = input.disabled ?? new Set();
+    this.db = openD1Like(sqlite3);
+  }
+
+  close(): void {
+    this.db.close();
+    this.scratch?.close();
+  }
+
+  run(): ReplayResult {
+    const { files, migrationsTable } = this.input;
+    const replayed: string[] = [];
+    const notes: string[] = [];
+    try {
+      this.db.exec(createMigrationsTableSql(migrationsTable));
+    } catch (e) {
+      this.add({
+        rule: 'replay-error',
+        message: `wrangler cannot create its migrations table ${migrationsTable}: ${sqliteMessage(e)}. Check migrations_table in the wrangler config.`,
+      });
+      return { findings: this.findings, schema: [], replayed, failedAt: undefined, notReplayed: files.map((f) => f.name), notes };
+    }
+
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i];
+      if (this.applyFile(file)) {
+        replayed.push(file.name);
+        continue;
+      }
+      const later = files.slice(i + 1);
+      for (const f of later) this.syntaxCheckFile(f);
+      if (later.length > 0) {
+        notes.push(
+          `${later.length} later migration${later.length === 1 ? ' was' : 's were'} not replayed because ${file.name} failed (wrangler stops at the first failing file); they were only syntax-checked.`,
+        );
+      }
+      return {
+        findings: this.findings,
+        schema: readSchema(this.db, migrationsTable),
+        replayed,
+        failedAt: file.name,
+        notReplayed: later.map((f) => f.name),
+        notes,
+      };
+    }
+    return { findings: this.findings, schema: readSchema(this.db, migrationsTable), replayed, notReplayed: [], notes };
+  }
+
+  /** Runs one file atomically; returns false (after reporting) when it fails. */
+  private applyFile(file: MigrationFile): boolean {
+    const { sqlite3 } = this;
+    const { capi } = sqlite3;
+    const body = stripBom(file.sql);
+    const full = body + bookkeepingSql(this.input.migrationsTable, file.name);
+    const bookStart = Buffer.byteLength(body, 'utf8');
+
+    const trimmed = wranglerTrim(full);
+    if (!trimmed.ok) {
+      this.reportFailure(file, undefined, bookStart, {
+        message: `local wrangler refuses this file before running it: "${SEVERAL_TRANSACTIONS_MESSAGE.split('\n')[0]}" — the text "BEGIN TRANSACTION" still occurs after wrangler removed the first "BEGIN TRANSACTION;" (even inside a comment it counts). D1 runs each migration in a transaction already: remove every BEGIN TRANSACTION/COMMIT.`,
+        parse: false,
+        final: true,
+        line: lineOfIndex(full, trimmed.index),
+      });
+      this.syntaxCheckFile(file);
+      return false;
+    }
+
+    const text = new SqlText(sqlite3, trimmed.sql);
+    const db = this.db.pointer;
+    let failure: Failure | undefined;
+    this.db.exec(`SAVEPOINT ${SAVEPOINT}`);
+    try {
+      let offset = 0;
+      for (;;) {
+        const p = text.prepare(db, offset);
+        if (!p.ok) {
+          failure = { message: p.message, start: p.start, errorOffset: p.errorOffset, parse: isParseError(p.message) };
+          break;
+        }
+        if (!p.stmt) break;
+        offset = p.end;
+        try {
+          failure = this.runStatement(file, text, p.stmt, p.start, p.end);
+        } finally {
+          capi.sqlite3_finalize(p.stmt);
+        }
+        if (failure) break;
+      }
+      if (!failure) {
+        try {
+          // The outermost RELEASE commits, which is where deferred foreign keys are checked — as at the end of
+          // D1's per-file transaction.
+          this.db.exec(`RELEASE ${SAVEPOINT}`);
+        } catch (e) {
+          failure = {
+            message: `${sqliteMessage(e)} when the file's transaction commits (deferred foreign key checks: PRAGMA defer_foreign_keys or DEFERRABLE INITIALLY DEFERRED keys)`,
+            parse: false,
+            final: true,
+          };
+        }
+      }
+      if (failure) {
+        this.db.exec(`ROLLBACK TO ${SAVEPOINT}`);
+        this.db.exec(`RELEASE ${SAVEPOINT}`);
+        this.reportFailure(file, text, bookStart, failure);
+        if (failure.start !== undefined) {
+          const resumeAt = failure.resumeAt ?? text.statementEnd(failure.start);
+          this.syntaxCheckText(file, text, resumeAt, bookStart);
+        }
+        return false;
+      }
+      return true;
+    } finally {
+      text.free();
+    }
+  }
+
+  /** Executes one prepared statement; returns the failure, if any. */
+  private runStatement(file: MigrationFile, text: SqlText, stmt: Ptr, start: number, end: number): Failure | undefined {
+    const { capi } = this.sqlite3;
+    const sql = text.slice(start, end);
+    const kind = classifyStatement(sql);
+    switch (kind.kind) {
+      // Reported by the static rules (transaction-statement, foreign-keys-pragma, unsupported-statement).
+      // Running them would break the savepoint, or turn foreign keys off, which D1 never does.
+      case 'transaction':
+      case 'pragma-foreign-keys':
+      case 'attach':
+      case 'vacuum':
+        return undefined;
+      case 'drop-table':
+        if (!this.disabled.has(DROP_RULE) && (!kind.schema || kind.schema.toLowerCase() === 'main')) {
+          this.checkDropReferenced(file, text, start, kind.table);
+        }
+        break;
+      default:
+        break;
+    }
+    if (!this.disabled.has(DQS_RULE) && text.hasByte(start, end, 0x22)) this.checkDoubleQuoted(file, text, start, end, sql);
+
+    let rc: number;
+    do rc = capi.sqlite3_step(stmt);
+    while (rc === capi.SQLITE_ROW);
+    if (rc !== capi.SQLITE_DONE) {
+      return { message: capi.sqlite3_errmsg(this.db.pointer), start, parse: false, resumeAt: end };
+    }
+    if (kind.kind === 'rename-table') this.renamedFrom.set(kind.to.toLowerCase(), this.renamedFrom.get(kind.from.toLowerCase()) ?? kind.from);
+    return undefined;
+  }
+
+  /**
+   * SQLite falls back to a string literal for a double-quoted name that is not a column (DQS); D1 accepts
+   * that silently. Preparing again with the fallback off shows whether this statement relies on it.
+   */
+  private checkDoubleQuoted(file: MigrationFile, text: SqlText, start: number, end: number, sql: string): void {
+    const { capi } = this.sqlite3;
+    setDoubleQuotedStrings(this.sqlite3, this.db, false);
+    let r: { stmt: Ptr; message?: string };
+    try {
+      r = text.prepareRange(this.db.pointer, start, end);
+      if (r.stmt) capi.sqlite3_finalize(r.stmt);
+    } finally {
+      setDoubleQuotedStrings(this.sqlite3, this.db, true);
+    }
+    const m = r.message && /^no such column: "((?:[^"]|"")*)" - should this be a string literal/.exec(r.message);
+    if (!m) return;
+    const name = m[1].replace(/""/g, '"');
+    const quoted = `"${m[1]}"`;
+    const idx = sql.indexOf(quoted);
+    const at = idx === -1 ? start : start + Buffer.byteLength(sql.slice(0, idx), 'utf8');
+    this.add({
+      rule: DQS_RULE,
+      file: file.relPath,
+      line: text.lineAt(at),
+      column: text.columnAt(at),
+      message: `"${name}" is not a column here, so SQLite (and D1) silently read it as the text '${name}' (double-quoted string fallback): every row gets that string instead of a value. Write '${name.replace(/'/g, "''")}' in single quotes if a string is meant, or name the right column.`,
+    });
+  }
+
+  /**
+   * D1 keeps foreign keys on, so DROP TABLE of a parent runs an implicit DELETE that cascades into or is
+   * blocked by the children — invisible on the empty database a replay or a local apply starts from.
+   */
+  private checkDropReferenced(file: MigrationFile, text: SqlText, start: number, table: string): void {
+    const exists = this.db.selectObjects(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE`, [table]);
+    if (exists.length === 0) return;
+    const parent = String(exists[0].name);
+    const rows = this.db.selectObjects(
+      `SELECT m.name AS child, f.id AS id, f."from" AS col, upper(f.on_delete) AS onDelete
+         FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
+        WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE AND m.name <> ?1 COLLATE NOCASE
+        ORDER BY m.name, f.id, f.seq`,
+      [parent],
+    );
+    if (rows.length === 0) return;
+    const refs = new Map<string, { child: string; cols: string[]; onDelete: string }>();
+    for (const r of rows) {
+      const key = `${String(r.child)}\u0000${String(r.id)}`;
+      const ref = refs.get(key) ?? { child: String(r.child), cols: [], onDelete: String(r.onDelete) };
+      ref.cols.push(String(r.col));
+      refs.set(key, ref);
+    }
+    const list = [...refs.values()];
+    const describe = list.map((r) => `${r.child}(${r.cols.join(', ')}) ON DELETE ${r.onDelete}`).join(', ');
+    const wiping = list.filter((r) => r.onDelete === 'CASCADE' || r.onDelete === 'SET NULL' || r.onDelete === 'SET DEFAULT');
+    const blocking = list.filter((r) => !wiping.includes(r));
+    const effects: string[] = [];
+    const cascade = wiping.filter((r) => r.onDelete === 'CASCADE').map((r) => r.child);
+    const nulling = wiping.filter((r) => r.onDelete !== 'CASCADE').map((r) => `${r.child}.${r.cols.join('/')}`);
+    if (cascade.length) effects.push(`deletes every row of ${unique(cascade).join(', ')}`);
+    if (nulling.length) effects.push(`resets ${unique(nulling).join(', ')} to NULL/default in every row`);
+    if (blocking.length) {
+      effects.push(
+        `fails with "FOREIGN KEY constraint failed" because of ${unique(blocking.map((r) => r.child)).join(', ')} (even with PRAGMA defer_foreign_keys = on)`,
+      );
+    }
+    const original = this.renamedFrom.get(parent.toLowerCase());
+    const repointed = original
+      ? ` Their keys point at ${parent} because ALTER TABLE ${original} RENAME TO ${parent} re-pointed them: SQLite rewrites other tables' references on rename.`
+      : '';
+    this.add({
+      rule: DROP_RULE,
+      file: file.relPath,
+      line: text.lineAt(start),
+      message:
+        `DROP TABLE ${parent} while other tables reference it by foreign key: ${describe}.${repointed} ` +
+        `D1 always enforces foreign keys (PRAGMA foreign_keys = OFF has no effect there), so on a database with rows the DROP's implicit DELETE ${effects.join('; and ')}. ` +
+        `It passes on an empty database, so local tests do not show it. Rebuild the referencing tables in the same migration too, or avoid the rebuild (ALTER TABLE ADD/RENAME/DROP COLUMN); see drizzle-orm#4938.`,
+    });
+  }
+
+  private reportFailure(file: MigrationFile, text: SqlText | undefined, bookStart: number, f: Failure): void {
+    const shared = this.sharedNumberNote(file);
+    if (f.final || !text || f.start === undefined) {
+      this.add({ rule: 'replay-error', file: file.relPath, line: f.line, message: `${sentence(f.message)}${shared}` });
+      return;
+    }
+    const lastLine = text.lineAt(Math.max(0, bookStart - 1));
+    if (f.start >= bookStart) {
+      const quoteNote = file.name.includes("'")
+        ? ` The file name contains a ' and wrangler (before 4.106) puts the name into that INSERT unescaped, so the INSERT is broken: rename the file.`
+        : '';
+      this.add({
+        rule: 'replay-error',
+        file: file.relPath,
+        line: lastLine,
+        message: `The bookkeeping row wrangler appends (INSERT INTO ${this.input.migrationsTable} (name) values ('${file.name}')) fails: ${f.message}.${quoteNote}${shared}`,
+      });
+      return;
+    }
+    const end = f.resumeAt ?? text.statementEnd(f.start);
+    const first = firstLine(text.slice(f.start, Math.min(end, bookStart)));
+    const line = text.lineAt(f.start);
+    const errLine = f.errorOffset !== undefined && f.errorOffset >= 0 ? text.lineAt(Math.min(f.errorOffset, text.length)) : line;
+    const where = errLine !== line && (f.errorOffset ?? -1) < bookStart ? ` (at line ${errLine})` : '';
+    if (f.parse) {
+      const runsIntoBookkeeping = (f.errorOffset ?? -1) >= bookStart || end > bookStart;
+      const semicolon = runsIntoBookkeeping
+        ? ` The file's last statement is not terminated by ';', so the INSERT that wrangler appends to record the migration runs into it: end the statement with ';'.`
+        : '';
+      this.add({ rule: 'sql-syntax', file: file.relPath, line, message: `${f.message} in \`${first}\`${where}.${semicolon}${shared}` });
+      return;
+    }
+    this.add({
+      rule: 'replay-error',
+      file: file.relPath,
+      line,
+      message: `${f.message} — replaying the migrations in wrangler's order on a fresh D1-like database fails at \`${first}\`${where}; wrangler stops here and rolls this file back.${shared}`,
+    });
+  }
+
+  /** Files sharing the failing file's number: wrangler runs them all, in name order. */
+  private sharedNumberNote(file: MigrationFile): string {
+    if (file.number === null) return '';
+    const same = this.input.files.filter((f) => f.number === file.number);
+    if (same.length < 2) return '';
+    const names = same.map((f) => f.name);
+    const before = names.slice(0, names.indexOf(file.name));
+    const after = names.slice(names.indexOf(file.name) + 1);
+    const order = names.join(' before ');
+    const consequence = after.length
+      ? ` ${file.name} runs before ${after.join(', ')}, so anything it needs from ${after.length === 1 ? 'that file' : 'those files'} does not exist yet: give it a higher number.`
+      : before.length
+        ? ` ${file.name} runs after ${before.join(', ')}.`
+        : '';
+    return ` ${same.length} files share the number ${file.numberText ?? file.number}: wrangler applies ${order} (name order for equal numbers).${consequence}`;
+  }
+
+  /** Prepare-only check of a file that is not replayed: parse errors are reported, missing names are not. */
+  private syntaxCheckFile(file: MigrationFile): void {
+    const body = stripBom(file.sql);
+    const text = new SqlText(this.sqlite3, body + bookkeepingSql(this.input.migrationsTable, file.name));
+    try {
+      this.syntaxCheckText(file, text, 0, Buffer.byteLength(body, 'utf8'));
+    } finally {
+      text.free();
+    }
+  }
+
+  private syntaxCheckText(file: MigrationFile, text: SqlText, from: number, bookStart: number): void {
+    const db = this.scratchDb().pointer;
+    const { capi } = this.sqlite3;
+    let offset = from;
+    while (offset < text.length) {
+      const p = text.prepare(db, offset);
+      if (p.ok) {
+        if (!p.stmt) return;
+        capi.sqlite3_finalize(p.stmt);
+        offset = p.end;
+        continue;
+      }
+      if (isParseError(p.message)) {
+        this.reportFailure(file, text, bookStart, { message: p.message, start: p.start, errorOffset: p.errorOffset, parse: true });
+      }
+      offset = text.statementEnd(p.start);
+    }
+  }
+
+  private scratchDb(): OoDb {
+    if (!this.scratch) {
+      this.scratch = openD1Like(this.sqlite3);
+      try {
+        this.scratch.exec(createMigrationsTableSql(this.input.migrationsTable));
+      } catch {
+        // Already reported by run(); prepare-only checks do not need the table.
+      }
+    }
+    return this.scratch;
+  }
+
+  private add(f: Omit<Finding, 'severity'>): void {
+    if (this.disabled.has(f.rule)) return;
+    this.findings.push({
+      rule: f.rule,
+      severity: ruleInfo(f.rule).severity,
+      ...(f.file !== undefined && { file: f.file }),
+      ...(f.line !== undefined && { line: f.line }),
+      ...(f.column !== undefined && { column: f.column }),
+      message: f.message,
+    });
+  }
+}
+
+/** wrangler's statement splitter trims each statement with String#trim, which drops a leading BOM. */
+function stripBom(sql: string): string {
+  return sql.charCodeAt(0) === 0xfeff ? sql.slice(1) : sql;
+}
+
+function sqliteMessage(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return m.replace(/^SQLITE_\w+: sqlite3 result code \d+: /, '');
+}
+
+function sentence(s: string): string {
+  return /[.!?]$/.test(s) ? s : `${s}.`;
+}
+
+function firstLine(sql: string): string {
+  const line = sql.split(/\r?\n/)[0].trim().replace(/;$/, '');
+  return line.length > 100 ? `${line.slice(0, 99)}…` : line;
+}
+
+function lineOfIndex(s: string, index: number): number {
+  let n = 1;
+  for (let i = s.indexOf('\n'); i !== -1 && i < index; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+function unique(xs: string[]): string[] {
+  return [...new Set(xs)];
+}

@@ -1,0 +1,97 @@
+/**
+ * The schema a replay leaves behind, in a stable order and form so that two replays (e.g. base branch vs
+ * pull request) can be compared.
+ */
+import type { SchemaObject } from '../types.js';
+import type { OoDb } from './sqlite.js';
+
+const TYPE_ORDER: Record<SchemaObject['type'], number> = { table: 0, index: 1, trigger: 2, view: 3 };
+
+/**
+ * User objects of `sqlite_schema`: without SQLite's internal objects, wrangler's migrations table and D1's
+ * reserved `_cf_` names. Sorted by table, then the table itself before its indexes and triggers, then name.
+ */
+export function readSchema(db: OoDb, migrationsTable: string): SchemaObject[] {
+  const rows = db.selectObjects(
+    `SELECT type, name, tbl_name, sql FROM sqlite_schema
+      WHERE type IN ('table', 'index', 'trigger', 'view')
+        AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+        AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'
+        AND name <> ?1 COLLATE NOCASE`,
+    [migrationsTable],
+  );
+  return sortSchema(
+    rows.map((r) => ({
+      type: r.type as SchemaObject['type'],
+      name: String(r.name),
+      tableName: String(r.tbl_name),
+      sql: r.sql == null ? null : String(r.sql),
+    })),
+  );
+}
+
+export function sortSchema(objects: SchemaObject[]): SchemaObject[] {
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...objects].sort(
+    (a, b) =>
+      cmp(a.tableName.toLowerCase(), b.tableName.toLowerCase()) ||
+      TYPE_ORDER[a.type] - TYPE_ORDER[b.type] ||
+      cmp(a.name.toLowerCase(), b.name.toLowerCase()) ||
+      cmp(a.name, b.name),
+  );
+}
+
+/**
+ * SQL of a schema object with insignificant whitespace collapsed (outside quotes and comments are kept
+ * as they are inside quotes), so re-indenting a CREATE statement is not reported as a change.
+ */
+export function normaliseSql(sql: string): string {
+  let out = '';
+  let i = 0;
+  let pendingSpace = false;
+  while (i < sql.length) {
+    const c = sql[i];
+    if (c === "'" || c === '"' || c === '`' || c === '[') {
+      const close = c === '[' ? ']' : c;
+      let j = i + 1;
+      while (j < sql.length) {
+        if (sql[j] === close) {
+          if (close !== ']' && sql[j + 1] === close) {
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        j++;
+      }
+      if (pendingSpace && out && !/[(,]$/.test(out)) out += ' ';
+      pendingSpace = false;
+      out += sql.slice(i, j + 1);
+      i = j + 1;
+    } else if (/\s/.test(c)) {
+      pendingSpace = true;
+      i++;
+    } else {
+      // No space after '(' or before ')' / ',' so that "( a ,b )" and "(a, b)" compare equal.
+      if (pendingSpace && out && !/[(]$/.test(out) && c !== ')' && c !== ',') out += ' ';
+      if (c === ',' ) {
+        out += ', ';
+        i++;
+        while (i < sql.length && /\s/.test(sql[i])) i++;
+        pendingSpace = false;
+        continue;
+      }
+      pendingSpace = false;
+      out += c;
+      i++;
+    }
+  }
+  return out.trim();
+}
+
+/** One line per object (`table users: CREATE TABLE ...`), normalised: a readable, diffable schema. */
+export function describeSchema(schema: SchemaObject[]): string {
+  return sortSchema(schema)
+    .map((o) => `${o.type} ${o.name}${o.type === 'table' ? '' : ` on ${o.tableName}`}: ${o.sql == null ? '(internal)' : normaliseSql(o.sql)}`)
+    .join('\n');
+}

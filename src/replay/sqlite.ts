@@ -1,0 +1,97 @@
+/**
+ * Loads the official SQLite WASM build once per process and opens connections configured like local D1
+ * (workerd): foreign keys on, double-quoted string literals accepted.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** A WASM pointer (this build is 32-bit, so pointers are plain numbers). */
+export type Ptr = number;
+
+/** The few parts of the sqlite-wasm C API the replay uses; the package's own typings are far wider. */
+export interface Capi {
+  SQLITE_OK: number;
+  SQLITE_ROW: number;
+  SQLITE_DONE: number;
+  SQLITE_DBCONFIG_DQS_DML: number;
+  SQLITE_DBCONFIG_DQS_DDL: number;
+  sqlite3_prepare_v3(db: Ptr, sql: Ptr, nByte: number, flags: number, ppStmt: Ptr, pzTail: Ptr): number;
+  sqlite3_step(stmt: Ptr): number;
+  sqlite3_finalize(stmt: Ptr): number;
+  sqlite3_errmsg(db: Ptr): string;
+  sqlite3_error_offset(db: Ptr): number;
+  sqlite3_complete(sql: string): number;
+  sqlite3_db_config(db: Ptr, op: number, ...args: number[]): number;
+}
+
+export interface Wasm {
+  alloc(n: number): Ptr;
+  dealloc(p: Ptr): void;
+  heap8u(): Uint8Array;
+  peekPtr(p: Ptr): Ptr;
+  pokePtr(p: Ptr, v: Ptr): void;
+}
+
+/** An oo1.DB: only what the replay calls. */
+export interface OoDb {
+  pointer: Ptr;
+  exec(sql: string): unknown;
+  selectObjects(sql: string, bind?: unknown[]): Record<string, unknown>[];
+  close(): void;
+}
+
+export interface Sqlite3 {
+  capi: Capi;
+  wasm: Wasm;
+  oo1: { DB: new (filename: string, flags: string) => OoDb };
+  version: { libVersion: string };
+}
+
+/**
+ * The bundle (dist/) ships node.mjs + sqlite3.wasm in dist/sqlite/ because webpack mangles the module when it
+ * inlines it; from source (tests, tsx) the package resolves normally.
+ */
+function sqliteModulePath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const c of [join(here, 'sqlite', 'node.mjs'), join(here, '..', 'sqlite', 'node.mjs')]) if (existsSync(c)) return c;
+  return createRequire(import.meta.url).resolve('@sqlite.org/sqlite-wasm');
+}
+
+let loading: Promise<Sqlite3> | undefined;
+
+/** The initialised module; initialising costs ~40 ms, so it is shared by every replay in the process. */
+export function loadSqlite(): Promise<Sqlite3> {
+  if (!loading) {
+    loading = (async () => {
+      const mod = (await import(/* webpackIgnore: true */ pathToFileURL(sqliteModulePath()).href)) as {
+        default: () => Promise<Sqlite3>;
+      };
+      return mod.default();
+    })();
+    // A failed load must not poison every later call in a long-lived process.
+    loading.catch(() => {
+      loading = undefined;
+    });
+  }
+  return loading;
+}
+
+/** Turns double-quoted string literals on or off for DML and DDL alike. */
+export function setDoubleQuotedStrings(sqlite3: Sqlite3, db: OoDb, on: boolean): void {
+  const { capi } = sqlite3;
+  capi.sqlite3_db_config(db.pointer, capi.SQLITE_DBCONFIG_DQS_DML, on ? 1 : 0, 0);
+  capi.sqlite3_db_config(db.pointer, capi.SQLITE_DBCONFIG_DQS_DDL, on ? 1 : 0, 0);
+}
+
+/**
+ * A fresh in-memory database with D1's behaviour: workerd accepts double-quoted strings (this build is
+ * compiled with DQS=0) and D1 always enforces foreign keys.
+ */
+export function openD1Like(sqlite3: Sqlite3): OoDb {
+  const db = new sqlite3.oo1.DB(':memory:', 'c');
+  setDoubleQuotedStrings(sqlite3, db, true);
+  db.exec('PRAGMA foreign_keys = ON');
+  return db;
+}

@@ -1,0 +1,156 @@
+/**
+ * Walks SQL one statement at a time with SQLite's own prepare-with-tail, so statement boundaries are
+ * exactly SQLite's (triggers, strings, comments) and each statement keeps its position in the file.
+ */
+import type { Ptr, Sqlite3 } from './sqlite.js';
+
+export type PrepareResult =
+  | { ok: true; stmt: Ptr; start: number; end: number }
+  | { ok: false; message: string; start: number; errorOffset: number };
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** SQL text copied into WASM memory; offsets are UTF-8 byte offsets into it. */
+export class SqlText {
+  readonly bytes: Uint8Array;
+  /** Byte offset where each line starts. */
+  private readonly lineStarts: number[];
+  private readonly mem: Ptr;
+  private readonly sqlPtr: Ptr;
+  private freed = false;
+
+  constructor(
+    private readonly sqlite3: Sqlite3,
+    text: string,
+  ) {
+    this.bytes = encoder.encode(text);
+    this.lineStarts = [0];
+    for (let i = 0; i < this.bytes.length; i++) if (this.bytes[i] === 0x0a) this.lineStarts.push(i + 1);
+    const { wasm } = sqlite3;
+    // Two pointer slots (ppStmt, pzTail) followed by the NUL-terminated SQL.
+    this.mem = wasm.alloc(8 + this.bytes.length + 1);
+    this.sqlPtr = this.mem + 8;
+    const heap = wasm.heap8u();
+    heap.set(this.bytes, this.sqlPtr);
+    heap[this.sqlPtr + this.bytes.length] = 0;
+  }
+
+  get length(): number {
+    return this.bytes.length;
+  }
+
+  /** 1-based line of a byte offset. */
+  lineAt(offset: number): number {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+
+  /** 1-based column (in characters) of a byte offset. */
+  columnAt(offset: number): number {
+    const lineStart = this.lineStarts[this.lineAt(offset) - 1];
+    return decoder.decode(this.bytes.subarray(lineStart, offset)).length + 1;
+  }
+
+  slice(start: number, end: number): string {
+    return decoder.decode(this.bytes.subarray(start, end));
+  }
+
+  hasByte(start: number, end: number, byte: number): boolean {
+    const i = this.bytes.indexOf(byte, start);
+    return i !== -1 && i < end;
+  }
+
+  /** Offset of the first byte at or after `from` that is not whitespace, a comment or an empty `;`. */
+  skipTrivia(from: number): number {
+    const b = this.bytes;
+    let i = from;
+    while (i < b.length) {
+      const c = b[i];
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c || c === 0x3b) i++;
+      else if (c === 0x2d && b[i + 1] === 0x2d) {
+        while (i < b.length && b[i] !== 0x0a) i++;
+      } else if (c === 0x2f && b[i + 1] === 0x2a) {
+        const close = findSeq(b, i + 2, 0x2a, 0x2f);
+        i = close === -1 ? b.length : close + 2;
+      } else break;
+    }
+    return i;
+  }
+
+  /**
+   * Prepares the statement starting at `from`. `stmt` is 0 when only comments/whitespace remain.
+   * The caller must finalize a returned statement.
+   */
+  prepare(db: Ptr, from: number): PrepareResult {
+    this.assertLive();
+    const { capi, wasm } = this.sqlite3;
+    const start = this.skipTrivia(from);
+    const ppStmt = this.mem;
+    const pzTail = this.mem + 4;
+    wasm.pokePtr(ppStmt, 0);
+    wasm.pokePtr(pzTail, 0);
+    const rc = capi.sqlite3_prepare_v3(db, this.sqlPtr + start, this.bytes.length - start, 0, ppStmt, pzTail);
+    if (rc !== capi.SQLITE_OK) {
+      const off = capi.sqlite3_error_offset(db);
+      return { ok: false, message: capi.sqlite3_errmsg(db), start, errorOffset: off >= 0 ? start + off : -1 };
+    }
+    const stmt = wasm.peekPtr(ppStmt);
+    const tail = wasm.peekPtr(pzTail);
+    return { ok: true, stmt, start, end: stmt ? tail - this.sqlPtr : this.bytes.length };
+  }
+
+  /** Prepares exactly the bytes [start, end) (one statement already delimited), for a second look at it. */
+  prepareRange(db: Ptr, start: number, end: number): { stmt: Ptr; message?: string } {
+    this.assertLive();
+    const { capi, wasm } = this.sqlite3;
+    const ppStmt = this.mem;
+    wasm.pokePtr(ppStmt, 0);
+    const rc = capi.sqlite3_prepare_v3(db, this.sqlPtr + start, end - start, 0, ppStmt, 0);
+    if (rc !== capi.SQLITE_OK) return { stmt: 0, message: capi.sqlite3_errmsg(db) };
+    return { stmt: wasm.peekPtr(ppStmt) };
+  }
+
+  /**
+   * End of the statement starting at `start` when SQLite could not prepare it (so gave no tail): the first
+   * `;` after which sqlite3_complete() says the statement is complete. A `;` byte never occurs inside a
+   * multi-byte UTF-8 sequence, so scanning bytes is safe.
+   */
+  statementEnd(start: number): number {
+    const { capi } = this.sqlite3;
+    let i = start;
+    for (;;) {
+      i = this.bytes.indexOf(0x3b, i);
+      if (i === -1) return this.bytes.length;
+      i++;
+      if (capi.sqlite3_complete(this.slice(start, i))) return i;
+    }
+  }
+
+  free(): void {
+    if (!this.freed) {
+      this.sqlite3.wasm.dealloc(this.mem);
+      this.freed = true;
+    }
+  }
+
+  private assertLive(): void {
+    if (this.freed) throw new Error('SqlText used after free()');
+  }
+}
+
+function findSeq(b: Uint8Array, from: number, c1: number, c2: number): number {
+  for (let i = from; i + 1 < b.length; i++) if (b[i] === c1 && b[i + 1] === c2) return i;
+  return -1;
+}
+
+/** SQLite messages that mean the text does not parse, as opposed to naming something that does not exist. */
+export function isParseError(message: string): boolean {
+  return /^near ".*": syntax error$|^incomplete input$|^unrecognized token:|^syntax error/s.test(message);
+}

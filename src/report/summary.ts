@@ -1,0 +1,102 @@
+import { escapeMarkdown, inlineCode } from './escape.js';
+import type { DatabaseReport, Finding, Report, RunContext, Target } from '../types.js';
+
+/** GitHub rejects a step summary over 1 MiB; stay well below and say where the rest is. */
+const SUMMARY_LIMIT = 900_000;
+const LIST_LIMIT = 50;
+
+const ICON: Record<string, string> = {
+  valid: '✅',
+  applied: '✅',
+  'up-to-date': '✅',
+  invalid: '❌',
+  failed: '❌',
+  skipped: '⚠️',
+};
+
+export interface SummaryInput {
+  report: Report;
+  run: RunContext;
+  target: Target;
+  reportPath?: string;
+}
+
+/** The job summary: one section per environment/database with findings, pending, applied and history. */
+export function renderSummary({ report, run, target, reportPath }: SummaryInput): string {
+  const out: string[] = [];
+  const icon = report.failed ? '❌' : report.warnings || report.status === 'skipped' ? '⚠️' : '✅';
+  out.push(`## ${icon} D1 migrations: ${report.status}`);
+  out.push('');
+  out.push(
+    `${report.errors} error(s), ${report.warnings} warning(s) in ${report.databases.length} database(s), target ${inlineCode(target)}, ${(report.durationMs / 1000).toFixed(1)} s.`,
+  );
+  if (report.failureMessage) out.push('', `**Failed:** ${escapeMarkdown(report.failureMessage)}`);
+  for (const db of report.databases) out.push('', ...databaseSection(db, run));
+  if (reportPath) out.push('', `<sub>Full JSON report: ${inlineCode(reportPath)}</sub>`);
+  let md = out.join('\n') + '\n';
+  if (md.length > SUMMARY_LIMIT) {
+    md = md.slice(0, SUMMARY_LIMIT) + '\n\n… summary cut at GitHub\'s size limit; the JSON report file (output `report`) has everything.\n';
+  }
+  return md;
+}
+
+function databaseSection(db: DatabaseReport, run: RunContext): string[] {
+  const out: string[] = [];
+  const env = db.environment ? `${escapeMarkdown(db.environment)} · ` : '';
+  out.push(`### ${ICON[db.status] ?? ''} ${env}${inlineCode(db.binding)} (${escapeMarkdown(db.databaseName)}): ${db.status}`);
+  const errors = db.findings.filter((f) => f.severity === 'error').length;
+  const warnings = db.findings.length - errors;
+  out.push('', `${db.migrations.length} migration(s) in ${inlineCode(db.migrationsDir)} · ${errors} error(s) · ${warnings} warning(s) · ${(db.durationMs / 1000).toFixed(1)} s`);
+
+  if (db.failure) out.push('', `**${escapeMarkdown(db.failure.phase)} failed** (${inlineCode(db.failure.kind)}): ${escapeMarkdown(db.failure.message)}`);
+  if (db.failed) {
+    const line = db.failed.line ? ` (line ${db.failed.line})` : '';
+    out.push('', `**Failed migration:** ${inlineCode(db.failed.name)}${line}: ${escapeMarkdown(db.failed.message)}`);
+  }
+  if (db.findings.length) out.push('', ...findingsTable(db.findings));
+  if (db.pending) out.push('', `**Pending before apply (${db.pending.length}):** ${nameList(db.pending)}`);
+  if (db.applied) out.push('', `**Applied by this run (${db.applied.length}):** ${nameList(db.applied)}`);
+  if (db.notAttempted?.length) out.push('', `**Not attempted (${db.notAttempted.length}):** ${nameList(db.notAttempted)}`);
+  if (db.bookmark) out.push('', `**Time Travel bookmark before apply:** ${inlineCode(db.bookmark)}`);
+  if (db.history) out.push('', ...historyTable(db, run));
+  if (db.schema && db.schema.length && db.schema.some((o) => o.type === 'table')) {
+    const tables = db.schema.filter((o) => o.type !== 'table' || !o.name.startsWith('sqlite_'));
+    out.push('', '<details><summary>Resulting schema (' + tables.length + ' objects)</summary>', '');
+    out.push('| type | name | table |', '| --- | --- | --- |');
+    for (const o of tables.slice(0, 500)) out.push(`| ${o.type} | ${inlineCode(o.name)} | ${inlineCode(o.tableName)} |`);
+    out.push('', '</details>');
+  }
+  for (const note of db.notes) out.push('', `> ${escapeMarkdown(note)}`);
+  return out;
+}
+
+function findingsTable(findings: Finding[]): string[] {
+  const out = ['| | rule | where | message |', '| --- | --- | --- | --- |'];
+  for (const f of findings.slice(0, 500)) {
+    const where = f.file ? inlineCode(`${f.file}${f.line ? `:${f.line}` : ''}`) : '';
+    out.push(`| ${f.severity === 'error' ? '❌' : '⚠️'} | ${inlineCode(f.rule)} | ${where} | ${escapeMarkdown(f.message)} |`);
+  }
+  if (findings.length > 500) out.push(`| | | | … ${findings.length - 500} more in the JSON report |`);
+  return out;
+}
+
+function nameList(names: string[]): string {
+  if (!names.length) return 'none';
+  const shown = names.slice(0, LIST_LIMIT).map((n) => inlineCode(n)).join(', ');
+  return names.length > LIST_LIMIT ? `${shown}, … ${names.length - LIST_LIMIT} more` : shown;
+}
+
+function historyTable(db: DatabaseReport, run: RunContext): string[] {
+  const history = db.history ?? [];
+  const mine = new Set(db.applied ?? []);
+  const who = [run.actor && `by ${escapeMarkdown(run.actor)}`, run.sha && `at ${inlineCode(run.sha.slice(0, 7))}`, run.runUrl && `[run](${run.runUrl})`]
+    .filter(Boolean)
+    .join(' ');
+  const out = [`**History (${history.length} applied):**`, '', '| # | migration | applied at | this run |', '| --- | --- | --- | --- |'];
+  const shown = history.length > 200 ? history.slice(-200) : history;
+  for (const h of shown) {
+    out.push(`| ${h.id ?? ''} | ${inlineCode(h.name)} | ${escapeMarkdown(h.appliedAt ?? '')} | ${mine.has(h.name) ? `✅ ${who}` : ''} |`);
+  }
+  if (history.length > shown.length) out.push(`| | … ${history.length - shown.length} earlier | | |`);
+  return out;
+}

@@ -1,0 +1,33 @@
+import type { Report } from '../types.js';
+
+/** Compiler-style lines for people: `path:line:col: error [rule] message`, coloured on a TTY. */
+export function toText(report: Report, opts: { color: boolean; validateOnly: boolean }): string {
+  const c = (code: string, s: string) => (opts.color ? `\u001b[${code}m${s}\u001b[0m` : s);
+  const lines: string[] = [];
+  for (const d of report.databases) {
+    const env = d.environment ? `${d.environment} · ` : '';
+    lines.push(c('1', `${env}${d.binding} (${d.databaseName}) — ${d.migrations.length} migrations in ${d.migrationsDir}`));
+    for (const f of d.findings) {
+      const loc = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}${f.line && f.column ? `:${f.column}` : ''}: ` : '';
+      const sev = f.severity === 'error' ? c('31', 'error') : c('33', 'warning');
+      lines.push(`${loc}${sev} ${c('2', `[${f.rule}]`)} ${f.message}`);
+    }
+    if (!opts.validateOnly) {
+      if (d.pending) lines.push(`  pending: ${d.pending.length ? d.pending.join(', ') : 'none'}`);
+      if (d.applied) lines.push(`  applied: ${d.applied.length ? d.applied.join(', ') : 'none'}`);
+      if (d.failed) lines.push(c('31', `  failed: ${d.failed.name}: ${d.failed.message}`));
+      if (d.notAttempted?.length) lines.push(`  not attempted: ${d.notAttempted.join(', ')}`);
+      if (d.history) lines.push(`  history: ${d.history.length} applied migration(s)`);
+      if (d.bookmark) lines.push(`  bookmark: ${d.bookmark}`);
+      if (d.schema && d.schema.length) lines.push(`  schema: ${d.schema.filter((o) => o.type === 'table').map((o) => o.name).join(', ')}`);
+      if (d.failure) lines.push(c('31', `  ${d.failure.phase} failed (${d.failure.kind}): ${d.failure.message}`));
+      lines.push(`  status: ${d.status}`);
+    }
+    for (const n of d.notes) lines.push(c('2', `  note: ${n}`));
+  }
+  const verdict = opts.validateOnly ? (report.errors ? 'invalid' : 'valid') : report.status;
+  const colour = report.failed || report.errors ? '31' : report.warnings ? '33' : '32';
+  lines.push(c(colour, `${verdict}: ${report.errors} error(s), ${report.warnings} warning(s) in ${report.databases.length} database(s)`));
+  if (report.failureMessage) lines.push(c('31', report.failureMessage));
+  return lines.join('\n') + '\n';
+}

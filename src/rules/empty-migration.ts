@@ -1,0 +1,20 @@
+import type { Finding } from '../types.js';
+import type { StaticRule } from './types.js';
+import { findingAt } from './util.js';
+
+const ID = 'empty-migration';
+
+export const emptyMigration: StaticRule = {
+  id: ID,
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const pm of ctx.migrations) {
+      if (!pm.empty) continue;
+      const what = pm.comments.length > 0 ? 'has only comments' : 'has no SQL';
+      out.push(
+        findingAt(ID, pm, { line: 1, column: 1 }, `Migration ${pm.file.name} ${what}. wrangler applies it and records it as applied, so SQL added to this file later never runs on databases that already applied it. Add the SQL now, or delete the file.`),
+      );
+    }
+    return out;
+  },
+};

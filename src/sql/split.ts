@@ -1,0 +1,144 @@
+import type { Finding, MigrationFile } from '../types.js';
+import { tokenize } from './tokenize.js';
+import { parseIgnoreComment } from './suppress.js';
+import type { ParsedMigration, Statement, Token } from './types.js';
+
+/*
+ * Statement boundaries follow sqlite3_complete() (SQLite's complete.c), which is also what workerd uses to
+ * slice D1 requests (sqlite3_complete_length): a ';' ends a statement unless it is inside the body of a
+ * CREATE [TEMP] TRIGGER, whose end is a ';' followed by END and another ';'. CASE ... END needs no special
+ * handling: inside a trigger body only an END directly after a ';' counts.
+ */
+const TK_SEMI = 0;
+const TK_OTHER = 2;
+const TK_EXPLAIN = 3;
+const TK_CREATE = 4;
+const TK_TEMP = 5;
+const TK_TRIGGER = 6;
+const TK_END = 7;
+
+// States: 0 INVALID, 1 START, 2 NORMAL, 3 EXPLAIN, 4 CREATE, 5 TRIGGER, 6 SEMI, 7 END (columns: token types
+// SEMI, WS, OTHER, EXPLAIN, CREATE, TEMP, TRIGGER, END), copied from complete.c.
+const TRANS: readonly (readonly number[])[] = [
+  [1, 0, 2, 3, 4, 2, 2, 2],
+  [1, 1, 2, 3, 4, 2, 2, 2],
+  [1, 2, 2, 2, 2, 2, 2, 2],
+  [1, 3, 3, 2, 4, 2, 2, 2],
+  [1, 4, 2, 2, 2, 4, 5, 2],
+  [6, 5, 5, 5, 5, 5, 5, 5],
+  [6, 6, 5, 5, 5, 5, 5, 7],
+  [1, 7, 5, 5, 5, 5, 5, 5],
+];
+const START = 1;
+
+function tokenType(tok: Token): number {
+  if (tok.kind === 'punct') return tok.text === ';' ? TK_SEMI : TK_OTHER;
+  if (tok.kind !== 'word') return TK_OTHER;
+  switch (tok.value) {
+    case 'CREATE':
+      return TK_CREATE;
+    case 'TRIGGER':
+      return TK_TRIGGER;
+    case 'TEMP':
+    case 'TEMPORARY':
+      return TK_TEMP;
+    case 'END':
+      return TK_END;
+    case 'EXPLAIN':
+      return TK_EXPLAIN;
+    default:
+      return TK_OTHER;
+  }
+}
+
+function lastLine(tok: Token): number {
+  let line = tok.line;
+  for (let k = tok.text.indexOf('\n'); k !== -1; k = tok.text.indexOf('\n', k + 1)) line++;
+  return line;
+}
+
+/** Rule ids named by the `-- d1-migrate-ignore:` comments in the block of comment lines right above `line`. */
+function suppressionsAbove(pending: Token[], line: number): Set<string> {
+  const ids = new Set<string>();
+  let expected = line;
+  for (let k = pending.length - 1; k >= 0; k--) {
+    const c = pending[k]!;
+    // Contiguous: the comment ends on the line above the one we reached (or shares it, `/* x */ DROP ...`).
+    if (lastLine(c) < expected - 1) break;
+    expected = c.line;
+    for (const id of parseIgnoreComment(c.text, 'statement')) ids.add(id);
+  }
+  return ids;
+}
+
+export function parseMigration(file: MigrationFile): ParsedMigration {
+  const sql = file.sql;
+  const tokens = tokenize(sql);
+  const comments: Token[] = [];
+  const statements: Statement[] = [];
+  const fileSuppressed = new Set<string>();
+
+  let state = START;
+  let current: Token[] = [];
+  let pending: Token[] = [];
+  let suppressed = new Set<string>();
+
+  const finish = (terminator: Token | null): void => {
+    const first = current[0]!;
+    const last = current[current.length - 1]!;
+    statements.push({
+      text: sql.slice(first.start, last.end),
+      start: first.start,
+      end: last.end,
+      line: first.line,
+      column: first.column,
+      endLine: terminator ? terminator.line : lastLine(last),
+      tokens: current,
+      suppressed,
+    });
+    current = [];
+  };
+
+  for (const tok of tokens) {
+    if (tok.kind === 'comment') {
+      comments.push(tok);
+      pending.push(tok);
+      for (const id of parseIgnoreComment(tok.text, 'file')) fileSuppressed.add(id);
+      continue;
+    }
+    state = TRANS[state]![tokenType(tok)]!;
+    if (state === START) {
+      // Only a ';' leads back to START: the statement (if any) is complete.
+      if (current.length > 0) finish(tok);
+      pending = [];
+      continue;
+    }
+    if (current.length === 0) {
+      suppressed = suppressionsAbove(pending, tok.line);
+    }
+    pending = [];
+    current.push(tok);
+  }
+  // A last statement without ';' still runs (sqlite3_prepare takes it as it is).
+  if (current.length > 0) finish(null);
+
+  return { file, statements, comments, fileSuppressed, empty: statements.length === 0 };
+}
+
+/**
+ * Drop findings the migrations suppress: by `-- d1-migrate-ignore-file: id` anywhere in the file, or by
+ * `-- d1-migrate-ignore: id` right above the statement the finding's line falls in.
+ */
+export function applySuppressions(findings: Finding[], parsed: ParsedMigration[]): Finding[] {
+  const byFile = new Map<string, ParsedMigration>();
+  for (const p of parsed) byFile.set(p.file.relPath, p);
+  return findings.filter((f) => {
+    if (f.file === undefined) return true;
+    const p = byFile.get(f.file);
+    if (!p) return true;
+    if (p.fileSuppressed.has(f.rule)) return false;
+    if (f.line === undefined) return true;
+    const line = f.line;
+    return !p.statements.some((s) => s.line <= line && line <= s.endLine && s.suppressed.has(f.rule));
+  });
+}

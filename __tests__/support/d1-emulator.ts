@@ -35,6 +35,8 @@ export interface LoggedRequest {
 
 export type FaultAction =
   | { kind: 'error'; status: number; code: number; message: string }
+  /** A non-API answer, e.g. the HTML page an edge proxy returns for a 502. */
+  | { kind: 'raw'; status: number; body: string }
   | { kind: 'reset' }
   | { kind: 'hang' }
   | { kind: 'delay'; ms: number };
@@ -56,6 +58,7 @@ export const FAULTS = {
     message: 'The given account is not valid or is not authorized to access this service',
   },
   http500: { kind: 'error', status: 500, code: 7500, message: 'Internal server error' },
+  http502: { kind: 'raw', status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' },
 } as const satisfies Record<string, FaultAction>;
 
 interface EmulatedDatabase {
@@ -71,7 +74,8 @@ function loadSqlite(): Promise<Sqlite3> {
   sqlitePromise ??= (async () => {
     const entry = createRequire(import.meta.url).resolve('@sqlite.org/sqlite-wasm');
     const mod = await import(pathToFileURL(entry).href);
-    return mod.default();
+    // The WASM build prints every failed statement to stderr; expected failures would drown the test log.
+    return mod.default({ print: () => {}, printErr: () => {} });
   })();
   return sqlitePromise;
 }
@@ -247,6 +251,12 @@ export class D1Emulator {
       return;
     }
     if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
+    if (fault?.kind === 'raw') {
+      entry.status = fault.status;
+      res.writeHead(fault.status, { 'content-type': 'text/html' });
+      res.end(fault.body);
+      return;
+    }
     if (fault?.kind === 'error') {
       send(fault.status, errorEnvelope(fault.code, fault.message));
       return;
@@ -349,7 +359,7 @@ export class D1Emulator {
       version: d.version,
       created_at: d.createdAt,
       num_tables: this.tables(d.uuid).length,
-      file_size: this.sqlite3.capi.sqlite3_js_db_export(d.db.pointer).length,
+      file_size: Number(d.db.selectValue('PRAGMA page_count')) * Number(d.db.selectValue('PRAGMA page_size')),
       running_in_region: 'WEUR',
     };
   }
@@ -357,23 +367,27 @@ export class D1Emulator {
   private snapshot(d: EmulatedDatabase): string {
     this.bookmarkCounter += 1;
     const bookmark = `${this.bookmarkCounter.toString(16).padStart(8, '0')}-00000000-00004f3c-${randomUUID().replace(/-/g, '')}`;
-    this.snapshots.set(`${d.uuid}/${bookmark}`, this.sqlite3.capi.sqlite3_js_db_export(d.db.pointer));
+    // sqlite3_js_db_export fails on a database that has no pages yet; an empty snapshot means "fresh".
+    const empty = Number(d.db.selectValue('PRAGMA page_count')) === 0;
+    this.snapshots.set(`${d.uuid}/${bookmark}`, empty ? new Uint8Array() : this.sqlite3.capi.sqlite3_js_db_export(d.db.pointer));
     return bookmark;
   }
 
   private replace(d: EmulatedDatabase, bytes: Uint8Array): void {
     const { oo1, capi, wasm } = this.sqlite3;
     const db = new oo1.DB(':memory:');
-    const p = wasm.allocFromTypedArray(bytes);
-    const rc = capi.sqlite3_deserialize(
-      db.pointer,
-      'main',
-      p,
-      bytes.length,
-      bytes.length,
-      capi.SQLITE_DESERIALIZE_FREEONCLOSE | capi.SQLITE_DESERIALIZE_RESIZEABLE,
-    );
-    if (rc !== 0) throw new Error(`sqlite3_deserialize failed: ${rc}`);
+    if (bytes.length > 0) {
+      const p = wasm.allocFromTypedArray(bytes);
+      const rc = capi.sqlite3_deserialize(
+        db.pointer,
+        'main',
+        p,
+        bytes.length,
+        bytes.length,
+        capi.SQLITE_DESERIALIZE_FREEONCLOSE | capi.SQLITE_DESERIALIZE_RESIZEABLE,
+      );
+      if (rc !== 0) throw new Error(`sqlite3_deserialize failed: ${rc}`);
+    }
     db.exec('PRAGMA foreign_keys = ON');
     this.installAuthorizer(db);
     d.db.close();
@@ -412,11 +426,9 @@ export class D1Emulator {
     } catch (error: any) {
       this.control(d.db, 'ROLLBACK');
       const code = capi.sqlite3_js_rc_str(error?.resultCode ?? 1) ?? 'SQLITE_ERROR';
-      if (code === 'SQLITE_AUTH' && /not authorized/.test(String(error?.message))) {
-        const statement = statements.at(-1) ?? '';
-        if (/^\s*(BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b/i.test(stripLeadingComments(statement))) {
-          return [400, errorEnvelope(7500, `${D1_TRANSACTION_MESSAGE}: SQLITE_AUTH`)];
-        }
+      // The authorizer refused the statement being prepared, which is not in `statements` yet.
+      if (code === 'SQLITE_AUTH' && /not authorized/.test(String(error?.message)) && hasTransactionStatement(sql)) {
+        return [400, errorEnvelope(7500, `${D1_TRANSACTION_MESSAGE}: SQLITE_AUTH`)];
       }
       const message = String(error?.message ?? error).replace(/^SQLITE_[A-Z_]+: sqlite3 result code \d+: /, '');
       return [400, errorEnvelope(7500, `${message}: ${code}`)];
@@ -440,8 +452,9 @@ export class D1Emulator {
   }
 }
 
-function stripLeadingComments(sql: string): string {
-  return sql.replace(/^(\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/, '');
+function hasTransactionStatement(sql: string): boolean {
+  const bare = sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'/g, ' ');
+  return /(^|;)\s*(BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b/i.test(bare);
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {

@@ -38,6 +38,8 @@ export interface ResolveDatabasesOptions {
  */
 export function resolveDatabases(opts: ResolveDatabasesOptions): DatabaseTarget[] {
   const cwd = path.resolve(opts.cwd);
+  // wrangler treats `--env ""` as no environment (its check is `if (envName)`).
+  if (opts.environment === '') opts = { ...opts, environment: null };
   const config = readConfig(path.resolve(cwd, opts.configPath));
   const fileName = path.basename(config.path);
 
@@ -46,9 +48,14 @@ export function resolveDatabases(opts: ResolveDatabasesOptions): DatabaseTarget[
   const { bindings, field } = selectScope(config, topLevel, opts.environment);
 
   if (bindings.length === 0) {
+    const envsWithD1 = [...config.environments].filter(([, scope]) => Array.isArray(scope.d1Databases) && scope.d1Databases.length > 0).map(([n]) => `"${n}"`);
+    const elsewhere =
+      opts.environment === null && envsWithD1.length > 0
+        ? `Only environments declare D1 databases here (${envsWithD1.join(', ')}): set environment to one of them. Or add a top-level one, e.g.:\n`
+        : 'Add one, e.g.:\n';
     throw new UsageError(
       `config: ${config.path} declares no D1 database${opts.environment === null ? ' at the top level' : ` for environment "${opts.environment}"`} ` +
-        `("${field}" is missing or empty), so there are no migrations to validate or apply. Add one, e.g.:\n` +
+        `("${field}" is missing or empty), so there are no migrations to validate or apply. ${elsewhere}` +
         snippet(config, opts.environment, [{ binding: 'DB', database_name: '<database name>', database_id: '<database id>' }]),
     );
   }

@@ -13,8 +13,8 @@ export { newestWranglerOrder, wrangler486Order, compareMigrationPaths } from './
 
 /**
  * Files wrangler would list but cannot run (a directory named `x.sql`, a dangling link, unreadable,
- * binary or non-UTF-8 content). The catalog has no dedicated rule yet; `bad-filename` is the closest
- * (an entry in the folder that must not be there), and a catalog `unreadable-file` takes over once added.
+ * binary or non-UTF-8 content) are reported as `unreadable-file`; should the catalog ever lack that id,
+ * `bad-filename` (an entry that must not be in the folder) keeps the finding reportable.
  */
 export const UNREADABLE_RULE = RULE_IDS.has('unreadable-file') ? 'unreadable-file' : 'bad-filename';
 

@@ -7,7 +7,7 @@ import { ruleInfo } from '../rules/catalog.js';
 import type { Finding, MigrationFile, SchemaObject } from '../types.js';
 import { classifyStatement } from './classify.js';
 import { readSchema } from './schema.js';
-import { loadSqlite, openD1Like, setDoubleQuotedStrings, type OoDb, type Ptr, type Sqlite3 } from './sqlite.js';
+import { loadSqlite, openD1Like, setDoubleQuotedStrings, tryExec, type OoDb, type Ptr, type Sqlite3 } from './sqlite.js';
 import { isParseError, SqlText } from './statements.js';
 import type { ReplayInput, ReplayResult } from './types.js';
 import { bookkeepingSql, createMigrationsTableSql, SEVERAL_TRANSACTIONS_MESSAGE, wranglerTrim } from './wrangler-text.js';
@@ -73,12 +73,11 @@ class Replayer {
     const { files, migrationsTable } = this.input;
     const replayed: string[] = [];
     const notes: string[] = [];
-    try {
-      this.db.exec(createMigrationsTableSql(migrationsTable));
-    } catch (e) {
+    const createError = tryExec(this.sqlite3, this.db, createMigrationsTableSql(migrationsTable));
+    if (createError) {
       this.add({
         rule: 'replay-error',
-        message: `wrangler cannot create its migrations table ${migrationsTable}: ${sqliteMessage(e)}. Check migrations_table in the wrangler config.`,
+        message: `wrangler cannot create its migrations table ${migrationsTable}: ${createError}. Check migrations_table in the wrangler config.`,
       });
       return { findings: this.findings, schema: [], replayed, failedAt: undefined, notReplayed: files.map((f) => f.name), notes };
     }
@@ -131,7 +130,7 @@ class Replayer {
     const text = new SqlText(sqlite3, trimmed.sql);
     const db = this.db.pointer;
     let failure: Failure | undefined;
-    this.db.exec(`SAVEPOINT ${SAVEPOINT}`);
+    this.exec(`SAVEPOINT ${SAVEPOINT}`);
     try {
       let offset = 0;
       for (;;) {
@@ -150,21 +149,20 @@ class Replayer {
         if (failure) break;
       }
       if (!failure) {
-        try {
-          // The outermost RELEASE commits, which is where deferred foreign keys are checked — as at the end of
-          // D1's per-file transaction.
-          this.db.exec(`RELEASE ${SAVEPOINT}`);
-        } catch (e) {
+        // The outermost RELEASE commits, which is where deferred foreign keys are checked — as at the end of
+        // D1's per-file transaction.
+        const commitError = tryExec(sqlite3, this.db, `RELEASE ${SAVEPOINT}`);
+        if (commitError) {
           failure = {
-            message: `${sqliteMessage(e)} when the file's transaction commits (deferred foreign key checks: PRAGMA defer_foreign_keys or DEFERRABLE INITIALLY DEFERRED keys)`,
+            message: `${commitError} when the file's transaction commits (deferred foreign key checks: PRAGMA defer_foreign_keys or DEFERRABLE INITIALLY DEFERRED keys)`,
             parse: false,
             final: true,
           };
         }
       }
       if (failure) {
-        this.db.exec(`ROLLBACK TO ${SAVEPOINT}`);
-        this.db.exec(`RELEASE ${SAVEPOINT}`);
+        this.exec(`ROLLBACK TO ${SAVEPOINT}`);
+        this.exec(`RELEASE ${SAVEPOINT}`);
         this.reportFailure(file, text, bookStart, failure);
         if (failure.start !== undefined) {
           const resumeAt = failure.resumeAt ?? text.statementEnd(failure.start);
@@ -218,7 +216,7 @@ class Replayer {
   private checkDoubleQuoted(file: MigrationFile, text: SqlText, start: number, end: number, sql: string): void {
     const { capi } = this.sqlite3;
     setDoubleQuotedStrings(this.sqlite3, this.db, false);
-    let r: { stmt: Ptr; message?: string };
+    let r: { stmt: Ptr; message?: string; errorOffset?: number };
     try {
       r = text.prepareRange(this.db.pointer, start, end);
       if (r.stmt) capi.sqlite3_finalize(r.stmt);
@@ -228,9 +226,8 @@ class Replayer {
     const m = r.message && /^no such column: "((?:[^"]|"")*)" - should this be a string literal/.exec(r.message);
     if (!m) return;
     const name = m[1].replace(/""/g, '"');
-    const quoted = `"${m[1]}"`;
-    const idx = sql.indexOf(quoted);
-    const at = idx === -1 ? start : start + Buffer.byteLength(sql.slice(0, idx), 'utf8');
+    const idx = sql.indexOf(`"${m[1]}"`);
+    const at = r.errorOffset ?? (idx === -1 ? start : start + Buffer.byteLength(sql.slice(0, idx), 'utf8'));
     this.add({
       rule: DQS_RULE,
       file: file.relPath,
@@ -263,7 +260,7 @@ class Replayer {
       ref.cols.push(String(r.col));
       refs.set(key, ref);
     }
-    const list = [...refs.values()];
+    const list = [...refs.values()].sort((a, b) => a.child.localeCompare(b.child) || a.cols.join().localeCompare(b.cols.join()));
     const describe = list.map((r) => `${r.child}(${r.cols.join(', ')}) ON DELETE ${r.onDelete}`).join(', ');
     const wiping = list.filter((r) => r.onDelete === 'CASCADE' || r.onDelete === 'SET NULL' || r.onDelete === 'SET DEFAULT');
     const blocking = list.filter((r) => !wiping.includes(r));
@@ -391,6 +388,12 @@ class Replayer {
     return this.scratch;
   }
 
+  /** Savepoint control: cannot fail unless the replay itself is broken, so a failure is thrown. */
+  private exec(sql: string): void {
+    const error = tryExec(this.sqlite3, this.db, sql);
+    if (error) throw new Error(`replay: ${sql} failed: ${error}`);
+  }
+
   private add(f: Omit<Finding, 'severity'>): void {
     if (this.disabled.has(f.rule)) return;
     this.findings.push({
@@ -407,11 +410,6 @@ class Replayer {
 /** wrangler's statement splitter trims each statement with String#trim, which drops a leading BOM. */
 function stripBom(sql: string): string {
   return sql.charCodeAt(0) === 0xfeff ? sql.slice(1) : sql;
-}
-
-function sqliteMessage(e: unknown): string {
-  const m = e instanceof Error ? e.message : String(e);
-  return m.replace(/^SQLITE_\w+: sqlite3 result code \d+: /, '');
 }
 
 function sentence(s: string): string {

@@ -23,6 +23,7 @@ export interface Capi {
   sqlite3_errmsg(db: Ptr): string;
   sqlite3_error_offset(db: Ptr): number;
   sqlite3_complete(sql: string): number;
+  sqlite3_exec(db: Ptr, sql: string, callback: 0, arg: 0, errmsg: 0): number;
   sqlite3_db_config(db: Ptr, op: number, ...args: number[]): number;
 }
 
@@ -83,6 +84,15 @@ export function setDoubleQuotedStrings(sqlite3: Sqlite3, db: OoDb, on: boolean):
   const { capi } = sqlite3;
   capi.sqlite3_db_config(db.pointer, capi.SQLITE_DBCONFIG_DQS_DML, on ? 1 : 0, 0);
   capi.sqlite3_db_config(db.pointer, capi.SQLITE_DBCONFIG_DQS_DDL, on ? 1 : 0, 0);
+}
+
+/**
+ * Runs SQL without result rows and returns SQLite's error message, or undefined on success. Unlike oo1's
+ * exec it neither throws nor logs a console warning for an expected failure.
+ */
+export function tryExec(sqlite3: Sqlite3, db: OoDb, sql: string): string | undefined {
+  const { capi } = sqlite3;
+  return capi.sqlite3_exec(db.pointer, sql, 0, 0, 0) === capi.SQLITE_OK ? undefined : capi.sqlite3_errmsg(db.pointer);
 }
 
 /**

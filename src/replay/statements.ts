@@ -107,13 +107,16 @@ export class SqlText {
   }
 
   /** Prepares exactly the bytes [start, end) (one statement already delimited), for a second look at it. */
-  prepareRange(db: Ptr, start: number, end: number): { stmt: Ptr; message?: string } {
+  prepareRange(db: Ptr, start: number, end: number): { stmt: Ptr; message?: string; errorOffset?: number } {
     this.assertLive();
     const { capi, wasm } = this.sqlite3;
     const ppStmt = this.mem;
     wasm.pokePtr(ppStmt, 0);
     const rc = capi.sqlite3_prepare_v3(db, this.sqlPtr + start, end - start, 0, ppStmt, 0);
-    if (rc !== capi.SQLITE_OK) return { stmt: 0, message: capi.sqlite3_errmsg(db) };
+    if (rc !== capi.SQLITE_OK) {
+      const off = capi.sqlite3_error_offset(db);
+      return { stmt: 0, message: capi.sqlite3_errmsg(db), errorOffset: off >= 0 ? start + off : undefined };
+    }
     return { stmt: wasm.peekPtr(ppStmt) };
   }
 

@@ -79,7 +79,7 @@ function checkStatement(pm: ParsedMigration, stmt: Statement, out: Finding[]): v
     return;
   }
   if (v === 'CREATE') {
-    const temp = t.slice(i + 1, i + 3).find((tok) => isWord(tok, 'TEMP', 'TEMPORARY'));
+    const temp = isWord(t[i + 1], 'TEMP', 'TEMPORARY') ? t[i + 1] : undefined;
     if (temp) {
       out.push(findingAt(ID, pm, temp, `CREATE ${temp.text.toUpperCase()} objects are rejected by D1 ("not authorized"). Create a regular table (and DROP it at the end of the migration if it is scratch space).`));
     }

@@ -10,7 +10,7 @@ const RULE_ID = /^[a-z0-9][a-z0-9-]*$/i;
 
 export function parseIgnoreComment(comment: string, kind: 'statement' | 'file'): string[] {
   // Cheap pre-check: nearly every comment in real migrations is not a suppression.
-  if (comment.indexOf('d1-migrate-ignore') === -1 && comment.search(/d1-migrate-ignore/i) === -1) return [];
+  if (comment.indexOf('d1-migrate-ignore') === -1 && comment.indexOf('D1-MIGRATE-IGNORE') === -1) return [];
   const mark = kind === 'file' ? FILE_MARK : STATEMENT_MARK;
   const m = mark.exec(comment);
   if (!m) return [];

@@ -1,0 +1,87 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../support/action-runner.js';
+import { CORPUS, makeProject, seedProject, TOML_DB } from '../support/project.js';
+import { RULES } from '../../src/rules/catalog.js';
+
+describe('the d1-migrate CLI (bundled dist/cli/index.js)', () => {
+  test('prints exactly one JSON document of the documented shape and exits 1 on error findings', async () => {
+    const cwd = seedProject();
+    const r = await runCli(['validate', '--cwd', cwd, '--env', 'production', '--format', 'json']);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(Object.keys(doc)).toEqual(['status', 'errors', 'warnings', 'databases']);
+    expect(doc.status).toBe('invalid');
+    const db = doc.databases[0];
+    expect(Object.keys(db)).toEqual(['environment', 'binding', 'databaseName', 'migrationsDir', 'migrations', 'findings']);
+    expect(db).toMatchObject({ environment: 'production', binding: 'DB', databaseName: 'jobmatch-prod', migrationsDir: 'migrations' });
+    // wrangler's order: equal numbers keep name order, so create_tracked_applications runs first.
+    expect(db.migrations).toEqual(['0001_create_tracked_applications.sql', '0001_initial_schema.sql']);
+    for (const f of db.findings) {
+      expect(['error', 'warning']).toContain(f.severity);
+      expect(f.file === null || /^migrations\/[^\\]+$/.test(f.file)).toBe(true);
+      expect(typeof f.message).toBe('string');
+    }
+    expect(doc.errors).toBe(db.findings.filter((f: { severity: string }) => f.severity === 'error').length);
+  });
+
+  test('exits 0 with status valid on a clean set', async () => {
+    const r = await runCli(['validate', '--cwd', join(CORPUS, 'cloudflare__templates__d1-template'), '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'valid', errors: 0 });
+  });
+
+  test('exits 2 with the message on stderr on a usage error', async () => {
+    const r = await runCli(['validate', '--numbering', 'weird', '--cwd', seedProject()]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('Invalid --numbering: "weird". Allowed values: sequential, unique, off.');
+  });
+
+  test('exits 2 on a config error such as a missing config file', async () => {
+    const r = await runCli(['validate', '--cwd', makeProject({ 'migrations/0001_a.sql': 'SELECT 1;' })]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/wrangler\.(toml|json)/);
+  });
+
+  test('prints one compiler-style line per finding in text format', async () => {
+    const r = await runCli(['validate', '--cwd', seedProject(), '--env', 'production']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^migrations\/0001_initial_schema\.sql:1(:\d+)?: error \[duplicate-number\] /m);
+    expect(r.stdout).not.toMatch(/\u001b\[/); // not a TTY: no colour codes
+  });
+
+  test('prints GitHub workflow commands with --format github', async () => {
+    const r = await runCli(['validate', '--cwd', seedProject(), '--env', 'production', '--format', 'github']);
+    expect(r.stdout).toMatch(/^::error file=migrations\/0001_initial_schema\.sql,line=1(,col=\d+)?,title=duplicate-number::/m);
+  });
+
+  test('lists every rule with its severity', async () => {
+    const r = await runCli(['rules', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const rules = JSON.parse(r.stdout);
+    expect(rules.map((x: { id: string }) => x.id)).toEqual(RULES.map((x) => x.id));
+    expect(rules.every((x: { docs: string }) => x.docs.endsWith(`#${(x as unknown as { id: string }).id}`))).toBe(true);
+  });
+
+  test('creates the next migration named as wrangler names it, and refuses a collision', async () => {
+    const cwd = makeProject({ 'wrangler.toml': TOML_DB, 'migrations/0001_init.sql': 'CREATE TABLE a (id INTEGER);\n' });
+    const r = await runCli(['new', 'add jobs table', '--cwd', cwd]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe('created migrations/0002_add_jobs_table.sql');
+    expect(readdirSync(join(cwd, 'migrations')).sort()).toEqual(['0001_init.sql', '0002_add_jobs_table.sql']);
+    const text = readFileSync(join(cwd, 'migrations', '0002_add_jobs_table.sql'), 'utf8');
+    expect(text).toMatch(/^-- Migration number: 0002/);
+    expect(text).not.toMatch(/^\s*BEGIN/im);
+  });
+
+  test('keeps the timestamp style of a folder that uses it', async () => {
+    const cwd = makeProject({ 'wrangler.toml': TOML_DB, 'migrations/20240101120000_init.sql': 'SELECT 1;\n' });
+    const r = await runCli(['new', 'add index', '--cwd', cwd, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const created = JSON.parse(r.stdout);
+    expect(created.number).toMatch(/^\d{14}$/);
+    expect(BigInt(created.number) > 20240101120000n).toBe(true);
+  });
+});

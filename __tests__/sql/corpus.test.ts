@@ -1,0 +1,93 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseMigration } from '../../src/sql/split.js';
+import { transactionStatement } from '../../src/rules/transaction-statement.js';
+import { migrationFile, target } from '../rules/helpers.js';
+
+const CORPUS = resolve(process.cwd(), '../shared/corpus');
+
+function sqlFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((f) => {
+      const p = join(dir, f);
+      return statSync(p).isDirectory() ? sqlFiles(p) : p.endsWith('.sql') ? [p] : [];
+    });
+}
+
+interface Sqlite {
+  capi: { sqlite3_complete(sql: string): number };
+  oo1: { DB: new (name: string) => { prepare(sql: string): { finalize(): void }; close(): void } };
+}
+
+/**
+ * SQLite's own split: a chunk ends at a ';' where sqlite3_complete() says the text so far is complete (what
+ * workerd's sqlite3_complete_length does for D1), and a chunk is a statement unless SQLite's parser finds
+ * nothing in it ("Cannot prepare empty SQL").
+ */
+function sqliteStatements(sqlite3: Sqlite, db: { prepare(sql: string): { finalize(): void } }, sql: string): { start: number; end: number }[] {
+  const chunks: { start: number; end: number }[] = [];
+  let start = 0;
+  for (let i = sql.indexOf(';'); i !== -1; i = sql.indexOf(';', i + 1)) {
+    if (sqlite3.capi.sqlite3_complete(sql.slice(start, i + 1))) {
+      chunks.push({ start, end: i + 1 });
+      start = i + 1;
+    }
+  }
+  if (start < sql.length) chunks.push({ start, end: sql.length });
+  return chunks.filter(({ start: s, end: e }) => {
+    try {
+      db.prepare(sql.slice(s, e)).finalize();
+      return true;
+    } catch (err) {
+      return !/empty SQL/i.test(String(err));
+    }
+  });
+}
+
+const available = existsSync(CORPUS);
+const files = available ? sqlFiles(CORPUS) : [];
+
+(available ? describe : describe.skip)('the real-world corpus', () => {
+  let sqlite3: Sqlite;
+  let db: { prepare(sql: string): { finalize(): void }; close(): void };
+  beforeAll(async () => {
+    const p = createRequire(import.meta.url).resolve('@sqlite.org/sqlite-wasm');
+    const mod = await import(pathToFileURL(p).href);
+    sqlite3 = await mod.default();
+    db = new sqlite3.oo1.DB(':memory:');
+  });
+  afterAll(() => db?.close());
+
+  test('the SQLite reference split itself handles comments, empty chunks and trigger bodies', () => {
+    const sql = "SELECT 1; -- c;\n; CREATE TRIGGER t AFTER INSERT ON a BEGIN SELECT CASE WHEN 1 THEN 'x;' END; END; SELECT 2";
+    expect(sqliteStatements(sqlite3, db, sql)).toHaveLength(3);
+    expect(parseMigration(migrationFile(sql)).statements).toHaveLength(3);
+  });
+
+  test('has migration files to check', () => {
+    expect(files.length).toBeGreaterThan(50);
+  });
+
+  test.each(files.map((f) => [relative(CORPUS, f), f]))('%s splits into the same statements as SQLite', (_name, path) => {
+    const sql = readFileSync(path, 'utf8');
+    const ours = parseMigration(migrationFile(sql)).statements;
+    const theirs = sqliteStatements(sqlite3, db, sql);
+    expect(ours.length).toBe(theirs.length);
+    ours.forEach((s, i) => {
+      expect(s.start).toBeGreaterThanOrEqual(theirs[i]!.start);
+      expect(s.end).toBeLessThanOrEqual(theirs[i]!.end);
+    });
+  });
+
+  test('only funvill 0021 has transaction statements (the BEGIN TRANSACTION/COMMIT local wrangler strips)', () => {
+    const migrations = files.map((f) => parseMigration({ ...migrationFile(readFileSync(f, 'utf8')), relPath: relative(CORPUS, f) }));
+    const found = transactionStatement.check({ target, migrations, numbering: 'sequential' });
+    expect(found.map((f) => [f.file, f.line])).toEqual([
+      ['funvill__cultural-archiver__workers-ab6b4f0/migrations/0021_submission_review_alignment.sql', 5],
+      ['funvill__cultural-archiver__workers-ab6b4f0/migrations/0021_submission_review_alignment.sql', 7],
+    ]);
+  });
+});

@@ -1,0 +1,223 @@
+import type { LedgerEntry } from '../types.js';
+import type { Classified } from '../wrangler/classify.js';
+import { readLedger } from '../wrangler/ledger.js';
+import { ApplyProgress } from '../wrangler/progress.js';
+import { d1Args, openSession, succeeded, type WranglerSession } from '../wrangler/session.js';
+import { currentBookmark, restoreBookmark, restoreCommand } from '../wrangler/time-travel.js';
+import { failureLine } from './failure-line.js';
+import { pendingMigrations } from './ledger.js';
+import { d1Timestamp, rememberLedgerAfter } from './ledger-state.js';
+import type { PhaseContext } from './types.js';
+
+/** How long the ledger re-read after a failed, timed-out or cancelled apply may take. */
+const REREAD_TIMEOUT_MS = 30_000;
+
+/**
+ * One `wrangler d1 migrations apply` for the database. Afterwards the report says exactly what this run
+ * applied, which migration failed (with SQLite's message and line) and what was not attempted; after any
+ * failure the ledger is re-read, because after a timeout or kill only the database knows.
+ */
+export async function applyPhase(ctx: PhaseContext): Promise<void> {
+  const { report, io } = ctx;
+  const session = openSession(ctx);
+  if (session.command.problem) {
+    fail(ctx, { kind: 'wrangler-missing', message: session.command.problem });
+    return;
+  }
+
+  if (!ctx.ledgerBefore) {
+    const read = await readLedger(session);
+    if (!read.ok) {
+      fail(ctx, read.failure);
+      return;
+    }
+    ctx.ledgerBefore = read.entries;
+  }
+  const before = ctx.ledgerBefore;
+  const expected = pendingMigrations(ctx.migrations, before).map((m) => m.name);
+  report.pending ??= expected;
+  if (expected.length === 0) {
+    // Nothing pending as of a ledger read moments ago: a wrangler run would only re-read it.
+    report.applied = [];
+    report.status = 'up-to-date';
+    rememberLedgerAfter(report, before, true);
+    io.info('apply: nothing to apply, the database is up to date');
+    return;
+  }
+
+  if (session.where === 'remote') {
+    const bm = await currentBookmark(session);
+    if (bm.ok) {
+      report.bookmark = bm.bookmark;
+      io.info(`apply: Time Travel bookmark before this run: ${bm.bookmark}`);
+    } else if (bm.failure.kind === 'cancelled') {
+      fail(ctx, bm.failure);
+      return;
+    } else {
+      report.notes.push(`Could not record a Time Travel bookmark before applying (${bm.failure.message}).`);
+      io.warning(`apply: could not record a Time Travel bookmark: ${bm.failure.message}`);
+    }
+  }
+
+  const progress = new ApplyProgress();
+  const result = await session.run(d1Args(session, ['migrations', 'apply']), {
+    onStdout: (chunk) => progress.push(chunk),
+    verbose: true,
+  });
+  progress.end();
+
+  if (succeeded(result)) {
+    await recordSuccess(ctx, session, progress, before, expected);
+  } else {
+    await recordFailure(ctx, session, session.classify(result), progress, before, expected);
+  }
+}
+
+async function recordSuccess(
+  ctx: PhaseContext,
+  session: WranglerSession,
+  progress: ApplyProgress,
+  before: LedgerEntry[],
+  expected: string[],
+): Promise<void> {
+  const { report, io } = ctx;
+  const applied = progress.applied;
+  const sameAsExpected = applied.length === expected.length && applied.every((n) => expected.includes(n));
+  report.applied = [...applied];
+  report.timings = progress.timings;
+  if (sameAsExpected) {
+    // The ledger now is the one before plus what wrangler confirmed: history needs no extra read.
+    const computed = [...before, ...applied.map((name) => ({ name, appliedAt: d1Timestamp(progress.finishedAt.get(name)!) }))];
+    rememberLedgerAfter(report, computed, false);
+  } else {
+    const after = await readLedger(session, { signal: null, timeoutMs: REREAD_TIMEOUT_MS });
+    if (after.ok) {
+      rememberLedgerAfter(report, after.entries, true);
+      if (!progress.upToDate && applied.length === 0) {
+        // wrangler's table could not be read: the ledger diff is the best account there is.
+        report.applied = newNames(before, after.entries).filter((n) => expected.includes(n));
+      }
+      noteConcurrentChanges(ctx, before, after.entries, report.applied);
+    } else {
+      report.notes.push(`Could not re-read the ledger after apply (${after.failure.message}).`);
+    }
+  }
+  report.status = report.applied.length ? 'applied' : 'up-to-date';
+  io.info(report.applied.length ? `apply: applied ${report.applied.join(', ')}` : 'apply: nothing was applied, the database is up to date');
+}
+
+async function recordFailure(
+  ctx: PhaseContext,
+  session: WranglerSession,
+  failure: Classified,
+  progress: ApplyProgress,
+  before: LedgerEntry[],
+  expected: string[],
+): Promise<void> {
+  const { report, io, target } = ctx;
+  const after = await readLedger(session, { signal: null, timeoutMs: REREAD_TIMEOUT_MS });
+  let appliedNow: string[];
+  let isApplied: (name: string) => boolean;
+  if (after.ok) {
+    const added = newNames(before, after.entries);
+    appliedNow = added.filter((n) => expected.includes(n));
+    isApplied = (n) => after.entries.some((e) => e.name === n);
+    rememberLedgerAfter(report, after.entries, true);
+    noteConcurrentChanges(ctx, before, after.entries, appliedNow);
+  } else {
+    appliedNow = [...progress.applied];
+    isApplied = (n) => progress.applied.includes(n);
+    report.notes.push(
+      `Could not re-read the ledger after the failure (${after.failure.message}); the applied list comes from wrangler's output. Check with \`wrangler d1 migrations list ${target.databaseName} --remote\`.`,
+    );
+  }
+
+  // A migration failed only if wrangler got as far as sending migrations; an auth or network failure while
+  // reading the ledger leaves every pending migration not attempted.
+  const inFlight =
+    failure.migration && expected.includes(failure.migration) && !isApplied(failure.migration)
+      ? failure.migration
+      : progress.started || failure.kind === 'sql-error' || failure.kind === 'too-large'
+        ? expected.find((n) => !isApplied(n))
+        : undefined;
+  const rest = expected.filter((n) => !isApplied(n) && n !== inFlight);
+
+  report.applied = appliedNow;
+  report.timings = progress.timings.filter((t) => appliedNow.includes(t.name));
+  report.notAttempted = rest;
+  report.status = 'failed';
+  const detail = failure.sqliteMessage ?? failure.message;
+  if (inFlight) {
+    const file = ctx.migrations.find((m) => m.name === inFlight);
+    const line = file ? failureLine(file.sql, detail) : undefined;
+    report.failed = { name: inFlight, message: detail, kind: failure.kind, ...(line ? { line } : {}) };
+    report.failure = { phase: 'apply', kind: failure.kind, message: `${inFlight}: ${detail}` };
+  } else {
+    report.failure = { phase: 'apply', kind: failure.kind, message: failure.message };
+  }
+  io.warning(
+    `apply failed (${failure.kind})${inFlight ? ` at ${inFlight}` : ''}: ${detail}. ` +
+      `Applied by this run: ${appliedNow.length ? appliedNow.join(', ') : 'none'}; not attempted: ${rest.length ? rest.join(', ') : 'none'}.`,
+  );
+
+  await offerTimeTravel(ctx, session, appliedNow, before);
+}
+
+async function offerTimeTravel(ctx: PhaseContext, session: WranglerSession, appliedNow: string[], before: LedgerEntry[]): Promise<void> {
+  const { report, io, options, target } = ctx;
+  if (session.where !== 'remote') {
+    if (options.rollbackOnFailure && appliedNow.length) {
+      report.notes.push('rollback-on-failure needs Time Travel, which only remote D1 has; the local database was left as it is.');
+    }
+    return;
+  }
+  if (!report.bookmark) return;
+  const command = restoreCommand(target, report.bookmark);
+  if (options.rollbackOnFailure && appliedNow.length) {
+    const restored = await restoreBookmark(session, report.bookmark, { signal: null, timeoutMs: Math.max(options.timeoutMs, 60_000) });
+    if (restored.ok) {
+      const message =
+        `Rolled back: restored ${target.databaseName} to bookmark ${report.bookmark} (its state before this run), undoing ${appliedNow.join(', ')}.` +
+        (restored.previousBookmark ? ` To undo the rollback: wrangler d1 time-travel restore ${target.databaseName} --bookmark=${restored.previousBookmark}` : '');
+      report.notes.push(message);
+      io.warning(message);
+      report.applied = [];
+      rememberLedgerAfter(report, before, true);
+      return;
+    }
+    const message = `Rollback failed (${restored.failure.message}). To return the database to its state before this run: ${command}`;
+    report.notes.push(message);
+    io.warning(message);
+    return;
+  }
+  const message = `To return ${target.databaseName} to its state before this run: ${command}`;
+  report.notes.push(message);
+  io.warning(message);
+}
+
+function newNames(before: LedgerEntry[], after: LedgerEntry[]): string[] {
+  const had = new Set(before.map((e) => e.name));
+  return after.filter((e) => !had.has(e.name)).map((e) => e.name);
+}
+
+/** Someone else (another workflow?) changed the ledger between preview and apply: say so, claim none of it. */
+function noteConcurrentChanges(ctx: PhaseContext, before: LedgerEntry[], after: LedgerEntry[], ours: string[]): void {
+  const foreign = newNames(before, after).filter((n) => !ours.includes(n));
+  const vanished = before.filter((e) => !after.some((a) => a.name === e.name)).map((e) => e.name);
+  if (!foreign.length && !vanished.length) return;
+  const parts: string[] = [];
+  if (foreign.length) parts.push(`${foreign.join(', ')} ${foreign.length === 1 ? 'was' : 'were'} recorded by someone else`);
+  if (vanished.length) parts.push(`${vanished.join(', ')} disappeared from it`);
+  const message =
+    `The ledger of ${ctx.target.databaseName} changed between preview and apply: ${parts.join('; ')}. ` +
+    'Another run may be applying migrations to the same database; serialize deployments (e.g. a workflow `concurrency:` group).';
+  ctx.report.notes.push(message);
+  ctx.io.warning(message);
+}
+
+function fail(ctx: PhaseContext, failure: Pick<Classified, 'kind' | 'message'>): void {
+  ctx.report.failure = { phase: 'apply', kind: failure.kind, message: failure.message };
+  ctx.report.status = 'failed';
+  ctx.report.applied ??= [];
+  ctx.io.warning(`apply: ${failure.message}`);
+}

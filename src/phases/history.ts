@@ -1,0 +1,35 @@
+import { readLedger } from '../wrangler/ledger.js';
+import { openSession } from '../wrangler/session.js';
+import { ledgerAfter } from './ledger-state.js';
+import type { PhaseContext } from './types.js';
+
+/**
+ * The ledger after this run (applied_at per migration); which of it this run applied is `report.applied`.
+ * No wrangler call when apply already knows the result (it re-read the ledger, or nothing changed beyond
+ * what wrangler confirmed); one `SELECT` otherwise.
+ */
+export async function historyPhase(ctx: PhaseContext): Promise<void> {
+  const { report, io, options } = ctx;
+  const known = ledgerAfter(report);
+  if (known) {
+    report.history = known.entries;
+    return;
+  }
+  // Preview read the ledger and nothing was applied since (apply is not part of this run).
+  if (ctx.ledgerBefore && !options.phases.includes('apply')) {
+    report.history = ctx.ledgerBefore;
+    return;
+  }
+  const session = openSession(ctx);
+  if (session.command.problem) {
+    report.failure ??= { phase: 'history', kind: 'wrangler-missing', message: session.command.problem };
+    return;
+  }
+  const read = await readLedger(session);
+  if (!read.ok) {
+    report.failure ??= { phase: 'history', kind: read.failure.kind, message: read.failure.message };
+    io.warning(`history: could not read the ledger: ${read.failure.message}`);
+    return;
+  }
+  report.history = read.entries;
+}

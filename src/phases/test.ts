@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { SchemaObject } from '../types.js';
+import { parseJsonOutput } from '../wrangler/output.js';
+import { d1Args, openSession, succeeded } from '../wrangler/session.js';
+import { failureLine } from './failure-line.js';
+import type { PhaseContext } from './types.js';
+
+export const SCHEMA_QUERY =
+  "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('table','index','trigger','view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'view' THEN 1 WHEN 'index' THEN 2 ELSE 3 END, name";
+
+/**
+ * Applies every migration to a throw-away local D1 (real wrangler, a temporary --persist-to folder deleted
+ * afterwards) and lists the resulting schema: the PR check that needs no credentials.
+ */
+export async function testPhase(ctx: PhaseContext): Promise<void> {
+  const { report, io } = ctx;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'd1-migrate-test-'));
+  try {
+    const session = openSession(ctx, { where: 'local', persistTo: dir });
+    if (session.command.problem) {
+      report.failure ??= { phase: 'test', kind: 'wrangler-missing', message: session.command.problem };
+      return;
+    }
+    const applied = await session.run(d1Args(session, ['migrations', 'apply']));
+    if (!succeeded(applied)) {
+      const failure = session.classify(applied);
+      const detail = failure.sqliteMessage ?? failure.message;
+      const file = failure.migration ? ctx.migrations.find((m) => m.name === failure.migration) : undefined;
+      report.failure ??= { phase: 'test', kind: failure.kind, message: failure.migration ? `${failure.migration}: ${detail}` : detail };
+      if (file) {
+        const line = failureLine(file.sql, detail);
+        report.findings.push({
+          rule: 'replay-error',
+          severity: 'error',
+          file: file.relPath,
+          ...(line ? { line } : {}),
+          message: `Applying the migrations to a fresh local D1 with wrangler failed at ${file.name}: ${detail}`,
+        });
+      }
+      io.warning(`test: applying to a fresh local D1 failed: ${report.failure.message}`);
+      return;
+    }
+    const read = await session.run(d1Args(session, ['execute'], ['--json', '--command', SCHEMA_QUERY]));
+    const json = parseJsonOutput(read.stdout);
+    if (!succeeded(read) || json?.kind !== 'results') {
+      const failure = session.classify(read);
+      report.failure ??= { phase: 'test', kind: failure.kind, message: `reading the schema failed: ${failure.message}` };
+      return;
+    }
+    report.schema = (json.results[0]?.results ?? []).map(
+      (r): SchemaObject => ({
+        type: r.type as SchemaObject['type'],
+        name: String(r.name),
+        tableName: String(r.tbl_name),
+        sql: r.sql === null || r.sql === undefined ? null : String(r.sql),
+      }),
+    );
+    io.info(`test: ${ctx.migrations.length} migrations applied to a fresh local D1; ${report.schema.length} schema objects`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

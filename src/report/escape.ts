@@ -1,0 +1,80 @@
+/**
+ * Escaping for text that comes from the repository (file names, SQL, messages) before it goes into
+ * GitHub-flavoured markdown: the PR comment, the job summary and annotations. Everything here is pure.
+ *
+ * GitHub sanitises HTML, so the risk is not script execution but content that breaks out of its cell or
+ * paragraph, fakes links or headings, or pings people and cross-references issues from a file name.
+ */
+
+const ZWJ = '\u200d';
+
+/** HTML-escapes `& < > " '`: for text inside raw HTML (`<summary>`, attributes). */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** Line breaks and other control characters would end a table row or start a new block. */
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ');
+}
+
+/**
+ * Text safe inside a markdown paragraph or a table cell: renders as the literal characters, on one line,
+ * with no links, emphasis, HTML, @mention pings or `#123` cross-references.
+ */
+export function escapeMarkdown(text: string): string {
+  let s = oneLine(text);
+  // Backslash-escape first, on the original characters, so the entities added below are not escaped again
+  // (`\&lt;` would render as the literal text `&lt;`).
+  s = s.replace(/[\\`*_[\]|#~!]/g, (c) => `\\${c}`);
+  s = s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  // GitHub links mentions and issue references after rendering, so markdown escapes do not stop them; a
+  // zero-width joiner between the sigil and the name does.
+  s = s.replace(/@(?=[A-Za-z0-9_-])/g, `@${ZWJ}`);
+  s = s.replace(/#(?=\d)/g, `#${ZWJ}`);
+  // A leading list or heading marker would turn a paragraph into a list / setext heading.
+  s = s.replace(/^(\s*)([-+=])/, '$1\\$2').replace(/^(\s*\d+)([.)])/, '$1\\$2');
+  return s;
+}
+
+function longestBacktickRun(text: string): number {
+  let best = 0;
+  for (const m of text.matchAll(/`+/g)) best = Math.max(best, m[0].length);
+  return best;
+}
+
+/**
+ * A code span that no backtick in `text` can close early, on one line. `|` is escaped (`\|`) because
+ * GitHub tables split cells before parsing code spans and `\|` is the only way to keep a pipe in a cell;
+ * pass `{ table: false }` for code spans outside tables, where `\|` would show the backslash.
+ */
+export function inlineCode(text: string, opts: { table?: boolean } = {}): string {
+  let s = oneLine(text);
+  if (opts.table !== false) {
+    // The table scanner pairs backslashes before it looks at the pipe: an even run before `\|` would leave
+    // the pipe unescaped and split the cell, so make the run odd.
+    s = s.replace(/(\\*)\|/g, (_m, run: string) => `${run}${run.length % 2 === 1 ? '\\' : ''}\\|`);
+  }
+  if (s === '') return '` `';
+  const fence = '`'.repeat(longestBacktickRun(s) + 1);
+  // CommonMark strips one space from each side when both are present, so padding is transparent; it is
+  // needed when the content starts or ends with a backtick (it would merge with the fence) or a space.
+  const pad = /^[` ]|[` ]$/.test(s) ? ' ' : '';
+  return `${fence}${pad}${s}${pad}${fence}`;
+}
+
+/** A fenced code block whose fence is longer than any backtick run in `text`, so nothing inside can close it
+ * (tilde lines cannot close a backtick fence). */
+export function codeBlock(text: string, lang = ''): string {
+  const fence = '`'.repeat(Math.max(3, longestBacktickRun(text) + 1));
+  // A backtick fence's info string may not contain backticks; keep language names to a safe alphabet.
+  const info = lang.replace(/[^A-Za-z0-9_+.-]/g, '');
+  const body = text.endsWith('\n') ? text : `${text}\n`;
+  return `${fence}${info}\n${body}${fence}`;
+}

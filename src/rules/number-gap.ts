@@ -1,0 +1,44 @@
+import type { Finding, MigrationFile } from '../types.js';
+
+export const RULE_ID = 'number-gap';
+
+/**
+ * A number missing between two present ones in a sequential series (a file lost in a merge, renamed, or
+ * still on another branch, which would then run out of order). The first number may be anything:
+ * drizzle starts at 0000 and a squashed history may start at 0020.
+ *
+ * @param files in apply order
+ */
+export function checkNumberGaps(files: readonly MigrationFile[]): Finding[] {
+  const firstWithNumber = new Map<number, MigrationFile>();
+  for (const f of files) {
+    if (f.number !== null && !firstWithNumber.has(f.number)) firstWithNumber.set(f.number, f);
+  }
+  const numbers = [...firstWithNumber.keys()].sort((a, b) => a - b);
+  const findings: Finding[] = [];
+  for (let i = 1; i < numbers.length; i++) {
+    const before = numbers[i - 1];
+    const after = numbers[i];
+    if (after - before <= 1) continue;
+    const prev = firstWithNumber.get(before) as MigrationFile;
+    const file = firstWithNumber.get(after) as MigrationFile;
+    const missingCount = after - before - 1;
+    const missing = missingCount === 1 ? `number ${before + 1} is` : `numbers ${before + 1} to ${after - 1} (${missingCount}) are`;
+    const timestamps =
+      (prev.numberText?.length ?? 0) >= 8 && (file.numberText?.length ?? 0) >= 8
+        ? ' These names look like timestamps, where gaps are normal: set numbering to "unique" to check only for duplicates.'
+        : ' If the gap is intended, set numbering to "unique" to check only for duplicates.';
+    findings.push({
+      rule: RULE_ID,
+      severity: 'warning',
+      file: file.relPath,
+      line: 1,
+      message:
+        `Migration ${missing} missing between ${prev.name} and ${file.name}. ` +
+        `In a sequential series that usually means a file was lost, renamed, or is still on another branch; ` +
+        `wrangler applies whatever is present, so a missing file that arrives later runs after ${file.name}, out of order. ` +
+        `Restore the missing migration or renumber.${timestamps}`,
+    });
+  }
+  return findings;
+}

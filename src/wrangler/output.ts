@@ -1,0 +1,80 @@
+/** Reading what wrangler prints: colour codes off, the JSON of `--json`, the lines of its error blocks. */
+
+// wrangler colours its error blocks even with NO_COLOR/FORCE_COLOR=0 (esbuild's message formatter).
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
+
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, '');
+}
+
+export type JsonOutput = { kind: 'results'; results: QueryResult[] } | { kind: 'error'; text: string; notes: string[]; code?: number } | { kind: 'object'; value: Record<string, unknown> };
+
+export interface QueryResult {
+  results: Record<string, unknown>[];
+  success?: boolean;
+}
+
+/**
+ * Parses the JSON document `wrangler ... --json` prints on stdout: `[{"results":[...]}]` on success,
+ * `{"error":{"text","notes"}}` on failure, or a plain object (time-travel). Banner lines before it are
+ * skipped. Returns undefined when stdout holds no JSON.
+ */
+export function parseJsonOutput(stdout: string): JsonOutput | undefined {
+  const text = stripAnsi(stdout);
+  const start = text.search(/^[[{]/m);
+  if (start < 0) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text.slice(start));
+  } catch {
+    return undefined;
+  }
+  if (Array.isArray(value)) {
+    return { kind: 'results', results: value.map((r) => ({ results: Array.isArray(r?.results) ? r.results : [], success: r?.success })) };
+  }
+  if (value && typeof value === 'object') {
+    const error = (value as { error?: unknown }).error;
+    if (error && typeof error === 'object') {
+      const e = error as { text?: unknown; notes?: { text?: unknown }[]; code?: unknown };
+      return {
+        kind: 'error',
+        text: String(e.text ?? ''),
+        notes: Array.isArray(e.notes) ? e.notes.map((n) => String(n?.text ?? '')).filter(Boolean) : [],
+        code: typeof e.code === 'number' ? e.code : undefined,
+      };
+    }
+    return { kind: 'object', value: value as Record<string, unknown> };
+  }
+  return undefined;
+}
+
+const NOISE = [/^If you think this is a bug/, /^🪵\s+Logs were written/, /^Logs were written/, /^$/];
+
+/**
+ * The message of wrangler's `✘ [ERROR]` blocks (and the notes under them), one line each, without the
+ * "if you think this is a bug" footer. Empty when there is none.
+ */
+export function errorLines(output: string): string[] {
+  const lines = stripAnsi(output).split(/\r?\n/);
+  const out: string[] = [];
+  let inBlock = false;
+  for (const raw of lines) {
+    const line = raw.trimEnd();
+    const head = /^✘\s*\[ERROR\]\s*(.*)$/.exec(line);
+    if (head) {
+      inBlock = true;
+      if (head[1]) out.push(head[1].trim());
+      continue;
+    }
+    if (!inBlock) continue;
+    if (/^\S/.test(line) && !/^🪵|^Logs were/.test(line)) {
+      inBlock = false;
+      continue;
+    }
+    const text = line.trim();
+    if (NOISE.some((re) => re.test(text))) continue;
+    out.push(text);
+  }
+  return out;
+}

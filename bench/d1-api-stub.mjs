@@ -14,7 +14,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
-const ACCOUNT_ID = '0b0e0c0h0a0c0c0o0u0n0t0i0d000000'.replace(/[^0-9a-f]/g, 'a').slice(0, 32);
+const ACCOUNT_ID = 'be0c4b00be0c4b00be0c4b00be0c4b00';
 const TOKEN = 'bench-token';
 
 let sqlitePromise;

@@ -74,11 +74,27 @@ INSERT INTO chk SELECT json_extract(data, '$.name') FROM j;
     expect(r.replayed).toEqual(['0001_tx.sql', '0002_b.sql']);
   });
 
-  test('other transaction statements, PRAGMA foreign_keys, ATTACH and VACUUM are left to the static rules', async () => {
-    const sql = "begin;\nSAVEPOINT s;\nCREATE TABLE a (x);\nRELEASE s;\nPRAGMA foreign_keys = OFF;\nVACUUM;\nATTACH 'x.db' AS x;\nDETACH x;\nEND;\n";
+  test('PRAGMA foreign_keys is not executed (D1 ignores it), and causes no finding', async () => {
+    const sql = 'PRAGMA foreign_keys = OFF;\nCREATE TABLE a (x);\nPRAGMA foreign_keys;\nPRAGMA foreign_keys = ON;\n';
     const r = await replayMigrations({ files: mfiles(['0001_a.sql', sql], ['0002_b.sql', 'CREATE TABLE b (y);\n']), migrationsTable: TABLE });
     expect(r.findings).toEqual([]);
     expect(r.schema.map((o) => o.name)).toEqual(['a', 'b']);
+  });
+
+  test.each([
+    ['begin;\nCREATE TABLE a (x);\ncommit;\n', 1, 'transaction-statement'],
+    ['CREATE TABLE a (x);\nCOMMIT;\n', 2, 'transaction-statement'],
+    ['CREATE TABLE a (x);\nSAVEPOINT s;\nRELEASE s;\n', 2, 'transaction-statement'],
+    ["CREATE TABLE a (x);\nATTACH 'x.db' AS x;\n", 2, 'unsupported-statement'],
+    ['CREATE TABLE a (x);\nVACUUM;\n', 2, 'unsupported-statement'],
+  ])('a statement D1 rejects (%j) stops the replay as local wrangler does, with a note and no finding', async (sql, line, rule) => {
+    const r = await replayMigrations({ files: mfiles(['0001_a.sql', sql], ['0002_b.sql', 'CREATE TABLE b (y);\n']), migrationsTable: TABLE });
+    expect(r.findings).toEqual([]);
+    expect(r.failedAt).toBe('0001_a.sql');
+    expect(r.notReplayed).toEqual(['0002_b.sql']);
+    expect(r.schema).toEqual([]);
+    expect(r.notes[0]).toContain(`0001_a.sql fails under local wrangler at line ${line}`);
+    expect(r.notes[0]).toContain(`reported as ${rule}`);
   });
 });
 

@@ -35,7 +35,7 @@ describe('diffSchemas', () => {
     const a = [table('users', 'CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, age INT)')];
     const b = [table('users', 'CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL)')];
     const changes = diffSchemas(a, b);
-    expect(summary(changes)).toEqual(['added column users.email', 'dropped column users.age', 'changed column users.name']);
+    expect(summary(changes)).toEqual(['dropped column users.age', 'added column users.email', 'changed column users.name']);
     expect(changes.find((c) => c.name === 'email')?.definition).toBe('email TEXT NOT NULL');
     expect(changes.find((c) => c.name === 'name')?.before).toBe('name TEXT');
   });

@@ -20,8 +20,24 @@ export const REPO_ROOT = ((): string => {
     dir = parent;
   }
 })();
-/** wrangler 4.86 run by this Node (20). */
-export const WRANGLER_486 = `${process.execPath} ${path.join(REPO_ROOT, 'node_modules/wrangler/bin/wrangler.js')}`;
+/**
+ * The system Node (20): `npm test` puts node_modules/.bin first on PATH, and the node24 package links a
+ * `node` there, so jest itself may be running on Node 24.
+ */
+export const NODE_SYSTEM = ((): string => {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir || dir.includes('node_modules')) continue;
+    if (fs.existsSync(path.join(dir, 'node'))) return path.join(dir, 'node');
+  }
+  return process.execPath;
+})();
+/** PATH without node_modules/.bin folders: what a workflow step sees. */
+export const PATH_SYSTEM = (process.env.PATH ?? '')
+  .split(path.delimiter)
+  .filter((d) => d && !d.includes('node_modules'))
+  .join(path.delimiter);
+/** wrangler 4.86 run by the system Node (20). */
+export const WRANGLER_486 = `${NODE_SYSTEM} ${path.join(REPO_ROOT, 'node_modules/wrangler/bin/wrangler.js')}`;
 /** wrangler 4.164 run by the Node 24 binary from the node24 package. */
 export const WRANGLER_LATEST = `${path.join(REPO_ROOT, 'node_modules/node24/bin/node')} ${path.join(
   REPO_ROOT,
@@ -172,6 +188,6 @@ export function phaseContext(
     report: emptyReport(project.target, migrations),
     io: captureIO(),
     run: { actor: 'octocat', sha: 'abc123', runUrl: 'https://github.com/o/r/actions/runs/1' },
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    env: { PATH: PATH_SYSTEM, HOME: process.env.HOME ?? '', ...env },
   };
 }

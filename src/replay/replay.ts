@@ -30,7 +30,16 @@ interface Failure {
   /** The message is complete (wrangler-specific failures); no statement context is added. */
   final?: boolean;
   line?: number;
+  /**
+   * The statement fails under local wrangler only because D1 rejects its kind, which the named static rule
+   * already reports: stop here as wrangler does, with a note instead of a second finding.
+   */
+  reportedBy?: string;
 }
+
+/** What workerd answers for transaction control (local wrangler fails the file with it). */
+const D1_TRANSACTION_MESSAGE =
+  'To execute a transaction, please use the state.storage.transaction() or state.storage.transactionSync() APIs instead of the SQL BEGIN TRANSACTION or SAVEPOINT statements';
 
 export async function replayMigrations(input: ReplayInput): Promise<ReplayResult> {
   const sqlite3 = await loadSqlite();
@@ -52,6 +61,7 @@ class Replayer {
   private readonly db: OoDb;
   private scratch: OoDb | undefined;
   private readonly findings: Finding[] = [];
+  private readonly notes: string[] = [];
   private readonly disabled: Set<string>;
   /** Lower-cased new name → old name, from ALTER TABLE ... RENAME TO, to explain re-pointed foreign keys. */
   private readonly renamedFrom = new Map<string, string>();
@@ -72,7 +82,7 @@ class Replayer {
   run(): ReplayResult {
     const { files, migrationsTable } = this.input;
     const replayed: string[] = [];
-    const notes: string[] = [];
+    const notes = this.notes;
     const createError = tryExec(this.sqlite3, this.db, createMigrationsTableSql(migrationsTable));
     if (createError) {
       this.add({
@@ -182,13 +192,18 @@ class Replayer {
     const sql = text.slice(start, end);
     const kind = classifyStatement(sql);
     switch (kind.kind) {
-      // Reported by the static rules (transaction-statement, foreign-keys-pragma, unsupported-statement).
-      // Running them would break the savepoint, or turn foreign keys off, which D1 never does.
-      case 'transaction':
+      // D1 ignores it inside its per-file transaction; running it would turn foreign keys off, which D1
+      // never does. foreign-keys-pragma reports it.
       case 'pragma-foreign-keys':
+        return undefined;
+      // workerd rejects these, so local wrangler fails the file here (a BEGIN TRANSACTION;/COMMIT; pair that
+      // wrangler strips never gets this far). The static rules report them; running them would break the
+      // savepoint, so the replay stops here without a finding of its own.
+      case 'transaction':
+        return { message: D1_TRANSACTION_MESSAGE, start, parse: false, resumeAt: end, reportedBy: 'transaction-statement' };
       case 'attach':
       case 'vacuum':
-        return undefined;
+        return { message: `D1 does not allow ${kind.kind === 'vacuum' ? 'VACUUM' : 'ATTACH/DETACH'}`, start, parse: false, resumeAt: end, reportedBy: 'unsupported-statement' };
       case 'drop-table':
         if (!this.disabled.has(DROP_RULE) && (!kind.schema || kind.schema.toLowerCase() === 'main')) {
           this.checkDropReferenced(file, text, start, kind.table);
@@ -291,6 +306,13 @@ class Replayer {
 
   private reportFailure(file: MigrationFile, text: SqlText | undefined, bookStart: number, f: Failure): void {
     const shared = this.sharedNumberNote(file);
+    if (f.reportedBy && text && f.start !== undefined) {
+      const first = firstLine(text.slice(f.start, f.resumeAt ?? text.statementEnd(f.start)));
+      this.notes.push(
+        `${file.name} fails under local wrangler at line ${text.lineAt(f.start)} (\`${first}\`: ${sentence(f.message)}) — reported as ${f.reportedBy}; the replay stops there as wrangler does.`,
+      );
+      return;
+    }
     if (f.final || !text || f.start === undefined) {
       this.add({ rule: 'replay-error', file: file.relPath, line: f.line, message: `${sentence(f.message)}${shared}` });
       return;

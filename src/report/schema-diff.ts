@@ -62,8 +62,9 @@ export function diffSchemas(before: SchemaObject[], after: SchemaObject[]): Sche
         changes.push({ kind: 'added', object: 'table', name: o.name, table: o.name, definition: o.sql ?? undefined, columns: columnsOf(o.sql) });
         continue;
       }
+      // A rename was matched on an identical column list, so there is nothing else to compare.
       if (!prev) changes.push({ kind: 'renamed', object: 'table', name: o.name, table: o.name, before: was.name });
-      if (canonical(was.sql) !== canonical(o.sql)) changes.push(...diffTable(was, o));
+      else if (canonical(was.sql) !== canonical(o.sql)) changes.push(...diffTable(was, o));
     } else if (!prev) {
       changes.push({ kind: 'added', object: o.type, name: o.name, table: o.tableName, definition: o.sql ?? undefined });
     } else if (canonical(prev.sql) !== canonical(o.sql)) {

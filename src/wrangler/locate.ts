@@ -24,28 +24,28 @@ export const NPX_WRANGLER = ['--yes', 'wrangler@4'];
  * Finds wrangler: the `wrangler` option (a path or a command line, relative to cwd), else
  * `node_modules/.bin/wrangler` in cwd or a parent folder, else `npx --yes wrangler@4`.
  */
-export function locateWrangler(cwd: string, option?: string): WranglerCommand {
+export function locateWrangler(cwd: string, option?: string, pathEnv: string | undefined = process.env.PATH): WranglerCommand {
   if (option && option.trim()) {
     const words = splitCommandLine(option.trim());
     if (words.length === 0) throw new Error('the wrangler option is empty');
     const [first, ...rest] = words as [string, ...string[]];
     const resolved = looksLikePath(first) ? path.resolve(cwd, first) : first;
     const resolvedRest = rest.map((w) => (looksLikePath(w) && fs.existsSync(path.resolve(cwd, w)) ? path.resolve(cwd, w) : w));
-    return describe({ command: resolved, prefixArgs: resolvedRest, source: 'option' });
+    return describe({ command: resolved, prefixArgs: resolvedRest, source: 'option' }, pathEnv);
   }
   for (let dir = cwd; ; dir = path.dirname(dir)) {
     const bin = path.join(dir, 'node_modules', '.bin', process.platform === 'win32' ? 'wrangler.cmd' : 'wrangler');
-    if (fs.existsSync(bin)) return describe({ command: bin, prefixArgs: [], source: 'project' });
+    if (fs.existsSync(bin)) return describe({ command: bin, prefixArgs: [], source: 'project' }, pathEnv);
     if (path.dirname(dir) === dir) break;
   }
-  return describe({ command: 'npx', prefixArgs: [...NPX_WRANGLER], source: 'npx' });
+  return describe({ command: 'npx', prefixArgs: [...NPX_WRANGLER], source: 'npx' }, pathEnv);
 }
 
 function looksLikePath(word: string): boolean {
   return word.includes('/') || word.includes('\\') || word.startsWith('.');
 }
 
-function describe(base: Pick<WranglerCommand, 'command' | 'prefixArgs' | 'source'>): WranglerCommand {
+function describe(base: Pick<WranglerCommand, 'command' | 'prefixArgs' | 'source'>, pathEnv: string | undefined): WranglerCommand {
   const display = [base.command, ...base.prefixArgs].map((w) => (/\s/.test(w) ? JSON.stringify(w) : w)).join(' ');
   const cmd: WranglerCommand = { ...base, display };
   if (base.source === 'npx') return cmd;
@@ -54,7 +54,9 @@ function describe(base: Pick<WranglerCommand, 'command' | 'prefixArgs' | 'source
   const pkg = script ? wranglerPackageOf(script) : undefined;
   if (!pkg) return cmd;
   cmd.version = pkg.version;
-  const nodeVersion = runsWithNode ? nodeVersionOf(base.command) : process.version;
+  // A `#!/usr/bin/env node` script runs on the first node on PATH, which need not be the one running us.
+  const node = runsWithNode ? base.command : findOnPath('node', pathEnv);
+  const nodeVersion = node ? nodeVersionOf(node) : process.version;
   if (pkg.engines && nodeVersion && !satisfiesNodeRange(nodeVersion, pkg.engines)) {
     cmd.problem =
       `wrangler ${pkg.version ?? '(unknown version)'} needs Node.js ${pkg.engines} but this is ${nodeVersion}; ` +
@@ -68,8 +70,22 @@ function isNodeBinary(command: string): boolean {
   return /^node(\.exe)?$/i.test(path.basename(command));
 }
 
+function findOnPath(name: string, pathEnv: string | undefined): string | undefined {
+  for (const dir of (pathEnv ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, process.platform === 'win32' ? `${name}.exe` : name);
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
 function nodeVersionOf(nodeBinary: string): string | undefined {
   if (nodeBinary === process.execPath) return process.version;
+  try {
+    if (fs.realpathSync(nodeBinary) === fs.realpathSync(process.execPath)) return process.version;
+  } catch {
+    /* not a file path: ask it */
+  }
   const r = spawnSync(nodeBinary, ['--version'], { encoding: 'utf8', timeout: 10_000 });
   return r.status === 0 ? r.stdout.trim() : undefined;
 }

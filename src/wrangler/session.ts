@@ -27,11 +27,11 @@ export interface RunExtra {
 const located = new Map<string, WranglerCommand>();
 
 /** locateWrangler, once per (cwd, option): it may spawn `node --version`. */
-export function wranglerCommandFor(cwd: string, option?: string): WranglerCommand {
-  const key = `${cwd}\0${option ?? ''}`;
+export function wranglerCommandFor(cwd: string, option: string | undefined, pathEnv: string | undefined): WranglerCommand {
+  const key = `${cwd}\0${option ?? ''}\0${pathEnv ?? ''}`;
   let cmd = located.get(key);
   if (!cmd) {
-    cmd = locateWrangler(cwd, option);
+    cmd = locateWrangler(cwd, option, pathEnv);
     located.set(key, cmd);
   }
   return cmd;
@@ -44,7 +44,7 @@ export function signalOf(ctx: PhaseContext): AbortSignal | undefined {
 
 export function openSession(ctx: PhaseContext, override?: { where?: Target; persistTo?: string }): WranglerSession {
   const { options } = ctx;
-  const command = wranglerCommandFor(options.cwd, options.wrangler);
+  const command = wranglerCommandFor(options.cwd, options.wrangler, ctx.env.PATH);
   const where = override?.where ?? options.target;
   const persistTo = override?.persistTo ?? (where === 'local' ? options.persistTo : undefined);
   const secrets = secretsOf(options, ctx.env);

@@ -1,0 +1,322 @@
+/**
+ * Every workflow users copy (examples/*.yml, the README's yaml blocks) and every workflow this repository runs
+ * (.github/workflows/*.yml) passes the GitHub workflow schema check of @action-validator/core, and uses only
+ * the inputs and outputs action.yml declares.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { parseCli } from '../../src/cli/args.js';
+
+interface ValidationState {
+  actionType: 'action' | 'workflow';
+  errors: unknown[];
+}
+const validator = createRequire(import.meta.url)('@action-validator/core') as {
+  validateAction(src: string): ValidationState;
+  validateWorkflow(src: string): ValidationState;
+};
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const read = (rel: string): string => fs.readFileSync(path.join(root, rel), 'utf8');
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Mapping = { [key: string]: Json };
+
+function parseYaml(text: string, label: string): Mapping {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) throw new Error(`${label}: ${doc.errors.map((e) => e.message).join('\n')}`);
+  const value = doc.toJS() as Json;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${label}: not a mapping`);
+  return value;
+}
+
+const action = parseYaml(read('action.yml'), 'action.yml');
+const INPUTS = new Set(Object.keys(action.inputs as Mapping));
+const OUTPUTS = new Set(Object.keys(action.outputs as Mapping));
+
+/** `org/d1-migrate-action@v1` (any owner, any ref); in this repository's own workflows also `./`. */
+function isThisAction(uses: unknown, allowLocal: boolean): boolean {
+  if (typeof uses !== 'string') return false;
+  return /^[\w.-]+\/d1-migrate-action@[\w.-]+$/.test(uses) || (allowLocal && (uses === './' || uses === '.'));
+}
+
+function strings(value: Json | undefined, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const v of value) strings(v, out);
+  else if (value !== null && typeof value === 'object') for (const v of Object.values(value)) strings(v, out);
+  return out;
+}
+
+/**
+ * Problems with how a workflow uses the action: unknown inputs, outputs action.yml does not declare, references
+ * to step ids or jobs that do not exist, unbalanced `${{ }}`. Empty when all is well.
+ */
+function actionUsageProblems(workflow: Mapping, allowLocal: boolean): string[] {
+  const problems: string[] = [];
+  const jobs = (workflow.jobs ?? {}) as Record<string, Mapping>;
+  for (const [jobId, job] of Object.entries(jobs)) {
+    const steps = (job.steps ?? []) as Mapping[];
+    const ids = new Set<string>();
+    const ours = new Set<string>();
+    steps.forEach((step, index) => {
+      if (typeof step.id === 'string') ids.add(step.id);
+      if (!isThisAction(step.uses, allowLocal)) return;
+      if (typeof step.id === 'string') ours.add(step.id);
+      for (const input of Object.keys((step.with ?? {}) as Mapping)) {
+        if (!INPUTS.has(input)) problems.push(`jobs.${jobId}.steps[${index}] passes input "${input}", which action.yml does not declare`);
+      }
+    });
+    for (const text of strings(job as Json)) {
+      if ((text.match(/\$\{\{/g) ?? []).length !== (text.match(/\}\}/g) ?? []).length) {
+        problems.push(`jobs.${jobId}: unbalanced expression in ${JSON.stringify(text)}`);
+      }
+      for (const m of text.matchAll(/\bsteps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+        const [, id, name] = m as unknown as [string, string, string];
+        if (!ids.has(id)) problems.push(`jobs.${jobId} reads steps.${id}.outputs.${name}, but the job has no step with id "${id}"`);
+        else if (ours.has(id) && !OUTPUTS.has(name)) problems.push(`jobs.${jobId} reads output "${name}" of the action, which action.yml does not declare`);
+      }
+      for (const m of text.matchAll(/\bneeds\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+        const [, other, name] = m as unknown as [string, string, string];
+        const needs = typeof job.needs === 'string' ? [job.needs] : ((job.needs ?? []) as string[]);
+        const declared = (jobs[other]?.outputs ?? {}) as Mapping;
+        if (!needs.includes(other)) problems.push(`jobs.${jobId} reads needs.${other}.outputs.${name} without needs: ${other}`);
+        else if (!(name in declared)) problems.push(`jobs.${jobId} reads needs.${other}.outputs.${name}, which job ${other} does not declare`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Steps of a workflow that use the action. */
+function actionSteps(workflow: Mapping): Mapping[] {
+  const out: Mapping[] = [];
+  for (const job of Object.values((workflow.jobs ?? {}) as Record<string, Mapping>)) {
+    for (const step of (job.steps ?? []) as Mapping[]) if (isThisAction(step.uses, false)) out.push(step);
+  }
+  return out;
+}
+
+const exampleFiles = fs
+  .readdirSync(path.join(root, 'examples'))
+  .filter((n) => n.endsWith('.yml') || n.endsWith('.yaml'))
+  .map((n) => `examples/${n}`);
+const repoWorkflows = fs
+  .readdirSync(path.join(root, '.github/workflows'))
+  .filter((n) => n.endsWith('.yml') || n.endsWith('.yaml'))
+  .map((n) => `.github/workflows/${n}`);
+
+/** README ```yaml blocks that are workflows (contain `jobs:`), labelled by their line number. */
+function readmeWorkflows(): [string, string][] {
+  const out: [string, string][] = [];
+  const lines = read('README.md').split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^```ya?ml\s*$/.test(lines[i]!)) continue;
+    const start = i + 1;
+    let end = start;
+    while (end < lines.length && !/^```\s*$/.test(lines[end]!)) end++;
+    const block = lines.slice(start, end).join('\n');
+    if (/^jobs:/m.test(block)) out.push([`README.md line ${i + 1}`, block]);
+    i = end;
+  }
+  return out;
+}
+
+describe('action.yml', () => {
+  test('passes the action schema check', () => {
+    expect(validator.validateAction(read('action.yml')).errors).toEqual([]);
+  });
+});
+
+describe('workflow files', () => {
+  test('the examples folder holds the documented scenarios', () => {
+    for (const name of ['deploy.yml', 'matrix.yml', 'staging-then-production.yml']) expect(exampleFiles).toContain(`examples/${name}`);
+  });
+
+  test.each(exampleFiles)('%s parses and passes the workflow schema check', (file) => {
+    parseYaml(read(file), file);
+    expect(validator.validateWorkflow(read(file)).errors).toEqual([]);
+  });
+
+  test.each(exampleFiles)('%s uses the action with declared inputs and outputs only', (file) => {
+    const workflow = parseYaml(read(file), file);
+    expect(actionSteps(workflow).length).toBeGreaterThan(0);
+    expect(actionUsageProblems(workflow, false)).toEqual([]);
+  });
+
+  test.each(repoWorkflows)('%s parses, passes the workflow schema check and uses the action correctly', (file) => {
+    const workflow = parseYaml(read(file), file);
+    expect(validator.validateWorkflow(read(file)).errors).toEqual([]);
+    expect(actionUsageProblems(workflow, true)).toEqual([]);
+  });
+
+  test('the usage check itself catches an unknown input, an undeclared output and a missing step id', () => {
+    const workflow = parseYaml(
+      [
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - uses: org/d1-migrate-action@v1',
+        '        id: m',
+        '        with: { enviroment: production }',
+        '      - run: echo "${{ steps.m.outputs.applied_count }} ${{ steps.nope.outputs.status }}"',
+      ].join('\n'),
+      'inline',
+    );
+    const problems = actionUsageProblems(workflow, false);
+    expect(problems).toEqual([
+      expect.stringContaining('"enviroment"'),
+      expect.stringContaining('"applied_count"'),
+      expect.stringContaining('no step with id "nope"'),
+    ]);
+  });
+});
+
+describe('README workflow blocks', () => {
+  const blocks = readmeWorkflows();
+
+  test('the README shows at least one workflow', () => {
+    expect(blocks.length).toBeGreaterThan(0);
+  });
+
+  test.each(blocks)('%s parses and passes the workflow schema check', (label, block) => {
+    parseYaml(block, label);
+    expect(validator.validateWorkflow(block).errors).toEqual([]);
+  });
+
+  test.each(blocks)('%s uses the action with declared inputs and outputs only', (label, block) => {
+    expect(actionUsageProblems(parseYaml(block, label), false)).toEqual([]);
+  });
+});
+
+describe('what each scenario promises', () => {
+  const jobsOf = (file: string) => parseYaml(read(file), file).jobs as Record<string, Mapping>;
+
+  test('the deploy workflow skips only an unavailable D1, queues per environment and deploys unless the migration failed', () => {
+    const [job] = Object.values(jobsOf('examples/deploy.yml'));
+    expect(job!.concurrency).toEqual({ group: 'd1-migrations-production', 'cancel-in-progress': false });
+    const steps = job!.steps as Mapping[];
+    const migrate = steps.find((s) => isThisAction(s.uses, false))!;
+    expect((migrate.with as Mapping)['fail-mode']).toBe('skip-unavailable');
+    expect((migrate.with as Mapping).phases).toBe('validate,preview,apply,history');
+    const deploy = steps.slice(steps.indexOf(migrate) + 1).find((s) => String(s.run ?? '').includes('wrangler deploy'))!;
+    expect(deploy.if).toBe(`\${{ steps.${migrate.id as string}.outputs.status != 'failed' }}`);
+    expect(parseYaml(read('examples/deploy.yml'), 'deploy').permissions).toEqual({ contents: 'read' });
+  });
+
+  test('the matrix workflow covers three environments, does not fail fast and has one concurrency group per environment', () => {
+    const [job] = Object.values(jobsOf('examples/matrix.yml'));
+    const strategy = job!.strategy as Mapping;
+    expect(strategy['fail-fast']).toBe(false);
+    expect((strategy.matrix as Mapping).environment).toEqual(['development', 'staging', 'production']);
+    expect((job!.concurrency as Mapping).group).toContain('${{ matrix.environment }}');
+  });
+
+  test('the staging-then-production workflow gates production on staging and an approval environment, and restores by hand', () => {
+    const workflow = parseYaml(read('examples/staging-then-production.yml'), 'staging-then-production');
+    const jobs = workflow.jobs as Record<string, Mapping>;
+    expect(jobs.production!.needs).toBe('staging');
+    expect(jobs.production!.environment).toBe('production');
+    expect((jobs.production!.outputs as Mapping).bookmark).toBe('${{ steps.migrate.outputs.bookmark }}');
+    expect(Object.keys((workflow.on as Mapping).workflow_dispatch as Mapping)).toContain('inputs');
+    expect(jobs.restore!.if).toContain("github.event_name == 'workflow_dispatch'");
+    const restore = (jobs.restore!.steps as Mapping[]).find((s) => isThisAction(s.uses, false))!;
+    expect(restore.with).toMatchObject({ phases: 'restore', bookmark: '${{ inputs.bookmark }}' });
+  });
+});
+
+describe('examples/package-scripts.json', () => {
+  const scripts = (JSON.parse(read('examples/package-scripts.json')) as { scripts: Record<string, string> }).scripts;
+
+  test('defines the four migrate scripts', () => {
+    expect(Object.keys(scripts).sort()).toEqual(['migrate:check', 'migrate:local', 'migrate:new', 'migrate:status']);
+  });
+
+  test.each(Object.entries(scripts))('the %s script is a d1-migrate command line the CLI accepts', (name, command) => {
+    const [bin, ...args] = command.split(/\s+/);
+    expect(bin).toBe('d1-migrate');
+    // `npm run migrate:new -- "add jobs table"` appends the description.
+    const parsed = parseCli(name === 'migrate:new' ? [...args, 'add jobs table'] : args);
+    expect(parsed.command).toBe(args[0]);
+  });
+
+  test('the scripts do what their names say', () => {
+    expect(parseCli(scripts['migrate:local']!.split(/\s+/).slice(1)).raw.target).toBe('local');
+    expect(parseCli(scripts['migrate:status']!.split(/\s+/).slice(1)).raw).toMatchObject({ target: 'remote', environment: 'production' });
+    expect(parseCli(scripts['migrate:check']!.split(/\s+/).slice(1)).command).toBe('validate');
+  });
+});
+
+describe('release plumbing', () => {
+  const release = parseYaml(read('.github/workflows/release.yml'), 'release.yml');
+  const steps = Object.values(release.jobs as Record<string, Mapping>)[0]!.steps as Mapping[];
+  const runOf = (name: string): string => String(steps.find((s) => s.name === name)?.run ?? '');
+  const sh = (script: string, env: Record<string, string>, cwd: string): string =>
+    execFileSync('bash', ['-euo', 'pipefail', '-c', script], { cwd, env: { ...process.env, ...env }, encoding: 'utf8' });
+
+  test('the release workflow runs on version tags with contents: write and runs the CI script', () => {
+    expect((release.on as Mapping).push).toEqual({ tags: ['v*.*.*'] });
+    expect(release.permissions).toEqual({ contents: 'write' });
+    expect(steps.some((s) => s.run === 'bash .ci/run')).toBe(true);
+    expect(runOf('Create the GitHub release')).toContain('gh release create');
+  });
+
+  test('the release notes step extracts the version section of CHANGELOG.md', () => {
+    const script = runOf('Create the GitHub release');
+    const extract = script.slice(0, script.indexOf('flags=()'));
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'd1m-notes-'));
+    try {
+      const version = (JSON.parse(read('package.json')) as { version: string }).version;
+      sh(extract, { TAG: `v${version}`, RUNNER_TEMP: tmp }, root);
+      const notes = fs.readFileSync(path.join(tmp, 'notes.md'), 'utf8');
+      expect(notes.trim().length).toBeGreaterThan(0);
+      expect(notes).not.toMatch(/^## \[/m);
+      sh(extract, { TAG: 'v0.0.0-none', RUNNER_TEMP: tmp }, root);
+      expect(fs.readFileSync(path.join(tmp, 'notes.md'), 'utf8')).toBe('');
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  test('the major tag step moves v1 to the release commit and leaves it alone for a pre-release', () => {
+    const script = runOf('Move the major tag');
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'd1m-tag-'));
+    const git = (cwd: string, ...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd, encoding: 'utf8' }).trim();
+    try {
+      const origin = path.join(tmp, 'origin.git');
+      const work = path.join(tmp, 'work');
+      git(tmp, 'init', '-q', '--bare', origin);
+      git(tmp, 'init', '-q', work);
+      git(work, 'remote', 'add', 'origin', origin);
+      git(work, 'commit', '-q', '--allow-empty', '-m', 'one');
+      const first = git(work, 'rev-parse', 'HEAD');
+      sh(script, { TAG: 'v1.0.0', GITHUB_SHA: first }, work);
+      expect(git(origin, 'rev-parse', 'v1^{commit}')).toBe(first);
+      git(work, 'commit', '-q', '--allow-empty', '-m', 'two');
+      const second = git(work, 'rev-parse', 'HEAD');
+      sh(script, { TAG: 'v1.1.0-rc.1', GITHUB_SHA: second }, work);
+      expect(git(origin, 'rev-parse', 'v1^{commit}')).toBe(first);
+      sh(script, { TAG: 'v1.1.0', GITHUB_SHA: second }, work);
+      expect(git(origin, 'rev-parse', 'v1^{commit}')).toBe(second);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  test('dependabot updates npm (grouped) and github-actions weekly', () => {
+    const config = parseYaml(read('.github/dependabot.yml'), 'dependabot.yml');
+    expect(config.version).toBe(2);
+    const updates = config.updates as Mapping[];
+    const npm = updates.find((u) => u['package-ecosystem'] === 'npm')!;
+    const actions = updates.find((u) => u['package-ecosystem'] === 'github-actions')!;
+    expect((npm.schedule as Mapping).interval).toBe('weekly');
+    expect(Object.keys(npm.groups as Mapping).length).toBeGreaterThan(0);
+    expect((actions.schedule as Mapping).interval).toBe('weekly');
+  });
+});

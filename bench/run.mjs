@@ -1,0 +1,775 @@
+#!/usr/bin/env node
+// npm run bench — what d1-migrate costs on this machine, measured against wrangler itself, side by side.
+//
+//   node bench/run.mjs [--reps N | --quick] [--only validate,local,remote,cold,rss,bundle,profile]
+//                      [--wrangler-1000] [--keep] [--no-write]
+//
+//   --reps N         repetitions per timed measurement (default 5; --quick = 2)
+//   --only a,b       run only these measurements (names above)
+//   --wrangler-1000  apply the 1,000-file set with real wrangler (≈ 5 min here) instead of extrapolating
+//                    wrangler's per-migration cost measured on 10 and 100 files
+//   --keep           keep the temp projects (path printed)
+//   --no-write       do not write bench/results.json / bench/RESULTS.md
+//   --dist DIR       measure the build in DIR instead of ./dist
+//
+// Needs `npm run build` (dist/index.js, dist/cli/index.js). Every measurement is independent: when something
+// is missing or fails it is reported as "n/a (reason)" and the rest still runs. Children run with a timeout
+// (their whole process group is killed), in temp dirs that are removed at the end, with a clean environment:
+// no Cloudflare credentials, the npm registry pointed at 127.0.0.1:9 (wrangler's update check fails at once
+// instead of going out), the D1 API replaced by bench/d1-api-stub.mjs on 127.0.0.1.
+//
+// Wrangler is wrangler 4.86.0 from node_modules/wrangler (node_modules/.bin/wrangler is wrangler-latest,
+// 4.164, which needs Node ≥ 22). The same wrangler command is given to the bare apply and to our run.
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, relative, resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DATABASE_ID, DATABASE_NAME, BINDING, generateProject } from './generate.mjs';
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const ROOT = dirname(BENCH);
+// --dist DIR measures another build (e.g. one made in a copy of the tree); default: this repo's dist/.
+const DIST = process.argv.includes('--dist') ? resolvePath(process.argv[process.argv.indexOf('--dist') + 1]) : join(ROOT, 'dist');
+const DIST_ACTION = join(DIST, 'index.js');
+const DIST_CLI = join(DIST, 'cli', 'index.js');
+const WRANGLER_JS = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
+const TIME_BIN = '/usr/bin/time';
+
+// ---------------------------------------------------------------------------------------------- options
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(name);
+const value = (name) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const ALL = ['validate', 'local', 'remote', 'cold', 'rss', 'bundle', 'profile'];
+const only = value('--only') ? value('--only').split(',').map((s) => s.trim()) : ALL;
+for (const o of only) if (!ALL.includes(o)) die(`unknown --only ${o}; one of ${ALL.join(', ')}`);
+const reps = Number(value('--reps') ?? (flag('--quick') ? 2 : 5));
+if (!Number.isInteger(reps) || reps < 1) die('--reps must be a positive integer');
+const want = (name) => only.includes(name);
+
+function die(msg) {
+  console.error(`bench: ${msg}`);
+  process.exit(2);
+}
+
+// ---------------------------------------------------------------------------------------------- process helpers
+const TMP = mkdtempSync(join(os.tmpdir(), 'd1-bench-'));
+const children = new Set();
+let cleaned = false;
+function cleanup() {
+  if (cleaned) return;
+  cleaned = true;
+  for (const pid of children) killGroup(pid);
+  if (!flag('--keep')) rmSync(TMP, { recursive: true, force: true });
+  else console.log(`temp projects kept in ${TMP}`);
+}
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    cleanup();
+    process.exit(130);
+  });
+}
+process.on('exit', cleanup);
+
+function killGroup(pid) {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+  }
+}
+
+/** Environment every child gets: nothing from the caller's Cloudflare/GitHub state, no network beyond 127.0.0.1. */
+function baseEnv(extra = {}) {
+  const home = join(TMP, 'home');
+  mkdirSync(home, { recursive: true });
+  return {
+    PATH: process.env.PATH,
+    HOME: home,
+    TMPDIR: os.tmpdir(),
+    XDG_CONFIG_HOME: join(home, '.config'),
+    CI: 'true',
+    WRANGLER_SEND_METRICS: 'false',
+    WRANGLER_SEND_ERROR_REPORTS: 'false',
+    WRANGLER_LOG_PATH: join(home, 'wrangler-logs'),
+    npm_config_registry: 'http://127.0.0.1:9/',
+    NO_COLOR: '1',
+    ...extra,
+  };
+}
+
+/**
+ * Runs a command in its own process group, with a hard timeout. Resolves (never rejects) with
+ * { code, signal, ms, stdout, stderr, timedOut, error, maxRssKb? }. withRss: wraps in /usr/bin/time.
+ */
+function run(cmd, args, { cwd = ROOT, env = baseEnv(), timeoutMs = 120_000, withRss = false } = {}) {
+  return new Promise((resolve) => {
+    let rssFile;
+    if (withRss && existsSync(TIME_BIN)) {
+      rssFile = join(TMP, `rss-${process.hrtime.bigint()}.txt`);
+      args = ['-f', '%M', '-o', rssFile, cmd, ...args];
+      cmd = TIME_BIN;
+    }
+    const out = [];
+    const err = [];
+    let size = 0;
+    const started = process.hrtime.bigint();
+    let child;
+    try {
+      child = spawn(cmd, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (error) {
+      resolve({ code: null, signal: null, ms: 0, stdout: '', stderr: '', timedOut: false, error: String(error) });
+      return;
+    }
+    children.add(child.pid);
+    const keep = (arr) => (d) => {
+      if (size < 8_000_000) arr.push(d);
+      size += d.length;
+    };
+    child.stdout.on('data', keep(out));
+    child.stderr.on('data', keep(err));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid);
+    }, timeoutMs);
+    let spawnError;
+    child.on('error', (e) => (spawnError = String(e)));
+    child.on('close', (code, signal) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      clearTimeout(timer);
+      children.delete(child.pid);
+      killGroup(child.pid); // leftovers (workerd) of a finished run
+      let maxRssKb;
+      if (rssFile && existsSync(rssFile)) {
+        const n = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+        if (Number.isFinite(n)) maxRssKb = n;
+      }
+      resolve({
+        code,
+        signal,
+        ms,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        timedOut,
+        error: spawnError,
+        maxRssKb,
+      });
+    });
+  });
+}
+
+function why(r, what) {
+  if (r.error) return `${what}: ${r.error}`;
+  if (r.timedOut) return `${what}: timed out after ${Math.round(r.ms / 1000)} s`;
+  const tail = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' | ').slice(0, 300);
+  return `${what}: exit ${r.code ?? r.signal}${tail ? ` — ${tail}` : ''}`;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const stats = (xs) => (xs.length ? { min: Math.min(...xs), median: median(xs), samples: xs } : undefined);
+
+// ---------------------------------------------------------------------------------------------- projects
+const projects = new Map();
+function project(count) {
+  if (!projects.has(count)) {
+    const dir = join(TMP, `p${count}`);
+    const p = generateProject({ count, dir });
+    projects.set(count, p);
+  }
+  return projects.get(count);
+}
+let persistSerial = 0;
+const freshPersist = () => join(TMP, `persist-${++persistSerial}`);
+
+/** The action's inputs as the runner would set them: action.yml defaults, then ours. */
+function actionInputDefaults() {
+  const defaults = {};
+  try {
+    const text = readFileSync(join(ROOT, 'action.yml'), 'utf8');
+    let current;
+    let inInputs = false;
+    for (const line of text.split('\n')) {
+      if (/^inputs:\s*$/.test(line)) inInputs = true;
+      else if (/^\S/.test(line)) inInputs = false;
+      if (!inInputs) continue;
+      const name = /^ {2}([A-Za-z0-9_-]+):\s*$/.exec(line);
+      if (name) current = name[1];
+      const dflt = /^ {4}default:\s*(.*)$/.exec(line);
+      if (current && dflt) {
+        let v = dflt[1].trim();
+        if (/^'.*'$/.test(v)) v = v.slice(1, -1).replace(/''/g, "'");
+        else if (/^".*"$/.test(v)) v = v.slice(1, -1);
+        if (!v.includes('${{')) defaults[current] = v;
+      }
+    }
+  } catch {}
+  return defaults;
+}
+
+function actionEnv(projectDir, inputs, extraEnv = {}) {
+  const dir = mkdtempSync(join(TMP, 'gh-'));
+  const outputFile = join(dir, 'output.txt');
+  const summaryFile = join(dir, 'summary.md');
+  writeFileSync(outputFile, '');
+  writeFileSync(summaryFile, '');
+  const all = { ...actionInputDefaults(), 'working-directory': '.', comment: 'off', 'github-token': '', ...inputs };
+  const env = baseEnv({
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: projectDir,
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_REPOSITORY: 'bench/bench',
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: dir,
+    ...extraEnv,
+  });
+  for (const [k, v] of Object.entries(all)) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
+  return { env, outputFile, summaryFile };
+}
+
+function readOutputs(file) {
+  const outputs = {};
+  try {
+    const text = readFileSync(file, 'utf8');
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i]);
+      if (heredoc) {
+        const buf = [];
+        for (i++; i < lines.length && lines[i] !== heredoc[2]; i++) buf.push(lines[i]);
+        outputs[heredoc[1]] = buf.join('\n');
+      } else if (lines[i].includes('=')) outputs[lines[i].slice(0, lines[i].indexOf('='))] = lines[i].slice(lines[i].indexOf('=') + 1);
+    }
+  } catch {}
+  return outputs;
+}
+
+async function runAction(projectDir, inputs, { extraEnv, timeoutMs = 300_000, withRss = false } = {}) {
+  const { env, outputFile } = actionEnv(projectDir, inputs, extraEnv);
+  const r = await run(process.execPath, [DIST_ACTION], { cwd: projectDir, env, timeoutMs, withRss });
+  r.outputs = readOutputs(outputFile);
+  return r;
+}
+
+const bareApply = (projectDir, where, persistTo, extraEnv = {}, timeoutMs = 300_000) =>
+  run(WRANGLER_JS, ['d1', 'migrations', 'apply', BINDING, where, ...(persistTo ? ['--persist-to', persistTo] : [])], {
+    cwd: projectDir,
+    env: baseEnv(extraEnv),
+    timeoutMs,
+  });
+
+/** Count of diagnostics with severity error anywhere in the JSON report (format-agnostic). */
+function countErrors(json) {
+  if (typeof json?.errors === 'number') return json.errors;
+  let n = 0;
+  const walk = (v) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      if (v.severity === 'error' && (v.rule || v.ruleId || v.message)) n++;
+      Object.values(v).forEach(walk);
+    }
+  };
+  walk(json);
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------- results
+const results = {
+  date: new Date().toISOString(),
+  machine: {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    wrangler: readJson(join(ROOT, 'node_modules', 'wrangler', 'package.json'))?.version ?? 'not installed',
+  },
+  options: { reps, only, wrangler1000: flag('--wrangler-1000') },
+  commit: gitHead(),
+  metrics: {},
+  notes: [],
+};
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+function gitHead() {
+  try {
+    const head = readFileSync(join(ROOT, '.git', 'HEAD'), 'utf8').trim();
+    if (!head.startsWith('ref:')) return head;
+    const ref = head.slice(5);
+    return readFileSync(join(ROOT, '.git', ref), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+const na = (key, reason) => {
+  results.metrics[key] = { na: reason };
+  console.log(`  ${key}: n/a (${reason})`);
+};
+const record = (key, m) => {
+  results.metrics[key] = m;
+  const f = m.unit === 'ms' ? (x) => `${Math.round(x)} ms` : (x) => `${x}`;
+  console.log(`  ${key}: min ${f(m.min)}, median ${f(m.median)}${m.note ? ` (${m.note})` : ''}`);
+};
+
+function needDist(file) {
+  if (!existsSync(file)) return `${relative(ROOT, file)} missing — run npm run build`;
+  return undefined;
+}
+function needWrangler() {
+  if (!existsSync(WRANGLER_JS)) return 'node_modules/wrangler missing — run npm ci';
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------- measurements
+async function measureValidate() {
+  console.log('validate: 1,000 migrations, whole process (node dist/cli/index.js validate --format json)');
+  const p = project(1000);
+  results.metrics.sets = {
+    files10: project(10).bytes,
+    files100: project(100).bytes,
+    files1000: p.bytes,
+  };
+  const miss = needDist(DIST_CLI);
+  if (miss) return na('validate1000', miss);
+  const times = [];
+  const rss = [];
+  let errors;
+  for (let i = 0; i < reps; i++) {
+    const r = await run(process.execPath, [DIST_CLI, 'validate', '--cwd', p.dir, '--format', 'json'], {
+      cwd: p.dir,
+      timeoutMs: 120_000,
+      withRss: want('rss'),
+    });
+    let json;
+    try {
+      json = JSON.parse(r.stdout);
+    } catch {}
+    if (!json || r.timedOut || r.error || (r.code !== 0 && r.code !== 1)) return na('validate1000', why(r, 'validate'));
+    errors = countErrors(json);
+    if (r.code !== 0) return na('validate1000', `validate reports ${errors} error(s) on the generated set (exit 1): ${r.stdout.slice(0, 300)}`);
+    times.push(r.ms);
+    if (r.maxRssKb) rss.push(r.maxRssKb / 1024);
+  }
+  record('validate1000', { unit: 'ms', ...stats(times), errors });
+  if (want('rss')) {
+    if (rss.length) record('validateRss1000', { unit: 'MB', ...stats(rss.map((x) => Math.round(x))), method: '/usr/bin/time -f %M (max RSS of the node process)' });
+    else await measureRssFallback(p);
+  }
+}
+
+/** Without /usr/bin/time: a --import hook writes process.resourceUsage().maxRSS (KiB) at exit. */
+async function measureRssFallback(p) {
+  const hook = join(TMP, 'rss-hook.mjs');
+  const outFile = join(TMP, 'rss-hook.txt');
+  writeFileSync(
+    hook,
+    `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(outFile)}, String(process.resourceUsage().maxRSS)));\n`,
+  );
+  const rss = [];
+  for (let i = 0; i < reps; i++) {
+    rmSync(outFile, { force: true });
+    const r = await run(process.execPath, ['--import', hook, DIST_CLI, 'validate', '--cwd', p.dir, '--format', 'json'], { cwd: p.dir, timeoutMs: 120_000 });
+    if (r.code !== 0 || !existsSync(outFile)) return na('validateRss1000', why(r, 'validate with RSS hook'));
+    rss.push(Math.round(Number(readFileSync(outFile, 'utf8')) / 1024));
+  }
+  record('validateRss1000', { unit: 'MB', ...stats(rss), method: "process.resourceUsage().maxRSS from a --import hook on 'exit'" });
+}
+
+async function measureLocal() {
+  const miss = needWrangler();
+  for (const count of [10, 100]) {
+    console.log(`local: ${count} migrations — bare wrangler d1 migrations apply --local vs our full run (validate, preview, apply, history)`);
+    const p = project(count);
+    if (miss) {
+      na(`bareLocal${count}`, miss);
+      na(`runLocal${count}`, miss);
+      continue;
+    }
+    const distMiss = needDist(DIST_ACTION);
+    const bare = [];
+    const ours = [];
+    let bareFail;
+    let oursFail = distMiss;
+    let outputs;
+    for (let i = 0; i < reps; i++) {
+      // Alternate the order so drift (caches, thermal) does not favour one side.
+      const order = i % 2 ? ['ours', 'bare'] : ['bare', 'ours'];
+      for (const side of order) {
+        if (side === 'bare' && !bareFail) {
+          const r = await bareApply(p.dir, '--local', freshPersist(), {}, 600_000);
+          if (r.code !== 0) bareFail = why(r, 'wrangler apply --local');
+          else bare.push(r.ms);
+        }
+        if (side === 'ours' && !oursFail) {
+          const r = await runAction(p.dir, { target: 'local', wrangler: WRANGLER_JS, 'persist-to': freshPersist() }, { timeoutMs: 600_000 });
+          if (r.code !== 0) oursFail = why(r, 'dist/index.js run');
+          else {
+            ours.push(r.ms);
+            outputs = r.outputs;
+          }
+        }
+      }
+    }
+    if (bare.length) record(`bareLocal${count}`, { unit: 'ms', ...stats(bare) });
+    else na(`bareLocal${count}`, bareFail);
+    if (ours.length) record(`runLocal${count}`, { unit: 'ms', ...stats(ours), outputs: pickOutputs(outputs) });
+    else na(`runLocal${count}`, oursFail);
+    if (bare.length && ours.length) {
+      results.metrics[`ratioLocal${count}`] = {
+        unit: '×',
+        min: +(Math.min(...ours) / Math.min(...bare)).toFixed(3),
+        median: +(median(ours) / median(bare)).toFixed(3),
+        overheadMs: Math.round(median(ours) - median(bare)),
+      };
+      console.log(`  ratio: ${results.metrics[`ratioLocal${count}`].median}× (median), +${results.metrics[`ratioLocal${count}`].overheadMs} ms`);
+    } else na(`ratioLocal${count}`, 'needs both sides');
+  }
+}
+
+function pickOutputs(o) {
+  if (!o) return undefined;
+  const keep = {};
+  for (const [k, v] of Object.entries(o)) keep[k] = v.length > 200 ? `${v.slice(0, 200)}…` : v;
+  return keep;
+}
+
+async function wranglerPerMigration() {
+  // From the local measurements when present, else one bare run each on 10 and 100 files.
+  let t10 = results.metrics.bareLocal10?.median;
+  let t100 = results.metrics.bareLocal100?.median;
+  if (t10 === undefined || t100 === undefined) {
+    const miss = needWrangler();
+    if (miss) return { na: miss };
+    console.log('  (measuring wrangler on 10 and 100 files once for the extrapolation)');
+    const r10 = await bareApply(project(10).dir, '--local', freshPersist(), {}, 600_000);
+    const r100 = await bareApply(project(100).dir, '--local', freshPersist(), {}, 600_000);
+    if (r10.code !== 0) return { na: why(r10, 'wrangler 10') };
+    if (r100.code !== 0) return { na: why(r100, 'wrangler 100') };
+    t10 = r10.ms;
+    t100 = r100.ms;
+  }
+  const perFile = (t100 - t10) / 90;
+  const fixed = t10 - 10 * perFile;
+  return { perFile, fixed, t1000: fixed + 1000 * perFile };
+}
+
+async function measureWrangler1000() {
+  if (flag('--wrangler-1000')) {
+    console.log('wrangler: applying 1,000 migrations with wrangler d1 migrations apply --local (once)');
+    const miss = needWrangler();
+    if (miss) return na('wranglerLocal1000', miss);
+    const r = await bareApply(project(1000).dir, '--local', freshPersist(), {}, 1_800_000);
+    if (r.code !== 0) return na('wranglerLocal1000', why(r, 'wrangler apply --local (1,000)'));
+    record('wranglerLocal1000', { unit: 'ms', min: r.ms, median: r.ms, samples: [r.ms], note: 'measured, 1 run' });
+  } else {
+    console.log('wrangler: 1,000-file local apply extrapolated from the 10- and 100-file runs');
+    const e = await wranglerPerMigration();
+    if (e.na) return na('wranglerLocal1000', e.na);
+    record('wranglerLocal1000', {
+      unit: 'ms',
+      min: e.t1000,
+      median: e.t1000,
+      extrapolated: true,
+      perMigrationMs: Math.round(e.perFile),
+      fixedMs: Math.round(e.fixed),
+      note: `extrapolated: ${Math.round(e.fixed)} ms fixed + ${Math.round(e.perFile)} ms × 1,000 files (from median of 10 and 100 files)`,
+    });
+  }
+  const v = results.metrics.validate1000;
+  const w = results.metrics.wranglerLocal1000;
+  if (v?.median && w?.median) {
+    results.metrics.speedupValidate = { unit: '×', min: Math.round(w.min / v.min), median: Math.round(w.median / v.median) };
+    console.log(`  validate is ${results.metrics.speedupValidate.median}× faster (median)`);
+  } else na('speedupValidate', 'needs validate1000 and wranglerLocal1000');
+}
+
+function signature(e) {
+  return `${e.method} ${e.path.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, ':db').replace(/accounts\/[^/]+/, 'accounts/:a')}${e.search ?? ''}${e.sql ? ` ${e.sql.slice(0, 70)}` : ''}`;
+}
+
+async function measureRemote() {
+  console.log('remote: D1 API requests (bench/d1-api-stub.mjs) — bare wrangler d1 migrations apply --remote vs our full run, 10 files');
+  const miss = needWrangler();
+  if (miss) return na('remoteRequests', miss);
+  const { startStub } = await import('./d1-api-stub.mjs');
+  let stub;
+  try {
+    stub = await startStub({ databases: [{ uuid: DATABASE_ID, name: DATABASE_NAME }] });
+  } catch (error) {
+    return na('remoteRequests', `stub failed to start: ${error}`);
+  }
+  try {
+    const p = project(10);
+    const n = Math.min(reps, 3);
+    const bareTimes = [];
+    const oursTimes = [];
+    let bareLog;
+    let oursLog;
+    let bareFail;
+    let oursFail = needDist(DIST_ACTION);
+    for (let i = 0; i < n; i++) {
+      stub.reset();
+      const r = await bareApply(p.dir, '--remote', undefined, stub.env(), 180_000);
+      if (r.code !== 0) {
+        bareFail = why(r, 'wrangler apply --remote');
+        break;
+      }
+      bareTimes.push(r.ms);
+      bareLog = [...stub.log];
+    }
+    for (let i = 0; i < n && !oursFail; i++) {
+      stub.reset();
+      const r = await runAction(
+        p.dir,
+        { target: 'remote', wrangler: WRANGLER_JS, 'cloudflare-api-token': stub.token, 'cloudflare-account-id': stub.accountId },
+        { extraEnv: { CLOUDFLARE_API_BASE_URL: stub.url }, timeoutMs: 300_000 },
+      );
+      if (r.code !== 0) {
+        oursFail = why(r, 'dist/index.js remote run') + ` — requests seen: ${stub.log.map(signature).join('; ').slice(0, 400)}`;
+        break;
+      }
+      oursTimes.push(r.ms);
+      oursLog = [...stub.log];
+    }
+    if (bareLog) {
+      record('bareRemote10', { unit: 'ms', ...stats(bareTimes), requests: bareLog.length, log: bareLog.map(signature) });
+    } else na('bareRemote10', bareFail);
+    if (oursLog) record('runRemote10', { unit: 'ms', ...stats(oursTimes), requests: oursLog.length, log: oursLog.map(signature) });
+    else na('runRemote10', oursFail);
+    if (bareLog && oursLog) {
+      const pool = bareLog.map(signature);
+      const extra = [];
+      for (const s of oursLog.map(signature)) {
+        const i = pool.indexOf(s);
+        if (i >= 0) pool.splice(i, 1);
+        else extra.push(s);
+      }
+      results.metrics.remoteExtraRequests = {
+        unit: 'requests',
+        min: oursLog.length - bareLog.length,
+        median: oursLog.length - bareLog.length,
+        bare: bareLog.length,
+        ours: oursLog.length,
+        extra,
+        missingFromOurs: pool,
+      };
+      console.log(`  requests: bare ${bareLog.length}, ours ${oursLog.length}; extra:\n    ${extra.join('\n    ') || '(none)'}`);
+    } else na('remoteExtraRequests', 'needs both sides');
+  } finally {
+    await stub.close();
+  }
+}
+
+async function measureCold() {
+  console.log('cold start: node dist/index.js, INPUT_PHASES=validate, 3-file project');
+  const miss = needDist(DIST_ACTION);
+  if (miss) return na('coldStart3', miss);
+  const p = project(3);
+  const times = [];
+  for (let i = 0; i < Math.max(reps * 2, 4); i++) {
+    const r = await runAction(p.dir, { phases: 'validate', target: 'local' }, { timeoutMs: 60_000 });
+    if (r.code !== 0) return na('coldStart3', why(r, 'dist/index.js validate'));
+    times.push(r.ms);
+  }
+  // Node itself, for reference: what no code at all costs.
+  const empty = [];
+  for (let i = 0; i < 4; i++) empty.push((await run(process.execPath, ['-e', '0'], { timeoutMs: 30_000 })).ms);
+  record('coldStart3', { unit: 'ms', ...stats(times), nodeBaselineMs: Math.round(median(empty)) });
+}
+
+async function measureRssOnly() {
+  // --only rss without validate: measure RSS on its own runs.
+  const miss = needDist(DIST_CLI);
+  if (miss) return na('validateRss1000', miss);
+  const p = project(1000);
+  if (!existsSync(TIME_BIN)) return measureRssFallback(p);
+  const rss = [];
+  for (let i = 0; i < reps; i++) {
+    const r = await run(process.execPath, [DIST_CLI, 'validate', '--cwd', p.dir, '--format', 'json'], { cwd: p.dir, timeoutMs: 120_000, withRss: true });
+    if (r.code !== 0 || !r.maxRssKb) return na('validateRss1000', why(r, 'validate'));
+    rss.push(Math.round(r.maxRssKb / 1024));
+  }
+  record('validateRss1000', { unit: 'MB', ...stats(rss), method: '/usr/bin/time -f %M (max RSS of the node process)' });
+}
+
+function measureBundle() {
+  console.log('bundle: dist/');
+  const dist = DIST;
+  if (!existsSync(dist)) return na('bundle', `${relative(ROOT, dist) || dist}/ missing — run npm run build`);
+  const files = {};
+  let total = 0;
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const f = join(d, e.name);
+      if (e.isDirectory()) walk(f);
+      else {
+        const size = statSync(f).size;
+        files[relative(dist, f)] = size;
+        total += size;
+      }
+    }
+  };
+  walk(dist);
+  const kb = (n) => Math.round(n / 1024);
+  results.metrics.bundle = { unit: 'KiB', min: kb(total), median: kb(total), files: Object.fromEntries(Object.entries(files).sort((a, b) => b[1] - a[1])) };
+  console.log(`  total ${kb(total)} KiB`);
+  for (const [f, s] of Object.entries(results.metrics.bundle.files)) console.log(`    ${f.padEnd(32)} ${String(kb(s)).padStart(6)} KiB`);
+}
+
+/** One run of ours on 10 files with a logging wrangler wrapper: how many wrangler calls, and how long each took. */
+async function measureProfile() {
+  console.log('profile: wrangler calls made by our full local run on 10 files (one run, through a logging wrapper)');
+  const miss = needDist(DIST_ACTION) ?? needWrangler();
+  if (miss) return na('profileLocal10', miss);
+  const log = join(TMP, 'wrangler-calls.tsv');
+  const wrapper = join(TMP, 'wrangler-logged.sh');
+  writeFileSync(
+    wrapper,
+    `#!/bin/sh\nstart=$(date +%s%N)\n${JSON.stringify(process.execPath)} ${JSON.stringify(WRANGLER_JS)} "$@"\nrc=$?\nend=$(date +%s%N)\nprintf '%s\\t%s\\t%s\\n' "$(( (end - start) / 1000000 ))" "$rc" "$*" >> ${JSON.stringify(log)}\nexit $rc\n`,
+  );
+  chmodSync(wrapper, 0o755);
+  const p = project(10);
+  const r = await runAction(p.dir, { target: 'local', wrangler: wrapper, 'persist-to': freshPersist() }, { timeoutMs: 600_000 });
+  if (r.code !== 0) return na('profileLocal10', why(r, 'dist/index.js run'));
+  const calls = existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => {
+          const [ms, rc, ...args] = l.split('\t');
+          return { ms: Number(ms), rc: Number(rc), args: args.join('\t').replaceAll(TMP, '$TMP') };
+        })
+    : [];
+  const inWrangler = calls.reduce((a, c) => a + c.ms, 0);
+  results.metrics.profileLocal10 = { unit: 'ms', total: Math.round(r.ms), inWrangler, outsideWrangler: Math.round(r.ms - inWrangler), calls };
+  console.log(`  total ${Math.round(r.ms)} ms, ${calls.length} wrangler call(s) = ${inWrangler} ms, own code ≈ ${Math.round(r.ms - inWrangler)} ms`);
+  for (const c of calls) console.log(`    ${String(c.ms).padStart(6)} ms  rc ${c.rc}  wrangler ${c.args}`);
+}
+
+// ---------------------------------------------------------------------------------------------- table
+function table() {
+  const m = results.metrics;
+  const s = (x) => (x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${Math.round(x)} ms`);
+  const rows = [];
+  const row = (label, key, fmt, target, met) => {
+    const v = m[key];
+    if (!v) return;
+    if (v.na) rows.push([label, `n/a (${v.na.length > 90 ? v.na.slice(0, 90) + '…' : v.na})`, '', target, '—']);
+    else rows.push([label, fmt(v.min), fmt(v.median), target, met ? (met(v) ? 'yes' : 'NO') : '—']);
+  };
+  row('validate, 1,000 files (whole process)', 'validate1000', s, '< 1.5 s', (v) => v.median < 1500);
+  row(
+    m.wranglerLocal1000?.extrapolated ? 'wrangler apply --local, 1,000 files (extrapolated)' : 'wrangler apply --local, 1,000 files',
+    'wranglerLocal1000',
+    s,
+    '',
+  );
+  row('validate speed-up vs wrangler local apply', 'speedupValidate', (x) => `${x}×`, '≥ 200×', (v) => v.median >= 200);
+  row('bare wrangler apply --local, 10 files', 'bareLocal10', s, '');
+  row('our full local run, 10 files', 'runLocal10', s, '');
+  row('full run / bare apply, 10 files', 'ratioLocal10', (x) => `${x.toFixed(2)}×`, '≤ 1.5×', (v) => v.median <= 1.5);
+  row('bare wrangler apply --local, 100 files', 'bareLocal100', s, '');
+  row('our full local run, 100 files', 'runLocal100', s, '');
+  row('full run / bare apply, 100 files', 'ratioLocal100', (x) => `${x.toFixed(2)}×`, '≤ 1.10×', (v) => v.median <= 1.1);
+  if (m.bareRemote10 && !m.bareRemote10.na) rows.push(['D1 API requests, bare apply --remote, 10 files', String(m.bareRemote10.requests), '', '', '—']);
+  else row('D1 API requests, bare apply --remote', 'bareRemote10', String, '');
+  if (m.runRemote10 && !m.runRemote10.na) rows.push(['D1 API requests, our full remote run, 10 files', String(m.runRemote10.requests), '', '', '—']);
+  else row('D1 API requests, our full remote run', 'runRemote10', String, '');
+  row('extra D1 API requests (ours − bare)', 'remoteExtraRequests', (x) => `+${x}`, '≤ +4', (v) => v.median <= 4);
+  row('cold start, dist/index.js validate, 3 files', 'coldStart3', s, '< 300 ms', (v) => v.median < 300);
+  row('peak RSS, validate of 1,000 files', 'validateRss1000', (x) => `${x} MB`, '< 300 MB', (v) => v.median < 300);
+  row('dist/ total size', 'bundle', (x) => `${(x / 1024).toFixed(1)} MiB`, '');
+  return rows;
+}
+
+function renderTable(rows) {
+  const head = ['metric', 'min', 'median', 'target', 'met?'];
+  const all = [head, ...rows];
+  const w = head.map((_, i) => Math.max(...all.map((r) => String(r[i]).length)));
+  const line = (r) => r.map((c, i) => String(c).padEnd(w[i])).join(' | ');
+  return [line(head), w.map((n) => '-'.repeat(n)).join('-|-'), ...rows.map(line)].join('\n');
+}
+
+function markdown(rows) {
+  const m = results.metrics;
+  const mach = results.machine;
+  const out = [];
+  out.push(`<!-- written by \`npm run bench\` (bench/run.mjs); do not edit by hand -->`);
+  out.push(`Measured ${results.date.slice(0, 10)} on ${mach.cpus} × ${mach.cpuModel}, ${mach.memoryGiB} GiB, Node ${mach.node}, wrangler ${mach.wrangler}; ${reps} repetitions${results.commit ? `, commit ${results.commit.slice(0, 7)}` : ''}.`);
+  out.push('');
+  out.push('| metric | min | median | target | met? |');
+  out.push('|---|---|---|---|---|');
+  for (const r of rows) out.push(`| ${r.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`);
+  out.push('');
+  if (m.wranglerLocal1000?.extrapolated) out.push(`- wrangler on 1,000 files is extrapolated: ${m.wranglerLocal1000.note}.`);
+  if (m.remoteExtraRequests?.extra) out.push(`- Extra D1 API requests of our remote run: ${m.remoteExtraRequests.extra.map((e) => `\`${e}\``).join(', ') || 'none'}.`);
+  if (m.profileLocal10?.calls) {
+    out.push(
+      `- Our local run on 10 files makes ${m.profileLocal10.calls.length} wrangler call(s): ${m.profileLocal10.calls.map((c) => `\`wrangler ${c.args.split(' ').slice(0, 3).join(' ')}\` ${s1(c.ms)}`).join(', ')}; own code ≈ ${s1(m.profileLocal10.outsideWrangler)}.`,
+    );
+  }
+  if (m.validateRss1000?.method) out.push(`- Peak RSS measured with ${m.validateRss1000.method}.`);
+  for (const n of results.notes) out.push(`- ${n}`);
+  out.push('');
+  out.push('Reproduce: `npm ci && npm run build && npm run bench` (`--quick` for 2 repetitions, `--only validate,cold`, `--wrangler-1000` to measure wrangler on 1,000 files instead of extrapolating).');
+  return out.join('\n') + '\n';
+}
+const s1 = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+
+// ---------------------------------------------------------------------------------------------- main
+async function main() {
+  console.log(`d1-migrate bench — ${reps} repetition(s); ${results.machine.cpus} × ${results.machine.cpuModel}, Node ${process.version}, wrangler ${results.machine.wrangler}`);
+  console.log(`temp: ${TMP}\n`);
+  const steps = [
+    ['validate', measureValidate],
+    ['local', measureLocal],
+    ['validate', measureWrangler1000], // after local: reuses its 10/100-file wrangler figures
+    ['remote', measureRemote],
+    ['cold', measureCold],
+    ['rss', async () => (want('validate') ? undefined : measureRssOnly())],
+    ['bundle', measureBundle],
+    ['profile', measureProfile],
+  ];
+  for (const [name, fn] of steps) {
+    if (!want(name)) continue;
+    try {
+      await fn();
+    } catch (error) {
+      na(`${name}:crash`, String(error?.stack ?? error).split('\n').slice(0, 3).join(' '));
+    }
+    console.log('');
+  }
+  const rows = table();
+  console.log(renderTable(rows));
+  if (!flag('--no-write')) {
+    writeFileSync(join(BENCH, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+    console.log(`\nwrote bench/results.json`);
+    if (only.length === ALL.length) {
+      writeFileSync(join(BENCH, 'RESULTS.md'), markdown(rows));
+      console.log('wrote bench/RESULTS.md');
+    }
+  }
+}
+
+main()
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(cleanup);

@@ -1,0 +1,67 @@
+/**
+ * The Octokit client of the PR loop: @actions/github's (proxy-aware, GHES-aware through `baseUrl`) plus
+ * the retry and throttling plugins, so rate limits and transient 5xx are handled by Octokit rather than
+ * by hand-written loops.
+ */
+import { getOctokit } from '@actions/github';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+
+export type GitHubClient = ReturnType<typeof getOctokit>;
+
+export interface ClientOptions {
+  /** Retries of a failed request (5xx, 429 without rate-limit headers); default 3. */
+  retries?: number;
+  /** Retries after a primary or secondary rate limit; default 2. */
+  rateLimitRetries?: number;
+  /** A rate limit that asks to wait longer than this is not waited for (the run would stall); default 60 s. */
+  maxRateLimitWaitSeconds?: number;
+  /** Milliseconds per unit of `retry-after` / backoff (1000 in production; tests shorten it). */
+  retryAfterBaseValue?: number;
+  /** Where rate-limit waits are reported (never with request headers, so the token cannot leak). */
+  log?: (message: string) => void;
+}
+
+export function createClient(token: string, apiUrl: string | undefined, opts: ClientOptions = {}): GitHubClient {
+  const rateLimitRetries = opts.rateLimitRetries ?? 2;
+  const maxWait = opts.maxRateLimitWaitSeconds ?? 60;
+  const base = opts.retryAfterBaseValue ?? 1000;
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, options: { method?: string; url?: string }, _octokit: unknown, retryCount: number): boolean => {
+      const what = `${options.method ?? ''} ${options.url ?? ''}`.trim();
+      if (retryCount >= rateLimitRetries || retryAfter > maxWait) {
+        opts.log?.(`GitHub API ${kind} rate limit on ${what}; not retrying (asked to wait ${retryAfter}s).`);
+        return false;
+      }
+      opts.log?.(`GitHub API ${kind} rate limit on ${what}; retrying after ${retryAfter}s.`);
+      return true;
+    };
+  return getOctokit(
+    token,
+    {
+      baseUrl: (apiUrl || 'https://api.github.com').replace(/\/+$/, ''),
+      // Set on the plugins rather than `request`: replacing `request` would drop @actions/github's proxy fetch.
+      retry: { retries: opts.retries ?? 3, retryAfterBaseValue: base },
+      throttle: {
+        retryAfterBaseValue: base,
+        fallbackSecondaryRateRetryAfter: 60,
+        onRateLimit: onLimit('primary'),
+        onSecondaryRateLimit: onLimit('secondary'),
+      },
+      // Octokit's default logger writes request failures to the console; the loop reports them as warnings.
+      log: { debug: () => {}, info: () => {}, warn: (m: string) => opts.log?.(m), error: (m: string) => opts.log?.(m) },
+    },
+    retry,
+    throttling,
+  );
+}
+
+/** An error message fit for a warning: HTTP status and GitHub's message, with the token scrubbed just in case. */
+export function describeApiError(error: unknown, token?: string): { status?: number; message: string } {
+  const e = error as { status?: unknown; message?: unknown; response?: { data?: { message?: unknown } } };
+  const status = typeof e?.status === 'number' ? e.status : undefined;
+  let message = typeof e?.response?.data?.message === 'string' ? e.response.data.message : typeof e?.message === 'string' ? e.message : String(error);
+  if (token) message = message.split(token).join('***');
+  return { status, message: status ? `HTTP ${status}: ${message}` : message };
+}

@@ -223,5 +223,6 @@ function renderFindings(findings: Finding[], blob: (file: string, line?: number)
     }
     lines.push('');
   }
+  lines.pop();
   return lines;
 }

@@ -10,6 +10,7 @@ import { secretInMigration } from './secret-in-migration.js';
 import { statementTooLarge } from './statement-too-large.js';
 import { transactionStatement } from './transaction-statement.js';
 import { unsupportedStatement } from './unsupported-statement.js';
+import { unsafeAddColumn } from './unsafe-add-column.js';
 
 /** Every rule that needs only the parsed SQL (no database). */
 export const STATIC_RULES: StaticRule[] = [
@@ -21,6 +22,7 @@ export const STATIC_RULES: StaticRule[] = [
   statementTooLarge,
   postgresSyntax,
   destructiveChange,
+  unsafeAddColumn,
   secretInMigration,
 ];
 

@@ -1,10 +1,10 @@
 import * as core from '@actions/core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { runEngine } from './engine.js';
+import { runEngine, wouldFail } from './engine.js';
 import { getErrorMessage } from './errors.js';
 import { runPullRequestLoop } from './github/run-pr-loop.js';
-import { notifyFailure } from './notify/webhook.js';
+import { failurePayload, notifyFailure } from './notify/webhook.js';
 import { INPUT_NAMES, parseOptions, type RawInputs } from './options.js';
 import { annotationsFor, ANNOTATION_LIMIT } from './report/annotations.js';
 import { toJson } from './report/json.js';
@@ -52,8 +52,6 @@ export async function run(): Promise<void> {
     return;
   }
 
-  writeAnnotations(report, options);
-
   let comment: { commentId?: number; commentUrl?: string } = {};
   try {
     const loop = await runPullRequestLoop({ env: process.env, token: options.githubToken, report, options, io: actionIO() });
@@ -64,9 +62,23 @@ export async function run(): Promise<void> {
     core.warning(`Could not update the pull-request comment: ${getErrorMessage(error)}`);
   }
 
+  // After the PR loop: it adds modified-migration findings, which must be annotated too.
+  writeAnnotations(report, options);
+
   if (report.failed && options.notifyWebhook) {
-    const warning = await notifyFailure(options.notifyWebhook, { report, run: runContext });
-    if (warning) core.warning(warning);
+    const db = report.databases.find((d) => wouldFail(d, options));
+    if (db) {
+      const payload = failurePayload(db, runContext) ?? {
+        environment: db.environment,
+        database: db.databaseName,
+        error: report.failureMessage ?? `${db.findings.filter((f) => f.severity === 'error').length} validation error(s)`,
+        runUrl: runContext.runUrl,
+        repository: runContext.repository,
+        sha: runContext.sha,
+      };
+      const warning = await notifyFailure(options.notifyWebhook, payload);
+      if (warning) core.warning(warning);
+    }
   }
 
   const reportPath = writeReportFile(report, options);

@@ -307,10 +307,22 @@ describe('replayMigrations: drop-referenced-table', () => {
     const f = only(r.findings, 'drop-referenced-table');
     expect(f.line).toBe(4);
     expect(f.message).toContain('DROP TABLE users_old');
-    expect(f.message).toContain('ALTER TABLE users RENAME TO users_old re-pointed them');
+    expect(f.message).toContain('sessions points at users_old because ALTER TABLE users RENAME TO users_old re-pointed its key');
     // The children now point at the dropped name: that is what a later foreign key check would trip on.
     const sessions = r.schema.find((o) => o.name === 'sessions');
     expect(sessions?.sql).toContain('"users_old"');
+  });
+
+  test('renaming a new table into place (prisma/drizzle rebuild) is not called a re-pointing', async () => {
+    const prisma =
+      'CREATE TABLE new_users (id INTEGER PRIMARY KEY, name TEXT);\nINSERT INTO new_users SELECT id, name FROM users;\nDROP TABLE users;\nALTER TABLE new_users RENAME TO users;\n';
+    const files = mfiles(['0001_init.sql', parentAndChildren('CASCADE')], ['0002_a.sql', prisma], ['0003_b.sql', prisma]);
+    const r = await replayMigrations({ files, migrationsTable: TABLE });
+    expect(r.findings.map((f) => [f.rule, f.file])).toEqual([
+      ['drop-referenced-table', 'migrations/0002_a.sql'],
+      ['drop-referenced-table', 'migrations/0003_b.sql'],
+    ]);
+    expect(r.findings[1].message).not.toContain('re-pointed');
   });
 
   test('self references and unreferenced tables are not reported', async () => {

@@ -75,7 +75,9 @@ function loadSqlite(): Promise<Sqlite3> {
     const entry = createRequire(import.meta.url).resolve('@sqlite.org/sqlite-wasm');
     const mod = await import(pathToFileURL(entry).href);
     // The WASM build prints every failed statement to stderr; expected failures would drown the test log.
-    return mod.default({ print: () => {}, printErr: () => {} });
+    const sqlite3 = await mod.default({ print: () => {}, printErr: () => {} });
+    if (sqlite3.config) sqlite3.config.warn = () => {};
+    return sqlite3;
   })();
   return sqlitePromise;
 }

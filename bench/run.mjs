@@ -717,6 +717,7 @@ function markdown(rows) {
   out.push('|---|---|---|---|---|');
   for (const r of rows) out.push(`| ${r.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`);
   out.push('');
+  out.push('- Times are whole processes (spawn to exit). For ratios, "min" is the ratio of the minimums and "median" the ratio of the medians; the local runs use a fresh `--persist-to` directory each time and alternate which side goes first.');
   if (m.wranglerLocal1000?.extrapolated) out.push(`- wrangler on 1,000 files is extrapolated: ${m.wranglerLocal1000.note}.`);
   if (m.remoteExtraRequests?.extra) out.push(`- Extra D1 API requests of our remote run: ${m.remoteExtraRequests.extra.map((e) => `\`${e}\``).join(', ') || 'none'}.`);
   if (m.profileLocal10?.calls) {

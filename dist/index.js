@@ -52051,8 +52051,11 @@ class Replayer {
     findings = [];
     notes = [];
     disabled;
-    /** Lower-cased new name → old name, from ALTER TABLE ... RENAME TO, to explain re-pointed foreign keys. */
-    renamedFrom = new Map();
+    /**
+     * Lower-cased new name → the old name and the tables whose foreign keys ALTER TABLE ... RENAME TO moved
+     * from the old name to the new one, to explain why a later DROP of the new name hits them.
+     */
+    repointed = new Map();
     constructor(sqlite3, input) {
         this.sqlite3 = sqlite3;
         this.input = input;
@@ -52196,6 +52199,7 @@ class Replayer {
         }
         if (!this.disabled.has(DQS_RULE) && text.hasByte(start, end, 0x22))
             this.checkDoubleQuoted(file, text, start, end, sql);
+        const movedChildren = kind.kind === 'rename-table' && !this.disabled.has(DROP_RULE) ? this.referencing(kind.from).map((r) => String(r.child)) : [];
         let rc;
         do
             rc = capi.sqlite3_step(stmt);
@@ -52203,8 +52207,9 @@ class Replayer {
         if (rc !== capi.SQLITE_DONE) {
             return { message: capi.sqlite3_errmsg(this.db.pointer), start, parse: false, resumeAt: end };
         }
-        if (kind.kind === 'rename-table')
-            this.renamedFrom.set(kind.to.toLowerCase(), this.renamedFrom.get(kind.from.toLowerCase()) ?? kind.from);
+        if (kind.kind === 'rename-table' && movedChildren.length > 0) {
+            this.repointed.set(kind.to.toLowerCase(), { from: kind.from, children: new Set(movedChildren) });
+        }
         return undefined;
     }
     /**
@@ -52246,10 +52251,7 @@ class Replayer {
         if (exists.length === 0)
             return;
         const parent = String(exists[0].name);
-        const rows = this.db.selectObjects(`SELECT m.name AS child, f.id AS id, f."from" AS col, upper(f.on_delete) AS onDelete
-         FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
-        WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE AND m.name <> ?1 COLLATE NOCASE
-        ORDER BY m.name, f.id, f.seq`, [parent]);
+        const rows = this.referencing(parent);
         if (rows.length === 0)
             return;
         const refs = new Map();
@@ -52273,9 +52275,10 @@ class Replayer {
         if (blocking.length) {
             effects.push(`fails with "FOREIGN KEY constraint failed" because of ${unique(blocking.map((r) => r.child)).join(', ')} (even with PRAGMA defer_foreign_keys = on)`);
         }
-        const original = this.renamedFrom.get(parent.toLowerCase());
-        const repointed = original
-            ? ` Their keys point at ${parent} because ALTER TABLE ${original} RENAME TO ${parent} re-pointed them: SQLite rewrites other tables' references on rename.`
+        const moved = this.repointed.get(parent.toLowerCase());
+        const movedHere = moved ? unique(list.map((r) => r.child).filter((c) => moved.children.has(c))) : [];
+        const repointed = moved && movedHere.length
+            ? ` ${movedHere.join(', ')} point${movedHere.length === 1 ? 's' : ''} at ${parent} because ALTER TABLE ${moved.from} RENAME TO ${parent} re-pointed ${movedHere.length === 1 ? 'its key' : 'their keys'}: SQLite rewrites other tables' references on rename.`
             : '';
         this.add({
             rule: DROP_RULE,
@@ -52285,6 +52288,13 @@ class Replayer {
                 `D1 always enforces foreign keys (PRAGMA foreign_keys = OFF has no effect there), so on a database with rows the DROP's implicit DELETE ${effects.join('; and ')}. ` +
                 `It passes on an empty database, so local tests do not show it. Rebuild the referencing tables in the same migration too, or avoid the rebuild (ALTER TABLE ADD/RENAME/DROP COLUMN); see drizzle-orm#4938.`,
         });
+    }
+    /** Foreign keys of other tables that name `parent` (one row per column). */
+    referencing(parent) {
+        return this.db.selectObjects(`SELECT m.name AS child, f.id AS id, f."from" AS col, upper(f.on_delete) AS onDelete
+         FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
+        WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE AND m.name <> ?1 COLLATE NOCASE
+        ORDER BY m.name, f.id, f.seq`, [parent]);
     }
     reportFailure(file, text, bookStart, f) {
         const shared = this.sharedNumberNote(file);
@@ -58837,11 +58847,6 @@ async function runPullRequestLoop(input) {
         io.debug('pull-request loop: not a pull_request event (or no readable payload); skipped');
         return result;
     }
-    if (options.comment === 'off') {
-        // The PR file list needs the same token and API; with comments off the user asked for no GitHub traffic.
-        io.debug('pull-request loop: comment is off; skipped');
-        return result;
-    }
     const token = input.token;
     if (!token) {
         result.warnings.push('No github-token: the pull-request comment and the modified-migration check were skipped.');
@@ -58879,6 +58884,11 @@ async function runPullRequestLoop(input) {
         }
         if (addedFindings)
             Object.assign(report, summarise(report.databases, options, report.durationMs));
+    }
+    // comment: off turns off the comment only: an edited migration is an error whether or not anyone comments.
+    if (options.comment === 'off') {
+        io.debug('pull-request loop: comment is off; no comment posted');
+        return result;
     }
     const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
     const runUrl = env.GITHUB_RUN_ID ? `${serverUrl}/${event.owner}/${event.repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
@@ -59421,7 +59431,6 @@ async function run() {
         setFailed(getErrorMessage(error));
         return;
     }
-    writeAnnotations(report, options);
     let comment = {};
     try {
         const loop = await runPullRequestLoop({ env: process.env, token: options.githubToken, report, options, io: actionIO() });
@@ -59433,6 +59442,8 @@ async function run() {
         // A comment is a convenience: a broken GitHub API must not hide the migration verdict.
         core_warning(`Could not update the pull-request comment: ${getErrorMessage(error)}`);
     }
+    // After the PR loop: it adds modified-migration findings, which must be annotated too.
+    writeAnnotations(report, options);
     if (report.failed && options.notifyWebhook) {
         const db = report.databases.find((d) => wouldFail(d, options));
         if (db) {

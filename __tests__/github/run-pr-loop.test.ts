@@ -255,14 +255,22 @@ describe('runPullRequestLoop against the GitHub emulator', () => {
     expect(gh.requests[0].authorization).toBe(`token ${TOKEN}`);
   });
 
-  test('does nothing outside pull requests, with comment off, or without a token', async () => {
+  test('does nothing outside pull requests or without a token, and posts no comment with comment off', async () => {
     const cwd = makeProject(BASE_FILES);
     const { options, report } = await validateReport(cwd);
     const io = recordingIO();
     const push = await runPullRequestLoop({ env: { ...prEnv(gh.url), GITHUB_EVENT_NAME: 'push' }, token: TOKEN, report, options, io });
     expect(push).toEqual({ comments: [], warnings: [] });
-    const off = await runPullRequestLoop({ env: prEnv(gh.url), token: TOKEN, report, options: { ...options, comment: 'off' }, io });
+    expect(gh.requests).toHaveLength(0);
+    gh.setPullRequestFiles(OWNER, REPO, PR, [{ filename: 'migrations/0001_init.sql', status: 'modified' }]);
+    const off = await runPullRequestLoop({ env: prEnv(gh.url), token: TOKEN, report, options: { ...options, comment: 'off' }, io, client: FAST });
     expect(off).toEqual({ comments: [], warnings: [] });
+    // The edited-migration check still reads the file list; nothing is written.
+    expect(gh.requests.length).toBeGreaterThan(0);
+    expect(gh.requests.every((r) => r.method === 'GET')).toBe(true);
+    expect(gh.comments).toHaveLength(0);
+    expect(report.databases[0].findings.some((f) => f.rule === 'modified-migration')).toBe(true);
+    gh.requests.length = 0;
     const noToken = await runPullRequestLoop({ env: prEnv(gh.url), token: undefined, report, options, io });
     expect(noToken.warnings).toHaveLength(1);
     expect(gh.requests).toHaveLength(0);

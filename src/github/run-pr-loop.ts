@@ -62,11 +62,6 @@ export async function runPullRequestLoop(input: PullRequestLoopInput): Promise<P
     io.debug('pull-request loop: not a pull_request event (or no readable payload); skipped');
     return result;
   }
-  if (options.comment === 'off') {
-    // The PR file list needs the same token and API; with comments off the user asked for no GitHub traffic.
-    io.debug('pull-request loop: comment is off; skipped');
-    return result;
-  }
   const token = input.token;
   if (!token) {
     result.warnings.push('No github-token: the pull-request comment and the modified-migration check were skipped.');
@@ -105,6 +100,11 @@ export async function runPullRequestLoop(input: PullRequestLoopInput): Promise<P
     if (addedFindings) Object.assign(report, summarise(report.databases, options, report.durationMs));
   }
 
+  // comment: off turns off the comment only: an edited migration is an error whether or not anyone comments.
+  if (options.comment === 'off') {
+    io.debug('pull-request loop: comment is off; no comment posted');
+    return result;
+  }
   const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
   const runUrl = env.GITHUB_RUN_ID ? `${serverUrl}/${event.owner}/${event.repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
   for (const db of report.databases) {

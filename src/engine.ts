@@ -1,6 +1,7 @@
 import { findConfig } from './config/find-config.js';
 import { resolveDatabases } from './config/resolve-databases.js';
 import { applyPhase } from './phases/apply.js';
+import { compareEnvironments, driftPhase } from './phases/drift.js';
 import { historyPhase } from './phases/history.js';
 import { previewPhase } from './phases/preview.js';
 import { restorePhase } from './phases/restore.js';
@@ -60,6 +61,10 @@ export async function runEngine({ options, io, run = {}, env = process.env, sign
       break;
     }
   }
+  if (options.phases.includes('drift')) {
+    compareEnvironments(databases);
+    for (const d of databases) d.status = databaseStatus(d, options);
+  }
   return summarise(databases, options, Date.now() - started);
 }
 
@@ -114,6 +119,7 @@ async function processDatabase(
   }
   if (has('history') && !(report.failure && report.failure.phase === 'preview')) await historyPhase(phase);
   if (has('test') && !ctx.signal?.aborted) await testPhase(phase);
+  if (has('drift') && !ctx.signal?.aborted && !report.failure) await driftPhase(phase);
   return finish(report, started, options);
 }
 

@@ -171,6 +171,10 @@ function setOutputs(
   core.setOutput('bookmark', report.databases.find((d) => d.bookmark)?.bookmark ?? '');
   core.setOutput('duration-ms', String(durationMs));
   core.setOutput('report', reportPath ?? '');
+  core.setOutput(
+    'drift',
+    JSON.stringify(report.databases.flatMap((d) => (d.drift ?? []).map((c) => ({ environment: d.environment, database: d.binding, ...c })))),
+  );
   core.setOutput('comment-id', comment.commentId !== undefined ? String(comment.commentId) : '');
   core.setOutput('comment-url', comment.commentUrl ?? '');
   void options;

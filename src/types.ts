@@ -143,6 +143,10 @@ export interface DatabaseReport {
   notes: string[];
   /** Why a phase could not complete (wrangler failure, classified); drives the fail mode. */
   failure?: { phase: Phase; kind: FailureKind; message: string };
+  /** Schema read from the database itself (drift phase). */
+  liveSchema?: SchemaObject[];
+  /** Drift phase: how the live schema differs from the applied migrations and from other environments. */
+  drift?: DriftComparison[];
   /** Per-migration timing of this run's apply, in ms. */
   timings?: { name: string; ms: number }[];
   durationMs: number;
@@ -178,6 +182,13 @@ export interface EngineIO {
   warning(message: string): void;
   debug(message: string): void;
   group<T>(name: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** One schema comparison of the drift phase; `changes` turn the reference into the live schema. */
+export interface DriftComparison {
+  /** What the live schema was compared with: `migrations` (a replay of the applied files) or `environment:<name>`. */
+  against: string;
+  changes: { kind: string; object: string; name: string; table: string; definition?: string; before?: string }[];
 }
 
 export interface SchemaObject {

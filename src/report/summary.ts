@@ -59,6 +59,20 @@ function databaseSection(db: DatabaseReport, run: RunContext): string[] {
   if (db.notAttempted?.length) out.push('', `**Not attempted (${db.notAttempted.length}):** ${nameList(db.notAttempted)}`);
   if (db.bookmark) out.push('', `**Time Travel bookmark before apply:** ${inlineCode(db.bookmark)}`);
   if (db.history) out.push('', ...historyTable(db, run));
+  for (const d of db.drift ?? []) {
+    const against = d.against === 'migrations' ? 'the applied migrations' : `environment ${escapeMarkdown(d.against.replace(/^environment:/, ''))}`;
+    if (!d.changes.length) {
+      out.push('', `**Schema drift vs ${against}:** none`);
+      continue;
+    }
+    out.push('', `**Schema drift vs ${against}** (${d.changes.length}):`, '', '```diff');
+    for (const c of d.changes.slice(0, 200)) {
+      const sign = c.kind === 'added' ? '+' : c.kind === 'dropped' ? '-' : '!';
+      const name = c.object === 'column' ? `${c.table}.${c.name}` : c.name;
+      out.push(`${sign} ${c.object} ${name}${c.definition ? `: ${c.definition}` : ''}${c.before ? ` (was: ${c.before})` : ''}`.replace(/```/g, "'''"));
+    }
+    out.push('```');
+  }
   if (db.schema && db.schema.length && db.schema.some((o) => o.type === 'table')) {
     const tables = db.schema.filter((o) => o.type !== 'table' || !o.name.startsWith('sqlite_'));
     out.push('', '<details><summary>Resulting schema (' + tables.length + ' objects)</summary>', '');

@@ -1912,7 +1912,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(864);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(899);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), process.cwd());
 
@@ -1921,7 +1921,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 864:
+/***/ 899:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4838,6 +4838,1376 @@ function fail(ctx, failure) {
     ctx.io.warning(`apply: ${failure.message}`);
 }
 
+;// CONCATENATED MODULE: ./build/src/rules/catalog.js
+const RULES = [
+    { id: 'duplicate-number', severity: 'error', summary: 'Two migration files share a number; wrangler applies both, in name order, which is rarely what the author meant.' },
+    { id: 'number-gap', severity: 'warning', summary: 'A number is skipped in a sequential series (a file was lost, renamed or is on another branch).' },
+    { id: 'bad-filename', severity: 'error', summary: 'A .sql file wrangler will run does not follow the NNNN_name.sql numbering (e.g. a template left in the folder).' },
+    { id: 'ambiguous-order', severity: 'warning', summary: 'The apply order is not obvious or not defined: mixed-width numbers, or names without a number.' },
+    { id: 'ignored-file', severity: 'warning', summary: 'A file in the migrations folder that wrangler silently ignores (e.g. .SQL, .sql.txt).' },
+    { id: 'unreadable-file', severity: 'error', summary: 'A .sql entry wrangler would run cannot be read as UTF-8 text (a directory, dangling symlink, no permission, binary or invalid UTF-8): wrangler would crash or send garbage.' },
+    { id: 'empty-migration', severity: 'error', summary: 'Empty or comments-only file: wrangler records it as applied, so filling it in later never runs.' },
+    { id: 'sql-syntax', severity: 'error', summary: "SQLite's own parser rejects a statement." },
+    { id: 'replay-error', severity: 'error', summary: 'Replaying the migrations in wrangler order on a fresh D1-like SQLite fails at this statement.' },
+    { id: 'transaction-statement', severity: 'error', summary: 'BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE: real D1 rejects them (local wrangler strips one BEGIN TRANSACTION/COMMIT pair and hides it).' },
+    { id: 'foreign-keys-pragma', severity: 'warning', summary: 'PRAGMA foreign_keys has no effect on D1; defer_foreign_keys defers checks but does not stop cascades.' },
+    { id: 'pragma-not-allowed', severity: 'error', summary: 'A PRAGMA that D1 does not allow.' },
+    { id: 'unsupported-statement', severity: 'error', summary: 'ATTACH/DETACH, TEMP objects, _cf_ names or VACUUM: rejected by D1.' },
+    { id: 'statement-too-large', severity: 'error', summary: "The SQL sent for one migration exceeds D1's 100,000-byte request limit (SQLITE_TOOBIG remotely; passes locally)." },
+    { id: 'postgres-syntax', severity: 'error', summary: 'PostgreSQL syntax that SQLite rejects or silently misreads (SERIAL, JSONB, ::casts, now(), ...).' },
+    { id: 'unsafe-add-column', severity: 'error', summary: 'ALTER TABLE ADD COLUMN that SQLite accepts on an empty table but rejects once it has rows: NOT NULL without a default, a non-constant default, REFERENCES with a non-NULL default.' },
+    { id: 'destructive-change', severity: 'warning', summary: 'DROP TABLE/COLUMN, DELETE/UPDATE without WHERE, or a table rebuild: data can be lost.' },
+    { id: 'drop-referenced-table', severity: 'error', summary: 'DROP TABLE of a table other tables reference by foreign key: on D1 (foreign keys always on) it cascades into child rows or fails.' },
+    { id: 'secret-in-migration', severity: 'error', summary: 'An API key, private key or password in a SQL literal.' },
+    { id: 'double-quoted-string', severity: 'warning', summary: 'A double-quoted name that is not a column there, which SQLite silently turns into a text literal.' },
+    { id: 'applied-file-missing', severity: 'error', summary: 'The database records a migration with no file: it was renamed or deleted (a renamed file would run again).' },
+    { id: 'out-of-order', severity: 'warning', summary: 'A pending migration sorts before the last applied one.' },
+    { id: 'schema-drift', severity: 'error', summary: 'The live schema differs from what its applied migrations produce (changed by hand, or a migration edited after it ran), or differs between environments.' },
+    { id: 'modified-migration', severity: 'error', summary: 'A migration that exists on the base branch was modified, renamed or deleted by the pull request.' },
+];
+const RULE_IDS = new Set(RULES.map((r) => r.id));
+function ruleInfo(id) {
+    const info = RULES.find((r) => r.id === id);
+    if (!info)
+        throw new Error(`unknown rule id ${id}`);
+    return info;
+}
+/** Docs anchor of a rule in docs/rules.md. */
+function ruleDocsUrl(id) {
+    return `https://github.com/d1-migrate/d1-migrate-action/blob/v1/docs/rules.md#${id}`;
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/classify.js
+/**
+ * Reads just enough of a statement that SQLite has already accepted to know what kind it is. Because the
+ * statement parsed, a tiny tokenizer over its head is reliable.
+ */
+/** The first `max` tokens of a statement, skipping whitespace and comments. */
+function headTokens(sql, max) {
+    const out = [];
+    let i = 0;
+    while (i < sql.length && out.length < max) {
+        const c = sql[i];
+        if (/\s/.test(c)) {
+            i++;
+        }
+        else if (c === '-' && sql[i + 1] === '-') {
+            const nl = sql.indexOf('\n', i);
+            i = nl === -1 ? sql.length : nl + 1;
+        }
+        else if (c === '/' && sql[i + 1] === '*') {
+            const close = sql.indexOf('*/', i + 2);
+            i = close === -1 ? sql.length : close + 2;
+        }
+        else if (c === '"' || c === '`' || c === '[') {
+            const closeCh = c === '[' ? ']' : c;
+            let j = i + 1;
+            let value = '';
+            for (;;) {
+                if (j >= sql.length)
+                    break;
+                if (sql[j] === closeCh) {
+                    if (closeCh !== ']' && sql[j + 1] === closeCh) {
+                        value += closeCh;
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                value += sql[j++];
+            }
+            out.push({ value, quoted: true });
+            i = j + 1;
+        }
+        else if (/[A-Za-z0-9_$\u0080-\uffff]/.test(c)) {
+            let j = i;
+            while (j < sql.length && /[A-Za-z0-9_$\u0080-\uffff]/.test(sql[j]))
+                j++;
+            // Original spelling: the token may be a table name; keywords are compared case-insensitively.
+            out.push({ value: sql.slice(i, j), quoted: false });
+            i = j;
+        }
+        else {
+            out.push({ value: c, quoted: false });
+            i++;
+        }
+    }
+    return out;
+}
+function isWord(t, word) {
+    return !!t && !t.quoted && t.value.toUpperCase() === word;
+}
+/** Skips `schema.` in `[schema.]name`; returns the index of the name token. */
+function nameIndex(tokens, i) {
+    return tokens[i + 1]?.value === '.' && !tokens[i + 1].quoted ? i + 2 : i;
+}
+/**
+ * What the replay needs to know about a statement. Transaction control, `PRAGMA foreign_keys`,
+ * ATTACH/DETACH and VACUUM are left to the static rules (and executing them would break the savepoint or,
+ * for foreign_keys=OFF, hide what D1 really does).
+ */
+function classifyStatement(sql) {
+    const t = headTokens(sql, 9);
+    const first = t[0]?.quoted ? '' : (t[0]?.value.toUpperCase() ?? '');
+    switch (first) {
+        case 'BEGIN':
+        case 'COMMIT':
+        case 'END':
+        case 'ROLLBACK':
+        case 'SAVEPOINT':
+        case 'RELEASE':
+            return { kind: 'transaction' };
+        case 'ATTACH':
+        case 'DETACH':
+            return { kind: 'attach' };
+        case 'VACUUM':
+            return { kind: 'vacuum' };
+        case 'PRAGMA': {
+            const n = nameIndex(t, 1);
+            if (t[n] && t[n].value.toLowerCase() === 'foreign_keys')
+                return { kind: 'pragma-foreign-keys' };
+            return { kind: 'other' };
+        }
+        case 'DROP': {
+            if (!isWord(t[1], 'TABLE'))
+                return { kind: 'other' };
+            let i = 2;
+            if (isWord(t[2], 'IF') && isWord(t[3], 'EXISTS'))
+                i = 4;
+            const n = nameIndex(t, i);
+            if (!t[n])
+                return { kind: 'other' };
+            return n === i ? { kind: 'drop-table', table: t[n].value } : { kind: 'drop-table', table: t[n].value, schema: t[i].value };
+        }
+        case 'ALTER': {
+            if (!isWord(t[1], 'TABLE'))
+                return { kind: 'other' };
+            const n = nameIndex(t, 2);
+            if (isWord(t[n + 1], 'RENAME') && isWord(t[n + 2], 'TO') && t[n + 3]) {
+                return { kind: 'rename-table', from: t[n].value, to: t[n + 3].value };
+            }
+            return { kind: 'other' };
+        }
+        default:
+            return { kind: 'other' };
+    }
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/schema.js
+const TYPE_ORDER = { table: 0, index: 1, trigger: 2, view: 3 };
+/**
+ * User objects of `sqlite_schema`: without SQLite's internal objects, wrangler's migrations table and D1's
+ * reserved `_cf_` names. Sorted by table, then the table itself before its indexes and triggers, then name.
+ */
+function readSchema(db, migrationsTable) {
+    const rows = db.selectObjects(`SELECT type, name, tbl_name, sql FROM sqlite_schema
+      WHERE type IN ('table', 'index', 'trigger', 'view')
+        AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+        AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'
+        AND name <> ?1 COLLATE NOCASE`, [migrationsTable]);
+    return sortSchema(rows.map((r) => ({
+        type: r.type,
+        name: String(r.name),
+        tableName: String(r.tbl_name),
+        sql: r.sql == null ? null : String(r.sql),
+    })));
+}
+function sortSchema(objects) {
+    const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+    return [...objects].sort((a, b) => cmp(a.tableName.toLowerCase(), b.tableName.toLowerCase()) ||
+        TYPE_ORDER[a.type] - TYPE_ORDER[b.type] ||
+        cmp(a.name.toLowerCase(), b.name.toLowerCase()) ||
+        cmp(a.name, b.name));
+}
+/**
+ * SQL of a schema object with insignificant whitespace collapsed (outside quotes and comments are kept
+ * as they are inside quotes), so re-indenting a CREATE statement is not reported as a change.
+ */
+function normaliseSql(sql) {
+    let out = '';
+    let i = 0;
+    let pendingSpace = false;
+    while (i < sql.length) {
+        const c = sql[i];
+        if (c === "'" || c === '"' || c === '`' || c === '[') {
+            const close = c === '[' ? ']' : c;
+            let j = i + 1;
+            while (j < sql.length) {
+                if (sql[j] === close) {
+                    if (close !== ']' && sql[j + 1] === close) {
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                j++;
+            }
+            if (pendingSpace && out && !/[(,]$/.test(out))
+                out += ' ';
+            pendingSpace = false;
+            out += sql.slice(i, j + 1);
+            i = j + 1;
+        }
+        else if (/\s/.test(c)) {
+            pendingSpace = true;
+            i++;
+        }
+        else {
+            // No space after '(' or before ')' / ',' so that "( a ,b )" and "(a, b)" compare equal.
+            if (pendingSpace && out && !/[(]$/.test(out) && c !== ')' && c !== ',')
+                out += ' ';
+            if (c === ',') {
+                out += ', ';
+                i++;
+                while (i < sql.length && /\s/.test(sql[i]))
+                    i++;
+                pendingSpace = false;
+                continue;
+            }
+            pendingSpace = false;
+            out += c;
+            i++;
+        }
+    }
+    return out.trim();
+}
+/** One line per object (`table users: CREATE TABLE ...`), normalised: a readable, diffable schema. */
+function describeSchema(schema) {
+    return sortSchema(schema)
+        .map((o) => `${o.type} ${o.name}${o.type === 'table' ? '' : ` on ${o.tableName}`}: ${o.sql == null ? '(internal)' : normaliseSql(o.sql)}`)
+        .join('\n');
+}
+
+;// CONCATENATED MODULE: external "node:module"
+const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+;// CONCATENATED MODULE: external "node:url"
+const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+;// CONCATENATED MODULE: ./build/src/replay/sqlite.js
+/**
+ * Loads the official SQLite WASM build once per process and opens connections configured like local D1
+ * (workerd): foreign keys on, double-quoted string literals accepted.
+ */
+
+
+
+
+/**
+ * The bundle (dist/) ships node.mjs + sqlite3.wasm in dist/sqlite/ because webpack mangles the module when it
+ * inlines it; from source (tests, tsx) the package resolves normally.
+ */
+function sqliteModulePath() {
+    const here = (0,external_node_path_.dirname)((0,external_node_url_namespaceObject.fileURLToPath)(import.meta.url));
+    for (const c of [(0,external_node_path_.join)(here, 'sqlite', 'node.mjs'), (0,external_node_path_.join)(here, '..', 'sqlite', 'node.mjs')])
+        if ((0,external_node_fs_.existsSync)(c))
+            return c;
+    return (0,external_node_module_namespaceObject.createRequire)(import.meta.url).resolve('@sqlite.org/sqlite-wasm');
+}
+let loading;
+/** The initialised module; initialising costs ~40 ms, so it is shared by every replay in the process. */
+function loadSqlite() {
+    if (!loading) {
+        loading = (async () => {
+            const mod = (await import(/* webpackIgnore: true */ (0,external_node_url_namespaceObject.pathToFileURL)(sqliteModulePath()).href));
+            return mod.default();
+        })();
+        // A failed load must not poison every later call in a long-lived process.
+        loading.catch(() => {
+            loading = undefined;
+        });
+    }
+    return loading;
+}
+/** Turns double-quoted string literals on or off for DML and DDL alike. */
+function setDoubleQuotedStrings(sqlite3, db, on) {
+    const { capi } = sqlite3;
+    capi.sqlite3_db_config(db.pointer, capi.SQLITE_DBCONFIG_DQS_DML, on ? 1 : 0, 0);
+    capi.sqlite3_db_config(db.pointer, capi.SQLITE_DBCONFIG_DQS_DDL, on ? 1 : 0, 0);
+}
+/**
+ * Runs SQL without result rows and returns SQLite's error message, or undefined on success. Unlike oo1's
+ * exec it neither throws nor logs a console warning for an expected failure.
+ */
+function tryExec(sqlite3, db, sql) {
+    const { capi } = sqlite3;
+    return capi.sqlite3_exec(db.pointer, sql, 0, 0, 0) === capi.SQLITE_OK ? undefined : capi.sqlite3_errmsg(db.pointer);
+}
+/**
+ * A fresh in-memory database with D1's behaviour: workerd accepts double-quoted strings (this build is
+ * compiled with DQS=0) and D1 always enforces foreign keys.
+ */
+function openD1Like(sqlite3) {
+    const db = new sqlite3.oo1.DB(':memory:', 'c');
+    setDoubleQuotedStrings(sqlite3, db, true);
+    db.exec('PRAGMA foreign_keys = ON');
+    return db;
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/statements.js
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+/** SQL text copied into WASM memory; offsets are UTF-8 byte offsets into it. */
+class SqlText {
+    sqlite3;
+    bytes;
+    /** Byte offset where each line starts. */
+    lineStarts;
+    mem;
+    sqlPtr;
+    freed = false;
+    constructor(sqlite3, text) {
+        this.sqlite3 = sqlite3;
+        this.bytes = encoder.encode(text);
+        this.lineStarts = [0];
+        for (let i = 0; i < this.bytes.length; i++)
+            if (this.bytes[i] === 0x0a)
+                this.lineStarts.push(i + 1);
+        const { wasm } = sqlite3;
+        // Two pointer slots (ppStmt, pzTail) followed by the NUL-terminated SQL.
+        this.mem = wasm.alloc(8 + this.bytes.length + 1);
+        this.sqlPtr = this.mem + 8;
+        const heap = wasm.heap8u();
+        heap.set(this.bytes, this.sqlPtr);
+        heap[this.sqlPtr + this.bytes.length] = 0;
+    }
+    get length() {
+        return this.bytes.length;
+    }
+    /** 1-based line of a byte offset. */
+    lineAt(offset) {
+        let lo = 0;
+        let hi = this.lineStarts.length - 1;
+        while (lo < hi) {
+            const mid = (lo + hi + 1) >> 1;
+            if (this.lineStarts[mid] <= offset)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        return lo + 1;
+    }
+    /** 1-based column (in characters) of a byte offset. */
+    columnAt(offset) {
+        const lineStart = this.lineStarts[this.lineAt(offset) - 1];
+        return decoder.decode(this.bytes.subarray(lineStart, offset)).length + 1;
+    }
+    slice(start, end) {
+        return decoder.decode(this.bytes.subarray(start, end));
+    }
+    hasByte(start, end, byte) {
+        const i = this.bytes.indexOf(byte, start);
+        return i !== -1 && i < end;
+    }
+    /** Offset of the first byte at or after `from` that is not whitespace, a comment or an empty `;`. */
+    skipTrivia(from) {
+        const b = this.bytes;
+        let i = from;
+        while (i < b.length) {
+            const c = b[i];
+            if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c || c === 0x3b)
+                i++;
+            else if (c === 0x2d && b[i + 1] === 0x2d) {
+                while (i < b.length && b[i] !== 0x0a)
+                    i++;
+            }
+            else if (c === 0x2f && b[i + 1] === 0x2a) {
+                const close = findSeq(b, i + 2, 0x2a, 0x2f);
+                i = close === -1 ? b.length : close + 2;
+            }
+            else
+                break;
+        }
+        return i;
+    }
+    /**
+     * Prepares the statement starting at `from`. `stmt` is 0 when only comments/whitespace remain.
+     * The caller must finalize a returned statement.
+     */
+    prepare(db, from) {
+        this.assertLive();
+        const { capi, wasm } = this.sqlite3;
+        const start = this.skipTrivia(from);
+        const ppStmt = this.mem;
+        const pzTail = this.mem + 4;
+        wasm.pokePtr(ppStmt, 0);
+        wasm.pokePtr(pzTail, 0);
+        const rc = capi.sqlite3_prepare_v3(db, this.sqlPtr + start, this.bytes.length - start, 0, ppStmt, pzTail);
+        if (rc !== capi.SQLITE_OK) {
+            const off = capi.sqlite3_error_offset(db);
+            return { ok: false, message: capi.sqlite3_errmsg(db), start, errorOffset: off >= 0 ? start + off : -1 };
+        }
+        const stmt = wasm.peekPtr(ppStmt);
+        const tail = wasm.peekPtr(pzTail);
+        return { ok: true, stmt, start, end: stmt ? tail - this.sqlPtr : this.bytes.length };
+    }
+    /** Prepares exactly the bytes [start, end) (one statement already delimited), for a second look at it. */
+    prepareRange(db, start, end) {
+        this.assertLive();
+        const { capi, wasm } = this.sqlite3;
+        const ppStmt = this.mem;
+        wasm.pokePtr(ppStmt, 0);
+        const rc = capi.sqlite3_prepare_v3(db, this.sqlPtr + start, end - start, 0, ppStmt, 0);
+        if (rc !== capi.SQLITE_OK) {
+            const off = capi.sqlite3_error_offset(db);
+            return { stmt: 0, message: capi.sqlite3_errmsg(db), errorOffset: off >= 0 ? start + off : undefined };
+        }
+        return { stmt: wasm.peekPtr(ppStmt) };
+    }
+    /**
+     * End of the statement starting at `start` when SQLite could not prepare it (so gave no tail): the first
+     * `;` after which sqlite3_complete() says the statement is complete. A `;` byte never occurs inside a
+     * multi-byte UTF-8 sequence, so scanning bytes is safe.
+     */
+    statementEnd(start) {
+        const { capi } = this.sqlite3;
+        let i = start;
+        for (;;) {
+            i = this.bytes.indexOf(0x3b, i);
+            if (i === -1)
+                return this.bytes.length;
+            i++;
+            if (capi.sqlite3_complete(this.slice(start, i)))
+                return i;
+        }
+    }
+    free() {
+        if (!this.freed) {
+            this.sqlite3.wasm.dealloc(this.mem);
+            this.freed = true;
+        }
+    }
+    assertLive() {
+        if (this.freed)
+            throw new Error('SqlText used after free()');
+    }
+}
+function findSeq(b, from, c1, c2) {
+    for (let i = from; i + 1 < b.length; i++)
+        if (b[i] === c1 && b[i + 1] === c2)
+            return i;
+    return -1;
+}
+/** SQLite messages that mean the text does not parse, as opposed to naming something that does not exist. */
+function isParseError(message) {
+    return /^near ".*": syntax error$|^incomplete input$|^unrecognized token:|^syntax error/s.test(message);
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/wrangler-text.js
+/**
+ * The exact text wrangler 4.86 sends for one migration (packages/wrangler/src/d1/migrations/apply.ts,
+ * helpers.ts, trimmer.ts), so the replay fails exactly where `wrangler d1 migrations apply --local` does.
+ */
+/** wrangler's initMigrationsTable statement; the table name is not quoted before wrangler 4.106. */
+function createMigrationsTableSql(table) {
+    return `CREATE TABLE IF NOT EXISTS ${table}(
+		id         INTEGER PRIMARY KEY AUTOINCREMENT,
+		name       TEXT UNIQUE,
+		applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL
+);`;
+}
+/**
+ * The bookkeeping wrangler appends to the file. The name is interpolated unescaped (wrangler < 4.106), so a
+ * `'` in a file name breaks the INSERT — that is what the pinned wrangler does, so the replay does it too.
+ */
+function bookkeepingSql(table, name) {
+    return `
+								INSERT INTO ${table} (name)
+								values ('${name}');
+						`;
+}
+const SEVERAL_TRANSACTIONS_MESSAGE = 'Wrangler could not process the provided SQL file, as it contains several transactions.\nD1 runs your SQL in a transaction for you.\nPlease export an SQL file from your SQLite database and try again.';
+/**
+ * Local wrangler's trimSqlQuery: if the text mentions `BEGIN TRANSACTION` anywhere (comments included), it
+ * removes the first literal `BEGIN TRANSACTION;` and the first literal `COMMIT;`, and refuses the file if
+ * `BEGIN TRANSACTION` still occurs. Removed text is replaced by spaces rather than deleted so byte offsets
+ * and lines stay those of the file.
+ */
+function wranglerTrim(sql) {
+    const marker = 'BEGIN TRANSACTION';
+    if (!sql.includes(marker))
+        return { ok: true, sql };
+    const blank = (s, what) => {
+        const i = s.indexOf(what);
+        return i === -1 ? s : s.slice(0, i) + ' '.repeat(what.length) + s.slice(i + what.length);
+    };
+    const trimmed = blank(blank(sql, 'BEGIN TRANSACTION;'), 'COMMIT;');
+    const left = trimmed.indexOf(marker);
+    return left === -1 ? { ok: true, sql: trimmed } : { ok: false, index: left };
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/replay.js
+/**
+ * Replays migrations on an in-process SQLite that behaves like local D1 (workerd) does under
+ * `wrangler d1 migrations apply --local`: each file plus wrangler's bookkeeping INSERT runs atomically, foreign
+ * keys are enforced, double-quoted strings are accepted, and the first failing file stops the run.
+ */
+
+
+
+
+
+
+const SAVEPOINT = 'd1_migrate_replay';
+const DQS_RULE = 'double-quoted-string';
+const DROP_RULE = 'drop-referenced-table';
+/** What workerd answers for transaction control (local wrangler fails the file with it). */
+const D1_TRANSACTION_MESSAGE = 'To execute a transaction, please use the state.storage.transaction() or state.storage.transactionSync() APIs instead of the SQL BEGIN TRANSACTION or SAVEPOINT statements';
+async function replayMigrations(input) {
+    const sqlite3 = await loadSqlite();
+    const replayer = new Replayer(sqlite3, input);
+    try {
+        return replayer.run();
+    }
+    finally {
+        replayer.close();
+    }
+}
+/** The schema after applying `files` in order (e.g. a base branch's migrations, for a PR schema diff). */
+async function schemaOf(files, migrationsTable) {
+    const result = await replayMigrations({ files, migrationsTable, disabled: new Set([DQS_RULE, DROP_RULE]) });
+    return result.schema;
+}
+class Replayer {
+    sqlite3;
+    input;
+    db;
+    scratch;
+    findings = [];
+    notes = [];
+    disabled;
+    /**
+     * Lower-cased new name → the old name and the tables whose foreign keys ALTER TABLE ... RENAME TO moved
+     * from the old name to the new one, to explain why a later DROP of the new name hits them.
+     */
+    repointed = new Map();
+    constructor(sqlite3, input) {
+        this.sqlite3 = sqlite3;
+        this.input = input;
+        this.disabled = input.disabled ?? new Set();
+        this.db = openD1Like(sqlite3);
+    }
+    close() {
+        this.db.close();
+        this.scratch?.close();
+    }
+    run() {
+        const { files, migrationsTable } = this.input;
+        const replayed = [];
+        const notes = this.notes;
+        const createError = tryExec(this.sqlite3, this.db, createMigrationsTableSql(migrationsTable));
+        if (createError) {
+            this.add({
+                rule: 'replay-error',
+                message: `wrangler cannot create its migrations table ${migrationsTable}: ${createError}. Check migrations_table in the wrangler config.`,
+            });
+            return { findings: this.findings, schema: [], replayed, failedAt: undefined, notReplayed: files.map((f) => f.name), notes };
+        }
+        for (let i = 0; i < files.length; i++) {
+            const file = files[i];
+            if (this.applyFile(file)) {
+                replayed.push(file.name);
+                continue;
+            }
+            const later = files.slice(i + 1);
+            for (const f of later)
+                this.syntaxCheckFile(f);
+            if (later.length > 0) {
+                notes.push(`${later.length} later migration${later.length === 1 ? ' was' : 's were'} not replayed because ${file.name} failed (wrangler stops at the first failing file); they were only syntax-checked.`);
+            }
+            return {
+                findings: this.findings,
+                schema: readSchema(this.db, migrationsTable),
+                replayed,
+                failedAt: file.name,
+                notReplayed: later.map((f) => f.name),
+                notes,
+            };
+        }
+        return { findings: this.findings, schema: readSchema(this.db, migrationsTable), replayed, notReplayed: [], notes };
+    }
+    /** Runs one file atomically; returns false (after reporting) when it fails. */
+    applyFile(file) {
+        const { sqlite3 } = this;
+        const { capi } = sqlite3;
+        const body = stripBom(file.sql);
+        const full = body + bookkeepingSql(this.input.migrationsTable, file.name);
+        const bookStart = Buffer.byteLength(body, 'utf8');
+        const trimmed = wranglerTrim(full);
+        if (!trimmed.ok) {
+            this.reportFailure(file, undefined, bookStart, {
+                message: `local wrangler refuses this file before running it: "${SEVERAL_TRANSACTIONS_MESSAGE.split('\n')[0]}" — the text "BEGIN TRANSACTION" still occurs after wrangler removed the first "BEGIN TRANSACTION;" (even inside a comment it counts). D1 runs each migration in a transaction already: remove every BEGIN TRANSACTION/COMMIT.`,
+                parse: false,
+                final: true,
+                line: lineOfIndex(full, trimmed.index),
+            });
+            this.syntaxCheckFile(file);
+            return false;
+        }
+        const text = new SqlText(sqlite3, trimmed.sql);
+        const db = this.db.pointer;
+        let failure;
+        this.exec(`SAVEPOINT ${SAVEPOINT}`);
+        try {
+            let offset = 0;
+            for (;;) {
+                const p = text.prepare(db, offset);
+                if (!p.ok) {
+                    failure = { message: p.message, start: p.start, errorOffset: p.errorOffset, parse: isParseError(p.message) };
+                    break;
+                }
+                if (!p.stmt)
+                    break;
+                offset = p.end;
+                try {
+                    failure = this.runStatement(file, text, p.stmt, p.start, p.end);
+                }
+                finally {
+                    capi.sqlite3_finalize(p.stmt);
+                }
+                if (failure)
+                    break;
+            }
+            if (!failure) {
+                // The outermost RELEASE commits, which is where deferred foreign keys are checked — as at the end of
+                // D1's per-file transaction.
+                const commitError = tryExec(sqlite3, this.db, `RELEASE ${SAVEPOINT}`);
+                if (commitError) {
+                    failure = {
+                        message: `${commitError} when the file's transaction commits (deferred foreign key checks: PRAGMA defer_foreign_keys or DEFERRABLE INITIALLY DEFERRED keys)`,
+                        parse: false,
+                        final: true,
+                    };
+                }
+            }
+            if (failure) {
+                this.exec(`ROLLBACK TO ${SAVEPOINT}`);
+                this.exec(`RELEASE ${SAVEPOINT}`);
+                this.reportFailure(file, text, bookStart, failure);
+                if (failure.start !== undefined) {
+                    const resumeAt = failure.resumeAt ?? text.statementEnd(failure.start);
+                    this.syntaxCheckText(file, text, resumeAt, bookStart);
+                }
+                return false;
+            }
+            return true;
+        }
+        finally {
+            text.free();
+        }
+    }
+    /** Executes one prepared statement; returns the failure, if any. */
+    runStatement(file, text, stmt, start, end) {
+        const { capi } = this.sqlite3;
+        const sql = text.slice(start, end);
+        const kind = classifyStatement(sql);
+        switch (kind.kind) {
+            // D1 ignores it inside its per-file transaction; running it would turn foreign keys off, which D1
+            // never does. foreign-keys-pragma reports it.
+            case 'pragma-foreign-keys':
+                return undefined;
+            // workerd rejects these, so local wrangler fails the file here (a BEGIN TRANSACTION;/COMMIT; pair that
+            // wrangler strips never gets this far). The static rules report them; running them would break the
+            // savepoint, so the replay stops here without a finding of its own.
+            case 'transaction':
+                return { message: D1_TRANSACTION_MESSAGE, start, parse: false, resumeAt: end, reportedBy: 'transaction-statement' };
+            case 'attach':
+            case 'vacuum':
+                return { message: `D1 does not allow ${kind.kind === 'vacuum' ? 'VACUUM' : 'ATTACH/DETACH'}`, start, parse: false, resumeAt: end, reportedBy: 'unsupported-statement' };
+            case 'drop-table':
+                if (!this.disabled.has(DROP_RULE) && (!kind.schema || kind.schema.toLowerCase() === 'main')) {
+                    this.checkDropReferenced(file, text, start, kind.table);
+                }
+                break;
+            default:
+                break;
+        }
+        if (!this.disabled.has(DQS_RULE) && text.hasByte(start, end, 0x22))
+            this.checkDoubleQuoted(file, text, start, end, sql);
+        const movedChildren = kind.kind === 'rename-table' && !this.disabled.has(DROP_RULE) ? this.referencing(kind.from).map((r) => String(r.child)) : [];
+        let rc;
+        do
+            rc = capi.sqlite3_step(stmt);
+        while (rc === capi.SQLITE_ROW);
+        if (rc !== capi.SQLITE_DONE) {
+            return { message: capi.sqlite3_errmsg(this.db.pointer), start, parse: false, resumeAt: end };
+        }
+        if (kind.kind === 'rename-table' && movedChildren.length > 0) {
+            this.repointed.set(kind.to.toLowerCase(), { from: kind.from, children: new Set(movedChildren) });
+        }
+        return undefined;
+    }
+    /**
+     * SQLite falls back to a string literal for a double-quoted name that is not a column (DQS); D1 accepts
+     * that silently. Preparing again with the fallback off shows whether this statement relies on it.
+     */
+    checkDoubleQuoted(file, text, start, end, sql) {
+        const { capi } = this.sqlite3;
+        setDoubleQuotedStrings(this.sqlite3, this.db, false);
+        let r;
+        try {
+            r = text.prepareRange(this.db.pointer, start, end);
+            if (r.stmt)
+                capi.sqlite3_finalize(r.stmt);
+        }
+        finally {
+            setDoubleQuotedStrings(this.sqlite3, this.db, true);
+        }
+        const m = r.message && /^no such column: "((?:[^"]|"")*)" - should this be a string literal/.exec(r.message);
+        if (!m)
+            return;
+        const name = m[1].replace(/""/g, '"');
+        const idx = sql.indexOf(`"${m[1]}"`);
+        const at = r.errorOffset ?? (idx === -1 ? start : start + Buffer.byteLength(sql.slice(0, idx), 'utf8'));
+        this.add({
+            rule: DQS_RULE,
+            file: file.relPath,
+            line: text.lineAt(at),
+            column: text.columnAt(at),
+            message: `"${name}" is not a column here, so SQLite (and D1) silently read it as the text '${name}' (double-quoted string fallback): every row gets that string instead of a value. Write '${name.replace(/'/g, "''")}' in single quotes if a string is meant, or name the right column.`,
+        });
+    }
+    /**
+     * D1 keeps foreign keys on, so DROP TABLE of a parent runs an implicit DELETE that cascades into or is
+     * blocked by the children — invisible on the empty database a replay or a local apply starts from.
+     */
+    checkDropReferenced(file, text, start, table) {
+        const exists = this.db.selectObjects(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE`, [table]);
+        if (exists.length === 0)
+            return;
+        const parent = String(exists[0].name);
+        const rows = this.referencing(parent);
+        if (rows.length === 0)
+            return;
+        const refs = new Map();
+        for (const r of rows) {
+            const key = `${String(r.child)}\u0000${String(r.id)}`;
+            const ref = refs.get(key) ?? { child: String(r.child), cols: [], onDelete: String(r.onDelete) };
+            ref.cols.push(String(r.col));
+            refs.set(key, ref);
+        }
+        const list = [...refs.values()].sort((a, b) => a.child.localeCompare(b.child) || a.cols.join().localeCompare(b.cols.join()));
+        const describe = list.map((r) => `${r.child}(${r.cols.join(', ')}) ON DELETE ${r.onDelete}`).join(', ');
+        const wiping = list.filter((r) => r.onDelete === 'CASCADE' || r.onDelete === 'SET NULL' || r.onDelete === 'SET DEFAULT');
+        const blocking = list.filter((r) => !wiping.includes(r));
+        const effects = [];
+        const cascade = wiping.filter((r) => r.onDelete === 'CASCADE').map((r) => r.child);
+        const nulling = wiping.filter((r) => r.onDelete !== 'CASCADE').map((r) => `${r.child}.${r.cols.join('/')}`);
+        if (cascade.length)
+            effects.push(`deletes every row of ${unique(cascade).join(', ')}`);
+        if (nulling.length)
+            effects.push(`resets ${unique(nulling).join(', ')} to NULL/default in every row`);
+        if (blocking.length) {
+            effects.push(`fails with "FOREIGN KEY constraint failed" because of ${unique(blocking.map((r) => r.child)).join(', ')} (even with PRAGMA defer_foreign_keys = on)`);
+        }
+        const moved = this.repointed.get(parent.toLowerCase());
+        const movedHere = moved ? unique(list.map((r) => r.child).filter((c) => moved.children.has(c))) : [];
+        const repointed = moved && movedHere.length
+            ? ` ${movedHere.join(', ')} point${movedHere.length === 1 ? 's' : ''} at ${parent} because ALTER TABLE ${moved.from} RENAME TO ${parent} re-pointed ${movedHere.length === 1 ? 'its key' : 'their keys'}: SQLite rewrites other tables' references on rename.`
+            : '';
+        this.add({
+            rule: DROP_RULE,
+            file: file.relPath,
+            line: text.lineAt(start),
+            message: `DROP TABLE ${parent} while other tables reference it by foreign key: ${describe}.${repointed} ` +
+                `D1 always enforces foreign keys (PRAGMA foreign_keys = OFF has no effect there), so on a database with rows the DROP's implicit DELETE ${effects.join('; and ')}. ` +
+                `It passes on an empty database, so local tests do not show it. Rebuild the referencing tables in the same migration too, or avoid the rebuild (ALTER TABLE ADD/RENAME/DROP COLUMN); see drizzle-orm#4938.`,
+        });
+    }
+    /** Foreign keys of other tables that name `parent` (one row per column). */
+    referencing(parent) {
+        return this.db.selectObjects(`SELECT m.name AS child, f.id AS id, f."from" AS col, upper(f.on_delete) AS onDelete
+         FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
+        WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE AND m.name <> ?1 COLLATE NOCASE
+        ORDER BY m.name, f.id, f.seq`, [parent]);
+    }
+    reportFailure(file, text, bookStart, f) {
+        const shared = this.sharedNumberNote(file);
+        if (f.reportedBy && text && f.start !== undefined) {
+            const first = firstLine(text.slice(f.start, f.resumeAt ?? text.statementEnd(f.start)));
+            this.notes.push(`${file.name} fails under local wrangler at line ${text.lineAt(f.start)} (\`${first}\`: ${sentence(f.message)}) — reported as ${f.reportedBy}; the replay stops there as wrangler does.`);
+            return;
+        }
+        if (f.final || !text || f.start === undefined) {
+            this.add({ rule: 'replay-error', file: file.relPath, line: f.line, message: `${sentence(f.message)}${shared}` });
+            return;
+        }
+        const lastLine = text.lineAt(Math.max(0, bookStart - 1));
+        if (f.start >= bookStart) {
+            const quoteNote = file.name.includes("'")
+                ? ` The file name contains a ' and wrangler (before 4.106) puts the name into that INSERT unescaped, so the INSERT is broken: rename the file.`
+                : '';
+            this.add({
+                rule: 'replay-error',
+                file: file.relPath,
+                line: lastLine,
+                message: `The bookkeeping row wrangler appends (INSERT INTO ${this.input.migrationsTable} (name) values ('${file.name}')) fails: ${f.message}.${quoteNote}${shared}`,
+            });
+            return;
+        }
+        const end = f.resumeAt ?? text.statementEnd(f.start);
+        const first = firstLine(text.slice(f.start, Math.min(end, bookStart)));
+        const line = text.lineAt(f.start);
+        const errLine = f.errorOffset !== undefined && f.errorOffset >= 0 ? text.lineAt(Math.min(f.errorOffset, text.length)) : line;
+        const where = errLine !== line && (f.errorOffset ?? -1) < bookStart ? ` (at line ${errLine})` : '';
+        if (f.parse) {
+            const runsIntoBookkeeping = (f.errorOffset ?? -1) >= bookStart || end > bookStart;
+            const semicolon = runsIntoBookkeeping
+                ? ` The file's last statement is not terminated by ';', so the INSERT that wrangler appends to record the migration runs into it: end the statement with ';'.`
+                : '';
+            this.add({ rule: 'sql-syntax', file: file.relPath, line, message: `${f.message} in \`${first}\`${where}.${semicolon}${shared}` });
+            return;
+        }
+        this.add({
+            rule: 'replay-error',
+            file: file.relPath,
+            line,
+            message: `${f.message} — replaying the migrations in wrangler's order on a fresh D1-like database fails at \`${first}\`${where}; wrangler stops here and rolls this file back.${shared}`,
+        });
+    }
+    /** Files sharing the failing file's number: wrangler runs them all, in name order. */
+    sharedNumberNote(file) {
+        if (file.number === null)
+            return '';
+        const same = this.input.files.filter((f) => f.number === file.number);
+        if (same.length < 2)
+            return '';
+        const names = same.map((f) => f.name);
+        const before = names.slice(0, names.indexOf(file.name));
+        const after = names.slice(names.indexOf(file.name) + 1);
+        const order = names.join(' before ');
+        const consequence = after.length
+            ? ` ${file.name} runs before ${after.join(', ')}, so anything it needs from ${after.length === 1 ? 'that file' : 'those files'} does not exist yet: give it a higher number.`
+            : before.length
+                ? ` ${file.name} runs after ${before.join(', ')}.`
+                : '';
+        return ` ${same.length} files share the number ${file.numberText ?? file.number}: wrangler applies ${order} (name order for equal numbers).${consequence}`;
+    }
+    /** Prepare-only check of a file that is not replayed: parse errors are reported, missing names are not. */
+    syntaxCheckFile(file) {
+        const body = stripBom(file.sql);
+        const text = new SqlText(this.sqlite3, body + bookkeepingSql(this.input.migrationsTable, file.name));
+        try {
+            this.syntaxCheckText(file, text, 0, Buffer.byteLength(body, 'utf8'));
+        }
+        finally {
+            text.free();
+        }
+    }
+    syntaxCheckText(file, text, from, bookStart) {
+        const db = this.scratchDb().pointer;
+        const { capi } = this.sqlite3;
+        let offset = from;
+        while (offset < text.length) {
+            const p = text.prepare(db, offset);
+            if (p.ok) {
+                if (!p.stmt)
+                    return;
+                capi.sqlite3_finalize(p.stmt);
+                offset = p.end;
+                continue;
+            }
+            if (isParseError(p.message)) {
+                this.reportFailure(file, text, bookStart, { message: p.message, start: p.start, errorOffset: p.errorOffset, parse: true });
+            }
+            offset = text.statementEnd(p.start);
+        }
+    }
+    scratchDb() {
+        if (!this.scratch) {
+            this.scratch = openD1Like(this.sqlite3);
+            try {
+                this.scratch.exec(createMigrationsTableSql(this.input.migrationsTable));
+            }
+            catch {
+                // Already reported by run(); prepare-only checks do not need the table.
+            }
+        }
+        return this.scratch;
+    }
+    /** Savepoint control: cannot fail unless the replay itself is broken, so a failure is thrown. */
+    exec(sql) {
+        const error = tryExec(this.sqlite3, this.db, sql);
+        if (error)
+            throw new Error(`replay: ${sql} failed: ${error}`);
+    }
+    add(f) {
+        if (this.disabled.has(f.rule))
+            return;
+        this.findings.push({
+            rule: f.rule,
+            severity: ruleInfo(f.rule).severity,
+            ...(f.file !== undefined && { file: f.file }),
+            ...(f.line !== undefined && { line: f.line }),
+            ...(f.column !== undefined && { column: f.column }),
+            message: f.message,
+        });
+    }
+}
+/** wrangler's statement splitter trims each statement with String#trim, which drops a leading BOM. */
+function stripBom(sql) {
+    return sql.charCodeAt(0) === 0xfeff ? sql.slice(1) : sql;
+}
+function sentence(s) {
+    return /[.!?]$/.test(s) ? s : `${s}.`;
+}
+function firstLine(sql) {
+    const line = sql.split(/\r?\n/)[0].trim().replace(/;$/, '');
+    return line.length > 100 ? `${line.slice(0, 99)}…` : line;
+}
+function lineOfIndex(s, index) {
+    let n = 1;
+    for (let i = s.indexOf('\n'); i !== -1 && i < index; i = s.indexOf('\n', i + 1))
+        n++;
+    return n;
+}
+function unique(xs) {
+    return [...new Set(xs)];
+}
+
+;// CONCATENATED MODULE: ./build/src/report/schema-diff.js
+
+const schema_diff_TYPE_ORDER = ['table', 'column', 'constraint', 'index', 'trigger', 'view'];
+/** Changes that turn `before` into `after`, tables first, each table followed by its columns and indexes. */
+function diffSchemas(before, after) {
+    const key = (o) => `${o.type}:${o.name.toLowerCase()}`;
+    const old = new Map(before.map((o) => [key(o), o]));
+    const now = new Map(after.map((o) => [key(o), o]));
+    const changes = [];
+    const droppedTables = before.filter((o) => o.type === 'table' && !now.has(key(o)));
+    const addedTables = after.filter((o) => o.type === 'table' && !old.has(key(o)));
+    const renamedTo = new Map();
+    // ALTER TABLE ... RENAME TO shows up as drop + add with the same body; saying "renamed" is what happened.
+    for (const d of droppedTables) {
+        const body = tableBody(d.sql);
+        if (body === null)
+            continue;
+        const match = addedTables.find((a) => !renamedTo.has(a) && tableBody(a.sql) === body);
+        if (match)
+            renamedTo.set(match, d);
+    }
+    const renamedFrom = new Set(renamedTo.values());
+    for (const o of after) {
+        const prev = old.get(key(o));
+        if (o.type === 'table') {
+            const was = prev ?? renamedTo.get(o);
+            if (!was) {
+                changes.push({ kind: 'added', object: 'table', name: o.name, table: o.name, definition: o.sql ?? undefined, columns: columnsOf(o.sql) });
+                continue;
+            }
+            // A rename was matched on an identical column list, so there is nothing else to compare.
+            if (!prev)
+                changes.push({ kind: 'renamed', object: 'table', name: o.name, table: o.name, before: was.name });
+            else if (canonical(was.sql) !== canonical(o.sql))
+                changes.push(...diffTable(was, o));
+        }
+        else if (!prev) {
+            changes.push({ kind: 'added', object: o.type, name: o.name, table: o.tableName, definition: o.sql ?? undefined });
+        }
+        else if (canonical(prev.sql) !== canonical(o.sql)) {
+            changes.push({ kind: 'changed', object: o.type, name: o.name, table: o.tableName, definition: o.sql ?? undefined, before: prev.sql ?? undefined });
+        }
+    }
+    for (const o of before) {
+        if (now.has(key(o)) || renamedFrom.has(o))
+            continue;
+        changes.push({ kind: 'dropped', object: o.type, name: o.name, table: o.tableName, definition: o.sql ?? undefined });
+    }
+    const lower = (s) => s.toLowerCase();
+    return changes.sort((a, b) => cmp(lower(a.table), lower(b.table)) ||
+        schema_diff_TYPE_ORDER.indexOf(a.object) - schema_diff_TYPE_ORDER.indexOf(b.object) ||
+        cmp(lower(a.name), lower(b.name)));
+}
+function cmp(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+function diffTable(before, after) {
+    const a = tableShape(before.sql);
+    const b = tableShape(after.sql);
+    const table = after.name;
+    // Virtual tables and CREATE TABLE ... AS have no column list to compare: report the statement.
+    if (!a || !b)
+        return [{ kind: 'changed', object: 'table', name: table, table, definition: after.sql ?? undefined, before: before.sql ?? undefined }];
+    const out = [];
+    for (const [k, col] of b.columns) {
+        const prev = a.columns.get(k);
+        if (!prev)
+            out.push({ kind: 'added', object: 'column', name: col.name, table, definition: col.definition });
+        else if (prev.key !== col.key)
+            out.push({ kind: 'changed', object: 'column', name: col.name, table, definition: col.definition, before: prev.definition });
+    }
+    for (const [k, col] of a.columns) {
+        if (!b.columns.has(k))
+            out.push({ kind: 'dropped', object: 'column', name: col.name, table, definition: col.definition });
+    }
+    const has = (list, key) => list.some((c) => c.key === key);
+    for (const c of b.constraints)
+        if (!has(a.constraints, c.key))
+            out.push({ kind: 'added', object: 'constraint', name: c.definition, table, definition: c.definition });
+    for (const c of a.constraints)
+        if (!has(b.constraints, c.key))
+            out.push({ kind: 'dropped', object: 'constraint', name: c.definition, table, definition: c.definition });
+    // Options after the column list (STRICT, WITHOUT ROWID) changed, or only the name's spelling did.
+    if (out.length === 0)
+        out.push({ kind: 'changed', object: 'table', name: table, table, definition: after.sql ?? undefined, before: before.sql ?? undefined });
+    return out;
+}
+/** Column declarations of a CREATE TABLE statement, or undefined when it has no column list. */
+function columnsOf(sql) {
+    const shape = tableShape(sql);
+    return shape ? [...shape.columns.values()].map((c) => c.definition) : undefined;
+}
+/** SQL tokens without comments and whitespace; quoted strings and identifiers stay whole. */
+function tokenize(sql) {
+    const out = [];
+    let i = 0;
+    while (i < sql.length) {
+        const c = sql[i];
+        if (/\s/.test(c)) {
+            i++;
+        }
+        else if (c === '-' && sql[i + 1] === '-') {
+            const nl = sql.indexOf('\n', i);
+            i = nl === -1 ? sql.length : nl + 1;
+        }
+        else if (c === '/' && sql[i + 1] === '*') {
+            const close = sql.indexOf('*/', i + 2);
+            i = close === -1 ? sql.length : close + 2;
+        }
+        else if (c === "'" || c === '"' || c === '`' || c === '[') {
+            const close = c === '[' ? ']' : c;
+            let j = i + 1;
+            while (j < sql.length) {
+                if (sql[j] === close) {
+                    if (close !== ']' && sql[j + 1] === close) {
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                j++;
+            }
+            out.push({ text: sql.slice(i, j + 1), kind: 'quoted', start: i, end: Math.min(j + 1, sql.length) });
+            i = j + 1;
+        }
+        else if (/[A-Za-z0-9_$\u0080-\uffff]/.test(c)) {
+            let j = i + 1;
+            while (j < sql.length && /[A-Za-z0-9_$\u0080-\uffff.]/.test(sql[j]) && !(sql[j] === '.' && !/[0-9]/.test(c)))
+                j++;
+            out.push({ text: sql.slice(i, j), kind: 'word', start: i, end: j });
+            i = j;
+        }
+        else {
+            out.push({ text: c, kind: 'punct', start: i, end: i + 1 });
+            i++;
+        }
+    }
+    return out;
+}
+/** Tokens as written, comments dropped and whitespace runs collapsed to one space: for display. */
+function joinTokens(tokens) {
+    let s = '';
+    let prevEnd = -1;
+    for (const t of tokens) {
+        s += (s === '' || t.start === prevEnd ? '' : ' ') + t.text;
+        prevEnd = t.end;
+    }
+    return s;
+}
+/** Comparable form: comments, whitespace and keyword case do not count as a change. */
+function comparable(tokens) {
+    return tokens.map((t) => (t.kind === 'word' ? t.text.toUpperCase() : t.text)).join(' ');
+}
+function canonical(sql) {
+    return sql === null ? '' : comparable(tokenize(sql));
+}
+function unquote(t) {
+    if (t.kind !== 'quoted')
+        return t.text;
+    const q = t.text[0];
+    const inner = t.text.slice(1, -1);
+    return q === '[' ? inner : inner.split(q + q).join(q);
+}
+/** The tokens inside the top-level column list of a CREATE TABLE, split at depth-1 commas; null without one. */
+function columnList(sql) {
+    if (!sql)
+        return null;
+    const tokens = tokenize(sql);
+    let i = 0;
+    const word = (w) => tokens[i]?.kind === 'word' && tokens[i].text.toUpperCase() === w;
+    if (!word('CREATE'))
+        return null;
+    i++;
+    if (word('TEMP') || word('TEMPORARY'))
+        i++;
+    if (!word('TABLE'))
+        return null;
+    i++;
+    if (word('IF'))
+        i += 3;
+    // schema-qualified name: name . name
+    i++;
+    if (tokens[i]?.text === '.')
+        i += 2;
+    if (tokens[i]?.text !== '(')
+        return null;
+    const parts = [[]];
+    let depth = 0;
+    for (i = i + 1; i < tokens.length; i++) {
+        const t = tokens[i];
+        if (t.text === '(')
+            depth++;
+        if (t.text === ')') {
+            if (depth === 0)
+                return parts;
+            depth--;
+        }
+        if (t.text === ',' && depth === 0)
+            parts.push([]);
+        else
+            parts[parts.length - 1].push(t);
+    }
+    return null;
+}
+const CONSTRAINT_START = new Set(['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'CHECK', 'FOREIGN']);
+function tableShape(sql) {
+    const parts = columnList(sql);
+    if (!parts)
+        return null;
+    const shape = { columns: new Map(), constraints: [] };
+    for (const part of parts) {
+        if (part.length === 0)
+            continue;
+        const first = part[0];
+        const definition = joinTokens(part);
+        const key = comparable(part);
+        if (first.kind === 'word' && CONSTRAINT_START.has(first.text.toUpperCase())) {
+            shape.constraints.push({ definition, key });
+        }
+        else {
+            const name = unquote(first);
+            shape.columns.set(name.toLowerCase(), { name, definition, key });
+        }
+    }
+    return shape;
+}
+/** The CREATE TABLE text after the table name: equal bodies mean a rename. */
+function tableBody(sql) {
+    if (!sql)
+        return null;
+    const cols = columnList(sql);
+    if (!cols)
+        return null;
+    return cols.map(comparable).join(' , ');
+}
+const ICON = { added: '➕', changed: '✏️', dropped: '➖', renamed: '🔀' };
+/**
+ * Markdown list lines, one per change (a new table lists its columns as sub-items). Every name and
+ * declaration is escaped; declarations are code spans so types read as SQL.
+ */
+function renderSchemaDiffLines(changes, opts = {}) {
+    const max = opts.maxDefinition ?? 300;
+    const cut = (s) => (s.length > max ? `${s.slice(0, max)}…` : s);
+    const one = (s) => s.replace(/\s+/g, ' ').trim();
+    const code = (s) => inlineCode(cut(one(s)), { table: false });
+    const lines = [];
+    for (const c of changes) {
+        const icon = ICON[c.kind];
+        switch (c.object) {
+            case 'table':
+                if (c.kind === 'added') {
+                    lines.push(`- ${icon} table ${code(c.name)} added`);
+                    for (const col of c.columns ?? [])
+                        lines.push(`  - ${code(`${c.name}.${col}`)}`);
+                }
+                else if (c.kind === 'renamed') {
+                    lines.push(`- ${icon} table ${code(c.before ?? '')} renamed to ${code(c.name)}`);
+                }
+                else if (c.kind === 'changed') {
+                    lines.push(`- ${icon} table ${code(c.name)} changed: ${code(c.definition ?? '')}`);
+                }
+                else {
+                    lines.push(`- ${icon} table ${code(c.name)} dropped`);
+                }
+                break;
+            case 'column':
+                if (c.kind === 'changed')
+                    lines.push(`- ${icon} column ${code(`${c.table}.${c.before ?? ''}`)} changed to ${code(`${c.table}.${c.definition ?? ''}`)}`);
+                else
+                    lines.push(`- ${icon} column ${code(`${c.table}.${c.definition ?? c.name}`)} ${c.kind}`);
+                break;
+            case 'constraint':
+                lines.push(`- ${icon} constraint on ${code(c.table)} ${c.kind}: ${code(c.definition ?? '')}`);
+                break;
+            default:
+                if (c.kind === 'changed')
+                    lines.push(`- ${icon} ${c.object} ${code(c.name)} on ${code(c.table)} changed: ${code(c.definition ?? '')}`);
+                else if (c.kind === 'added')
+                    lines.push(`- ${icon} ${c.object} ${code(c.name)} on ${code(c.table)} added: ${code(c.definition ?? '')}`);
+                else
+                    lines.push(`- ${icon} ${c.object} ${code(c.name)} on ${code(c.table)} dropped`);
+        }
+    }
+    return lines;
+}
+/** The diff as markdown; "No schema changes." when there are none. */
+function renderSchemaDiff(changes) {
+    if (changes.length === 0)
+        return escapeMarkdown('No schema changes.');
+    return renderSchemaDiffLines(changes).join('\n');
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./build/src/phases/test.js
+
+
+
+
+
+
+const SCHEMA_QUERY = "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('table','index','trigger','view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'view' THEN 1 WHEN 'index' THEN 2 ELSE 3 END, name";
+/**
+ * Applies every migration to a throw-away local D1 (real wrangler, a temporary --persist-to folder deleted
+ * afterwards) and lists the resulting schema: the PR check that needs no credentials.
+ */
+async function testPhase(ctx) {
+    const { report, io } = ctx;
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(external_node_os_namespaceObject.tmpdir(), 'd1-migrate-test-'));
+    try {
+        const session = openSession(ctx, { where: 'local', persistTo: dir });
+        if (session.command.problem) {
+            report.failure ??= { phase: 'test', kind: 'wrangler-missing', message: session.command.problem };
+            return;
+        }
+        const applied = await session.run(d1Args(session, ['migrations', 'apply']));
+        if (!succeeded(applied)) {
+            const failure = session.classify(applied);
+            const detail = failure.sqliteMessage ?? failure.message;
+            const file = failure.migration ? ctx.migrations.find((m) => m.name === failure.migration) : undefined;
+            report.failure ??= { phase: 'test', kind: failure.kind, message: failure.migration ? `${failure.migration}: ${detail}` : detail };
+            if (file) {
+                const line = failureLine(file.sql, detail);
+                report.findings.push({
+                    rule: 'replay-error',
+                    severity: 'error',
+                    file: file.relPath,
+                    ...(line ? { line } : {}),
+                    message: `Applying the migrations to a fresh local D1 with wrangler failed at ${file.name}: ${detail}`,
+                });
+            }
+            io.warning(`test: applying to a fresh local D1 failed: ${report.failure.message}`);
+            return;
+        }
+        const read = await session.run(d1Args(session, ['execute'], ['--json', '--command', SCHEMA_QUERY]));
+        const json = parseJsonOutput(read.stdout);
+        if (!succeeded(read) || json?.kind !== 'results') {
+            const failure = session.classify(read);
+            report.failure ??= { phase: 'test', kind: failure.kind, message: `reading the schema failed: ${failure.message}` };
+            return;
+        }
+        report.schema = (json.results[0]?.results ?? []).map((r) => ({
+            type: r.type,
+            name: String(r.name),
+            tableName: String(r.tbl_name),
+            sql: r.sql === null || r.sql === undefined ? null : String(r.sql),
+        }));
+        io.info(`test: ${ctx.migrations.length} migrations applied to a fresh local D1; ${report.schema.length} schema objects`);
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/drift.js
+
+
+
+
+
+
+
+const RULE = 'schema-drift';
+/**
+ * Drift against the migrations: the live schema (from sqlite_schema via `d1 execute --json`) compared with
+ * a replay of exactly the files its ledger lists as applied, so pending migrations are not drift.
+ */
+async function driftPhase(ctx) {
+    const { report, target } = ctx;
+    const session = openSession(ctx);
+    if (session.command.problem) {
+        report.failure ??= { phase: 'drift', kind: 'wrangler-missing', message: session.command.problem };
+        return;
+    }
+    const ledger = await readLedger(session);
+    if (!ledger.ok) {
+        report.failure ??= { phase: 'drift', kind: ledger.failure.kind, message: `reading the ledger failed: ${ledger.failure.message}` };
+        return;
+    }
+    const read = await session.run(d1Args(session, ['execute'], ['--json', '--command', SCHEMA_QUERY]));
+    const json = parseJsonOutput(read.stdout);
+    if (!succeeded(read) || json?.kind !== 'results') {
+        const failure = session.classify(read);
+        report.failure ??= { phase: 'drift', kind: failure.kind, message: `reading the schema failed: ${failure.message}` };
+        return;
+    }
+    const live = (json.results[0]?.results ?? [])
+        .map((r) => ({
+        type: r.type,
+        name: String(r.name),
+        tableName: String(r.tbl_name),
+        sql: r.sql === null || r.sql === undefined ? null : String(r.sql),
+    }))
+        .filter((o) => o.tableName.toLowerCase() !== target.migrationsTable.toLowerCase() && !/^_cf_/i.test(o.name));
+    report.liveSchema = live;
+    const applied = new Set(ledger.entries.map((e) => e.name));
+    const files = ctx.migrations.filter((m) => applied.has(m.name));
+    const expected = await schemaOf(files, target.migrationsTable);
+    recordDrift(report, 'migrations', diffSchemas(expected, live), `the schema the ${files.length} applied migration(s) produce`);
+}
+/** Cross-environment drift: every later environment's live schema against the first one's, per binding. */
+function compareEnvironments(databases) {
+    const byBinding = new Map();
+    for (const d of databases) {
+        if (!d.liveSchema)
+            continue;
+        const list = byBinding.get(d.binding) ?? [];
+        list.push(d);
+        byBinding.set(d.binding, list);
+    }
+    for (const list of byBinding.values()) {
+        const [reference, ...others] = list;
+        for (const d of others) {
+            const name = reference.environment ?? 'top level';
+            recordDrift(d, `environment:${name}`, diffSchemas(reference.liveSchema, d.liveSchema), `environment ${name}`);
+        }
+    }
+}
+function recordDrift(report, against, changes, what) {
+    const comparison = { against, changes };
+    (report.drift ??= []).push(comparison);
+    if (changes.length === 0)
+        return;
+    const shown = changes.slice(0, 10).map(describeChange).join('; ');
+    const more = changes.length > 10 ? `; … ${changes.length - 10} more` : '';
+    report.findings.push({
+        rule: RULE,
+        severity: ruleInfo(RULE).severity,
+        message: `The live schema of ${report.environment ?? 'top level'} · ${report.binding} differs from ${what}: ${shown}${more}. Find who changed it (a hand-run statement, an edited migration) and bring it back in line with a new migration.`,
+    });
+}
+function describeChange(c) {
+    const what = c.object === 'column' ? `column ${c.table}.${c.name}` : `${c.object} ${c.name}`;
+    switch (c.kind) {
+        case 'added':
+            return `${what} exists only in the database${c.definition ? ` (${c.definition})` : ''}`;
+        case 'dropped':
+            return `${what} is missing from the database`;
+        case 'renamed':
+            return `table ${c.before} is named ${c.name} in the database`;
+        default:
+            return `${what} differs (${c.before ?? '?'} → ${c.definition ?? '?'})`;
+    }
+}
+
 ;// CONCATENATED MODULE: ./build/src/phases/history.js
 
 
@@ -4939,68 +6309,6 @@ async function restorePhase(ctx) {
     report.notes.push(message);
     report.status = 'applied';
     io.info(message);
-}
-
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./build/src/phases/test.js
-
-
-
-
-
-
-const SCHEMA_QUERY = "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('table','index','trigger','view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'view' THEN 1 WHEN 'index' THEN 2 ELSE 3 END, name";
-/**
- * Applies every migration to a throw-away local D1 (real wrangler, a temporary --persist-to folder deleted
- * afterwards) and lists the resulting schema: the PR check that needs no credentials.
- */
-async function testPhase(ctx) {
-    const { report, io } = ctx;
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(external_node_os_namespaceObject.tmpdir(), 'd1-migrate-test-'));
-    try {
-        const session = openSession(ctx, { where: 'local', persistTo: dir });
-        if (session.command.problem) {
-            report.failure ??= { phase: 'test', kind: 'wrangler-missing', message: session.command.problem };
-            return;
-        }
-        const applied = await session.run(d1Args(session, ['migrations', 'apply']));
-        if (!succeeded(applied)) {
-            const failure = session.classify(applied);
-            const detail = failure.sqliteMessage ?? failure.message;
-            const file = failure.migration ? ctx.migrations.find((m) => m.name === failure.migration) : undefined;
-            report.failure ??= { phase: 'test', kind: failure.kind, message: failure.migration ? `${failure.migration}: ${detail}` : detail };
-            if (file) {
-                const line = failureLine(file.sql, detail);
-                report.findings.push({
-                    rule: 'replay-error',
-                    severity: 'error',
-                    file: file.relPath,
-                    ...(line ? { line } : {}),
-                    message: `Applying the migrations to a fresh local D1 with wrangler failed at ${file.name}: ${detail}`,
-                });
-            }
-            io.warning(`test: applying to a fresh local D1 failed: ${report.failure.message}`);
-            return;
-        }
-        const read = await session.run(d1Args(session, ['execute'], ['--json', '--command', SCHEMA_QUERY]));
-        const json = parseJsonOutput(read.stdout);
-        if (!succeeded(read) || json?.kind !== 'results') {
-            const failure = session.classify(read);
-            report.failure ??= { phase: 'test', kind: failure.kind, message: `reading the schema failed: ${failure.message}` };
-            return;
-        }
-        report.schema = (json.results[0]?.results ?? []).map((r) => ({
-            type: r.type,
-            name: String(r.name),
-            tableName: String(r.tbl_name),
-            sql: r.sql === null || r.sql === undefined ? null : String(r.sql),
-        }));
-        io.info(`test: ${ctx.migrations.length} migrations applied to a fresh local D1; ${report.schema.length} schema objects`);
-    }
-    finally {
-        external_node_fs_.rmSync(dir, { recursive: true, force: true });
-    }
 }
 
 ;// CONCATENATED MODULE: external "node:buffer"
@@ -5824,7 +7132,7 @@ const litMatch = (l, c) => {
     ascii[code] ||= l.re.test(c) ? 1 : 2;
     return ascii[code] === 1;
 };
-const tokenize = (p, nocase, noext, form, mark) => {
+const esm_tokenize = (p, nocase, noext, form, mark) => {
     const toks = [];
     for (let i = 0; i < p.length;) {
         const c = String.fromCodePoint(p.codePointAt(i));
@@ -6409,7 +7717,7 @@ class Matcher {
         // a pattern that is only an empty extglob is a literal string,
         // except for `!()`, which matches any non-empty string
         const literal = /^[?*+@]\(\)$/.test(pattern);
-        const toks = tokenize(pattern, nocase, noext || literal, this.#form, options.rangeMark);
+        const toks = esm_tokenize(pattern, nocase, noext || literal, this.#form, options.rangeMark);
         let [items] = build(toks, pair(toks), 0, toks.length, true);
         if (this.#form)
             items = normalize(items, this.#form);
@@ -8529,44 +9837,6 @@ minimatch.Minimatch = Minimatch;
 minimatch.escape = escape_escape;
 minimatch.unescape = unescape_unescape;
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./build/src/rules/catalog.js
-const RULES = [
-    { id: 'duplicate-number', severity: 'error', summary: 'Two migration files share a number; wrangler applies both, in name order, which is rarely what the author meant.' },
-    { id: 'number-gap', severity: 'warning', summary: 'A number is skipped in a sequential series (a file was lost, renamed or is on another branch).' },
-    { id: 'bad-filename', severity: 'error', summary: 'A .sql file wrangler will run does not follow the NNNN_name.sql numbering (e.g. a template left in the folder).' },
-    { id: 'ambiguous-order', severity: 'warning', summary: 'The apply order is not obvious or not defined: mixed-width numbers, or names without a number.' },
-    { id: 'ignored-file', severity: 'warning', summary: 'A file in the migrations folder that wrangler silently ignores (e.g. .SQL, .sql.txt).' },
-    { id: 'unreadable-file', severity: 'error', summary: 'A .sql entry wrangler would run cannot be read as UTF-8 text (a directory, dangling symlink, no permission, binary or invalid UTF-8): wrangler would crash or send garbage.' },
-    { id: 'empty-migration', severity: 'error', summary: 'Empty or comments-only file: wrangler records it as applied, so filling it in later never runs.' },
-    { id: 'sql-syntax', severity: 'error', summary: "SQLite's own parser rejects a statement." },
-    { id: 'replay-error', severity: 'error', summary: 'Replaying the migrations in wrangler order on a fresh D1-like SQLite fails at this statement.' },
-    { id: 'transaction-statement', severity: 'error', summary: 'BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE: real D1 rejects them (local wrangler strips one BEGIN TRANSACTION/COMMIT pair and hides it).' },
-    { id: 'foreign-keys-pragma', severity: 'warning', summary: 'PRAGMA foreign_keys has no effect on D1; defer_foreign_keys defers checks but does not stop cascades.' },
-    { id: 'pragma-not-allowed', severity: 'error', summary: 'A PRAGMA that D1 does not allow.' },
-    { id: 'unsupported-statement', severity: 'error', summary: 'ATTACH/DETACH, TEMP objects, _cf_ names or VACUUM: rejected by D1.' },
-    { id: 'statement-too-large', severity: 'error', summary: "The SQL sent for one migration exceeds D1's 100,000-byte request limit (SQLITE_TOOBIG remotely; passes locally)." },
-    { id: 'postgres-syntax', severity: 'error', summary: 'PostgreSQL syntax that SQLite rejects or silently misreads (SERIAL, JSONB, ::casts, now(), ...).' },
-    { id: 'unsafe-add-column', severity: 'error', summary: 'ALTER TABLE ADD COLUMN that SQLite accepts on an empty table but rejects once it has rows: NOT NULL without a default, a non-constant default, REFERENCES with a non-NULL default.' },
-    { id: 'destructive-change', severity: 'warning', summary: 'DROP TABLE/COLUMN, DELETE/UPDATE without WHERE, or a table rebuild: data can be lost.' },
-    { id: 'drop-referenced-table', severity: 'error', summary: 'DROP TABLE of a table other tables reference by foreign key: on D1 (foreign keys always on) it cascades into child rows or fails.' },
-    { id: 'secret-in-migration', severity: 'error', summary: 'An API key, private key or password in a SQL literal.' },
-    { id: 'double-quoted-string', severity: 'warning', summary: 'A double-quoted name that is not a column there, which SQLite silently turns into a text literal.' },
-    { id: 'applied-file-missing', severity: 'error', summary: 'The database records a migration with no file: it was renamed or deleted (a renamed file would run again).' },
-    { id: 'out-of-order', severity: 'warning', summary: 'A pending migration sorts before the last applied one.' },
-    { id: 'modified-migration', severity: 'error', summary: 'A migration that exists on the base branch was modified, renamed or deleted by the pull request.' },
-];
-const RULE_IDS = new Set(RULES.map((r) => r.id));
-function ruleInfo(id) {
-    const info = RULES.find((r) => r.id === id);
-    if (!info)
-        throw new Error(`unknown rule id ${id}`);
-    return info;
-}
-/** Docs anchor of a rule in docs/rules.md. */
-function ruleDocsUrl(id) {
-    return `https://github.com/d1-migrate/d1-migrate-action/blob/v1/docs/rules.md#${id}`;
-}
-
 ;// CONCATENATED MODULE: ./build/src/rules/ignored-file.js
 /**
  * `ignored-file`: a file in the migrations folder that looks like a migration but that wrangler never
@@ -9304,7 +10574,7 @@ function isSpace(c) {
     return c === 32 || c === 9 || c === 10 || c === 12 || c === 13 || c === 0xfeff;
 }
 /** Unescape a quoted token: strip the delimiters and collapse doubled closing delimiters. */
-function unquote(text, close, terminated) {
+function tokenize_unquote(text, close, terminated) {
     const inner = text.slice(1, terminated ? -1 : undefined);
     if (close === ']')
         return inner;
@@ -9396,7 +10666,7 @@ function tokenize_tokenize(sql, options = {}) {
                 countLines(start, i);
                 const kind = c === 39 ? 'string' : c === 34 ? 'dquoted' : 'backticked';
                 const close = String.fromCharCode(delim);
-                push(kind, start, i, tokLine, col, unquote(sql.slice(start, i), close, terminated));
+                push(kind, start, i, tokLine, col, tokenize_unquote(sql.slice(start, i), close, terminated));
                 continue;
             }
             case 91: {
@@ -9404,7 +10674,7 @@ function tokenize_tokenize(sql, options = {}) {
                 const close = sql.indexOf(']', i + 1);
                 i = close === -1 ? n : close + 1;
                 countLines(start, i);
-                push('bracketed', start, i, tokLine, col, unquote(sql.slice(start, i), ']', close !== -1));
+                push('bracketed', start, i, tokLine, col, tokenize_unquote(sql.slice(start, i), ']', close !== -1));
                 continue;
             }
             case 45: // -
@@ -9728,7 +10998,7 @@ function applySuppressions(findings, parsed) {
 function findingAt(rule, pm, at, message) {
     return { rule, severity: ruleInfo(rule).severity, file: pm.file.relPath, line: at.line, column: at.column, message };
 }
-function isWord(tok, ...upper) {
+function util_isWord(tok, ...upper) {
     return tok !== undefined && tok.kind === 'word' && upper.includes(tok.value);
 }
 function isPunct(tok, text) {
@@ -9756,9 +11026,9 @@ function readName(tokens, i) {
 /** Index of the statement's verb, skipping `EXPLAIN [QUERY PLAN]`. */
 function verbIndex(stmt) {
     const t = stmt.tokens;
-    if (!isWord(t[0], 'EXPLAIN'))
+    if (!util_isWord(t[0], 'EXPLAIN'))
         return 0;
-    return isWord(t[1], 'QUERY') && isWord(t[2], 'PLAN') ? 3 : 1;
+    return util_isWord(t[1], 'QUERY') && util_isWord(t[2], 'PLAN') ? 3 : 1;
 }
 function verb(stmt) {
     const tok = stmt.tokens[verbIndex(stmt)];
@@ -9766,11 +11036,11 @@ function verb(stmt) {
 }
 /** Skip `IF EXISTS` / `IF NOT EXISTS` at tokens[i]. */
 function skipIfExists(tokens, i) {
-    if (!isWord(tokens[i], 'IF'))
+    if (!util_isWord(tokens[i], 'IF'))
         return i;
-    if (isWord(tokens[i + 1], 'NOT') && isWord(tokens[i + 2], 'EXISTS'))
+    if (util_isWord(tokens[i + 1], 'NOT') && util_isWord(tokens[i + 2], 'EXISTS'))
         return i + 3;
-    return isWord(tokens[i + 1], 'EXISTS') ? i + 2 : i;
+    return util_isWord(tokens[i + 1], 'EXISTS') ? i + 2 : i;
 }
 /** True when a word appears outside any parentheses from index `from` on. */
 function hasTopLevelWord(tokens, from, upper) {
@@ -9808,10 +11078,10 @@ function renames(pm) {
     pm.statements.forEach((stmt, index) => {
         const t = stmt.tokens;
         const i = verbIndex(stmt);
-        if (verb(stmt) !== 'ALTER' || !isWord(t[i + 1], 'TABLE'))
+        if (verb(stmt) !== 'ALTER' || !util_isWord(t[i + 1], 'TABLE'))
             return;
         const from = readName(t, i + 2);
-        if (!from || !isWord(t[from.next], 'RENAME') || !isWord(t[from.next + 1], 'TO'))
+        if (!from || !util_isWord(t[from.next], 'RENAME') || !util_isWord(t[from.next + 1], 'TO'))
             return;
         const to = readName(t, from.next + 2);
         if (to)
@@ -9838,7 +11108,7 @@ function checkStatement(pm, stmt, index, all, out) {
     };
     switch (verb(stmt)) {
         case 'DROP': {
-            if (!isWord(t[i + 1], 'TABLE'))
+            if (!util_isWord(t[i + 1], 'TABLE'))
                 return;
             const name = readName(t, skipIfExists(t, i + 2));
             if (!name)
@@ -9854,12 +11124,12 @@ function checkStatement(pm, stmt, index, all, out) {
             return;
         }
         case 'ALTER': {
-            if (!isWord(t[i + 1], 'TABLE'))
+            if (!util_isWord(t[i + 1], 'TABLE'))
                 return;
             const name = readName(t, i + 2);
-            if (!name || !isWord(t[name.next], 'DROP'))
+            if (!name || !util_isWord(t[name.next], 'DROP'))
                 return;
-            const colTok = isWord(t[name.next + 1], 'COLUMN') ? t[name.next + 2] : t[name.next + 1];
+            const colTok = util_isWord(t[name.next + 1], 'COLUMN') ? t[name.next + 2] : t[name.next + 1];
             const col = colTok ? (colTok.kind === 'word' ? colTok.text : colTok.value) : '?';
             at(t[name.next], `\`ALTER TABLE ${quoteName(name.name)} DROP COLUMN ${quoteName(col)}\` deletes that column's data for every row. Deploy code that no longer uses the column first, and back up the data if it may be needed.`);
             return;
@@ -9872,7 +11142,7 @@ function checkStatement(pm, stmt, index, all, out) {
             return;
         case 'UPDATE':
             if (!hasTopLevelWord(t, i, 'WHERE')) {
-                const name = readName(t, isWord(t[i + 1], 'OR') ? i + 3 : i + 1);
+                const name = readName(t, util_isWord(t[i + 1], 'OR') ? i + 3 : i + 1);
                 at(stmt, `\`UPDATE ${name ? quoteName(name.name) : '...'}\` has no WHERE clause and overwrites every row. Add a WHERE clause.`);
             }
             return;
@@ -9913,7 +11183,7 @@ const emptyMigration = {
 function parsePragma(stmt) {
     const t = stmt.tokens;
     let i = verbIndex(stmt);
-    if (!isWord(t[i], 'PRAGMA'))
+    if (!util_isWord(t[i], 'PRAGMA'))
         return undefined;
     i++;
     let schema;
@@ -9970,12 +11240,12 @@ function columnDefs(stmt) {
     const t = stmt.tokens;
     const i = verbIndex(stmt);
     const v = verb(stmt);
-    if (v === 'ALTER' && isWord(t[i + 1], 'TABLE')) {
+    if (v === 'ALTER' && util_isWord(t[i + 1], 'TABLE')) {
         const name = readName(t, i + 2);
-        if (!name || !isWord(t[name.next], 'ADD'))
+        if (!name || !util_isWord(t[name.next], 'ADD'))
             return [];
         let j = name.next + 1;
-        if (isWord(t[j], 'COLUMN'))
+        if (util_isWord(t[j], 'COLUMN'))
             j++;
         if (!t[j] || TABLE_CONSTRAINT.has(t[j].value))
             return [];
@@ -9984,9 +11254,9 @@ function columnDefs(stmt) {
     if (v !== 'CREATE')
         return [];
     let j = i + 1;
-    while (isWord(t[j], 'TEMP', 'TEMPORARY'))
+    while (util_isWord(t[j], 'TEMP', 'TEMPORARY'))
         j++;
-    if (!isWord(t[j], 'TABLE'))
+    if (!util_isWord(t[j], 'TABLE'))
         return [];
     const name = readName(t, skipIfExists(t, j + 1));
     if (!name || !isPunct(t[name.next], '('))
@@ -10070,7 +11340,7 @@ function postgres_syntax_checkStatement(pm, stmt, out) {
             report('SET', stmt, `\`${t.slice(i, i + 2).map((x) => x.text).join(' ')}\``, 'SQLite has no SET statement (there is one schema and no session settings). Remove it.');
             break;
         case 'COMMENT':
-            if (isWord(next, 'ON'))
+            if (util_isWord(next, 'ON'))
                 report('COMMENT', stmt, '`COMMENT ON`', 'SQLite cannot store comments on objects. Use a SQL comment (`-- ...`) in the migration instead.');
             break;
         case 'DO':
@@ -10080,30 +11350,30 @@ function postgres_syntax_checkStatement(pm, stmt, out) {
             report('TRUNCATE', stmt, '`TRUNCATE`', 'SQLite has no TRUNCATE. Use `DELETE FROM table` (SQLite optimises a DELETE without WHERE).');
             break;
         case 'CREATE':
-            if (isWord(next, 'OR') && isWord(t[i + 2], 'REPLACE')) {
+            if (util_isWord(next, 'OR') && util_isWord(t[i + 2], 'REPLACE')) {
                 report('OR REPLACE', next, '`CREATE OR REPLACE`', 'SQLite has no CREATE OR REPLACE. Use `DROP VIEW IF EXISTS name;` (or DROP TRIGGER IF EXISTS) followed by `CREATE ...`.');
             }
             else if (next && next.kind === 'word' && CREATE_OBJECTS[next.value]) {
                 report(`CREATE ${next.value}`, next, `\`CREATE ${next.value}\``, CREATE_OBJECTS[next.value]);
             }
-            if (isWord(next, 'INDEX') || (isWord(next, 'UNIQUE') && isWord(t[i + 2], 'INDEX'))) {
-                const using = t.findIndex((tok, k) => k > i && isWord(tok, 'USING'));
+            if (util_isWord(next, 'INDEX') || (util_isWord(next, 'UNIQUE') && util_isWord(t[i + 2], 'INDEX'))) {
+                const using = t.findIndex((tok, k) => k > i && util_isWord(tok, 'USING'));
                 if (using !== -1) {
                     report('USING', t[using], `\`USING ${t[using + 1]?.text ?? ''}\` in CREATE INDEX`, 'SQLite indexes have no access methods: remove `USING ...` (for full-text search use an FTS5 virtual table).');
                 }
             }
             break;
         case 'ALTER': {
-            if (!isWord(next, 'TABLE'))
+            if (!util_isWord(next, 'TABLE'))
                 break;
             const name = readName(t, i + 2);
             if (!name)
                 break;
             const action = t[name.next];
-            if (isWord(action, 'ALTER')) {
+            if (util_isWord(action, 'ALTER')) {
                 report('ALTER COLUMN', action, '`ALTER TABLE ... ALTER COLUMN`', 'SQLite cannot change a column in place. Rebuild the table: create the new table, copy the rows, drop the old table and rename the new one (https://www.sqlite.org/lang_altertable.html#otheralter).');
             }
-            else if ((isWord(action, 'ADD') || isWord(action, 'DROP')) && t[name.next + 1]?.kind === 'word' && ADD_CONSTRAINT.has(t[name.next + 1].value)) {
+            else if ((util_isWord(action, 'ADD') || util_isWord(action, 'DROP')) && t[name.next + 1]?.kind === 'word' && ADD_CONSTRAINT.has(t[name.next + 1].value)) {
                 report('ADD CONSTRAINT', action, `\`ALTER TABLE ... ${action.value} ${t[name.next + 1].value}\``, 'SQLite\'s ALTER TABLE cannot add or drop constraints. Use `CREATE UNIQUE INDEX` for uniqueness, or rebuild the table with the constraint in CREATE TABLE.');
             }
             break;
@@ -17254,7 +18524,7 @@ function columnSecrets(stmt) {
     }
     if (v !== 'INSERT' && v !== 'REPLACE')
         return out;
-    const into = t.findIndex((tok, k) => k > i && isWord(tok, 'INTO'));
+    const into = t.findIndex((tok, k) => k > i && util_isWord(tok, 'INTO'));
     const name = into === -1 ? undefined : readName(t, into + 1);
     if (!name || !isPunct(t[name.next], '('))
         return out;
@@ -17265,7 +18535,7 @@ function columnSecrets(stmt) {
         if (col !== undefined)
             columns.push(col);
     }
-    if (!isWord(t[k + 1], 'VALUES'))
+    if (!util_isWord(t[k + 1], 'VALUES'))
         return out;
     // Walk each VALUES tuple, counting top-level commas to know which column a literal belongs to.
     let depth = 0;
@@ -17416,7 +18686,7 @@ function findWord(tokens, from, upper) {
             depth++;
         else if (isPunct(t, ')'))
             depth--;
-        else if (depth === 0 && isWord(t, upper))
+        else if (depth === 0 && util_isWord(t, upper))
             return i;
     }
     return -1;
@@ -17432,7 +18702,7 @@ function targets(stmt, i) {
     switch (verb(stmt)) {
         case 'CREATE': {
             let j = i + 1;
-            while (isWord(t[j], 'TEMP', 'TEMPORARY', 'UNIQUE', 'VIRTUAL'))
+            while (util_isWord(t[j], 'TEMP', 'TEMPORARY', 'UNIQUE', 'VIRTUAL'))
                 j++;
             const kind = t[j]?.value;
             const name = readName(t, skipIfExists(t, j + 1));
@@ -17447,7 +18717,7 @@ function targets(stmt, i) {
         case 'ALTER': {
             const name = readName(t, i + 2);
             add(name);
-            if (name && isWord(t[name.next], 'RENAME') && isWord(t[name.next + 1], 'TO'))
+            if (name && util_isWord(t[name.next], 'RENAME') && util_isWord(t[name.next + 1], 'TO'))
                 add(readName(t, name.next + 2));
             break;
         }
@@ -17462,7 +18732,7 @@ function targets(stmt, i) {
             break;
         }
         case 'UPDATE':
-            add(readName(t, isWord(t[i + 1], 'OR') ? i + 3 : i + 1));
+            add(readName(t, util_isWord(t[i + 1], 'OR') ? i + 3 : i + 1));
             break;
         case 'DELETE':
             add(readName(t, i + 2));
@@ -17484,11 +18754,11 @@ function unsupported_statement_checkStatement(pm, stmt, out) {
         return;
     }
     if (v === 'CREATE') {
-        const temp = isWord(t[i + 1], 'TEMP', 'TEMPORARY') ? t[i + 1] : undefined;
+        const temp = util_isWord(t[i + 1], 'TEMP', 'TEMPORARY') ? t[i + 1] : undefined;
         if (temp) {
             out.push(findingAt(unsupported_statement_ID, pm, temp, `CREATE ${temp.text.toUpperCase()} objects are rejected by D1 ("not authorized"). Create a regular table (and DROP it at the end of the migration if it is scratch space).`));
         }
-        if (isWord(t[i + 1], 'VIRTUAL')) {
+        if (util_isWord(t[i + 1], 'VIRTUAL')) {
             const using = findWord(t, i + 2, 'USING');
             const mod = nameOf(t[using + 1]);
             if (using !== -1 && mod !== undefined && !VTABLE_MODULES.has(mod.toLowerCase())) {
@@ -17535,25 +18805,25 @@ const unsafeAddColumn = {
                 const v = verbIndex(stmt);
                 if (verb(stmt) === 'CREATE') {
                     let i = v + 1;
-                    if (isWord(t[i], 'TEMP', 'TEMPORARY'))
+                    if (util_isWord(t[i], 'TEMP', 'TEMPORARY'))
                         i++;
-                    if (isWord(t[i], 'TABLE')) {
+                    if (util_isWord(t[i], 'TABLE')) {
                         const name = readName(t, skipIfExists(t, i + 1));
                         if (name)
                             createdHere.add(name.name.toLowerCase());
                     }
                     continue;
                 }
-                if (verb(stmt) !== 'ALTER' || !isWord(t[v + 1], 'TABLE'))
+                if (verb(stmt) !== 'ALTER' || !util_isWord(t[v + 1], 'TABLE'))
                     continue;
                 const table = readName(t, v + 2);
-                if (!table || !isWord(t[table.next], 'ADD'))
+                if (!table || !util_isWord(t[table.next], 'ADD'))
                     continue;
                 // A table created earlier in the same file is certainly empty here: the restriction cannot bite.
                 if (createdHere.has(table.name.toLowerCase()))
                     continue;
                 let i = table.next + 1;
-                if (isWord(t[i], 'COLUMN'))
+                if (util_isWord(t[i], 'COLUMN'))
                     i++;
                 const column = readName(t, i);
                 if (!column)
@@ -17580,14 +18850,14 @@ function columnProblem(def) {
             depth--;
         if (depth > 0)
             continue;
-        if (isWord(tok, 'NOT') && isWord(def[i + 1], 'NULL'))
+        if (util_isWord(tok, 'NOT') && util_isWord(def[i + 1], 'NULL'))
             notNull = true;
-        else if (isWord(tok, 'REFERENCES'))
+        else if (util_isWord(tok, 'REFERENCES'))
             references = true;
-        else if (isWord(tok, 'DEFAULT'))
+        else if (util_isWord(tok, 'DEFAULT'))
             defaultTokens = defaultExpression(def, i + 1);
     }
-    const isNullDefault = !defaultTokens || (defaultTokens.length === 1 && isWord(defaultTokens[0], 'NULL'));
+    const isNullDefault = !defaultTokens || (defaultTokens.length === 1 && util_isWord(defaultTokens[0], 'NULL'));
     if (defaultTokens && !isConstant(defaultTokens)) {
         return `has a non-constant default (${defaultTokens.map((x) => x.text).join(' ')}): SQLite rejects it with "Cannot add a column with non-constant default". Add the column with a constant default (or none) and backfill it with UPDATE.`;
     }
@@ -17621,11 +18891,11 @@ function defaultExpression(def, i) {
 function isConstant(expr) {
     if (expr.length === 0)
         return true;
-    if (expr.some((x) => isWord(x, 'CURRENT_TIMESTAMP', 'CURRENT_DATE', 'CURRENT_TIME')))
+    if (expr.some((x) => util_isWord(x, 'CURRENT_TIMESTAMP', 'CURRENT_DATE', 'CURRENT_TIME')))
         return false;
     // A parenthesised expression is only constant when it holds literals and operators, no function call.
     if (isPunct(expr[0], '(')) {
-        return !expr.some((x, k) => x.kind === 'word' && isPunct(expr[k + 1], '(')) && !expr.some((x) => x.kind === 'word' && !isWord(x, 'NULL', 'TRUE', 'FALSE'));
+        return !expr.some((x, k) => x.kind === 'word' && isPunct(expr[k + 1], '(')) && !expr.some((x) => x.kind === 'word' && !util_isWord(x, 'NULL', 'TRUE', 'FALSE'));
     }
     return true;
 }
@@ -17674,892 +18944,6 @@ function runStaticRules(ctx, disabled) {
         (a.column ?? 0) - (b.column ?? 0));
 }
 
-;// CONCATENATED MODULE: ./build/src/replay/classify.js
-/**
- * Reads just enough of a statement that SQLite has already accepted to know what kind it is. Because the
- * statement parsed, a tiny tokenizer over its head is reliable.
- */
-/** The first `max` tokens of a statement, skipping whitespace and comments. */
-function headTokens(sql, max) {
-    const out = [];
-    let i = 0;
-    while (i < sql.length && out.length < max) {
-        const c = sql[i];
-        if (/\s/.test(c)) {
-            i++;
-        }
-        else if (c === '-' && sql[i + 1] === '-') {
-            const nl = sql.indexOf('\n', i);
-            i = nl === -1 ? sql.length : nl + 1;
-        }
-        else if (c === '/' && sql[i + 1] === '*') {
-            const close = sql.indexOf('*/', i + 2);
-            i = close === -1 ? sql.length : close + 2;
-        }
-        else if (c === '"' || c === '`' || c === '[') {
-            const closeCh = c === '[' ? ']' : c;
-            let j = i + 1;
-            let value = '';
-            for (;;) {
-                if (j >= sql.length)
-                    break;
-                if (sql[j] === closeCh) {
-                    if (closeCh !== ']' && sql[j + 1] === closeCh) {
-                        value += closeCh;
-                        j += 2;
-                        continue;
-                    }
-                    break;
-                }
-                value += sql[j++];
-            }
-            out.push({ value, quoted: true });
-            i = j + 1;
-        }
-        else if (/[A-Za-z0-9_$\u0080-\uffff]/.test(c)) {
-            let j = i;
-            while (j < sql.length && /[A-Za-z0-9_$\u0080-\uffff]/.test(sql[j]))
-                j++;
-            // Original spelling: the token may be a table name; keywords are compared case-insensitively.
-            out.push({ value: sql.slice(i, j), quoted: false });
-            i = j;
-        }
-        else {
-            out.push({ value: c, quoted: false });
-            i++;
-        }
-    }
-    return out;
-}
-function classify_isWord(t, word) {
-    return !!t && !t.quoted && t.value.toUpperCase() === word;
-}
-/** Skips `schema.` in `[schema.]name`; returns the index of the name token. */
-function nameIndex(tokens, i) {
-    return tokens[i + 1]?.value === '.' && !tokens[i + 1].quoted ? i + 2 : i;
-}
-/**
- * What the replay needs to know about a statement. Transaction control, `PRAGMA foreign_keys`,
- * ATTACH/DETACH and VACUUM are left to the static rules (and executing them would break the savepoint or,
- * for foreign_keys=OFF, hide what D1 really does).
- */
-function classifyStatement(sql) {
-    const t = headTokens(sql, 9);
-    const first = t[0]?.quoted ? '' : (t[0]?.value.toUpperCase() ?? '');
-    switch (first) {
-        case 'BEGIN':
-        case 'COMMIT':
-        case 'END':
-        case 'ROLLBACK':
-        case 'SAVEPOINT':
-        case 'RELEASE':
-            return { kind: 'transaction' };
-        case 'ATTACH':
-        case 'DETACH':
-            return { kind: 'attach' };
-        case 'VACUUM':
-            return { kind: 'vacuum' };
-        case 'PRAGMA': {
-            const n = nameIndex(t, 1);
-            if (t[n] && t[n].value.toLowerCase() === 'foreign_keys')
-                return { kind: 'pragma-foreign-keys' };
-            return { kind: 'other' };
-        }
-        case 'DROP': {
-            if (!classify_isWord(t[1], 'TABLE'))
-                return { kind: 'other' };
-            let i = 2;
-            if (classify_isWord(t[2], 'IF') && classify_isWord(t[3], 'EXISTS'))
-                i = 4;
-            const n = nameIndex(t, i);
-            if (!t[n])
-                return { kind: 'other' };
-            return n === i ? { kind: 'drop-table', table: t[n].value } : { kind: 'drop-table', table: t[n].value, schema: t[i].value };
-        }
-        case 'ALTER': {
-            if (!classify_isWord(t[1], 'TABLE'))
-                return { kind: 'other' };
-            const n = nameIndex(t, 2);
-            if (classify_isWord(t[n + 1], 'RENAME') && classify_isWord(t[n + 2], 'TO') && t[n + 3]) {
-                return { kind: 'rename-table', from: t[n].value, to: t[n + 3].value };
-            }
-            return { kind: 'other' };
-        }
-        default:
-            return { kind: 'other' };
-    }
-}
-
-;// CONCATENATED MODULE: ./build/src/replay/schema.js
-const TYPE_ORDER = { table: 0, index: 1, trigger: 2, view: 3 };
-/**
- * User objects of `sqlite_schema`: without SQLite's internal objects, wrangler's migrations table and D1's
- * reserved `_cf_` names. Sorted by table, then the table itself before its indexes and triggers, then name.
- */
-function readSchema(db, migrationsTable) {
-    const rows = db.selectObjects(`SELECT type, name, tbl_name, sql FROM sqlite_schema
-      WHERE type IN ('table', 'index', 'trigger', 'view')
-        AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
-        AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'
-        AND name <> ?1 COLLATE NOCASE`, [migrationsTable]);
-    return sortSchema(rows.map((r) => ({
-        type: r.type,
-        name: String(r.name),
-        tableName: String(r.tbl_name),
-        sql: r.sql == null ? null : String(r.sql),
-    })));
-}
-function sortSchema(objects) {
-    const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
-    return [...objects].sort((a, b) => cmp(a.tableName.toLowerCase(), b.tableName.toLowerCase()) ||
-        TYPE_ORDER[a.type] - TYPE_ORDER[b.type] ||
-        cmp(a.name.toLowerCase(), b.name.toLowerCase()) ||
-        cmp(a.name, b.name));
-}
-/**
- * SQL of a schema object with insignificant whitespace collapsed (outside quotes and comments are kept
- * as they are inside quotes), so re-indenting a CREATE statement is not reported as a change.
- */
-function normaliseSql(sql) {
-    let out = '';
-    let i = 0;
-    let pendingSpace = false;
-    while (i < sql.length) {
-        const c = sql[i];
-        if (c === "'" || c === '"' || c === '`' || c === '[') {
-            const close = c === '[' ? ']' : c;
-            let j = i + 1;
-            while (j < sql.length) {
-                if (sql[j] === close) {
-                    if (close !== ']' && sql[j + 1] === close) {
-                        j += 2;
-                        continue;
-                    }
-                    break;
-                }
-                j++;
-            }
-            if (pendingSpace && out && !/[(,]$/.test(out))
-                out += ' ';
-            pendingSpace = false;
-            out += sql.slice(i, j + 1);
-            i = j + 1;
-        }
-        else if (/\s/.test(c)) {
-            pendingSpace = true;
-            i++;
-        }
-        else {
-            // No space after '(' or before ')' / ',' so that "( a ,b )" and "(a, b)" compare equal.
-            if (pendingSpace && out && !/[(]$/.test(out) && c !== ')' && c !== ',')
-                out += ' ';
-            if (c === ',') {
-                out += ', ';
-                i++;
-                while (i < sql.length && /\s/.test(sql[i]))
-                    i++;
-                pendingSpace = false;
-                continue;
-            }
-            pendingSpace = false;
-            out += c;
-            i++;
-        }
-    }
-    return out.trim();
-}
-/** One line per object (`table users: CREATE TABLE ...`), normalised: a readable, diffable schema. */
-function describeSchema(schema) {
-    return sortSchema(schema)
-        .map((o) => `${o.type} ${o.name}${o.type === 'table' ? '' : ` on ${o.tableName}`}: ${o.sql == null ? '(internal)' : normaliseSql(o.sql)}`)
-        .join('\n');
-}
-
-;// CONCATENATED MODULE: external "node:module"
-const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
-;// CONCATENATED MODULE: external "node:url"
-const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-;// CONCATENATED MODULE: ./build/src/replay/sqlite.js
-/**
- * Loads the official SQLite WASM build once per process and opens connections configured like local D1
- * (workerd): foreign keys on, double-quoted string literals accepted.
- */
-
-
-
-
-/**
- * The bundle (dist/) ships node.mjs + sqlite3.wasm in dist/sqlite/ because webpack mangles the module when it
- * inlines it; from source (tests, tsx) the package resolves normally.
- */
-function sqliteModulePath() {
-    const here = (0,external_node_path_.dirname)((0,external_node_url_namespaceObject.fileURLToPath)(import.meta.url));
-    for (const c of [(0,external_node_path_.join)(here, 'sqlite', 'node.mjs'), (0,external_node_path_.join)(here, '..', 'sqlite', 'node.mjs')])
-        if ((0,external_node_fs_.existsSync)(c))
-            return c;
-    return (0,external_node_module_namespaceObject.createRequire)(import.meta.url).resolve('@sqlite.org/sqlite-wasm');
-}
-let loading;
-/** The initialised module; initialising costs ~40 ms, so it is shared by every replay in the process. */
-function loadSqlite() {
-    if (!loading) {
-        loading = (async () => {
-            const mod = (await import(/* webpackIgnore: true */ (0,external_node_url_namespaceObject.pathToFileURL)(sqliteModulePath()).href));
-            return mod.default();
-        })();
-        // A failed load must not poison every later call in a long-lived process.
-        loading.catch(() => {
-            loading = undefined;
-        });
-    }
-    return loading;
-}
-/** Turns double-quoted string literals on or off for DML and DDL alike. */
-function setDoubleQuotedStrings(sqlite3, db, on) {
-    const { capi } = sqlite3;
-    capi.sqlite3_db_config(db.pointer, capi.SQLITE_DBCONFIG_DQS_DML, on ? 1 : 0, 0);
-    capi.sqlite3_db_config(db.pointer, capi.SQLITE_DBCONFIG_DQS_DDL, on ? 1 : 0, 0);
-}
-/**
- * Runs SQL without result rows and returns SQLite's error message, or undefined on success. Unlike oo1's
- * exec it neither throws nor logs a console warning for an expected failure.
- */
-function tryExec(sqlite3, db, sql) {
-    const { capi } = sqlite3;
-    return capi.sqlite3_exec(db.pointer, sql, 0, 0, 0) === capi.SQLITE_OK ? undefined : capi.sqlite3_errmsg(db.pointer);
-}
-/**
- * A fresh in-memory database with D1's behaviour: workerd accepts double-quoted strings (this build is
- * compiled with DQS=0) and D1 always enforces foreign keys.
- */
-function openD1Like(sqlite3) {
-    const db = new sqlite3.oo1.DB(':memory:', 'c');
-    setDoubleQuotedStrings(sqlite3, db, true);
-    db.exec('PRAGMA foreign_keys = ON');
-    return db;
-}
-
-;// CONCATENATED MODULE: ./build/src/replay/statements.js
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-/** SQL text copied into WASM memory; offsets are UTF-8 byte offsets into it. */
-class SqlText {
-    sqlite3;
-    bytes;
-    /** Byte offset where each line starts. */
-    lineStarts;
-    mem;
-    sqlPtr;
-    freed = false;
-    constructor(sqlite3, text) {
-        this.sqlite3 = sqlite3;
-        this.bytes = encoder.encode(text);
-        this.lineStarts = [0];
-        for (let i = 0; i < this.bytes.length; i++)
-            if (this.bytes[i] === 0x0a)
-                this.lineStarts.push(i + 1);
-        const { wasm } = sqlite3;
-        // Two pointer slots (ppStmt, pzTail) followed by the NUL-terminated SQL.
-        this.mem = wasm.alloc(8 + this.bytes.length + 1);
-        this.sqlPtr = this.mem + 8;
-        const heap = wasm.heap8u();
-        heap.set(this.bytes, this.sqlPtr);
-        heap[this.sqlPtr + this.bytes.length] = 0;
-    }
-    get length() {
-        return this.bytes.length;
-    }
-    /** 1-based line of a byte offset. */
-    lineAt(offset) {
-        let lo = 0;
-        let hi = this.lineStarts.length - 1;
-        while (lo < hi) {
-            const mid = (lo + hi + 1) >> 1;
-            if (this.lineStarts[mid] <= offset)
-                lo = mid;
-            else
-                hi = mid - 1;
-        }
-        return lo + 1;
-    }
-    /** 1-based column (in characters) of a byte offset. */
-    columnAt(offset) {
-        const lineStart = this.lineStarts[this.lineAt(offset) - 1];
-        return decoder.decode(this.bytes.subarray(lineStart, offset)).length + 1;
-    }
-    slice(start, end) {
-        return decoder.decode(this.bytes.subarray(start, end));
-    }
-    hasByte(start, end, byte) {
-        const i = this.bytes.indexOf(byte, start);
-        return i !== -1 && i < end;
-    }
-    /** Offset of the first byte at or after `from` that is not whitespace, a comment or an empty `;`. */
-    skipTrivia(from) {
-        const b = this.bytes;
-        let i = from;
-        while (i < b.length) {
-            const c = b[i];
-            if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c || c === 0x3b)
-                i++;
-            else if (c === 0x2d && b[i + 1] === 0x2d) {
-                while (i < b.length && b[i] !== 0x0a)
-                    i++;
-            }
-            else if (c === 0x2f && b[i + 1] === 0x2a) {
-                const close = findSeq(b, i + 2, 0x2a, 0x2f);
-                i = close === -1 ? b.length : close + 2;
-            }
-            else
-                break;
-        }
-        return i;
-    }
-    /**
-     * Prepares the statement starting at `from`. `stmt` is 0 when only comments/whitespace remain.
-     * The caller must finalize a returned statement.
-     */
-    prepare(db, from) {
-        this.assertLive();
-        const { capi, wasm } = this.sqlite3;
-        const start = this.skipTrivia(from);
-        const ppStmt = this.mem;
-        const pzTail = this.mem + 4;
-        wasm.pokePtr(ppStmt, 0);
-        wasm.pokePtr(pzTail, 0);
-        const rc = capi.sqlite3_prepare_v3(db, this.sqlPtr + start, this.bytes.length - start, 0, ppStmt, pzTail);
-        if (rc !== capi.SQLITE_OK) {
-            const off = capi.sqlite3_error_offset(db);
-            return { ok: false, message: capi.sqlite3_errmsg(db), start, errorOffset: off >= 0 ? start + off : -1 };
-        }
-        const stmt = wasm.peekPtr(ppStmt);
-        const tail = wasm.peekPtr(pzTail);
-        return { ok: true, stmt, start, end: stmt ? tail - this.sqlPtr : this.bytes.length };
-    }
-    /** Prepares exactly the bytes [start, end) (one statement already delimited), for a second look at it. */
-    prepareRange(db, start, end) {
-        this.assertLive();
-        const { capi, wasm } = this.sqlite3;
-        const ppStmt = this.mem;
-        wasm.pokePtr(ppStmt, 0);
-        const rc = capi.sqlite3_prepare_v3(db, this.sqlPtr + start, end - start, 0, ppStmt, 0);
-        if (rc !== capi.SQLITE_OK) {
-            const off = capi.sqlite3_error_offset(db);
-            return { stmt: 0, message: capi.sqlite3_errmsg(db), errorOffset: off >= 0 ? start + off : undefined };
-        }
-        return { stmt: wasm.peekPtr(ppStmt) };
-    }
-    /**
-     * End of the statement starting at `start` when SQLite could not prepare it (so gave no tail): the first
-     * `;` after which sqlite3_complete() says the statement is complete. A `;` byte never occurs inside a
-     * multi-byte UTF-8 sequence, so scanning bytes is safe.
-     */
-    statementEnd(start) {
-        const { capi } = this.sqlite3;
-        let i = start;
-        for (;;) {
-            i = this.bytes.indexOf(0x3b, i);
-            if (i === -1)
-                return this.bytes.length;
-            i++;
-            if (capi.sqlite3_complete(this.slice(start, i)))
-                return i;
-        }
-    }
-    free() {
-        if (!this.freed) {
-            this.sqlite3.wasm.dealloc(this.mem);
-            this.freed = true;
-        }
-    }
-    assertLive() {
-        if (this.freed)
-            throw new Error('SqlText used after free()');
-    }
-}
-function findSeq(b, from, c1, c2) {
-    for (let i = from; i + 1 < b.length; i++)
-        if (b[i] === c1 && b[i + 1] === c2)
-            return i;
-    return -1;
-}
-/** SQLite messages that mean the text does not parse, as opposed to naming something that does not exist. */
-function isParseError(message) {
-    return /^near ".*": syntax error$|^incomplete input$|^unrecognized token:|^syntax error/s.test(message);
-}
-
-;// CONCATENATED MODULE: ./build/src/replay/wrangler-text.js
-/**
- * The exact text wrangler 4.86 sends for one migration (packages/wrangler/src/d1/migrations/apply.ts,
- * helpers.ts, trimmer.ts), so the replay fails exactly where `wrangler d1 migrations apply --local` does.
- */
-/** wrangler's initMigrationsTable statement; the table name is not quoted before wrangler 4.106. */
-function createMigrationsTableSql(table) {
-    return `CREATE TABLE IF NOT EXISTS ${table}(
-		id         INTEGER PRIMARY KEY AUTOINCREMENT,
-		name       TEXT UNIQUE,
-		applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL
-);`;
-}
-/**
- * The bookkeeping wrangler appends to the file. The name is interpolated unescaped (wrangler < 4.106), so a
- * `'` in a file name breaks the INSERT — that is what the pinned wrangler does, so the replay does it too.
- */
-function bookkeepingSql(table, name) {
-    return `
-								INSERT INTO ${table} (name)
-								values ('${name}');
-						`;
-}
-const SEVERAL_TRANSACTIONS_MESSAGE = 'Wrangler could not process the provided SQL file, as it contains several transactions.\nD1 runs your SQL in a transaction for you.\nPlease export an SQL file from your SQLite database and try again.';
-/**
- * Local wrangler's trimSqlQuery: if the text mentions `BEGIN TRANSACTION` anywhere (comments included), it
- * removes the first literal `BEGIN TRANSACTION;` and the first literal `COMMIT;`, and refuses the file if
- * `BEGIN TRANSACTION` still occurs. Removed text is replaced by spaces rather than deleted so byte offsets
- * and lines stay those of the file.
- */
-function wranglerTrim(sql) {
-    const marker = 'BEGIN TRANSACTION';
-    if (!sql.includes(marker))
-        return { ok: true, sql };
-    const blank = (s, what) => {
-        const i = s.indexOf(what);
-        return i === -1 ? s : s.slice(0, i) + ' '.repeat(what.length) + s.slice(i + what.length);
-    };
-    const trimmed = blank(blank(sql, 'BEGIN TRANSACTION;'), 'COMMIT;');
-    const left = trimmed.indexOf(marker);
-    return left === -1 ? { ok: true, sql: trimmed } : { ok: false, index: left };
-}
-
-;// CONCATENATED MODULE: ./build/src/replay/replay.js
-/**
- * Replays migrations on an in-process SQLite that behaves like local D1 (workerd) does under
- * `wrangler d1 migrations apply --local`: each file plus wrangler's bookkeeping INSERT runs atomically, foreign
- * keys are enforced, double-quoted strings are accepted, and the first failing file stops the run.
- */
-
-
-
-
-
-
-const SAVEPOINT = 'd1_migrate_replay';
-const DQS_RULE = 'double-quoted-string';
-const DROP_RULE = 'drop-referenced-table';
-/** What workerd answers for transaction control (local wrangler fails the file with it). */
-const D1_TRANSACTION_MESSAGE = 'To execute a transaction, please use the state.storage.transaction() or state.storage.transactionSync() APIs instead of the SQL BEGIN TRANSACTION or SAVEPOINT statements';
-async function replayMigrations(input) {
-    const sqlite3 = await loadSqlite();
-    const replayer = new Replayer(sqlite3, input);
-    try {
-        return replayer.run();
-    }
-    finally {
-        replayer.close();
-    }
-}
-/** The schema after applying `files` in order (e.g. a base branch's migrations, for a PR schema diff). */
-async function schemaOf(files, migrationsTable) {
-    const result = await replayMigrations({ files, migrationsTable, disabled: new Set([DQS_RULE, DROP_RULE]) });
-    return result.schema;
-}
-class Replayer {
-    sqlite3;
-    input;
-    db;
-    scratch;
-    findings = [];
-    notes = [];
-    disabled;
-    /**
-     * Lower-cased new name → the old name and the tables whose foreign keys ALTER TABLE ... RENAME TO moved
-     * from the old name to the new one, to explain why a later DROP of the new name hits them.
-     */
-    repointed = new Map();
-    constructor(sqlite3, input) {
-        this.sqlite3 = sqlite3;
-        this.input = input;
-        this.disabled = input.disabled ?? new Set();
-        this.db = openD1Like(sqlite3);
-    }
-    close() {
-        this.db.close();
-        this.scratch?.close();
-    }
-    run() {
-        const { files, migrationsTable } = this.input;
-        const replayed = [];
-        const notes = this.notes;
-        const createError = tryExec(this.sqlite3, this.db, createMigrationsTableSql(migrationsTable));
-        if (createError) {
-            this.add({
-                rule: 'replay-error',
-                message: `wrangler cannot create its migrations table ${migrationsTable}: ${createError}. Check migrations_table in the wrangler config.`,
-            });
-            return { findings: this.findings, schema: [], replayed, failedAt: undefined, notReplayed: files.map((f) => f.name), notes };
-        }
-        for (let i = 0; i < files.length; i++) {
-            const file = files[i];
-            if (this.applyFile(file)) {
-                replayed.push(file.name);
-                continue;
-            }
-            const later = files.slice(i + 1);
-            for (const f of later)
-                this.syntaxCheckFile(f);
-            if (later.length > 0) {
-                notes.push(`${later.length} later migration${later.length === 1 ? ' was' : 's were'} not replayed because ${file.name} failed (wrangler stops at the first failing file); they were only syntax-checked.`);
-            }
-            return {
-                findings: this.findings,
-                schema: readSchema(this.db, migrationsTable),
-                replayed,
-                failedAt: file.name,
-                notReplayed: later.map((f) => f.name),
-                notes,
-            };
-        }
-        return { findings: this.findings, schema: readSchema(this.db, migrationsTable), replayed, notReplayed: [], notes };
-    }
-    /** Runs one file atomically; returns false (after reporting) when it fails. */
-    applyFile(file) {
-        const { sqlite3 } = this;
-        const { capi } = sqlite3;
-        const body = stripBom(file.sql);
-        const full = body + bookkeepingSql(this.input.migrationsTable, file.name);
-        const bookStart = Buffer.byteLength(body, 'utf8');
-        const trimmed = wranglerTrim(full);
-        if (!trimmed.ok) {
-            this.reportFailure(file, undefined, bookStart, {
-                message: `local wrangler refuses this file before running it: "${SEVERAL_TRANSACTIONS_MESSAGE.split('\n')[0]}" — the text "BEGIN TRANSACTION" still occurs after wrangler removed the first "BEGIN TRANSACTION;" (even inside a comment it counts). D1 runs each migration in a transaction already: remove every BEGIN TRANSACTION/COMMIT.`,
-                parse: false,
-                final: true,
-                line: lineOfIndex(full, trimmed.index),
-            });
-            this.syntaxCheckFile(file);
-            return false;
-        }
-        const text = new SqlText(sqlite3, trimmed.sql);
-        const db = this.db.pointer;
-        let failure;
-        this.exec(`SAVEPOINT ${SAVEPOINT}`);
-        try {
-            let offset = 0;
-            for (;;) {
-                const p = text.prepare(db, offset);
-                if (!p.ok) {
-                    failure = { message: p.message, start: p.start, errorOffset: p.errorOffset, parse: isParseError(p.message) };
-                    break;
-                }
-                if (!p.stmt)
-                    break;
-                offset = p.end;
-                try {
-                    failure = this.runStatement(file, text, p.stmt, p.start, p.end);
-                }
-                finally {
-                    capi.sqlite3_finalize(p.stmt);
-                }
-                if (failure)
-                    break;
-            }
-            if (!failure) {
-                // The outermost RELEASE commits, which is where deferred foreign keys are checked — as at the end of
-                // D1's per-file transaction.
-                const commitError = tryExec(sqlite3, this.db, `RELEASE ${SAVEPOINT}`);
-                if (commitError) {
-                    failure = {
-                        message: `${commitError} when the file's transaction commits (deferred foreign key checks: PRAGMA defer_foreign_keys or DEFERRABLE INITIALLY DEFERRED keys)`,
-                        parse: false,
-                        final: true,
-                    };
-                }
-            }
-            if (failure) {
-                this.exec(`ROLLBACK TO ${SAVEPOINT}`);
-                this.exec(`RELEASE ${SAVEPOINT}`);
-                this.reportFailure(file, text, bookStart, failure);
-                if (failure.start !== undefined) {
-                    const resumeAt = failure.resumeAt ?? text.statementEnd(failure.start);
-                    this.syntaxCheckText(file, text, resumeAt, bookStart);
-                }
-                return false;
-            }
-            return true;
-        }
-        finally {
-            text.free();
-        }
-    }
-    /** Executes one prepared statement; returns the failure, if any. */
-    runStatement(file, text, stmt, start, end) {
-        const { capi } = this.sqlite3;
-        const sql = text.slice(start, end);
-        const kind = classifyStatement(sql);
-        switch (kind.kind) {
-            // D1 ignores it inside its per-file transaction; running it would turn foreign keys off, which D1
-            // never does. foreign-keys-pragma reports it.
-            case 'pragma-foreign-keys':
-                return undefined;
-            // workerd rejects these, so local wrangler fails the file here (a BEGIN TRANSACTION;/COMMIT; pair that
-            // wrangler strips never gets this far). The static rules report them; running them would break the
-            // savepoint, so the replay stops here without a finding of its own.
-            case 'transaction':
-                return { message: D1_TRANSACTION_MESSAGE, start, parse: false, resumeAt: end, reportedBy: 'transaction-statement' };
-            case 'attach':
-            case 'vacuum':
-                return { message: `D1 does not allow ${kind.kind === 'vacuum' ? 'VACUUM' : 'ATTACH/DETACH'}`, start, parse: false, resumeAt: end, reportedBy: 'unsupported-statement' };
-            case 'drop-table':
-                if (!this.disabled.has(DROP_RULE) && (!kind.schema || kind.schema.toLowerCase() === 'main')) {
-                    this.checkDropReferenced(file, text, start, kind.table);
-                }
-                break;
-            default:
-                break;
-        }
-        if (!this.disabled.has(DQS_RULE) && text.hasByte(start, end, 0x22))
-            this.checkDoubleQuoted(file, text, start, end, sql);
-        const movedChildren = kind.kind === 'rename-table' && !this.disabled.has(DROP_RULE) ? this.referencing(kind.from).map((r) => String(r.child)) : [];
-        let rc;
-        do
-            rc = capi.sqlite3_step(stmt);
-        while (rc === capi.SQLITE_ROW);
-        if (rc !== capi.SQLITE_DONE) {
-            return { message: capi.sqlite3_errmsg(this.db.pointer), start, parse: false, resumeAt: end };
-        }
-        if (kind.kind === 'rename-table' && movedChildren.length > 0) {
-            this.repointed.set(kind.to.toLowerCase(), { from: kind.from, children: new Set(movedChildren) });
-        }
-        return undefined;
-    }
-    /**
-     * SQLite falls back to a string literal for a double-quoted name that is not a column (DQS); D1 accepts
-     * that silently. Preparing again with the fallback off shows whether this statement relies on it.
-     */
-    checkDoubleQuoted(file, text, start, end, sql) {
-        const { capi } = this.sqlite3;
-        setDoubleQuotedStrings(this.sqlite3, this.db, false);
-        let r;
-        try {
-            r = text.prepareRange(this.db.pointer, start, end);
-            if (r.stmt)
-                capi.sqlite3_finalize(r.stmt);
-        }
-        finally {
-            setDoubleQuotedStrings(this.sqlite3, this.db, true);
-        }
-        const m = r.message && /^no such column: "((?:[^"]|"")*)" - should this be a string literal/.exec(r.message);
-        if (!m)
-            return;
-        const name = m[1].replace(/""/g, '"');
-        const idx = sql.indexOf(`"${m[1]}"`);
-        const at = r.errorOffset ?? (idx === -1 ? start : start + Buffer.byteLength(sql.slice(0, idx), 'utf8'));
-        this.add({
-            rule: DQS_RULE,
-            file: file.relPath,
-            line: text.lineAt(at),
-            column: text.columnAt(at),
-            message: `"${name}" is not a column here, so SQLite (and D1) silently read it as the text '${name}' (double-quoted string fallback): every row gets that string instead of a value. Write '${name.replace(/'/g, "''")}' in single quotes if a string is meant, or name the right column.`,
-        });
-    }
-    /**
-     * D1 keeps foreign keys on, so DROP TABLE of a parent runs an implicit DELETE that cascades into or is
-     * blocked by the children — invisible on the empty database a replay or a local apply starts from.
-     */
-    checkDropReferenced(file, text, start, table) {
-        const exists = this.db.selectObjects(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE`, [table]);
-        if (exists.length === 0)
-            return;
-        const parent = String(exists[0].name);
-        const rows = this.referencing(parent);
-        if (rows.length === 0)
-            return;
-        const refs = new Map();
-        for (const r of rows) {
-            const key = `${String(r.child)}\u0000${String(r.id)}`;
-            const ref = refs.get(key) ?? { child: String(r.child), cols: [], onDelete: String(r.onDelete) };
-            ref.cols.push(String(r.col));
-            refs.set(key, ref);
-        }
-        const list = [...refs.values()].sort((a, b) => a.child.localeCompare(b.child) || a.cols.join().localeCompare(b.cols.join()));
-        const describe = list.map((r) => `${r.child}(${r.cols.join(', ')}) ON DELETE ${r.onDelete}`).join(', ');
-        const wiping = list.filter((r) => r.onDelete === 'CASCADE' || r.onDelete === 'SET NULL' || r.onDelete === 'SET DEFAULT');
-        const blocking = list.filter((r) => !wiping.includes(r));
-        const effects = [];
-        const cascade = wiping.filter((r) => r.onDelete === 'CASCADE').map((r) => r.child);
-        const nulling = wiping.filter((r) => r.onDelete !== 'CASCADE').map((r) => `${r.child}.${r.cols.join('/')}`);
-        if (cascade.length)
-            effects.push(`deletes every row of ${unique(cascade).join(', ')}`);
-        if (nulling.length)
-            effects.push(`resets ${unique(nulling).join(', ')} to NULL/default in every row`);
-        if (blocking.length) {
-            effects.push(`fails with "FOREIGN KEY constraint failed" because of ${unique(blocking.map((r) => r.child)).join(', ')} (even with PRAGMA defer_foreign_keys = on)`);
-        }
-        const moved = this.repointed.get(parent.toLowerCase());
-        const movedHere = moved ? unique(list.map((r) => r.child).filter((c) => moved.children.has(c))) : [];
-        const repointed = moved && movedHere.length
-            ? ` ${movedHere.join(', ')} point${movedHere.length === 1 ? 's' : ''} at ${parent} because ALTER TABLE ${moved.from} RENAME TO ${parent} re-pointed ${movedHere.length === 1 ? 'its key' : 'their keys'}: SQLite rewrites other tables' references on rename.`
-            : '';
-        this.add({
-            rule: DROP_RULE,
-            file: file.relPath,
-            line: text.lineAt(start),
-            message: `DROP TABLE ${parent} while other tables reference it by foreign key: ${describe}.${repointed} ` +
-                `D1 always enforces foreign keys (PRAGMA foreign_keys = OFF has no effect there), so on a database with rows the DROP's implicit DELETE ${effects.join('; and ')}. ` +
-                `It passes on an empty database, so local tests do not show it. Rebuild the referencing tables in the same migration too, or avoid the rebuild (ALTER TABLE ADD/RENAME/DROP COLUMN); see drizzle-orm#4938.`,
-        });
-    }
-    /** Foreign keys of other tables that name `parent` (one row per column). */
-    referencing(parent) {
-        return this.db.selectObjects(`SELECT m.name AS child, f.id AS id, f."from" AS col, upper(f.on_delete) AS onDelete
-         FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
-        WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE AND m.name <> ?1 COLLATE NOCASE
-        ORDER BY m.name, f.id, f.seq`, [parent]);
-    }
-    reportFailure(file, text, bookStart, f) {
-        const shared = this.sharedNumberNote(file);
-        if (f.reportedBy && text && f.start !== undefined) {
-            const first = firstLine(text.slice(f.start, f.resumeAt ?? text.statementEnd(f.start)));
-            this.notes.push(`${file.name} fails under local wrangler at line ${text.lineAt(f.start)} (\`${first}\`: ${sentence(f.message)}) — reported as ${f.reportedBy}; the replay stops there as wrangler does.`);
-            return;
-        }
-        if (f.final || !text || f.start === undefined) {
-            this.add({ rule: 'replay-error', file: file.relPath, line: f.line, message: `${sentence(f.message)}${shared}` });
-            return;
-        }
-        const lastLine = text.lineAt(Math.max(0, bookStart - 1));
-        if (f.start >= bookStart) {
-            const quoteNote = file.name.includes("'")
-                ? ` The file name contains a ' and wrangler (before 4.106) puts the name into that INSERT unescaped, so the INSERT is broken: rename the file.`
-                : '';
-            this.add({
-                rule: 'replay-error',
-                file: file.relPath,
-                line: lastLine,
-                message: `The bookkeeping row wrangler appends (INSERT INTO ${this.input.migrationsTable} (name) values ('${file.name}')) fails: ${f.message}.${quoteNote}${shared}`,
-            });
-            return;
-        }
-        const end = f.resumeAt ?? text.statementEnd(f.start);
-        const first = firstLine(text.slice(f.start, Math.min(end, bookStart)));
-        const line = text.lineAt(f.start);
-        const errLine = f.errorOffset !== undefined && f.errorOffset >= 0 ? text.lineAt(Math.min(f.errorOffset, text.length)) : line;
-        const where = errLine !== line && (f.errorOffset ?? -1) < bookStart ? ` (at line ${errLine})` : '';
-        if (f.parse) {
-            const runsIntoBookkeeping = (f.errorOffset ?? -1) >= bookStart || end > bookStart;
-            const semicolon = runsIntoBookkeeping
-                ? ` The file's last statement is not terminated by ';', so the INSERT that wrangler appends to record the migration runs into it: end the statement with ';'.`
-                : '';
-            this.add({ rule: 'sql-syntax', file: file.relPath, line, message: `${f.message} in \`${first}\`${where}.${semicolon}${shared}` });
-            return;
-        }
-        this.add({
-            rule: 'replay-error',
-            file: file.relPath,
-            line,
-            message: `${f.message} — replaying the migrations in wrangler's order on a fresh D1-like database fails at \`${first}\`${where}; wrangler stops here and rolls this file back.${shared}`,
-        });
-    }
-    /** Files sharing the failing file's number: wrangler runs them all, in name order. */
-    sharedNumberNote(file) {
-        if (file.number === null)
-            return '';
-        const same = this.input.files.filter((f) => f.number === file.number);
-        if (same.length < 2)
-            return '';
-        const names = same.map((f) => f.name);
-        const before = names.slice(0, names.indexOf(file.name));
-        const after = names.slice(names.indexOf(file.name) + 1);
-        const order = names.join(' before ');
-        const consequence = after.length
-            ? ` ${file.name} runs before ${after.join(', ')}, so anything it needs from ${after.length === 1 ? 'that file' : 'those files'} does not exist yet: give it a higher number.`
-            : before.length
-                ? ` ${file.name} runs after ${before.join(', ')}.`
-                : '';
-        return ` ${same.length} files share the number ${file.numberText ?? file.number}: wrangler applies ${order} (name order for equal numbers).${consequence}`;
-    }
-    /** Prepare-only check of a file that is not replayed: parse errors are reported, missing names are not. */
-    syntaxCheckFile(file) {
-        const body = stripBom(file.sql);
-        const text = new SqlText(this.sqlite3, body + bookkeepingSql(this.input.migrationsTable, file.name));
-        try {
-            this.syntaxCheckText(file, text, 0, Buffer.byteLength(body, 'utf8'));
-        }
-        finally {
-            text.free();
-        }
-    }
-    syntaxCheckText(file, text, from, bookStart) {
-        const db = this.scratchDb().pointer;
-        const { capi } = this.sqlite3;
-        let offset = from;
-        while (offset < text.length) {
-            const p = text.prepare(db, offset);
-            if (p.ok) {
-                if (!p.stmt)
-                    return;
-                capi.sqlite3_finalize(p.stmt);
-                offset = p.end;
-                continue;
-            }
-            if (isParseError(p.message)) {
-                this.reportFailure(file, text, bookStart, { message: p.message, start: p.start, errorOffset: p.errorOffset, parse: true });
-            }
-            offset = text.statementEnd(p.start);
-        }
-    }
-    scratchDb() {
-        if (!this.scratch) {
-            this.scratch = openD1Like(this.sqlite3);
-            try {
-                this.scratch.exec(createMigrationsTableSql(this.input.migrationsTable));
-            }
-            catch {
-                // Already reported by run(); prepare-only checks do not need the table.
-            }
-        }
-        return this.scratch;
-    }
-    /** Savepoint control: cannot fail unless the replay itself is broken, so a failure is thrown. */
-    exec(sql) {
-        const error = tryExec(this.sqlite3, this.db, sql);
-        if (error)
-            throw new Error(`replay: ${sql} failed: ${error}`);
-    }
-    add(f) {
-        if (this.disabled.has(f.rule))
-            return;
-        this.findings.push({
-            rule: f.rule,
-            severity: ruleInfo(f.rule).severity,
-            ...(f.file !== undefined && { file: f.file }),
-            ...(f.line !== undefined && { line: f.line }),
-            ...(f.column !== undefined && { column: f.column }),
-            message: f.message,
-        });
-    }
-}
-/** wrangler's statement splitter trims each statement with String#trim, which drops a leading BOM. */
-function stripBom(sql) {
-    return sql.charCodeAt(0) === 0xfeff ? sql.slice(1) : sql;
-}
-function sentence(s) {
-    return /[.!?]$/.test(s) ? s : `${s}.`;
-}
-function firstLine(sql) {
-    const line = sql.split(/\r?\n/)[0].trim().replace(/;$/, '');
-    return line.length > 100 ? `${line.slice(0, 99)}…` : line;
-}
-function lineOfIndex(s, index) {
-    let n = 1;
-    for (let i = s.indexOf('\n'); i !== -1 && i < index; i = s.indexOf('\n', i + 1))
-        n++;
-    return n;
-}
-function unique(xs) {
-    return [...new Set(xs)];
-}
-
 ;// CONCATENATED MODULE: ./build/src/phases/validate.js
 
 
@@ -18595,6 +18979,7 @@ function sortFindings(findings, fileOrder = []) {
 }
 
 ;// CONCATENATED MODULE: ./build/src/engine.js
+
 
 
 
@@ -18641,6 +19026,11 @@ async function runEngine({ options, io, run = {}, env = process.env, signal }) {
             databases[databases.length - 1]?.notes.push(message);
             break;
         }
+    }
+    if (options.phases.includes('drift')) {
+        compareEnvironments(databases);
+        for (const d of databases)
+            d.status = databaseStatus(d, options);
     }
     return summarise(databases, options, Date.now() - started);
 }
@@ -18693,6 +19083,8 @@ async function processDatabase(target, ctx) {
         await historyPhase(phase);
     if (has('test') && !ctx.signal?.aborted)
         await testPhase(phase);
+    if (has('drift') && !ctx.signal?.aborted && !report.failure)
+        await driftPhase(phase);
     return finish(report, started, options);
 }
 function count(report, severity) {

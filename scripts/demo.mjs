@@ -23,9 +23,19 @@ const env = { ...process.env, GITHUB_WORKSPACE: root, GITHUB_OUTPUT: files.outpu
 for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
 
 console.log(`$ node dist/index.js   # with ${Object.entries(inputs).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
-const result = spawnSync(process.execPath, [join(root, 'dist', 'index.js')], { cwd: root, env, stdio: 'inherit' });
+const result = spawnSync(process.execPath, [join(root, 'dist', 'index.js')], { cwd: root, env, encoding: 'utf8' });
+// Show the log the way the job page does: debug lines hidden, groups as headings, annotations as messages.
+for (const line of `${result.stdout}`.split('\n')) {
+  if (line.startsWith('::debug::') || line.startsWith('::add-mask::') || line === '::endgroup::') continue;
+  const group = /^::group::(.*)$/.exec(line);
+  const annotation = /^::(error|warning|notice)(?: ([^:]*))?::(.*)$/.exec(line);
+  if (group) console.log(`▸ ${group[1]}`);
+  else if (annotation) console.log(`${annotation[1] === 'error' ? '✖ Error' : '⚠ Warning'}${annotation[2] ? ` (${annotation[2]})` : ''}: ${annotation[3]}`);
+  else console.log(line);
+}
+if (result.stderr) process.stderr.write(result.stderr);
 console.log('\n──── outputs (GITHUB_OUTPUT) ────');
-const outputs = readFileSync(files.output, 'utf8').replace(/<<ghadelimiter_[^\n]+\n([\s\S]*?)\nghadelimiter_[^\n]+/g, '= $1');
+const outputs = readFileSync(files.output, 'utf8').replace(/<<ghadelimiter_[^\n]+\n([\s\S]*?)\nghadelimiter_[^\n]+/g, ' = $1');
 console.log(outputs.trim());
 console.log('\n──── job summary (GITHUB_STEP_SUMMARY) ────');
 console.log(readFileSync(files.summary, 'utf8'));

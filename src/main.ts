@@ -3,7 +3,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { runEngine, wouldFail } from './engine.js';
 import { getErrorMessage } from './errors.js';
-import { runPullRequestLoop } from './github/run-pr-loop.js';
 import { failurePayload, notifyFailure } from './notify/webhook.js';
 import { INPUT_NAMES, parseOptions, type RawInputs } from './options.js';
 import { annotationsFor, ANNOTATION_LIMIT } from './report/annotations.js';
@@ -54,7 +53,10 @@ export async function run(): Promise<void> {
 
   let comment: { commentId?: number; commentUrl?: string } = {};
   try {
-    const loop = await runPullRequestLoop({ env: process.env, token: options.githubToken, report, options, io: actionIO() });
+    // Loaded only on pull-request events: Octokit is most of the bundle, and a deploy job never needs it.
+    const loop: { commentId?: number; commentUrl?: string; warnings: string[] } = isPullRequestEvent(process.env)
+      ? await (await import('./github/run-pr-loop.js')).runPullRequestLoop({ env: process.env, token: options.githubToken, report, options, io: actionIO() })
+      : { warnings: [] as string[] };
     comment = loop;
     for (const w of loop.warnings) core.warning(w);
   } catch (error: unknown) {
@@ -90,6 +92,10 @@ export async function run(): Promise<void> {
   } else if (report.status === 'skipped') {
     core.warning('D1 is not available to this account or token; migrations were skipped (fail-mode skip-unavailable).');
   }
+}
+
+function isPullRequestEvent(env: NodeJS.ProcessEnv): boolean {
+  return env.GITHUB_EVENT_NAME === 'pull_request' || env.GITHUB_EVENT_NAME === 'pull_request_target';
 }
 
 function actionIO(): EngineIO {

@@ -18,8 +18,8 @@
 // no Cloudflare credentials, the npm registry pointed at 127.0.0.1:9 (wrangler's update check fails at once
 // instead of going out), the D1 API replaced by bench/d1-api-stub.mjs on 127.0.0.1.
 //
-// Wrangler is wrangler 4.86.0 from node_modules/wrangler (node_modules/.bin/wrangler is wrangler-latest,
-// 4.164, which needs Node ≥ 22). The same wrangler command is given to the bare apply and to our run.
+// Wrangler is node_modules/wrangler/bin/wrangler.js (the pinned 4.86.0), run by the Node on PATH; the same
+// command is given to the bare apply and to our run (INPUT_WRANGLER).
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -718,7 +718,7 @@ function markdown(rows) {
   for (const r of rows) out.push(`| ${r.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`);
   out.push('');
   out.push('- Times are whole processes (spawn to exit). For ratios, "min" is the ratio of the minimums and "median" the ratio of the medians; the local runs use a fresh `--persist-to` directory each time and alternate which side goes first.');
-  if (m.wranglerLocal1000?.extrapolated) out.push(`- wrangler on 1,000 files is extrapolated: ${m.wranglerLocal1000.note}.`);
+  if (m.wranglerLocal1000?.extrapolated) out.push(`- wrangler on 1,000 files is ${m.wranglerLocal1000.note}.`);
   if (m.remoteExtraRequests?.extra) out.push(`- Extra D1 API requests of our remote run: ${m.remoteExtraRequests.extra.map((e) => `\`${e}\``).join(', ') || 'none'}.`);
   if (m.profileLocal10?.calls) {
     out.push(

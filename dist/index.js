@@ -30529,6 +30529,17 @@ const CONFIG_FILE_NAMES = ['wrangler.json', 'wrangler.jsonc', 'wrangler.toml'];
  */
 function findConfig(cwd, explicit) {
     const base = external_node_path_.resolve(cwd);
+    // Without this, a mistyped working directory silently picks up a config from a parent directory.
+    let cwdStat;
+    try {
+        cwdStat = external_node_fs_.statSync(base);
+    }
+    catch {
+        cwdStat = undefined;
+    }
+    if (!cwdStat?.isDirectory()) {
+        throw new src_errors/* UsageError */.e(`working-directory (--cwd): ${base} ${cwdStat ? 'is a file, not a directory' : 'does not exist'}. Set working-directory to the directory of your Worker project (relative to the workspace).`);
+    }
     if (explicit !== undefined && explicit.trim() !== '') {
         const abs = external_node_path_.resolve(base, explicit);
         let stat;
@@ -32033,6 +32044,8 @@ function isPlainObject(value) {
 }
 /** Short description of a config value for error messages. */
 function describe(value) {
+    if (value === undefined)
+        return 'none (the key is missing)';
     if (value === null)
         return 'null';
     if (Array.isArray(value))
@@ -46443,6 +46456,10 @@ class UsageError extends Error {
 function getErrorMessage(error) {
     if (error instanceof Error)
         return error.message;
+    // Errors from another realm (a VM context, a worker) are not `instanceof Error` here but still have a message.
+    if (error && typeof error === 'object' && typeof error.message === 'string') {
+        return error.message;
+    }
     if (typeof error === 'string')
         return error;
     try {
@@ -49527,8 +49544,10 @@ const FAIL_MODES = ['strict', 'skip-unavailable', 'warn'];
 const NUMBERING = ['sequential', 'unique', 'off'];
 const COMMENT = ['auto', 'off'];
 const DEFAULT_PHASES = ['validate', 'preview', 'apply', 'history'];
+/** CLI flags whose name differs from the action input (args.ts FLAG_TO_INPUT). */
+const CLI_FLAG = { 'working-directory': 'cwd', environment: 'env' };
 function label(name, source) {
-    return source === 'cli' ? `--${name}` : `input '${name}'`;
+    return source === 'cli' ? `--${CLI_FLAG[name] ?? name}` : `input '${name}'`;
 }
 function oneOf(name, raw, allowed, fallback, source) {
     const value = (raw ?? '').trim();
@@ -49609,7 +49628,7 @@ function parseOptions(raw, opts) {
     const timeoutRaw = optional(raw.timeout);
     if (timeoutRaw) {
         const seconds = Number(timeoutRaw);
-        if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 6 * 3600) {
+        if (!Number.isFinite(seconds) || seconds < 1 || seconds > 6 * 3600) {
             throw new errors/* UsageError */.e(`Invalid ${label('timeout', source)}: "${timeoutRaw}". Allowed: a number of seconds between 1 and 21600.`);
         }
         timeoutMs = Math.round(seconds * 1000);
@@ -50393,8 +50412,8 @@ class SqlText {
         return decoder.decode(this.bytes.subarray(start, end));
     }
     hasByte(start, end, byte) {
-        const i = this.bytes.indexOf(byte, start);
-        return i !== -1 && i < end;
+        // Search only [start, end): indexOf from `start` alone scans to the end of the file for every statement.
+        return this.bytes.subarray(start, end).indexOf(byte) !== -1;
     }
     /** Offset of the first byte at or after `from` that is not whitespace, a comment or an empty `;`. */
     skipTrivia(from) {
@@ -50429,7 +50448,8 @@ class SqlText {
         const pzTail = this.mem + 4;
         wasm.pokePtr(ppStmt, 0);
         wasm.pokePtr(pzTail, 0);
-        const rc = capi.sqlite3_prepare_v3(db, this.sqlPtr + start, this.bytes.length - start, 0, ppStmt, pzTail);
+        // +1: the length includes the NUL terminator, so SQLite uses the text in place instead of copying the rest of the file per statement.
+        const rc = capi.sqlite3_prepare_v3(db, this.sqlPtr + start, this.bytes.length - start + 1, 0, ppStmt, pzTail);
         if (rc !== capi.SQLITE_OK) {
             const off = capi.sqlite3_error_offset(db);
             return { ok: false, message: capi.sqlite3_errmsg(db), start, errorOffset: off >= 0 ? start + off : -1 };

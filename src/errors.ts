@@ -12,6 +12,10 @@ export class UsageError extends Error {
 /** Message of anything thrown, including non-Error values (a thrown string must not pass silently). */
 export function getErrorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
+  // Errors from another realm (a VM context, a worker) are not `instanceof Error` here but still have a message.
+  if (error && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string') {
+    return (error as { message: string }).message;
+  }
   if (typeof error === 'string') return error;
   try {
     return JSON.stringify(error);

@@ -43,8 +43,11 @@ export const DEFAULT_PHASES: readonly Phase[] = ['validate', 'preview', 'apply',
 /** Where a bad value came from, so the message names it the way the user wrote it. */
 export type InputSource = 'action' | 'cli';
 
+/** CLI flags whose name differs from the action input (args.ts FLAG_TO_INPUT). */
+const CLI_FLAG: Partial<Record<InputName, string>> = { 'working-directory': 'cwd', environment: 'env' };
+
 function label(name: InputName, source: InputSource): string {
-  return source === 'cli' ? `--${name}` : `input '${name}'`;
+  return source === 'cli' ? `--${CLI_FLAG[name] ?? name}` : `input '${name}'`;
 }
 
 function oneOf<T extends string>(name: InputName, raw: string | undefined, allowed: readonly T[], fallback: T, source: InputSource): T {
@@ -130,7 +133,7 @@ export function parseOptions(raw: RawInputs, opts: { baseDir: string; source: In
   const timeoutRaw = optional(raw.timeout);
   if (timeoutRaw) {
     const seconds = Number(timeoutRaw);
-    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 6 * 3600) {
+    if (!Number.isFinite(seconds) || seconds < 1 || seconds > 6 * 3600) {
       throw new UsageError(`Invalid ${label('timeout', source)}: "${timeoutRaw}". Allowed: a number of seconds between 1 and 21600.`);
     }
     timeoutMs = Math.round(seconds * 1000);

@@ -1949,6 +1949,10 @@ class UsageError extends Error {
 function getErrorMessage(error) {
     if (error instanceof Error)
         return error.message;
+    // Errors from another realm (a VM context, a worker) are not `instanceof Error` here but still have a message.
+    if (error && typeof error === 'object' && typeof error.message === 'string') {
+        return error.message;
+    }
     if (typeof error === 'string')
         return error;
     try {
@@ -1979,6 +1983,17 @@ const CONFIG_FILE_NAMES = ['wrangler.json', 'wrangler.jsonc', 'wrangler.toml'];
  */
 function findConfig(cwd, explicit) {
     const base = external_node_path_.resolve(cwd);
+    // Without this, a mistyped working directory silently picks up a config from a parent directory.
+    let cwdStat;
+    try {
+        cwdStat = external_node_fs_.statSync(base);
+    }
+    catch {
+        cwdStat = undefined;
+    }
+    if (!cwdStat?.isDirectory()) {
+        throw new UsageError(`working-directory (--cwd): ${base} ${cwdStat ? 'is a file, not a directory' : 'does not exist'}. Set working-directory to the directory of your Worker project (relative to the workspace).`);
+    }
     if (explicit !== undefined && explicit.trim() !== '') {
         const abs = external_node_path_.resolve(base, explicit);
         let stat;
@@ -3483,6 +3498,8 @@ function isPlainObject(value) {
 }
 /** Short description of a config value for error messages. */
 function describe(value) {
+    if (value === undefined)
+        return 'none (the key is missing)';
     if (value === null)
         return 'null';
     if (Array.isArray(value))
@@ -5194,8 +5211,8 @@ class SqlText {
         return decoder.decode(this.bytes.subarray(start, end));
     }
     hasByte(start, end, byte) {
-        const i = this.bytes.indexOf(byte, start);
-        return i !== -1 && i < end;
+        // Search only [start, end): indexOf from `start` alone scans to the end of the file for every statement.
+        return this.bytes.subarray(start, end).indexOf(byte) !== -1;
     }
     /** Offset of the first byte at or after `from` that is not whitespace, a comment or an empty `;`. */
     skipTrivia(from) {
@@ -5230,7 +5247,8 @@ class SqlText {
         const pzTail = this.mem + 4;
         wasm.pokePtr(ppStmt, 0);
         wasm.pokePtr(pzTail, 0);
-        const rc = capi.sqlite3_prepare_v3(db, this.sqlPtr + start, this.bytes.length - start, 0, ppStmt, pzTail);
+        // +1: the length includes the NUL terminator, so SQLite uses the text in place instead of copying the rest of the file per statement.
+        const rc = capi.sqlite3_prepare_v3(db, this.sqlPtr + start, this.bytes.length - start + 1, 0, ppStmt, pzTail);
         if (rc !== capi.SQLITE_OK) {
             const off = capi.sqlite3_error_offset(db);
             return { ok: false, message: capi.sqlite3_errmsg(db), start, errorOffset: off >= 0 ? start + off : -1 };
@@ -19187,8 +19205,10 @@ const FAIL_MODES = ['strict', 'skip-unavailable', 'warn'];
 const NUMBERING = ['sequential', 'unique', 'off'];
 const COMMENT = ['auto', 'off'];
 const DEFAULT_PHASES = ['validate', 'preview', 'apply', 'history'];
+/** CLI flags whose name differs from the action input (args.ts FLAG_TO_INPUT). */
+const CLI_FLAG = { 'working-directory': 'cwd', environment: 'env' };
 function options_label(name, source) {
-    return source === 'cli' ? `--${name}` : `input '${name}'`;
+    return source === 'cli' ? `--${CLI_FLAG[name] ?? name}` : `input '${name}'`;
 }
 function oneOf(name, raw, allowed, fallback, source) {
     const value = (raw ?? '').trim();
@@ -19269,7 +19289,7 @@ function parseOptions(raw, opts) {
     const timeoutRaw = optional(raw.timeout);
     if (timeoutRaw) {
         const seconds = Number(timeoutRaw);
-        if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 6 * 3600) {
+        if (!Number.isFinite(seconds) || seconds < 1 || seconds > 6 * 3600) {
             throw new UsageError(`Invalid ${options_label('timeout', source)}: "${timeoutRaw}". Allowed: a number of seconds between 1 and 21600.`);
         }
         timeoutMs = Math.round(seconds * 1000);
@@ -19641,6 +19661,7 @@ function nextNumber(existing, now) {
 
 
 
+
 const COMMAND_PHASES = {
     validate: ['validate'],
     preview: ['preview'],
@@ -19694,8 +19715,15 @@ async function main_main(argv, baseDir, out = process.stdout, err = process.stde
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
         const validateOnly = args.command === 'validate';
-        if (options.reportPath)
-            (0,external_node_fs_.writeFileSync)(options.reportPath, JSON.stringify(toJson(report, { validateOnly: false }), null, 2) + '\n');
+        if (options.reportPath) {
+            try {
+                (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(options.reportPath), { recursive: true });
+                (0,external_node_fs_.writeFileSync)(options.reportPath, JSON.stringify(toJson(report, { validateOnly: false }), null, 2) + '\n');
+            }
+            catch (error) {
+                throw new UsageError(`--report: cannot write the JSON report to "${args.raw.report}" (${options.reportPath}): ${getErrorMessage(error)}. Set --report to a writable file path.`);
+            }
+        }
         if (args.format === 'json')
             out.write(JSON.stringify(toJson(report, { validateOnly })) + '\n');
         else if (args.format === 'github')

@@ -8,7 +8,8 @@ import { RULES, ruleDocsUrl } from '../rules/catalog.js';
 import type { EngineIO, Phase } from '../types.js';
 import { HELP, parseCli, type Command } from './args.js';
 import { newMigration } from './new-migration.js';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 const COMMAND_PHASES: Partial<Record<Command, Phase[]>> = {
   validate: ['validate'],
@@ -61,7 +62,14 @@ export async function main(argv: string[], baseDir: string, out = process.stdout
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     const validateOnly = args.command === 'validate';
-    if (options.reportPath) writeFileSync(options.reportPath, JSON.stringify(toJson(report, { validateOnly: false }), null, 2) + '\n');
+    if (options.reportPath) {
+      try {
+        mkdirSync(dirname(options.reportPath), { recursive: true });
+        writeFileSync(options.reportPath, JSON.stringify(toJson(report, { validateOnly: false }), null, 2) + '\n');
+      } catch (error: unknown) {
+        throw new UsageError(`--report: cannot write the JSON report to "${args.raw.report}" (${options.reportPath}): ${getErrorMessage(error)}. Set --report to a writable file path.`);
+      }
+    }
     if (args.format === 'json') out.write(JSON.stringify(toJson(report, { validateOnly })) + '\n');
     else if (args.format === 'github') for (const a of annotationsFor(report, options.failMode)) out.write(workflowCommand(a) + '\n');
     else out.write(toText(report, { color: Boolean((out as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR, validateOnly }));

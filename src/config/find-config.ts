@@ -19,6 +19,18 @@ export const CONFIG_FILE_NAMES = ['wrangler.json', 'wrangler.jsonc', 'wrangler.t
  */
 export function findConfig(cwd: string, explicit?: string): string {
   const base = path.resolve(cwd);
+  // Without this, a mistyped working directory silently picks up a config from a parent directory.
+  let cwdStat: fs.Stats | undefined;
+  try {
+    cwdStat = fs.statSync(base);
+  } catch {
+    cwdStat = undefined;
+  }
+  if (!cwdStat?.isDirectory()) {
+    throw new UsageError(
+      `working-directory (--cwd): ${base} ${cwdStat ? 'is a file, not a directory' : 'does not exist'}. Set working-directory to the directory of your Worker project (relative to the workspace).`,
+    );
+  }
   if (explicit !== undefined && explicit.trim() !== '') {
     const abs = path.resolve(base, explicit);
     let stat: fs.Stats;

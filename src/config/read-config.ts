@@ -150,6 +150,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 /** Short description of a config value for error messages. */
 export function describe(value: unknown): string {
+  if (value === undefined) return 'none (the key is missing)';
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array (${truncate(JSON.stringify(value))})`;
   if (value instanceof Date) return `a date (${value.toString()})`;

@@ -63,8 +63,8 @@ export class SqlText {
   }
 
   hasByte(start: number, end: number, byte: number): boolean {
-    const i = this.bytes.indexOf(byte, start);
-    return i !== -1 && i < end;
+    // Search only [start, end): indexOf from `start` alone scans to the end of the file for every statement.
+    return this.bytes.subarray(start, end).indexOf(byte) !== -1;
   }
 
   /** Offset of the first byte at or after `from` that is not whitespace, a comment or an empty `;`. */
@@ -96,7 +96,8 @@ export class SqlText {
     const pzTail = this.mem + 4;
     wasm.pokePtr(ppStmt, 0);
     wasm.pokePtr(pzTail, 0);
-    const rc = capi.sqlite3_prepare_v3(db, this.sqlPtr + start, this.bytes.length - start, 0, ppStmt, pzTail);
+    // +1: the length includes the NUL terminator, so SQLite uses the text in place instead of copying the rest of the file per statement.
+    const rc = capi.sqlite3_prepare_v3(db, this.sqlPtr + start, this.bytes.length - start + 1, 0, ppStmt, pzTail);
     if (rc !== capi.SQLITE_OK) {
       const off = capi.sqlite3_error_offset(db);
       return { ok: false, message: capi.sqlite3_errmsg(db), start, errorOffset: off >= 0 ? start + off : -1 };

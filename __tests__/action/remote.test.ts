@@ -132,3 +132,33 @@ test('warn mode reports the failure and never fails the step', async () => {
   expect(r.outputs.status).toBe('failed');
   expect(r.summary).toMatch(/no such table: nope/);
 });
+
+test('the job cancelled (SIGTERM) mid-apply: wrangler is stopped, the ledger re-read, outputs say exactly what is applied, a rerun continues', async () => {
+  const { cwd, uuid } = project();
+  const from = emulator.log.length;
+  // Queries: 1 preview ledger; apply: 2 create table, 3 select ledger, 4 file 1, 5 file 2 hangs.
+  emulator.inject({ on: 'query', nth: 5, action: { kind: 'hang' } });
+  let pid = 0;
+  const watcher = setInterval(() => {
+    if (pid && emulator.requests(from).some((r) => r.status === 'hang')) {
+      clearInterval(watcher);
+      process.kill(pid, 'SIGTERM');
+    }
+  }, 100);
+  try {
+    const r = await runAction(inputs(cwd), { env: env(), onSpawn: (p) => (pid = p) });
+    expect(r.signal).toBeNull(); // the action handled SIGTERM and finished its report
+    expect(r.code).toBe(1);
+    expect(r.outputs.status).toBe('failed');
+    expect(JSON.parse(r.outputs.applied)).toEqual(['0001_users.sql']);
+    expect(r.stdout).toMatch(/cancelled/);
+    expect(emulator.ledger(uuid)).toEqual(['0001_users.sql']);
+  } finally {
+    clearInterval(watcher);
+    emulator.clearFaults();
+  }
+  const rerun = await runAction(inputs(cwd), { env: env() });
+  expect(rerun.code).toBe(0);
+  expect(JSON.parse(rerun.outputs.applied)).toEqual(['0002_posts.sql', '0003_index.sql']);
+  expect(emulator.ledger(uuid)).toEqual(['0001_users.sql', '0002_posts.sql', '0003_index.sql']);
+});

@@ -73,3 +73,26 @@ test('environments are compared with the first one, per binding', () => {
   expect(production.drift?.[0]?.changes).toEqual([expect.objectContaining({ kind: 'added', object: 'column', name: 'legacy' })]);
   expect(production.findings[0]!.message).toMatch(/differs from environment staging: column users\.legacy exists only in the database/);
 });
+
+test('drift on the local D1 (real wrangler, workerd): a hand-made index is reported', async () => {
+  const { TempProject, phaseContext } = await import('../support/temp-project.js');
+  const { openSession, d1Args } = await import('../../src/wrangler/session.js');
+  const path = await import('node:path');
+  const project = new TempProject({ files: THREE });
+  try {
+    const options = { target: 'local' as const, wrangler: WRANGLER_486, persistTo: path.join(project.dir, 'state') };
+    await runPhases(phaseContext(project, options));
+    const clean = phaseContext(project, { ...options, phases: ['drift'] });
+    await driftPhase(clean);
+    expect(clean.report.findings).toEqual([]);
+    const session = openSession(clean);
+    const r = await session.run(d1Args(session, ['execute'], ['--command', 'CREATE INDEX hand_made ON users(email)']));
+    expect(r.exitCode).toBe(0);
+    const ctx = phaseContext(project, { ...options, phases: ['drift'] });
+    await driftPhase(ctx);
+    expect(ctx.report.drift?.[0]?.changes).toEqual([expect.objectContaining({ kind: 'added', object: 'index', name: 'hand_made' })]);
+    expect(ctx.report.findings[0]).toMatchObject({ rule: 'schema-drift' });
+  } finally {
+    project.cleanup();
+  }
+});

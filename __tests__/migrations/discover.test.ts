@@ -182,16 +182,12 @@ describe('discoverMigrations (wrangler 4.86 listing and order)', () => {
     expect(set.files[0].relPath).toBe('0001_a.sql');
   });
 
-  test('10,000 files in one folder are discovered quickly', () => {
+  test('10,000 files in one folder are all discovered, in order (speed: npm run bench)', () => {
     const root = makeProject({ migrations: null });
     for (let i = 1; i <= 10_000; i++) fs.writeFileSync(path.join(root, 'migrations', `${String(i).padStart(5, '0')}_m.sql`), `SELECT ${i};`);
-    const started = performance.now();
     const set = discoverMigrations(targetFor(root), root);
-    const elapsed = performance.now() - started;
     expect(set.files).toHaveLength(10_000);
     expect(set.files[9_999].name).toBe('10000_m.sql');
-    // ~130 ms in plain Node; jest's module sandbox makes file I/O several times slower.
-    expect(elapsed).toBeLessThan(5000);
   });
 });
 

@@ -55,9 +55,7 @@ test.each([
   const setup = remoteProject(emulator, wrangler, THREE);
   // Queries: 1 preview; apply: 2 create, 3 select, 4 file 1 (applied), 5 file 2 hangs.
   emulator.inject({ on: 'query', nth: 5, action: { kind: 'hang' } });
-  const started = Date.now();
   const { report } = await runPhases(setup.ctx({ timeoutMs: 6_000 }));
-  expect(Date.now() - started).toBeLessThan(40_000);
   expect(report.failure?.kind).toBe('timeout');
   expect(report.applied).toEqual(['0001_users.sql']);
   expect(report.failed?.name).toBe('0002_posts.sql');

@@ -119,7 +119,6 @@ describe('runWrangler', () => {
     setTimeout(() => controller.abort(), 300);
     const r = await runWrangler(node, ['setInterval(() => {}, 1000)'], { ...base, signal: controller.signal });
     expect(r).toMatchObject({ cancelled: true, timedOut: false });
-    expect(r.durationMs).toBeLessThan(5_000);
   });
 
   test('a missing executable is a spawn error, not a throw', async () => {

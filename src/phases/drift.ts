@@ -1,11 +1,10 @@
 import { schemaOf } from '../replay/replay.js';
 import { diffSchemas, type SchemaChange } from '../report/schema-diff.js';
 import { ruleInfo } from '../rules/catalog.js';
-import type { DatabaseReport, DriftComparison, SchemaObject } from '../types.js';
+import type { DatabaseReport, DriftComparison } from '../types.js';
 import { readLedger } from '../wrangler/ledger.js';
-import { parseJsonOutput } from '../wrangler/output.js';
-import { d1Args, openSession, succeeded } from '../wrangler/session.js';
-import { SCHEMA_QUERY } from './test.js';
+import { readLiveSchema } from '../wrangler/schema.js';
+import { openSession } from '../wrangler/session.js';
 import type { PhaseContext } from './types.js';
 
 const RULE = 'schema-drift';
@@ -26,22 +25,12 @@ export async function driftPhase(ctx: PhaseContext): Promise<void> {
     report.failure ??= { phase: 'drift', kind: ledger.failure.kind, message: `reading the ledger failed: ${ledger.failure.message}` };
     return;
   }
-  const read = await session.run(d1Args(session, ['execute'], ['--json', '--command', SCHEMA_QUERY]));
-  const json = parseJsonOutput(read.stdout);
-  if (!succeeded(read) || json?.kind !== 'results') {
-    const failure = session.classify(read);
-    report.failure ??= { phase: 'drift', kind: failure.kind, message: `reading the schema failed: ${failure.message}` };
+  const read = await readLiveSchema(session);
+  if (!read.ok) {
+    report.failure ??= { phase: 'drift', kind: read.failure.kind, message: `reading the schema failed: ${read.failure.message}` };
     return;
   }
-  const live = (json.results[0]?.results ?? [])
-    .map(
-      (r): SchemaObject => ({
-        type: r.type as SchemaObject['type'],
-        name: String(r.name),
-        tableName: String(r.tbl_name),
-        sql: r.sql === null || r.sql === undefined ? null : String(r.sql),
-      }),
-    )
+  const live = read.objects
     .filter((o) => o.tableName.toLowerCase() !== target.migrationsTable.toLowerCase() && !/^_cf_/i.test(o.name));
   report.liveSchema = live;
 

@@ -1,14 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { SchemaObject } from '../types.js';
-import { parseJsonOutput } from '../wrangler/output.js';
+import { readLiveSchema } from '../wrangler/schema.js';
 import { d1Args, openSession, succeeded } from '../wrangler/session.js';
 import { failureLine } from './failure-line.js';
 import type { PhaseContext } from './types.js';
-
-export const SCHEMA_QUERY =
-  "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('table','index','trigger','view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'view' THEN 1 WHEN 'index' THEN 2 ELSE 3 END, name";
 
 /**
  * Applies every migration to a throw-away local D1 (real wrangler, a temporary --persist-to folder deleted
@@ -42,21 +38,12 @@ export async function testPhase(ctx: PhaseContext): Promise<void> {
       io.warning(`test: applying to a fresh local D1 failed: ${report.failure.message}`);
       return;
     }
-    const read = await session.run(d1Args(session, ['execute'], ['--json', '--command', SCHEMA_QUERY]));
-    const json = parseJsonOutput(read.stdout);
-    if (!succeeded(read) || json?.kind !== 'results') {
-      const failure = session.classify(read);
-      report.failure ??= { phase: 'test', kind: failure.kind, message: `reading the schema failed: ${failure.message}` };
+    const read = await readLiveSchema(session);
+    if (!read.ok) {
+      report.failure ??= { phase: 'test', kind: read.failure.kind, message: `reading the schema failed: ${read.failure.message}` };
       return;
     }
-    report.schema = (json.results[0]?.results ?? []).map(
-      (r): SchemaObject => ({
-        type: r.type as SchemaObject['type'],
-        name: String(r.name),
-        tableName: String(r.tbl_name),
-        sql: r.sql === null || r.sql === undefined ? null : String(r.sql),
-      }),
-    );
+    report.schema = read.objects;
     io.info(`test: ${ctx.migrations.length} migrations applied to a fresh local D1; ${report.schema.length} schema objects`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -36,32 +36,19 @@ function migrationSet(n: number, tableEvery: number, alterEvery: number): Migrat
   return files;
 }
 
-async function timeReplay(files: MigrationFile[]): Promise<number> {
-  const t0 = performance.now();
+async function replayAll(files: MigrationFile[]): Promise<void> {
   const r = await replayMigrations({ files, migrationsTable: 'd1_migrations' });
-  const ms = performance.now() - t0;
   expect(r.findings).toEqual([]);
   expect(r.replayed).toHaveLength(files.length);
-  return ms;
+  expect(r.notReplayed).toEqual([]);
 }
 
-beforeAll(async () => {
-  // Module initialisation (~40 ms, once per process) is not part of a replay.
-  await replayMigrations({ files: [], migrationsTable: 'd1_migrations' });
+// Speed is measured by `npm run bench` (whole process, min/median), never asserted here.
+test('replays 1,000 realistic migrations (a new table every 5th file, an ALTER every 3rd) without a finding', async () => {
+  await replayAll(migrationSet(1000, 5, 3));
 });
 
-test('replays 1,000 realistic migrations (a new table every 5th file, an ALTER every 3rd) in about a second', async () => {
-  const ms = await timeReplay(migrationSet(1000, 5, 3));
-  console.log(`replay of 1,000 files, 200 tables, 333 ALTERs: ${ms.toFixed(0)} ms`);
-  // About 0.8-1.1 s on a quiet 2-core machine, most of it SQLite's own schema reloads (raw SQLite running
-  // the same files takes 0.6-0.75 s); the bound leaves room for loaded CI machines.
-  expect(ms).toBeLessThan(3000);
-});
-
-test('stress: a new table and an ALTER in every one of 1,000 files', async () => {
-  // Every ALTER TABLE makes SQLite re-parse the whole schema, which grows to 2,000 objects here: that
-  // O(ALTERs x schema) cost is SQLite's own (workerd pays it too), so this only guards against blow-ups.
-  const ms = await timeReplay(migrationSet(1000, 1, 1));
-  console.log(`replay of 1,000 files, 1,000 tables, 1,000 ALTERs: ${ms.toFixed(0)} ms`);
-  expect(ms).toBeLessThan(10000);
+test('stress: a new table and an ALTER in every one of 1,000 files replays cleanly', async () => {
+  // Every ALTER TABLE makes SQLite re-parse the whole schema, which grows to 2,000 objects here.
+  await replayAll(migrationSet(1000, 1, 1));
 });

@@ -1,0 +1,27 @@
+import type { SchemaObject } from '../types.js';
+import type { Classified } from './classify.js';
+import { parseJsonOutput } from './output.js';
+import { d1Args, succeeded, type WranglerSession } from './session.js';
+
+export const SCHEMA_QUERY =
+  "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('table','index','trigger','view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'view' THEN 1 WHEN 'index' THEN 2 ELSE 3 END, name";
+
+export type SchemaRead = { ok: true; objects: SchemaObject[] } | { ok: false; failure: Classified };
+
+/** The schema of the session's database, read with `d1 execute --json` (test and drift phases). */
+export async function readLiveSchema(session: WranglerSession): Promise<SchemaRead> {
+  const read = await session.run(d1Args(session, ['execute'], ['--json', '--command', SCHEMA_QUERY]));
+  const json = parseJsonOutput(read.stdout);
+  if (!succeeded(read) || json?.kind !== 'results') return { ok: false, failure: session.classify(read) };
+  return {
+    ok: true,
+    objects: (json.results[0]?.results ?? []).map(
+      (r): SchemaObject => ({
+        type: r.type as SchemaObject['type'],
+        name: String(r.name),
+        tableName: String(r.tbl_name),
+        sql: r.sql === null || r.sql === undefined ? null : String(r.sql),
+      }),
+    ),
+  };
+}

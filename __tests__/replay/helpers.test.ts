@@ -1,4 +1,4 @@
-import { classifyStatement, headTokens } from '../../src/replay/classify.js';
+import { classifyStatement, headTokens, mayClassify } from '../../src/replay/classify.js';
 import { describeSchema, normaliseSql, sortSchema } from '../../src/replay/schema.js';
 import { bookkeepingSql, createMigrationsTableSql, wranglerTrim } from '../../src/replay/wrangler-text.js';
 
@@ -37,6 +37,29 @@ describe('classifyStatement', () => {
 
   test('headTokens skips comments and keeps names as written', () => {
     expect(headTokens('-- x\nDROP /* y */ TABLE Foo', 3).map((t) => t.value)).toEqual(['DROP', 'TABLE', 'Foo']);
+  });
+
+  test('mayClassify (first bytes only) is false only where classifyStatement says other', () => {
+    const statements = [
+      'BEGIN TRANSACTION', 'begin', 'End', 'commit', 'ROLLBACK TO x', 'savepoint a', 'Release a', 'PRAGMA foreign_keys = OFF',
+      'pragma defer_foreign_keys = on', "ATTACH 'x' AS y", 'detach y', 'VACUUM', 'vacuum;', 'DROP TABLE t', 'drop index i',
+      'ALTER TABLE a RENAME TO b', 'alter table a add column c', 'CREATE TABLE t (x)', 'INSERT INTO t VALUES (1)', 'UPDATE t SET x = 1',
+      'DELETE FROM t', 'SELECT 1', 'WITH x AS (SELECT 1) SELECT * FROM x', 'REPLACE INTO t VALUES (1)', 'ANALYZE', 'REINDEX',
+      'EXPLAIN DROP TABLE t', '"BEGIN"', '`DROP` TABLE t', '[VACUUM]', '(SELECT 1)', 'BEGINX', 'DROPTABLE', 'VACUUMS', 'drop_table',
+      'ſavepoint a', 'ıNSERT', 'DROP\u00a0TABLE t', '\u00a0DROP TABLE t', 'ALTERNATIVELY', 'ROLLBACKS', 'SAVEPOINTS x', '$x', '_drop',
+      'DRÖP TABLE t', 'drop\tTABLE\n t', 'drop/* c */table t', 'drop--c\ntable t', 'begin;', 'end;',
+    ];
+    const encoder = new TextEncoder();
+    for (const sql of statements) {
+      const bytes = encoder.encode(`  ;\n${sql}`);
+      const may = mayClassify(bytes, 4);
+      if (!may) expect([sql, classifyStatement(sql).kind]).toEqual([sql, 'other']);
+      if (/^(begin|end|commit|rollback|savepoint|release|attach|detach|vacuum|pragma|drop|alter)\b/i.test(sql)) expect([sql, may]).toEqual([sql, true]);
+    }
+    // Reads the first word only, never past the end of the text.
+    expect(mayClassify(encoder.encode('DROP'), 0)).toBe(true);
+    expect(mayClassify(encoder.encode('CREATE'), 0)).toBe(false);
+    expect(mayClassify(encoder.encode(''), 0)).toBe(false);
   });
 });
 

@@ -378,4 +378,17 @@ describe('replayMigrations: options', () => {
     expect(s2.map((o) => o.name)).toEqual(['a', 'b', 'b_y']);
     expect(s2[2]).toEqual({ type: 'index', name: 'b_y', tableName: 'b', sql: 'CREATE INDEX b_y ON b(y)' });
   });
+
+  test('the schema keeps names and SQL text exactly (quotes, tabs, non-ASCII) and leaves out internal objects', async () => {
+    const sql =
+      'CREATE TABLE "wé ""q"" \u{1F600}" (x TEXT DEFAULT \'a\\b"c\', "y\ty" INTEGER UNIQUE);\n' +
+      'CREATE TABLE _cf_kv (k);\nCREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT);\nCREATE VIEW v AS SELECT 1;\n';
+    const schema = await schemaOf(mfiles(['0001_a.sql', sql]), TABLE);
+    expect(schema).toEqual([
+      { type: 'table', name: 't', tableName: 't', sql: 'CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT)' },
+      { type: 'view', name: 'v', tableName: 'v', sql: 'CREATE VIEW v AS SELECT 1' },
+      { type: 'table', name: 'wé "q" \u{1F600}', tableName: 'wé "q" \u{1F600}', sql: 'CREATE TABLE "wé ""q"" \u{1F600}" (x TEXT DEFAULT \'a\\b"c\', "y\ty" INTEGER UNIQUE)' },
+      { type: 'index', name: 'sqlite_autoindex_wé "q" \u{1F600}_1', tableName: 'wé "q" \u{1F600}', sql: null },
+    ].filter((o) => !o.name.startsWith('sqlite_')));
+  });
 });

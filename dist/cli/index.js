@@ -1912,7 +1912,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(899);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(574);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), process.cwd());
 
@@ -1921,7 +1921,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 899:
+/***/ 574:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5009,6 +5009,39 @@ function classifyStatement(sql) {
             return { kind: 'other' };
     }
 }
+/** A word of ASCII letters as a number, 5 bits a letter, case-insensitive (9 letters fit in a double exactly). */
+function letterKey(word) {
+    let key = 0;
+    for (let i = 0; i < word.length; i++)
+        key = key * 32 + (word.charCodeAt(i) & 0x1f);
+    return key;
+}
+/** First words for which classifyStatement can answer something other than `other`. */
+const CLASSIFIED_VERBS = new Set(['BEGIN', 'COMMIT', 'END', 'ROLLBACK', 'SAVEPOINT', 'RELEASE', 'ATTACH', 'DETACH', 'VACUUM', 'PRAGMA', 'DROP', 'ALTER'].map(letterKey));
+const LONGEST_VERB = 9;
+/**
+ * Whether classifyStatement() of the statement whose UTF-8 text starts at `bytes[start]` (its first token, not
+ * whitespace or a comment) can be anything but `other`, read from its first bytes without decoding it: false
+ * only when its first word is plain ASCII and not one of the verbs above, or it starts with punctuation or a
+ * quote. Anything non-ASCII is left to classifyStatement.
+ */
+function mayClassify(bytes, start) {
+    let key = 0;
+    let lettersOnly = true;
+    let i = start;
+    for (; i < bytes.length; i++) {
+        const c = bytes[i];
+        if (c >= 0x80)
+            return true;
+        if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a))
+            key = key * 32 + (c & 0x1f);
+        else if ((c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x24)
+            lettersOnly = false;
+        else
+            break;
+    }
+    return lettersOnly && i > start && i - start <= LONGEST_VERB && CLASSIFIED_VERBS.has(key);
+}
 
 ;// CONCATENATED MODULE: ./build/src/replay/schema.js
 const TYPE_ORDER = { table: 0, index: 1, trigger: 2, view: 3 };
@@ -5017,16 +5050,20 @@ const TYPE_ORDER = { table: 0, index: 1, trigger: 2, view: 3 };
  * reserved `_cf_` names. Sorted by table, then the table itself before its indexes and triggers, then name.
  */
 function readSchema(db, migrationsTable) {
-    const rows = db.selectObjects(`SELECT type, name, tbl_name, sql FROM sqlite_schema
-      WHERE type IN ('table', 'index', 'trigger', 'view')
-        AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
-        AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'
-        AND name <> ?1 COLLATE NOCASE`, [migrationsTable]);
-    return sortSchema(rows.map((r) => ({
-        type: r.type,
-        name: String(r.name),
-        tableName: String(r.tbl_name),
-        sql: r.sql == null ? null : String(r.sql),
+    // One row holding the whole schema as JSON: reading thousands of rows column by column through the WASM
+    // boundary costs far more than SQLite building the JSON text and JSON.parse reading it.
+    const rows = db.selectObjects(`SELECT json_group_array(json_array(type, name, tbl_name, sql)) AS objects FROM (
+       SELECT type, name, tbl_name, sql FROM sqlite_schema
+        WHERE type IN ('table', 'index', 'trigger', 'view')
+          AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+          AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'
+          AND name <> ?1 COLLATE NOCASE)`, [migrationsTable]);
+    const objects = JSON.parse(String(rows[0]?.objects ?? '[]'));
+    return sortSchema(objects.map(([type, name, tableName, sql]) => ({
+        type: type,
+        name: String(name),
+        tableName: String(tableName),
+        sql: sql == null ? null : String(sql),
     })));
 }
 function sortSchema(objects) {
@@ -5166,18 +5203,14 @@ const decoder = new TextDecoder();
 class SqlText {
     sqlite3;
     bytes;
-    /** Byte offset where each line starts. */
-    lineStarts;
+    /** Byte offset where each line starts; computed when a position is first asked for. */
+    lineStartsCache;
     mem;
     sqlPtr;
     freed = false;
     constructor(sqlite3, text) {
         this.sqlite3 = sqlite3;
         this.bytes = encoder.encode(text);
-        this.lineStarts = [0];
-        for (let i = 0; i < this.bytes.length; i++)
-            if (this.bytes[i] === 0x0a)
-                this.lineStarts.push(i + 1);
         const { wasm } = sqlite3;
         // Two pointer slots (ppStmt, pzTail) followed by the NUL-terminated SQL.
         this.mem = wasm.alloc(8 + this.bytes.length + 1);
@@ -5189,13 +5222,24 @@ class SqlText {
     get length() {
         return this.bytes.length;
     }
+    get lineStarts() {
+        if (!this.lineStartsCache) {
+            const starts = [0];
+            const b = this.bytes;
+            for (let i = b.indexOf(0x0a); i !== -1; i = b.indexOf(0x0a, i + 1))
+                starts.push(i + 1);
+            this.lineStartsCache = starts;
+        }
+        return this.lineStartsCache;
+    }
     /** 1-based line of a byte offset. */
     lineAt(offset) {
+        const lineStarts = this.lineStarts;
         let lo = 0;
-        let hi = this.lineStarts.length - 1;
+        let hi = lineStarts.length - 1;
         while (lo < hi) {
             const mid = (lo + hi + 1) >> 1;
-            if (this.lineStarts[mid] <= offset)
+            if (lineStarts[mid] <= offset)
                 lo = mid;
             else
                 hi = mid - 1;
@@ -5245,16 +5289,20 @@ class SqlText {
         const start = this.skipTrivia(from);
         const ppStmt = this.mem;
         const pzTail = this.mem + 4;
-        wasm.pokePtr(ppStmt, 0);
-        wasm.pokePtr(pzTail, 0);
+        // The raw export: capi's wrapper converts every argument and takes a scoped allocation on each call.
+        let heap = wasm.heap8u();
+        writePtr(heap, ppStmt, 0);
+        writePtr(heap, pzTail, 0);
         // +1: the length includes the NUL terminator, so SQLite uses the text in place instead of copying the rest of the file per statement.
-        const rc = capi.sqlite3_prepare_v3(db, this.sqlPtr + start, this.bytes.length - start + 1, 0, ppStmt, pzTail);
+        const rc = wasm.exports.sqlite3_prepare_v3(db, this.sqlPtr + start, this.bytes.length - start + 1, 0, ppStmt, pzTail);
         if (rc !== capi.SQLITE_OK) {
             const off = capi.sqlite3_error_offset(db);
             return { ok: false, message: capi.sqlite3_errmsg(db), start, errorOffset: off >= 0 ? start + off : -1 };
         }
-        const stmt = wasm.peekPtr(ppStmt);
-        const tail = wasm.peekPtr(pzTail);
+        // Preparing may have grown the memory, which detaches the old view.
+        heap = wasm.heap8u();
+        const stmt = readPtr(heap, ppStmt);
+        const tail = readPtr(heap, pzTail);
         return { ok: true, stmt, start, end: stmt ? tail - this.sqlPtr : this.bytes.length };
     }
     /** Prepares exactly the bytes [start, end) (one statement already delimited), for a second look at it. */
@@ -5297,6 +5345,16 @@ class SqlText {
         if (this.freed)
             throw new Error('SqlText used after free()');
     }
+}
+/** A 32-bit little-endian pointer (this build is wasm32). */
+function readPtr(heap, at) {
+    return (heap[at] | (heap[at + 1] << 8) | (heap[at + 2] << 16) | (heap[at + 3] << 24)) >>> 0;
+}
+function writePtr(heap, at, value) {
+    heap[at] = value & 0xff;
+    heap[at + 1] = (value >>> 8) & 0xff;
+    heap[at + 2] = (value >>> 16) & 0xff;
+    heap[at + 3] = (value >>> 24) & 0xff;
 }
 function findSeq(b, from, c1, c2) {
     for (let i = from; i + 1 < b.length; i++)
@@ -5367,6 +5425,7 @@ function wranglerTrim(sql) {
 const SAVEPOINT = 'd1_migrate_replay';
 const DQS_RULE = 'double-quoted-string';
 const DROP_RULE = 'drop-referenced-table';
+const OTHER = { kind: 'other' };
 /** What workerd answers for transaction control (local wrangler fails the file with it). */
 const D1_TRANSACTION_MESSAGE = 'To execute a transaction, please use the state.storage.transaction() or state.storage.transactionSync() APIs instead of the SQL BEGIN TRANSACTION or SAVEPOINT statements';
 async function replayMigrations(input) {
@@ -5397,13 +5456,20 @@ class Replayer {
      * from the old name to the new one, to explain why a later DROP of the new name hits them.
      */
     repointed = new Map();
+    /** SAVEPOINT / RELEASE of the per-file transaction, prepared once and reset after each use. */
+    savepoint;
+    release;
     constructor(sqlite3, input) {
         this.sqlite3 = sqlite3;
         this.input = input;
         this.disabled = input.disabled ?? new Set();
         this.db = openD1Like(sqlite3);
+        this.savepoint = this.db.prepare(`SAVEPOINT ${SAVEPOINT}`);
+        this.release = this.db.prepare(`RELEASE ${SAVEPOINT}`);
     }
     close() {
+        this.savepoint.finalize();
+        this.release.finalize();
         this.db.close();
         this.scratch?.close();
     }
@@ -5445,7 +5511,7 @@ class Replayer {
     /** Runs one file atomically; returns false (after reporting) when it fails. */
     applyFile(file) {
         const { sqlite3 } = this;
-        const { capi } = sqlite3;
+        const { wasm } = sqlite3;
         const body = stripBom(file.sql);
         const full = body + bookkeepingSql(this.input.migrationsTable, file.name);
         const bookStart = Buffer.byteLength(body, 'utf8');
@@ -5463,7 +5529,9 @@ class Replayer {
         const text = new SqlText(sqlite3, trimmed.sql);
         const db = this.db.pointer;
         let failure;
-        this.exec(`SAVEPOINT ${SAVEPOINT}`);
+        const beginError = this.runPrepared(this.savepoint.pointer);
+        if (beginError)
+            throw new Error(`replay: SAVEPOINT ${SAVEPOINT} failed: ${beginError}`);
         try {
             let offset = 0;
             for (;;) {
@@ -5479,7 +5547,7 @@ class Replayer {
                     failure = this.runStatement(file, text, p.stmt, p.start, p.end);
                 }
                 finally {
-                    capi.sqlite3_finalize(p.stmt);
+                    wasm.exports.sqlite3_finalize(p.stmt);
                 }
                 if (failure)
                     break;
@@ -5487,7 +5555,7 @@ class Replayer {
             if (!failure) {
                 // The outermost RELEASE commits, which is where deferred foreign keys are checked — as at the end of
                 // D1's per-file transaction.
-                const commitError = tryExec(sqlite3, this.db, `RELEASE ${SAVEPOINT}`);
+                const commitError = this.runPrepared(this.release.pointer);
                 if (commitError) {
                     failure = {
                         message: `${commitError} when the file's transaction commits (deferred foreign key checks: PRAGMA defer_foreign_keys or DEFERRABLE INITIALLY DEFERRED keys)`,
@@ -5512,11 +5580,19 @@ class Replayer {
             text.free();
         }
     }
+    /** Steps a statement prepared once (savepoint control) and resets it; returns SQLite's error message, if any. */
+    runPrepared(stmt) {
+        const { capi, wasm } = this.sqlite3;
+        const rc = wasm.exports.sqlite3_step(stmt);
+        const error = rc === capi.SQLITE_DONE ? undefined : capi.sqlite3_errmsg(this.db.pointer);
+        wasm.exports.sqlite3_reset(stmt);
+        return error;
+    }
     /** Executes one prepared statement; returns the failure, if any. */
     runStatement(file, text, stmt, start, end) {
-        const { capi } = this.sqlite3;
-        const sql = text.slice(start, end);
-        const kind = classifyStatement(sql);
+        const { capi, wasm } = this.sqlite3;
+        // Most statements (CREATE, INSERT, UPDATE...) are told apart by their first bytes, without decoding them.
+        const kind = mayClassify(text.bytes, start) ? classifyStatement(text.slice(start, end)) : OTHER;
         switch (kind.kind) {
             // D1 ignores it inside its per-file transaction; running it would turn foreign keys off, which D1
             // never does. foreign-keys-pragma reports it.
@@ -5539,11 +5615,12 @@ class Replayer {
                 break;
         }
         if (!this.disabled.has(DQS_RULE) && text.hasByte(start, end, 0x22))
-            this.checkDoubleQuoted(file, text, start, end, sql);
+            this.checkDoubleQuoted(file, text, start, end, text.slice(start, end));
         const movedChildren = kind.kind === 'rename-table' && !this.disabled.has(DROP_RULE) ? this.referencing(kind.from).map((r) => String(r.child)) : [];
+        const step = wasm.exports.sqlite3_step;
         let rc;
         do
-            rc = capi.sqlite3_step(stmt);
+            rc = step(stmt);
         while (rc === capi.SQLITE_ROW);
         if (rc !== capi.SQLITE_DONE) {
             return { message: capi.sqlite3_errmsg(this.db.pointer), start, parse: false, resumeAt: end };
@@ -6073,70 +6150,28 @@ function renderSchemaDiff(changes) {
     return renderSchemaDiffLines(changes).join('\n');
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./build/src/phases/test.js
-
-
-
-
+;// CONCATENATED MODULE: ./build/src/wrangler/schema.js
 
 
 const SCHEMA_QUERY = "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('table','index','trigger','view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'view' THEN 1 WHEN 'index' THEN 2 ELSE 3 END, name";
-/**
- * Applies every migration to a throw-away local D1 (real wrangler, a temporary --persist-to folder deleted
- * afterwards) and lists the resulting schema: the PR check that needs no credentials.
- */
-async function testPhase(ctx) {
-    const { report, io } = ctx;
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(external_node_os_namespaceObject.tmpdir(), 'd1-migrate-test-'));
-    try {
-        const session = openSession(ctx, { where: 'local', persistTo: dir });
-        if (session.command.problem) {
-            report.failure ??= { phase: 'test', kind: 'wrangler-missing', message: session.command.problem };
-            return;
-        }
-        const applied = await session.run(d1Args(session, ['migrations', 'apply']));
-        if (!succeeded(applied)) {
-            const failure = session.classify(applied);
-            const detail = failure.sqliteMessage ?? failure.message;
-            const file = failure.migration ? ctx.migrations.find((m) => m.name === failure.migration) : undefined;
-            report.failure ??= { phase: 'test', kind: failure.kind, message: failure.migration ? `${failure.migration}: ${detail}` : detail };
-            if (file) {
-                const line = failureLine(file.sql, detail);
-                report.findings.push({
-                    rule: 'replay-error',
-                    severity: 'error',
-                    file: file.relPath,
-                    ...(line ? { line } : {}),
-                    message: `Applying the migrations to a fresh local D1 with wrangler failed at ${file.name}: ${detail}`,
-                });
-            }
-            io.warning(`test: applying to a fresh local D1 failed: ${report.failure.message}`);
-            return;
-        }
-        const read = await session.run(d1Args(session, ['execute'], ['--json', '--command', SCHEMA_QUERY]));
-        const json = parseJsonOutput(read.stdout);
-        if (!succeeded(read) || json?.kind !== 'results') {
-            const failure = session.classify(read);
-            report.failure ??= { phase: 'test', kind: failure.kind, message: `reading the schema failed: ${failure.message}` };
-            return;
-        }
-        report.schema = (json.results[0]?.results ?? []).map((r) => ({
+/** The schema of the session's database, read with `d1 execute --json` (test and drift phases). */
+async function readLiveSchema(session) {
+    const read = await session.run(d1Args(session, ['execute'], ['--json', '--command', SCHEMA_QUERY]));
+    const json = parseJsonOutput(read.stdout);
+    if (!succeeded(read) || json?.kind !== 'results')
+        return { ok: false, failure: session.classify(read) };
+    return {
+        ok: true,
+        objects: (json.results[0]?.results ?? []).map((r) => ({
             type: r.type,
             name: String(r.name),
             tableName: String(r.tbl_name),
             sql: r.sql === null || r.sql === undefined ? null : String(r.sql),
-        }));
-        io.info(`test: ${ctx.migrations.length} migrations applied to a fresh local D1; ${report.schema.length} schema objects`);
-    }
-    finally {
-        external_node_fs_.rmSync(dir, { recursive: true, force: true });
-    }
+        })),
+    };
 }
 
 ;// CONCATENATED MODULE: ./build/src/phases/drift.js
-
 
 
 
@@ -6160,20 +6195,12 @@ async function driftPhase(ctx) {
         report.failure ??= { phase: 'drift', kind: ledger.failure.kind, message: `reading the ledger failed: ${ledger.failure.message}` };
         return;
     }
-    const read = await session.run(d1Args(session, ['execute'], ['--json', '--command', SCHEMA_QUERY]));
-    const json = parseJsonOutput(read.stdout);
-    if (!succeeded(read) || json?.kind !== 'results') {
-        const failure = session.classify(read);
-        report.failure ??= { phase: 'drift', kind: failure.kind, message: `reading the schema failed: ${failure.message}` };
+    const read = await readLiveSchema(session);
+    if (!read.ok) {
+        report.failure ??= { phase: 'drift', kind: read.failure.kind, message: `reading the schema failed: ${read.failure.message}` };
         return;
     }
-    const live = (json.results[0]?.results ?? [])
-        .map((r) => ({
-        type: r.type,
-        name: String(r.name),
-        tableName: String(r.tbl_name),
-        sql: r.sql === null || r.sql === undefined ? null : String(r.sql),
-    }))
+    const live = read.objects
         .filter((o) => o.tableName.toLowerCase() !== target.migrationsTable.toLowerCase() && !/^_cf_/i.test(o.name));
     report.liveSchema = live;
     const applied = new Set(ledger.entries.map((e) => e.name));
@@ -6327,6 +6354,60 @@ async function restorePhase(ctx) {
     report.notes.push(message);
     report.status = 'applied';
     io.info(message);
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./build/src/phases/test.js
+
+
+
+
+
+
+/**
+ * Applies every migration to a throw-away local D1 (real wrangler, a temporary --persist-to folder deleted
+ * afterwards) and lists the resulting schema: the PR check that needs no credentials.
+ */
+async function testPhase(ctx) {
+    const { report, io } = ctx;
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(external_node_os_namespaceObject.tmpdir(), 'd1-migrate-test-'));
+    try {
+        const session = openSession(ctx, { where: 'local', persistTo: dir });
+        if (session.command.problem) {
+            report.failure ??= { phase: 'test', kind: 'wrangler-missing', message: session.command.problem };
+            return;
+        }
+        const applied = await session.run(d1Args(session, ['migrations', 'apply']));
+        if (!succeeded(applied)) {
+            const failure = session.classify(applied);
+            const detail = failure.sqliteMessage ?? failure.message;
+            const file = failure.migration ? ctx.migrations.find((m) => m.name === failure.migration) : undefined;
+            report.failure ??= { phase: 'test', kind: failure.kind, message: failure.migration ? `${failure.migration}: ${detail}` : detail };
+            if (file) {
+                const line = failureLine(file.sql, detail);
+                report.findings.push({
+                    rule: 'replay-error',
+                    severity: 'error',
+                    file: file.relPath,
+                    ...(line ? { line } : {}),
+                    message: `Applying the migrations to a fresh local D1 with wrangler failed at ${file.name}: ${detail}`,
+                });
+            }
+            io.warning(`test: applying to a fresh local D1 failed: ${report.failure.message}`);
+            return;
+        }
+        const read = await readLiveSchema(session);
+        if (!read.ok) {
+            report.failure ??= { phase: 'test', kind: read.failure.kind, message: `reading the schema failed: ${read.failure.message}` };
+            return;
+        }
+        report.schema = read.objects;
+        io.info(`test: ${ctx.migrations.length} migrations applied to a fresh local D1; ${report.schema.length} schema objects`);
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    }
 }
 
 ;// CONCATENATED MODULE: external "node:buffer"
@@ -10598,6 +10679,24 @@ function tokenize_unquote(text, close, terminated) {
         return inner;
     return inner.indexOf(close) === -1 ? inner : inner.split(close + close).join(close);
 }
+/**
+ * The same words (keywords, column and table names) occur over and over in a set of migrations: sharing one
+ * text and one upper-cased value string per distinct word keeps far fewer strings alive. Bounded, so a
+ * long-lived process does not keep every word it ever saw.
+ */
+const WORD_CACHE_LIMIT = 20_000;
+const wordCache = new Map();
+function sharedWord(text) {
+    let w = wordCache.get(text);
+    if (w === undefined) {
+        if (wordCache.size >= WORD_CACHE_LIMIT)
+            wordCache.clear();
+        const upper = text.toUpperCase();
+        w = { text, value: upper === text ? text : upper };
+        wordCache.set(text, w);
+    }
+    return w;
+}
 function tokenize_tokenize(sql, options = {}) {
     const keepSpaces = options.spaces === true;
     const n = sql.length;
@@ -10651,8 +10750,8 @@ function tokenize_tokenize(sql, options = {}) {
             i++;
             while (i < n && isIdChar(sql.charCodeAt(i)))
                 i++;
-            const text = sql.slice(start, i);
-            out.push({ kind: 'word', text, value: text.toUpperCase(), start, end: i, line: tokLine, column: col });
+            const word = sharedWord(sql.slice(start, i));
+            out.push({ kind: 'word', text: word.text, value: word.value, start, end: i, line: tokLine, column: col });
             continue;
         }
         if (tokenize_isDigit(c) || (c === 46 && tokenize_isDigit(sql.charCodeAt(i + 1)))) {

@@ -119,3 +119,36 @@ export function classifyStatement(sql: string): StatementKind {
       return { kind: 'other' };
   }
 }
+
+/** A word of ASCII letters as a number, 5 bits a letter, case-insensitive (9 letters fit in a double exactly). */
+function letterKey(word: string): number {
+  let key = 0;
+  for (let i = 0; i < word.length; i++) key = key * 32 + (word.charCodeAt(i) & 0x1f);
+  return key;
+}
+
+/** First words for which classifyStatement can answer something other than `other`. */
+const CLASSIFIED_VERBS = new Set(
+  ['BEGIN', 'COMMIT', 'END', 'ROLLBACK', 'SAVEPOINT', 'RELEASE', 'ATTACH', 'DETACH', 'VACUUM', 'PRAGMA', 'DROP', 'ALTER'].map(letterKey),
+);
+const LONGEST_VERB = 9;
+
+/**
+ * Whether classifyStatement() of the statement whose UTF-8 text starts at `bytes[start]` (its first token, not
+ * whitespace or a comment) can be anything but `other`, read from its first bytes without decoding it: false
+ * only when its first word is plain ASCII and not one of the verbs above, or it starts with punctuation or a
+ * quote. Anything non-ASCII is left to classifyStatement.
+ */
+export function mayClassify(bytes: Uint8Array, start: number): boolean {
+  let key = 0;
+  let lettersOnly = true;
+  let i = start;
+  for (; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (c >= 0x80) return true;
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a)) key = key * 32 + (c & 0x1f);
+    else if ((c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x24) lettersOnly = false;
+    else break;
+  }
+  return lettersOnly && i > start && i - start <= LONGEST_VERB && CLASSIFIED_VERBS.has(key);
+}

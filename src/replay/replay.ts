@@ -5,7 +5,7 @@
  */
 import { ruleInfo } from '../rules/catalog.js';
 import type { Finding, MigrationFile, SchemaObject } from '../types.js';
-import { classifyStatement } from './classify.js';
+import { classifyStatement, mayClassify, type StatementKind } from './classify.js';
 import { readSchema } from './schema.js';
 import { loadSqlite, openD1Like, setDoubleQuotedStrings, tryExec, type OoDb, type Ptr, type Sqlite3 } from './sqlite.js';
 import { isParseError, SqlText } from './statements.js';
@@ -17,6 +17,7 @@ export type { ReplayInput, ReplayResult } from './types.js';
 const SAVEPOINT = 'd1_migrate_replay';
 const DQS_RULE = 'double-quoted-string';
 const DROP_RULE = 'drop-referenced-table';
+const OTHER: StatementKind = { kind: 'other' };
 
 /** Where and why a file failed; `resumeAt` is where syntax checking of the rest of the file continues. */
 interface Failure {
@@ -68,6 +69,9 @@ class Replayer {
    * from the old name to the new one, to explain why a later DROP of the new name hits them.
    */
   private readonly repointed = new Map<string, { from: string; children: Set<string> }>();
+  /** SAVEPOINT / RELEASE of the per-file transaction, prepared once and reset after each use. */
+  private readonly savepoint: { pointer: Ptr; finalize(): unknown };
+  private readonly release: { pointer: Ptr; finalize(): unknown };
 
   constructor(
     private readonly sqlite3: Sqlite3,
@@ -75,9 +79,13 @@ class Replayer {
   ) {
     this.disabled = input.disabled ?? new Set();
     this.db = openD1Like(sqlite3);
+    this.savepoint = this.db.prepare(`SAVEPOINT ${SAVEPOINT}`);
+    this.release = this.db.prepare(`RELEASE ${SAVEPOINT}`);
   }
 
   close(): void {
+    this.savepoint.finalize();
+    this.release.finalize();
     this.db.close();
     this.scratch?.close();
   }
@@ -123,7 +131,7 @@ class Replayer {
   /** Runs one file atomically; returns false (after reporting) when it fails. */
   private applyFile(file: MigrationFile): boolean {
     const { sqlite3 } = this;
-    const { capi } = sqlite3;
+    const { wasm } = sqlite3;
     const body = stripBom(file.sql);
     const full = body + bookkeepingSql(this.input.migrationsTable, file.name);
     const bookStart = Buffer.byteLength(body, 'utf8');
@@ -143,7 +151,8 @@ class Replayer {
     const text = new SqlText(sqlite3, trimmed.sql);
     const db = this.db.pointer;
     let failure: Failure | undefined;
-    this.exec(`SAVEPOINT ${SAVEPOINT}`);
+    const beginError = this.runPrepared(this.savepoint.pointer);
+    if (beginError) throw new Error(`replay: SAVEPOINT ${SAVEPOINT} failed: ${beginError}`);
     try {
       let offset = 0;
       for (;;) {
@@ -157,14 +166,14 @@ class Replayer {
         try {
           failure = this.runStatement(file, text, p.stmt, p.start, p.end);
         } finally {
-          capi.sqlite3_finalize(p.stmt);
+          wasm.exports.sqlite3_finalize(p.stmt);
         }
         if (failure) break;
       }
       if (!failure) {
         // The outermost RELEASE commits, which is where deferred foreign keys are checked — as at the end of
         // D1's per-file transaction.
-        const commitError = tryExec(sqlite3, this.db, `RELEASE ${SAVEPOINT}`);
+        const commitError = this.runPrepared(this.release.pointer);
         if (commitError) {
           failure = {
             message: `${commitError} when the file's transaction commits (deferred foreign key checks: PRAGMA defer_foreign_keys or DEFERRABLE INITIALLY DEFERRED keys)`,
@@ -189,11 +198,20 @@ class Replayer {
     }
   }
 
+  /** Steps a statement prepared once (savepoint control) and resets it; returns SQLite's error message, if any. */
+  private runPrepared(stmt: Ptr): string | undefined {
+    const { capi, wasm } = this.sqlite3;
+    const rc = wasm.exports.sqlite3_step(stmt);
+    const error = rc === capi.SQLITE_DONE ? undefined : capi.sqlite3_errmsg(this.db.pointer);
+    wasm.exports.sqlite3_reset(stmt);
+    return error;
+  }
+
   /** Executes one prepared statement; returns the failure, if any. */
   private runStatement(file: MigrationFile, text: SqlText, stmt: Ptr, start: number, end: number): Failure | undefined {
-    const { capi } = this.sqlite3;
-    const sql = text.slice(start, end);
-    const kind = classifyStatement(sql);
+    const { capi, wasm } = this.sqlite3;
+    // Most statements (CREATE, INSERT, UPDATE...) are told apart by their first bytes, without decoding them.
+    const kind: StatementKind = mayClassify(text.bytes, start) ? classifyStatement(text.slice(start, end)) : OTHER;
     switch (kind.kind) {
       // D1 ignores it inside its per-file transaction; running it would turn foreign keys off, which D1
       // never does. foreign-keys-pragma reports it.
@@ -215,11 +233,12 @@ class Replayer {
       default:
         break;
     }
-    if (!this.disabled.has(DQS_RULE) && text.hasByte(start, end, 0x22)) this.checkDoubleQuoted(file, text, start, end, sql);
+    if (!this.disabled.has(DQS_RULE) && text.hasByte(start, end, 0x22)) this.checkDoubleQuoted(file, text, start, end, text.slice(start, end));
     const movedChildren = kind.kind === 'rename-table' && !this.disabled.has(DROP_RULE) ? this.referencing(kind.from).map((r) => String(r.child)) : [];
 
+    const step = wasm.exports.sqlite3_step;
     let rc: number;
-    do rc = capi.sqlite3_step(stmt);
+    do rc = step(stmt);
     while (rc === capi.SQLITE_ROW);
     if (rc !== capi.SQLITE_DONE) {
       return { message: capi.sqlite3_errmsg(this.db.pointer), start, parse: false, resumeAt: end };

@@ -27,7 +27,19 @@ export interface Capi {
   sqlite3_db_config(db: Ptr, op: number, ...args: number[]): number;
 }
 
+/**
+ * Raw WASM exports, called without capi's per-call argument conversion (a scoped allocation and an adapter
+ * per argument): for the calls the replay makes for every statement, with pointer and int arguments only.
+ */
+export interface RawExports {
+  sqlite3_prepare_v3(db: Ptr, sql: Ptr, nByte: number, flags: number, ppStmt: Ptr, pzTail: Ptr): number;
+  sqlite3_step(stmt: Ptr): number;
+  sqlite3_reset(stmt: Ptr): number;
+  sqlite3_finalize(stmt: Ptr): number;
+}
+
 export interface Wasm {
+  exports: RawExports;
   alloc(n: number): Ptr;
   dealloc(p: Ptr): void;
   heap8u(): Uint8Array;
@@ -39,6 +51,7 @@ export interface Wasm {
 export interface OoDb {
   pointer: Ptr;
   exec(sql: string): unknown;
+  prepare(sql: string): { pointer: Ptr; finalize(): unknown };
   selectObjects(sql: string, bind?: unknown[]): Record<string, unknown>[];
   close(): void;
 }

@@ -14,8 +14,8 @@ const decoder = new TextDecoder();
 /** SQL text copied into WASM memory; offsets are UTF-8 byte offsets into it. */
 export class SqlText {
   readonly bytes: Uint8Array;
-  /** Byte offset where each line starts. */
-  private readonly lineStarts: number[];
+  /** Byte offset where each line starts; computed when a position is first asked for. */
+  private lineStartsCache: number[] | undefined;
   private readonly mem: Ptr;
   private readonly sqlPtr: Ptr;
   private freed = false;
@@ -25,8 +25,6 @@ export class SqlText {
     text: string,
   ) {
     this.bytes = encoder.encode(text);
-    this.lineStarts = [0];
-    for (let i = 0; i < this.bytes.length; i++) if (this.bytes[i] === 0x0a) this.lineStarts.push(i + 1);
     const { wasm } = sqlite3;
     // Two pointer slots (ppStmt, pzTail) followed by the NUL-terminated SQL.
     this.mem = wasm.alloc(8 + this.bytes.length + 1);
@@ -40,13 +38,24 @@ export class SqlText {
     return this.bytes.length;
   }
 
+  private get lineStarts(): number[] {
+    if (!this.lineStartsCache) {
+      const starts = [0];
+      const b = this.bytes;
+      for (let i = b.indexOf(0x0a); i !== -1; i = b.indexOf(0x0a, i + 1)) starts.push(i + 1);
+      this.lineStartsCache = starts;
+    }
+    return this.lineStartsCache;
+  }
+
   /** 1-based line of a byte offset. */
   lineAt(offset: number): number {
+    const lineStarts = this.lineStarts;
     let lo = 0;
-    let hi = this.lineStarts.length - 1;
+    let hi = lineStarts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid] <= offset) lo = mid;
+      if (lineStarts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
     return lo + 1;
@@ -94,16 +103,20 @@ export class SqlText {
     const start = this.skipTrivia(from);
     const ppStmt = this.mem;
     const pzTail = this.mem + 4;
-    wasm.pokePtr(ppStmt, 0);
-    wasm.pokePtr(pzTail, 0);
+    // The raw export: capi's wrapper converts every argument and takes a scoped allocation on each call.
+    let heap = wasm.heap8u();
+    writePtr(heap, ppStmt, 0);
+    writePtr(heap, pzTail, 0);
     // +1: the length includes the NUL terminator, so SQLite uses the text in place instead of copying the rest of the file per statement.
-    const rc = capi.sqlite3_prepare_v3(db, this.sqlPtr + start, this.bytes.length - start + 1, 0, ppStmt, pzTail);
+    const rc = wasm.exports.sqlite3_prepare_v3(db, this.sqlPtr + start, this.bytes.length - start + 1, 0, ppStmt, pzTail);
     if (rc !== capi.SQLITE_OK) {
       const off = capi.sqlite3_error_offset(db);
       return { ok: false, message: capi.sqlite3_errmsg(db), start, errorOffset: off >= 0 ? start + off : -1 };
     }
-    const stmt = wasm.peekPtr(ppStmt);
-    const tail = wasm.peekPtr(pzTail);
+    // Preparing may have grown the memory, which detaches the old view.
+    heap = wasm.heap8u();
+    const stmt = readPtr(heap, ppStmt);
+    const tail = readPtr(heap, pzTail);
     return { ok: true, stmt, start, end: stmt ? tail - this.sqlPtr : this.bytes.length };
   }
 
@@ -147,6 +160,18 @@ export class SqlText {
   private assertLive(): void {
     if (this.freed) throw new Error('SqlText used after free()');
   }
+}
+
+/** A 32-bit little-endian pointer (this build is wasm32). */
+function readPtr(heap: Uint8Array, at: Ptr): Ptr {
+  return (heap[at] | (heap[at + 1] << 8) | (heap[at + 2] << 16) | (heap[at + 3] << 24)) >>> 0;
+}
+
+function writePtr(heap: Uint8Array, at: Ptr, value: Ptr): void {
+  heap[at] = value & 0xff;
+  heap[at + 1] = (value >>> 8) & 0xff;
+  heap[at + 2] = (value >>> 16) & 0xff;
+  heap[at + 3] = (value >>> 24) & 0xff;
 }
 
 function findSeq(b: Uint8Array, from: number, c1: number, c2: number): number {

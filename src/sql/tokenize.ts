@@ -48,6 +48,25 @@ function unquote(text: string, close: string, terminated: boolean): string {
   return inner.indexOf(close) === -1 ? inner : inner.split(close + close).join(close);
 }
 
+/**
+ * The same words (keywords, column and table names) occur over and over in a set of migrations: sharing one
+ * text and one upper-cased value string per distinct word keeps far fewer strings alive. Bounded, so a
+ * long-lived process does not keep every word it ever saw.
+ */
+const WORD_CACHE_LIMIT = 20_000;
+const wordCache = new Map<string, { text: string; value: string }>();
+
+function sharedWord(text: string): { text: string; value: string } {
+  let w = wordCache.get(text);
+  if (w === undefined) {
+    if (wordCache.size >= WORD_CACHE_LIMIT) wordCache.clear();
+    const upper = text.toUpperCase();
+    w = { text, value: upper === text ? text : upper };
+    wordCache.set(text, w);
+  }
+  return w;
+}
+
 export function tokenize(sql: string, options: TokenizeOptions = {}): Token[] {
   const keepSpaces = options.spaces === true;
   const n = sql.length;
@@ -101,8 +120,8 @@ export function tokenize(sql: string, options: TokenizeOptions = {}): Token[] {
       }
       i++;
       while (i < n && isIdChar(sql.charCodeAt(i))) i++;
-      const text = sql.slice(start, i);
-      out.push({ kind: 'word', text, value: text.toUpperCase(), start, end: i, line: tokLine, column: col });
+      const word = sharedWord(sql.slice(start, i));
+      out.push({ kind: 'word', text: word.text, value: word.value, start, end: i, line: tokLine, column: col });
       continue;
     }
 

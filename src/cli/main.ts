@@ -58,9 +58,13 @@ export async function main(argv: string[], baseDir: string, out = process.stdout
     const stop = () => controller.abort();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    const report = await runEngine({ options, io, signal: controller.signal });
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    let report;
+    try {
+      report = await runEngine({ options, io, signal: controller.signal });
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
     const validateOnly = args.command === 'validate';
     if (options.reportPath) {
       try {

@@ -6,6 +6,7 @@
 import { posix } from 'node:path';
 import type { Finding } from '../types.js';
 import type { PullRequestFile } from './pull-request.js';
+import { ruleInfo } from '../rules/catalog.js';
 
 export const MODIFIED_MIGRATION_RULE = 'modified-migration';
 
@@ -67,7 +68,7 @@ export function migrationChanges(files: PullRequestFile[], db: MigrationDirInfo,
         } else if (name !== null) {
           findings.push({
             rule: MODIFIED_MIGRATION_RULE,
-            severity: 'error',
+            severity: ruleInfo(MODIFIED_MIGRATION_RULE).severity,
             file: local(f.filename),
             message:
               `${previous} exists on ${base} and this pull request renames it to ${name}. wrangler identifies ` +
@@ -85,7 +86,7 @@ export function migrationChanges(files: PullRequestFile[], db: MigrationDirInfo,
         if (name !== null) {
           findings.push({
             rule: MODIFIED_MIGRATION_RULE,
-            severity: 'error',
+            severity: ruleInfo(MODIFIED_MIGRATION_RULE).severity,
             file: local(f.filename),
             line: firstChangedLine(f.patch),
             message:
@@ -111,7 +112,7 @@ export function migrationChanges(files: PullRequestFile[], db: MigrationDirInfo,
 function removalFinding(file: string, name: string, base: string, what: string): Finding {
   return {
     rule: MODIFIED_MIGRATION_RULE,
-    severity: 'error',
+    severity: ruleInfo(MODIFIED_MIGRATION_RULE).severity,
     file,
     message:
       `${name} exists on ${base} and this pull request ${what}. Databases that applied it keep its changes and ` +

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import { Minimatch } from 'minimatch';
 import { UsageError, getErrorMessage } from '../errors.js';
-import { RULE_IDS } from '../rules/catalog.js';
+import { ruleInfo } from '../rules/catalog.js';
 import { isInside, normalizeRelativePath } from '../config/paths.js';
 import type { DatabaseTarget, Finding, MigrationFile, MigrationSet } from '../types.js';
 import { ignoredFileReason } from '../rules/ignored-file.js';
@@ -13,10 +13,9 @@ export { newestWranglerOrder, wrangler486Order, compareMigrationPaths } from './
 
 /**
  * Files wrangler would list but cannot run (a directory named `x.sql`, a dangling link, unreadable,
- * binary or non-UTF-8 content) are reported as `unreadable-file`; should the catalog ever lack that id,
- * `bad-filename` (an entry that must not be in the folder) keeps the finding reportable.
+ * binary or non-UTF-8 content) are reported as `unreadable-file`.
  */
-export const UNREADABLE_RULE = RULE_IDS.has('unreadable-file') ? 'unreadable-file' : 'bad-filename';
+export const UNREADABLE_RULE = 'unreadable-file';
 
 /** One listed entry, before reading. */
 interface Entry {
@@ -67,7 +66,7 @@ class Context {
   private add(rule: string, name: string | undefined, message: string, line = 1): void {
     const finding: Finding = {
       rule,
-      severity: rule === 'ignored-file' || rule === 'ambiguous-order' ? 'warning' : 'error',
+      severity: ruleInfo(rule).severity,
       message,
     };
     if (name !== undefined) {
@@ -182,7 +181,7 @@ class Context {
         : `If they hold migrations, move the .sql files up into ${this.target.migrationsDir}/ or set migrations_pattern (wrangler 4.98 and later).`;
     this.findings.push({
       rule: 'ignored-file',
-      severity: 'warning',
+      severity: ruleInfo('ignored-file').severity,
       message: `${this.target.migrationsDir}/ contains numbered folders (${shown}). wrangler does not look inside folders of the migrations directory, so nothing in them is applied. ${hint}`,
     });
   }

@@ -1,4 +1,5 @@
 import type { DatabaseTarget, Finding, LedgerEntry, MigrationFile } from '../types.js';
+import { ruleInfo } from '../rules/catalog.js';
 
 /** Files not yet recorded in the ledger, in the order wrangler applies them (`migrations` is already in it). */
 export function pendingMigrations(migrations: MigrationFile[], ledger: LedgerEntry[]): MigrationFile[] {
@@ -23,7 +24,7 @@ export function ledgerFindings(migrations: MigrationFile[], ledger: LedgerEntry[
     const when = entry.appliedAt ? ` on ${entry.appliedAt}` : '';
     findings.push({
       rule: 'applied-file-missing',
-      severity: 'error',
+      severity: ruleInfo('applied-file-missing').severity,
       file: renamed?.relPath,
       line: renamed ? 1 : undefined,
       message: renamed
@@ -44,7 +45,7 @@ export function ledgerFindings(migrations: MigrationFile[], ledger: LedgerEntry[
       if (order.get(p.name)! < lastIndex) {
         findings.push({
           rule: 'out-of-order',
-          severity: 'warning',
+          severity: ruleInfo('out-of-order').severity,
           file: p.relPath,
           line: 1,
           message: `${p.name} is not applied on ${where} yet, but sorts before ${lastApplied.name}, which is; it will run after it, against a schema its author may not have expected.`,

@@ -5,6 +5,7 @@ import { readLiveSchema } from '../wrangler/schema.js';
 import { d1Args, openSession, succeeded } from '../wrangler/session.js';
 import { failureLine } from './failure-line.js';
 import type { PhaseContext } from './types.js';
+import { ruleInfo } from '../rules/catalog.js';
 
 /**
  * Applies every migration to a throw-away local D1 (real wrangler, a temporary --persist-to folder deleted
@@ -29,7 +30,7 @@ export async function testPhase(ctx: PhaseContext): Promise<void> {
         const line = failureLine(file.sql, detail);
         report.findings.push({
           rule: 'replay-error',
-          severity: 'error',
+          severity: ruleInfo('replay-error').severity,
           file: file.relPath,
           ...(line ? { line } : {}),
           message: `Applying the migrations to a fresh local D1 with wrangler failed at ${file.name}: ${detail}`,

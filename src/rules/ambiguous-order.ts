@@ -1,6 +1,7 @@
 import { describePosition, ordinal } from '../migrations/describe.js';
 import { codeUnitCompare, newestWranglerOrder, wrangler486Order } from '../migrations/order.js';
 import type { Finding, MigrationFile } from '../types.js';
+import { ruleInfo } from './catalog.js';
 
 export const RULE_ID = 'ambiguous-order';
 
@@ -42,7 +43,7 @@ export function checkAmbiguousOrder(files: readonly MigrationFile[], source?: Or
     }
     findings.push({
       rule: RULE_ID,
-      severity: 'warning',
+      severity: ruleInfo(RULE_ID).severity,
       file: f.relPath,
       line: 1,
       message:
@@ -65,7 +66,7 @@ export function checkAmbiguousOrder(files: readonly MigrationFile[], source?: Or
       const nameNeighbour = rank + 1 < byName.length ? `before ${byName[rank + 1]}` : `after ${byName[rank - 1]}`;
       findings.push({
         rule: RULE_ID,
-        severity: 'warning',
+        severity: ruleInfo(RULE_ID).severity,
         file: f.relPath,
         line: 1,
         message:
@@ -84,7 +85,7 @@ export function checkAmbiguousOrder(files: readonly MigrationFile[], source?: Or
     if (!reported.has(f.name)) {
       findings.push({
         rule: RULE_ID,
-        severity: 'warning',
+        severity: ruleInfo(RULE_ID).severity,
         file: f.relPath,
         line: 1,
         message:

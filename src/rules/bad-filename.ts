@@ -1,5 +1,6 @@
 import { describePosition, nextFreeNumber } from '../migrations/describe.js';
 import type { Finding, MigrationFile } from '../types.js';
+import { ruleInfo } from './catalog.js';
 
 export const RULE_ID = 'bad-filename';
 
@@ -31,7 +32,7 @@ export function checkBadFilenames(files: readonly MigrationFile[]): Finding[] {
         : `wrangler reads its number as ${f.number} (parseInt of the text before the first "_").`;
     findings.push({
       rule: RULE_ID,
-      severity: 'error',
+      severity: ruleInfo(RULE_ID).severity,
       file: f.relPath,
       line: 1,
       message:

@@ -1,5 +1,6 @@
 import { nextFreeNumber } from '../migrations/describe.js';
 import type { Finding, MigrationFile } from '../types.js';
+import { ruleInfo } from './catalog.js';
 
 export const RULE_ID = 'duplicate-number';
 
@@ -32,7 +33,7 @@ export function checkDuplicateNumbers(files: readonly MigrationFile[]): Finding[
       const others = group.filter((g) => g !== f).map((g) => g.name);
       findings.push({
         rule: RULE_ID,
-        severity: 'error',
+        severity: ruleInfo(RULE_ID).severity,
         file: f.relPath,
         line: 1,
         message:

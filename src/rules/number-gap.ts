@@ -1,4 +1,5 @@
 import type { Finding, MigrationFile } from '../types.js';
+import { ruleInfo } from './catalog.js';
 
 export const RULE_ID = 'number-gap';
 
@@ -30,7 +31,7 @@ export function checkNumberGaps(files: readonly MigrationFile[]): Finding[] {
         : ' If the gap is intended, set numbering to "unique" to check only for duplicates.';
     findings.push({
       rule: RULE_ID,
-      severity: 'warning',
+      severity: ruleInfo(RULE_ID).severity,
       file: file.relPath,
       line: 1,
       message:

@@ -331,6 +331,7 @@ function explain(action, error, input) {
  * does not depend on how much git history the checkout has.
  */
 
+
 const MODIFIED_MIGRATION_RULE = 'modified-migration';
 const NEW_MIGRATION_ADVICE = 'Restore the original file and make the change in a new migration instead.';
 function migrationChanges(files, db, ctx = {}) {
@@ -369,7 +370,7 @@ function migrationChanges(files, db, ctx = {}) {
                 else if (name !== null) {
                     findings.push({
                         rule: MODIFIED_MIGRATION_RULE,
-                        severity: 'error',
+                        severity: (0,catalog/* ruleInfo */.PI)(MODIFIED_MIGRATION_RULE).severity,
                         file: local(f.filename),
                         message: `${previous} exists on ${base} and this pull request renames it to ${name}. wrangler identifies ` +
                             `migrations by file name, so every database that already applied ${previous} would run ${name} ` +
@@ -387,7 +388,7 @@ function migrationChanges(files, db, ctx = {}) {
                 if (name !== null) {
                     findings.push({
                         rule: MODIFIED_MIGRATION_RULE,
-                        severity: 'error',
+                        severity: (0,catalog/* ruleInfo */.PI)(MODIFIED_MIGRATION_RULE).severity,
                         file: local(f.filename),
                         line: firstChangedLine(f.patch),
                         message: `${name} exists on ${base} and this pull request edits it. wrangler never runs an applied migration ` +
@@ -411,7 +412,7 @@ function migrationChanges(files, db, ctx = {}) {
 function removalFinding(file, name, base, what) {
     return {
         rule: MODIFIED_MIGRATION_RULE,
-        severity: 'error',
+        severity: (0,catalog/* ruleInfo */.PI)(MODIFIED_MIGRATION_RULE).severity,
         file,
         message: `${name} exists on ${base} and this pull request ${what}. Databases that applied it keep its changes and ` +
             `its ledger row (reported as applied-file-missing), while new databases no longer get them. To undo a ` +

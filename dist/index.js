@@ -32199,7 +32199,7 @@ function toTarget(b, config, cwd, opts) {
             ? `migrations_dir "${b.migrations_dir}" of binding "${b.binding}" in ${config.path} (relative to the config file's directory ${configDir})`
             : `the default migrations_dir "migrations" of binding "${b.binding}" (relative to the config file's directory ${configDir}; set migrations_dir in ${fileName} to choose another)`;
     const pattern = resolvePattern(b, fileName, override);
-    checkMigrationsDir(abs, cwd, source);
+    checkMigrationsDir(abs, cwd, source, opts.allowMissingDir ?? false);
     const target = {
         environment: opts.environment,
         binding: b.binding,
@@ -32251,7 +32251,7 @@ function stripDirPrefix(pattern, dir) {
     const prefix = `${dir}/`;
     return pattern.startsWith(prefix) ? pattern.slice(prefix.length) : null;
 }
-function checkMigrationsDir(abs, cwd, source) {
+function checkMigrationsDir(abs, cwd, source, allowMissing) {
     if (!isInside(cwd, abs)) {
         throw new src_errors/* UsageError */.e(`migrations-dir: ${source} resolves to ${abs}, which is outside the working directory ${cwd}. ` +
             `Migrations are only read from inside the working directory; set working-directory to a directory that contains them.`);
@@ -32261,6 +32261,8 @@ function checkMigrationsDir(abs, cwd, source) {
         stat = external_node_fs_.statSync(abs);
     }
     catch {
+        if (allowMissing)
+            return;
         throw new src_errors/* UsageError */.e(`migrations-dir: the migrations directory does not exist: expected ${abs}, from ${source}. ` +
             `wrangler would stop with "No migrations present at ${abs}." Create the directory, or point migrations_dir (or the migrations-dir input) at the folder that holds your .sql files.`);
     }
@@ -33124,7 +33126,10 @@ function blankComments(sql) {
     return sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' '));
 }
 
+// EXTERNAL MODULE: ./build/src/rules/catalog.js
+var catalog = __nccwpck_require__(7350);
 ;// CONCATENATED MODULE: ./build/src/phases/ledger.js
+
 /** Files not yet recorded in the ledger, in the order wrangler applies them (`migrations` is already in it). */
 function pendingMigrations(migrations, ledger) {
     const applied = new Set(ledger.map((e) => e.name));
@@ -33147,7 +33152,7 @@ function ledgerFindings(migrations, ledger, target) {
         const when = entry.appliedAt ? ` on ${entry.appliedAt}` : '';
         findings.push({
             rule: 'applied-file-missing',
-            severity: 'error',
+            severity: (0,catalog/* ruleInfo */.PI)('applied-file-missing').severity,
             file: renamed?.relPath,
             line: renamed ? 1 : undefined,
             message: renamed
@@ -33168,7 +33173,7 @@ function ledgerFindings(migrations, ledger, target) {
             if (order.get(p.name) < lastIndex) {
                 findings.push({
                     rule: 'out-of-order',
-                    severity: 'warning',
+                    severity: (0,catalog/* ruleInfo */.PI)('out-of-order').severity,
                     file: p.relPath,
                     line: 1,
                     message: `${p.name} is not applied on ${where} yet, but sorts before ${lastApplied.name}, which is; it will run after it, against a schema its author may not have expected.`,
@@ -33405,8 +33410,6 @@ function fail(ctx, failure) {
 var replay_replay = __nccwpck_require__(1264);
 // EXTERNAL MODULE: ./build/src/report/schema-diff.js
 var schema_diff = __nccwpck_require__(1777);
-// EXTERNAL MODULE: ./build/src/rules/catalog.js
-var catalog = __nccwpck_require__(7350);
 ;// CONCATENATED MODULE: ./build/src/wrangler/schema.js
 
 
@@ -33622,6 +33625,7 @@ var external_node_os_ = __nccwpck_require__(8161);
 
 
 
+
 /**
  * Applies every migration to a throw-away local D1 (real wrangler, a temporary --persist-to folder deleted
  * afterwards) and lists the resulting schema: the PR check that needs no credentials.
@@ -33645,7 +33649,7 @@ async function testPhase(ctx) {
                 const line = failureLine(file.sql, detail);
                 report.findings.push({
                     rule: 'replay-error',
-                    severity: 'error',
+                    severity: (0,catalog/* ruleInfo */.PI)('replay-error').severity,
                     file: file.relPath,
                     ...(line ? { line } : {}),
                     message: `Applying the migrations to a fresh local D1 with wrangler failed at ${file.name}: ${detail}`,
@@ -37242,10 +37246,9 @@ var migrations_order = __nccwpck_require__(1267);
 
 /**
  * Files wrangler would list but cannot run (a directory named `x.sql`, a dangling link, unreadable,
- * binary or non-UTF-8 content) are reported as `unreadable-file`; should the catalog ever lack that id,
- * `bad-filename` (an entry that must not be in the folder) keeps the finding reportable.
+ * binary or non-UTF-8 content) are reported as `unreadable-file`.
  */
-const UNREADABLE_RULE = catalog/* RULE_IDS */.Iu.has('unreadable-file') ? 'unreadable-file' : 'bad-filename';
+const UNREADABLE_RULE = 'unreadable-file';
 /**
  * The migrations of one database exactly as wrangler sees them: which files, their recorded names and
  * the order `wrangler d1 migrations apply` runs them on an empty database.
@@ -37286,7 +37289,7 @@ class Context {
     add(rule, name, message, line = 1) {
         const finding = {
             rule,
-            severity: rule === 'ignored-file' || rule === 'ambiguous-order' ? 'warning' : 'error',
+            severity: (0,catalog/* ruleInfo */.PI)(rule).severity,
             message,
         };
         if (name !== undefined) {
@@ -37392,7 +37395,7 @@ class Context {
             : `If they hold migrations, move the .sql files up into ${this.target.migrationsDir}/ or set migrations_pattern (wrangler 4.98 and later).`;
         this.findings.push({
             rule: 'ignored-file',
-            severity: 'warning',
+            severity: (0,catalog/* ruleInfo */.PI)('ignored-file').severity,
             message: `${this.target.migrationsDir}/ contains numbered folders (${shown}). wrangler does not look inside folders of the migrations directory, so nothing in them is applied. ${hint}`,
         });
     }
@@ -37543,6 +37546,7 @@ function nextFreeNumber(files) {
 ;// CONCATENATED MODULE: ./build/src/rules/ambiguous-order.js
 
 
+
 const ambiguous_order_RULE_ID = 'ambiguous-order';
 /**
  * Where the apply order is not what a reader of the folder would expect, or not defined:
@@ -37580,7 +37584,7 @@ function checkAmbiguousOrder(files, source) {
         }
         findings.push({
             rule: ambiguous_order_RULE_ID,
-            severity: 'warning',
+            severity: (0,catalog/* ruleInfo */.PI)(ambiguous_order_RULE_ID).severity,
             file: f.relPath,
             line: 1,
             message: `${f.name} has no leading number, so its place in the apply order is not defined by its name: ` +
@@ -37602,7 +37606,7 @@ function checkAmbiguousOrder(files, source) {
             const nameNeighbour = rank + 1 < byName.length ? `before ${byName[rank + 1]}` : `after ${byName[rank - 1]}`;
             findings.push({
                 rule: ambiguous_order_RULE_ID,
-                severity: 'warning',
+                severity: (0,catalog/* ruleInfo */.PI)(ambiguous_order_RULE_ID).severity,
                 file: f.relPath,
                 line: 1,
                 message: `${f.name} is listed ${ordinal(rank + 1)} by name (${nameNeighbour}), but wrangler applies it ${describePosition(files, index)}: ` +
@@ -37619,7 +37623,7 @@ function checkAmbiguousOrder(files, source) {
         if (!reported.has(f.name)) {
             findings.push({
                 rule: ambiguous_order_RULE_ID,
-                severity: 'warning',
+                severity: (0,catalog/* ruleInfo */.PI)(ambiguous_order_RULE_ID).severity,
                 file: f.relPath,
                 line: 1,
                 message: `wrangler 4.86 and wrangler 4.98+ apply these migrations in different orders: 4.86 applies ${old[k]} ${ordinal(k + 1)}, ` +
@@ -37669,6 +37673,7 @@ function longestIncreasingRun(values) {
 
 ;// CONCATENATED MODULE: ./build/src/rules/bad-filename.js
 
+
 const bad_filename_RULE_ID = 'bad-filename';
 const FLAT_NAME = /^\d+_.+\.sql$/;
 // With migrations_pattern the number belongs to the first path segment (`0001_init/migration.sql`).
@@ -37696,7 +37701,7 @@ function checkBadFilenames(files) {
             : `wrangler reads its number as ${f.number} (parseInt of the text before the first "_").`;
         findings.push({
             rule: bad_filename_RULE_ID,
-            severity: 'error',
+            severity: (0,catalog/* ruleInfo */.PI)(bad_filename_RULE_ID).severity,
             file: f.relPath,
             line: 1,
             message: `${f.name} does not follow the NNNN_name.sql naming, but wrangler WILL run it: every .sql file in ${dir} is a migration. ` +
@@ -37713,6 +37718,7 @@ function folderOf(f) {
 }
 
 ;// CONCATENATED MODULE: ./build/src/rules/duplicate-number.js
+
 
 const duplicate_number_RULE_ID = 'duplicate-number';
 /**
@@ -37747,7 +37753,7 @@ function checkDuplicateNumbers(files) {
             const others = group.filter((g) => g !== f).map((g) => g.name);
             findings.push({
                 rule: duplicate_number_RULE_ID,
-                severity: 'error',
+                severity: (0,catalog/* ruleInfo */.PI)(duplicate_number_RULE_ID).severity,
                 file: f.relPath,
                 line: 1,
                 message: `${f.name} has the same number, ${number}, as ${others.join(', ')}${sameNumber}. ` +
@@ -37762,6 +37768,7 @@ function checkDuplicateNumbers(files) {
 }
 
 ;// CONCATENATED MODULE: ./build/src/rules/number-gap.js
+
 const number_gap_RULE_ID = 'number-gap';
 /**
  * A number missing between two present ones in a sequential series (a file lost in a merge, renamed, or
@@ -37792,7 +37799,7 @@ function checkNumberGaps(files) {
             : ' If the gap is intended, set numbering to "unique" to check only for duplicates.';
         findings.push({
             rule: number_gap_RULE_ID,
-            severity: 'warning',
+            severity: (0,catalog/* ruleInfo */.PI)(number_gap_RULE_ID).severity,
             file: file.relPath,
             line: 1,
             message: `Migration ${missing} missing between ${prev.name} and ${file.name}. ` +

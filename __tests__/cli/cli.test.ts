@@ -76,6 +76,22 @@ describe('the d1-migrate CLI (bundled dist/cli/index.js)', () => {
     expect(text).not.toMatch(/^\s*BEGIN/im);
   });
 
+  test('creates the migrations folder the config names when it does not exist yet, as wrangler d1 migrations create does', async () => {
+    const cwd = makeProject({ 'wrangler.toml': TOML_DB.replace('database_id', 'migrations_dir = "db/migrations"\ndatabase_id') });
+    const r = await runCli(['new', 'init', '--cwd', cwd]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe('created db/migrations/0001_init.sql');
+    expect(readdirSync(join(cwd, 'db', 'migrations'))).toEqual(['0001_init.sql']);
+  });
+
+  test('refuses to create a migration outside the working directory', async () => {
+    const cwd = makeProject({ 'wrangler.toml': TOML_DB });
+    const r = await runCli(['new', 'x', '--cwd', cwd, '--migrations-dir', '../elsewhere']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/outside the working directory/);
+  });
+
   test('keeps the timestamp style of a folder that uses it', async () => {
     const cwd = makeProject({ 'wrangler.toml': TOML_DB, 'migrations/20240101120000_init.sql': 'SELECT 1;\n' });
     const r = await runCli(['new', 'add index', '--cwd', cwd, '--format', 'json']);

@@ -3653,7 +3653,7 @@ function toTarget(b, config, cwd, opts) {
             ? `migrations_dir "${b.migrations_dir}" of binding "${b.binding}" in ${config.path} (relative to the config file's directory ${configDir})`
             : `the default migrations_dir "migrations" of binding "${b.binding}" (relative to the config file's directory ${configDir}; set migrations_dir in ${fileName} to choose another)`;
     const pattern = resolvePattern(b, fileName, override);
-    checkMigrationsDir(abs, cwd, source);
+    checkMigrationsDir(abs, cwd, source, opts.allowMissingDir ?? false);
     const target = {
         environment: opts.environment,
         binding: b.binding,
@@ -3705,7 +3705,7 @@ function stripDirPrefix(pattern, dir) {
     const prefix = `${dir}/`;
     return pattern.startsWith(prefix) ? pattern.slice(prefix.length) : null;
 }
-function checkMigrationsDir(abs, cwd, source) {
+function checkMigrationsDir(abs, cwd, source, allowMissing) {
     if (!isInside(cwd, abs)) {
         throw new UsageError(`migrations-dir: ${source} resolves to ${abs}, which is outside the working directory ${cwd}. ` +
             `Migrations are only read from inside the working directory; set working-directory to a directory that contains them.`);
@@ -3715,6 +3715,8 @@ function checkMigrationsDir(abs, cwd, source) {
         stat = external_node_fs_.statSync(abs);
     }
     catch {
+        if (allowMissing)
+            return;
         throw new UsageError(`migrations-dir: the migrations directory does not exist: expected ${abs}, from ${source}. ` +
             `wrangler would stop with "No migrations present at ${abs}." Create the directory, or point migrations_dir (or the migrations-dir input) at the folder that holds your .sql files.`);
     }
@@ -4578,7 +4580,47 @@ function blankComments(sql) {
     return sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' '));
 }
 
+;// CONCATENATED MODULE: ./build/src/rules/catalog.js
+const RULES = [
+    { id: 'duplicate-number', severity: 'error', summary: 'Two migration files share a number; wrangler applies both, in name order, which is rarely what the author meant.' },
+    { id: 'number-gap', severity: 'warning', summary: 'A number is skipped in a sequential series (a file was lost, renamed or is on another branch).' },
+    { id: 'bad-filename', severity: 'error', summary: 'A .sql file wrangler will run does not follow the NNNN_name.sql numbering (e.g. a template left in the folder).' },
+    { id: 'ambiguous-order', severity: 'warning', summary: 'The apply order is not obvious or not defined: mixed-width numbers, or names without a number.' },
+    { id: 'ignored-file', severity: 'warning', summary: 'A file in the migrations folder that wrangler silently ignores (e.g. .SQL, .sql.txt).' },
+    { id: 'unreadable-file', severity: 'error', summary: 'A .sql entry wrangler would run cannot be read as UTF-8 text (a directory, dangling symlink, no permission, binary or invalid UTF-8): wrangler would crash or send garbage.' },
+    { id: 'empty-migration', severity: 'error', summary: 'Empty or comments-only file: wrangler records it as applied, so filling it in later never runs.' },
+    { id: 'sql-syntax', severity: 'error', summary: "SQLite's own parser rejects a statement." },
+    { id: 'replay-error', severity: 'error', summary: 'Replaying the migrations in wrangler order on a fresh D1-like SQLite fails at this statement.' },
+    { id: 'transaction-statement', severity: 'error', summary: 'BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE: real D1 rejects them (local wrangler strips one BEGIN TRANSACTION/COMMIT pair and hides it).' },
+    { id: 'foreign-keys-pragma', severity: 'warning', summary: 'PRAGMA foreign_keys has no effect on D1; defer_foreign_keys defers checks but does not stop cascades.' },
+    { id: 'pragma-not-allowed', severity: 'error', summary: 'A PRAGMA that D1 does not allow.' },
+    { id: 'unsupported-statement', severity: 'error', summary: 'ATTACH/DETACH, TEMP objects, _cf_ names or VACUUM: rejected by D1.' },
+    { id: 'statement-too-large', severity: 'error', summary: "The SQL sent for one migration exceeds D1's 100,000-byte request limit (SQLITE_TOOBIG remotely; passes locally)." },
+    { id: 'postgres-syntax', severity: 'error', summary: 'PostgreSQL syntax that SQLite rejects or silently misreads (SERIAL, JSONB, ::casts, now(), ...).' },
+    { id: 'unsafe-add-column', severity: 'error', summary: 'ALTER TABLE ADD COLUMN that SQLite accepts on an empty table but rejects once it has rows: NOT NULL without a default, a non-constant default, REFERENCES with a non-NULL default.' },
+    { id: 'destructive-change', severity: 'warning', summary: 'DROP TABLE/COLUMN, DELETE/UPDATE without WHERE, or a table rebuild: data can be lost.' },
+    { id: 'drop-referenced-table', severity: 'error', summary: 'DROP TABLE of a table other tables reference by foreign key: on D1 (foreign keys always on) it cascades into child rows or fails.' },
+    { id: 'secret-in-migration', severity: 'error', summary: 'An API key, private key or password in a SQL literal.' },
+    { id: 'double-quoted-string', severity: 'warning', summary: 'A double-quoted name that is not a column there, which SQLite silently turns into a text literal.' },
+    { id: 'applied-file-missing', severity: 'error', summary: 'The database records a migration with no file: it was renamed or deleted (a renamed file would run again).' },
+    { id: 'out-of-order', severity: 'warning', summary: 'A pending migration sorts before the last applied one.' },
+    { id: 'schema-drift', severity: 'error', summary: 'The live schema differs from what its applied migrations produce (changed by hand, or a migration edited after it ran), or differs between environments.' },
+    { id: 'modified-migration', severity: 'error', summary: 'A migration that exists on the base branch was modified, renamed or deleted by the pull request.' },
+];
+const RULE_IDS = new Set(RULES.map((r) => r.id));
+function ruleInfo(id) {
+    const info = RULES.find((r) => r.id === id);
+    if (!info)
+        throw new Error(`unknown rule id ${id}`);
+    return info;
+}
+/** Docs anchor of a rule in docs/rules.md. */
+function ruleDocsUrl(id) {
+    return `https://github.com/d1-migrate/d1-migrate-action/blob/v1/docs/rules.md#${id}`;
+}
+
 ;// CONCATENATED MODULE: ./build/src/phases/ledger.js
+
 /** Files not yet recorded in the ledger, in the order wrangler applies them (`migrations` is already in it). */
 function pendingMigrations(migrations, ledger) {
     const applied = new Set(ledger.map((e) => e.name));
@@ -4601,7 +4643,7 @@ function ledgerFindings(migrations, ledger, target) {
         const when = entry.appliedAt ? ` on ${entry.appliedAt}` : '';
         findings.push({
             rule: 'applied-file-missing',
-            severity: 'error',
+            severity: ruleInfo('applied-file-missing').severity,
             file: renamed?.relPath,
             line: renamed ? 1 : undefined,
             message: renamed
@@ -4622,7 +4664,7 @@ function ledgerFindings(migrations, ledger, target) {
             if (order.get(p.name) < lastIndex) {
                 findings.push({
                     rule: 'out-of-order',
-                    severity: 'warning',
+                    severity: ruleInfo('out-of-order').severity,
                     file: p.relPath,
                     line: 1,
                     message: `${p.name} is not applied on ${where} yet, but sorts before ${lastApplied.name}, which is; it will run after it, against a schema its author may not have expected.`,
@@ -4853,45 +4895,6 @@ function fail(ctx, failure) {
     ctx.report.status = 'failed';
     ctx.report.applied ??= [];
     ctx.io.warning(`apply: ${failure.message}`);
-}
-
-;// CONCATENATED MODULE: ./build/src/rules/catalog.js
-const RULES = [
-    { id: 'duplicate-number', severity: 'error', summary: 'Two migration files share a number; wrangler applies both, in name order, which is rarely what the author meant.' },
-    { id: 'number-gap', severity: 'warning', summary: 'A number is skipped in a sequential series (a file was lost, renamed or is on another branch).' },
-    { id: 'bad-filename', severity: 'error', summary: 'A .sql file wrangler will run does not follow the NNNN_name.sql numbering (e.g. a template left in the folder).' },
-    { id: 'ambiguous-order', severity: 'warning', summary: 'The apply order is not obvious or not defined: mixed-width numbers, or names without a number.' },
-    { id: 'ignored-file', severity: 'warning', summary: 'A file in the migrations folder that wrangler silently ignores (e.g. .SQL, .sql.txt).' },
-    { id: 'unreadable-file', severity: 'error', summary: 'A .sql entry wrangler would run cannot be read as UTF-8 text (a directory, dangling symlink, no permission, binary or invalid UTF-8): wrangler would crash or send garbage.' },
-    { id: 'empty-migration', severity: 'error', summary: 'Empty or comments-only file: wrangler records it as applied, so filling it in later never runs.' },
-    { id: 'sql-syntax', severity: 'error', summary: "SQLite's own parser rejects a statement." },
-    { id: 'replay-error', severity: 'error', summary: 'Replaying the migrations in wrangler order on a fresh D1-like SQLite fails at this statement.' },
-    { id: 'transaction-statement', severity: 'error', summary: 'BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE: real D1 rejects them (local wrangler strips one BEGIN TRANSACTION/COMMIT pair and hides it).' },
-    { id: 'foreign-keys-pragma', severity: 'warning', summary: 'PRAGMA foreign_keys has no effect on D1; defer_foreign_keys defers checks but does not stop cascades.' },
-    { id: 'pragma-not-allowed', severity: 'error', summary: 'A PRAGMA that D1 does not allow.' },
-    { id: 'unsupported-statement', severity: 'error', summary: 'ATTACH/DETACH, TEMP objects, _cf_ names or VACUUM: rejected by D1.' },
-    { id: 'statement-too-large', severity: 'error', summary: "The SQL sent for one migration exceeds D1's 100,000-byte request limit (SQLITE_TOOBIG remotely; passes locally)." },
-    { id: 'postgres-syntax', severity: 'error', summary: 'PostgreSQL syntax that SQLite rejects or silently misreads (SERIAL, JSONB, ::casts, now(), ...).' },
-    { id: 'unsafe-add-column', severity: 'error', summary: 'ALTER TABLE ADD COLUMN that SQLite accepts on an empty table but rejects once it has rows: NOT NULL without a default, a non-constant default, REFERENCES with a non-NULL default.' },
-    { id: 'destructive-change', severity: 'warning', summary: 'DROP TABLE/COLUMN, DELETE/UPDATE without WHERE, or a table rebuild: data can be lost.' },
-    { id: 'drop-referenced-table', severity: 'error', summary: 'DROP TABLE of a table other tables reference by foreign key: on D1 (foreign keys always on) it cascades into child rows or fails.' },
-    { id: 'secret-in-migration', severity: 'error', summary: 'An API key, private key or password in a SQL literal.' },
-    { id: 'double-quoted-string', severity: 'warning', summary: 'A double-quoted name that is not a column there, which SQLite silently turns into a text literal.' },
-    { id: 'applied-file-missing', severity: 'error', summary: 'The database records a migration with no file: it was renamed or deleted (a renamed file would run again).' },
-    { id: 'out-of-order', severity: 'warning', summary: 'A pending migration sorts before the last applied one.' },
-    { id: 'schema-drift', severity: 'error', summary: 'The live schema differs from what its applied migrations produce (changed by hand, or a migration edited after it ran), or differs between environments.' },
-    { id: 'modified-migration', severity: 'error', summary: 'A migration that exists on the base branch was modified, renamed or deleted by the pull request.' },
-];
-const RULE_IDS = new Set(RULES.map((r) => r.id));
-function ruleInfo(id) {
-    const info = RULES.find((r) => r.id === id);
-    if (!info)
-        throw new Error(`unknown rule id ${id}`);
-    return info;
-}
-/** Docs anchor of a rule in docs/rules.md. */
-function ruleDocsUrl(id) {
-    return `https://github.com/d1-migrate/d1-migrate-action/blob/v1/docs/rules.md#${id}`;
 }
 
 ;// CONCATENATED MODULE: ./build/src/replay/classify.js
@@ -6365,6 +6368,7 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 
 
 
+
 /**
  * Applies every migration to a throw-away local D1 (real wrangler, a temporary --persist-to folder deleted
  * afterwards) and lists the resulting schema: the PR check that needs no credentials.
@@ -6388,7 +6392,7 @@ async function testPhase(ctx) {
                 const line = failureLine(file.sql, detail);
                 report.findings.push({
                     rule: 'replay-error',
-                    severity: 'error',
+                    severity: ruleInfo('replay-error').severity,
                     file: file.relPath,
                     ...(line ? { line } : {}),
                     message: `Applying the migrations to a fresh local D1 with wrangler failed at ${file.name}: ${detail}`,
@@ -10058,10 +10062,9 @@ function newestWranglerOrder(names) {
 
 /**
  * Files wrangler would list but cannot run (a directory named `x.sql`, a dangling link, unreadable,
- * binary or non-UTF-8 content) are reported as `unreadable-file`; should the catalog ever lack that id,
- * `bad-filename` (an entry that must not be in the folder) keeps the finding reportable.
+ * binary or non-UTF-8 content) are reported as `unreadable-file`.
  */
-const UNREADABLE_RULE = RULE_IDS.has('unreadable-file') ? 'unreadable-file' : 'bad-filename';
+const UNREADABLE_RULE = 'unreadable-file';
 /**
  * The migrations of one database exactly as wrangler sees them: which files, their recorded names and
  * the order `wrangler d1 migrations apply` runs them on an empty database.
@@ -10102,7 +10105,7 @@ class Context {
     add(rule, name, message, line = 1) {
         const finding = {
             rule,
-            severity: rule === 'ignored-file' || rule === 'ambiguous-order' ? 'warning' : 'error',
+            severity: ruleInfo(rule).severity,
             message,
         };
         if (name !== undefined) {
@@ -10208,7 +10211,7 @@ class Context {
             : `If they hold migrations, move the .sql files up into ${this.target.migrationsDir}/ or set migrations_pattern (wrangler 4.98 and later).`;
         this.findings.push({
             rule: 'ignored-file',
-            severity: 'warning',
+            severity: ruleInfo('ignored-file').severity,
             message: `${this.target.migrationsDir}/ contains numbered folders (${shown}). wrangler does not look inside folders of the migrations directory, so nothing in them is applied. ${hint}`,
         });
     }
@@ -10359,6 +10362,7 @@ function nextFreeNumber(files) {
 ;// CONCATENATED MODULE: ./build/src/rules/ambiguous-order.js
 
 
+
 const ambiguous_order_RULE_ID = 'ambiguous-order';
 /**
  * Where the apply order is not what a reader of the folder would expect, or not defined:
@@ -10396,7 +10400,7 @@ function checkAmbiguousOrder(files, source) {
         }
         findings.push({
             rule: ambiguous_order_RULE_ID,
-            severity: 'warning',
+            severity: ruleInfo(ambiguous_order_RULE_ID).severity,
             file: f.relPath,
             line: 1,
             message: `${f.name} has no leading number, so its place in the apply order is not defined by its name: ` +
@@ -10418,7 +10422,7 @@ function checkAmbiguousOrder(files, source) {
             const nameNeighbour = rank + 1 < byName.length ? `before ${byName[rank + 1]}` : `after ${byName[rank - 1]}`;
             findings.push({
                 rule: ambiguous_order_RULE_ID,
-                severity: 'warning',
+                severity: ruleInfo(ambiguous_order_RULE_ID).severity,
                 file: f.relPath,
                 line: 1,
                 message: `${f.name} is listed ${ordinal(rank + 1)} by name (${nameNeighbour}), but wrangler applies it ${describePosition(files, index)}: ` +
@@ -10435,7 +10439,7 @@ function checkAmbiguousOrder(files, source) {
         if (!reported.has(f.name)) {
             findings.push({
                 rule: ambiguous_order_RULE_ID,
-                severity: 'warning',
+                severity: ruleInfo(ambiguous_order_RULE_ID).severity,
                 file: f.relPath,
                 line: 1,
                 message: `wrangler 4.86 and wrangler 4.98+ apply these migrations in different orders: 4.86 applies ${old[k]} ${ordinal(k + 1)}, ` +
@@ -10485,6 +10489,7 @@ function longestIncreasingRun(values) {
 
 ;// CONCATENATED MODULE: ./build/src/rules/bad-filename.js
 
+
 const bad_filename_RULE_ID = 'bad-filename';
 const FLAT_NAME = /^\d+_.+\.sql$/;
 // With migrations_pattern the number belongs to the first path segment (`0001_init/migration.sql`).
@@ -10512,7 +10517,7 @@ function checkBadFilenames(files) {
             : `wrangler reads its number as ${f.number} (parseInt of the text before the first "_").`;
         findings.push({
             rule: bad_filename_RULE_ID,
-            severity: 'error',
+            severity: ruleInfo(bad_filename_RULE_ID).severity,
             file: f.relPath,
             line: 1,
             message: `${f.name} does not follow the NNNN_name.sql naming, but wrangler WILL run it: every .sql file in ${dir} is a migration. ` +
@@ -10529,6 +10534,7 @@ function folderOf(f) {
 }
 
 ;// CONCATENATED MODULE: ./build/src/rules/duplicate-number.js
+
 
 const duplicate_number_RULE_ID = 'duplicate-number';
 /**
@@ -10563,7 +10569,7 @@ function checkDuplicateNumbers(files) {
             const others = group.filter((g) => g !== f).map((g) => g.name);
             findings.push({
                 rule: duplicate_number_RULE_ID,
-                severity: 'error',
+                severity: ruleInfo(duplicate_number_RULE_ID).severity,
                 file: f.relPath,
                 line: 1,
                 message: `${f.name} has the same number, ${number}, as ${others.join(', ')}${sameNumber}. ` +
@@ -10578,6 +10584,7 @@ function checkDuplicateNumbers(files) {
 }
 
 ;// CONCATENATED MODULE: ./build/src/rules/number-gap.js
+
 const number_gap_RULE_ID = 'number-gap';
 /**
  * A number missing between two present ones in a sequential series (a file lost in a merge, renamed, or
@@ -10608,7 +10615,7 @@ function checkNumberGaps(files) {
             : ' If the gap is intended, set numbering to "unique" to check only for duplicates.';
         findings.push({
             rule: number_gap_RULE_ID,
-            severity: 'warning',
+            severity: ruleInfo(number_gap_RULE_ID).severity,
             file: file.relPath,
             line: 1,
             message: `Migration ${missing} missing between ${prev.name} and ${file.name}. ` +
@@ -19694,14 +19701,17 @@ function newMigration(args) {
     const cwd = (0,external_node_path_.resolve)(args.baseDir, args.raw['working-directory'] || '.');
     const configPath = findConfig(cwd, args.raw.config || undefined);
     const environment = args.raw.environment?.split(',')[0]?.trim() || null;
-    let dir;
-    if (args.raw['migrations-dir']) {
-        dir = (0,external_node_path_.resolve)(cwd, args.raw['migrations-dir']);
-    }
-    else {
-        const targets = resolveMissingDirTolerant(cwd, configPath, environment, args.raw.database || undefined);
-        dir = targets;
-    }
+    // The same resolution validate uses (config, override, inside the working directory); only a folder that
+    // does not exist yet is accepted, since creating the first migration creates it.
+    const [target] = resolveDatabases({
+        cwd,
+        configPath,
+        environment,
+        database: args.raw.database || undefined,
+        migrationsDir: args.raw['migrations-dir'] || undefined,
+        allowMissingDir: true,
+    });
+    const dir = target.migrationsDirAbs;
     (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
     const existing = (0,external_node_fs_.readdirSync)(dir).filter((n) => n.endsWith('.sql'));
     const number = nextNumber(existing, args.now ?? new Date());
@@ -19718,20 +19728,6 @@ function newMigration(args) {
         `-- D1 runs this whole file atomically: do not add BEGIN/COMMIT. Foreign keys are always enforced;\n` +
         `-- use PRAGMA defer_foreign_keys = on for table rebuilds (see docs/migration-guide.md).\n`);
     return { file: (0,external_node_path_.relative)(cwd, path).split('\\').join('/'), name, number };
-}
-function resolveMissingDirTolerant(cwd, configPath, environment, database) {
-    try {
-        const [target] = resolveDatabases({ cwd, configPath, environment, database });
-        return target.migrationsDirAbs;
-    }
-    catch (error) {
-        // A brand-new project has no migrations folder yet: create it where the config says it is.
-        const message = error.message;
-        const match = /migrations (?:dir|directory|folder)[^:]*: (\S+)/i.exec(message);
-        if (match && /not (?:exist|found)|missing|No migrations/i.test(message))
-            return (0,external_node_path_.resolve)(cwd, match[1]);
-        throw error;
-    }
 }
 /** Same width as the folder uses (default 4 like wrangler); timestamps when the folder uses them. */
 function nextNumber(existing, now) {

@@ -24,13 +24,17 @@ export function newMigration(args: { raw: RawInputs; baseDir: string; descriptio
   const cwd = resolve(args.baseDir, args.raw['working-directory'] || '.');
   const configPath = findConfig(cwd, args.raw.config || undefined);
   const environment = args.raw.environment?.split(',')[0]?.trim() || null;
-  let dir: string;
-  if (args.raw['migrations-dir']) {
-    dir = resolve(cwd, args.raw['migrations-dir']);
-  } else {
-    const targets = resolveMissingDirTolerant(cwd, configPath, environment, args.raw.database || undefined);
-    dir = targets;
-  }
+  // The same resolution validate uses (config, override, inside the working directory); only a folder that
+  // does not exist yet is accepted, since creating the first migration creates it.
+  const [target] = resolveDatabases({
+    cwd,
+    configPath,
+    environment,
+    database: args.raw.database || undefined,
+    migrationsDir: args.raw['migrations-dir'] || undefined,
+    allowMissingDir: true,
+  });
+  const dir = target.migrationsDirAbs;
   mkdirSync(dir, { recursive: true });
   const existing = readdirSync(dir).filter((n) => n.endsWith('.sql'));
   const number = nextNumber(existing, args.now ?? new Date());
@@ -48,19 +52,6 @@ export function newMigration(args: { raw: RawInputs; baseDir: string; descriptio
       `-- use PRAGMA defer_foreign_keys = on for table rebuilds (see docs/migration-guide.md).\n`,
   );
   return { file: relative(cwd, path).split('\\').join('/'), name, number };
-}
-
-function resolveMissingDirTolerant(cwd: string, configPath: string, environment: string | null, database?: string): string {
-  try {
-    const [target] = resolveDatabases({ cwd, configPath, environment, database });
-    return target.migrationsDirAbs;
-  } catch (error: unknown) {
-    // A brand-new project has no migrations folder yet: create it where the config says it is.
-    const message = (error as Error).message;
-    const match = /migrations (?:dir|directory|folder)[^:]*: (\S+)/i.exec(message);
-    if (match && /not (?:exist|found)|missing|No migrations/i.test(message)) return resolve(cwd, match[1]);
-    throw error;
-  }
 }
 
 /** Same width as the folder uses (default 4 like wrangler); timestamps when the folder uses them. */

@@ -30,6 +30,8 @@ export interface ResolveDatabasesOptions {
   database?: string;
   /** Override of migrations_dir, relative to cwd. */
   migrationsDir?: string;
+  /** Accept a migrations directory that does not exist yet (`d1-migrate new`, like `wrangler d1 migrations create`). */
+  allowMissingDir?: boolean;
 }
 
 /**
@@ -193,7 +195,7 @@ function toTarget(b: D1Binding, config: WranglerConfig, cwd: string, opts: Resol
         : `the default migrations_dir "migrations" of binding "${b.binding}" (relative to the config file's directory ${configDir}; set migrations_dir in ${fileName} to choose another)`;
 
   const pattern = resolvePattern(b, fileName, override);
-  checkMigrationsDir(abs, cwd, source);
+  checkMigrationsDir(abs, cwd, source, opts.allowMissingDir ?? false);
 
   const target: DatabaseTarget = {
     environment: opts.environment,
@@ -247,7 +249,7 @@ export function stripDirPrefix(pattern: string, dir: string): string | null {
   return pattern.startsWith(prefix) ? pattern.slice(prefix.length) : null;
 }
 
-function checkMigrationsDir(abs: string, cwd: string, source: string): void {
+function checkMigrationsDir(abs: string, cwd: string, source: string, allowMissing: boolean): void {
   if (!isInside(cwd, abs)) {
     throw new UsageError(
       `migrations-dir: ${source} resolves to ${abs}, which is outside the working directory ${cwd}. ` +
@@ -258,6 +260,7 @@ function checkMigrationsDir(abs: string, cwd: string, source: string): void {
   try {
     stat = fs.statSync(abs);
   } catch {
+    if (allowMissing) return;
     throw new UsageError(
       `migrations-dir: the migrations directory does not exist: expected ${abs}, from ${source}. ` +
         `wrangler would stop with "No migrations present at ${abs}." Create the directory, or point migrations_dir (or the migrations-dir input) at the folder that holds your .sql files.`,

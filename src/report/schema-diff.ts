@@ -6,6 +6,8 @@
  * Columns come from the CREATE TABLE text SQLite keeps in sqlite_schema. SQLite rewrites that text on
  * ALTER TABLE ADD/RENAME/DROP COLUMN, so parsing it gives the current columns without another replay.
  */
+import { tokenize as sqlTokenize } from '../sql/tokenize.js';
+import type { TokenKind } from '../sql/types.js';
 import type { SchemaObject } from '../types.js';
 import { escapeMarkdown, inlineCode } from './escape.js';
 
@@ -125,44 +127,15 @@ interface Token {
   end: number;
 }
 
-/** SQL tokens without comments and whitespace; quoted strings and identifiers stay whole. */
+const QUOTED_KINDS: ReadonlySet<TokenKind> = new Set(['string', 'dquoted', 'bracketed', 'backticked']);
+
+/** The project's SQLite tokenizer, comments dropped, reduced to the three kinds this diff distinguishes. */
 function tokenize(sql: string): Token[] {
   const out: Token[] = [];
-  let i = 0;
-  while (i < sql.length) {
-    const c = sql[i];
-    if (/\s/.test(c)) {
-      i++;
-    } else if (c === '-' && sql[i + 1] === '-') {
-      const nl = sql.indexOf('\n', i);
-      i = nl === -1 ? sql.length : nl + 1;
-    } else if (c === '/' && sql[i + 1] === '*') {
-      const close = sql.indexOf('*/', i + 2);
-      i = close === -1 ? sql.length : close + 2;
-    } else if (c === "'" || c === '"' || c === '`' || c === '[') {
-      const close = c === '[' ? ']' : c;
-      let j = i + 1;
-      while (j < sql.length) {
-        if (sql[j] === close) {
-          if (close !== ']' && sql[j + 1] === close) {
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        j++;
-      }
-      out.push({ text: sql.slice(i, j + 1), kind: 'quoted', start: i, end: Math.min(j + 1, sql.length) });
-      i = j + 1;
-    } else if (/[A-Za-z0-9_$\u0080-\uffff]/.test(c)) {
-      let j = i + 1;
-      while (j < sql.length && /[A-Za-z0-9_$\u0080-\uffff.]/.test(sql[j]) && !(sql[j] === '.' && !/[0-9]/.test(c))) j++;
-      out.push({ text: sql.slice(i, j), kind: 'word', start: i, end: j });
-      i = j;
-    } else {
-      out.push({ text: c, kind: 'punct', start: i, end: i + 1 });
-      i++;
-    }
+  for (const t of sqlTokenize(sql)) {
+    if (t.kind === 'comment') continue;
+    const kind = t.kind === 'word' || t.kind === 'number' ? 'word' : QUOTED_KINDS.has(t.kind) ? 'quoted' : 'punct';
+    out.push({ text: t.text, kind, start: t.start, end: t.end });
   }
   return out;
 }

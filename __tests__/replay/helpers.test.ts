@@ -1,5 +1,5 @@
 import { classifyStatement, headTokens, mayClassify } from '../../src/replay/classify.js';
-import { describeSchema, normaliseSql, sortSchema } from '../../src/replay/schema.js';
+import { sortSchema } from '../../src/replay/schema.js';
 import { bookkeepingSql, createMigrationsTableSql, wranglerTrim } from '../../src/replay/wrangler-text.js';
 
 describe('classifyStatement', () => {
@@ -94,14 +94,5 @@ describe('schema helpers', () => {
       { type: 'table', name: 'a', tableName: 'a', sql: 'CREATE TABLE a(x)' },
     ]);
     expect(s.map((o) => o.name)).toEqual(['a', 'a_t', 'b', 'b_x']);
-  });
-
-  test('normaliseSql ignores layout but not quoted text', () => {
-    expect(normaliseSql('CREATE TABLE a (\n  x  TEXT ,\n  y TEXT DEFAULT \'a  b\'\n)')).toBe("CREATE TABLE a (x TEXT, y TEXT DEFAULT 'a  b')");
-    expect(normaliseSql('CREATE TABLE a (\n\tx TEXT,\n\ty TEXT\n)')).toBe('CREATE TABLE a (x TEXT, y TEXT)');
-  });
-
-  test('describeSchema prints one line per object', () => {
-    expect(describeSchema([{ type: 'index', name: 'i', tableName: 't', sql: 'CREATE INDEX i\n ON t(x)' }])).toBe('index i on t: CREATE INDEX i ON t(x)');
   });
 });

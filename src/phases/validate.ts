@@ -1,6 +1,6 @@
 import { discoverMigrations } from '../migrations/discover.js';
 import { checkFilenames } from '../rules/filename-rules.js';
-import { runStaticRules } from '../rules/index.js';
+import { checkStaticRules } from '../rules/index.js';
 import { replayMigrations } from '../replay/replay.js';
 import { applySuppressions, parseMigration } from '../sql/split.js';
 import type { DatabaseTarget, Finding, MigrationFile, NumberingMode, SchemaObject } from '../types.js';
@@ -26,7 +26,7 @@ export async function validateDatabase(
   const all = [
     ...set.findings,
     ...checkFilenames(set.files, opts.numbering),
-    ...runStaticRules({ target, migrations: parsed, numbering: opts.numbering }, opts.disabled),
+    ...checkStaticRules({ target, migrations: parsed, numbering: opts.numbering }, opts.disabled),
     ...replay.findings,
   ];
   const findings = applySuppressions(

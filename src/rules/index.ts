@@ -31,11 +31,7 @@ export const STATIC_RULES: StaticRule[] = [
  * order), line and column.
  */
 export function runStaticRules(ctx: RuleContext, disabled: Set<string>): Finding[] {
-  const findings: Finding[] = [];
-  for (const rule of STATIC_RULES) {
-    if (disabled.has(rule.id)) continue;
-    for (const f of rule.check(ctx)) findings.push(f);
-  }
+  const findings = checkStaticRules(ctx, disabled);
   const order = new Map<string, number>();
   ctx.migrations.forEach((pm, i) => order.set(pm.file.relPath, i));
   return applySuppressions(findings, ctx.migrations).sort(
@@ -44,4 +40,17 @@ export function runStaticRules(ctx: RuleContext, disabled: Set<string>): Finding
       (a.line ?? 0) - (b.line ?? 0) ||
       (a.column ?? 0) - (b.column ?? 0),
   );
+}
+
+/**
+ * The static rules' findings as the rules report them, before suppression and ordering: for the validate
+ * phase, which suppresses and orders all of a database's findings (naming, static, replay) in one pass.
+ */
+export function checkStaticRules(ctx: RuleContext, disabled: Set<string>): Finding[] {
+  const findings: Finding[] = [];
+  for (const rule of STATIC_RULES) {
+    if (disabled.has(rule.id)) continue;
+    for (const f of rule.check(ctx)) findings.push(f);
+  }
+  return findings;
 }

@@ -84,7 +84,7 @@ export async function run(): Promise<void> {
   }
 
   const reportPath = writeReportFile(report, options);
-  setOutputs(report, options, reportPath, comment, Date.now() - started);
+  setOutputs(report, reportPath, comment, Date.now() - started);
   await writeSummary(report, options, runContext, reportPath);
 
   if (report.failed) {
@@ -149,7 +149,6 @@ function writeReportFile(report: Report, options: Options): string | undefined {
 
 function setOutputs(
   report: Report,
-  options: Options,
   reportPath: string | undefined,
   comment: { commentId?: number; commentUrl?: string },
   durationMs: number,
@@ -183,7 +182,6 @@ function setOutputs(
   );
   core.setOutput('comment-id', comment.commentId !== undefined ? String(comment.commentId) : '');
   core.setOutput('comment-url', comment.commentUrl ?? '');
-  void options;
 }
 
 async function writeSummary(report: Report, options: Options, run: RunContext, reportPath?: string): Promise<void> {

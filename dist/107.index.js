@@ -17,8 +17,8 @@ __webpack_require__.d(__webpack_exports__, {
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./build/src/engine.js + 74 modules
-var engine = __webpack_require__(1905);
+// EXTERNAL MODULE: ./build/src/engine.js + 73 modules
+var engine = __webpack_require__(1506);
 // EXTERNAL MODULE: ./build/src/migrations/order.js
 var order = __webpack_require__(1267);
 // EXTERNAL MODULE: ./build/src/replay/replay.js + 5 modules

@@ -8,6 +8,7 @@ import { restorePhase } from './phases/restore.js';
 import { testPhase } from './phases/test.js';
 import type { PhaseContext } from './phases/types.js';
 import { validateDatabase } from './phases/validate.js';
+import { discoverMigrations } from './migrations/discover.js';
 import type { DatabaseReport, DatabaseStatus, DatabaseTarget, EngineIO, Options, Report, RunContext, RunStatus } from './types.js';
 
 export interface EngineRun {
@@ -93,21 +94,24 @@ async function processDatabase(
     return finish(report, started, options);
   }
 
-  // Apply never runs unvalidated: validate is implied by apply and by preview (which needs the file list).
-  const validated = await validateDatabase(target, {
-    cwd: options.cwd,
-    numbering: options.numbering,
-    disabled: new Set(options.disableRules),
-  });
-  phase.migrations = validated.migrations;
-  report.migrations = validated.migrations.map((m) => m.name);
+  // Apply never runs unvalidated: validate is implied by apply (and test). preview, history and drift only
+  // need the file list, so they discover without running the rules and the replay.
   if (has('validate') || has('apply') || has('test')) {
+    const validated = await validateDatabase(target, {
+      cwd: options.cwd,
+      numbering: options.numbering,
+      disabled: new Set(options.disableRules),
+    });
+    phase.migrations = validated.migrations;
     report.findings.push(...validated.findings);
     report.notes.push(...validated.notes);
     report.schema = validated.schema;
+    io.info(`validate: ${validated.migrations.length} migrations, ${count(report, 'error')} errors, ${count(report, 'warning')} warnings`);
+  } else {
+    phase.migrations = discoverMigrations(target, options.cwd).files;
   }
+  report.migrations = phase.migrations.map((m) => m.name);
   const invalid = report.findings.some((f) => f.severity === 'error');
-  io.info(`validate: ${report.migrations.length} migrations, ${count(report, 'error')} errors, ${count(report, 'warning')} warnings`);
 
   if (has('preview') || has('apply')) await previewPhase(phase);
   if (has('apply')) {

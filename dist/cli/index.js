@@ -5076,64 +5076,6 @@ function sortSchema(objects) {
         cmp(a.name.toLowerCase(), b.name.toLowerCase()) ||
         cmp(a.name, b.name));
 }
-/**
- * SQL of a schema object with insignificant whitespace collapsed (outside quotes and comments are kept
- * as they are inside quotes), so re-indenting a CREATE statement is not reported as a change.
- */
-function normaliseSql(sql) {
-    let out = '';
-    let i = 0;
-    let pendingSpace = false;
-    while (i < sql.length) {
-        const c = sql[i];
-        if (c === "'" || c === '"' || c === '`' || c === '[') {
-            const close = c === '[' ? ']' : c;
-            let j = i + 1;
-            while (j < sql.length) {
-                if (sql[j] === close) {
-                    if (close !== ']' && sql[j + 1] === close) {
-                        j += 2;
-                        continue;
-                    }
-                    break;
-                }
-                j++;
-            }
-            if (pendingSpace && out && !/[(,]$/.test(out))
-                out += ' ';
-            pendingSpace = false;
-            out += sql.slice(i, j + 1);
-            i = j + 1;
-        }
-        else if (/\s/.test(c)) {
-            pendingSpace = true;
-            i++;
-        }
-        else {
-            // No space after '(' or before ')' / ',' so that "( a ,b )" and "(a, b)" compare equal.
-            if (pendingSpace && out && !/[(]$/.test(out) && c !== ')' && c !== ',')
-                out += ' ';
-            if (c === ',') {
-                out += ', ';
-                i++;
-                while (i < sql.length && /\s/.test(sql[i]))
-                    i++;
-                pendingSpace = false;
-                continue;
-            }
-            pendingSpace = false;
-            out += c;
-            i++;
-        }
-    }
-    return out.trim();
-}
-/** One line per object (`table users: CREATE TABLE ...`), normalised: a readable, diffable schema. */
-function describeSchema(schema) {
-    return sortSchema(schema)
-        .map((o) => `${o.type} ${o.name}${o.type === 'table' ? '' : ` on ${o.tableName}`}: ${o.sql == null ? '(internal)' : normaliseSql(o.sql)}`)
-        .join('\n');
-}
 
 ;// CONCATENATED MODULE: external "node:module"
 const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
@@ -5861,7 +5803,295 @@ function unique(xs) {
     return [...new Set(xs)];
 }
 
+;// CONCATENATED MODULE: ./build/src/sql/tokenize.js
+// Character classes, indexed by char code < 128; everything >= 128 is an identifier character as in SQLite.
+const ID_START = new Uint8Array(128);
+const ID_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+    const alpha = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+    const digit = c >= 48 && c <= 57;
+    ID_START[c] = alpha ? 1 : 0;
+    // SQLite's IdChar() also accepts '$' after the first character.
+    ID_CHAR[c] = alpha || digit || c === 36 ? 1 : 0;
+}
+function isIdChar(c) {
+    return c >= 128 ? c !== 0xfeff : ID_CHAR[c] === 1;
+}
+function isIdStart(c) {
+    return c >= 128 ? c !== 0xfeff : ID_START[c] === 1;
+}
+function tokenize_isDigit(c) {
+    return c >= 48 && c <= 57;
+}
+function isHex(c) {
+    return tokenize_isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+function isSpace(c) {
+    // SQLite's whitespace set (space, \t, \n, \f, \r) plus the BOM; \v is not whitespace in SQLite.
+    return c === 32 || c === 9 || c === 10 || c === 12 || c === 13 || c === 0xfeff;
+}
+/** Unescape a quoted token: strip the delimiters and collapse doubled closing delimiters. */
+function unquote(text, close, terminated) {
+    const inner = text.slice(1, terminated ? -1 : undefined);
+    if (close === ']')
+        return inner;
+    return inner.indexOf(close) === -1 ? inner : inner.split(close + close).join(close);
+}
+/**
+ * The same words (keywords, column and table names) occur over and over in a set of migrations: sharing one
+ * text and one upper-cased value string per distinct word keeps far fewer strings alive. Bounded, so a
+ * long-lived process does not keep every word it ever saw.
+ */
+const WORD_CACHE_LIMIT = 20_000;
+const wordCache = new Map();
+function sharedWord(text) {
+    let w = wordCache.get(text);
+    if (w === undefined) {
+        if (wordCache.size >= WORD_CACHE_LIMIT)
+            wordCache.clear();
+        const upper = text.toUpperCase();
+        w = { text, value: upper === text ? text : upper };
+        wordCache.set(text, w);
+    }
+    return w;
+}
+function tokenize(sql, options = {}) {
+    const keepSpaces = options.spaces === true;
+    const n = sql.length;
+    const out = [];
+    let i = 0;
+    let line = 1;
+    let lineStart = 0;
+    const push = (kind, start, end, tokLine, tokCol, value) => {
+        const text = sql.slice(start, end);
+        out.push({ kind, text, value: value ?? text, start, end, line: tokLine, column: tokCol });
+    };
+    /** Advance line bookkeeping over [from, to) for tokens that may span lines. */
+    const countLines = (from, to) => {
+        for (let k = from; k < to; k++) {
+            if (sql.charCodeAt(k) === 10) {
+                line++;
+                lineStart = k + 1;
+            }
+        }
+    };
+    while (i < n) {
+        const start = i;
+        const tokLine = line;
+        const col = i - lineStart + 1;
+        const c = sql.charCodeAt(i);
+        if (isSpace(c)) {
+            while (i < n && isSpace(sql.charCodeAt(i))) {
+                if (sql.charCodeAt(i) === 10) {
+                    line++;
+                    lineStart = i + 1;
+                }
+                i++;
+            }
+            if (keepSpaces)
+                push('space', start, i, tokLine, col);
+            continue;
+        }
+        if (isIdStart(c)) {
+            // x'ABCD' blob literal.
+            if ((c === 120 || c === 88) && sql.charCodeAt(i + 1) === 39) {
+                i += 2;
+                while (i < n && sql.charCodeAt(i) !== 39)
+                    i++;
+                const terminated = i < n;
+                if (terminated)
+                    i++;
+                countLines(start, i);
+                push('blob', start, i, tokLine, col, sql.slice(start + 2, terminated ? i - 1 : i));
+                continue;
+            }
+            i++;
+            while (i < n && isIdChar(sql.charCodeAt(i)))
+                i++;
+            const word = sharedWord(sql.slice(start, i));
+            out.push({ kind: 'word', text: word.text, value: word.value, start, end: i, line: tokLine, column: col });
+            continue;
+        }
+        if (tokenize_isDigit(c) || (c === 46 && tokenize_isDigit(sql.charCodeAt(i + 1)))) {
+            i = scanNumber(sql, i);
+            push('number', start, i, tokLine, col);
+            continue;
+        }
+        switch (c) {
+            case 39: // '
+            case 34: // "
+            case 96: {
+                // `
+                const delim = c;
+                i++;
+                let terminated = false;
+                while (i < n) {
+                    const d = sql.charCodeAt(i);
+                    if (d === delim) {
+                        if (sql.charCodeAt(i + 1) === delim) {
+                            i += 2;
+                            continue;
+                        }
+                        i++;
+                        terminated = true;
+                        break;
+                    }
+                    i++;
+                }
+                countLines(start, i);
+                const kind = c === 39 ? 'string' : c === 34 ? 'dquoted' : 'backticked';
+                const close = String.fromCharCode(delim);
+                push(kind, start, i, tokLine, col, unquote(sql.slice(start, i), close, terminated));
+                continue;
+            }
+            case 91: {
+                // [bracketed identifier]: no escapes, ends at the first ']'.
+                const close = sql.indexOf(']', i + 1);
+                i = close === -1 ? n : close + 1;
+                countLines(start, i);
+                push('bracketed', start, i, tokLine, col, unquote(sql.slice(start, i), ']', close !== -1));
+                continue;
+            }
+            case 45: // -
+                if (sql.charCodeAt(i + 1) === 45) {
+                    const nl = sql.indexOf('\n', i + 2);
+                    i = nl === -1 ? n : nl;
+                    push('comment', start, i, tokLine, col);
+                    continue;
+                }
+                if (sql.charCodeAt(i + 1) === 62) {
+                    i += sql.charCodeAt(i + 2) === 62 ? 3 : 2;
+                }
+                else
+                    i++;
+                push('punct', start, i, tokLine, col);
+                continue;
+            case 47: // /
+                if (sql.charCodeAt(i + 1) === 42) {
+                    const close = sql.indexOf('*/', i + 2);
+                    i = close === -1 ? n : close + 2;
+                    countLines(start, i);
+                    push('comment', start, i, tokLine, col);
+                    continue;
+                }
+                i++;
+                push('punct', start, i, tokLine, col);
+                continue;
+            case 63: // ?NNN
+                i++;
+                while (i < n && tokenize_isDigit(sql.charCodeAt(i)))
+                    i++;
+                push('param', start, i, tokLine, col);
+                continue;
+            case 58: // :
+                // `::` is one token here (PostgreSQL cast); `:name` is a parameter like $name and @name.
+                i = sql.charCodeAt(i + 1) === 58 ? i + 2 : scanVariable(sql, i);
+                push(i - start > 1 && sql.charCodeAt(start + 1) !== 58 ? 'param' : 'punct', start, i, tokLine, col);
+                continue;
+            case 36: // $
+            case 64: // @
+            case 35: {
+                // #
+                i = scanVariable(sql, i);
+                push(i - start > 1 ? 'param' : 'punct', start, i, tokLine, col);
+                continue;
+            }
+            default:
+                i += punctLength(sql, i, c);
+                push('punct', start, i, tokLine, col);
+        }
+    }
+    return out;
+}
+function scanNumber(sql, start) {
+    const n = sql.length;
+    let i = start;
+    const c1 = sql.charCodeAt(i + 1);
+    if (sql.charCodeAt(i) === 48 && (c1 === 120 || c1 === 88) && isHex(sql.charCodeAt(i + 2))) {
+        i += 2;
+        while (i < n && (isHex(sql.charCodeAt(i)) || sql.charCodeAt(i) === 95))
+            i++;
+    }
+    else {
+        // Digits may contain '_' separators (SQLite 3.46+).
+        while (i < n && (tokenize_isDigit(sql.charCodeAt(i)) || sql.charCodeAt(i) === 95))
+            i++;
+        if (sql.charCodeAt(i) === 46) {
+            i++;
+            while (i < n && (tokenize_isDigit(sql.charCodeAt(i)) || sql.charCodeAt(i) === 95))
+                i++;
+        }
+        const e = sql.charCodeAt(i);
+        if (e === 101 || e === 69) {
+            const s = sql.charCodeAt(i + 1);
+            if (tokenize_isDigit(s) || ((s === 43 || s === 45) && tokenize_isDigit(sql.charCodeAt(i + 2)))) {
+                i += 2;
+                while (i < n && tokenize_isDigit(sql.charCodeAt(i)))
+                    i++;
+            }
+        }
+    }
+    // SQLite folds trailing identifier characters into the (then illegal) number token: `12abc` is one token.
+    while (i < n && isIdChar(sql.charCodeAt(i)))
+        i++;
+    return i;
+}
+/** `$name`, `@name`, `:name`, `#name`, including Tcl-style `$a::b` and `$a(x)` as SQLite accepts them. */
+function scanVariable(sql, start) {
+    const n = sql.length;
+    let i = start + 1;
+    let ids = 0;
+    while (i < n) {
+        const c = sql.charCodeAt(i);
+        if (isIdChar(c)) {
+            ids++;
+            i++;
+        }
+        else if (c === 40 && ids > 0) {
+            while (i < n && !isSpace(sql.charCodeAt(i)) && sql.charCodeAt(i) !== 41)
+                i++;
+            if (sql.charCodeAt(i) === 41)
+                i++;
+            break;
+        }
+        else if (c === 58 && sql.charCodeAt(i + 1) === 58 && ids > 0) {
+            i += 2;
+        }
+        else
+            break;
+    }
+    return i;
+}
+function punctLength(sql, i, c) {
+    const d = sql.charCodeAt(i + 1);
+    switch (c) {
+        case 61: // = ==
+            return d === 61 ? 2 : 1;
+        case 60: // < <= <> <<
+            return d === 61 || d === 62 || d === 60 ? 2 : 1;
+        case 62: // > >= >>
+            return d === 61 || d === 62 ? 2 : 1;
+        case 33: // != (a lone ! is illegal in SQLite)
+            return d === 61 ? 2 : 1;
+        case 124: // || |
+            return d === 124 ? 2 : 1;
+        default: {
+            // Keep surrogate pairs together so an illegal emoji stays one token.
+            return c >= 0xd800 && c <= 0xdbff && i + 1 < sql.length ? 2 : 1;
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./build/src/report/schema-diff.js
+/**
+ * What a pull request changes in the schema, from two replayed schemas (base branch's migrations vs the
+ * PR's), at the level a reviewer reads: tables, columns, indexes, triggers and views added, changed or
+ * dropped. Pure: the replays happen elsewhere (src/replay `schemaOf`).
+ *
+ * Columns come from the CREATE TABLE text SQLite keeps in sqlite_schema. SQLite rewrites that text on
+ * ALTER TABLE ADD/RENAME/DROP COLUMN, so parsing it gives the current columns without another replay.
+ */
+
 
 const schema_diff_TYPE_ORDER = ['table', 'column', 'constraint', 'index', 'trigger', 'view'];
 /** Changes that turn `before` into `after`, tables first, each table followed by its columns and indexes. */
@@ -5953,50 +6183,15 @@ function columnsOf(sql) {
     const shape = tableShape(sql);
     return shape ? [...shape.columns.values()].map((c) => c.definition) : undefined;
 }
-/** SQL tokens without comments and whitespace; quoted strings and identifiers stay whole. */
-function tokenize(sql) {
+const QUOTED_KINDS = new Set(['string', 'dquoted', 'bracketed', 'backticked']);
+/** The project's SQLite tokenizer, comments dropped, reduced to the three kinds this diff distinguishes. */
+function schema_diff_tokenize(sql) {
     const out = [];
-    let i = 0;
-    while (i < sql.length) {
-        const c = sql[i];
-        if (/\s/.test(c)) {
-            i++;
-        }
-        else if (c === '-' && sql[i + 1] === '-') {
-            const nl = sql.indexOf('\n', i);
-            i = nl === -1 ? sql.length : nl + 1;
-        }
-        else if (c === '/' && sql[i + 1] === '*') {
-            const close = sql.indexOf('*/', i + 2);
-            i = close === -1 ? sql.length : close + 2;
-        }
-        else if (c === "'" || c === '"' || c === '`' || c === '[') {
-            const close = c === '[' ? ']' : c;
-            let j = i + 1;
-            while (j < sql.length) {
-                if (sql[j] === close) {
-                    if (close !== ']' && sql[j + 1] === close) {
-                        j += 2;
-                        continue;
-                    }
-                    break;
-                }
-                j++;
-            }
-            out.push({ text: sql.slice(i, j + 1), kind: 'quoted', start: i, end: Math.min(j + 1, sql.length) });
-            i = j + 1;
-        }
-        else if (/[A-Za-z0-9_$\u0080-\uffff]/.test(c)) {
-            let j = i + 1;
-            while (j < sql.length && /[A-Za-z0-9_$\u0080-\uffff.]/.test(sql[j]) && !(sql[j] === '.' && !/[0-9]/.test(c)))
-                j++;
-            out.push({ text: sql.slice(i, j), kind: 'word', start: i, end: j });
-            i = j;
-        }
-        else {
-            out.push({ text: c, kind: 'punct', start: i, end: i + 1 });
-            i++;
-        }
+    for (const t of tokenize(sql)) {
+        if (t.kind === 'comment')
+            continue;
+        const kind = t.kind === 'word' || t.kind === 'number' ? 'word' : QUOTED_KINDS.has(t.kind) ? 'quoted' : 'punct';
+        out.push({ text: t.text, kind, start: t.start, end: t.end });
     }
     return out;
 }
@@ -6015,9 +6210,9 @@ function comparable(tokens) {
     return tokens.map((t) => (t.kind === 'word' ? t.text.toUpperCase() : t.text)).join(' ');
 }
 function canonical(sql) {
-    return sql === null ? '' : comparable(tokenize(sql));
+    return sql === null ? '' : comparable(schema_diff_tokenize(sql));
 }
-function unquote(t) {
+function schema_diff_unquote(t) {
     if (t.kind !== 'quoted')
         return t.text;
     const q = t.text[0];
@@ -6028,7 +6223,7 @@ function unquote(t) {
 function columnList(sql) {
     if (!sql)
         return null;
-    const tokens = tokenize(sql);
+    const tokens = schema_diff_tokenize(sql);
     let i = 0;
     const word = (w) => tokens[i]?.kind === 'word' && tokens[i].text.toUpperCase() === w;
     if (!word('CREATE'))
@@ -6081,7 +6276,7 @@ function tableShape(sql) {
             shape.constraints.push({ definition, key });
         }
         else {
-            const name = unquote(first);
+            const name = schema_diff_unquote(first);
             shape.columns.set(name.toLowerCase(), { name, definition, key });
         }
     }
@@ -10652,285 +10847,6 @@ function checkFilenames(files, numbering, options = {}) {
     return findings;
 }
 
-;// CONCATENATED MODULE: ./build/src/sql/tokenize.js
-// Character classes, indexed by char code < 128; everything >= 128 is an identifier character as in SQLite.
-const ID_START = new Uint8Array(128);
-const ID_CHAR = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-    const alpha = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-    const digit = c >= 48 && c <= 57;
-    ID_START[c] = alpha ? 1 : 0;
-    // SQLite's IdChar() also accepts '$' after the first character.
-    ID_CHAR[c] = alpha || digit || c === 36 ? 1 : 0;
-}
-function isIdChar(c) {
-    return c >= 128 ? c !== 0xfeff : ID_CHAR[c] === 1;
-}
-function isIdStart(c) {
-    return c >= 128 ? c !== 0xfeff : ID_START[c] === 1;
-}
-function tokenize_isDigit(c) {
-    return c >= 48 && c <= 57;
-}
-function isHex(c) {
-    return tokenize_isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
-}
-function isSpace(c) {
-    // SQLite's whitespace set (space, \t, \n, \f, \r) plus the BOM; \v is not whitespace in SQLite.
-    return c === 32 || c === 9 || c === 10 || c === 12 || c === 13 || c === 0xfeff;
-}
-/** Unescape a quoted token: strip the delimiters and collapse doubled closing delimiters. */
-function tokenize_unquote(text, close, terminated) {
-    const inner = text.slice(1, terminated ? -1 : undefined);
-    if (close === ']')
-        return inner;
-    return inner.indexOf(close) === -1 ? inner : inner.split(close + close).join(close);
-}
-/**
- * The same words (keywords, column and table names) occur over and over in a set of migrations: sharing one
- * text and one upper-cased value string per distinct word keeps far fewer strings alive. Bounded, so a
- * long-lived process does not keep every word it ever saw.
- */
-const WORD_CACHE_LIMIT = 20_000;
-const wordCache = new Map();
-function sharedWord(text) {
-    let w = wordCache.get(text);
-    if (w === undefined) {
-        if (wordCache.size >= WORD_CACHE_LIMIT)
-            wordCache.clear();
-        const upper = text.toUpperCase();
-        w = { text, value: upper === text ? text : upper };
-        wordCache.set(text, w);
-    }
-    return w;
-}
-function tokenize_tokenize(sql, options = {}) {
-    const keepSpaces = options.spaces === true;
-    const n = sql.length;
-    const out = [];
-    let i = 0;
-    let line = 1;
-    let lineStart = 0;
-    const push = (kind, start, end, tokLine, tokCol, value) => {
-        const text = sql.slice(start, end);
-        out.push({ kind, text, value: value ?? text, start, end, line: tokLine, column: tokCol });
-    };
-    /** Advance line bookkeeping over [from, to) for tokens that may span lines. */
-    const countLines = (from, to) => {
-        for (let k = from; k < to; k++) {
-            if (sql.charCodeAt(k) === 10) {
-                line++;
-                lineStart = k + 1;
-            }
-        }
-    };
-    while (i < n) {
-        const start = i;
-        const tokLine = line;
-        const col = i - lineStart + 1;
-        const c = sql.charCodeAt(i);
-        if (isSpace(c)) {
-            while (i < n && isSpace(sql.charCodeAt(i))) {
-                if (sql.charCodeAt(i) === 10) {
-                    line++;
-                    lineStart = i + 1;
-                }
-                i++;
-            }
-            if (keepSpaces)
-                push('space', start, i, tokLine, col);
-            continue;
-        }
-        if (isIdStart(c)) {
-            // x'ABCD' blob literal.
-            if ((c === 120 || c === 88) && sql.charCodeAt(i + 1) === 39) {
-                i += 2;
-                while (i < n && sql.charCodeAt(i) !== 39)
-                    i++;
-                const terminated = i < n;
-                if (terminated)
-                    i++;
-                countLines(start, i);
-                push('blob', start, i, tokLine, col, sql.slice(start + 2, terminated ? i - 1 : i));
-                continue;
-            }
-            i++;
-            while (i < n && isIdChar(sql.charCodeAt(i)))
-                i++;
-            const word = sharedWord(sql.slice(start, i));
-            out.push({ kind: 'word', text: word.text, value: word.value, start, end: i, line: tokLine, column: col });
-            continue;
-        }
-        if (tokenize_isDigit(c) || (c === 46 && tokenize_isDigit(sql.charCodeAt(i + 1)))) {
-            i = scanNumber(sql, i);
-            push('number', start, i, tokLine, col);
-            continue;
-        }
-        switch (c) {
-            case 39: // '
-            case 34: // "
-            case 96: {
-                // `
-                const delim = c;
-                i++;
-                let terminated = false;
-                while (i < n) {
-                    const d = sql.charCodeAt(i);
-                    if (d === delim) {
-                        if (sql.charCodeAt(i + 1) === delim) {
-                            i += 2;
-                            continue;
-                        }
-                        i++;
-                        terminated = true;
-                        break;
-                    }
-                    i++;
-                }
-                countLines(start, i);
-                const kind = c === 39 ? 'string' : c === 34 ? 'dquoted' : 'backticked';
-                const close = String.fromCharCode(delim);
-                push(kind, start, i, tokLine, col, tokenize_unquote(sql.slice(start, i), close, terminated));
-                continue;
-            }
-            case 91: {
-                // [bracketed identifier]: no escapes, ends at the first ']'.
-                const close = sql.indexOf(']', i + 1);
-                i = close === -1 ? n : close + 1;
-                countLines(start, i);
-                push('bracketed', start, i, tokLine, col, tokenize_unquote(sql.slice(start, i), ']', close !== -1));
-                continue;
-            }
-            case 45: // -
-                if (sql.charCodeAt(i + 1) === 45) {
-                    const nl = sql.indexOf('\n', i + 2);
-                    i = nl === -1 ? n : nl;
-                    push('comment', start, i, tokLine, col);
-                    continue;
-                }
-                if (sql.charCodeAt(i + 1) === 62) {
-                    i += sql.charCodeAt(i + 2) === 62 ? 3 : 2;
-                }
-                else
-                    i++;
-                push('punct', start, i, tokLine, col);
-                continue;
-            case 47: // /
-                if (sql.charCodeAt(i + 1) === 42) {
-                    const close = sql.indexOf('*/', i + 2);
-                    i = close === -1 ? n : close + 2;
-                    countLines(start, i);
-                    push('comment', start, i, tokLine, col);
-                    continue;
-                }
-                i++;
-                push('punct', start, i, tokLine, col);
-                continue;
-            case 63: // ?NNN
-                i++;
-                while (i < n && tokenize_isDigit(sql.charCodeAt(i)))
-                    i++;
-                push('param', start, i, tokLine, col);
-                continue;
-            case 58: // :
-                // `::` is one token here (PostgreSQL cast); `:name` is a parameter like $name and @name.
-                i = sql.charCodeAt(i + 1) === 58 ? i + 2 : scanVariable(sql, i);
-                push(i - start > 1 && sql.charCodeAt(start + 1) !== 58 ? 'param' : 'punct', start, i, tokLine, col);
-                continue;
-            case 36: // $
-            case 64: // @
-            case 35: {
-                // #
-                i = scanVariable(sql, i);
-                push(i - start > 1 ? 'param' : 'punct', start, i, tokLine, col);
-                continue;
-            }
-            default:
-                i += punctLength(sql, i, c);
-                push('punct', start, i, tokLine, col);
-        }
-    }
-    return out;
-}
-function scanNumber(sql, start) {
-    const n = sql.length;
-    let i = start;
-    const c1 = sql.charCodeAt(i + 1);
-    if (sql.charCodeAt(i) === 48 && (c1 === 120 || c1 === 88) && isHex(sql.charCodeAt(i + 2))) {
-        i += 2;
-        while (i < n && (isHex(sql.charCodeAt(i)) || sql.charCodeAt(i) === 95))
-            i++;
-    }
-    else {
-        // Digits may contain '_' separators (SQLite 3.46+).
-        while (i < n && (tokenize_isDigit(sql.charCodeAt(i)) || sql.charCodeAt(i) === 95))
-            i++;
-        if (sql.charCodeAt(i) === 46) {
-            i++;
-            while (i < n && (tokenize_isDigit(sql.charCodeAt(i)) || sql.charCodeAt(i) === 95))
-                i++;
-        }
-        const e = sql.charCodeAt(i);
-        if (e === 101 || e === 69) {
-            const s = sql.charCodeAt(i + 1);
-            if (tokenize_isDigit(s) || ((s === 43 || s === 45) && tokenize_isDigit(sql.charCodeAt(i + 2)))) {
-                i += 2;
-                while (i < n && tokenize_isDigit(sql.charCodeAt(i)))
-                    i++;
-            }
-        }
-    }
-    // SQLite folds trailing identifier characters into the (then illegal) number token: `12abc` is one token.
-    while (i < n && isIdChar(sql.charCodeAt(i)))
-        i++;
-    return i;
-}
-/** `$name`, `@name`, `:name`, `#name`, including Tcl-style `$a::b` and `$a(x)` as SQLite accepts them. */
-function scanVariable(sql, start) {
-    const n = sql.length;
-    let i = start + 1;
-    let ids = 0;
-    while (i < n) {
-        const c = sql.charCodeAt(i);
-        if (isIdChar(c)) {
-            ids++;
-            i++;
-        }
-        else if (c === 40 && ids > 0) {
-            while (i < n && !isSpace(sql.charCodeAt(i)) && sql.charCodeAt(i) !== 41)
-                i++;
-            if (sql.charCodeAt(i) === 41)
-                i++;
-            break;
-        }
-        else if (c === 58 && sql.charCodeAt(i + 1) === 58 && ids > 0) {
-            i += 2;
-        }
-        else
-            break;
-    }
-    return i;
-}
-function punctLength(sql, i, c) {
-    const d = sql.charCodeAt(i + 1);
-    switch (c) {
-        case 61: // = ==
-            return d === 61 ? 2 : 1;
-        case 60: // < <= <> <<
-            return d === 61 || d === 62 || d === 60 ? 2 : 1;
-        case 62: // > >= >>
-            return d === 61 || d === 62 ? 2 : 1;
-        case 33: // != (a lone ! is illegal in SQLite)
-            return d === 61 ? 2 : 1;
-        case 124: // || |
-            return d === 124 ? 2 : 1;
-        default: {
-            // Keep surrogate pairs together so an illegal emoji stays one token.
-            return c >= 0xd800 && c <= 0xdbff && i + 1 < sql.length ? 2 : 1;
-        }
-    }
-}
-
 ;// CONCATENATED MODULE: ./build/src/sql/suppress.js
 /**
  * Parsing of inline suppression comments:
@@ -11043,7 +10959,7 @@ function suppressionsAbove(pending, line) {
 }
 function parseMigration(file) {
     const sql = file.sql;
-    const tokens = tokenize_tokenize(sql);
+    const tokens = tokenize(sql);
     const comments = [];
     const statements = [];
     const fileSuppressed = new Set();
@@ -11097,7 +11013,7 @@ function parseMigration(file) {
  * Drop findings the migrations suppress: by `-- d1-migrate-ignore-file: id` anywhere in the file, or by
  * `-- d1-migrate-ignore: id` right above the statement the finding's line falls in.
  */
-function applySuppressions(findings, parsed) {
+function split_applySuppressions(findings, parsed) {
     const byFile = new Map();
     for (const p of parsed)
         byFile.set(p.file.relPath, p);
@@ -19054,6 +18970,18 @@ const STATIC_RULES = [
  * order), line and column.
  */
 function runStaticRules(ctx, disabled) {
+    const findings = checkStaticRules(ctx, disabled);
+    const order = new Map();
+    ctx.migrations.forEach((pm, i) => order.set(pm.file.relPath, i));
+    return applySuppressions(findings, ctx.migrations).sort((a, b) => (order.get(a.file ?? '') ?? -1) - (order.get(b.file ?? '') ?? -1) ||
+        (a.line ?? 0) - (b.line ?? 0) ||
+        (a.column ?? 0) - (b.column ?? 0));
+}
+/**
+ * The static rules' findings as the rules report them, before suppression and ordering: for the validate
+ * phase, which suppresses and orders all of a database's findings (naming, static, replay) in one pass.
+ */
+function checkStaticRules(ctx, disabled) {
     const findings = [];
     for (const rule of STATIC_RULES) {
         if (disabled.has(rule.id))
@@ -19061,11 +18989,7 @@ function runStaticRules(ctx, disabled) {
         for (const f of rule.check(ctx))
             findings.push(f);
     }
-    const order = new Map();
-    ctx.migrations.forEach((pm, i) => order.set(pm.file.relPath, i));
-    return applySuppressions(findings, ctx.migrations).sort((a, b) => (order.get(a.file ?? '') ?? -1) - (order.get(b.file ?? '') ?? -1) ||
-        (a.line ?? 0) - (b.line ?? 0) ||
-        (a.column ?? 0) - (b.column ?? 0));
+    return findings;
 }
 
 ;// CONCATENATED MODULE: ./build/src/phases/validate.js
@@ -19085,10 +19009,10 @@ async function validateDatabase(target, opts) {
     const all = [
         ...set.findings,
         ...checkFilenames(set.files, opts.numbering),
-        ...runStaticRules({ target, migrations: parsed, numbering: opts.numbering }, opts.disabled),
+        ...checkStaticRules({ target, migrations: parsed, numbering: opts.numbering }, opts.disabled),
         ...replay.findings,
     ];
-    const findings = applySuppressions(all.filter((f) => !opts.disabled.has(f.rule)), parsed);
+    const findings = split_applySuppressions(all.filter((f) => !opts.disabled.has(f.rule)), parsed);
     return { migrations: set.files, findings: sortFindings(findings, set.files.map((f) => f.relPath)), schema: replay.schema, notes: replay.notes };
 }
 /** Findings in apply order of their files (set-wide findings first), then by line. */
@@ -19103,6 +19027,7 @@ function sortFindings(findings, fileOrder = []) {
 }
 
 ;// CONCATENATED MODULE: ./build/src/engine.js
+
 
 
 
@@ -19178,21 +19103,25 @@ async function processDatabase(target, ctx) {
         await restorePhase(phase);
         return finish(report, started, options);
     }
-    // Apply never runs unvalidated: validate is implied by apply and by preview (which needs the file list).
-    const validated = await validateDatabase(target, {
-        cwd: options.cwd,
-        numbering: options.numbering,
-        disabled: new Set(options.disableRules),
-    });
-    phase.migrations = validated.migrations;
-    report.migrations = validated.migrations.map((m) => m.name);
+    // Apply never runs unvalidated: validate is implied by apply (and test). preview, history and drift only
+    // need the file list, so they discover without running the rules and the replay.
     if (has('validate') || has('apply') || has('test')) {
+        const validated = await validateDatabase(target, {
+            cwd: options.cwd,
+            numbering: options.numbering,
+            disabled: new Set(options.disableRules),
+        });
+        phase.migrations = validated.migrations;
         report.findings.push(...validated.findings);
         report.notes.push(...validated.notes);
         report.schema = validated.schema;
+        io.info(`validate: ${validated.migrations.length} migrations, ${count(report, 'error')} errors, ${count(report, 'warning')} warnings`);
     }
+    else {
+        phase.migrations = discoverMigrations(target, options.cwd).files;
+    }
+    report.migrations = phase.migrations.map((m) => m.name);
     const invalid = report.findings.some((f) => f.severity === 'error');
-    io.info(`validate: ${report.migrations.length} migrations, ${count(report, 'error')} errors, ${count(report, 'warning')} warnings`);
     if (has('preview') || has('apply'))
         await previewPhase(phase);
     if (has('apply')) {

@@ -17,12 +17,12 @@ __webpack_require__.d(__webpack_exports__, {
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./build/src/engine.js + 73 modules
-var engine = __webpack_require__(1506);
+// EXTERNAL MODULE: ./build/src/engine.js + 71 modules
+var engine = __webpack_require__(2675);
 // EXTERNAL MODULE: ./build/src/migrations/order.js
 var order = __webpack_require__(1267);
-// EXTERNAL MODULE: ./build/src/replay/replay.js + 5 modules
-var replay = __webpack_require__(1264);
+// EXTERNAL MODULE: ./build/src/replay/replay.js + 9 modules
+var replay = __webpack_require__(7491);
 // EXTERNAL MODULE: ./build/src/replay/schema.js
 var schema = __webpack_require__(7938);
 ;// CONCATENATED MODULE: ./build/src/replay/index.js
@@ -183,18 +183,28 @@ function renderComment(input) {
         out.push('', `<sub>Updated for ${code(pr.headSha.slice(0, 7))}${input.runUrl ? ` · [run](${input.runUrl})` : ''} · d1-migrate-action</sub>`);
         return out;
     };
+    // Data-loss findings come right after the verdict: they are the ones that destroy rows in production.
+    const dataFindings = db.findings.filter((f) => catalog/* DATA_LOSS_RULES */.RQ.has(f.rule));
+    const dataItems = fit(renderFindings(dataFindings, blob), LIST_BUDGET);
+    const dataBlock = [];
+    if (dataFindings.length) {
+        dataBlock.push('', `#### ⚠️ Data loss: ${plural(dataFindings.length, 'finding')} of the data check`, '', 'Run on tables holding rows, these migrations delete or change rows, or fail; on an empty database (local tests) they pass.', '', ...dataItems.lines);
+        if (dataItems.omitted)
+            dataBlock.push(`- … ${dataItems.omitted} more lines`);
+    }
     // Findings take what is left, so a flood of findings cannot push out the pending list or the diff.
-    const findingLines = renderFindings(db.findings, blob);
-    const fixed = size(header) + size(pending) + size(schema) + size(footerFor(true));
+    const others = db.findings.filter((f) => !catalog/* DATA_LOSS_RULES */.RQ.has(f.rule));
+    const findingLines = renderFindings(others, blob);
+    const fixed = size(header) + size(dataBlock) + size(pending) + size(schema) + size(footerFor(true));
     const findings = fit(findingLines, Math.max(0, limit - fixed - 200));
     const findingsBlock = [];
     if (findingLines.length) {
-        findingsBlock.push('', `#### Findings: ${plural(db.findings.length, 'finding')}`, '', ...findings.lines);
+        findingsBlock.push('', `#### ${dataFindings.length ? 'Other findings' : 'Findings'}: ${plural(others.length, 'finding')}`, '', ...findings.lines);
         if (findings.omitted)
             findingsBlock.push(`- … ${findings.omitted} more lines of findings`);
     }
-    const truncated = pendingItems.omitted > 0 || schemaOmitted > 0 || findings.omitted > 0 || notes.omitted > 0;
-    let body = [...header, ...pending, ...findingsBlock, ...schema, ...footerFor(truncated)].join('\n');
+    const truncated = pendingItems.omitted > 0 || schemaOmitted > 0 || findings.omitted > 0 || notes.omitted > 0 || dataItems.omitted > 0;
+    let body = [...header, ...dataBlock, ...pending, ...findingsBlock, ...schema, ...footerFor(truncated)].join('\n');
     if (body.length > limit) {
         // Only reachable with an absurd header (e.g. a huge failure message): cut at a line boundary.
         const tail = footerFor(true).join('\n');

@@ -101,6 +101,7 @@ async function processDatabase(
       cwd: options.cwd,
       numbering: options.numbering,
       disabled: new Set(options.disableRules),
+      dataCheck: options.dataCheck,
     });
     phase.migrations = validated.migrations;
     report.findings.push(...validated.findings);

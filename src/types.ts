@@ -17,6 +17,8 @@ export interface Finding {
   /** 1-based column in `file`. */
   column?: number;
   endLine?: number;
+  /** The table a data finding is about (`rows-lost`). */
+  table?: string;
   message: string;
 }
 
@@ -99,6 +101,8 @@ export interface Options {
   /** Directory for local D1 state (`--persist-to`), target local only. */
   persistTo?: string;
   rollbackOnFailure: boolean;
+  /** Run the validate replay a second time on synthetic rows (`rows-lost`, `fails-with-data`). */
+  dataCheck: boolean;
   /** Time Travel bookmark for the restore phase. */
   bookmark?: string;
   notifyWebhook?: string;

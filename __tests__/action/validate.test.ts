@@ -34,6 +34,33 @@ describe('the bundled action, validate phase (run as the Actions runner runs it)
     expect(report.databases[0].migrations).toEqual(['0001_create_customers.sql', '0002_create_subscriptions.sql', '0003_create_user_subscriptions.sql']);
   });
 
+  test('data check: rows-lost at the DROP of a rebuild, listed first in the summary; data-check false turns it off', async () => {
+    const files = {
+      'wrangler.toml': TOML_DB,
+      'migrations/0001_init.sql':
+        'CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);\nCREATE TABLE sessions (id TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE);\n',
+      'migrations/0002_rebuild.sql':
+        'CREATE TABLE __new_users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, name TEXT);\nINSERT INTO __new_users (id, email) SELECT id, email FROM users;\nDROP TABLE users;\nALTER TABLE __new_users RENAME TO users;\n',
+    };
+    const r = await runAction({ 'working-directory': makeProject(files), phases: 'validate', comment: 'off' });
+    expect(r.code).toBe(1);
+    const lost = r.annotations.filter((a) => a.props.title === 'rows-lost');
+    expect(lost).toHaveLength(1);
+    expect(lost[0]).toMatchObject({ level: 'error', props: { file: 'migrations/0002_rebuild.sql', line: '3' } });
+    expect(lost[0].message).toContain('sessions');
+    // Data-loss findings come before the others (drop-referenced-table and destructive-change at the same line).
+    expect(r.summary).toContain('[!CAUTION]');
+    const table = r.summary.slice(r.summary.indexOf('| | rule |'));
+    expect(table.indexOf('rows-lost')).toBeGreaterThan(-1);
+    expect(table.indexOf('rows-lost')).toBeLessThan(table.indexOf('drop-referenced-table'));
+    expect(table.indexOf('rows-lost')).toBeLessThan(table.indexOf('destructive-change'));
+
+    const off = await runAction({ 'working-directory': makeProject(files), phases: 'validate', comment: 'off', 'data-check': 'false' });
+    expect(off.annotations.filter((a) => a.props.title === 'rows-lost')).toEqual([]);
+    expect(off.annotations.some((a) => a.props.title === 'drop-referenced-table')).toBe(true);
+    expect(off.summary).not.toContain('[!CAUTION]');
+  });
+
   test('reports errors as warnings and passes under fail-mode warn', async () => {
     const cwd = seedProject();
     const r = await runAction({ 'working-directory': cwd, environment: 'development', phases: 'validate', 'fail-mode': 'warn', comment: 'off' });

@@ -44,6 +44,20 @@ describe('the d1-migrate CLI (bundled dist/cli/index.js)', () => {
     expect(r.stderr).toMatch(/wrangler\.(toml|json)/);
   });
 
+  test('--no-data-check skips the data check that validate runs by default', async () => {
+    const cwd = makeProject({
+      'wrangler.toml': TOML_DB,
+      'migrations/0001_users.sql': 'CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);\n',
+      'migrations/0002_slug.sql': "ALTER TABLE users ADD COLUMN slug TEXT NOT NULL DEFAULT '';\nCREATE UNIQUE INDEX users_slug ON users (slug);\n",
+    });
+    const on = await runCli(['validate', '--cwd', cwd]);
+    expect(on.code).toBe(1);
+    expect(on.stdout).toMatch(/^migrations\/0002_slug\.sql:2(:\d+)?: error \[fails-with-data\] .*UNIQUE constraint failed: users\.slug/m);
+    const off = await runCli(['validate', '--cwd', cwd, '--no-data-check']);
+    expect(off.code).toBe(0);
+    expect(off.stdout).not.toContain('fails-with-data');
+  });
+
   test('prints one compiler-style line per finding in text format', async () => {
     const r = await runCli(['validate', '--cwd', seedProject(), '--env', 'production']);
     expect(r.code).toBe(1);

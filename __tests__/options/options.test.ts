@@ -14,6 +14,7 @@ describe('parseOptions', () => {
     expect(o.comment).toBe('auto');
     expect(o.environments).toEqual([null]);
     expect(o.rollbackOnFailure).toBe(false);
+    expect(o.dataCheck).toBe(true);
     expect(o.timeoutMs).toBe(600_000);
   });
 
@@ -22,6 +23,13 @@ describe('parseOptions', () => {
     expect(o.environments).toEqual(['staging', 'production']);
     expect(o.phases).toEqual(['validate', 'preview']);
     expect(o.disableRules).toEqual(['number-gap', 'destructive-change']);
+  });
+
+  test('data-check is on unless set to false', () => {
+    expect(parseOptions({ 'data-check': 'false' }, base).dataCheck).toBe(false);
+    expect(parseOptions({ 'data-check': 'OFF' }, base).dataCheck).toBe(false);
+    expect(parseOptions({ 'data-check': 'true' }, base).dataCheck).toBe(true);
+    expect(parseOptions({ 'data-check': ' ' }, base).dataCheck).toBe(true);
   });
 
   test('resolves working-directory against the workspace', () => {
@@ -36,6 +44,7 @@ describe('parseOptions', () => {
     ['an unknown comment mode', { comment: 'always' }, /input 'comment': "always"\. Allowed values: auto, off/],
     ['an unknown rule in disable-rules', { 'disable-rules': 'number-gap,no-such-rule' }, /input 'disable-rules': unknown rule "no-such-rule"\. Known rules: duplicate-number/],
     ['a non-boolean rollback-on-failure', { 'rollback-on-failure': 'maybe' }, /input 'rollback-on-failure': "maybe"\. Allowed values: true, false/],
+    ['a non-boolean data-check', { 'data-check': 'sometimes' }, /input 'data-check': "sometimes"\. Allowed values: true, false/],
     ['restore without a bookmark', { phases: 'restore' }, /restore phase needs input 'bookmark'/],
     ['restore combined with other phases', { phases: 'restore,apply', bookmark: 'abc' }, /"restore" runs alone/],
     ['a bookmark with shell characters', { phases: 'restore', bookmark: 'abc;rm -rf /' }, /input 'bookmark': "abc;rm -rf \/"/],

@@ -53,6 +53,31 @@ describe('renderComment', () => {
     expect(renderComment(input({ db: db({ pending: [] }) }))).toContain('Nothing pending');
   });
 
+  it('shows data-loss findings first, in their own section above the pending list', () => {
+    const out = renderComment(
+      input({
+        db: db({
+          status: 'invalid',
+          findings: [
+            { rule: 'number-gap', severity: 'warning', file: 'migrations/0001_init.sql', line: 1, message: 'gap' },
+            { rule: 'drop-referenced-table', severity: 'error', file: 'migrations/0002_email.sql', line: 3, message: 'drop' },
+            { rule: 'rows-lost', severity: 'error', file: 'migrations/0002_email.sql', line: 3, table: 'sessions', message: 'Rows of sessions are lost' },
+          ],
+        }),
+      }),
+    );
+    const data = out.indexOf('#### ⚠️ Data loss: 1 finding of the data check');
+    expect(data).toBeGreaterThan(-1);
+    expect(data).toBeLessThan(out.indexOf('#### Migrations added by this pull request'));
+    expect(out.indexOf('Rows of sessions are lost')).toBeGreaterThan(data);
+    expect(out.indexOf('Rows of sessions are lost')).toBeLessThan(out.indexOf('#### Other findings: 2 findings'));
+    expect(out.indexOf('drop-referenced-table')).toBeGreaterThan(out.indexOf('#### Other findings'));
+    // Without data findings the section is absent and the heading stays "Findings".
+    const plain = renderComment(input({ db: db({ findings: [{ rule: 'number-gap', severity: 'warning', message: 'gap' }] }) }));
+    expect(plain).not.toContain('Data loss');
+    expect(plain).toContain('#### Findings: 1 finding');
+  });
+
   it('groups findings by file with links to the lines and the rule docs', () => {
     const out = renderComment(
       input({

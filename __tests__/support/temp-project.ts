@@ -132,6 +132,7 @@ export function testOptions(cwd: string, overrides: Partial<Options> = {}): Opti
     failMode: 'strict',
     numbering: 'sequential',
     disableRules: [],
+    dataCheck: true,
     comment: 'off',
     rollbackOnFailure: false,
     timeoutMs: 60_000,

@@ -1912,7 +1912,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(574);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(658);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), process.cwd());
 
@@ -1921,7 +1921,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 574:
+/***/ 658:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4600,6 +4600,8 @@ const RULES = [
     { id: 'unsafe-add-column', severity: 'error', summary: 'ALTER TABLE ADD COLUMN that SQLite accepts on an empty table but rejects once it has rows: NOT NULL without a default, a non-constant default, REFERENCES with a non-NULL default.' },
     { id: 'destructive-change', severity: 'warning', summary: 'DROP TABLE/COLUMN, DELETE/UPDATE without WHERE, or a table rebuild: data can be lost.' },
     { id: 'drop-referenced-table', severity: 'error', summary: 'DROP TABLE of a table other tables reference by foreign key: on D1 (foreign keys always on) it cascades into child rows or fails.' },
+    { id: 'rows-lost', severity: 'error', summary: 'With rows in the tables, a migration deletes or changes rows of a table it never deletes from or updates: a foreign key cascade from a DROP (table rebuild), a REPLACE conflict or a trigger. Found by running it on synthetic rows (the data check).' },
+    { id: 'fails-with-data', severity: 'error', summary: 'A migration that applies on an empty database but fails once tables hold rows (foreign keys left dangling by a rebuild, a UNIQUE index over duplicated values, ADD COLUMN NOT NULL without a default).' },
     { id: 'secret-in-migration', severity: 'error', summary: 'An API key, private key or password in a SQL literal.' },
     { id: 'double-quoted-string', severity: 'warning', summary: 'A double-quoted name that is not a column there, which SQLite silently turns into a text literal.' },
     { id: 'applied-file-missing', severity: 'error', summary: 'The database records a migration with no file: it was renamed or deleted (a renamed file would run again).' },
@@ -4607,6 +4609,12 @@ const RULES = [
     { id: 'schema-drift', severity: 'error', summary: 'The live schema differs from what its applied migrations produce (changed by hand, or a migration edited after it ran), or differs between environments.' },
     { id: 'modified-migration', severity: 'error', summary: 'A migration that exists on the base branch was modified, renamed or deleted by the pull request.' },
 ];
+/** Rules whose findings mean rows are lost or a deploy fails on real data: reports list them first. */
+const DATA_LOSS_RULES = new Set(['rows-lost', 'fails-with-data']);
+/** The data-loss findings first, each group in its original order. */
+function dataLossFirst(findings) {
+    return [...findings.filter((f) => DATA_LOSS_RULES.has(f.rule)), ...findings.filter((f) => !DATA_LOSS_RULES.has(f.rule))];
+}
 const RULE_IDS = new Set(RULES.map((r) => r.id));
 function ruleInfo(id) {
     const info = RULES.find((r) => r.id === id);
@@ -4897,912 +4905,6 @@ function fail(ctx, failure) {
     ctx.io.warning(`apply: ${failure.message}`);
 }
 
-;// CONCATENATED MODULE: ./build/src/replay/classify.js
-/**
- * Reads just enough of a statement that SQLite has already accepted to know what kind it is. Because the
- * statement parsed, a tiny tokenizer over its head is reliable.
- */
-/** The first `max` tokens of a statement, skipping whitespace and comments. */
-function headTokens(sql, max) {
-    const out = [];
-    let i = 0;
-    while (i < sql.length && out.length < max) {
-        const c = sql[i];
-        if (/\s/.test(c)) {
-            i++;
-        }
-        else if (c === '-' && sql[i + 1] === '-') {
-            const nl = sql.indexOf('\n', i);
-            i = nl === -1 ? sql.length : nl + 1;
-        }
-        else if (c === '/' && sql[i + 1] === '*') {
-            const close = sql.indexOf('*/', i + 2);
-            i = close === -1 ? sql.length : close + 2;
-        }
-        else if (c === '"' || c === '`' || c === '[') {
-            const closeCh = c === '[' ? ']' : c;
-            let j = i + 1;
-            let value = '';
-            for (;;) {
-                if (j >= sql.length)
-                    break;
-                if (sql[j] === closeCh) {
-                    if (closeCh !== ']' && sql[j + 1] === closeCh) {
-                        value += closeCh;
-                        j += 2;
-                        continue;
-                    }
-                    break;
-                }
-                value += sql[j++];
-            }
-            out.push({ value, quoted: true });
-            i = j + 1;
-        }
-        else if (/[A-Za-z0-9_$\u0080-\uffff]/.test(c)) {
-            let j = i;
-            while (j < sql.length && /[A-Za-z0-9_$\u0080-\uffff]/.test(sql[j]))
-                j++;
-            // Original spelling: the token may be a table name; keywords are compared case-insensitively.
-            out.push({ value: sql.slice(i, j), quoted: false });
-            i = j;
-        }
-        else {
-            out.push({ value: c, quoted: false });
-            i++;
-        }
-    }
-    return out;
-}
-function isWord(t, word) {
-    return !!t && !t.quoted && t.value.toUpperCase() === word;
-}
-/** Skips `schema.` in `[schema.]name`; returns the index of the name token. */
-function nameIndex(tokens, i) {
-    return tokens[i + 1]?.value === '.' && !tokens[i + 1].quoted ? i + 2 : i;
-}
-/**
- * What the replay needs to know about a statement. Transaction control, `PRAGMA foreign_keys`,
- * ATTACH/DETACH and VACUUM are left to the static rules (and executing them would break the savepoint or,
- * for foreign_keys=OFF, hide what D1 really does).
- */
-function classifyStatement(sql) {
-    const t = headTokens(sql, 9);
-    const first = t[0]?.quoted ? '' : (t[0]?.value.toUpperCase() ?? '');
-    switch (first) {
-        case 'BEGIN':
-        case 'COMMIT':
-        case 'END':
-        case 'ROLLBACK':
-        case 'SAVEPOINT':
-        case 'RELEASE':
-            return { kind: 'transaction' };
-        case 'ATTACH':
-        case 'DETACH':
-            return { kind: 'attach' };
-        case 'VACUUM':
-            return { kind: 'vacuum' };
-        case 'PRAGMA': {
-            const n = nameIndex(t, 1);
-            if (t[n] && t[n].value.toLowerCase() === 'foreign_keys')
-                return { kind: 'pragma-foreign-keys' };
-            return { kind: 'other' };
-        }
-        case 'DROP': {
-            if (!isWord(t[1], 'TABLE'))
-                return { kind: 'other' };
-            let i = 2;
-            if (isWord(t[2], 'IF') && isWord(t[3], 'EXISTS'))
-                i = 4;
-            const n = nameIndex(t, i);
-            if (!t[n])
-                return { kind: 'other' };
-            return n === i ? { kind: 'drop-table', table: t[n].value } : { kind: 'drop-table', table: t[n].value, schema: t[i].value };
-        }
-        case 'ALTER': {
-            if (!isWord(t[1], 'TABLE'))
-                return { kind: 'other' };
-            const n = nameIndex(t, 2);
-            if (isWord(t[n + 1], 'RENAME') && isWord(t[n + 2], 'TO') && t[n + 3]) {
-                return { kind: 'rename-table', from: t[n].value, to: t[n + 3].value };
-            }
-            return { kind: 'other' };
-        }
-        default:
-            return { kind: 'other' };
-    }
-}
-/** A word of ASCII letters as a number, 5 bits a letter, case-insensitive (9 letters fit in a double exactly). */
-function letterKey(word) {
-    let key = 0;
-    for (let i = 0; i < word.length; i++)
-        key = key * 32 + (word.charCodeAt(i) & 0x1f);
-    return key;
-}
-/** First words for which classifyStatement can answer something other than `other`. */
-const CLASSIFIED_VERBS = new Set(['BEGIN', 'COMMIT', 'END', 'ROLLBACK', 'SAVEPOINT', 'RELEASE', 'ATTACH', 'DETACH', 'VACUUM', 'PRAGMA', 'DROP', 'ALTER'].map(letterKey));
-const LONGEST_VERB = 9;
-/**
- * Whether classifyStatement() of the statement whose UTF-8 text starts at `bytes[start]` (its first token, not
- * whitespace or a comment) can be anything but `other`, read from its first bytes without decoding it: false
- * only when its first word is plain ASCII and not one of the verbs above, or it starts with punctuation or a
- * quote. Anything non-ASCII is left to classifyStatement.
- */
-function mayClassify(bytes, start) {
-    let key = 0;
-    let lettersOnly = true;
-    let i = start;
-    for (; i < bytes.length; i++) {
-        const c = bytes[i];
-        if (c >= 0x80)
-            return true;
-        if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a))
-            key = key * 32 + (c & 0x1f);
-        else if ((c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x24)
-            lettersOnly = false;
-        else
-            break;
-    }
-    return lettersOnly && i > start && i - start <= LONGEST_VERB && CLASSIFIED_VERBS.has(key);
-}
-
-;// CONCATENATED MODULE: ./build/src/replay/schema.js
-const TYPE_ORDER = { table: 0, index: 1, trigger: 2, view: 3 };
-/**
- * User objects of `sqlite_schema`: without SQLite's internal objects, wrangler's migrations table and D1's
- * reserved `_cf_` names. Sorted by table, then the table itself before its indexes and triggers, then name.
- */
-function readSchema(db, migrationsTable) {
-    // One row holding the whole schema as JSON: reading thousands of rows column by column through the WASM
-    // boundary costs far more than SQLite building the JSON text and JSON.parse reading it.
-    const rows = db.selectObjects(`SELECT json_group_array(json_array(type, name, tbl_name, sql)) AS objects FROM (
-       SELECT type, name, tbl_name, sql FROM sqlite_schema
-        WHERE type IN ('table', 'index', 'trigger', 'view')
-          AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
-          AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'
-          AND name <> ?1 COLLATE NOCASE)`, [migrationsTable]);
-    const objects = JSON.parse(String(rows[0]?.objects ?? '[]'));
-    return sortSchema(objects.map(([type, name, tableName, sql]) => ({
-        type: type,
-        name: String(name),
-        tableName: String(tableName),
-        sql: sql == null ? null : String(sql),
-    })));
-}
-function sortSchema(objects) {
-    const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
-    return [...objects].sort((a, b) => cmp(a.tableName.toLowerCase(), b.tableName.toLowerCase()) ||
-        TYPE_ORDER[a.type] - TYPE_ORDER[b.type] ||
-        cmp(a.name.toLowerCase(), b.name.toLowerCase()) ||
-        cmp(a.name, b.name));
-}
-
-;// CONCATENATED MODULE: external "node:module"
-const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
-;// CONCATENATED MODULE: external "node:url"
-const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-;// CONCATENATED MODULE: ./build/src/replay/sqlite.js
-/**
- * Loads the official SQLite WASM build once per process and opens connections configured like local D1
- * (workerd): foreign keys on, double-quoted string literals accepted.
- */
-
-
-
-
-/**
- * The bundle (dist/) ships node.mjs + sqlite3.wasm in dist/sqlite/ because webpack mangles the module when it
- * inlines it; from source (tests, tsx) the package resolves normally.
- */
-function sqliteModulePath() {
-    const here = (0,external_node_path_.dirname)((0,external_node_url_namespaceObject.fileURLToPath)(import.meta.url));
-    for (const c of [(0,external_node_path_.join)(here, 'sqlite', 'node.mjs'), (0,external_node_path_.join)(here, '..', 'sqlite', 'node.mjs')])
-        if ((0,external_node_fs_.existsSync)(c))
-            return c;
-    return (0,external_node_module_namespaceObject.createRequire)(import.meta.url).resolve('@sqlite.org/sqlite-wasm');
-}
-let loading;
-/** The initialised module; initialising costs ~40 ms, so it is shared by every replay in the process. */
-function loadSqlite() {
-    if (!loading) {
-        loading = (async () => {
-            const mod = (await import(/* webpackIgnore: true */ (0,external_node_url_namespaceObject.pathToFileURL)(sqliteModulePath()).href));
-            return mod.default();
-        })();
-        // A failed load must not poison every later call in a long-lived process.
-        loading.catch(() => {
-            loading = undefined;
-        });
-    }
-    return loading;
-}
-/** Turns double-quoted string literals on or off for DML and DDL alike. */
-function setDoubleQuotedStrings(sqlite3, db, on) {
-    const { capi } = sqlite3;
-    capi.sqlite3_db_config(db.pointer, capi.SQLITE_DBCONFIG_DQS_DML, on ? 1 : 0, 0);
-    capi.sqlite3_db_config(db.pointer, capi.SQLITE_DBCONFIG_DQS_DDL, on ? 1 : 0, 0);
-}
-/**
- * Runs SQL without result rows and returns SQLite's error message, or undefined on success. Unlike oo1's
- * exec it neither throws nor logs a console warning for an expected failure.
- */
-function tryExec(sqlite3, db, sql) {
-    const { capi } = sqlite3;
-    return capi.sqlite3_exec(db.pointer, sql, 0, 0, 0) === capi.SQLITE_OK ? undefined : capi.sqlite3_errmsg(db.pointer);
-}
-/**
- * A fresh in-memory database with D1's behaviour: workerd accepts double-quoted strings (this build is
- * compiled with DQS=0) and D1 always enforces foreign keys.
- */
-function openD1Like(sqlite3) {
-    const db = new sqlite3.oo1.DB(':memory:', 'c');
-    setDoubleQuotedStrings(sqlite3, db, true);
-    db.exec('PRAGMA foreign_keys = ON');
-    return db;
-}
-
-;// CONCATENATED MODULE: ./build/src/replay/statements.js
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-/** SQL text copied into WASM memory; offsets are UTF-8 byte offsets into it. */
-class SqlText {
-    sqlite3;
-    bytes;
-    /** Byte offset where each line starts; computed when a position is first asked for. */
-    lineStartsCache;
-    mem;
-    sqlPtr;
-    freed = false;
-    constructor(sqlite3, text) {
-        this.sqlite3 = sqlite3;
-        this.bytes = encoder.encode(text);
-        const { wasm } = sqlite3;
-        // Two pointer slots (ppStmt, pzTail) followed by the NUL-terminated SQL.
-        this.mem = wasm.alloc(8 + this.bytes.length + 1);
-        this.sqlPtr = this.mem + 8;
-        const heap = wasm.heap8u();
-        heap.set(this.bytes, this.sqlPtr);
-        heap[this.sqlPtr + this.bytes.length] = 0;
-    }
-    get length() {
-        return this.bytes.length;
-    }
-    get lineStarts() {
-        if (!this.lineStartsCache) {
-            const starts = [0];
-            const b = this.bytes;
-            for (let i = b.indexOf(0x0a); i !== -1; i = b.indexOf(0x0a, i + 1))
-                starts.push(i + 1);
-            this.lineStartsCache = starts;
-        }
-        return this.lineStartsCache;
-    }
-    /** 1-based line of a byte offset. */
-    lineAt(offset) {
-        const lineStarts = this.lineStarts;
-        let lo = 0;
-        let hi = lineStarts.length - 1;
-        while (lo < hi) {
-            const mid = (lo + hi + 1) >> 1;
-            if (lineStarts[mid] <= offset)
-                lo = mid;
-            else
-                hi = mid - 1;
-        }
-        return lo + 1;
-    }
-    /** 1-based column (in characters) of a byte offset. */
-    columnAt(offset) {
-        const lineStart = this.lineStarts[this.lineAt(offset) - 1];
-        return decoder.decode(this.bytes.subarray(lineStart, offset)).length + 1;
-    }
-    slice(start, end) {
-        return decoder.decode(this.bytes.subarray(start, end));
-    }
-    hasByte(start, end, byte) {
-        // Search only [start, end): indexOf from `start` alone scans to the end of the file for every statement.
-        return this.bytes.subarray(start, end).indexOf(byte) !== -1;
-    }
-    /** Offset of the first byte at or after `from` that is not whitespace, a comment or an empty `;`. */
-    skipTrivia(from) {
-        const b = this.bytes;
-        let i = from;
-        while (i < b.length) {
-            const c = b[i];
-            if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c || c === 0x3b)
-                i++;
-            else if (c === 0x2d && b[i + 1] === 0x2d) {
-                while (i < b.length && b[i] !== 0x0a)
-                    i++;
-            }
-            else if (c === 0x2f && b[i + 1] === 0x2a) {
-                const close = findSeq(b, i + 2, 0x2a, 0x2f);
-                i = close === -1 ? b.length : close + 2;
-            }
-            else
-                break;
-        }
-        return i;
-    }
-    /**
-     * Prepares the statement starting at `from`. `stmt` is 0 when only comments/whitespace remain.
-     * The caller must finalize a returned statement.
-     */
-    prepare(db, from) {
-        this.assertLive();
-        const { capi, wasm } = this.sqlite3;
-        const start = this.skipTrivia(from);
-        const ppStmt = this.mem;
-        const pzTail = this.mem + 4;
-        // The raw export: capi's wrapper converts every argument and takes a scoped allocation on each call.
-        let heap = wasm.heap8u();
-        writePtr(heap, ppStmt, 0);
-        writePtr(heap, pzTail, 0);
-        // +1: the length includes the NUL terminator, so SQLite uses the text in place instead of copying the rest of the file per statement.
-        const rc = wasm.exports.sqlite3_prepare_v3(db, this.sqlPtr + start, this.bytes.length - start + 1, 0, ppStmt, pzTail);
-        if (rc !== capi.SQLITE_OK) {
-            const off = capi.sqlite3_error_offset(db);
-            return { ok: false, message: capi.sqlite3_errmsg(db), start, errorOffset: off >= 0 ? start + off : -1 };
-        }
-        // Preparing may have grown the memory, which detaches the old view.
-        heap = wasm.heap8u();
-        const stmt = readPtr(heap, ppStmt);
-        const tail = readPtr(heap, pzTail);
-        return { ok: true, stmt, start, end: stmt ? tail - this.sqlPtr : this.bytes.length };
-    }
-    /** Prepares exactly the bytes [start, end) (one statement already delimited), for a second look at it. */
-    prepareRange(db, start, end) {
-        this.assertLive();
-        const { capi, wasm } = this.sqlite3;
-        const ppStmt = this.mem;
-        wasm.pokePtr(ppStmt, 0);
-        const rc = capi.sqlite3_prepare_v3(db, this.sqlPtr + start, end - start, 0, ppStmt, 0);
-        if (rc !== capi.SQLITE_OK) {
-            const off = capi.sqlite3_error_offset(db);
-            return { stmt: 0, message: capi.sqlite3_errmsg(db), errorOffset: off >= 0 ? start + off : undefined };
-        }
-        return { stmt: wasm.peekPtr(ppStmt) };
-    }
-    /**
-     * End of the statement starting at `start` when SQLite could not prepare it (so gave no tail): the first
-     * `;` after which sqlite3_complete() says the statement is complete. A `;` byte never occurs inside a
-     * multi-byte UTF-8 sequence, so scanning bytes is safe.
-     */
-    statementEnd(start) {
-        const { capi } = this.sqlite3;
-        let i = start;
-        for (;;) {
-            i = this.bytes.indexOf(0x3b, i);
-            if (i === -1)
-                return this.bytes.length;
-            i++;
-            if (capi.sqlite3_complete(this.slice(start, i)))
-                return i;
-        }
-    }
-    free() {
-        if (!this.freed) {
-            this.sqlite3.wasm.dealloc(this.mem);
-            this.freed = true;
-        }
-    }
-    assertLive() {
-        if (this.freed)
-            throw new Error('SqlText used after free()');
-    }
-}
-/** A 32-bit little-endian pointer (this build is wasm32). */
-function readPtr(heap, at) {
-    return (heap[at] | (heap[at + 1] << 8) | (heap[at + 2] << 16) | (heap[at + 3] << 24)) >>> 0;
-}
-function writePtr(heap, at, value) {
-    heap[at] = value & 0xff;
-    heap[at + 1] = (value >>> 8) & 0xff;
-    heap[at + 2] = (value >>> 16) & 0xff;
-    heap[at + 3] = (value >>> 24) & 0xff;
-}
-function findSeq(b, from, c1, c2) {
-    for (let i = from; i + 1 < b.length; i++)
-        if (b[i] === c1 && b[i + 1] === c2)
-            return i;
-    return -1;
-}
-/** SQLite messages that mean the text does not parse, as opposed to naming something that does not exist. */
-function isParseError(message) {
-    return /^near ".*": syntax error$|^incomplete input$|^unrecognized token:|^syntax error/s.test(message);
-}
-
-;// CONCATENATED MODULE: ./build/src/replay/wrangler-text.js
-/**
- * The exact text wrangler 4.86 sends for one migration (packages/wrangler/src/d1/migrations/apply.ts,
- * helpers.ts, trimmer.ts), so the replay fails exactly where `wrangler d1 migrations apply --local` does.
- */
-/** wrangler's initMigrationsTable statement; the table name is not quoted before wrangler 4.106. */
-function createMigrationsTableSql(table) {
-    return `CREATE TABLE IF NOT EXISTS ${table}(
-		id         INTEGER PRIMARY KEY AUTOINCREMENT,
-		name       TEXT UNIQUE,
-		applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL
-);`;
-}
-/**
- * The bookkeeping wrangler appends to the file. The name is interpolated unescaped (wrangler < 4.106), so a
- * `'` in a file name breaks the INSERT — that is what the pinned wrangler does, so the replay does it too.
- */
-function bookkeepingSql(table, name) {
-    return `
-								INSERT INTO ${table} (name)
-								values ('${name}');
-						`;
-}
-const SEVERAL_TRANSACTIONS_MESSAGE = 'Wrangler could not process the provided SQL file, as it contains several transactions.\nD1 runs your SQL in a transaction for you.\nPlease export an SQL file from your SQLite database and try again.';
-/**
- * Local wrangler's trimSqlQuery: if the text mentions `BEGIN TRANSACTION` anywhere (comments included), it
- * removes the first literal `BEGIN TRANSACTION;` and the first literal `COMMIT;`, and refuses the file if
- * `BEGIN TRANSACTION` still occurs. Removed text is replaced by spaces rather than deleted so byte offsets
- * and lines stay those of the file.
- */
-function wranglerTrim(sql) {
-    const marker = 'BEGIN TRANSACTION';
-    if (!sql.includes(marker))
-        return { ok: true, sql };
-    const blank = (s, what) => {
-        const i = s.indexOf(what);
-        return i === -1 ? s : s.slice(0, i) + ' '.repeat(what.length) + s.slice(i + what.length);
-    };
-    const trimmed = blank(blank(sql, 'BEGIN TRANSACTION;'), 'COMMIT;');
-    const left = trimmed.indexOf(marker);
-    return left === -1 ? { ok: true, sql: trimmed } : { ok: false, index: left };
-}
-
-;// CONCATENATED MODULE: ./build/src/replay/replay.js
-/**
- * Replays migrations on an in-process SQLite that behaves like local D1 (workerd) does under
- * `wrangler d1 migrations apply --local`: each file plus wrangler's bookkeeping INSERT runs atomically, foreign
- * keys are enforced, double-quoted strings are accepted, and the first failing file stops the run.
- */
-
-
-
-
-
-
-const SAVEPOINT = 'd1_migrate_replay';
-const DQS_RULE = 'double-quoted-string';
-const DROP_RULE = 'drop-referenced-table';
-const OTHER = { kind: 'other' };
-/** What workerd answers for transaction control (local wrangler fails the file with it). */
-const D1_TRANSACTION_MESSAGE = 'To execute a transaction, please use the state.storage.transaction() or state.storage.transactionSync() APIs instead of the SQL BEGIN TRANSACTION or SAVEPOINT statements';
-async function replayMigrations(input) {
-    const sqlite3 = await loadSqlite();
-    const replayer = new Replayer(sqlite3, input);
-    try {
-        return replayer.run();
-    }
-    finally {
-        replayer.close();
-    }
-}
-/** The schema after applying `files` in order (e.g. a base branch's migrations, for a PR schema diff). */
-async function schemaOf(files, migrationsTable) {
-    const result = await replayMigrations({ files, migrationsTable, disabled: new Set([DQS_RULE, DROP_RULE]) });
-    return result.schema;
-}
-class Replayer {
-    sqlite3;
-    input;
-    db;
-    scratch;
-    findings = [];
-    notes = [];
-    disabled;
-    /**
-     * Lower-cased new name → the old name and the tables whose foreign keys ALTER TABLE ... RENAME TO moved
-     * from the old name to the new one, to explain why a later DROP of the new name hits them.
-     */
-    repointed = new Map();
-    /** SAVEPOINT / RELEASE of the per-file transaction, prepared once and reset after each use. */
-    savepoint;
-    release;
-    constructor(sqlite3, input) {
-        this.sqlite3 = sqlite3;
-        this.input = input;
-        this.disabled = input.disabled ?? new Set();
-        this.db = openD1Like(sqlite3);
-        this.savepoint = this.db.prepare(`SAVEPOINT ${SAVEPOINT}`);
-        this.release = this.db.prepare(`RELEASE ${SAVEPOINT}`);
-    }
-    close() {
-        this.savepoint.finalize();
-        this.release.finalize();
-        this.db.close();
-        this.scratch?.close();
-    }
-    run() {
-        const { files, migrationsTable } = this.input;
-        const replayed = [];
-        const notes = this.notes;
-        const createError = tryExec(this.sqlite3, this.db, createMigrationsTableSql(migrationsTable));
-        if (createError) {
-            this.add({
-                rule: 'replay-error',
-                message: `wrangler cannot create its migrations table ${migrationsTable}: ${createError}. Check migrations_table in the wrangler config.`,
-            });
-            return { findings: this.findings, schema: [], replayed, failedAt: undefined, notReplayed: files.map((f) => f.name), notes };
-        }
-        for (let i = 0; i < files.length; i++) {
-            const file = files[i];
-            if (this.applyFile(file)) {
-                replayed.push(file.name);
-                continue;
-            }
-            const later = files.slice(i + 1);
-            for (const f of later)
-                this.syntaxCheckFile(f);
-            if (later.length > 0) {
-                notes.push(`${later.length} later migration${later.length === 1 ? ' was' : 's were'} not replayed because ${file.name} failed (wrangler stops at the first failing file); they were only syntax-checked.`);
-            }
-            return {
-                findings: this.findings,
-                schema: readSchema(this.db, migrationsTable),
-                replayed,
-                failedAt: file.name,
-                notReplayed: later.map((f) => f.name),
-                notes,
-            };
-        }
-        return { findings: this.findings, schema: readSchema(this.db, migrationsTable), replayed, notReplayed: [], notes };
-    }
-    /** Runs one file atomically; returns false (after reporting) when it fails. */
-    applyFile(file) {
-        const { sqlite3 } = this;
-        const { wasm } = sqlite3;
-        const body = stripBom(file.sql);
-        const full = body + bookkeepingSql(this.input.migrationsTable, file.name);
-        const bookStart = Buffer.byteLength(body, 'utf8');
-        const trimmed = wranglerTrim(full);
-        if (!trimmed.ok) {
-            this.reportFailure(file, undefined, bookStart, {
-                message: `local wrangler refuses this file before running it: "${SEVERAL_TRANSACTIONS_MESSAGE.split('\n')[0]}" — the text "BEGIN TRANSACTION" still occurs after wrangler removed the first "BEGIN TRANSACTION;" (even inside a comment it counts). D1 runs each migration in a transaction already: remove every BEGIN TRANSACTION/COMMIT.`,
-                parse: false,
-                final: true,
-                line: lineOfIndex(full, trimmed.index),
-            });
-            this.syntaxCheckFile(file);
-            return false;
-        }
-        const text = new SqlText(sqlite3, trimmed.sql);
-        const db = this.db.pointer;
-        let failure;
-        const beginError = this.runPrepared(this.savepoint.pointer);
-        if (beginError)
-            throw new Error(`replay: SAVEPOINT ${SAVEPOINT} failed: ${beginError}`);
-        try {
-            let offset = 0;
-            for (;;) {
-                const p = text.prepare(db, offset);
-                if (!p.ok) {
-                    failure = { message: p.message, start: p.start, errorOffset: p.errorOffset, parse: isParseError(p.message) };
-                    break;
-                }
-                if (!p.stmt)
-                    break;
-                offset = p.end;
-                try {
-                    failure = this.runStatement(file, text, p.stmt, p.start, p.end);
-                }
-                finally {
-                    wasm.exports.sqlite3_finalize(p.stmt);
-                }
-                if (failure)
-                    break;
-            }
-            if (!failure) {
-                // The outermost RELEASE commits, which is where deferred foreign keys are checked — as at the end of
-                // D1's per-file transaction.
-                const commitError = this.runPrepared(this.release.pointer);
-                if (commitError) {
-                    failure = {
-                        message: `${commitError} when the file's transaction commits (deferred foreign key checks: PRAGMA defer_foreign_keys or DEFERRABLE INITIALLY DEFERRED keys)`,
-                        parse: false,
-                        final: true,
-                    };
-                }
-            }
-            if (failure) {
-                this.exec(`ROLLBACK TO ${SAVEPOINT}`);
-                this.exec(`RELEASE ${SAVEPOINT}`);
-                this.reportFailure(file, text, bookStart, failure);
-                if (failure.start !== undefined) {
-                    const resumeAt = failure.resumeAt ?? text.statementEnd(failure.start);
-                    this.syntaxCheckText(file, text, resumeAt, bookStart);
-                }
-                return false;
-            }
-            return true;
-        }
-        finally {
-            text.free();
-        }
-    }
-    /** Steps a statement prepared once (savepoint control) and resets it; returns SQLite's error message, if any. */
-    runPrepared(stmt) {
-        const { capi, wasm } = this.sqlite3;
-        const rc = wasm.exports.sqlite3_step(stmt);
-        const error = rc === capi.SQLITE_DONE ? undefined : capi.sqlite3_errmsg(this.db.pointer);
-        wasm.exports.sqlite3_reset(stmt);
-        return error;
-    }
-    /** Executes one prepared statement; returns the failure, if any. */
-    runStatement(file, text, stmt, start, end) {
-        const { capi, wasm } = this.sqlite3;
-        // Most statements (CREATE, INSERT, UPDATE...) are told apart by their first bytes, without decoding them.
-        const kind = mayClassify(text.bytes, start) ? classifyStatement(text.slice(start, end)) : OTHER;
-        switch (kind.kind) {
-            // D1 ignores it inside its per-file transaction; running it would turn foreign keys off, which D1
-            // never does. foreign-keys-pragma reports it.
-            case 'pragma-foreign-keys':
-                return undefined;
-            // workerd rejects these, so local wrangler fails the file here (a BEGIN TRANSACTION;/COMMIT; pair that
-            // wrangler strips never gets this far). The static rules report them; running them would break the
-            // savepoint, so the replay stops here without a finding of its own.
-            case 'transaction':
-                return { message: D1_TRANSACTION_MESSAGE, start, parse: false, resumeAt: end, reportedBy: 'transaction-statement' };
-            case 'attach':
-            case 'vacuum':
-                return { message: `D1 does not allow ${kind.kind === 'vacuum' ? 'VACUUM' : 'ATTACH/DETACH'}`, start, parse: false, resumeAt: end, reportedBy: 'unsupported-statement' };
-            case 'drop-table':
-                if (!this.disabled.has(DROP_RULE) && (!kind.schema || kind.schema.toLowerCase() === 'main')) {
-                    this.checkDropReferenced(file, text, start, kind.table);
-                }
-                break;
-            default:
-                break;
-        }
-        if (!this.disabled.has(DQS_RULE) && text.hasByte(start, end, 0x22))
-            this.checkDoubleQuoted(file, text, start, end, text.slice(start, end));
-        const movedChildren = kind.kind === 'rename-table' && !this.disabled.has(DROP_RULE) ? this.referencing(kind.from).map((r) => String(r.child)) : [];
-        const step = wasm.exports.sqlite3_step;
-        let rc;
-        do
-            rc = step(stmt);
-        while (rc === capi.SQLITE_ROW);
-        if (rc !== capi.SQLITE_DONE) {
-            return { message: capi.sqlite3_errmsg(this.db.pointer), start, parse: false, resumeAt: end };
-        }
-        if (kind.kind === 'rename-table' && movedChildren.length > 0) {
-            this.repointed.set(kind.to.toLowerCase(), { from: kind.from, children: new Set(movedChildren) });
-        }
-        return undefined;
-    }
-    /**
-     * SQLite falls back to a string literal for a double-quoted name that is not a column (DQS); D1 accepts
-     * that silently. Preparing again with the fallback off shows whether this statement relies on it.
-     */
-    checkDoubleQuoted(file, text, start, end, sql) {
-        const { capi } = this.sqlite3;
-        setDoubleQuotedStrings(this.sqlite3, this.db, false);
-        let r;
-        try {
-            r = text.prepareRange(this.db.pointer, start, end);
-            if (r.stmt)
-                capi.sqlite3_finalize(r.stmt);
-        }
-        finally {
-            setDoubleQuotedStrings(this.sqlite3, this.db, true);
-        }
-        const m = r.message && /^no such column: "((?:[^"]|"")*)" - should this be a string literal/.exec(r.message);
-        if (!m)
-            return;
-        const name = m[1].replace(/""/g, '"');
-        const idx = sql.indexOf(`"${m[1]}"`);
-        const at = r.errorOffset ?? (idx === -1 ? start : start + Buffer.byteLength(sql.slice(0, idx), 'utf8'));
-        this.add({
-            rule: DQS_RULE,
-            file: file.relPath,
-            line: text.lineAt(at),
-            column: text.columnAt(at),
-            message: `"${name}" is not a column here, so SQLite (and D1) silently read it as the text '${name}' (double-quoted string fallback): every row gets that string instead of a value. Write '${name.replace(/'/g, "''")}' in single quotes if a string is meant, or name the right column.`,
-        });
-    }
-    /**
-     * D1 keeps foreign keys on, so DROP TABLE of a parent runs an implicit DELETE that cascades into or is
-     * blocked by the children — invisible on the empty database a replay or a local apply starts from.
-     */
-    checkDropReferenced(file, text, start, table) {
-        const exists = this.db.selectObjects(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE`, [table]);
-        if (exists.length === 0)
-            return;
-        const parent = String(exists[0].name);
-        const rows = this.referencing(parent);
-        if (rows.length === 0)
-            return;
-        const refs = new Map();
-        for (const r of rows) {
-            const key = `${String(r.child)}\u0000${String(r.id)}`;
-            const ref = refs.get(key) ?? { child: String(r.child), cols: [], onDelete: String(r.onDelete) };
-            ref.cols.push(String(r.col));
-            refs.set(key, ref);
-        }
-        const list = [...refs.values()].sort((a, b) => a.child.localeCompare(b.child) || a.cols.join().localeCompare(b.cols.join()));
-        const describe = list.map((r) => `${r.child}(${r.cols.join(', ')}) ON DELETE ${r.onDelete}`).join(', ');
-        const wiping = list.filter((r) => r.onDelete === 'CASCADE' || r.onDelete === 'SET NULL' || r.onDelete === 'SET DEFAULT');
-        const blocking = list.filter((r) => !wiping.includes(r));
-        const effects = [];
-        const cascade = wiping.filter((r) => r.onDelete === 'CASCADE').map((r) => r.child);
-        const nulling = wiping.filter((r) => r.onDelete !== 'CASCADE').map((r) => `${r.child}.${r.cols.join('/')}`);
-        if (cascade.length)
-            effects.push(`deletes every row of ${unique(cascade).join(', ')}`);
-        if (nulling.length)
-            effects.push(`resets ${unique(nulling).join(', ')} to NULL/default in every row`);
-        if (blocking.length) {
-            effects.push(`fails with "FOREIGN KEY constraint failed" because of ${unique(blocking.map((r) => r.child)).join(', ')} (even with PRAGMA defer_foreign_keys = on)`);
-        }
-        const moved = this.repointed.get(parent.toLowerCase());
-        const movedHere = moved ? unique(list.map((r) => r.child).filter((c) => moved.children.has(c))) : [];
-        const repointed = moved && movedHere.length
-            ? ` ${movedHere.join(', ')} point${movedHere.length === 1 ? 's' : ''} at ${parent} because ALTER TABLE ${moved.from} RENAME TO ${parent} re-pointed ${movedHere.length === 1 ? 'its key' : 'their keys'}: SQLite rewrites other tables' references on rename.`
-            : '';
-        this.add({
-            rule: DROP_RULE,
-            file: file.relPath,
-            line: text.lineAt(start),
-            message: `DROP TABLE ${parent} while other tables reference it by foreign key: ${describe}.${repointed} ` +
-                `D1 always enforces foreign keys (PRAGMA foreign_keys = OFF has no effect there), so on a database with rows the DROP's implicit DELETE ${effects.join('; and ')}. ` +
-                `It passes on an empty database, so local tests do not show it. Rebuild the referencing tables in the same migration too, or avoid the rebuild (ALTER TABLE ADD/RENAME/DROP COLUMN); see drizzle-orm#4938.`,
-        });
-    }
-    /** Foreign keys of other tables that name `parent` (one row per column). */
-    referencing(parent) {
-        return this.db.selectObjects(`SELECT m.name AS child, f.id AS id, f."from" AS col, upper(f.on_delete) AS onDelete
-         FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
-        WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE AND m.name <> ?1 COLLATE NOCASE
-        ORDER BY m.name, f.id, f.seq`, [parent]);
-    }
-    reportFailure(file, text, bookStart, f) {
-        const shared = this.sharedNumberNote(file);
-        if (f.reportedBy && text && f.start !== undefined) {
-            const first = firstLine(text.slice(f.start, f.resumeAt ?? text.statementEnd(f.start)));
-            this.notes.push(`${file.name} fails under local wrangler at line ${text.lineAt(f.start)} (\`${first}\`: ${sentence(f.message)}) — reported as ${f.reportedBy}; the replay stops there as wrangler does.`);
-            return;
-        }
-        if (f.final || !text || f.start === undefined) {
-            this.add({ rule: 'replay-error', file: file.relPath, line: f.line, message: `${sentence(f.message)}${shared}` });
-            return;
-        }
-        const lastLine = text.lineAt(Math.max(0, bookStart - 1));
-        if (f.start >= bookStart) {
-            const quoteNote = file.name.includes("'")
-                ? ` The file name contains a ' and wrangler (before 4.106) puts the name into that INSERT unescaped, so the INSERT is broken: rename the file.`
-                : '';
-            this.add({
-                rule: 'replay-error',
-                file: file.relPath,
-                line: lastLine,
-                message: `The bookkeeping row wrangler appends (INSERT INTO ${this.input.migrationsTable} (name) values ('${file.name}')) fails: ${f.message}.${quoteNote}${shared}`,
-            });
-            return;
-        }
-        const end = f.resumeAt ?? text.statementEnd(f.start);
-        const first = firstLine(text.slice(f.start, Math.min(end, bookStart)));
-        const line = text.lineAt(f.start);
-        const errLine = f.errorOffset !== undefined && f.errorOffset >= 0 ? text.lineAt(Math.min(f.errorOffset, text.length)) : line;
-        const where = errLine !== line && (f.errorOffset ?? -1) < bookStart ? ` (at line ${errLine})` : '';
-        if (f.parse) {
-            const runsIntoBookkeeping = (f.errorOffset ?? -1) >= bookStart || end > bookStart;
-            const semicolon = runsIntoBookkeeping
-                ? ` The file's last statement is not terminated by ';', so the INSERT that wrangler appends to record the migration runs into it: end the statement with ';'.`
-                : '';
-            this.add({ rule: 'sql-syntax', file: file.relPath, line, message: `${f.message} in \`${first}\`${where}.${semicolon}${shared}` });
-            return;
-        }
-        this.add({
-            rule: 'replay-error',
-            file: file.relPath,
-            line,
-            message: `${f.message} — replaying the migrations in wrangler's order on a fresh D1-like database fails at \`${first}\`${where}; wrangler stops here and rolls this file back.${shared}`,
-        });
-    }
-    /** Files sharing the failing file's number: wrangler runs them all, in name order. */
-    sharedNumberNote(file) {
-        if (file.number === null)
-            return '';
-        const same = this.input.files.filter((f) => f.number === file.number);
-        if (same.length < 2)
-            return '';
-        const names = same.map((f) => f.name);
-        const before = names.slice(0, names.indexOf(file.name));
-        const after = names.slice(names.indexOf(file.name) + 1);
-        const order = names.join(' before ');
-        const consequence = after.length
-            ? ` ${file.name} runs before ${after.join(', ')}, so anything it needs from ${after.length === 1 ? 'that file' : 'those files'} does not exist yet: give it a higher number.`
-            : before.length
-                ? ` ${file.name} runs after ${before.join(', ')}.`
-                : '';
-        return ` ${same.length} files share the number ${file.numberText ?? file.number}: wrangler applies ${order} (name order for equal numbers).${consequence}`;
-    }
-    /** Prepare-only check of a file that is not replayed: parse errors are reported, missing names are not. */
-    syntaxCheckFile(file) {
-        const body = stripBom(file.sql);
-        const text = new SqlText(this.sqlite3, body + bookkeepingSql(this.input.migrationsTable, file.name));
-        try {
-            this.syntaxCheckText(file, text, 0, Buffer.byteLength(body, 'utf8'));
-        }
-        finally {
-            text.free();
-        }
-    }
-    syntaxCheckText(file, text, from, bookStart) {
-        const db = this.scratchDb().pointer;
-        const { capi } = this.sqlite3;
-        let offset = from;
-        while (offset < text.length) {
-            const p = text.prepare(db, offset);
-            if (p.ok) {
-                if (!p.stmt)
-                    return;
-                capi.sqlite3_finalize(p.stmt);
-                offset = p.end;
-                continue;
-            }
-            if (isParseError(p.message)) {
-                this.reportFailure(file, text, bookStart, { message: p.message, start: p.start, errorOffset: p.errorOffset, parse: true });
-            }
-            offset = text.statementEnd(p.start);
-        }
-    }
-    scratchDb() {
-        if (!this.scratch) {
-            this.scratch = openD1Like(this.sqlite3);
-            try {
-                this.scratch.exec(createMigrationsTableSql(this.input.migrationsTable));
-            }
-            catch {
-                // Already reported by run(); prepare-only checks do not need the table.
-            }
-        }
-        return this.scratch;
-    }
-    /** Savepoint control: cannot fail unless the replay itself is broken, so a failure is thrown. */
-    exec(sql) {
-        const error = tryExec(this.sqlite3, this.db, sql);
-        if (error)
-            throw new Error(`replay: ${sql} failed: ${error}`);
-    }
-    add(f) {
-        if (this.disabled.has(f.rule))
-            return;
-        this.findings.push({
-            rule: f.rule,
-            severity: ruleInfo(f.rule).severity,
-            ...(f.file !== undefined && { file: f.file }),
-            ...(f.line !== undefined && { line: f.line }),
-            ...(f.column !== undefined && { column: f.column }),
-            message: f.message,
-        });
-    }
-}
-/** wrangler's statement splitter trims each statement with String#trim, which drops a leading BOM. */
-function stripBom(sql) {
-    return sql.charCodeAt(0) === 0xfeff ? sql.slice(1) : sql;
-}
-function sentence(s) {
-    return /[.!?]$/.test(s) ? s : `${s}.`;
-}
-function firstLine(sql) {
-    const line = sql.split(/\r?\n/)[0].trim().replace(/;$/, '');
-    return line.length > 100 ? `${line.slice(0, 99)}…` : line;
-}
-function lineOfIndex(s, index) {
-    let n = 1;
-    for (let i = s.indexOf('\n'); i !== -1 && i < index; i = s.indexOf('\n', i + 1))
-        n++;
-    return n;
-}
-function unique(xs) {
-    return [...new Set(xs)];
-}
-
 ;// CONCATENATED MODULE: ./build/src/sql/tokenize.js
 // Character classes, indexed by char code < 128; everything >= 128 is an identifier character as in SQLite.
 const ID_START = new Uint8Array(128);
@@ -6080,6 +5182,2530 @@ function punctLength(sql, i, c) {
             return c >= 0xd800 && c <= 0xdbff && i + 1 < sql.length ? 2 : 1;
         }
     }
+}
+
+;// CONCATENATED MODULE: ./build/src/sql/suppress.js
+/**
+ * Parsing of inline suppression comments:
+ *   -- d1-migrate-ignore: rule-a, rule-b -- why
+ *   -- d1-migrate-ignore-file: rule-a
+ * Ids are comma separated; anything after the first id that is followed by other words (a reason) is ignored.
+ */
+const STATEMENT_MARK = /\bd1-migrate-ignore:/i;
+const FILE_MARK = /\bd1-migrate-ignore-file:/i;
+const RULE_ID = /^[a-z0-9][a-z0-9-]*$/i;
+function parseIgnoreComment(comment, kind) {
+    // Cheap pre-check: nearly every comment in real migrations is not a suppression.
+    if (comment.indexOf('d1-migrate-ignore') === -1 && comment.indexOf('D1-MIGRATE-IGNORE') === -1)
+        return [];
+    const mark = kind === 'file' ? FILE_MARK : STATEMENT_MARK;
+    const m = mark.exec(comment);
+    if (!m)
+        return [];
+    let rest = comment.slice(m.index + m[0].length);
+    const nl = rest.indexOf('\n');
+    if (nl !== -1)
+        rest = rest.slice(0, nl);
+    rest = rest.replace(/\*\/.*$/, '');
+    const reason = rest.indexOf('--');
+    if (reason !== -1)
+        rest = rest.slice(0, reason);
+    const ids = [];
+    for (const part of rest.split(',')) {
+        const words = part.trim().split(/\s+/);
+        const id = words[0] ?? '';
+        if (!RULE_ID.test(id))
+            break;
+        ids.push(id.toLowerCase());
+        if (words.length > 1)
+            break;
+    }
+    return ids;
+}
+
+;// CONCATENATED MODULE: ./build/src/sql/split.js
+
+
+/*
+ * Statement boundaries follow sqlite3_complete() (SQLite's complete.c), which is also what workerd uses to
+ * slice D1 requests (sqlite3_complete_length): a ';' ends a statement unless it is inside the body of a
+ * CREATE [TEMP] TRIGGER, whose end is a ';' followed by END and another ';'. CASE ... END needs no special
+ * handling: inside a trigger body only an END directly after a ';' counts.
+ */
+const TK_SEMI = 0;
+const TK_OTHER = 2;
+const TK_EXPLAIN = 3;
+const TK_CREATE = 4;
+const TK_TEMP = 5;
+const TK_TRIGGER = 6;
+const TK_END = 7;
+// States: 0 INVALID, 1 START, 2 NORMAL, 3 EXPLAIN, 4 CREATE, 5 TRIGGER, 6 SEMI, 7 END (columns: token types
+// SEMI, WS, OTHER, EXPLAIN, CREATE, TEMP, TRIGGER, END), copied from complete.c.
+const TRANS = [
+    [1, 0, 2, 3, 4, 2, 2, 2],
+    [1, 1, 2, 3, 4, 2, 2, 2],
+    [1, 2, 2, 2, 2, 2, 2, 2],
+    [1, 3, 3, 2, 4, 2, 2, 2],
+    [1, 4, 2, 2, 2, 4, 5, 2],
+    [6, 5, 5, 5, 5, 5, 5, 5],
+    [6, 6, 5, 5, 5, 5, 5, 7],
+    [1, 7, 5, 5, 5, 5, 5, 5],
+];
+const START = 1;
+function tokenType(tok) {
+    if (tok.kind === 'punct')
+        return tok.text === ';' ? TK_SEMI : TK_OTHER;
+    if (tok.kind !== 'word')
+        return TK_OTHER;
+    switch (tok.value) {
+        case 'CREATE':
+            return TK_CREATE;
+        case 'TRIGGER':
+            return TK_TRIGGER;
+        case 'TEMP':
+        case 'TEMPORARY':
+            return TK_TEMP;
+        case 'END':
+            return TK_END;
+        case 'EXPLAIN':
+            return TK_EXPLAIN;
+        default:
+            return TK_OTHER;
+    }
+}
+function lastLine(tok) {
+    let line = tok.line;
+    for (let k = tok.text.indexOf('\n'); k !== -1; k = tok.text.indexOf('\n', k + 1))
+        line++;
+    return line;
+}
+/** Rule ids named by the `-- d1-migrate-ignore:` comments in the block of comment lines right above `line`. */
+function suppressionsAbove(pending, line) {
+    const ids = new Set();
+    let expected = line;
+    for (let k = pending.length - 1; k >= 0; k--) {
+        const c = pending[k];
+        // Contiguous: the comment ends on the line above the one we reached (or shares it, `/* x */ DROP ...`).
+        if (lastLine(c) < expected - 1)
+            break;
+        expected = c.line;
+        for (const id of parseIgnoreComment(c.text, 'statement'))
+            ids.add(id);
+    }
+    return ids;
+}
+function parseMigration(file) {
+    const sql = file.sql;
+    const tokens = tokenize(sql);
+    const comments = [];
+    const statements = [];
+    const fileSuppressed = new Set();
+    let state = START;
+    let current = [];
+    let pending = [];
+    let suppressed = new Set();
+    const finish = (terminator) => {
+        const first = current[0];
+        const last = current[current.length - 1];
+        statements.push({
+            text: sql.slice(first.start, last.end),
+            start: first.start,
+            end: last.end,
+            line: first.line,
+            column: first.column,
+            endLine: terminator ? terminator.line : lastLine(last),
+            tokens: current,
+            suppressed,
+        });
+        current = [];
+    };
+    for (const tok of tokens) {
+        if (tok.kind === 'comment') {
+            comments.push(tok);
+            pending.push(tok);
+            for (const id of parseIgnoreComment(tok.text, 'file'))
+                fileSuppressed.add(id);
+            continue;
+        }
+        state = TRANS[state][tokenType(tok)];
+        if (state === START) {
+            // Only a ';' leads back to START: the statement (if any) is complete.
+            if (current.length > 0)
+                finish(tok);
+            pending = [];
+            continue;
+        }
+        if (current.length === 0) {
+            suppressed = suppressionsAbove(pending, tok.line);
+        }
+        pending = [];
+        current.push(tok);
+    }
+    // A last statement without ';' still runs (sqlite3_prepare takes it as it is).
+    if (current.length > 0)
+        finish(null);
+    return { file, statements, comments, fileSuppressed, empty: statements.length === 0 };
+}
+/**
+ * Drop findings the migrations suppress: by `-- d1-migrate-ignore-file: id` anywhere in the file, or by
+ * `-- d1-migrate-ignore: id` right above the statement the finding's line falls in.
+ */
+function split_applySuppressions(findings, parsed) {
+    const byFile = new Map();
+    for (const p of parsed)
+        byFile.set(p.file.relPath, p);
+    return findings.filter((f) => {
+        if (f.file === undefined)
+            return true;
+        const p = byFile.get(f.file);
+        if (!p)
+            return true;
+        if (p.fileSuppressed.has(f.rule))
+            return false;
+        if (f.line === undefined)
+            return true;
+        const line = f.line;
+        return !p.statements.some((s) => s.line <= line && line <= s.endLine && s.suppressed.has(f.rule));
+    });
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/classify.js
+/**
+ * Reads just enough of a statement that SQLite has already accepted to know what kind it is. Because the
+ * statement parsed, a tiny tokenizer over its head is reliable.
+ */
+/** The first `max` tokens of a statement, skipping whitespace and comments. */
+function headTokens(sql, max) {
+    const out = [];
+    let i = 0;
+    while (i < sql.length && out.length < max) {
+        const c = sql[i];
+        if (/\s/.test(c)) {
+            i++;
+        }
+        else if (c === '-' && sql[i + 1] === '-') {
+            const nl = sql.indexOf('\n', i);
+            i = nl === -1 ? sql.length : nl + 1;
+        }
+        else if (c === '/' && sql[i + 1] === '*') {
+            const close = sql.indexOf('*/', i + 2);
+            i = close === -1 ? sql.length : close + 2;
+        }
+        else if (c === '"' || c === '`' || c === '[') {
+            const closeCh = c === '[' ? ']' : c;
+            let j = i + 1;
+            let value = '';
+            for (;;) {
+                if (j >= sql.length)
+                    break;
+                if (sql[j] === closeCh) {
+                    if (closeCh !== ']' && sql[j + 1] === closeCh) {
+                        value += closeCh;
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                value += sql[j++];
+            }
+            out.push({ value, quoted: true });
+            i = j + 1;
+        }
+        else if (/[A-Za-z0-9_$\u0080-\uffff]/.test(c)) {
+            let j = i;
+            while (j < sql.length && /[A-Za-z0-9_$\u0080-\uffff]/.test(sql[j]))
+                j++;
+            // Original spelling: the token may be a table name; keywords are compared case-insensitively.
+            out.push({ value: sql.slice(i, j), quoted: false });
+            i = j;
+        }
+        else {
+            out.push({ value: c, quoted: false });
+            i++;
+        }
+    }
+    return out;
+}
+function isWord(t, word) {
+    return !!t && !t.quoted && t.value.toUpperCase() === word;
+}
+/** Skips `schema.` in `[schema.]name`; returns the index of the name token. */
+function nameIndex(tokens, i) {
+    return tokens[i + 1]?.value === '.' && !tokens[i + 1].quoted ? i + 2 : i;
+}
+/**
+ * What the replay needs to know about a statement. Transaction control, `PRAGMA foreign_keys`,
+ * ATTACH/DETACH and VACUUM are left to the static rules (and executing them would break the savepoint or,
+ * for foreign_keys=OFF, hide what D1 really does).
+ */
+function classifyStatement(sql) {
+    const t = headTokens(sql, 9);
+    const first = t[0]?.quoted ? '' : (t[0]?.value.toUpperCase() ?? '');
+    switch (first) {
+        case 'BEGIN':
+        case 'COMMIT':
+        case 'END':
+        case 'ROLLBACK':
+        case 'SAVEPOINT':
+        case 'RELEASE':
+            return { kind: 'transaction' };
+        case 'ATTACH':
+        case 'DETACH':
+            return { kind: 'attach' };
+        case 'VACUUM':
+            return { kind: 'vacuum' };
+        case 'PRAGMA': {
+            const n = nameIndex(t, 1);
+            if (t[n] && t[n].value.toLowerCase() === 'foreign_keys')
+                return { kind: 'pragma-foreign-keys' };
+            return { kind: 'other' };
+        }
+        case 'DROP': {
+            if (!isWord(t[1], 'TABLE'))
+                return { kind: 'other' };
+            let i = 2;
+            if (isWord(t[2], 'IF') && isWord(t[3], 'EXISTS'))
+                i = 4;
+            const n = nameIndex(t, i);
+            if (!t[n])
+                return { kind: 'other' };
+            return n === i ? { kind: 'drop-table', table: t[n].value } : { kind: 'drop-table', table: t[n].value, schema: t[i].value };
+        }
+        case 'ALTER': {
+            if (!isWord(t[1], 'TABLE'))
+                return { kind: 'other' };
+            const n = nameIndex(t, 2);
+            if (isWord(t[n + 1], 'RENAME') && isWord(t[n + 2], 'TO') && t[n + 3]) {
+                return { kind: 'rename-table', from: t[n].value, to: t[n + 3].value };
+            }
+            return { kind: 'other' };
+        }
+        default:
+            return { kind: 'other' };
+    }
+}
+/** A word of ASCII letters as a number, 5 bits a letter, case-insensitive (9 letters fit in a double exactly). */
+function letterKey(word) {
+    let key = 0;
+    for (let i = 0; i < word.length; i++)
+        key = key * 32 + (word.charCodeAt(i) & 0x1f);
+    return key;
+}
+/** First words for which classifyStatement can answer something other than `other`. */
+const CLASSIFIED_VERBS = new Set(['BEGIN', 'COMMIT', 'END', 'ROLLBACK', 'SAVEPOINT', 'RELEASE', 'ATTACH', 'DETACH', 'VACUUM', 'PRAGMA', 'DROP', 'ALTER'].map(letterKey));
+const LONGEST_VERB = 9;
+/**
+ * Whether classifyStatement() of the statement whose UTF-8 text starts at `bytes[start]` (its first token, not
+ * whitespace or a comment) can be anything but `other`, read from its first bytes without decoding it: false
+ * only when its first word is plain ASCII and not one of the verbs above, or it starts with punctuation or a
+ * quote. Anything non-ASCII is left to classifyStatement.
+ */
+function mayClassify(bytes, start) {
+    let key = 0;
+    let lettersOnly = true;
+    let i = start;
+    for (; i < bytes.length; i++) {
+        const c = bytes[i];
+        if (c >= 0x80)
+            return true;
+        if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a))
+            key = key * 32 + (c & 0x1f);
+        else if ((c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x24)
+            lettersOnly = false;
+        else
+            break;
+    }
+    return lettersOnly && i > start && i - start <= LONGEST_VERB && CLASSIFIED_VERBS.has(key);
+}
+
+;// CONCATENATED MODULE: external "node:module"
+const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+;// CONCATENATED MODULE: external "node:url"
+const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+;// CONCATENATED MODULE: ./build/src/replay/sqlite.js
+/**
+ * Loads the official SQLite WASM build once per process and opens connections configured like local D1
+ * (workerd): foreign keys on, double-quoted string literals accepted.
+ */
+
+
+
+
+/**
+ * The bundle (dist/) ships node.mjs + sqlite3.wasm in dist/sqlite/ because webpack mangles the module when it
+ * inlines it; from source (tests, tsx) the package resolves normally.
+ */
+function sqliteModulePath() {
+    const here = (0,external_node_path_.dirname)((0,external_node_url_namespaceObject.fileURLToPath)(import.meta.url));
+    for (const c of [(0,external_node_path_.join)(here, 'sqlite', 'node.mjs'), (0,external_node_path_.join)(here, '..', 'sqlite', 'node.mjs')])
+        if ((0,external_node_fs_.existsSync)(c))
+            return c;
+    return (0,external_node_module_namespaceObject.createRequire)(import.meta.url).resolve('@sqlite.org/sqlite-wasm');
+}
+let loading;
+/** The initialised module; initialising costs ~40 ms, so it is shared by every replay in the process. */
+function loadSqlite() {
+    if (!loading) {
+        loading = (async () => {
+            const mod = (await import(/* webpackIgnore: true */ (0,external_node_url_namespaceObject.pathToFileURL)(sqliteModulePath()).href));
+            return mod.default();
+        })();
+        // A failed load must not poison every later call in a long-lived process.
+        loading.catch(() => {
+            loading = undefined;
+        });
+    }
+    return loading;
+}
+/** Turns double-quoted string literals on or off for DML and DDL alike. */
+function setDoubleQuotedStrings(sqlite3, db, on) {
+    const { capi } = sqlite3;
+    capi.sqlite3_db_config(db.pointer, capi.SQLITE_DBCONFIG_DQS_DML, on ? 1 : 0, 0);
+    capi.sqlite3_db_config(db.pointer, capi.SQLITE_DBCONFIG_DQS_DDL, on ? 1 : 0, 0);
+}
+/**
+ * Runs SQL without result rows and returns SQLite's error message, or undefined on success. Unlike oo1's
+ * exec it neither throws nor logs a console warning for an expected failure.
+ */
+function tryExec(sqlite3, db, sql) {
+    const { capi } = sqlite3;
+    return capi.sqlite3_exec(db.pointer, sql, 0, 0, 0) === capi.SQLITE_OK ? undefined : capi.sqlite3_errmsg(db.pointer);
+}
+/**
+ * A fresh in-memory database with D1's behaviour: workerd accepts double-quoted strings (this build is
+ * compiled with DQS=0) and D1 always enforces foreign keys.
+ */
+function openD1Like(sqlite3) {
+    const db = new sqlite3.oo1.DB(':memory:', 'c');
+    setDoubleQuotedStrings(sqlite3, db, true);
+    db.exec('PRAGMA foreign_keys = ON');
+    return db;
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/wrangler-text.js
+/**
+ * The exact text wrangler 4.86 sends for one migration (packages/wrangler/src/d1/migrations/apply.ts,
+ * helpers.ts, trimmer.ts), so the replay fails exactly where `wrangler d1 migrations apply --local` does.
+ */
+/** wrangler's initMigrationsTable statement; the table name is not quoted before wrangler 4.106. */
+function createMigrationsTableSql(table) {
+    return `CREATE TABLE IF NOT EXISTS ${table}(
+		id         INTEGER PRIMARY KEY AUTOINCREMENT,
+		name       TEXT UNIQUE,
+		applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL
+);`;
+}
+/**
+ * The bookkeeping wrangler appends to the file. The name is interpolated unescaped (wrangler < 4.106), so a
+ * `'` in a file name breaks the INSERT — that is what the pinned wrangler does, so the replay does it too.
+ */
+function bookkeepingSql(table, name) {
+    return `
+								INSERT INTO ${table} (name)
+								values ('${name}');
+						`;
+}
+const SEVERAL_TRANSACTIONS_MESSAGE = 'Wrangler could not process the provided SQL file, as it contains several transactions.\nD1 runs your SQL in a transaction for you.\nPlease export an SQL file from your SQLite database and try again.';
+/**
+ * Local wrangler's trimSqlQuery: if the text mentions `BEGIN TRANSACTION` anywhere (comments included), it
+ * removes the first literal `BEGIN TRANSACTION;` and the first literal `COMMIT;`, and refuses the file if
+ * `BEGIN TRANSACTION` still occurs. Removed text is replaced by spaces rather than deleted so byte offsets
+ * and lines stay those of the file.
+ */
+function wranglerTrim(sql) {
+    const marker = 'BEGIN TRANSACTION';
+    if (!sql.includes(marker))
+        return { ok: true, sql };
+    const blank = (s, what) => {
+        const i = s.indexOf(what);
+        return i === -1 ? s : s.slice(0, i) + ' '.repeat(what.length) + s.slice(i + what.length);
+    };
+    const trimmed = blank(blank(sql, 'BEGIN TRANSACTION;'), 'COMMIT;');
+    const left = trimmed.indexOf(marker);
+    return left === -1 ? { ok: true, sql: trimmed } : { ok: false, index: left };
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/data/analyse.js
+/**
+ * What the data check needs to know about a migration's statements before and after running them: which
+ * tables a statement changes on purpose (so their row changes are not "lost"), whether it can behave
+ * differently once tables hold rows, and every name it mentions (to bound the tables worth filling).
+ */
+
+const NAME_KINDS = new Set(['word', 'dquoted', 'bracketed', 'backticked', 'string']);
+/** Significant tokens (no comments) of one statement. */
+function significant(sql) {
+    return tokenize(sql).filter((t) => t.kind !== 'comment');
+}
+/** Every identifier-like token of `sql`, lower-cased: a superset of the tables and views it can touch. */
+function namesIn(sql, into = new Set()) {
+    for (const t of tokenize(sql))
+        if (NAME_KINDS.has(t.kind))
+            into.add(t.value.toLowerCase());
+    return into;
+}
+function analyse_isWord(t, ...words) {
+    return !!t && t.kind === 'word' && words.includes(t.value);
+}
+function isPunct(t, text) {
+    return !!t && t.kind === 'punct' && t.text === text;
+}
+/** A name as written (tokenize upper-cases words), unquoted. */
+function spelling(t) {
+    return t.kind === 'word' ? t.text : t.value;
+}
+/** The unquoted name at `i`, skipping `schema.`; returns the name and the index after it. */
+function nameAt(tokens, i) {
+    const t = tokens[i];
+    if (!t || !NAME_KINDS.has(t.kind))
+        return undefined;
+    if (isPunct(tokens[i + 1], '.') && tokens[i + 2] && NAME_KINDS.has(tokens[i + 2].kind))
+        return { name: spelling(tokens[i + 2]), next: i + 3 };
+    return { name: spelling(t), next: i + 1 };
+}
+/** Index after a balanced parenthesised group starting at `i` (which must be '('). */
+function skipGroup(tokens, i) {
+    let depth = 0;
+    for (let k = i; k < tokens.length; k++) {
+        if (isPunct(tokens[k], '('))
+            depth++;
+        else if (isPunct(tokens[k], ')') && --depth === 0)
+            return k + 1;
+    }
+    return tokens.length;
+}
+/** Index of the verb after a leading WITH clause (`WITH [RECURSIVE] x [(cols)] AS [[NOT] MATERIALIZED] (...), ...`). */
+function skipWith(tokens) {
+    if (!analyse_isWord(tokens[0], 'WITH'))
+        return 0;
+    let i = analyse_isWord(tokens[1], 'RECURSIVE') ? 2 : 1;
+    for (;;) {
+        i++; // the CTE name
+        if (isPunct(tokens[i], '('))
+            i = skipGroup(tokens, i);
+        if (analyse_isWord(tokens[i], 'AS'))
+            i++;
+        if (analyse_isWord(tokens[i], 'NOT'))
+            i++;
+        if (analyse_isWord(tokens[i], 'MATERIALIZED'))
+            i++;
+        if (isPunct(tokens[i], '('))
+            i = skipGroup(tokens, i);
+        if (isPunct(tokens[i], ',')) {
+            i++;
+            continue;
+        }
+        return i;
+    }
+}
+function analyseStatement(sql) {
+    return analyseTokens(significant(sql), sql);
+}
+/** analyseStatement() for a statement already tokenized (significant tokens only). */
+function analyseTokens(tokens, sql) {
+    const head = firstLine(sql);
+    const facts = { targets: [], dataDependent: false, replace: false, head };
+    const v = skipWith(tokens);
+    const verb = tokens[v]?.kind === 'word' ? tokens[v].value : '';
+    switch (verb) {
+        case 'DELETE': {
+            const n = nameAt(tokens, analyse_isWord(tokens[v + 1], 'FROM') ? v + 2 : v + 1);
+            facts.dataDependent = true;
+            if (n) {
+                facts.targets.push({ table: n.name, how: 'delete' });
+                facts.writes = n.name;
+            }
+            return facts;
+        }
+        case 'UPDATE': {
+            let i = v + 1;
+            if (analyse_isWord(tokens[i], 'OR')) {
+                facts.replace = analyse_isWord(tokens[i + 1], 'REPLACE');
+                i += 2;
+            }
+            const n = nameAt(tokens, i);
+            facts.dataDependent = true;
+            if (n) {
+                facts.targets.push({ table: n.name, how: 'update' });
+                facts.writes = n.name;
+            }
+            return facts;
+        }
+        case 'INSERT':
+        case 'REPLACE': {
+            let i = v + 1;
+            if (verb === 'REPLACE')
+                facts.replace = true;
+            if (analyse_isWord(tokens[i], 'OR')) {
+                facts.replace = analyse_isWord(tokens[i + 1], 'REPLACE');
+                i += 2;
+            }
+            if (analyse_isWord(tokens[i], 'INTO'))
+                i++;
+            const n = nameAt(tokens, i);
+            facts.dataDependent = true;
+            if (n) {
+                facts.writes = n.name;
+                // An upsert's DO UPDATE changes existing rows on purpose, like an UPDATE.
+                const doUpdate = tokens.some((t, k) => analyse_isWord(t, 'DO') && analyse_isWord(tokens[k + 1], 'UPDATE'));
+                if (doUpdate)
+                    facts.targets.push({ table: n.name, how: 'upsert' });
+            }
+            return facts;
+        }
+        case 'DROP': {
+            if (!analyse_isWord(tokens[v + 1], 'TABLE'))
+                return facts;
+            const i = analyse_isWord(tokens[v + 2], 'IF') && analyse_isWord(tokens[v + 3], 'EXISTS') ? v + 4 : v + 2;
+            const n = nameAt(tokens, i);
+            // The implicit DELETE of DROP TABLE fires foreign key actions (D1 keeps foreign keys on).
+            facts.dataDependent = true;
+            if (n)
+                facts.targets.push({ table: n.name, how: 'drop' });
+            return facts;
+        }
+        case 'ALTER': {
+            if (!analyse_isWord(tokens[v + 1], 'TABLE'))
+                return facts;
+            const n = nameAt(tokens, v + 2);
+            if (!n)
+                return facts;
+            facts.targets.push({ table: n.name, how: 'alter' });
+            const action = tokens[n.next];
+            if (analyse_isWord(action, 'RENAME') && analyse_isWord(tokens[n.next + 1], 'TO')) {
+                const to = nameAt(tokens, n.next + 2);
+                if (to)
+                    facts.rename = { from: n.name, to: to.name };
+            }
+            else if (analyse_isWord(action, 'ADD')) {
+                // SQLite checks NOT NULL, CHECK, REFERENCES and generated columns of a new column against existing
+                // rows only (since 3.37), so an empty table accepts what a filled one rejects.
+                facts.dataDependent = tokens.slice(n.next + 1).some((t) => analyse_isWord(t, 'NOT', 'CHECK', 'REFERENCES', 'GENERATED', 'AS', 'UNIQUE', 'PRIMARY') || isPunct(t, '('));
+            }
+            return facts;
+        }
+        case 'CREATE': {
+            let c = v + 1;
+            if (analyse_isWord(tokens[c], 'TEMP', 'TEMPORARY'))
+                c++;
+            const virtual = analyse_isWord(tokens[c], 'VIRTUAL');
+            if (virtual)
+                c++;
+            if (analyse_isWord(tokens[c], 'TABLE')) {
+                if (analyse_isWord(tokens[c + 1], 'IF') && analyse_isWord(tokens[c + 2], 'NOT') && analyse_isWord(tokens[c + 3], 'EXISTS'))
+                    c += 3;
+                const n = nameAt(tokens, c + 1);
+                if (n)
+                    facts.creates = { table: n.name, virtual };
+                return facts;
+            }
+            const unique = analyse_isWord(tokens[v + 1], 'UNIQUE');
+            const k = unique ? v + 2 : v + 1;
+            if (!analyse_isWord(tokens[k], 'INDEX'))
+                return facts;
+            // A UNIQUE index fails over duplicated values; an expression or partial index evaluates per row (and
+            // can raise, e.g. json_extract of malformed JSON). A plain index over columns cannot fail on data.
+            const on = tokens.findIndex((t, i) => i > k && analyse_isWord(t, 'ON'));
+            const open = on === -1 ? -1 : tokens.findIndex((t, i) => i > on && isPunct(t, '('));
+            const close = open === -1 ? tokens.length : skipGroup(tokens, open);
+            const expression = open !== -1 && tokens.slice(open + 1, close - 1).some((t) => isPunct(t, '('));
+            const partial = tokens.slice(close).some((t) => analyse_isWord(t, 'WHERE'));
+            facts.dataDependent = unique || expression || partial;
+            return facts;
+        }
+        default:
+            return facts;
+    }
+}
+function firstLine(sql) {
+    const line = sql.trim().split(/\r?\n/)[0].trim().replace(/;$/, '');
+    return line.length > 100 ? `${line.slice(0, 99)}…` : line;
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/data/tables.js
+const json = (names) => JSON.stringify([...names].map((n) => n.toLowerCase()));
+/**
+ * Tables and views among `names` (compared case-insensitively), with their kind. Read from sqlite_schema:
+ * pragma_table_list would be simpler but inspects every table of the schema on each call.
+ */
+function existingObjects(db, names) {
+    const rows = db.selectArrays(`SELECT m.name, m.type, m.sql,
+            EXISTS (SELECT 1 FROM sqlite_schema AS v WHERE v.type = 'table' AND v.sql LIKE 'CREATE VIRTUAL TABLE%' AND m.name LIKE v.name || '\_%' ESCAPE '\')
+       FROM sqlite_schema AS m
+      WHERE m.type IN ('table', 'view') AND lower(m.name) IN (SELECT value FROM json_each(?1))`, [json(names)]);
+    const out = new Map();
+    for (const [name, type, sql, shadow] of rows) {
+        const text = String(sql ?? '');
+        const kind = type === 'view' ? 'view' : /^CREATE\s+VIRTUAL\s/i.test(text) ? 'virtual' : Number(shadow) === 1 ? 'shadow' : 'table';
+        out.set(String(name).toLowerCase(), { name: String(name), kind, sql: text });
+    }
+    return out;
+}
+/** Triggers on any of `tables` (views included: INSTEAD OF triggers). */
+function triggersOn(db, tables) {
+    return db
+        .selectObjects(`SELECT name, tbl_name AS tbl, sql FROM sqlite_schema WHERE type = 'trigger' AND lower(tbl_name) IN (SELECT value FROM json_each(?1))`, [json(tables)])
+        .map((r) => ({ name: String(r.name), table: String(r.tbl), sql: String(r.sql ?? '') }));
+}
+/** CREATE statements of `tables`, by lower-cased name (to tell whether cached facts are still current). */
+function tableSql(db, tables) {
+    const rows = db.selectObjects(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND lower(name) IN (SELECT value FROM json_each(?1))`, [json(tables)]);
+    return new Map(rows.map((r) => [String(r.name).toLowerCase(), String(r.sql ?? '')]));
+}
+function readTableMeta(db, name, sql) {
+    // The table options follow the closing parenthesis: `) WITHOUT ROWID, STRICT`.
+    const options = /\)\s*([A-Za-z_,\s]*)$/.exec(sql)?.[1]?.toUpperCase() ?? '';
+    // One query for columns (c), foreign keys (f) and UNIQUE indexes (u): each prepare costs more than the rows.
+    const rows = db.selectArrays(`SELECT 'c', name, type, "notnull", dflt_value, pk, hidden, NULL FROM pragma_table_xinfo(?1)
+     UNION ALL SELECT 'f', id, "table", "from", "to", upper(on_delete), upper(on_update), seq FROM pragma_foreign_key_list(?1)
+     UNION ALL SELECT 'u', il.name, ii.name, NULL, NULL, NULL, NULL, ii.seqno FROM pragma_index_list(?1) AS il JOIN pragma_index_info(il.name) AS ii WHERE il."unique" = 1`, [name]);
+    const columns = [];
+    const fks = new Map();
+    const uniques = new Map();
+    for (const r of rows) {
+        if (r[0] === 'c') {
+            if (Number(r[6]) !== 0)
+                continue;
+            columns.push({ name: String(r[1]), type: String(r[2] ?? ''), notNull: Number(r[3]) === 1, dflt: r[4] === null || r[4] === undefined ? null : String(r[4]), pk: Number(r[5]) });
+        }
+        else if (r[0] === 'f') {
+            const id = Number(r[1]);
+            const fk = fks.get(id) ?? { id, parent: String(r[2]), from: [], to: [], onDelete: String(r[5]), onUpdate: String(r[6]) };
+            fk.from.push(String(r[3]));
+            fk.to.push(r[4] === null || r[4] === undefined ? null : String(r[4]));
+            fks.set(id, fk);
+        }
+        else if (r[2] !== null) {
+            const cols = uniques.get(String(r[1])) ?? [];
+            cols.push(String(r[2]));
+            uniques.set(String(r[1]), cols);
+        }
+    }
+    const pkCols = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk);
+    const withoutRowid = /WITHOUT\s+ROWID/.test(options);
+    if (pkCols.length > 0)
+        uniques.set('(primary key)', pkCols.map((c) => c.name));
+    const rowidAlias = !withoutRowid && pkCols.length === 1 && pkCols[0].type.toUpperCase() === 'INTEGER' && !/\bPRIMARY\s+KEY\s+DESC\b/i.test(sql) ? pkCols[0].name : undefined;
+    return { name, sql, withoutRowid, strict: /\bSTRICT\b/.test(options), columns, fks: [...fks.values()], uniques: [...uniques.values()], ...(rowidAlias && { rowidAlias }) };
+}
+/** A SQL identifier, double-quoted. */
+function q(name) {
+    return `"${name.replace(/"/g, '""')}"`;
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/data/fill.js
+/**
+ * Puts synthetic rows into tables so a migration meets a database that has data. Values are found by trying
+ * them: SQLite is the judge of CHECK, NOT NULL, UNIQUE, types and foreign keys, and its error message says
+ * which columns to vary next.
+ */
+
+
+
+/** Rows added to each table: enough for UNIQUE and one-to-one references to matter. */
+const SYNTHETIC_ROWS = 2;
+const MAX_ATTEMPTS = 80;
+/** Omit the column from the INSERT so its DEFAULT (or NULL) applies. */
+const DEFAULT = '\u0000default';
+/** SQLite's rules for a column's affinity from its declared type (datatype3.html, 3.1). */
+function affinity(type) {
+    const t = type.toUpperCase();
+    if (t.includes('INT'))
+        return 'INTEGER';
+    if (t.includes('CHAR') || t.includes('CLOB') || t.includes('TEXT'))
+        return 'TEXT';
+    if (t.includes('BLOB') || t === '')
+        return 'BLOB';
+    if (t.includes('REAL') || t.includes('FLOA') || t.includes('DOUB'))
+        return 'REAL';
+    return 'NUMERIC';
+}
+const sqlString = (s) => `'${s.replace(/'/g, "''")}'`;
+class Filler {
+    sqlite3;
+    db;
+    counter = 0;
+    meta = new Map();
+    /** VALUES that worked for a table, by its CREATE statement: a table rebuilt the same way is filled the same way. */
+    plans = new Map();
+    constructor(sqlite3, db) {
+        this.sqlite3 = sqlite3;
+        this.db = db;
+    }
+    /** The same filler (values, counter) for another database. */
+    rebind(db) {
+        const f = new Filler(this.sqlite3, db);
+        f.counter = this.counter;
+        f.plans = this.plans;
+        return f;
+    }
+    /** Facts of a table as it is now (cached while its CREATE statement is unchanged). */
+    tableMeta(lower, sql, name) {
+        const cached = this.meta.get(lower);
+        if (cached && cached.sql === sql && cached.name === name)
+            return cached;
+        const m = readTableMeta(this.db, name, sql);
+        this.meta.set(lower, m);
+        return m;
+    }
+    /**
+     * Fills `tables` (lower-cased name → real name) and, parents first, every table they reference that
+     * `hasRows` does not vouch for.
+     */
+    fill(tables, hasRows) {
+        const filled = new Set();
+        const uncovered = new Map();
+        // Close over parents. A parent the caller vouches for and that has rows needs nothing: checking that is
+        // a lookup by name, while reading a table's CREATE statement scans the whole schema.
+        const metas = new Map();
+        const settled = new Set();
+        let frontier = new Map();
+        for (const [lower, t] of tables) {
+            const m = this.tableMeta(lower, t.sql, t.name);
+            metas.set(lower, m);
+            for (const fk of m.fks)
+                frontier.set(fk.parent.toLowerCase(), fk.parent);
+        }
+        while (frontier.size > 0) {
+            for (const p of [...frontier.keys()]) {
+                if (metas.has(p) || settled.has(p) || (hasRows(p) && this.hasRows(frontier.get(p)))) {
+                    settled.add(p);
+                    frontier.delete(p);
+                }
+            }
+            if (frontier.size === 0)
+                break;
+            const sqls = tableSql(this.db, frontier.keys());
+            const next = new Map();
+            for (const [lower, name] of frontier) {
+                const sql = sqls.get(lower);
+                settled.add(lower);
+                if (sql === undefined)
+                    continue;
+                const m = this.tableMeta(lower, sql, name);
+                metas.set(lower, m);
+                for (const fk of m.fks)
+                    next.set(fk.parent.toLowerCase(), fk.parent);
+            }
+            frontier = next;
+        }
+        // Parents first (depth-first post-order); an edge back into the current path is a cycle.
+        const order = [];
+        const state = new Map();
+        const visit = (t) => {
+            if (state.has(t))
+                return;
+            state.set(t, 'visiting');
+            for (const fk of metas.get(t)?.fks ?? []) {
+                const p = fk.parent.toLowerCase();
+                if (p !== t && metas.has(p))
+                    visit(p);
+            }
+            state.set(t, 'done');
+            order.push(t);
+        };
+        for (const t of [...metas.keys()].sort())
+            visit(t);
+        for (const lower of order) {
+            const m = metas.get(lower);
+            const reason = this.fillTable(m, filled);
+            if (reason === undefined)
+                filled.add(lower);
+            else
+                uncovered.set(lower, [m.name, reason]);
+        }
+        // Parents were filled for the sake of their children; only the tables asked for count as uncovered.
+        for (const t of [...uncovered.keys()])
+            if (!tables.has(t))
+                uncovered.delete(t);
+        return { filled, uncovered };
+    }
+    /** Adds SYNTHETIC_ROWS rows; returns why it could not, or undefined. */
+    fillTable(m, filled) {
+        const plan = this.plans.get(m.sql);
+        if (plan && plan.rows.every((row) => this.insert(m, plan.columns, row) === undefined))
+            return undefined;
+        if (plan) {
+            // The cached values no longer fit (a parent row is gone, a trigger objects): find new ones.
+            this.plans.delete(m.sql);
+            return this.fillTable(m, filled);
+        }
+        const rows = [];
+        const columns = m.columns.map((c) => c.name);
+        let previous;
+        for (let r = 0; r < SYNTHETIC_ROWS; r++) {
+            const found = this.findRow(m, r, filled, previous);
+            if (typeof found === 'string')
+                return found;
+            rows.push(found);
+            previous = found;
+        }
+        this.plans.set(m.sql, { columns, rows });
+        return undefined;
+    }
+    insert(m, columns, values) {
+        const cols = [];
+        const vals = [];
+        values.forEach((v, i) => {
+            if (v !== DEFAULT) {
+                cols.push(q(columns[i]));
+                vals.push(v);
+            }
+        });
+        const sql = cols.length ? `INSERT INTO ${q(m.name)} (${cols.join(', ')}) VALUES (${vals.join(', ')})` : `INSERT INTO ${q(m.name)} DEFAULT VALUES`;
+        return tryExec(this.sqlite3, this.db, sql);
+    }
+    /** One row that SQLite accepts, as literals per column (DEFAULT = omitted); or the reason none was found. */
+    findRow(m, r, filled, previous) {
+        const fkOf = new Map();
+        for (const fk of m.fks)
+            fk.from.forEach((c, pos) => fkOf.set(c.toLowerCase(), { fk, pos }));
+        // Literals of the table's SQL (CHECK lists...) are only needed once a first row is rejected.
+        let literals = [];
+        const unique = new Set(m.uniques.flat().map((c) => c.toLowerCase()));
+        // Values of each foreign key, from existing parent rows (one parent row per child row where possible).
+        const fkValues = new Map();
+        for (const fk of m.fks) {
+            const parent = fk.parent.toLowerCase();
+            const nullable = fk.from.every((c) => !m.columns.find((x) => x.name.toLowerCase() === c.toLowerCase())?.notNull);
+            if (parent === m.name.toLowerCase()) {
+                fkValues.set(fk.id, []); // self-reference: resolved per row below
+                continue;
+            }
+            const options = [];
+            const to = this.targetColumns(fk);
+            if (to) {
+                try {
+                    const rows = this.db.selectArrays(`SELECT ${to.map((c) => `quote(${q(c)})`).join(', ')} FROM ${q(fk.parent)} WHERE ${to.map((c) => `${q(c)} IS NOT NULL`).join(' AND ')} LIMIT ${SYNTHETIC_ROWS * 2}`);
+                    for (const row of rows)
+                        options.push(row.map(String));
+                }
+                catch {
+                    // The parent table or column does not exist (a dangling reference): no row can point at it.
+                }
+            }
+            if (options.length === 0 && !nullable)
+                return `its parent table ${fk.parent} has no rows to point at (it could not be filled)`;
+            // Each child row points at a different parent row first (UNIQUE one-to-one keys), NULL as a last resort.
+            const rotated = options.length ? [...options.slice(r % options.length), ...options.slice(0, r % options.length)] : [];
+            if (nullable)
+                rotated.push(fk.from.map(() => 'NULL'));
+            fkValues.set(fk.id, rotated);
+        }
+        const build = () => m.columns.map((c) => {
+            const f = fkOf.get(c.name.toLowerCase());
+            if (f) {
+                if (f.fk.parent.toLowerCase() === m.name.toLowerCase())
+                    return this.selfReference(m, f.fk, f.pos, c, previous);
+                return (fkValues.get(f.fk.id) ?? []).map((row) => row[f.pos]);
+            }
+            return this.candidates(m, c, unique.has(c.name.toLowerCase()), literals);
+        });
+        let cands = build();
+        const idx = m.columns.map(() => 0);
+        // Foreign key columns move together: one index per key, into that key's option list.
+        for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            const values = cands.map((list, i) => list[Math.min(idx[i], list.length - 1)] ?? DEFAULT);
+            this.resolveSelf(m, values);
+            const error = this.insert(m, m.columns.map((c) => c.name), values);
+            if (error === undefined)
+                return values;
+            if (attempt === 0) {
+                literals = literalsOf(m.sql);
+                cands = build();
+            }
+            const blamed = this.blame(m, error);
+            if (blamed === undefined)
+                return `SQLite rejected every row tried: ${error}`;
+            if (!advance(idx, cands, blamed))
+                return `no value satisfies it: ${error}`;
+        }
+        return `no row satisfied its constraints after ${MAX_ATTEMPTS} tries`;
+    }
+    /** Whether a table has a row (false when it does not exist). */
+    hasRows(table) {
+        try {
+            return this.db.selectArrays(`SELECT EXISTS (SELECT 1 FROM ${q(table)})`)[0]?.[0] === 1;
+        }
+        catch {
+            return false;
+        }
+    }
+    /** The parent columns a key points at: as listed, or the parent's primary key. */
+    targetColumns(fk) {
+        if (fk.to.every((c) => c !== null))
+            return fk.to;
+        const pk = this.db.selectArrays(`SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk`, [fk.parent]).map((r) => String(r[0]));
+        return pk.length === fk.from.length ? pk : undefined;
+    }
+    /** A self-reference: NULL when allowed, else the row's own key (row 0) or the previous row's (row 1). */
+    selfReference(m, fk, pos, c, previous) {
+        const out = [];
+        const to = fk.to[pos] ?? m.columns.filter((x) => x.pk > 0).sort((a, b) => a.pk - b.pk)[pos]?.name;
+        if (previous && to) {
+            const i = m.columns.findIndex((x) => x.name.toLowerCase() === to.toLowerCase());
+            if (i >= 0 && previous[i] !== DEFAULT)
+                out.push(previous[i]);
+        }
+        if (!c.notNull)
+            out.push('NULL');
+        if (to)
+            out.push(`${SELF_MARK}${to}`);
+        return out;
+    }
+    /** Replaces "same row's column X" markers by that column's value in the row being built. */
+    resolveSelf(m, values) {
+        values.forEach((v, i) => {
+            if (!v.startsWith(SELF_MARK))
+                return;
+            const to = v.slice(SELF_MARK.length).toLowerCase();
+            const j = m.columns.findIndex((x) => x.name.toLowerCase() === to);
+            values[i] = j >= 0 && !values[j].startsWith(SELF_MARK) && values[j] !== DEFAULT ? values[j] : 'NULL';
+        });
+    }
+    /** Values to try for an ordinary column, most plausible first. */
+    candidates(m, c, unique, literals) {
+        const n = ++this.counter;
+        const aff = m.strict ? strictAffinity(c.type) : affinity(c.type);
+        const out = [];
+        if (m.rowidAlias && c.name === m.rowidAlias) {
+            // Negative rowids: rows a migration inserts without an id still get max(rowid) + 1 of the real rows,
+            // and explicit small ids in seed data do not collide with synthetic ones.
+            out.push(String(-(1_000_000 + n)), String(1_000_000_000 + n));
+            return out;
+        }
+        const typed = typedValue(c, aff, n);
+        const withDefault = c.dflt !== null && !unique && c.pk === 0;
+        if (withDefault)
+            out.push(DEFAULT);
+        out.push(...typed);
+        for (const l of literals)
+            if (!out.includes(l))
+                out.push(l);
+        for (const v of alternatives(aff, n))
+            if (!out.includes(v))
+                out.push(v);
+        if (!withDefault && c.dflt !== null)
+            out.push(DEFAULT);
+        if (!c.notNull && c.pk === 0)
+            out.push('NULL');
+        return out;
+    }
+    /** Column indexes an error message blames, or undefined when retrying cannot help. */
+    blame(m, error) {
+        const index = (name) => m.columns.findIndex((c) => c.name.toLowerCase() === name.toLowerCase());
+        let match = /^(?:NOT NULL|UNIQUE) constraint failed: (.+)$/.exec(error);
+        if (match) {
+            const cols = match[1].split(', ').map((s) => index(s.slice(s.indexOf('.') + 1))).filter((i) => i >= 0);
+            return cols.length ? cols : undefined;
+        }
+        match = /^CHECK constraint failed: (.+)$/s.exec(error);
+        if (match) {
+            const expr = checkText(m.sql, match[1]);
+            const words = new Set();
+            for (const t of tokenize(expr))
+                if (t.kind !== 'string' && t.kind !== 'number')
+                    words.add(t.value.toLowerCase());
+            const cols = m.columns.map((c, i) => (words.has(c.name.toLowerCase()) ? i : -1)).filter((i) => i >= 0);
+            return cols.length ? cols : m.columns.map((_, i) => i);
+        }
+        if (/^FOREIGN KEY constraint failed/.test(error)) {
+            const cols = m.columns.map((c, i) => (m.fks.some((fk) => fk.from.some((f) => f.toLowerCase() === c.name.toLowerCase())) ? i : -1)).filter((i) => i >= 0);
+            return cols.length ? cols : undefined;
+        }
+        if (/datatype mismatch|cannot store/.test(error))
+            return m.columns.map((_, i) => i);
+        return undefined;
+    }
+}
+/** "The value of column X of the same row", resolved once the row's other values are chosen. */
+const SELF_MARK = '\u0002';
+/**
+ * Odometer over the blamed columns: the first blamed column moves to its next candidate; when it runs out
+ * it starts again and the next one moves. False when every combination has been tried.
+ */
+function advance(idx, cands, blamed) {
+    for (const i of blamed) {
+        if (idx[i] + 1 < cands[i].length) {
+            idx[i]++;
+            return true;
+        }
+        idx[i] = 0;
+    }
+    return false;
+}
+/** The text of the CHECK SQLite names in its error: the expression itself, or the named constraint's. */
+function checkText(sql, named) {
+    const m = new RegExp(`CONSTRAINT\\s+["\`\\[]?${named.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["\`\\]]?\\s+CHECK\\s*\\(`, 'i').exec(sql);
+    if (!m)
+        return named;
+    let depth = 1;
+    let i = m.index + m[0].length;
+    const start = i;
+    for (; i < sql.length && depth > 0; i++) {
+        if (sql[i] === '(')
+            depth++;
+        else if (sql[i] === ')')
+            depth--;
+    }
+    return sql.slice(start, i - 1);
+}
+/** String and number literals of a CREATE TABLE (CHECK lists, defaults): likely values for its columns. */
+function literalsOf(sql) {
+    const out = new Set();
+    for (const t of tokenize(sql)) {
+        if (t.kind === 'string' || t.kind === 'number')
+            out.add(t.text);
+        if (out.size >= 24)
+            break;
+    }
+    return [...out];
+}
+function strictAffinity(type) {
+    switch (type.toUpperCase()) {
+        case 'INT':
+        case 'INTEGER':
+            return 'INTEGER';
+        case 'REAL':
+            return 'REAL';
+        case 'TEXT':
+            return 'TEXT';
+        case 'BLOB':
+            return 'BLOB';
+        default:
+            return 'NUMERIC';
+    }
+}
+function pad(n, w) {
+    return String(n).padStart(w, '0');
+}
+/** A distinct value of the column's type, shaped by its name where that is a strong hint. */
+function typedValue(c, aff, n) {
+    const name = c.name.toLowerCase();
+    const type = c.type.toUpperCase();
+    const date = `2024-${pad((n % 12) + 1, 2)}-${pad((n % 28) + 1, 2)} 12:${pad(n % 60, 2)}:00`;
+    switch (aff) {
+        case 'INTEGER':
+            if (/(^|_)(at|on|time|timestamp|date|ts)$/.test(name))
+                return [String(1_700_000_000 + n)];
+            return [String(1_000_000 + n)];
+        case 'REAL':
+            return [`${n}.5`];
+        case 'NUMERIC':
+            if (/DATE|TIME/.test(type))
+                return [sqlString(date)];
+            if (/BOOL/.test(type))
+                return [String(n % 2)];
+            return [String(n)];
+        case 'BLOB':
+            if (c.type === '')
+                return [sqlString(`syn-${n}`)];
+            return [`x'${pad(n.toString(16), 8)}'`];
+        case 'TEXT':
+        default:
+            if (/e_?mail/.test(name))
+                return [sqlString(`syn${n}@example.com`)];
+            if (/(^|_)(url|uri|link|href|website)$/.test(name))
+                return [sqlString(`https://example.com/syn/${n}`)];
+            if (/(^|_)(at|on|date|time|timestamp)$/.test(name))
+                return [sqlString(date)];
+            if (/(^|_)(json|meta|metadata|data|settings|config|payload|attributes|properties)$/.test(name))
+                return [sqlString(`{"syn":${n}}`)];
+            if (/(^|_)(id|uuid|guid)$/.test(name) || name === 'id')
+                return [sqlString(`00000000-0000-4000-8000-${pad(n.toString(16), 12)}`)];
+            return [sqlString(`syn-${n}`)];
+    }
+}
+/** Other shapes to try when the first value is rejected (dates, JSON, booleans, short codes). */
+function alternatives(aff, n) {
+    const common = ['0', '1', sqlString(`2024-01-01T00:00:${pad(n % 60, 2)}.000Z`), sqlString('{}'), sqlString('[]'), sqlString(`syn${n}@example.com`), sqlString(`00000000-0000-4000-8000-${pad(n.toString(16), 12)}`), sqlString(String(n)), sqlString(''), `x'00'`];
+    if (aff === 'INTEGER' || aff === 'REAL' || aff === 'NUMERIC')
+        return ['0', '1', String(n), '-1', ...common.slice(2)];
+    return common;
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/data/check.js
+
+
+
+
+
+
+const SAVEPOINT = 'd1_migrate_data_check';
+/** sqlite3_db_status op: deferred foreign key violations not yet resolved (SQLITE_DBSTATUS_DEFERRED_FKS). */
+const DBSTATUS_DEFERRED_FKS = 10;
+const check_NAME_KINDS = new Set(['word', 'dquoted', 'bracketed', 'backticked', 'string']);
+class DataCheck {
+    sqlite3;
+    main;
+    migrationsTable;
+    filler;
+    db;
+    api;
+    /** The twin missed a file (it failed there, the replay did not): copy the replay's database before the next. */
+    outOfSync = false;
+    /** Tables given synthetic rows in the twin (lower-cased). */
+    filledOnce = new Set();
+    /** Highest sqlite_schema rowid seen in the twin: rows above it are objects created since. */
+    schemaRowid = 0;
+    /** Virtual tables (lower-cased): their shadow tables are not filled. */
+    virtuals = new Set();
+    /** Tables reported as not covered, so each is named once per run. */
+    uncoveredSeen = new Set();
+    uncovered = [];
+    status;
+    /** Row changes of the file being run; undefined while filling (those are not the file's). */
+    events;
+    stmtIndex = 0;
+    hook = (...args) => this.onPreupdate(args);
+    /** SAVEPOINT / RELEASE of the twin, prepared once per twin (finalized when it closes). */
+    savepoint;
+    release;
+    prepared = new Map();
+    constructor(sqlite3, main, migrationsTable) {
+        this.sqlite3 = sqlite3;
+        this.main = main;
+        this.migrationsTable = migrationsTable;
+        this.api = sqlite3.capi;
+        this.db = this.openTwin();
+        tryExec(sqlite3, this.db, createMigrationsTableSql(migrationsTable));
+        this.filler = new Filler(sqlite3, this.db);
+        this.status = sqlite3.wasm.alloc(8);
+    }
+    close() {
+        this.sqlite3.wasm.dealloc(this.status);
+        this.closeTwin(this.db);
+    }
+    openTwin() {
+        const db = openD1Like(this.sqlite3);
+        this.api.sqlite3_preupdate_hook(db.pointer, this.hook, 0);
+        this.savepoint = db.prepare(`SAVEPOINT ${SAVEPOINT}`);
+        this.release = db.prepare(`RELEASE ${SAVEPOINT}`);
+        this.prepared.set(db, [this.savepoint, this.release]);
+        return db;
+    }
+    closeTwin(db, statements = this.prepared.get(db)) {
+        for (const s of statements ?? [])
+            s.finalize();
+        this.prepared.delete(db);
+        this.api.sqlite3_preupdate_hook(db.pointer, 0, 0);
+        db.close();
+    }
+    /** Steps a statement prepared once and resets it; SQLite's error message, if any. */
+    step(stmt) {
+        const { capi, wasm } = this.sqlite3;
+        const rc = wasm.exports.sqlite3_step(stmt);
+        const error = rc === capi.SQLITE_DONE ? undefined : capi.sqlite3_errmsg(this.db.pointer);
+        wasm.exports.sqlite3_reset(stmt);
+        return error;
+    }
+    /** The run-wide note about tables that could not be filled. */
+    notes() {
+        if (this.uncovered.length === 0)
+            return [];
+        const shown = this.uncovered.slice(0, 20).join('; ');
+        const more = this.uncovered.length > 20 ? `; and ${this.uncovered.length - 20} more` : '';
+        const n = this.uncovered.length;
+        return [`Data check: ${n} table${n === 1 ? '' : 's'} could not be given synthetic rows, so migrations were not checked against data in ${n === 1 ? 'it' : 'them'}: ${shown}${more}.`];
+    }
+    /**
+     * Every row of the twin's ordinary tables as INSERT OR IGNORE statements, parents before children, so the
+     * same data can be put into a real database that already ran the same migrations (rows it already has
+     * are skipped).
+     */
+    dump() {
+        if (this.outOfSync)
+            this.resync();
+        const tables = this.db
+            .selectArrays(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY rowid`)
+            .map(([name, sql]) => ({ name: String(name), sql: String(sql ?? '') }))
+            .filter((t) => !this.internal(t.name.toLowerCase()) && kindOf(t.sql, t.name, this.virtuals) === 'table');
+        const metas = new Map(tables.map((t) => [t.name.toLowerCase(), this.filler.tableMeta(t.name.toLowerCase(), t.sql, t.name)]));
+        const order = [];
+        const seen = new Set();
+        const visit = (lower) => {
+            if (seen.has(lower) || !metas.has(lower))
+                return;
+            seen.add(lower);
+            for (const fk of metas.get(lower).fks)
+                visit(fk.parent.toLowerCase());
+            order.push(lower);
+        };
+        for (const t of metas.keys())
+            visit(t);
+        const out = [];
+        for (const lower of order) {
+            const m = metas.get(lower);
+            if (m.columns.length === 0)
+                continue;
+            const cols = m.columns.map((c) => q(c.name)).join(', ');
+            const values = m.columns.map((c) => `quote(${q(c.name)})`).join(` || ', ' || `);
+            for (const [row] of this.db.selectArrays(`SELECT 'INSERT OR IGNORE INTO ${q(m.name).replace(/'/g, "''")} (${cols.replace(/'/g, "''")}) VALUES (' || ${values} || ');' FROM ${q(m.name)}`)) {
+                out.push(String(row));
+            }
+        }
+        return out.join('\n');
+    }
+    /** After a fault in the check: the twin is re-copied before the next file. */
+    markOutOfSync() {
+        this.outOfSync = true;
+    }
+    /**
+     * Runs `text` (the file as wrangler sends it, bookkeeping INSERT included) on the twin, before the replay
+     * runs it; then fills the tables the file created, for the next files.
+     */
+    run(file, text, parsed) {
+        if (this.outOfSync)
+            this.resync();
+        const ff = fileFacts(parsed);
+        const rebuiltBefore = this.rebuiltCounts(ff);
+        if (this.deferredViolations() !== 0) {
+            this.outOfSync = true;
+            return undefined;
+        }
+        const begin = this.step(this.savepoint.pointer);
+        if (begin)
+            throw new Error(`data check: SAVEPOINT failed: ${begin}`);
+        const executed = [];
+        // Row changes are only needed where a statement can delete or change rows.
+        this.events = ff.facts.some((f) => f.dataDependent) ? [] : undefined;
+        let run;
+        let events;
+        try {
+            run = this.execute(text, executed);
+        }
+        finally {
+            events = this.events ?? [];
+            this.events = undefined;
+        }
+        const describe = (i) => {
+            const e = executed[i];
+            return { start: e.start, end: e.end, line: text.lineAt(e.start), facts: analyseStatement(text.slice(e.start, e.end)) };
+        };
+        let failure = run === 'skip' ? undefined : run.failure;
+        if (run !== 'skip' && !failure && this.deferredViolations() > 0)
+            failure = { message: 'FOREIGN KEY constraint failed' };
+        if (run === 'skip' || failure) {
+            tryExec(this.sqlite3, this.db, `ROLLBACK TO ${SAVEPOINT}`);
+            tryExec(this.sqlite3, this.db, `RELEASE ${SAVEPOINT}`);
+            this.outOfSync = true;
+            if (run === 'skip')
+                return undefined;
+            const f = this.failureFinding(file, ff, failure);
+            return 'note' in f ? { findings: [], notes: [f.note] } : { findings: [f], notes: [] };
+        }
+        const losses = this.losses(events, ff, rebuiltBefore, executed.length, describe);
+        const released = this.step(this.release.pointer);
+        if (released) {
+            tryExec(this.sqlite3, this.db, `ROLLBACK TO ${SAVEPOINT}`);
+            tryExec(this.sqlite3, this.db, `RELEASE ${SAVEPOINT}`);
+            this.outOfSync = true;
+            const f = this.failureFinding(file, ff, { message: released });
+            return 'note' in f ? { findings: [], notes: [f.note] } : { findings: [f], notes: [] };
+        }
+        this.refill(ff, events);
+        return { findings: losses.map((l) => lossFinding(file, l)), notes: [] };
+    }
+    /** Steps through the file on the twin; `executed` receives each statement's position. */
+    execute(text, executed) {
+        const { capi, wasm } = this.sqlite3;
+        const db = this.db.pointer;
+        let offset = 0;
+        for (;;) {
+            const p = text.prepare(db, offset);
+            // A statement that does not prepare fails the same way on the replay, which reports it.
+            if (!p.ok)
+                return { failure: { message: p.message } };
+            if (!p.stmt)
+                break;
+            offset = p.end;
+            const kind = mayClassify(text.bytes, p.start) ? classifyStatement(text.slice(p.start, p.end)).kind : 'other';
+            if (kind === 'pragma-foreign-keys') {
+                wasm.exports.sqlite3_finalize(p.stmt);
+                continue;
+            }
+            if (kind === 'transaction' || kind === 'attach' || kind === 'vacuum') {
+                // The replay stops here as wrangler does; static rules report these.
+                wasm.exports.sqlite3_finalize(p.stmt);
+                return 'skip';
+            }
+            this.stmtIndex = executed.length;
+            executed.push({ start: p.start, end: p.end });
+            let rc;
+            do
+                rc = wasm.exports.sqlite3_step(p.stmt);
+            while (rc === capi.SQLITE_ROW);
+            wasm.exports.sqlite3_finalize(p.stmt);
+            if (rc !== capi.SQLITE_DONE) {
+                const at = executed[executed.length - 1];
+                return { failure: { message: capi.sqlite3_errmsg(db), at: { ...at, line: text.lineAt(at.start), facts: analyseStatement(text.slice(at.start, at.end)) } } };
+            }
+        }
+        return {};
+    }
+    /** sqlite3_preupdate_hook callback: (ctx, db, op, schema, table, oldKey, newKey). */
+    onPreupdate(args) {
+        const events = this.events;
+        if (!events)
+            return;
+        const [, pDb, op, schema, table, oldKey, newKey] = args;
+        if (schema !== 'main')
+            return;
+        const lower = table.toLowerCase();
+        if (lower === this.migrationsTable.toLowerCase() || lower.startsWith('sqlite_'))
+            return;
+        const { api } = this;
+        const stmt = this.stmtIndex;
+        const values = (which) => {
+            const n = api.sqlite3_preupdate_count(pDb);
+            const out = [];
+            for (let i = 0; i < n; i++)
+                out.push(which === 'old' ? api.sqlite3_preupdate_old_js(pDb, i) : api.sqlite3_preupdate_new_js(pDb, i));
+            return out;
+        };
+        // WITHOUT ROWID tables report key 0: their rows are told apart by their values.
+        const keyOf = (k, which) => (k !== 0n ? String(k) : `v:${check_stringify(values(which))}`);
+        if (op === api.SQLITE_INSERT)
+            events.push({ stmt, op: 'insert', table: lower, name: table, key: keyOf(newKey, 'new') });
+        else if (op === api.SQLITE_DELETE)
+            events.push({ stmt, op: 'delete', table: lower, name: table, key: keyOf(oldKey, 'old') });
+        else if (op === api.SQLITE_UPDATE) {
+            const before = values('old');
+            const after = values('new');
+            const changed = [];
+            before.forEach((v, i) => {
+                if (!same(v, after[i]))
+                    changed.push(i);
+            });
+            if (changed.length > 0 || oldKey !== newKey)
+                events.push({ stmt, op: 'update', table: lower, name: table, key: oldKey !== 0n ? String(oldKey) : `v:${check_stringify(before)}`, changed });
+        }
+    }
+    /** Row counts before the file of the tables it rebuilds (only those are compared by count). */
+    rebuiltCounts(ff) {
+        if (ff.rebuilt.size === 0)
+            return new Map();
+        const present = [...existingObjects(this.db, ff.rebuilt).values()].filter((o) => o.kind === 'table');
+        return this.counts(present.map((o) => o.name));
+    }
+    /** Row counts of tables, in one query. */
+    counts(tables) {
+        if (tables.length === 0)
+            return new Map();
+        const row = this.db.selectArrays(`SELECT ${tables.map((t) => `(SELECT count(*) FROM ${q(t)})`).join(', ')}`)[0] ?? [];
+        return new Map(tables.map((t, i) => [t.toLowerCase(), Number(row[i] ?? 0)]));
+    }
+    /**
+     * Rows that existed before the file and were deleted or changed by a statement that does not name their
+     * table as what it deletes from, updates, drops or alters; and rebuilt tables left with fewer rows.
+     */
+    losses(events, ff, rebuiltBefore, statements, describe) {
+        if (events.length === 0 && rebuiltBefore.size === 0)
+            return [];
+        const facts = new Array(statements);
+        const at = (i) => (facts[i] ??= describe(i));
+        const direct = (i, table) => at(i).facts.targets.some((t) => t.table.toLowerCase() === table);
+        // Which table, as it was before the file, each name stands for as the statements run: renames move a
+        // table to a new name; a table created in the file stands for none (null).
+        const origin = new Map();
+        const originOf = (name) => (origin.has(name) ? origin.get(name) : name);
+        const born = new Map();
+        const deletedPre = new Map(); // origin → key → statement
+        const changedPre = new Map();
+        const lineageDeletes = [];
+        const byStmt = new Map();
+        for (const e of events)
+            byStmt.set(e.stmt, [...(byStmt.get(e.stmt) ?? []), e]);
+        const needsDdl = ff.renames.length > 0 || ff.creates.size > 0 || ff.facts.some((f) => f.targets.some((t) => t.how === 'drop'));
+        for (let i = 0; i < statements; i++) {
+            for (const e of byStmt.get(i) ?? []) {
+                const o = originOf(e.table);
+                const mine = born.get(e.table) ?? new Set();
+                born.set(e.table, mine);
+                if (e.op === 'insert') {
+                    mine.add(e.key);
+                    // REPLACE keeping the rowid: the old row was deleted and a different one stands in its place.
+                    const d = o === null ? undefined : deletedPre.get(o);
+                    if (d?.has(e.key)) {
+                        const stmt = d.get(e.key);
+                        d.delete(e.key);
+                        if (!changedPre.has(o))
+                            changedPre.set(o, new Map());
+                        changedPre.get(o).set(e.key, stmt);
+                    }
+                    continue;
+                }
+                if (mine.has(e.key) || o === null) {
+                    if (e.op === 'delete' && !direct(i, e.table))
+                        lineageDeletes.push({ stmt: i, table: e.table });
+                    continue;
+                }
+                if (direct(i, e.table))
+                    continue;
+                const target = e.op === 'delete' ? deletedPre : changedPre;
+                if (!target.has(o))
+                    target.set(o, new Map());
+                if (!target.get(o).has(e.key))
+                    target.get(o).set(e.key, i);
+                if (e.op === 'delete')
+                    lineageDeletes.push({ stmt: i, table: e.table });
+            }
+            if (!needsDdl)
+                continue;
+            const f = at(i).facts;
+            if (f.rename) {
+                const from = f.rename.from.toLowerCase();
+                const to = f.rename.to.toLowerCase();
+                origin.set(to, originOf(from));
+                born.set(to, born.get(from) ?? new Set());
+                origin.set(from, null);
+                born.delete(from);
+            }
+            for (const t of f.targets)
+                if (t.how === 'drop') {
+                    origin.set(t.table.toLowerCase(), null);
+                    born.delete(t.table.toLowerCase());
+                }
+            if (f.creates) {
+                origin.set(f.creates.table.toLowerCase(), null);
+                born.delete(f.creates.table.toLowerCase());
+            }
+        }
+        const out = [];
+        const lost = [...new Set([...deletedPre.keys(), ...changedPre.keys()])].filter((t) => !ff.rowTargets.has(t) && !ff.rebuilt.has(t) && !this.internal(t) && (deletedPre.get(t)?.size ?? 0) + (changedPre.get(t)?.size ?? 0) > 0);
+        if (lost.length === 0 && rebuiltBefore.size === 0)
+            return out;
+        const names = existingObjects(this.db, [...lost, ...rebuiltBefore.keys()]);
+        const after = this.counts([...names.values()].filter((o) => o.kind === 'table').map((o) => o.name));
+        for (const table of lost) {
+            const d = deletedPre.get(table) ?? new Map();
+            const c = changedPre.get(table) ?? new Map();
+            const first = Math.min(...d.values(), ...c.values());
+            const victim = events.find((e) => e.stmt === first && (originOf(e.table) === table || e.table === table))?.table ?? table;
+            out.push({
+                table,
+                name: names.get(table)?.name ?? table,
+                vanished: d.size,
+                changed: c.size,
+                left: after.get(table),
+                culprit: this.culprit(at(first), victim, ff),
+            });
+        }
+        for (const [table, before] of rebuiltBefore) {
+            if (ff.rowTargets.has(table))
+                continue;
+            const now = after.get(table);
+            if (now === undefined || now >= before)
+                continue;
+            // Where the copies went: the first delete in a table that is, or is later renamed to, this one.
+            const lineage = new Set([table]);
+            for (const r of [...ff.renames].reverse())
+                if (lineage.has(r.to.toLowerCase()))
+                    lineage.add(r.from.toLowerCase());
+            const hit = lineageDeletes.find((l) => lineage.has(l.table));
+            out.push({
+                table,
+                name: names.get(table)?.name ?? table,
+                vanished: before - now,
+                changed: 0,
+                left: now,
+                before,
+                culprit: hit ? this.culprit(at(hit.stmt), hit.table, ff) : undefined,
+            });
+        }
+        return out.sort((a, b) => (a.culprit?.executed.line ?? 0) - (b.culprit?.executed.line ?? 0) || a.table.localeCompare(b.table));
+    }
+    culprit(executed, victim, ff) {
+        const real = existingObjects(this.db, [victim]).get(victim)?.name ?? victim;
+        return { executed, victim: real, mechanism: this.mechanism(executed, real, ff) };
+    }
+    /** Why `victim` lost rows at a statement: a foreign key path to what the statement removed, a REPLACE, a trigger. */
+    mechanism(executed, victim, ff) {
+        const facts = executed.facts;
+        const lowerVictim = victim.toLowerCase();
+        const drop = facts.targets.find((t) => t.how === 'drop');
+        const removed = drop?.table ?? facts.writes;
+        const parts = [];
+        // An UPDATE reaches children through ON UPDATE actions; everything else here deletes parent rows.
+        const onUpdate = facts.targets.some((t) => t.how === 'update' || t.how === 'upsert') && !facts.replace;
+        if (removed && removed.toLowerCase() !== lowerVictim) {
+            const path = this.fkPath(victim, removed, onUpdate);
+            if (path) {
+                const chain = path.map((e) => `${e.child}.${e.col} REFERENCES ${e.parent} ON ${onUpdate ? 'UPDATE' : 'DELETE'} ${e.action}`).join(', then ');
+                const earlier = ff.renames.filter((r) => r.to.toLowerCase() === removed.toLowerCase());
+                const repoint = earlier.find((r) => ff.facts.some((f) => f.rename === r && (f.line ?? 0) < executed.line));
+                const repointNote = repoint
+                    ? ` (the key points at ${removed} because \`ALTER TABLE ${repoint.from} RENAME TO ${repoint.to}\` re-pointed it: SQLite rewrites other tables' references on rename)`
+                    : '';
+                if (drop) {
+                    parts.push(`\`DROP TABLE ${removed}\` first deletes every row of ${removed}, because D1 always enforces foreign keys (PRAGMA foreign_keys = OFF has no effect there), and the delete reaches ${victim}: ${chain}${repointNote}`);
+                }
+                else if (facts.replace) {
+                    parts.push(`REPLACE conflict: for each new row that collides with an existing row of ${removed} on its primary key or a UNIQUE column, SQLite deletes the existing row, and the delete reaches ${victim}: ${chain}`);
+                }
+                else {
+                    parts.push(`changing rows of ${removed} fires its foreign key actions: ${chain}`);
+                }
+            }
+        }
+        if (facts.replace && removed && removed.toLowerCase() === lowerVictim) {
+            parts.push('REPLACE conflict: for each new row that collides with an existing row on its primary key or a UNIQUE column, SQLite deletes the existing row and inserts the new one, so columns the statement does not set fall back to their defaults (and the delete fires ON DELETE actions)');
+        }
+        if (!drop) {
+            const on = new Set();
+            if (facts.writes)
+                on.add(facts.writes.toLowerCase());
+            for (const t of facts.targets)
+                on.add(t.table.toLowerCase());
+            for (const t of on.size ? triggersOn(this.db, on) : []) {
+                if (namesIn(t.sql).has(lowerVictim))
+                    parts.push(`trigger ${t.name} on ${t.table} changes rows of ${victim}`);
+            }
+        }
+        return parts.length ? parts.join('; ') : `the statement changed them without naming ${victim}`;
+    }
+    /**
+     * Foreign keys leading from `child` up to `ancestor` whose actions carry a change down (CASCADE, SET NULL,
+     * SET DEFAULT), breadth-first over a few levels; listed from the ancestor down.
+     */
+    fkPath(child, ancestor, onUpdate) {
+        const target = ancestor.toLowerCase();
+        const queue = [{ table: child, path: [] }];
+        const seen = new Set([child.toLowerCase()]);
+        while (queue.length > 0) {
+            const { table, path } = queue.shift();
+            if (path.length >= 4)
+                continue;
+            const rows = this.db.selectObjects(`SELECT "table" AS parent, "from" AS col, upper(on_delete) AS d, upper(on_update) AS u FROM pragma_foreign_key_list(?1)`, [table]);
+            for (const r of rows) {
+                const parent = String(r.parent);
+                const action = String(onUpdate ? r.u : r.d);
+                if (!['CASCADE', 'SET NULL', 'SET DEFAULT'].includes(action))
+                    continue;
+                const step = { child: table, col: String(r.col), parent, action };
+                if (parent.toLowerCase() === target)
+                    return [step, ...path];
+                if (!seen.has(parent.toLowerCase())) {
+                    seen.add(parent.toLowerCase());
+                    queue.push({ table: parent, path: [step, ...path] });
+                }
+            }
+        }
+        return undefined;
+    }
+    /**
+     * Gives the tables the file created synthetic rows, and tops up tables left with too few. New tables are
+     * read by rowid from sqlite_schema (new rows get higher rowids), which is far cheaper than a scan of it.
+     */
+    refill(ff, events) {
+        const objects = new Map();
+        if (ff.creates.size > 0 || ff.renames.length > 0) {
+            const rows = this.db.selectArrays(`SELECT rowid, name, sql FROM sqlite_schema WHERE rowid > ?1 AND type = 'table'`, [this.schemaRowid]);
+            for (const [rowid, name, sql] of rows) {
+                this.schemaRowid = Math.max(this.schemaRowid, Number(rowid));
+                const kind = kindOf(String(sql ?? ''), String(name), this.virtuals);
+                if (kind === 'virtual')
+                    this.virtuals.add(String(name).toLowerCase());
+                objects.set(String(name).toLowerCase(), { name: String(name), kind, sql: String(sql ?? '') });
+            }
+            // A table renamed into place keeps its schema row; it is filled if it has too few rows (below).
+        }
+        const shrunk = new Map();
+        for (const e of events)
+            if (e.op === 'delete' && !objects.has(e.table))
+                shrunk.set(e.table, e.name);
+        for (const r of ff.renames)
+            if (!objects.has(r.to.toLowerCase()))
+                shrunk.set(r.to.toLowerCase(), r.to);
+        if (shrunk.size > 0) {
+            const present = existingObjectsIfAny(this.db, shrunk.keys());
+            const counts = this.counts([...present.values()].filter((o) => o.kind === 'table').map((o) => o.name));
+            for (const [lower, n] of counts)
+                if (n < SYNTHETIC_ROWS)
+                    objects.set(lower, present.get(lower));
+        }
+        this.fillObjects(objects);
+    }
+    /** Fills the tables among `lowers` that exist and are ordinary, new or with too few rows. */
+    fillTables(lowers) {
+        this.fillObjects(existingObjectsIfAny(this.db, lowers));
+    }
+    fillObjects(objects) {
+        const needs = new Map();
+        for (const [lower, o] of objects) {
+            if (o.kind === 'virtual') {
+                this.virtuals.add(lower);
+                this.noteUncovered(lower, o.name, 'a virtual table: filled by its own module, e.g. through triggers');
+            }
+            if (o.kind !== 'table' || this.internal(lower) || this.uncoveredSeen.has(lower))
+                continue;
+            needs.set(lower, { name: o.name, sql: o.sql });
+        }
+        if (needs.size === 0)
+            return;
+        const outcome = this.filler.fill(needs, (lower) => this.filledOnce.has(lower));
+        for (const [lower, [name, reason]] of outcome.uncovered)
+            this.noteUncovered(lower, name, reason);
+        for (const lower of outcome.filled)
+            this.filledOnce.add(lower);
+    }
+    /** Replaces the twin by a copy of the replay's database, then fills every table again. */
+    resync() {
+        const { wasm } = this.sqlite3;
+        const bytes = this.api.sqlite3_js_db_export(this.main.pointer);
+        const next = this.openTwin();
+        const mem = wasm.allocFromTypedArray(bytes);
+        const rc = this.api.sqlite3_deserialize(next.pointer, 'main', mem, bytes.length, bytes.length, this.api.SQLITE_DESERIALIZE_FREEONCLOSE | this.api.SQLITE_DESERIALIZE_RESIZEABLE);
+        if (rc !== this.sqlite3.capi.SQLITE_OK) {
+            this.closeTwin(next);
+            throw new Error(`data check: copying the replay database failed (${rc})`);
+        }
+        this.closeTwin(this.db);
+        this.db = next;
+        this.filler = this.filler.rebind(next);
+        this.filledOnce = new Set();
+        this.outOfSync = false;
+        this.schemaRowid = Number(next.selectArrays(`SELECT max(rowid) FROM sqlite_schema`)[0]?.[0] ?? 0);
+        const all = next.selectArrays(`SELECT lower(name) FROM sqlite_schema WHERE type = 'table'`).map((r) => String(r[0]));
+        this.fillTables(all);
+    }
+    internal(lower) {
+        return lower === this.migrationsTable.toLowerCase() || lower.startsWith('sqlite_') || lower.startsWith('_cf_');
+    }
+    noteUncovered(lower, name, reason) {
+        if (this.uncoveredSeen.has(lower))
+            return;
+        this.uncoveredSeen.add(lower);
+        this.uncovered.push(`${name} (${reason})`);
+    }
+    deferredViolations() {
+        const rc = this.api.sqlite3_db_status(this.db.pointer, DBSTATUS_DEFERRED_FKS, this.status, this.status + 4, 0);
+        if (rc !== this.sqlite3.capi.SQLITE_OK)
+            return 0;
+        return this.sqlite3.wasm.peek32(this.status);
+    }
+    failureFinding(file, ff, failure) {
+        const head = failure.at?.facts.head;
+        const msg = failure.message;
+        if (/^CHECK constraint failed/.test(msg)) {
+            return {
+                note: `${file.name}: with synthetic rows \`${head ?? 'the file'}\` fails with "${msg}"; real rows may satisfy that CHECK, so it is not reported as fails-with-data. Make sure existing rows meet the constraint before deploying.`,
+            };
+        }
+        let line = failure.at?.line;
+        let hint = '';
+        if (!failure.at) {
+            // Deferred keys fail when the file's transaction ends: point at the DROP that left the children dangling.
+            const drop = firstDrop(ff);
+            line = drop?.line;
+            hint =
+                ` The check runs when the file's transaction ends${drop ? `: \`${drop.head}\` deleted rows that other tables' rows (ON DELETE NO ACTION or RESTRICT) still point at` : ''}.` +
+                    ' PRAGMA defer_foreign_keys = on does not help: re-creating and renaming the table does not undo the violations counted at the DROP. Rebuild the referencing tables in the same file, or avoid the rebuild (ALTER TABLE … ADD/RENAME/DROP COLUMN); see docs/safe-table-changes.md.';
+        }
+        else if (/^UNIQUE constraint failed/.test(msg) && /^CREATE\s+UNIQUE\s+INDEX/i.test(head ?? '')) {
+            hint = ' Existing rows hold duplicate values in the indexed columns (a column just added gives every existing row the same default). Deduplicate or backfill distinct values first, or make the index non-unique.';
+        }
+        else if (/Cannot add a NOT NULL column with default value NULL/.test(msg)) {
+            hint = ' SQLite accepts ADD COLUMN … NOT NULL without a DEFAULT only while the table is empty: give the column a DEFAULT.';
+        }
+        else if (/NOT NULL constraint failed/.test(msg)) {
+            hint = ' Existing rows have no value for a column that must have one (a copy that leaves a new NOT NULL column out, or copies NULLs into it): give it a DEFAULT or fill it in the copy.';
+        }
+        else if (/FOREIGN KEY constraint failed/.test(msg)) {
+            hint = ' Rows already in the tables violate a foreign key this statement checks (D1 always enforces foreign keys).';
+        }
+        return {
+            rule: 'fails-with-data',
+            file: file.relPath,
+            ...(line !== undefined && { line }),
+            message: `Fails once the tables hold rows: ${msg}${head ? ` at \`${head}\`` : ' when the file ends'}. On an empty database (local tests) the file applies; on D1 with data wrangler stops at this file and rolls it back.${hint}`,
+        };
+    }
+}
+/** A table's kind from its CREATE statement: virtual, a virtual table's shadow table, or ordinary. */
+function kindOf(sql, name, virtuals) {
+    if (/^CREATE\s+VIRTUAL\s/i.test(sql))
+        return 'virtual';
+    const lower = name.toLowerCase();
+    for (const v of virtuals)
+        if (lower.startsWith(`${v}_`))
+            return 'shadow';
+    return 'table';
+}
+function existingObjectsIfAny(db, lowers) {
+    const list = [...lowers];
+    return list.length ? existingObjects(db, list) : new Map();
+}
+function lossFinding(file, loss) {
+    const { name, culprit } = loss;
+    const counts = [];
+    if (loss.before !== undefined)
+        counts.push(`it had ${loss.before} row${loss.before === 1 ? '' : 's'} before and ${loss.left ?? 0} after being rebuilt`);
+    else {
+        if (loss.vanished > 0)
+            counts.push(`${loss.vanished} row${loss.vanished === 1 ? ' was' : 's were'} deleted${loss.left === 0 ? ' (the table is left empty)' : ''}`);
+        if (loss.changed > 0)
+            counts.push(`${loss.changed} row${loss.changed === 1 ? ' was' : 's were'} changed`);
+    }
+    const via = culprit && culprit.victim.toLowerCase() !== name.toLowerCase() ? ` (while the rows were in ${culprit.victim}, which the file renames to ${name})` : '';
+    const where = culprit ? ` by \`${culprit.executed.facts.head}\`${via}: ${culprit.mechanism}.` : '.';
+    return {
+        rule: 'rows-lost',
+        file: file.relPath,
+        ...(culprit && { line: culprit.executed.line }),
+        table: name,
+        message: `Rows of ${name} are lost: run on tables holding rows, ${counts.join(' and ')}${where} ` +
+            `The file never deletes from or updates ${name} itself, and on an empty database (local tests) nothing shows. ${adviceFor(culprit)}`,
+    };
+}
+function adviceFor(culprit) {
+    if (culprit?.executed.facts.replace)
+        return 'Use an upsert (INSERT … ON CONFLICT (…) DO UPDATE SET …) or an UPDATE, which keep the existing rows; see docs/safe-table-changes.md.';
+    if (culprit?.executed.facts.targets.some((t) => t.how === 'drop')) {
+        return 'Avoid the rebuild (ALTER TABLE … ADD/RENAME/DROP COLUMN), or rebuild the referencing tables in the same file, in dependency order; see docs/safe-table-changes.md.';
+    }
+    return 'If the file means to remove these rows, say so with a DELETE or UPDATE of the table, or suppress with `-- d1-migrate-ignore: rows-lost` above the statement; see docs/safe-table-changes.md.';
+}
+/** The first DROP TABLE of the file (the usual cause of a deferred foreign key failure at its end). */
+function firstDrop(ff) {
+    const d = ff.facts.find((f) => f.targets.some((t) => t.how === 'drop'));
+    return d ? { line: d.line ?? 0, head: d.head } : undefined;
+}
+function fileFacts(parsed) {
+    const facts = [];
+    const rowTargets = new Set();
+    const replaced = new Set();
+    const copied = new Set();
+    const renames = [];
+    const creates = new Map();
+    for (const s of parsed.statements) {
+        const f = analyseTokens(s.tokens, s.text);
+        f.line = s.line;
+        facts.push(f);
+        for (const t of f.targets) {
+            const lower = t.table.toLowerCase();
+            if (t.how === 'delete' || t.how === 'update' || t.how === 'upsert')
+                rowTargets.add(lower);
+            if (t.how === 'drop')
+                replaced.add(lower);
+        }
+        if (f.rename) {
+            renames.push(f.rename);
+            replaced.add(f.rename.from.toLowerCase());
+        }
+        if (f.creates)
+            creates.set(f.creates.table.toLowerCase(), { name: f.creates.table, virtual: f.creates.virtual });
+        // INSERT … SELECT reads the tables whose rows it copies.
+        if (f.writes && !f.targets.some((t) => t.how === 'delete' || t.how === 'update')) {
+            for (const t of s.tokens)
+                if (check_NAME_KINDS.has(t.kind) && t.value.toLowerCase() !== f.writes.toLowerCase())
+                    copied.add(t.value.toLowerCase());
+        }
+    }
+    // A copy from `users_old` after `ALTER TABLE users RENAME TO users_old` copies the rows of users.
+    for (const r of [...renames].reverse())
+        if (copied.has(r.to.toLowerCase()))
+            copied.add(r.from.toLowerCase());
+    const rebuilt = new Set();
+    for (const t of replaced) {
+        if (copied.has(t))
+            rebuilt.add(t);
+        // Dropped (or renamed away) without copying its rows: the file discards or moves them on purpose.
+        else
+            rowTargets.add(t);
+    }
+    return { facts, rowTargets, rebuilt, renames, creates };
+}
+function same(a, b) {
+    if (a instanceof Uint8Array && b instanceof Uint8Array)
+        return a.length === b.length && a.every((x, i) => x === b[i]);
+    return a === b || (typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b));
+}
+function check_stringify(values) {
+    return JSON.stringify(values, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? `x${Buffer.from(v).toString('hex')}` : v));
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/schema.js
+const TYPE_ORDER = { table: 0, index: 1, trigger: 2, view: 3 };
+/**
+ * User objects of `sqlite_schema`: without SQLite's internal objects, wrangler's migrations table and D1's
+ * reserved `_cf_` names. Sorted by table, then the table itself before its indexes and triggers, then name.
+ */
+function readSchema(db, migrationsTable) {
+    // One row holding the whole schema as JSON: reading thousands of rows column by column through the WASM
+    // boundary costs far more than SQLite building the JSON text and JSON.parse reading it.
+    const rows = db.selectObjects(`SELECT json_group_array(json_array(type, name, tbl_name, sql)) AS objects FROM (
+       SELECT type, name, tbl_name, sql FROM sqlite_schema
+        WHERE type IN ('table', 'index', 'trigger', 'view')
+          AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+          AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'
+          AND name <> ?1 COLLATE NOCASE)`, [migrationsTable]);
+    const objects = JSON.parse(String(rows[0]?.objects ?? '[]'));
+    return sortSchema(objects.map(([type, name, tableName, sql]) => ({
+        type: type,
+        name: String(name),
+        tableName: String(tableName),
+        sql: sql == null ? null : String(sql),
+    })));
+}
+function sortSchema(objects) {
+    const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+    return [...objects].sort((a, b) => cmp(a.tableName.toLowerCase(), b.tableName.toLowerCase()) ||
+        TYPE_ORDER[a.type] - TYPE_ORDER[b.type] ||
+        cmp(a.name.toLowerCase(), b.name.toLowerCase()) ||
+        cmp(a.name, b.name));
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/statements.js
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+/** SQL text copied into WASM memory; offsets are UTF-8 byte offsets into it. */
+class SqlText {
+    sqlite3;
+    bytes;
+    /** Byte offset where each line starts; computed when a position is first asked for. */
+    lineStartsCache;
+    mem;
+    sqlPtr;
+    freed = false;
+    constructor(sqlite3, text) {
+        this.sqlite3 = sqlite3;
+        this.bytes = encoder.encode(text);
+        const { wasm } = sqlite3;
+        // Two pointer slots (ppStmt, pzTail) followed by the NUL-terminated SQL.
+        this.mem = wasm.alloc(8 + this.bytes.length + 1);
+        this.sqlPtr = this.mem + 8;
+        const heap = wasm.heap8u();
+        heap.set(this.bytes, this.sqlPtr);
+        heap[this.sqlPtr + this.bytes.length] = 0;
+    }
+    get length() {
+        return this.bytes.length;
+    }
+    get lineStarts() {
+        if (!this.lineStartsCache) {
+            const starts = [0];
+            const b = this.bytes;
+            for (let i = b.indexOf(0x0a); i !== -1; i = b.indexOf(0x0a, i + 1))
+                starts.push(i + 1);
+            this.lineStartsCache = starts;
+        }
+        return this.lineStartsCache;
+    }
+    /** 1-based line of a byte offset. */
+    lineAt(offset) {
+        const lineStarts = this.lineStarts;
+        let lo = 0;
+        let hi = lineStarts.length - 1;
+        while (lo < hi) {
+            const mid = (lo + hi + 1) >> 1;
+            if (lineStarts[mid] <= offset)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        return lo + 1;
+    }
+    /** 1-based column (in characters) of a byte offset. */
+    columnAt(offset) {
+        const lineStart = this.lineStarts[this.lineAt(offset) - 1];
+        return decoder.decode(this.bytes.subarray(lineStart, offset)).length + 1;
+    }
+    slice(start, end) {
+        return decoder.decode(this.bytes.subarray(start, end));
+    }
+    hasByte(start, end, byte) {
+        // Search only [start, end): indexOf from `start` alone scans to the end of the file for every statement.
+        return this.bytes.subarray(start, end).indexOf(byte) !== -1;
+    }
+    /** Offset of the first byte at or after `from` that is not whitespace, a comment or an empty `;`. */
+    skipTrivia(from) {
+        const b = this.bytes;
+        let i = from;
+        while (i < b.length) {
+            const c = b[i];
+            if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c || c === 0x3b)
+                i++;
+            else if (c === 0x2d && b[i + 1] === 0x2d) {
+                while (i < b.length && b[i] !== 0x0a)
+                    i++;
+            }
+            else if (c === 0x2f && b[i + 1] === 0x2a) {
+                const close = findSeq(b, i + 2, 0x2a, 0x2f);
+                i = close === -1 ? b.length : close + 2;
+            }
+            else
+                break;
+        }
+        return i;
+    }
+    /**
+     * Prepares the statement starting at `from`. `stmt` is 0 when only comments/whitespace remain.
+     * The caller must finalize a returned statement.
+     */
+    prepare(db, from) {
+        this.assertLive();
+        const { capi, wasm } = this.sqlite3;
+        const start = this.skipTrivia(from);
+        const ppStmt = this.mem;
+        const pzTail = this.mem + 4;
+        // The raw export: capi's wrapper converts every argument and takes a scoped allocation on each call.
+        let heap = wasm.heap8u();
+        writePtr(heap, ppStmt, 0);
+        writePtr(heap, pzTail, 0);
+        // +1: the length includes the NUL terminator, so SQLite uses the text in place instead of copying the rest of the file per statement.
+        const rc = wasm.exports.sqlite3_prepare_v3(db, this.sqlPtr + start, this.bytes.length - start + 1, 0, ppStmt, pzTail);
+        if (rc !== capi.SQLITE_OK) {
+            const off = capi.sqlite3_error_offset(db);
+            return { ok: false, message: capi.sqlite3_errmsg(db), start, errorOffset: off >= 0 ? start + off : -1 };
+        }
+        // Preparing may have grown the memory, which detaches the old view.
+        heap = wasm.heap8u();
+        const stmt = readPtr(heap, ppStmt);
+        const tail = readPtr(heap, pzTail);
+        return { ok: true, stmt, start, end: stmt ? tail - this.sqlPtr : this.bytes.length };
+    }
+    /** Prepares exactly the bytes [start, end) (one statement already delimited), for a second look at it. */
+    prepareRange(db, start, end) {
+        this.assertLive();
+        const { capi, wasm } = this.sqlite3;
+        const ppStmt = this.mem;
+        wasm.pokePtr(ppStmt, 0);
+        const rc = capi.sqlite3_prepare_v3(db, this.sqlPtr + start, end - start, 0, ppStmt, 0);
+        if (rc !== capi.SQLITE_OK) {
+            const off = capi.sqlite3_error_offset(db);
+            return { stmt: 0, message: capi.sqlite3_errmsg(db), errorOffset: off >= 0 ? start + off : undefined };
+        }
+        return { stmt: wasm.peekPtr(ppStmt) };
+    }
+    /**
+     * End of the statement starting at `start` when SQLite could not prepare it (so gave no tail): the first
+     * `;` after which sqlite3_complete() says the statement is complete. A `;` byte never occurs inside a
+     * multi-byte UTF-8 sequence, so scanning bytes is safe.
+     */
+    statementEnd(start) {
+        const { capi } = this.sqlite3;
+        let i = start;
+        for (;;) {
+            i = this.bytes.indexOf(0x3b, i);
+            if (i === -1)
+                return this.bytes.length;
+            i++;
+            if (capi.sqlite3_complete(this.slice(start, i)))
+                return i;
+        }
+    }
+    free() {
+        if (!this.freed) {
+            this.sqlite3.wasm.dealloc(this.mem);
+            this.freed = true;
+        }
+    }
+    assertLive() {
+        if (this.freed)
+            throw new Error('SqlText used after free()');
+    }
+}
+/** A 32-bit little-endian pointer (this build is wasm32). */
+function readPtr(heap, at) {
+    return (heap[at] | (heap[at + 1] << 8) | (heap[at + 2] << 16) | (heap[at + 3] << 24)) >>> 0;
+}
+function writePtr(heap, at, value) {
+    heap[at] = value & 0xff;
+    heap[at + 1] = (value >>> 8) & 0xff;
+    heap[at + 2] = (value >>> 16) & 0xff;
+    heap[at + 3] = (value >>> 24) & 0xff;
+}
+function findSeq(b, from, c1, c2) {
+    for (let i = from; i + 1 < b.length; i++)
+        if (b[i] === c1 && b[i + 1] === c2)
+            return i;
+    return -1;
+}
+/** SQLite messages that mean the text does not parse, as opposed to naming something that does not exist. */
+function isParseError(message) {
+    return /^near ".*": syntax error$|^incomplete input$|^unrecognized token:|^syntax error/s.test(message);
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/replay.js
+/**
+ * Replays migrations on an in-process SQLite that behaves like local D1 (workerd) does under
+ * `wrangler d1 migrations apply --local`: each file plus wrangler's bookkeeping INSERT runs atomically, foreign
+ * keys are enforced, double-quoted strings are accepted, and the first failing file stops the run.
+ */
+
+
+
+
+
+
+
+
+const replay_SAVEPOINT = 'd1_migrate_replay';
+const DQS_RULE = 'double-quoted-string';
+const DROP_RULE = 'drop-referenced-table';
+const OTHER = { kind: 'other' };
+/** What workerd answers for transaction control (local wrangler fails the file with it). */
+const D1_TRANSACTION_MESSAGE = 'To execute a transaction, please use the state.storage.transaction() or state.storage.transactionSync() APIs instead of the SQL BEGIN TRANSACTION or SAVEPOINT statements';
+async function replayMigrations(input) {
+    const sqlite3 = await loadSqlite();
+    const replayer = new Replayer(sqlite3, input);
+    try {
+        return replayer.run();
+    }
+    finally {
+        replayer.close();
+    }
+}
+/** The schema after applying `files` in order (e.g. a base branch's migrations, for a PR schema diff). */
+async function schemaOf(files, migrationsTable) {
+    const result = await replayMigrations({ files, migrationsTable, disabled: new Set([DQS_RULE, DROP_RULE]) });
+    return result.schema;
+}
+class Replayer {
+    sqlite3;
+    input;
+    db;
+    scratch;
+    findings = [];
+    notes = [];
+    disabled;
+    /**
+     * Lower-cased new name → the old name and the tables whose foreign keys ALTER TABLE ... RENAME TO moved
+     * from the old name to the new one, to explain why a later DROP of the new name hits them.
+     */
+    repointed = new Map();
+    /** SAVEPOINT / RELEASE of the per-file transaction, prepared once and reset after each use. */
+    savepoint;
+    release;
+    dataCheck;
+    parsed;
+    dataSeed;
+    constructor(sqlite3, input) {
+        this.sqlite3 = sqlite3;
+        this.input = input;
+        this.disabled = input.disabled ?? new Set();
+        this.db = openD1Like(sqlite3);
+        this.savepoint = this.db.prepare(`SAVEPOINT ${replay_SAVEPOINT}`);
+        this.release = this.db.prepare(`RELEASE ${replay_SAVEPOINT}`);
+        const dataRulesOn = !this.disabled.has('rows-lost') || !this.disabled.has('fails-with-data');
+        this.dataCheck = input.dataCheck && dataRulesOn ? new DataCheck(sqlite3, this.db, input.migrationsTable) : undefined;
+        this.parsed = new Map((input.parsed ?? []).map((p) => [p.file.name, p]));
+    }
+    close() {
+        this.savepoint.finalize();
+        this.release.finalize();
+        this.dataCheck?.close();
+        this.db.close();
+        this.scratch?.close();
+    }
+    run() {
+        const { files, migrationsTable } = this.input;
+        const replayed = [];
+        const notes = this.notes;
+        const createError = tryExec(this.sqlite3, this.db, createMigrationsTableSql(migrationsTable));
+        if (createError) {
+            this.add({
+                rule: 'replay-error',
+                message: `wrangler cannot create its migrations table ${migrationsTable}: ${createError}. Check migrations_table in the wrangler config.`,
+            });
+            return { findings: this.findings, schema: [], replayed, failedAt: undefined, notReplayed: files.map((f) => f.name), notes };
+        }
+        for (let i = 0; i < files.length; i++) {
+            const file = files[i];
+            if (this.applyFile(file)) {
+                replayed.push(file.name);
+                continue;
+            }
+            const later = files.slice(i + 1);
+            for (const f of later)
+                this.syntaxCheckFile(f);
+            if (later.length > 0) {
+                notes.push(`${later.length} later migration${later.length === 1 ? ' was' : 's were'} not replayed because ${file.name} failed (wrangler stops at the first failing file); they were only syntax-checked.`);
+            }
+            notes.push(...(this.dataCheck?.notes() ?? []));
+            return {
+                findings: this.findings,
+                schema: readSchema(this.db, migrationsTable),
+                replayed,
+                failedAt: file.name,
+                notReplayed: later.map((f) => f.name),
+                notes,
+                ...(this.dataSeed !== undefined && { dataSeed: this.dataSeed }),
+            };
+        }
+        notes.push(...(this.dataCheck?.notes() ?? []));
+        return { findings: this.findings, schema: readSchema(this.db, migrationsTable), replayed, notReplayed: [], notes, ...(this.dataSeed !== undefined && { dataSeed: this.dataSeed }) };
+    }
+    /** Runs one file atomically; returns false (after reporting) when it fails. */
+    applyFile(file) {
+        const { sqlite3 } = this;
+        const { wasm } = sqlite3;
+        const body = stripBom(file.sql);
+        const full = body + bookkeepingSql(this.input.migrationsTable, file.name);
+        const bookStart = Buffer.byteLength(body, 'utf8');
+        const trimmed = wranglerTrim(full);
+        if (!trimmed.ok) {
+            this.reportFailure(file, undefined, bookStart, {
+                message: `local wrangler refuses this file before running it: "${SEVERAL_TRANSACTIONS_MESSAGE.split('\n')[0]}" — the text "BEGIN TRANSACTION" still occurs after wrangler removed the first "BEGIN TRANSACTION;" (even inside a comment it counts). D1 runs each migration in a transaction already: remove every BEGIN TRANSACTION/COMMIT.`,
+                parse: false,
+                final: true,
+                line: lineOfIndex(full, trimmed.index),
+            });
+            this.syntaxCheckFile(file);
+            return false;
+        }
+        const text = new SqlText(sqlite3, trimmed.sql);
+        const db = this.db.pointer;
+        let failure;
+        const data = this.runDataCheck(file, text);
+        const beginError = this.runPrepared(this.savepoint.pointer);
+        if (beginError)
+            throw new Error(`replay: SAVEPOINT ${replay_SAVEPOINT} failed: ${beginError}`);
+        try {
+            let offset = 0;
+            for (;;) {
+                const p = text.prepare(db, offset);
+                if (!p.ok) {
+                    failure = { message: p.message, start: p.start, errorOffset: p.errorOffset, parse: isParseError(p.message) };
+                    break;
+                }
+                if (!p.stmt)
+                    break;
+                offset = p.end;
+                try {
+                    failure = this.runStatement(file, text, p.stmt, p.start, p.end);
+                }
+                finally {
+                    wasm.exports.sqlite3_finalize(p.stmt);
+                }
+                if (failure)
+                    break;
+            }
+            if (!failure) {
+                // The outermost RELEASE commits, which is where deferred foreign keys are checked — as at the end of
+                // D1's per-file transaction.
+                const commitError = this.runPrepared(this.release.pointer);
+                if (commitError) {
+                    failure = {
+                        message: `${commitError} when the file's transaction commits (deferred foreign key checks: PRAGMA defer_foreign_keys or DEFERRABLE INITIALLY DEFERRED keys)`,
+                        parse: false,
+                        final: true,
+                    };
+                }
+            }
+            if (failure) {
+                this.exec(`ROLLBACK TO ${replay_SAVEPOINT}`);
+                this.exec(`RELEASE ${replay_SAVEPOINT}`);
+                this.reportFailure(file, text, bookStart, failure);
+                if (failure.start !== undefined) {
+                    const resumeAt = failure.resumeAt ?? text.statementEnd(failure.start);
+                    this.syntaxCheckText(file, text, resumeAt, bookStart);
+                }
+                return false;
+            }
+            // Data findings count only for a file that applies: one that fails anyway is reported as failing.
+            for (const f of data?.findings ?? [])
+                this.add(f);
+            this.notes.push(...(data?.notes ?? []));
+            return true;
+        }
+        finally {
+            text.free();
+        }
+    }
+    /** The data check of one file (before it runs for real); a fault in it must not stop the replay. */
+    runDataCheck(file, text) {
+        if (!this.dataCheck)
+            return undefined;
+        if (this.input.dumpDataBefore === file.name)
+            this.dataSeed = this.dataCheck.dump();
+        try {
+            return this.dataCheck.run(file, text, this.parsed.get(file.name) ?? parseMigration(file));
+        }
+        catch (e) {
+            this.dataCheck.markOutOfSync();
+            this.notes.push(`Data check skipped for ${file.name}: ${e.message}`);
+            return undefined;
+        }
+    }
+    /** Steps a statement prepared once (savepoint control) and resets it; returns SQLite's error message, if any. */
+    runPrepared(stmt) {
+        const { capi, wasm } = this.sqlite3;
+        const rc = wasm.exports.sqlite3_step(stmt);
+        const error = rc === capi.SQLITE_DONE ? undefined : capi.sqlite3_errmsg(this.db.pointer);
+        wasm.exports.sqlite3_reset(stmt);
+        return error;
+    }
+    /** Executes one prepared statement; returns the failure, if any. */
+    runStatement(file, text, stmt, start, end) {
+        const { capi, wasm } = this.sqlite3;
+        // Most statements (CREATE, INSERT, UPDATE...) are told apart by their first bytes, without decoding them.
+        const kind = mayClassify(text.bytes, start) ? classifyStatement(text.slice(start, end)) : OTHER;
+        switch (kind.kind) {
+            // D1 ignores it inside its per-file transaction; running it would turn foreign keys off, which D1
+            // never does. foreign-keys-pragma reports it.
+            case 'pragma-foreign-keys':
+                return undefined;
+            // workerd rejects these, so local wrangler fails the file here (a BEGIN TRANSACTION;/COMMIT; pair that
+            // wrangler strips never gets this far). The static rules report them; running them would break the
+            // savepoint, so the replay stops here without a finding of its own.
+            case 'transaction':
+                return { message: D1_TRANSACTION_MESSAGE, start, parse: false, resumeAt: end, reportedBy: 'transaction-statement' };
+            case 'attach':
+            case 'vacuum':
+                return { message: `D1 does not allow ${kind.kind === 'vacuum' ? 'VACUUM' : 'ATTACH/DETACH'}`, start, parse: false, resumeAt: end, reportedBy: 'unsupported-statement' };
+            case 'drop-table':
+                if (!this.disabled.has(DROP_RULE) && (!kind.schema || kind.schema.toLowerCase() === 'main')) {
+                    this.checkDropReferenced(file, text, start, kind.table);
+                }
+                break;
+            default:
+                break;
+        }
+        if (!this.disabled.has(DQS_RULE) && text.hasByte(start, end, 0x22))
+            this.checkDoubleQuoted(file, text, start, end, text.slice(start, end));
+        const movedChildren = kind.kind === 'rename-table' && !this.disabled.has(DROP_RULE) ? this.referencing(kind.from).map((r) => String(r.child)) : [];
+        const step = wasm.exports.sqlite3_step;
+        let rc;
+        do
+            rc = step(stmt);
+        while (rc === capi.SQLITE_ROW);
+        if (rc !== capi.SQLITE_DONE) {
+            return { message: capi.sqlite3_errmsg(this.db.pointer), start, parse: false, resumeAt: end };
+        }
+        if (kind.kind === 'rename-table' && movedChildren.length > 0) {
+            this.repointed.set(kind.to.toLowerCase(), { from: kind.from, children: new Set(movedChildren) });
+        }
+        return undefined;
+    }
+    /**
+     * SQLite falls back to a string literal for a double-quoted name that is not a column (DQS); D1 accepts
+     * that silently. Preparing again with the fallback off shows whether this statement relies on it.
+     */
+    checkDoubleQuoted(file, text, start, end, sql) {
+        const { capi } = this.sqlite3;
+        setDoubleQuotedStrings(this.sqlite3, this.db, false);
+        let r;
+        try {
+            r = text.prepareRange(this.db.pointer, start, end);
+            if (r.stmt)
+                capi.sqlite3_finalize(r.stmt);
+        }
+        finally {
+            setDoubleQuotedStrings(this.sqlite3, this.db, true);
+        }
+        const m = r.message && /^no such column: "((?:[^"]|"")*)" - should this be a string literal/.exec(r.message);
+        if (!m)
+            return;
+        const name = m[1].replace(/""/g, '"');
+        const idx = sql.indexOf(`"${m[1]}"`);
+        const at = r.errorOffset ?? (idx === -1 ? start : start + Buffer.byteLength(sql.slice(0, idx), 'utf8'));
+        this.add({
+            rule: DQS_RULE,
+            file: file.relPath,
+            line: text.lineAt(at),
+            column: text.columnAt(at),
+            message: `"${name}" is not a column here, so SQLite (and D1) silently read it as the text '${name}' (double-quoted string fallback): every row gets that string instead of a value. Write '${name.replace(/'/g, "''")}' in single quotes if a string is meant, or name the right column.`,
+        });
+    }
+    /**
+     * D1 keeps foreign keys on, so DROP TABLE of a parent runs an implicit DELETE that cascades into or is
+     * blocked by the children — invisible on the empty database a replay or a local apply starts from.
+     */
+    checkDropReferenced(file, text, start, table) {
+        const exists = this.db.selectObjects(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE`, [table]);
+        if (exists.length === 0)
+            return;
+        const parent = String(exists[0].name);
+        const rows = this.referencing(parent);
+        if (rows.length === 0)
+            return;
+        const refs = new Map();
+        for (const r of rows) {
+            const key = `${String(r.child)}\u0000${String(r.id)}`;
+            const ref = refs.get(key) ?? { child: String(r.child), cols: [], onDelete: String(r.onDelete) };
+            ref.cols.push(String(r.col));
+            refs.set(key, ref);
+        }
+        const list = [...refs.values()].sort((a, b) => a.child.localeCompare(b.child) || a.cols.join().localeCompare(b.cols.join()));
+        const describe = list.map((r) => `${r.child}(${r.cols.join(', ')}) ON DELETE ${r.onDelete}`).join(', ');
+        const wiping = list.filter((r) => r.onDelete === 'CASCADE' || r.onDelete === 'SET NULL' || r.onDelete === 'SET DEFAULT');
+        const blocking = list.filter((r) => !wiping.includes(r));
+        const effects = [];
+        const cascade = wiping.filter((r) => r.onDelete === 'CASCADE').map((r) => r.child);
+        const nulling = wiping.filter((r) => r.onDelete !== 'CASCADE').map((r) => `${r.child}.${r.cols.join('/')}`);
+        if (cascade.length)
+            effects.push(`deletes every row of ${unique(cascade).join(', ')}`);
+        if (nulling.length)
+            effects.push(`resets ${unique(nulling).join(', ')} to NULL/default in every row`);
+        if (blocking.length) {
+            effects.push(`fails with "FOREIGN KEY constraint failed" because of ${unique(blocking.map((r) => r.child)).join(', ')} (even with PRAGMA defer_foreign_keys = on)`);
+        }
+        const moved = this.repointed.get(parent.toLowerCase());
+        const movedHere = moved ? unique(list.map((r) => r.child).filter((c) => moved.children.has(c))) : [];
+        const repointed = moved && movedHere.length
+            ? ` ${movedHere.join(', ')} point${movedHere.length === 1 ? 's' : ''} at ${parent} because ALTER TABLE ${moved.from} RENAME TO ${parent} re-pointed ${movedHere.length === 1 ? 'its key' : 'their keys'}: SQLite rewrites other tables' references on rename.`
+            : '';
+        this.add({
+            rule: DROP_RULE,
+            file: file.relPath,
+            line: text.lineAt(start),
+            message: `DROP TABLE ${parent} while other tables reference it by foreign key: ${describe}.${repointed} ` +
+                `D1 always enforces foreign keys (PRAGMA foreign_keys = OFF has no effect there), so on a database with rows the DROP's implicit DELETE ${effects.join('; and ')}. ` +
+                `It passes on an empty database, so local tests do not show it. Rebuild the referencing tables in the same migration too, or avoid the rebuild (ALTER TABLE ADD/RENAME/DROP COLUMN); see drizzle-orm#4938.`,
+        });
+    }
+    /** Foreign keys of other tables that name `parent` (one row per column). */
+    referencing(parent) {
+        return this.db.selectObjects(`SELECT m.name AS child, f.id AS id, f."from" AS col, upper(f.on_delete) AS onDelete
+         FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
+        WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE AND m.name <> ?1 COLLATE NOCASE
+        ORDER BY m.name, f.id, f.seq`, [parent]);
+    }
+    reportFailure(file, text, bookStart, f) {
+        const shared = this.sharedNumberNote(file);
+        if (f.reportedBy && text && f.start !== undefined) {
+            const first = replay_firstLine(text.slice(f.start, f.resumeAt ?? text.statementEnd(f.start)));
+            this.notes.push(`${file.name} fails under local wrangler at line ${text.lineAt(f.start)} (\`${first}\`: ${sentence(f.message)}) — reported as ${f.reportedBy}; the replay stops there as wrangler does.`);
+            return;
+        }
+        if (f.final || !text || f.start === undefined) {
+            this.add({ rule: 'replay-error', file: file.relPath, line: f.line, message: `${sentence(f.message)}${shared}` });
+            return;
+        }
+        const lastLine = text.lineAt(Math.max(0, bookStart - 1));
+        if (f.start >= bookStart) {
+            const quoteNote = file.name.includes("'")
+                ? ` The file name contains a ' and wrangler (before 4.106) puts the name into that INSERT unescaped, so the INSERT is broken: rename the file.`
+                : '';
+            this.add({
+                rule: 'replay-error',
+                file: file.relPath,
+                line: lastLine,
+                message: `The bookkeeping row wrangler appends (INSERT INTO ${this.input.migrationsTable} (name) values ('${file.name}')) fails: ${f.message}.${quoteNote}${shared}`,
+            });
+            return;
+        }
+        const end = f.resumeAt ?? text.statementEnd(f.start);
+        const first = replay_firstLine(text.slice(f.start, Math.min(end, bookStart)));
+        const line = text.lineAt(f.start);
+        const errLine = f.errorOffset !== undefined && f.errorOffset >= 0 ? text.lineAt(Math.min(f.errorOffset, text.length)) : line;
+        const where = errLine !== line && (f.errorOffset ?? -1) < bookStart ? ` (at line ${errLine})` : '';
+        if (f.parse) {
+            const runsIntoBookkeeping = (f.errorOffset ?? -1) >= bookStart || end > bookStart;
+            const semicolon = runsIntoBookkeeping
+                ? ` The file's last statement is not terminated by ';', so the INSERT that wrangler appends to record the migration runs into it: end the statement with ';'.`
+                : '';
+            this.add({ rule: 'sql-syntax', file: file.relPath, line, message: `${f.message} in \`${first}\`${where}.${semicolon}${shared}` });
+            return;
+        }
+        this.add({
+            rule: 'replay-error',
+            file: file.relPath,
+            line,
+            message: `${f.message} — replaying the migrations in wrangler's order on a fresh D1-like database fails at \`${first}\`${where}; wrangler stops here and rolls this file back.${shared}`,
+        });
+    }
+    /** Files sharing the failing file's number: wrangler runs them all, in name order. */
+    sharedNumberNote(file) {
+        if (file.number === null)
+            return '';
+        const same = this.input.files.filter((f) => f.number === file.number);
+        if (same.length < 2)
+            return '';
+        const names = same.map((f) => f.name);
+        const before = names.slice(0, names.indexOf(file.name));
+        const after = names.slice(names.indexOf(file.name) + 1);
+        const order = names.join(' before ');
+        const consequence = after.length
+            ? ` ${file.name} runs before ${after.join(', ')}, so anything it needs from ${after.length === 1 ? 'that file' : 'those files'} does not exist yet: give it a higher number.`
+            : before.length
+                ? ` ${file.name} runs after ${before.join(', ')}.`
+                : '';
+        return ` ${same.length} files share the number ${file.numberText ?? file.number}: wrangler applies ${order} (name order for equal numbers).${consequence}`;
+    }
+    /** Prepare-only check of a file that is not replayed: parse errors are reported, missing names are not. */
+    syntaxCheckFile(file) {
+        const body = stripBom(file.sql);
+        const text = new SqlText(this.sqlite3, body + bookkeepingSql(this.input.migrationsTable, file.name));
+        try {
+            this.syntaxCheckText(file, text, 0, Buffer.byteLength(body, 'utf8'));
+        }
+        finally {
+            text.free();
+        }
+    }
+    syntaxCheckText(file, text, from, bookStart) {
+        const db = this.scratchDb().pointer;
+        const { capi } = this.sqlite3;
+        let offset = from;
+        while (offset < text.length) {
+            const p = text.prepare(db, offset);
+            if (p.ok) {
+                if (!p.stmt)
+                    return;
+                capi.sqlite3_finalize(p.stmt);
+                offset = p.end;
+                continue;
+            }
+            if (isParseError(p.message)) {
+                this.reportFailure(file, text, bookStart, { message: p.message, start: p.start, errorOffset: p.errorOffset, parse: true });
+            }
+            offset = text.statementEnd(p.start);
+        }
+    }
+    scratchDb() {
+        if (!this.scratch) {
+            this.scratch = openD1Like(this.sqlite3);
+            try {
+                this.scratch.exec(createMigrationsTableSql(this.input.migrationsTable));
+            }
+            catch {
+                // Already reported by run(); prepare-only checks do not need the table.
+            }
+        }
+        return this.scratch;
+    }
+    /** Savepoint control: cannot fail unless the replay itself is broken, so a failure is thrown. */
+    exec(sql) {
+        const error = tryExec(this.sqlite3, this.db, sql);
+        if (error)
+            throw new Error(`replay: ${sql} failed: ${error}`);
+    }
+    add(f) {
+        if (this.disabled.has(f.rule))
+            return;
+        this.findings.push({
+            rule: f.rule,
+            severity: ruleInfo(f.rule).severity,
+            ...(f.file !== undefined && { file: f.file }),
+            ...(f.line !== undefined && { line: f.line }),
+            ...(f.column !== undefined && { column: f.column }),
+            ...(f.table !== undefined && { table: f.table }),
+            message: f.message,
+        });
+    }
+}
+/** wrangler's statement splitter trims each statement with String#trim, which drops a leading BOM. */
+function stripBom(sql) {
+    return sql.charCodeAt(0) === 0xfeff ? sql.slice(1) : sql;
+}
+function sentence(s) {
+    return /[.!?]$/.test(s) ? s : `${s}.`;
+}
+function replay_firstLine(sql) {
+    const line = sql.split(/\r?\n/)[0].trim().replace(/;$/, '');
+    return line.length > 100 ? `${line.slice(0, 99)}…` : line;
+}
+function lineOfIndex(s, index) {
+    let n = 1;
+    for (let i = s.indexOf('\n'); i !== -1 && i < index; i = s.indexOf('\n', i + 1))
+        n++;
+    return n;
+}
+function unique(xs) {
+    return [...new Set(xs)];
 }
 
 ;// CONCATENATED MODULE: ./build/src/report/schema-diff.js
@@ -10141,7 +11767,7 @@ minimatch.unescape = unescape_unescape;
  * runs. Discovery (src/migrations/discover.ts) emits it, because only discovery sees the names wrangler
  * filters out; this module holds the judgement so it can be tested on names alone.
  */
-const RULE_ID = 'ignored-file';
+const ignored_file_RULE_ID = 'ignored-file';
 /**
  * Why wrangler skips `name` although it looks like a migration, or null when it is plainly not one
  * (`README.md`, `meta/_journal.json`, a `.sqlite` database file).
@@ -10325,7 +11951,7 @@ class Context {
         const numberedDirs = [];
         for (const dirent of this.readDir(dir)) {
             const name = dirent.name;
-            const kind = kindOf(dirent);
+            const kind = discover_kindOf(dirent);
             if (name.endsWith('.sql')) {
                 out.push({ name, abs: external_node_path_.join(dir, name), kind });
                 if (name.startsWith('.') && kind !== 'directory') {
@@ -10488,7 +12114,7 @@ class Context {
         return true;
     }
 }
-function kindOf(dirent) {
+function discover_kindOf(dirent) {
     if (dirent.isFile())
         return 'file';
     if (dirent.isSymbolicLink())
@@ -10623,7 +12249,7 @@ function checkAmbiguousOrder(files, source) {
                 message: `${f.name} is listed ${ordinal(rank + 1)} by name (${nameNeighbour}), but wrangler applies it ${describePosition(files, index)}: ` +
                     `wrangler orders by the number before the first "_" (${f.numberText ?? f.number}), not by name, and the numbers have different widths. ` +
                     `ls, editors, GitHub and wrangler 4.86's \`migrations list\` therefore show a different order from the one apply uses. ` +
-                    `Pad every number to the same width (e.g. ${pad(f)}), renaming only files no database has applied yet.`,
+                    `Pad every number to the same width (e.g. ${ambiguous_order_pad(f)}), renaming only files no database has applied yet.`,
             });
         });
     }
@@ -10648,7 +12274,7 @@ function checkAmbiguousOrder(files, source) {
 function sameOrder(a, b) {
     return a.length === b.length && a.every((n, i) => n === b[i]);
 }
-function pad(f) {
+function ambiguous_order_pad(f) {
     if (f.numberText === null)
         return '0001_name.sql';
     const width = Math.max(4, f.numberText.length);
@@ -10847,191 +12473,6 @@ function checkFilenames(files, numbering, options = {}) {
     return findings;
 }
 
-;// CONCATENATED MODULE: ./build/src/sql/suppress.js
-/**
- * Parsing of inline suppression comments:
- *   -- d1-migrate-ignore: rule-a, rule-b -- why
- *   -- d1-migrate-ignore-file: rule-a
- * Ids are comma separated; anything after the first id that is followed by other words (a reason) is ignored.
- */
-const STATEMENT_MARK = /\bd1-migrate-ignore:/i;
-const FILE_MARK = /\bd1-migrate-ignore-file:/i;
-const suppress_RULE_ID = /^[a-z0-9][a-z0-9-]*$/i;
-function parseIgnoreComment(comment, kind) {
-    // Cheap pre-check: nearly every comment in real migrations is not a suppression.
-    if (comment.indexOf('d1-migrate-ignore') === -1 && comment.indexOf('D1-MIGRATE-IGNORE') === -1)
-        return [];
-    const mark = kind === 'file' ? FILE_MARK : STATEMENT_MARK;
-    const m = mark.exec(comment);
-    if (!m)
-        return [];
-    let rest = comment.slice(m.index + m[0].length);
-    const nl = rest.indexOf('\n');
-    if (nl !== -1)
-        rest = rest.slice(0, nl);
-    rest = rest.replace(/\*\/.*$/, '');
-    const reason = rest.indexOf('--');
-    if (reason !== -1)
-        rest = rest.slice(0, reason);
-    const ids = [];
-    for (const part of rest.split(',')) {
-        const words = part.trim().split(/\s+/);
-        const id = words[0] ?? '';
-        if (!suppress_RULE_ID.test(id))
-            break;
-        ids.push(id.toLowerCase());
-        if (words.length > 1)
-            break;
-    }
-    return ids;
-}
-
-;// CONCATENATED MODULE: ./build/src/sql/split.js
-
-
-/*
- * Statement boundaries follow sqlite3_complete() (SQLite's complete.c), which is also what workerd uses to
- * slice D1 requests (sqlite3_complete_length): a ';' ends a statement unless it is inside the body of a
- * CREATE [TEMP] TRIGGER, whose end is a ';' followed by END and another ';'. CASE ... END needs no special
- * handling: inside a trigger body only an END directly after a ';' counts.
- */
-const TK_SEMI = 0;
-const TK_OTHER = 2;
-const TK_EXPLAIN = 3;
-const TK_CREATE = 4;
-const TK_TEMP = 5;
-const TK_TRIGGER = 6;
-const TK_END = 7;
-// States: 0 INVALID, 1 START, 2 NORMAL, 3 EXPLAIN, 4 CREATE, 5 TRIGGER, 6 SEMI, 7 END (columns: token types
-// SEMI, WS, OTHER, EXPLAIN, CREATE, TEMP, TRIGGER, END), copied from complete.c.
-const TRANS = [
-    [1, 0, 2, 3, 4, 2, 2, 2],
-    [1, 1, 2, 3, 4, 2, 2, 2],
-    [1, 2, 2, 2, 2, 2, 2, 2],
-    [1, 3, 3, 2, 4, 2, 2, 2],
-    [1, 4, 2, 2, 2, 4, 5, 2],
-    [6, 5, 5, 5, 5, 5, 5, 5],
-    [6, 6, 5, 5, 5, 5, 5, 7],
-    [1, 7, 5, 5, 5, 5, 5, 5],
-];
-const START = 1;
-function tokenType(tok) {
-    if (tok.kind === 'punct')
-        return tok.text === ';' ? TK_SEMI : TK_OTHER;
-    if (tok.kind !== 'word')
-        return TK_OTHER;
-    switch (tok.value) {
-        case 'CREATE':
-            return TK_CREATE;
-        case 'TRIGGER':
-            return TK_TRIGGER;
-        case 'TEMP':
-        case 'TEMPORARY':
-            return TK_TEMP;
-        case 'END':
-            return TK_END;
-        case 'EXPLAIN':
-            return TK_EXPLAIN;
-        default:
-            return TK_OTHER;
-    }
-}
-function lastLine(tok) {
-    let line = tok.line;
-    for (let k = tok.text.indexOf('\n'); k !== -1; k = tok.text.indexOf('\n', k + 1))
-        line++;
-    return line;
-}
-/** Rule ids named by the `-- d1-migrate-ignore:` comments in the block of comment lines right above `line`. */
-function suppressionsAbove(pending, line) {
-    const ids = new Set();
-    let expected = line;
-    for (let k = pending.length - 1; k >= 0; k--) {
-        const c = pending[k];
-        // Contiguous: the comment ends on the line above the one we reached (or shares it, `/* x */ DROP ...`).
-        if (lastLine(c) < expected - 1)
-            break;
-        expected = c.line;
-        for (const id of parseIgnoreComment(c.text, 'statement'))
-            ids.add(id);
-    }
-    return ids;
-}
-function parseMigration(file) {
-    const sql = file.sql;
-    const tokens = tokenize(sql);
-    const comments = [];
-    const statements = [];
-    const fileSuppressed = new Set();
-    let state = START;
-    let current = [];
-    let pending = [];
-    let suppressed = new Set();
-    const finish = (terminator) => {
-        const first = current[0];
-        const last = current[current.length - 1];
-        statements.push({
-            text: sql.slice(first.start, last.end),
-            start: first.start,
-            end: last.end,
-            line: first.line,
-            column: first.column,
-            endLine: terminator ? terminator.line : lastLine(last),
-            tokens: current,
-            suppressed,
-        });
-        current = [];
-    };
-    for (const tok of tokens) {
-        if (tok.kind === 'comment') {
-            comments.push(tok);
-            pending.push(tok);
-            for (const id of parseIgnoreComment(tok.text, 'file'))
-                fileSuppressed.add(id);
-            continue;
-        }
-        state = TRANS[state][tokenType(tok)];
-        if (state === START) {
-            // Only a ';' leads back to START: the statement (if any) is complete.
-            if (current.length > 0)
-                finish(tok);
-            pending = [];
-            continue;
-        }
-        if (current.length === 0) {
-            suppressed = suppressionsAbove(pending, tok.line);
-        }
-        pending = [];
-        current.push(tok);
-    }
-    // A last statement without ';' still runs (sqlite3_prepare takes it as it is).
-    if (current.length > 0)
-        finish(null);
-    return { file, statements, comments, fileSuppressed, empty: statements.length === 0 };
-}
-/**
- * Drop findings the migrations suppress: by `-- d1-migrate-ignore-file: id` anywhere in the file, or by
- * `-- d1-migrate-ignore: id` right above the statement the finding's line falls in.
- */
-function split_applySuppressions(findings, parsed) {
-    const byFile = new Map();
-    for (const p of parsed)
-        byFile.set(p.file.relPath, p);
-    return findings.filter((f) => {
-        if (f.file === undefined)
-            return true;
-        const p = byFile.get(f.file);
-        if (!p)
-            return true;
-        if (p.fileSuppressed.has(f.rule))
-            return false;
-        if (f.line === undefined)
-            return true;
-        const line = f.line;
-        return !p.statements.some((s) => s.line <= line && line <= s.endLine && s.suppressed.has(f.rule));
-    });
-}
-
 ;// CONCATENATED MODULE: ./build/src/rules/util.js
 
 /** A finding for `rule` at a token (or statement) of a parsed migration; severity comes from the catalog. */
@@ -11041,13 +12482,13 @@ function findingAt(rule, pm, at, message) {
 function util_isWord(tok, ...upper) {
     return tok !== undefined && tok.kind === 'word' && upper.includes(tok.value);
 }
-function isPunct(tok, text) {
+function util_isPunct(tok, text) {
     return tok !== undefined && tok.kind === 'punct' && tok.text === text;
 }
-const NAME_KINDS = new Set(['word', 'dquoted', 'bracketed', 'backticked', 'string']);
+const util_NAME_KINDS = new Set(['word', 'dquoted', 'bracketed', 'backticked', 'string']);
 /** The name a token denotes, as SQLite resolves it (unquoted); undefined when the token cannot be a name. */
 function nameOf(tok) {
-    if (!tok || !NAME_KINDS.has(tok.kind))
+    if (!tok || !util_NAME_KINDS.has(tok.kind))
         return undefined;
     return tok.kind === 'word' ? tok.text : tok.value;
 }
@@ -11056,7 +12497,7 @@ function readName(tokens, i) {
     const first = nameOf(tokens[i]);
     if (first === undefined)
         return undefined;
-    if (isPunct(tokens[i + 1], '.')) {
+    if (util_isPunct(tokens[i + 1], '.')) {
         const second = nameOf(tokens[i + 2]);
         if (second !== undefined)
             return { schema: first, name: second, tok: tokens[i + 2], next: i + 3 };
@@ -11228,7 +12669,7 @@ function parsePragma(stmt) {
     i++;
     let schema;
     let nameTok = t[i];
-    if (isPunct(t[i + 1], '.')) {
+    if (util_isPunct(t[i + 1], '.')) {
         schema = nameOf(t[i]);
         nameTok = t[i + 2];
         i += 2;
@@ -11238,8 +12679,8 @@ function parsePragma(stmt) {
         return undefined;
     i++;
     let value = null;
-    if (isPunct(t[i], '=') || isPunct(t[i], '(')) {
-        const rest = t.slice(i + 1).filter((tok) => !isPunct(tok, ')'));
+    if (util_isPunct(t[i], '=') || util_isPunct(t[i], '(')) {
+        const rest = t.slice(i + 1).filter((tok) => !util_isPunct(tok, ')'));
         value = rest.map((tok) => (tok.kind === 'word' || tok.kind === 'punct' || tok.kind === 'number' ? tok.text : tok.value)).join('');
     }
     return { schema, name, nameTok, value };
@@ -11299,20 +12740,20 @@ function columnDefs(stmt) {
     if (!util_isWord(t[j], 'TABLE'))
         return [];
     const name = readName(t, skipIfExists(t, j + 1));
-    if (!name || !isPunct(t[name.next], '('))
+    if (!name || !util_isPunct(t[name.next], '('))
         return [];
     const out = [];
     let depth = 0;
     for (let k = name.next; k < t.length; k++) {
         const tok = t[k];
-        if (isPunct(tok, '('))
+        if (util_isPunct(tok, '('))
             depth++;
-        else if (isPunct(tok, ')')) {
+        else if (util_isPunct(tok, ')')) {
             depth--;
             if (depth === 0)
                 break;
         }
-        else if (depth === 1 && (isPunct(t[k - 1], ',') || k === name.next + 1)) {
+        else if (depth === 1 && (util_isPunct(t[k - 1], ',') || k === name.next + 1)) {
             if (tok.kind === 'word' && TABLE_CONSTRAINT.has(tok.value))
                 continue;
             out.push({ name: tok, type: typeTokens(t, k + 1) });
@@ -11327,8 +12768,8 @@ function typeTokens(t, from) {
     let k = from;
     while (t[k] && t[k].kind === 'word' && !TYPE_END.has(t[k].value))
         out.push(t[k++]);
-    if (out.length > 0 && isPunct(t[k], '(')) {
-        while (t[k] && !isPunct(t[k], ')'))
+    if (out.length > 0 && util_isPunct(t[k], '(')) {
+        while (t[k] && !util_isPunct(t[k], ')'))
             out.push(t[k++]);
         if (t[k])
             out.push(t[k]);
@@ -11438,7 +12879,7 @@ function postgres_syntax_checkStatement(pm, stmt, out) {
             report('::', tok, `The cast \`::${type}\``, `SQLite rejects it. Use \`CAST(x AS ${type.toUpperCase() === 'TEXT' ? 'TEXT' : type})\`.`);
         }
         else if (tok.kind === 'word') {
-            if (FUNCTIONS[tok.value] && isPunct(t[k + 1], '('))
+            if (FUNCTIONS[tok.value] && util_isPunct(t[k + 1], '('))
                 report(tok.value, tok, `\`${tok.text}()\``, FUNCTIONS[tok.value]);
             else if (tok.value === 'ILIKE')
                 report('ILIKE', tok, '`ILIKE`', 'SQLite\'s LIKE is already case-insensitive for ASCII letters: use `LIKE` (or `lower(a) LIKE lower(b)` for other letters).');
@@ -18556,7 +19997,7 @@ function columnSecrets(stmt) {
     if (v === 'UPDATE') {
         for (let k = i + 1; k + 2 < t.length; k++) {
             const col = nameOf(t[k]);
-            if (col !== undefined && t[k].kind !== 'string' && isPunct(t[k + 1], '=') && t[k + 2].kind === 'string' && isSecretColumn(col)) {
+            if (col !== undefined && t[k].kind !== 'string' && util_isPunct(t[k + 1], '=') && t[k + 2].kind === 'string' && isSecretColumn(col)) {
                 out.push({ column: col, tok: t[k + 2] });
             }
         }
@@ -18566,11 +20007,11 @@ function columnSecrets(stmt) {
         return out;
     const into = t.findIndex((tok, k) => k > i && util_isWord(tok, 'INTO'));
     const name = into === -1 ? undefined : readName(t, into + 1);
-    if (!name || !isPunct(t[name.next], '('))
+    if (!name || !util_isPunct(t[name.next], '('))
         return out;
     const columns = [];
     let k = name.next + 1;
-    for (; k < t.length && !isPunct(t[k], ')'); k++) {
+    for (; k < t.length && !util_isPunct(t[k], ')'); k++) {
         const col = nameOf(t[k]);
         if (col !== undefined)
             columns.push(col);
@@ -18582,16 +20023,16 @@ function columnSecrets(stmt) {
     let index = 0;
     for (k += 2; k < t.length; k++) {
         const tok = t[k];
-        if (isPunct(tok, '(')) {
+        if (util_isPunct(tok, '(')) {
             depth++;
             if (depth === 1)
                 index = 0;
         }
-        else if (isPunct(tok, ')'))
+        else if (util_isPunct(tok, ')'))
             depth--;
-        else if (depth === 1 && isPunct(tok, ','))
+        else if (depth === 1 && util_isPunct(tok, ','))
             index++;
-        else if (depth === 1 && tok.kind === 'string' && (isPunct(t[k - 1], '(') || isPunct(t[k - 1], ',')) && (isPunct(t[k + 1], ',') || isPunct(t[k + 1], ')'))) {
+        else if (depth === 1 && tok.kind === 'string' && (util_isPunct(t[k - 1], '(') || util_isPunct(t[k - 1], ',')) && (util_isPunct(t[k + 1], ',') || util_isPunct(t[k + 1], ')'))) {
             const column = columns[index];
             if (column !== undefined && isSecretColumn(column))
                 out.push({ column, tok });
@@ -18722,9 +20163,9 @@ function findWord(tokens, from, upper) {
     let depth = 0;
     for (let i = from; i < tokens.length; i++) {
         const t = tokens[i];
-        if (isPunct(t, '('))
+        if (util_isPunct(t, '('))
             depth++;
-        else if (isPunct(t, ')'))
+        else if (util_isPunct(t, ')'))
             depth--;
         else if (depth === 0 && util_isWord(t, upper))
             return i;
@@ -18884,9 +20325,9 @@ function columnProblem(def) {
     let depth = 0;
     for (let i = 0; i < def.length; i++) {
         const tok = def[i];
-        if (isPunct(tok, '('))
+        if (util_isPunct(tok, '('))
             depth++;
-        else if (isPunct(tok, ')'))
+        else if (util_isPunct(tok, ')'))
             depth--;
         if (depth > 0)
             continue;
@@ -18914,17 +20355,17 @@ function defaultExpression(def, i) {
     const first = def[i];
     if (!first)
         return [];
-    if (isPunct(first, '(')) {
+    if (util_isPunct(first, '(')) {
         let depth = 0;
         for (let j = i; j < def.length; j++) {
-            if (isPunct(def[j], '('))
+            if (util_isPunct(def[j], '('))
                 depth++;
-            else if (isPunct(def[j], ')') && --depth === 0)
+            else if (util_isPunct(def[j], ')') && --depth === 0)
                 return def.slice(i, j + 1);
         }
         return def.slice(i);
     }
-    if ((isPunct(first, '-') || isPunct(first, '+')) && def[i + 1])
+    if ((util_isPunct(first, '-') || util_isPunct(first, '+')) && def[i + 1])
         return [first, def[i + 1]];
     return [first];
 }
@@ -18934,8 +20375,8 @@ function isConstant(expr) {
     if (expr.some((x) => util_isWord(x, 'CURRENT_TIMESTAMP', 'CURRENT_DATE', 'CURRENT_TIME')))
         return false;
     // A parenthesised expression is only constant when it holds literals and operators, no function call.
-    if (isPunct(expr[0], '(')) {
-        return !expr.some((x, k) => x.kind === 'word' && isPunct(expr[k + 1], '(')) && !expr.some((x) => x.kind === 'word' && !util_isWord(x, 'NULL', 'TRUE', 'FALSE'));
+    if (util_isPunct(expr[0], '(')) {
+        return !expr.some((x, k) => x.kind === 'word' && util_isPunct(expr[k + 1], '(')) && !expr.some((x) => x.kind === 'word' && !util_isWord(x, 'NULL', 'TRUE', 'FALSE'));
     }
     return true;
 }
@@ -19005,7 +20446,13 @@ function checkStaticRules(ctx, disabled) {
 async function validateDatabase(target, opts) {
     const set = discoverMigrations(target, opts.cwd);
     const parsed = set.files.map((file) => parseMigration(file));
-    const replay = await replayMigrations({ files: set.files, migrationsTable: target.migrationsTable, disabled: opts.disabled });
+    const replay = await replayMigrations({
+        files: set.files,
+        migrationsTable: target.migrationsTable,
+        disabled: opts.disabled,
+        dataCheck: opts.dataCheck ?? true,
+        parsed,
+    });
     const all = [
         ...set.findings,
         ...checkFilenames(set.files, opts.numbering),
@@ -19110,6 +20557,7 @@ async function processDatabase(target, ctx) {
             cwd: options.cwd,
             numbering: options.numbering,
             disabled: new Set(options.disableRules),
+            dataCheck: options.dataCheck,
         });
         phase.migrations = validated.migrations;
         report.findings.push(...validated.findings);
@@ -19222,6 +20670,7 @@ const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     'fail-mode',
     'numbering',
     'disable-rules',
+    'data-check',
     'comment',
     'github-token',
     'cloudflare-api-token',
@@ -19353,6 +20802,7 @@ function parseOptions(raw, opts) {
         wrangler: optional(raw.wrangler),
         persistTo,
         rollbackOnFailure: bool('rollback-on-failure', raw['rollback-on-failure'], source),
+        dataCheck: raw['data-check'] === undefined || raw['data-check'].trim() === '' ? true : bool('data-check', raw['data-check'], source),
         bookmark,
         notifyWebhook: optional(raw['notify-webhook']),
         reportPath,
@@ -19543,6 +20993,7 @@ function parseCli(argv) {
         format: { type: 'string' },
         verbose: { type: 'boolean', short: 'v' },
         'rollback-on-failure': { type: 'boolean' },
+        'no-data-check': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
     };
     for (const flag of Object.keys(FLAG_TO_INPUT))
@@ -19566,6 +21017,8 @@ function parseCli(argv) {
     }
     if (values['rollback-on-failure'])
         raw['rollback-on-failure'] = 'true';
+    if (values['no-data-check'])
+        raw['data-check'] = 'false';
     const format = values.format ?? 'text';
     if (!['text', 'json', 'github'].includes(format)) {
         throw new UsageError(`Invalid --format: "${format}". Allowed values: text, json, github.`);
@@ -19597,6 +21050,7 @@ Flags (same meaning as the action inputs):
   --fail-mode MODE        strict | skip-unavailable | warn
   --numbering MODE        sequential | unique | off
   --disable-rules a,b     rule ids to turn off
+  --no-data-check         skip running each migration on synthetic rows (rows-lost, fails-with-data)
   --phases a,b            for run: validate,preview,apply,history,test
   --persist-to DIR        local D1 state directory (target local)
   --wrangler CMD          how to run wrangler (default: the project's, else npx wrangler@4)

@@ -43,6 +43,7 @@ export function parseCli(argv: string[]): CliArgs {
     format: { type: 'string' },
     verbose: { type: 'boolean', short: 'v' },
     'rollback-on-failure': { type: 'boolean' },
+    'no-data-check': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   };
   for (const flag of Object.keys(FLAG_TO_INPUT)) options[flag] = { type: 'string', multiple: flag === 'env' };
@@ -61,6 +62,7 @@ export function parseCli(argv: string[]): CliArgs {
     raw[input] = Array.isArray(v) ? v.join(',') : String(v);
   }
   if (values['rollback-on-failure']) raw['rollback-on-failure'] = 'true';
+  if (values['no-data-check']) raw['data-check'] = 'false';
   const format = (values.format as string | undefined) ?? 'text';
   if (!['text', 'json', 'github'].includes(format)) {
     throw new UsageError(`Invalid --format: "${format}". Allowed values: text, json, github.`);
@@ -93,6 +95,7 @@ Flags (same meaning as the action inputs):
   --fail-mode MODE        strict | skip-unavailable | warn
   --numbering MODE        sequential | unique | off
   --disable-rules a,b     rule ids to turn off
+  --no-data-check         skip running each migration on synthetic rows (rows-lost, fails-with-data)
   --phases a,b            for run: validate,preview,apply,history,test
   --persist-to DIR        local D1 state directory (target local)
   --wrangler CMD          how to run wrangler (default: the project's, else npx wrangler@4)

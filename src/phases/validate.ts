@@ -18,11 +18,17 @@ export interface ValidateResult {
  */
 export async function validateDatabase(
   target: DatabaseTarget,
-  opts: { cwd: string; numbering: NumberingMode; disabled: Set<string> },
+  opts: { cwd: string; numbering: NumberingMode; disabled: Set<string>; dataCheck?: boolean },
 ): Promise<ValidateResult> {
   const set = discoverMigrations(target, opts.cwd);
   const parsed = set.files.map((file) => parseMigration(file));
-  const replay = await replayMigrations({ files: set.files, migrationsTable: target.migrationsTable, disabled: opts.disabled });
+  const replay = await replayMigrations({
+    files: set.files,
+    migrationsTable: target.migrationsTable,
+    disabled: opts.disabled,
+    dataCheck: opts.dataCheck ?? true,
+    parsed,
+  });
   const all = [
     ...set.findings,
     ...checkFilenames(set.files, opts.numbering),

@@ -4,8 +4,11 @@
  * keys are enforced, double-quoted strings are accepted, and the first failing file stops the run.
  */
 import { ruleInfo } from '../rules/catalog.js';
+import { parseMigration } from '../sql/split.js';
+import type { ParsedMigration } from '../sql/types.js';
 import type { Finding, MigrationFile, SchemaObject } from '../types.js';
 import { classifyStatement, mayClassify, type StatementKind } from './classify.js';
+import { DataCheck, type DataCheckOutcome } from './data/check.js';
 import { readSchema } from './schema.js';
 import { loadSqlite, openD1Like, setDoubleQuotedStrings, tryExec, type OoDb, type Ptr, type Sqlite3 } from './sqlite.js';
 import { isParseError, SqlText } from './statements.js';
@@ -72,6 +75,9 @@ class Replayer {
   /** SAVEPOINT / RELEASE of the per-file transaction, prepared once and reset after each use. */
   private readonly savepoint: { pointer: Ptr; finalize(): unknown };
   private readonly release: { pointer: Ptr; finalize(): unknown };
+  private readonly dataCheck: DataCheck | undefined;
+  private readonly parsed: Map<string, ParsedMigration>;
+  private dataSeed: string | undefined;
 
   constructor(
     private readonly sqlite3: Sqlite3,
@@ -81,11 +87,15 @@ class Replayer {
     this.db = openD1Like(sqlite3);
     this.savepoint = this.db.prepare(`SAVEPOINT ${SAVEPOINT}`);
     this.release = this.db.prepare(`RELEASE ${SAVEPOINT}`);
+    const dataRulesOn = !this.disabled.has('rows-lost') || !this.disabled.has('fails-with-data');
+    this.dataCheck = input.dataCheck && dataRulesOn ? new DataCheck(sqlite3, this.db, input.migrationsTable) : undefined;
+    this.parsed = new Map((input.parsed ?? []).map((p) => [p.file.name, p]));
   }
 
   close(): void {
     this.savepoint.finalize();
     this.release.finalize();
+    this.dataCheck?.close();
     this.db.close();
     this.scratch?.close();
   }
@@ -116,6 +126,7 @@ class Replayer {
           `${later.length} later migration${later.length === 1 ? ' was' : 's were'} not replayed because ${file.name} failed (wrangler stops at the first failing file); they were only syntax-checked.`,
         );
       }
+      notes.push(...(this.dataCheck?.notes() ?? []));
       return {
         findings: this.findings,
         schema: readSchema(this.db, migrationsTable),
@@ -123,9 +134,11 @@ class Replayer {
         failedAt: file.name,
         notReplayed: later.map((f) => f.name),
         notes,
+        ...(this.dataSeed !== undefined && { dataSeed: this.dataSeed }),
       };
     }
-    return { findings: this.findings, schema: readSchema(this.db, migrationsTable), replayed, notReplayed: [], notes };
+    notes.push(...(this.dataCheck?.notes() ?? []));
+    return { findings: this.findings, schema: readSchema(this.db, migrationsTable), replayed, notReplayed: [], notes, ...(this.dataSeed !== undefined && { dataSeed: this.dataSeed }) };
   }
 
   /** Runs one file atomically; returns false (after reporting) when it fails. */
@@ -151,6 +164,7 @@ class Replayer {
     const text = new SqlText(sqlite3, trimmed.sql);
     const db = this.db.pointer;
     let failure: Failure | undefined;
+    const data = this.runDataCheck(file, text);
     const beginError = this.runPrepared(this.savepoint.pointer);
     if (beginError) throw new Error(`replay: SAVEPOINT ${SAVEPOINT} failed: ${beginError}`);
     try {
@@ -192,9 +206,25 @@ class Replayer {
         }
         return false;
       }
+      // Data findings count only for a file that applies: one that fails anyway is reported as failing.
+      for (const f of data?.findings ?? []) this.add(f);
+      this.notes.push(...(data?.notes ?? []));
       return true;
     } finally {
       text.free();
+    }
+  }
+
+  /** The data check of one file (before it runs for real); a fault in it must not stop the replay. */
+  private runDataCheck(file: MigrationFile, text: SqlText): DataCheckOutcome | undefined {
+    if (!this.dataCheck) return undefined;
+    if (this.input.dumpDataBefore === file.name) this.dataSeed = this.dataCheck.dump();
+    try {
+      return this.dataCheck.run(file, text, this.parsed.get(file.name) ?? parseMigration(file));
+    } catch (e) {
+      this.dataCheck.markOutOfSync();
+      this.notes.push(`Data check skipped for ${file.name}: ${(e as Error).message}`);
+      return undefined;
     }
   }
 
@@ -455,6 +485,7 @@ class Replayer {
       ...(f.file !== undefined && { file: f.file }),
       ...(f.line !== undefined && { line: f.line }),
       ...(f.column !== undefined && { column: f.column }),
+      ...(f.table !== undefined && { table: f.table }),
       message: f.message,
     });
   }

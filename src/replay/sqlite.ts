@@ -53,6 +53,7 @@ export interface OoDb {
   exec(sql: string): unknown;
   prepare(sql: string): { pointer: Ptr; finalize(): unknown };
   selectObjects(sql: string, bind?: unknown[]): Record<string, unknown>[];
+  selectArrays(sql: string, bind?: unknown[]): unknown[][];
   close(): void;
 }
 

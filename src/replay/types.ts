@@ -1,3 +1,4 @@
+import type { ParsedMigration } from '../sql/types.js';
 import type { Finding, MigrationFile, SchemaObject } from '../types.js';
 
 export interface ReplayInput {
@@ -7,6 +8,18 @@ export interface ReplayInput {
   migrationsTable: string;
   /** Rule ids whose findings are dropped (and whose extra checks are skipped). */
   disabled?: Set<string>;
+  /**
+   * Also run each file on tables holding synthetic rows (rolled back afterwards) and report `rows-lost` and
+   * `fails-with-data`. Off unless asked for.
+   */
+  dataCheck?: boolean;
+  /** The files already tokenized and split (validate has them); parsed here when absent. */
+  parsed?: ParsedMigration[];
+  /**
+   * With dataCheck: the name of a file before which the data check's tables are dumped as SQL
+   * (ReplayResult.dataSeed), to put the same rows into a real database (tests compare with wrangler).
+   */
+  dumpDataBefore?: string;
 }
 
 export interface ReplayResult {
@@ -21,4 +34,6 @@ export interface ReplayResult {
   /** Names after the failing file, which wrangler would not attempt. */
   notReplayed: string[];
   notes: string[];
+  /** See ReplayInput.dumpDataBefore: INSERT statements for every row the data check's tables hold then. */
+  dataSeed?: string;
 }

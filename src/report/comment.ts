@@ -8,7 +8,7 @@
  *
  * Everything that comes from the repository (file names, SQL, messages) goes through escape.ts.
  */
-import { ruleDocsUrl } from '../rules/catalog.js';
+import { DATA_LOSS_RULES, ruleDocsUrl } from '../rules/catalog.js';
 import type { DatabaseReport, Finding, Target } from '../types.js';
 import { escapeMarkdown, inlineCode } from './escape.js';
 import { renderSchemaDiffLines, type SchemaChange } from './schema-diff.js';
@@ -182,18 +182,35 @@ export function renderComment(input: CommentInput): string {
     return out;
   };
 
+  // Data-loss findings come right after the verdict: they are the ones that destroy rows in production.
+  const dataFindings = db.findings.filter((f) => DATA_LOSS_RULES.has(f.rule));
+  const dataItems = fit(renderFindings(dataFindings, blob), LIST_BUDGET);
+  const dataBlock: string[] = [];
+  if (dataFindings.length) {
+    dataBlock.push(
+      '',
+      `#### ⚠️ Data loss: ${plural(dataFindings.length, 'finding')} of the data check`,
+      '',
+      'Run on tables holding rows, these migrations delete or change rows, or fail; on an empty database (local tests) they pass.',
+      '',
+      ...dataItems.lines,
+    );
+    if (dataItems.omitted) dataBlock.push(`- … ${dataItems.omitted} more lines`);
+  }
+
   // Findings take what is left, so a flood of findings cannot push out the pending list or the diff.
-  const findingLines = renderFindings(db.findings, blob);
-  const fixed = size(header) + size(pending) + size(schema) + size(footerFor(true));
+  const others = db.findings.filter((f) => !DATA_LOSS_RULES.has(f.rule));
+  const findingLines = renderFindings(others, blob);
+  const fixed = size(header) + size(dataBlock) + size(pending) + size(schema) + size(footerFor(true));
   const findings = fit(findingLines, Math.max(0, limit - fixed - 200));
   const findingsBlock: string[] = [];
   if (findingLines.length) {
-    findingsBlock.push('', `#### Findings: ${plural(db.findings.length, 'finding')}`, '', ...findings.lines);
+    findingsBlock.push('', `#### ${dataFindings.length ? 'Other findings' : 'Findings'}: ${plural(others.length, 'finding')}`, '', ...findings.lines);
     if (findings.omitted) findingsBlock.push(`- … ${findings.omitted} more lines of findings`);
   }
 
-  const truncated = pendingItems.omitted > 0 || schemaOmitted > 0 || findings.omitted > 0 || notes.omitted > 0;
-  let body = [...header, ...pending, ...findingsBlock, ...schema, ...footerFor(truncated)].join('\n');
+  const truncated = pendingItems.omitted > 0 || schemaOmitted > 0 || findings.omitted > 0 || notes.omitted > 0 || dataItems.omitted > 0;
+  let body = [...header, ...dataBlock, ...pending, ...findingsBlock, ...schema, ...footerFor(truncated)].join('\n');
   if (body.length > limit) {
     // Only reachable with an absurd header (e.g. a huge failure message): cut at a line boundary.
     const tail = footerFor(true).join('\n');

@@ -1,3 +1,4 @@
+import { DATA_LOSS_RULES, dataLossFirst } from '../rules/catalog.js';
 import { escapeMarkdown, inlineCode } from './escape.js';
 import type { DatabaseReport, Finding, Report, RunContext, Target } from '../types.js';
 
@@ -53,7 +54,11 @@ function databaseSection(db: DatabaseReport, run: RunContext): string[] {
     const line = db.failed.line ? ` (line ${db.failed.line})` : '';
     out.push('', `**Failed migration:** ${inlineCode(db.failed.name)}${line}: ${escapeMarkdown(db.failed.message)}`);
   }
-  if (db.findings.length) out.push('', ...findingsTable(db.findings));
+  const dataLoss = db.findings.filter((f) => DATA_LOSS_RULES.has(f.rule)).length;
+  if (dataLoss) {
+    out.push('', '> [!CAUTION]', `> ${dataLoss} finding(s) of the data check: these migrations delete or change rows, or fail, only on a database that has data — an empty local database does not show it. They are listed first.`);
+  }
+  if (db.findings.length) out.push('', ...findingsTable(dataLossFirst(db.findings)));
   if (db.pending) out.push('', `**Pending before apply (${db.pending.length}):** ${nameList(db.pending)}`);
   if (db.applied) out.push('', `**Applied by this run (${db.applied.length}):** ${nameList(db.applied)}`);
   if (db.notAttempted?.length) out.push('', `**Not attempted (${db.notAttempted.length}):** ${nameList(db.notAttempted)}`);

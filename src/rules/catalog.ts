@@ -27,6 +27,8 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'unsafe-add-column', severity: 'error', summary: 'ALTER TABLE ADD COLUMN that SQLite accepts on an empty table but rejects once it has rows: NOT NULL without a default, a non-constant default, REFERENCES with a non-NULL default.' },
   { id: 'destructive-change', severity: 'warning', summary: 'DROP TABLE/COLUMN, DELETE/UPDATE without WHERE, or a table rebuild: data can be lost.' },
   { id: 'drop-referenced-table', severity: 'error', summary: 'DROP TABLE of a table other tables reference by foreign key: on D1 (foreign keys always on) it cascades into child rows or fails.' },
+  { id: 'rows-lost', severity: 'error', summary: 'With rows in the tables, a migration deletes or changes rows of a table it never deletes from or updates: a foreign key cascade from a DROP (table rebuild), a REPLACE conflict or a trigger. Found by running it on synthetic rows (the data check).' },
+  { id: 'fails-with-data', severity: 'error', summary: 'A migration that applies on an empty database but fails once tables hold rows (foreign keys left dangling by a rebuild, a UNIQUE index over duplicated values, ADD COLUMN NOT NULL without a default).' },
   { id: 'secret-in-migration', severity: 'error', summary: 'An API key, private key or password in a SQL literal.' },
   { id: 'double-quoted-string', severity: 'warning', summary: 'A double-quoted name that is not a column there, which SQLite silently turns into a text literal.' },
   { id: 'applied-file-missing', severity: 'error', summary: 'The database records a migration with no file: it was renamed or deleted (a renamed file would run again).' },
@@ -34,6 +36,14 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'schema-drift', severity: 'error', summary: 'The live schema differs from what its applied migrations produce (changed by hand, or a migration edited after it ran), or differs between environments.' },
   { id: 'modified-migration', severity: 'error', summary: 'A migration that exists on the base branch was modified, renamed or deleted by the pull request.' },
 ];
+
+/** Rules whose findings mean rows are lost or a deploy fails on real data: reports list them first. */
+export const DATA_LOSS_RULES: ReadonlySet<string> = new Set(['rows-lost', 'fails-with-data']);
+
+/** The data-loss findings first, each group in its original order. */
+export function dataLossFirst<T extends { rule: string }>(findings: T[]): T[] {
+  return [...findings.filter((f) => DATA_LOSS_RULES.has(f.rule)), ...findings.filter((f) => !DATA_LOSS_RULES.has(f.rule))];
+}
 
 export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((r) => r.id));
 

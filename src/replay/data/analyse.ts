@@ -1,0 +1,202 @@
+/**
+ * What the data check needs to know about a migration's statements before and after running them: which
+ * tables a statement changes on purpose (so their row changes are not "lost"), whether it can behave
+ * differently once tables hold rows, and every name it mentions (to bound the tables worth filling).
+ */
+import { tokenize } from '../../sql/tokenize.js';
+import type { Token } from '../../sql/types.js';
+
+export type TargetHow = 'delete' | 'update' | 'upsert' | 'drop' | 'alter';
+
+export interface StatementFacts {
+  /** Tables the statement names as the object of DELETE, UPDATE, DROP TABLE, ALTER TABLE or an upsert. */
+  targets: { table: string; how: TargetHow }[];
+  /** Can succeed or fail, or change rows, depending on what the tables hold (DML, DROP TABLE, some DDL). */
+  dataDependent: boolean;
+  /** INSERT OR REPLACE / REPLACE INTO / UPDATE OR REPLACE: conflicting rows are deleted, firing cascades. */
+  replace: boolean;
+  /** The table an INSERT/REPLACE/UPDATE/DELETE writes to. */
+  writes?: string;
+  rename?: { from: string; to: string };
+  /** CREATE [VIRTUAL] TABLE: the new table's name. */
+  creates?: { table: string; virtual: boolean };
+  /** First line, for messages. */
+  head: string;
+  /** 1-based line in the file, when known. */
+  line?: number;
+}
+
+const NAME_KINDS = new Set(['word', 'dquoted', 'bracketed', 'backticked', 'string']);
+
+/** Significant tokens (no comments) of one statement. */
+export function significant(sql: string): Token[] {
+  return tokenize(sql).filter((t) => t.kind !== 'comment');
+}
+
+/** Every identifier-like token of `sql`, lower-cased: a superset of the tables and views it can touch. */
+export function namesIn(sql: string, into = new Set<string>()): Set<string> {
+  for (const t of tokenize(sql)) if (NAME_KINDS.has(t.kind)) into.add(t.value.toLowerCase());
+  return into;
+}
+
+function isWord(t: Token | undefined, ...words: string[]): boolean {
+  return !!t && t.kind === 'word' && words.includes(t.value);
+}
+
+function isPunct(t: Token | undefined, text: string): boolean {
+  return !!t && t.kind === 'punct' && t.text === text;
+}
+
+/** A name as written (tokenize upper-cases words), unquoted. */
+function spelling(t: Token): string {
+  return t.kind === 'word' ? t.text : t.value;
+}
+
+/** The unquoted name at `i`, skipping `schema.`; returns the name and the index after it. */
+function nameAt(tokens: Token[], i: number): { name: string; next: number } | undefined {
+  const t = tokens[i];
+  if (!t || !NAME_KINDS.has(t.kind)) return undefined;
+  if (isPunct(tokens[i + 1], '.') && tokens[i + 2] && NAME_KINDS.has(tokens[i + 2].kind)) return { name: spelling(tokens[i + 2]), next: i + 3 };
+  return { name: spelling(t), next: i + 1 };
+}
+
+/** Index after a balanced parenthesised group starting at `i` (which must be '('). */
+function skipGroup(tokens: Token[], i: number): number {
+  let depth = 0;
+  for (let k = i; k < tokens.length; k++) {
+    if (isPunct(tokens[k], '(')) depth++;
+    else if (isPunct(tokens[k], ')') && --depth === 0) return k + 1;
+  }
+  return tokens.length;
+}
+
+/** Index of the verb after a leading WITH clause (`WITH [RECURSIVE] x [(cols)] AS [[NOT] MATERIALIZED] (...), ...`). */
+function skipWith(tokens: Token[]): number {
+  if (!isWord(tokens[0], 'WITH')) return 0;
+  let i = isWord(tokens[1], 'RECURSIVE') ? 2 : 1;
+  for (;;) {
+    i++; // the CTE name
+    if (isPunct(tokens[i], '(')) i = skipGroup(tokens, i);
+    if (isWord(tokens[i], 'AS')) i++;
+    if (isWord(tokens[i], 'NOT')) i++;
+    if (isWord(tokens[i], 'MATERIALIZED')) i++;
+    if (isPunct(tokens[i], '(')) i = skipGroup(tokens, i);
+    if (isPunct(tokens[i], ',')) {
+      i++;
+      continue;
+    }
+    return i;
+  }
+}
+
+export function analyseStatement(sql: string): StatementFacts {
+  return analyseTokens(significant(sql), sql);
+}
+
+/** analyseStatement() for a statement already tokenized (significant tokens only). */
+export function analyseTokens(tokens: Token[], sql: string): StatementFacts {
+  const head = firstLine(sql);
+  const facts: StatementFacts = { targets: [], dataDependent: false, replace: false, head };
+  const v = skipWith(tokens);
+  const verb = tokens[v]?.kind === 'word' ? tokens[v].value : '';
+  switch (verb) {
+    case 'DELETE': {
+      const n = nameAt(tokens, isWord(tokens[v + 1], 'FROM') ? v + 2 : v + 1);
+      facts.dataDependent = true;
+      if (n) {
+        facts.targets.push({ table: n.name, how: 'delete' });
+        facts.writes = n.name;
+      }
+      return facts;
+    }
+    case 'UPDATE': {
+      let i = v + 1;
+      if (isWord(tokens[i], 'OR')) {
+        facts.replace = isWord(tokens[i + 1], 'REPLACE');
+        i += 2;
+      }
+      const n = nameAt(tokens, i);
+      facts.dataDependent = true;
+      if (n) {
+        facts.targets.push({ table: n.name, how: 'update' });
+        facts.writes = n.name;
+      }
+      return facts;
+    }
+    case 'INSERT':
+    case 'REPLACE': {
+      let i = v + 1;
+      if (verb === 'REPLACE') facts.replace = true;
+      if (isWord(tokens[i], 'OR')) {
+        facts.replace = isWord(tokens[i + 1], 'REPLACE');
+        i += 2;
+      }
+      if (isWord(tokens[i], 'INTO')) i++;
+      const n = nameAt(tokens, i);
+      facts.dataDependent = true;
+      if (n) {
+        facts.writes = n.name;
+        // An upsert's DO UPDATE changes existing rows on purpose, like an UPDATE.
+        const doUpdate = tokens.some((t, k) => isWord(t, 'DO') && isWord(tokens[k + 1], 'UPDATE'));
+        if (doUpdate) facts.targets.push({ table: n.name, how: 'upsert' });
+      }
+      return facts;
+    }
+    case 'DROP': {
+      if (!isWord(tokens[v + 1], 'TABLE')) return facts;
+      const i = isWord(tokens[v + 2], 'IF') && isWord(tokens[v + 3], 'EXISTS') ? v + 4 : v + 2;
+      const n = nameAt(tokens, i);
+      // The implicit DELETE of DROP TABLE fires foreign key actions (D1 keeps foreign keys on).
+      facts.dataDependent = true;
+      if (n) facts.targets.push({ table: n.name, how: 'drop' });
+      return facts;
+    }
+    case 'ALTER': {
+      if (!isWord(tokens[v + 1], 'TABLE')) return facts;
+      const n = nameAt(tokens, v + 2);
+      if (!n) return facts;
+      facts.targets.push({ table: n.name, how: 'alter' });
+      const action = tokens[n.next];
+      if (isWord(action, 'RENAME') && isWord(tokens[n.next + 1], 'TO')) {
+        const to = nameAt(tokens, n.next + 2);
+        if (to) facts.rename = { from: n.name, to: to.name };
+      } else if (isWord(action, 'ADD')) {
+        // SQLite checks NOT NULL, CHECK, REFERENCES and generated columns of a new column against existing
+        // rows only (since 3.37), so an empty table accepts what a filled one rejects.
+        facts.dataDependent = tokens.slice(n.next + 1).some((t) => isWord(t, 'NOT', 'CHECK', 'REFERENCES', 'GENERATED', 'AS', 'UNIQUE', 'PRIMARY') || isPunct(t, '('));
+      }
+      return facts;
+    }
+    case 'CREATE': {
+      let c = v + 1;
+      if (isWord(tokens[c], 'TEMP', 'TEMPORARY')) c++;
+      const virtual = isWord(tokens[c], 'VIRTUAL');
+      if (virtual) c++;
+      if (isWord(tokens[c], 'TABLE')) {
+        if (isWord(tokens[c + 1], 'IF') && isWord(tokens[c + 2], 'NOT') && isWord(tokens[c + 3], 'EXISTS')) c += 3;
+        const n = nameAt(tokens, c + 1);
+        if (n) facts.creates = { table: n.name, virtual };
+        return facts;
+      }
+      const unique = isWord(tokens[v + 1], 'UNIQUE');
+      const k = unique ? v + 2 : v + 1;
+      if (!isWord(tokens[k], 'INDEX')) return facts;
+      // A UNIQUE index fails over duplicated values; an expression or partial index evaluates per row (and
+      // can raise, e.g. json_extract of malformed JSON). A plain index over columns cannot fail on data.
+      const on = tokens.findIndex((t, i) => i > k && isWord(t, 'ON'));
+      const open = on === -1 ? -1 : tokens.findIndex((t, i) => i > on && isPunct(t, '('));
+      const close = open === -1 ? tokens.length : skipGroup(tokens, open);
+      const expression = open !== -1 && tokens.slice(open + 1, close - 1).some((t) => isPunct(t, '('));
+      const partial = tokens.slice(close).some((t) => isWord(t, 'WHERE'));
+      facts.dataDependent = unique || expression || partial;
+      return facts;
+    }
+    default:
+      return facts;
+  }
+}
+
+export function firstLine(sql: string): string {
+  const line = sql.trim().split(/\r?\n/)[0].trim().replace(/;$/, '');
+  return line.length > 100 ? `${line.slice(0, 99)}…` : line;
+}

@@ -12,6 +12,9 @@
 //   --no-write       do not write bench/results.json / bench/RESULTS.md
 //   --dist DIR       measure the build in DIR instead of ./dist
 //
+// "validate" times the CLI's validate of the 1,000-file set twice per repetition, with the data check (the
+// default) and with --no-data-check, alternating which goes first, and reports the ratio (target ≤ 2×).
+//
 // Needs `npm run build` (dist/index.js, dist/cli/index.js). Every measurement is independent: when something
 // is missing or fails it is reported as "n/a (reason)" and the rest still runs. Children run with a timeout
 // (their whole process group is killed), in temp dirs that are removed at the end, with a clean environment:
@@ -336,8 +339,29 @@ function needWrangler() {
 }
 
 // ---------------------------------------------------------------------------------------------- measurements
+/**
+ * One `validate --format json` of project `p` (extra CLI args appended). Resolves with { ms, errors, rssMb } or
+ * { fail: reason }: a crash, a timeout, or any error finding (the generated set must validate clean).
+ */
+async function validateOnce(p, extraArgs = [], withRss = false) {
+  const r = await run(process.execPath, [DIST_CLI, 'validate', '--cwd', p.dir, '--format', 'json', ...extraArgs], {
+    cwd: p.dir,
+    timeoutMs: 120_000,
+    withRss,
+  });
+  const label = ['validate', ...extraArgs].join(' ');
+  let json;
+  try {
+    json = JSON.parse(r.stdout);
+  } catch {}
+  if (!json || r.timedOut || r.error || (r.code !== 0 && r.code !== 1)) return { fail: why(r, label) };
+  const errors = countErrors(json);
+  if (r.code !== 0) return { fail: `${label} reports ${errors} error(s) on the generated set (exit 1): ${r.stdout.slice(0, 300)}` };
+  return { ms: r.ms, errors, rssMb: r.maxRssKb ? r.maxRssKb / 1024 : undefined };
+}
+
 async function measureValidate() {
-  console.log('validate: 1,000 migrations, whole process (node dist/cli/index.js validate --format json)');
+  console.log('validate: 1,000 migrations, whole process (node dist/cli/index.js validate --format json), data check on (the default) and off (--no-data-check)');
   const p = project(1000);
   results.metrics.sets = {
     files10: project(10).bytes,
@@ -345,27 +369,52 @@ async function measureValidate() {
     files1000: p.bytes,
   };
   const miss = needDist(DIST_CLI);
-  if (miss) return na('validate1000', miss);
-  const times = [];
+  if (miss) {
+    na('validateNoDataCheck1000', miss);
+    na('ratioDataCheck1000', miss);
+    return na('validate1000', miss);
+  }
+  const on = [];
+  const off = [];
   const rss = [];
   let errors;
+  let onFail;
+  let offFail;
   for (let i = 0; i < reps; i++) {
-    const r = await run(process.execPath, [DIST_CLI, 'validate', '--cwd', p.dir, '--format', 'json'], {
-      cwd: p.dir,
-      timeoutMs: 120_000,
-      withRss: want('rss'),
-    });
-    let json;
-    try {
-      json = JSON.parse(r.stdout);
-    } catch {}
-    if (!json || r.timedOut || r.error || (r.code !== 0 && r.code !== 1)) return na('validate1000', why(r, 'validate'));
-    errors = countErrors(json);
-    if (r.code !== 0) return na('validate1000', `validate reports ${errors} error(s) on the generated set (exit 1): ${r.stdout.slice(0, 300)}`);
-    times.push(r.ms);
-    if (r.maxRssKb) rss.push(r.maxRssKb / 1024);
+    // Alternate the order so drift (caches, thermal) does not favour one side.
+    const order = i % 2 ? ['off', 'on'] : ['on', 'off'];
+    for (const side of order) {
+      if (side === 'on' && !onFail) {
+        const r = await validateOnce(p, [], want('rss'));
+        if (r.fail) onFail = r.fail;
+        else {
+          on.push(r.ms);
+          errors = r.errors;
+          if (r.rssMb) rss.push(r.rssMb);
+        }
+      }
+      if (side === 'off' && !offFail) {
+        const r = await validateOnce(p, ['--no-data-check']);
+        if (r.fail) offFail = r.fail;
+        else off.push(r.ms);
+      }
+    }
   }
-  record('validate1000', { unit: 'ms', ...stats(times), errors });
+  if (on.length && !onFail) record('validate1000', { unit: 'ms', ...stats(on), errors, dataCheck: true });
+  else na('validate1000', onFail);
+  if (off.length && !offFail) record('validateNoDataCheck1000', { unit: 'ms', ...stats(off), dataCheck: false });
+  else na('validateNoDataCheck1000', offFail);
+  const v = results.metrics.validate1000;
+  const o = results.metrics.validateNoDataCheck1000;
+  if (v?.median && o?.median) {
+    results.metrics.ratioDataCheck1000 = {
+      unit: '×',
+      min: +(v.min / o.min).toFixed(3),
+      median: +(v.median / o.median).toFixed(3),
+      overheadMs: Math.round(v.median - o.median),
+    };
+    console.log(`  data check on / off: ${results.metrics.ratioDataCheck1000.median}× (median), +${results.metrics.ratioDataCheck1000.overheadMs} ms`);
+  } else na('ratioDataCheck1000', 'needs validate1000 and validateNoDataCheck1000');
   if (want('rss')) {
     if (rss.length) record('validateRss1000', { unit: 'MB', ...stats(rss.map((x) => Math.round(x))), method: '/usr/bin/time -f %M (max RSS of the node process)' });
     else await measureRssFallback(p);
@@ -490,12 +539,16 @@ async function measureWrangler1000() {
       note: `extrapolated: ${Math.round(e.fixed)} ms fixed + ${Math.round(e.perFile)} ms × 1,000 files (from median of 10 and 100 files)`,
     });
   }
-  const v = results.metrics.validate1000;
+  // The replay alone (--no-data-check) does what a local apply does, on the same empty database; the data check
+  // runs every file a second time on rows, which wrangler never does.
   const w = results.metrics.wranglerLocal1000;
-  if (v?.median && w?.median) {
-    results.metrics.speedupValidate = { unit: '×', min: Math.round(w.min / v.min), median: Math.round(w.median / v.median) };
-    console.log(`  validate is ${results.metrics.speedupValidate.median}× faster (median)`);
-  } else na('speedupValidate', 'needs validate1000 and wranglerLocal1000');
+  for (const [key, from] of [['speedupValidate', 'validateNoDataCheck1000'], ['speedupValidateDataCheck', 'validate1000']]) {
+    const v = results.metrics[from];
+    if (v?.median && w?.median) {
+      results.metrics[key] = { unit: '×', min: Math.round(w.min / v.min), median: Math.round(w.median / v.median) };
+      console.log(`  validate${from === 'validate1000' ? ' with the data check' : ' --no-data-check'} is ${results.metrics[key].median}× faster (median)`);
+    } else na(key, `needs ${from} and wranglerLocal1000`);
+  }
 }
 
 function signature(e) {
@@ -673,14 +726,17 @@ function table() {
     if (v.na) rows.push([label, `n/a (${v.na.length > 90 ? v.na.slice(0, 90) + '…' : v.na})`, '', target, '—']);
     else rows.push([label, fmt(v.min), fmt(v.median), target, met ? (met(v) ? 'yes' : 'NO') : '—']);
   };
-  row('validate, 1,000 files (whole process)', 'validate1000', s, '< 1.5 s', (v) => v.median < 1500);
+  row('validate, 1,000 files, --no-data-check (whole process)', 'validateNoDataCheck1000', s, '< 1.5 s', (v) => v.median < 1500);
+  row('validate, 1,000 files, data check on (the default)', 'validate1000', s, '');
+  row('validate data check on / off, 1,000 files', 'ratioDataCheck1000', (x) => `${x.toFixed(2)}×`, '≤ 2×', (v) => v.median <= 2);
   row(
     m.wranglerLocal1000?.extrapolated ? 'wrangler apply --local, 1,000 files (extrapolated)' : 'wrangler apply --local, 1,000 files',
     'wranglerLocal1000',
     s,
     '',
   );
-  row('validate speed-up vs wrangler local apply', 'speedupValidate', (x) => `${x}×`, '≥ 200×', (v) => v.median >= 200);
+  row('validate --no-data-check speed-up vs wrangler local apply', 'speedupValidate', (x) => `${x}×`, '≥ 200×', (v) => v.median >= 200);
+  row('validate (data check on) speed-up vs wrangler local apply', 'speedupValidateDataCheck', (x) => `${x}×`, '');
   row('bare wrangler apply --local, 10 files', 'bareLocal10', s, '');
   row('our full local run, 10 files', 'runLocal10', s, '');
   row('full run / bare apply, 10 files', 'ratioLocal10', (x) => `${x.toFixed(2)}×`, '≤ 1.5×', (v) => v.median <= 1.5);
@@ -718,6 +774,9 @@ function markdown(rows) {
   for (const r of rows) out.push(`| ${r.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`);
   out.push('');
   out.push('- Times are whole processes (spawn to exit). For ratios, "min" is the ratio of the minimums and "median" the ratio of the medians; the local runs use a fresh `--persist-to` directory each time and alternate which side goes first.');
+  if (m.ratioDataCheck1000?.overheadMs !== undefined) {
+    out.push(`- validate runs the data check by default (each file also on synthetic rows): it adds ${s1(m.ratioDataCheck1000.overheadMs)} (median) on 1,000 files; the two sides alternate which goes first.`);
+  }
   if (m.wranglerLocal1000?.extrapolated) out.push(`- wrangler on 1,000 files is ${m.wranglerLocal1000.note}.`);
   if (m.remoteExtraRequests?.extra) out.push(`- Extra D1 API requests of our remote run: ${m.remoteExtraRequests.extra.map((e) => `\`${e}\``).join(', ') || 'none'}.`);
   if (m.profileLocal10?.calls) {

@@ -256,6 +256,17 @@ CREATE TABLE strict_t (id INTEGER PRIMARY KEY, n INT NOT NULL, b BLOB NOT NULL) 
     expect(data(r)).toEqual([]);
   });
 
+  test('plain indexes (which the twin leaves out) can be dropped, recreated and named in INDEXED BY', async () => {
+    const r = await check(
+      ['0001_init.sql', `CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT NOT NULL, b INTEGER NOT NULL DEFAULT 0);\nCREATE INDEX t_a ON t (a);\nCREATE INDEX IF NOT EXISTS t_b ON t (b);`],
+      ['0002_rework.sql', `DROP INDEX t_a;\nCREATE INDEX t_a ON t (a, b);\nUPDATE t INDEXED BY t_a SET b = b + 1 WHERE a > '';\nDROP INDEX IF EXISTS t_b;`],
+      ['0003_unique.sql', `CREATE UNIQUE INDEX t_a_unique ON t (a);\nDROP INDEX t_a_unique;`],
+    );
+    expect(r.failedAt).toBeUndefined();
+    expect(data(r)).toEqual([]);
+    expect(r.notes.filter((n) => /Data check/.test(n))).toEqual([]);
+  });
+
   test('tables that cannot be filled are listed once in a note', async () => {
     const r = await check(
       ['0001_init.sql', `CREATE TABLE never (id INTEGER PRIMARY KEY, x INTEGER NOT NULL CHECK (x <> x));\nCREATE VIRTUAL TABLE docs USING fts5(body);`],

@@ -18,6 +18,8 @@ export interface StatementFacts {
   /** The table an INSERT/REPLACE/UPDATE/DELETE writes to. */
   writes?: string;
   rename?: { from: string; to: string };
+  /** CREATE INDEX / DROP INDEX: the index's name. */
+  index?: { name: string; drop?: boolean };
   /** CREATE [VIRTUAL] TABLE: the new table's name. */
   creates?: { table: string; virtual: boolean };
   /** First line, for messages. */
@@ -143,6 +145,11 @@ export function analyseTokens(tokens: Token[], sql: string): StatementFacts {
       return facts;
     }
     case 'DROP': {
+      if (isWord(tokens[v + 1], 'INDEX')) {
+        const n = nameAt(tokens, isWord(tokens[v + 2], 'IF') && isWord(tokens[v + 3], 'EXISTS') ? v + 4 : v + 2);
+        if (n) facts.index = { name: n.name, drop: true };
+        return facts;
+      }
       if (!isWord(tokens[v + 1], 'TABLE')) return facts;
       const i = isWord(tokens[v + 2], 'IF') && isWord(tokens[v + 3], 'EXISTS') ? v + 4 : v + 2;
       const n = nameAt(tokens, i);
@@ -181,6 +188,8 @@ export function analyseTokens(tokens: Token[], sql: string): StatementFacts {
       const unique = isWord(tokens[v + 1], 'UNIQUE');
       const k = unique ? v + 2 : v + 1;
       if (!isWord(tokens[k], 'INDEX')) return facts;
+      const n = nameAt(tokens, isWord(tokens[k + 1], 'IF') && isWord(tokens[k + 2], 'NOT') && isWord(tokens[k + 3], 'EXISTS') ? k + 4 : k + 1);
+      if (n) facts.index = { name: n.name };
       // A UNIQUE index fails over duplicated values; an expression or partial index evaluates per row (and
       // can raise, e.g. json_extract of malformed JSON). A plain index over columns cannot fail on data.
       const on = tokens.findIndex((t, i) => i > k && isWord(t, 'ON'));

@@ -157,6 +157,17 @@ ALTER TABLE __new_sessions RENAME TO sessions;`,
     expect(data(r)).toEqual([]);
   });
 
+  test('when the data check ran the file and nothing was lost, the static drop-referenced-table is not reported', async () => {
+    // The parent is dropped first (cascading into the child), then the child is dropped too: no row survives
+    // that should have, so the prediction "deletes every row of sessions" is beside the point.
+    const files: [string, string][] = [['0001_init.sql', USERS], ['0002_drop_both.sql', `DROP TABLE users;\nDROP TABLE sessions;`]];
+    const on = await check(...files);
+    expect(on.findings.filter((f) => f.rule === 'drop-referenced-table' || f.rule === 'rows-lost')).toEqual([]);
+    expect(on.notes.join('\n')).toContain('0002_drop_both.sql line 1: DROP TABLE users while sessions references it — the data check ran the file');
+    const off = await replayMigrations({ files: mfiles(...files), migrationsTable: 'd1_migrations' });
+    expect(off.findings.map((f) => [f.rule, f.line])).toEqual([['drop-referenced-table', 1]]);
+  });
+
   test('a DELETE that cascades is reported against the child and can be suppressed above the statement', async () => {
     const setup = { 'migrations/0001_init.sql': USERS };
     const plain = makeProject({ ...setup, 'migrations/0002_purge.sql': `DELETE FROM users;\n` });

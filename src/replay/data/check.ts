@@ -31,6 +31,8 @@ export interface DataCheckOutcome {
   /** Added only when the file then applies on the empty replay (a file that fails there is reported as such). */
   findings: DataFinding[];
   notes: string[];
+  /** The whole file ran on the twin: every statement's effect on rows was seen. */
+  complete: boolean;
 }
 
 /** The parts of sqlite-wasm's C API used here beyond the replay's own (see sqlite.ts). */
@@ -223,6 +225,11 @@ export class DataCheck {
     return out.join('\n');
   }
 
+  /** Whether every one of `tables` held synthetic rows (none was reported as not covered). */
+  covers(tables: string[]): boolean {
+    return tables.every((t) => !this.uncoveredSeen.has(t.toLowerCase()));
+  }
+
   /** After a fault in the check: the twin is re-copied before the next file. */
   markOutOfSync(): void {
     this.outOfSync = true;
@@ -268,7 +275,7 @@ export class DataCheck {
       const missing = /^no such index: (.+)$/.exec(failure!.message)?.[1];
       if (missing && this.skippedIndexes.has(missing.toLowerCase())) return undefined;
       const f = this.failureFinding(file, ff, failure!);
-      return 'note' in f ? { findings: [], notes: [f.note] } : { findings: [f], notes: [] };
+      return 'note' in f ? { findings: [], notes: [f.note], complete: false } : { findings: [f], notes: [], complete: false };
     }
 
     const losses = this.losses(events, ff, rebuiltBefore, executed.length, describe);
@@ -278,10 +285,10 @@ export class DataCheck {
       tryExec(this.sqlite3, this.db, `RELEASE ${SAVEPOINT}`);
       this.outOfSync = true;
       const f = this.failureFinding(file, ff, { message: released });
-      return 'note' in f ? { findings: [], notes: [f.note] } : { findings: [f], notes: [] };
+      return 'note' in f ? { findings: [], notes: [f.note], complete: false } : { findings: [f], notes: [], complete: false };
     }
     this.refill(ff, events);
-    return { findings: losses.map((l) => lossFinding(file, l)), notes: [] };
+    return { findings: losses.map((l) => lossFinding(file, l)), notes: [], complete: true };
   }
 
   /** Steps through the file on the twin; `executed` receives each statement's position. */

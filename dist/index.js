@@ -49976,6 +49976,17 @@ function tryExec(sqlite3, db, sql) {
     return capi.sqlite3_exec(db.pointer, sql, 0, 0, 0) === capi.SQLITE_OK ? undefined : capi.sqlite3_errmsg(db.pointer);
 }
 /**
+ * Steps a statement prepared once and kept (savepoint control), then resets it for the next use; returns
+ * SQLite's error message, if any.
+ */
+function stepPrepared(sqlite3, db, stmt) {
+    const { capi, wasm } = sqlite3;
+    const rc = wasm.exports.sqlite3_step(stmt);
+    const error = rc === capi.SQLITE_DONE ? undefined : capi.sqlite3_errmsg(db.pointer);
+    wasm.exports.sqlite3_reset(stmt);
+    return error;
+}
+/**
  * A fresh in-memory database with D1's behaviour: workerd accepts double-quoted strings (this build is
  * compiled with DQS=0) and D1 always enforces foreign keys.
  */
@@ -50245,7 +50256,7 @@ const json = (names) => JSON.stringify([...names].map((n) => n.toLowerCase()));
  */
 function existingObjects(db, names) {
     const rows = db.selectArrays(`SELECT m.name, m.type, m.sql,
-            EXISTS (SELECT 1 FROM sqlite_schema AS v WHERE v.type = 'table' AND v.sql LIKE 'CREATE VIRTUAL TABLE%' AND m.name LIKE v.name || '\_%' ESCAPE '\')
+            EXISTS (SELECT 1 FROM sqlite_schema AS v WHERE v.type = 'table' AND v.sql LIKE 'CREATE VIRTUAL TABLE%' AND lower(substr(m.name, 1, length(v.name) + 1)) = lower(v.name) || '_')
        FROM sqlite_schema AS m
       WHERE m.type IN ('table', 'view') AND lower(m.name) IN (SELECT value FROM json_each(?1))`, [json(names)]);
     const out = new Map();
@@ -50773,6 +50784,8 @@ class DataCheck {
     status;
     /** Row changes of the file being run; undefined while filling (those are not the file's). */
     events;
+    /** Values of the rows deleted while the current file runs, by table and key (to recognise a re-insert). */
+    deletedValues = new Map();
     stmtIndex = 0;
     hook = (...args) => this.onPreupdate(args);
     /** SAVEPOINT / RELEASE of the twin, prepared once per twin (finalized when it closes). */
@@ -50810,11 +50823,7 @@ class DataCheck {
     }
     /** Steps a statement prepared once and resets it; SQLite's error message, if any. */
     step(stmt) {
-        const { capi, wasm } = this.sqlite3;
-        const rc = wasm.exports.sqlite3_step(stmt);
-        const error = rc === capi.SQLITE_DONE ? undefined : capi.sqlite3_errmsg(this.db.pointer);
-        wasm.exports.sqlite3_reset(stmt);
-        return error;
+        return stepPrepared(this.sqlite3, this.db, stmt);
     }
     /** The run-wide note about tables that could not be filled. */
     notes() {
@@ -50890,6 +50899,7 @@ class DataCheck {
         const executed = [];
         // Row changes are only needed where a statement can delete or change rows.
         this.events = ff.facts.some((f) => f.dataDependent) ? [] : undefined;
+        this.deletedValues = new Map();
         let run;
         let events;
         try {
@@ -51015,10 +51025,21 @@ class DataCheck {
         };
         // WITHOUT ROWID tables report key 0: their rows are told apart by their values.
         const keyOf = (k, which) => (k !== 0n ? String(k) : `v:${stringify(values(which))}`);
-        if (op === api.SQLITE_INSERT)
-            events.push({ stmt, op: 'insert', table: lower, name: table, key: keyOf(newKey, 'new') });
-        else if (op === api.SQLITE_DELETE)
-            events.push({ stmt, op: 'delete', table: lower, name: table, key: keyOf(oldKey, 'old') });
+        if (op === api.SQLITE_INSERT) {
+            const key = keyOf(newKey, 'new');
+            // A row deleted and inserted again under the same key (REPLACE, a trigger rewriting a row) is only a
+            // change if its values differ.
+            const before = this.deletedValues.get(lower)?.get(key);
+            const same = before !== undefined && before === stringify(values('new'));
+            events.push({ stmt, op: 'insert', table: lower, name: table, key, ...(same && { unchanged: true }) });
+        }
+        else if (op === api.SQLITE_DELETE) {
+            const key = keyOf(oldKey, 'old');
+            if (!this.deletedValues.has(lower))
+                this.deletedValues.set(lower, new Map());
+            this.deletedValues.get(lower).set(key, stringify(values('old')));
+            events.push({ stmt, op: 'delete', table: lower, name: table, key });
+        }
         else if (op === api.SQLITE_UPDATE) {
             const before = values('old');
             const after = values('new');
@@ -51079,9 +51100,11 @@ class DataCheck {
                     if (d?.has(e.key)) {
                         const stmt = d.get(e.key);
                         d.delete(e.key);
-                        if (!changedPre.has(o))
-                            changedPre.set(o, new Map());
-                        changedPre.get(o).set(e.key, stmt);
+                        if (!e.unchanged) {
+                            if (!changedPre.has(o))
+                                changedPre.set(o, new Map());
+                            changedPre.get(o).set(e.key, stmt);
+                        }
                     }
                     continue;
                 }
@@ -51128,6 +51151,9 @@ class DataCheck {
         const names = existingObjects(this.db, [...lost, ...rebuiltBefore.keys()]);
         const after = this.counts([...names.values()].filter((o) => o.kind === 'table').map((o) => o.name));
         for (const table of lost) {
+            // Virtual tables and their shadow tables keep their own bookkeeping (an FTS index rewrites its blobs).
+            if (names.get(table)?.kind !== 'table')
+                continue;
             const d = deletedPre.get(table) ?? new Map();
             const c = changedPre.get(table) ?? new Map();
             const first = Math.min(...d.values(), ...c.values());
@@ -51351,7 +51377,7 @@ class DataCheck {
             line = drop?.line;
             hint =
                 ` The check runs when the file's transaction ends${drop ? `: \`${drop.head}\` deleted rows that other tables' rows (ON DELETE NO ACTION or RESTRICT) still point at` : ''}.` +
-                    ' PRAGMA defer_foreign_keys = on does not help: re-creating and renaming the table does not undo the violations counted at the DROP. Rebuild the referencing tables in the same file, or avoid the rebuild (ALTER TABLE … ADD/RENAME/DROP COLUMN); see docs/safe-table-changes.md.';
+                    ' PRAGMA defer_foreign_keys = on does not help: re-creating and renaming the table does not undo the violations counted at the DROP (turning it off again before the end discards them unchecked, which hides real orphans as well). Rebuild the referencing tables in the same file, or avoid the rebuild (ALTER TABLE … ADD/RENAME/DROP COLUMN); see docs/safe-table-changes.md.';
         }
         else if (/^UNIQUE constraint failed/.test(msg) && /^CREATE\s+UNIQUE\s+INDEX/i.test(head ?? '')) {
             hint = ' Existing rows hold duplicate values in the indexed columns (a column just added gives every existing row the same default). Deduplicate or backfill distinct values first, or make the index non-unique.';
@@ -51840,9 +51866,9 @@ class Replayer {
     runDataCheck(file, text) {
         if (!this.dataCheck)
             return undefined;
-        if (this.input.dumpDataBefore === file.name)
-            this.dataSeed = this.dataCheck.dump();
         try {
+            if (this.input.dumpDataBefore === file.name)
+                this.dataSeed = this.dataCheck.dump();
             return this.dataCheck.run(file, text, this.parsed.get(file.name) ?? (0,split/* parseMigration */.m)(file));
         }
         catch (e) {
@@ -51853,11 +51879,7 @@ class Replayer {
     }
     /** Steps a statement prepared once (savepoint control) and resets it; returns SQLite's error message, if any. */
     runPrepared(stmt) {
-        const { capi, wasm } = this.sqlite3;
-        const rc = wasm.exports.sqlite3_step(stmt);
-        const error = rc === capi.SQLITE_DONE ? undefined : capi.sqlite3_errmsg(this.db.pointer);
-        wasm.exports.sqlite3_reset(stmt);
-        return error;
+        return stepPrepared(this.sqlite3, this.db, stmt);
     }
     /** Executes one prepared statement; returns the failure, if any. */
     runStatement(file, text, stmt, start, end, data) {
@@ -51962,7 +51984,7 @@ class Replayer {
         if (nulling.length)
             effects.push(`resets ${unique(nulling).join(', ')} to NULL/default in every row`);
         if (blocking.length) {
-            effects.push(`fails with "FOREIGN KEY constraint failed" because of ${unique(blocking.map((r) => r.child)).join(', ')} (even with PRAGMA defer_foreign_keys = on)`);
+            effects.push(`fails with "FOREIGN KEY constraint failed" because of ${unique(blocking.map((r) => r.child)).join(', ')} (even with PRAGMA defer_foreign_keys = on, unless the file turns it off again before its end, which discards the violations unchecked)`);
         }
         const moved = this.repointed.get(parent.toLowerCase());
         const movedHere = moved ? unique(list.map((r) => r.child).filter((c) => moved.children.has(c))) : [];

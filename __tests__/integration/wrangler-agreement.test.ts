@@ -3,11 +3,10 @@
  * through both, wrangler exiting 0 exactly when the replay finds no sql-syntax/replay-error, and on failure
  * the same failing migration. Runs the pinned wrangler 4.86 (Node 20) and the newest 4.x (Node 24).
  */
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { replayMigrations } from '../../src/replay/index.js';
-import type { MigrationFile } from '../../src/types.js';
-import { createLocalProject, minimalWranglerToml, wranglerApplyLocal, type LocalProject, type WranglerRun, type WranglerVersion } from '../support/wrangler-local.js';
+import { createLocalProject, minimalWranglerToml, wranglerApplyLocal, wranglerFiles, type LocalProject, type WranglerRun, type WranglerVersion } from '../support/wrangler-local.js';
 
 const corpus = resolve(process.cwd(), '../shared/corpus');
 
@@ -28,32 +27,6 @@ interface Case {
   reportedBy?: string;
 }
 
-/** The files wrangler 4.86 applies, in its order: `*.sql` names code-unit sorted, then stable-sorted by parseInt of the prefix. */
-function wranglerFiles(projectDir: string, migrationsDir: string): MigrationFile[] {
-  const abs = join(projectDir, migrationsDir);
-  const names = readdirSync(abs)
-    .filter((n) => n.endsWith('.sql'))
-    .toSorted()
-    .sort((a, b) => {
-      const x = parseInt(a.split('_')[0]);
-      const y = parseInt(b.split('_')[0]);
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
-  return names.map((name) => {
-    const path = join(abs, name);
-    const numberText = /^(\d+)/.exec(name)?.[1] ?? null;
-    const n = parseInt(name.split('_')[0]);
-    return {
-      name,
-      path,
-      relPath: `${migrationsDir}/${name}`,
-      number: Number.isNaN(n) ? null : n,
-      numberText,
-      sql: readFileSync(path, 'utf8'),
-      bytes: statSync(path).size,
-    };
-  });
-}
 
 function corpusCase(id: string, set: string, opts: { config?: string; binding: string; env?: string; migrationsDir: string; latest?: boolean }): Case {
   const src = join(corpus, set);

@@ -3,9 +3,10 @@
  * what the action predicts with what wrangler does. Each run takes a few seconds (wrangler starts miniflare).
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import type { MigrationFile } from '../../src/types.js';
 
 /** Which wrangler: the pinned devDependency (4.86, Node 20) or the newest 4.x under Node 24. */
 export type WranglerVersion = '4.86' | 'latest';
@@ -125,4 +126,34 @@ export async function withLocalProject(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The `*.sql` files wrangler 4.86 applies from `<projectDir>/<migrationsDir>`, in its order: names code-unit
+ * sorted, then stable-sorted by parseInt of the prefix.
+ */
+export function wranglerFiles(projectDir: string, migrationsDir: string): MigrationFile[] {
+  const abs = join(projectDir, migrationsDir);
+  const names = readdirSync(abs)
+    .filter((n) => n.endsWith('.sql'))
+    .toSorted()
+    .sort((a, b) => {
+      const x = parseInt(a.split('_')[0]);
+      const y = parseInt(b.split('_')[0]);
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+  return names.map((name) => {
+    const path = join(abs, name);
+    const numberText = /^(\d+)/.exec(name)?.[1] ?? null;
+    const n = parseInt(name.split('_')[0]);
+    return {
+      name,
+      path,
+      relPath: `${migrationsDir}/${name}`,
+      number: Number.isNaN(n) ? null : n,
+      numberText,
+      sql: readFileSync(path, 'utf8'),
+      bytes: statSync(path).size,
+    };
+  });
 }

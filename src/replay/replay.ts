@@ -10,7 +10,7 @@ import type { Finding, MigrationFile, SchemaObject } from '../types.js';
 import { classifyStatement, mayClassify, type StatementKind } from './classify.js';
 import { DataCheck, type DataCheckOutcome } from './data/check.js';
 import { readSchema } from './schema.js';
-import { loadSqlite, openD1Like, setDoubleQuotedStrings, tryExec, type OoDb, type Ptr, type Sqlite3 } from './sqlite.js';
+import { loadSqlite, openD1Like, setDoubleQuotedStrings, stepPrepared, tryExec, type OoDb, type Ptr, type Sqlite3 } from './sqlite.js';
 import { isParseError, SqlText } from './statements.js';
 import type { ReplayInput, ReplayResult } from './types.js';
 import { bookkeepingSql, createMigrationsTableSql, SEVERAL_TRANSACTIONS_MESSAGE, wranglerTrim } from './wrangler-text.js';
@@ -218,8 +218,8 @@ class Replayer {
   /** The data check of one file (before it runs for real); a fault in it must not stop the replay. */
   private runDataCheck(file: MigrationFile, text: SqlText): DataCheckOutcome | undefined {
     if (!this.dataCheck) return undefined;
-    if (this.input.dumpDataBefore === file.name) this.dataSeed = this.dataCheck.dump();
     try {
+      if (this.input.dumpDataBefore === file.name) this.dataSeed = this.dataCheck.dump();
       return this.dataCheck.run(file, text, this.parsed.get(file.name) ?? parseMigration(file));
     } catch (e) {
       this.dataCheck.markOutOfSync();
@@ -230,11 +230,7 @@ class Replayer {
 
   /** Steps a statement prepared once (savepoint control) and resets it; returns SQLite's error message, if any. */
   private runPrepared(stmt: Ptr): string | undefined {
-    const { capi, wasm } = this.sqlite3;
-    const rc = wasm.exports.sqlite3_step(stmt);
-    const error = rc === capi.SQLITE_DONE ? undefined : capi.sqlite3_errmsg(this.db.pointer);
-    wasm.exports.sqlite3_reset(stmt);
-    return error;
+    return stepPrepared(this.sqlite3, this.db, stmt);
   }
 
   /** Executes one prepared statement; returns the failure, if any. */
@@ -335,7 +331,7 @@ class Replayer {
     if (nulling.length) effects.push(`resets ${unique(nulling).join(', ')} to NULL/default in every row`);
     if (blocking.length) {
       effects.push(
-        `fails with "FOREIGN KEY constraint failed" because of ${unique(blocking.map((r) => r.child)).join(', ')} (even with PRAGMA defer_foreign_keys = on)`,
+        `fails with "FOREIGN KEY constraint failed" because of ${unique(blocking.map((r) => r.child)).join(', ')} (even with PRAGMA defer_foreign_keys = on, unless the file turns it off again before its end, which discards the violations unchecked)`,
       );
     }
     const moved = this.repointed.get(parent.toLowerCase());

@@ -110,6 +110,18 @@ export function tryExec(sqlite3: Sqlite3, db: OoDb, sql: string): string | undef
 }
 
 /**
+ * Steps a statement prepared once and kept (savepoint control), then resets it for the next use; returns
+ * SQLite's error message, if any.
+ */
+export function stepPrepared(sqlite3: Sqlite3, db: OoDb, stmt: Ptr): string | undefined {
+  const { capi, wasm } = sqlite3;
+  const rc = wasm.exports.sqlite3_step(stmt);
+  const error = rc === capi.SQLITE_DONE ? undefined : capi.sqlite3_errmsg(db.pointer);
+  wasm.exports.sqlite3_reset(stmt);
+  return error;
+}
+
+/**
  * A fresh in-memory database with D1's behaviour: workerd accepts double-quoted strings (this build is
  * compiled with DQS=0) and D1 always enforces foreign keys.
  */

@@ -13,7 +13,7 @@ import type { ParsedMigration } from '../../sql/types.js';
 import type { Finding, MigrationFile } from '../../types.js';
 import { classifyStatement, mayClassify } from '../classify.js';
 import type { OoDb, Ptr, Sqlite3 } from '../sqlite.js';
-import { openD1Like, tryExec } from '../sqlite.js';
+import { openD1Like, stepPrepared, tryExec } from '../sqlite.js';
 import type { SqlText } from '../statements.js';
 import { createMigrationsTableSql } from '../wrangler-text.js';
 import { analyseStatement, analyseTokens, namesIn, type StatementFacts } from './analyse.js';
@@ -64,6 +64,8 @@ interface RowEvent {
   key: string;
   /** For updates: the columns (by position) whose value changed. */
   changed?: number[];
+  /** An insert that puts back a row deleted in the same file, with the same values. */
+  unchanged?: boolean;
 }
 
 interface Executed {
@@ -133,6 +135,8 @@ export class DataCheck {
   private readonly status: Ptr;
   /** Row changes of the file being run; undefined while filling (those are not the file's). */
   private events: RowEvent[] | undefined;
+  /** Values of the rows deleted while the current file runs, by table and key (to recognise a re-insert). */
+  private deletedValues = new Map<string, Map<string, string>>();
   private stmtIndex = 0;
   private readonly hook = (...args: unknown[]) => this.onPreupdate(args);
   /** SAVEPOINT / RELEASE of the twin, prepared once per twin (finalized when it closes). */
@@ -175,11 +179,7 @@ export class DataCheck {
 
   /** Steps a statement prepared once and resets it; SQLite's error message, if any. */
   private step(stmt: Ptr): string | undefined {
-    const { capi, wasm } = this.sqlite3;
-    const rc = wasm.exports.sqlite3_step(stmt);
-    const error = rc === capi.SQLITE_DONE ? undefined : capi.sqlite3_errmsg(this.db.pointer);
-    wasm.exports.sqlite3_reset(stmt);
-    return error;
+    return stepPrepared(this.sqlite3, this.db, stmt);
   }
 
   /** The run-wide note about tables that could not be filled. */
@@ -252,6 +252,7 @@ export class DataCheck {
     const executed: { start: number; end: number }[] = [];
     // Row changes are only needed where a statement can delete or change rows.
     this.events = ff.facts.some((f) => f.dataDependent) ? [] : undefined;
+    this.deletedValues = new Map();
     let run: 'skip' | { failure?: Failure };
     let events: RowEvent[];
     try {
@@ -367,8 +368,19 @@ export class DataCheck {
     };
     // WITHOUT ROWID tables report key 0: their rows are told apart by their values.
     const keyOf = (k: bigint, which: 'old' | 'new') => (k !== 0n ? String(k) : `v:${stringify(values(which))}`);
-    if (op === api.SQLITE_INSERT) events.push({ stmt, op: 'insert', table: lower, name: table, key: keyOf(newKey, 'new') });
-    else if (op === api.SQLITE_DELETE) events.push({ stmt, op: 'delete', table: lower, name: table, key: keyOf(oldKey, 'old') });
+    if (op === api.SQLITE_INSERT) {
+      const key = keyOf(newKey, 'new');
+      // A row deleted and inserted again under the same key (REPLACE, a trigger rewriting a row) is only a
+      // change if its values differ.
+      const before = this.deletedValues.get(lower)?.get(key);
+      const same = before !== undefined && before === stringify(values('new'));
+      events.push({ stmt, op: 'insert', table: lower, name: table, key, ...(same && { unchanged: true }) });
+    } else if (op === api.SQLITE_DELETE) {
+      const key = keyOf(oldKey, 'old');
+      if (!this.deletedValues.has(lower)) this.deletedValues.set(lower, new Map());
+      this.deletedValues.get(lower)!.set(key, stringify(values('old')));
+      events.push({ stmt, op: 'delete', table: lower, name: table, key });
+    }
     else if (op === api.SQLITE_UPDATE) {
       const before = values('old');
       const after = values('new');
@@ -428,8 +440,10 @@ export class DataCheck {
           if (d?.has(e.key)) {
             const stmt = d.get(e.key)!;
             d.delete(e.key);
-            if (!changedPre.has(o!)) changedPre.set(o!, new Map());
-            changedPre.get(o!)!.set(e.key, stmt);
+            if (!e.unchanged) {
+              if (!changedPre.has(o!)) changedPre.set(o!, new Map());
+              changedPre.get(o!)!.set(e.key, stmt);
+            }
           }
           continue;
         }
@@ -471,6 +485,8 @@ export class DataCheck {
     const names = existingObjects(this.db, [...lost, ...rebuiltBefore.keys()]);
     const after = this.counts([...names.values()].filter((o) => o.kind === 'table').map((o) => o.name));
     for (const table of lost) {
+      // Virtual tables and their shadow tables keep their own bookkeeping (an FTS index rewrites its blobs).
+      if (names.get(table)?.kind !== 'table') continue;
       const d = deletedPre.get(table) ?? new Map<string, number>();
       const c = changedPre.get(table) ?? new Map<string, number>();
       const first = Math.min(...d.values(), ...c.values());
@@ -687,7 +703,7 @@ export class DataCheck {
       line = drop?.line;
       hint =
         ` The check runs when the file's transaction ends${drop ? `: \`${drop.head}\` deleted rows that other tables' rows (ON DELETE NO ACTION or RESTRICT) still point at` : ''}.` +
-        ' PRAGMA defer_foreign_keys = on does not help: re-creating and renaming the table does not undo the violations counted at the DROP. Rebuild the referencing tables in the same file, or avoid the rebuild (ALTER TABLE … ADD/RENAME/DROP COLUMN); see docs/safe-table-changes.md.';
+        ' PRAGMA defer_foreign_keys = on does not help: re-creating and renaming the table does not undo the violations counted at the DROP (turning it off again before the end discards them unchecked, which hides real orphans as well). Rebuild the referencing tables in the same file, or avoid the rebuild (ALTER TABLE … ADD/RENAME/DROP COLUMN); see docs/safe-table-changes.md.';
     } else if (/^UNIQUE constraint failed/.test(msg) && /^CREATE\s+UNIQUE\s+INDEX/i.test(head ?? '')) {
       hint = ' Existing rows hold duplicate values in the indexed columns (a column just added gives every existing row the same default). Deduplicate or backfill distinct values first, or make the index non-unique.';
     } else if (/Cannot add a NOT NULL column with default value NULL/.test(msg)) {

@@ -50,7 +50,7 @@ const json = (names: Iterable<string>) => JSON.stringify([...names].map((n) => n
 export function existingObjects(db: OoDb, names: Iterable<string>): Map<string, { name: string; kind: ObjectKind; sql: string }> {
   const rows = db.selectArrays(
     `SELECT m.name, m.type, m.sql,
-            EXISTS (SELECT 1 FROM sqlite_schema AS v WHERE v.type = 'table' AND v.sql LIKE 'CREATE VIRTUAL TABLE%' AND m.name LIKE v.name || '\_%' ESCAPE '\')
+            EXISTS (SELECT 1 FROM sqlite_schema AS v WHERE v.type = 'table' AND v.sql LIKE 'CREATE VIRTUAL TABLE%' AND lower(substr(m.name, 1, length(v.name) + 1)) = lower(v.name) || '_')
        FROM sqlite_schema AS m
       WHERE m.type IN ('table', 'view') AND lower(m.name) IN (SELECT value FROM json_each(?1))`,
     [json(names)],

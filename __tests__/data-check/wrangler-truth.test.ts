@@ -1,0 +1,85 @@
+/**
+ * Ground truth for the replay's data check, from REAL wrangler 4.86 and local D1 (workerd):
+ *   1. apply the setup migrations, run the seed with `wrangler d1 execute --local` and snapshot every table;
+ *   2. add the migration, apply again, and snapshot again;
+ *   3. "lost" by the definition in truth.ts (the engine's): a pre-existing table the migration does not
+ *      DELETE from / UPDATE / upsert lost rows if, not dropped or renamed away, a row vanished or changed in a
+ *      column kept; or, dropped or renamed away and its rows copied, the re-created table has fewer rows.
+ *      "fails" = wrangler's apply exits non-zero (and, checked on a fresh database, the same files apply
+ *      when no rows are present).
+ * The fixtures' `expect` must equal the ground truth, and `replayMigrations({ dataCheck: true })` must
+ * predict exactly the same. Offline: local D1 only.
+ */
+import { rmSync } from 'node:fs';
+import { replayMigrations } from '../../src/replay/index.js';
+import type { Finding } from '../../src/types.js';
+import { mfiles } from '../replay/files.js';
+import { createLocalProject } from '../support/wrangler-local.js';
+import { DATA_CHECK_CASES, type DataCheckCase } from './fixtures.js';
+import { groundTruth, tablesOf, type Tables, type Truth } from './truth.js';
+
+const MIGRATIONS_TABLE = 'd1_migrations';
+
+async function truthFor(c: DataCheckCase, after: Tables): Promise<Truth> {
+  const files = Object.fromEntries(c.setup.map(([n, s]) => [`migrations/${n}`, s]));
+  const dir = createLocalProject({ files, binding: 'DB' });
+  try {
+    const before = tablesOf((await replayMigrations({ files: mfiles(...c.setup), migrationsTable: MIGRATIONS_TABLE })).schema);
+    const truth = await groundTruth({
+      project: { dir, binding: 'DB', migrationsDir: 'migrations' },
+      seed: c.seed,
+      before,
+      after,
+      migration: { name: c.migration[0], sql: c.migration[1] },
+      checkEmpty: true,
+    });
+    for (const [t, n] of truth.seededRows) if (n < 2) throw new Error(`${c.id}: seed leaves ${n} row(s) in ${t} (need >= 2)`);
+    return truth;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+type DataFinding = Finding & { table?: string };
+const summary: string[] = [];
+
+afterAll(() => {
+  console.log(['| case | wrangler: lost | wrangler: fails | changed but excluded | replay: lost | replay: fails |', '|---|---|---|---|---|---|', ...summary].join('\n'));
+});
+
+describe.each(DATA_CHECK_CASES)('$id', (c) => {
+  test('real wrangler matches the fixture, and the replay data check predicts it', async () => {
+    const input = { files: mfiles(...c.setup, c.migration), migrationsTable: MIGRATIONS_TABLE, dataCheck: true };
+    const replay = await replayMigrations(input);
+    const truth = await truthFor(c, tablesOf(replay.schema));
+    const row = [c.id, truth.lost.join(', ') || '—', String(truth.fails), truth.excluded.join(', ') || '—'];
+
+    // 1. Ground truth proves the fixture.
+    const context = `${c.id}: ${c.description}\n--- wrangler output ---\n${truth.output}`;
+    expect({ context, lost: truth.lost, fails: truth.fails }).toEqual({ context, lost: c.expect.lost, fails: c.expect.fails });
+    if (c.expect.error) expect(truth.output).toContain(c.expect.error);
+
+    // 2. The replay's data check predicts it.
+    const data = replay.findings.filter((f) => f.rule === 'rows-lost' || f.rule === 'fails-with-data') as DataFinding[];
+    const migrationFile = `migrations/${c.migration[0]}`;
+    const onMigration = data.filter((f) => f.file === migrationFile);
+    const predictedLost = [...new Set(onMigration.filter((f) => f.rule === 'rows-lost').map((f) => f.table ?? '?'))].sort();
+    const failsWithData = onMigration.filter((f) => f.rule === 'fails-with-data');
+    summary.push(`| ${[...row, predictedLost.join(', ') || '—', String(failsWithData.length > 0)].join(' | ')} |`);
+
+    const replayContext = `${c.id}: replay findings\n${JSON.stringify(replay.findings, null, 2)}\nnotes:\n${replay.notes.join('\n')}`;
+    expect({ replayContext, blocking: replay.findings.filter((f) => f.rule === 'sql-syntax' || f.rule === 'replay-error'), failedAt: replay.failedAt ?? null }).toEqual({
+      replayContext,
+      blocking: [],
+      failedAt: null,
+    });
+    expect({ replayContext, lost: predictedLost, fails: failsWithData.length > 0, onSetup: data.filter((f) => f.file !== migrationFile) }).toEqual({
+      replayContext,
+      lost: truth.lost,
+      fails: truth.fails,
+      onSetup: [],
+    });
+    for (const f of onMigration) expect(f.severity).toBe('error');
+    if (c.expect.error) expect(failsWithData.map((f) => f.message).join('\n')).toContain(c.expect.error);
+  });
+});

@@ -300,6 +300,16 @@ CREATE TABLE strict_t (id INTEGER PRIMARY KEY, n INT NOT NULL, b BLOB NOT NULL) 
     expect(r.notes.filter((n) => /Data check/.test(n))).toEqual([]);
   });
 
+  test('a table dropped and created again under the newest schema row still gets rows', async () => {
+    // Dropping the newest object frees its sqlite_schema rowid, which the next CREATE reuses.
+    const r = await check(
+      ['0001_init.sql', `CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);\nCREATE TABLE tmp (id INTEGER PRIMARY KEY);`],
+      ['0002_swap.sql', `DROP TABLE tmp;\nCREATE TABLE sessions (id TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE);`],
+      ['0003_purge.sql', `DELETE FROM users;`],
+    );
+    expect(lostTables(r)).toEqual(['sessions']);
+  });
+
   test('tables that cannot be filled are listed once in a note', async () => {
     const r = await check(
       ['0001_init.sql', `CREATE TABLE never (id INTEGER PRIMARY KEY, x INTEGER NOT NULL CHECK (x <> x));\nCREATE VIRTUAL TABLE docs USING fts5(body);`],

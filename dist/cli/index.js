@@ -6878,7 +6878,11 @@ class DataCheck {
                     this.virtuals.add(String(name).toLowerCase());
                 objects.set(String(name).toLowerCase(), { name: String(name), kind, sql: String(sql ?? '') });
             }
-            // A table renamed into place keeps its schema row; it is filled if it has too few rows (below).
+            // A table renamed into place keeps its schema row; it is filled if it has too few rows (below). A
+            // table created after the newest schema row was dropped may reuse that rowid: look it up by name.
+            const missed = [...ff.creates].filter(([lower, c]) => !c.virtual && !objects.has(lower)).map(([lower]) => lower);
+            for (const [lower, o] of existingObjectsIfAny(this.db, missed))
+                objects.set(lower, o);
         }
         const shrunk = new Map();
         for (const e of events)

@@ -615,7 +615,10 @@ export class DataCheck {
         if (kind === 'virtual') this.virtuals.add(String(name).toLowerCase());
         objects.set(String(name).toLowerCase(), { name: String(name), kind, sql: String(sql ?? '') });
       }
-      // A table renamed into place keeps its schema row; it is filled if it has too few rows (below).
+      // A table renamed into place keeps its schema row; it is filled if it has too few rows (below). A
+      // table created after the newest schema row was dropped may reuse that rowid: look it up by name.
+      const missed = [...ff.creates].filter(([lower, c]) => !c.virtual && !objects.has(lower)).map(([lower]) => lower);
+      for (const [lower, o] of existingObjectsIfAny(this.db, missed)) objects.set(lower, o);
     }
     const shrunk = new Map<string, string>();
     for (const e of events) if (e.op === 'delete' && !objects.has(e.table)) shrunk.set(e.table, e.name);

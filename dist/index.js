@@ -51186,7 +51186,7 @@ class DataCheck {
                 changed: 0,
                 left: now,
                 before,
-                culprit: hit ? this.culprit(at(hit.stmt), hit.table, ff) : undefined,
+                culprit: hit ? this.culprit(at(hit.stmt), hit.table, ff) : copyOf(ff, lineage),
             });
         }
         return out.sort((a, b) => (a.culprit?.executed.line ?? 0) - (b.culprit?.executed.line ?? 0) || a.table.localeCompare(b.table));
@@ -51446,6 +51446,17 @@ function adviceFor(culprit) {
         return 'Avoid the rebuild (ALTER TABLE … ADD/RENAME/DROP COLUMN), or rebuild the referencing tables in the same file, in dependency order; see docs/safe-table-changes.md.';
     }
     return 'If the file means to remove these rows, say so with a DELETE or UPDATE of the table, or suppress with `-- d1-migrate-ignore: rows-lost` above the statement; see docs/safe-table-changes.md.';
+}
+/** No row went missing on the way: the copy into the rebuilt table left rows out. */
+function copyOf(ff, lineage) {
+    const copy = ff.facts.find((f) => f.writes && lineage.has(f.writes.toLowerCase()) && !f.targets.length);
+    if (!copy)
+        return undefined;
+    return {
+        executed: { start: 0, end: 0, line: copy.line ?? 0, facts: copy },
+        victim: [...lineage][0],
+        mechanism: 'the copy does not take every row of the old table (a WHERE, a JOIN or a conflict clause leaves rows out), and the old table is dropped with them',
+    };
 }
 /** The first DROP TABLE of the file (the usual cause of a deferred foreign key failure at its end). */
 function firstDrop(ff) {

@@ -217,6 +217,18 @@ describe('fails-with-data', () => {
     expect(f[0].message).toContain('defer_foreign_keys = on does not help');
   });
 
+  test('defer_foreign_keys turned off before the end discards the violations (as D1 does); a copy that drops parent rows is still caught', async () => {
+    const init: [string, string] = ['0001_init.sql', `CREATE TABLE teams (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\nCREATE TABLE members (id INTEGER PRIMARY KEY, team_id INTEGER NOT NULL REFERENCES teams(id));`];
+    const rebuild = (where: string) =>
+      `PRAGMA defer_foreign_keys = on;\nCREATE TABLE __new_teams (id INTEGER PRIMARY KEY, name TEXT NOT NULL, slug TEXT);\nINSERT INTO __new_teams (id, name) SELECT id, name FROM teams${where};\nDROP TABLE teams;\nALTER TABLE __new_teams RENAME TO teams;\nPRAGMA defer_foreign_keys = off;`;
+    // Every team copied: the members point at rows that exist again, the file commits, nothing is lost.
+    expect(data(await check(init, ['0002_rebuild.sql', rebuild('')]))).toEqual([]);
+    // Only some copied: it still commits (the pragma discarded the count), and teams has fewer rows.
+    const partial = await check(init, ['0002_rebuild.sql', rebuild(' WHERE id = (SELECT min(id) FROM teams)')]);
+    expect(partial.findings.filter((f) => f.rule === 'rows-lost').map((f) => [f.table, f.line, f.message.includes('1 after being rebuilt')])).toEqual([['teams', 3, true]]);
+    expect(partial.findings.find((f) => f.rule === 'rows-lost')!.message).toContain('the copy does not take every row');
+  });
+
   test('ADD COLUMN NOT NULL without a default, and a UNIQUE index over a defaulted column', async () => {
     const init: [string, string] = ['0001_init.sql', `CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);`];
     const notNull = await check(init, ['0002_slug.sql', `ALTER TABLE users ADD COLUMN slug TEXT NOT NULL;`]);

@@ -49153,10 +49153,10 @@ function splitList(raw) {
         .map((s) => s.trim())
         .filter((s) => s !== '');
 }
-function bool(name, raw, source) {
+function bool(name, raw, source, fallback = false) {
     const value = (raw ?? '').trim().toLowerCase();
     if (value === '')
-        return false;
+        return fallback;
     if (['true', 'yes', '1', 'on'].includes(value))
         return true;
     if (['false', 'no', '0', 'off'].includes(value))
@@ -49245,7 +49245,7 @@ function parseOptions(raw, opts) {
         wrangler: optional(raw.wrangler),
         persistTo,
         rollbackOnFailure: bool('rollback-on-failure', raw['rollback-on-failure'], source),
-        dataCheck: raw['data-check'] === undefined || raw['data-check'].trim() === '' ? true : bool('data-check', raw['data-check'], source),
+        dataCheck: bool('data-check', raw['data-check'], source, true),
         bookmark,
         notifyWebhook: optional(raw['notify-webhook']),
         reportPath,
@@ -50042,6 +50042,182 @@ function wranglerTrim(sql) {
 
 // EXTERNAL MODULE: ./build/src/sql/tokenize.js
 var tokenize = __nccwpck_require__(4885);
+;// CONCATENATED MODULE: ./build/src/replay/statements.js
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+/** SQL text copied into WASM memory; offsets are UTF-8 byte offsets into it. */
+class SqlText {
+    sqlite3;
+    bytes;
+    /** Byte offset where each line starts; computed when a position is first asked for. */
+    lineStartsCache;
+    mem;
+    sqlPtr;
+    freed = false;
+    constructor(sqlite3, text) {
+        this.sqlite3 = sqlite3;
+        this.bytes = encoder.encode(text);
+        const { wasm } = sqlite3;
+        // Two pointer slots (ppStmt, pzTail) followed by the NUL-terminated SQL.
+        this.mem = wasm.alloc(8 + this.bytes.length + 1);
+        this.sqlPtr = this.mem + 8;
+        const heap = wasm.heap8u();
+        heap.set(this.bytes, this.sqlPtr);
+        heap[this.sqlPtr + this.bytes.length] = 0;
+    }
+    get length() {
+        return this.bytes.length;
+    }
+    get lineStarts() {
+        if (!this.lineStartsCache) {
+            const starts = [0];
+            const b = this.bytes;
+            for (let i = b.indexOf(0x0a); i !== -1; i = b.indexOf(0x0a, i + 1))
+                starts.push(i + 1);
+            this.lineStartsCache = starts;
+        }
+        return this.lineStartsCache;
+    }
+    /** 1-based line of a byte offset. */
+    lineAt(offset) {
+        const lineStarts = this.lineStarts;
+        let lo = 0;
+        let hi = lineStarts.length - 1;
+        while (lo < hi) {
+            const mid = (lo + hi + 1) >> 1;
+            if (lineStarts[mid] <= offset)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        return lo + 1;
+    }
+    /** 1-based column (in characters) of a byte offset. */
+    columnAt(offset) {
+        const lineStart = this.lineStarts[this.lineAt(offset) - 1];
+        return decoder.decode(this.bytes.subarray(lineStart, offset)).length + 1;
+    }
+    slice(start, end) {
+        return decoder.decode(this.bytes.subarray(start, end));
+    }
+    hasByte(start, end, byte) {
+        // Search only [start, end): indexOf from `start` alone scans to the end of the file for every statement.
+        return this.bytes.subarray(start, end).indexOf(byte) !== -1;
+    }
+    /** Offset of the first byte at or after `from` that is not whitespace, a comment or an empty `;`. */
+    skipTrivia(from) {
+        const b = this.bytes;
+        let i = from;
+        while (i < b.length) {
+            const c = b[i];
+            if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c || c === 0x3b)
+                i++;
+            else if (c === 0x2d && b[i + 1] === 0x2d) {
+                while (i < b.length && b[i] !== 0x0a)
+                    i++;
+            }
+            else if (c === 0x2f && b[i + 1] === 0x2a) {
+                const close = findSeq(b, i + 2, 0x2a, 0x2f);
+                i = close === -1 ? b.length : close + 2;
+            }
+            else
+                break;
+        }
+        return i;
+    }
+    /**
+     * Prepares the statement starting at `from`. `stmt` is 0 when only comments/whitespace remain.
+     * The caller must finalize a returned statement.
+     */
+    prepare(db, from) {
+        this.assertLive();
+        const { capi, wasm } = this.sqlite3;
+        const start = this.skipTrivia(from);
+        const ppStmt = this.mem;
+        const pzTail = this.mem + 4;
+        // The raw export: capi's wrapper converts every argument and takes a scoped allocation on each call.
+        let heap = wasm.heap8u();
+        writePtr(heap, ppStmt, 0);
+        writePtr(heap, pzTail, 0);
+        // +1: the length includes the NUL terminator, so SQLite uses the text in place instead of copying the rest of the file per statement.
+        const rc = wasm.exports.sqlite3_prepare_v3(db, this.sqlPtr + start, this.bytes.length - start + 1, 0, ppStmt, pzTail);
+        if (rc !== capi.SQLITE_OK) {
+            const off = capi.sqlite3_error_offset(db);
+            return { ok: false, message: capi.sqlite3_errmsg(db), start, errorOffset: off >= 0 ? start + off : -1 };
+        }
+        // Preparing may have grown the memory, which detaches the old view.
+        heap = wasm.heap8u();
+        const stmt = readPtr(heap, ppStmt);
+        const tail = readPtr(heap, pzTail);
+        return { ok: true, stmt, start, end: stmt ? tail - this.sqlPtr : this.bytes.length };
+    }
+    /** Prepares exactly the bytes [start, end) (one statement already delimited), for a second look at it. */
+    prepareRange(db, start, end) {
+        this.assertLive();
+        const { capi, wasm } = this.sqlite3;
+        const ppStmt = this.mem;
+        wasm.pokePtr(ppStmt, 0);
+        const rc = capi.sqlite3_prepare_v3(db, this.sqlPtr + start, end - start, 0, ppStmt, 0);
+        if (rc !== capi.SQLITE_OK) {
+            const off = capi.sqlite3_error_offset(db);
+            return { stmt: 0, message: capi.sqlite3_errmsg(db), errorOffset: off >= 0 ? start + off : undefined };
+        }
+        return { stmt: wasm.peekPtr(ppStmt) };
+    }
+    /**
+     * End of the statement starting at `start` when SQLite could not prepare it (so gave no tail): the first
+     * `;` after which sqlite3_complete() says the statement is complete. A `;` byte never occurs inside a
+     * multi-byte UTF-8 sequence, so scanning bytes is safe.
+     */
+    statementEnd(start) {
+        const { capi } = this.sqlite3;
+        let i = start;
+        for (;;) {
+            i = this.bytes.indexOf(0x3b, i);
+            if (i === -1)
+                return this.bytes.length;
+            i++;
+            if (capi.sqlite3_complete(this.slice(start, i)))
+                return i;
+        }
+    }
+    free() {
+        if (!this.freed) {
+            this.sqlite3.wasm.dealloc(this.mem);
+            this.freed = true;
+        }
+    }
+    assertLive() {
+        if (this.freed)
+            throw new Error('SqlText used after free()');
+    }
+}
+/** A 32-bit little-endian pointer (this build is wasm32). */
+function readPtr(heap, at) {
+    return (heap[at] | (heap[at + 1] << 8) | (heap[at + 2] << 16) | (heap[at + 3] << 24)) >>> 0;
+}
+function writePtr(heap, at, value) {
+    heap[at] = value & 0xff;
+    heap[at + 1] = (value >>> 8) & 0xff;
+    heap[at + 2] = (value >>> 16) & 0xff;
+    heap[at + 3] = (value >>> 24) & 0xff;
+}
+function findSeq(b, from, c1, c2) {
+    for (let i = from; i + 1 < b.length; i++)
+        if (b[i] === c1 && b[i + 1] === c2)
+            return i;
+    return -1;
+}
+/** SQLite messages that mean the text does not parse, as opposed to naming something that does not exist. */
+function isParseError(message) {
+    return /^near ".*": syntax error$|^incomplete input$|^unrecognized token:|^syntax error/s.test(message);
+}
+/** The first line of a statement, for messages (without a trailing `;`, cut at 100 characters). */
+function firstLine(sql) {
+    const line = sql.trim().split(/\r?\n/)[0].trim().replace(/;$/, '');
+    return line.length > 100 ? `${line.slice(0, 99)}…` : line;
+}
+
 ;// CONCATENATED MODULE: ./build/src/replay/data/analyse.js
 /**
  * What the data check needs to know about a migration's statements before and after running them: which
@@ -50049,6 +50225,8 @@ var tokenize = __nccwpck_require__(4885);
  * differently once tables hold rows, and every name it mentions (to bound the tables worth filling).
  */
 
+
+/** Token kinds that can name a table (SQLite accepts a 'string' as a name in some places). */
 const NAME_KINDS = new Set(['word', 'dquoted', 'bracketed', 'backticked', 'string']);
 /** Significant tokens (no comments) of one statement. */
 function significant(sql) {
@@ -50243,40 +50421,43 @@ function analyseTokens(tokens, sql) {
             return facts;
     }
 }
-function firstLine(sql) {
-    const line = sql.trim().split(/\r?\n/)[0].trim().replace(/;$/, '');
-    return line.length > 100 ? `${line.slice(0, 99)}…` : line;
-}
 
 ;// CONCATENATED MODULE: ./build/src/replay/data/tables.js
 const json = (names) => JSON.stringify([...names].map((n) => n.toLowerCase()));
+const VIRTUAL = /^CREATE\s+VIRTUAL\s/i;
 /**
- * Tables and views among `names` (compared case-insensitively), with their kind. Read from sqlite_schema:
- * pragma_table_list would be simpler but inspects every table of the schema on each call.
+ * The kind of each sqlite_schema row: a virtual table, one of a virtual table's shadow tables (named
+ * `<virtual>_...`), a view or an ordinary table. Virtual tables among `rows` are added to `virtuals` first,
+ * so shadow tables created with them are recognised; `virtuals` carries the ones known from before.
  */
-function existingObjects(db, names) {
-    const rows = db.selectArrays(`SELECT m.name, m.type, m.sql,
-            EXISTS (SELECT 1 FROM sqlite_schema AS v WHERE v.type = 'table' AND v.sql LIKE 'CREATE VIRTUAL TABLE%' AND lower(substr(m.name, 1, length(v.name) + 1)) = lower(v.name) || '_')
-       FROM sqlite_schema AS m
-      WHERE m.type IN ('table', 'view') AND lower(m.name) IN (SELECT value FROM json_each(?1))`, [json(names)]);
+function classifyObjects(rows, virtuals) {
+    for (const r of rows)
+        if (r.type === 'table' && VIRTUAL.test(r.sql))
+            virtuals.add(r.name.toLowerCase());
     const out = new Map();
-    for (const [name, type, sql, shadow] of rows) {
-        const text = String(sql ?? '');
-        const kind = type === 'view' ? 'view' : /^CREATE\s+VIRTUAL\s/i.test(text) ? 'virtual' : Number(shadow) === 1 ? 'shadow' : 'table';
-        out.set(String(name).toLowerCase(), { name: String(name), kind, sql: text });
+    for (const r of rows) {
+        const lower = r.name.toLowerCase();
+        const kind = r.type === 'view' ? 'view' : virtuals.has(lower) ? 'virtual' : [...virtuals].some((v) => lower.startsWith(`${v}_`)) ? 'shadow' : 'table';
+        out.set(lower, { name: r.name, kind, sql: r.sql });
     }
     return out;
+}
+/**
+ * Tables and views among `names` (compared case-insensitively), with their kind (see classifyObjects). Read
+ * from sqlite_schema, filtered inside SQLite: pragma_table_list would inspect every table on each call.
+ */
+function existingObjects(db, names, virtuals = new Set()) {
+    const list = [...names];
+    if (list.length === 0)
+        return new Map();
+    const rows = db.selectArrays(`SELECT name, type, sql FROM sqlite_schema WHERE type IN ('table', 'view') AND lower(name) IN (SELECT value FROM json_each(?1))`, [json(list)]);
+    return classifyObjects(rows.map(([name, type, sql]) => ({ name: String(name), type: String(type), sql: String(sql ?? '') })), virtuals);
 }
 /** Triggers on any of `tables` (views included: INSTEAD OF triggers). */
 function triggersOn(db, tables) {
     return db
         .selectObjects(`SELECT name, tbl_name AS tbl, sql FROM sqlite_schema WHERE type = 'trigger' AND lower(tbl_name) IN (SELECT value FROM json_each(?1))`, [json(tables)])
         .map((r) => ({ name: String(r.name), table: String(r.tbl), sql: String(r.sql ?? '') }));
-}
-/** CREATE statements of `tables`, by lower-cased name (to tell whether cached facts are still current). */
-function tableSql(db, tables) {
-    const rows = db.selectObjects(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND lower(name) IN (SELECT value FROM json_each(?1))`, [json(tables)]);
-    return new Map(rows.map((r) => [String(r.name).toLowerCase(), String(r.sql ?? '')]));
 }
 function readTableMeta(db, name, sql) {
     // The table options follow the closing parenthesis: `) WITHOUT ROWID, STRICT`.
@@ -50401,10 +50582,10 @@ class Filler {
             }
             if (frontier.size === 0)
                 break;
-            const sqls = tableSql(this.db, frontier.keys());
+            const found = existingObjects(this.db, frontier.keys());
             const next = new Map();
             for (const [lower, name] of frontier) {
-                const sql = sqls.get(lower);
+                const sql = found.get(lower)?.sql;
                 settled.add(lower);
                 if (sql === undefined)
                     continue;
@@ -50434,7 +50615,7 @@ class Filler {
             visit(t);
         for (const lower of order) {
             const m = metas.get(lower);
-            const reason = this.fillTable(m, filled);
+            const reason = this.fillTable(m);
             if (reason === undefined)
                 filled.add(lower);
             else
@@ -50447,20 +50628,20 @@ class Filler {
         return { filled, uncovered };
     }
     /** Adds SYNTHETIC_ROWS rows; returns why it could not, or undefined. */
-    fillTable(m, filled) {
+    fillTable(m) {
         const plan = this.plans.get(m.sql);
         if (plan && plan.rows.every((row) => this.insert(m, plan.columns, row) === undefined))
             return undefined;
         if (plan) {
             // The cached values no longer fit (a parent row is gone, a trigger objects): find new ones.
             this.plans.delete(m.sql);
-            return this.fillTable(m, filled);
+            return this.fillTable(m);
         }
         const rows = [];
         const columns = m.columns.map((c) => c.name);
         let previous;
         for (let r = 0; r < SYNTHETIC_ROWS; r++) {
-            const found = this.findRow(m, r, filled, previous);
+            const found = this.findRow(m, r, previous);
             if (typeof found === 'string')
                 return found;
             rows.push(found);
@@ -50482,7 +50663,7 @@ class Filler {
         return tryExec(this.sqlite3, this.db, sql);
     }
     /** One row that SQLite accepts, as literals per column (DEFAULT = omitted); or the reason none was found. */
-    findRow(m, r, filled, previous) {
+    findRow(m, r, previous) {
         const fkOf = new Map();
         for (const fk of m.fks)
             fk.from.forEach((c, pos) => fkOf.set(c.toLowerCase(), { fk, pos }));
@@ -50529,7 +50710,6 @@ class Filler {
         });
         let cands = build();
         const idx = m.columns.map(() => 0);
-        // Foreign key columns move together: one index per key, into that key's option list.
         for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             const values = cands.map((list, i) => list[Math.min(idx[i], list.length - 1)] ?? DEFAULT);
             this.resolveSelf(m, values);
@@ -50760,7 +50940,6 @@ function alternatives(aff, n) {
 const SAVEPOINT = 'd1_migrate_data_check';
 /** sqlite3_db_status op: deferred foreign key violations not yet resolved (SQLITE_DBSTATUS_DEFERRED_FKS). */
 const DBSTATUS_DEFERRED_FKS = 10;
-const check_NAME_KINDS = new Set(['word', 'dquoted', 'bracketed', 'backticked', 'string']);
 class DataCheck {
     sqlite3;
     main;
@@ -50791,7 +50970,6 @@ class DataCheck {
     /** SAVEPOINT / RELEASE of the twin, prepared once per twin (finalized when it closes). */
     savepoint;
     release;
-    prepared = new Map();
     constructor(sqlite3, main, migrationsTable) {
         this.sqlite3 = sqlite3;
         this.main = main;
@@ -50804,26 +50982,21 @@ class DataCheck {
     }
     close() {
         this.sqlite3.wasm.dealloc(this.status);
-        this.closeTwin(this.db);
+        this.closeTwin();
     }
     openTwin() {
         const db = openD1Like(this.sqlite3);
         this.api.sqlite3_preupdate_hook(db.pointer, this.hook, 0);
         this.savepoint = db.prepare(`SAVEPOINT ${SAVEPOINT}`);
         this.release = db.prepare(`RELEASE ${SAVEPOINT}`);
-        this.prepared.set(db, [this.savepoint, this.release]);
         return db;
     }
-    closeTwin(db, statements = this.prepared.get(db)) {
-        for (const s of statements ?? [])
-            s.finalize();
-        this.prepared.delete(db);
-        this.api.sqlite3_preupdate_hook(db.pointer, 0, 0);
-        db.close();
-    }
-    /** Steps a statement prepared once and resets it; SQLite's error message, if any. */
-    step(stmt) {
-        return stepPrepared(this.sqlite3, this.db, stmt);
+    /** Closes the current twin (its prepared statements first). */
+    closeTwin() {
+        this.savepoint.finalize();
+        this.release.finalize();
+        this.api.sqlite3_preupdate_hook(this.db.pointer, 0, 0);
+        this.db.close();
     }
     /** The run-wide note about tables that could not be filled. */
     notes() {
@@ -50842,10 +51015,10 @@ class DataCheck {
     dump() {
         if (this.outOfSync)
             this.resync();
-        const tables = this.db
+        const rows = this.db
             .selectArrays(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY rowid`)
-            .map(([name, sql]) => ({ name: String(name), sql: String(sql ?? '') }))
-            .filter((t) => !this.internal(t.name.toLowerCase()) && kindOf(t.sql, t.name, this.virtuals) === 'table');
+            .map(([name, sql]) => ({ name: String(name), type: 'table', sql: String(sql ?? '') }));
+        const tables = [...classifyObjects(rows, this.virtuals).values()].filter((t) => t.kind === 'table' && !this.internal(t.name.toLowerCase()));
         const metas = new Map(tables.map((t) => [t.name.toLowerCase(), this.filler.tableMeta(t.name.toLowerCase(), t.sql, t.name)]));
         const order = [];
         const seen = new Set();
@@ -50893,7 +51066,7 @@ class DataCheck {
             this.outOfSync = true;
             return undefined;
         }
-        const begin = this.step(this.savepoint.pointer);
+        const begin = stepPrepared(this.sqlite3, this.db, this.savepoint.pointer);
         if (begin)
             throw new Error(`data check: SAVEPOINT failed: ${begin}`);
         const executed = [];
@@ -50909,37 +51082,38 @@ class DataCheck {
             events = this.events ?? [];
             this.events = undefined;
         }
-        const describe = (i) => {
-            const e = executed[i];
-            return { start: e.start, end: e.end, line: text.lineAt(e.start), facts: analyseStatement(text.slice(e.start, e.end)) };
-        };
-        let failure = run === 'skip' ? undefined : run.failure;
-        if (run !== 'skip' && !failure && this.deferredViolations() > 0)
-            failure = { message: 'FOREIGN KEY constraint failed' };
-        if (run === 'skip' || failure) {
-            tryExec(this.sqlite3, this.db, `ROLLBACK TO ${SAVEPOINT}`);
-            tryExec(this.sqlite3, this.db, `RELEASE ${SAVEPOINT}`);
-            this.outOfSync = true;
-            if (run === 'skip')
-                return undefined;
+        if (run === 'skip') {
+            this.abandon();
+            return undefined;
+        }
+        const failure = run.failure ?? (this.deferredViolations() > 0 ? { message: 'FOREIGN KEY constraint failed' } : undefined);
+        if (failure) {
+            this.abandon();
             // INDEXED BY, REINDEX ... naming an index the twin skipped: the twin's doing, not the data's.
             const missing = /^no such index: (.+)$/.exec(failure.message)?.[1];
             if (missing && this.skippedIndexes.has(missing.toLowerCase()))
                 return undefined;
-            const f = this.failureFinding(file, ff, failure);
-            return 'note' in f ? { findings: [], notes: [f.note], complete: false } : { findings: [f], notes: [], complete: false };
+            return this.failed(file, ff, failure);
         }
-        const losses = this.losses(events, ff, rebuiltBefore, executed.length, describe);
-        const released = this.step(this.release.pointer);
+        const losses = this.losses(events, ff, rebuiltBefore, executed.length, (i) => describe(text, executed[i]));
+        const released = stepPrepared(this.sqlite3, this.db, this.release.pointer);
         if (released) {
-            tryExec(this.sqlite3, this.db, `ROLLBACK TO ${SAVEPOINT}`);
-            tryExec(this.sqlite3, this.db, `RELEASE ${SAVEPOINT}`);
-            this.outOfSync = true;
-            const f = this.failureFinding(file, ff, { message: released });
-            return 'note' in f ? { findings: [], notes: [f.note], complete: false } : { findings: [f], notes: [], complete: false };
+            this.abandon();
+            return this.failed(file, ff, { message: released });
         }
         this.refill(ff, events);
         return { findings: losses.map((l) => lossFinding(file, l)), notes: [], complete: true };
+    }
+    /** Rolls the file back on the twin, which then misses it: it is copied from the replay before the next file. */
+    abandon() {
+        tryExec(this.sqlite3, this.db, `ROLLBACK TO ${SAVEPOINT}`);
+        tryExec(this.sqlite3, this.db, `RELEASE ${SAVEPOINT}`);
+        this.outOfSync = true;
+    }
+    /** The outcome of a file the twin could not apply: a fails-with-data finding, or a note. */
+    failed(file, ff, failure) {
+        const f = this.failureFinding(file, ff, failure);
+        return 'note' in f ? { findings: [], notes: [f.note], complete: false } : { findings: [f], notes: [], complete: false };
     }
     /** Steps through the file on the twin; `executed` receives each statement's position. */
     execute(text, executed) {
@@ -50975,10 +51149,8 @@ class DataCheck {
                 rc = wasm.exports.sqlite3_step(p.stmt);
             while (rc === capi.SQLITE_ROW);
             wasm.exports.sqlite3_finalize(p.stmt);
-            if (rc !== capi.SQLITE_DONE) {
-                const at = executed[executed.length - 1];
-                return { failure: { message: capi.sqlite3_errmsg(db), at: { ...at, line: text.lineAt(at.start), facts: analyseStatement(text.slice(at.start, at.end)) } } };
-            }
+            if (rc !== capi.SQLITE_DONE)
+                return { failure: { message: capi.sqlite3_errmsg(db), at: describe(text, executed[executed.length - 1]) } };
         }
         return {};
     }
@@ -51043,20 +51215,16 @@ class DataCheck {
         else if (op === api.SQLITE_UPDATE) {
             const before = values('old');
             const after = values('new');
-            const changed = [];
-            before.forEach((v, i) => {
-                if (!same(v, after[i]))
-                    changed.push(i);
-            });
-            if (changed.length > 0 || oldKey !== newKey)
-                events.push({ stmt, op: 'update', table: lower, name: table, key: oldKey !== 0n ? String(oldKey) : `v:${stringify(before)}`, changed });
+            if (oldKey !== newKey || before.some((v, i) => !same(v, after[i]))) {
+                events.push({ stmt, op: 'update', table: lower, name: table, key: oldKey !== 0n ? String(oldKey) : `v:${stringify(before)}` });
+            }
         }
     }
     /** Row counts before the file of the tables it rebuilds (only those are compared by count). */
     rebuiltCounts(ff) {
         if (ff.rebuilt.size === 0)
             return new Map();
-        const present = [...existingObjects(this.db, ff.rebuilt).values()].filter((o) => o.kind === 'table');
+        const present = [...existingObjects(this.db, ff.rebuilt, this.virtuals).values()].filter((o) => o.kind === 'table');
         return this.counts(present.map((o) => o.name));
     }
     /** Row counts of tables, in one query. */
@@ -51148,7 +51316,7 @@ class DataCheck {
         const lost = [...new Set([...deletedPre.keys(), ...changedPre.keys()])].filter((t) => !ff.rowTargets.has(t) && !ff.rebuilt.has(t) && !this.internal(t) && (deletedPre.get(t)?.size ?? 0) + (changedPre.get(t)?.size ?? 0) > 0);
         if (lost.length === 0 && rebuiltBefore.size === 0)
             return out;
-        const names = existingObjects(this.db, [...lost, ...rebuiltBefore.keys()]);
+        const names = existingObjects(this.db, [...lost, ...rebuiltBefore.keys()], this.virtuals);
         const after = this.counts([...names.values()].filter((o) => o.kind === 'table').map((o) => o.name));
         for (const table of lost) {
             // Virtual tables and their shadow tables keep their own bookkeeping (an FTS index rewrites its blobs).
@@ -51192,7 +51360,7 @@ class DataCheck {
         return out.sort((a, b) => (a.culprit?.executed.line ?? 0) - (b.culprit?.executed.line ?? 0) || a.table.localeCompare(b.table));
     }
     culprit(executed, victim, ff) {
-        const real = existingObjects(this.db, [victim]).get(victim)?.name ?? victim;
+        const real = existingObjects(this.db, [victim], this.virtuals).get(victim)?.name ?? victim;
         return { executed, victim: real, mechanism: this.mechanism(executed, real, ff) };
     }
     /** Why `victim` lost rows at a statement: a foreign key path to what the statement removed, a REPLACE, a trigger. */
@@ -51274,21 +51442,21 @@ class DataCheck {
      * read by rowid from sqlite_schema (new rows get higher rowids), which is far cheaper than a scan of it.
      */
     refill(ff, events) {
-        const objects = new Map();
+        let objects = new Map();
         if (ff.creates.size > 0 || ff.renames.length > 0) {
-            const rows = this.db.selectArrays(`SELECT rowid, name, sql FROM sqlite_schema WHERE rowid > ?1 AND type = 'table'`, [this.schemaRowid]);
-            for (const [rowid, name, sql] of rows) {
+            const rows = this.db
+                .selectArrays(`SELECT rowid, name, sql FROM sqlite_schema WHERE rowid > ?1 AND type = 'table'`, [this.schemaRowid])
+                .map(([rowid, name, sql]) => {
                 this.schemaRowid = Math.max(this.schemaRowid, Number(rowid));
-                const kind = kindOf(String(sql ?? ''), String(name), this.virtuals);
-                if (kind === 'virtual')
-                    this.virtuals.add(String(name).toLowerCase());
-                objects.set(String(name).toLowerCase(), { name: String(name), kind, sql: String(sql ?? '') });
-            }
+                return { name: String(name), type: 'table', sql: String(sql ?? '') };
+            });
             // A table renamed into place keeps its schema row; it is filled if it has too few rows (below). A
             // table created after the newest schema row was dropped may reuse that rowid: look it up by name.
-            const missed = [...ff.creates].filter(([lower, c]) => !c.virtual && !objects.has(lower)).map(([lower]) => lower);
-            for (const [lower, o] of existingObjectsIfAny(this.db, missed))
-                objects.set(lower, o);
+            const seen = new Set(rows.map((r) => r.name.toLowerCase()));
+            const missed = [...ff.creates.keys()].filter((lower) => !seen.has(lower));
+            for (const o of existingObjects(this.db, missed).values())
+                rows.push({ name: o.name, type: 'table', sql: o.sql });
+            objects = classifyObjects(rows, this.virtuals);
         }
         const shrunk = new Map();
         for (const e of events)
@@ -51298,7 +51466,7 @@ class DataCheck {
             if (!objects.has(r.to.toLowerCase()))
                 shrunk.set(r.to.toLowerCase(), r.to);
         if (shrunk.size > 0) {
-            const present = existingObjectsIfAny(this.db, shrunk.keys());
+            const present = existingObjects(this.db, shrunk.keys(), this.virtuals);
             const counts = this.counts([...present.values()].filter((o) => o.kind === 'table').map((o) => o.name));
             for (const [lower, n] of counts)
                 if (n < SYNTHETIC_ROWS)
@@ -51308,15 +51476,13 @@ class DataCheck {
     }
     /** Fills the tables among `lowers` that exist and are ordinary, new or with too few rows. */
     fillTables(lowers) {
-        this.fillObjects(existingObjectsIfAny(this.db, lowers));
+        this.fillObjects(existingObjects(this.db, lowers, this.virtuals));
     }
     fillObjects(objects) {
         const needs = new Map();
         for (const [lower, o] of objects) {
-            if (o.kind === 'virtual') {
-                this.virtuals.add(lower);
+            if (o.kind === 'virtual')
                 this.noteUncovered(lower, o.name, 'a virtual table: filled by its own module, e.g. through triggers');
-            }
             if (o.kind !== 'table' || this.internal(lower) || this.uncoveredSeen.has(lower))
                 continue;
             needs.set(lower, { name: o.name, sql: o.sql });
@@ -51333,16 +51499,15 @@ class DataCheck {
     resync() {
         const { wasm } = this.sqlite3;
         const bytes = this.api.sqlite3_js_db_export(this.main.pointer);
+        this.closeTwin();
         const next = this.openTwin();
-        const mem = wasm.allocFromTypedArray(bytes);
-        const rc = this.api.sqlite3_deserialize(next.pointer, 'main', mem, bytes.length, bytes.length, this.api.SQLITE_DESERIALIZE_FREEONCLOSE | this.api.SQLITE_DESERIALIZE_RESIZEABLE);
-        if (rc !== this.sqlite3.capi.SQLITE_OK) {
-            this.closeTwin(next);
-            throw new Error(`data check: copying the replay database failed (${rc})`);
-        }
-        this.closeTwin(this.db);
         this.db = next;
         this.filler = this.filler.rebind(next);
+        const mem = wasm.allocFromTypedArray(bytes);
+        const rc = this.api.sqlite3_deserialize(next.pointer, 'main', mem, bytes.length, bytes.length, this.api.SQLITE_DESERIALIZE_FREEONCLOSE | this.api.SQLITE_DESERIALIZE_RESIZEABLE);
+        // Left out of sync: the next file tries again.
+        if (rc !== this.sqlite3.capi.SQLITE_OK)
+            throw new Error(`data check: copying the replay database failed (${rc})`);
         this.filledOnce = new Set();
         this.skippedIndexes = new Set();
         this.outOfSync = false;
@@ -51403,19 +51568,9 @@ class DataCheck {
         };
     }
 }
-/** A table's kind from its CREATE statement: virtual, a virtual table's shadow table, or ordinary. */
-function kindOf(sql, name, virtuals) {
-    if (/^CREATE\s+VIRTUAL\s/i.test(sql))
-        return 'virtual';
-    const lower = name.toLowerCase();
-    for (const v of virtuals)
-        if (lower.startsWith(`${v}_`))
-            return 'shadow';
-    return 'table';
-}
-function existingObjectsIfAny(db, lowers) {
-    const list = [...lowers];
-    return list.length ? existingObjects(db, list) : new Map();
+/** A statement the twin ran, with its line and what it does (read only when a finding needs it). */
+function describe(text, e) {
+    return { start: e.start, end: e.end, line: text.lineAt(e.start), facts: analyseStatement(text.slice(e.start, e.end)) };
 }
 function lossFinding(file, loss) {
     const { name, culprit } = loss;
@@ -51490,7 +51645,7 @@ function fileFacts(parsed) {
         // INSERT … SELECT reads the tables whose rows it copies.
         if (f.writes && !f.targets.some((t) => t.how === 'delete' || t.how === 'update')) {
             for (const t of s.tokens)
-                if (check_NAME_KINDS.has(t.kind) && t.value.toLowerCase() !== f.writes.toLowerCase())
+                if (NAME_KINDS.has(t.kind) && t.value.toLowerCase() !== f.writes.toLowerCase())
                     copied.add(t.value.toLowerCase());
         }
     }
@@ -51519,177 +51674,6 @@ function stringify(values) {
 
 // EXTERNAL MODULE: ./build/src/replay/schema.js
 var schema = __nccwpck_require__(7938);
-;// CONCATENATED MODULE: ./build/src/replay/statements.js
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-/** SQL text copied into WASM memory; offsets are UTF-8 byte offsets into it. */
-class SqlText {
-    sqlite3;
-    bytes;
-    /** Byte offset where each line starts; computed when a position is first asked for. */
-    lineStartsCache;
-    mem;
-    sqlPtr;
-    freed = false;
-    constructor(sqlite3, text) {
-        this.sqlite3 = sqlite3;
-        this.bytes = encoder.encode(text);
-        const { wasm } = sqlite3;
-        // Two pointer slots (ppStmt, pzTail) followed by the NUL-terminated SQL.
-        this.mem = wasm.alloc(8 + this.bytes.length + 1);
-        this.sqlPtr = this.mem + 8;
-        const heap = wasm.heap8u();
-        heap.set(this.bytes, this.sqlPtr);
-        heap[this.sqlPtr + this.bytes.length] = 0;
-    }
-    get length() {
-        return this.bytes.length;
-    }
-    get lineStarts() {
-        if (!this.lineStartsCache) {
-            const starts = [0];
-            const b = this.bytes;
-            for (let i = b.indexOf(0x0a); i !== -1; i = b.indexOf(0x0a, i + 1))
-                starts.push(i + 1);
-            this.lineStartsCache = starts;
-        }
-        return this.lineStartsCache;
-    }
-    /** 1-based line of a byte offset. */
-    lineAt(offset) {
-        const lineStarts = this.lineStarts;
-        let lo = 0;
-        let hi = lineStarts.length - 1;
-        while (lo < hi) {
-            const mid = (lo + hi + 1) >> 1;
-            if (lineStarts[mid] <= offset)
-                lo = mid;
-            else
-                hi = mid - 1;
-        }
-        return lo + 1;
-    }
-    /** 1-based column (in characters) of a byte offset. */
-    columnAt(offset) {
-        const lineStart = this.lineStarts[this.lineAt(offset) - 1];
-        return decoder.decode(this.bytes.subarray(lineStart, offset)).length + 1;
-    }
-    slice(start, end) {
-        return decoder.decode(this.bytes.subarray(start, end));
-    }
-    hasByte(start, end, byte) {
-        // Search only [start, end): indexOf from `start` alone scans to the end of the file for every statement.
-        return this.bytes.subarray(start, end).indexOf(byte) !== -1;
-    }
-    /** Offset of the first byte at or after `from` that is not whitespace, a comment or an empty `;`. */
-    skipTrivia(from) {
-        const b = this.bytes;
-        let i = from;
-        while (i < b.length) {
-            const c = b[i];
-            if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c || c === 0x3b)
-                i++;
-            else if (c === 0x2d && b[i + 1] === 0x2d) {
-                while (i < b.length && b[i] !== 0x0a)
-                    i++;
-            }
-            else if (c === 0x2f && b[i + 1] === 0x2a) {
-                const close = findSeq(b, i + 2, 0x2a, 0x2f);
-                i = close === -1 ? b.length : close + 2;
-            }
-            else
-                break;
-        }
-        return i;
-    }
-    /**
-     * Prepares the statement starting at `from`. `stmt` is 0 when only comments/whitespace remain.
-     * The caller must finalize a returned statement.
-     */
-    prepare(db, from) {
-        this.assertLive();
-        const { capi, wasm } = this.sqlite3;
-        const start = this.skipTrivia(from);
-        const ppStmt = this.mem;
-        const pzTail = this.mem + 4;
-        // The raw export: capi's wrapper converts every argument and takes a scoped allocation on each call.
-        let heap = wasm.heap8u();
-        writePtr(heap, ppStmt, 0);
-        writePtr(heap, pzTail, 0);
-        // +1: the length includes the NUL terminator, so SQLite uses the text in place instead of copying the rest of the file per statement.
-        const rc = wasm.exports.sqlite3_prepare_v3(db, this.sqlPtr + start, this.bytes.length - start + 1, 0, ppStmt, pzTail);
-        if (rc !== capi.SQLITE_OK) {
-            const off = capi.sqlite3_error_offset(db);
-            return { ok: false, message: capi.sqlite3_errmsg(db), start, errorOffset: off >= 0 ? start + off : -1 };
-        }
-        // Preparing may have grown the memory, which detaches the old view.
-        heap = wasm.heap8u();
-        const stmt = readPtr(heap, ppStmt);
-        const tail = readPtr(heap, pzTail);
-        return { ok: true, stmt, start, end: stmt ? tail - this.sqlPtr : this.bytes.length };
-    }
-    /** Prepares exactly the bytes [start, end) (one statement already delimited), for a second look at it. */
-    prepareRange(db, start, end) {
-        this.assertLive();
-        const { capi, wasm } = this.sqlite3;
-        const ppStmt = this.mem;
-        wasm.pokePtr(ppStmt, 0);
-        const rc = capi.sqlite3_prepare_v3(db, this.sqlPtr + start, end - start, 0, ppStmt, 0);
-        if (rc !== capi.SQLITE_OK) {
-            const off = capi.sqlite3_error_offset(db);
-            return { stmt: 0, message: capi.sqlite3_errmsg(db), errorOffset: off >= 0 ? start + off : undefined };
-        }
-        return { stmt: wasm.peekPtr(ppStmt) };
-    }
-    /**
-     * End of the statement starting at `start` when SQLite could not prepare it (so gave no tail): the first
-     * `;` after which sqlite3_complete() says the statement is complete. A `;` byte never occurs inside a
-     * multi-byte UTF-8 sequence, so scanning bytes is safe.
-     */
-    statementEnd(start) {
-        const { capi } = this.sqlite3;
-        let i = start;
-        for (;;) {
-            i = this.bytes.indexOf(0x3b, i);
-            if (i === -1)
-                return this.bytes.length;
-            i++;
-            if (capi.sqlite3_complete(this.slice(start, i)))
-                return i;
-        }
-    }
-    free() {
-        if (!this.freed) {
-            this.sqlite3.wasm.dealloc(this.mem);
-            this.freed = true;
-        }
-    }
-    assertLive() {
-        if (this.freed)
-            throw new Error('SqlText used after free()');
-    }
-}
-/** A 32-bit little-endian pointer (this build is wasm32). */
-function readPtr(heap, at) {
-    return (heap[at] | (heap[at + 1] << 8) | (heap[at + 2] << 16) | (heap[at + 3] << 24)) >>> 0;
-}
-function writePtr(heap, at, value) {
-    heap[at] = value & 0xff;
-    heap[at + 1] = (value >>> 8) & 0xff;
-    heap[at + 2] = (value >>> 16) & 0xff;
-    heap[at + 3] = (value >>> 24) & 0xff;
-}
-function findSeq(b, from, c1, c2) {
-    for (let i = from; i + 1 < b.length; i++)
-        if (b[i] === c1 && b[i + 1] === c2)
-            return i;
-    return -1;
-}
-/** SQLite messages that mean the text does not parse, as opposed to naming something that does not exist. */
-function isParseError(message) {
-    return /^near ".*": syntax error$|^incomplete input$|^unrecognized token:|^syntax error/s.test(message);
-}
-
 ;// CONCATENATED MODULE: ./build/src/replay/replay.js
 /**
  * Replays migrations on an in-process SQLite that behaves like local D1 (workerd) does under
@@ -51751,7 +51735,7 @@ class Replayer {
         this.db = openD1Like(sqlite3);
         this.savepoint = this.db.prepare(`SAVEPOINT ${replay_SAVEPOINT}`);
         this.release = this.db.prepare(`RELEASE ${replay_SAVEPOINT}`);
-        const dataRulesOn = !this.disabled.has('rows-lost') || !this.disabled.has('fails-with-data');
+        const dataRulesOn = [...catalog/* DATA_LOSS_RULES */.RQ].some((r) => !this.disabled.has(r));
         this.dataCheck = input.dataCheck && dataRulesOn ? new DataCheck(sqlite3, this.db, input.migrationsTable) : undefined;
         this.parsed = new Map((input.parsed ?? []).map((p) => [p.file.name, p]));
     }
@@ -51763,6 +51747,12 @@ class Replayer {
         this.scratch?.close();
     }
     run() {
+        const result = this.replayFiles();
+        // The data check's run-wide note (tables it could not fill) comes after the notes of the files.
+        result.notes.push(...(this.dataCheck?.notes() ?? []));
+        return this.dataSeed === undefined ? result : { ...result, dataSeed: this.dataSeed };
+    }
+    replayFiles() {
         const { files, migrationsTable } = this.input;
         const replayed = [];
         const notes = this.notes;
@@ -51786,7 +51776,6 @@ class Replayer {
             if (later.length > 0) {
                 notes.push(`${later.length} later migration${later.length === 1 ? ' was' : 's were'} not replayed because ${file.name} failed (wrangler stops at the first failing file); they were only syntax-checked.`);
             }
-            notes.push(...(this.dataCheck?.notes() ?? []));
             return {
                 findings: this.findings,
                 schema: (0,schema/* readSchema */.G)(this.db, migrationsTable),
@@ -51794,11 +51783,9 @@ class Replayer {
                 failedAt: file.name,
                 notReplayed: later.map((f) => f.name),
                 notes,
-                ...(this.dataSeed !== undefined && { dataSeed: this.dataSeed }),
             };
         }
-        notes.push(...(this.dataCheck?.notes() ?? []));
-        return { findings: this.findings, schema: (0,schema/* readSchema */.G)(this.db, migrationsTable), replayed, notReplayed: [], notes, ...(this.dataSeed !== undefined && { dataSeed: this.dataSeed }) };
+        return { findings: this.findings, schema: (0,schema/* readSchema */.G)(this.db, migrationsTable), replayed, notReplayed: [], notes };
     }
     /** Runs one file atomically; returns false (after reporting) when it fails. */
     applyFile(file) {
@@ -51822,7 +51809,7 @@ class Replayer {
         const db = this.db.pointer;
         let failure;
         const data = this.runDataCheck(file, text);
-        const beginError = this.runPrepared(this.savepoint.pointer);
+        const beginError = stepPrepared(this.sqlite3, this.db, this.savepoint.pointer);
         if (beginError)
             throw new Error(`replay: SAVEPOINT ${replay_SAVEPOINT} failed: ${beginError}`);
         try {
@@ -51848,7 +51835,7 @@ class Replayer {
             if (!failure) {
                 // The outermost RELEASE commits, which is where deferred foreign keys are checked — as at the end of
                 // D1's per-file transaction.
-                const commitError = this.runPrepared(this.release.pointer);
+                const commitError = stepPrepared(this.sqlite3, this.db, this.release.pointer);
                 if (commitError) {
                     failure = {
                         message: `${commitError} when the file's transaction commits (deferred foreign key checks: PRAGMA defer_foreign_keys or DEFERRABLE INITIALLY DEFERRED keys)`,
@@ -51891,10 +51878,6 @@ class Replayer {
             this.notes.push(`Data check skipped for ${file.name}: ${e.message}`);
             return undefined;
         }
-    }
-    /** Steps a statement prepared once (savepoint control) and resets it; returns SQLite's error message, if any. */
-    runPrepared(stmt) {
-        return stepPrepared(this.sqlite3, this.db, stmt);
     }
     /** Executes one prepared statement; returns the failure, if any. */
     runStatement(file, text, stmt, start, end, data) {
@@ -52032,7 +52015,7 @@ class Replayer {
     reportFailure(file, text, bookStart, f) {
         const shared = this.sharedNumberNote(file);
         if (f.reportedBy && text && f.start !== undefined) {
-            const first = replay_firstLine(text.slice(f.start, f.resumeAt ?? text.statementEnd(f.start)));
+            const first = firstLine(text.slice(f.start, f.resumeAt ?? text.statementEnd(f.start)));
             this.notes.push(`${file.name} fails under local wrangler at line ${text.lineAt(f.start)} (\`${first}\`: ${sentence(f.message)}) — reported as ${f.reportedBy}; the replay stops there as wrangler does.`);
             return;
         }
@@ -52054,7 +52037,7 @@ class Replayer {
             return;
         }
         const end = f.resumeAt ?? text.statementEnd(f.start);
-        const first = replay_firstLine(text.slice(f.start, Math.min(end, bookStart)));
+        const first = firstLine(text.slice(f.start, Math.min(end, bookStart)));
         const line = text.lineAt(f.start);
         const errLine = f.errorOffset !== undefined && f.errorOffset >= 0 ? text.lineAt(Math.min(f.errorOffset, text.length)) : line;
         const where = errLine !== line && (f.errorOffset ?? -1) < bookStart ? ` (at line ${errLine})` : '';
@@ -52159,10 +52142,6 @@ function stripBom(sql) {
 }
 function sentence(s) {
     return /[.!?]$/.test(s) ? s : `${s}.`;
-}
-function replay_firstLine(sql) {
-    const line = sql.split(/\r?\n/)[0].trim().replace(/;$/, '');
-    return line.length > 100 ? `${line.slice(0, 99)}…` : line;
 }
 function lineOfIndex(s, index) {
     let n = 1;

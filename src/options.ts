@@ -67,9 +67,9 @@ export function splitList(raw: string | undefined): string[] {
     .filter((s) => s !== '');
 }
 
-function bool(name: InputName, raw: string | undefined, source: InputSource): boolean {
+function bool(name: InputName, raw: string | undefined, source: InputSource, fallback = false): boolean {
   const value = (raw ?? '').trim().toLowerCase();
-  if (value === '') return false;
+  if (value === '') return fallback;
   if (['true', 'yes', '1', 'on'].includes(value)) return true;
   if (['false', 'no', '0', 'off'].includes(value)) return false;
   throw new UsageError(`Invalid ${label(name, source)}: "${raw}". Allowed values: true, false.`);
@@ -165,7 +165,7 @@ export function parseOptions(raw: RawInputs, opts: { baseDir: string; source: In
     wrangler: optional(raw.wrangler),
     persistTo,
     rollbackOnFailure: bool('rollback-on-failure', raw['rollback-on-failure'], source),
-    dataCheck: raw['data-check'] === undefined || raw['data-check'].trim() === '' ? true : bool('data-check', raw['data-check'], source),
+    dataCheck: bool('data-check', raw['data-check'], source, true),
     bookmark,
     notifyWebhook: optional(raw['notify-webhook']),
     reportPath,

@@ -3,7 +3,7 @@
  * `wrangler d1 migrations apply --local`: each file plus wrangler's bookkeeping INSERT runs atomically, foreign
  * keys are enforced, double-quoted strings are accepted, and the first failing file stops the run.
  */
-import { ruleInfo } from '../rules/catalog.js';
+import { DATA_LOSS_RULES, ruleInfo } from '../rules/catalog.js';
 import { parseMigration } from '../sql/split.js';
 import type { ParsedMigration } from '../sql/types.js';
 import type { Finding, MigrationFile, SchemaObject } from '../types.js';
@@ -11,7 +11,7 @@ import { classifyStatement, mayClassify, type StatementKind } from './classify.j
 import { DataCheck, type DataCheckOutcome } from './data/check.js';
 import { readSchema } from './schema.js';
 import { loadSqlite, openD1Like, setDoubleQuotedStrings, stepPrepared, tryExec, type OoDb, type Ptr, type Sqlite3 } from './sqlite.js';
-import { isParseError, SqlText } from './statements.js';
+import { firstLine, isParseError, SqlText } from './statements.js';
 import type { ReplayInput, ReplayResult } from './types.js';
 import { bookkeepingSql, createMigrationsTableSql, SEVERAL_TRANSACTIONS_MESSAGE, wranglerTrim } from './wrangler-text.js';
 
@@ -87,7 +87,7 @@ class Replayer {
     this.db = openD1Like(sqlite3);
     this.savepoint = this.db.prepare(`SAVEPOINT ${SAVEPOINT}`);
     this.release = this.db.prepare(`RELEASE ${SAVEPOINT}`);
-    const dataRulesOn = !this.disabled.has('rows-lost') || !this.disabled.has('fails-with-data');
+    const dataRulesOn = [...DATA_LOSS_RULES].some((r) => !this.disabled.has(r));
     this.dataCheck = input.dataCheck && dataRulesOn ? new DataCheck(sqlite3, this.db, input.migrationsTable) : undefined;
     this.parsed = new Map((input.parsed ?? []).map((p) => [p.file.name, p]));
   }
@@ -101,6 +101,13 @@ class Replayer {
   }
 
   run(): ReplayResult {
+    const result = this.replayFiles();
+    // The data check's run-wide note (tables it could not fill) comes after the notes of the files.
+    result.notes.push(...(this.dataCheck?.notes() ?? []));
+    return this.dataSeed === undefined ? result : { ...result, dataSeed: this.dataSeed };
+  }
+
+  private replayFiles(): ReplayResult {
     const { files, migrationsTable } = this.input;
     const replayed: string[] = [];
     const notes = this.notes;
@@ -126,7 +133,6 @@ class Replayer {
           `${later.length} later migration${later.length === 1 ? ' was' : 's were'} not replayed because ${file.name} failed (wrangler stops at the first failing file); they were only syntax-checked.`,
         );
       }
-      notes.push(...(this.dataCheck?.notes() ?? []));
       return {
         findings: this.findings,
         schema: readSchema(this.db, migrationsTable),
@@ -134,11 +140,9 @@ class Replayer {
         failedAt: file.name,
         notReplayed: later.map((f) => f.name),
         notes,
-        ...(this.dataSeed !== undefined && { dataSeed: this.dataSeed }),
       };
     }
-    notes.push(...(this.dataCheck?.notes() ?? []));
-    return { findings: this.findings, schema: readSchema(this.db, migrationsTable), replayed, notReplayed: [], notes, ...(this.dataSeed !== undefined && { dataSeed: this.dataSeed }) };
+    return { findings: this.findings, schema: readSchema(this.db, migrationsTable), replayed, notReplayed: [], notes };
   }
 
   /** Runs one file atomically; returns false (after reporting) when it fails. */
@@ -165,7 +169,7 @@ class Replayer {
     const db = this.db.pointer;
     let failure: Failure | undefined;
     const data = this.runDataCheck(file, text);
-    const beginError = this.runPrepared(this.savepoint.pointer);
+    const beginError = stepPrepared(this.sqlite3, this.db, this.savepoint.pointer);
     if (beginError) throw new Error(`replay: SAVEPOINT ${SAVEPOINT} failed: ${beginError}`);
     try {
       let offset = 0;
@@ -187,7 +191,7 @@ class Replayer {
       if (!failure) {
         // The outermost RELEASE commits, which is where deferred foreign keys are checked — as at the end of
         // D1's per-file transaction.
-        const commitError = this.runPrepared(this.release.pointer);
+        const commitError = stepPrepared(this.sqlite3, this.db, this.release.pointer);
         if (commitError) {
           failure = {
             message: `${commitError} when the file's transaction commits (deferred foreign key checks: PRAGMA defer_foreign_keys or DEFERRABLE INITIALLY DEFERRED keys)`,
@@ -226,11 +230,6 @@ class Replayer {
       this.notes.push(`Data check skipped for ${file.name}: ${(e as Error).message}`);
       return undefined;
     }
-  }
-
-  /** Steps a statement prepared once (savepoint control) and resets it; returns SQLite's error message, if any. */
-  private runPrepared(stmt: Ptr): string | undefined {
-    return stepPrepared(this.sqlite3, this.db, stmt);
   }
 
   /** Executes one prepared statement; returns the failure, if any. */
@@ -503,11 +502,6 @@ function stripBom(sql: string): string {
 
 function sentence(s: string): string {
   return /[.!?]$/.test(s) ? s : `${s}.`;
-}
-
-function firstLine(sql: string): string {
-  const line = sql.split(/\r?\n/)[0].trim().replace(/;$/, '');
-  return line.length > 100 ? `${line.slice(0, 99)}…` : line;
 }
 
 function lineOfIndex(s: string, index: number): number {

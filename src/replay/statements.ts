@@ -183,3 +183,9 @@ function findSeq(b: Uint8Array, from: number, c1: number, c2: number): number {
 export function isParseError(message: string): boolean {
   return /^near ".*": syntax error$|^incomplete input$|^unrecognized token:|^syntax error/s.test(message);
 }
+
+/** The first line of a statement, for messages (without a trailing `;`, cut at 100 characters). */
+export function firstLine(sql: string): string {
+  const line = sql.trim().split(/\r?\n/)[0].trim().replace(/;$/, '');
+  return line.length > 100 ? `${line.slice(0, 99)}…` : line;
+}

@@ -9,8 +9,8 @@ export interface ReplayInput {
   /** Rule ids whose findings are dropped (and whose extra checks are skipped). */
   disabled?: Set<string>;
   /**
-   * Also run each file on tables holding synthetic rows (rolled back afterwards) and report `rows-lost` and
-   * `fails-with-data`. Off unless asked for.
+   * Also run each file on a twin of the replay database whose tables hold synthetic rows, and report
+   * `rows-lost` and `fails-with-data` (see data/check.ts). Off unless asked for.
    */
   dataCheck?: boolean;
   /** The files already tokenized and split (validate has them); parsed here when absent. */

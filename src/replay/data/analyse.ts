@@ -4,6 +4,7 @@
  * differently once tables hold rows, and every name it mentions (to bound the tables worth filling).
  */
 import { tokenize } from '../../sql/tokenize.js';
+import { firstLine } from '../statements.js';
 import type { Token } from '../../sql/types.js';
 
 export type TargetHow = 'delete' | 'update' | 'upsert' | 'drop' | 'alter';
@@ -28,7 +29,8 @@ export interface StatementFacts {
   line?: number;
 }
 
-const NAME_KINDS = new Set(['word', 'dquoted', 'bracketed', 'backticked', 'string']);
+/** Token kinds that can name a table (SQLite accepts a 'string' as a name in some places). */
+export const NAME_KINDS: ReadonlySet<string> = new Set(['word', 'dquoted', 'bracketed', 'backticked', 'string']);
 
 /** Significant tokens (no comments) of one statement. */
 export function significant(sql: string): Token[] {
@@ -203,9 +205,4 @@ export function analyseTokens(tokens: Token[], sql: string): StatementFacts {
     default:
       return facts;
   }
-}
-
-export function firstLine(sql: string): string {
-  const line = sql.trim().split(/\r?\n/)[0].trim().replace(/;$/, '');
-  return line.length > 100 ? `${line.slice(0, 99)}…` : line;
 }

@@ -16,14 +16,13 @@ import type { OoDb, Ptr, Sqlite3 } from '../sqlite.js';
 import { openD1Like, stepPrepared, tryExec } from '../sqlite.js';
 import type { SqlText } from '../statements.js';
 import { createMigrationsTableSql } from '../wrangler-text.js';
-import { analyseStatement, analyseTokens, namesIn, type StatementFacts } from './analyse.js';
+import { analyseStatement, analyseTokens, NAME_KINDS, namesIn, type StatementFacts } from './analyse.js';
 import { Filler, SYNTHETIC_ROWS } from './fill.js';
-import { existingObjects, q, triggersOn } from './tables.js';
+import { classifyObjects, existingObjects, q, triggersOn, type SchemaEntry } from './tables.js';
 
 const SAVEPOINT = 'd1_migrate_data_check';
 /** sqlite3_db_status op: deferred foreign key violations not yet resolved (SQLITE_DBSTATUS_DEFERRED_FKS). */
 const DBSTATUS_DEFERRED_FKS = 10;
-const NAME_KINDS = new Set(['word', 'dquoted', 'bracketed', 'backticked', 'string']);
 
 export type DataFinding = Omit<Finding, 'severity'>;
 
@@ -62,8 +61,6 @@ interface RowEvent {
   name: string;
   /** Row identity: the rowid, or the row's values for a WITHOUT ROWID table. */
   key: string;
-  /** For updates: the columns (by position) whose value changed. */
-  changed?: number[];
   /** An insert that puts back a row deleted in the same file, with the same values. */
   unchanged?: boolean;
 }
@@ -142,7 +139,6 @@ export class DataCheck {
   /** SAVEPOINT / RELEASE of the twin, prepared once per twin (finalized when it closes). */
   private savepoint!: { pointer: Ptr; finalize(): unknown };
   private release!: { pointer: Ptr; finalize(): unknown };
-  private readonly prepared = new Map<OoDb, { finalize(): unknown }[]>();
 
   constructor(
     private readonly sqlite3: Sqlite3,
@@ -158,7 +154,7 @@ export class DataCheck {
 
   close(): void {
     this.sqlite3.wasm.dealloc(this.status);
-    this.closeTwin(this.db);
+    this.closeTwin();
   }
 
   private openTwin(): OoDb {
@@ -166,20 +162,15 @@ export class DataCheck {
     this.api.sqlite3_preupdate_hook(db.pointer, this.hook, 0);
     this.savepoint = db.prepare(`SAVEPOINT ${SAVEPOINT}`);
     this.release = db.prepare(`RELEASE ${SAVEPOINT}`);
-    this.prepared.set(db, [this.savepoint, this.release]);
     return db;
   }
 
-  private closeTwin(db: OoDb, statements = this.prepared.get(db)): void {
-    for (const s of statements ?? []) s.finalize();
-    this.prepared.delete(db);
-    this.api.sqlite3_preupdate_hook(db.pointer, 0, 0);
-    db.close();
-  }
-
-  /** Steps a statement prepared once and resets it; SQLite's error message, if any. */
-  private step(stmt: Ptr): string | undefined {
-    return stepPrepared(this.sqlite3, this.db, stmt);
+  /** Closes the current twin (its prepared statements first). */
+  private closeTwin(): void {
+    this.savepoint.finalize();
+    this.release.finalize();
+    this.api.sqlite3_preupdate_hook(this.db.pointer, 0, 0);
+    this.db.close();
   }
 
   /** The run-wide note about tables that could not be filled. */
@@ -198,10 +189,10 @@ export class DataCheck {
    */
   dump(): string {
     if (this.outOfSync) this.resync();
-    const tables = this.db
+    const rows = this.db
       .selectArrays(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY rowid`)
-      .map(([name, sql]) => ({ name: String(name), sql: String(sql ?? '') }))
-      .filter((t) => !this.internal(t.name.toLowerCase()) && kindOf(t.sql, t.name, this.virtuals) === 'table');
+      .map(([name, sql]) => ({ name: String(name), type: 'table', sql: String(sql ?? '') }));
+    const tables = [...classifyObjects(rows, this.virtuals).values()].filter((t) => t.kind === 'table' && !this.internal(t.name.toLowerCase()));
     const metas = new Map(tables.map((t) => [t.name.toLowerCase(), this.filler.tableMeta(t.name.toLowerCase(), t.sql, t.name)]));
     const order: string[] = [];
     const seen = new Set<string>();
@@ -247,7 +238,7 @@ export class DataCheck {
       this.outOfSync = true;
       return undefined;
     }
-    const begin = this.step(this.savepoint.pointer);
+    const begin = stepPrepared(this.sqlite3, this.db, this.savepoint.pointer);
     if (begin) throw new Error(`data check: SAVEPOINT failed: ${begin}`);
     const executed: { start: number; end: number }[] = [];
     // Row changes are only needed where a statement can delete or change rows.
@@ -261,35 +252,40 @@ export class DataCheck {
       events = this.events ?? [];
       this.events = undefined;
     }
-    const describe = (i: number): Executed => {
-      const e = executed[i];
-      return { start: e.start, end: e.end, line: text.lineAt(e.start), facts: analyseStatement(text.slice(e.start, e.end)) };
-    };
-    let failure = run === 'skip' ? undefined : run.failure;
-    if (run !== 'skip' && !failure && this.deferredViolations() > 0) failure = { message: 'FOREIGN KEY constraint failed' };
-    if (run === 'skip' || failure) {
-      tryExec(this.sqlite3, this.db, `ROLLBACK TO ${SAVEPOINT}`);
-      tryExec(this.sqlite3, this.db, `RELEASE ${SAVEPOINT}`);
-      this.outOfSync = true;
-      if (run === 'skip') return undefined;
+    if (run === 'skip') {
+      this.abandon();
+      return undefined;
+    }
+    const failure = run.failure ?? (this.deferredViolations() > 0 ? { message: 'FOREIGN KEY constraint failed' } : undefined);
+    if (failure) {
+      this.abandon();
       // INDEXED BY, REINDEX ... naming an index the twin skipped: the twin's doing, not the data's.
-      const missing = /^no such index: (.+)$/.exec(failure!.message)?.[1];
+      const missing = /^no such index: (.+)$/.exec(failure.message)?.[1];
       if (missing && this.skippedIndexes.has(missing.toLowerCase())) return undefined;
-      const f = this.failureFinding(file, ff, failure!);
-      return 'note' in f ? { findings: [], notes: [f.note], complete: false } : { findings: [f], notes: [], complete: false };
+      return this.failed(file, ff, failure);
     }
 
-    const losses = this.losses(events, ff, rebuiltBefore, executed.length, describe);
-    const released = this.step(this.release.pointer);
+    const losses = this.losses(events, ff, rebuiltBefore, executed.length, (i) => describe(text, executed[i]));
+    const released = stepPrepared(this.sqlite3, this.db, this.release.pointer);
     if (released) {
-      tryExec(this.sqlite3, this.db, `ROLLBACK TO ${SAVEPOINT}`);
-      tryExec(this.sqlite3, this.db, `RELEASE ${SAVEPOINT}`);
-      this.outOfSync = true;
-      const f = this.failureFinding(file, ff, { message: released });
-      return 'note' in f ? { findings: [], notes: [f.note], complete: false } : { findings: [f], notes: [], complete: false };
+      this.abandon();
+      return this.failed(file, ff, { message: released });
     }
     this.refill(ff, events);
     return { findings: losses.map((l) => lossFinding(file, l)), notes: [], complete: true };
+  }
+
+  /** Rolls the file back on the twin, which then misses it: it is copied from the replay before the next file. */
+  private abandon(): void {
+    tryExec(this.sqlite3, this.db, `ROLLBACK TO ${SAVEPOINT}`);
+    tryExec(this.sqlite3, this.db, `RELEASE ${SAVEPOINT}`);
+    this.outOfSync = true;
+  }
+
+  /** The outcome of a file the twin could not apply: a fails-with-data finding, or a note. */
+  private failed(file: MigrationFile, ff: FileFacts, failure: Failure): DataCheckOutcome {
+    const f = this.failureFinding(file, ff, failure);
+    return 'note' in f ? { findings: [], notes: [f.note], complete: false } : { findings: [f], notes: [], complete: false };
   }
 
   /** Steps through the file on the twin; `executed` receives each statement's position. */
@@ -323,10 +319,7 @@ export class DataCheck {
       do rc = wasm.exports.sqlite3_step(p.stmt);
       while (rc === capi.SQLITE_ROW);
       wasm.exports.sqlite3_finalize(p.stmt);
-      if (rc !== capi.SQLITE_DONE) {
-        const at = executed[executed.length - 1];
-        return { failure: { message: capi.sqlite3_errmsg(db), at: { ...at, line: text.lineAt(at.start), facts: analyseStatement(text.slice(at.start, at.end)) } } };
-      }
+      if (rc !== capi.SQLITE_DONE) return { failure: { message: capi.sqlite3_errmsg(db), at: describe(text, executed[executed.length - 1]) } };
     }
     return {};
   }
@@ -384,18 +377,16 @@ export class DataCheck {
     else if (op === api.SQLITE_UPDATE) {
       const before = values('old');
       const after = values('new');
-      const changed: number[] = [];
-      before.forEach((v, i) => {
-        if (!same(v, after[i])) changed.push(i);
-      });
-      if (changed.length > 0 || oldKey !== newKey) events.push({ stmt, op: 'update', table: lower, name: table, key: oldKey !== 0n ? String(oldKey) : `v:${stringify(before)}`, changed });
+      if (oldKey !== newKey || before.some((v, i) => !same(v, after[i]))) {
+        events.push({ stmt, op: 'update', table: lower, name: table, key: oldKey !== 0n ? String(oldKey) : `v:${stringify(before)}` });
+      }
     }
   }
 
   /** Row counts before the file of the tables it rebuilds (only those are compared by count). */
   private rebuiltCounts(ff: FileFacts): Map<string, number> {
     if (ff.rebuilt.size === 0) return new Map();
-    const present = [...existingObjects(this.db, ff.rebuilt).values()].filter((o) => o.kind === 'table');
+    const present = [...existingObjects(this.db, ff.rebuilt, this.virtuals).values()].filter((o) => o.kind === 'table');
     return this.counts(present.map((o) => o.name));
   }
 
@@ -482,7 +473,7 @@ export class DataCheck {
       (t) => !ff.rowTargets.has(t) && !ff.rebuilt.has(t) && !this.internal(t) && (deletedPre.get(t)?.size ?? 0) + (changedPre.get(t)?.size ?? 0) > 0,
     );
     if (lost.length === 0 && rebuiltBefore.size === 0) return out;
-    const names = existingObjects(this.db, [...lost, ...rebuiltBefore.keys()]);
+    const names = existingObjects(this.db, [...lost, ...rebuiltBefore.keys()], this.virtuals);
     const after = this.counts([...names.values()].filter((o) => o.kind === 'table').map((o) => o.name));
     for (const table of lost) {
       // Virtual tables and their shadow tables keep their own bookkeeping (an FTS index rewrites its blobs).
@@ -522,7 +513,7 @@ export class DataCheck {
   }
 
   private culprit(executed: Executed, victim: string, ff: FileFacts): Culprit {
-    const real = existingObjects(this.db, [victim]).get(victim)?.name ?? victim;
+    const real = existingObjects(this.db, [victim], this.virtuals).get(victim)?.name ?? victim;
     return { executed, victim: real, mechanism: this.mechanism(executed, real, ff) };
   }
 
@@ -606,25 +597,26 @@ export class DataCheck {
    * read by rowid from sqlite_schema (new rows get higher rowids), which is far cheaper than a scan of it.
    */
   private refill(ff: FileFacts, events: RowEvent[]): void {
-    const objects = new Map<string, { name: string; kind: string; sql: string }>();
+    let objects = new Map<string, SchemaEntry>();
     if (ff.creates.size > 0 || ff.renames.length > 0) {
-      const rows = this.db.selectArrays(`SELECT rowid, name, sql FROM sqlite_schema WHERE rowid > ?1 AND type = 'table'`, [this.schemaRowid]);
-      for (const [rowid, name, sql] of rows) {
-        this.schemaRowid = Math.max(this.schemaRowid, Number(rowid));
-        const kind = kindOf(String(sql ?? ''), String(name), this.virtuals);
-        if (kind === 'virtual') this.virtuals.add(String(name).toLowerCase());
-        objects.set(String(name).toLowerCase(), { name: String(name), kind, sql: String(sql ?? '') });
-      }
+      const rows = this.db
+        .selectArrays(`SELECT rowid, name, sql FROM sqlite_schema WHERE rowid > ?1 AND type = 'table'`, [this.schemaRowid])
+        .map(([rowid, name, sql]) => {
+          this.schemaRowid = Math.max(this.schemaRowid, Number(rowid));
+          return { name: String(name), type: 'table', sql: String(sql ?? '') };
+        });
       // A table renamed into place keeps its schema row; it is filled if it has too few rows (below). A
       // table created after the newest schema row was dropped may reuse that rowid: look it up by name.
-      const missed = [...ff.creates].filter(([lower, c]) => !c.virtual && !objects.has(lower)).map(([lower]) => lower);
-      for (const [lower, o] of existingObjectsIfAny(this.db, missed)) objects.set(lower, o);
+      const seen = new Set(rows.map((r) => r.name.toLowerCase()));
+      const missed = [...ff.creates.keys()].filter((lower) => !seen.has(lower));
+      for (const o of existingObjects(this.db, missed).values()) rows.push({ name: o.name, type: 'table', sql: o.sql });
+      objects = classifyObjects(rows, this.virtuals);
     }
     const shrunk = new Map<string, string>();
     for (const e of events) if (e.op === 'delete' && !objects.has(e.table)) shrunk.set(e.table, e.name);
     for (const r of ff.renames) if (!objects.has(r.to.toLowerCase())) shrunk.set(r.to.toLowerCase(), r.to);
     if (shrunk.size > 0) {
-      const present = existingObjectsIfAny(this.db, shrunk.keys());
+      const present = existingObjects(this.db, shrunk.keys(), this.virtuals);
       const counts = this.counts([...present.values()].filter((o) => o.kind === 'table').map((o) => o.name));
       for (const [lower, n] of counts) if (n < SYNTHETIC_ROWS) objects.set(lower, present.get(lower)!);
     }
@@ -633,16 +625,13 @@ export class DataCheck {
 
   /** Fills the tables among `lowers` that exist and are ordinary, new or with too few rows. */
   private fillTables(lowers: Iterable<string>): void {
-    this.fillObjects(existingObjectsIfAny(this.db, lowers));
+    this.fillObjects(existingObjects(this.db, lowers, this.virtuals));
   }
 
-  private fillObjects(objects: Map<string, { name: string; kind: string; sql: string }>): void {
+  private fillObjects(objects: Map<string, SchemaEntry>): void {
     const needs = new Map<string, { name: string; sql: string }>();
     for (const [lower, o] of objects) {
-      if (o.kind === 'virtual') {
-        this.virtuals.add(lower);
-        this.noteUncovered(lower, o.name, 'a virtual table: filled by its own module, e.g. through triggers');
-      }
+      if (o.kind === 'virtual') this.noteUncovered(lower, o.name, 'a virtual table: filled by its own module, e.g. through triggers');
       if (o.kind !== 'table' || this.internal(lower) || this.uncoveredSeen.has(lower)) continue;
       needs.set(lower, { name: o.name, sql: o.sql });
     }
@@ -656,16 +645,14 @@ export class DataCheck {
   private resync(): void {
     const { wasm } = this.sqlite3;
     const bytes = this.api.sqlite3_js_db_export(this.main.pointer);
+    this.closeTwin();
     const next = this.openTwin();
-    const mem = (wasm as unknown as { allocFromTypedArray(b: Uint8Array): Ptr }).allocFromTypedArray(bytes);
-    const rc = this.api.sqlite3_deserialize(next.pointer, 'main', mem, bytes.length, bytes.length, this.api.SQLITE_DESERIALIZE_FREEONCLOSE | this.api.SQLITE_DESERIALIZE_RESIZEABLE);
-    if (rc !== this.sqlite3.capi.SQLITE_OK) {
-      this.closeTwin(next);
-      throw new Error(`data check: copying the replay database failed (${rc})`);
-    }
-    this.closeTwin(this.db);
     this.db = next;
     this.filler = this.filler.rebind(next);
+    const mem = (wasm as unknown as { allocFromTypedArray(b: Uint8Array): Ptr }).allocFromTypedArray(bytes);
+    const rc = this.api.sqlite3_deserialize(next.pointer, 'main', mem, bytes.length, bytes.length, this.api.SQLITE_DESERIALIZE_FREEONCLOSE | this.api.SQLITE_DESERIALIZE_RESIZEABLE);
+    // Left out of sync: the next file tries again.
+    if (rc !== this.sqlite3.capi.SQLITE_OK) throw new Error(`data check: copying the replay database failed (${rc})`);
     this.filledOnce = new Set();
     this.skippedIndexes = new Set();
     this.outOfSync = false;
@@ -725,17 +712,9 @@ export class DataCheck {
   }
 }
 
-/** A table's kind from its CREATE statement: virtual, a virtual table's shadow table, or ordinary. */
-function kindOf(sql: string, name: string, virtuals: Set<string>): string {
-  if (/^CREATE\s+VIRTUAL\s/i.test(sql)) return 'virtual';
-  const lower = name.toLowerCase();
-  for (const v of virtuals) if (lower.startsWith(`${v}_`)) return 'shadow';
-  return 'table';
-}
-
-function existingObjectsIfAny(db: OoDb, lowers: Iterable<string>) {
-  const list = [...lowers];
-  return list.length ? existingObjects(db, list) : new Map<string, { name: string; kind: string; sql: string }>();
+/** A statement the twin ran, with its line and what it does (read only when a finding needs it). */
+function describe(text: SqlText, e: { start: number; end: number }): Executed {
+  return { start: e.start, end: e.end, line: text.lineAt(e.start), facts: analyseStatement(text.slice(e.start, e.end)) };
 }
 
 function lossFinding(file: MigrationFile, loss: Loss): DataFinding {

@@ -5,7 +5,7 @@
  */
 import { tokenize } from '../../sql/tokenize.js';
 import { tryExec, type OoDb, type Sqlite3 } from '../sqlite.js';
-import { q, readTableMeta, tableSql, type ColumnInfo, type ForeignKey, type TableMeta } from './tables.js';
+import { existingObjects, q, readTableMeta, type ColumnInfo, type ForeignKey, type TableMeta } from './tables.js';
 
 /** Rows added to each table: enough for UNIQUE and one-to-one references to matter. */
 export const SYNTHETIC_ROWS = 2;
@@ -87,10 +87,10 @@ export class Filler {
         }
       }
       if (frontier.size === 0) break;
-      const sqls = tableSql(this.db, frontier.keys());
+      const found = existingObjects(this.db, frontier.keys());
       const next = new Map<string, string>();
       for (const [lower, name] of frontier) {
-        const sql = sqls.get(lower);
+        const sql = found.get(lower)?.sql;
         settled.add(lower);
         if (sql === undefined) continue;
         const m = this.tableMeta(lower, sql, name);
@@ -116,7 +116,7 @@ export class Filler {
 
     for (const lower of order) {
       const m = metas.get(lower)!;
-      const reason = this.fillTable(m, filled);
+      const reason = this.fillTable(m);
       if (reason === undefined) filled.add(lower);
       else uncovered.set(lower, [m.name, reason]);
     }
@@ -126,19 +126,19 @@ export class Filler {
   }
 
   /** Adds SYNTHETIC_ROWS rows; returns why it could not, or undefined. */
-  private fillTable(m: TableMeta, filled: Set<string>): string | undefined {
+  private fillTable(m: TableMeta): string | undefined {
     const plan = this.plans.get(m.sql);
     if (plan && plan.rows.every((row) => this.insert(m, plan.columns, row) === undefined)) return undefined;
     if (plan) {
       // The cached values no longer fit (a parent row is gone, a trigger objects): find new ones.
       this.plans.delete(m.sql);
-      return this.fillTable(m, filled);
+      return this.fillTable(m);
     }
     const rows: string[][] = [];
     const columns = m.columns.map((c) => c.name);
     let previous: string[] | undefined;
     for (let r = 0; r < SYNTHETIC_ROWS; r++) {
-      const found = this.findRow(m, r, filled, previous);
+      const found = this.findRow(m, r, previous);
       if (typeof found === 'string') return found;
       rows.push(found);
       previous = found;
@@ -161,7 +161,7 @@ export class Filler {
   }
 
   /** One row that SQLite accepts, as literals per column (DEFAULT = omitted); or the reason none was found. */
-  private findRow(m: TableMeta, r: number, filled: Set<string>, previous: string[] | undefined): string[] | string {
+  private findRow(m: TableMeta, r: number, previous: string[] | undefined): string[] | string {
     const fkOf = new Map<string, { fk: ForeignKey; pos: number }>();
     for (const fk of m.fks) fk.from.forEach((c, pos) => fkOf.set(c.toLowerCase(), { fk, pos }));
     // Literals of the table's SQL (CHECK lists...) are only needed once a first row is rejected.
@@ -206,7 +206,6 @@ export class Filler {
     });
     let cands = build();
     const idx = m.columns.map(() => 0);
-    // Foreign key columns move together: one index per key, into that key's option list.
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const values = cands.map((list, i) => list[Math.min(idx[i], list.length - 1)] ?? DEFAULT);
       this.resolveSelf(m, values);

@@ -43,25 +43,43 @@ export type ObjectKind = 'table' | 'view' | 'virtual' | 'shadow';
 
 const json = (names: Iterable<string>) => JSON.stringify([...names].map((n) => n.toLowerCase()));
 
+export interface SchemaEntry {
+  name: string;
+  kind: ObjectKind;
+  sql: string;
+}
+
+const VIRTUAL = /^CREATE\s+VIRTUAL\s/i;
+
 /**
- * Tables and views among `names` (compared case-insensitively), with their kind. Read from sqlite_schema:
- * pragma_table_list would be simpler but inspects every table of the schema on each call.
+ * The kind of each sqlite_schema row: a virtual table, one of a virtual table's shadow tables (named
+ * `<virtual>_...`), a view or an ordinary table. Virtual tables among `rows` are added to `virtuals` first,
+ * so shadow tables created with them are recognised; `virtuals` carries the ones known from before.
  */
-export function existingObjects(db: OoDb, names: Iterable<string>): Map<string, { name: string; kind: ObjectKind; sql: string }> {
-  const rows = db.selectArrays(
-    `SELECT m.name, m.type, m.sql,
-            EXISTS (SELECT 1 FROM sqlite_schema AS v WHERE v.type = 'table' AND v.sql LIKE 'CREATE VIRTUAL TABLE%' AND lower(substr(m.name, 1, length(v.name) + 1)) = lower(v.name) || '_')
-       FROM sqlite_schema AS m
-      WHERE m.type IN ('table', 'view') AND lower(m.name) IN (SELECT value FROM json_each(?1))`,
-    [json(names)],
-  );
-  const out = new Map<string, { name: string; kind: ObjectKind; sql: string }>();
-  for (const [name, type, sql, shadow] of rows) {
-    const text = String(sql ?? '');
-    const kind: ObjectKind = type === 'view' ? 'view' : /^CREATE\s+VIRTUAL\s/i.test(text) ? 'virtual' : Number(shadow) === 1 ? 'shadow' : 'table';
-    out.set(String(name).toLowerCase(), { name: String(name), kind, sql: text });
+export function classifyObjects(rows: { name: string; type: string; sql: string }[], virtuals: Set<string>): Map<string, SchemaEntry> {
+  for (const r of rows) if (r.type === 'table' && VIRTUAL.test(r.sql)) virtuals.add(r.name.toLowerCase());
+  const out = new Map<string, SchemaEntry>();
+  for (const r of rows) {
+    const lower = r.name.toLowerCase();
+    const kind: ObjectKind =
+      r.type === 'view' ? 'view' : virtuals.has(lower) ? 'virtual' : [...virtuals].some((v) => lower.startsWith(`${v}_`)) ? 'shadow' : 'table';
+    out.set(lower, { name: r.name, kind, sql: r.sql });
   }
   return out;
+}
+
+/**
+ * Tables and views among `names` (compared case-insensitively), with their kind (see classifyObjects). Read
+ * from sqlite_schema, filtered inside SQLite: pragma_table_list would inspect every table on each call.
+ */
+export function existingObjects(db: OoDb, names: Iterable<string>, virtuals = new Set<string>()): Map<string, SchemaEntry> {
+  const list = [...names];
+  if (list.length === 0) return new Map();
+  const rows = db.selectArrays(`SELECT name, type, sql FROM sqlite_schema WHERE type IN ('table', 'view') AND lower(name) IN (SELECT value FROM json_each(?1))`, [json(list)]);
+  return classifyObjects(
+    rows.map(([name, type, sql]) => ({ name: String(name), type: String(type), sql: String(sql ?? '') })),
+    virtuals,
+  );
 }
 
 /** Triggers on any of `tables` (views included: INSTEAD OF triggers). */
@@ -69,12 +87,6 @@ export function triggersOn(db: OoDb, tables: Iterable<string>): { name: string; 
   return db
     .selectObjects(`SELECT name, tbl_name AS tbl, sql FROM sqlite_schema WHERE type = 'trigger' AND lower(tbl_name) IN (SELECT value FROM json_each(?1))`, [json(tables)])
     .map((r) => ({ name: String(r.name), table: String(r.tbl), sql: String(r.sql ?? '') }));
-}
-
-/** CREATE statements of `tables`, by lower-cased name (to tell whether cached facts are still current). */
-export function tableSql(db: OoDb, tables: Iterable<string>): Map<string, string> {
-  const rows = db.selectObjects(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND lower(name) IN (SELECT value FROM json_each(?1))`, [json(tables)]);
-  return new Map(rows.map((r) => [String(r.name).toLowerCase(), String(r.sql ?? '')]));
 }
 
 export function readTableMeta(db: OoDb, name: string, sql: string): TableMeta {

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { validateDatabase } from '../../src/phases/validate.js';
 import { cleanupProjects, makeProject, targetFor } from '../migrations/fixtures.js';
+import { runLikeD1 } from '../support/d1-like.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const read = (rel: string): string => fs.readFileSync(path.join(root, rel), 'utf8');
@@ -57,25 +58,6 @@ function anchors(markdown: string): Set<string> {
   return out;
 }
 
-/**
- * Runs each file as D1 does (foreign keys on, each file one transaction, so `PRAGMA foreign_keys` is a no-op
- * and deferred checks happen at the end of the file); stops at the first failing file.
- */
-async function onD1Like(files: string[]): Promise<{ error?: string; count(from: string): number }> {
-  const { loadSqlite, openD1Like, tryExec } = await import('../../src/replay/sqlite.js');
-  const sqlite3 = await loadSqlite();
-  const db = openD1Like(sqlite3);
-  let error: string | undefined;
-  for (const sql of files) {
-    error = tryExec(sqlite3, db, `BEGIN; ${sql}; COMMIT;`);
-    if (error !== undefined) {
-      tryExec(sqlite3, db, 'ROLLBACK');
-      break;
-    }
-  }
-  return { error, count: (from) => Number(db.selectObjects(`SELECT count(*) AS n FROM ${from}`)[0]!.n) };
-}
-
 const guide = read('docs/migration-guide.md');
 const examples = replayExamples(guide);
 
@@ -95,7 +77,7 @@ describe('docs/migration-guide.md', () => {
   test('the save-and-restore rebuild keeps the child rows on a D1-like database with rows', async () => {
     const example = examples.find((e) => Object.keys(e.files).some((f) => f.includes('users_email_not_null')));
     expect(example).toBeDefined();
-    const run = await onD1Like(Object.values(example!.files));
+    const run = await runLikeD1(Object.values(example!.files));
     expect(run.error).toBeUndefined();
     expect(run.count('posts')).toBe(1);
   });
@@ -110,19 +92,19 @@ describe('docs/migration-guide.md', () => {
      DROP TABLE users; ALTER TABLE users_new RENAME TO users;`;
 
   test('a plain rebuild of a parent table deletes the child rows with ON DELETE CASCADE, as the guide says', async () => {
-    const run = await onD1Like([parentChild('ON DELETE CASCADE'), rebuild]);
+    const run = await runLikeD1([parentChild('ON DELETE CASCADE'), rebuild]);
     expect(run.error).toBeUndefined();
     expect(run.count('posts')).toBe(0);
   });
 
   test('a plain rebuild of a parent table nulls the references with ON DELETE SET NULL, as the guide says', async () => {
-    const run = await onD1Like([parentChild('ON DELETE SET NULL'), rebuild]);
+    const run = await runLikeD1([parentChild('ON DELETE SET NULL'), rebuild]);
     expect(run.error).toBeUndefined();
     expect(run.count('posts WHERE user_id IS NULL')).toBe(1);
   });
 
   test('a plain rebuild of a parent table fails with NO ACTION even with defer_foreign_keys, as the guide says', async () => {
-    const run = await onD1Like([parentChild(''), rebuild]);
+    const run = await runLikeD1([parentChild(''), rebuild]);
     expect(run.error).toMatch(/FOREIGN KEY constraint failed/);
     expect(run.count('posts')).toBe(1);
   });
@@ -133,8 +115,8 @@ describe('docs/migration-guide.md', () => {
     ['ALTER TABLE users ADD COLUMN owner_id INTEGER REFERENCES users(id) DEFAULT 0', /Cannot add a REFERENCES column with non-NULL default value/],
   ])('"%s" passes on an empty table and fails on one with rows, as the guide says', async (statement, message) => {
     const create = 'CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT);';
-    expect((await onD1Like([create, statement])).error).toBeUndefined();
-    expect((await onD1Like([`${create} INSERT INTO users VALUES (1, 'a');`, statement])).error).toMatch(message);
+    expect((await runLikeD1([create, statement])).error).toBeUndefined();
+    expect((await runLikeD1([`${create} INSERT INTO users VALUES (1, 'a');`, statement])).error).toMatch(message);
   });
 });
 

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { validateDatabase } from '../../src/phases/validate.js';
 import { cleanupProjects, makeProject, targetFor } from '../migrations/fixtures.js';
+import { runLikeD1, type D1LikeRun } from '../support/d1-like.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const page = fs.readFileSync(path.join(root, 'docs/safe-table-changes.md'), 'utf8');
@@ -67,34 +68,15 @@ function withOnDelete(files: Record<string, string>, action: string): Record<str
   return out;
 }
 
-interface D1Run {
-  error?: string;
-  rows(sql: string): Record<string, unknown>[];
-  count(from: string): number;
-}
-
 /**
  * Runs the example's first file, then `seed` (rows that stand for a production database; not a migration), then
- * the remaining files, each as D1 runs a migration: foreign keys on, one transaction (so `PRAGMA foreign_keys`
- * is a no-op and deferred checks happen at the end of the file). Stops at the first failing file.
+ * the remaining files, each as D1 runs a migration (see support/d1-like.ts). Stops at the first failing file.
  */
-async function onD1LikeWithRows(files: Record<string, string>, seed: string): Promise<D1Run> {
-  const { loadSqlite, openD1Like, tryExec } = await import('../../src/replay/sqlite.js');
-  const sqlite3 = await loadSqlite();
-  const db = openD1Like(sqlite3);
+async function onD1LikeWithRows(files: Record<string, string>, seed: string): Promise<D1LikeRun> {
   const [first, ...rest] = Object.values(files);
-  const setupError = tryExec(sqlite3, db, `BEGIN; ${first}; ${seed}; COMMIT;`);
-  if (setupError !== undefined) throw new Error(`setup failed: ${setupError}`);
-  let error: string | undefined;
-  for (const sql of rest) {
-    error = tryExec(sqlite3, db, `BEGIN; ${sql}; COMMIT;`);
-    if (error !== undefined) {
-      tryExec(sqlite3, db, 'ROLLBACK');
-      break;
-    }
-  }
-  const rows = (sql: string) => db.selectObjects(sql);
-  return { error, rows, count: (from) => Number(rows(`SELECT count(*) AS n FROM ${from}`)[0]!.n) };
+  const run = await runLikeD1([`${first}; ${seed}`, ...rest]);
+  if (run.failedAt === 0) throw new Error(`setup failed: ${run.error}`);
+  return run;
 }
 
 const all = examples(page);

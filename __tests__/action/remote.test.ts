@@ -66,6 +66,7 @@ test('applies, records the bookmark and history, then a rerun is up-to-date and 
 
   const before = emulator.log.length;
   const second = await runAction(inputs(cwd), { env: env() });
+
   expect(second.code).toBe(0);
   expect(second.outputs.status).toBe('up-to-date');
   expect(second.outputs['applied-count']).toBe('0');

@@ -13,15 +13,17 @@ export async function readLiveSchema(session: WranglerSession): Promise<SchemaRe
   const read = await session.run(d1Args(session, ['execute'], ['--json', '--command', SCHEMA_QUERY]));
   const json = parseJsonOutput(read.stdout);
   if (!succeeded(read) || json?.kind !== 'results') return { ok: false, failure: session.classify(read) };
-  return {
-    ok: true,
-    objects: (json.results[0]?.results ?? []).map(
-      (r): SchemaObject => ({
-        type: r.type as SchemaObject['type'],
-        name: String(r.name),
-        tableName: String(r.tbl_name),
-        sql: r.sql === null || r.sql === undefined ? null : String(r.sql),
-      }),
-    ),
-  };
+  return { ok: true, objects: toSchemaObjects(json.results[0]?.results ?? []) };
+}
+
+/** Rows of SCHEMA_QUERY as schema objects. */
+export function toSchemaObjects(rows: Record<string, unknown>[]): SchemaObject[] {
+  return rows.map(
+    (r): SchemaObject => ({
+      type: r.type as SchemaObject['type'],
+      name: String(r.name),
+      tableName: String(r.tbl_name),
+      sql: r.sql === null || r.sql === undefined ? null : String(r.sql),
+    }),
+  );
 }

@@ -8,13 +8,13 @@ import type { PhaseContext } from './types.js';
  * one `SELECT` otherwise.
  */
 export async function historyPhase(ctx: PhaseContext): Promise<void> {
-  const { report, io, options } = ctx;
+  const { report, io } = ctx;
   if (ctx.ledgerAfter) {
     report.history = ctx.ledgerAfter;
     return;
   }
-  // Preview read the ledger and nothing was applied since (apply is not part of this run).
-  if (ctx.ledgerBefore && !options.phases.includes('apply')) {
+  // Preview read the ledger and apply did not run (not asked for, or held back by what validate found).
+  if (ctx.ledgerBefore && report.applied === undefined) {
     report.history = ctx.ledgerBefore;
     return;
   }

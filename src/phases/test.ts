@@ -43,7 +43,7 @@ export async function testPhase(ctx: PhaseContext): Promise<void> {
         // A migration that already ran (or that the change leaves alone) does not apply to an empty database:
         // the history's base schema came from elsewhere. That is a fact about the repository, not a failure
         // of this change; wrangler cannot get to the new migrations on a fresh database, the replay did.
-        const message = `test: wrangler cannot apply the migrations to a fresh local D1 (${where}), a migration that already ran; the new migrations were checked by the replay only.`;
+        const message = `test: wrangler cannot apply the existing migrations to a fresh local D1 (${where}); the new migrations were checked by the replay only.`;
         report.notes.push(message.replace(/^test: /, ''));
         io.warning(message);
         return;

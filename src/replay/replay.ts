@@ -160,7 +160,7 @@ class Replayer {
   private noteBrokenHistory(): void {
     if (this.brokenHistory === undefined) return;
     this.notes.push(
-      `The migrations that already ran do not replay on an empty database (${this.brokenHistory} fails: its base schema came from outside the migrations folder, or earlier files were deleted). The replay went on without the failing files, so the schema the new migrations were checked on may be incomplete; preview with credentials checks them against the real database.`,
+      `The existing migrations do not replay on an empty database (${this.brokenHistory} fails: their base schema came from outside the migrations folder, or earlier files were deleted). That is reported, not blocking; the replay went on without the failing files, so the schema the new migrations were checked on may be incomplete — preview with credentials checks them against the real database.`,
     );
   }
 

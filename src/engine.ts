@@ -1,15 +1,21 @@
 import { findConfig } from './config/find-config.js';
 import { resolveDatabases } from './config/resolve-databases.js';
+import { migrationChanges } from './migrations/changes.js';
+import { discoverMigrations } from './migrations/discover.js';
+import { applyGate, countFindings, decideDatabase, decideRun } from './outcome.js';
 import { applyPhase } from './phases/apply.js';
+import { schemaChangesOfChange } from './phases/change-schema.js';
 import { compareEnvironments, driftPhase } from './phases/drift.js';
 import { historyPhase } from './phases/history.js';
+import { judgePendingOnLiveSchema } from './phases/judge-pending.js';
 import { previewPhase } from './phases/preview.js';
+import { recordFindings } from './phases/record.js';
 import { restorePhase } from './phases/restore.js';
 import { testPhase } from './phases/test.js';
 import type { PhaseContext } from './phases/types.js';
-import { validateDatabase } from './phases/validate.js';
-import { discoverMigrations } from './migrations/discover.js';
-import type { DatabaseReport, DatabaseStatus, DatabaseTarget, EngineIO, Options, Report, RunContext, RunStatus } from './types.js';
+import { validateMigrations, type ValidateResult } from './phases/validate.js';
+import { databaseLabel } from './report/label.js';
+import type { ChangeSet, DatabaseReport, DatabaseTarget, EngineIO, Options, Report, RunContext } from './types.js';
 
 export interface EngineRun {
   options: Options;
@@ -18,6 +24,20 @@ export interface EngineRun {
   /** Environment handed to wrangler (CLOUDFLARE_* set from the options here). */
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
+  /**
+   * What a pull request (or `--since <ref>`) changes, when known before the run: the migrations it touches
+   * are judged, the others are informational — until a database's ledger says what will really run.
+   */
+  change?: ChangeSet;
+}
+
+interface DatabaseRun {
+  options: Options;
+  io: EngineIO;
+  run: RunContext;
+  env: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  change?: ChangeSet;
 }
 
 /**
@@ -25,7 +45,7 @@ export interface EngineRun {
  * the next environment once one fails, so `environment: staging, production` never reaches production
  * after a failed staging.
  */
-export async function runEngine({ options, io, run = {}, env = process.env, signal }: EngineRun): Promise<Report> {
+export async function runEngine({ options, io, run = {}, env = process.env, signal, change }: EngineRun): Promise<Report> {
   const started = Date.now();
   const wranglerEnv = wranglerEnvironment(options, env);
   const configPath = findConfig(options.cwd, options.config);
@@ -45,34 +65,28 @@ export async function runEngine({ options, io, run = {}, env = process.env, sign
 
   const databases: DatabaseReport[] = [];
   for (let i = 0; i < plan.length; i++) {
-    const { environment, targets } = plan[i];
+    const { environment, targets } = plan[i]!;
     for (const target of targets) {
       if (signal?.aborted) break;
-      const title = `${environment ?? 'top level'} · ${target.binding} (${target.databaseName})`;
-      const report = await io.group(`d1-migrate: ${title}`, () =>
-        processDatabase(target, { options, io, run, env: wranglerEnv, signal }),
+      const report = await io.group(`d1-migrate: ${databaseLabel(target, { name: true })}`, () =>
+        processDatabase(target, { options, io, run, env: wranglerEnv, signal, change }),
       );
       databases.push(report);
     }
     const rest = plan.slice(i + 1).map((p) => p.environment ?? 'top level');
-    if (rest.length && databases.some((d) => wouldFail(d, options))) {
+    if (rest.length && databases.some((d) => decideDatabase(d, options).failsStep)) {
       const message = `Stopped after environment "${environment ?? 'top level'}" failed; not processed: ${rest.join(', ')}.`;
       io.warning(message);
       databases[databases.length - 1]?.notes.push(message);
       break;
     }
   }
-  if (options.phases.includes('drift')) {
-    compareEnvironments(databases);
-    for (const d of databases) d.status = databaseStatus(d, options);
-  }
+  if (options.phases.includes('drift')) compareEnvironments(databases);
+  for (const d of databases) d.status = decideDatabase(d, options).status;
   return summarise(databases, options, Date.now() - started);
 }
 
-async function processDatabase(
-  target: DatabaseTarget,
-  ctx: { options: Options; io: EngineIO; run: RunContext; env: NodeJS.ProcessEnv; signal?: AbortSignal },
-): Promise<DatabaseReport> {
+async function processDatabase(target: DatabaseTarget, ctx: DatabaseRun): Promise<DatabaseReport> {
   const { options, io } = ctx;
   const started = Date.now();
   const has = (p: string) => options.phases.includes(p as never);
@@ -81,6 +95,7 @@ async function processDatabase(
     binding: target.binding,
     databaseName: target.databaseName,
     migrationsDir: target.migrationsDir,
+    migrationsTable: target.migrationsTable,
     migrations: [],
     findings: [],
     status: 'valid',
@@ -94,33 +109,39 @@ async function processDatabase(
     return finish(report, started, options);
   }
 
+  const set = discoverMigrations(target, options.cwd);
+  phase.migrations = set.files;
+  report.migrations = set.files.map((m) => m.name);
+  if (ctx.change) judgeChange(phase, ctx.change);
+
   // Apply never runs unvalidated: validate is implied by apply (and test). preview, history and drift only
   // need the file list, so they discover without running the rules and the replay.
+  let validated: ValidateResult | undefined;
   if (has('validate') || has('apply') || has('test')) {
-    const validated = await validateDatabase(target, {
-      cwd: options.cwd,
+    const settled = report.scope ? new Set(set.files.filter((m) => report.scope!.settled.includes(m.relPath)).map((m) => m.name)) : undefined;
+    validated = await validateMigrations(target, set, {
       numbering: options.numbering,
       disabled: new Set(options.disableRules),
       dataCheck: options.dataCheck,
+      settled,
     });
-    phase.migrations = validated.migrations;
     report.findings.push(...validated.findings);
     report.notes.push(...validated.notes);
     report.schema = validated.schema;
-    io.info(`validate: ${validated.migrations.length} migrations, ${count(report, 'error')} errors, ${count(report, 'warning')} warnings`);
-  } else {
-    phase.migrations = discoverMigrations(target, options.cwd).files;
+    if (ctx.change && report.changes) report.schemaChanges = await schemaChangesOfChange(phase, validated, report.changes.added);
+    const counts = countFindings(report);
+    io.info(`validate: ${validated.migrations.length} migrations, ${counts.errors} errors, ${counts.warnings} warnings${counts.informational ? `, ${counts.informational} informational` : ''}`);
   }
-  report.migrations = phase.migrations.map((m) => m.name);
-  const invalid = report.findings.some((f) => f.severity === 'error');
 
-  if (has('preview') || has('apply')) await previewPhase(phase);
+  if (has('preview') || has('apply')) {
+    await previewPhase(phase, { withSchema: validated !== undefined });
+    if (validated && !report.failure) await judgePendingOnLiveSchema(phase, validated);
+  }
   if (has('apply')) {
-    if (invalid && options.failMode !== 'warn') {
-      report.notes.push('Nothing was applied: validation found errors (fail-mode ' + options.failMode + ').');
-    } else if (!report.failure) {
-      await applyPhase(phase);
-    }
+    // Every finding that can block is known now: validate's, the change's and the ledger's.
+    const gate = applyGate(report, options.failMode);
+    if (gate.go) await applyPhase(phase);
+    else report.notes.push(gate.reason);
   }
   if (has('history') && !(report.failure && report.failure.phase === 'preview')) await historyPhase(phase);
   if (has('test') && !ctx.signal?.aborted) await testPhase(phase);
@@ -128,55 +149,45 @@ async function processDatabase(
   return finish(report, started, options);
 }
 
-function count(report: DatabaseReport, severity: 'error' | 'warning'): number {
-  return report.findings.filter((f) => f.severity === severity).length;
+/**
+ * The change under review decides what is judged until a ledger is read: the migrations it adds or edits;
+ * the ones it leaves as they are on its base are settled. Edits, renames and deletions of existing
+ * migrations are `modified-migration` errors.
+ */
+function judgeChange(phase: PhaseContext, change: ChangeSet): void {
+  const { report } = phase;
+  const c = migrationChanges(change.files, report, { repoPrefix: change.repoPrefix, baseRef: change.base });
+  const touched = new Set(c.touched);
+  report.changes = { added: c.added, removed: c.removed };
+  report.scope = {
+    basis: change.basis,
+    settled: phase.migrations.filter((m) => !touched.has(m.name)).map((m) => m.relPath),
+    judged: c.touched,
+    ...(change.base !== undefined ? { base: change.base } : {}),
+  };
+  recordFindings(phase, c.findings);
 }
 
 function finish(report: DatabaseReport, started: number, options: Options): DatabaseReport {
   report.durationMs = Date.now() - started;
-  report.status = databaseStatus(report, options);
+  report.status = decideDatabase(report, options).status;
   return report;
 }
 
-/** Status of one database; the phases record facts, this decides what they add up to. */
-export function databaseStatus(report: DatabaseReport, options: Options): DatabaseStatus {
-  if (report.failure) {
-    if (report.failure.kind === 'not-authorized' && options.failMode === 'skip-unavailable') return 'skipped';
-    return 'failed';
-  }
-  if (report.findings.some((f) => f.severity === 'error') && !(report.applied && report.applied.length)) return 'invalid';
-  if (options.phases.includes('apply') && report.pending !== undefined) {
-    return report.applied && report.applied.length ? 'applied' : 'up-to-date';
-  }
-  if (options.phases.includes('restore')) return 'applied';
-  return report.findings.some((f) => f.severity === 'error') ? 'invalid' : 'valid';
-}
-
-/** Whether this database's outcome fails the step under the fail mode. */
-export function wouldFail(report: DatabaseReport, options: Options): boolean {
-  if (options.failMode === 'warn') return false;
-  if (report.failure) return !(report.failure.kind === 'not-authorized' && options.failMode === 'skip-unavailable');
-  return report.findings.some((f) => f.severity === 'error');
-}
-
-const STATUS_RANK: RunStatus[] = ['failed', 'invalid', 'skipped', 'applied', 'up-to-date', 'valid'];
-
+/** The run's report: statuses, counts and the failure come from the outcome decision (src/outcome.ts). */
 export function summarise(databases: DatabaseReport[], options: Options, durationMs: number): Report {
-  const errors = databases.reduce((n, d) => n + count(d, 'error'), 0);
-  const warnings = databases.reduce((n, d) => n + count(d, 'warning'), 0);
-  let status: RunStatus = 'valid';
-  for (const d of databases) if (STATUS_RANK.indexOf(d.status) < STATUS_RANK.indexOf(status)) status = d.status;
-  const failing = databases.filter((d) => wouldFail(d, options));
-  let failureMessage: string | undefined;
-  if (failing.length) {
-    const d = failing[0];
-    const where = `${d.environment ?? 'top level'} · ${d.binding}`;
-    failureMessage = d.failure
-      ? `${where}: ${d.failure.phase} failed (${d.failure.kind}): ${d.failure.message}`
-      : `${where}: ${count(d, 'error')} migration error(s) found by validate`;
-    if (failing.length > 1) failureMessage += ` (and ${failing.length - 1} more database(s))`;
-  }
-  return { status, errors, warnings, databases, durationMs, failed: failing.length > 0, failureMessage };
+  const outcome = decideRun(databases, options);
+  return {
+    status: outcome.status,
+    errors: outcome.errors,
+    warnings: outcome.warnings,
+    informational: outcome.informational,
+    databases,
+    durationMs,
+    failed: outcome.failed,
+    exitCode: outcome.exitCode,
+    ...(outcome.failureMessage !== undefined ? { failureMessage: outcome.failureMessage } : {}),
+  };
 }
 
 /** wrangler reads credentials from the environment only; tokens never go on a command line. */

@@ -1,7 +1,8 @@
 import * as core from '@actions/core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { runEngine, wouldFail } from './engine.js';
+import { runEngine } from './engine.js';
+import { countFindings, decideDatabase } from './outcome.js';
 import { getErrorMessage } from './errors.js';
 import { failurePayload, notifyFailure } from './notify/webhook.js';
 import { INPUT_NAMES, parseOptions, type RawInputs } from './options.js';
@@ -41,9 +42,22 @@ export async function run(): Promise<void> {
   }
 
   const runContext = runContextFrom(process.env);
+  // Loaded only on pull-request events: Octokit is most of the bundle, and a deploy job never needs it.
+  const loop = isPullRequestEvent(process.env) ? await import('./github/run-pr-loop.js') : undefined;
+  let pr: import('./github/run-pr-loop.js').PullRequestContext | undefined;
+  if (loop) {
+    try {
+      // Before the engine: what the pull request changes decides what is judged, before anything is applied.
+      pr = await loop.readPullRequest({ env: process.env, token: options.githubToken, cwd: options.cwd, io: actionIO() });
+      for (const w of pr?.warnings ?? []) core.warning(w);
+    } catch (error: unknown) {
+      core.warning(`Could not read the pull request: ${getErrorMessage(error)}`);
+    }
+  }
+
   let report: Report;
   try {
-    report = await runEngine({ options, io: actionIO(), run: runContext, env: process.env, signal: controller.signal });
+    report = await runEngine({ options, io: actionIO(), run: runContext, env: process.env, signal: controller.signal, change: loop?.changeSetOf(pr) });
   } catch (error: unknown) {
     core.setOutput('status', 'failed');
     core.setOutput('duration-ms', String(Date.now() - started));
@@ -52,28 +66,26 @@ export async function run(): Promise<void> {
   }
 
   let comment: { commentId?: number; commentUrl?: string } = {};
-  try {
-    // Loaded only on pull-request events: Octokit is most of the bundle, and a deploy job never needs it.
-    const loop: { commentId?: number; commentUrl?: string; warnings: string[] } = isPullRequestEvent(process.env)
-      ? await (await import('./github/run-pr-loop.js')).runPullRequestLoop({ env: process.env, token: options.githubToken, report, options, io: actionIO() })
-      : { warnings: [] as string[] };
-    comment = loop;
-    for (const w of loop.warnings) core.warning(w);
-  } catch (error: unknown) {
-    // A comment is a convenience: a broken GitHub API must not hide the migration verdict.
-    core.warning(`Could not update the pull-request comment: ${getErrorMessage(error)}`);
+  if (loop && pr) {
+    try {
+      const posted = await loop.postComments(pr, report, options, process.env, actionIO());
+      comment = posted;
+      for (const w of posted.warnings) core.warning(w);
+    } catch (error: unknown) {
+      // A comment is a convenience: a broken GitHub API must not hide the migration verdict.
+      core.warning(`Could not update the pull-request comment: ${getErrorMessage(error)}`);
+    }
   }
 
-  // After the PR loop: it adds modified-migration findings, which must be annotated too.
   writeAnnotations(report, options);
 
   if (report.failed && options.notifyWebhook) {
-    const db = report.databases.find((d) => wouldFail(d, options));
+    const db = report.databases.find((d) => decideDatabase(d, options).failsStep);
     if (db) {
       const payload = failurePayload(db, runContext) ?? {
         environment: db.environment,
         database: db.databaseName,
-        error: report.failureMessage ?? `${db.findings.filter((f) => f.severity === 'error').length} validation error(s)`,
+        error: report.failureMessage ?? `${countFindings(db).errors} validation error(s)`,
         runUrl: runContext.runUrl,
         repository: runContext.repository,
         sha: runContext.sha,
@@ -168,6 +180,7 @@ function setOutputs(
   core.setOutput('status', report.status);
   core.setOutput('errors', String(report.errors));
   core.setOutput('warnings', String(report.warnings));
+  core.setOutput('informational', String(report.informational));
   core.setOutput('pending', JSON.stringify(pending));
   core.setOutput('pending-count', String(pending.length));
   core.setOutput('applied', JSON.stringify(applied));

@@ -120,12 +120,55 @@ export interface LedgerEntry {
   appliedAt: string | null;
 }
 
+/** One file a change touches, repository-relative (the shape of GitHub's pull-request files list). */
+export interface ChangedFile {
+  filename: string;
+  status: 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged';
+  previous_filename?: string;
+  /** Unified diff of the file; absent for binary or very large diffs. */
+  patch?: string;
+}
+
+/** What a pull request (or the CLI's `--since <ref>`) changes: the engine judges the migrations it touches. */
+export interface ChangeSet {
+  basis: 'pull-request' | 'since';
+  /** The base branch or git ref, for messages. */
+  base?: string;
+  /** The working directory relative to the repository root ('' when the same): file paths are repository-relative. */
+  repoPrefix: string;
+  files: ChangedFile[];
+}
+
+/**
+ * Which migrations' findings can block: those that will run next. Set when the run knows what already
+ * ran — the database's ledger (preview/apply) — or what a change touches (a pull request's files, the
+ * CLI's `--since <ref>`). Findings in `settled` files are informational; everything else is judged as
+ * before. Undefined: every file is judged (a plain validate).
+ */
+export interface JudgedScope {
+  basis: 'ledger' | 'pull-request' | 'since';
+  /** Working-directory-relative paths of migration files that already ran, or that the change leaves as they are. */
+  settled: string[];
+  /** Names of the migrations that are judged (pending, or added/changed by the change), in apply order. */
+  judged: string[];
+  /** The base the change is compared with (a branch or git ref), for messages. */
+  base?: string;
+}
+
 /** What happened to one database in one environment. */
 export interface DatabaseReport {
   environment: string | null;
   binding: string;
   databaseName: string;
   migrationsDir: string;
+  /** wrangler's ledger table (`migrations_table`, default `d1_migrations`). */
+  migrationsTable: string;
+  /** See JudgedScope; decides which findings block (src/outcome.ts). */
+  scope?: JudgedScope;
+  /** Migrations a pull request (or `--since`) adds, and the paths it deletes, when the change is known. */
+  changes?: { added: string[]; removed: string[] };
+  /** The schema before and after the change's added migrations (both replayed); why not, when it could not be computed. */
+  schemaChanges?: { changes: SchemaChange[] } | { error: string };
   /** Migration names in apply order. */
   migrations: string[];
   findings: Finding[];
@@ -159,6 +202,7 @@ export interface DatabaseReport {
 /** The closed set wrangler failures are classified into (see src/wrangler/classify.ts). */
 export type FailureKind =
   | 'not-authorized'
+  | 'missing-credentials'
   | 'database-not-found'
   | 'sql-error'
   | 'too-large'
@@ -167,6 +211,8 @@ export type FailureKind =
   | 'wrangler-missing'
   | 'cancelled'
   | 'config'
+  /** wrangler exited 0, but the ledger read afterwards does not hold exactly what was pending. */
+  | 'not-applied'
   | 'unknown';
 
 /** Who/what triggered the run: the audit trail D1's own ledger lacks. */
@@ -192,7 +238,26 @@ export interface EngineIO {
 export interface DriftComparison {
   /** What the live schema was compared with: `migrations` (a replay of the applied files) or `environment:<name>`. */
   against: string;
-  changes: { kind: string; object: string; name: string; table: string; definition?: string; before?: string }[];
+  changes: SchemaChange[];
+}
+
+export type SchemaChangeKind = 'added' | 'changed' | 'dropped' | 'renamed';
+export type SchemaChangeObject = 'table' | 'column' | 'constraint' | 'index' | 'trigger' | 'view';
+
+/** One difference between two schemas (src/report/schema-diff.ts computes them). */
+export interface SchemaChange {
+  kind: SchemaChangeKind;
+  object: SchemaChangeObject;
+  /** Object name; for a column, the column name; for a renamed table, the new name. */
+  name: string;
+  /** Table the object belongs to (the table itself for a table). */
+  table: string;
+  /** Column declaration (`email TEXT NOT NULL`), table constraint, or the object's SQL (after; before when dropped). */
+  definition?: string;
+  /** The declaration/SQL before, for `changed`; the old name for a renamed table. */
+  before?: string;
+  /** Column declarations of an added table. */
+  columns?: string[];
 }
 
 export interface SchemaObject {
@@ -206,12 +271,17 @@ export type RunStatus = 'valid' | 'invalid' | 'applied' | 'up-to-date' | 'failed
 
 export interface Report {
   status: RunStatus;
+  /** Blocking errors and warnings: findings in migrations that will run (see JudgedScope). */
   errors: number;
   warnings: number;
+  /** Findings in migrations that already ran (or that a change leaves untouched): reported, never blocking. */
+  informational: number;
   databases: DatabaseReport[];
   durationMs: number;
   /** True when the run should fail the step/exit non-zero under the chosen fail mode. */
   failed: boolean;
+  /** 0 or 1: what the action's step and the CLI end with (the CLI uses 2 for usage errors, before a run). */
+  exitCode: 0 | 1;
   /** A message explaining why it failed, when it did. */
   failureMessage?: string;
 }

@@ -1,4 +1,5 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../support/action-runner.js';
 import { CORPUS, makeProject, seedProject, TOML_DB } from '../support/project.js';
@@ -10,10 +11,11 @@ describe('the d1-migrate CLI (bundled dist/cli/index.js)', () => {
     const r = await runCli(['validate', '--cwd', cwd, '--env', 'production', '--format', 'json']);
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
-    expect(Object.keys(doc)).toEqual(['status', 'errors', 'warnings', 'databases']);
+    expect(Object.keys(doc)).toEqual(['status', 'errors', 'warnings', 'informational', 'databases']);
     expect(doc.status).toBe('invalid');
     const db = doc.databases[0];
-    expect(Object.keys(db)).toEqual(['environment', 'binding', 'databaseName', 'migrationsDir', 'migrations', 'findings']);
+    expect(Object.keys(db)).toEqual(['environment', 'binding', 'databaseName', 'migrationsDir', 'migrations', 'errors', 'warnings', 'informational', 'scope', 'findings']);
+    expect(db.scope).toBeNull();
     expect(db).toMatchObject({ environment: 'production', binding: 'DB', databaseName: 'jobmatch-prod', migrationsDir: 'migrations' });
     // wrangler's order: equal numbers keep name order, so create_tracked_applications runs first.
     expect(db.migrations).toEqual(['0001_create_tracked_applications.sql', '0001_initial_schema.sql']);
@@ -21,8 +23,49 @@ describe('the d1-migrate CLI (bundled dist/cli/index.js)', () => {
       expect(['error', 'warning']).toContain(f.severity);
       expect(f.file === null || /^migrations\/[^\\]+$/.test(f.file)).toBe(true);
       expect(typeof f.message).toBe('string');
+      expect(f.informational).toBe(false);
     }
     expect(doc.errors).toBe(db.findings.filter((f: { severity: string }) => f.severity === 'error').length);
+  });
+
+  test('--since REF judges only the migrations changed since the ref; the rest are informational', async () => {
+    const cwd = makeProject({
+      'wrangler.toml': TOML_DB,
+      'migrations/0001_users.sql': 'CREATE TABLE users (id INTEGER PRIMARY KEY);\n',
+      // An error that is already on the base branch: it ran long ago.
+      'migrations/0002_tx.sql': 'BEGIN TRANSACTION;\nCREATE TABLE tags (id INTEGER);\nCOMMIT;\n',
+    });
+    const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+    git('init', '-q', '-b', 'main');
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    // A new, untracked migration.
+    writeFileSync(join(cwd, 'migrations', '0003_jobs.sql'), 'CREATE TABLE jobs (id INTEGER PRIMARY KEY);\n');
+    const clean = await runCli(['validate', '--cwd', cwd, '--since', 'main', '--format', 'json']);
+    expect(clean.stderr).toBe('');
+    const doc = JSON.parse(clean.stdout);
+    expect(doc.databases[0].scope).toEqual({ basis: 'since', judged: ['0003_jobs.sql'], base: 'main' });
+    expect([clean.code, doc.status, doc.errors, doc.informational]).toEqual([0, 'valid', 0, 2]);
+    // Without --since every file is judged, as before.
+    expect((await runCli(['validate', '--cwd', cwd])).code).toBe(1);
+
+    writeFileSync(join(cwd, 'migrations/0001_users.sql'), 'CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT);\n');
+    const edited = await runCli(['validate', '--cwd', cwd, '--since', 'main']);
+    expect(edited.code).toBe(1);
+    expect(edited.stdout).toMatch(/migrations\/0001_users\.sql: error \[modified-migration\]/);
+    expect(edited.stdout).toMatch(/2 finding\(s\) in migrations unchanged since main — informational, not blocking: transaction-statement ×2/);
+
+    // git is read with -z: a new file whose name holds a newline is judged under its real name.
+    writeFileSync(join(cwd, 'migrations', '0004_odd\nname.sql'), 'CREATE TABLE odd (id INTEGER PRIMARY KEY);\n');
+    const odd = JSON.parse((await runCli(['validate', '--cwd', cwd, '--since', 'main', '--format', 'json'])).stdout);
+    expect(odd.databases[0].scope.judged).toEqual(['0001_users.sql', '0003_jobs.sql', '0004_odd\nname.sql']);
+
+    const unknown = await runCli(['validate', '--cwd', cwd, '--since', 'no-such-branch']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Invalid --since: "no-such-branch" is not a commit in this repository');
+    const option = await runCli(['validate', '--cwd', cwd, '--since=--output=/tmp/x']);
+    expect(option.code).toBe(2);
+    expect(option.stderr).toContain('Invalid --since: "--output=/tmp/x"');
   });
 
   test('exits 0 with status valid on a clean set', async () => {

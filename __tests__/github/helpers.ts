@@ -2,6 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runEngine } from '../../src/engine.js';
+import { changeSetOf, postComments, readPullRequest, type PullRequestLoopResult } from '../../src/github/run-pr-loop.js';
+import type { ClientOptions } from '../../src/github/client.js';
 import { parseOptions, type RawInputs } from '../../src/options.js';
 import type { EngineIO, Options, Report } from '../../src/types.js';
 
@@ -61,4 +63,23 @@ export async function validateReport(cwd: string, raw: RawInputs = {}): Promise<
   const options = parseOptions({ phases: 'validate', 'github-token': TOKEN, ...raw }, { baseDir: cwd, source: 'action', env: {} });
   const report = await runEngine({ options, io: recordingIO(), env: {} });
   return { options, report };
+}
+
+/**
+ * The pull-request loop as src/main.ts runs it: read the pull request, run the engine on what it changes,
+ * post the comments. `result.warnings` holds the warnings of both halves.
+ */
+export async function prRun(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  opts: { raw?: RawInputs; token?: string | null; io?: EngineIO; client?: ClientOptions; options?: Partial<Options> } = {},
+): Promise<{ result: PullRequestLoopResult; report: Report; options: Options }> {
+  const token = opts.token === null ? undefined : (opts.token ?? TOKEN);
+  const parsed = parseOptions({ phases: 'validate', ...(token ? { 'github-token': token } : {}), ...opts.raw }, { baseDir: cwd, source: 'action', env: {} });
+  const options = { ...parsed, ...opts.options };
+  const io = opts.io ?? recordingIO();
+  const pr = await readPullRequest({ env, token, cwd: options.cwd, io, client: opts.client });
+  const report = await runEngine({ options, io, env: {}, change: changeSetOf(pr) });
+  const posted = pr ? await postComments(pr, report, options, env, io) : { comments: [], warnings: [] };
+  return { result: { ...posted, warnings: [...(pr?.warnings ?? []), ...posted.warnings] }, report, options };
 }

@@ -1,8 +1,7 @@
-import { runPullRequestLoop } from '../../src/github/run-pr-loop.js';
 import { COMMENT_LIMIT } from '../../src/report/comment.js';
 import { GitHubEmulator, startGitHubEmulator, type EmulatedFile } from '../support/github-emulator.js';
 import { makeProject, TOML_DB } from '../support/project.js';
-import { HEAD_SHA, OWNER, PR, prEnv, recordingIO, REPO, TOKEN, validateReport } from './helpers.js';
+import { HEAD_SHA, OWNER, PR, prEnv, prRun, recordingIO, REPO, TOKEN } from './helpers.js';
 
 const FAST = { retryAfterBaseValue: 5 };
 
@@ -55,9 +54,8 @@ describe('runPullRequestLoop against the GitHub emulator', () => {
   });
 
   async function run(cwd: string, raw: Record<string, string> = {}, envOpts: { fork?: boolean } = {}) {
-    const { options, report } = await validateReport(cwd, raw);
     const io = recordingIO();
-    const result = await runPullRequestLoop({ env: prEnv(gh.url, { workspace: cwd, ...envOpts }), token: TOKEN, report, options, io, client: FAST });
+    const { result, report } = await prRun(cwd, prEnv(gh.url, { workspace: cwd, ...envOpts }), { raw, io, client: FAST });
     return { result, report, io };
   }
 
@@ -257,30 +255,28 @@ describe('runPullRequestLoop against the GitHub emulator', () => {
 
   test('does nothing outside pull requests or without a token, and posts no comment with comment off', async () => {
     const cwd = makeProject(BASE_FILES);
-    const { options, report } = await validateReport(cwd);
-    const io = recordingIO();
-    const push = await runPullRequestLoop({ env: { ...prEnv(gh.url), GITHUB_EVENT_NAME: 'push' }, token: TOKEN, report, options, io });
-    expect(push).toEqual({ comments: [], warnings: [] });
+    const push = await prRun(cwd, { ...prEnv(gh.url), GITHUB_EVENT_NAME: 'push' });
+    expect(push.result).toEqual({ comments: [], warnings: [] });
     expect(gh.requests).toHaveLength(0);
     gh.setPullRequestFiles(OWNER, REPO, PR, [{ filename: 'migrations/0001_init.sql', status: 'modified' }]);
-    const off = await runPullRequestLoop({ env: prEnv(gh.url), token: TOKEN, report, options: { ...options, comment: 'off' }, io, client: FAST });
-    expect(off).toEqual({ comments: [], warnings: [] });
+    const off = await prRun(cwd, prEnv(gh.url), { client: FAST, options: { comment: 'off' } });
+    expect(off.result).toEqual({ comments: [], warnings: [] });
     // The edited-migration check still reads the file list; nothing is written.
     expect(gh.requests.length).toBeGreaterThan(0);
     expect(gh.requests.every((r) => r.method === 'GET')).toBe(true);
     expect(gh.comments).toHaveLength(0);
-    expect(report.databases[0].findings.some((f) => f.rule === 'modified-migration')).toBe(true);
+    expect(off.report.databases[0].findings.some((f) => f.rule === 'modified-migration')).toBe(true);
     gh.requests.length = 0;
-    const noToken = await runPullRequestLoop({ env: prEnv(gh.url), token: undefined, report, options, io });
-    expect(noToken.warnings).toHaveLength(1);
+    const noToken = await prRun(cwd, prEnv(gh.url), { token: null });
+    expect(noToken.result.warnings).toHaveLength(1);
+    expect(noToken.result.warnings[0]).toMatch(/every migration is judged/);
     expect(gh.requests).toHaveLength(0);
   });
 
   test('maps a working directory below the repository root onto repository paths', async () => {
     const root = makeProject({ 'db/wrangler.toml': TOML_DB, 'db/migrations/0001_init.sql': 'CREATE TABLE a (id INTEGER);\n' });
     gh.setPullRequestFiles(OWNER, REPO, PR, [{ filename: 'db/migrations/0001_init.sql', status: 'modified' }]);
-    const { options, report } = await validateReport(`${root}/db`);
-    const result = await runPullRequestLoop({ env: prEnv(gh.url, { workspace: root }), token: TOKEN, report, options, io: recordingIO(), client: FAST });
+    const { result, report } = await prRun(`${root}/db`, prEnv(gh.url, { workspace: root }), { client: FAST });
     expect(result.warnings).toEqual([]);
     expect(report.databases[0].findings.find((f) => f.rule === 'modified-migration')?.file).toBe('migrations/0001_init.sql');
     expect(gh.comments[0].body).toContain(`/blob/${HEAD_SHA}/db/migrations/0001_init.sql`);

@@ -59,7 +59,7 @@ test('a database that cannot be reached is a classified failure, not drift', asy
 });
 
 function liveReport(environment: string, schema: SchemaObject[]): DatabaseReport {
-  return { environment, binding: 'DB', databaseName: `db-${environment}`, migrationsDir: 'migrations', migrations: [], findings: [], status: 'valid', notes: [], durationMs: 0, liveSchema: schema };
+  return { environment, binding: 'DB', databaseName: `db-${environment}`, migrationsDir: 'migrations', migrationsTable: 'd1_migrations', migrations: [], findings: [], status: 'valid', notes: [], durationMs: 0, liveSchema: schema };
 }
 
 test('environments are compared with the first one, per binding', () => {

@@ -1,4 +1,5 @@
 /** Runs preview → apply → history the way the engine does, against the D1 emulator or local D1. */
+import { decideDatabase } from '../../src/outcome.js';
 import { applyPhase } from '../../src/phases/apply.js';
 import { historyPhase } from '../../src/phases/history.js';
 import { previewPhase } from '../../src/phases/preview.js';
@@ -13,6 +14,8 @@ export async function runPhases(ctx: Ctx): Promise<Ctx> {
   await previewPhase(ctx);
   if (!ctx.report.failure) await applyPhase(ctx);
   if (!(ctx.report.failure && ctx.report.failure.phase === 'preview')) await historyPhase(ctx);
+  // The phases record facts; the status is decided in one place, as the engine does.
+  ctx.report.status = decideDatabase(ctx.report, ctx.options).status;
   return ctx;
 }
 

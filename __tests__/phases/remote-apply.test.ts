@@ -31,10 +31,11 @@ describe.each([
     expect(report.timings?.map((t) => t.name)).toEqual(Object.keys(THREE));
     expect(report.history?.map((e) => e.name)).toEqual(Object.keys(THREE));
     expect(emulator.ledger(setup.uuid)).toEqual(Object.keys(THREE));
-    // preview 1 query; bookmark: info + bookmark; apply: create table + select + 3 files. History: none.
+    // preview 1 query; bookmark: info + bookmark; apply: create table + select + 3 files; the ledger read back
+    // to verify the apply (history uses it: no request of its own).
     const requests = emulator.requests(from);
-    expect(requests.filter((r) => r.kind === 'query')).toHaveLength(6);
-    expect(requests.map((r) => r.kind).sort()).toEqual(['bookmark', 'info', 'query', 'query', 'query', 'query', 'query', 'query']);
+    expect(requests.filter((r) => r.kind === 'query')).toHaveLength(7);
+    expect(requests.map((r) => r.kind).sort()).toEqual(['bookmark', 'info', 'query', 'query', 'query', 'query', 'query', 'query', 'query']);
     // The token never reaches argv or the logs.
     expect(ctx.io.lines.join('\n')).not.toContain(emulator.token);
 

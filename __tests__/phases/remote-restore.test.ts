@@ -64,7 +64,7 @@ test('history alone reads the ledger once; after preview without apply it reads 
   setup.project.cleanup();
 });
 
-test('request budget: preview + apply + history on 3 files costs 3 D1 requests more than a bare apply', async () => {
+test('request budget: preview + apply + history on 3 files costs 4 D1 requests more than a bare apply', async () => {
   const bare = remoteProject(emulator, WRANGLER_486, THREE);
   const cmd = locateWrangler(bare.project.dir, WRANGLER_486, PATH_SYSTEM);
   let from = emulator.log.length;
@@ -82,7 +82,7 @@ test('request budget: preview + apply + history on 3 files costs 3 D1 requests m
   await runPhases(ours.ctx());
   const ourCount = emulator.requests(from).length;
   expect(bareCount).toBe(5); // CREATE TABLE IF NOT EXISTS, SELECT ledger, 3 files
-  expect(ourCount).toBe(8); // + preview's SELECT, time-travel info (database info + bookmark)
+  expect(ourCount).toBe(9); // + preview's SELECT, time-travel info (database info + bookmark), the ledger read back after apply
   expect(ourCount - bareCount).toBeLessThanOrEqual(4);
   bare.project.cleanup();
   ours.project.cleanup();

@@ -7,6 +7,7 @@ function db(over: Partial<DatabaseReport> = {}): DatabaseReport {
     binding: 'DB',
     databaseName: 'shop-prod',
     migrationsDir: 'migrations',
+    migrationsTable: 'd1_migrations',
     migrations: ['0001_init.sql', '0002_email.sql'],
     findings: [],
     status: 'valid',

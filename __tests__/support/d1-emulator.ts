@@ -12,6 +12,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
+import { SqlText } from '../../src/replay/statements.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the WASM module ships loose types */
 type Sqlite3 = any;
@@ -406,22 +407,26 @@ export class D1Emulator {
     }
     const { capi } = this.sqlite3;
     const started = performance.now();
+    // One result per statement, as D1 answers: statements are prepared one at a time (each may depend on
+    // the one before), and each is run on its own so that its rows are its own.
     const statements: string[] = [];
-    const groups = new Map<string, Record<string, unknown>[]>();
+    const perStatement: Record<string, unknown>[][] = [];
     const changesBefore = capi.sqlite3_total_changes(d.db.pointer);
+    const text = new SqlText(this.sqlite3, sql);
     this.control(d.db, 'BEGIN');
     try {
-      d.db.exec({
-        sql,
-        rowMode: 'object',
-        saveSql: statements,
-        callback: (row: Record<string, unknown>, stmt: { pointer: unknown }) => {
-          const key = String(capi.sqlite3_sql(stmt.pointer)).trim();
-          const rows = groups.get(key) ?? [];
-          rows.push({ ...row });
-          groups.set(key, rows);
-        },
-      });
+      for (let offset = 0; ; ) {
+        const p = text.prepare(d.db.pointer, offset);
+        if (!p.ok) throw Object.assign(new Error(p.message), { resultCode: capi.sqlite3_extended_errcode(d.db.pointer) & 0xff });
+        if (!p.stmt) break;
+        capi.sqlite3_finalize(p.stmt);
+        const statement = text.slice(p.start, p.end);
+        const rows: Record<string, unknown>[] = [];
+        d.db.exec({ sql: statement, rowMode: 'object', callback: (row: Record<string, unknown>) => void rows.push({ ...row }) });
+        statements.push(statement);
+        perStatement.push(rows);
+        offset = p.end;
+      }
       this.control(d.db, 'COMMIT');
     } catch (error: any) {
       this.control(d.db, 'ROLLBACK');
@@ -432,11 +437,13 @@ export class D1Emulator {
       }
       const message = String(error?.message ?? error).replace(/^SQLITE_[A-Z_]+: sqlite3 result code \d+: /, '');
       return [400, errorEnvelope(7500, `${message}: ${code}`)];
+    } finally {
+      text.free();
     }
     const duration = performance.now() - started;
     const changes = capi.sqlite3_total_changes(d.db.pointer) - changesBefore;
-    const results = (statements.length ? statements : ['']).map((s, i, all) => ({
-      results: groups.get(s.trim().replace(/;$/, '').trim()) ?? groups.get(s.trim()) ?? [],
+    const results = (statements.length ? statements : ['']).map((_s, i, all) => ({
+      results: perStatement[i] ?? [],
       success: true,
       meta: {
         duration: i === all.length - 1 ? duration : 0,

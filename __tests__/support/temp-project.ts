@@ -146,6 +146,7 @@ export function emptyReport(target: DatabaseTarget, migrations: MigrationFile[])
     binding: target.binding,
     databaseName: target.databaseName,
     migrationsDir: target.migrationsDir,
+    migrationsTable: target.migrationsTable,
     migrations: migrations.map((m) => m.name),
     findings: [],
     status: 'valid',

@@ -31,7 +31,7 @@ const CASES: { name: string; kind: string; sqlite?: string; migration486?: strin
   { name: 'apply-toobig', kind: 'too-large', sqlite: 'statement too long', migration486: '0001_big.sql' },
   { name: 'apply-10000', kind: 'not-authorized' },
   { name: 'apply-7403', kind: 'not-authorized' },
-  { name: 'apply-no-credentials', kind: 'not-authorized' },
+  { name: 'apply-no-credentials', kind: 'missing-credentials' },
   { name: 'apply-7404', kind: 'database-not-found' },
   { name: 'apply-500', kind: 'network' },
   { name: 'apply-502', kind: 'network', migration486: '0001_a.sql' },

@@ -12,6 +12,8 @@ export interface CliArgs {
   format: Format;
   verbose: boolean;
   positionals: string[];
+  /** `--since <ref>`: judge only the migrations changed since this git ref (CLI only). */
+  since?: string;
 }
 
 /** Flags mirror the action's inputs one to one, so a CI step and a laptop run read the same. */
@@ -44,6 +46,7 @@ export function parseCli(argv: string[]): CliArgs {
     verbose: { type: 'boolean', short: 'v' },
     'rollback-on-failure': { type: 'boolean' },
     'no-data-check': { type: 'boolean' },
+    since: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   };
   for (const flag of Object.keys(FLAG_TO_INPUT)) options[flag] = { type: 'string', multiple: flag === 'env' };
@@ -67,7 +70,15 @@ export function parseCli(argv: string[]): CliArgs {
   if (!['text', 'json', 'github'].includes(format)) {
     throw new UsageError(`Invalid --format: "${format}". Allowed values: text, json, github.`);
   }
-  return { command: first as Command, raw, format: format as Format, verbose: Boolean(values.verbose), positionals: parsed.positionals };
+  const since = values.since as string | undefined;
+  return {
+    command: first as Command,
+    raw,
+    format: format as Format,
+    verbose: Boolean(values.verbose),
+    positionals: parsed.positionals,
+    ...(since !== undefined ? { since } : {}),
+  };
 }
 
 export const HELP = `d1-migrate — validate, preview, apply and audit Cloudflare D1 migrations (the engine of d1-migrate-action)
@@ -96,6 +107,8 @@ Flags (same meaning as the action inputs):
   --numbering MODE        sequential | unique | off
   --disable-rules a,b     rule ids to turn off
   --no-data-check         skip running each migration on synthetic rows (rows-lost, fails-with-data)
+  --since REF             judge only the migrations changed since the git REF (e.g. origin/main, for a
+                          pre-push hook); findings in the others are informational
   --phases a,b            for run: validate,preview,apply,history,test
   --persist-to DIR        local D1 state directory (target local)
   --wrangler CMD          how to run wrangler (default: the project's, else npx wrangler@4)

@@ -7,6 +7,7 @@ import { toText } from '../report/text.js';
 import { RULES, ruleDocsUrl } from '../rules/catalog.js';
 import type { EngineIO, Phase } from '../types.js';
 import { HELP, parseCli, type Command } from './args.js';
+import { gitChangeSet } from './git-changes.js';
 import { newMigration } from './new-migration.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -60,7 +61,8 @@ export async function main(argv: string[], baseDir: string, out = process.stdout
     process.once('SIGTERM', stop);
     let report;
     try {
-      report = await runEngine({ options, io, signal: controller.signal });
+      const change = args.since !== undefined ? gitChangeSet(options.cwd, args.since) : undefined;
+      report = await runEngine({ options, io, signal: controller.signal, change });
     } finally {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -77,7 +79,7 @@ export async function main(argv: string[], baseDir: string, out = process.stdout
     if (args.format === 'json') out.write(JSON.stringify(toJson(report, { validateOnly })) + '\n');
     else if (args.format === 'github') for (const a of annotationsFor(report, options.failMode)) out.write(workflowCommand(a) + '\n');
     else out.write(toText(report, { color: Boolean((out as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR, validateOnly }));
-    return report.failed ? 1 : 0;
+    return report.exitCode;
   } catch (error: unknown) {
     err.write(`d1-migrate: ${getErrorMessage(error)}\n`);
     return 2;

@@ -3,6 +3,7 @@
  * the files it changes (from the REST API, every page).
  */
 import { readFileSync } from 'node:fs';
+import type { ChangedFile } from '../types.js';
 import type { GitHubClient } from './client.js';
 
 export interface PullRequestEvent {
@@ -20,13 +21,7 @@ export interface PullRequestEvent {
 }
 
 /** One entry of `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`, as far as this action reads it. */
-export interface PullRequestFile {
-  filename: string;
-  status: 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged';
-  previous_filename?: string;
-  /** Unified diff of the file; absent for binary or very large diffs. */
-  patch?: string;
-}
+export type PullRequestFile = ChangedFile;
 
 type Json = Record<string, unknown>;
 

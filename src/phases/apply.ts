@@ -1,21 +1,21 @@
 import type { LedgerEntry } from '../types.js';
 import type { Classified } from '../wrangler/classify.js';
-import { readLedger } from '../wrangler/ledger.js';
+import { readLedger, type LedgerRead } from '../wrangler/ledger.js';
 import { ApplyProgress } from '../wrangler/progress.js';
 import { d1Args, openSession, succeeded, type WranglerSession } from '../wrangler/session.js';
 import { currentBookmark, restoreBookmark, restoreCommand } from '../wrangler/time-travel.js';
 import { failureLine } from './failure-line.js';
 import { pendingMigrations } from './ledger.js';
-import { d1Timestamp, rememberLedgerAfter } from './ledger-state.js';
 import type { PhaseContext } from './types.js';
 
-/** How long the ledger re-read after a failed, timed-out or cancelled apply may take. */
+/** How long the ledger re-read after apply may take (also after a timeout or cancellation). */
 const REREAD_TIMEOUT_MS = 30_000;
 
 /**
- * One `wrangler d1 migrations apply` for the database. Afterwards the report says exactly what this run
- * applied, which migration failed (with SQLite's message and line) and what was not attempted; after any
- * failure the ledger is re-read, because after a timeout or kill only the database knows.
+ * One `wrangler d1 migrations apply` for the database, then the ledger read back — after success too:
+ * wrangler's exit code and output are not proof (it may read the folder differently, or say "No migrations
+ * to apply!"), the ledger is. Afterwards the report says exactly what this run applied, which migration
+ * failed (with SQLite's message and line) and what was not attempted.
  */
 export async function applyPhase(ctx: PhaseContext): Promise<void> {
   const { report, io } = ctx;
@@ -39,8 +39,7 @@ export async function applyPhase(ctx: PhaseContext): Promise<void> {
   if (expected.length === 0) {
     // Nothing pending as of a ledger read moments ago: a wrangler run would only re-read it.
     report.applied = [];
-    report.status = 'up-to-date';
-    rememberLedgerAfter(report, before, true);
+    ctx.ledgerAfter = before;
     io.info('apply: nothing to apply, the database is up to date');
     return;
   }
@@ -65,45 +64,67 @@ export async function applyPhase(ctx: PhaseContext): Promise<void> {
     verbose: true,
   });
   progress.end();
+  // Read back even after a kill or timeout (the job's signal is ignored for this short read): only the
+  // database knows what happened.
+  const after = await readLedger(session, { signal: null, timeoutMs: REREAD_TIMEOUT_MS });
 
   if (succeeded(result)) {
-    await recordSuccess(ctx, session, progress, before, expected);
+    await verifySuccess(ctx, session, progress, after, before, expected);
   } else {
-    await recordFailure(ctx, session, session.classify(result), progress, before, expected);
+    await recordFailure(ctx, session, session.classify(result, { migrationsStarted: progress.started }), progress, after, before, expected);
   }
 }
 
-async function recordSuccess(
+/** wrangler exited 0: the ledger must now hold exactly the pending migrations, no fewer and no others. */
+async function verifySuccess(
   ctx: PhaseContext,
   session: WranglerSession,
   progress: ApplyProgress,
+  after: LedgerRead,
   before: LedgerEntry[],
   expected: string[],
 ): Promise<void> {
-  const { report, io } = ctx;
-  const applied = progress.applied;
-  const sameAsExpected = applied.length === expected.length && applied.every((n) => expected.includes(n));
-  report.applied = [...applied];
-  report.timings = progress.timings;
-  if (sameAsExpected) {
-    // The ledger now is the one before plus what wrangler confirmed: history needs no extra read.
-    const computed = [...before, ...applied.map((name) => ({ name, appliedAt: d1Timestamp(progress.finishedAt.get(name)!) }))];
-    rememberLedgerAfter(report, computed, false);
-  } else {
-    const after = await readLedger(session, { signal: null, timeoutMs: REREAD_TIMEOUT_MS });
-    if (after.ok) {
-      rememberLedgerAfter(report, after.entries, true);
-      if (!progress.upToDate && applied.length === 0) {
-        // wrangler's table could not be read: the ledger diff is the best account there is.
-        report.applied = newNames(before, after.entries).filter((n) => expected.includes(n));
-      }
-      noteConcurrentChanges(ctx, before, after.entries, report.applied);
-    } else {
-      report.notes.push(`Could not re-read the ledger after apply (${after.failure.message}).`);
-    }
+  const { report, io, target } = ctx;
+  if (!after.ok) {
+    report.applied = progress.applied.filter((n) => expected.includes(n));
+    report.timings = progress.timings;
+    fail(ctx, {
+      kind: after.failure.kind,
+      message: `wrangler reported success, but the ledger could not be read back to confirm what was applied (${after.failure.message}). Check with \`wrangler d1 migrations list ${target.databaseName} --${session.where}\`.`,
+    });
+    return;
   }
-  report.status = report.applied.length ? 'applied' : 'up-to-date';
-  io.info(report.applied.length ? `apply: applied ${report.applied.join(', ')}` : 'apply: nothing was applied, the database is up to date');
+  ctx.ledgerAfter = after.entries;
+  const recorded = new Set(after.entries.map((e) => e.name));
+  const added = newNames(before, after.entries);
+  const ours = added.filter((n) => expected.includes(n));
+  // wrangler's status table says which of them it applied; the rest another run recorded meanwhile.
+  const confirmed = new Set(progress.applied);
+  report.applied = confirmed.size ? ours.filter((n) => confirmed.has(n)) : ours;
+  report.timings = progress.timings.filter((t) => report.applied!.includes(t.name));
+  noteConcurrentChanges(ctx, before, after.entries, report.applied);
+  const missing = expected.filter((n) => !recorded.has(n));
+  const unexpected = added.filter((n) => !expected.includes(n));
+  if (missing.length === 0 && unexpected.length === 0) {
+    io.info(`apply: applied ${report.applied.join(', ')} (confirmed by the ledger)`);
+    return;
+  }
+  const parts: string[] = [];
+  if (missing.length) {
+    parts.push(
+      `the ledger does not record ${missing.join(', ')}, so ${missing.length === 1 ? 'it was' : 'they were'} not applied (wrangler may read the migrations folder differently — e.g. \`migrations_pattern\`, which wrangler before 4.98 ignores — or answered "No migrations to apply!")`,
+    );
+  }
+  if (unexpected.length) {
+    parts.push(`the ledger records ${unexpected.join(', ')}, which this run did not validate or expect (applied by wrangler from other files, or by another run at the same time)`);
+  }
+  report.notAttempted = missing;
+  fail(ctx, { kind: 'not-applied', message: `wrangler exited 0, but ${parts.join('; and ')}.` });
+  if (report.bookmark && session.where === 'remote') {
+    const message = `To return ${target.databaseName} to its state before this run: ${restoreCommand(target, report.bookmark)}`;
+    report.notes.push(message);
+    io.warning(message);
+  }
 }
 
 async function recordFailure(
@@ -111,18 +132,18 @@ async function recordFailure(
   session: WranglerSession,
   failure: Classified,
   progress: ApplyProgress,
+  after: LedgerRead,
   before: LedgerEntry[],
   expected: string[],
 ): Promise<void> {
   const { report, io, target } = ctx;
-  const after = await readLedger(session, { signal: null, timeoutMs: REREAD_TIMEOUT_MS });
   let appliedNow: string[];
   let isApplied: (name: string) => boolean;
   if (after.ok) {
     const added = newNames(before, after.entries);
     appliedNow = added.filter((n) => expected.includes(n));
     isApplied = (n) => after.entries.some((e) => e.name === n);
-    rememberLedgerAfter(report, after.entries, true);
+    ctx.ledgerAfter = after.entries;
     noteConcurrentChanges(ctx, before, after.entries, appliedNow);
   } else {
     appliedNow = [...progress.applied];
@@ -145,7 +166,6 @@ async function recordFailure(
   report.applied = appliedNow;
   report.timings = progress.timings.filter((t) => appliedNow.includes(t.name));
   report.notAttempted = rest;
-  report.status = 'failed';
   const detail = failure.sqliteMessage ?? failure.message;
   if (inFlight) {
     const file = ctx.migrations.find((m) => m.name === inFlight);
@@ -182,7 +202,7 @@ async function offerTimeTravel(ctx: PhaseContext, session: WranglerSession, appl
       report.notes.push(message);
       io.warning(message);
       report.applied = [];
-      rememberLedgerAfter(report, before, true);
+      ctx.ledgerAfter = before;
       return;
     }
     const message = `Rollback failed (${restored.failure.message}). To return the database to its state before this run: ${command}`;
@@ -217,7 +237,6 @@ function noteConcurrentChanges(ctx: PhaseContext, before: LedgerEntry[], after: 
 
 function fail(ctx: PhaseContext, failure: Pick<Classified, 'kind' | 'message'>): void {
   ctx.report.failure = { phase: 'apply', kind: failure.kind, message: failure.message };
-  ctx.report.status = 'failed';
   ctx.report.applied ??= [];
   ctx.io.warning(`apply: ${failure.message}`);
 }

@@ -1,22 +1,20 @@
 import { readLedger } from '../wrangler/ledger.js';
 import { openSession } from '../wrangler/session.js';
-import { ledgerAfter } from './ledger-state.js';
 import type { PhaseContext } from './types.js';
 
 /**
  * The ledger after this run (applied_at per migration); which of it this run applied is `report.applied`.
- * No wrangler call when apply already knows the result (it re-read the ledger, or nothing changed beyond
- * what wrangler confirmed); one `SELECT` otherwise.
+ * No wrangler call when apply already read the ledger back, or preview read it and nothing was applied;
+ * one `SELECT` otherwise.
  */
 export async function historyPhase(ctx: PhaseContext): Promise<void> {
-  const { report, io, options } = ctx;
-  const known = ledgerAfter(report);
-  if (known) {
-    report.history = known.entries;
+  const { report, io } = ctx;
+  if (ctx.ledgerAfter) {
+    report.history = ctx.ledgerAfter;
     return;
   }
-  // Preview read the ledger and nothing was applied since (apply is not part of this run).
-  if (ctx.ledgerBefore && !options.phases.includes('apply')) {
+  // Preview read the ledger and apply did not run (not asked for, or held back by what validate found).
+  if (ctx.ledgerBefore && report.applied === undefined) {
     report.history = ctx.ledgerBefore;
     return;
   }

@@ -22,7 +22,6 @@ export async function restorePhase(ctx: PhaseContext): Promise<void> {
   const result = await restoreBookmark(session, bookmark);
   if (!result.ok) {
     report.failure = { phase: 'restore', kind: result.failure.kind, message: result.failure.message };
-    report.status = 'failed';
     return;
   }
   // The bookmark output is "where to go to undo this run", which for a restore is the state it replaced.
@@ -30,6 +29,5 @@ export async function restorePhase(ctx: PhaseContext): Promise<void> {
   const undo = result.previousBookmark ? ` To undo: ${restoreCommand(target, result.previousBookmark)}` : '';
   const message = `Restored ${target.databaseName} to bookmark ${result.bookmark}.${undo}`;
   report.notes.push(message);
-  report.status = 'applied';
   io.info(message);
 }

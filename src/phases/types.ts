@@ -1,4 +1,4 @@
-import type { DatabaseReport, DatabaseTarget, EngineIO, MigrationFile, Options, RunContext } from '../types.js';
+import type { DatabaseReport, DatabaseTarget, EngineIO, LedgerEntry, MigrationFile, Options, RunContext, SchemaObject } from '../types.js';
 
 /**
  * What every phase gets for one database in one environment. Phases record what they learn on
@@ -18,5 +18,9 @@ export interface PhaseContext {
   /** Aborted when the job is cancelled (SIGTERM/SIGINT): stop wrangler, then re-read the ledger. */
   signal?: AbortSignal;
   /** Set by preview: the ledger as read before apply, to detect concurrent changes. */
-  ledgerBefore?: import('../types.js').LedgerEntry[];
+  ledgerBefore?: LedgerEntry[];
+  /** Set by preview (in the same request as the ledger): the target's schema before apply. */
+  liveSchemaBefore?: SchemaObject[];
+  /** Set by apply: the ledger read back after wrangler ran, which apply verified and history shows. */
+  ledgerAfter?: LedgerEntry[];
 }

@@ -3,24 +3,41 @@ import { checkFilenames } from '../rules/filename-rules.js';
 import { checkStaticRules } from '../rules/index.js';
 import { replayMigrations } from '../replay/replay.js';
 import { applySuppressions, parseMigration } from '../sql/split.js';
-import type { DatabaseTarget, Finding, MigrationFile, NumberingMode, SchemaObject } from '../types.js';
+import type { ParsedMigration } from '../sql/types.js';
+import type { DatabaseTarget, Finding, MigrationFile, MigrationSet, NumberingMode, SchemaObject } from '../types.js';
+
+export interface ValidateOptions {
+  numbering: NumberingMode;
+  disabled: Set<string>;
+  dataCheck?: boolean;
+  /**
+   * Names of migrations that already ran (or that the change under review leaves alone). Their findings are
+   * informational, and a failure of one of them in the replay does not stop the replay: the real database
+   * got past it, so the migrations after it are still checked.
+   */
+  settled?: ReadonlySet<string>;
+}
 
 export interface ValidateResult {
   migrations: MigrationFile[];
   findings: Finding[];
+  /** The schema the replay of the whole set produces. */
   schema: SchemaObject[];
   notes: string[];
+  /** The files parsed once, for later replays (pending migrations on the live schema). */
+  parsed: ParsedMigration[];
 }
 
 /**
  * The validate phase: everything that can be known without a database or credentials — file naming,
  * static SQL rules, and a replay of the whole set on a D1-like SQLite.
  */
-export async function validateDatabase(
-  target: DatabaseTarget,
-  opts: { cwd: string; numbering: NumberingMode; disabled: Set<string>; dataCheck?: boolean },
-): Promise<ValidateResult> {
-  const set = discoverMigrations(target, opts.cwd);
+export async function validateDatabase(target: DatabaseTarget, opts: ValidateOptions & { cwd: string }): Promise<ValidateResult> {
+  return validateMigrations(target, discoverMigrations(target, opts.cwd), opts);
+}
+
+/** validateDatabase on a set discovered already (the engine needs the file list before it validates). */
+export async function validateMigrations(target: DatabaseTarget, set: MigrationSet, opts: ValidateOptions): Promise<ValidateResult> {
   const parsed = set.files.map((file) => parseMigration(file));
   const replay = await replayMigrations({
     files: set.files,
@@ -28,6 +45,7 @@ export async function validateDatabase(
     disabled: opts.disabled,
     dataCheck: opts.dataCheck ?? true,
     parsed,
+    settled: opts.settled,
   });
   const all = [
     ...set.findings,
@@ -35,11 +53,22 @@ export async function validateDatabase(
     ...checkStaticRules({ target, migrations: parsed, numbering: opts.numbering }, opts.disabled),
     ...replay.findings,
   ];
-  const findings = applySuppressions(
-    all.filter((f) => !opts.disabled.has(f.rule)),
+  return {
+    migrations: set.files,
+    findings: finishFindings(all, parsed, opts.disabled, set.files),
+    schema: replay.schema,
+    notes: replay.notes,
+    parsed,
+  };
+}
+
+/** Drops disabled and suppressed (`-- d1-migrate-ignore`) findings and orders the rest: one pass for every source. */
+export function finishFindings(findings: Finding[], parsed: ParsedMigration[], disabled: ReadonlySet<string>, files: MigrationFile[]): Finding[] {
+  const kept = applySuppressions(
+    findings.filter((f) => !disabled.has(f.rule)),
     parsed,
   );
-  return { migrations: set.files, findings: sortFindings(findings, set.files.map((f) => f.relPath)), schema: replay.schema, notes: replay.notes };
+  return sortFindings(kept, files.map((f) => f.relPath));
 }
 
 /** Findings in apply order of their files (set-wide findings first), then by line. */

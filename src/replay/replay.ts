@@ -9,7 +9,7 @@ import type { ParsedMigration } from '../sql/types.js';
 import type { Finding, MigrationFile, SchemaObject } from '../types.js';
 import { classifyStatement, mayClassify, type StatementKind } from './classify.js';
 import { DataCheck, type DataCheckOutcome } from './data/check.js';
-import { readSchema } from './schema.js';
+import { readSchema, seedSchema } from './schema.js';
 import { loadSqlite, openD1Like, setDoubleQuotedStrings, stepPrepared, tryExec, type OoDb, type Ptr, type Sqlite3 } from './sqlite.js';
 import { firstLine, isParseError, SqlText } from './statements.js';
 import type { ReplayInput, ReplayResult } from './types.js';
@@ -78,6 +78,8 @@ class Replayer {
   private readonly dataCheck: DataCheck | undefined;
   private readonly parsed: Map<string, ParsedMigration>;
   private dataSeed: string | undefined;
+  /** The first settled file that failed: the schema later files run on is incomplete from then on. */
+  private brokenHistory: string | undefined;
 
   constructor(
     private readonly sqlite3: Sqlite3,
@@ -111,19 +113,27 @@ class Replayer {
     const { files, migrationsTable } = this.input;
     const replayed: string[] = [];
     const notes = this.notes;
+    const baseErrors = this.input.base ? seedSchema(this.sqlite3, this.db, this.input.base) : undefined;
+    if (this.input.base) this.dataCheck?.markOutOfSync();
+    const withBase = <T extends ReplayResult>(r: T): T => (baseErrors ? { ...r, baseErrors } : r);
     const createError = tryExec(this.sqlite3, this.db, createMigrationsTableSql(migrationsTable));
     if (createError) {
       this.add({
         rule: 'replay-error',
         message: `wrangler cannot create its migrations table ${migrationsTable}: ${createError}. Check migrations_table in the wrangler config.`,
       });
-      return { findings: this.findings, schema: [], replayed, failedAt: undefined, notReplayed: files.map((f) => f.name), notes };
+      return withBase({ findings: this.findings, schema: [], replayed, failedAt: undefined, notReplayed: files.map((f) => f.name), notes });
     }
 
     for (let i = 0; i < files.length; i++) {
-      const file = files[i];
+      const file = files[i]!;
       if (this.applyFile(file)) {
         replayed.push(file.name);
+        continue;
+      }
+      if (this.input.settled?.has(file.name)) {
+        // The target applied it, so its real base schema came from elsewhere: go on without it.
+        this.brokenHistory ??= file.name;
         continue;
       }
       const later = files.slice(i + 1);
@@ -133,16 +143,25 @@ class Replayer {
           `${later.length} later migration${later.length === 1 ? ' was' : 's were'} not replayed because ${file.name} failed (wrangler stops at the first failing file); they were only syntax-checked.`,
         );
       }
-      return {
+      this.noteBrokenHistory();
+      return withBase({
         findings: this.findings,
         schema: readSchema(this.db, migrationsTable),
         replayed,
         failedAt: file.name,
         notReplayed: later.map((f) => f.name),
         notes,
-      };
+      });
     }
-    return { findings: this.findings, schema: readSchema(this.db, migrationsTable), replayed, notReplayed: [], notes };
+    this.noteBrokenHistory();
+    return withBase({ findings: this.findings, schema: readSchema(this.db, migrationsTable), replayed, notReplayed: [], notes });
+  }
+
+  private noteBrokenHistory(): void {
+    if (this.brokenHistory === undefined) return;
+    this.notes.push(
+      `The existing migrations do not replay on an empty database (${this.brokenHistory} fails: their base schema came from outside the migrations folder, or earlier files were deleted). That is reported, not blocking; the replay went on without the failing files, so the schema the new migrations were checked on may be incomplete — preview with credentials checks them against the real database.`,
+    );
   }
 
   /** Runs one file atomically; returns false (after reporting) when it fails. */
@@ -406,6 +425,15 @@ class Replayer {
         ? ` The file's last statement is not terminated by ';', so the INSERT that wrangler appends to record the migration runs into it: end the statement with ';'.`
         : '';
       this.add({ rule: 'sql-syntax', file: file.relPath, line, message: `${f.message} in \`${first}\`${where}.${semicolon}${shared}` });
+      return;
+    }
+    if (this.brokenHistory !== undefined && !this.input.settled?.has(file.name)) {
+      this.add({
+        rule: 'replay-unverified',
+        file: file.relPath,
+        line,
+        message: `${f.message} at \`${first}\`${where} — but the migrations before it do not replay (${this.brokenHistory} fails), so the schema it ran on is incomplete and the replay cannot tell whether the real database has what it needs. Preview with credentials checks it against the live schema.${shared}`,
+      });
       return;
     }
     this.add({

@@ -3,7 +3,7 @@
  * pull request) can be compared.
  */
 import type { SchemaObject } from '../types.js';
-import type { OoDb } from './sqlite.js';
+import { tryExec, type OoDb, type Sqlite3 } from './sqlite.js';
 
 const TYPE_ORDER: Record<SchemaObject['type'], number> = { table: 0, index: 1, trigger: 2, view: 3 };
 
@@ -43,4 +43,38 @@ export function sortSchema(objects: SchemaObject[]): SchemaObject[] {
       cmp(a.name.toLowerCase(), b.name.toLowerCase()) ||
       cmp(a.name, b.name),
   );
+}
+
+const SEED_ORDER: Record<SchemaObject['type'], number> = { table: 0, view: 1, index: 2, trigger: 3 };
+
+/**
+ * Creates `objects` (a live schema read from sqlite_schema) in an empty database: virtual tables first (they
+ * create their own shadow tables, which are then skipped), tables, views (again while one depends on
+ * another), indexes, triggers. Returns what could not be created, as `name: SQLite's message`.
+ */
+export function seedSchema(sqlite3: Sqlite3, db: OoDb, objects: readonly SchemaObject[]): string[] {
+  const exists = (name: string) => db.selectObjects(`SELECT 1 AS x FROM sqlite_schema WHERE name = ?1 COLLATE NOCASE`, [name]).length > 0;
+  const isVirtual = (o: SchemaObject) => o.type === 'table' && /^\s*CREATE\s+VIRTUAL\s/i.test(o.sql ?? '');
+  let todo = [...objects]
+    .filter((o) => o.sql !== null && /^\s*CREATE\s/i.test(o.sql))
+    .sort((a, b) => Number(isVirtual(b)) - Number(isVirtual(a)) || SEED_ORDER[a.type] - SEED_ORDER[b.type]);
+  const errors = new Map<string, string>();
+  // Views may be created before the views they read; repeat while a round makes progress.
+  for (let progress = true; todo.length > 0 && progress; ) {
+    progress = false;
+    const next: SchemaObject[] = [];
+    for (const o of todo) {
+      if (exists(o.name)) continue;
+      const error = tryExec(sqlite3, db, o.sql!);
+      if (error === undefined) {
+        progress = true;
+        errors.delete(o.name);
+      } else {
+        errors.set(o.name, error);
+        next.push(o);
+      }
+    }
+    todo = next;
+  }
+  return [...errors].map(([name, error]) => `${name}: ${error}`);
 }

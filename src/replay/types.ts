@@ -13,6 +13,17 @@ export interface ReplayInput {
    * `rows-lost` and `fails-with-data` (see data/check.ts). Off unless asked for.
    */
   dataCheck?: boolean;
+  /**
+   * Names of files that already ran on the target (or that the change under review leaves alone). When one
+   * fails here, the replay goes on without it (the real database got past it, so its base schema came from
+   * elsewhere), and a later file that fails is reported as `replay-unverified`, not `replay-error`.
+   */
+  settled?: ReadonlySet<string>;
+  /**
+   * Start from this schema instead of an empty database: the target's live schema, on which the pending
+   * migrations are replayed. Objects that cannot be created are listed in ReplayResult.baseErrors.
+   */
+  base?: SchemaObject[];
   /** The files already tokenized and split (validate has them); parsed here when absent. */
   parsed?: ParsedMigration[];
   /**
@@ -34,6 +45,8 @@ export interface ReplayResult {
   /** Names after the failing file, which wrangler would not attempt. */
   notReplayed: string[];
   notes: string[];
+  /** With `base`: the objects of the base schema that could not be created (the replay is then not trustworthy). */
+  baseErrors?: string[];
   /** See ReplayInput.dumpDataBefore: INSERT statements for every row the data check's tables hold then. */
   dataSeed?: string;
 }

@@ -1,3 +1,4 @@
+import { isInformational } from '../outcome.js';
 import type { FailMode, Finding, Report } from '../types.js';
 
 export interface Annotation {
@@ -13,14 +14,17 @@ export interface Annotation {
 export const ANNOTATION_LIMIT = 10;
 
 /**
- * One annotation per finding, title = rule id, pointing at file and line. Under `fail-mode: warn`
+ * One annotation per finding that counts (not those in settled migrations), title = rule id, pointing at
+ * file and line. Under `fail-mode: warn`
  * errors are shown as warnings: the run reports everything but must not look failed.
  */
 export function annotationsFor(report: Report, failMode: FailMode): Annotation[] {
   const out: Annotation[] = [];
   for (const db of report.databases) {
     const where = db.environment ? ` [${db.environment}/${db.binding}]` : report.databases.length > 1 ? ` [${db.binding}]` : '';
-    for (const f of db.findings) out.push(toAnnotation(f, failMode, where));
+    // Findings in migrations that already ran are listed once, folded, in the summary: annotating them would
+    // bury what this change is judged by.
+    for (const f of db.findings) if (!isInformational(f, db.scope)) out.push(toAnnotation(f, failMode, where));
   }
   return dedupe(out);
 }

@@ -11,6 +11,7 @@
 import { DATA_LOSS_RULES, ruleDocsUrl } from '../rules/catalog.js';
 import type { DatabaseReport, Finding, Target } from '../types.js';
 import { escapeMarkdown, inlineCode } from './escape.js';
+import { countByRule, partitionFindings, settledWhere } from './groups.js';
 import { renderSchemaDiffLines, type SchemaChange } from './schema-diff.js';
 
 /** GitHub rejects comment bodies over 65,536 characters; the margin covers the marker and cut notices. */
@@ -80,8 +81,9 @@ function fit(lines: string[], budget: number): { lines: string[]; omitted: numbe
 const size = (lines: string[]) => lines.reduce((n, l) => n + l.length + 1, 0);
 
 function verdict(db: DatabaseReport): { icon: string; text: string } {
-  const errors = db.findings.filter((f) => f.severity === 'error').length;
-  const warnings = db.findings.length - errors;
+  const { judged } = partitionFindings(db);
+  const errors = judged.filter((f) => f.severity === 'error').length;
+  const warnings = judged.length - errors;
   if (db.status === 'failed') return { icon: '❌', text: 'failed' };
   if (db.status === 'invalid' || errors > 0) return { icon: '❌', text: 'invalid' };
   if (db.status === 'skipped') return { icon: '⚠️', text: 'skipped' };
@@ -127,14 +129,15 @@ export function renderComment(input: CommentInput): string {
 
   // Header: always shown in full (except notes, which are capped).
   const v = verdict(db);
-  const errors = db.findings.filter((f) => f.severity === 'error').length;
-  const warnings = db.findings.length - errors;
+  const { judged, informational } = partitionFindings(db);
+  const errors = judged.filter((f) => f.severity === 'error').length;
+  const warnings = judged.length - errors;
   const where = `${code(db.binding)} (${md(db.databaseName, MAX_NAME)})${db.environment ? ` · ${md(db.environment, MAX_NAME)}` : ''}`;
   const header = [
     commentMarker(db.environment, db.binding),
     `### ${v.icon} D1 migrations: ${where}`,
     '',
-    `**${md(v.text)}**: ${plural(db.migrations.length, 'migration')} in ${code(db.migrationsDir)}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}.`,
+    `**${md(v.text)}**: ${plural(db.migrations.length, 'migration')} in ${code(db.migrationsDir)}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${informational.length ? `, ${informational.length} informational` : ''}.`,
   ];
   if (db.failure) header.push('', `**${md(db.failure.phase)} failed** (${code(db.failure.kind)}): ${md(db.failure.message)}`);
   if (db.failed) {
@@ -183,7 +186,7 @@ export function renderComment(input: CommentInput): string {
   };
 
   // Data-loss findings come right after the verdict: they are the ones that destroy rows in production.
-  const dataFindings = db.findings.filter((f) => DATA_LOSS_RULES.has(f.rule));
+  const dataFindings = judged.filter((f) => DATA_LOSS_RULES.has(f.rule));
   const dataItems = fit(renderFindings(dataFindings, blob), LIST_BUDGET);
   const dataBlock: string[] = [];
   if (dataFindings.length) {
@@ -199,15 +202,21 @@ export function renderComment(input: CommentInput): string {
   }
 
   // Findings take what is left, so a flood of findings cannot push out the pending list or the diff.
-  const others = db.findings.filter((f) => !DATA_LOSS_RULES.has(f.rule));
+  const others = judged.filter((f) => !DATA_LOSS_RULES.has(f.rule));
   const findingLines = renderFindings(others, blob);
-  const fixed = size(header) + size(dataBlock) + size(pending) + size(schema) + size(footerFor(true));
+  // Findings in migrations the change does not touch (or the database already applied) cannot be fixed in
+  // this pull request: one line, so reviewers see what their change introduced.
+  const infoBlock = informational.length
+    ? ['', `<sub>${plural(informational.length, 'finding')} ${settledWhere(db)} — informational, not blocking: ${md(countByRule(informational), 2_000)}. The job summary lists them.</sub>`]
+    : [];
+  const fixed = size(header) + size(dataBlock) + size(pending) + size(schema) + size(infoBlock) + size(footerFor(true));
   const findings = fit(findingLines, Math.max(0, limit - fixed - 200));
   const findingsBlock: string[] = [];
   if (findingLines.length) {
     findingsBlock.push('', `#### ${dataFindings.length ? 'Other findings' : 'Findings'}: ${plural(others.length, 'finding')}`, '', ...findings.lines);
     if (findings.omitted) findingsBlock.push(`- … ${findings.omitted} more lines of findings`);
   }
+  findingsBlock.push(...infoBlock);
 
   const truncated = pendingItems.omitted > 0 || schemaOmitted > 0 || findings.omitted > 0 || notes.omitted > 0 || dataItems.omitted > 0;
   let body = [...header, ...dataBlock, ...pending, ...findingsBlock, ...schema, ...footerFor(truncated)].join('\n');

@@ -1,3 +1,4 @@
+import { countFindings, isInformational } from '../outcome.js';
 import type { DatabaseReport, Report } from '../types.js';
 
 /**
@@ -6,9 +7,10 @@ import type { DatabaseReport, Report } from '../types.js';
  */
 export function toJson(report: Report, opts: { validateOnly: boolean }): object {
   return {
-    status: opts.validateOnly ? (report.errors > 0 ? 'invalid' : 'valid') : report.status,
+    status: report.status,
     errors: report.errors,
     warnings: report.warnings,
+    informational: report.informational,
     ...(opts.validateOnly ? {} : { failed: report.failed, failureMessage: report.failureMessage, durationMs: report.durationMs }),
     databases: report.databases.map((d) => databaseJson(d, opts.validateOnly)),
   };
@@ -21,12 +23,17 @@ function databaseJson(d: DatabaseReport, validateOnly: boolean): object {
     databaseName: d.databaseName,
     migrationsDir: d.migrationsDir,
     migrations: d.migrations,
+    ...countFindings(d),
+    // What decided which findings count: null when every file was judged.
+    scope: d.scope ? { basis: d.scope.basis, judged: d.scope.judged, ...(d.scope.base !== undefined ? { base: d.scope.base } : {}) } : null,
     findings: d.findings.map((f) => ({
       rule: f.rule,
       severity: f.severity,
       file: f.file ?? null,
       line: f.line ?? null,
       ...(f.column !== undefined ? { column: f.column } : {}),
+      ...(f.table !== undefined ? { table: f.table } : {}),
+      informational: isInformational(f, d.scope),
       message: f.message,
     })),
   };

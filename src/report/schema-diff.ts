@@ -8,26 +8,10 @@
  */
 import { tokenize as sqlTokenize } from '../sql/tokenize.js';
 import type { TokenKind } from '../sql/types.js';
-import type { SchemaObject } from '../types.js';
+import type { SchemaChange, SchemaChangeKind, SchemaChangeObject, SchemaObject } from '../types.js';
 import { escapeMarkdown, inlineCode } from './escape.js';
 
-export type SchemaChangeKind = 'added' | 'changed' | 'dropped' | 'renamed';
-export type SchemaChangeObject = 'table' | 'column' | 'constraint' | 'index' | 'trigger' | 'view';
-
-export interface SchemaChange {
-  kind: SchemaChangeKind;
-  object: SchemaChangeObject;
-  /** Object name; for a column, the column name; for a renamed table, the new name. */
-  name: string;
-  /** Table the object belongs to (the table itself for a table). */
-  table: string;
-  /** Column declaration (`email TEXT NOT NULL`), table constraint, or the object's SQL (after; before when dropped). */
-  definition?: string;
-  /** The declaration/SQL before, for `changed`; the old name for a renamed table. */
-  before?: string;
-  /** Column declarations of an added table. */
-  columns?: string[];
-}
+export type { SchemaChange, SchemaChangeKind, SchemaChangeObject } from '../types.js';
 
 interface TableShape {
   /** Lower-cased column name → declaration (as written, and comparable), in declaration order. */

@@ -1,5 +1,6 @@
 import { DATA_LOSS_RULES, dataLossFirst } from '../rules/catalog.js';
 import { escapeMarkdown, inlineCode } from './escape.js';
+import { countByRule, partitionFindings, settledWhere } from './groups.js';
 import type { DatabaseReport, Finding, Report, RunContext, Target } from '../types.js';
 
 /** GitHub rejects a step summary over 1 MiB; stay well below and say where the rest is. */
@@ -26,10 +27,11 @@ export interface SummaryInput {
 export function renderSummary({ report, run, target, reportPath }: SummaryInput): string {
   const out: string[] = [];
   const icon = report.failed ? '❌' : report.warnings || report.status === 'skipped' ? '⚠️' : '✅';
+  const info = report.informational ? `, ${report.informational} informational (not blocking)` : '';
   out.push(`## ${icon} D1 migrations: ${report.status}`);
   out.push('');
   out.push(
-    `${report.errors} error(s), ${report.warnings} warning(s) in ${report.databases.length} database(s), target ${inlineCode(target)}, ${(report.durationMs / 1000).toFixed(1)} s.`,
+    `${report.errors} error(s), ${report.warnings} warning(s)${info} in ${report.databases.length} database(s), target ${inlineCode(target)}, ${(report.durationMs / 1000).toFixed(1)} s.`,
   );
   if (report.failureMessage) out.push('', `**Failed:** ${escapeMarkdown(report.failureMessage)}`);
   for (const db of report.databases) out.push('', ...databaseSection(db, run));
@@ -45,24 +47,38 @@ function databaseSection(db: DatabaseReport, run: RunContext): string[] {
   const out: string[] = [];
   const env = db.environment ? `${escapeMarkdown(db.environment)} · ` : '';
   out.push(`### ${ICON[db.status] ?? ''} ${env}${inlineCode(db.binding)} (${escapeMarkdown(db.databaseName)}): ${db.status}`);
-  const errors = db.findings.filter((f) => f.severity === 'error').length;
-  const warnings = db.findings.length - errors;
-  out.push('', `${db.migrations.length} migration(s) in ${inlineCode(db.migrationsDir)} · ${errors} error(s) · ${warnings} warning(s) · ${(db.durationMs / 1000).toFixed(1)} s`);
+  const { judged, informational } = partitionFindings(db);
+  const errors = judged.filter((f) => f.severity === 'error').length;
+  const warnings = judged.length - errors;
+  const info = informational.length ? ` · ${informational.length} informational` : '';
+  out.push('', `${db.migrations.length} migration(s) in ${inlineCode(db.migrationsDir)} · ${errors} error(s) · ${warnings} warning(s)${info} · ${(db.durationMs / 1000).toFixed(1)} s`);
 
   if (db.failure) out.push('', `**${escapeMarkdown(db.failure.phase)} failed** (${inlineCode(db.failure.kind)}): ${escapeMarkdown(db.failure.message)}`);
   if (db.failed) {
     const line = db.failed.line ? ` (line ${db.failed.line})` : '';
     out.push('', `**Failed migration:** ${inlineCode(db.failed.name)}${line}: ${escapeMarkdown(db.failed.message)}`);
   }
-  const dataLoss = db.findings.filter((f) => DATA_LOSS_RULES.has(f.rule)).length;
+  // What will run (or what the change adds) and its verdict come first; the history's findings are folded below.
+  if (db.pending) out.push('', `**Pending before apply (${db.pending.length}):** ${nameList(db.pending)}`);
+  else if (db.scope && db.scope.basis !== 'ledger') out.push('', `**Migrations this change adds or edits (${db.scope.judged.length}):** ${nameList(db.scope.judged)}`);
+  const dataLoss = judged.filter((f) => DATA_LOSS_RULES.has(f.rule)).length;
   if (dataLoss) {
     out.push('', '> [!CAUTION]', `> ${dataLoss} finding(s) of the data check: these migrations delete or change rows, or fail, only on a database that has data — an empty local database does not show it. They are listed first.`);
   }
-  if (db.findings.length) out.push('', ...findingsTable(dataLossFirst(db.findings)));
-  if (db.pending) out.push('', `**Pending before apply (${db.pending.length}):** ${nameList(db.pending)}`);
+  if (judged.length) out.push('', ...findingsTable(dataLossFirst(judged)));
   if (db.applied) out.push('', `**Applied by this run (${db.applied.length}):** ${nameList(db.applied)}`);
   if (db.notAttempted?.length) out.push('', `**Not attempted (${db.notAttempted.length}):** ${nameList(db.notAttempted)}`);
   if (db.bookmark) out.push('', `**Time Travel bookmark before apply:** ${inlineCode(db.bookmark)}`);
+  if (informational.length) {
+    out.push(
+      '',
+      `<details><summary>${informational.length} finding(s) ${settledWhere(db)} — informational, not blocking: ${escapeMarkdown(countByRule(informational))}</summary>`,
+      '',
+      ...findingsTable(informational),
+      '',
+      '</details>',
+    );
+  }
   if (db.history) out.push('', ...historyTable(db, run));
   for (const d of db.drift ?? []) {
     const against = d.against === 'migrations' ? 'the applied migrations' : `environment ${escapeMarkdown(d.against.replace(/^environment:/, ''))}`;

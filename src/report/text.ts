@@ -1,4 +1,5 @@
 import type { Report } from '../types.js';
+import { countByRule, partitionFindings, settledWhere } from './groups.js';
 
 /** Compiler-style lines for people: `path:line:col: error [rule] message`, coloured on a TTY. */
 export function toText(report: Report, opts: { color: boolean; validateOnly: boolean }): string {
@@ -7,10 +8,14 @@ export function toText(report: Report, opts: { color: boolean; validateOnly: boo
   for (const d of report.databases) {
     const env = d.environment ? `${d.environment} · ` : '';
     lines.push(c('1', `${env}${d.binding} (${d.databaseName}) — ${d.migrations.length} migrations in ${d.migrationsDir}`));
-    for (const f of d.findings) {
+    const { judged, informational } = partitionFindings(d);
+    for (const f of judged) {
       const loc = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}${f.line && f.column ? `:${f.column}` : ''}: ` : '';
       const sev = f.severity === 'error' ? c('31', 'error') : c('33', 'warning');
       lines.push(`${loc}${sev} ${c('2', `[${f.rule}]`)} ${f.message}`);
+    }
+    if (informational.length) {
+      lines.push(c('2', `  ${informational.length} finding(s) ${settledWhere(d)} — informational, not blocking: ${countByRule(informational)} (all in --format json)`));
     }
     if (!opts.validateOnly) {
       if (d.pending) lines.push(`  pending: ${d.pending.length ? d.pending.join(', ') : 'none'}`);
@@ -25,9 +30,10 @@ export function toText(report: Report, opts: { color: boolean; validateOnly: boo
     }
     for (const n of d.notes) lines.push(c('2', `  note: ${n}`));
   }
-  const verdict = opts.validateOnly ? (report.errors ? 'invalid' : 'valid') : report.status;
+  const verdict = report.status;
   const colour = report.failed || report.errors ? '31' : report.warnings ? '33' : '32';
-  lines.push(c(colour, `${verdict}: ${report.errors} error(s), ${report.warnings} warning(s) in ${report.databases.length} database(s)`));
+  const info = report.informational ? `, ${report.informational} informational` : '';
+  lines.push(c(colour, `${verdict}: ${report.errors} error(s), ${report.warnings} warning(s)${info} in ${report.databases.length} database(s)`));
   if (report.failureMessage) lines.push(c('31', report.failureMessage));
   return lines.join('\n') + '\n';
 }

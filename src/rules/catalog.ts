@@ -18,6 +18,7 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'empty-migration', severity: 'error', summary: 'Empty or comments-only file: wrangler records it as applied, so filling it in later never runs.' },
   { id: 'sql-syntax', severity: 'error', summary: "SQLite's own parser rejects a statement." },
   { id: 'replay-error', severity: 'error', summary: 'Replaying the migrations in wrangler order on a fresh D1-like SQLite fails at this statement.' },
+  { id: 'replay-unverified', severity: 'warning', summary: 'A new migration fails on the replayed schema, but the migrations before it do not replay (their base schema came from outside the folder, or files were deleted), so the replay cannot tell; preview with credentials checks it against the real database.' },
   { id: 'transaction-statement', severity: 'error', summary: 'BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE: real D1 rejects them (local wrangler strips one BEGIN TRANSACTION/COMMIT pair and hides it).' },
   { id: 'foreign-keys-pragma', severity: 'warning', summary: 'PRAGMA foreign_keys has no effect on D1; defer_foreign_keys defers checks but does not stop cascades.' },
   { id: 'pragma-not-allowed', severity: 'error', summary: 'A PRAGMA that D1 does not allow.' },
@@ -36,6 +37,26 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'schema-drift', severity: 'error', summary: 'The live schema differs from what its applied migrations produce (changed by hand, or a migration edited after it ran), or differs between environments.' },
   { id: 'modified-migration', severity: 'error', summary: 'A migration that exists on the base branch was modified, renamed or deleted by the pull request.' },
 ];
+
+/**
+ * Rules about what the NEXT apply will do with the ledger (a renamed or edited applied file, an out-of-order
+ * file, a live schema that drifted): they always count, also when they point at a migration that ran.
+ */
+export const LEDGER_RULES: ReadonlySet<string> = new Set(['applied-file-missing', 'out-of-order', 'modified-migration', 'schema-drift']);
+
+/**
+ * Rules found by replaying files on a schema (src/replay/): for pending migrations they are found again on
+ * the target's live schema when preview can read it, and that verdict replaces the one from the history.
+ */
+export const REPLAY_RULES: ReadonlySet<string> = new Set([
+  'sql-syntax',
+  'replay-error',
+  'replay-unverified',
+  'double-quoted-string',
+  'drop-referenced-table',
+  'rows-lost',
+  'fails-with-data',
+]);
 
 /** Rules whose findings mean rows are lost or a deploy fails on real data: reports list them first. */
 export const DATA_LOSS_RULES: ReadonlySet<string> = new Set(['rows-lost', 'fails-with-data']);

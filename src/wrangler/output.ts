@@ -52,29 +52,30 @@ export function parseJsonOutput(stdout: string): JsonOutput | undefined {
 const NOISE = [/^If you think this is a bug/, /^🪵\s+Logs were written/, /^Logs were written/, /^$/];
 
 /**
- * The message of wrangler's `✘ [ERROR]` blocks (and the notes under them), one line each, without the
- * "if you think this is a bug" footer. Empty when there is none.
+ * The message of wrangler's `✘ [ERROR]` blocks (and the notes under them), one array of lines per block
+ * (its head line first), without the "if you think this is a bug" footer.
  */
-export function errorLines(output: string): string[] {
+export function errorBlocks(output: string): string[][] {
   const lines = stripAnsi(output).split(/\r?\n/);
-  const out: string[] = [];
-  let inBlock = false;
+  const blocks: string[][] = [];
+  let block: string[] | undefined;
   for (const raw of lines) {
     const line = raw.trimEnd();
     const head = /^✘\s*\[ERROR\]\s*(.*)$/.exec(line);
     if (head) {
-      inBlock = true;
-      if (head[1]) out.push(head[1].trim());
+      block = [];
+      blocks.push(block);
+      if (head[1]) block.push(head[1].trim());
       continue;
     }
-    if (!inBlock) continue;
+    if (!block) continue;
     if (/^\S/.test(line) && !/^🪵|^Logs were/.test(line)) {
-      inBlock = false;
+      block = undefined;
       continue;
     }
     const text = line.trim();
     if (NOISE.some((re) => re.test(text))) continue;
-    out.push(text);
+    block.push(text);
   }
-  return out;
+  return blocks.filter((b) => b.length > 0);
 }

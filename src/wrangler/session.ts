@@ -1,6 +1,6 @@
 import type { PhaseContext } from '../phases/types.js';
 import type { DatabaseTarget, Target } from '../types.js';
-import { classifyFailure, type Classified } from './classify.js';
+import { classifyFailure, type Classified, type ClassifyContext } from './classify.js';
 import { locateWrangler, type WranglerCommand } from './locate.js';
 import { secretsOf } from './redact.js';
 import { describeRun, runWrangler, type RunResult } from './run.js';
@@ -12,7 +12,7 @@ export interface WranglerSession {
   where: Target;
   persistTo?: string;
   run(args: string[], extra?: RunExtra): Promise<RunResult>;
-  classify(result: RunResult): Classified;
+  classify(result: RunResult, context?: ClassifyContext): Classified;
 }
 
 export interface RunExtra {
@@ -69,8 +69,8 @@ export function openSession(ctx: PhaseContext, override?: { where?: Target; pers
       ctx.io.debug(`wrangler exit ${result.exitCode ?? result.signal ?? 'none'} in ${result.durationMs} ms`);
       return result;
     },
-    classify(result) {
-      return classifyFailure({ ...result, timeoutMs: options.timeoutMs });
+    classify(result, context) {
+      return classifyFailure({ ...result, timeoutMs: options.timeoutMs }, context);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { firstChangedLine, migrationChanges } from '../../src/github/modified-migrations.js';
+import { firstChangedLine, migrationChanges } from '../../src/migrations/changes.js';
 
 const DB = { migrationsDir: 'migrations', migrations: ['0001_a.sql', '0002_b.sql', '0003_c.sql'] };
 

@@ -1,11 +1,10 @@
 /**
- * Which migrations a pull request adds, and which migrations that already exist on the base branch it
- * edits, renames or deletes (`modified-migration`). Pure: works on the PR's file list from the API, so it
- * does not depend on how much git history the checkout has.
+ * Which migrations a change (a pull request, or the CLI's `--since <ref>`) adds, and which migrations that
+ * already exist on its base it edits, renames or deletes (`modified-migration`). Pure: works on a file list
+ * (the PR's from the API, or git's), so it does not depend on how much history the checkout has.
  */
 import { posix } from 'node:path';
-import type { Finding } from '../types.js';
-import type { PullRequestFile } from './pull-request.js';
+import type { ChangedFile, Finding } from '../types.js';
 import { ruleInfo } from '../rules/catalog.js';
 
 export const MODIFIED_MIGRATION_RULE = 'modified-migration';
@@ -22,6 +21,8 @@ export interface MigrationChanges {
   findings: Finding[];
   /** Names (as wrangler records them) of migrations this PR adds, in apply order. */
   added: string[];
+  /** Names of every migration the change adds, edits or renames into place, in apply order: the ones it is judged by. */
+  touched: string[];
   /** Working-directory-relative paths of migrations the PR deletes or moves away (they exist only on the base). */
   removed: string[];
 }
@@ -35,7 +36,7 @@ export interface ChangeContext {
 
 const NEW_MIGRATION_ADVICE = 'Restore the original file and make the change in a new migration instead.';
 
-export function migrationChanges(files: PullRequestFile[], db: MigrationDirInfo, ctx: ChangeContext = {}): MigrationChanges {
+export function migrationChanges(files: readonly ChangedFile[], db: MigrationDirInfo, ctx: ChangeContext = {}): MigrationChanges {
   const prefix = clean(ctx.repoPrefix ?? '');
   const dir = clean(posix.join(prefix, db.migrationsDir));
   const names = new Set(db.migrations);
@@ -53,6 +54,7 @@ export function migrationChanges(files: PullRequestFile[], db: MigrationDirInfo,
 
   const findings: Finding[] = [];
   const added = new Set<string>();
+  const touched = new Set<string>();
   const removed: string[] = [];
   for (const f of files) {
     const name = nameOf(f.filename);
@@ -66,6 +68,7 @@ export function migrationChanges(files: PullRequestFile[], db: MigrationDirInfo,
         if (previous === null) {
           if (name !== null && names.has(name)) added.add(name);
         } else if (name !== null) {
+          touched.add(name);
           findings.push({
             rule: MODIFIED_MIGRATION_RULE,
             severity: ruleInfo(MODIFIED_MIGRATION_RULE).severity,
@@ -84,6 +87,7 @@ export function migrationChanges(files: PullRequestFile[], db: MigrationDirInfo,
       case 'modified':
       case 'changed':
         if (name !== null) {
+          touched.add(name);
           findings.push({
             rule: MODIFIED_MIGRATION_RULE,
             severity: ruleInfo(MODIFIED_MIGRATION_RULE).severity,
@@ -106,7 +110,8 @@ export function migrationChanges(files: PullRequestFile[], db: MigrationDirInfo,
         break;
     }
   }
-  return { findings, added: db.migrations.filter((n) => added.has(n)), removed };
+  for (const n of added) touched.add(n);
+  return { findings, added: db.migrations.filter((n) => added.has(n)), touched: db.migrations.filter((n) => touched.has(n)), removed };
 }
 
 function removalFinding(file: string, name: string, base: string, what: string): Finding {

@@ -177,6 +177,55 @@ describe('workflow files', () => {
   });
 });
 
+/**
+ * For each action the examples, the README and this repository's workflows use: the first major whose published
+ * action.yml says `runs.using: node24` (read from the repositories' tags: actions/checkout v5, v6 and v7 say
+ * node24, v4 node20; actions/setup-node likewise; github/codeql-action v4 says node24, v3 node20). A `node20`
+ * major makes every job that uses it carry the runner's "Node.js 20 actions are deprecated" annotation.
+ */
+const FIRST_NODE24_MAJOR: Record<string, number> = {
+  'actions/checkout': 5,
+  'actions/setup-node': 5,
+  'github/codeql-action/upload-sarif': 4,
+};
+
+/** `uses:` of every step that is not this action, as `[owner/repo[/path], major]`. */
+function otherActions(workflow: Mapping): [string, string][] {
+  const out: [string, string][] = [];
+  for (const job of Object.values((workflow.jobs ?? {}) as Record<string, Mapping>)) {
+    for (const step of (job.steps ?? []) as Mapping[]) {
+      if (typeof step.uses !== 'string' || isThisAction(step.uses, true)) continue;
+      const [name, ref = ''] = step.uses.split('@');
+      out.push([name!, ref]);
+    }
+  }
+  return out;
+}
+
+describe('no deprecated node20 actions in what users copy or this repository runs', () => {
+  const files: [string, string][] = [
+    ...[...exampleFiles, ...repoWorkflows].map((f): [string, string] => [f, read(f)]),
+    ...readmeWorkflows(),
+  ];
+
+  test.each(files)('%s uses only actions whose major runs on node24', (label, text) => {
+    const used = otherActions(parseYaml(text, label));
+    for (const [name, ref] of used) {
+      expect({ name, known: name in FIRST_NODE24_MAJOR }).toEqual({ name, known: true });
+      const major = /^v(\d+)$/.exec(ref);
+      expect({ name, ref, major: major !== null }).toEqual({ name, ref, major: true });
+      expect({ name, ref, node24: Number(major![1]) >= FIRST_NODE24_MAJOR[name]! }).toEqual({ name, ref, node24: true });
+    }
+  });
+
+  test('the check itself rejects actions/checkout@v4 and an unknown action', () => {
+    const workflow = parseYaml('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n', 'inline');
+    const [[name, ref]] = otherActions(workflow) as [[string, string]];
+    expect(Number(ref.slice(1)) >= FIRST_NODE24_MAJOR[name]!).toBe(false);
+    expect('actions/upload-artifact' in FIRST_NODE24_MAJOR).toBe(false);
+  });
+});
+
 describe('README workflow blocks', () => {
   const blocks = readmeWorkflows();
 

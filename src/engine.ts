@@ -9,6 +9,7 @@ import { testPhase } from './phases/test.js';
 import type { PhaseContext } from './phases/types.js';
 import { validateDatabase } from './phases/validate.js';
 import { discoverMigrations } from './migrations/discover.js';
+import { rulePolicy } from './rules/policy.js';
 import type { DatabaseReport, DatabaseStatus, DatabaseTarget, EngineIO, Options, Report, RunContext, RunStatus } from './types.js';
 
 export interface EngineRun {
@@ -97,11 +98,13 @@ async function processDatabase(
   // Apply never runs unvalidated: validate is implied by apply (and test). preview, history and drift only
   // need the file list, so they discover without running the rules and the replay.
   if (has('validate') || has('apply') || has('test')) {
+    const policy = rulePolicy(options, target.environment);
     const validated = await validateDatabase(target, {
       cwd: options.cwd,
-      numbering: options.numbering,
-      disabled: new Set(options.disableRules),
-      dataCheck: options.dataCheck,
+      numbering: policy.numbering,
+      disabled: new Set(policy.off),
+      dataCheck: policy.dataCheck,
+      policy,
     });
     phase.migrations = validated.migrations;
     report.findings.push(...validated.findings);

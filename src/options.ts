@@ -1,5 +1,6 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
+import { loadProjectConfig } from './config/project-config.js';
 import { UsageError } from './errors.js';
 import { RULE_IDS } from './rules/catalog.js';
 import type { CommentMode, FailMode, NumberingMode, Options, Phase, Target } from './types.js';
@@ -107,7 +108,9 @@ export function parseOptions(raw: RawInputs, opts: { baseDir: string; source: In
 
   const target = oneOf('target', raw.target, TARGETS, 'remote', source);
   const failMode = oneOf('fail-mode', raw['fail-mode'], FAIL_MODES, 'strict', source);
-  const numbering = oneOf('numbering', raw.numbering, NUMBERING, 'sequential', source);
+  // Not given = undefined: .d1-migrate.toml or the default decides (rulePolicy), so a config value is not
+  // silently overridden by a default.
+  const numbering = optional(raw.numbering) === undefined ? undefined : oneOf('numbering', raw.numbering, NUMBERING, 'sequential', source);
   const comment = oneOf('comment', raw.comment, COMMENT, 'auto', source);
 
   const disableRules = splitList(raw['disable-rules']);
@@ -165,10 +168,12 @@ export function parseOptions(raw: RawInputs, opts: { baseDir: string; source: In
     wrangler: optional(raw.wrangler),
     persistTo,
     rollbackOnFailure: bool('rollback-on-failure', raw['rollback-on-failure'], source),
-    dataCheck: bool('data-check', raw['data-check'], source, true),
+    dataCheck: optional(raw['data-check']) === undefined ? undefined : bool('data-check', raw['data-check'], source),
     bookmark,
     notifyWebhook: optional(raw['notify-webhook']),
     reportPath,
     timeoutMs,
+    // Read here so that a bad key or value in it fails like a bad input, before anything runs.
+    projectConfig: loadProjectConfig({ cwd, wranglerConfig: optional(raw.config), env }),
   };
 }

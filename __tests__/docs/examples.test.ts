@@ -10,6 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { parseCli } from '../../src/cli/args.js';
+import { readProjectConfig } from '../../src/config/project-config.js';
+import { PROJECT_CONFIG_SCHEMA_URL } from '../../src/config/project-config-schema.js';
 
 interface ValidationState {
   actionType: 'action' | 'workflow';
@@ -240,6 +242,28 @@ describe('README workflow blocks', () => {
 
   test.each(blocks)('%s uses the action with declared inputs and outputs only', (label, block) => {
     expect(actionUsageProblems(parseYaml(block, label), false)).toEqual([]);
+  });
+});
+
+describe('README .d1-migrate.toml blocks', () => {
+  const blocks = [...read('README.md').matchAll(/^```toml\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
+
+  test('the README shows a .d1-migrate.toml', () => {
+    expect(blocks.length).toBeGreaterThan(0);
+  });
+
+  test.each(blocks)('%s is a valid .d1-migrate.toml whose #:schema line names the published schema', (block) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'd1m-readme-toml-'));
+    try {
+      fs.writeFileSync(path.join(dir, '.d1-migrate.toml'), block);
+      expect(() => readProjectConfig(path.join(dir, '.d1-migrate.toml'), dir)).not.toThrow();
+      const schema = /^#:schema (\S+)/m.exec(block)?.[1];
+      expect(schema).toBe(PROJECT_CONFIG_SCHEMA_URL);
+      expect(PROJECT_CONFIG_SCHEMA_URL.endsWith('/schema/d1-migrate.schema.json')).toBe(true);
+      expect(fs.existsSync(path.join(root, 'schema/d1-migrate.schema.json'))).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

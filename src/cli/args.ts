@@ -82,7 +82,7 @@ Commands:
   run        the action's job: validate, preview, apply, history (or --phases)
   test       apply everything to a throw-away local D1 and list the schema
   restore    restore a remote database to a Time Travel --bookmark
-  rules      list every rule id, severity and rationale
+  rules      list every rule id, its severity (after .d1-migrate.toml and flags) and rationale
   new        create the next migration file: d1-migrate new "add jobs table"
 
 Flags (same meaning as the action inputs):

@@ -4,10 +4,10 @@ import { parseOptions } from '../options.js';
 import { annotationsFor, workflowCommand } from '../report/annotations.js';
 import { toJson } from '../report/json.js';
 import { toText } from '../report/text.js';
-import { RULES, ruleDocsUrl } from '../rules/catalog.js';
 import type { EngineIO, Phase } from '../types.js';
 import { HELP, parseCli, type Command } from './args.js';
 import { newMigration } from './new-migration.js';
+import { rulesCommand } from './rules-command.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -30,7 +30,7 @@ export async function main(argv: string[], baseDir: string, out = process.stdout
       return 0;
     }
     if (args.command === 'rules') {
-      out.write(args.format === 'json' ? JSON.stringify(RULES.map((r) => ({ ...r, docs: ruleDocsUrl(r.id) })), null, 2) + '\n' : rulesText());
+      out.write(rulesCommand({ raw: args.raw, baseDir, json: args.format === 'json' }));
       return 0;
     }
     if (args.command === 'new') {
@@ -82,9 +82,4 @@ export async function main(argv: string[], baseDir: string, out = process.stdout
     err.write(`d1-migrate: ${getErrorMessage(error)}\n`);
     return 2;
   }
-}
-
-function rulesText(): string {
-  const width = Math.max(...RULES.map((r) => r.id.length));
-  return RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.summary}\n${' '.repeat(width + 11)}${ruleDocsUrl(r.id)}`).join('\n') + '\n';
 }

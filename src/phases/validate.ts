@@ -1,6 +1,7 @@
 import { discoverMigrations } from '../migrations/discover.js';
 import { checkFilenames } from '../rules/filename-rules.js';
 import { checkStaticRules } from '../rules/index.js';
+import { applyRulePolicy, type PolicyFilter } from '../rules/policy.js';
 import { replayMigrations } from '../replay/replay.js';
 import { applySuppressions, parseMigration } from '../sql/split.js';
 import type { DatabaseTarget, Finding, MigrationFile, NumberingMode, SchemaObject } from '../types.js';
@@ -18,7 +19,7 @@ export interface ValidateResult {
  */
 export async function validateDatabase(
   target: DatabaseTarget,
-  opts: { cwd: string; numbering: NumberingMode; disabled: Set<string>; dataCheck?: boolean },
+  opts: { cwd: string; numbering: NumberingMode; disabled: Set<string>; dataCheck?: boolean; policy?: PolicyFilter },
 ): Promise<ValidateResult> {
   const set = discoverMigrations(target, opts.cwd);
   const parsed = set.files.map((file) => parseMigration(file));
@@ -35,10 +36,7 @@ export async function validateDatabase(
     ...checkStaticRules({ target, migrations: parsed, numbering: opts.numbering }, opts.disabled),
     ...replay.findings,
   ];
-  const findings = applySuppressions(
-    all.filter((f) => !opts.disabled.has(f.rule)),
-    parsed,
-  );
+  const findings = applySuppressions(applyRulePolicy(all, opts.policy ?? { off: opts.disabled }), parsed);
   return { migrations: set.files, findings: sortFindings(findings, set.files.map((f) => f.relPath)), schema: replay.schema, notes: replay.notes };
 }
 

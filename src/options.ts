@@ -30,6 +30,7 @@ export const INPUT_NAMES = [
   'bookmark',
   'notify-webhook',
   'report',
+  'sarif',
   'timeout',
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -150,6 +151,11 @@ export function parseOptions(raw: RawInputs, opts: { baseDir: string; source: In
       ? join(env.RUNNER_TEMP || tmpdir(), `d1-migrate-report-${env.GITHUB_RUN_ID ?? process.pid}-${env.GITHUB_ACTION ?? 'step'}.json`)
       : undefined;
 
+  const sarifRaw = optional(raw.sarif);
+  if (sarifRaw !== undefined && !/\.sarif(\.json)?$/i.test(sarifRaw)) {
+    throw new UsageError(`Invalid ${label('sarif', source)}: "${sarifRaw}". Give a file path ending in .sarif (or .sarif.json), e.g. d1-migrate.sarif.`);
+  }
+
   return {
     cwd,
     config: optional(raw.config),
@@ -172,6 +178,7 @@ export function parseOptions(raw: RawInputs, opts: { baseDir: string; source: In
     bookmark,
     notifyWebhook: optional(raw['notify-webhook']),
     reportPath,
+    sarifPath: sarifRaw === undefined ? undefined : isAbsolute(sarifRaw) ? sarifRaw : resolve(cwd, sarifRaw),
     timeoutMs,
     // Read here so that a bad key or value in it fails like a bad input, before anything runs.
     projectConfig: loadProjectConfig({ cwd, wranglerConfig: optional(raw.config), env }),

@@ -114,6 +114,8 @@ export interface Options {
   notifyWebhook?: string;
   /** Where to write the JSON report. */
   reportPath?: string;
+  /** Where to write the SARIF log (the `sarif` input, `--sarif`); undefined = none. */
+  sarifPath?: string;
   /** Timeout for one wrangler invocation, in ms. */
   timeoutMs: number;
 }

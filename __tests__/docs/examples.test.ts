@@ -135,7 +135,7 @@ describe('action.yml', () => {
 
 describe('workflow files', () => {
   test('the examples folder holds the documented scenarios', () => {
-    for (const name of ['deploy.yml', 'matrix.yml', 'staging-then-production.yml']) expect(exampleFiles).toContain(`examples/${name}`);
+    for (const name of ['deploy.yml', 'matrix.yml', 'staging-then-production.yml', 'code-scanning.yml']) expect(exampleFiles).toContain(`examples/${name}`);
   });
 
   test.each(exampleFiles)('%s parses and passes the workflow schema check', (file) => {
@@ -288,6 +288,21 @@ describe('what each scenario promises', () => {
     expect(strategy['fail-fast']).toBe(false);
     expect((strategy.matrix as Mapping).environment).toEqual(['development', 'staging', 'production']);
     expect((job!.concurrency as Mapping).group).toContain('${{ matrix.environment }}');
+  });
+
+  test('the code-scanning workflow writes SARIF and uploads it even when validate fails', () => {
+    const workflow = parseYaml(read('examples/code-scanning.yml'), 'code-scanning');
+    expect(workflow.permissions).toEqual({ contents: 'read', 'security-events': 'write' });
+    const [job] = Object.values(workflow.jobs as Record<string, Mapping>);
+    const steps = job!.steps as Mapping[];
+    const migrate = steps.find((s) => isThisAction(s.uses, false))!;
+    expect((migrate.with as Mapping).sarif).toMatch(/\.sarif$/);
+    const upload = steps.find((s) => String(s.uses).startsWith('github/codeql-action/upload-sarif@'))!;
+    expect(steps.indexOf(upload)).toBeGreaterThan(steps.indexOf(migrate));
+    // upload-sarif v4's action.yml declares sarif_file and category.
+    expect(Object.keys(upload.with as Mapping).sort()).toEqual(['category', 'sarif_file']);
+    expect((upload.with as Mapping).sarif_file).toBe(`\${{ steps.${migrate.id as string}.outputs.sarif }}`);
+    expect(String(upload.if)).toContain('!cancelled()');
   });
 
   test('the staging-then-production workflow gates production on staging and an approval environment, and restores by hand', () => {

@@ -3,11 +3,13 @@ import { getErrorMessage, UsageError } from '../errors.js';
 import { parseOptions } from '../options.js';
 import { annotationsFor, workflowCommand } from '../report/annotations.js';
 import { toJson } from '../report/json.js';
+import { sarifLog, writeSarifFile } from '../report/sarif-file.js';
 import { toText } from '../report/text.js';
 import type { EngineIO, Phase } from '../types.js';
 import { HELP, parseCli, type Command } from './args.js';
 import { newMigration } from './new-migration.js';
 import { rulesCommand } from './rules-command.js';
+import { VERSION } from '../version.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -27,6 +29,10 @@ export async function main(argv: string[], baseDir: string, out = process.stdout
     const args = parseCli(argv);
     if (args.command === 'help') {
       out.write(HELP);
+      return 0;
+    }
+    if (args.command === 'version') {
+      out.write(`${VERSION}\n`);
       return 0;
     }
     if (args.command === 'rules') {
@@ -74,7 +80,9 @@ export async function main(argv: string[], baseDir: string, out = process.stdout
         throw new UsageError(`--report: cannot write the JSON report to "${args.raw.report}" (${options.reportPath}): ${getErrorMessage(error)}. Set --report to a writable file path.`);
       }
     }
+    if (options.sarifPath) writeSarifFile(report, { ...options, sarifPath: options.sarifPath });
     if (args.format === 'json') out.write(JSON.stringify(toJson(report, { validateOnly })) + '\n');
+    else if (args.format === 'sarif') out.write(JSON.stringify(sarifLog(report, options), null, 2) + '\n');
     else if (args.format === 'github') for (const a of annotationsFor(report, options.failMode)) out.write(workflowCommand(a) + '\n');
     else out.write(toText(report, { color: Boolean((out as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR, validateOnly }));
     return report.failed ? 1 : 0;

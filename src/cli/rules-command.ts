@@ -18,6 +18,7 @@ export function rulesCommand(args: { raw: RawInputs; baseDir: string; json: bool
   const config = options.projectConfig;
   const rows = RULES.map((r) => ({
     id: r.id,
+    title: r.title,
     severity: policy.rules.get(r.id)!,
     defaultSeverity: r.severity,
     source: describeSource(policy.sources.get(r.id)!, config),

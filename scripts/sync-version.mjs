@@ -1,5 +1,5 @@
-// Run by `npm version` (the "version" script): writes package.json's version into src/version.ts, so that
-// `d1-migrate --version` and the SARIF tool version say what npm publishes.
+// Run by `npm version` (the "version" script, which then rebuilds dist/): writes package.json's version into
+// src/version.ts, so that `d1-migrate --version` and the SARIF tool version say what npm publishes.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 

@@ -347,11 +347,51 @@ describe('release plumbing', () => {
   const sh = (script: string, env: Record<string, string>, cwd: string): string =>
     execFileSync('bash', ['-euo', 'pipefail', '-c', script], { cwd, env: { ...process.env, ...env }, encoding: 'utf8' });
 
-  test('the release workflow runs on version tags with contents: write and runs the CI script', () => {
+  test('the release workflow runs on version tags with contents: write and id-token: write and runs the CI script', () => {
     expect((release.on as Mapping).push).toEqual({ tags: ['v*.*.*'] });
-    expect(release.permissions).toEqual({ contents: 'write' });
+    expect(release.permissions).toEqual({ contents: 'write', 'id-token': 'write' });
     expect(steps.some((s) => s.run === 'bash .ci/run')).toBe(true);
     expect(runOf('Create the GitHub release')).toContain('gh release create');
+    // Checked before the slow CI check; published after it, before the major tag moves.
+    const names = steps.map((s) => String(s.name ?? s.run ?? s.uses));
+    const at = (n: string) => names.indexOf(n);
+    expect(at('Check the tag is the package version')).toBeLessThan(at('CI check'));
+    expect(at('CI check')).toBeLessThan(at('Publish to npm'));
+    expect(at('Publish to npm')).toBeLessThan(at('Move the major tag'));
+    const publish = steps.find((s) => s.name === 'Publish to npm')!;
+    expect((publish.env as Mapping).NODE_AUTH_TOKEN).toBe('${{ secrets.NPM_TOKEN }}');
+  });
+
+  test('the version check refuses a tag that is not package.json\'s version', () => {
+    const script = runOf('Check the tag is the package version');
+    const version = (JSON.parse(read('package.json')) as { version: string }).version;
+    expect(() => sh(script, { TAG: `v${version}` }, root)).not.toThrow();
+    expect(() => sh(script, { TAG: 'v99.0.0' }, root)).toThrow();
+  });
+
+  test('the publish step publishes with provenance, pre-releases under next, and not twice', () => {
+    const script = runOf('Publish to npm');
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'd1m-publish-'));
+    try {
+      // A stand-in npm on PATH that records its arguments; `npm view` says whether the version is published.
+      const log = path.join(tmp, 'npm.log');
+      fs.writeFileSync(path.join(tmp, 'npm'), `#!/bin/sh\necho "$*" >> "${log}"\n[ "$1" = view ] && exit "\${VIEW_EXIT:-1}"\nexit 0\n`, { mode: 0o755 });
+      const run = (env: Record<string, string>) => {
+        fs.rmSync(log, { force: true });
+        sh(script, { PATH: `${tmp}${path.delimiter}${process.env.PATH}`, ...env }, root);
+        return fs.readFileSync(log, 'utf8').trim().split('\n');
+      };
+      expect(run({ TAG: 'v1.2.3' })).toEqual(['view d1-migrate@1.2.3 version', 'publish --provenance --access public --tag latest']);
+      expect(run({ TAG: 'v1.3.0-rc.1' })).toEqual(['view d1-migrate@1.3.0-rc.1 version', 'publish --provenance --access public --tag next']);
+      expect(run({ TAG: 'v1.2.3', VIEW_EXIT: '0' })).toEqual(['view d1-migrate@1.2.3 version']);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  test('src/version.ts, which --version and SARIF print, is package.json\'s version', () => {
+    const version = (JSON.parse(read('package.json')) as { version: string }).version;
+    expect(read('src/version.ts')).toContain(`export const VERSION = '${version}';`);
   });
 
   test('the release notes step extracts the version section of CHANGELOG.md', () => {

@@ -245,6 +245,24 @@ describe('README workflow blocks', () => {
   });
 });
 
+describe('README command lines', () => {
+  /** `npx d1-migrate ...` lines of the README's sh blocks, split as a shell would (double quotes, # comments). */
+  const lines = [...read('README.md').matchAll(/^```sh\n([\s\S]*?)^```$/gm)]
+    .flatMap((m) => m[1]!.split('\n'))
+    .map((l) => l.replace(/\s+#.*$/, '').trim())
+    .filter((l) => l.startsWith('npx d1-migrate'));
+
+  test('the README shows the CLI', () => {
+    expect(lines.length).toBeGreaterThan(4);
+  });
+
+  test.each(lines)('%s is a command line the CLI accepts', (line) => {
+    const words = [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!).slice(2);
+    const parsed = parseCli(words);
+    expect(parsed.command).toBe(words[0] === '--version' ? 'version' : words[0]);
+  });
+});
+
 describe('README .d1-migrate.toml blocks', () => {
   const blocks = [...read('README.md').matchAll(/^```toml\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
 

@@ -15,6 +15,7 @@ import { testPhase } from './phases/test.js';
 import type { PhaseContext } from './phases/types.js';
 import { validateMigrations, type ValidateResult } from './phases/validate.js';
 import { databaseLabel } from './report/label.js';
+import { rulePolicy } from './rules/policy.js';
 import type { ChangeSet, DatabaseReport, DatabaseTarget, EngineIO, Options, Report, RunContext } from './types.js';
 
 export interface EngineRun {
@@ -119,10 +120,12 @@ async function processDatabase(target: DatabaseTarget, ctx: DatabaseRun): Promis
   let validated: ValidateResult | undefined;
   if (has('validate') || has('apply') || has('test')) {
     const settled = report.scope ? new Set(set.files.filter((m) => report.scope!.settled.includes(m.relPath)).map((m) => m.name)) : undefined;
+    const policy = rulePolicy(options, target.environment);
     validated = await validateMigrations(target, set, {
-      numbering: options.numbering,
-      disabled: new Set(options.disableRules),
-      dataCheck: options.dataCheck,
+      numbering: policy.numbering,
+      disabled: new Set(policy.off),
+      dataCheck: policy.dataCheck,
+      policy,
       settled,
     });
     report.findings.push(...validated.findings);

@@ -8,6 +8,7 @@ import { failurePayload, notifyFailure } from './notify/webhook.js';
 import { INPUT_NAMES, parseOptions, type RawInputs } from './options.js';
 import { annotationsFor, ANNOTATION_LIMIT } from './report/annotations.js';
 import { toJson } from './report/json.js';
+import { writeSarifFile } from './report/sarif-file.js';
 import { renderSummary } from './report/summary.js';
 import type { EngineIO, Options, Report, RunContext } from './types.js';
 
@@ -96,7 +97,9 @@ export async function run(): Promise<void> {
   }
 
   const reportPath = writeReportFile(report, options);
+  const sarifPath = writeSarif(report, options);
   setOutputs(report, reportPath, comment, Date.now() - started);
+  core.setOutput('sarif', sarifPath ?? '');
   await writeSummary(report, options, runContext, reportPath);
 
   if (report.failed) {
@@ -155,6 +158,16 @@ function writeReportFile(report: Report, options: Options): string | undefined {
     return options.reportPath;
   } catch (error: unknown) {
     core.warning(`Could not write the JSON report to ${options.reportPath}: ${getErrorMessage(error)}`);
+    return undefined;
+  }
+}
+
+function writeSarif(report: Report, options: Options): string | undefined {
+  if (!options.sarifPath) return undefined;
+  try {
+    return writeSarifFile(report, { ...options, sarifPath: options.sarifPath }, process.env);
+  } catch (error: unknown) {
+    core.warning(getErrorMessage(error));
     return undefined;
   }
 }

@@ -1,5 +1,6 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
+import { loadProjectConfig } from './config/project-config.js';
 import { UsageError } from './errors.js';
 import { RULE_IDS } from './rules/catalog.js';
 import type { CommentMode, FailMode, NumberingMode, Options, Phase, Target } from './types.js';
@@ -29,6 +30,7 @@ export const INPUT_NAMES = [
   'bookmark',
   'notify-webhook',
   'report',
+  'sarif',
   'timeout',
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -107,7 +109,9 @@ export function parseOptions(raw: RawInputs, opts: { baseDir: string; source: In
 
   const target = oneOf('target', raw.target, TARGETS, 'remote', source);
   const failMode = oneOf('fail-mode', raw['fail-mode'], FAIL_MODES, 'strict', source);
-  const numbering = oneOf('numbering', raw.numbering, NUMBERING, 'sequential', source);
+  // Not given = undefined: .d1-migrate.toml or the default decides (rulePolicy), so a config value is not
+  // silently overridden by a default.
+  const numbering = optional(raw.numbering) === undefined ? undefined : oneOf('numbering', raw.numbering, NUMBERING, 'sequential', source);
   const comment = oneOf('comment', raw.comment, COMMENT, 'auto', source);
 
   const disableRules = splitList(raw['disable-rules']);
@@ -147,6 +151,11 @@ export function parseOptions(raw: RawInputs, opts: { baseDir: string; source: In
       ? join(env.RUNNER_TEMP || tmpdir(), `d1-migrate-report-${env.GITHUB_RUN_ID ?? process.pid}-${env.GITHUB_ACTION ?? 'step'}.json`)
       : undefined;
 
+  const sarifRaw = optional(raw.sarif);
+  if (sarifRaw !== undefined && !/\.sarif(\.json)?$/i.test(sarifRaw)) {
+    throw new UsageError(`Invalid ${label('sarif', source)}: "${sarifRaw}". Give a file path ending in .sarif (or .sarif.json), e.g. d1-migrate.sarif.`);
+  }
+
   return {
     cwd,
     config: optional(raw.config),
@@ -165,10 +174,13 @@ export function parseOptions(raw: RawInputs, opts: { baseDir: string; source: In
     wrangler: optional(raw.wrangler),
     persistTo,
     rollbackOnFailure: bool('rollback-on-failure', raw['rollback-on-failure'], source),
-    dataCheck: bool('data-check', raw['data-check'], source, true),
+    dataCheck: optional(raw['data-check']) === undefined ? undefined : bool('data-check', raw['data-check'], source),
     bookmark,
     notifyWebhook: optional(raw['notify-webhook']),
     reportPath,
+    sarifPath: sarifRaw === undefined ? undefined : isAbsolute(sarifRaw) ? sarifRaw : resolve(cwd, sarifRaw),
     timeoutMs,
+    // Read here so that a bad key or value in it fails like a bad input, before anything runs.
+    projectConfig: loadProjectConfig({ cwd, wranglerConfig: optional(raw.config), env }),
   };
 }

@@ -3,6 +3,8 @@
  * used by the action (src/main.ts) and the CLI (src/cli/) alike.
  */
 
+import type { ProjectConfig } from './config/project-config.js';
+
 export type Severity = 'error' | 'warning';
 
 /** One problem found in a migration set, pointing at a file and line where it can. */
@@ -90,7 +92,8 @@ export interface Options {
   phases: Phase[];
   target: Target;
   failMode: FailMode;
-  numbering: NumberingMode;
+  /** The numbering input or flag; undefined when not given (.d1-migrate.toml, else sequential: see rulePolicy). */
+  numbering?: NumberingMode;
   disableRules: string[];
   comment: CommentMode;
   githubToken?: string;
@@ -101,13 +104,18 @@ export interface Options {
   /** Directory for local D1 state (`--persist-to`), target local only. */
   persistTo?: string;
   rollbackOnFailure: boolean;
-  /** Run the validate replay a second time on synthetic rows (`rows-lost`, `fails-with-data`). */
-  dataCheck: boolean;
+  /** Run the validate replay a second time on synthetic rows (`rows-lost`, `fails-with-data`); undefined when
+   * the input or flag is not given (.d1-migrate.toml, else on: see rulePolicy). */
+  dataCheck?: boolean;
+  /** The project's .d1-migrate.toml, read and checked; undefined when there is none. */
+  projectConfig?: ProjectConfig;
   /** Time Travel bookmark for the restore phase. */
   bookmark?: string;
   notifyWebhook?: string;
   /** Where to write the JSON report. */
   reportPath?: string;
+  /** Where to write the SARIF log (the `sarif` input, `--sarif`); undefined = none. */
+  sarifPath?: string;
   /** Timeout for one wrangler invocation, in ms. */
   timeoutMs: number;
 }

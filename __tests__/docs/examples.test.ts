@@ -10,6 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { parseCli } from '../../src/cli/args.js';
+import { readProjectConfig } from '../../src/config/project-config.js';
+import { PROJECT_CONFIG_SCHEMA_URL } from '../../src/config/project-config-schema.js';
 
 interface ValidationState {
   actionType: 'action' | 'workflow';
@@ -133,7 +135,7 @@ describe('action.yml', () => {
 
 describe('workflow files', () => {
   test('the examples folder holds the documented scenarios', () => {
-    for (const name of ['deploy.yml', 'matrix.yml', 'staging-then-production.yml']) expect(exampleFiles).toContain(`examples/${name}`);
+    for (const name of ['deploy.yml', 'matrix.yml', 'staging-then-production.yml', 'code-scanning.yml']) expect(exampleFiles).toContain(`examples/${name}`);
   });
 
   test.each(exampleFiles)('%s parses and passes the workflow schema check', (file) => {
@@ -177,6 +179,55 @@ describe('workflow files', () => {
   });
 });
 
+/**
+ * For each action the examples, the README and this repository's workflows use: the first major whose published
+ * action.yml says `runs.using: node24` (read from the repositories' tags: actions/checkout v5, v6 and v7 say
+ * node24, v4 node20; actions/setup-node likewise; github/codeql-action v4 says node24, v3 node20). A `node20`
+ * major makes every job that uses it carry the runner's "Node.js 20 actions are deprecated" annotation.
+ */
+const FIRST_NODE24_MAJOR: Record<string, number> = {
+  'actions/checkout': 5,
+  'actions/setup-node': 5,
+  'github/codeql-action/upload-sarif': 4,
+};
+
+/** `uses:` of every step that is not this action, as `[owner/repo[/path], major]`. */
+function otherActions(workflow: Mapping): [string, string][] {
+  const out: [string, string][] = [];
+  for (const job of Object.values((workflow.jobs ?? {}) as Record<string, Mapping>)) {
+    for (const step of (job.steps ?? []) as Mapping[]) {
+      if (typeof step.uses !== 'string' || isThisAction(step.uses, true)) continue;
+      const [name, ref = ''] = step.uses.split('@');
+      out.push([name!, ref]);
+    }
+  }
+  return out;
+}
+
+describe('no deprecated node20 actions in what users copy or this repository runs', () => {
+  const files: [string, string][] = [
+    ...[...exampleFiles, ...repoWorkflows].map((f): [string, string] => [f, read(f)]),
+    ...readmeWorkflows(),
+  ];
+
+  test.each(files)('%s uses only actions whose major runs on node24', (label, text) => {
+    const used = otherActions(parseYaml(text, label));
+    for (const [name, ref] of used) {
+      expect({ name, known: name in FIRST_NODE24_MAJOR }).toEqual({ name, known: true });
+      const major = /^v(\d+)$/.exec(ref);
+      expect({ name, ref, major: major !== null }).toEqual({ name, ref, major: true });
+      expect({ name, ref, node24: Number(major![1]) >= FIRST_NODE24_MAJOR[name]! }).toEqual({ name, ref, node24: true });
+    }
+  });
+
+  test('the check itself rejects actions/checkout@v4 and an unknown action', () => {
+    const workflow = parseYaml('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n', 'inline');
+    const [[name, ref]] = otherActions(workflow) as [[string, string]];
+    expect(Number(ref.slice(1)) >= FIRST_NODE24_MAJOR[name]!).toBe(false);
+    expect('actions/upload-artifact' in FIRST_NODE24_MAJOR).toBe(false);
+  });
+});
+
 describe('README workflow blocks', () => {
   const blocks = readmeWorkflows();
 
@@ -191,6 +242,46 @@ describe('README workflow blocks', () => {
 
   test.each(blocks)('%s uses the action with declared inputs and outputs only', (label, block) => {
     expect(actionUsageProblems(parseYaml(block, label), false)).toEqual([]);
+  });
+});
+
+describe('README command lines', () => {
+  /** `npx d1-migrate ...` lines of the README's sh blocks, split as a shell would (double quotes, # comments). */
+  const lines = [...read('README.md').matchAll(/^```sh\n([\s\S]*?)^```$/gm)]
+    .flatMap((m) => m[1]!.split('\n'))
+    .map((l) => l.replace(/\s+#.*$/, '').trim())
+    .filter((l) => l.startsWith('npx d1-migrate'));
+
+  test('the README shows the CLI', () => {
+    expect(lines.length).toBeGreaterThan(4);
+  });
+
+  test.each(lines)('%s is a command line the CLI accepts', (line) => {
+    const words = [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!).slice(2);
+    const parsed = parseCli(words);
+    expect(parsed.command).toBe(words[0] === '--version' ? 'version' : words[0]);
+  });
+});
+
+describe('README .d1-migrate.toml blocks', () => {
+  const blocks = [...read('README.md').matchAll(/^```toml\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
+
+  test('the README shows a .d1-migrate.toml', () => {
+    expect(blocks.length).toBeGreaterThan(0);
+  });
+
+  test.each(blocks)('%s is a valid .d1-migrate.toml whose #:schema line names the published schema', (block) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'd1m-readme-toml-'));
+    try {
+      fs.writeFileSync(path.join(dir, '.d1-migrate.toml'), block);
+      expect(() => readProjectConfig(path.join(dir, '.d1-migrate.toml'), dir)).not.toThrow();
+      const schema = /^#:schema (\S+)/m.exec(block)?.[1];
+      expect(schema).toBe(PROJECT_CONFIG_SCHEMA_URL);
+      expect(PROJECT_CONFIG_SCHEMA_URL.endsWith('/schema/d1-migrate.schema.json')).toBe(true);
+      expect(fs.existsSync(path.join(root, 'schema/d1-migrate.schema.json'))).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -215,6 +306,21 @@ describe('what each scenario promises', () => {
     expect(strategy['fail-fast']).toBe(false);
     expect((strategy.matrix as Mapping).environment).toEqual(['development', 'staging', 'production']);
     expect((job!.concurrency as Mapping).group).toContain('${{ matrix.environment }}');
+  });
+
+  test('the code-scanning workflow writes SARIF and uploads it even when validate fails', () => {
+    const workflow = parseYaml(read('examples/code-scanning.yml'), 'code-scanning');
+    expect(workflow.permissions).toEqual({ contents: 'read', 'security-events': 'write' });
+    const [job] = Object.values(workflow.jobs as Record<string, Mapping>);
+    const steps = job!.steps as Mapping[];
+    const migrate = steps.find((s) => isThisAction(s.uses, false))!;
+    expect((migrate.with as Mapping).sarif).toMatch(/\.sarif$/);
+    const upload = steps.find((s) => String(s.uses).startsWith('github/codeql-action/upload-sarif@'))!;
+    expect(steps.indexOf(upload)).toBeGreaterThan(steps.indexOf(migrate));
+    // upload-sarif v4's action.yml declares sarif_file and category.
+    expect(Object.keys(upload.with as Mapping).sort()).toEqual(['category', 'sarif_file']);
+    expect((upload.with as Mapping).sarif_file).toBe(`\${{ steps.${migrate.id as string}.outputs.sarif }}`);
+    expect(String(upload.if)).toContain('!cancelled()');
   });
 
   test('the staging-then-production workflow gates production on staging and an approval environment, and restores by hand', () => {
@@ -259,11 +365,51 @@ describe('release plumbing', () => {
   const sh = (script: string, env: Record<string, string>, cwd: string): string =>
     execFileSync('bash', ['-euo', 'pipefail', '-c', script], { cwd, env: { ...process.env, ...env }, encoding: 'utf8' });
 
-  test('the release workflow runs on version tags with contents: write and runs the CI script', () => {
+  test('the release workflow runs on version tags with contents: write and id-token: write and runs the CI script', () => {
     expect((release.on as Mapping).push).toEqual({ tags: ['v*.*.*'] });
-    expect(release.permissions).toEqual({ contents: 'write' });
+    expect(release.permissions).toEqual({ contents: 'write', 'id-token': 'write' });
     expect(steps.some((s) => s.run === 'bash .ci/run')).toBe(true);
     expect(runOf('Create the GitHub release')).toContain('gh release create');
+    // Checked before the slow CI check; published after it, before the major tag moves.
+    const names = steps.map((s) => String(s.name ?? s.run ?? s.uses));
+    const at = (n: string) => names.indexOf(n);
+    expect(at('Check the tag is the package version')).toBeLessThan(at('CI check'));
+    expect(at('CI check')).toBeLessThan(at('Publish to npm'));
+    expect(at('Publish to npm')).toBeLessThan(at('Move the major tag'));
+    const publish = steps.find((s) => s.name === 'Publish to npm')!;
+    expect((publish.env as Mapping).NODE_AUTH_TOKEN).toBe('${{ secrets.NPM_TOKEN }}');
+  });
+
+  test('the version check refuses a tag that is not package.json\'s version', () => {
+    const script = runOf('Check the tag is the package version');
+    const version = (JSON.parse(read('package.json')) as { version: string }).version;
+    expect(() => sh(script, { TAG: `v${version}` }, root)).not.toThrow();
+    expect(() => sh(script, { TAG: 'v99.0.0' }, root)).toThrow();
+  });
+
+  test('the publish step publishes with provenance, pre-releases under next, and not twice', () => {
+    const script = runOf('Publish to npm');
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'd1m-publish-'));
+    try {
+      // A stand-in npm on PATH that records its arguments; `npm view` says whether the version is published.
+      const log = path.join(tmp, 'npm.log');
+      fs.writeFileSync(path.join(tmp, 'npm'), `#!/bin/sh\necho "$*" >> "${log}"\n[ "$1" = view ] && exit "\${VIEW_EXIT:-1}"\nexit 0\n`, { mode: 0o755 });
+      const run = (env: Record<string, string>) => {
+        fs.rmSync(log, { force: true });
+        sh(script, { PATH: `${tmp}${path.delimiter}${process.env.PATH}`, ...env }, root);
+        return fs.readFileSync(log, 'utf8').trim().split('\n');
+      };
+      expect(run({ TAG: 'v1.2.3' })).toEqual(['view d1-migrate@1.2.3 version', 'publish --provenance --access public --tag latest']);
+      expect(run({ TAG: 'v1.3.0-rc.1' })).toEqual(['view d1-migrate@1.3.0-rc.1 version', 'publish --provenance --access public --tag next']);
+      expect(run({ TAG: 'v1.2.3', VIEW_EXIT: '0' })).toEqual(['view d1-migrate@1.2.3 version']);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  test('src/version.ts, which --version and SARIF print, is package.json\'s version', () => {
+    const version = (JSON.parse(read('package.json')) as { version: string }).version;
+    expect(read('src/version.ts')).toContain(`export const VERSION = '${version}';`);
   });
 
   test('the release notes step extracts the version section of CHANGELOG.md', () => {

@@ -178,7 +178,7 @@ export const INPUT_CASES: CliCase[] = [
     name: 'rejects an unknown output format naming the flag and the allowed values',
     argv: ['validate', '--format', 'xml'],
     exit: 2,
-    error: [/Invalid --format: "xml"\. Allowed values: text, json, github\./],
+    error: [/Invalid --format: "xml"\. Allowed values: text, json, github, sarif\./],
   },
   {
     name: 'rejects a phase list with one unknown entry naming the entry, the list and the allowed phases',
@@ -272,7 +272,7 @@ export const INPUT_CASES: CliCase[] = [
     name: 'rejects an unknown command listing the commands',
     argv: ['deploy'],
     exit: 2,
-    error: [/Unknown command "deploy"\. Commands: validate, preview, apply, history, run, restore, test, drift, rules, new, help\./],
+    error: [/Unknown command "deploy"\. Commands: validate, preview, apply, history, run, restore, test, drift, rules, new, help, version\./],
   },
   {
     name: 'rejects an unknown flag and points to the help',

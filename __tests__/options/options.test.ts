@@ -1,5 +1,6 @@
 import { UsageError } from '../../src/errors.js';
 import { parseOptions, type RawInputs } from '../../src/options.js';
+import { rulePolicy } from '../../src/rules/policy.js';
 
 const base = { baseDir: '/work/project', source: 'action' as const, env: {} };
 
@@ -10,11 +11,15 @@ describe('parseOptions', () => {
     expect(o.phases).toEqual(['validate', 'preview', 'apply', 'history']);
     expect(o.target).toBe('remote');
     expect(o.failMode).toBe('strict');
-    expect(o.numbering).toBe('sequential');
+    // numbering and data-check not given: .d1-migrate.toml (none here) or the default decides.
+    expect(o.numbering).toBeUndefined();
+    expect(rulePolicy(o, null).numbering).toBe('sequential');
     expect(o.comment).toBe('auto');
     expect(o.environments).toEqual([null]);
     expect(o.rollbackOnFailure).toBe(false);
-    expect(o.dataCheck).toBe(true);
+    expect(o.dataCheck).toBeUndefined();
+    expect(rulePolicy(o, null).dataCheck).toBe(true);
+    expect(o.projectConfig).toBeUndefined();
     expect(o.timeoutMs).toBe(600_000);
   });
 
@@ -29,7 +34,7 @@ describe('parseOptions', () => {
     expect(parseOptions({ 'data-check': 'false' }, base).dataCheck).toBe(false);
     expect(parseOptions({ 'data-check': 'OFF' }, base).dataCheck).toBe(false);
     expect(parseOptions({ 'data-check': 'true' }, base).dataCheck).toBe(true);
-    expect(parseOptions({ 'data-check': ' ' }, base).dataCheck).toBe(true);
+    expect(rulePolicy(parseOptions({ 'data-check': ' ' }, base), null).dataCheck).toBe(true);
   });
 
   test('resolves working-directory against the workspace', () => {

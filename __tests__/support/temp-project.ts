@@ -14,7 +14,7 @@ export const REPO_ROOT = ((): string => {
   let dir = path.dirname(new URL(import.meta.url).pathname);
   for (;;) {
     const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg) && /"name":\s*"d1-migrate-action"/.test(fs.readFileSync(pkg, 'utf8'))) return dir;
+    if (fs.existsSync(pkg) && /"name":\s*"d1-migrate"/.test(fs.readFileSync(pkg, 'utf8'))) return dir;
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error('project root not found');
     dir = parent;

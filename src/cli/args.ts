@@ -2,9 +2,10 @@ import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 import type { RawInputs } from '../options.js';
 
-export const COMMANDS = ['validate', 'preview', 'apply', 'history', 'run', 'restore', 'test', 'drift', 'rules', 'new', 'help'] as const;
+export const COMMANDS = ['validate', 'preview', 'apply', 'history', 'run', 'restore', 'test', 'drift', 'rules', 'new', 'help', 'version'] as const;
 export type Command = (typeof COMMANDS)[number];
-export type Format = 'text' | 'json' | 'github';
+export type Format = 'text' | 'json' | 'github' | 'sarif';
+const FORMATS: readonly Format[] = ['text', 'json', 'github', 'sarif'];
 
 export interface CliArgs {
   command: Command;
@@ -32,12 +33,14 @@ const FLAG_TO_INPUT = {
   'persist-to': 'persist-to',
   bookmark: 'bookmark',
   report: 'report',
+  sarif: 'sarif',
   timeout: 'timeout',
 } as const;
 
 export function parseCli(argv: string[]): CliArgs {
   const [first, ...rest] = argv;
   if (!first || first === '--help' || first === '-h') return { command: 'help', raw: {}, format: 'text', verbose: false, positionals: [] };
+  if (first === '--version' || first === '-V') return { command: 'version', raw: {}, format: 'text', verbose: false, positionals: [] };
   if (!COMMANDS.includes(first as Command)) {
     throw new UsageError(`Unknown command "${first}". Commands: ${COMMANDS.join(', ')}.`);
   }
@@ -48,6 +51,7 @@ export function parseCli(argv: string[]): CliArgs {
     'no-data-check': { type: 'boolean' },
     since: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean', short: 'V' },
   };
   for (const flag of Object.keys(FLAG_TO_INPUT)) options[flag] = { type: 'string', multiple: flag === 'env' };
   let parsed;
@@ -58,6 +62,7 @@ export function parseCli(argv: string[]): CliArgs {
   }
   const values = parsed.values as Record<string, string | string[] | boolean | undefined>;
   if (values.help) return { command: 'help', raw: {}, format: 'text', verbose: false, positionals: [] };
+  if (values.version) return { command: 'version', raw: {}, format: 'text', verbose: false, positionals: [] };
   const raw: RawInputs = {};
   for (const [flag, input] of Object.entries(FLAG_TO_INPUT)) {
     const v = values[flag];
@@ -67,8 +72,8 @@ export function parseCli(argv: string[]): CliArgs {
   if (values['rollback-on-failure']) raw['rollback-on-failure'] = 'true';
   if (values['no-data-check']) raw['data-check'] = 'false';
   const format = (values.format as string | undefined) ?? 'text';
-  if (!['text', 'json', 'github'].includes(format)) {
-    throw new UsageError(`Invalid --format: "${format}". Allowed values: text, json, github.`);
+  if (!FORMATS.includes(format as Format)) {
+    throw new UsageError(`Invalid --format: "${format}". Allowed values: ${FORMATS.join(', ')}.`);
   }
   const since = values.since as string | undefined;
   return {
@@ -93,8 +98,9 @@ Commands:
   run        the action's job: validate, preview, apply, history (or --phases)
   test       apply everything to a throw-away local D1 and list the schema
   restore    restore a remote database to a Time Travel --bookmark
-  rules      list every rule id, severity and rationale
+  rules      list every rule id, its severity (after .d1-migrate.toml and flags) and rationale
   new        create the next migration file: d1-migrate new "add jobs table"
+  version    print the version (also --version, -V)
 
 Flags (same meaning as the action inputs):
   --cwd DIR               working directory (default .)
@@ -115,8 +121,9 @@ Flags (same meaning as the action inputs):
   --bookmark ID           for restore
   --rollback-on-failure   restore the Time Travel bookmark when apply fails midway
   --report FILE           also write the JSON report to FILE
+  --sarif FILE.sarif      also write the findings as SARIF 2.1.0 (code scanning) to FILE
   --timeout SECONDS       per wrangler call (default 600)
-  --format text|json|github
+  --format text|json|github|sarif
   -v, --verbose
 
 Exit status: 0 no errors, 1 errors found or a phase failed, 2 usage or config error.

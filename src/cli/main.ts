@@ -3,12 +3,14 @@ import { getErrorMessage, UsageError } from '../errors.js';
 import { parseOptions } from '../options.js';
 import { annotationsFor, workflowCommand } from '../report/annotations.js';
 import { toJson } from '../report/json.js';
+import { sarifLog, writeSarifFile } from '../report/sarif-file.js';
 import { toText } from '../report/text.js';
-import { RULES, ruleDocsUrl } from '../rules/catalog.js';
 import type { EngineIO, Phase } from '../types.js';
 import { HELP, parseCli, type Command } from './args.js';
 import { gitChangeSet } from './git-changes.js';
 import { newMigration } from './new-migration.js';
+import { rulesCommand } from './rules-command.js';
+import { VERSION } from '../version.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -30,8 +32,12 @@ export async function main(argv: string[], baseDir: string, out = process.stdout
       out.write(HELP);
       return 0;
     }
+    if (args.command === 'version') {
+      out.write(`${VERSION}\n`);
+      return 0;
+    }
     if (args.command === 'rules') {
-      out.write(args.format === 'json' ? JSON.stringify(RULES.map((r) => ({ ...r, docs: ruleDocsUrl(r.id) })), null, 2) + '\n' : rulesText());
+      out.write(rulesCommand({ raw: args.raw, baseDir, json: args.format === 'json' }));
       return 0;
     }
     if (args.command === 'new') {
@@ -76,7 +82,9 @@ export async function main(argv: string[], baseDir: string, out = process.stdout
         throw new UsageError(`--report: cannot write the JSON report to "${args.raw.report}" (${options.reportPath}): ${getErrorMessage(error)}. Set --report to a writable file path.`);
       }
     }
+    if (options.sarifPath) writeSarifFile(report, { ...options, sarifPath: options.sarifPath });
     if (args.format === 'json') out.write(JSON.stringify(toJson(report, { validateOnly })) + '\n');
+    else if (args.format === 'sarif') out.write(JSON.stringify(sarifLog(report, options), null, 2) + '\n');
     else if (args.format === 'github') for (const a of annotationsFor(report, options.failMode)) out.write(workflowCommand(a) + '\n');
     else out.write(toText(report, { color: Boolean((out as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR, validateOnly }));
     return report.exitCode;
@@ -84,9 +92,4 @@ export async function main(argv: string[], baseDir: string, out = process.stdout
     err.write(`d1-migrate: ${getErrorMessage(error)}\n`);
     return 2;
   }
-}
-
-function rulesText(): string {
-  const width = Math.max(...RULES.map((r) => r.id.length));
-  return RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.summary}\n${' '.repeat(width + 11)}${ruleDocsUrl(r.id)}`).join('\n') + '\n';
 }

@@ -1,5 +1,6 @@
 import { REPLAY_RULES } from '../rules/catalog.js';
 import { replayMigrations } from '../replay/replay.js';
+import { rulePolicy } from '../rules/policy.js';
 import { pendingMigrations } from './ledger.js';
 import type { PhaseContext } from './types.js';
 import { finishFindings, sortFindings, type ValidateResult } from './validate.js';
@@ -17,13 +18,13 @@ export async function judgePendingOnLiveSchema(ctx: PhaseContext, validated: Val
   const pending = pendingMigrations(ctx.migrations, ctx.ledgerBefore);
   if (pending.length === 0) return;
   const names = new Set(pending.map((m) => m.name));
-  const disabled = new Set(options.disableRules);
+  const policy = rulePolicy(options, target.environment);
   const result = await replayMigrations({
     files: pending,
     base: live,
     migrationsTable: target.migrationsTable,
-    disabled,
-    dataCheck: options.dataCheck,
+    disabled: new Set(policy.off),
+    dataCheck: policy.dataCheck,
     parsed: validated.parsed.filter((p) => names.has(p.file.name)),
   });
   const where = `${ctx.target.databaseName}${ctx.target.environment ? ` (${ctx.target.environment})` : ''}`;
@@ -35,7 +36,7 @@ export async function judgePendingOnLiveSchema(ctx: PhaseContext, validated: Val
   }
   const paths = new Set(pending.map((m) => m.relPath));
   const kept = report.findings.filter((f) => !(f.file !== undefined && paths.has(f.file) && REPLAY_RULES.has(f.rule)));
-  const found = finishFindings(result.findings, validated.parsed, disabled, ctx.migrations);
+  const found = finishFindings(result.findings, validated.parsed, policy, ctx.migrations);
   report.findings = sortFindings([...kept, ...found], ctx.migrations.map((m) => m.relPath));
   report.schema = result.schema;
   report.notes.push(

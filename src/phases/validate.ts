@@ -1,6 +1,7 @@
 import { discoverMigrations } from '../migrations/discover.js';
 import { checkFilenames } from '../rules/filename-rules.js';
 import { checkStaticRules } from '../rules/index.js';
+import { applyRulePolicy, type PolicyFilter } from '../rules/policy.js';
 import { replayMigrations } from '../replay/replay.js';
 import { applySuppressions, parseMigration } from '../sql/split.js';
 import type { ParsedMigration } from '../sql/types.js';
@@ -16,6 +17,8 @@ export interface ValidateOptions {
    * got past it, so the migrations after it are still checked.
    */
   settled?: ReadonlySet<string>;
+  /** Severities, rules turned off and excluded paths (.d1-migrate.toml and inputs); `disabled` alone when absent. */
+  policy?: PolicyFilter;
 }
 
 export interface ValidateResult {
@@ -55,19 +58,19 @@ export async function validateMigrations(target: DatabaseTarget, set: MigrationS
   ];
   return {
     migrations: set.files,
-    findings: finishFindings(all, parsed, opts.disabled, set.files),
+    findings: finishFindings(all, parsed, opts.policy ?? { off: opts.disabled }, set.files),
     schema: replay.schema,
     notes: replay.notes,
     parsed,
   };
 }
 
-/** Drops disabled and suppressed (`-- d1-migrate-ignore`) findings and orders the rest: one pass for every source. */
-export function finishFindings(findings: Finding[], parsed: ParsedMigration[], disabled: ReadonlySet<string>, files: MigrationFile[]): Finding[] {
-  const kept = applySuppressions(
-    findings.filter((f) => !disabled.has(f.rule)),
-    parsed,
-  );
+/**
+ * Applies the rule policy (rules off, severities, excluded paths), drops suppressed (`-- d1-migrate-ignore`)
+ * findings and orders the rest: one pass for every source.
+ */
+export function finishFindings(findings: Finding[], parsed: ParsedMigration[], policy: PolicyFilter, files: MigrationFile[]): Finding[] {
+  const kept = applySuppressions(applyRulePolicy(findings, policy), parsed);
   return sortFindings(kept, files.map((f) => f.relPath));
 }
 

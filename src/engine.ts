@@ -102,6 +102,7 @@ async function processDatabase(
       numbering: options.numbering,
       disabled: new Set(options.disableRules),
       dataCheck: options.dataCheck,
+      signal: ctx.signal,
     });
     phase.migrations = validated.migrations;
     report.findings.push(...validated.findings);

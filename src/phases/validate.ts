@@ -18,7 +18,7 @@ export interface ValidateResult {
  */
 export async function validateDatabase(
   target: DatabaseTarget,
-  opts: { cwd: string; numbering: NumberingMode; disabled: Set<string>; dataCheck?: boolean },
+  opts: { cwd: string; numbering: NumberingMode; disabled: Set<string>; dataCheck?: boolean; signal?: AbortSignal },
 ): Promise<ValidateResult> {
   const set = discoverMigrations(target, opts.cwd);
   const parsed = set.files.map((file) => parseMigration(file));
@@ -28,6 +28,7 @@ export async function validateDatabase(
     disabled: opts.disabled,
     dataCheck: opts.dataCheck ?? true,
     parsed,
+    signal: opts.signal,
   });
   const all = [
     ...set.findings,

@@ -13,6 +13,8 @@ export interface ReplayInput {
    * `rows-lost` and `fails-with-data` (see data/check.ts). Off unless asked for.
    */
   dataCheck?: boolean;
+  /** The job's cancellation: checked between files, where the replay also yields to the event loop. */
+  signal?: AbortSignal;
   /** The files already tokenized and split (validate has them); parsed here when absent. */
   parsed?: ParsedMigration[];
   /**

@@ -127,6 +127,7 @@ async function processDatabase(target: DatabaseTarget, ctx: DatabaseRun): Promis
       dataCheck: policy.dataCheck,
       policy,
       settled,
+      signal: ctx.signal,
     });
     report.findings.push(...validated.findings);
     report.notes.push(...validated.notes);
@@ -195,10 +196,9 @@ export function summarise(databases: DatabaseReport[], options: Options, duratio
 
 /** wrangler reads credentials from the environment only; tokens never go on a command line. */
 function wranglerEnvironment(options: Options, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  // What reaches wrangler of it is decided by the allow-list in src/wrangler/child-env.ts (which never passes
+  // CLOUDFLARE_ENV: wrangler would act on another environment than the one validated).
   const out: NodeJS.ProcessEnv = { ...env };
-  // wrangler falls back to CLOUDFLARE_ENV when --env is absent; the config was resolved without it, so
-  // leaving it set would make wrangler act on another environment than the one validated.
-  delete out.CLOUDFLARE_ENV;
   if (options.cloudflareApiToken) out.CLOUDFLARE_API_TOKEN = options.cloudflareApiToken;
   if (options.cloudflareAccountId) out.CLOUDFLARE_ACCOUNT_ID = options.cloudflareAccountId;
   return out;

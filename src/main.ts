@@ -9,6 +9,7 @@ import { INPUT_NAMES, parseOptions, type RawInputs } from './options.js';
 import { annotationsFor, ANNOTATION_LIMIT } from './report/annotations.js';
 import { toJson } from './report/json.js';
 import { writeSarifFile } from './report/sarif-file.js';
+import { inertText } from './report/inert.js';
 import { renderSummary } from './report/summary.js';
 import type { EngineIO, Options, Report, RunContext } from './types.js';
 
@@ -113,9 +114,13 @@ function isPullRequestEvent(env: NodeJS.ProcessEnv): boolean {
   return env.GITHUB_EVENT_NAME === 'pull_request' || env.GITHUB_EVENT_NAME === 'pull_request_target';
 }
 
+/**
+ * The engine's log. `info` is the one sink that core writes raw (warning/debug/group escape their text into
+ * the command's data), and it carries text from the pull request and wrangler's output: made inert here.
+ */
 function actionIO(): EngineIO {
   return {
-    info: (m) => core.info(m),
+    info: (m) => core.info(inertText(m)),
     warning: (m) => core.warning(m),
     debug: (m) => core.debug(m),
     group: (name, fn) => core.group(name, fn),

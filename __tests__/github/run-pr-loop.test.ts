@@ -83,7 +83,7 @@ describe('runPullRequestLoop against the GitHub emulator', () => {
     expect(second.result.comments[0].created).toBe(false);
     expect(ours()).toHaveLength(1);
     expect(gh.commentsOn(PR)).toHaveLength(2);
-    expect(gh.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(gh.requests.filter((r) => r.method === 'POST' && r.path !== '/graphql')).toHaveLength(1);
     expect(gh.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
   });
 

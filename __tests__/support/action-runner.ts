@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { runnerCommands } from './runner-commands.js';
 
 export const REPO_ROOT = resolve(process.cwd());
 export const DIST_ACTION = join(REPO_ROOT, 'dist', 'index.js');
@@ -61,7 +62,7 @@ export async function runAction(
     stderr,
     outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
     summary: readFileSync(summaryFile, 'utf8'),
-    annotations: parseAnnotations(stdout),
+    annotations: parseAnnotations(stdout, stderr),
     tmp,
   };
 }
@@ -79,19 +80,14 @@ export function parseOutputFile(text: string): Record<string, string> {
   return out;
 }
 
-export function parseAnnotations(stdout: string): ActionResult['annotations'] {
-  const out: ActionResult['annotations'] = [];
-  for (const line of stdout.split('\n')) {
-    const m = /^::(error|warning|notice)(?: ([^:]*))?::(.*)$/.exec(line);
-    if (!m) continue;
-    const props: Record<string, string> = {};
-    for (const kv of (m[2] ?? '').split(',').filter(Boolean)) {
-      const i = kv.indexOf('=');
-      props[kv.slice(0, i)] = decodeURIComponent(kv.slice(i + 1).replace(/%(?![0-9A-F]{2})/g, '%25'));
-    }
-    out.push({ level: m[1], props, message: m[3].replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%') });
-  }
-  return out;
+/**
+ * The annotations the runner would create: error/warning/notice commands as its parser reads them from both
+ * streams (runner-commands.ts: .NET line ends and white space, the legacy form, stop-commands).
+ */
+export function parseAnnotations(stdout: string, stderr = ''): ActionResult['annotations'] {
+  return [...runnerCommands(stdout), ...runnerCommands(stderr)]
+    .filter((c) => ['error', 'warning', 'notice'].includes(c.name.toLowerCase()))
+    .map((c) => ({ level: c.name.toLowerCase(), props: c.props, message: c.data }));
 }
 
 /** Runs the bundled CLI. */

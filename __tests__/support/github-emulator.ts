@@ -6,6 +6,13 @@
  * - POST  /repos/:owner/:repo/issues/:number/comments
  * - PATCH /repos/:owner/:repo/issues/comments/:id
  * - GET   /repos/:owner/:repo/pulls/:number/files       (paginated with Link headers)
+ * - GET   /user and POST /graphql `{ viewer { login } }`
+ *
+ * Identities: each token acts as someone (setIdentity). A token with none is the job's GITHUB_TOKEN, an
+ * installation token of the GitHub Actions app: comments it writes are by `github-actions[bot]` (type Bot,
+ * performed_via_github_app.slug `github-actions`), `GET /user` answers 403 "Resource not accessible by
+ * integration", the GraphQL viewer is `github-actions[bot]`. A personal token's `GET /user` is its login.
+ * Like GitHub, anyone with write access may edit anyone's comment: the action must choose which to edit.
  *
  * Faults: read-only tokens (403 on writes, as a fork's GITHUB_TOKEN gets), rate limits for the first N
  * requests (primary, secondary or 429), and a token check (401 for another token).
@@ -21,6 +28,7 @@ export interface EmulatedComment {
   repo: string;
   html_url: string;
   user: { login: string; type: string };
+  performed_via_github_app: { slug: string; name: string } | null;
   created_at: string;
   updated_at: string;
 }
@@ -43,6 +51,15 @@ export interface LoggedGitHubRequest {
   body?: string;
 }
 
+/** Who a token acts as. `app` is set for an installation token (the login is then `<app>[bot]`). */
+export interface EmulatedIdentity {
+  login: string;
+  type: 'User' | 'Bot';
+  app?: string;
+}
+
+export const JOB_TOKEN_IDENTITY: EmulatedIdentity = { login: 'github-actions[bot]', type: 'Bot', app: 'github-actions' };
+
 export type RateLimitKind = 'primary' | 'secondary' | '429';
 
 export interface GitHubEmulatorOptions {
@@ -58,6 +75,7 @@ export class GitHubEmulator {
   readOnly: boolean;
   token?: string;
   private files = new Map<string, EmulatedFile[]>();
+  private identities = new Map<string, EmulatedIdentity>();
   private nextId = 1000;
   private rateLimited = 0;
   private rateLimitKind: RateLimitKind = 'primary';
@@ -108,16 +126,27 @@ export class GitHubEmulator {
     this.rateLimitKind = kind;
   }
 
+  /** Make `token` act as `identity` (default for any token: the job token, github-actions[bot]). */
+  setIdentity(token: string, identity: EmulatedIdentity): void {
+    this.identities.set(token, identity);
+  }
+
   /** A comment someone else left, to check the loop edits only its own. */
   addComment(owner: string, repo: string, issue: number, body: string, login = 'someone'): EmulatedComment {
-    return this.create(owner, repo, issue, body, login);
+    const identity: EmulatedIdentity = login.endsWith('[bot]') ? { login, type: 'Bot', app: login.slice(0, -5) } : { login, type: 'User' };
+    return this.create(owner, repo, issue, body, identity);
   }
 
   commentsOn(issue: number): EmulatedComment[] {
     return this.comments.filter((c) => c.issue === issue);
   }
 
-  private create(owner: string, repo: string, issue: number, body: string, login: string): EmulatedComment {
+  private identityOf(authorization: string | undefined): EmulatedIdentity {
+    const token = /^(?:token|bearer) (.+)$/i.exec(authorization ?? '')?.[1];
+    return (token !== undefined && this.identities.get(token)) || JOB_TOKEN_IDENTITY;
+  }
+
+  private create(owner: string, repo: string, issue: number, body: string, identity: EmulatedIdentity): EmulatedComment {
     const id = this.nextId++;
     const now = new Date().toISOString();
     const c: EmulatedComment = {
@@ -127,7 +156,8 @@ export class GitHubEmulator {
       owner,
       repo,
       html_url: `https://github.com/${owner}/${repo}/pull/${issue}#issuecomment-${id}`,
-      user: { login, type: login.endsWith('[bot]') ? 'Bot' : 'User' },
+      user: { login: identity.login, type: identity.type },
+      performed_via_github_app: identity.app ? { slug: identity.app, name: identity.app } : null,
       created_at: now,
       updated_at: now,
     };
@@ -174,7 +204,7 @@ export class GitHubEmulator {
         const body = parseBody(raw);
         if (typeof body?.body !== 'string') return send(422, { message: 'Invalid request: body is required' });
         if (body.body.length > 65_536) return send(422, { message: 'Validation Failed: body is too long (maximum is 65536 characters)' });
-        return send(201, this.create(owner, repo, issue, body.body, 'github-actions[bot]'));
+        return send(201, this.create(owner, repo, issue, body.body, this.identityOf(authorization)));
       }
     }
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname)) && method === 'PATCH') {
@@ -187,6 +217,16 @@ export class GitHubEmulator {
       c.body = body.body;
       c.updated_at = new Date().toISOString();
       return send(200, c);
+    }
+    if (url.pathname === '/user' && method === 'GET') {
+      const me = this.identityOf(authorization);
+      if (me.app) return this.forbidden(send);
+      return send(200, { login: me.login, type: me.type, id: 1 });
+    }
+    if (url.pathname === '/graphql' && method === 'POST') {
+      const query = String(parseBody(raw)?.query ?? '');
+      if (!/\bviewer\s*\{\s*login\s*\}/.test(query)) return send(200, { errors: [{ message: 'this emulator answers only { viewer { login } }' }] });
+      return send(200, { data: { viewer: { login: this.identityOf(authorization).login } } });
     }
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/.exec(url.pathname)) && method === 'GET') {
       const files = this.files.get(`${m[1]}/${m[2]}#${m[3]}`);

@@ -13,6 +13,8 @@ import { rulesCommand } from './rules-command.js';
 import { VERSION } from '../version.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { Writable } from 'node:stream';
+import { inertJson, inertText } from '../report/inert.js';
 
 const COMMAND_PHASES: Partial<Record<Command, Phase[]>> = {
   validate: ['validate'],
@@ -25,7 +27,11 @@ const COMMAND_PHASES: Partial<Record<Command, Phase[]>> = {
 };
 
 /** Runs one CLI command; returns the exit status (0 ok, 1 findings/failure, 2 usage or config error). */
-export async function main(argv: string[], baseDir: string, out = process.stdout, err = process.stderr): Promise<number> {
+export async function main(argv: string[], baseDir: string, stdout: Writable = process.stdout, stderr: Writable = process.stderr): Promise<number> {
+  // The CLI runs in CI steps (`npm run migrate:check`), where the runner reads both streams for workflow
+  // commands: everything written, except the CLI's own `--format github` commands, goes out inert.
+  const out = { write: (s: string) => stdout.write(inertText(s)), raw: (s: string) => stdout.write(s) };
+  const err = { write: (s: string) => stderr.write(inertText(s)) };
   try {
     const args = parseCli(argv);
     if (args.command === 'help') {
@@ -42,7 +48,8 @@ export async function main(argv: string[], baseDir: string, out = process.stdout
     }
     if (args.command === 'new') {
       const created = newMigration({ raw: args.raw, baseDir, description: args.positionals.join(' ') });
-      out.write(args.format === 'json' ? JSON.stringify(created) + '\n' : `created ${created.file}\n`);
+      if (args.format === 'json') out.raw(inertJson(JSON.stringify(created)) + '\n');
+      else out.write(`created ${created.file}\n`);
       return 0;
     }
     const raw = { ...args.raw };
@@ -83,10 +90,12 @@ export async function main(argv: string[], baseDir: string, out = process.stdout
       }
     }
     if (options.sarifPath) writeSarifFile(report, { ...options, sarifPath: options.sarifPath });
-    if (args.format === 'json') out.write(JSON.stringify(toJson(report, { validateOnly })) + '\n');
-    else if (args.format === 'sarif') out.write(JSON.stringify(sarifLog(report, options), null, 2) + '\n');
-    else if (args.format === 'github') for (const a of annotationsFor(report, options.failMode)) out.write(workflowCommand(a) + '\n');
-    else out.write(toText(report, { color: Boolean((out as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR, validateOnly }));
+    // JSON and SARIF keep their values exactly (inertJson escapes inside strings); the github format is our own
+    // commands, whose data and properties workflowCommand escapes.
+    if (args.format === 'json') out.raw(inertJson(JSON.stringify(toJson(report, { validateOnly }))) + '\n');
+    else if (args.format === 'sarif') out.raw(inertJson(JSON.stringify(sarifLog(report, options), null, 2)) + '\n');
+    else if (args.format === 'github') for (const a of annotationsFor(report, options.failMode)) out.raw(workflowCommand(a) + '\n');
+    else out.write(toText(report, { color: Boolean((stdout as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR, validateOnly }));
     return report.exitCode;
   } catch (error: unknown) {
     err.write(`d1-migrate: ${getErrorMessage(error)}\n`);

@@ -29,6 +29,13 @@ export interface WranglerConfig {
   environments: Map<string, RawD1Scope>;
 }
 
+/**
+ * Deepest nesting of objects/arrays (or TOML tables) accepted. A wrangler config needs about six levels; the
+ * parsers (jsonc-parser) and every walker over the value (JSON.stringify in messages) recurse, so a file
+ * nested tens of thousands deep would end in "Maximum call stack size exceeded" instead of a message.
+ */
+export const MAX_CONFIG_DEPTH = 100;
+
 // wrangler's removeBOMAndValidate rejects these outright rather than misreading the file.
 const UNSUPPORTED_BOMS: { bytes: number[]; encoding: string }[] = [
   { bytes: [0x00, 0x00, 0xfe, 0xff], encoding: 'UTF-32 BE' },
@@ -105,8 +112,10 @@ function readText(configPath: string): string {
 }
 
 function parseTomlText(text: string, file: string): unknown {
+  let value: unknown;
   try {
-    return parseToml(text);
+    // maxDepth bounds inline arrays and tables; dotted keys and [a.b.c] headers are checked below.
+    value = parseToml(text, { maxDepth: MAX_CONFIG_DEPTH });
   } catch (error) {
     if (error instanceof TomlError) {
       // smol-toml appends a code frame after the first line; the first line is the message itself.
@@ -115,20 +124,76 @@ function parseTomlText(text: string, file: string): unknown {
     }
     throw new UsageError(`config: ${file}: invalid TOML: ${getErrorMessage(error)}`);
   }
+  const deep = tooDeep(value);
+  if (deep) {
+    const at = tomlKeyLine(text, deep);
+    throw new UsageError(
+      `config: ${file}${at ? `:${at}:1` : ''}: nesting deeper than ${MAX_CONFIG_DEPTH} levels (at ${truncate(deep.join('.'), 80)}); a wrangler config needs a handful.`,
+    );
+  }
+  return value;
+}
+
+/** The key path of the first value nested deeper than MAX_CONFIG_DEPTH, found without recursion. */
+function tooDeep(value: unknown): string[] | undefined {
+  const stack: { v: unknown; path: string[] }[] = [{ v: value, path: [] }];
+  while (stack.length) {
+    const { v, path: at } = stack.pop()!;
+    if (typeof v !== 'object' || v === null || v instanceof Date) continue;
+    if (at.length >= MAX_CONFIG_DEPTH) return at;
+    for (const [k, child] of Object.entries(v)) stack.push({ v: child, path: [...at, k] });
+  }
+  return undefined;
+}
+
+/** Best effort: the line of a TOML key or [header] with more dotted parts than the limit (for the message). */
+function tomlKeyLine(text: string, keyPath: string[]): number | undefined {
+  const first = keyPath[0];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.split('.').length > MAX_CONFIG_DEPTH / 2 && first !== undefined && line.includes(first)) return i + 1;
+  }
+  return undefined;
 }
 
 function parseJsoncText(text: string, file: string): unknown {
+  const kind = path.extname(file) === '.jsonc' ? 'JSONC' : 'JSON';
+  // jsonc-parser recurses once per level: measure the depth first, with its (iterative) scanner.
+  const deep = jsonNestingTooDeep(text);
+  if (deep !== undefined) {
+    const { line, column } = lineColumn(text, deep);
+    throw new UsageError(`config: ${file}:${line}:${column}: invalid ${kind}: nesting deeper than ${MAX_CONFIG_DEPTH} levels of objects and arrays; a wrangler config needs a handful.`);
+  }
   const errors: jsonc.ParseError[] = [];
   const data: unknown = jsonc.parse(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0) {
     const first = errors[0];
     const { line, column } = lineColumn(text, first.offset);
-    const kind = path.extname(file) === '.jsonc' ? 'JSONC' : 'JSON';
     throw new UsageError(
       `config: ${file}:${line}:${column}: invalid ${kind}: ${jsonc.printParseErrorCode(first.error)} (comments and trailing commas are allowed, as wrangler allows them).`,
     );
   }
   return data;
+}
+
+/** Offset of the first `{` or `[` past MAX_CONFIG_DEPTH levels (strings and comments skipped), if any. */
+// jsonc.SyntaxKind values (a const enum, which isolatedModules cannot read).
+const OPEN_BRACE = 1;
+const CLOSE_BRACE = 2;
+const OPEN_BRACKET = 3;
+const CLOSE_BRACKET = 4;
+const EOF = 17;
+
+function jsonNestingTooDeep(text: string): number | undefined {
+  const scanner = jsonc.createScanner(text, false);
+  let depth = 0;
+  for (let t = scanner.scan(); t !== EOF; t = scanner.scan()) {
+    if (t === OPEN_BRACE || t === OPEN_BRACKET) {
+      if (++depth > MAX_CONFIG_DEPTH) return scanner.getTokenOffset();
+    } else if (t === CLOSE_BRACE || t === CLOSE_BRACKET) depth = Math.max(0, depth - 1);
+  }
+  return undefined;
 }
 
 /** 1-based line and column of a UTF-16 offset. */

@@ -65,3 +65,34 @@ export function describeApiError(error: unknown, token?: string): { status?: num
   if (token) message = message.split(token).join('***');
   return { status, message: status ? `HTTP ${status}: ${message}` : message };
 }
+
+const viewers = new WeakMap<GitHubClient, Promise<string | undefined>>();
+
+/**
+ * The login the token acts as, asked once per client (so once per run): GraphQL's `viewer` answers for a
+ * personal or OAuth token (the user) and for an app installation token (`<app>[bot]`, `github-actions[bot]`
+ * for the job's GITHUB_TOKEN), where REST `GET /user` is refused. undefined when it cannot be told; the
+ * caller then trusts no existing comment.
+ */
+export function viewerLogin(client: GitHubClient): Promise<string | undefined> {
+  let login = viewers.get(client);
+  if (!login) {
+    login = client
+      .graphql<{ viewer?: { login?: unknown } }>('query { viewer { login } }')
+      .then((r) => (typeof r?.viewer?.login === 'string' && r.viewer.login ? r.viewer.login : undefined))
+      .catch(() => undefined);
+    viewers.set(client, login);
+  }
+  return login;
+}
+
+/**
+ * True when a comment's author is the token's identity. GraphQL may name a bot with or without the `[bot]`
+ * suffix that REST shows, so a Bot author `<login>[bot]` matches the viewer `<login>` too; a user never does.
+ */
+export function isAuthor(user: { login?: string; type?: string } | null | undefined, viewer: string): boolean {
+  const login = user?.login?.toLowerCase();
+  if (!login) return false;
+  const me = viewer.toLowerCase();
+  return login === me || (user?.type === 'Bot' && login === `${me}[bot]`);
+}

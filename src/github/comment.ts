@@ -1,7 +1,9 @@
 /**
- * Creates the sticky comment once and edits it on every later run, found by its hidden marker.
+ * Creates the sticky comment once and edits it on every later run, found by its hidden marker AND its author:
+ * anyone can post a comment that starts with the marker (a forged "✅ valid"), so only a comment written by
+ * the token's own identity is ever edited; with any other, a new comment is created.
  */
-import { createClient, describeApiError, type ClientOptions, type GitHubClient } from './client.js';
+import { createClient, describeApiError, isAuthor, viewerLogin, type ClientOptions, type GitHubClient } from './client.js';
 import type { PullRequestEvent } from './pull-request.js';
 
 export interface UpsertCommentInput {
@@ -31,7 +33,10 @@ export async function upsertComment(input: UpsertCommentInput): Promise<UpsertCo
   try {
     const comments = await client.paginate(client.rest.issues.listComments, { ...where, issue_number: event.number, per_page: 100 });
     // Only the first line counts: someone quoting our comment elsewhere must not become the one we edit.
-    existing = comments.find((c) => (c.body ?? '').split('\n', 1)[0].trim() === marker);
+    const marked = comments.filter((c) => (c.body ?? '').split('\n', 1)[0].trim() === marker);
+    // Who we are is asked only when there is a candidate; unknown means no comment is trusted.
+    const me = marked.length ? await viewerLogin(client) : undefined;
+    existing = me === undefined ? undefined : marked.find((c) => isAuthor(c.user, me));
   } catch (error: unknown) {
     return { warning: explain('read the comments of', error, input) };
   }

@@ -19,6 +19,8 @@ export interface ValidateOptions {
   settled?: ReadonlySet<string>;
   /** Severities, rules turned off and excluded paths (.d1-migrate.toml and inputs); `disabled` alone when absent. */
   policy?: PolicyFilter;
+  /** The job's cancellation: the replay checks it between files. */
+  signal?: AbortSignal;
 }
 
 export interface ValidateResult {
@@ -49,6 +51,7 @@ export async function validateMigrations(target: DatabaseTarget, set: MigrationS
     dataCheck: opts.dataCheck ?? true,
     parsed,
     settled: opts.settled,
+    signal: opts.signal,
   });
   const all = [
     ...set.findings,

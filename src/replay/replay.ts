@@ -49,7 +49,7 @@ export async function replayMigrations(input: ReplayInput): Promise<ReplayResult
   const sqlite3 = await loadSqlite();
   const replayer = new Replayer(sqlite3, input);
   try {
-    return replayer.run();
+    return await replayer.run();
   } finally {
     replayer.close();
   }
@@ -102,14 +102,23 @@ class Replayer {
     this.scratch?.close();
   }
 
-  run(): ReplayResult {
-    const result = this.replayFiles();
+  async run(): Promise<ReplayResult> {
+    const result = await this.replayFiles();
     // The data check's run-wide note (tables it could not fill) comes after the notes of the files.
     result.notes.push(...(this.dataCheck?.notes() ?? []));
     return this.dataSeed === undefined ? result : { ...result, dataSeed: this.dataSeed };
   }
 
-  private replayFiles(): ReplayResult {
+  /**
+   * Between files: let the event loop run, so a SIGTERM/SIGINT handler can abort the job while validate is
+   * busy (synchronous SQLite work would otherwise hold the signal until the end), and stop if it did.
+   */
+  private async checkpoint(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (this.input.signal?.aborted) throw new Error('validate was cancelled (the job received a stop signal); nothing was applied.');
+  }
+
+  private async replayFiles(): Promise<ReplayResult> {
     const { files, migrationsTable } = this.input;
     const replayed: string[] = [];
     const notes = this.notes;
@@ -127,6 +136,7 @@ class Replayer {
 
     for (let i = 0; i < files.length; i++) {
       const file = files[i]!;
+      await this.checkpoint();
       if (this.applyFile(file)) {
         replayed.push(file.name);
         continue;
@@ -137,7 +147,10 @@ class Replayer {
         continue;
       }
       const later = files.slice(i + 1);
-      for (const f of later) this.syntaxCheckFile(f);
+      for (const f of later) {
+        await this.checkpoint();
+        this.syntaxCheckFile(f);
+      }
       if (later.length > 0) {
         notes.push(
           `${later.length} later migration${later.length === 1 ? ' was' : 's were'} not replayed because ${file.name} failed (wrangler stops at the first failing file); they were only syntax-checked.`,

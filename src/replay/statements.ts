@@ -2,6 +2,7 @@
  * Walks SQL one statement at a time with SQLite's own prepare-with-tail, so statement boundaries are
  * exactly SQLite's (triggers, strings, comments) and each statement keeps its position in the file.
  */
+import { completeEnd } from '../sql/complete.js';
 import type { Ptr, Sqlite3 } from './sqlite.js';
 
 export type PrepareResult =
@@ -136,18 +137,11 @@ export class SqlText {
 
   /**
    * End of the statement starting at `start` when SQLite could not prepare it (so gave no tail): the first
-   * `;` after which sqlite3_complete() says the statement is complete. A `;` byte never occurs inside a
-   * multi-byte UTF-8 sequence, so scanning bytes is safe.
+   * `;` after which sqlite3_complete() says the statement is complete, found in one pass (src/sql/complete.ts;
+   * asking sqlite3_complete() about each prefix was quadratic).
    */
   statementEnd(start: number): number {
-    const { capi } = this.sqlite3;
-    let i = start;
-    for (;;) {
-      i = this.bytes.indexOf(0x3b, i);
-      if (i === -1) return this.bytes.length;
-      i++;
-      if (capi.sqlite3_complete(this.slice(start, i))) return i;
-    }
+    return completeEnd(this.bytes, start);
   }
 
   free(): void {

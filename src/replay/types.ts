@@ -24,6 +24,8 @@ export interface ReplayInput {
    * migrations are replayed. Objects that cannot be created are listed in ReplayResult.baseErrors.
    */
   base?: SchemaObject[];
+  /** The job's cancellation: checked between files, where the replay also yields to the event loop. */
+  signal?: AbortSignal;
   /** The files already tokenized and split (validate has them); parsed here when absent. */
   parsed?: ParsedMigration[];
   /**

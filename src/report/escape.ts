@@ -3,19 +3,33 @@
  * GitHub-flavoured markdown: the PR comment, the job summary and annotations. Everything here is pure.
  *
  * GitHub sanitises HTML, so the risk is not script execution but content that breaks out of its cell or
- * paragraph, fakes links or headings, or pings people and cross-references issues from a file name.
+ * paragraph, fakes links or headings (autolinks included: `https://...`, `www.`, `a@b.c` turn into links
+ * with no markdown syntax at all), or pings people and cross-references issues from a file name.
  */
 
 const ZWJ = '\u200d';
 
 /** HTML-escapes `& < > " '`: for text inside raw HTML (`<summary>`, attributes). */
 export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return noAutolinks(
+    text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&#39;'),
+  );
+}
+
+/**
+ * GFM's autolink extension turns bare `https://x`, `http://`, `ftp://`, `www.x` and `a@b.c` into links
+ * without any markdown syntax, so backslash escapes do not stop them. cmark-gfm finds a scheme by reading
+ * letters backwards from the `:` and a www link by the literal `www.`: a zero-width joiner before the `:`
+ * and inside `www.` leaves the text as it reads but no link. (Emails are broken after the `@`, where the
+ * mention escape already puts one.)
+ */
+function noAutolinks(text: string): string {
+  return text.replace(/(?<=[A-Za-z]):(?=\/\/)/g, `${ZWJ}:`).replace(/(www)\./gi, `$1${ZWJ}.`);
 }
 
 /** Line breaks and other control characters would end a table row or start a new block. */
@@ -40,7 +54,7 @@ export function escapeMarkdown(text: string): string {
   s = s.replace(/#(?=\d)/g, `#${ZWJ}`);
   // A leading list or heading marker would turn a paragraph into a list / setext heading.
   s = s.replace(/^(\s*)([-+=])/, '$1\\$2').replace(/^(\s*\d+)([.)])/, '$1\\$2');
-  return s;
+  return noAutolinks(s);
 }
 
 function longestBacktickRun(text: string): number {

@@ -1,10 +1,9 @@
 import { DATA_LOSS_RULES, dataLossFirst } from '../rules/catalog.js';
 import { escapeMarkdown, inlineCode } from './escape.js';
 import { countByRule, partitionFindings, settledWhere } from './groups.js';
+import { fitSummary } from './summary-limit.js';
 import type { DatabaseReport, Finding, Report, RunContext, Target } from '../types.js';
 
-/** GitHub rejects a step summary over 1 MiB; stay well below and say where the rest is. */
-const SUMMARY_LIMIT = 900_000;
 const LIST_LIMIT = 50;
 
 const ICON: Record<string, string> = {
@@ -36,11 +35,8 @@ export function renderSummary({ report, run, target, reportPath }: SummaryInput)
   if (report.failureMessage) out.push('', `**Failed:** ${escapeMarkdown(report.failureMessage)}`);
   for (const db of report.databases) out.push('', ...databaseSection(db, run));
   if (reportPath) out.push('', `<sub>Full JSON report: ${inlineCode(reportPath)}</sub>`);
-  let md = out.join('\n') + '\n';
-  if (md.length > SUMMARY_LIMIT) {
-    md = md.slice(0, SUMMARY_LIMIT) + '\n\n… summary cut at GitHub\'s size limit; the JSON report file (output `report`) has everything.\n';
-  }
-  return md;
+  // GitHub's 1 MiB is bytes; fitSummary cuts cleanly and says where (src/report/summary-limit.ts).
+  return fitSummary(out.join('\n') + '\n', { reportPath });
 }
 
 function databaseSection(db: DatabaseReport, run: RunContext): string[] {

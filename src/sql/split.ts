@@ -130,15 +130,30 @@ export function parseMigration(file: MigrationFile): ParsedMigration {
  * `-- d1-migrate-ignore: id` right above the statement the finding's line falls in.
  */
 export function applySuppressions(findings: Finding[], parsed: ParsedMigration[]): Finding[] {
-  const byFile = new Map<string, ParsedMigration>();
-  for (const p of parsed) byFile.set(p.file.relPath, p);
+  const byFile = new Map<string, { p: ParsedMigration; lines?: Map<number, Set<string>> }>();
+  for (const p of parsed) byFile.set(p.file.relPath, { p });
   return findings.filter((f) => {
     if (f.file === undefined) return true;
-    const p = byFile.get(f.file);
-    if (!p) return true;
-    if (p.fileSuppressed.has(f.rule)) return false;
+    const entry = byFile.get(f.file);
+    if (!entry) return true;
+    if (entry.p.fileSuppressed.has(f.rule)) return false;
     if (f.line === undefined) return true;
-    const line = f.line;
-    return !p.statements.some((s) => s.line <= line && line <= s.endLine && s.suppressed.has(f.rule));
+    // Indexed by line once per file: testing each finding against every statement was findings × statements.
+    entry.lines ??= suppressedByLine(entry.p);
+    return !entry.lines.get(f.line)?.has(f.rule);
   });
+}
+
+/** Rule ids suppressed on each line, from the statements that carry suppressions (linear in their lines). */
+function suppressedByLine(p: ParsedMigration): Map<number, Set<string>> {
+  const lines = new Map<number, Set<string>>();
+  for (const s of p.statements) {
+    if (s.suppressed.size === 0) continue;
+    for (let line = s.line; line <= s.endLine; line++) {
+      let ids = lines.get(line);
+      if (!ids) lines.set(line, (ids = new Set()));
+      for (const id of s.suppressed) ids.add(id);
+    }
+  }
+  return lines;
 }

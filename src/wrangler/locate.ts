@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { wranglerChildEnv } from './child-env.js';
 import { splitCommandLine } from './split.js';
 import { satisfiesNodeRange } from './node-range.js';
 
@@ -86,7 +87,8 @@ function nodeVersionOf(nodeBinary: string): string | undefined {
   } catch {
     /* not a file path: ask it */
   }
-  const r = spawnSync(nodeBinary, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+  // The node that will run wrangler may be the project's own: it gets wrangler's allow-list, no job secrets.
+  const r = spawnSync(nodeBinary, ['--version'], { encoding: 'utf8', timeout: 10_000, env: wranglerChildEnv(process.env, { remote: false, npx: false }) });
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { wranglerChildEnv } from './child-env.js';
 import type { WranglerCommand } from './locate.js';
 import { redact } from './redact.js';
 
@@ -57,11 +58,12 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 /**
- * The environment wrangler runs with: non-interactive (CI answers its prompts), no metrics, no colour, and
- * nothing that would make it read a login from disk instead of the token we give it.
+ * The environment wrangler runs with (src/wrangler/child-env.ts): an allow-list of what it needs, Cloudflare
+ * credentials only for commands that reach the API (every command but a `--local` one), npm's settings only
+ * when started through npx.
  */
-export function wranglerEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return { ...base, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', FORCE_COLOR: '0' };
+export function wranglerEnv(base: NodeJS.ProcessEnv, cmd: Pick<WranglerCommand, 'source'>, args: readonly string[]): NodeJS.ProcessEnv {
+  return wranglerChildEnv(base, { remote: !args.includes('--local'), npx: cmd.source === 'npx' });
 }
 
 /** Runs wrangler with `args` (no shell), capturing output, with a timeout and cancellation. Never rejects. */
@@ -108,7 +110,7 @@ export function runWrangler(cmd: WranglerCommand, args: string[], options: RunOp
 
     const child = spawn(cmd.command, argv, {
       cwd: options.cwd,
-      env: wranglerEnv(options.env),
+      env: wranglerEnv(options.env, cmd, args),
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: process.platform !== 'win32',
       shell: false,

@@ -9,13 +9,13 @@ export interface RuleInfo {
 }
 
 export const RULES: readonly RuleInfo[] = [
-  { id: 'duplicate-number', severity: 'error', summary: 'Two migration files share a number; wrangler applies both, in name order, which is rarely what the author meant.' },
+  { id: 'duplicate-number', severity: 'error', summary: 'Two migration files share a number (for date_time names: the whole numeric prefix), or share the number wrangler reads while their name order contradicts the rest of the prefix: wrangler applies both in name order, which is rarely what the author meant.' },
   { id: 'number-gap', severity: 'warning', summary: 'A number is skipped in a sequential series (a file was lost, renamed or is on another branch).' },
   { id: 'bad-filename', severity: 'error', summary: 'A .sql file wrangler will run does not follow the NNNN_name.sql numbering (e.g. a template left in the folder).' },
   { id: 'ambiguous-order', severity: 'warning', summary: 'The apply order is not obvious or not defined: mixed-width numbers, or names without a number.' },
   { id: 'ignored-file', severity: 'warning', summary: 'A file in the migrations folder that wrangler silently ignores (e.g. .SQL, .sql.txt).' },
   { id: 'unreadable-file', severity: 'error', summary: 'A .sql entry wrangler would run cannot be read as UTF-8 text (a directory, dangling symlink, no permission, binary or invalid UTF-8): wrangler would crash or send garbage.' },
-  { id: 'empty-migration', severity: 'error', summary: 'Empty or comments-only file: wrangler records it as applied, so filling it in later never runs.' },
+  { id: 'empty-migration', severity: 'warning', summary: 'Empty or comments-only file: harmless now (wrangler applies and records it), but SQL added to it later never runs where it was applied.' },
   { id: 'sql-syntax', severity: 'error', summary: "SQLite's own parser rejects a statement." },
   { id: 'replay-error', severity: 'error', summary: 'Replaying the migrations in wrangler order on a fresh D1-like SQLite fails at this statement.' },
   { id: 'transaction-statement', severity: 'error', summary: 'BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE: real D1 rejects them (local wrangler strips one BEGIN TRANSACTION/COMMIT pair and hides it).' },

@@ -15,6 +15,7 @@ import { replayMigrations } from '../../src/replay/index.js';
 import type { Finding } from '../../src/types.js';
 import { mfiles } from '../replay/files.js';
 import { createLocalProject } from '../support/wrangler-local.js';
+import { BOUNDARY_CASES } from './boundary-fixtures.js';
 import { DATA_CHECK_CASES, type DataCheckCase } from './fixtures.js';
 import { groundTruth, tablesOf, type Tables, type Truth } from './truth.js';
 
@@ -47,7 +48,7 @@ afterAll(() => {
   console.log(['| case | wrangler: lost | wrangler: fails | changed but excluded | replay: lost | replay: fails |', '|---|---|---|---|---|---|', ...summary].join('\n'));
 });
 
-describe.each(DATA_CHECK_CASES)('$id', (c) => {
+describe.each([...DATA_CHECK_CASES, ...BOUNDARY_CASES])('$id', (c) => {
   test('real wrangler matches the fixture, and the replay data check predicts it', async () => {
     const input = { files: mfiles(...c.setup, c.migration), migrationsTable: MIGRATIONS_TABLE, dataCheck: true };
     const replay = await replayMigrations(input);
@@ -81,5 +82,6 @@ describe.each(DATA_CHECK_CASES)('$id', (c) => {
     });
     for (const f of onMigration) expect(f.severity).toBe('error');
     if (c.expect.error) expect(failsWithData.map((f) => f.message).join('\n')).toContain(c.expect.error);
+    if (c.expect.fill) expect(failsWithData.map((f) => f.message).join('\n')).toContain(`Fails once ${/^UNIQUE/.test(c.expect.error ?? '') ? 'rows hold' : 'a row holds'} ${c.expect.fill},`);
   });
 });

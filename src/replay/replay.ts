@@ -8,6 +8,7 @@ import { parseMigration } from '../sql/split.js';
 import type { ParsedMigration } from '../sql/types.js';
 import type { Finding, MigrationFile, SchemaObject } from '../types.js';
 import { classifyStatement, mayClassify, type StatementKind } from './classify.js';
+import { fillSql } from './data/boundary.js';
 import { DataCheck, type DataCheckOutcome } from './data/check.js';
 import { readSchema } from './schema.js';
 import { loadSqlite, openD1Like, setDoubleQuotedStrings, stepPrepared, tryExec, type OoDb, type Ptr, type Sqlite3 } from './sqlite.js';
@@ -78,6 +79,7 @@ class Replayer {
   private readonly dataCheck: DataCheck | undefined;
   private readonly parsed: Map<string, ParsedMigration>;
   private dataSeed: string | undefined;
+  private dataFill: string | undefined;
 
   constructor(
     private readonly sqlite3: Sqlite3,
@@ -104,7 +106,11 @@ class Replayer {
     const result = this.replayFiles();
     // The data check's run-wide note (tables it could not fill) comes after the notes of the files.
     result.notes.push(...(this.dataCheck?.notes() ?? []));
-    return this.dataSeed === undefined ? result : { ...result, dataSeed: this.dataSeed };
+    return {
+      ...result,
+      ...(this.dataSeed !== undefined && { dataSeed: this.dataSeed }),
+      ...(this.dataFill !== undefined && { dataFill: this.dataFill }),
+    };
   }
 
   private replayFiles(): ReplayResult {
@@ -223,8 +229,11 @@ class Replayer {
   private runDataCheck(file: MigrationFile, text: SqlText): DataCheckOutcome | undefined {
     if (!this.dataCheck) return undefined;
     try {
-      if (this.input.dumpDataBefore === file.name) this.dataSeed = this.dataCheck.dump();
-      return this.dataCheck.run(file, text, this.parsed.get(file.name) ?? parseMigration(file));
+      const dump = this.input.dumpDataBefore === file.name;
+      if (dump) this.dataSeed = this.dataCheck.dump();
+      const outcome = this.dataCheck.run(file, text, this.parsed.get(file.name) ?? parseMigration(file));
+      if (dump && outcome?.boundary) this.dataFill = fillSql(outcome.boundary);
+      return outcome;
     } catch (e) {
       this.dataCheck.markOutOfSync();
       this.notes.push(`Data check skipped for ${file.name}: ${(e as Error).message}`);

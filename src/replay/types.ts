@@ -36,4 +36,9 @@ export interface ReplayResult {
   notes: string[];
   /** See ReplayInput.dumpDataBefore: INSERT statements for every row the data check's tables hold then. */
   dataSeed?: string;
+  /**
+   * With dumpDataBefore, when that file fails only with boundary values (data/boundary.ts): the UPDATE
+   * statements that put them into the rows of dataSeed.
+   */
+  dataFill?: string;
 }

@@ -18,6 +18,8 @@ export interface StatementFacts {
   replace: boolean;
   /** The table an INSERT/REPLACE/UPDATE/DELETE writes to. */
   writes?: string;
+  /** An INSERT whose rows come from a SELECT (`INSERT INTO t [(cols)] SELECT …`), not from VALUES. */
+  copy?: boolean;
   rename?: { from: string; to: string };
   /** CREATE INDEX / DROP INDEX: the index's name. */
   index?: { name: string; drop?: boolean };
@@ -140,6 +142,9 @@ export function analyseTokens(tokens: Token[], sql: string): StatementFacts {
       facts.dataDependent = true;
       if (n) {
         facts.writes = n.name;
+        let k = isWord(tokens[n.next], 'AS') ? n.next + 2 : n.next;
+        if (isPunct(tokens[k], '(')) k = skipGroup(tokens, k);
+        facts.copy = isWord(tokens[k], 'SELECT', 'WITH');
         // An upsert's DO UPDATE changes existing rows on purpose, like an UPDATE.
         const doUpdate = tokens.some((t, k) => isWord(t, 'DO') && isWord(tokens[k + 1], 'UPDATE'));
         if (doUpdate) facts.targets.push({ table: n.name, how: 'upsert' });

@@ -17,6 +17,7 @@ import { openD1Like, stepPrepared, tryExec } from '../sqlite.js';
 import type { SqlText } from '../statements.js';
 import { createMigrationsTableSql } from '../wrangler-text.js';
 import { analyseStatement } from './analyse.js';
+import { boundaryFills, boundaryFinding, suspects, type BoundaryFill } from './boundary.js';
 import { fileFacts, type FileFacts } from './file-facts.js';
 import { Filler, SYNTHETIC_ROWS } from './fill.js';
 import { describe, failureFinding, lossFinding, type DataFinding, type Failure } from './findings.js';
@@ -24,6 +25,10 @@ import { findLosses, type LossContext, type RowEvent } from './losses.js';
 import { classifyObjects, existingObjects, q, type SchemaEntry } from './tables.js';
 
 const SAVEPOINT = 'd1_migrate_data_check';
+/** The second way's own savepoint (see boundary.ts): rolled back, the twin is as before. */
+const BOUNDARY_SAVEPOINT = 'd1_migrate_boundary';
+/** Single boundary values tried to name the one that breaks a file (only after the file failed with all). */
+const MAX_SINGLE_FILLS = 16;
 /** sqlite3_db_status op: deferred foreign key violations not yet resolved (SQLITE_DBSTATUS_DEFERRED_FKS). */
 const DBSTATUS_DEFERRED_FKS = 10;
 
@@ -35,6 +40,8 @@ export interface DataCheckOutcome {
   notes: string[];
   /** The whole file ran on the twin: every statement's effect on rows was seen. */
   complete: boolean;
+  /** The boundary values (boundary.ts) the file fails with, when it does only with them. */
+  boundary?: BoundaryFill[];
 }
 
 /** The parts of sqlite-wasm's C API used here beyond the replay's own (see sqlite.ts). */
@@ -179,6 +186,7 @@ export class DataCheck {
       this.outOfSync = true;
       return undefined;
     }
+    const boundary = this.boundary(text, ff);
     const begin = stepPrepared(this.sqlite3, this.db, this.savepoint.pointer);
     if (begin) throw new Error(`data check: SAVEPOINT failed: ${begin}`);
     const executed: { start: number; end: number }[] = [];
@@ -213,7 +221,61 @@ export class DataCheck {
       return this.failed(file, ff, { message: released });
     }
     this.refill(ff, events);
-    return { findings: losses.map((l) => lossFinding(file, l)), notes: [], complete: true };
+    const findings = losses.map((l) => lossFinding(file, l));
+    if (!boundary) return { findings, notes: [], complete: true };
+    findings.unshift(boundaryFinding(file, boundary.failure, boundary.fills));
+    return { findings, notes: [], complete: true, boundary: boundary.fills };
+  }
+
+  /**
+   * The second way (boundary.ts), for a file that copies rows out of existing tables: the failure with the
+   * boundary values in those tables, and the single value that causes it where one does alone.
+   */
+  private boundary(text: SqlText, ff: FileFacts): { failure: Failure; fills: BoundaryFill[] } | undefined {
+    if (ff.copySources.size === 0) return undefined;
+    const fills: BoundaryFill[] = [];
+    for (const [lower, o] of existingObjects(this.db, ff.copySources, this.virtuals)) {
+      if (o.kind === 'table' && !this.internal(lower)) fills.push(...boundaryFills(this.filler.tableMeta(lower, o.sql, o.name)));
+    }
+    if (fills.length === 0) return undefined;
+    const all = this.withBoundary(text, fills);
+    if (!all.failure) return undefined;
+    if (all.applied.length > 1) {
+      for (const fill of suspects(all.applied, all.failure.message).slice(0, MAX_SINGLE_FILLS)) {
+        const one = this.withBoundary(text, [fill]);
+        if (one.failure) return { failure: one.failure, fills: [fill] };
+      }
+    }
+    return { failure: all.failure, fills: all.applied };
+  }
+
+  /** Runs the file with `fills` in every row, then rolls everything back; `applied` are the fills the tables took. */
+  private withBoundary(text: SqlText, fills: BoundaryFill[]): { failure?: Failure; applied: BoundaryFill[] } {
+    const skipped = new Set(this.skippedIndexes);
+    const begin = tryExec(this.sqlite3, this.db, `SAVEPOINT ${BOUNDARY_SAVEPOINT}`);
+    if (begin) throw new Error(`data check: SAVEPOINT failed: ${begin}`);
+    try {
+      const applied: BoundaryFill[] = [];
+      const byTable = new Map<string, BoundaryFill[]>();
+      for (const f of fills) byTable.set(f.table, [...(byTable.get(f.table) ?? []), f]);
+      for (const [table, list] of byTable) {
+        const set = (l: BoundaryFill[]) => tryExec(this.sqlite3, this.db, `UPDATE ${q(table)} SET ${l.map((f) => `${q(f.column)} = ${f.value}`).join(', ')}`);
+        // One UPDATE per table; a value the table refuses (its own CHECK, a trigger) is left out.
+        if (set(list) === undefined) applied.push(...list);
+        else if (list.length > 1) for (const f of list) if (set([f]) === undefined) applied.push(f);
+      }
+      if (applied.length === 0) return { applied };
+      const run = this.execute(text, []);
+      if (run === 'skip') return { applied };
+      const failure = run.failure ?? (this.deferredViolations() > 0 ? { message: 'FOREIGN KEY constraint failed' } : undefined);
+      const missing = failure && /^no such index: (.+)$/.exec(failure.message)?.[1];
+      return { applied, ...(failure && !(missing && skipped.has(missing.toLowerCase())) && { failure }) };
+    } finally {
+      tryExec(this.sqlite3, this.db, `ROLLBACK TO ${BOUNDARY_SAVEPOINT}`);
+      tryExec(this.sqlite3, this.db, `RELEASE ${BOUNDARY_SAVEPOINT}`);
+      // Running the file twice must not count its CREATE/DROP INDEX twice.
+      this.skippedIndexes = skipped;
+    }
   }
 
   /** Rolls the file back on the twin, which then misses it: it is copied from the replay before the next file. */

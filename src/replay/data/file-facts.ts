@@ -17,6 +17,11 @@ export interface FileFacts {
   renames: { from: string; to: string }[];
   /** Tables the file creates (lower-cased), to fill for the next files. */
   creates: Map<string, { name: string; virtual: boolean }>;
+  /**
+   * Names (lower-cased) an INSERT … SELECT of the file reads, other than the table it writes, traced back
+   * through the file's renames: a superset of the tables whose rows it copies (see boundary.ts).
+   */
+  copySources: Set<string>;
 }
 
 export function fileFacts(parsed: ParsedMigration): FileFacts {
@@ -26,6 +31,7 @@ export function fileFacts(parsed: ParsedMigration): FileFacts {
   const copied = new Set<string>();
   const renames: { from: string; to: string }[] = [];
   const creates = new Map<string, { name: string; virtual: boolean }>();
+  const copySources = new Set<string>();
   for (const s of parsed.statements) {
     const f = analyseTokens(s.tokens, s.text);
     f.line = s.line;
@@ -42,22 +48,31 @@ export function fileFacts(parsed: ParsedMigration): FileFacts {
     if (f.creates) creates.set(f.creates.table.toLowerCase(), { name: f.creates.table, virtual: f.creates.virtual });
     // INSERT … SELECT reads the tables whose rows it copies.
     if (f.writes && !f.targets.some((t) => t.how === 'delete' || t.how === 'update')) {
-      for (const t of s.tokens) if (NAME_KINDS.has(t.kind) && t.value.toLowerCase() !== f.writes.toLowerCase()) copied.add(t.value.toLowerCase());
+      const target = f.writes.toLowerCase();
+      const select = f.copy === true;
+      for (const t of s.tokens) {
+        if (!NAME_KINDS.has(t.kind) || t.value.toLowerCase() === target) continue;
+        copied.add(t.value.toLowerCase());
+        if (select) copySources.add(t.value.toLowerCase());
+      }
     }
   }
   // A copy from `users_old` after `ALTER TABLE users RENAME TO users_old` copies the rows of users.
-  for (const r of [...renames].reverse()) if (copied.has(r.to.toLowerCase())) copied.add(r.from.toLowerCase());
+  for (const r of [...renames].reverse()) {
+    if (copied.has(r.to.toLowerCase())) copied.add(r.from.toLowerCase());
+    if (copySources.has(r.to.toLowerCase())) copySources.add(r.from.toLowerCase());
+  }
   const rebuilt = new Set<string>();
   for (const t of replaced) {
     if (copied.has(t)) rebuilt.add(t);
     // Dropped (or renamed away) without copying its rows: the file discards or moves them on purpose.
     else rowTargets.add(t);
   }
-  return { facts, rowTargets, rebuilt, renames, creates };
+  return { facts, rowTargets, rebuilt, renames, creates, copySources };
 }
 
-export /** The first DROP TABLE of the file (the usual cause of a deferred foreign key failure at its end). */
-function firstDrop(ff: FileFacts): { line: number; head: string } | undefined {
+/** The first DROP TABLE of the file (the usual cause of a deferred foreign key failure at its end). */
+export function firstDrop(ff: FileFacts): { line: number; head: string } | undefined {
   const d = ff.facts.find((f) => f.targets.some((t) => t.how === 'drop'));
   return d ? { line: d.line ?? 0, head: d.head } : undefined;
 }

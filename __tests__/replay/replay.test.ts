@@ -207,7 +207,7 @@ describe('replayMigrations: D1 semantics', () => {
     expect(r.notReplayed).toEqual(['0002_b.sql']);
   });
 
-  test('double-quoted strings are accepted, and one that is not a column gets a warning', async () => {
+  test('double-quoted strings are accepted, and one that is not a column is reported', async () => {
     const files = mfiles(
       ['0000_init.sql', 'CREATE TABLE "emails" ("id" text PRIMARY KEY, "from_address" text);\nINSERT INTO emails VALUES (\'1\', \'a@b.c\');\n'],
       [
@@ -222,10 +222,11 @@ describe('replayMigrations: D1 semantics', () => {
     );
     const r = await replayMigrations({ files, migrationsTable: TABLE });
     const f = only(r.findings, 'double-quoted-string');
-    expect(f).toMatchObject({ severity: 'warning', file: 'migrations/0001_rebuild.sql', line: 3 });
+    // Written into every copied row: an error (see double-quoted.test.ts for the other contexts).
+    expect(f).toMatchObject({ severity: 'error', file: 'migrations/0001_rebuild.sql', line: 3 });
     expect(f.column).toBe('INSERT INTO `__new_emails`("id", "from_address", "to_address") SELECT "id", "from_address", '.length + 1);
-    expect(f.message).toContain(`"to_address" is not a column here`);
-    expect(f.message).toContain(`text 'to_address'`);
+    expect(f.message).toContain(`"to_address" is not a column of the tables this statement reads`);
+    expect(f.message).toContain(`write that text into every row this INSERT … SELECT copies: "to_address" into __new_emails.to_address`);
     expect(rules(r.findings)).toEqual(['double-quoted-string']);
   });
 

@@ -10,8 +10,9 @@ import type { Finding, MigrationFile, SchemaObject } from '../types.js';
 import { classifyStatement, mayClassify, type StatementKind } from './classify.js';
 import { fillSql } from './data/boundary.js';
 import { DataCheck, type DataCheckOutcome } from './data/check.js';
+import { doubleQuotedFinding, doubleQuotedLiterals } from './double-quoted.js';
 import { readSchema } from './schema.js';
-import { loadSqlite, openD1Like, setDoubleQuotedStrings, stepPrepared, tryExec, type OoDb, type Ptr, type Sqlite3 } from './sqlite.js';
+import { loadSqlite, openD1Like, stepPrepared, tryExec, type OoDb, type Ptr, type Sqlite3 } from './sqlite.js';
 import { firstLine, isParseError, SqlText } from './statements.js';
 import type { ReplayInput, ReplayResult } from './types.js';
 import { bookkeepingSql, createMigrationsTableSql, SEVERAL_TRANSACTIONS_MESSAGE, wranglerTrim } from './wrangler-text.js';
@@ -283,32 +284,13 @@ class Replayer {
     return undefined;
   }
 
-  /**
-   * SQLite falls back to a string literal for a double-quoted name that is not a column (DQS); D1 accepts
-   * that silently. Preparing again with the fallback off shows whether this statement relies on it.
-   */
+  /** Double-quoted names SQLite reads as text (double-quoted.ts): an error where they overwrite every row. */
   private checkDoubleQuoted(file: MigrationFile, text: SqlText, start: number, end: number, sql: string): void {
-    const { capi } = this.sqlite3;
-    setDoubleQuotedStrings(this.sqlite3, this.db, false);
-    let r: { stmt: Ptr; message?: string; errorOffset?: number };
-    try {
-      r = text.prepareRange(this.db.pointer, start, end);
-      if (r.stmt) capi.sqlite3_finalize(r.stmt);
-    } finally {
-      setDoubleQuotedStrings(this.sqlite3, this.db, true);
-    }
-    const m = r.message && /^no such column: "((?:[^"]|"")*)" - should this be a string literal/.exec(r.message);
-    if (!m) return;
-    const name = m[1].replace(/""/g, '"');
-    const idx = sql.indexOf(`"${m[1]}"`);
-    const at = r.errorOffset ?? (idx === -1 ? start : start + Buffer.byteLength(sql.slice(0, idx), 'utf8'));
-    this.add({
-      rule: DQS_RULE,
-      file: file.relPath,
-      line: text.lineAt(at),
-      column: text.columnAt(at),
-      message: `"${name}" is not a column here, so SQLite (and D1) silently read it as the text '${name}' (double-quoted string fallback): every row gets that string instead of a value. Write '${name.replace(/'/g, "''")}' in single quotes if a string is meant, or name the right column.`,
-    });
+    const literals = doubleQuotedLiterals(this.sqlite3, this.db, text, start, end, sql);
+    if (literals.length === 0) return;
+    const line = text.lineAt(start);
+    const f = doubleQuotedFinding(file, text, start, sql, literals, (name) => this.dataCheck?.literalRows(line, name));
+    if (f) this.add(f, f.severity);
   }
 
   /**
@@ -490,11 +472,12 @@ class Replayer {
     if (error) throw new Error(`replay: ${sql} failed: ${error}`);
   }
 
-  private add(f: Omit<Finding, 'severity'>): void {
+  /** Adds a finding with the rule's severity, or `severity` where the context decides it (double-quoted-string). */
+  private add(f: Omit<Finding, 'severity'>, severity = ruleInfo(f.rule).severity): void {
     if (this.disabled.has(f.rule)) return;
     this.findings.push({
       rule: f.rule,
-      severity: ruleInfo(f.rule).severity,
+      severity,
       ...(f.file !== undefined && { file: f.file }),
       ...(f.line !== undefined && { line: f.line }),
       ...(f.column !== undefined && { column: f.column }),

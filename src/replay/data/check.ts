@@ -23,6 +23,7 @@ import { Filler, SYNTHETIC_ROWS } from './fill.js';
 import { describe, failureFinding, lossFinding, type DataFinding, type Failure } from './findings.js';
 import { findLosses, type LossContext, type RowEvent } from './losses.js';
 import { classifyObjects, existingObjects, q, type SchemaEntry } from './tables.js';
+import { literalKey, literalsWritten, type LiteralRows } from './written-values.js';
 
 const SAVEPOINT = 'd1_migrate_data_check';
 /** The second way's own savepoint (see boundary.ts): rolled back, the twin is as before. */
@@ -83,6 +84,8 @@ export class DataCheck {
   /** Values of the rows deleted while the current file runs, by table and key (to recognise a re-insert). */
   private deletedValues = new Map<string, Map<string, string>>();
   private stmtIndex = 0;
+  /** What the last file that ran to its end wrote where a copy or an UPDATE names a column in double quotes. */
+  private literals = new Map<string, LiteralRows>();
   private readonly hook = (...args: unknown[]) => this.onPreupdate(args);
   /** SAVEPOINT / RELEASE of the twin, prepared once per twin (finalized when it closes). */
   private savepoint!: { pointer: Ptr; finalize(): unknown };
@@ -169,6 +172,14 @@ export class DataCheck {
     return tables.every((t) => !this.uncoveredSeen.has(t.toLowerCase()));
   }
 
+  /**
+   * For the file the check just ran to its end: the rows of the column that the statement at `line` writes
+   * the double-quoted `name` to (see written-values.ts), or undefined.
+   */
+  literalRows(line: number, name: string): LiteralRows | undefined {
+    return this.literals.get(literalKey(line, name));
+  }
+
   /** After a fault in the check: the twin is re-copied before the next file. */
   markOutOfSync(): void {
     this.outOfSync = true;
@@ -179,6 +190,7 @@ export class DataCheck {
    * runs it; then fills the tables the file created, for the next files.
    */
   run(file: MigrationFile, text: SqlText, parsed: ParsedMigration): DataCheckOutcome | undefined {
+    this.literals = new Map();
     if (this.outOfSync) this.resync();
     const ff = fileFacts(parsed);
     const rebuiltBefore = this.rebuiltCounts(ff);
@@ -215,6 +227,11 @@ export class DataCheck {
     }
 
     const losses = findLosses(this.lossContext(), events, ff, rebuiltBefore, executed.length, (i) => describe(text, executed[i]));
+    try {
+      this.literals = literalsWritten(this.db, parsed.statements, ff.facts.map((f) => f.rename));
+    } catch {
+      // Only a message detail depends on it.
+    }
     const released = stepPrepared(this.sqlite3, this.db, this.release.pointer);
     if (released) {
       this.abandon();
@@ -280,6 +297,7 @@ export class DataCheck {
 
   /** Rolls the file back on the twin, which then misses it: it is copied from the replay before the next file. */
   private abandon(): void {
+    this.literals = new Map();
     tryExec(this.sqlite3, this.db, `ROLLBACK TO ${SAVEPOINT}`);
     tryExec(this.sqlite3, this.db, `RELEASE ${SAVEPOINT}`);
     this.outOfSync = true;

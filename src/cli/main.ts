@@ -76,7 +76,7 @@ export async function main(argv: string[], baseDir: string, out = process.stdout
     }
     if (args.format === 'json') out.write(JSON.stringify(toJson(report, { validateOnly })) + '\n');
     else if (args.format === 'github') for (const a of annotationsFor(report, options.failMode)) out.write(workflowCommand(a) + '\n');
-    else out.write(toText(report, { color: Boolean((out as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR, validateOnly }));
+    else out.write(toText(report, { color: Boolean((out as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR, validateOnly, details: args.verbose }));
     return report.failed ? 1 : 0;
   } catch (error: unknown) {
     err.write(`d1-migrate: ${getErrorMessage(error)}\n`);

@@ -1,5 +1,6 @@
 import { discoverMigrations } from '../migrations/discover.js';
 import { checkFilenames } from '../rules/filename-rules.js';
+import { foldFindings } from '../rules/fold.js';
 import { checkStaticRules } from '../rules/index.js';
 import { replayMigrations } from '../replay/replay.js';
 import { applySuppressions, parseMigration } from '../sql/split.js';
@@ -35,9 +36,12 @@ export async function validateDatabase(
     ...checkStaticRules({ target, migrations: parsed, numbering: opts.numbering }, opts.disabled),
     ...replay.findings,
   ];
-  const findings = applySuppressions(
-    all.filter((f) => !opts.disabled.has(f.rule)),
-    parsed,
+  const findings = foldFindings(
+    applySuppressions(
+      all.filter((f) => !opts.disabled.has(f.rule)),
+      parsed,
+    ),
+    replay.keptRebuilds ?? [],
   );
   return { migrations: set.files, findings: sortFindings(findings, set.files.map((f) => f.relPath)), schema: replay.schema, notes: replay.notes };
 }

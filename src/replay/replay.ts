@@ -10,6 +10,7 @@ import type { Finding, MigrationFile, SchemaObject } from '../types.js';
 import { classifyStatement, mayClassify, type StatementKind } from './classify.js';
 import { fillSql } from './data/boundary.js';
 import { DataCheck, type DataCheckOutcome } from './data/check.js';
+import type { KeptRebuild } from './data/rebuilds.js';
 import { doubleQuotedFinding, doubleQuotedLiterals } from './double-quoted.js';
 import { readSchema } from './schema.js';
 import { loadSqlite, openD1Like, stepPrepared, tryExec, type OoDb, type Ptr, type Sqlite3 } from './sqlite.js';
@@ -81,6 +82,7 @@ class Replayer {
   private readonly parsed: Map<string, ParsedMigration>;
   private dataSeed: string | undefined;
   private dataFill: string | undefined;
+  private readonly kept: (KeptRebuild & { file: string })[] = [];
 
   constructor(
     private readonly sqlite3: Sqlite3,
@@ -111,6 +113,7 @@ class Replayer {
       ...result,
       ...(this.dataSeed !== undefined && { dataSeed: this.dataSeed }),
       ...(this.dataFill !== undefined && { dataFill: this.dataFill }),
+      ...(this.kept.length > 0 && { keptRebuilds: this.kept }),
     };
   }
 
@@ -220,6 +223,7 @@ class Replayer {
       // Data findings count only for a file that applies: one that fails anyway is reported as failing.
       for (const f of data?.findings ?? []) this.add(f);
       this.notes.push(...(data?.notes ?? []));
+      for (const k of data?.kept ?? []) this.kept.push({ ...k, file: file.relPath });
       return true;
     } finally {
       text.free();

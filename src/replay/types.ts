@@ -1,5 +1,6 @@
 import type { ParsedMigration } from '../sql/types.js';
 import type { Finding, MigrationFile, SchemaObject } from '../types.js';
+import type { KeptRebuild } from './data/rebuilds.js';
 
 export interface ReplayInput {
   /** In the order wrangler applies them (the caller has already sorted them). */
@@ -41,4 +42,9 @@ export interface ReplayResult {
    * statements that put them into the rows of dataSeed.
    */
   dataFill?: string;
+  /**
+   * Table rebuilds the data check ran on rows and proved keep every row (data/rebuilds.ts), in files that
+   * applied; `file` is the file's path as findings give it. validate folds their findings (rules/fold.ts).
+   */
+  keptRebuilds?: (KeptRebuild & { file: string })[];
 }

@@ -27,7 +27,9 @@ function databaseJson(d: DatabaseReport, validateOnly: boolean): object {
       file: f.file ?? null,
       line: f.line ?? null,
       ...(f.column !== undefined ? { column: f.column } : {}),
+      ...(f.table !== undefined ? { table: f.table } : {}),
       message: f.message,
+      ...(f.details?.length ? { details: f.details } : {}),
     })),
   };
   if (validateOnly) return base;

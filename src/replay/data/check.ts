@@ -24,6 +24,7 @@ import { describe, failureFinding, lossFinding, type DataFinding, type Failure }
 import { findLosses, type LossContext, type RowEvent } from './losses.js';
 import { classifyObjects, existingObjects, q, type SchemaEntry } from './tables.js';
 import { literalKey, literalsWritten, type LiteralRows } from './written-values.js';
+import { keptRebuilds, rebuildsBefore, type KeptRebuild, type RebuildBefore } from './rebuilds.js';
 
 const SAVEPOINT = 'd1_migrate_data_check';
 /** The second way's own savepoint (see boundary.ts): rolled back, the twin is as before. */
@@ -43,6 +44,8 @@ export interface DataCheckOutcome {
   complete: boolean;
   /** The boundary values (boundary.ts) the file fails with, when it does only with them. */
   boundary?: BoundaryFill[];
+  /** Rebuilds the check ran on rows that kept every row (rebuilds.ts). */
+  kept?: KeptRebuild[];
 }
 
 /** The parts of sqlite-wasm's C API used here beyond the replay's own (see sqlite.ts). */
@@ -193,7 +196,7 @@ export class DataCheck {
     this.literals = new Map();
     if (this.outOfSync) this.resync();
     const ff = fileFacts(parsed);
-    const rebuiltBefore = this.rebuiltCounts(ff);
+    const { counts: rebuiltBefore, shapes } = this.rebuiltBefore(ff);
     if (this.deferredViolations() !== 0) {
       this.outOfSync = true;
       return undefined;
@@ -237,9 +240,11 @@ export class DataCheck {
       this.abandon();
       return this.failed(file, ff, { message: released });
     }
-    this.refill(ff, events);
     const findings = losses.map((l) => lossFinding(file, l));
-    if (!boundary) return { findings, notes: [], complete: true };
+    // Before the refill, which gives new tables (a rebuilt one renamed into place) rows of their own.
+    const kept = findings.length === 0 && !boundary && shapes.size > 0 ? keptRebuilds(this.db, ff, shapes, (t) => !this.uncoveredSeen.has(t)) : [];
+    this.refill(ff, events);
+    if (!boundary) return { findings, notes: [], complete: true, ...(kept.length > 0 && { kept }) };
     findings.unshift(boundaryFinding(file, boundary.failure, boundary.fills));
     return { findings, notes: [], complete: true, boundary: boundary.fills };
   }
@@ -408,11 +413,15 @@ export class DataCheck {
     return { db: this.db, virtuals: this.virtuals, internal: (lower) => this.internal(lower), counts: (tables) => this.counts(tables) };
   }
 
-  /** Row counts before the file of the tables it rebuilds (only those are compared by count). */
-  private rebuiltCounts(ff: FileFacts): Map<string, number> {
-    if (ff.rebuilt.size === 0) return new Map();
+  /**
+   * Row counts before the file of the tables it rebuilds (only those are compared by count), and what else
+   * rebuilds.ts needs to know of them.
+   */
+  private rebuiltBefore(ff: FileFacts): { counts: Map<string, number>; shapes: Map<string, RebuildBefore> } {
+    if (ff.rebuilt.size === 0) return { counts: new Map(), shapes: new Map() };
     const present = [...existingObjects(this.db, ff.rebuilt, this.virtuals).values()].filter((o) => o.kind === 'table');
-    return this.counts(present.map((o) => o.name));
+    const counts = this.counts(present.map((o) => o.name));
+    return { counts, shapes: rebuildsBefore(this.db, counts, new Map(present.map((o) => [o.name.toLowerCase(), o.name]))) };
   }
 
   /** Row counts of tables, in one query. */

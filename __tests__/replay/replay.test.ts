@@ -352,6 +352,15 @@ describe('replayMigrations: duplicate numbers (the seed case)', () => {
     expect(r.failedAt).toBe('0001_create_tracked_applications.sql');
     expect(r.notReplayed).toEqual(['0001_initial_schema.sql']);
   });
+
+  test('date_time names of one day share the number; the note comes only where their order is in doubt', async () => {
+    const failing = 'CREATE TABLE b (x);\nINSERT INTO nope VALUES (1);\n';
+    const timed = await replayMigrations({ files: [mfile('20250420_120404_a.sql', 'CREATE TABLE a (x);\n'), mfile('20250420_172315_b.sql', failing)], migrationsTable: TABLE });
+    expect(only(timed.findings, 'replay-error').message).not.toContain('share the number');
+    // 20250420_10 sorts before 20250420_9 by name: the note explains the order.
+    const mixed = await replayMigrations({ files: [mfile('20250420_10_b.sql', failing), mfile('20250420_9_a.sql', 'CREATE TABLE a (x);\n')], migrationsTable: TABLE });
+    expect(only(mixed.findings, 'replay-error').message).toContain('2 files share the number 20250420: wrangler applies 20250420_10_b.sql before 20250420_9_a.sql');
+  });
 });
 
 describe('replayMigrations: options', () => {

@@ -4,6 +4,7 @@
  * keys are enforced, double-quoted strings are accepted, and the first failing file stops the run.
  */
 import { DATA_LOSS_RULES, ruleInfo } from '../rules/catalog.js';
+import { checkDuplicateNumbers } from '../rules/duplicate-number.js';
 import { parseMigration } from '../sql/split.js';
 import type { ParsedMigration } from '../sql/types.js';
 import type { Finding, MigrationFile, SchemaObject } from '../types.js';
@@ -416,6 +417,9 @@ class Replayer {
     if (file.number === null) return '';
     const same = this.input.files.filter((f) => f.number === file.number);
     if (same.length < 2) return '';
+    // Date_time names of one day share the number yet run in their time order: a note only where duplicate-number
+    // finds a collision or a contradicted order among them.
+    if (checkDuplicateNumbers(same).length === 0) return '';
     const names = same.map((f) => f.name);
     const before = names.slice(0, names.indexOf(file.name));
     const after = names.slice(names.indexOf(file.name) + 1);

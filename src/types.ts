@@ -22,6 +22,12 @@ export interface Finding {
   /** The table a data finding is about (`rows-lost`). */
   table?: string;
   message: string;
+  /**
+   * What was folded into this finding (see src/rules/fold.ts): the longer explanation it replaces and the
+   * findings it stands for, each a complete sentence starting with its rule id and line. Reports show them
+   * collapsed under the message; they never add to the counts.
+   */
+  details?: string[];
 }
 
 export type Phase = 'validate' | 'preview' | 'apply' | 'history' | 'test' | 'restore' | 'drift';

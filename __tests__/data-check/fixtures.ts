@@ -30,6 +30,8 @@ export interface DataCheckCase {
     fails: boolean;
     /** A fragment of the SQLite error wrangler reports when `fails`. */
     error?: string;
+    /** The boundary value the replay's fails-with-data names (`NULL in submissions.grade`; see boundary.ts). */
+    fill?: string;
   };
 }
 

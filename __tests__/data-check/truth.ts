@@ -399,8 +399,16 @@ export async function groundTruth(input: TruthInput): Promise<Truth> {
   return { ...verdict, fails, output, seededRows };
 }
 
-/** The SQLite message a fails-with-data finding quotes ("Fails once the tables hold rows: <msg> at `…`"). */
+/**
+ * The SQLite message a fails-with-data finding quotes: "Fails once the tables hold rows: <msg> at `…`", or
+ * with boundary values "Fails once a row holds NULL in t.c, which t allows today: <msg> at `…`".
+ */
 export function quotedError(message: string): string | undefined {
-  return /^Fails once the tables hold rows: (.*?)(?: at `| when the file ends\.)/s.exec(message)?.[1];
+  return /^Fails once (?:the tables hold rows|(?:a row holds|rows hold) .*?allows? today): (.*?)(?: at `| when the file ends\.)/s.exec(message)?.[1];
+}
+
+/** A fails-with-data that needs boundary values in the rows (data/boundary.ts), not just any rows. */
+export function isBoundaryFailure(message: string): boolean {
+  return /^Fails once (?:a row holds|rows hold) /.test(message);
 }
 

@@ -15,8 +15,9 @@ import { replayMigrations } from '../../src/replay/index.js';
 import type { Finding } from '../../src/types.js';
 import { mfiles } from '../replay/files.js';
 import { createLocalProject } from '../support/wrangler-local.js';
+import { BOUNDARY_CASES } from './boundary-fixtures.js';
 import { DATA_CHECK_CASES, type DataCheckCase } from './fixtures.js';
-import { groundTruth, tablesOf, type Tables, type Truth } from './truth.js';
+import { groundTruth, migrationFacts, tablesOf, type Tables, type Truth } from './truth.js';
 
 const MIGRATIONS_TABLE = 'd1_migrations';
 
@@ -47,7 +48,7 @@ afterAll(() => {
   console.log(['| case | wrangler: lost | wrangler: fails | changed but excluded | replay: lost | replay: fails |', '|---|---|---|---|---|---|', ...summary].join('\n'));
 });
 
-describe.each(DATA_CHECK_CASES)('$id', (c) => {
+describe.each([...DATA_CHECK_CASES, ...BOUNDARY_CASES])('$id', (c) => {
   test('real wrangler matches the fixture, and the replay data check predicts it', async () => {
     const input = { files: mfiles(...c.setup, c.migration), migrationsTable: MIGRATIONS_TABLE, dataCheck: true };
     const replay = await replayMigrations(input);
@@ -80,6 +81,15 @@ describe.each(DATA_CHECK_CASES)('$id', (c) => {
       onSetup: [],
     });
     for (const f of onMigration) expect(f.severity).toBe('error');
+
+    // 3. A rebuild is reported as kept (one folded warning, rules/fold.ts) exactly when wrangler kept every row
+    // and nothing failed: the tables the migration drops or renames away, copies and creates again.
+    const facts = migrationFacts(c.migration[1]);
+    const afterTables = new Set(tablesOf(replay.schema).all.map((t) => t.toLowerCase()));
+    const rebuilt = [...facts.removed].filter((t) => facts.copied.has(t) && truth.seededRows.has(t) && afterTables.has(t)).sort();
+    const kept = (replay.keptRebuilds ?? []).filter((k) => k.file === migrationFile).map((k) => k.table.toLowerCase()).sort();
+    expect({ replayContext, kept }).toEqual({ replayContext, kept: truth.lost.length === 0 && !truth.fails ? rebuilt : [] });
     if (c.expect.error) expect(failsWithData.map((f) => f.message).join('\n')).toContain(c.expect.error);
+    if (c.expect.fill) expect(failsWithData.map((f) => f.message).join('\n')).toContain(`Fails once ${/^UNIQUE/.test(c.expect.error ?? '') ? 'rows hold' : 'a row holds'} ${c.expect.fill},`);
   });
 });

@@ -180,15 +180,15 @@ describe('the bundled action fails the step with a clear ::error:: (phases valid
     expect(r.outputs.status).toBe('failed');
   });
 
-  test('fails an empty migration with an annotation on its file and line and status invalid', async () => {
+  test('warns about an empty migration with an annotation on its file and line, and does not fail', async () => {
     const dir = buildProject({ files: { 'migrations/0002_empty.sql': '' } });
     const r = await runAction({ ...base, 'working-directory': dir });
-    expect(r.code).toBe(1);
-    expect(r.outputs.status).toBe('invalid');
-    expect(r.outputs.errors).toBe('1');
+    expect(r.code).toBe(0);
+    expect(r.outputs.errors).toBe('0');
+    expect(r.outputs.warnings).toBe('1');
     const annotations = r.annotations.filter((a) => a.props.title);
-    expect(annotations.map((a) => [a.level, a.props.title, a.props.file, a.props.line])).toEqual([['error', 'empty-migration', 'migrations/0002_empty.sql', '1']]);
-    expect(r.stdout).toMatch(/^::error::top level · DB: 1 migration error\(s\) found by validate$/m);
+    expect(annotations.map((a) => [a.level, a.props.title, a.props.file, a.props.line])).toEqual([['warning', 'empty-migration', 'migrations/0002_empty.sql', '1']]);
+    expect(r.stdout).not.toMatch(/^::error::/m);
   });
 
   test('fails a file name with a single quote as wrangler would, naming the file', async () => {

@@ -5,7 +5,9 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { validateDatabase } from '../../src/phases/validate.js';
 import { replayMigrations } from '../../src/replay/index.js';
+import { targetFor } from '../migrations/fixtures.js';
 import { createLocalProject, minimalWranglerToml, wranglerApplyLocal, wranglerFiles, type LocalProject, type WranglerRun, type WranglerVersion } from '../support/wrangler-local.js';
 
 const corpus = resolve(process.cwd(), '../shared/corpus');
@@ -25,6 +27,11 @@ interface Case {
   latestExpectFailure?: string | null;
   /** The failure is one a static rule reports, so the replay stops there with a note instead of a finding. */
   reportedBy?: string;
+  /**
+   * What validate reports on the set (`rule severity file`, sorted), for the naming cases: the verdict on a
+   * file's name or emptiness is proven by what wrangler does with it.
+   */
+  validate?: string[];
 }
 
 
@@ -112,6 +119,52 @@ const CASES: Case[] = [
     },
     '0002_b.sql',
   ),
+  // Naming: wrangler reads only the number before the first "_" and applies equal numbers in name order.
+  fixture(
+    'date_time names of one day apply in time order (name order)',
+    {
+      '20250420_120404_init.sql': 'CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);\n',
+      '20250420_172315_submissions.sql':
+        'CREATE TABLE submissions (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id), grade INTEGER);\nINSERT INTO submissions (user_id) SELECT id FROM users;\n',
+      '20250501_090000_index.sql': 'CREATE INDEX submissions_user ON submissions (user_id);\n',
+    },
+    null,
+    { validate: [] },
+  ),
+  fixture(
+    'date_time names whose second part has mixed widths: 10 runs before 9',
+    {
+      '20250420_9_users.sql': 'CREATE TABLE users (id INTEGER PRIMARY KEY);\n',
+      '20250420_10_posts.sql': 'CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id));\nINSERT INTO posts (user_id) SELECT id FROM users;\n',
+    },
+    '20250420_10_posts.sql',
+    { validate: ['duplicate-number error migrations/20250420_9_users.sql', 'replay-error error migrations/20250420_10_posts.sql'] },
+  ),
+  fixture(
+    'date_time names with the same whole prefix collide',
+    {
+      '20250420_120404_users.sql': 'CREATE TABLE users (id INTEGER PRIMARY KEY);\n',
+      '20250420_120404_posts.sql': 'CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id));\nINSERT INTO posts (user_id) SELECT id FROM users;\n',
+    },
+    '20250420_120404_posts.sql',
+    {
+      validate: [
+        'duplicate-number error migrations/20250420_120404_posts.sql',
+        'duplicate-number error migrations/20250420_120404_users.sql',
+        'replay-error error migrations/20250420_120404_posts.sql',
+      ],
+    },
+  ),
+  fixture(
+    'a comment-only migration (as Prisma writes) is applied and recorded',
+    {
+      '0001_init.sql': 'CREATE TABLE users (id INTEGER PRIMARY KEY);\n',
+      '0002_noop.sql': '-- This is an empty migration.\n',
+      '0003_posts.sql': 'CREATE TABLE posts (id INTEGER PRIMARY KEY);\n',
+    },
+    null,
+    { validate: ['empty-migration warning migrations/0002_noop.sql'] },
+  ),
   fixture('BOM and CRLF', { '0001_a.sql': '\uFEFFCREATE TABLE a (\r\n  x TEXT\r\n);\r\nCREATE TABLE b (y);\r\n' }, null),
   fixture(
     "' in a file name (unescaped by wrangler < 4.106)",
@@ -157,6 +210,11 @@ describe.each(CASES)('$id', (c) => {
             : 'no error',
       };
       table.push(row);
+
+      if (c.validate) {
+        const v = await validateDatabase(targetFor(dir, c.migrationsDir), { cwd: dir, numbering: 'sequential', disabled: new Set() });
+        expect(v.findings.map((f) => `${f.rule} ${f.severity} ${f.file}`).sort()).toEqual([...c.validate].sort());
+      }
 
       const versions: WranglerVersion[] = c.latest && haveLatest ? ['4.86', 'latest'] : ['4.86'];
       for (const version of versions) {

@@ -270,8 +270,11 @@ describe('fails-with-data', () => {
     );
     expect(data(r).map((f) => [f.rule, f.file])).toEqual([
       ['fails-with-data', 'migrations/0002_slug.sql'],
+      // The copy into the new UNIQUE email fails where two users share an email (boundary.ts: '' in both).
+      ['fails-with-data', 'migrations/0003_rebuild.sql'],
       ['rows-lost', 'migrations/0003_rebuild.sql'],
     ]);
+    expect(data(r)[1].message).toContain("Fails once rows hold '' in users.email");
   });
 });
 

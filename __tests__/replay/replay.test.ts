@@ -207,7 +207,7 @@ describe('replayMigrations: D1 semantics', () => {
     expect(r.notReplayed).toEqual(['0002_b.sql']);
   });
 
-  test('double-quoted strings are accepted, and one that is not a column gets a warning', async () => {
+  test('double-quoted strings are accepted, and one that is not a column is reported', async () => {
     const files = mfiles(
       ['0000_init.sql', 'CREATE TABLE "emails" ("id" text PRIMARY KEY, "from_address" text);\nINSERT INTO emails VALUES (\'1\', \'a@b.c\');\n'],
       [
@@ -222,10 +222,11 @@ describe('replayMigrations: D1 semantics', () => {
     );
     const r = await replayMigrations({ files, migrationsTable: TABLE });
     const f = only(r.findings, 'double-quoted-string');
-    expect(f).toMatchObject({ severity: 'warning', file: 'migrations/0001_rebuild.sql', line: 3 });
+    // Written into every copied row: an error (see double-quoted.test.ts for the other contexts).
+    expect(f).toMatchObject({ severity: 'error', file: 'migrations/0001_rebuild.sql', line: 3 });
     expect(f.column).toBe('INSERT INTO `__new_emails`("id", "from_address", "to_address") SELECT "id", "from_address", '.length + 1);
-    expect(f.message).toContain(`"to_address" is not a column here`);
-    expect(f.message).toContain(`text 'to_address'`);
+    expect(f.message).toContain(`"to_address" is not a column of the tables this statement reads`);
+    expect(f.message).toContain(`write that text into every row this INSERT … SELECT copies: "to_address" into __new_emails.to_address`);
     expect(rules(r.findings)).toEqual(['double-quoted-string']);
   });
 
@@ -350,6 +351,15 @@ describe('replayMigrations: duplicate numbers (the seed case)', () => {
     expect(f.message).toContain('wrangler applies 0001_create_tracked_applications.sql before 0001_initial_schema.sql (name order for equal numbers)');
     expect(r.failedAt).toBe('0001_create_tracked_applications.sql');
     expect(r.notReplayed).toEqual(['0001_initial_schema.sql']);
+  });
+
+  test('date_time names of one day share the number; the note comes only where their order is in doubt', async () => {
+    const failing = 'CREATE TABLE b (x);\nINSERT INTO nope VALUES (1);\n';
+    const timed = await replayMigrations({ files: [mfile('20250420_120404_a.sql', 'CREATE TABLE a (x);\n'), mfile('20250420_172315_b.sql', failing)], migrationsTable: TABLE });
+    expect(only(timed.findings, 'replay-error').message).not.toContain('share the number');
+    // 20250420_10 sorts before 20250420_9 by name: the note explains the order.
+    const mixed = await replayMigrations({ files: [mfile('20250420_10_b.sql', failing), mfile('20250420_9_a.sql', 'CREATE TABLE a (x);\n')], migrationsTable: TABLE });
+    expect(only(mixed.findings, 'replay-error').message).toContain('2 files share the number 20250420: wrangler applies 20250420_10_b.sql before 20250420_9_a.sql');
   });
 });
 

@@ -24,6 +24,36 @@ describe('duplicate-number', () => {
     expect(dups[0].message).toContain('"01" and "1" are the same number to wrangler');
   });
 
+  test('date_time names sharing the date run in name order, which is their time order: no finding', () => {
+    // wrangler reads 20250420 for both and applies them in name order (stable sort after a name sort).
+    const files = filesFromNames(['20250420_172315_add_grades.sql', '20250420_120404_init.sql', '20250421_080000_more.sql']);
+    expect(files.map((f) => f.name)).toEqual(['20250420_120404_init.sql', '20250420_172315_add_grades.sql', '20250421_080000_more.sql']);
+    expect(checkFilenames(files, 'sequential')).toEqual([]);
+    expect(checkFilenames(filesFromNames(['2025_04_20_1204_a.sql', '2025_04_20_1723_b.sql', '2025_05_01_0000_c.sql']), 'sequential')).toEqual([]);
+    // Sub-numbers of one number, padded, are read the same way.
+    expect(checkFilenames(filesFromNames(['0001_01_a.sql', '0001_02_b.sql', '0002_c.sql']), 'sequential')).toEqual([]);
+  });
+
+  test('date_time names whose whole prefixes are equal collide', () => {
+    const dups = rules(checkFilenames(filesFromNames(['20250420_120404_a.sql', '20250420_120404_b.sql', '20250420_172315_c.sql']), 'sequential'), 'duplicate-number');
+    expect(dups.map((f) => f.file)).toEqual(['migrations/20250420_120404_a.sql', 'migrations/20250420_120404_b.sql']);
+    expect(dups[0]).toMatchObject({ severity: 'error', line: 1 });
+    expect(dups[0].message).toContain('has the same numeric prefix, 20250420_120404, as 20250420_120404_b.sql');
+    expect(dups[0].message).toContain('give it a later timestamp');
+  });
+
+  test('names sharing a number whose name order contradicts the rest of the prefix make the order ambiguous', () => {
+    const files = filesFromNames(['20250420_9_a.sql', '20250420_10_b.sql']);
+    expect(files.map((f) => f.name)).toEqual(['20250420_10_b.sql', '20250420_9_a.sql']);
+    const dups = rules(checkFilenames(files, 'sequential'), 'duplicate-number');
+    expect(dups).toHaveLength(1);
+    expect(dups[0]).toMatchObject({ file: 'migrations/20250420_9_a.sql', severity: 'error' });
+    expect(dups[0].message).toContain('20250420_9_a.sql runs after 20250420_10_b.sql, although its numeric prefix 20250420_9 is smaller than 20250420_10');
+    // A bare number beside a sub-numbered one: `0001_2_b.sql` sorts before `0001_a.sql`.
+    const bare = rules(checkFilenames(filesFromNames(['0001_a.sql', '0001_2_b.sql']), 'sequential'), 'duplicate-number');
+    expect(bare.map((f) => f.file)).toEqual(['migrations/0001_a.sql']);
+  });
+
   test('three files with one number are all flagged with the full order', () => {
     const dups = rules(checkFilenames(filesFromNames(['0003_c.sql', '0003_a.sql', '0003_b.sql']), 'sequential'), 'duplicate-number');
     expect(dups).toHaveLength(3);
@@ -47,11 +77,20 @@ describe('number-gap', () => {
     expect(checkFilenames(filesFromNames(['0020_a.sql', '0021_b.sql']), 'sequential')).toEqual([]);
   });
 
-  test('timestamp names give no gap findings with numbering unique', () => {
+  test('timestamp names give no gap findings, with numbering unique or sequential', () => {
     const files = filesFromNames(['20240101120000_a.sql', '20240305093000_b.sql', '20241224000000_c.sql']);
     expect(checkFilenames(files, 'unique')).toEqual([]);
-    // Under sequential the gaps are real, and the message points at numbering: unique.
-    expect(rules(checkFilenames(files, 'sequential'), 'number-gap')[0].message).toContain('look like timestamps');
+    expect(checkFilenames(files, 'sequential')).toEqual([]);
+    // Unix seconds (drizzle-kit prefix "unix") and date_time names too.
+    expect(checkFilenames(filesFromNames(['1718366890_a.sql', '1719000000_b.sql']), 'sequential')).toEqual([]);
+    expect(checkFilenames(filesFromNames(['20250420_120404_a.sql', '20250501_090000_b.sql']), 'sequential')).toEqual([]);
+  });
+
+  test('a folder that is not wholly timestamp-named is still checked for gaps', () => {
+    const gaps = rules(checkFilenames(filesFromNames(['0001_a.sql', '20240101120000_b.sql']), 'sequential'), 'number-gap');
+    expect(gaps.map((f) => f.file)).toEqual(['migrations/20240101120000_b.sql']);
+    // 0019 is no date: a gap between 0017 and 0019 is reported.
+    expect(rules(checkFilenames(filesFromNames(['0017_a.sql', '0019_b.sql']), 'sequential'), 'number-gap')).toHaveLength(1);
   });
 
   test('a duplicated number does not also count as a gap', () => {

@@ -95,7 +95,7 @@ export async function main(argv: string[], baseDir: string, stdout: Writable = p
     if (args.format === 'json') out.raw(inertJson(JSON.stringify(toJson(report, { validateOnly }))) + '\n');
     else if (args.format === 'sarif') out.raw(inertJson(JSON.stringify(sarifLog(report, options), null, 2)) + '\n');
     else if (args.format === 'github') for (const a of annotationsFor(report, options.failMode)) out.raw(workflowCommand(a) + '\n');
-    else out.write(toText(report, { color: Boolean((stdout as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR, validateOnly }));
+    else out.write(toText(report, { color: Boolean((stdout as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR, validateOnly, details: args.verbose }));
     return report.exitCode;
   } catch (error: unknown) {
     err.write(`d1-migrate: ${getErrorMessage(error)}\n`);

@@ -36,7 +36,7 @@ export async function judgePendingOnLiveSchema(ctx: PhaseContext, validated: Val
   }
   const paths = new Set(pending.map((m) => m.relPath));
   const kept = report.findings.filter((f) => !(f.file !== undefined && paths.has(f.file) && REPLAY_RULES.has(f.rule)));
-  const found = finishFindings(result.findings, validated.parsed, policy, ctx.migrations);
+  const found = finishFindings(result.findings, validated.parsed, policy, ctx.migrations, result.keptRebuilds);
   report.findings = sortFindings([...kept, ...found], ctx.migrations.map((m) => m.relPath));
   report.schema = result.schema;
   report.notes.push(

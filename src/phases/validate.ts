@@ -1,5 +1,6 @@
 import { discoverMigrations } from '../migrations/discover.js';
 import { checkFilenames } from '../rules/filename-rules.js';
+import { foldFindings } from '../rules/fold.js';
 import { checkStaticRules } from '../rules/index.js';
 import { applyRulePolicy, type PolicyFilter } from '../rules/policy.js';
 import { replayMigrations } from '../replay/replay.js';
@@ -61,7 +62,7 @@ export async function validateMigrations(target: DatabaseTarget, set: MigrationS
   ];
   return {
     migrations: set.files,
-    findings: finishFindings(all, parsed, opts.policy ?? { off: opts.disabled }, set.files),
+    findings: finishFindings(all, parsed, opts.policy ?? { off: opts.disabled }, set.files, replay.keptRebuilds),
     schema: replay.schema,
     notes: replay.notes,
     parsed,
@@ -72,8 +73,15 @@ export async function validateMigrations(target: DatabaseTarget, set: MigrationS
  * Applies the rule policy (rules off, severities, excluded paths), drops suppressed (`-- d1-migrate-ignore`)
  * findings and orders the rest: one pass for every source.
  */
-export function finishFindings(findings: Finding[], parsed: ParsedMigration[], policy: PolicyFilter, files: MigrationFile[]): Finding[] {
-  const kept = applySuppressions(applyRulePolicy(findings, policy), parsed);
+export function finishFindings(
+  findings: Finding[],
+  parsed: ParsedMigration[],
+  policy: PolicyFilter,
+  files: MigrationFile[],
+  keptRebuilds: Parameters<typeof foldFindings>[1] = [],
+): Finding[] {
+  // Folding comes after suppression, so a comment above one statement still suppresses that statement.
+  const kept = foldFindings(applySuppressions(applyRulePolicy(findings, policy), parsed), keptRebuilds);
   return sortFindings(kept, files.map((f) => f.relPath));
 }
 

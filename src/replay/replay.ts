@@ -4,13 +4,17 @@
  * keys are enforced, double-quoted strings are accepted, and the first failing file stops the run.
  */
 import { DATA_LOSS_RULES, ruleInfo } from '../rules/catalog.js';
+import { checkDuplicateNumbers } from '../rules/duplicate-number.js';
 import { parseMigration } from '../sql/split.js';
 import type { ParsedMigration } from '../sql/types.js';
 import type { Finding, MigrationFile, SchemaObject } from '../types.js';
 import { classifyStatement, mayClassify, type StatementKind } from './classify.js';
+import { fillSql } from './data/boundary.js';
 import { DataCheck, type DataCheckOutcome } from './data/check.js';
+import type { KeptRebuild } from './data/rebuilds.js';
+import { doubleQuotedFinding, doubleQuotedLiterals } from './double-quoted.js';
 import { readSchema, seedSchema } from './schema.js';
-import { loadSqlite, openD1Like, setDoubleQuotedStrings, stepPrepared, tryExec, type OoDb, type Ptr, type Sqlite3 } from './sqlite.js';
+import { loadSqlite, openD1Like, stepPrepared, tryExec, type OoDb, type Ptr, type Sqlite3 } from './sqlite.js';
 import { firstLine, isParseError, SqlText } from './statements.js';
 import type { ReplayInput, ReplayResult } from './types.js';
 import { bookkeepingSql, createMigrationsTableSql, SEVERAL_TRANSACTIONS_MESSAGE, wranglerTrim } from './wrangler-text.js';
@@ -80,6 +84,8 @@ class Replayer {
   private dataSeed: string | undefined;
   /** The first settled file that failed: the schema later files run on is incomplete from then on. */
   private brokenHistory: string | undefined;
+  private dataFill: string | undefined;
+  private readonly kept: (KeptRebuild & { file: string })[] = [];
 
   constructor(
     private readonly sqlite3: Sqlite3,
@@ -106,7 +112,12 @@ class Replayer {
     const result = await this.replayFiles();
     // The data check's run-wide note (tables it could not fill) comes after the notes of the files.
     result.notes.push(...(this.dataCheck?.notes() ?? []));
-    return this.dataSeed === undefined ? result : { ...result, dataSeed: this.dataSeed };
+    return {
+      ...result,
+      ...(this.dataSeed !== undefined && { dataSeed: this.dataSeed }),
+      ...(this.dataFill !== undefined && { dataFill: this.dataFill }),
+      ...(this.kept.length > 0 && { keptRebuilds: this.kept }),
+    };
   }
 
   /**
@@ -245,6 +256,7 @@ class Replayer {
       // Data findings count only for a file that applies: one that fails anyway is reported as failing.
       for (const f of data?.findings ?? []) this.add(f);
       this.notes.push(...(data?.notes ?? []));
+      for (const k of data?.kept ?? []) this.kept.push({ ...k, file: file.relPath });
       return true;
     } finally {
       text.free();
@@ -255,8 +267,11 @@ class Replayer {
   private runDataCheck(file: MigrationFile, text: SqlText): DataCheckOutcome | undefined {
     if (!this.dataCheck) return undefined;
     try {
-      if (this.input.dumpDataBefore === file.name) this.dataSeed = this.dataCheck.dump();
-      return this.dataCheck.run(file, text, this.parsed.get(file.name) ?? parseMigration(file));
+      const dump = this.input.dumpDataBefore === file.name;
+      if (dump) this.dataSeed = this.dataCheck.dump();
+      const outcome = this.dataCheck.run(file, text, this.parsed.get(file.name) ?? parseMigration(file));
+      if (dump && outcome?.boundary) this.dataFill = fillSql(outcome.boundary);
+      return outcome;
     } catch (e) {
       this.dataCheck.markOutOfSync();
       this.notes.push(`Data check skipped for ${file.name}: ${(e as Error).message}`);
@@ -306,32 +321,13 @@ class Replayer {
     return undefined;
   }
 
-  /**
-   * SQLite falls back to a string literal for a double-quoted name that is not a column (DQS); D1 accepts
-   * that silently. Preparing again with the fallback off shows whether this statement relies on it.
-   */
+  /** Double-quoted names SQLite reads as text (double-quoted.ts): an error where they overwrite every row. */
   private checkDoubleQuoted(file: MigrationFile, text: SqlText, start: number, end: number, sql: string): void {
-    const { capi } = this.sqlite3;
-    setDoubleQuotedStrings(this.sqlite3, this.db, false);
-    let r: { stmt: Ptr; message?: string; errorOffset?: number };
-    try {
-      r = text.prepareRange(this.db.pointer, start, end);
-      if (r.stmt) capi.sqlite3_finalize(r.stmt);
-    } finally {
-      setDoubleQuotedStrings(this.sqlite3, this.db, true);
-    }
-    const m = r.message && /^no such column: "((?:[^"]|"")*)" - should this be a string literal/.exec(r.message);
-    if (!m) return;
-    const name = m[1].replace(/""/g, '"');
-    const idx = sql.indexOf(`"${m[1]}"`);
-    const at = r.errorOffset ?? (idx === -1 ? start : start + Buffer.byteLength(sql.slice(0, idx), 'utf8'));
-    this.add({
-      rule: DQS_RULE,
-      file: file.relPath,
-      line: text.lineAt(at),
-      column: text.columnAt(at),
-      message: `"${name}" is not a column here, so SQLite (and D1) silently read it as the text '${name}' (double-quoted string fallback): every row gets that string instead of a value. Write '${name.replace(/'/g, "''")}' in single quotes if a string is meant, or name the right column.`,
-    });
+    const literals = doubleQuotedLiterals(this.sqlite3, this.db, text, start, end, sql);
+    if (literals.length === 0) return;
+    const line = text.lineAt(start);
+    const f = doubleQuotedFinding(file, text, start, sql, literals, (name) => this.dataCheck?.literalRows(line, name));
+    if (f) this.add(f, f.severity);
   }
 
   /**
@@ -462,6 +458,9 @@ class Replayer {
     if (file.number === null) return '';
     const same = this.input.files.filter((f) => f.number === file.number);
     if (same.length < 2) return '';
+    // Date_time names of one day share the number yet run in their time order: a note only where duplicate-number
+    // finds a collision or a contradicted order among them.
+    if (checkDuplicateNumbers(same).length === 0) return '';
     const names = same.map((f) => f.name);
     const before = names.slice(0, names.indexOf(file.name));
     const after = names.slice(names.indexOf(file.name) + 1);
@@ -522,11 +521,12 @@ class Replayer {
     if (error) throw new Error(`replay: ${sql} failed: ${error}`);
   }
 
-  private add(f: Omit<Finding, 'severity'>): void {
+  /** Adds a finding with the rule's severity, or `severity` where the context decides it (double-quoted-string). */
+  private add(f: Omit<Finding, 'severity'>, severity = ruleInfo(f.rule).severity): void {
     if (this.disabled.has(f.rule)) return;
     this.findings.push({
       rule: f.rule,
-      severity: ruleInfo(f.rule).severity,
+      severity,
       ...(f.file !== undefined && { file: f.file }),
       ...(f.line !== undefined && { line: f.line }),
       ...(f.column !== undefined && { column: f.column }),

@@ -1,5 +1,6 @@
 import type { ParsedMigration } from '../sql/types.js';
 import type { Finding, MigrationFile, SchemaObject } from '../types.js';
+import type { KeptRebuild } from './data/rebuilds.js';
 
 export interface ReplayInput {
   /** In the order wrangler applies them (the caller has already sorted them). */
@@ -51,4 +52,14 @@ export interface ReplayResult {
   baseErrors?: string[];
   /** See ReplayInput.dumpDataBefore: INSERT statements for every row the data check's tables hold then. */
   dataSeed?: string;
+  /**
+   * With dumpDataBefore, when that file fails only with boundary values (data/boundary.ts): the UPDATE
+   * statements that put them into the rows of dataSeed.
+   */
+  dataFill?: string;
+  /**
+   * Table rebuilds the data check ran on rows and proved keep every row (data/rebuilds.ts), in files that
+   * applied; `file` is the file's path as findings give it. validate folds their findings (rules/fold.ts).
+   */
+  keptRebuilds?: (KeptRebuild & { file: string })[];
 }

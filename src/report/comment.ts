@@ -245,7 +245,8 @@ function renderFindings(findings: Finding[], blob: (file: string, line?: number)
     for (const f of list) {
       const icon = f.severity === 'error' ? '❌' : '⚠️';
       const at = file && f.line ? ` [line ${f.line}](${blob(file, f.line)})` : '';
-      lines.push(`- ${icon} [${code(f.rule, 100)}](${ruleDocsUrl(encodeURIComponent(f.rule))})${at}: ${md(f.message)}`);
+      const folded = f.details?.length ? ` <sub>(${plural(f.details.length, 'finding')} folded into this: the job summary lists them)</sub>` : '';
+      lines.push(`- ${icon} [${code(f.rule, 100)}](${ruleDocsUrl(encodeURIComponent(f.rule))})${at}: ${md(f.message)}${folded}`);
     }
     lines.push('');
   }

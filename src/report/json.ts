@@ -35,6 +35,7 @@ function databaseJson(d: DatabaseReport, validateOnly: boolean): object {
       ...(f.table !== undefined ? { table: f.table } : {}),
       informational: isInformational(f, d.scope),
       message: f.message,
+      ...(f.details?.length ? { details: f.details } : {}),
     })),
   };
   if (validateOnly) return base;

@@ -105,7 +105,11 @@ function findingsTable(findings: Finding[]): string[] {
   const out = ['| | rule | where | message |', '| --- | --- | --- | --- |'];
   for (const f of findings.slice(0, 500)) {
     const where = f.file ? inlineCode(`${f.file}${f.line ? `:${f.line}` : ''}`) : '';
-    out.push(`| ${f.severity === 'error' ? '❌' : '⚠️'} | ${inlineCode(f.rule)} | ${where} | ${escapeMarkdown(f.message)} |`);
+    // What was folded into this finding (src/rules/fold.ts) stays one click away, inside the same cell.
+    const folded = f.details?.length
+      ? ` <details><summary>${f.details.length} folded into this</summary>${f.details.map((d) => escapeMarkdown(d)).join('<br>')}</details>`
+      : '';
+    out.push(`| ${f.severity === 'error' ? '❌' : '⚠️'} | ${inlineCode(f.rule)} | ${where} | ${escapeMarkdown(f.message)}${folded} |`);
   }
   if (findings.length > 500) out.push(`| | | | … ${findings.length - 500} more in the JSON report |`);
   return out;

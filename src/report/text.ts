@@ -2,7 +2,7 @@ import type { Report } from '../types.js';
 import { countByRule, partitionFindings, settledWhere } from './groups.js';
 
 /** Compiler-style lines for people: `path:line:col: error [rule] message`, coloured on a TTY. */
-export function toText(report: Report, opts: { color: boolean; validateOnly: boolean }): string {
+export function toText(report: Report, opts: { color: boolean; validateOnly: boolean; details?: boolean }): string {
   const c = (code: string, s: string) => (opts.color ? `\u001b[${code}m${s}\u001b[0m` : s);
   const lines: string[] = [];
   for (const d of report.databases) {
@@ -13,6 +13,10 @@ export function toText(report: Report, opts: { color: boolean; validateOnly: boo
       const loc = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}${f.line && f.column ? `:${f.column}` : ''}: ` : '';
       const sev = f.severity === 'error' ? c('31', 'error') : c('33', 'warning');
       lines.push(`${loc}${sev} ${c('2', `[${f.rule}]`)} ${f.message}`);
+      // What was folded into it (rules/fold.ts): one dim line naming it, or each in full with --verbose.
+      const details = f.details ?? [];
+      if (opts.details) for (const d of details) lines.push(c('2', `    ↳ ${d}`));
+      else if (details.length) lines.push(c('2', `    ↳ folded: ${details.map((d) => d.slice(0, d.indexOf(':'))).join('; ')} (-v shows them)`));
     }
     if (informational.length) {
       lines.push(c('2', `  ${informational.length} finding(s) ${settledWhere(d)} — informational, not blocking: ${countByRule(informational)} (all in --format json)`));

@@ -12,7 +12,7 @@ export const emptyMigration: StaticRule = {
       if (!pm.empty) continue;
       const what = pm.comments.length > 0 ? 'has only comments' : 'has no SQL';
       out.push(
-        findingAt(ID, pm, { line: 1, column: 1 }, `Migration ${pm.file.name} ${what}. wrangler applies it and records it as applied, so SQL added to this file later never runs on databases that already applied it. Add the SQL now, or delete the file.`),
+        findingAt(ID, pm, { line: 1, column: 1 }, `Migration ${pm.file.name} ${what}. That is harmless as it stands — wrangler applies and records it, and tools such as Prisma write such files — but SQL added to this file later never runs on databases that already applied it: put later changes in a new migration (editing an applied file is reported as modified-migration on pull requests). If the file was meant to hold SQL, add it now or delete the file.`),
       );
     }
     return out;

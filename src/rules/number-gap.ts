@@ -1,3 +1,4 @@
+import { timestampNamed } from '../migrations/numbering.js';
 import type { Finding, MigrationFile } from '../types.js';
 import { ruleInfo } from './catalog.js';
 
@@ -6,11 +7,13 @@ export const RULE_ID = 'number-gap';
 /**
  * A number missing between two present ones in a sequential series (a file lost in a merge, renamed, or
  * still on another branch, which would then run out of order). The first number may be anything:
- * drizzle starts at 0000 and a squashed history may start at 0020.
+ * drizzle starts at 0000 and a squashed history may start at 0020. A folder named by time
+ * (`20250420_120404_x.sql`, `1718366890_x.sql`) has gaps by nature: nothing is reported there.
  *
  * @param files in apply order
  */
 export function checkNumberGaps(files: readonly MigrationFile[]): Finding[] {
+  if (timestampNamed(files)) return [];
   const firstWithNumber = new Map<number, MigrationFile>();
   for (const f of files) {
     if (f.number !== null && !firstWithNumber.has(f.number)) firstWithNumber.set(f.number, f);
@@ -25,10 +28,6 @@ export function checkNumberGaps(files: readonly MigrationFile[]): Finding[] {
     const file = firstWithNumber.get(after) as MigrationFile;
     const missingCount = after - before - 1;
     const missing = missingCount === 1 ? `number ${before + 1} is` : `numbers ${before + 1} to ${after - 1} (${missingCount}) are`;
-    const timestamps =
-      (prev.numberText?.length ?? 0) >= 8 && (file.numberText?.length ?? 0) >= 8
-        ? ' These names look like timestamps, where gaps are normal: set numbering to "unique" to check only for duplicates.'
-        : ' If the gap is intended, set numbering to "unique" to check only for duplicates.';
     findings.push({
       rule: RULE_ID,
       severity: ruleInfo(RULE_ID).severity,
@@ -38,7 +37,7 @@ export function checkNumberGaps(files: readonly MigrationFile[]): Finding[] {
         `Migration ${missing} missing between ${prev.name} and ${file.name}. ` +
         `In a sequential series that usually means a file was lost, renamed, or is still on another branch; ` +
         `wrangler applies whatever is present, so a missing file that arrives later runs after ${file.name}, out of order. ` +
-        `Restore the missing migration or renumber.${timestamps}`,
+        `Restore the missing migration or renumber. If the gap is intended, set numbering to "unique" to check only for duplicates.`,
     });
   }
   return findings;

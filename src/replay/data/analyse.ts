@@ -18,6 +18,8 @@ export interface StatementFacts {
   replace: boolean;
   /** The table an INSERT/REPLACE/UPDATE/DELETE writes to. */
   writes?: string;
+  /** An INSERT whose rows come from a SELECT (`INSERT INTO t [(cols)] SELECT …`), not from VALUES. */
+  copy?: boolean;
   rename?: { from: string; to: string };
   /** CREATE INDEX / DROP INDEX: the index's name. */
   index?: { name: string; drop?: boolean };
@@ -43,11 +45,11 @@ export function namesIn(sql: string, into = new Set<string>()): Set<string> {
   return into;
 }
 
-function isWord(t: Token | undefined, ...words: string[]): boolean {
+export function isWord(t: Token | undefined, ...words: string[]): boolean {
   return !!t && t.kind === 'word' && words.includes(t.value);
 }
 
-function isPunct(t: Token | undefined, text: string): boolean {
+export function isPunct(t: Token | undefined, text: string): boolean {
   return !!t && t.kind === 'punct' && t.text === text;
 }
 
@@ -57,7 +59,7 @@ function spelling(t: Token): string {
 }
 
 /** The unquoted name at `i`, skipping `schema.`; returns the name and the index after it. */
-function nameAt(tokens: Token[], i: number): { name: string; next: number } | undefined {
+export function nameAt(tokens: Token[], i: number): { name: string; next: number } | undefined {
   const t = tokens[i];
   if (!t || !NAME_KINDS.has(t.kind)) return undefined;
   if (isPunct(tokens[i + 1], '.') && tokens[i + 2] && NAME_KINDS.has(tokens[i + 2].kind)) return { name: spelling(tokens[i + 2]), next: i + 3 };
@@ -65,7 +67,7 @@ function nameAt(tokens: Token[], i: number): { name: string; next: number } | un
 }
 
 /** Index after a balanced parenthesised group starting at `i` (which must be '('). */
-function skipGroup(tokens: Token[], i: number): number {
+export function skipGroup(tokens: Token[], i: number): number {
   let depth = 0;
   for (let k = i; k < tokens.length; k++) {
     if (isPunct(tokens[k], '(')) depth++;
@@ -74,10 +76,13 @@ function skipGroup(tokens: Token[], i: number): number {
   return tokens.length;
 }
 
-/** Index of the verb after a leading WITH clause (`WITH [RECURSIVE] x [(cols)] AS [[NOT] MATERIALIZED] (...), ...`). */
-function skipWith(tokens: Token[]): number {
-  if (!isWord(tokens[0], 'WITH')) return 0;
-  let i = isWord(tokens[1], 'RECURSIVE') ? 2 : 1;
+/**
+ * Index of the verb after a WITH clause starting at `from` (`WITH [RECURSIVE] x [(cols)] AS [[NOT] MATERIALIZED]
+ * (...), ...`); `from` itself when there is none.
+ */
+export function skipWith(tokens: Token[], from = 0): number {
+  if (!isWord(tokens[from], 'WITH')) return from;
+  let i = isWord(tokens[from + 1], 'RECURSIVE') ? from + 2 : from + 1;
   for (;;) {
     i++; // the CTE name
     if (isPunct(tokens[i], '(')) i = skipGroup(tokens, i);
@@ -140,6 +145,9 @@ export function analyseTokens(tokens: Token[], sql: string): StatementFacts {
       facts.dataDependent = true;
       if (n) {
         facts.writes = n.name;
+        let k = isWord(tokens[n.next], 'AS') ? n.next + 2 : n.next;
+        if (isPunct(tokens[k], '(')) k = skipGroup(tokens, k);
+        facts.copy = isWord(tokens[k], 'SELECT', 'WITH');
         // An upsert's DO UPDATE changes existing rows on purpose, like an UPDATE.
         const doUpdate = tokens.some((t, k) => isWord(t, 'DO') && isWord(tokens[k + 1], 'UPDATE'));
         if (doUpdate) facts.targets.push({ table: n.name, how: 'upsert' });

@@ -10,21 +10,31 @@
  * whole schema, which on a schema of a thousand objects costs more than running the file twice.
  */
 import type { ParsedMigration } from '../../sql/types.js';
-import type { Finding, MigrationFile } from '../../types.js';
+import type { MigrationFile } from '../../types.js';
 import { classifyStatement, mayClassify } from '../classify.js';
 import type { OoDb, Ptr, Sqlite3 } from '../sqlite.js';
 import { openD1Like, stepPrepared, tryExec } from '../sqlite.js';
 import type { SqlText } from '../statements.js';
 import { createMigrationsTableSql } from '../wrangler-text.js';
-import { analyseStatement, analyseTokens, NAME_KINDS, namesIn, type StatementFacts } from './analyse.js';
+import { analyseStatement } from './analyse.js';
+import { boundaryFills, boundaryFinding, suspects, type BoundaryFill } from './boundary.js';
+import { fileFacts, type FileFacts } from './file-facts.js';
 import { Filler, SYNTHETIC_ROWS } from './fill.js';
-import { classifyObjects, existingObjects, q, triggersOn, type SchemaEntry } from './tables.js';
+import { describe, failureFinding, lossFinding, type DataFinding, type Failure } from './findings.js';
+import { findLosses, type LossContext, type RowEvent } from './losses.js';
+import { classifyObjects, existingObjects, q, type SchemaEntry } from './tables.js';
+import { literalKey, literalsWritten, type LiteralRows } from './written-values.js';
+import { keptRebuilds, rebuildsBefore, type KeptRebuild, type RebuildBefore } from './rebuilds.js';
 
 const SAVEPOINT = 'd1_migrate_data_check';
+/** The second way's own savepoint (see boundary.ts): rolled back, the twin is as before. */
+const BOUNDARY_SAVEPOINT = 'd1_migrate_boundary';
+/** Single boundary values tried to name the one that breaks a file (only after the file failed with all). */
+const MAX_SINGLE_FILLS = 16;
 /** sqlite3_db_status op: deferred foreign key violations not yet resolved (SQLITE_DBSTATUS_DEFERRED_FKS). */
 const DBSTATUS_DEFERRED_FKS = 10;
 
-export type DataFinding = Omit<Finding, 'severity'>;
+export type { DataFinding } from './findings.js';
 
 export interface DataCheckOutcome {
   /** Added only when the file then applies on the empty replay (a file that fails there is reported as such). */
@@ -32,6 +42,10 @@ export interface DataCheckOutcome {
   notes: string[];
   /** The whole file ran on the twin: every statement's effect on rows was seen. */
   complete: boolean;
+  /** The boundary values (boundary.ts) the file fails with, when it does only with them. */
+  boundary?: BoundaryFill[];
+  /** Rebuilds the check ran on rows that kept every row (rebuilds.ts). */
+  kept?: KeptRebuild[];
 }
 
 /** The parts of sqlite-wasm's C API used here beyond the replay's own (see sqlite.ts). */
@@ -48,68 +62,6 @@ interface HookApi {
   sqlite3_db_status(db: Ptr, op: number, cur: Ptr, hi: Ptr, reset: number): number;
   sqlite3_js_db_export(db: Ptr): Uint8Array;
   sqlite3_deserialize(db: Ptr, schema: string, p: Ptr, n: number, max: number, flags: number): number;
-}
-
-/** One row change seen by the pre-update hook. */
-interface RowEvent {
-  /** Index of the statement (in execution order) that made it. */
-  stmt: number;
-  op: 'insert' | 'delete' | 'update';
-  /** Lower-cased table name at that moment. */
-  table: string;
-  /** As SQLite spells it. */
-  name: string;
-  /** Row identity: the rowid, or the row's values for a WITHOUT ROWID table. */
-  key: string;
-  /** An insert that puts back a row deleted in the same file, with the same values. */
-  unchanged?: boolean;
-}
-
-interface Executed {
-  start: number;
-  end: number;
-  line: number;
-  facts: StatementFacts;
-}
-
-interface Failure {
-  message: string;
-  /** The failing statement; undefined when the file failed as its transaction ended (deferred keys). */
-  at?: Executed;
-}
-
-interface Loss {
-  /** The table as it was before the file (lower-cased), and as named in messages. */
-  table: string;
-  name: string;
-  vanished: number;
-  changed: number;
-  /** Rows of the table after the file (for "now empty"). */
-  left?: number;
-  /** For a rebuilt table, compared by count: how many rows it had before. */
-  before?: number;
-  culprit?: Culprit;
-}
-
-interface Culprit {
-  executed: Executed;
-  /** The table whose rows went at that moment (the lost table itself, or one renamed to it later). */
-  victim: string;
-  mechanism: string;
-}
-
-interface FileFacts {
-  facts: StatementFacts[];
-  /** Lower-cased tables the file deletes from or updates (incl. upserts), or drops without keeping their rows. */
-  rowTargets: Set<string>;
-  /**
-   * Lower-cased tables dropped or renamed away whose rows the file copies (INSERT … SELECT): if the name
-   * exists again at the end, it was rebuilt and should still hold as many rows.
-   */
-  rebuilt: Set<string>;
-  renames: { from: string; to: string }[];
-  /** Tables the file creates (lower-cased), to fill for the next files. */
-  creates: Map<string, { name: string; virtual: boolean }>;
 }
 
 export class DataCheck {
@@ -135,6 +87,8 @@ export class DataCheck {
   /** Values of the rows deleted while the current file runs, by table and key (to recognise a re-insert). */
   private deletedValues = new Map<string, Map<string, string>>();
   private stmtIndex = 0;
+  /** What the last file that ran to its end wrote where a copy or an UPDATE names a column in double quotes. */
+  private literals = new Map<string, LiteralRows>();
   private readonly hook = (...args: unknown[]) => this.onPreupdate(args);
   /** SAVEPOINT / RELEASE of the twin, prepared once per twin (finalized when it closes). */
   private savepoint!: { pointer: Ptr; finalize(): unknown };
@@ -221,6 +175,14 @@ export class DataCheck {
     return tables.every((t) => !this.uncoveredSeen.has(t.toLowerCase()));
   }
 
+  /**
+   * For the file the check just ran to its end: the rows of the column that the statement at `line` writes
+   * the double-quoted `name` to (see written-values.ts), or undefined.
+   */
+  literalRows(line: number, name: string): LiteralRows | undefined {
+    return this.literals.get(literalKey(line, name));
+  }
+
   /** After a fault in the check: the twin is re-copied before the next file. */
   markOutOfSync(): void {
     this.outOfSync = true;
@@ -231,13 +193,15 @@ export class DataCheck {
    * runs it; then fills the tables the file created, for the next files.
    */
   run(file: MigrationFile, text: SqlText, parsed: ParsedMigration): DataCheckOutcome | undefined {
+    this.literals = new Map();
     if (this.outOfSync) this.resync();
     const ff = fileFacts(parsed);
-    const rebuiltBefore = this.rebuiltCounts(ff);
+    const { counts: rebuiltBefore, shapes } = this.rebuiltBefore(ff);
     if (this.deferredViolations() !== 0) {
       this.outOfSync = true;
       return undefined;
     }
+    const boundary = this.boundary(text, ff);
     const begin = stepPrepared(this.sqlite3, this.db, this.savepoint.pointer);
     if (begin) throw new Error(`data check: SAVEPOINT failed: ${begin}`);
     const executed: { start: number; end: number }[] = [];
@@ -265,18 +229,80 @@ export class DataCheck {
       return this.failed(file, ff, failure);
     }
 
-    const losses = this.losses(events, ff, rebuiltBefore, executed.length, (i) => describe(text, executed[i]));
+    const losses = findLosses(this.lossContext(), events, ff, rebuiltBefore, executed.length, (i) => describe(text, executed[i]));
+    try {
+      this.literals = literalsWritten(this.db, parsed.statements, ff.facts.map((f) => f.rename));
+    } catch {
+      // Only a message detail depends on it.
+    }
     const released = stepPrepared(this.sqlite3, this.db, this.release.pointer);
     if (released) {
       this.abandon();
       return this.failed(file, ff, { message: released });
     }
+    const findings = losses.map((l) => lossFinding(file, l));
+    // Before the refill, which gives new tables (a rebuilt one renamed into place) rows of their own.
+    const kept = findings.length === 0 && !boundary && shapes.size > 0 ? keptRebuilds(this.db, ff, shapes, (t) => !this.uncoveredSeen.has(t)) : [];
     this.refill(ff, events);
-    return { findings: losses.map((l) => lossFinding(file, l)), notes: [], complete: true };
+    if (!boundary) return { findings, notes: [], complete: true, ...(kept.length > 0 && { kept }) };
+    findings.unshift(boundaryFinding(file, boundary.failure, boundary.fills));
+    return { findings, notes: [], complete: true, boundary: boundary.fills };
+  }
+
+  /**
+   * The second way (boundary.ts), for a file that copies rows out of existing tables: the failure with the
+   * boundary values in those tables, and the single value that causes it where one does alone.
+   */
+  private boundary(text: SqlText, ff: FileFacts): { failure: Failure; fills: BoundaryFill[] } | undefined {
+    if (ff.copySources.size === 0) return undefined;
+    const fills: BoundaryFill[] = [];
+    for (const [lower, o] of existingObjects(this.db, ff.copySources, this.virtuals)) {
+      if (o.kind === 'table' && !this.internal(lower)) fills.push(...boundaryFills(this.filler.tableMeta(lower, o.sql, o.name)));
+    }
+    if (fills.length === 0) return undefined;
+    const all = this.withBoundary(text, fills);
+    if (!all.failure) return undefined;
+    if (all.applied.length > 1) {
+      for (const fill of suspects(all.applied, all.failure.message).slice(0, MAX_SINGLE_FILLS)) {
+        const one = this.withBoundary(text, [fill]);
+        if (one.failure) return { failure: one.failure, fills: [fill] };
+      }
+    }
+    return { failure: all.failure, fills: all.applied };
+  }
+
+  /** Runs the file with `fills` in every row, then rolls everything back; `applied` are the fills the tables took. */
+  private withBoundary(text: SqlText, fills: BoundaryFill[]): { failure?: Failure; applied: BoundaryFill[] } {
+    const skipped = new Set(this.skippedIndexes);
+    const begin = tryExec(this.sqlite3, this.db, `SAVEPOINT ${BOUNDARY_SAVEPOINT}`);
+    if (begin) throw new Error(`data check: SAVEPOINT failed: ${begin}`);
+    try {
+      const applied: BoundaryFill[] = [];
+      const byTable = new Map<string, BoundaryFill[]>();
+      for (const f of fills) byTable.set(f.table, [...(byTable.get(f.table) ?? []), f]);
+      for (const [table, list] of byTable) {
+        const set = (l: BoundaryFill[]) => tryExec(this.sqlite3, this.db, `UPDATE ${q(table)} SET ${l.map((f) => `${q(f.column)} = ${f.value}`).join(', ')}`);
+        // One UPDATE per table; a value the table refuses (its own CHECK, a trigger) is left out.
+        if (set(list) === undefined) applied.push(...list);
+        else if (list.length > 1) for (const f of list) if (set([f]) === undefined) applied.push(f);
+      }
+      if (applied.length === 0) return { applied };
+      const run = this.execute(text, []);
+      if (run === 'skip') return { applied };
+      const failure = run.failure ?? (this.deferredViolations() > 0 ? { message: 'FOREIGN KEY constraint failed' } : undefined);
+      const missing = failure && /^no such index: (.+)$/.exec(failure.message)?.[1];
+      return { applied, ...(failure && !(missing && skipped.has(missing.toLowerCase())) && { failure }) };
+    } finally {
+      tryExec(this.sqlite3, this.db, `ROLLBACK TO ${BOUNDARY_SAVEPOINT}`);
+      tryExec(this.sqlite3, this.db, `RELEASE ${BOUNDARY_SAVEPOINT}`);
+      // Running the file twice must not count its CREATE/DROP INDEX twice.
+      this.skippedIndexes = skipped;
+    }
   }
 
   /** Rolls the file back on the twin, which then misses it: it is copied from the replay before the next file. */
   private abandon(): void {
+    this.literals = new Map();
     tryExec(this.sqlite3, this.db, `ROLLBACK TO ${SAVEPOINT}`);
     tryExec(this.sqlite3, this.db, `RELEASE ${SAVEPOINT}`);
     this.outOfSync = true;
@@ -284,7 +310,7 @@ export class DataCheck {
 
   /** The outcome of a file the twin could not apply: a fails-with-data finding, or a note. */
   private failed(file: MigrationFile, ff: FileFacts, failure: Failure): DataCheckOutcome {
-    const f = this.failureFinding(file, ff, failure);
+    const f = failureFinding(file, ff, failure);
     return 'note' in f ? { findings: [], notes: [f.note], complete: false } : { findings: [f], notes: [], complete: false };
   }
 
@@ -383,11 +409,19 @@ export class DataCheck {
     }
   }
 
-  /** Row counts before the file of the tables it rebuilds (only those are compared by count). */
-  private rebuiltCounts(ff: FileFacts): Map<string, number> {
-    if (ff.rebuilt.size === 0) return new Map();
+  private lossContext(): LossContext {
+    return { db: this.db, virtuals: this.virtuals, internal: (lower) => this.internal(lower), counts: (tables) => this.counts(tables) };
+  }
+
+  /**
+   * Row counts before the file of the tables it rebuilds (only those are compared by count), and what else
+   * rebuilds.ts needs to know of them.
+   */
+  private rebuiltBefore(ff: FileFacts): { counts: Map<string, number>; shapes: Map<string, RebuildBefore> } {
+    if (ff.rebuilt.size === 0) return { counts: new Map(), shapes: new Map() };
     const present = [...existingObjects(this.db, ff.rebuilt, this.virtuals).values()].filter((o) => o.kind === 'table');
-    return this.counts(present.map((o) => o.name));
+    const counts = this.counts(present.map((o) => o.name));
+    return { counts, shapes: rebuildsBefore(this.db, counts, new Map(present.map((o) => [o.name.toLowerCase(), o.name]))) };
   }
 
   /** Row counts of tables, in one query. */
@@ -395,201 +429,6 @@ export class DataCheck {
     if (tables.length === 0) return new Map();
     const row = this.db.selectArrays(`SELECT ${tables.map((t) => `(SELECT count(*) FROM ${q(t)})`).join(', ')}`)[0] ?? [];
     return new Map(tables.map((t, i) => [t.toLowerCase(), Number(row[i] ?? 0)]));
-  }
-
-  /**
-   * Rows that existed before the file and were deleted or changed by a statement that does not name their
-   * table as what it deletes from, updates, drops or alters; and rebuilt tables left with fewer rows.
-   */
-  private losses(events: RowEvent[], ff: FileFacts, rebuiltBefore: Map<string, number>, statements: number, describe: (i: number) => Executed): Loss[] {
-    if (events.length === 0 && rebuiltBefore.size === 0) return [];
-    const facts: (Executed | undefined)[] = new Array(statements);
-    const at = (i: number) => (facts[i] ??= describe(i));
-    const direct = (i: number, table: string) => at(i).facts.targets.some((t) => t.table.toLowerCase() === table);
-
-    // Which table, as it was before the file, each name stands for as the statements run: renames move a
-    // table to a new name; a table created in the file stands for none (null).
-    const origin = new Map<string, string | null>();
-    const originOf = (name: string) => (origin.has(name) ? origin.get(name)! : name);
-    const born = new Map<string, Set<string>>();
-    const deletedPre = new Map<string, Map<string, number>>(); // origin → key → statement
-    const changedPre = new Map<string, Map<string, number>>();
-    const lineageDeletes: { stmt: number; table: string }[] = [];
-    const byStmt = new Map<number, RowEvent[]>();
-    for (const e of events) byStmt.set(e.stmt, [...(byStmt.get(e.stmt) ?? []), e]);
-    const needsDdl = ff.renames.length > 0 || ff.creates.size > 0 || ff.facts.some((f) => f.targets.some((t) => t.how === 'drop'));
-
-    for (let i = 0; i < statements; i++) {
-      for (const e of byStmt.get(i) ?? []) {
-        const o = originOf(e.table);
-        const mine = born.get(e.table) ?? new Set<string>();
-        born.set(e.table, mine);
-        if (e.op === 'insert') {
-          mine.add(e.key);
-          // REPLACE keeping the rowid: the old row was deleted and a different one stands in its place.
-          const d = o === null ? undefined : deletedPre.get(o);
-          if (d?.has(e.key)) {
-            const stmt = d.get(e.key)!;
-            d.delete(e.key);
-            if (!e.unchanged) {
-              if (!changedPre.has(o!)) changedPre.set(o!, new Map());
-              changedPre.get(o!)!.set(e.key, stmt);
-            }
-          }
-          continue;
-        }
-        if (mine.has(e.key) || o === null) {
-          if (e.op === 'delete' && !direct(i, e.table)) lineageDeletes.push({ stmt: i, table: e.table });
-          continue;
-        }
-        if (direct(i, e.table)) continue;
-        const target = e.op === 'delete' ? deletedPre : changedPre;
-        if (!target.has(o)) target.set(o, new Map());
-        if (!target.get(o)!.has(e.key)) target.get(o)!.set(e.key, i);
-        if (e.op === 'delete') lineageDeletes.push({ stmt: i, table: e.table });
-      }
-      if (!needsDdl) continue;
-      const f = at(i).facts;
-      if (f.rename) {
-        const from = f.rename.from.toLowerCase();
-        const to = f.rename.to.toLowerCase();
-        origin.set(to, originOf(from));
-        born.set(to, born.get(from) ?? new Set());
-        origin.set(from, null);
-        born.delete(from);
-      }
-      for (const t of f.targets) if (t.how === 'drop') {
-        origin.set(t.table.toLowerCase(), null);
-        born.delete(t.table.toLowerCase());
-      }
-      if (f.creates) {
-        origin.set(f.creates.table.toLowerCase(), null);
-        born.delete(f.creates.table.toLowerCase());
-      }
-    }
-
-    const out: Loss[] = [];
-    const lost = [...new Set([...deletedPre.keys(), ...changedPre.keys()])].filter(
-      (t) => !ff.rowTargets.has(t) && !ff.rebuilt.has(t) && !this.internal(t) && (deletedPre.get(t)?.size ?? 0) + (changedPre.get(t)?.size ?? 0) > 0,
-    );
-    if (lost.length === 0 && rebuiltBefore.size === 0) return out;
-    const names = existingObjects(this.db, [...lost, ...rebuiltBefore.keys()], this.virtuals);
-    const after = this.counts([...names.values()].filter((o) => o.kind === 'table').map((o) => o.name));
-    for (const table of lost) {
-      // Virtual tables and their shadow tables keep their own bookkeeping (an FTS index rewrites its blobs).
-      if (names.get(table)?.kind !== 'table') continue;
-      const d = deletedPre.get(table) ?? new Map<string, number>();
-      const c = changedPre.get(table) ?? new Map<string, number>();
-      const first = Math.min(...d.values(), ...c.values());
-      const victim = events.find((e) => e.stmt === first && (originOf(e.table) === table || e.table === table))?.table ?? table;
-      out.push({
-        table,
-        name: names.get(table)?.name ?? table,
-        vanished: d.size,
-        changed: c.size,
-        left: after.get(table),
-        culprit: this.culprit(at(first), victim, ff),
-      });
-    }
-    for (const [table, before] of rebuiltBefore) {
-      if (ff.rowTargets.has(table)) continue;
-      const now = after.get(table);
-      if (now === undefined || now >= before) continue;
-      // Where the copies went: the first delete in a table that is, or is later renamed to, this one.
-      const lineage = new Set([table]);
-      for (const r of [...ff.renames].reverse()) if (lineage.has(r.to.toLowerCase())) lineage.add(r.from.toLowerCase());
-      const hit = lineageDeletes.find((l) => lineage.has(l.table));
-      out.push({
-        table,
-        name: names.get(table)?.name ?? table,
-        vanished: before - now,
-        changed: 0,
-        left: now,
-        before,
-        culprit: hit ? this.culprit(at(hit.stmt), hit.table, ff) : copyOf(ff, lineage),
-      });
-    }
-    return out.sort((a, b) => (a.culprit?.executed.line ?? 0) - (b.culprit?.executed.line ?? 0) || a.table.localeCompare(b.table));
-  }
-
-  private culprit(executed: Executed, victim: string, ff: FileFacts): Culprit {
-    const real = existingObjects(this.db, [victim], this.virtuals).get(victim)?.name ?? victim;
-    return { executed, victim: real, mechanism: this.mechanism(executed, real, ff) };
-  }
-
-  /** Why `victim` lost rows at a statement: a foreign key path to what the statement removed, a REPLACE, a trigger. */
-  private mechanism(executed: Executed, victim: string, ff: FileFacts): string {
-    const facts = executed.facts;
-    const lowerVictim = victim.toLowerCase();
-    const drop = facts.targets.find((t) => t.how === 'drop');
-    const removed = drop?.table ?? facts.writes;
-    const parts: string[] = [];
-    // An UPDATE reaches children through ON UPDATE actions; everything else here deletes parent rows.
-    const onUpdate = facts.targets.some((t) => t.how === 'update' || t.how === 'upsert') && !facts.replace;
-    if (removed && removed.toLowerCase() !== lowerVictim) {
-      const path = this.fkPath(victim, removed, onUpdate);
-      if (path) {
-        const chain = path.map((e) => `${e.child}.${e.col} REFERENCES ${e.parent} ON ${onUpdate ? 'UPDATE' : 'DELETE'} ${e.action}`).join(', then ');
-        const earlier = ff.renames.filter((r) => r.to.toLowerCase() === removed.toLowerCase());
-        const repoint = earlier.find((r) => ff.facts.some((f) => f.rename === r && (f.line ?? 0) < executed.line));
-        const repointNote = repoint
-          ? ` (the key points at ${removed} because \`ALTER TABLE ${repoint.from} RENAME TO ${repoint.to}\` re-pointed it: SQLite rewrites other tables' references on rename)`
-          : '';
-        if (drop) {
-          parts.push(
-            `\`DROP TABLE ${removed}\` first deletes every row of ${removed}, because D1 always enforces foreign keys (PRAGMA foreign_keys = OFF has no effect there), and the delete reaches ${victim}: ${chain}${repointNote}`,
-          );
-        } else if (facts.replace) {
-          parts.push(
-            `REPLACE conflict: for each new row that collides with an existing row of ${removed} on its primary key or a UNIQUE column, SQLite deletes the existing row, and the delete reaches ${victim}: ${chain}`,
-          );
-        } else {
-          parts.push(`changing rows of ${removed} fires its foreign key actions: ${chain}`);
-        }
-      }
-    }
-    if (facts.replace && removed && removed.toLowerCase() === lowerVictim) {
-      parts.push(
-        'REPLACE conflict: for each new row that collides with an existing row on its primary key or a UNIQUE column, SQLite deletes the existing row and inserts the new one, so columns the statement does not set fall back to their defaults (and the delete fires ON DELETE actions)',
-      );
-    }
-    if (!drop) {
-      const on = new Set<string>();
-      if (facts.writes) on.add(facts.writes.toLowerCase());
-      for (const t of facts.targets) on.add(t.table.toLowerCase());
-      for (const t of on.size ? triggersOn(this.db, on) : []) {
-        if (namesIn(t.sql).has(lowerVictim)) parts.push(`trigger ${t.name} on ${t.table} changes rows of ${victim}`);
-      }
-    }
-    return parts.length ? parts.join('; ') : `the statement changed them without naming ${victim}`;
-  }
-
-  /**
-   * Foreign keys leading from `child` up to `ancestor` whose actions carry a change down (CASCADE, SET NULL,
-   * SET DEFAULT), breadth-first over a few levels; listed from the ancestor down.
-   */
-  private fkPath(child: string, ancestor: string, onUpdate: boolean): { child: string; col: string; parent: string; action: string }[] | undefined {
-    const target = ancestor.toLowerCase();
-    type Step = { child: string; col: string; parent: string; action: string };
-    const queue: { table: string; path: Step[] }[] = [{ table: child, path: [] }];
-    const seen = new Set([child.toLowerCase()]);
-    while (queue.length > 0) {
-      const { table, path } = queue.shift()!;
-      if (path.length >= 4) continue;
-      const rows = this.db.selectObjects(`SELECT "table" AS parent, "from" AS col, upper(on_delete) AS d, upper(on_update) AS u FROM pragma_foreign_key_list(?1)`, [table]);
-      for (const r of rows) {
-        const parent = String(r.parent);
-        const action = String(onUpdate ? r.u : r.d);
-        if (!['CASCADE', 'SET NULL', 'SET DEFAULT'].includes(action)) continue;
-        const step: Step = { child: table, col: String(r.col), parent, action };
-        if (parent.toLowerCase() === target) return [step, ...path];
-        if (!seen.has(parent.toLowerCase())) {
-          seen.add(parent.toLowerCase());
-          queue.push({ table: parent, path: [step, ...path] });
-        }
-      }
-    }
-    return undefined;
   }
 
   /**
@@ -677,127 +516,6 @@ export class DataCheck {
     return (this.sqlite3.wasm as unknown as { peek32(p: Ptr): number }).peek32(this.status);
   }
 
-  private failureFinding(file: MigrationFile, ff: FileFacts, failure: Failure): DataFinding | { note: string } {
-    const head = failure.at?.facts.head;
-    const msg = failure.message;
-    if (/^CHECK constraint failed/.test(msg)) {
-      return {
-        note: `${file.name}: with synthetic rows \`${head ?? 'the file'}\` fails with "${msg}"; real rows may satisfy that CHECK, so it is not reported as fails-with-data. Make sure existing rows meet the constraint before deploying.`,
-      };
-    }
-    let line = failure.at?.line;
-    let hint = '';
-    if (!failure.at) {
-      // Deferred keys fail when the file's transaction ends: point at the DROP that left the children dangling.
-      const drop = firstDrop(ff);
-      line = drop?.line;
-      hint =
-        ` The check runs when the file's transaction ends${drop ? `: \`${drop.head}\` deleted rows that other tables' rows (ON DELETE NO ACTION or RESTRICT) still point at` : ''}.` +
-        ' PRAGMA defer_foreign_keys = on does not help: re-creating and renaming the table does not undo the violations counted at the DROP (turning it off again before the end discards them unchecked, which hides real orphans as well). Rebuild the referencing tables in the same file, or avoid the rebuild (ALTER TABLE … ADD/RENAME/DROP COLUMN); see docs/safe-table-changes.md.';
-    } else if (/^UNIQUE constraint failed/.test(msg) && /^CREATE\s+UNIQUE\s+INDEX/i.test(head ?? '')) {
-      hint = ' Existing rows hold duplicate values in the indexed columns (a column just added gives every existing row the same default). Deduplicate or backfill distinct values first, or make the index non-unique.';
-    } else if (/Cannot add a NOT NULL column with default value NULL/.test(msg)) {
-      hint = ' SQLite accepts ADD COLUMN … NOT NULL without a DEFAULT only while the table is empty: give the column a DEFAULT.';
-    } else if (/NOT NULL constraint failed/.test(msg)) {
-      hint = ' Existing rows have no value for a column that must have one (a copy that leaves a new NOT NULL column out, or copies NULLs into it): give it a DEFAULT or fill it in the copy.';
-    } else if (/FOREIGN KEY constraint failed/.test(msg)) {
-      hint = ' Rows already in the tables violate a foreign key this statement checks (D1 always enforces foreign keys).';
-    }
-    return {
-      rule: 'fails-with-data',
-      file: file.relPath,
-      ...(line !== undefined && { line }),
-      message: `Fails once the tables hold rows: ${msg}${head ? ` at \`${head}\`` : ' when the file ends'}. On an empty database (local tests) the file applies; on D1 with data wrangler stops at this file and rolls it back.${hint}`,
-    };
-  }
-}
-
-/** A statement the twin ran, with its line and what it does (read only when a finding needs it). */
-function describe(text: SqlText, e: { start: number; end: number }): Executed {
-  return { start: e.start, end: e.end, line: text.lineAt(e.start), facts: analyseStatement(text.slice(e.start, e.end)) };
-}
-
-function lossFinding(file: MigrationFile, loss: Loss): DataFinding {
-  const { name, culprit } = loss;
-  const counts: string[] = [];
-  if (loss.before !== undefined) counts.push(`it had ${loss.before} row${loss.before === 1 ? '' : 's'} before and ${loss.left ?? 0} after being rebuilt`);
-  else {
-    if (loss.vanished > 0) counts.push(`${loss.vanished} row${loss.vanished === 1 ? ' was' : 's were'} deleted${loss.left === 0 ? ' (the table is left empty)' : ''}`);
-    if (loss.changed > 0) counts.push(`${loss.changed} row${loss.changed === 1 ? ' was' : 's were'} changed`);
-  }
-  const via = culprit && culprit.victim.toLowerCase() !== name.toLowerCase() ? ` (while the rows were in ${culprit.victim}, which the file renames to ${name})` : '';
-  const where = culprit ? ` by \`${culprit.executed.facts.head}\`${via}: ${culprit.mechanism}.` : '.';
-  return {
-    rule: 'rows-lost',
-    file: file.relPath,
-    ...(culprit && { line: culprit.executed.line }),
-    table: name,
-    message:
-      `Rows of ${name} are lost: run on tables holding rows, ${counts.join(' and ')}${where} ` +
-      `The file never deletes from or updates ${name} itself, and on an empty database (local tests) nothing shows. ${adviceFor(culprit)}`,
-  };
-}
-
-function adviceFor(culprit: Culprit | undefined): string {
-  if (culprit?.executed.facts.replace) return 'Use an upsert (INSERT … ON CONFLICT (…) DO UPDATE SET …) or an UPDATE, which keep the existing rows; see docs/safe-table-changes.md.';
-  if (culprit?.executed.facts.targets.some((t) => t.how === 'drop')) {
-    return 'Avoid the rebuild (ALTER TABLE … ADD/RENAME/DROP COLUMN), or rebuild the referencing tables in the same file, in dependency order; see docs/safe-table-changes.md.';
-  }
-  return 'If the file means to remove these rows, say so with a DELETE or UPDATE of the table, or suppress with `-- d1-migrate-ignore: rows-lost` above the statement; see docs/safe-table-changes.md.';
-}
-
-/** No row went missing on the way: the copy into the rebuilt table left rows out. */
-function copyOf(ff: FileFacts, lineage: Set<string>): Culprit | undefined {
-  const copy = ff.facts.find((f) => f.writes && lineage.has(f.writes.toLowerCase()) && !f.targets.length);
-  if (!copy) return undefined;
-  return {
-    executed: { start: 0, end: 0, line: copy.line ?? 0, facts: copy },
-    victim: [...lineage][0],
-    mechanism: 'the copy does not take every row of the old table (a WHERE, a JOIN or a conflict clause leaves rows out), and the old table is dropped with them',
-  };
-}
-
-/** The first DROP TABLE of the file (the usual cause of a deferred foreign key failure at its end). */
-function firstDrop(ff: FileFacts): { line: number; head: string } | undefined {
-  const d = ff.facts.find((f) => f.targets.some((t) => t.how === 'drop'));
-  return d ? { line: d.line ?? 0, head: d.head } : undefined;
-}
-
-function fileFacts(parsed: ParsedMigration): FileFacts {
-  const facts: StatementFacts[] = [];
-  const rowTargets = new Set<string>();
-  const replaced = new Set<string>();
-  const copied = new Set<string>();
-  const renames: { from: string; to: string }[] = [];
-  const creates = new Map<string, { name: string; virtual: boolean }>();
-  for (const s of parsed.statements) {
-    const f = analyseTokens(s.tokens, s.text);
-    f.line = s.line;
-    facts.push(f);
-    for (const t of f.targets) {
-      const lower = t.table.toLowerCase();
-      if (t.how === 'delete' || t.how === 'update' || t.how === 'upsert') rowTargets.add(lower);
-      if (t.how === 'drop') replaced.add(lower);
-    }
-    if (f.rename) {
-      renames.push(f.rename);
-      replaced.add(f.rename.from.toLowerCase());
-    }
-    if (f.creates) creates.set(f.creates.table.toLowerCase(), { name: f.creates.table, virtual: f.creates.virtual });
-    // INSERT … SELECT reads the tables whose rows it copies.
-    if (f.writes && !f.targets.some((t) => t.how === 'delete' || t.how === 'update')) {
-      for (const t of s.tokens) if (NAME_KINDS.has(t.kind) && t.value.toLowerCase() !== f.writes.toLowerCase()) copied.add(t.value.toLowerCase());
-    }
-  }
-  // A copy from `users_old` after `ALTER TABLE users RENAME TO users_old` copies the rows of users.
-  for (const r of [...renames].reverse()) if (copied.has(r.to.toLowerCase())) copied.add(r.from.toLowerCase());
-  const rebuilt = new Set<string>();
-  for (const t of replaced) {
-    if (copied.has(t)) rebuilt.add(t);
-    // Dropped (or renamed away) without copying its rows: the file discards or moves them on purpose.
-    else rowTargets.add(t);
-  }
-  return { facts, rowTargets, rebuilt, renames, creates };
 }
 
 function same(a: unknown, b: unknown): boolean {

@@ -350,7 +350,8 @@ function literalsOf(sql: string): string[] {
   return [...out];
 }
 
-function strictAffinity(type: string): Affinity {
+/** A STRICT table's column type as an affinity (STRICT allows INT, INTEGER, REAL, TEXT, BLOB and ANY). */
+export function strictAffinity(type: string): Affinity {
   switch (type.toUpperCase()) {
     case 'INT':
     case 'INTEGER':

@@ -30386,13 +30386,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
-/***/ 8161:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-
-/***/ }),
-
 /***/ 6760:
 /***/ ((module) => {
 
@@ -30491,24 +30484,3006 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 2675:
+/***/ 6857:
+/***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6144);
+
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 6144:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  KN: () => (/* binding */ databaseStatus),
-  cn: () => (/* binding */ runEngine),
-  fS: () => (/* binding */ summarise),
-  O1: () => (/* binding */ wouldFail)
+  e: () => (/* binding */ run)
 });
 
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * Sanitizes an input into a string so it can be passed into issueCommand safely
+ * @param input input to sanitize into a string
+ */
+function utils_toCommandValue(input) {
+    if (input === null || input === undefined) {
+        return '';
+    }
+    else if (typeof input === 'string' || input instanceof String) {
+        return input;
+    }
+    return JSON.stringify(input);
+}
+/**
+ *
+ * @param annotationProperties
+ * @returns The command properties to send with the actual annotation command
+ * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
+ */
+function utils_toCommandProperties(annotationProperties) {
+    if (!Object.keys(annotationProperties).length) {
+        return {};
+    }
+    return {
+        title: annotationProperties.title,
+        file: annotationProperties.file,
+        line: annotationProperties.startLine,
+        endLine: annotationProperties.endLine,
+        col: annotationProperties.startColumn,
+        endColumn: annotationProperties.endColumn
+    };
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+
+
+/**
+ * Issues a command to the GitHub Actions runner
+ *
+ * @param command - The command name to issue
+ * @param properties - Additional properties for the command (key-value pairs)
+ * @param message - The message to include with the command
+ * @remarks
+ * This function outputs a specially formatted string to stdout that the Actions
+ * runner interprets as a command. These commands can control workflow behavior,
+ * set outputs, create annotations, mask values, and more.
+ *
+ * Command Format:
+ *   ::name key=value,key=value::message
+ *
+ * @example
+ * ```typescript
+ * // Issue a warning annotation
+ * issueCommand('warning', {}, 'This is a warning message');
+ * // Output: ::warning::This is a warning message
+ *
+ * // Set an environment variable
+ * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
+ * // Output: ::set-env name=MY_VAR::some value
+ *
+ * // Add a secret mask
+ * issueCommand('add-mask', {}, 'secretValue123');
+ * // Output: ::add-mask::secretValue123
+ * ```
+ *
+ * @internal
+ * This is an internal utility function that powers the public API functions
+ * such as setSecret, warning, error, and exportVariable.
+ */
+function command_issueCommand(command, properties, message) {
+    const cmd = new Command(command, properties, message);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
+}
+function command_issue(name, message = '') {
+    command_issueCommand(name, {}, message);
+}
+const CMD_STRING = '::';
+class Command {
+    constructor(command, properties, message) {
+        if (!command) {
+            command = 'missing.command';
+        }
+        this.command = command;
+        this.properties = properties;
+        this.message = message;
+    }
+    toString() {
+        let cmdStr = CMD_STRING + this.command;
+        if (this.properties && Object.keys(this.properties).length > 0) {
+            cmdStr += ' ';
+            let first = true;
+            for (const key in this.properties) {
+                if (this.properties.hasOwnProperty(key)) {
+                    const val = this.properties[key];
+                    if (val) {
+                        if (first) {
+                            first = false;
+                        }
+                        else {
+                            cmdStr += ',';
+                        }
+                        cmdStr += `${key}=${escapeProperty(val)}`;
+                    }
+                }
+            }
+        }
+        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
+        return cmdStr;
+    }
+}
+function escapeData(s) {
+    return utils_toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A');
+}
+function escapeProperty(s) {
+    return utils_toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A')
+        .replace(/:/g, '%3A')
+        .replace(/,/g, '%2C');
+}
+//# sourceMappingURL=command.js.map
+;// CONCATENATED MODULE: external "crypto"
+const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+// For internal use, subject to change.
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+
+
+
+function file_command_issueFileCommand(command, message) {
+    const filePath = process.env[`GITHUB_${command}`];
+    if (!filePath) {
+        throw new Error(`Unable to find environment variable for file command ${command}`);
+    }
+    if (!external_fs_.existsSync(filePath)) {
+        throw new Error(`Missing file at path: ${filePath}`);
+    }
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
+        encoding: 'utf8'
+    });
+}
+function file_command_prepareKeyValueMessage(key, value) {
+    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const convertedValue = utils_toCommandValue(value);
+    // These should realistically never happen, but just in case someone finds a
+    // way to exploit uuid generation let's not allow keys or values that contain
+    // the delimiter.
+    if (key.includes(delimiter)) {
+        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+    }
+    if (convertedValue.includes(delimiter)) {
+        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+    }
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
+}
+//# sourceMappingURL=file-command.js.map
+;// CONCATENATED MODULE: external "path"
+const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: external "http"
+var external_http_ = __nccwpck_require__(8611);
+// EXTERNAL MODULE: external "https"
+var external_https_ = __nccwpck_require__(5692);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var node_modules_tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function lib_getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class lib_HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? https : http;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class auth_BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+class oidc_utils_OidcClient {
+    static createHttpClient(allowRetry = true, maxRetry = 10) {
+        const requestOptions = {
+            allowRetries: allowRetry,
+            maxRetries: maxRetry
+        };
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+    }
+    static getRequestToken() {
+        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+        if (!token) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
+        }
+        return token;
+    }
+    static getIDTokenUrl() {
+        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+        if (!runtimeUrl) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+        }
+        return runtimeUrl;
+    }
+    static getCall(id_token_url) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            var _a;
+            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const res = yield httpclient
+                .getJson(id_token_url)
+                .catch(error => {
+                throw new Error(`Failed to get ID Token. \n 
+        Error Code : ${error.statusCode}\n 
+        Error Message: ${error.message}`);
+            });
+            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
+            if (!id_token) {
+                throw new Error('Response json body do not have ID Token field');
+            }
+            return id_token;
+        });
+    }
+    static getIDToken(audience) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            try {
+                // New ID Token is requested from action service
+                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                if (audience) {
+                    const encodedAudience = encodeURIComponent(audience);
+                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
+                }
+                debug(`ID token url is ${id_token_url}`);
+                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                setSecret(id_token);
+                return id_token;
+            }
+            catch (error) {
+                throw new Error(`Error message: ${error.message}`);
+            }
+        });
+    }
+}
+//# sourceMappingURL=oidc-utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { access, appendFile, writeFile } = external_fs_.promises;
+const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
+const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
+class Summary {
+    constructor() {
+        this._buffer = '';
+    }
+    /**
+     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+     * Also checks r/w permissions.
+     *
+     * @returns step summary file path
+     */
+    filePath() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            if (this._filePath) {
+                return this._filePath;
+            }
+            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+            if (!pathFromEnv) {
+                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+            }
+            try {
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
+            }
+            catch (_a) {
+                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+            }
+            this._filePath = pathFromEnv;
+            return this._filePath;
+        });
+    }
+    /**
+     * Wraps content in an HTML tag, adding any HTML attributes
+     *
+     * @param {string} tag HTML tag to wrap
+     * @param {string | null} content content within the tag
+     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+     *
+     * @returns {string} content wrapped in HTML element
+     */
+    wrap(tag, content, attrs = {}) {
+        const htmlAttrs = Object.entries(attrs)
+            .map(([key, value]) => ` ${key}="${value}"`)
+            .join('');
+        if (!content) {
+            return `<${tag}${htmlAttrs}>`;
+        }
+        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+    }
+    /**
+     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+     *
+     * @param {SummaryWriteOptions} [options] (optional) options for write operation
+     *
+     * @returns {Promise<Summary>} summary instance
+     */
+    write(options) {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+            const filePath = yield this.filePath();
+            const writeFunc = overwrite ? writeFile : appendFile;
+            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
+            return this.emptyBuffer();
+        });
+    }
+    /**
+     * Clears the summary buffer and wipes the summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    clear() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            return this.emptyBuffer().write({ overwrite: true });
+        });
+    }
+    /**
+     * Returns the current summary buffer as a string
+     *
+     * @returns {string} string of summary buffer
+     */
+    stringify() {
+        return this._buffer;
+    }
+    /**
+     * If the summary buffer is empty
+     *
+     * @returns {boolen} true if the buffer is empty
+     */
+    isEmptyBuffer() {
+        return this._buffer.length === 0;
+    }
+    /**
+     * Resets the summary buffer without writing to summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    emptyBuffer() {
+        this._buffer = '';
+        return this;
+    }
+    /**
+     * Adds raw text to the summary buffer
+     *
+     * @param {string} text content to add
+     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addRaw(text, addEOL = false) {
+        this._buffer += text;
+        return addEOL ? this.addEOL() : this;
+    }
+    /**
+     * Adds the operating system-specific end-of-line marker to the buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addEOL() {
+        return this.addRaw(external_os_.EOL);
+    }
+    /**
+     * Adds an HTML codeblock to the summary buffer
+     *
+     * @param {string} code content to render within fenced code block
+     * @param {string} lang (optional) language to syntax highlight code
+     *
+     * @returns {Summary} summary instance
+     */
+    addCodeBlock(code, lang) {
+        const attrs = Object.assign({}, (lang && { lang }));
+        const element = this.wrap('pre', this.wrap('code', code), attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML list to the summary buffer
+     *
+     * @param {string[]} items list of items to render
+     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addList(items, ordered = false) {
+        const tag = ordered ? 'ol' : 'ul';
+        const listItems = items.map(item => this.wrap('li', item)).join('');
+        const element = this.wrap(tag, listItems);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML table to the summary buffer
+     *
+     * @param {SummaryTableCell[]} rows table rows
+     *
+     * @returns {Summary} summary instance
+     */
+    addTable(rows) {
+        const tableBody = rows
+            .map(row => {
+            const cells = row
+                .map(cell => {
+                if (typeof cell === 'string') {
+                    return this.wrap('td', cell);
+                }
+                const { header, data, colspan, rowspan } = cell;
+                const tag = header ? 'th' : 'td';
+                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
+                return this.wrap(tag, data, attrs);
+            })
+                .join('');
+            return this.wrap('tr', cells);
+        })
+            .join('');
+        const element = this.wrap('table', tableBody);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds a collapsable HTML details element to the summary buffer
+     *
+     * @param {string} label text for the closed state
+     * @param {string} content collapsable content
+     *
+     * @returns {Summary} summary instance
+     */
+    addDetails(label, content) {
+        const element = this.wrap('details', this.wrap('summary', label) + content);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML image tag to the summary buffer
+     *
+     * @param {string} src path to the image you to embed
+     * @param {string} alt text description of the image
+     * @param {SummaryImageOptions} options (optional) addition image attributes
+     *
+     * @returns {Summary} summary instance
+     */
+    addImage(src, alt, options) {
+        const { width, height } = options || {};
+        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
+        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML section heading element
+     *
+     * @param {string} text heading text
+     * @param {number | string} [level=1] (optional) the heading level, default: 1
+     *
+     * @returns {Summary} summary instance
+     */
+    addHeading(text, level) {
+        const tag = `h${level}`;
+        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
+            ? tag
+            : 'h1';
+        const element = this.wrap(allowedTag, text);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML thematic break (<hr>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addSeparator() {
+        const element = this.wrap('hr', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML line break (<br>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addBreak() {
+        const element = this.wrap('br', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML blockquote to the summary buffer
+     *
+     * @param {string} text quote text
+     * @param {string} cite (optional) citation url
+     *
+     * @returns {Summary} summary instance
+     */
+    addQuote(text, cite) {
+        const attrs = Object.assign({}, (cite && { cite }));
+        const element = this.wrap('blockquote', text, attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML anchor tag to the summary buffer
+     *
+     * @param {string} text link text/content
+     * @param {string} href hyperlink
+     *
+     * @returns {Summary} summary instance
+     */
+    addLink(text, href) {
+        const element = this.wrap('a', text, { href });
+        return this.addRaw(element).addEOL();
+    }
+}
+const _summary = new Summary();
+/**
+ * @deprecated use `core.summary`
+ */
+const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const summary = _summary;
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+
+/**
+ * toPosixPath converts the given path to the posix form. On Windows, \\ will be
+ * replaced with /.
+ *
+ * @param pth. Path to transform.
+ * @return string Posix path.
+ */
+function toPosixPath(pth) {
+    return pth.replace(/[\\]/g, '/');
+}
+/**
+ * toWin32Path converts the given path to the win32 form. On Linux, / will be
+ * replaced with \\.
+ *
+ * @param pth. Path to transform.
+ * @return string Win32 path.
+ */
+function toWin32Path(pth) {
+    return pth.replace(/[/]/g, '\\');
+}
+/**
+ * toPlatformPath converts the given path to a platform-specific path. It does
+ * this by replacing instances of / and \ with the platform-specific path
+ * separator.
+ *
+ * @param pth The path to platformize.
+ * @return string The platform-specific path.
+ */
+function toPlatformPath(pth) {
+    return pth.replace(/[/\\]/g, path.sep);
+}
+//# sourceMappingURL=path-utils.js.map
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(3193);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = external_fs_.constants.O_RDONLY;
+function exists(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = external_path_namespaceObject.dirname(filePath);
+                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield io_copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (ioUtil.IS_WINDOWS) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield ioUtil.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (IS_WINDOWS) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(external_path_namespaceObject.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield io_copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec_exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = tr.argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new tr.ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_.platform();
+const arch = external_os_.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function core_setSecret(secret) {
+    command_issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(external_os_.EOL);
+    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function core_debug(message) {
+    command_issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function core_warning(message, properties = {}) {
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    command_issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    command_issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+    }
+    issueCommand('save-state', { name }, toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./build/src/errors.js
-var src_errors = __nccwpck_require__(7406);
+;// CONCATENATED MODULE: ./build/src/errors.js
+/**
+ * A problem with how the tool was called or configured: a bad input value, a config file that cannot be
+ * read, a database that is not declared. The action fails the step with the message; the CLI exits 2.
+ */
+class UsageError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'UsageError';
+    }
+}
+/** Message of anything thrown, including non-Error values (a thrown string must not pass silently). */
+function getErrorMessage(error) {
+    if (error instanceof Error)
+        return error.message;
+    // Errors from another realm (a VM context, a worker) are not `instanceof Error` here but still have a message.
+    if (error && typeof error === 'object' && typeof error.message === 'string') {
+        return error.message;
+    }
+    if (typeof error === 'string')
+        return error;
+    try {
+        return JSON.stringify(error);
+    }
+    catch {
+        return String(error);
+    }
+}
+
 ;// CONCATENATED MODULE: ./build/src/config/find-config.js
 
 
@@ -30538,7 +33513,7 @@ function findConfig(cwd, explicit) {
         cwdStat = undefined;
     }
     if (!cwdStat?.isDirectory()) {
-        throw new src_errors/* UsageError */.e(`working-directory (--cwd): ${base} ${cwdStat ? 'is a file, not a directory' : 'does not exist'}. Set working-directory to the directory of your Worker project (relative to the workspace).`);
+        throw new UsageError(`working-directory (--cwd): ${base} ${cwdStat ? 'is a file, not a directory' : 'does not exist'}. Set working-directory to the directory of your Worker project (relative to the workspace).`);
     }
     if (explicit !== undefined && explicit.trim() !== '') {
         const abs = external_node_path_.resolve(base, explicit);
@@ -30547,11 +33522,11 @@ function findConfig(cwd, explicit) {
             stat = external_node_fs_.statSync(abs);
         }
         catch {
-            throw new src_errors/* UsageError */.e(`config: the file "${explicit}" does not exist (looked for ${abs}, relative to the working directory ${base}). ` +
+            throw new UsageError(`config: the file "${explicit}" does not exist (looked for ${abs}, relative to the working directory ${base}). ` +
                 `Set config to the path of your wrangler.json, wrangler.jsonc or wrangler.toml relative to the working directory, or leave it empty to search the way wrangler does.`);
         }
         if (!stat.isFile()) {
-            throw new src_errors/* UsageError */.e(`config: "${explicit}" (${abs}) is a directory, not a file. Set config to the wrangler.json, wrangler.jsonc or wrangler.toml file itself.`);
+            throw new UsageError(`config: "${explicit}" (${abs}) is a directory, not a file. Set config to the wrangler.json, wrangler.jsonc or wrangler.toml file itself.`);
         }
         return abs;
     }
@@ -30563,7 +33538,7 @@ function findConfig(cwd, explicit) {
                 return candidate;
         }
     }
-    throw new src_errors/* UsageError */.e(`config: no wrangler configuration file found. Looked for ${CONFIG_FILE_NAMES.join(', ')} in ${dirs.join(', ')} ` +
+    throw new UsageError(`config: no wrangler configuration file found. Looked for ${CONFIG_FILE_NAMES.join(', ')} in ${dirs.join(', ')} ` +
         `(the working directory and every directory above it, as wrangler does). ` +
         `Set working-directory to your Worker project or set config to the file's path.`);
 }
@@ -31936,6 +34911,12 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 
 
 
+/**
+ * Deepest nesting of objects/arrays (or TOML tables) accepted. A wrangler config needs about six levels; the
+ * parsers (jsonc-parser) and every walker over the value (JSON.stringify in messages) recurse, so a file
+ * nested tens of thousands deep would end in "Maximum call stack size exceeded" instead of a message.
+ */
+const MAX_CONFIG_DEPTH = 100;
 // wrangler's removeBOMAndValidate rejects these outright rather than misreading the file.
 const UNSUPPORTED_BOMS = [
     { bytes: [0x00, 0x00, 0xfe, 0xff], encoding: 'UTF-32 BE' },
@@ -31956,22 +34937,22 @@ function configFormat(configPath) {
 function readConfig(configPath) {
     const format = configFormat(configPath);
     if (format === null) {
-        throw new src_errors/* UsageError */.e(`config: "${configPath}" is not a wrangler configuration file: the name must end in .toml, .json or .jsonc (wrangler ignores any other file and would find no D1 databases).`);
+        throw new UsageError(`config: "${configPath}" is not a wrangler configuration file: the name must end in .toml, .json or .jsonc (wrangler ignores any other file and would find no D1 databases).`);
     }
     const text = readText(configPath);
     const raw = format === 'toml' ? parseTomlText(text, configPath) : parseJsoncText(text, configPath);
     if (!isPlainObject(raw)) {
-        throw new src_errors/* UsageError */.e(`config: ${configPath} must contain an object at the top level, but it holds ${describe(raw)}.`);
+        throw new UsageError(`config: ${configPath} must contain an object at the top level, but it holds ${describe(raw)}.`);
     }
     const environments = new Map();
     const env = raw['env'];
     if (env !== undefined) {
         if (!isPlainObject(env)) {
-            throw new src_errors/* UsageError */.e(`config: "env" in ${configPath} must be a table of environments (e.g. [env.production]), but it is ${describe(env)}.`);
+            throw new UsageError(`config: "env" in ${configPath} must be a table of environments (e.g. [env.production]), but it is ${describe(env)}.`);
         }
         for (const [envName, section] of Object.entries(env)) {
             if (!isPlainObject(section)) {
-                throw new src_errors/* UsageError */.e(`config: "env.${envName}" in ${configPath} must be a table/object, but it is ${describe(section)}.`);
+                throw new UsageError(`config: "env.${envName}" in ${configPath} must be a table/object, but it is ${describe(section)}.`);
             }
             environments.set(envName, { d1Databases: section['d1_databases'] });
         }
@@ -31992,11 +34973,11 @@ function readText(configPath) {
         buffer = external_node_fs_.readFileSync(configPath);
     }
     catch (error) {
-        throw new src_errors/* UsageError */.e(`config: could not read ${configPath}: ${(0,src_errors/* getErrorMessage */.u)(error)}`);
+        throw new UsageError(`config: could not read ${configPath}: ${getErrorMessage(error)}`);
     }
     for (const bom of UNSUPPORTED_BOMS) {
         if (buffer.length >= bom.bytes.length && bom.bytes.every((b, i) => buffer[i] === b)) {
-            throw new src_errors/* UsageError */.e(`config: ${configPath} is encoded as ${bom.encoding} (it starts with a ${bom.encoding} byte order mark); wrangler refuses it too. Save the file as UTF-8.`);
+            throw new UsageError(`config: ${configPath} is encoded as ${bom.encoding} (it starts with a ${bom.encoding} byte order mark); wrangler refuses it too. Save the file as UTF-8.`);
         }
     }
     const text = buffer.toString('utf8');
@@ -32004,28 +34985,87 @@ function readText(configPath) {
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 function parseTomlText(text, file) {
+    let value;
     try {
-        return parse(text);
+        // maxDepth bounds inline arrays and tables; dotted keys and [a.b.c] headers are checked below.
+        value = parse(text, { maxDepth: MAX_CONFIG_DEPTH });
     }
     catch (error) {
         if (error instanceof TomlError) {
             // smol-toml appends a code frame after the first line; the first line is the message itself.
             const message = error.message.split('\n')[0];
-            throw new src_errors/* UsageError */.e(`config: ${file}:${error.line}:${error.column}: invalid TOML: ${message}`);
+            throw new UsageError(`config: ${file}:${error.line}:${error.column}: invalid TOML: ${message}`);
         }
-        throw new src_errors/* UsageError */.e(`config: ${file}: invalid TOML: ${(0,src_errors/* getErrorMessage */.u)(error)}`);
+        throw new UsageError(`config: ${file}: invalid TOML: ${getErrorMessage(error)}`);
     }
+    const deep = tooDeep(value);
+    if (deep) {
+        const at = tomlKeyLine(text, deep);
+        throw new UsageError(`config: ${file}${at ? `:${at}:1` : ''}: nesting deeper than ${MAX_CONFIG_DEPTH} levels (at ${truncate(deep.join('.'), 80)}); a wrangler config needs a handful.`);
+    }
+    return value;
+}
+/** The key path of the first value nested deeper than MAX_CONFIG_DEPTH, found without recursion. */
+function tooDeep(value) {
+    const stack = [{ v: value, path: [] }];
+    while (stack.length) {
+        const { v, path: at } = stack.pop();
+        if (typeof v !== 'object' || v === null || v instanceof Date)
+            continue;
+        if (at.length >= MAX_CONFIG_DEPTH)
+            return at;
+        for (const [k, child] of Object.entries(v))
+            stack.push({ v: child, path: [...at, k] });
+    }
+    return undefined;
+}
+/** Best effort: the line of a TOML key or [header] with more dotted parts than the limit (for the message). */
+function tomlKeyLine(text, keyPath) {
+    const first = keyPath[0];
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
+        if (line.split('.').length > MAX_CONFIG_DEPTH / 2 && first !== undefined && line.includes(first))
+            return i + 1;
+    }
+    return undefined;
 }
 function parseJsoncText(text, file) {
+    const kind = external_node_path_.extname(file) === '.jsonc' ? 'JSONC' : 'JSON';
+    // jsonc-parser recurses once per level: measure the depth first, with its (iterative) scanner.
+    const deep = jsonNestingTooDeep(text);
+    if (deep !== undefined) {
+        const { line, column } = lineColumn(text, deep);
+        throw new UsageError(`config: ${file}:${line}:${column}: invalid ${kind}: nesting deeper than ${MAX_CONFIG_DEPTH} levels of objects and arrays; a wrangler config needs a handful.`);
+    }
     const errors = [];
     const data = main.parse(text, errors, { allowTrailingComma: true, disallowComments: false });
     if (errors.length > 0) {
         const first = errors[0];
         const { line, column } = lineColumn(text, first.offset);
-        const kind = external_node_path_.extname(file) === '.jsonc' ? 'JSONC' : 'JSON';
-        throw new src_errors/* UsageError */.e(`config: ${file}:${line}:${column}: invalid ${kind}: ${main.printParseErrorCode(first.error)} (comments and trailing commas are allowed, as wrangler allows them).`);
+        throw new UsageError(`config: ${file}:${line}:${column}: invalid ${kind}: ${main.printParseErrorCode(first.error)} (comments and trailing commas are allowed, as wrangler allows them).`);
     }
     return data;
+}
+/** Offset of the first `{` or `[` past MAX_CONFIG_DEPTH levels (strings and comments skipped), if any. */
+// jsonc.SyntaxKind values (a const enum, which isolatedModules cannot read).
+const OPEN_BRACE = 1;
+const CLOSE_BRACE = 2;
+const OPEN_BRACKET = 3;
+const CLOSE_BRACKET = 4;
+const EOF = 17;
+function jsonNestingTooDeep(text) {
+    const scanner = main.createScanner(text, false);
+    let depth = 0;
+    for (let t = scanner.scan(); t !== EOF; t = scanner.scan()) {
+        if (t === OPEN_BRACE || t === OPEN_BRACKET) {
+            if (++depth > MAX_CONFIG_DEPTH)
+                return scanner.getTokenOffset();
+        }
+        else if (t === CLOSE_BRACE || t === CLOSE_BRACKET)
+            depth = Math.max(0, depth - 1);
+    }
+    return undefined;
 }
 /** 1-based line and column of a UTF-16 offset. */
 function lineColumn(text, offset) {
@@ -32089,7 +35129,7 @@ function resolveDatabases(opts) {
         const elsewhere = opts.environment === null && envsWithD1.length > 0
             ? `Only environments declare D1 databases here (${envsWithD1.join(', ')}): set environment to one of them. Or add a top-level one, e.g.:\n`
             : 'Add one, e.g.:\n';
-        throw new src_errors/* UsageError */.e(`config: ${config.path} declares no D1 database${opts.environment === null ? ' at the top level' : ` for environment "${opts.environment}"`} ` +
+        throw new UsageError(`config: ${config.path} declares no D1 database${opts.environment === null ? ' at the top level' : ` for environment "${opts.environment}"`} ` +
             `("${field}" is missing or empty), so there are no migrations to validate or apply. ${elsewhere}` +
             snippet(config, opts.environment, [{ binding: 'DB', database_name: '<database name>', database_id: '<database id>' }]));
     }
@@ -32109,13 +35149,13 @@ function selectScope(config, topLevel, environment) {
         const exists = names.length > 0
             ? `The environments that exist are: ${names.map((n) => `"${n}"`).join(', ')}.`
             : `The file defines no environments at all (wrangler would only warn and use the top-level d1_databases; this action refuses to guess which database you meant).`;
-        throw new src_errors/* UsageError */.e(`environment: "${environment}" is not defined in ${config.path} (no [env.${environment}] section). ${exists} ` +
+        throw new UsageError(`environment: "${environment}" is not defined in ${config.path} (no [env.${environment}] section). ${exists} ` +
             `Set environment to one of them, or leave it empty for the top level.`);
     }
     const field = `env.${environment}.d1_databases`;
     if (scope.d1Databases === undefined) {
         if (topLevel.length > 0) {
-            throw new src_errors/* UsageError */.e(`config: environment "${environment}" in ${config.path} has no d1_databases. d1_databases is not inherited from the top level by [env.${environment}]: ` +
+            throw new UsageError(`config: environment "${environment}" in ${config.path} has no d1_databases. d1_databases is not inherited from the top level by [env.${environment}]: ` +
                 `wrangler gives an environment only the D1 bindings declared inside it, so \`--env ${environment}\` sees no database ` +
                 `(wrangler warns "d1_databases" exists at the top level, but not on "env.${environment}"). Add the ${environment} database to the environment, e.g.:\n` +
                 snippet(config, environment, topLevel) +
@@ -32130,15 +35170,15 @@ function parseBindings(value, field, file) {
     if (value === undefined)
         return [];
     if (!Array.isArray(value)) {
-        throw new src_errors/* UsageError */.e(`config: "${field}" in ${file} must be an array of tables/objects (in TOML: [[${field}]]), but it is ${describe(value)}.`);
+        throw new UsageError(`config: "${field}" in ${file} must be an array of tables/objects (in TOML: [[${field}]]), but it is ${describe(value)}.`);
     }
     return value.map((entry, i) => {
         const where = `"${field}[${i}]" in ${file}`;
         if (!isPlainObject(entry)) {
-            throw new src_errors/* UsageError */.e(`config: ${where} must be an object with a "binding", but it is ${describe(entry)}.`);
+            throw new UsageError(`config: ${where} must be an object with a "binding", but it is ${describe(entry)}.`);
         }
         if (typeof entry['binding'] !== 'string' || entry['binding'] === '') {
-            throw new src_errors/* UsageError */.e(`config: ${where} must have a string "binding" (the name the Worker uses, e.g. "DB"), but it has ${describe(entry['binding'])}.`);
+            throw new UsageError(`config: ${where} must have a string "binding" (the name the Worker uses, e.g. "DB"), but it has ${describe(entry['binding'])}.`);
         }
         const out = { binding: entry['binding'] };
         for (const key of ['database_name', 'database_id', 'preview_database_id', 'migrations_dir', 'migrations_table', 'migrations_pattern']) {
@@ -32146,7 +35186,7 @@ function parseBindings(value, field, file) {
             if (v === undefined)
                 continue;
             if (typeof v !== 'string') {
-                throw new src_errors/* UsageError */.e(`config: "${key}" of ${where} must be a string, but it is ${describe(v)}.`);
+                throw new UsageError(`config: "${key}" of ${where} must be a string, but it is ${describe(v)}.`);
             }
             out[key] = v;
         }
@@ -32158,7 +35198,7 @@ function checkUniqueBindings(bindings, field, file) {
     bindings.forEach((b, i) => {
         const first = seen.get(b.binding);
         if (first !== undefined) {
-            throw new src_errors/* UsageError */.e(`config: "${field}" in ${file} declares the binding "${b.binding}" twice (entries ${first} and ${i}). ` +
+            throw new UsageError(`config: "${field}" in ${file} declares the binding "${b.binding}" twice (entries ${first} and ${i}). ` +
                 `wrangler rejects this ("${b.binding} assigned to multiple D1 Database bindings"): bindings must have unique names. Rename or remove one of them.`);
         }
         seen.set(b.binding, i);
@@ -32170,7 +35210,7 @@ function selectDatabases(bindings, database, field, fileName, environment) {
     if (database === undefined || database.trim() === '') {
         if (bindings.length === 1)
             return bindings;
-        throw new src_errors/* UsageError */.e(`database: ${fileName} declares ${bindings.length} D1 databases ${scope} (${available}). ` +
+        throw new UsageError(`database: ${fileName} declares ${bindings.length} D1 databases ${scope} (${available}). ` +
             `Set database to the binding or database_name of the one to use, or to "all" for every one.`);
     }
     if (database === 'all')
@@ -32178,7 +35218,7 @@ function selectDatabases(bindings, database, field, fileName, environment) {
     // Same rule as wrangler's getDatabaseInfoFromConfig: the first entry whose database_name or binding matches.
     const match = bindings.find((b) => database === b.database_name || database === b.binding);
     if (match === undefined) {
-        throw new src_errors/* UsageError */.e(`database: "${database}" is not a D1 binding or database_name ${scope} of ${fileName} ("${field}"). ` +
+        throw new UsageError(`database: "${database}" is not a D1 binding or database_name ${scope} of ${fileName} ("${field}"). ` +
             `Available: ${available}. Set database to one of them, or to "all".`);
     }
     return [match];
@@ -32228,7 +35268,7 @@ function resolvePattern(b, fileName, override) {
     if (rawPattern === undefined)
         return undefined;
     if (b.migrations_dir === undefined) {
-        throw new src_errors/* UsageError */.e(`config: You have set \`migrations_pattern: "${rawPattern}"\` in your ${fileName} file but have not set \`migrations_dir\` for this D1 binding ("${b.binding}").\n\n` +
+        throw new UsageError(`config: You have set \`migrations_pattern: "${rawPattern}"\` in your ${fileName} file but have not set \`migrations_dir\` for this D1 binding ("${b.binding}").\n\n` +
             `When \`migrations_pattern\` is set, \`migrations_dir\` must also be set, and \`migrations_pattern\` must start with \`\${migrations_dir}/\`. Add a \`migrations_dir\` entry to your ${fileName} file (for example, \`"migrations_dir": "migrations"\`).`);
     }
     const dir = normalizeRelativePath(b.migrations_dir);
@@ -32236,7 +35276,7 @@ function resolvePattern(b, fileName, override) {
     const relative = stripDirPrefix(pattern, dir);
     if (relative === null) {
         const suggested = normalizeRelativePath(`${dir}/*.sql`);
-        throw new src_errors/* UsageError */.e(`config: The configured \`migrations_pattern: "${rawPattern}"\` in your ${fileName} file must start with \`${dir}/\` to match \`"migrations_dir": "${dir}"\` (binding "${b.binding}").\n\n` +
+        throw new UsageError(`config: The configured \`migrations_pattern: "${rawPattern}"\` in your ${fileName} file must start with \`${dir}/\` to match \`"migrations_dir": "${dir}"\` (binding "${b.binding}").\n\n` +
             `Either change \`migrations_pattern\` so it starts with \`${dir}/\` (for example, \`"${suggested}"\`), or change \`migrations_dir\` to match the start of your pattern.`);
     }
     if (override === undefined)
@@ -32253,7 +35293,7 @@ function stripDirPrefix(pattern, dir) {
 }
 function checkMigrationsDir(abs, cwd, source, allowMissing) {
     if (!isInside(cwd, abs)) {
-        throw new src_errors/* UsageError */.e(`migrations-dir: ${source} resolves to ${abs}, which is outside the working directory ${cwd}. ` +
+        throw new UsageError(`migrations-dir: ${source} resolves to ${abs}, which is outside the working directory ${cwd}. ` +
             `Migrations are only read from inside the working directory; set working-directory to a directory that contains them.`);
     }
     let stat;
@@ -32263,17 +35303,17 @@ function checkMigrationsDir(abs, cwd, source, allowMissing) {
     catch {
         if (allowMissing)
             return;
-        throw new src_errors/* UsageError */.e(`migrations-dir: the migrations directory does not exist: expected ${abs}, from ${source}. ` +
+        throw new UsageError(`migrations-dir: the migrations directory does not exist: expected ${abs}, from ${source}. ` +
             `wrangler would stop with "No migrations present at ${abs}." Create the directory, or point migrations_dir (or the migrations-dir input) at the folder that holds your .sql files.`);
     }
     if (!stat.isDirectory()) {
-        throw new src_errors/* UsageError */.e(`migrations-dir: ${abs} (from ${source}) is a file, not a directory. Point it at the folder that holds your .sql files.`);
+        throw new UsageError(`migrations-dir: ${abs} (from ${source}) is a file, not a directory. Point it at the folder that holds your .sql files.`);
     }
     // A symlink inside the working directory may lead anywhere; judge where it really points.
     const realCwd = external_node_fs_.realpathSync(cwd);
     const realDir = external_node_fs_.realpathSync(abs);
     if (!isInside(realCwd, realDir)) {
-        throw new src_errors/* UsageError */.e(`migrations-dir: ${source} resolves through a symbolic link to ${realDir}, which is outside the working directory ${realCwd}. ` +
+        throw new UsageError(`migrations-dir: ${source} resolves through a symbolic link to ${realDir}, which is outside the working directory ${realCwd}. ` +
             `Migrations are only read from inside the working directory; replace the link with the real folder or set working-directory accordingly.`);
     }
 }
@@ -32294,1381 +35334,131 @@ function tomlKey(name) {
     return /^[A-Za-z0-9_-]+$/.test(name) ? name : JSON.stringify(name);
 }
 
-;// CONCATENATED MODULE: ./build/src/wrangler/output.js
-/** Reading what wrangler prints: colour codes off, the JSON of `--json`, the lines of its error blocks. */
-// wrangler colours its error blocks even with NO_COLOR/FORCE_COLOR=0 (esbuild's message formatter).
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
-function stripAnsi(text) {
-    return text.replace(ANSI, '');
-}
-/**
- * Parses the JSON document `wrangler ... --json` prints on stdout: `[{"results":[...]}]` on success,
- * `{"error":{"text","notes"}}` on failure, or a plain object (time-travel). Banner lines before it are
- * skipped. Returns undefined when stdout holds no JSON.
- */
-function parseJsonOutput(stdout) {
-    const text = stripAnsi(stdout);
-    const start = text.search(/^[[{]/m);
-    if (start < 0)
-        return undefined;
-    let value;
-    try {
-        value = JSON.parse(text.slice(start));
-    }
-    catch {
-        return undefined;
-    }
-    if (Array.isArray(value)) {
-        return { kind: 'results', results: value.map((r) => ({ results: Array.isArray(r?.results) ? r.results : [], success: r?.success })) };
-    }
-    if (value && typeof value === 'object') {
-        const error = value.error;
-        if (error && typeof error === 'object') {
-            const e = error;
-            return {
-                kind: 'error',
-                text: String(e.text ?? ''),
-                notes: Array.isArray(e.notes) ? e.notes.map((n) => String(n?.text ?? '')).filter(Boolean) : [],
-                code: typeof e.code === 'number' ? e.code : undefined,
-            };
-        }
-        return { kind: 'object', value: value };
-    }
-    return undefined;
-}
-const NOISE = [/^If you think this is a bug/, /^🪵\s+Logs were written/, /^Logs were written/, /^$/];
-/**
- * The message of wrangler's `✘ [ERROR]` blocks (and the notes under them), one line each, without the
- * "if you think this is a bug" footer. Empty when there is none.
- */
-function errorLines(output) {
-    const lines = stripAnsi(output).split(/\r?\n/);
-    const out = [];
-    let inBlock = false;
-    for (const raw of lines) {
-        const line = raw.trimEnd();
-        const head = /^✘\s*\[ERROR\]\s*(.*)$/.exec(line);
-        if (head) {
-            inBlock = true;
-            if (head[1])
-                out.push(head[1].trim());
-            continue;
-        }
-        if (!inBlock)
-            continue;
-        if (/^\S/.test(line) && !/^🪵|^Logs were/.test(line)) {
-            inBlock = false;
-            continue;
-        }
-        const text = line.trim();
-        if (NOISE.some((re) => re.test(text)))
-            continue;
-        out.push(text);
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./build/src/wrangler/status-table.js
-
-/** Parses one table line such as `│ 0001_a.sql │ ✅     │`; undefined for anything else. */
-function parseStatusLine(line) {
-    const m = /^│\s(.+?)\s+│\s*(✅|❌|🕒️?)\s*│\s*$/u.exec(stripAnsi(line).trimEnd());
-    if (!m)
-        return undefined;
-    const mark = m[2];
-    return { name: m[1], status: mark === '✅' ? 'applied' : mark === '❌' ? 'failed' : 'pending' };
-}
-/** The last status table in `stdout` (the latest state wrangler reported), as rows in order. */
-function lastStatusTable(stdout) {
-    let current = [];
-    let last = [];
-    for (const line of stripAnsi(stdout).split(/\r?\n/)) {
-        const row = parseStatusLine(line);
-        if (row) {
-            current.push(row);
-        }
-        else if (/^└/.test(line) && current.length) {
-            last = current;
-            current = [];
-        }
-        else if (/^┌/.test(line)) {
-            current = [];
-        }
-    }
-    return current.length ? current : last;
-}
-
-;// CONCATENATED MODULE: ./build/src/wrangler/classify.js
-
-
-const AUTH = [
-    /\[code: (10000|9106|9109|7403|10001)\]/,
-    /no credentials were found/i,
-    /necessary to set a CLOUDFLARE_API_TOKEN/i,
-    /Authentication error/i,
-    /not authorized to access this service/i,
-    /\bnot authorized\b(?!: SQLITE)/i,
-    /Unable to authenticate request/i,
-    /Invalid (API|access) token/i,
-];
-const NOT_FOUND = [/\[code: 7404\]/, /Couldn't find (a )?D1 DB/i, /Couldn't find DB/i, /database .* could not be found/i, /could not be found/i];
-const TOO_LARGE = [/SQLITE_TOOBIG/, /statement too long/i, /string or blob too big/i];
-const NETWORK = [
-    /\bECONNREFUSED\b/,
-    /\bECONNRESET\b/,
-    /\bENOTFOUND\b/,
-    /\bEAI_AGAIN\b/,
-    /\bETIMEDOUT\b/,
-    /\bUND_ERR_[A-Z_]+/,
-    /fetch failed/i,
-    /other side closed/i,
-    /socket hang up/i,
-    /Network connection lost/i,
-    /-> 5\d\d\b/,
-    /Internal server error/i,
-    /\binternal error\b/i,
-    /\boverloaded\b/i,
-    /Service Unavailable|Bad Gateway|Gateway Time-?out/i,
-];
-const SQL = [
-    /SQLITE_[A-Z_]+/,
-    /\[code: 7500\]/,
-    /no such (table|column|index|trigger|view)/i,
-    /syntax error/i,
-    /FOREIGN KEY constraint failed/i,
-    /(UNIQUE|NOT NULL|CHECK|PRIMARY KEY) constraint failed/i,
-    /already exists/i,
-    /BEGIN TRANSACTION or SAVEPOINT/,
-    /duplicate column name/i,
-];
-const MISSING = [/command not found/i, /Cannot find module .*wrangler/i, /is not recognized as an internal or external command/i];
-/** Sorts a failed wrangler run into the closed set of FailureKind, from both wrangler 4.86's and 4.1xx's output. */
-function classifyFailure(outcome) {
-    if (outcome.spawnError) {
-        const missing = outcome.spawnError.code === 'ENOENT' || outcome.spawnError.code === 'EACCES';
-        return {
-            kind: missing ? 'wrangler-missing' : 'unknown',
-            message: missing ? `wrangler could not be started: ${outcome.spawnError.message}` : outcome.spawnError.message,
-        };
-    }
-    const text = collectMessage(outcome);
-    const all = stripAnsi(`${outcome.stdout}\n${outcome.stderr}`);
-    const migration = failedMigration(all);
-    const sqliteMessage = sqliteMessageOf(text);
-    const code = Number(/\[code: (\d+)\]/.exec(text)?.[1] ?? NaN);
-    const base = { migration, sqliteMessage, code: Number.isNaN(code) ? undefined : code };
-    if (outcome.cancelled)
-        return { ...base, kind: 'cancelled', message: 'wrangler was stopped because the run was cancelled' };
-    if (outcome.timedOut) {
-        const after = outcome.timeoutMs ? ` after ${Math.round(outcome.timeoutMs / 1000)} s` : '';
-        return { ...base, kind: 'timeout', message: `wrangler did not finish${after} and was stopped` };
-    }
-    if (outcome.exitCode === 127 || MISSING.some((re) => re.test(all))) {
-        return { ...base, kind: 'wrangler-missing', message: text || 'wrangler was not found' };
-    }
-    const message = text || (outcome.signal ? `wrangler was killed by ${outcome.signal}` : `wrangler exited with code ${outcome.exitCode}`);
-    const test = (res) => res.some((re) => re.test(text));
-    if (test(AUTH))
-        return { ...base, kind: 'not-authorized', message };
-    if (test(NOT_FOUND))
-        return { ...base, kind: 'database-not-found', message };
-    if (test(TOO_LARGE))
-        return { ...base, kind: 'too-large', message };
-    if (test(NETWORK))
-        return { ...base, kind: 'network', message };
-    if (test(SQL))
-        return { ...base, kind: 'sql-error', message };
-    return { ...base, kind: 'unknown', message };
-}
-/** The error text wrangler printed: the `--json` error document, else its `✘ [ERROR]` blocks, else the tail of stderr. */
-function collectMessage(outcome) {
-    const json = parseJsonOutput(outcome.stdout);
-    if (json?.kind === 'error')
-        return [json.text, ...json.notes].filter(Boolean).join('\n');
-    const lines = errorLines(outcome.stderr).concat(errorLines(outcome.stdout));
-    const useful = lines.filter((l) => !/^Migration .+ failed with the following errors:$/.test(l));
-    if (useful.length)
-        return useful.join('\n');
-    const tail = stripAnsi(outcome.stderr).trim().split(/\r?\n/).slice(-5).join('\n');
-    return tail;
-}
-/** wrangler 4.86 names the failing migration; newer versions only leave it in the status table, if at all. */
-function failedMigration(all) {
-    const named = /Migration (.+?) failed with the following errors:/.exec(all);
-    if (named)
-        return named[1];
-    return lastStatusTable(all).find((r) => r.status === 'failed')?.name;
-}
-function sqliteMessageOf(text) {
-    for (const line of text.split('\n')) {
-        const m = /^(.*?:\s*SQLITE_[A-Z_]+)(?:\s*\[code: \d+\])?\s*$/.exec(line.trim());
-        if (m)
-            return m[1].replace(/:\s*SQLITE_[A-Z_]+$/, '');
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./build/src/wrangler/split.js
-/**
- * Splits a command line into words the way a POSIX shell would quote them, without running a shell:
- * the `wrangler` option may be `node ./x/wrangler.js` or `"/opt/my tools/wrangler"`, but nothing in it is
- * ever expanded or executed as shell syntax.
- */
-function splitCommandLine(line) {
-    const words = [];
-    let word = '';
-    let inWord = false;
-    let quote = null;
-    for (let i = 0; i < line.length; i++) {
-        const c = line[i];
-        if (quote === "'") {
-            if (c === "'")
-                quote = null;
-            else
-                word += c;
-            continue;
-        }
-        if (quote === '"') {
-            if (c === '"')
-                quote = null;
-            else if (c === '\\' && i + 1 < line.length && '"\\$`'.includes(line[i + 1]))
-                word += line[++i];
-            else
-                word += c;
-            continue;
-        }
-        if (c === "'" || c === '"') {
-            quote = c;
-            inWord = true;
-        }
-        else if (c === '\\' && i + 1 < line.length) {
-            word += line[++i];
-            inWord = true;
-        }
-        else if (/\s/.test(c)) {
-            if (inWord)
-                words.push(word);
-            word = '';
-            inWord = false;
-        }
-        else {
-            word += c;
-            inWord = true;
-        }
-    }
-    if (quote)
-        throw new Error(`unterminated ${quote} quote in command line: ${line}`);
-    if (inWord)
-        words.push(word);
-    return words;
-}
-
-;// CONCATENATED MODULE: ./build/src/wrangler/node-range.js
-/**
- * Just enough of npm's semver ranges to read `engines.node` of wrangler (`>=20.3.0`, `>=22.12.0`,
- * `^18.17.0 || >=20`, `>=16.13.0 <17`): without pulling in a semver dependency.
- */
-function satisfiesNodeRange(version, range) {
-    const v = node_range_parse(version);
-    if (!v)
-        return true;
-    return range
-        .split('||')
-        .map((alt) => alt.trim())
-        .some((alt) => alt === '' || alt === '*' || alt.split(/\s+/).every((c) => satisfiesComparator(v, c)));
-}
-function node_range_parse(text) {
-    const m = /^v?(\d+)(?:\.(\d+|x|\*))?(?:\.(\d+|x|\*))?/.exec(text.trim());
-    if (!m)
-        return undefined;
-    const n = (s) => (s === undefined || s === 'x' || s === '*' ? 0 : Number(s));
-    return [n(m[1]), n(m[2]), n(m[3])];
-}
-function compare(a, b) {
-    for (let i = 0; i < 3; i++)
-        if (a[i] !== b[i])
-            return a[i] - b[i];
-    return 0;
-}
-function satisfiesComparator(v, comparator) {
-    const m = /^(>=|<=|>|<|=|\^|~)?\s*(.+)$/.exec(comparator);
-    if (!m)
-        return true;
-    const op = m[1] ?? '=';
-    const target = node_range_parse(m[2]);
-    if (!target)
-        return true;
-    const c = compare(v, target);
-    switch (op) {
-        case '>=':
-            return c >= 0;
-        case '>':
-            return c > 0;
-        case '<=':
-            return c <= 0;
-        case '<':
-            return c < 0;
-        case '^':
-            return c >= 0 && v[0] === target[0];
-        case '~':
-            return c >= 0 && v[0] === target[0] && v[1] === target[1];
-        default:
-            // A bare `20` or `20.x` means that major (and minor) line.
-            return /[x*]|^\d+$|^\d+\.\d+$/.test(m[2]) ? v[0] === target[0] && (!/^\d+\.\d+$/.test(m[2]) || v[1] === target[1]) : c === 0;
-    }
-}
-
-;// CONCATENATED MODULE: ./build/src/wrangler/locate.js
-
-
-
-
-
-const NPX_WRANGLER = ['--yes', 'wrangler@4'];
-/**
- * Finds wrangler: the `wrangler` option (a path or a command line, relative to cwd), else
- * `node_modules/.bin/wrangler` in cwd or a parent folder, else `npx --yes wrangler@4`.
- */
-function locateWrangler(cwd, option, pathEnv = process.env.PATH) {
-    if (option && option.trim()) {
-        const words = splitCommandLine(option.trim());
-        if (words.length === 0)
-            throw new Error('the wrangler option is empty');
-        const [first, ...rest] = words;
-        const resolved = looksLikePath(first) ? external_node_path_.resolve(cwd, first) : first;
-        const resolvedRest = rest.map((w) => (looksLikePath(w) && external_node_fs_.existsSync(external_node_path_.resolve(cwd, w)) ? external_node_path_.resolve(cwd, w) : w));
-        return locate_describe({ command: resolved, prefixArgs: resolvedRest, source: 'option' }, pathEnv);
-    }
-    for (let dir = cwd;; dir = external_node_path_.dirname(dir)) {
-        const bin = external_node_path_.join(dir, 'node_modules', '.bin', process.platform === 'win32' ? 'wrangler.cmd' : 'wrangler');
-        if (external_node_fs_.existsSync(bin))
-            return locate_describe({ command: bin, prefixArgs: [], source: 'project' }, pathEnv);
-        if (external_node_path_.dirname(dir) === dir)
-            break;
-    }
-    return locate_describe({ command: 'npx', prefixArgs: [...NPX_WRANGLER], source: 'npx' }, pathEnv);
-}
-function looksLikePath(word) {
-    return word.includes('/') || word.includes('\\') || word.startsWith('.');
-}
-function locate_describe(base, pathEnv) {
-    const display = [base.command, ...base.prefixArgs].map((w) => (/\s/.test(w) ? JSON.stringify(w) : w)).join(' ');
-    const cmd = { ...base, display };
-    if (base.source === 'npx')
-        return cmd;
-    const runsWithNode = isNodeBinary(base.command);
-    const script = runsWithNode ? base.prefixArgs.find((a) => !a.startsWith('-')) : base.command;
-    const pkg = script ? wranglerPackageOf(script) : undefined;
-    if (!pkg)
-        return cmd;
-    cmd.version = pkg.version;
-    // A `#!/usr/bin/env node` script runs on the first node on PATH, which need not be the one running us.
-    const node = runsWithNode ? base.command : findOnPath('node', pathEnv);
-    const nodeVersion = node ? nodeVersionOf(node) : process.version;
-    if (pkg.engines && nodeVersion && !satisfiesNodeRange(nodeVersion, pkg.engines)) {
-        cmd.problem =
-            `wrangler ${pkg.version ?? '(unknown version)'} needs Node.js ${pkg.engines} but this is ${nodeVersion}; ` +
-                `pin wrangler@4.86.0 or set up Node ${minimumMajor(pkg.engines) ?? 'a newer version'}` +
-                ` (wrangler found at ${script})`;
-    }
-    return cmd;
-}
-function isNodeBinary(command) {
-    return /^node(\.exe)?$/i.test(external_node_path_.basename(command));
-}
-function findOnPath(name, pathEnv) {
-    for (const dir of (pathEnv ?? '').split(external_node_path_.delimiter)) {
-        if (!dir)
-            continue;
-        const candidate = external_node_path_.join(dir, process.platform === 'win32' ? `${name}.exe` : name);
-        if (external_node_fs_.existsSync(candidate))
-            return candidate;
-    }
-    return undefined;
-}
-function nodeVersionOf(nodeBinary) {
-    if (nodeBinary === process.execPath)
-        return process.version;
-    try {
-        if (external_node_fs_.realpathSync(nodeBinary) === external_node_fs_.realpathSync(process.execPath))
-            return process.version;
-    }
-    catch {
-        /* not a file path: ask it */
-    }
-    const r = (0,external_node_child_process_namespaceObject.spawnSync)(nodeBinary, ['--version'], { encoding: 'utf8', timeout: 10_000 });
-    return r.status === 0 ? r.stdout.trim() : undefined;
-}
-/** The package.json of the wrangler package a script belongs to (follows the .bin symlink). */
-function wranglerPackageOf(script) {
-    let real;
-    try {
-        real = external_node_fs_.realpathSync(script);
-    }
-    catch {
-        return undefined;
-    }
-    for (let dir = external_node_path_.dirname(real), i = 0; i < 4; dir = external_node_path_.dirname(dir), i++) {
-        const file = external_node_path_.join(dir, 'package.json');
-        if (!external_node_fs_.existsSync(file))
-            continue;
-        try {
-            const pkg = JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
-            if (pkg.name === 'wrangler')
-                return { version: pkg.version, engines: pkg.engines?.node };
-        }
-        catch {
-            return undefined;
-        }
-    }
-    return undefined;
-}
-function minimumMajor(range) {
-    const m = /(\d+)/.exec(range);
-    return m ? Number(m[1]) : undefined;
-}
-
-;// CONCATENATED MODULE: ./build/src/wrangler/redact.js
-const MIN_SECRET_LENGTH = 6;
-/** The values that must never appear in captured output: tokens and the webhook URL (account ids are not secret). */
-function secretsOf(options, env = {}) {
-    const values = [options.cloudflareApiToken, env.CLOUDFLARE_API_TOKEN, options.githubToken, options.notifyWebhook];
-    return [...new Set(values.filter((v) => typeof v === 'string' && v.length >= MIN_SECRET_LENGTH))];
-}
-/** Replaces every occurrence of each secret with `***` (longest first, so a secret containing another goes whole). */
-function redact(text, secrets) {
-    let out = text;
-    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-        if (secret.length >= MIN_SECRET_LENGTH)
-            out = out.split(secret).join('***');
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./build/src/wrangler/run.js
-
-
-/** Grace period between SIGTERM and SIGKILL when stopping wrangler. */
-const KILL_GRACE_MS = 3_000;
-const running = new Set();
-let exitHookInstalled = false;
-/** If this process exits (e.g. the job is cancelled) while wrangler runs, wrangler must not outlive it. */
-function installExitHook() {
-    if (exitHookInstalled)
-        return;
-    exitHookInstalled = true;
-    process.on('exit', () => {
-        for (const child of running)
-            killGroup(child, 'SIGKILL');
-    });
-}
-function killGroup(child, signal) {
-    if (child.pid === undefined)
-        return;
-    try {
-        // wrangler is started in its own process group, so npx → node → workerd all go together.
-        process.kill(process.platform === 'win32' ? child.pid : -child.pid, signal);
-    }
-    catch {
-        try {
-            child.kill(signal);
-        }
-        catch {
-            /* already gone */
-        }
-    }
-}
-/**
- * The environment wrangler runs with: non-interactive (CI answers its prompts), no metrics, no colour, and
- * nothing that would make it read a login from disk instead of the token we give it.
- */
-function wranglerEnv(base) {
-    return { ...base, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', FORCE_COLOR: '0' };
-}
-/** Runs wrangler with `args` (no shell), capturing output, with a timeout and cancellation. Never rejects. */
-function runWrangler(cmd, args, options) {
-    const started = Date.now();
-    const argv = [...cmd.prefixArgs, ...args];
-    return new Promise((resolve) => {
-        let stdout = '';
-        let stderr = '';
-        let timedOut = false;
-        let cancelled = false;
-        let spawnError;
-        let settled = false;
-        let killTimer;
-        const finish = (exitCode, signal) => {
-            if (settled)
-                return;
-            settled = true;
-            clearTimeout(timer);
-            clearTimeout(killTimer);
-            options.signal?.removeEventListener('abort', onAbort);
-            running.delete(child);
-            resolve({
-                args,
-                exitCode,
-                signal,
-                stdout: redact(stdout, options.secrets),
-                stderr: redact(stderr, options.secrets),
-                timedOut,
-                cancelled,
-                spawnError,
-                durationMs: Date.now() - started,
-            });
-        };
-        const stop = () => {
-            killGroup(child, 'SIGTERM');
-            killTimer = setTimeout(() => killGroup(child, 'SIGKILL'), KILL_GRACE_MS);
-        };
-        const onAbort = () => {
-            cancelled = true;
-            stop();
-        };
-        const child = (0,external_node_child_process_namespaceObject.spawn)(cmd.command, argv, {
-            cwd: options.cwd,
-            env: wranglerEnv(options.env),
-            stdio: ['ignore', 'pipe', 'pipe'],
-            detached: process.platform !== 'win32',
-            shell: false,
-            windowsHide: true,
-        });
-        running.add(child);
-        installExitHook();
-        const timer = setTimeout(() => {
-            timedOut = true;
-            stop();
-        }, options.timeoutMs);
-        if (options.signal?.aborted)
-            onAbort();
-        else
-            options.signal?.addEventListener('abort', onAbort, { once: true });
-        child.stdout.setEncoding('utf8');
-        child.stderr.setEncoding('utf8');
-        child.stdout.on('data', (chunk) => {
-            stdout += chunk;
-            options.onStdout?.(redact(chunk, options.secrets));
-        });
-        child.stderr.on('data', (chunk) => {
-            stderr += chunk;
-        });
-        child.on('error', (error) => {
-            spawnError = { code: error.code, message: error.message };
-            finish(null, null);
-        });
-        child.on('close', (code, signal) => finish(code, signal));
-    });
-}
-/** For logs: the wrangler command line of a run (arguments only; the token is never in them). */
-function describeRun(cmd, args) {
-    return [cmd.display, ...args.map((a) => (/[\s"'$`\\]/.test(a) ? JSON.stringify(a) : a))].join(' ');
-}
-
-;// CONCATENATED MODULE: ./build/src/wrangler/session.js
-
-
-
-
-const located = new Map();
-/** locateWrangler, once per (cwd, option): it may spawn `node --version`. */
-function wranglerCommandFor(cwd, option, pathEnv) {
-    const key = `${cwd}\0${option ?? ''}\0${pathEnv ?? ''}`;
-    let cmd = located.get(key);
-    if (!cmd) {
-        cmd = locateWrangler(cwd, option, pathEnv);
-        located.set(key, cmd);
-    }
-    return cmd;
-}
-/** The job's cancellation signal when the engine provides one on the context. */
-function signalOf(ctx) {
-    return ctx.signal;
-}
-function openSession(ctx, override) {
-    const { options } = ctx;
-    const command = wranglerCommandFor(options.cwd, options.wrangler, ctx.env.PATH);
-    const where = override?.where ?? options.target;
-    const persistTo = override?.persistTo ?? (where === 'local' ? options.persistTo : undefined);
-    const secrets = secretsOf(options, ctx.env);
-    return {
-        command,
-        target: ctx.target,
-        where,
-        persistTo,
-        async run(args, extra = {}) {
-            ctx.io.debug(`running ${describeRun(command, args)}`);
-            const result = await runWrangler(command, args, {
-                cwd: options.cwd,
-                env: ctx.env,
-                timeoutMs: extra.timeoutMs ?? options.timeoutMs,
-                signal: extra.signal === null ? undefined : (extra.signal ?? signalOf(ctx)),
-                secrets,
-                onStdout: extra.onStdout,
-            });
-            const log = extra.verbose ? ctx.io.info.bind(ctx.io) : ctx.io.debug.bind(ctx.io);
-            const out = `${result.stdout}${result.stderr ? `\n${result.stderr}` : ''}`.trim();
-            if (out)
-                log(out);
-            ctx.io.debug(`wrangler exit ${result.exitCode ?? result.signal ?? 'none'} in ${result.durationMs} ms`);
-            return result;
-        },
-        classify(result) {
-            return classifyFailure({ ...result, timeoutMs: options.timeoutMs });
-        },
-    };
-}
-/** True when the run succeeded (exit 0, not stopped). */
-function succeeded(result) {
-    return result.exitCode === 0 && !result.timedOut && !result.cancelled && !result.spawnError;
-}
-/**
- * Arguments for a `wrangler d1 <command> <binding>` that acts on the database: always an explicit
- * `--remote`/`--local` (wrangler defaults to local since 3.33, the wrong database in CI), `--env` and
- * `--config` so it reads the same config discovery did.
- */
-function d1Args(session, command, rest = []) {
-    const { target, where, persistTo } = session;
-    const args = ['d1', ...command, target.binding, where === 'remote' ? '--remote' : '--local'];
-    if (where === 'local' && persistTo)
-        args.push('--persist-to', persistTo);
-    return [...args, ...commonArgs(target), ...rest];
-}
-/** Time Travel commands act on the remote database only and take no --remote/--local. */
-function timeTravelArgs(target, command, rest = []) {
-    return ['d1', 'time-travel', command, target.binding, ...rest, '--json', ...commonArgs(target)];
-}
-function commonArgs(target) {
-    const args = [];
-    if (target.environment)
-        args.push('--env', target.environment);
-    args.push('--config', target.configPath);
-    return args;
-}
-
-;// CONCATENATED MODULE: ./build/src/wrangler/ledger.js
-
-
-/** `SELECT * FROM "<table>" ORDER BY id` with the identifier quoted the SQL way. */
-function ledgerQuery(table) {
-    return `SELECT * FROM "${table.replace(/"/g, '""')}" ORDER BY id`;
-}
-/**
- * Reads the applied-migrations table with `d1 execute --json` (machine-readable, unlike `migrations list`).
- * A missing table is an empty ledger: nothing is created, so preview never writes to the database.
- */
-async function readLedger(session, extra) {
-    const table = session.target.migrationsTable;
-    const result = await session.run(d1Args(session, ['execute'], ['--json', '--command', ledgerQuery(table)]), extra);
-    const json = parseJsonOutput(result.stdout);
-    if (succeeded(result) && json?.kind === 'results') {
-        return { ok: true, entries: toEntries(json.results[0]?.results ?? []), exists: true };
-    }
-    if (json?.kind === 'error' && isMissingTable([json.text, ...json.notes].join('\n'), table) && !result.timedOut && !result.cancelled) {
-        return { ok: true, entries: [], exists: false };
-    }
-    return { ok: false, failure: session.classify(result) };
-}
-function isMissingTable(text, table) {
-    const m = /no such table: ([^\s:]+)/.exec(text);
-    return !!m && m[1].replace(/^main\./, '').toLowerCase() === table.toLowerCase();
-}
-function toEntries(rows) {
-    return rows
-        .filter((r) => typeof r.name === 'string')
-        .map((r) => ({
-        id: typeof r.id === 'number' ? r.id : r.id === undefined || r.id === null ? undefined : Number(r.id),
-        name: String(r.name),
-        appliedAt: r.applied_at === undefined || r.applied_at === null ? null : String(r.applied_at),
-    }));
-}
-
-;// CONCATENATED MODULE: ./build/src/wrangler/progress.js
-
-
-/**
- * Follows `wrangler d1 migrations apply` output as it streams: wrangler prints a status table after each
- * migration, so the moment a name first shows ✅ is (within a pipe flush) when that migration finished.
- * Timing of migration i = its ✅ time minus the previous one's (the first counts from the confirmation).
- */
-class ApplyProgress {
-    now;
-    buffer = '';
-    startedAt;
-    lastMark;
-    applied = [];
-    timings = [];
-    /** Completion wall-clock time of each applied migration (ms since epoch). */
-    finishedAt = new Map();
-    failed;
-    upToDate = false;
-    /** wrangler got past reading the ledger and began sending migrations. */
-    started = false;
-    constructor(now = Date.now) {
-        this.now = now;
-        this.startedAt = now();
-        this.lastMark = this.startedAt;
-    }
-    push(chunk) {
-        this.buffer += chunk;
-        const lines = this.buffer.split('\n');
-        this.buffer = lines.pop() ?? '';
-        for (const line of lines)
-            this.line(line);
-    }
-    end() {
-        if (this.buffer)
-            this.line(this.buffer);
-        this.buffer = '';
-    }
-    line(raw) {
-        const line = stripAnsi(raw);
-        const t = this.now();
-        if (/No migrations to apply!/.test(line))
-            this.upToDate = true;
-        // wrangler asks (and CI answers yes) right before the first migration is sent.
-        if (/Using fallback value in non-interactive context|About to apply \d+ migration/.test(line)) {
-            this.started = true;
-            this.lastMark = t;
-        }
-        const row = parseStatusLine(line);
-        if (!row)
-            return;
-        if (row.status === 'applied' && !this.finishedAt.has(row.name)) {
-            this.finishedAt.set(row.name, t);
-            this.applied.push(row.name);
-            this.timings.push({ name: row.name, ms: Math.max(0, t - this.lastMark) });
-            this.lastMark = t;
-        }
-        else if (row.status === 'failed') {
-            this.failed = row.name;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./build/src/wrangler/time-travel.js
-
-
-/** The database's current Time Travel bookmark (`wrangler d1 time-travel info --json`). */
-async function currentBookmark(session, extra) {
-    const result = await session.run(timeTravelArgs(session.target, 'info'), extra);
-    const json = parseJsonOutput(result.stdout);
-    if (succeeded(result) && json?.kind === 'object' && typeof json.value.bookmark === 'string') {
-        return { ok: true, bookmark: json.value.bookmark };
-    }
-    return { ok: false, failure: session.classify(result) };
-}
-async function restoreBookmark(session, bookmark, extra) {
-    const result = await session.run(timeTravelArgs(session.target, 'restore', [`--bookmark=${bookmark}`]), extra);
-    const json = parseJsonOutput(result.stdout);
-    if (succeeded(result) && json?.kind === 'object') {
-        const previous = json.value.previous_bookmark;
-        return {
-            ok: true,
-            bookmark: typeof json.value.bookmark === 'string' ? json.value.bookmark : bookmark,
-            previousBookmark: typeof previous === 'string' ? previous : undefined,
-        };
-    }
-    return { ok: false, failure: session.classify(result) };
-}
-/** The command a person runs to return the database to `bookmark` (printed in the log and summary). */
-function restoreCommand(target, bookmark) {
-    const env = target.environment ? ` --env ${target.environment}` : '';
-    return `wrangler d1 time-travel restore ${target.databaseName} --bookmark=${bookmark}${env}`;
-}
-
-;// CONCATENATED MODULE: ./build/src/phases/failure-line.js
-/**
- * Maps SQLite's error message back to a line of the migration file, so the annotation lands on the failing
- * statement. SQLite does not give offsets over the D1 API; the message names the object (`no such table: x`,
- * `near "x": syntax error`), and the first statement mentioning it is almost always the one that failed.
- */
-function failureLine(sql, message) {
-    if (/BEGIN TRANSACTION or SAVEPOINT/.test(message)) {
-        return firstMatchLine(sql, /^\s*(BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b/im);
-    }
-    const subject = subjectOf(message);
-    if (!subject)
-        return undefined;
-    const escaped = subject.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    // Identifiers may be quoted in the file ("x", `x`, [x]) and qualified (t.c → c after the dot).
-    const re = new RegExp(`(^|[^\\w$])["\`\\[]?${escaped}["\`\\]]?(?![\\w$])`, 'i');
-    return firstMatchLine(blankComments(sql), re);
-}
-function subjectOf(message) {
-    const patterns = [
-        /near "([^"]+)": syntax error/,
-        /no such (?:table|column|index|view|trigger|function|module): (?:main\.)?([^\s:]+)/,
-        /(?:table|index|view|trigger) "?([^\s"]+)"? already exists/,
-        /duplicate column name: ([^\s:]+)/,
-        /(?:UNIQUE|NOT NULL|CHECK|PRIMARY KEY) constraint failed: (?:[\w$]+\.)?([^\s:,]+)/,
-        /table ([^\s]+) has no column named ([^\s:]+)/,
-        /cannot (?:drop|rename|add).*? column[: ]+"?([^\s":]+)/i,
-    ];
-    for (const re of patterns) {
-        const m = re.exec(message);
-        if (m)
-            return m[m.length - 1];
-    }
-    return undefined;
-}
-function firstMatchLine(text, re) {
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length; i++)
-        if (re.test(lines[i]))
-            return i + 1;
-    return undefined;
-}
-/** Comments replaced by spaces (newlines kept), so a name in a comment does not win. */
-function blankComments(sql) {
-    return sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' '));
-}
-
 // EXTERNAL MODULE: ./build/src/rules/catalog.js
 var catalog = __nccwpck_require__(7350);
-;// CONCATENATED MODULE: ./build/src/phases/ledger.js
-
-/** Files not yet recorded in the ledger, in the order wrangler applies them (`migrations` is already in it). */
-function pendingMigrations(migrations, ledger) {
-    const applied = new Set(ledger.map((e) => e.name));
-    return migrations.filter((m) => !applied.has(m.name));
-}
+;// CONCATENATED MODULE: ./build/src/migrations/changes.js
 /**
- * Drift between the database's ledger and the files: a recorded name with no file (renamed or deleted —
- * a renamed file is pending under its new name and wrangler would run it again), and a pending file that
- * sorts before the last applied one (it was merged late, or numbered on another branch).
+ * Which migrations a change (a pull request, or the CLI's `--since <ref>`) adds, and which migrations that
+ * already exist on its base it edits, renames or deletes (`modified-migration`). Pure: works on a file list
+ * (the PR's from the API, or git's), so it does not depend on how much history the checkout has.
  */
-function ledgerFindings(migrations, ledger, target) {
+
+
+const MODIFIED_MIGRATION_RULE = 'modified-migration';
+const NEW_MIGRATION_ADVICE = 'Restore the original file and make the change in a new migration instead.';
+function migrationChanges(files, db, ctx = {}) {
+    const prefix = clean(ctx.repoPrefix ?? '');
+    const dir = clean(external_node_path_.posix.join(prefix, db.migrationsDir));
+    const names = new Set(db.migrations);
+    const base = ctx.baseRef ? `the base branch (${ctx.baseRef})` : 'the base branch';
+    /** Migration name of a repo-relative path, or null when the path is not a migration of this directory. */
+    const nameOf = (path) => {
+        if (!path)
+            return null;
+        if (dir !== '' && !path.startsWith(`${dir}/`))
+            return null;
+        const name = dir === '' ? path : path.slice(dir.length + 1);
+        // A deleted file is no longer discovered, so recognise migrations by extension too (wrangler runs *.sql).
+        return names.has(name) || name.endsWith('.sql') ? name : null;
+    };
+    const local = (path) => clean(prefix === '' ? path : external_node_path_.posix.relative(prefix, path));
     const findings = [];
-    const files = new Map(migrations.map((m) => [m.name, m]));
-    const pending = pendingMigrations(migrations, ledger);
-    const where = target.environment ? `${target.databaseName} (${target.environment})` : target.databaseName;
-    for (const entry of ledger) {
-        if (files.has(entry.name))
-            continue;
-        const renamed = pending.find((p) => sameMigration(p.name, entry.name));
-        const when = entry.appliedAt ? ` on ${entry.appliedAt}` : '';
-        findings.push({
-            rule: 'applied-file-missing',
-            severity: (0,catalog/* ruleInfo */.PI)('applied-file-missing').severity,
-            file: renamed?.relPath,
-            line: renamed ? 1 : undefined,
-            message: renamed
-                ? `${where} recorded ${entry.name} as applied${when}, but the file is now ${renamed.name}; wrangler tracks files by name and would run it again as a new migration.`
-                : `${where} recorded ${entry.name} as applied${when}, but there is no such file in ${target.migrationsDir}; if it was renamed, wrangler will run it again under the new name.`,
-        });
-    }
-    const order = new Map(migrations.map((m, i) => [m.name, i]));
-    let lastApplied;
-    for (const entry of ledger) {
-        const file = files.get(entry.name);
-        if (file && (lastApplied === undefined || order.get(file.name) > order.get(lastApplied.name)))
-            lastApplied = file;
-    }
-    if (lastApplied) {
-        const lastIndex = order.get(lastApplied.name);
-        for (const p of pending) {
-            if (order.get(p.name) < lastIndex) {
-                findings.push({
-                    rule: 'out-of-order',
-                    severity: (0,catalog/* ruleInfo */.PI)('out-of-order').severity,
-                    file: p.relPath,
-                    line: 1,
-                    message: `${p.name} is not applied on ${where} yet, but sorts before ${lastApplied.name}, which is; it will run after it, against a schema its author may not have expected.`,
-                });
+    const added = new Set();
+    const touched = new Set();
+    const removed = [];
+    for (const f of files) {
+        const name = nameOf(f.filename);
+        switch (f.status) {
+            case 'added':
+            case 'copied':
+                if (name !== null && names.has(name))
+                    added.add(name);
+                break;
+            case 'renamed': {
+                const previous = nameOf(f.previous_filename);
+                if (previous === null) {
+                    if (name !== null && names.has(name))
+                        added.add(name);
+                }
+                else if (name !== null) {
+                    touched.add(name);
+                    findings.push({
+                        rule: MODIFIED_MIGRATION_RULE,
+                        severity: (0,catalog/* ruleInfo */.PI)(MODIFIED_MIGRATION_RULE).severity,
+                        file: local(f.filename),
+                        message: `${previous} exists on ${base} and this pull request renames it to ${name}. wrangler identifies ` +
+                            `migrations by file name, so every database that already applied ${previous} would run ${name} ` +
+                            `again (and fail or duplicate its changes). Keep the original name; put further changes in a new migration.`,
+                    });
+                }
+                else {
+                    removed.push(local(f.previous_filename ?? ''));
+                    findings.push(removalFinding(local(f.previous_filename ?? ''), previous, base, 'moves it out of the migrations folder'));
+                }
+                break;
             }
+            case 'modified':
+            case 'changed':
+                if (name !== null) {
+                    touched.add(name);
+                    findings.push({
+                        rule: MODIFIED_MIGRATION_RULE,
+                        severity: (0,catalog/* ruleInfo */.PI)(MODIFIED_MIGRATION_RULE).severity,
+                        file: local(f.filename),
+                        line: firstChangedLine(f.patch),
+                        message: `${name} exists on ${base} and this pull request edits it. wrangler never runs an applied migration ` +
+                            `again, so the edit silently reaches no database that already applied it, and those databases drift ` +
+                            `from fresh ones. ${NEW_MIGRATION_ADVICE}`,
+                    });
+                }
+                break;
+            case 'removed':
+                if (name !== null) {
+                    removed.push(local(f.filename));
+                    findings.push(removalFinding(local(f.filename), name, base, 'deletes it'));
+                }
+                break;
+            default:
+                break;
         }
     }
-    return findings;
+    for (const n of added)
+        touched.add(n);
+    return { findings, added: db.migrations.filter((n) => added.has(n)), touched: db.migrations.filter((n) => touched.has(n)), removed };
 }
-/** Same migration under another file name: same number and description, or same description. */
-function sameMigration(a, b) {
-    const desc = (n) => n.replace(/\.sql$/i, '').replace(/^\d+[_-]?/, '').toLowerCase();
-    const da = desc(a);
-    return da !== '' && da === desc(b);
-}
-
-;// CONCATENATED MODULE: ./build/src/phases/ledger-state.js
-/**
- * The ledger after apply, handed from apply to history without widening PhaseContext: keyed by the
- * database's report object, which both phases share. `exact` is false when it was computed (ledger before +
- * what wrangler reported) rather than read, so applied_at is this run's clock, not D1's.
- */
-const after = new WeakMap();
-function rememberLedgerAfter(report, entries, exact) {
-    after.set(report, { entries, exact });
-}
-function ledgerAfter(report) {
-    return after.get(report);
-}
-/** D1 stores applied_at as CURRENT_TIMESTAMP: `YYYY-MM-DD HH:MM:SS` in UTC. */
-function d1Timestamp(ms) {
-    return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-}
-
-;// CONCATENATED MODULE: ./build/src/phases/apply.js
-
-
-
-
-
-
-
-/** How long the ledger re-read after a failed, timed-out or cancelled apply may take. */
-const REREAD_TIMEOUT_MS = 30_000;
-/**
- * One `wrangler d1 migrations apply` for the database. Afterwards the report says exactly what this run
- * applied, which migration failed (with SQLite's message and line) and what was not attempted; after any
- * failure the ledger is re-read, because after a timeout or kill only the database knows.
- */
-async function applyPhase(ctx) {
-    const { report, io } = ctx;
-    const session = openSession(ctx);
-    if (session.command.problem) {
-        fail(ctx, { kind: 'wrangler-missing', message: session.command.problem });
-        return;
-    }
-    if (!ctx.ledgerBefore) {
-        const read = await readLedger(session);
-        if (!read.ok) {
-            fail(ctx, read.failure);
-            return;
-        }
-        ctx.ledgerBefore = read.entries;
-    }
-    const before = ctx.ledgerBefore;
-    const expected = pendingMigrations(ctx.migrations, before).map((m) => m.name);
-    report.pending ??= expected;
-    if (expected.length === 0) {
-        // Nothing pending as of a ledger read moments ago: a wrangler run would only re-read it.
-        report.applied = [];
-        report.status = 'up-to-date';
-        rememberLedgerAfter(report, before, true);
-        io.info('apply: nothing to apply, the database is up to date');
-        return;
-    }
-    if (session.where === 'remote') {
-        const bm = await currentBookmark(session);
-        if (bm.ok) {
-            report.bookmark = bm.bookmark;
-            io.info(`apply: Time Travel bookmark before this run: ${bm.bookmark}`);
-        }
-        else if (bm.failure.kind === 'cancelled') {
-            fail(ctx, bm.failure);
-            return;
-        }
-        else {
-            report.notes.push(`Could not record a Time Travel bookmark before applying (${bm.failure.message}).`);
-            io.warning(`apply: could not record a Time Travel bookmark: ${bm.failure.message}`);
-        }
-    }
-    const progress = new ApplyProgress();
-    const result = await session.run(d1Args(session, ['migrations', 'apply']), {
-        onStdout: (chunk) => progress.push(chunk),
-        verbose: true,
-    });
-    progress.end();
-    if (succeeded(result)) {
-        await recordSuccess(ctx, session, progress, before, expected);
-    }
-    else {
-        await recordFailure(ctx, session, session.classify(result), progress, before, expected);
-    }
-}
-async function recordSuccess(ctx, session, progress, before, expected) {
-    const { report, io } = ctx;
-    const applied = progress.applied;
-    const sameAsExpected = applied.length === expected.length && applied.every((n) => expected.includes(n));
-    report.applied = [...applied];
-    report.timings = progress.timings;
-    if (sameAsExpected) {
-        // The ledger now is the one before plus what wrangler confirmed: history needs no extra read.
-        const computed = [...before, ...applied.map((name) => ({ name, appliedAt: d1Timestamp(progress.finishedAt.get(name)) }))];
-        rememberLedgerAfter(report, computed, false);
-    }
-    else {
-        const after = await readLedger(session, { signal: null, timeoutMs: REREAD_TIMEOUT_MS });
-        if (after.ok) {
-            rememberLedgerAfter(report, after.entries, true);
-            if (!progress.upToDate && applied.length === 0) {
-                // wrangler's table could not be read: the ledger diff is the best account there is.
-                report.applied = newNames(before, after.entries).filter((n) => expected.includes(n));
-            }
-            noteConcurrentChanges(ctx, before, after.entries, report.applied);
-        }
-        else {
-            report.notes.push(`Could not re-read the ledger after apply (${after.failure.message}).`);
-        }
-    }
-    report.status = report.applied.length ? 'applied' : 'up-to-date';
-    io.info(report.applied.length ? `apply: applied ${report.applied.join(', ')}` : 'apply: nothing was applied, the database is up to date');
-}
-async function recordFailure(ctx, session, failure, progress, before, expected) {
-    const { report, io, target } = ctx;
-    const after = await readLedger(session, { signal: null, timeoutMs: REREAD_TIMEOUT_MS });
-    let appliedNow;
-    let isApplied;
-    if (after.ok) {
-        const added = newNames(before, after.entries);
-        appliedNow = added.filter((n) => expected.includes(n));
-        isApplied = (n) => after.entries.some((e) => e.name === n);
-        rememberLedgerAfter(report, after.entries, true);
-        noteConcurrentChanges(ctx, before, after.entries, appliedNow);
-    }
-    else {
-        appliedNow = [...progress.applied];
-        isApplied = (n) => progress.applied.includes(n);
-        report.notes.push(`Could not re-read the ledger after the failure (${after.failure.message}); the applied list comes from wrangler's output. Check with \`wrangler d1 migrations list ${target.databaseName} --remote\`.`);
-    }
-    // A migration failed only if wrangler got as far as sending migrations; an auth or network failure while
-    // reading the ledger leaves every pending migration not attempted.
-    const inFlight = failure.migration && expected.includes(failure.migration) && !isApplied(failure.migration)
-        ? failure.migration
-        : progress.started || failure.kind === 'sql-error' || failure.kind === 'too-large'
-            ? expected.find((n) => !isApplied(n))
-            : undefined;
-    const rest = expected.filter((n) => !isApplied(n) && n !== inFlight);
-    report.applied = appliedNow;
-    report.timings = progress.timings.filter((t) => appliedNow.includes(t.name));
-    report.notAttempted = rest;
-    report.status = 'failed';
-    const detail = failure.sqliteMessage ?? failure.message;
-    if (inFlight) {
-        const file = ctx.migrations.find((m) => m.name === inFlight);
-        const line = file ? failureLine(file.sql, detail) : undefined;
-        report.failed = { name: inFlight, message: detail, kind: failure.kind, ...(line ? { line } : {}) };
-        report.failure = { phase: 'apply', kind: failure.kind, message: `${inFlight}: ${detail}` };
-    }
-    else {
-        report.failure = { phase: 'apply', kind: failure.kind, message: failure.message };
-    }
-    io.warning(`apply failed (${failure.kind})${inFlight ? ` at ${inFlight}` : ''}: ${detail}. ` +
-        `Applied by this run: ${appliedNow.length ? appliedNow.join(', ') : 'none'}; not attempted: ${rest.length ? rest.join(', ') : 'none'}.`);
-    await offerTimeTravel(ctx, session, appliedNow, before);
-}
-async function offerTimeTravel(ctx, session, appliedNow, before) {
-    const { report, io, options, target } = ctx;
-    if (session.where !== 'remote') {
-        if (options.rollbackOnFailure && appliedNow.length) {
-            report.notes.push('rollback-on-failure needs Time Travel, which only remote D1 has; the local database was left as it is.');
-        }
-        return;
-    }
-    if (!report.bookmark)
-        return;
-    const command = restoreCommand(target, report.bookmark);
-    if (options.rollbackOnFailure && appliedNow.length) {
-        const restored = await restoreBookmark(session, report.bookmark, { signal: null, timeoutMs: Math.max(options.timeoutMs, 60_000) });
-        if (restored.ok) {
-            const message = `Rolled back: restored ${target.databaseName} to bookmark ${report.bookmark} (its state before this run), undoing ${appliedNow.join(', ')}.` +
-                (restored.previousBookmark ? ` To undo the rollback: wrangler d1 time-travel restore ${target.databaseName} --bookmark=${restored.previousBookmark}` : '');
-            report.notes.push(message);
-            io.warning(message);
-            report.applied = [];
-            rememberLedgerAfter(report, before, true);
-            return;
-        }
-        const message = `Rollback failed (${restored.failure.message}). To return the database to its state before this run: ${command}`;
-        report.notes.push(message);
-        io.warning(message);
-        return;
-    }
-    const message = `To return ${target.databaseName} to its state before this run: ${command}`;
-    report.notes.push(message);
-    io.warning(message);
-}
-function newNames(before, after) {
-    const had = new Set(before.map((e) => e.name));
-    return after.filter((e) => !had.has(e.name)).map((e) => e.name);
-}
-/** Someone else (another workflow?) changed the ledger between preview and apply: say so, claim none of it. */
-function noteConcurrentChanges(ctx, before, after, ours) {
-    const foreign = newNames(before, after).filter((n) => !ours.includes(n));
-    const vanished = before.filter((e) => !after.some((a) => a.name === e.name)).map((e) => e.name);
-    if (!foreign.length && !vanished.length)
-        return;
-    const parts = [];
-    if (foreign.length)
-        parts.push(`${foreign.join(', ')} ${foreign.length === 1 ? 'was' : 'were'} recorded by someone else`);
-    if (vanished.length)
-        parts.push(`${vanished.join(', ')} disappeared from it`);
-    const message = `The ledger of ${ctx.target.databaseName} changed between preview and apply: ${parts.join('; ')}. ` +
-        'Another run may be applying migrations to the same database; serialize deployments (e.g. a workflow `concurrency:` group).';
-    ctx.report.notes.push(message);
-    ctx.io.warning(message);
-}
-function fail(ctx, failure) {
-    ctx.report.failure = { phase: 'apply', kind: failure.kind, message: failure.message };
-    ctx.report.status = 'failed';
-    ctx.report.applied ??= [];
-    ctx.io.warning(`apply: ${failure.message}`);
-}
-
-// EXTERNAL MODULE: ./build/src/replay/replay.js + 9 modules
-var replay_replay = __nccwpck_require__(7491);
-// EXTERNAL MODULE: ./build/src/report/schema-diff.js
-var schema_diff = __nccwpck_require__(1777);
-;// CONCATENATED MODULE: ./build/src/wrangler/schema.js
-
-
-const SCHEMA_QUERY = "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('table','index','trigger','view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'view' THEN 1 WHEN 'index' THEN 2 ELSE 3 END, name";
-/** The schema of the session's database, read with `d1 execute --json` (test and drift phases). */
-async function readLiveSchema(session) {
-    const read = await session.run(d1Args(session, ['execute'], ['--json', '--command', SCHEMA_QUERY]));
-    const json = parseJsonOutput(read.stdout);
-    if (!succeeded(read) || json?.kind !== 'results')
-        return { ok: false, failure: session.classify(read) };
+function removalFinding(file, name, base, what) {
     return {
-        ok: true,
-        objects: (json.results[0]?.results ?? []).map((r) => ({
-            type: r.type,
-            name: String(r.name),
-            tableName: String(r.tbl_name),
-            sql: r.sql === null || r.sql === undefined ? null : String(r.sql),
-        })),
+        rule: MODIFIED_MIGRATION_RULE,
+        severity: (0,catalog/* ruleInfo */.PI)(MODIFIED_MIGRATION_RULE).severity,
+        file,
+        message: `${name} exists on ${base} and this pull request ${what}. Databases that applied it keep its changes and ` +
+            `its ledger row (reported as applied-file-missing), while new databases no longer get them. To undo a ` +
+            `migration, add a new migration that reverses it.`,
     };
 }
-
-;// CONCATENATED MODULE: ./build/src/phases/drift.js
-
-
-
-
-
-
-const RULE = 'schema-drift';
-/**
- * Drift against the migrations: the live schema (from sqlite_schema via `d1 execute --json`) compared with
- * a replay of exactly the files its ledger lists as applied, so pending migrations are not drift.
- */
-async function driftPhase(ctx) {
-    const { report, target } = ctx;
-    const session = openSession(ctx);
-    if (session.command.problem) {
-        report.failure ??= { phase: 'drift', kind: 'wrangler-missing', message: session.command.problem };
-        return;
-    }
-    const ledger = await readLedger(session);
-    if (!ledger.ok) {
-        report.failure ??= { phase: 'drift', kind: ledger.failure.kind, message: `reading the ledger failed: ${ledger.failure.message}` };
-        return;
-    }
-    const read = await readLiveSchema(session);
-    if (!read.ok) {
-        report.failure ??= { phase: 'drift', kind: read.failure.kind, message: `reading the schema failed: ${read.failure.message}` };
-        return;
-    }
-    const live = read.objects
-        .filter((o) => o.tableName.toLowerCase() !== target.migrationsTable.toLowerCase() && !/^_cf_/i.test(o.name));
-    report.liveSchema = live;
-    const applied = new Set(ledger.entries.map((e) => e.name));
-    const files = ctx.migrations.filter((m) => applied.has(m.name));
-    const expected = await (0,replay_replay/* schemaOf */.p)(files, target.migrationsTable);
-    recordDrift(report, 'migrations', (0,schema_diff/* diffSchemas */.e7)(expected, live), `the schema the ${files.length} applied migration(s) produce`);
+function clean(p) {
+    const n = external_node_path_.posix.normalize(p.replace(/\\/g, '/')).replace(/^\.\/?/, '').replace(/\/$/, '');
+    return n === '.' ? '' : n;
 }
-/** Cross-environment drift: every later environment's live schema against the first one's, per binding. */
-function compareEnvironments(databases) {
-    const byBinding = new Map();
-    for (const d of databases) {
-        if (!d.liveSchema)
+/** First added or removed line in a unified diff, as a line number in the new file. */
+function firstChangedLine(patch) {
+    if (!patch)
+        return undefined;
+    let line;
+    for (const l of patch.split('\n')) {
+        const hunk = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(l);
+        if (hunk) {
+            line = Number(hunk[1]);
             continue;
-        const list = byBinding.get(d.binding) ?? [];
-        list.push(d);
-        byBinding.set(d.binding, list);
-    }
-    for (const list of byBinding.values()) {
-        const [reference, ...others] = list;
-        for (const d of others) {
-            const name = reference.environment ?? 'top level';
-            recordDrift(d, `environment:${name}`, (0,schema_diff/* diffSchemas */.e7)(reference.liveSchema, d.liveSchema), `environment ${name}`);
         }
+        if (line === undefined)
+            continue;
+        if (l.startsWith('+') || l.startsWith('-'))
+            return Math.max(1, line);
+        if (!l.startsWith('\\'))
+            line++;
     }
-}
-function recordDrift(report, against, changes, what) {
-    const comparison = { against, changes };
-    (report.drift ??= []).push(comparison);
-    if (changes.length === 0)
-        return;
-    const shown = changes.slice(0, 10).map(describeChange).join('; ');
-    const more = changes.length > 10 ? `; … ${changes.length - 10} more` : '';
-    report.findings.push({
-        rule: RULE,
-        severity: (0,catalog/* ruleInfo */.PI)(RULE).severity,
-        message: `The live schema of ${report.environment ?? 'top level'} · ${report.binding} differs from ${what}: ${shown}${more}. Find who changed it (a hand-run statement, an edited migration) and bring it back in line with a new migration.`,
-    });
-}
-function describeChange(c) {
-    const what = c.object === 'column' ? `column ${c.table}.${c.name}` : `${c.object} ${c.name}`;
-    switch (c.kind) {
-        case 'added':
-            return `${what} exists only in the database${c.definition ? ` (${c.definition})` : ''}`;
-        case 'dropped':
-            return `${what} is missing from the database`;
-        case 'renamed':
-            return `table ${c.before} is named ${c.name} in the database`;
-        default:
-            return `${what} differs (${c.before ?? '?'} → ${c.definition ?? '?'})`;
-    }
-}
-
-;// CONCATENATED MODULE: ./build/src/phases/history.js
-
-
-
-/**
- * The ledger after this run (applied_at per migration); which of it this run applied is `report.applied`.
- * No wrangler call when apply already knows the result (it re-read the ledger, or nothing changed beyond
- * what wrangler confirmed); one `SELECT` otherwise.
- */
-async function historyPhase(ctx) {
-    const { report, io, options } = ctx;
-    const known = ledgerAfter(report);
-    if (known) {
-        report.history = known.entries;
-        return;
-    }
-    // Preview read the ledger and nothing was applied since (apply is not part of this run).
-    if (ctx.ledgerBefore && !options.phases.includes('apply')) {
-        report.history = ctx.ledgerBefore;
-        return;
-    }
-    const session = openSession(ctx);
-    if (session.command.problem) {
-        report.failure ??= { phase: 'history', kind: 'wrangler-missing', message: session.command.problem };
-        return;
-    }
-    const read = await readLedger(session);
-    if (!read.ok) {
-        report.failure ??= { phase: 'history', kind: read.failure.kind, message: read.failure.message };
-        io.warning(`history: could not read the ledger: ${read.failure.message}`);
-        return;
-    }
-    report.history = read.entries;
-}
-
-;// CONCATENATED MODULE: ./build/src/phases/preview.js
-
-
-
-/**
- * Reads the ledger of the same database, target and environment apply will use (never the local one by
- * accident), lists what is pending and reports drift. Writes nothing: a missing migrations table is an
- * empty ledger.
- */
-async function previewPhase(ctx) {
-    const { report, io } = ctx;
-    const session = openSession(ctx);
-    if (session.command.problem) {
-        report.failure = { phase: 'preview', kind: 'wrangler-missing', message: session.command.problem };
-        return;
-    }
-    const ledger = await readLedger(session);
-    if (!ledger.ok) {
-        report.failure = { phase: 'preview', kind: ledger.failure.kind, message: ledger.failure.message };
-        io.warning(`preview: could not read the ${session.where} ledger of ${ctx.target.databaseName}: ${ledger.failure.message}`);
-        return;
-    }
-    ctx.ledgerBefore = ledger.entries;
-    const pending = pendingMigrations(ctx.migrations, ledger.entries);
-    report.pending = pending.map((m) => m.name);
-    report.findings.push(...ledgerFindings(ctx.migrations, ledger.entries, ctx.target));
-    if (!ledger.exists)
-        report.notes.push(`The ${ctx.target.migrationsTable} table does not exist yet on the ${session.where} database; apply will create it.`);
-    io.info(`preview (${session.where}): ${ledger.entries.length} applied, ${pending.length} pending` +
-        (pending.length ? `: ${pending.map((m) => m.name).join(', ')}` : ''));
-}
-
-;// CONCATENATED MODULE: ./build/src/phases/restore.js
-
-
-/** Restores the remote database to `options.bookmark` with Time Travel (on demand, e.g. after a bad deploy). */
-async function restorePhase(ctx) {
-    const { report, io, options, target } = ctx;
-    const bookmark = options.bookmark?.trim();
-    if (!bookmark) {
-        report.failure = { phase: 'restore', kind: 'config', message: 'The restore phase needs a bookmark (input `bookmark`, CLI `--bookmark`).' };
-        return;
-    }
-    if (options.target !== 'remote') {
-        report.failure = { phase: 'restore', kind: 'config', message: 'Time Travel restore works on remote D1 only; use target: remote.' };
-        return;
-    }
-    const session = openSession(ctx);
-    if (session.command.problem) {
-        report.failure = { phase: 'restore', kind: 'wrangler-missing', message: session.command.problem };
-        return;
-    }
-    const result = await restoreBookmark(session, bookmark);
-    if (!result.ok) {
-        report.failure = { phase: 'restore', kind: result.failure.kind, message: result.failure.message };
-        report.status = 'failed';
-        return;
-    }
-    // The bookmark output is "where to go to undo this run", which for a restore is the state it replaced.
-    if (result.previousBookmark)
-        report.bookmark = result.previousBookmark;
-    const undo = result.previousBookmark ? ` To undo: ${restoreCommand(target, result.previousBookmark)}` : '';
-    const message = `Restored ${target.databaseName} to bookmark ${result.bookmark}.${undo}`;
-    report.notes.push(message);
-    report.status = 'applied';
-    io.info(message);
-}
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./build/src/phases/test.js
-
-
-
-
-
-
-
-/**
- * Applies every migration to a throw-away local D1 (real wrangler, a temporary --persist-to folder deleted
- * afterwards) and lists the resulting schema: the PR check that needs no credentials.
- */
-async function testPhase(ctx) {
-    const { report, io } = ctx;
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(external_node_os_.tmpdir(), 'd1-migrate-test-'));
-    try {
-        const session = openSession(ctx, { where: 'local', persistTo: dir });
-        if (session.command.problem) {
-            report.failure ??= { phase: 'test', kind: 'wrangler-missing', message: session.command.problem };
-            return;
-        }
-        const applied = await session.run(d1Args(session, ['migrations', 'apply']));
-        if (!succeeded(applied)) {
-            const failure = session.classify(applied);
-            const detail = failure.sqliteMessage ?? failure.message;
-            const file = failure.migration ? ctx.migrations.find((m) => m.name === failure.migration) : undefined;
-            report.failure ??= { phase: 'test', kind: failure.kind, message: failure.migration ? `${failure.migration}: ${detail}` : detail };
-            if (file) {
-                const line = failureLine(file.sql, detail);
-                report.findings.push({
-                    rule: 'replay-error',
-                    severity: (0,catalog/* ruleInfo */.PI)('replay-error').severity,
-                    file: file.relPath,
-                    ...(line ? { line } : {}),
-                    message: `Applying the migrations to a fresh local D1 with wrangler failed at ${file.name}: ${detail}`,
-                });
-            }
-            io.warning(`test: applying to a fresh local D1 failed: ${report.failure.message}`);
-            return;
-        }
-        const read = await readLiveSchema(session);
-        if (!read.ok) {
-            report.failure ??= { phase: 'test', kind: read.failure.kind, message: `reading the schema failed: ${read.failure.message}` };
-            return;
-        }
-        report.schema = read.objects;
-        io.info(`test: ${ctx.migrations.length} migrations applied to a fresh local D1; ${report.schema.length} schema objects`);
-    }
-    finally {
-        external_node_fs_.rmSync(dir, { recursive: true, force: true });
-    }
+    return undefined;
 }
 
 // EXTERNAL MODULE: external "node:buffer"
@@ -35506,12 +37296,12 @@ const cachedMinimatch = (pattern, options) => {
 const defaultPlatform = (typeof process === 'object' && process ?
     process.env?.__MINIMATCH_TESTING_PLATFORM__ || process.platform
     : 'posix');
-const path = {
+const esm_path = {
     win32: { sep: '\\' },
     posix: { sep: '/' },
 };
 /* c8 ignore stop */
-const sep = defaultPlatform === 'win32' ? path.win32.sep : path.posix.sep;
+const sep = defaultPlatform === 'win32' ? esm_path.win32.sep : esm_path.posix.sep;
 minimatch.sep = sep;
 const GLOBSTAR = Symbol('globstar **');
 minimatch.GLOBSTAR = GLOBSTAR;
@@ -37231,8 +39021,81 @@ function ignoredFileReason(name, migrationsDir, pattern) {
     return null;
 }
 
-// EXTERNAL MODULE: ./build/src/migrations/order.js
-var migrations_order = __nccwpck_require__(1267);
+;// CONCATENATED MODULE: ./build/src/migrations/order.js
+/**
+ * The two apply orders wrangler has used. Both are reproduced by running the same comparator with
+ * the same (stable, TimSort) Array.prototype.sort that wrangler runs on, so even the undefined cases
+ * (a name without a number compares "equal" to everything in 4.86) land exactly where wrangler puts them.
+ */
+/** Leading number as wrangler 4.86 reads it: `parseInt(name.split("_")[0])` (no radix), null for NaN. */
+function wrangler486Number(name) {
+    // No radix on purpose: wrangler 4.86 omits it, so `0x1f_a.sql` is 31 there.
+    const n = parseInt(name.split('_')[0]);
+    return Number.isNaN(n) ? null : n;
+}
+/** The leading digits as written (`0001`), or null. */
+function leadingDigits(name) {
+    const m = /^\d+/.exec(name);
+    return m === null ? null : m[0];
+}
+/**
+ * wrangler 4.86 apply order: `getMigrationNames` returns `names.toSorted()` (UTF-16 code-unit order),
+ * then apply.ts sorts by `parseInt(name.split("_")[0])` with a comparator that returns 0 for ties
+ * and for NaN (`NaN < x` and `NaN > x` are both false).
+ */
+function wrangler486Order(names) {
+    return [...names].sort(codeUnitCompare).sort((a, b) => {
+        // Verbatim from wrangler 4.86 apply.ts (no radix, NaN compares equal to everything).
+        const numberA = parseInt(a.split('_')[0]);
+        const numberB = parseInt(b.split('_')[0]);
+        if (numberA < numberB)
+            return -1;
+        if (numberA > numberB)
+            return 1;
+        return 0;
+    });
+}
+/** Default `Array.prototype.sort()`/`toSorted()` order for strings. */
+function codeUnitCompare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+/**
+ * Newest wrangler's `compareMigrationPaths` (d1/migrations/helpers.ts, since 4.98): segment by segment,
+ * the leading integer (radix 10) numerically, numbered before unnumbered, then code-unit order.
+ */
+function compareMigrationPaths(a, b) {
+    const aSegments = a.split('/');
+    const bSegments = b.split('/');
+    const shared = Math.min(aSegments.length, bSegments.length);
+    for (let i = 0; i < shared; i++) {
+        const cmp = compareSegments(aSegments[i], bSegments[i]);
+        if (cmp !== 0)
+            return cmp;
+    }
+    return aSegments.length - bSegments.length;
+}
+function compareSegments(a, b) {
+    const aNum = newestNumber(a);
+    const bNum = newestNumber(b);
+    if (aNum !== bNum) {
+        if (Number.isFinite(aNum) && Number.isFinite(bNum))
+            return aNum - bNum;
+        if (Number.isFinite(aNum))
+            return -1;
+        if (Number.isFinite(bNum))
+            return 1;
+    }
+    return codeUnitCompare(a, b);
+}
+// wrangler applies this to each segment it compares; for a segment the "first segment" is itself.
+function newestNumber(segment) {
+    return parseInt(segment.split('/')[0].split('_')[0], 10);
+}
+/** Newest wrangler apply order (compareMigrationPaths). */
+function newestWranglerOrder(names) {
+    return [...names].sort(compareMigrationPaths);
+}
+
 ;// CONCATENATED MODULE: ./build/src/migrations/discover.js
 
 
@@ -37261,10 +39124,10 @@ const UNREADABLE_RULE = 'unreadable-file';
  * Entries wrangler would list but choke on become error findings instead of exceptions; look-alikes
  * wrangler silently skips become `ignored-file` warnings.
  */
-function discoverMigrations(target, cwd) {
+function discover_discoverMigrations(target, cwd) {
     const ctx = new Context(target, external_node_path_.resolve(cwd));
     const listed = target.migrationsPattern === undefined ? ctx.listFlat() : ctx.listPattern(target.migrationsPattern);
-    const order = target.migrationsPattern === undefined ? (0,migrations_order/* wrangler486Order */.D1)(listed.map((e) => e.name)) : (0,migrations_order/* newestWranglerOrder */.h$)(listed.map((e) => e.name));
+    const order = target.migrationsPattern === undefined ? wrangler486Order(listed.map((e) => e.name)) : newestWranglerOrder(listed.map((e) => e.name));
     const byName = new Map(listed.map((e) => [e.name, e]));
     const files = [];
     for (const name of order) {
@@ -37303,7 +39166,7 @@ class Context {
             return external_node_fs_.readdirSync(abs, { withFileTypes: true });
         }
         catch (error) {
-            throw new src_errors/* UsageError */.e(`migrations-dir: cannot list the migrations directory ${abs} (database "${this.target.binding}"): ${(0,src_errors/* getErrorMessage */.u)(error)}. ` +
+            throw new UsageError(`migrations-dir: cannot list the migrations directory ${abs} (database "${this.target.binding}"): ${getErrorMessage(error)}. ` +
                 `wrangler would fail the same way. Check that it exists and is readable.`);
         }
     }
@@ -37418,7 +39281,7 @@ class Context {
         }
         catch (error) {
             const code = error.code;
-            const what = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (0,src_errors/* getErrorMessage */.u)(error);
+            const what = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : getErrorMessage(error);
             this.add(UNREADABLE_RULE, entry.name, `${shown} cannot be read (${code ?? 'error'}: ${what}). wrangler would fail with the same error when it reaches this migration, leaving it and every later one unapplied. Make the file readable (e.g. chmod a+r ${shown}).`);
             return null;
         }
@@ -37440,8 +39303,8 @@ class Context {
             name: entry.name,
             path: entry.abs,
             relPath: shown,
-            number: entry.name.includes('/') ? finiteOrNull(parseInt(first.split('_')[0], 10)) : (0,migrations_order/* wrangler486Number */.Gd)(entry.name),
-            numberText: (0,migrations_order/* leadingDigits */.bq)(first),
+            number: entry.name.includes('/') ? finiteOrNull(parseInt(first.split('_')[0], 10)) : wrangler486Number(entry.name),
+            numberText: leadingDigits(first),
             sql,
             bytes: buffer.length,
         };
@@ -37496,6 +39359,1283 @@ function countLines(text, index) {
     return line;
 }
 
+// EXTERNAL MODULE: ./build/src/outcome.js
+var src_outcome = __nccwpck_require__(8961);
+;// CONCATENATED MODULE: ./build/src/wrangler/output.js
+/** Reading what wrangler prints: colour codes off, the JSON of `--json`, the lines of its error blocks. */
+// wrangler colours its error blocks even with NO_COLOR/FORCE_COLOR=0 (esbuild's message formatter).
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
+function stripAnsi(text) {
+    return text.replace(ANSI, '');
+}
+/**
+ * Parses the JSON document `wrangler ... --json` prints on stdout: `[{"results":[...]}]` on success,
+ * `{"error":{"text","notes"}}` on failure, or a plain object (time-travel). Banner lines before it are
+ * skipped. Returns undefined when stdout holds no JSON.
+ */
+function parseJsonOutput(stdout) {
+    const text = stripAnsi(stdout);
+    const start = text.search(/^[[{]/m);
+    if (start < 0)
+        return undefined;
+    let value;
+    try {
+        value = JSON.parse(text.slice(start));
+    }
+    catch {
+        return undefined;
+    }
+    if (Array.isArray(value)) {
+        return { kind: 'results', results: value.map((r) => ({ results: Array.isArray(r?.results) ? r.results : [], success: r?.success })) };
+    }
+    if (value && typeof value === 'object') {
+        const error = value.error;
+        if (error && typeof error === 'object') {
+            const e = error;
+            return {
+                kind: 'error',
+                text: String(e.text ?? ''),
+                notes: Array.isArray(e.notes) ? e.notes.map((n) => String(n?.text ?? '')).filter(Boolean) : [],
+                code: typeof e.code === 'number' ? e.code : undefined,
+            };
+        }
+        return { kind: 'object', value: value };
+    }
+    return undefined;
+}
+const NOISE = [/^If you think this is a bug/, /^🪵\s+Logs were written/, /^Logs were written/, /^$/];
+/**
+ * The message of wrangler's `✘ [ERROR]` blocks (and the notes under them), one array of lines per block
+ * (its head line first), without the "if you think this is a bug" footer.
+ */
+function errorBlocks(output) {
+    const lines = stripAnsi(output).split(/\r?\n/);
+    const blocks = [];
+    let block;
+    for (const raw of lines) {
+        const line = raw.trimEnd();
+        const head = /^✘\s*\[ERROR\]\s*(.*)$/.exec(line);
+        if (head) {
+            block = [];
+            blocks.push(block);
+            if (head[1])
+                block.push(head[1].trim());
+            continue;
+        }
+        if (!block)
+            continue;
+        if (/^\S/.test(line) && !/^🪵|^Logs were/.test(line)) {
+            block = undefined;
+            continue;
+        }
+        const text = line.trim();
+        if (NOISE.some((re) => re.test(text)))
+            continue;
+        block.push(text);
+    }
+    return blocks.filter((b) => b.length > 0);
+}
+
+;// CONCATENATED MODULE: ./build/src/wrangler/status-table.js
+
+/** Parses one table line such as `│ 0001_a.sql │ ✅     │`; undefined for anything else. */
+function parseStatusLine(line) {
+    const m = /^│\s(.+?)\s+│\s*(✅|❌|🕒️?)\s*│\s*$/u.exec(stripAnsi(line).trimEnd());
+    if (!m)
+        return undefined;
+    const mark = m[2];
+    return { name: m[1], status: mark === '✅' ? 'applied' : mark === '❌' ? 'failed' : 'pending' };
+}
+/** The last status table in `stdout` (the latest state wrangler reported), as rows in order. */
+function lastStatusTable(stdout) {
+    let current = [];
+    let last = [];
+    for (const line of stripAnsi(stdout).split(/\r?\n/)) {
+        const row = parseStatusLine(line);
+        if (row) {
+            current.push(row);
+        }
+        else if (/^└/.test(line) && current.length) {
+            last = current;
+            current = [];
+        }
+        else if (/^┌/.test(line)) {
+            current = [];
+        }
+    }
+    return current.length ? current : last;
+}
+
+;// CONCATENATED MODULE: ./build/src/wrangler/classify.js
+
+
+/** API error codes that mean "this token/account may not use D1" (fail-mode skip-unavailable skips them). */
+const AUTH_CODES = new Set([10000, 9106, 9109, 7403, 10001]);
+const NOT_FOUND_CODE = 7404;
+/**
+ * wrangler's own words when it has no credentials; they must START the first error it printed, so text
+ * quoted from elsewhere (a database name, a file name, a SQL message) cannot pass for them.
+ */
+const NO_CREDENTIALS = [
+    /^In a non-interactive environment, it's necessary to set a CLOUDFLARE_API_TOKEN environment variable/,
+    /^Could not authenticate because no credentials were found/,
+];
+const NOT_FOUND_HEAD = [/^Couldn't find (a )?D1 DB/i, /^Couldn't find DB/i];
+const NOT_FOUND = [/\[code: 7404\]/, /Couldn't find (a )?D1 DB/i, /Couldn't find DB/i, /database .* could not be found/i, /could not be found/i];
+const TOO_LARGE = [/SQLITE_TOOBIG/, /statement too long/i, /string or blob too big/i];
+const NETWORK = [
+    /\bECONNREFUSED\b/,
+    /\bECONNRESET\b/,
+    /\bENOTFOUND\b/,
+    /\bEAI_AGAIN\b/,
+    /\bETIMEDOUT\b/,
+    /\bUND_ERR_[A-Z_]+/,
+    /fetch failed/i,
+    /other side closed/i,
+    /socket hang up/i,
+    /Network connection lost/i,
+    /-> 5\d\d\b/,
+    /Internal server error/i,
+    /\binternal error\b/i,
+    /\boverloaded\b/i,
+    /Service Unavailable|Bad Gateway|Gateway Time-?out/i,
+];
+const SQL = [
+    /SQLITE_[A-Z_]+/,
+    /\[code: 7500\]/,
+    /no such (table|column|index|trigger|view)/i,
+    /syntax error/i,
+    /FOREIGN KEY constraint failed/i,
+    /(UNIQUE|NOT NULL|CHECK|PRIMARY KEY) constraint failed/i,
+    /already exists/i,
+    /BEGIN TRANSACTION or SAVEPOINT/,
+    /duplicate column name/i,
+];
+const MISSING = [/command not found/i, /Cannot find module .*wrangler/i, /is not recognized as an internal or external command/i];
+/** Lines wrangler prints once it has read the ledger and is about to send (or is sending) migrations. */
+const MIGRATIONS_STARTED = /^(Migrations to be applied:|\?? ?About to apply \d+ migration|🌀 Executing on (remote|local) database)/m;
+/**
+ * Sorts a failed wrangler run into the closed set of FailureKind, from both wrangler 4.86's and 4.1xx's
+ * output. The kinds a fail mode may skip (`not-authorized`, `missing-credentials`) are decided from
+ * structure only — the Cloudflare API's error codes and wrangler's own first error line, before any
+ * migration ran — never from words inside a message, which a migration can choose. Every other kind fails
+ * the step under strict and skip-unavailable, so its text patterns only pick the most helpful label.
+ */
+function classifyFailure(outcome, context = {}) {
+    if (outcome.spawnError) {
+        const missing = outcome.spawnError.code === 'ENOENT' || outcome.spawnError.code === 'EACCES';
+        return {
+            kind: missing ? 'wrangler-missing' : 'unknown',
+            message: missing ? `wrangler could not be started: ${outcome.spawnError.message}` : outcome.spawnError.message,
+        };
+    }
+    const error = collectError(outcome);
+    const text = error.text;
+    const stdout = stripAnsi(outcome.stdout);
+    const migration = failedMigration(stdout, stripAnsi(outcome.stderr));
+    const sqliteMessage = sqliteMessageOf(text);
+    const code = error.codes.at(-1);
+    const base = { migration, sqliteMessage, code };
+    if (outcome.cancelled)
+        return { ...base, kind: 'cancelled', message: 'wrangler was stopped because the run was cancelled' };
+    if (outcome.timedOut) {
+        const after = outcome.timeoutMs ? ` after ${Math.round(outcome.timeoutMs / 1000)} s` : '';
+        return { ...base, kind: 'timeout', message: `wrangler did not finish${after} and was stopped` };
+    }
+    if (outcome.exitCode === 127 || MISSING.some((re) => re.test(stripAnsi(outcome.stderr)))) {
+        return { ...base, kind: 'wrangler-missing', message: text || 'wrangler was not found' };
+    }
+    const message = text || (outcome.signal ? `wrangler was killed by ${outcome.signal}` : `wrangler exited with code ${outcome.exitCode}`);
+    const started = context.migrationsStarted === true || migration !== undefined || MIGRATIONS_STARTED.test(stdout);
+    if (!started) {
+        if (error.codes.length > 0 && error.codes.every((c) => AUTH_CODES.has(c)))
+            return { ...base, kind: 'not-authorized', message };
+        if (error.codes.length === 0 && error.firstHead !== undefined && NO_CREDENTIALS.some((re) => re.test(error.firstHead))) {
+            return { ...base, kind: 'missing-credentials', message };
+        }
+        if (error.codes.length > 0 ? error.codes.every((c) => c === NOT_FOUND_CODE) : NOT_FOUND_HEAD.some((re) => re.test(error.firstHead ?? ''))) {
+            return { ...base, kind: 'database-not-found', message };
+        }
+    }
+    const test = (res) => res.some((re) => re.test(text));
+    if (test(TOO_LARGE))
+        return { ...base, kind: 'too-large', message };
+    // D1 answers a 500 with code 7500 too: the transient cause wins over the code.
+    if (test(NETWORK))
+        return { ...base, kind: 'network', message };
+    if (error.codes.includes(7500) || test(SQL))
+        return { ...base, kind: 'sql-error', message };
+    if (!started && test(NOT_FOUND))
+        return { ...base, kind: 'database-not-found', message };
+    return { ...base, kind: 'unknown', message };
+}
+function collectError(outcome) {
+    const json = parseJsonOutput(outcome.stdout);
+    if (json?.kind === 'error') {
+        const codes = [];
+        if (json.code !== undefined)
+            codes.push(json.code);
+        for (const note of json.notes) {
+            const c = trailingCode(note);
+            if (c !== undefined && !codes.includes(c))
+                codes.push(c);
+        }
+        return { text: [json.text, ...json.notes].filter(Boolean).join('\n'), firstHead: json.text.split('\n', 1)[0]?.trim(), codes };
+    }
+    // wrangler writes its error blocks to stderr; stdout carries tables that echo file names, so it is not read.
+    const blocks = errorBlocksWithCodes(outcome.stderr);
+    const useful = blocks.flatMap((b) => b.lines).filter((l) => !/^Migration .+ failed with the following errors:$/.test(l));
+    const codes = blocks.flatMap((b) => b.codes);
+    if (useful.length)
+        return { text: useful.join('\n'), firstHead: blocks[0]?.lines[0], codes };
+    const tail = stripAnsi(outcome.stderr).trim().split(/\r?\n/).slice(-5).join('\n');
+    return { text: tail, codes };
+}
+/** The `✘ [ERROR]` blocks of `output`, each with its lines and the API code that ends it, if any. */
+function errorBlocksWithCodes(output) {
+    return errorBlocks(output).map((lines) => {
+        // The code of an API error is the one wrangler appended to the end of the block's last line.
+        const c = trailingCode(lines.at(-1) ?? '');
+        return { lines, codes: c === undefined ? [] : [c] };
+    });
+}
+function trailingCode(text) {
+    const m = /\[code: (\d+)\]\s*$/.exec(text);
+    return m ? Number(m[1]) : undefined;
+}
+/**
+ * wrangler 4.86 names the failing migration in its error head; newer versions only leave it in the status
+ * table, if at all. A name is only trusted when it is a row of the last status table, so a file name that
+ * contains the sentence cannot name another migration.
+ */
+function failedMigration(stdout, stderr) {
+    const table = lastStatusTable(stdout);
+    const named = /^(?:✘ \[ERROR\] )?Migration (.+?) failed with the following errors:$/m.exec(stderr.replace(/^✘\s*\[ERROR\]\s*/gm, ''));
+    if (named && (table.length === 0 || table.some((r) => r.name === named[1])))
+        return named[1];
+    return table.find((r) => r.status === 'failed')?.name;
+}
+function sqliteMessageOf(text) {
+    for (const line of text.split('\n')) {
+        const m = /^(.*?:\s*SQLITE_[A-Z_]+)(?:\s*\[code: \d+\])?\s*$/.exec(line.trim());
+        if (m)
+            return m[1].replace(/:\s*SQLITE_[A-Z_]+$/, '');
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./build/src/wrangler/child-env.js
+/**
+ * The environment wrangler is started with: an allow-list, not the job's whole environment. wrangler and its
+ * dependency tree are the project's code (often the pull request's), so it gets what it needs to run and
+ * reach Cloudflare, and nothing else: never the GitHub token, the webhook URL, the action's inputs
+ * (`INPUT_*`), the runner's own tokens (`ACTIONS_*`) or any other secret the workflow put in `env:`.
+ */
+/** Variables passed by exact name (compared case-insensitively: Windows names are case-insensitive). */
+const NAMES = new Set([
+    // Finding programs and files.
+    'PATH', 'HOME', 'TMPDIR', 'TEMP', 'TMP', 'SHELL',
+    // Windows: where the profile, AppData and the system are, how commands are found.
+    'USERPROFILE', 'APPDATA', 'LOCALAPPDATA', 'HOMEDRIVE', 'HOMEPATH', 'SYSTEMROOT', 'SYSTEMDRIVE', 'WINDIR',
+    'COMSPEC', 'PATHEXT', 'PROGRAMDATA', 'PROGRAMFILES', 'PROGRAMFILES(X86)', 'COMMONPROGRAMFILES',
+    'NUMBER_OF_PROCESSORS', 'PROCESSOR_ARCHITECTURE', 'OS',
+    // Locale and time zone.
+    'LANG', 'LANGUAGE', 'TZ',
+    // Network: proxies (both spellings are read by different libraries) and certificate stores.
+    'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'SSL_CERT_FILE', 'SSL_CERT_DIR',
+    // wrangler reads CI to stay non-interactive.
+    'CI',
+].map((n) => n.toUpperCase()));
+/** Families of settings: locale, XDG directories, Node.js, wrangler and its local runtime, Cloudflare. */
+const PREFIXES = ['LC_', 'XDG_', 'NODE_', 'WRANGLER_', 'MINIFLARE_', 'CLOUDFLARE_'];
+/** Credentials for the Cloudflare API (current and legacy names): for commands that reach the API only. */
+const CREDENTIALS = new Set(['CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_API_KEY', 'CLOUDFLARE_EMAIL', 'CF_API_TOKEN', 'CF_API_KEY', 'CF_EMAIL', 'CF_ACCOUNT_ID']);
+/**
+ * Never passed even though a prefix matches: wrangler falls back to CLOUDFLARE_ENV when `--env` is absent,
+ * and the config was resolved without it, so it would act on another environment than the one validated.
+ */
+const NEVER = new Set(['CLOUDFLARE_ENV']);
+/** The allow-listed part of `base`, plus what makes wrangler non-interactive, quiet and colourless. */
+function wranglerChildEnv(base, opts) {
+    const out = {};
+    for (const [name, value] of Object.entries(base)) {
+        if (value === undefined || !allowed(name, opts))
+            continue;
+        out[name] = value;
+    }
+    return { ...out, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', FORCE_COLOR: '0' };
+}
+function allowed(name, opts) {
+    const upper = name.toUpperCase();
+    if (NEVER.has(upper))
+        return false;
+    if (CREDENTIALS.has(upper) || upper === 'CLOUDFLARE_ACCOUNT_ID') {
+        // The account id is not secret, but a local command has no use for it either.
+        return opts.remote;
+    }
+    if (NAMES.has(upper))
+        return true;
+    if (PREFIXES.some((p) => upper.startsWith(p)))
+        return true;
+    // npm lower-cases its config variables; npx reads them to find the registry and its cache (its auth
+    // settings stay behind: wrangler is a public package).
+    const lower = name.toLowerCase();
+    return opts.npx && lower.startsWith('npm_config_') && !lower.includes('auth');
+}
+
+;// CONCATENATED MODULE: ./build/src/wrangler/split.js
+/**
+ * Splits a command line into words the way a POSIX shell would quote them, without running a shell:
+ * the `wrangler` option may be `node ./x/wrangler.js` or `"/opt/my tools/wrangler"`, but nothing in it is
+ * ever expanded or executed as shell syntax.
+ */
+function splitCommandLine(line) {
+    const words = [];
+    let word = '';
+    let inWord = false;
+    let quote = null;
+    for (let i = 0; i < line.length; i++) {
+        const c = line[i];
+        if (quote === "'") {
+            if (c === "'")
+                quote = null;
+            else
+                word += c;
+            continue;
+        }
+        if (quote === '"') {
+            if (c === '"')
+                quote = null;
+            else if (c === '\\' && i + 1 < line.length && '"\\$`'.includes(line[i + 1]))
+                word += line[++i];
+            else
+                word += c;
+            continue;
+        }
+        if (c === "'" || c === '"') {
+            quote = c;
+            inWord = true;
+        }
+        else if (c === '\\' && i + 1 < line.length) {
+            word += line[++i];
+            inWord = true;
+        }
+        else if (/\s/.test(c)) {
+            if (inWord)
+                words.push(word);
+            word = '';
+            inWord = false;
+        }
+        else {
+            word += c;
+            inWord = true;
+        }
+    }
+    if (quote)
+        throw new Error(`unterminated ${quote} quote in command line: ${line}`);
+    if (inWord)
+        words.push(word);
+    return words;
+}
+
+;// CONCATENATED MODULE: ./build/src/wrangler/node-range.js
+/**
+ * Just enough of npm's semver ranges to read `engines.node` of wrangler (`>=20.3.0`, `>=22.12.0`,
+ * `^18.17.0 || >=20`, `>=16.13.0 <17`): without pulling in a semver dependency.
+ */
+function satisfiesNodeRange(version, range) {
+    const v = node_range_parse(version);
+    if (!v)
+        return true;
+    return range
+        .split('||')
+        .map((alt) => alt.trim())
+        .some((alt) => alt === '' || alt === '*' || alt.split(/\s+/).every((c) => satisfiesComparator(v, c)));
+}
+function node_range_parse(text) {
+    const m = /^v?(\d+)(?:\.(\d+|x|\*))?(?:\.(\d+|x|\*))?/.exec(text.trim());
+    if (!m)
+        return undefined;
+    const n = (s) => (s === undefined || s === 'x' || s === '*' ? 0 : Number(s));
+    return [n(m[1]), n(m[2]), n(m[3])];
+}
+function compare(a, b) {
+    for (let i = 0; i < 3; i++)
+        if (a[i] !== b[i])
+            return a[i] - b[i];
+    return 0;
+}
+function satisfiesComparator(v, comparator) {
+    const m = /^(>=|<=|>|<|=|\^|~)?\s*(.+)$/.exec(comparator);
+    if (!m)
+        return true;
+    const op = m[1] ?? '=';
+    const target = node_range_parse(m[2]);
+    if (!target)
+        return true;
+    const c = compare(v, target);
+    switch (op) {
+        case '>=':
+            return c >= 0;
+        case '>':
+            return c > 0;
+        case '<=':
+            return c <= 0;
+        case '<':
+            return c < 0;
+        case '^':
+            return c >= 0 && v[0] === target[0];
+        case '~':
+            return c >= 0 && v[0] === target[0] && v[1] === target[1];
+        default:
+            // A bare `20` or `20.x` means that major (and minor) line.
+            return /[x*]|^\d+$|^\d+\.\d+$/.test(m[2]) ? v[0] === target[0] && (!/^\d+\.\d+$/.test(m[2]) || v[1] === target[1]) : c === 0;
+    }
+}
+
+;// CONCATENATED MODULE: ./build/src/wrangler/locate.js
+
+
+
+
+
+
+const NPX_WRANGLER = ['--yes', 'wrangler@4'];
+/**
+ * Finds wrangler: the `wrangler` option (a path or a command line, relative to cwd), else
+ * `node_modules/.bin/wrangler` in cwd or a parent folder, else `npx --yes wrangler@4`.
+ */
+function locateWrangler(cwd, option, pathEnv = process.env.PATH) {
+    if (option && option.trim()) {
+        const words = splitCommandLine(option.trim());
+        if (words.length === 0)
+            throw new Error('the wrangler option is empty');
+        const [first, ...rest] = words;
+        const resolved = looksLikePath(first) ? external_node_path_.resolve(cwd, first) : first;
+        const resolvedRest = rest.map((w) => (looksLikePath(w) && external_node_fs_.existsSync(external_node_path_.resolve(cwd, w)) ? external_node_path_.resolve(cwd, w) : w));
+        return locate_describe({ command: resolved, prefixArgs: resolvedRest, source: 'option' }, pathEnv);
+    }
+    for (let dir = cwd;; dir = external_node_path_.dirname(dir)) {
+        const bin = external_node_path_.join(dir, 'node_modules', '.bin', process.platform === 'win32' ? 'wrangler.cmd' : 'wrangler');
+        if (external_node_fs_.existsSync(bin))
+            return locate_describe({ command: bin, prefixArgs: [], source: 'project' }, pathEnv);
+        if (external_node_path_.dirname(dir) === dir)
+            break;
+    }
+    return locate_describe({ command: 'npx', prefixArgs: [...NPX_WRANGLER], source: 'npx' }, pathEnv);
+}
+function looksLikePath(word) {
+    return word.includes('/') || word.includes('\\') || word.startsWith('.');
+}
+function locate_describe(base, pathEnv) {
+    const display = [base.command, ...base.prefixArgs].map((w) => (/\s/.test(w) ? JSON.stringify(w) : w)).join(' ');
+    const cmd = { ...base, display };
+    if (base.source === 'npx')
+        return cmd;
+    const runsWithNode = isNodeBinary(base.command);
+    const script = runsWithNode ? base.prefixArgs.find((a) => !a.startsWith('-')) : base.command;
+    const pkg = script ? wranglerPackageOf(script) : undefined;
+    if (!pkg)
+        return cmd;
+    cmd.version = pkg.version;
+    // A `#!/usr/bin/env node` script runs on the first node on PATH, which need not be the one running us.
+    const node = runsWithNode ? base.command : findOnPath('node', pathEnv);
+    const nodeVersion = node ? nodeVersionOf(node) : process.version;
+    if (pkg.engines && nodeVersion && !satisfiesNodeRange(nodeVersion, pkg.engines)) {
+        cmd.problem =
+            `wrangler ${pkg.version ?? '(unknown version)'} needs Node.js ${pkg.engines} but this is ${nodeVersion}; ` +
+                `pin wrangler@4.86.0 or set up Node ${minimumMajor(pkg.engines) ?? 'a newer version'}` +
+                ` (wrangler found at ${script})`;
+    }
+    return cmd;
+}
+function isNodeBinary(command) {
+    return /^node(\.exe)?$/i.test(external_node_path_.basename(command));
+}
+function findOnPath(name, pathEnv) {
+    for (const dir of (pathEnv ?? '').split(external_node_path_.delimiter)) {
+        if (!dir)
+            continue;
+        const candidate = external_node_path_.join(dir, process.platform === 'win32' ? `${name}.exe` : name);
+        if (external_node_fs_.existsSync(candidate))
+            return candidate;
+    }
+    return undefined;
+}
+function nodeVersionOf(nodeBinary) {
+    if (nodeBinary === process.execPath)
+        return process.version;
+    try {
+        if (external_node_fs_.realpathSync(nodeBinary) === external_node_fs_.realpathSync(process.execPath))
+            return process.version;
+    }
+    catch {
+        /* not a file path: ask it */
+    }
+    // The node that will run wrangler may be the project's own: it gets wrangler's allow-list, no job secrets.
+    const r = (0,external_node_child_process_namespaceObject.spawnSync)(nodeBinary, ['--version'], { encoding: 'utf8', timeout: 10_000, env: wranglerChildEnv(process.env, { remote: false, npx: false }) });
+    return r.status === 0 ? r.stdout.trim() : undefined;
+}
+/** The package.json of the wrangler package a script belongs to (follows the .bin symlink). */
+function wranglerPackageOf(script) {
+    let real;
+    try {
+        real = external_node_fs_.realpathSync(script);
+    }
+    catch {
+        return undefined;
+    }
+    for (let dir = external_node_path_.dirname(real), i = 0; i < 4; dir = external_node_path_.dirname(dir), i++) {
+        const file = external_node_path_.join(dir, 'package.json');
+        if (!external_node_fs_.existsSync(file))
+            continue;
+        try {
+            const pkg = JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
+            if (pkg.name === 'wrangler')
+                return { version: pkg.version, engines: pkg.engines?.node };
+        }
+        catch {
+            return undefined;
+        }
+    }
+    return undefined;
+}
+function minimumMajor(range) {
+    const m = /(\d+)/.exec(range);
+    return m ? Number(m[1]) : undefined;
+}
+
+;// CONCATENATED MODULE: ./build/src/wrangler/redact.js
+const MIN_SECRET_LENGTH = 6;
+/** The values that must never appear in captured output: tokens and the webhook URL (account ids are not secret). */
+function secretsOf(options, env = {}) {
+    const values = [options.cloudflareApiToken, env.CLOUDFLARE_API_TOKEN, options.githubToken, options.notifyWebhook];
+    return [...new Set(values.filter((v) => typeof v === 'string' && v.length >= MIN_SECRET_LENGTH))];
+}
+/** Replaces every occurrence of each secret with `***` (longest first, so a secret containing another goes whole). */
+function redact(text, secrets) {
+    let out = text;
+    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+        if (secret.length >= MIN_SECRET_LENGTH)
+            out = out.split(secret).join('***');
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./build/src/wrangler/run.js
+
+
+
+/** Grace period between SIGTERM and SIGKILL when stopping wrangler. */
+const KILL_GRACE_MS = 3_000;
+const running = new Set();
+let exitHookInstalled = false;
+/** If this process exits (e.g. the job is cancelled) while wrangler runs, wrangler must not outlive it. */
+function installExitHook() {
+    if (exitHookInstalled)
+        return;
+    exitHookInstalled = true;
+    process.on('exit', () => {
+        for (const child of running)
+            killGroup(child, 'SIGKILL');
+    });
+}
+function killGroup(child, signal) {
+    if (child.pid === undefined)
+        return;
+    try {
+        // wrangler is started in its own process group, so npx → node → workerd all go together.
+        process.kill(process.platform === 'win32' ? child.pid : -child.pid, signal);
+    }
+    catch {
+        try {
+            child.kill(signal);
+        }
+        catch {
+            /* already gone */
+        }
+    }
+}
+/**
+ * The environment wrangler runs with (src/wrangler/child-env.ts): an allow-list of what it needs, Cloudflare
+ * credentials only for commands that reach the API (every command but a `--local` one), npm's settings only
+ * when started through npx.
+ */
+function wranglerEnv(base, cmd, args) {
+    return wranglerChildEnv(base, { remote: !args.includes('--local'), npx: cmd.source === 'npx' });
+}
+/** Runs wrangler with `args` (no shell), capturing output, with a timeout and cancellation. Never rejects. */
+function runWrangler(cmd, args, options) {
+    const started = Date.now();
+    const argv = [...cmd.prefixArgs, ...args];
+    return new Promise((resolve) => {
+        let stdout = '';
+        let stderr = '';
+        let timedOut = false;
+        let cancelled = false;
+        let spawnError;
+        let settled = false;
+        let killTimer;
+        const finish = (exitCode, signal) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            clearTimeout(killTimer);
+            options.signal?.removeEventListener('abort', onAbort);
+            running.delete(child);
+            resolve({
+                args,
+                exitCode,
+                signal,
+                stdout: redact(stdout, options.secrets),
+                stderr: redact(stderr, options.secrets),
+                timedOut,
+                cancelled,
+                spawnError,
+                durationMs: Date.now() - started,
+            });
+        };
+        const stop = () => {
+            killGroup(child, 'SIGTERM');
+            killTimer = setTimeout(() => killGroup(child, 'SIGKILL'), KILL_GRACE_MS);
+        };
+        const onAbort = () => {
+            cancelled = true;
+            stop();
+        };
+        const child = (0,external_node_child_process_namespaceObject.spawn)(cmd.command, argv, {
+            cwd: options.cwd,
+            env: wranglerEnv(options.env, cmd, args),
+            stdio: ['ignore', 'pipe', 'pipe'],
+            detached: process.platform !== 'win32',
+            shell: false,
+            windowsHide: true,
+        });
+        running.add(child);
+        installExitHook();
+        const timer = setTimeout(() => {
+            timedOut = true;
+            stop();
+        }, options.timeoutMs);
+        if (options.signal?.aborted)
+            onAbort();
+        else
+            options.signal?.addEventListener('abort', onAbort, { once: true });
+        child.stdout.setEncoding('utf8');
+        child.stderr.setEncoding('utf8');
+        child.stdout.on('data', (chunk) => {
+            stdout += chunk;
+            options.onStdout?.(redact(chunk, options.secrets));
+        });
+        child.stderr.on('data', (chunk) => {
+            stderr += chunk;
+        });
+        child.on('error', (error) => {
+            spawnError = { code: error.code, message: error.message };
+            finish(null, null);
+        });
+        child.on('close', (code, signal) => finish(code, signal));
+    });
+}
+/** For logs: the wrangler command line of a run (arguments only; the token is never in them). */
+function describeRun(cmd, args) {
+    return [cmd.display, ...args.map((a) => (/[\s"'$`\\]/.test(a) ? JSON.stringify(a) : a))].join(' ');
+}
+
+;// CONCATENATED MODULE: ./build/src/wrangler/session.js
+
+
+
+
+const located = new Map();
+/** locateWrangler, once per (cwd, option): it may spawn `node --version`. */
+function wranglerCommandFor(cwd, option, pathEnv) {
+    const key = `${cwd}\0${option ?? ''}\0${pathEnv ?? ''}`;
+    let cmd = located.get(key);
+    if (!cmd) {
+        cmd = locateWrangler(cwd, option, pathEnv);
+        located.set(key, cmd);
+    }
+    return cmd;
+}
+/** The job's cancellation signal when the engine provides one on the context. */
+function signalOf(ctx) {
+    return ctx.signal;
+}
+function openSession(ctx, override) {
+    const { options } = ctx;
+    const command = wranglerCommandFor(options.cwd, options.wrangler, ctx.env.PATH);
+    const where = override?.where ?? options.target;
+    const persistTo = override?.persistTo ?? (where === 'local' ? options.persistTo : undefined);
+    const secrets = secretsOf(options, ctx.env);
+    return {
+        command,
+        target: ctx.target,
+        where,
+        persistTo,
+        async run(args, extra = {}) {
+            ctx.io.debug(`running ${describeRun(command, args)}`);
+            const result = await runWrangler(command, args, {
+                cwd: options.cwd,
+                env: ctx.env,
+                timeoutMs: extra.timeoutMs ?? options.timeoutMs,
+                signal: extra.signal === null ? undefined : (extra.signal ?? signalOf(ctx)),
+                secrets,
+                onStdout: extra.onStdout,
+            });
+            const log = extra.verbose ? ctx.io.info.bind(ctx.io) : ctx.io.debug.bind(ctx.io);
+            const out = `${result.stdout}${result.stderr ? `\n${result.stderr}` : ''}`.trim();
+            if (out)
+                log(out);
+            ctx.io.debug(`wrangler exit ${result.exitCode ?? result.signal ?? 'none'} in ${result.durationMs} ms`);
+            return result;
+        },
+        classify(result, context) {
+            return classifyFailure({ ...result, timeoutMs: options.timeoutMs }, context);
+        },
+    };
+}
+/** True when the run succeeded (exit 0, not stopped). */
+function succeeded(result) {
+    return result.exitCode === 0 && !result.timedOut && !result.cancelled && !result.spawnError;
+}
+/**
+ * Arguments for a `wrangler d1 <command> <binding>` that acts on the database: always an explicit
+ * `--remote`/`--local` (wrangler defaults to local since 3.33, the wrong database in CI), `--env` and
+ * `--config` so it reads the same config discovery did.
+ */
+function d1Args(session, command, rest = []) {
+    const { target, where, persistTo } = session;
+    const args = ['d1', ...command, target.binding, where === 'remote' ? '--remote' : '--local'];
+    if (where === 'local' && persistTo)
+        args.push('--persist-to', persistTo);
+    return [...args, ...commonArgs(target), ...rest];
+}
+/** Time Travel commands act on the remote database only and take no --remote/--local. */
+function timeTravelArgs(target, command, rest = []) {
+    return ['d1', 'time-travel', command, target.binding, ...rest, '--json', ...commonArgs(target)];
+}
+function commonArgs(target) {
+    const args = [];
+    if (target.environment)
+        args.push('--env', target.environment);
+    args.push('--config', target.configPath);
+    return args;
+}
+
+;// CONCATENATED MODULE: ./build/src/wrangler/schema.js
+
+
+const SCHEMA_QUERY = "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('table','index','trigger','view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'view' THEN 1 WHEN 'index' THEN 2 ELSE 3 END, name";
+/**
+ * The same objects without an ORDER BY: this one is sent in one `d1 execute` together with the ledger
+ * SELECT, and wrangler's statement splitter reads `CASE ... END` as a block and would not split there
+ * (local wrangler then returns the last statement's rows only). Callers sort.
+ */
+const SCHEMA_OBJECTS_QUERY = "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('table','index','trigger','view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'";
+/** The schema of the session's database, read with `d1 execute --json` (test and drift phases). */
+async function readLiveSchema(session) {
+    const read = await session.run(d1Args(session, ['execute'], ['--json', '--command', SCHEMA_QUERY]));
+    const json = parseJsonOutput(read.stdout);
+    if (!succeeded(read) || json?.kind !== 'results')
+        return { ok: false, failure: session.classify(read) };
+    return { ok: true, objects: toSchemaObjects(json.results[0]?.results ?? []) };
+}
+/** Rows of SCHEMA_QUERY as schema objects. */
+function toSchemaObjects(rows) {
+    return rows.map((r) => ({
+        type: r.type,
+        name: String(r.name),
+        tableName: String(r.tbl_name),
+        sql: r.sql === null || r.sql === undefined ? null : String(r.sql),
+    }));
+}
+
+;// CONCATENATED MODULE: ./build/src/wrangler/ledger.js
+
+
+
+/** `SELECT * FROM "<table>" ORDER BY id` with the identifier quoted the SQL way. */
+function ledgerQuery(table) {
+    return `SELECT * FROM "${table.replace(/"/g, '""')}" ORDER BY id`;
+}
+/**
+ * Reads the applied-migrations table with `d1 execute --json` (machine-readable, unlike `migrations list`).
+ * A missing table is an empty ledger: nothing is created, so preview never writes to the database.
+ */
+async function readLedger(session, extra) {
+    const table = session.target.migrationsTable;
+    // With the schema: both SELECTs in one `d1 execute`, which is one D1 request.
+    const sql = extra?.withSchema ? `${SCHEMA_OBJECTS_QUERY}; ${ledgerQuery(table)}` : ledgerQuery(table);
+    const result = await session.run(d1Args(session, ['execute'], ['--json', '--command', sql]), extra);
+    const json = parseJsonOutput(result.stdout);
+    if (succeeded(result) && json?.kind === 'results') {
+        const [first, second] = json.results;
+        if (!extra?.withSchema)
+            return { ok: true, entries: toEntries(first?.results ?? []), exists: true };
+        if (first && second && json.results.length === 2) {
+            return { ok: true, entries: toEntries(second.results), exists: true, schema: toSchemaObjects(first.results) };
+        }
+        // Not one result per statement (a wrangler that split the text differently): ask separately.
+        const ledger = await readLedger(session, { ...extra, withSchema: false });
+        if (!ledger.ok)
+            return ledger;
+        const schema = await readSchemaOnly(session, extra);
+        return schema.ok ? { ...ledger, schema: schema.objects } : { ok: false, failure: schema.failure };
+    }
+    if (json?.kind === 'error' && isMissingTable([json.text, ...json.notes].join('\n'), table) && !result.timedOut && !result.cancelled) {
+        // A database no migration was applied to yet: nothing to read but (when asked) its schema.
+        if (!extra?.withSchema)
+            return { ok: true, entries: [], exists: false };
+        const schema = await readSchemaOnly(session, extra);
+        return schema.ok ? { ok: true, entries: [], exists: false, schema: schema.objects } : { ok: false, failure: schema.failure };
+    }
+    return { ok: false, failure: session.classify(result) };
+}
+async function readSchemaOnly(session, extra) {
+    const result = await session.run(d1Args(session, ['execute'], ['--json', '--command', SCHEMA_QUERY]), extra);
+    const json = parseJsonOutput(result.stdout);
+    if (succeeded(result) && json?.kind === 'results')
+        return { ok: true, objects: toSchemaObjects(json.results[0]?.results ?? []) };
+    return { ok: false, failure: session.classify(result) };
+}
+/** SQLite's own "no such table: <name>" for exactly this table (names may hold spaces and colons). */
+function isMissingTable(text, table) {
+    const lower = text.toLowerCase();
+    const name = table.toLowerCase();
+    return [`no such table: ${name}:`, `no such table: main.${name}:`].some((m) => lower.includes(m)) || new RegExp(`no such table: (main\\.)?${escapeRegExp(name)}$`, 'm').test(lower);
+}
+function escapeRegExp(s) {
+    return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+function toEntries(rows) {
+    return rows
+        .filter((r) => typeof r.name === 'string')
+        .map((r) => ({
+        id: typeof r.id === 'number' ? r.id : r.id === undefined || r.id === null ? undefined : Number(r.id),
+        name: String(r.name),
+        appliedAt: r.applied_at === undefined || r.applied_at === null ? null : String(r.applied_at),
+    }));
+}
+
+;// CONCATENATED MODULE: ./build/src/wrangler/progress.js
+
+
+/**
+ * Follows `wrangler d1 migrations apply` output as it streams: wrangler prints a status table after each
+ * migration, so the moment a name first shows ✅ is (within a pipe flush) when that migration finished.
+ * Timing of migration i = its ✅ time minus the previous one's (the first counts from the confirmation).
+ */
+class ApplyProgress {
+    now;
+    buffer = '';
+    startedAt;
+    lastMark;
+    applied = [];
+    timings = [];
+    /** Completion wall-clock time of each applied migration (ms since epoch). */
+    finishedAt = new Map();
+    failed;
+    upToDate = false;
+    /** wrangler got past reading the ledger and began sending migrations. */
+    started = false;
+    constructor(now = Date.now) {
+        this.now = now;
+        this.startedAt = now();
+        this.lastMark = this.startedAt;
+    }
+    push(chunk) {
+        this.buffer += chunk;
+        const lines = this.buffer.split('\n');
+        this.buffer = lines.pop() ?? '';
+        for (const line of lines)
+            this.line(line);
+    }
+    end() {
+        if (this.buffer)
+            this.line(this.buffer);
+        this.buffer = '';
+    }
+    line(raw) {
+        const line = stripAnsi(raw);
+        const t = this.now();
+        if (/No migrations to apply!/.test(line))
+            this.upToDate = true;
+        // wrangler asks (and CI answers yes) right before the first migration is sent.
+        if (/Using fallback value in non-interactive context|About to apply \d+ migration/.test(line)) {
+            this.started = true;
+            this.lastMark = t;
+        }
+        const row = parseStatusLine(line);
+        if (!row)
+            return;
+        if (row.status === 'applied' && !this.finishedAt.has(row.name)) {
+            this.finishedAt.set(row.name, t);
+            this.applied.push(row.name);
+            this.timings.push({ name: row.name, ms: Math.max(0, t - this.lastMark) });
+            this.lastMark = t;
+        }
+        else if (row.status === 'failed') {
+            this.failed = row.name;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./build/src/wrangler/time-travel.js
+
+
+/** The database's current Time Travel bookmark (`wrangler d1 time-travel info --json`). */
+async function currentBookmark(session, extra) {
+    const result = await session.run(timeTravelArgs(session.target, 'info'), extra);
+    const json = parseJsonOutput(result.stdout);
+    if (succeeded(result) && json?.kind === 'object' && typeof json.value.bookmark === 'string') {
+        return { ok: true, bookmark: json.value.bookmark };
+    }
+    return { ok: false, failure: session.classify(result) };
+}
+async function restoreBookmark(session, bookmark, extra) {
+    const result = await session.run(timeTravelArgs(session.target, 'restore', [`--bookmark=${bookmark}`]), extra);
+    const json = parseJsonOutput(result.stdout);
+    if (succeeded(result) && json?.kind === 'object') {
+        const previous = json.value.previous_bookmark;
+        return {
+            ok: true,
+            bookmark: typeof json.value.bookmark === 'string' ? json.value.bookmark : bookmark,
+            previousBookmark: typeof previous === 'string' ? previous : undefined,
+        };
+    }
+    return { ok: false, failure: session.classify(result) };
+}
+/** The command a person runs to return the database to `bookmark` (printed in the log and summary). */
+function restoreCommand(target, bookmark) {
+    const env = target.environment ? ` --env ${target.environment}` : '';
+    return `wrangler d1 time-travel restore ${target.databaseName} --bookmark=${bookmark}${env}`;
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/failure-line.js
+/**
+ * Maps SQLite's error message back to a line of the migration file, so the annotation lands on the failing
+ * statement. SQLite does not give offsets over the D1 API; the message names the object (`no such table: x`,
+ * `near "x": syntax error`), and the first statement mentioning it is almost always the one that failed.
+ */
+function failureLine(sql, message) {
+    if (/BEGIN TRANSACTION or SAVEPOINT/.test(message)) {
+        return firstMatchLine(sql, /^\s*(BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b/im);
+    }
+    const subject = subjectOf(message);
+    if (!subject)
+        return undefined;
+    const escaped = subject.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    // Identifiers may be quoted in the file ("x", `x`, [x]) and qualified (t.c → c after the dot).
+    const re = new RegExp(`(^|[^\\w$])["\`\\[]?${escaped}["\`\\]]?(?![\\w$])`, 'i');
+    return firstMatchLine(blankComments(sql), re);
+}
+function subjectOf(message) {
+    const patterns = [
+        /near "([^"]+)": syntax error/,
+        /no such (?:table|column|index|view|trigger|function|module): (?:main\.)?([^\s:]+)/,
+        /(?:table|index|view|trigger) "?([^\s"]+)"? already exists/,
+        /duplicate column name: ([^\s:]+)/,
+        /(?:UNIQUE|NOT NULL|CHECK|PRIMARY KEY) constraint failed: (?:[\w$]+\.)?([^\s:,]+)/,
+        /table ([^\s]+) has no column named ([^\s:]+)/,
+        /cannot (?:drop|rename|add).*? column[: ]+"?([^\s":]+)/i,
+    ];
+    for (const re of patterns) {
+        const m = re.exec(message);
+        if (m)
+            return m[m.length - 1];
+    }
+    return undefined;
+}
+function firstMatchLine(text, re) {
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++)
+        if (re.test(lines[i]))
+            return i + 1;
+    return undefined;
+}
+/** Comments replaced by spaces (newlines kept), so a name in a comment does not win. */
+function blankComments(sql) {
+    return sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' '));
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/ledger.js
+
+/** Files not yet recorded in the ledger, in the order wrangler applies them (`migrations` is already in it). */
+function pendingMigrations(migrations, ledger) {
+    const applied = new Set(ledger.map((e) => e.name));
+    return migrations.filter((m) => !applied.has(m.name));
+}
+/**
+ * Drift between the database's ledger and the files: a recorded name with no file (renamed or deleted —
+ * a renamed file is pending under its new name and wrangler would run it again), and a pending file that
+ * sorts before the last applied one (it was merged late, or numbered on another branch).
+ */
+function ledgerFindings(migrations, ledger, target) {
+    const findings = [];
+    const files = new Map(migrations.map((m) => [m.name, m]));
+    const pending = pendingMigrations(migrations, ledger);
+    const where = target.environment ? `${target.databaseName} (${target.environment})` : target.databaseName;
+    for (const entry of ledger) {
+        if (files.has(entry.name))
+            continue;
+        const renamed = pending.find((p) => sameMigration(p.name, entry.name));
+        const when = entry.appliedAt ? ` on ${entry.appliedAt}` : '';
+        findings.push({
+            rule: 'applied-file-missing',
+            severity: (0,catalog/* ruleInfo */.PI)('applied-file-missing').severity,
+            file: renamed?.relPath,
+            line: renamed ? 1 : undefined,
+            message: renamed
+                ? `${where} recorded ${entry.name} as applied${when}, but the file is now ${renamed.name}; wrangler tracks files by name and would run it again as a new migration.`
+                : `${where} recorded ${entry.name} as applied${when}, but there is no such file in ${target.migrationsDir}; if it was renamed, wrangler will run it again under the new name.`,
+        });
+    }
+    const order = new Map(migrations.map((m, i) => [m.name, i]));
+    let lastApplied;
+    for (const entry of ledger) {
+        const file = files.get(entry.name);
+        if (file && (lastApplied === undefined || order.get(file.name) > order.get(lastApplied.name)))
+            lastApplied = file;
+    }
+    if (lastApplied) {
+        const lastIndex = order.get(lastApplied.name);
+        for (const p of pending) {
+            if (order.get(p.name) < lastIndex) {
+                findings.push({
+                    rule: 'out-of-order',
+                    severity: (0,catalog/* ruleInfo */.PI)('out-of-order').severity,
+                    file: p.relPath,
+                    line: 1,
+                    message: `${p.name} is not applied on ${where} yet, but sorts before ${lastApplied.name}, which is; it will run after it, against a schema its author may not have expected.`,
+                });
+            }
+        }
+    }
+    return findings;
+}
+/** Same migration under another file name: same number and description, or same description. */
+function sameMigration(a, b) {
+    const desc = (n) => n.replace(/\.sql$/i, '').replace(/^\d+[_-]?/, '').toLowerCase();
+    const da = desc(a);
+    return da !== '' && da === desc(b);
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/apply.js
+
+
+
+
+
+
+/** How long the ledger re-read after apply may take (also after a timeout or cancellation). */
+const REREAD_TIMEOUT_MS = 30_000;
+/**
+ * One `wrangler d1 migrations apply` for the database, then the ledger read back — after success too:
+ * wrangler's exit code and output are not proof (it may read the folder differently, or say "No migrations
+ * to apply!"), the ledger is. Afterwards the report says exactly what this run applied, which migration
+ * failed (with SQLite's message and line) and what was not attempted.
+ */
+async function applyPhase(ctx) {
+    const { report, io } = ctx;
+    const session = openSession(ctx);
+    if (session.command.problem) {
+        fail(ctx, { kind: 'wrangler-missing', message: session.command.problem });
+        return;
+    }
+    if (!ctx.ledgerBefore) {
+        const read = await readLedger(session);
+        if (!read.ok) {
+            fail(ctx, read.failure);
+            return;
+        }
+        ctx.ledgerBefore = read.entries;
+    }
+    const before = ctx.ledgerBefore;
+    const expected = pendingMigrations(ctx.migrations, before).map((m) => m.name);
+    report.pending ??= expected;
+    if (expected.length === 0) {
+        // Nothing pending as of a ledger read moments ago: a wrangler run would only re-read it.
+        report.applied = [];
+        ctx.ledgerAfter = before;
+        io.info('apply: nothing to apply, the database is up to date');
+        return;
+    }
+    if (session.where === 'remote') {
+        const bm = await currentBookmark(session);
+        if (bm.ok) {
+            report.bookmark = bm.bookmark;
+            io.info(`apply: Time Travel bookmark before this run: ${bm.bookmark}`);
+        }
+        else if (bm.failure.kind === 'cancelled') {
+            fail(ctx, bm.failure);
+            return;
+        }
+        else {
+            report.notes.push(`Could not record a Time Travel bookmark before applying (${bm.failure.message}).`);
+            io.warning(`apply: could not record a Time Travel bookmark: ${bm.failure.message}`);
+        }
+    }
+    const progress = new ApplyProgress();
+    const result = await session.run(d1Args(session, ['migrations', 'apply']), {
+        onStdout: (chunk) => progress.push(chunk),
+        verbose: true,
+    });
+    progress.end();
+    // Read back even after a kill or timeout (the job's signal is ignored for this short read): only the
+    // database knows what happened.
+    const after = await readLedger(session, { signal: null, timeoutMs: REREAD_TIMEOUT_MS });
+    if (succeeded(result)) {
+        await verifySuccess(ctx, session, progress, after, before, expected);
+    }
+    else {
+        await recordFailure(ctx, session, session.classify(result, { migrationsStarted: progress.started }), progress, after, before, expected);
+    }
+}
+/** wrangler exited 0: the ledger must now hold exactly the pending migrations, no fewer and no others. */
+async function verifySuccess(ctx, session, progress, after, before, expected) {
+    const { report, io, target } = ctx;
+    if (!after.ok) {
+        report.applied = progress.applied.filter((n) => expected.includes(n));
+        report.timings = progress.timings;
+        fail(ctx, {
+            kind: after.failure.kind,
+            message: `wrangler reported success, but the ledger could not be read back to confirm what was applied (${after.failure.message}). Check with \`wrangler d1 migrations list ${target.databaseName} --${session.where}\`.`,
+        });
+        return;
+    }
+    ctx.ledgerAfter = after.entries;
+    const recorded = new Set(after.entries.map((e) => e.name));
+    const added = newNames(before, after.entries);
+    const ours = added.filter((n) => expected.includes(n));
+    // wrangler's status table says which of them it applied; the rest another run recorded meanwhile.
+    const confirmed = new Set(progress.applied);
+    report.applied = confirmed.size ? ours.filter((n) => confirmed.has(n)) : ours;
+    report.timings = progress.timings.filter((t) => report.applied.includes(t.name));
+    noteConcurrentChanges(ctx, before, after.entries, report.applied);
+    const missing = expected.filter((n) => !recorded.has(n));
+    const unexpected = added.filter((n) => !expected.includes(n));
+    if (missing.length === 0 && unexpected.length === 0) {
+        io.info(`apply: applied ${report.applied.join(', ')} (confirmed by the ledger)`);
+        return;
+    }
+    const parts = [];
+    if (missing.length) {
+        parts.push(`the ledger does not record ${missing.join(', ')}, so ${missing.length === 1 ? 'it was' : 'they were'} not applied (wrangler may read the migrations folder differently — e.g. \`migrations_pattern\`, which wrangler before 4.98 ignores — or answered "No migrations to apply!")`);
+    }
+    if (unexpected.length) {
+        parts.push(`the ledger records ${unexpected.join(', ')}, which this run did not validate or expect (applied by wrangler from other files, or by another run at the same time)`);
+    }
+    report.notAttempted = missing;
+    fail(ctx, { kind: 'not-applied', message: `wrangler exited 0, but ${parts.join('; and ')}.` });
+    if (report.bookmark && session.where === 'remote') {
+        const message = `To return ${target.databaseName} to its state before this run: ${restoreCommand(target, report.bookmark)}`;
+        report.notes.push(message);
+        io.warning(message);
+    }
+}
+async function recordFailure(ctx, session, failure, progress, after, before, expected) {
+    const { report, io, target } = ctx;
+    let appliedNow;
+    let isApplied;
+    if (after.ok) {
+        const added = newNames(before, after.entries);
+        appliedNow = added.filter((n) => expected.includes(n));
+        isApplied = (n) => after.entries.some((e) => e.name === n);
+        ctx.ledgerAfter = after.entries;
+        noteConcurrentChanges(ctx, before, after.entries, appliedNow);
+    }
+    else {
+        appliedNow = [...progress.applied];
+        isApplied = (n) => progress.applied.includes(n);
+        report.notes.push(`Could not re-read the ledger after the failure (${after.failure.message}); the applied list comes from wrangler's output. Check with \`wrangler d1 migrations list ${target.databaseName} --remote\`.`);
+    }
+    // A migration failed only if wrangler got as far as sending migrations; an auth or network failure while
+    // reading the ledger leaves every pending migration not attempted.
+    const inFlight = failure.migration && expected.includes(failure.migration) && !isApplied(failure.migration)
+        ? failure.migration
+        : progress.started || failure.kind === 'sql-error' || failure.kind === 'too-large'
+            ? expected.find((n) => !isApplied(n))
+            : undefined;
+    const rest = expected.filter((n) => !isApplied(n) && n !== inFlight);
+    report.applied = appliedNow;
+    report.timings = progress.timings.filter((t) => appliedNow.includes(t.name));
+    report.notAttempted = rest;
+    const detail = failure.sqliteMessage ?? failure.message;
+    if (inFlight) {
+        const file = ctx.migrations.find((m) => m.name === inFlight);
+        const line = file ? failureLine(file.sql, detail) : undefined;
+        report.failed = { name: inFlight, message: detail, kind: failure.kind, ...(line ? { line } : {}) };
+        report.failure = { phase: 'apply', kind: failure.kind, message: `${inFlight}: ${detail}` };
+    }
+    else {
+        report.failure = { phase: 'apply', kind: failure.kind, message: failure.message };
+    }
+    io.warning(`apply failed (${failure.kind})${inFlight ? ` at ${inFlight}` : ''}: ${detail}. ` +
+        `Applied by this run: ${appliedNow.length ? appliedNow.join(', ') : 'none'}; not attempted: ${rest.length ? rest.join(', ') : 'none'}.`);
+    await offerTimeTravel(ctx, session, appliedNow, before);
+}
+async function offerTimeTravel(ctx, session, appliedNow, before) {
+    const { report, io, options, target } = ctx;
+    if (session.where !== 'remote') {
+        if (options.rollbackOnFailure && appliedNow.length) {
+            report.notes.push('rollback-on-failure needs Time Travel, which only remote D1 has; the local database was left as it is.');
+        }
+        return;
+    }
+    if (!report.bookmark)
+        return;
+    const command = restoreCommand(target, report.bookmark);
+    if (options.rollbackOnFailure && appliedNow.length) {
+        const restored = await restoreBookmark(session, report.bookmark, { signal: null, timeoutMs: Math.max(options.timeoutMs, 60_000) });
+        if (restored.ok) {
+            const message = `Rolled back: restored ${target.databaseName} to bookmark ${report.bookmark} (its state before this run), undoing ${appliedNow.join(', ')}.` +
+                (restored.previousBookmark ? ` To undo the rollback: wrangler d1 time-travel restore ${target.databaseName} --bookmark=${restored.previousBookmark}` : '');
+            report.notes.push(message);
+            io.warning(message);
+            report.applied = [];
+            ctx.ledgerAfter = before;
+            return;
+        }
+        const message = `Rollback failed (${restored.failure.message}). To return the database to its state before this run: ${command}`;
+        report.notes.push(message);
+        io.warning(message);
+        return;
+    }
+    const message = `To return ${target.databaseName} to its state before this run: ${command}`;
+    report.notes.push(message);
+    io.warning(message);
+}
+function newNames(before, after) {
+    const had = new Set(before.map((e) => e.name));
+    return after.filter((e) => !had.has(e.name)).map((e) => e.name);
+}
+/** Someone else (another workflow?) changed the ledger between preview and apply: say so, claim none of it. */
+function noteConcurrentChanges(ctx, before, after, ours) {
+    const foreign = newNames(before, after).filter((n) => !ours.includes(n));
+    const vanished = before.filter((e) => !after.some((a) => a.name === e.name)).map((e) => e.name);
+    if (!foreign.length && !vanished.length)
+        return;
+    const parts = [];
+    if (foreign.length)
+        parts.push(`${foreign.join(', ')} ${foreign.length === 1 ? 'was' : 'were'} recorded by someone else`);
+    if (vanished.length)
+        parts.push(`${vanished.join(', ')} disappeared from it`);
+    const message = `The ledger of ${ctx.target.databaseName} changed between preview and apply: ${parts.join('; ')}. ` +
+        'Another run may be applying migrations to the same database; serialize deployments (e.g. a workflow `concurrency:` group).';
+    ctx.report.notes.push(message);
+    ctx.io.warning(message);
+}
+function fail(ctx, failure) {
+    ctx.report.failure = { phase: 'apply', kind: failure.kind, message: failure.message };
+    ctx.report.applied ??= [];
+    ctx.io.warning(`apply: ${failure.message}`);
+}
+
 ;// CONCATENATED MODULE: ./build/src/migrations/describe.js
 /** `1st`, `2nd`, `3rd`, `11th`, `22nd`. */
 function ordinal(n) {
@@ -37543,6 +40683,3722 @@ function nextFreeNumber(files) {
     return next.length >= width ? next : next.padStart(width, '0');
 }
 
+;// CONCATENATED MODULE: ./build/src/migrations/numbering.js
+/**
+ * The leading all-digit parts of a name, split at "_": `20250420_120404_x.sql` → ['20250420', '120404'],
+ * `0001_2fa.sql` → ['0001'], `0001.sql` → ['0001'], `init.sql` → []. With migrations_pattern only the first
+ * path segment counts, as for wrangler's number.
+ */
+function numberParts(name) {
+    const first = name.split('/')[0];
+    const segments = (name.includes('/') ? first : first.replace(/\.sql$/, '')).split('_');
+    const parts = [];
+    for (const s of segments) {
+        if (!/^\d+$/.test(s))
+            break;
+        parts.push(s);
+    }
+    return parts;
+}
+/** The numeric prefix as written (`20250420_120404`), or null when the name has none. */
+function numberPrefix(name) {
+    const parts = numberParts(name);
+    return parts.length ? parts.join('_') : null;
+}
+/** Numeric order of two part lists, part by part (`9` < `10`); a list that is a prefix of the other first. */
+function compareParts(a, b) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+        const x = BigInt(a[i]);
+        const y = BigInt(b[i]);
+        if (x !== y)
+            return x < y ? -1 : 1;
+    }
+    return a.length - b.length;
+}
+/**
+ * Whether a numeric prefix reads as a point in time: a date (YYYYMMDD, or YYYY_MM_DD), optionally followed
+ * by a time, in one part or several (`20240101120000`, `20250420_120404`, `2025_04_20_1204`); or Unix time in
+ * seconds or milliseconds (drizzle-kit's `prefix: "unix"`, 10 or 13 digits).
+ */
+function isTimestampPrefix(parts) {
+    if (parts.length === 0)
+        return false;
+    if (parts.length === 1 && /^1\d{9}(\d{3})?$/.test(parts[0]))
+        return true;
+    const digits = parts.join('');
+    const m = /^(19[7-9]\d|2\d{3})(\d{2})(\d{2})/.exec(digits);
+    if (!m)
+        return false;
+    // The date opens the first part (`20250420…`) or is made of whole parts (`2025_04_20`): not `2024_0101`.
+    const [a, b, c] = parts;
+    if (a.length < 8 && !(a.length === 4 && b?.length === 2 && c?.length === 2))
+        return false;
+    const month = Number(m[2]);
+    const day = Number(m[3]);
+    return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+/**
+ * The folder names its migrations by time: at least two numbered files, and every numbered file's prefix reads
+ * as a timestamp. Gaps between numbers then mean nothing, and files of the same day share wrangler's number.
+ */
+function timestampNamed(files) {
+    const numbered = files.filter((f) => f.number !== null);
+    return numbered.length >= 2 && numbered.every((f) => isTimestampPrefix(numberParts(f.name)));
+}
+
+;// CONCATENATED MODULE: ./build/src/rules/duplicate-number.js
+
+
+
+const duplicate_number_RULE_ID = 'duplicate-number';
+/**
+ * Files that share a leading number. wrangler does not reject them: it applies every one, ordered by
+ * name among themselves, which is rarely the order the authors meant (each wrote "0001" on their branch).
+ * Numbers compare as wrangler compares them (parsed integers), so `01_a.sql` and `1_b.sql` collide.
+ *
+ * Names whose numeric prefix goes on past the first "_" (`20250420_120404_x.sql`: a date and a time) share
+ * wrangler's number per day, yet their name order is their time order: only files whose whole prefixes are
+ * equal collide, and only files whose name order disagrees with their prefixes' numeric order
+ * (`20250420_9_a.sql` runs after `20250420_10_b.sql`) make the order ambiguous. Nothing else is reported.
+ *
+ * @param files in apply order
+ */
+function checkDuplicateNumbers(files) {
+    const groups = new Map();
+    for (const f of files) {
+        if (f.number === null)
+            continue;
+        const group = groups.get(f.number);
+        if (group === undefined)
+            groups.set(f.number, [f]);
+        else
+            group.push(f);
+    }
+    const findings = [];
+    const next = timestampNamed(files) ? 'give it a later timestamp' : `the next free number is ${nextFreeNumber(files)}`;
+    for (const [number, group] of groups) {
+        if (group.length < 2)
+            continue;
+        const parts = new Map(group.map((f) => [f, numberParts(f.name)]));
+        // A prefix wrangler reads differently from its digits (`0x10_a.sql`) is judged by wrangler's number alone.
+        const readable = group.every((f) => parts.get(f).length > 0 && BigInt(parts.get(f)[0]) === BigInt(number));
+        const colliding = readable ? group.filter((f) => group.some((g) => g !== f && compareParts(parts.get(f), parts.get(g)) === 0)) : group;
+        if (colliding.length > 0)
+            findings.push(...collisions(colliding, number, next, readable));
+        if (!readable)
+            continue;
+        // Apply order is name order here; a file applied after one whose prefix is larger runs out of its order.
+        group.forEach((f, i) => {
+            if (colliding.includes(f))
+                return;
+            const earlier = group.slice(0, i).filter((g) => !colliding.includes(g) && compareParts(parts.get(g), parts.get(f)) > 0);
+            if (earlier.length === 0)
+                return;
+            const prefix = numberPrefix(f.name);
+            findings.push({
+                rule: duplicate_number_RULE_ID,
+                severity: (0,catalog/* ruleInfo */.PI)(duplicate_number_RULE_ID).severity,
+                file: f.relPath,
+                line: 1,
+                message: `${f.name} runs after ${earlier.map((g) => g.name).join(', ')}, although its numeric prefix ${prefix} is smaller than ${earlier.map((g) => numberPrefix(g.name)).join(', ')}. ` +
+                    `wrangler reads only the number before the first "_" (${number}, the same for these files) and applies files with the same number in name order, ` +
+                    `so the rest of each name is compared as text, not as numbers ("9" sorts after "10"). Give every part of the prefix a fixed width (zero-padded), renaming only files no database has applied yet.`,
+            });
+        });
+    }
+    return findings;
+}
+/** Files whose whole numeric prefixes are equal (or, for unreadable prefixes, whose wrangler numbers are). */
+function collisions(group, number, next, byPrefix) {
+    const order = group.map((f) => f.name).join(' before ');
+    const texts = [...new Set(group.map((f) => (byPrefix ? numberPrefix(f.name) : f.numberText) ?? String(number)))];
+    const what = byPrefix && group.some((f) => numberParts(f.name).length > 1) ? `numeric prefix, ${texts[0]},` : `number, ${number},`;
+    const sameNumber = texts.length > 1
+        ? ` (${texts.map((t) => `"${t}"`).join(' and ')} are the same number to wrangler: it sorts by the parsed number, not the text)`
+        : '';
+    return group.map((f) => {
+        const others = group.filter((g) => g !== f).map((g) => g.name);
+        return {
+            rule: duplicate_number_RULE_ID,
+            severity: (0,catalog/* ruleInfo */.PI)(duplicate_number_RULE_ID).severity,
+            file: f.relPath,
+            line: 1,
+            message: `${f.name} has the same ${what} as ${others.join(', ')}${sameNumber}. ` +
+                `wrangler applies both, in name order: wrangler applies ${order}. ` +
+                `If that is not the order they must run in (e.g. one uses a table the other creates), a fresh database fails or ends up different. ` +
+                `Renumber so every file has its own number in the order they must run (${next}); ` +
+                `do not rename a file that a database has already applied, since wrangler tracks files by name and would apply it again.`,
+        };
+    });
+}
+
+// EXTERNAL MODULE: ./build/src/sql/tokenize.js
+var sql_tokenize = __nccwpck_require__(4885);
+;// CONCATENATED MODULE: ./build/src/sql/suppress.js
+/**
+ * Parsing of inline suppression comments:
+ *   -- d1-migrate-ignore: rule-a, rule-b -- why
+ *   -- d1-migrate-ignore-file: rule-a
+ * Ids are comma separated; anything after the first id that is followed by other words (a reason) is ignored.
+ */
+const STATEMENT_MARK = /\bd1-migrate-ignore:/i;
+const FILE_MARK = /\bd1-migrate-ignore-file:/i;
+const suppress_RULE_ID = /^[a-z0-9][a-z0-9-]*$/i;
+function parseIgnoreComment(comment, kind) {
+    // Cheap pre-check: nearly every comment in real migrations is not a suppression.
+    if (comment.indexOf('d1-migrate-ignore') === -1 && comment.indexOf('D1-MIGRATE-IGNORE') === -1)
+        return [];
+    const mark = kind === 'file' ? FILE_MARK : STATEMENT_MARK;
+    const m = mark.exec(comment);
+    if (!m)
+        return [];
+    let rest = comment.slice(m.index + m[0].length);
+    const nl = rest.indexOf('\n');
+    if (nl !== -1)
+        rest = rest.slice(0, nl);
+    rest = rest.replace(/\*\/.*$/, '');
+    const reason = rest.indexOf('--');
+    if (reason !== -1)
+        rest = rest.slice(0, reason);
+    const ids = [];
+    for (const part of rest.split(',')) {
+        const words = part.trim().split(/\s+/);
+        const id = words[0] ?? '';
+        if (!suppress_RULE_ID.test(id))
+            break;
+        ids.push(id.toLowerCase());
+        if (words.length > 1)
+            break;
+    }
+    return ids;
+}
+
+;// CONCATENATED MODULE: ./build/src/sql/split.js
+
+
+/*
+ * Statement boundaries follow sqlite3_complete() (SQLite's complete.c), which is also what workerd uses to
+ * slice D1 requests (sqlite3_complete_length): a ';' ends a statement unless it is inside the body of a
+ * CREATE [TEMP] TRIGGER, whose end is a ';' followed by END and another ';'. CASE ... END needs no special
+ * handling: inside a trigger body only an END directly after a ';' counts.
+ */
+const TK_SEMI = 0;
+const TK_OTHER = 2;
+const TK_EXPLAIN = 3;
+const TK_CREATE = 4;
+const TK_TEMP = 5;
+const TK_TRIGGER = 6;
+const TK_END = 7;
+// States: 0 INVALID, 1 START, 2 NORMAL, 3 EXPLAIN, 4 CREATE, 5 TRIGGER, 6 SEMI, 7 END (columns: token types
+// SEMI, WS, OTHER, EXPLAIN, CREATE, TEMP, TRIGGER, END), copied from complete.c.
+const TRANS = [
+    [1, 0, 2, 3, 4, 2, 2, 2],
+    [1, 1, 2, 3, 4, 2, 2, 2],
+    [1, 2, 2, 2, 2, 2, 2, 2],
+    [1, 3, 3, 2, 4, 2, 2, 2],
+    [1, 4, 2, 2, 2, 4, 5, 2],
+    [6, 5, 5, 5, 5, 5, 5, 5],
+    [6, 6, 5, 5, 5, 5, 5, 7],
+    [1, 7, 5, 5, 5, 5, 5, 5],
+];
+const START = 1;
+function tokenType(tok) {
+    if (tok.kind === 'punct')
+        return tok.text === ';' ? TK_SEMI : TK_OTHER;
+    if (tok.kind !== 'word')
+        return TK_OTHER;
+    switch (tok.value) {
+        case 'CREATE':
+            return TK_CREATE;
+        case 'TRIGGER':
+            return TK_TRIGGER;
+        case 'TEMP':
+        case 'TEMPORARY':
+            return TK_TEMP;
+        case 'END':
+            return TK_END;
+        case 'EXPLAIN':
+            return TK_EXPLAIN;
+        default:
+            return TK_OTHER;
+    }
+}
+function lastLine(tok) {
+    let line = tok.line;
+    for (let k = tok.text.indexOf('\n'); k !== -1; k = tok.text.indexOf('\n', k + 1))
+        line++;
+    return line;
+}
+/** Rule ids named by the `-- d1-migrate-ignore:` comments in the block of comment lines right above `line`. */
+function suppressionsAbove(pending, line) {
+    const ids = new Set();
+    let expected = line;
+    for (let k = pending.length - 1; k >= 0; k--) {
+        const c = pending[k];
+        // Contiguous: the comment ends on the line above the one we reached (or shares it, `/* x */ DROP ...`).
+        if (lastLine(c) < expected - 1)
+            break;
+        expected = c.line;
+        for (const id of parseIgnoreComment(c.text, 'statement'))
+            ids.add(id);
+    }
+    return ids;
+}
+function parseMigration(file) {
+    const sql = file.sql;
+    const tokens = (0,sql_tokenize/* tokenize */.q)(sql);
+    const comments = [];
+    const statements = [];
+    const fileSuppressed = new Set();
+    let state = START;
+    let current = [];
+    let pending = [];
+    let suppressed = new Set();
+    const finish = (terminator) => {
+        const first = current[0];
+        const last = current[current.length - 1];
+        statements.push({
+            text: sql.slice(first.start, last.end),
+            start: first.start,
+            end: last.end,
+            line: first.line,
+            column: first.column,
+            endLine: terminator ? terminator.line : lastLine(last),
+            tokens: current,
+            suppressed,
+        });
+        current = [];
+    };
+    for (const tok of tokens) {
+        if (tok.kind === 'comment') {
+            comments.push(tok);
+            pending.push(tok);
+            for (const id of parseIgnoreComment(tok.text, 'file'))
+                fileSuppressed.add(id);
+            continue;
+        }
+        state = TRANS[state][tokenType(tok)];
+        if (state === START) {
+            // Only a ';' leads back to START: the statement (if any) is complete.
+            if (current.length > 0)
+                finish(tok);
+            pending = [];
+            continue;
+        }
+        if (current.length === 0) {
+            suppressed = suppressionsAbove(pending, tok.line);
+        }
+        pending = [];
+        current.push(tok);
+    }
+    // A last statement without ';' still runs (sqlite3_prepare takes it as it is).
+    if (current.length > 0)
+        finish(null);
+    return { file, statements, comments, fileSuppressed, empty: statements.length === 0 };
+}
+/**
+ * Drop findings the migrations suppress: by `-- d1-migrate-ignore-file: id` anywhere in the file, or by
+ * `-- d1-migrate-ignore: id` right above the statement the finding's line falls in.
+ */
+function split_applySuppressions(findings, parsed) {
+    const byFile = new Map();
+    for (const p of parsed)
+        byFile.set(p.file.relPath, { p });
+    return findings.filter((f) => {
+        if (f.file === undefined)
+            return true;
+        const entry = byFile.get(f.file);
+        if (!entry)
+            return true;
+        if (entry.p.fileSuppressed.has(f.rule))
+            return false;
+        if (f.line === undefined)
+            return true;
+        // Indexed by line once per file: testing each finding against every statement was findings × statements.
+        entry.lines ??= suppressedByLine(entry.p);
+        return !entry.lines.get(f.line)?.has(f.rule);
+    });
+}
+/** Rule ids suppressed on each line, from the statements that carry suppressions (linear in their lines). */
+function suppressedByLine(p) {
+    const lines = new Map();
+    for (const s of p.statements) {
+        if (s.suppressed.size === 0)
+            continue;
+        for (let line = s.line; line <= s.endLine; line++) {
+            let ids = lines.get(line);
+            if (!ids)
+                lines.set(line, (ids = new Set()));
+            for (const id of s.suppressed)
+                ids.add(id);
+        }
+    }
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/classify.js
+/**
+ * Reads just enough of a statement that SQLite has already accepted to know what kind it is. Because the
+ * statement parsed, a tiny tokenizer over its head is reliable.
+ */
+/** The first `max` tokens of a statement, skipping whitespace and comments. */
+function headTokens(sql, max) {
+    const out = [];
+    let i = 0;
+    while (i < sql.length && out.length < max) {
+        const c = sql[i];
+        if (/\s/.test(c)) {
+            i++;
+        }
+        else if (c === '-' && sql[i + 1] === '-') {
+            const nl = sql.indexOf('\n', i);
+            i = nl === -1 ? sql.length : nl + 1;
+        }
+        else if (c === '/' && sql[i + 1] === '*') {
+            const close = sql.indexOf('*/', i + 2);
+            i = close === -1 ? sql.length : close + 2;
+        }
+        else if (c === '"' || c === '`' || c === '[') {
+            const closeCh = c === '[' ? ']' : c;
+            let j = i + 1;
+            let value = '';
+            for (;;) {
+                if (j >= sql.length)
+                    break;
+                if (sql[j] === closeCh) {
+                    if (closeCh !== ']' && sql[j + 1] === closeCh) {
+                        value += closeCh;
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                value += sql[j++];
+            }
+            out.push({ value, quoted: true });
+            i = j + 1;
+        }
+        else if (/[A-Za-z0-9_$\u0080-\uffff]/.test(c)) {
+            let j = i;
+            while (j < sql.length && /[A-Za-z0-9_$\u0080-\uffff]/.test(sql[j]))
+                j++;
+            // Original spelling: the token may be a table name; keywords are compared case-insensitively.
+            out.push({ value: sql.slice(i, j), quoted: false });
+            i = j;
+        }
+        else {
+            out.push({ value: c, quoted: false });
+            i++;
+        }
+    }
+    return out;
+}
+function isWord(t, word) {
+    return !!t && !t.quoted && t.value.toUpperCase() === word;
+}
+/** Skips `schema.` in `[schema.]name`; returns the index of the name token. */
+function nameIndex(tokens, i) {
+    return tokens[i + 1]?.value === '.' && !tokens[i + 1].quoted ? i + 2 : i;
+}
+/**
+ * What the replay needs to know about a statement. Transaction control, `PRAGMA foreign_keys`,
+ * ATTACH/DETACH and VACUUM are left to the static rules (and executing them would break the savepoint or,
+ * for foreign_keys=OFF, hide what D1 really does).
+ */
+function classifyStatement(sql) {
+    const t = headTokens(sql, 9);
+    const first = t[0]?.quoted ? '' : (t[0]?.value.toUpperCase() ?? '');
+    switch (first) {
+        case 'BEGIN':
+        case 'COMMIT':
+        case 'END':
+        case 'ROLLBACK':
+        case 'SAVEPOINT':
+        case 'RELEASE':
+            return { kind: 'transaction' };
+        case 'ATTACH':
+        case 'DETACH':
+            return { kind: 'attach' };
+        case 'VACUUM':
+            return { kind: 'vacuum' };
+        case 'PRAGMA': {
+            const n = nameIndex(t, 1);
+            if (t[n] && t[n].value.toLowerCase() === 'foreign_keys')
+                return { kind: 'pragma-foreign-keys' };
+            return { kind: 'other' };
+        }
+        case 'DROP': {
+            if (!isWord(t[1], 'TABLE'))
+                return { kind: 'other' };
+            let i = 2;
+            if (isWord(t[2], 'IF') && isWord(t[3], 'EXISTS'))
+                i = 4;
+            const n = nameIndex(t, i);
+            if (!t[n])
+                return { kind: 'other' };
+            return n === i ? { kind: 'drop-table', table: t[n].value } : { kind: 'drop-table', table: t[n].value, schema: t[i].value };
+        }
+        case 'ALTER': {
+            if (!isWord(t[1], 'TABLE'))
+                return { kind: 'other' };
+            const n = nameIndex(t, 2);
+            if (isWord(t[n + 1], 'RENAME') && isWord(t[n + 2], 'TO') && t[n + 3]) {
+                return { kind: 'rename-table', from: t[n].value, to: t[n + 3].value };
+            }
+            return { kind: 'other' };
+        }
+        default:
+            return { kind: 'other' };
+    }
+}
+/** A word of ASCII letters as a number, 5 bits a letter, case-insensitive (9 letters fit in a double exactly). */
+function letterKey(word) {
+    let key = 0;
+    for (let i = 0; i < word.length; i++)
+        key = key * 32 + (word.charCodeAt(i) & 0x1f);
+    return key;
+}
+/** First words for which classifyStatement can answer something other than `other`. */
+const CLASSIFIED_VERBS = new Set(['BEGIN', 'COMMIT', 'END', 'ROLLBACK', 'SAVEPOINT', 'RELEASE', 'ATTACH', 'DETACH', 'VACUUM', 'PRAGMA', 'DROP', 'ALTER'].map(letterKey));
+const LONGEST_VERB = 9;
+/**
+ * Whether classifyStatement() of the statement whose UTF-8 text starts at `bytes[start]` (its first token, not
+ * whitespace or a comment) can be anything but `other`, read from its first bytes without decoding it: false
+ * only when its first word is plain ASCII and not one of the verbs above, or it starts with punctuation or a
+ * quote. Anything non-ASCII is left to classifyStatement.
+ */
+function mayClassify(bytes, start) {
+    let key = 0;
+    let lettersOnly = true;
+    let i = start;
+    for (; i < bytes.length; i++) {
+        const c = bytes[i];
+        if (c >= 0x80)
+            return true;
+        if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a))
+            key = key * 32 + (c & 0x1f);
+        else if ((c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x24)
+            lettersOnly = false;
+        else
+            break;
+    }
+    return lettersOnly && i > start && i - start <= LONGEST_VERB && CLASSIFIED_VERBS.has(key);
+}
+
+;// CONCATENATED MODULE: external "node:module"
+const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./build/src/replay/sqlite.js
+/**
+ * Loads the official SQLite WASM build once per process and opens connections configured like local D1
+ * (workerd): foreign keys on, double-quoted string literals accepted.
+ */
+
+
+
+
+/**
+ * The bundle (dist/) ships node.mjs + sqlite3.wasm in dist/sqlite/ because webpack mangles the module when it
+ * inlines it; from source (tests, tsx) the package resolves normally.
+ */
+function sqliteModulePath() {
+    const here = (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
+    for (const c of [(0,external_node_path_.join)(here, 'sqlite', 'node.mjs'), (0,external_node_path_.join)(here, '..', 'sqlite', 'node.mjs')])
+        if ((0,external_node_fs_.existsSync)(c))
+            return c;
+    return (0,external_node_module_namespaceObject.createRequire)(import.meta.url).resolve('@sqlite.org/sqlite-wasm');
+}
+let loading;
+/** The initialised module; initialising costs ~40 ms, so it is shared by every replay in the process. */
+function loadSqlite() {
+    if (!loading) {
+        loading = (async () => {
+            const mod = (await import(/* webpackIgnore: true */ (0,external_node_url_.pathToFileURL)(sqliteModulePath()).href));
+            return mod.default();
+        })();
+        // A failed load must not poison every later call in a long-lived process.
+        loading.catch(() => {
+            loading = undefined;
+        });
+    }
+    return loading;
+}
+/** Turns double-quoted string literals on or off for DML and DDL alike. */
+function setDoubleQuotedStrings(sqlite3, db, on) {
+    const { capi } = sqlite3;
+    capi.sqlite3_db_config(db.pointer, capi.SQLITE_DBCONFIG_DQS_DML, on ? 1 : 0, 0);
+    capi.sqlite3_db_config(db.pointer, capi.SQLITE_DBCONFIG_DQS_DDL, on ? 1 : 0, 0);
+}
+/**
+ * Runs SQL without result rows and returns SQLite's error message, or undefined on success. Unlike oo1's
+ * exec it neither throws nor logs a console warning for an expected failure.
+ */
+function tryExec(sqlite3, db, sql) {
+    const { capi } = sqlite3;
+    return capi.sqlite3_exec(db.pointer, sql, 0, 0, 0) === capi.SQLITE_OK ? undefined : capi.sqlite3_errmsg(db.pointer);
+}
+/**
+ * Steps a statement prepared once and kept (savepoint control), then resets it for the next use; returns
+ * SQLite's error message, if any.
+ */
+function stepPrepared(sqlite3, db, stmt) {
+    const { capi, wasm } = sqlite3;
+    const rc = wasm.exports.sqlite3_step(stmt);
+    const error = rc === capi.SQLITE_DONE ? undefined : capi.sqlite3_errmsg(db.pointer);
+    wasm.exports.sqlite3_reset(stmt);
+    return error;
+}
+/**
+ * A fresh in-memory database with D1's behaviour: workerd accepts double-quoted strings (this build is
+ * compiled with DQS=0) and D1 always enforces foreign keys.
+ */
+function openD1Like(sqlite3) {
+    const db = new sqlite3.oo1.DB(':memory:', 'c');
+    setDoubleQuotedStrings(sqlite3, db, true);
+    db.exec('PRAGMA foreign_keys = ON');
+    return db;
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/data/tables.js
+const json = (names) => JSON.stringify([...names].map((n) => n.toLowerCase()));
+const VIRTUAL = /^CREATE\s+VIRTUAL\s/i;
+/**
+ * The kind of each sqlite_schema row: a virtual table, one of a virtual table's shadow tables (named
+ * `<virtual>_...`), a view or an ordinary table. Virtual tables among `rows` are added to `virtuals` first,
+ * so shadow tables created with them are recognised; `virtuals` carries the ones known from before.
+ */
+function classifyObjects(rows, virtuals) {
+    for (const r of rows)
+        if (r.type === 'table' && VIRTUAL.test(r.sql))
+            virtuals.add(r.name.toLowerCase());
+    const out = new Map();
+    for (const r of rows) {
+        const lower = r.name.toLowerCase();
+        const kind = r.type === 'view' ? 'view' : virtuals.has(lower) ? 'virtual' : [...virtuals].some((v) => lower.startsWith(`${v}_`)) ? 'shadow' : 'table';
+        out.set(lower, { name: r.name, kind, sql: r.sql });
+    }
+    return out;
+}
+/**
+ * Tables and views among `names` (compared case-insensitively), with their kind (see classifyObjects). Read
+ * from sqlite_schema, filtered inside SQLite: pragma_table_list would inspect every table on each call.
+ */
+function existingObjects(db, names, virtuals = new Set()) {
+    const list = [...names];
+    if (list.length === 0)
+        return new Map();
+    const rows = db.selectArrays(`SELECT name, type, sql FROM sqlite_schema WHERE type IN ('table', 'view') AND lower(name) IN (SELECT value FROM json_each(?1))`, [json(list)]);
+    return classifyObjects(rows.map(([name, type, sql]) => ({ name: String(name), type: String(type), sql: String(sql ?? '') })), virtuals);
+}
+/** Triggers on any of `tables` (views included: INSTEAD OF triggers). */
+function triggersOn(db, tables) {
+    return db
+        .selectObjects(`SELECT name, tbl_name AS tbl, sql FROM sqlite_schema WHERE type = 'trigger' AND lower(tbl_name) IN (SELECT value FROM json_each(?1))`, [json(tables)])
+        .map((r) => ({ name: String(r.name), table: String(r.tbl), sql: String(r.sql ?? '') }));
+}
+function readTableMeta(db, name, sql) {
+    // The table options follow the closing parenthesis: `) WITHOUT ROWID, STRICT`.
+    const options = /\)\s*([A-Za-z_,\s]*)$/.exec(sql)?.[1]?.toUpperCase() ?? '';
+    // One query for columns (c), foreign keys (f) and UNIQUE indexes (u): each prepare costs more than the rows.
+    const rows = db.selectArrays(`SELECT 'c', name, type, "notnull", dflt_value, pk, hidden, NULL FROM pragma_table_xinfo(?1)
+     UNION ALL SELECT 'f', id, "table", "from", "to", upper(on_delete), upper(on_update), seq FROM pragma_foreign_key_list(?1)
+     UNION ALL SELECT 'u', il.name, ii.name, NULL, NULL, NULL, NULL, ii.seqno FROM pragma_index_list(?1) AS il JOIN pragma_index_info(il.name) AS ii WHERE il."unique" = 1`, [name]);
+    const columns = [];
+    const fks = new Map();
+    const uniques = new Map();
+    for (const r of rows) {
+        if (r[0] === 'c') {
+            if (Number(r[6]) !== 0)
+                continue;
+            columns.push({ name: String(r[1]), type: String(r[2] ?? ''), notNull: Number(r[3]) === 1, dflt: r[4] === null || r[4] === undefined ? null : String(r[4]), pk: Number(r[5]) });
+        }
+        else if (r[0] === 'f') {
+            const id = Number(r[1]);
+            const fk = fks.get(id) ?? { id, parent: String(r[2]), from: [], to: [], onDelete: String(r[5]), onUpdate: String(r[6]) };
+            fk.from.push(String(r[3]));
+            fk.to.push(r[4] === null || r[4] === undefined ? null : String(r[4]));
+            fks.set(id, fk);
+        }
+        else if (r[2] !== null) {
+            const cols = uniques.get(String(r[1])) ?? [];
+            cols.push(String(r[2]));
+            uniques.set(String(r[1]), cols);
+        }
+    }
+    const pkCols = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk);
+    const withoutRowid = /WITHOUT\s+ROWID/.test(options);
+    if (pkCols.length > 0)
+        uniques.set('(primary key)', pkCols.map((c) => c.name));
+    const rowidAlias = !withoutRowid && pkCols.length === 1 && pkCols[0].type.toUpperCase() === 'INTEGER' && !/\bPRIMARY\s+KEY\s+DESC\b/i.test(sql) ? pkCols[0].name : undefined;
+    return { name, sql, withoutRowid, strict: /\bSTRICT\b/.test(options), columns, fks: [...fks.values()], uniques: [...uniques.values()], ...(rowidAlias && { rowidAlias }) };
+}
+/** A SQL identifier, double-quoted. */
+function q(name) {
+    return `"${name.replace(/"/g, '""')}"`;
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/data/fill.js
+/**
+ * Puts synthetic rows into tables so a migration meets a database that has data. Values are found by trying
+ * them: SQLite is the judge of CHECK, NOT NULL, UNIQUE, types and foreign keys, and its error message says
+ * which columns to vary next.
+ */
+
+
+
+/** Rows added to each table: enough for UNIQUE and one-to-one references to matter. */
+const SYNTHETIC_ROWS = 2;
+const MAX_ATTEMPTS = 80;
+/** Omit the column from the INSERT so its DEFAULT (or NULL) applies. */
+const DEFAULT = '\u0000default';
+/** SQLite's rules for a column's affinity from its declared type (datatype3.html, 3.1). */
+function affinity(type) {
+    const t = type.toUpperCase();
+    if (t.includes('INT'))
+        return 'INTEGER';
+    if (t.includes('CHAR') || t.includes('CLOB') || t.includes('TEXT'))
+        return 'TEXT';
+    if (t.includes('BLOB') || t === '')
+        return 'BLOB';
+    if (t.includes('REAL') || t.includes('FLOA') || t.includes('DOUB'))
+        return 'REAL';
+    return 'NUMERIC';
+}
+const sqlString = (s) => `'${s.replace(/'/g, "''")}'`;
+class Filler {
+    sqlite3;
+    db;
+    counter = 0;
+    meta = new Map();
+    /** VALUES that worked for a table, by its CREATE statement: a table rebuilt the same way is filled the same way. */
+    plans = new Map();
+    constructor(sqlite3, db) {
+        this.sqlite3 = sqlite3;
+        this.db = db;
+    }
+    /** The same filler (values, counter) for another database. */
+    rebind(db) {
+        const f = new Filler(this.sqlite3, db);
+        f.counter = this.counter;
+        f.plans = this.plans;
+        return f;
+    }
+    /** Facts of a table as it is now (cached while its CREATE statement is unchanged). */
+    tableMeta(lower, sql, name) {
+        const cached = this.meta.get(lower);
+        if (cached && cached.sql === sql && cached.name === name)
+            return cached;
+        const m = readTableMeta(this.db, name, sql);
+        this.meta.set(lower, m);
+        return m;
+    }
+    /**
+     * Fills `tables` (lower-cased name → real name) and, parents first, every table they reference that
+     * `hasRows` does not vouch for.
+     */
+    fill(tables, hasRows) {
+        const filled = new Set();
+        const uncovered = new Map();
+        // Close over parents. A parent the caller vouches for and that has rows needs nothing: checking that is
+        // a lookup by name, while reading a table's CREATE statement scans the whole schema.
+        const metas = new Map();
+        const settled = new Set();
+        let frontier = new Map();
+        for (const [lower, t] of tables) {
+            const m = this.tableMeta(lower, t.sql, t.name);
+            metas.set(lower, m);
+            for (const fk of m.fks)
+                frontier.set(fk.parent.toLowerCase(), fk.parent);
+        }
+        while (frontier.size > 0) {
+            for (const p of [...frontier.keys()]) {
+                if (metas.has(p) || settled.has(p) || (hasRows(p) && this.hasRows(frontier.get(p)))) {
+                    settled.add(p);
+                    frontier.delete(p);
+                }
+            }
+            if (frontier.size === 0)
+                break;
+            const found = existingObjects(this.db, frontier.keys());
+            const next = new Map();
+            for (const [lower, name] of frontier) {
+                const sql = found.get(lower)?.sql;
+                settled.add(lower);
+                if (sql === undefined)
+                    continue;
+                const m = this.tableMeta(lower, sql, name);
+                metas.set(lower, m);
+                for (const fk of m.fks)
+                    next.set(fk.parent.toLowerCase(), fk.parent);
+            }
+            frontier = next;
+        }
+        // Parents first (depth-first post-order); an edge back into the current path is a cycle.
+        const order = [];
+        const state = new Map();
+        const visit = (t) => {
+            if (state.has(t))
+                return;
+            state.set(t, 'visiting');
+            for (const fk of metas.get(t)?.fks ?? []) {
+                const p = fk.parent.toLowerCase();
+                if (p !== t && metas.has(p))
+                    visit(p);
+            }
+            state.set(t, 'done');
+            order.push(t);
+        };
+        for (const t of [...metas.keys()].sort())
+            visit(t);
+        for (const lower of order) {
+            const m = metas.get(lower);
+            const reason = this.fillTable(m);
+            if (reason === undefined)
+                filled.add(lower);
+            else
+                uncovered.set(lower, [m.name, reason]);
+        }
+        // Parents were filled for the sake of their children; only the tables asked for count as uncovered.
+        for (const t of [...uncovered.keys()])
+            if (!tables.has(t))
+                uncovered.delete(t);
+        return { filled, uncovered };
+    }
+    /** Adds SYNTHETIC_ROWS rows; returns why it could not, or undefined. */
+    fillTable(m) {
+        const plan = this.plans.get(m.sql);
+        if (plan && plan.rows.every((row) => this.insert(m, plan.columns, row) === undefined))
+            return undefined;
+        if (plan) {
+            // The cached values no longer fit (a parent row is gone, a trigger objects): find new ones.
+            this.plans.delete(m.sql);
+            return this.fillTable(m);
+        }
+        const rows = [];
+        const columns = m.columns.map((c) => c.name);
+        let previous;
+        for (let r = 0; r < SYNTHETIC_ROWS; r++) {
+            const found = this.findRow(m, r, previous);
+            if (typeof found === 'string')
+                return found;
+            rows.push(found);
+            previous = found;
+        }
+        this.plans.set(m.sql, { columns, rows });
+        return undefined;
+    }
+    insert(m, columns, values) {
+        const cols = [];
+        const vals = [];
+        values.forEach((v, i) => {
+            if (v !== DEFAULT) {
+                cols.push(q(columns[i]));
+                vals.push(v);
+            }
+        });
+        const sql = cols.length ? `INSERT INTO ${q(m.name)} (${cols.join(', ')}) VALUES (${vals.join(', ')})` : `INSERT INTO ${q(m.name)} DEFAULT VALUES`;
+        return tryExec(this.sqlite3, this.db, sql);
+    }
+    /** One row that SQLite accepts, as literals per column (DEFAULT = omitted); or the reason none was found. */
+    findRow(m, r, previous) {
+        const fkOf = new Map();
+        for (const fk of m.fks)
+            fk.from.forEach((c, pos) => fkOf.set(c.toLowerCase(), { fk, pos }));
+        // Literals of the table's SQL (CHECK lists...) are only needed once a first row is rejected.
+        let literals = [];
+        const unique = new Set(m.uniques.flat().map((c) => c.toLowerCase()));
+        // Values of each foreign key, from existing parent rows (one parent row per child row where possible).
+        const fkValues = new Map();
+        for (const fk of m.fks) {
+            const parent = fk.parent.toLowerCase();
+            const nullable = fk.from.every((c) => !m.columns.find((x) => x.name.toLowerCase() === c.toLowerCase())?.notNull);
+            if (parent === m.name.toLowerCase()) {
+                fkValues.set(fk.id, []); // self-reference: resolved per row below
+                continue;
+            }
+            const options = [];
+            const to = this.targetColumns(fk);
+            if (to) {
+                try {
+                    const rows = this.db.selectArrays(`SELECT ${to.map((c) => `quote(${q(c)})`).join(', ')} FROM ${q(fk.parent)} WHERE ${to.map((c) => `${q(c)} IS NOT NULL`).join(' AND ')} LIMIT ${SYNTHETIC_ROWS * 2}`);
+                    for (const row of rows)
+                        options.push(row.map(String));
+                }
+                catch {
+                    // The parent table or column does not exist (a dangling reference): no row can point at it.
+                }
+            }
+            if (options.length === 0 && !nullable)
+                return `its parent table ${fk.parent} has no rows to point at (it could not be filled)`;
+            // Each child row points at a different parent row first (UNIQUE one-to-one keys), NULL as a last resort.
+            const rotated = options.length ? [...options.slice(r % options.length), ...options.slice(0, r % options.length)] : [];
+            if (nullable)
+                rotated.push(fk.from.map(() => 'NULL'));
+            fkValues.set(fk.id, rotated);
+        }
+        const build = () => m.columns.map((c) => {
+            const f = fkOf.get(c.name.toLowerCase());
+            if (f) {
+                if (f.fk.parent.toLowerCase() === m.name.toLowerCase())
+                    return this.selfReference(m, f.fk, f.pos, c, previous);
+                return (fkValues.get(f.fk.id) ?? []).map((row) => row[f.pos]);
+            }
+            return this.candidates(m, c, unique.has(c.name.toLowerCase()), literals);
+        });
+        let cands = build();
+        const idx = m.columns.map(() => 0);
+        for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            const values = cands.map((list, i) => list[Math.min(idx[i], list.length - 1)] ?? DEFAULT);
+            this.resolveSelf(m, values);
+            const error = this.insert(m, m.columns.map((c) => c.name), values);
+            if (error === undefined)
+                return values;
+            if (attempt === 0) {
+                literals = literalsOf(m.sql);
+                cands = build();
+            }
+            const blamed = this.blame(m, error);
+            if (blamed === undefined)
+                return `SQLite rejected every row tried: ${error}`;
+            if (!advance(idx, cands, blamed))
+                return `no value satisfies it: ${error}`;
+        }
+        return `no row satisfied its constraints after ${MAX_ATTEMPTS} tries`;
+    }
+    /** Whether a table has a row (false when it does not exist). */
+    hasRows(table) {
+        try {
+            return this.db.selectArrays(`SELECT EXISTS (SELECT 1 FROM ${q(table)})`)[0]?.[0] === 1;
+        }
+        catch {
+            return false;
+        }
+    }
+    /** The parent columns a key points at: as listed, or the parent's primary key. */
+    targetColumns(fk) {
+        if (fk.to.every((c) => c !== null))
+            return fk.to;
+        const pk = this.db.selectArrays(`SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk`, [fk.parent]).map((r) => String(r[0]));
+        return pk.length === fk.from.length ? pk : undefined;
+    }
+    /** A self-reference: NULL when allowed, else the row's own key (row 0) or the previous row's (row 1). */
+    selfReference(m, fk, pos, c, previous) {
+        const out = [];
+        const to = fk.to[pos] ?? m.columns.filter((x) => x.pk > 0).sort((a, b) => a.pk - b.pk)[pos]?.name;
+        if (previous && to) {
+            const i = m.columns.findIndex((x) => x.name.toLowerCase() === to.toLowerCase());
+            if (i >= 0 && previous[i] !== DEFAULT)
+                out.push(previous[i]);
+        }
+        if (!c.notNull)
+            out.push('NULL');
+        if (to)
+            out.push(`${SELF_MARK}${to}`);
+        return out;
+    }
+    /** Replaces "same row's column X" markers by that column's value in the row being built. */
+    resolveSelf(m, values) {
+        values.forEach((v, i) => {
+            if (!v.startsWith(SELF_MARK))
+                return;
+            const to = v.slice(SELF_MARK.length).toLowerCase();
+            const j = m.columns.findIndex((x) => x.name.toLowerCase() === to);
+            values[i] = j >= 0 && !values[j].startsWith(SELF_MARK) && values[j] !== DEFAULT ? values[j] : 'NULL';
+        });
+    }
+    /** Values to try for an ordinary column, most plausible first. */
+    candidates(m, c, unique, literals) {
+        const n = ++this.counter;
+        const aff = m.strict ? strictAffinity(c.type) : affinity(c.type);
+        const out = [];
+        if (m.rowidAlias && c.name === m.rowidAlias) {
+            // Negative rowids: rows a migration inserts without an id still get max(rowid) + 1 of the real rows,
+            // and explicit small ids in seed data do not collide with synthetic ones.
+            out.push(String(-(1_000_000 + n)), String(1_000_000_000 + n));
+            return out;
+        }
+        const typed = typedValue(c, aff, n);
+        const withDefault = c.dflt !== null && !unique && c.pk === 0;
+        if (withDefault)
+            out.push(DEFAULT);
+        out.push(...typed);
+        for (const l of literals)
+            if (!out.includes(l))
+                out.push(l);
+        for (const v of alternatives(aff, n))
+            if (!out.includes(v))
+                out.push(v);
+        if (!withDefault && c.dflt !== null)
+            out.push(DEFAULT);
+        if (!c.notNull && c.pk === 0)
+            out.push('NULL');
+        return out;
+    }
+    /** Column indexes an error message blames, or undefined when retrying cannot help. */
+    blame(m, error) {
+        const index = (name) => m.columns.findIndex((c) => c.name.toLowerCase() === name.toLowerCase());
+        let match = /^(?:NOT NULL|UNIQUE) constraint failed: (.+)$/.exec(error);
+        if (match) {
+            const cols = match[1].split(', ').map((s) => index(s.slice(s.indexOf('.') + 1))).filter((i) => i >= 0);
+            return cols.length ? cols : undefined;
+        }
+        match = /^CHECK constraint failed: (.+)$/s.exec(error);
+        if (match) {
+            const expr = checkText(m.sql, match[1]);
+            const words = new Set();
+            for (const t of (0,sql_tokenize/* tokenize */.q)(expr))
+                if (t.kind !== 'string' && t.kind !== 'number')
+                    words.add(t.value.toLowerCase());
+            const cols = m.columns.map((c, i) => (words.has(c.name.toLowerCase()) ? i : -1)).filter((i) => i >= 0);
+            return cols.length ? cols : m.columns.map((_, i) => i);
+        }
+        if (/^FOREIGN KEY constraint failed/.test(error)) {
+            const cols = m.columns.map((c, i) => (m.fks.some((fk) => fk.from.some((f) => f.toLowerCase() === c.name.toLowerCase())) ? i : -1)).filter((i) => i >= 0);
+            return cols.length ? cols : undefined;
+        }
+        if (/datatype mismatch|cannot store/.test(error))
+            return m.columns.map((_, i) => i);
+        return undefined;
+    }
+}
+/** "The value of column X of the same row", resolved once the row's other values are chosen. */
+const SELF_MARK = '\u0002';
+/**
+ * Odometer over the blamed columns: the first blamed column moves to its next candidate; when it runs out
+ * it starts again and the next one moves. False when every combination has been tried.
+ */
+function advance(idx, cands, blamed) {
+    for (const i of blamed) {
+        if (idx[i] + 1 < cands[i].length) {
+            idx[i]++;
+            return true;
+        }
+        idx[i] = 0;
+    }
+    return false;
+}
+/** The text of the CHECK SQLite names in its error: the expression itself, or the named constraint's. */
+function checkText(sql, named) {
+    const m = new RegExp(`CONSTRAINT\\s+["\`\\[]?${named.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["\`\\]]?\\s+CHECK\\s*\\(`, 'i').exec(sql);
+    if (!m)
+        return named;
+    let depth = 1;
+    let i = m.index + m[0].length;
+    const start = i;
+    for (; i < sql.length && depth > 0; i++) {
+        if (sql[i] === '(')
+            depth++;
+        else if (sql[i] === ')')
+            depth--;
+    }
+    return sql.slice(start, i - 1);
+}
+/** String and number literals of a CREATE TABLE (CHECK lists, defaults): likely values for its columns. */
+function literalsOf(sql) {
+    const out = new Set();
+    for (const t of (0,sql_tokenize/* tokenize */.q)(sql)) {
+        if (t.kind === 'string' || t.kind === 'number')
+            out.add(t.text);
+        if (out.size >= 24)
+            break;
+    }
+    return [...out];
+}
+/** A STRICT table's column type as an affinity (STRICT allows INT, INTEGER, REAL, TEXT, BLOB and ANY). */
+function strictAffinity(type) {
+    switch (type.toUpperCase()) {
+        case 'INT':
+        case 'INTEGER':
+            return 'INTEGER';
+        case 'REAL':
+            return 'REAL';
+        case 'TEXT':
+            return 'TEXT';
+        case 'BLOB':
+            return 'BLOB';
+        default:
+            return 'NUMERIC';
+    }
+}
+function pad(n, w) {
+    return String(n).padStart(w, '0');
+}
+/** A distinct value of the column's type, shaped by its name where that is a strong hint. */
+function typedValue(c, aff, n) {
+    const name = c.name.toLowerCase();
+    const type = c.type.toUpperCase();
+    const date = `2024-${pad((n % 12) + 1, 2)}-${pad((n % 28) + 1, 2)} 12:${pad(n % 60, 2)}:00`;
+    switch (aff) {
+        case 'INTEGER':
+            if (/(^|_)(at|on|time|timestamp|date|ts)$/.test(name))
+                return [String(1_700_000_000 + n)];
+            return [String(1_000_000 + n)];
+        case 'REAL':
+            return [`${n}.5`];
+        case 'NUMERIC':
+            if (/DATE|TIME/.test(type))
+                return [sqlString(date)];
+            if (/BOOL/.test(type))
+                return [String(n % 2)];
+            return [String(n)];
+        case 'BLOB':
+            if (c.type === '')
+                return [sqlString(`syn-${n}`)];
+            return [`x'${pad(n.toString(16), 8)}'`];
+        case 'TEXT':
+        default:
+            if (/e_?mail/.test(name))
+                return [sqlString(`syn${n}@example.com`)];
+            if (/(^|_)(url|uri|link|href|website)$/.test(name))
+                return [sqlString(`https://example.com/syn/${n}`)];
+            if (/(^|_)(at|on|date|time|timestamp)$/.test(name))
+                return [sqlString(date)];
+            if (/(^|_)(json|meta|metadata|data|settings|config|payload|attributes|properties)$/.test(name))
+                return [sqlString(`{"syn":${n}}`)];
+            if (/(^|_)(id|uuid|guid)$/.test(name) || name === 'id')
+                return [sqlString(`00000000-0000-4000-8000-${pad(n.toString(16), 12)}`)];
+            return [sqlString(`syn-${n}`)];
+    }
+}
+/** Other shapes to try when the first value is rejected (dates, JSON, booleans, short codes). */
+function alternatives(aff, n) {
+    const common = ['0', '1', sqlString(`2024-01-01T00:00:${pad(n % 60, 2)}.000Z`), sqlString('{}'), sqlString('[]'), sqlString(`syn${n}@example.com`), sqlString(`00000000-0000-4000-8000-${pad(n.toString(16), 12)}`), sqlString(String(n)), sqlString(''), `x'00'`];
+    if (aff === 'INTEGER' || aff === 'REAL' || aff === 'NUMERIC')
+        return ['0', '1', String(n), '-1', ...common.slice(2)];
+    return common;
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/data/boundary.js
+
+
+/** The boundary values a table's schema allows, NULLs first (the case the issue is about). */
+function boundaryFills(m) {
+    const unique = new Set(m.uniques.flat().map((c) => c.toLowerCase()));
+    const keyed = new Set(m.fks.flatMap((fk) => fk.from.map((c) => c.toLowerCase())));
+    const nulls = [];
+    const others = [];
+    for (const c of m.columns) {
+        const lower = c.name.toLowerCase();
+        if (c.pk > 0 || c.name === m.rowidAlias)
+            continue;
+        if (!c.notNull) {
+            nulls.push({ table: m.name, column: c.name, value: 'NULL' });
+            continue;
+        }
+        // The same value in every row would break a UNIQUE column, and '' or 0 points at no parent row.
+        if (unique.has(lower) || keyed.has(lower))
+            continue;
+        const aff = m.strict ? strictAffinity(c.type) : affinity(c.type);
+        if (aff === 'TEXT')
+            others.push({ table: m.name, column: c.name, value: "''" });
+        else if (aff === 'INTEGER' || aff === 'REAL' || aff === 'NUMERIC')
+            others.push({ table: m.name, column: c.name, value: '0' });
+    }
+    return [...nulls, ...others];
+}
+/**
+ * The order to try single values in, to name the one that broke a file: those whose column (and table) the
+ * error names first (`NOT NULL constraint failed: __new_t.grade` names grade of t), then NULLs.
+ */
+function suspects(fills, message) {
+    const words = new Set((message.match(/[A-Za-z_][A-Za-z0-9_$]*/g) ?? []).map((w) => w.toLowerCase()));
+    const text = message.toLowerCase();
+    const score = (f) => (words.has(f.column.toLowerCase()) ? 4 : 0) + (text.includes(f.table.toLowerCase()) ? 2 : 0) + (f.value === 'NULL' ? 1 : 0);
+    return fills.map((f, i) => ({ f, i, s: score(f) })).sort((a, b) => b.s - a.s || a.i - b.i).map((x) => x.f);
+}
+/** The fills as SQL, one UPDATE per value (to put them into a real database's rows). */
+function fillSql(fills) {
+    return fills.map((f) => `UPDATE ${q(f.table)} SET ${q(f.column)} = ${f.value};`).join('\n');
+}
+/** `NULL in submissions.grade`, `'' in users.name`. */
+function describeFill(f) {
+    return `${f.value} in ${f.table}.${f.column}`;
+}
+/** fails-with-data for a file that applies with every column filled but not with `fills` in every row. */
+function boundaryFinding(file, failure, fills) {
+    const msg = failure.message;
+    const head = failure.at?.facts.head;
+    const shown = fills.slice(0, 6).map(describeFill).join(', ');
+    const what = fills.length === 1 ? shown : `${shown}${fills.length > 6 ? ` and ${fills.length - 6} more` : ''} (together)`;
+    const allows = fills.length === 1 ? `which ${fills[0].table} allows today` : 'values the tables allow today';
+    // A UNIQUE column fails on the second row holding the value; everything else on the first.
+    const [once, asSoon] = /^UNIQUE constraint failed/.test(msg) ? ['rows hold', 'two rows hold'] : ['a row holds', 'one row holds'];
+    let hint = '';
+    if (/^NOT NULL constraint failed/.test(msg)) {
+        const nulled = fills.find((f) => f.value === 'NULL');
+        const col = nulled ? nulled.column : 'the column';
+        hint =
+            ` The copy carries NULL into a column that no longer allows it (a DEFAULT does not apply to an explicit NULL): copy COALESCE(${col}, <value>) instead` +
+                `${nulled ? `, or first UPDATE ${nulled.table} SET ${nulled.column} = <value> WHERE ${nulled.column} IS NULL` : ''}.`;
+    }
+    else if (/^UNIQUE constraint failed/.test(msg)) {
+        hint = ' Rows holding that same value collide in a UNIQUE column of the copy: make the values distinct first (or copy NULL, which UNIQUE allows any number of times), or keep the column non-unique.';
+    }
+    else if (/^CHECK constraint failed/.test(msg)) {
+        hint = ' A CHECK of the copy rejects a value the current table accepts: fix such rows first (UPDATE … WHERE …), or convert the value in the copy.';
+    }
+    else if (/FOREIGN KEY constraint failed/.test(msg)) {
+        hint = ' The copied value points at no parent row (e.g. a COALESCE to 0 or \'\'): copy NULL or a value that exists.';
+    }
+    return {
+        rule: 'fails-with-data',
+        file: file.relPath,
+        ...(failure.at && { line: failure.at.line }),
+        message: `Fails once ${once} ${what}, ${allows}: ${msg}${head ? ` at \`${head}\`` : ' when the file ends'}. ` +
+            `With a value in every column the file applies, and so it does on an empty database (local tests); on D1, wrangler stops at this file and rolls it back as soon as ${asSoon} that value.${hint}`,
+    };
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/wrangler-text.js
+/**
+ * The exact text wrangler 4.86 sends for one migration (packages/wrangler/src/d1/migrations/apply.ts,
+ * helpers.ts, trimmer.ts), so the replay fails exactly where `wrangler d1 migrations apply --local` does.
+ */
+/** wrangler's initMigrationsTable statement; the table name is not quoted before wrangler 4.106. */
+function createMigrationsTableSql(table) {
+    return `CREATE TABLE IF NOT EXISTS ${table}(
+		id         INTEGER PRIMARY KEY AUTOINCREMENT,
+		name       TEXT UNIQUE,
+		applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL
+);`;
+}
+/**
+ * The bookkeeping wrangler appends to the file. The name is interpolated unescaped (wrangler < 4.106), so a
+ * `'` in a file name breaks the INSERT — that is what the pinned wrangler does, so the replay does it too.
+ */
+function bookkeepingSql(table, name) {
+    return `
+								INSERT INTO ${table} (name)
+								values ('${name}');
+						`;
+}
+const SEVERAL_TRANSACTIONS_MESSAGE = 'Wrangler could not process the provided SQL file, as it contains several transactions.\nD1 runs your SQL in a transaction for you.\nPlease export an SQL file from your SQLite database and try again.';
+/**
+ * Local wrangler's trimSqlQuery: if the text mentions `BEGIN TRANSACTION` anywhere (comments included), it
+ * removes the first literal `BEGIN TRANSACTION;` and the first literal `COMMIT;`, and refuses the file if
+ * `BEGIN TRANSACTION` still occurs. Removed text is replaced by spaces rather than deleted so byte offsets
+ * and lines stay those of the file.
+ */
+function wranglerTrim(sql) {
+    const marker = 'BEGIN TRANSACTION';
+    if (!sql.includes(marker))
+        return { ok: true, sql };
+    const blank = (s, what) => {
+        const i = s.indexOf(what);
+        return i === -1 ? s : s.slice(0, i) + ' '.repeat(what.length) + s.slice(i + what.length);
+    };
+    const trimmed = blank(blank(sql, 'BEGIN TRANSACTION;'), 'COMMIT;');
+    const left = trimmed.indexOf(marker);
+    return left === -1 ? { ok: true, sql: trimmed } : { ok: false, index: left };
+}
+
+;// CONCATENATED MODULE: ./build/src/sql/complete.js
+/**
+ * sqlite3_complete() (SQLite's complete.c) as one forward pass over UTF-8 bytes: where the statement that
+ * starts at `start` ends. Asking sqlite3_complete() about every prefix ending in `;` instead costs a pass
+ * per `;`, which is quadratic when no prefix is complete (an unterminated CREATE TRIGGER ... BEGIN followed
+ * by many statements: tens of seconds for a few hundred KB).
+ *
+ * complete.c reads a prefix as complete when its state machine ends in START right after a `;` token, and
+ * a prefix that ends inside a string, a quoted name or a block comment is never complete. One pass that
+ * stops at the first `;` token leaving the machine in START therefore finds the same end as asking about
+ * each prefix in turn; a NUL byte ends the text for SQLite, so it ends the search here.
+ */
+const complete_TK_SEMI = 0;
+const TK_WS = 1;
+const complete_TK_OTHER = 2;
+const complete_TK_EXPLAIN = 3;
+const complete_TK_CREATE = 4;
+const complete_TK_TEMP = 5;
+const complete_TK_TRIGGER = 6;
+const complete_TK_END = 7;
+// complete.c's trans[][]: states 0 INVALID, 1 START, 2 NORMAL, 3 EXPLAIN, 4 CREATE, 5 TRIGGER, 6 SEMI, 7 END.
+const complete_TRANS = [
+    [1, 0, 2, 3, 4, 2, 2, 2],
+    [1, 1, 2, 3, 4, 2, 2, 2],
+    [1, 2, 2, 2, 2, 2, 2, 2],
+    [1, 3, 3, 2, 4, 2, 2, 2],
+    [1, 4, 2, 2, 2, 4, 5, 2],
+    [6, 5, 5, 5, 5, 5, 5, 5],
+    [6, 6, 5, 5, 5, 5, 5, 7],
+    [1, 7, 5, 5, 5, 5, 5, 5],
+];
+/** Bytes looked at by completeEnd since the process started: lets tests check the work is linear. */
+const completeWork = { bytes: 0 };
+/** SQLite's IdChar: letters, digits, `_`, `$` and every byte >= 0x80. */
+function isIdChar(c) {
+    return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x24 || c >= 0x80;
+}
+function keyword(b, start, length) {
+    if (length !== 3 && length !== 4 && length !== 6 && length !== 7 && length !== 9)
+        return complete_TK_OTHER;
+    let word = '';
+    for (let k = 0; k < length; k++)
+        word += String.fromCharCode(b[start + k] | 0x20);
+    switch (word) {
+        case 'create':
+            return complete_TK_CREATE;
+        case 'trigger':
+            return complete_TK_TRIGGER;
+        case 'temp':
+        case 'temporary':
+            return complete_TK_TEMP;
+        case 'end':
+            return complete_TK_END;
+        case 'explain':
+            return complete_TK_EXPLAIN;
+        default:
+            return complete_TK_OTHER;
+    }
+}
+/**
+ * Offset just after the `;` that completes the statement starting at `start` (as sqlite3_complete() would
+ * judge each prefix), or `b.length` when no prefix is complete. Linear in the bytes it looks at.
+ */
+function completeEnd(b, start) {
+    const n = b.length;
+    let state = 0;
+    let i = start;
+    try {
+        while (i < n) {
+            const c = b[i];
+            let token;
+            switch (c) {
+                case 0x00:
+                    return n;
+                case 0x3b: // ;
+                    token = complete_TK_SEMI;
+                    break;
+                case 0x20:
+                case 0x0d:
+                case 0x09:
+                case 0x0a:
+                case 0x0c:
+                    token = TK_WS;
+                    break;
+                case 0x2f: // /* ... */
+                    if (b[i + 1] !== 0x2a) {
+                        token = complete_TK_OTHER;
+                        break;
+                    }
+                    i += 2;
+                    while (i < n && b[i] !== 0 && !(b[i] === 0x2a && b[i + 1] === 0x2f))
+                        i++;
+                    if (i >= n || b[i] === 0)
+                        return n;
+                    i++;
+                    token = TK_WS;
+                    break;
+                case 0x2d: // -- to the end of the line
+                    if (b[i + 1] !== 0x2d) {
+                        token = complete_TK_OTHER;
+                        break;
+                    }
+                    while (i < n && b[i] !== 0x0a && b[i] !== 0)
+                        i++;
+                    if (i >= n || b[i] === 0)
+                        return n;
+                    token = TK_WS;
+                    break;
+                case 0x5b: // [name]
+                    i++;
+                    while (i < n && b[i] !== 0x5d && b[i] !== 0)
+                        i++;
+                    if (i >= n || b[i] === 0)
+                        return n;
+                    token = complete_TK_OTHER;
+                    break;
+                case 0x60: // `name`, "name", 'string'
+                case 0x22:
+                case 0x27:
+                    i++;
+                    while (i < n && b[i] !== c && b[i] !== 0)
+                        i++;
+                    if (i >= n || b[i] === 0)
+                        return n;
+                    token = complete_TK_OTHER;
+                    break;
+                default:
+                    if (isIdChar(c)) {
+                        let len = 1;
+                        while (i + len < n && isIdChar(b[i + len]))
+                            len++;
+                        token = keyword(b, i, len);
+                        i += len - 1;
+                    }
+                    else
+                        token = complete_TK_OTHER;
+            }
+            state = complete_TRANS[state][token];
+            i++;
+            if (token === complete_TK_SEMI && state === 1)
+                return i;
+        }
+        return n;
+    }
+    finally {
+        completeWork.bytes += Math.min(i, n) - start;
+    }
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/statements.js
+/**
+ * Walks SQL one statement at a time with SQLite's own prepare-with-tail, so statement boundaries are
+ * exactly SQLite's (triggers, strings, comments) and each statement keeps its position in the file.
+ */
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+/** SQL text copied into WASM memory; offsets are UTF-8 byte offsets into it. */
+class SqlText {
+    sqlite3;
+    bytes;
+    /** Byte offset where each line starts; computed when a position is first asked for. */
+    lineStartsCache;
+    mem;
+    sqlPtr;
+    freed = false;
+    constructor(sqlite3, text) {
+        this.sqlite3 = sqlite3;
+        this.bytes = encoder.encode(text);
+        const { wasm } = sqlite3;
+        // Two pointer slots (ppStmt, pzTail) followed by the NUL-terminated SQL.
+        this.mem = wasm.alloc(8 + this.bytes.length + 1);
+        this.sqlPtr = this.mem + 8;
+        const heap = wasm.heap8u();
+        heap.set(this.bytes, this.sqlPtr);
+        heap[this.sqlPtr + this.bytes.length] = 0;
+    }
+    get length() {
+        return this.bytes.length;
+    }
+    get lineStarts() {
+        if (!this.lineStartsCache) {
+            const starts = [0];
+            const b = this.bytes;
+            for (let i = b.indexOf(0x0a); i !== -1; i = b.indexOf(0x0a, i + 1))
+                starts.push(i + 1);
+            this.lineStartsCache = starts;
+        }
+        return this.lineStartsCache;
+    }
+    /** 1-based line of a byte offset. */
+    lineAt(offset) {
+        const lineStarts = this.lineStarts;
+        let lo = 0;
+        let hi = lineStarts.length - 1;
+        while (lo < hi) {
+            const mid = (lo + hi + 1) >> 1;
+            if (lineStarts[mid] <= offset)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        return lo + 1;
+    }
+    /** 1-based column (in characters) of a byte offset. */
+    columnAt(offset) {
+        const lineStart = this.lineStarts[this.lineAt(offset) - 1];
+        return decoder.decode(this.bytes.subarray(lineStart, offset)).length + 1;
+    }
+    slice(start, end) {
+        return decoder.decode(this.bytes.subarray(start, end));
+    }
+    hasByte(start, end, byte) {
+        // Search only [start, end): indexOf from `start` alone scans to the end of the file for every statement.
+        return this.bytes.subarray(start, end).indexOf(byte) !== -1;
+    }
+    /** Offset of the first byte at or after `from` that is not whitespace, a comment or an empty `;`. */
+    skipTrivia(from) {
+        const b = this.bytes;
+        let i = from;
+        while (i < b.length) {
+            const c = b[i];
+            if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c || c === 0x3b)
+                i++;
+            else if (c === 0x2d && b[i + 1] === 0x2d) {
+                while (i < b.length && b[i] !== 0x0a)
+                    i++;
+            }
+            else if (c === 0x2f && b[i + 1] === 0x2a) {
+                const close = findSeq(b, i + 2, 0x2a, 0x2f);
+                i = close === -1 ? b.length : close + 2;
+            }
+            else
+                break;
+        }
+        return i;
+    }
+    /**
+     * Prepares the statement starting at `from`. `stmt` is 0 when only comments/whitespace remain.
+     * The caller must finalize a returned statement.
+     */
+    prepare(db, from) {
+        this.assertLive();
+        const { capi, wasm } = this.sqlite3;
+        const start = this.skipTrivia(from);
+        const ppStmt = this.mem;
+        const pzTail = this.mem + 4;
+        // The raw export: capi's wrapper converts every argument and takes a scoped allocation on each call.
+        let heap = wasm.heap8u();
+        writePtr(heap, ppStmt, 0);
+        writePtr(heap, pzTail, 0);
+        // +1: the length includes the NUL terminator, so SQLite uses the text in place instead of copying the rest of the file per statement.
+        const rc = wasm.exports.sqlite3_prepare_v3(db, this.sqlPtr + start, this.bytes.length - start + 1, 0, ppStmt, pzTail);
+        if (rc !== capi.SQLITE_OK) {
+            const off = capi.sqlite3_error_offset(db);
+            return { ok: false, message: capi.sqlite3_errmsg(db), start, errorOffset: off >= 0 ? start + off : -1 };
+        }
+        // Preparing may have grown the memory, which detaches the old view.
+        heap = wasm.heap8u();
+        const stmt = readPtr(heap, ppStmt);
+        const tail = readPtr(heap, pzTail);
+        return { ok: true, stmt, start, end: stmt ? tail - this.sqlPtr : this.bytes.length };
+    }
+    /** Prepares exactly the bytes [start, end) (one statement already delimited), for a second look at it. */
+    prepareRange(db, start, end) {
+        this.assertLive();
+        const { capi, wasm } = this.sqlite3;
+        const ppStmt = this.mem;
+        wasm.pokePtr(ppStmt, 0);
+        const rc = capi.sqlite3_prepare_v3(db, this.sqlPtr + start, end - start, 0, ppStmt, 0);
+        if (rc !== capi.SQLITE_OK) {
+            const off = capi.sqlite3_error_offset(db);
+            return { stmt: 0, message: capi.sqlite3_errmsg(db), errorOffset: off >= 0 ? start + off : undefined };
+        }
+        return { stmt: wasm.peekPtr(ppStmt) };
+    }
+    /**
+     * End of the statement starting at `start` when SQLite could not prepare it (so gave no tail): the first
+     * `;` after which sqlite3_complete() says the statement is complete, found in one pass (src/sql/complete.ts;
+     * asking sqlite3_complete() about each prefix was quadratic).
+     */
+    statementEnd(start) {
+        return completeEnd(this.bytes, start);
+    }
+    free() {
+        if (!this.freed) {
+            this.sqlite3.wasm.dealloc(this.mem);
+            this.freed = true;
+        }
+    }
+    assertLive() {
+        if (this.freed)
+            throw new Error('SqlText used after free()');
+    }
+}
+/** A 32-bit little-endian pointer (this build is wasm32). */
+function readPtr(heap, at) {
+    return (heap[at] | (heap[at + 1] << 8) | (heap[at + 2] << 16) | (heap[at + 3] << 24)) >>> 0;
+}
+function writePtr(heap, at, value) {
+    heap[at] = value & 0xff;
+    heap[at + 1] = (value >>> 8) & 0xff;
+    heap[at + 2] = (value >>> 16) & 0xff;
+    heap[at + 3] = (value >>> 24) & 0xff;
+}
+function findSeq(b, from, c1, c2) {
+    for (let i = from; i + 1 < b.length; i++)
+        if (b[i] === c1 && b[i + 1] === c2)
+            return i;
+    return -1;
+}
+/** SQLite messages that mean the text does not parse, as opposed to naming something that does not exist. */
+function isParseError(message) {
+    return /^near ".*": syntax error$|^incomplete input$|^unrecognized token:|^syntax error/s.test(message);
+}
+/** The first line of a statement, for messages (without a trailing `;`, cut at 100 characters). */
+function firstLine(sql) {
+    const line = sql.trim().split(/\r?\n/)[0].trim().replace(/;$/, '');
+    return line.length > 100 ? `${line.slice(0, 99)}…` : line;
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/data/analyse.js
+/**
+ * What the data check needs to know about a migration's statements before and after running them: which
+ * tables a statement changes on purpose (so their row changes are not "lost"), whether it can behave
+ * differently once tables hold rows, and every name it mentions (to bound the tables worth filling).
+ */
+
+
+/** Token kinds that can name a table (SQLite accepts a 'string' as a name in some places). */
+const NAME_KINDS = new Set(['word', 'dquoted', 'bracketed', 'backticked', 'string']);
+/** Significant tokens (no comments) of one statement. */
+function significant(sql) {
+    return (0,sql_tokenize/* tokenize */.q)(sql).filter((t) => t.kind !== 'comment');
+}
+/** Every identifier-like token of `sql`, lower-cased: a superset of the tables and views it can touch. */
+function namesIn(sql, into = new Set()) {
+    for (const t of (0,sql_tokenize/* tokenize */.q)(sql))
+        if (NAME_KINDS.has(t.kind))
+            into.add(t.value.toLowerCase());
+    return into;
+}
+function analyse_isWord(t, ...words) {
+    return !!t && t.kind === 'word' && words.includes(t.value);
+}
+function isPunct(t, text) {
+    return !!t && t.kind === 'punct' && t.text === text;
+}
+/** A name as written (tokenize upper-cases words), unquoted. */
+function spelling(t) {
+    return t.kind === 'word' ? t.text : t.value;
+}
+/** The unquoted name at `i`, skipping `schema.`; returns the name and the index after it. */
+function nameAt(tokens, i) {
+    const t = tokens[i];
+    if (!t || !NAME_KINDS.has(t.kind))
+        return undefined;
+    if (isPunct(tokens[i + 1], '.') && tokens[i + 2] && NAME_KINDS.has(tokens[i + 2].kind))
+        return { name: spelling(tokens[i + 2]), next: i + 3 };
+    return { name: spelling(t), next: i + 1 };
+}
+/** Index after a balanced parenthesised group starting at `i` (which must be '('). */
+function skipGroup(tokens, i) {
+    let depth = 0;
+    for (let k = i; k < tokens.length; k++) {
+        if (isPunct(tokens[k], '('))
+            depth++;
+        else if (isPunct(tokens[k], ')') && --depth === 0)
+            return k + 1;
+    }
+    return tokens.length;
+}
+/**
+ * Index of the verb after a WITH clause starting at `from` (`WITH [RECURSIVE] x [(cols)] AS [[NOT] MATERIALIZED]
+ * (...), ...`); `from` itself when there is none.
+ */
+function skipWith(tokens, from = 0) {
+    if (!analyse_isWord(tokens[from], 'WITH'))
+        return from;
+    let i = analyse_isWord(tokens[from + 1], 'RECURSIVE') ? from + 2 : from + 1;
+    for (;;) {
+        i++; // the CTE name
+        if (isPunct(tokens[i], '('))
+            i = skipGroup(tokens, i);
+        if (analyse_isWord(tokens[i], 'AS'))
+            i++;
+        if (analyse_isWord(tokens[i], 'NOT'))
+            i++;
+        if (analyse_isWord(tokens[i], 'MATERIALIZED'))
+            i++;
+        if (isPunct(tokens[i], '('))
+            i = skipGroup(tokens, i);
+        if (isPunct(tokens[i], ',')) {
+            i++;
+            continue;
+        }
+        return i;
+    }
+}
+function analyseStatement(sql) {
+    return analyseTokens(significant(sql), sql);
+}
+/** analyseStatement() for a statement already tokenized (significant tokens only). */
+function analyseTokens(tokens, sql) {
+    const head = firstLine(sql);
+    const facts = { targets: [], dataDependent: false, replace: false, head };
+    const v = skipWith(tokens);
+    const verb = tokens[v]?.kind === 'word' ? tokens[v].value : '';
+    switch (verb) {
+        case 'DELETE': {
+            const n = nameAt(tokens, analyse_isWord(tokens[v + 1], 'FROM') ? v + 2 : v + 1);
+            facts.dataDependent = true;
+            if (n) {
+                facts.targets.push({ table: n.name, how: 'delete' });
+                facts.writes = n.name;
+            }
+            return facts;
+        }
+        case 'UPDATE': {
+            let i = v + 1;
+            if (analyse_isWord(tokens[i], 'OR')) {
+                facts.replace = analyse_isWord(tokens[i + 1], 'REPLACE');
+                i += 2;
+            }
+            const n = nameAt(tokens, i);
+            facts.dataDependent = true;
+            if (n) {
+                facts.targets.push({ table: n.name, how: 'update' });
+                facts.writes = n.name;
+            }
+            return facts;
+        }
+        case 'INSERT':
+        case 'REPLACE': {
+            let i = v + 1;
+            if (verb === 'REPLACE')
+                facts.replace = true;
+            if (analyse_isWord(tokens[i], 'OR')) {
+                facts.replace = analyse_isWord(tokens[i + 1], 'REPLACE');
+                i += 2;
+            }
+            if (analyse_isWord(tokens[i], 'INTO'))
+                i++;
+            const n = nameAt(tokens, i);
+            facts.dataDependent = true;
+            if (n) {
+                facts.writes = n.name;
+                let k = analyse_isWord(tokens[n.next], 'AS') ? n.next + 2 : n.next;
+                if (isPunct(tokens[k], '('))
+                    k = skipGroup(tokens, k);
+                facts.copy = analyse_isWord(tokens[k], 'SELECT', 'WITH');
+                // An upsert's DO UPDATE changes existing rows on purpose, like an UPDATE.
+                const doUpdate = tokens.some((t, k) => analyse_isWord(t, 'DO') && analyse_isWord(tokens[k + 1], 'UPDATE'));
+                if (doUpdate)
+                    facts.targets.push({ table: n.name, how: 'upsert' });
+            }
+            return facts;
+        }
+        case 'DROP': {
+            if (analyse_isWord(tokens[v + 1], 'INDEX')) {
+                const n = nameAt(tokens, analyse_isWord(tokens[v + 2], 'IF') && analyse_isWord(tokens[v + 3], 'EXISTS') ? v + 4 : v + 2);
+                if (n)
+                    facts.index = { name: n.name, drop: true };
+                return facts;
+            }
+            if (!analyse_isWord(tokens[v + 1], 'TABLE'))
+                return facts;
+            const i = analyse_isWord(tokens[v + 2], 'IF') && analyse_isWord(tokens[v + 3], 'EXISTS') ? v + 4 : v + 2;
+            const n = nameAt(tokens, i);
+            // The implicit DELETE of DROP TABLE fires foreign key actions (D1 keeps foreign keys on).
+            facts.dataDependent = true;
+            if (n)
+                facts.targets.push({ table: n.name, how: 'drop' });
+            return facts;
+        }
+        case 'ALTER': {
+            if (!analyse_isWord(tokens[v + 1], 'TABLE'))
+                return facts;
+            const n = nameAt(tokens, v + 2);
+            if (!n)
+                return facts;
+            facts.targets.push({ table: n.name, how: 'alter' });
+            const action = tokens[n.next];
+            if (analyse_isWord(action, 'RENAME') && analyse_isWord(tokens[n.next + 1], 'TO')) {
+                const to = nameAt(tokens, n.next + 2);
+                if (to)
+                    facts.rename = { from: n.name, to: to.name };
+            }
+            else if (analyse_isWord(action, 'ADD')) {
+                // SQLite checks NOT NULL, CHECK, REFERENCES and generated columns of a new column against existing
+                // rows only (since 3.37), so an empty table accepts what a filled one rejects.
+                facts.dataDependent = tokens.slice(n.next + 1).some((t) => analyse_isWord(t, 'NOT', 'CHECK', 'REFERENCES', 'GENERATED', 'AS', 'UNIQUE', 'PRIMARY') || isPunct(t, '('));
+            }
+            return facts;
+        }
+        case 'CREATE': {
+            let c = v + 1;
+            if (analyse_isWord(tokens[c], 'TEMP', 'TEMPORARY'))
+                c++;
+            const virtual = analyse_isWord(tokens[c], 'VIRTUAL');
+            if (virtual)
+                c++;
+            if (analyse_isWord(tokens[c], 'TABLE')) {
+                if (analyse_isWord(tokens[c + 1], 'IF') && analyse_isWord(tokens[c + 2], 'NOT') && analyse_isWord(tokens[c + 3], 'EXISTS'))
+                    c += 3;
+                const n = nameAt(tokens, c + 1);
+                if (n)
+                    facts.creates = { table: n.name, virtual };
+                return facts;
+            }
+            const unique = analyse_isWord(tokens[v + 1], 'UNIQUE');
+            const k = unique ? v + 2 : v + 1;
+            if (!analyse_isWord(tokens[k], 'INDEX'))
+                return facts;
+            const n = nameAt(tokens, analyse_isWord(tokens[k + 1], 'IF') && analyse_isWord(tokens[k + 2], 'NOT') && analyse_isWord(tokens[k + 3], 'EXISTS') ? k + 4 : k + 1);
+            if (n)
+                facts.index = { name: n.name };
+            // A UNIQUE index fails over duplicated values; an expression or partial index evaluates per row (and
+            // can raise, e.g. json_extract of malformed JSON). A plain index over columns cannot fail on data.
+            const on = tokens.findIndex((t, i) => i > k && analyse_isWord(t, 'ON'));
+            const open = on === -1 ? -1 : tokens.findIndex((t, i) => i > on && isPunct(t, '('));
+            const close = open === -1 ? tokens.length : skipGroup(tokens, open);
+            const expression = open !== -1 && tokens.slice(open + 1, close - 1).some((t) => isPunct(t, '('));
+            const partial = tokens.slice(close).some((t) => analyse_isWord(t, 'WHERE'));
+            facts.dataDependent = unique || expression || partial;
+            return facts;
+        }
+        default:
+            return facts;
+    }
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/data/file-facts.js
+
+function fileFacts(parsed) {
+    const facts = [];
+    const rowTargets = new Set();
+    const replaced = new Set();
+    const copied = new Set();
+    const renames = [];
+    const creates = new Map();
+    const copySources = new Set();
+    for (const s of parsed.statements) {
+        const f = analyseTokens(s.tokens, s.text);
+        f.line = s.line;
+        facts.push(f);
+        for (const t of f.targets) {
+            const lower = t.table.toLowerCase();
+            if (t.how === 'delete' || t.how === 'update' || t.how === 'upsert')
+                rowTargets.add(lower);
+            if (t.how === 'drop')
+                replaced.add(lower);
+        }
+        if (f.rename) {
+            renames.push(f.rename);
+            replaced.add(f.rename.from.toLowerCase());
+        }
+        if (f.creates)
+            creates.set(f.creates.table.toLowerCase(), { name: f.creates.table, virtual: f.creates.virtual });
+        // INSERT … SELECT reads the tables whose rows it copies.
+        if (f.writes && !f.targets.some((t) => t.how === 'delete' || t.how === 'update')) {
+            const target = f.writes.toLowerCase();
+            const select = f.copy === true;
+            for (const t of s.tokens) {
+                if (!NAME_KINDS.has(t.kind) || t.value.toLowerCase() === target)
+                    continue;
+                copied.add(t.value.toLowerCase());
+                if (select)
+                    copySources.add(t.value.toLowerCase());
+            }
+        }
+    }
+    // A copy from `users_old` after `ALTER TABLE users RENAME TO users_old` copies the rows of users.
+    for (const r of [...renames].reverse()) {
+        if (copied.has(r.to.toLowerCase()))
+            copied.add(r.from.toLowerCase());
+        if (copySources.has(r.to.toLowerCase()))
+            copySources.add(r.from.toLowerCase());
+    }
+    const rebuilt = new Set();
+    for (const t of replaced) {
+        if (copied.has(t))
+            rebuilt.add(t);
+        // Dropped (or renamed away) without copying its rows: the file discards or moves them on purpose.
+        else
+            rowTargets.add(t);
+    }
+    return { facts, rowTargets, rebuilt, renames, creates, copySources };
+}
+/** The first DROP TABLE of the file (the usual cause of a deferred foreign key failure at its end). */
+function firstDrop(ff) {
+    const d = ff.facts.find((f) => f.targets.some((t) => t.how === 'drop'));
+    return d ? { line: d.line ?? 0, head: d.head } : undefined;
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/data/findings.js
+
+
+/** A statement the twin ran, with its line and what it does (read only when a finding needs it). */
+function findings_describe(text, e) {
+    return { start: e.start, end: e.end, line: text.lineAt(e.start), facts: analyseStatement(text.slice(e.start, e.end)) };
+}
+function lossFinding(file, loss) {
+    const { name, culprit } = loss;
+    const counts = [];
+    if (loss.before !== undefined)
+        counts.push(`it had ${loss.before} row${loss.before === 1 ? '' : 's'} before and ${loss.left ?? 0} after being rebuilt`);
+    else {
+        if (loss.vanished > 0)
+            counts.push(`${loss.vanished} row${loss.vanished === 1 ? ' was' : 's were'} deleted${loss.left === 0 ? ' (the table is left empty)' : ''}`);
+        if (loss.changed > 0)
+            counts.push(`${loss.changed} row${loss.changed === 1 ? ' was' : 's were'} changed`);
+    }
+    const via = culprit && culprit.victim.toLowerCase() !== name.toLowerCase() ? ` (while the rows were in ${culprit.victim}, which the file renames to ${name})` : '';
+    const where = culprit ? ` by \`${culprit.executed.facts.head}\`${via}: ${culprit.mechanism}.` : '.';
+    return {
+        rule: 'rows-lost',
+        file: file.relPath,
+        ...(culprit && { line: culprit.executed.line }),
+        table: name,
+        message: `Rows of ${name} are lost: run on tables holding rows, ${counts.join(' and ')}${where} ` +
+            `The file never deletes from or updates ${name} itself, and on an empty database (local tests) nothing shows. ${adviceFor(culprit)}`,
+    };
+}
+function adviceFor(culprit) {
+    if (culprit?.executed.facts.replace)
+        return 'Use an upsert (INSERT … ON CONFLICT (…) DO UPDATE SET …) or an UPDATE, which keep the existing rows; see docs/safe-table-changes.md.';
+    if (culprit?.executed.facts.targets.some((t) => t.how === 'drop')) {
+        return 'Avoid the rebuild (ALTER TABLE … ADD/RENAME/DROP COLUMN), or rebuild the referencing tables in the same file, in dependency order; see docs/safe-table-changes.md.';
+    }
+    return 'If the file means to remove these rows, say so with a DELETE or UPDATE of the table, or suppress with `-- d1-migrate-ignore: rows-lost` above the statement; see docs/safe-table-changes.md.';
+}
+/** No row went missing on the way: the copy into the rebuilt table left rows out. */
+function copyOf(ff, lineage) {
+    const copy = ff.facts.find((f) => f.writes && lineage.has(f.writes.toLowerCase()) && !f.targets.length);
+    if (!copy)
+        return undefined;
+    return {
+        executed: { start: 0, end: 0, line: copy.line ?? 0, facts: copy },
+        victim: [...lineage][0],
+        mechanism: 'the copy does not take every row of the old table (a WHERE, a JOIN or a conflict clause leaves rows out), and the old table is dropped with them',
+    };
+}
+function failureFinding(file, ff, failure) {
+    const head = failure.at?.facts.head;
+    const msg = failure.message;
+    if (/^CHECK constraint failed/.test(msg)) {
+        return {
+            note: `${file.name}: with synthetic rows \`${head ?? 'the file'}\` fails with "${msg}"; real rows may satisfy that CHECK, so it is not reported as fails-with-data. Make sure existing rows meet the constraint before deploying.`,
+        };
+    }
+    let line = failure.at?.line;
+    let hint = '';
+    if (!failure.at) {
+        // Deferred keys fail when the file's transaction ends: point at the DROP that left the children dangling.
+        const drop = firstDrop(ff);
+        line = drop?.line;
+        hint =
+            ` The check runs when the file's transaction ends${drop ? `: \`${drop.head}\` deleted rows that other tables' rows (ON DELETE NO ACTION or RESTRICT) still point at` : ''}.` +
+                ' PRAGMA defer_foreign_keys = on does not help: re-creating and renaming the table does not undo the violations counted at the DROP (turning it off again before the end discards them unchecked, which hides real orphans as well). Rebuild the referencing tables in the same file, or avoid the rebuild (ALTER TABLE … ADD/RENAME/DROP COLUMN); see docs/safe-table-changes.md.';
+    }
+    else if (/^UNIQUE constraint failed/.test(msg) && /^CREATE\s+UNIQUE\s+INDEX/i.test(head ?? '')) {
+        hint = ' Existing rows hold duplicate values in the indexed columns (a column just added gives every existing row the same default). Deduplicate or backfill distinct values first, or make the index non-unique.';
+    }
+    else if (/Cannot add a NOT NULL column with default value NULL/.test(msg)) {
+        hint = ' SQLite accepts ADD COLUMN … NOT NULL without a DEFAULT only while the table is empty: give the column a DEFAULT.';
+    }
+    else if (/NOT NULL constraint failed/.test(msg)) {
+        hint = ' Existing rows have no value for a column that must have one (a copy that leaves a new NOT NULL column out, or copies NULLs into it): give it a DEFAULT or fill it in the copy.';
+    }
+    else if (/FOREIGN KEY constraint failed/.test(msg)) {
+        hint = ' Rows already in the tables violate a foreign key this statement checks (D1 always enforces foreign keys).';
+    }
+    return {
+        rule: 'fails-with-data',
+        file: file.relPath,
+        ...(line !== undefined && { line }),
+        message: `Fails once the tables hold rows: ${msg}${head ? ` at \`${head}\`` : ' when the file ends'}. On an empty database (local tests) the file applies; on D1 with data wrangler stops at this file and rolls it back.${hint}`,
+    };
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/data/losses.js
+
+
+
+/**
+ * Rows that existed before the file and were deleted or changed by a statement that does not name their
+ * table as what it deletes from, updates, drops or alters; and rebuilt tables left with fewer rows.
+ */
+function findLosses(ctx, events, ff, rebuiltBefore, statements, describe) {
+    if (events.length === 0 && rebuiltBefore.size === 0)
+        return [];
+    const facts = new Array(statements);
+    const at = (i) => (facts[i] ??= describe(i));
+    const direct = (i, table) => at(i).facts.targets.some((t) => t.table.toLowerCase() === table);
+    // Which table, as it was before the file, each name stands for as the statements run: renames move a
+    // table to a new name; a table created in the file stands for none (null).
+    const origin = new Map();
+    const originOf = (name) => (origin.has(name) ? origin.get(name) : name);
+    const born = new Map();
+    const deletedPre = new Map(); // origin → key → statement
+    const changedPre = new Map();
+    const lineageDeletes = [];
+    const byStmt = new Map();
+    for (const e of events)
+        byStmt.set(e.stmt, [...(byStmt.get(e.stmt) ?? []), e]);
+    const needsDdl = ff.renames.length > 0 || ff.creates.size > 0 || ff.facts.some((f) => f.targets.some((t) => t.how === 'drop'));
+    for (let i = 0; i < statements; i++) {
+        for (const e of byStmt.get(i) ?? []) {
+            const o = originOf(e.table);
+            const mine = born.get(e.table) ?? new Set();
+            born.set(e.table, mine);
+            if (e.op === 'insert') {
+                mine.add(e.key);
+                // REPLACE keeping the rowid: the old row was deleted and a different one stands in its place.
+                const d = o === null ? undefined : deletedPre.get(o);
+                if (d?.has(e.key)) {
+                    const stmt = d.get(e.key);
+                    d.delete(e.key);
+                    if (!e.unchanged) {
+                        if (!changedPre.has(o))
+                            changedPre.set(o, new Map());
+                        changedPre.get(o).set(e.key, stmt);
+                    }
+                }
+                continue;
+            }
+            if (mine.has(e.key) || o === null) {
+                if (e.op === 'delete' && !direct(i, e.table))
+                    lineageDeletes.push({ stmt: i, table: e.table });
+                continue;
+            }
+            if (direct(i, e.table))
+                continue;
+            const target = e.op === 'delete' ? deletedPre : changedPre;
+            if (!target.has(o))
+                target.set(o, new Map());
+            if (!target.get(o).has(e.key))
+                target.get(o).set(e.key, i);
+            if (e.op === 'delete')
+                lineageDeletes.push({ stmt: i, table: e.table });
+        }
+        if (!needsDdl)
+            continue;
+        const f = at(i).facts;
+        if (f.rename) {
+            const from = f.rename.from.toLowerCase();
+            const to = f.rename.to.toLowerCase();
+            origin.set(to, originOf(from));
+            born.set(to, born.get(from) ?? new Set());
+            origin.set(from, null);
+            born.delete(from);
+        }
+        for (const t of f.targets)
+            if (t.how === 'drop') {
+                origin.set(t.table.toLowerCase(), null);
+                born.delete(t.table.toLowerCase());
+            }
+        if (f.creates) {
+            origin.set(f.creates.table.toLowerCase(), null);
+            born.delete(f.creates.table.toLowerCase());
+        }
+    }
+    const out = [];
+    const lost = [...new Set([...deletedPre.keys(), ...changedPre.keys()])].filter((t) => !ff.rowTargets.has(t) && !ff.rebuilt.has(t) && !ctx.internal(t) && (deletedPre.get(t)?.size ?? 0) + (changedPre.get(t)?.size ?? 0) > 0);
+    if (lost.length === 0 && rebuiltBefore.size === 0)
+        return out;
+    const names = existingObjects(ctx.db, [...lost, ...rebuiltBefore.keys()], ctx.virtuals);
+    const after = ctx.counts([...names.values()].filter((o) => o.kind === 'table').map((o) => o.name));
+    for (const table of lost) {
+        // Virtual tables and their shadow tables keep their own bookkeeping (an FTS index rewrites its blobs).
+        if (names.get(table)?.kind !== 'table')
+            continue;
+        const d = deletedPre.get(table) ?? new Map();
+        const c = changedPre.get(table) ?? new Map();
+        const first = Math.min(...d.values(), ...c.values());
+        const victim = events.find((e) => e.stmt === first && (originOf(e.table) === table || e.table === table))?.table ?? table;
+        out.push({
+            table,
+            name: names.get(table)?.name ?? table,
+            vanished: d.size,
+            changed: c.size,
+            left: after.get(table),
+            culprit: culprit(ctx, at(first), victim, ff),
+        });
+    }
+    for (const [table, before] of rebuiltBefore) {
+        if (ff.rowTargets.has(table))
+            continue;
+        const now = after.get(table);
+        if (now === undefined || now >= before)
+            continue;
+        // Where the copies went: the first delete in a table that is, or is later renamed to, this one.
+        const lineage = new Set([table]);
+        for (const r of [...ff.renames].reverse())
+            if (lineage.has(r.to.toLowerCase()))
+                lineage.add(r.from.toLowerCase());
+        const hit = lineageDeletes.find((l) => lineage.has(l.table));
+        out.push({
+            table,
+            name: names.get(table)?.name ?? table,
+            vanished: before - now,
+            changed: 0,
+            left: now,
+            before,
+            culprit: hit ? culprit(ctx, at(hit.stmt), hit.table, ff) : copyOf(ff, lineage),
+        });
+    }
+    return out.sort((a, b) => (a.culprit?.executed.line ?? 0) - (b.culprit?.executed.line ?? 0) || a.table.localeCompare(b.table));
+}
+function culprit(ctx, executed, victim, ff) {
+    const real = existingObjects(ctx.db, [victim], ctx.virtuals).get(victim)?.name ?? victim;
+    return { executed, victim: real, mechanism: mechanism(ctx, executed, real, ff) };
+}
+/** Why `victim` lost rows at a statement: a foreign key path to what the statement removed, a REPLACE, a trigger. */
+function mechanism(ctx, executed, victim, ff) {
+    const facts = executed.facts;
+    const lowerVictim = victim.toLowerCase();
+    const drop = facts.targets.find((t) => t.how === 'drop');
+    const removed = drop?.table ?? facts.writes;
+    const parts = [];
+    // An UPDATE reaches children through ON UPDATE actions; everything else here deletes parent rows.
+    const onUpdate = facts.targets.some((t) => t.how === 'update' || t.how === 'upsert') && !facts.replace;
+    if (removed && removed.toLowerCase() !== lowerVictim) {
+        const path = fkPath(ctx.db, victim, removed, onUpdate);
+        if (path) {
+            const chain = path.map((e) => `${e.child}.${e.col} REFERENCES ${e.parent} ON ${onUpdate ? 'UPDATE' : 'DELETE'} ${e.action}`).join(', then ');
+            const earlier = ff.renames.filter((r) => r.to.toLowerCase() === removed.toLowerCase());
+            const repoint = earlier.find((r) => ff.facts.some((f) => f.rename === r && (f.line ?? 0) < executed.line));
+            const repointNote = repoint
+                ? ` (the key points at ${removed} because \`ALTER TABLE ${repoint.from} RENAME TO ${repoint.to}\` re-pointed it: SQLite rewrites other tables' references on rename)`
+                : '';
+            if (drop) {
+                parts.push(`\`DROP TABLE ${removed}\` first deletes every row of ${removed}, because D1 always enforces foreign keys (PRAGMA foreign_keys = OFF has no effect there), and the delete reaches ${victim}: ${chain}${repointNote}`);
+            }
+            else if (facts.replace) {
+                parts.push(`REPLACE conflict: for each new row that collides with an existing row of ${removed} on its primary key or a UNIQUE column, SQLite deletes the existing row, and the delete reaches ${victim}: ${chain}`);
+            }
+            else {
+                parts.push(`changing rows of ${removed} fires its foreign key actions: ${chain}`);
+            }
+        }
+    }
+    if (facts.replace && removed && removed.toLowerCase() === lowerVictim) {
+        parts.push('REPLACE conflict: for each new row that collides with an existing row on its primary key or a UNIQUE column, SQLite deletes the existing row and inserts the new one, so columns the statement does not set fall back to their defaults (and the delete fires ON DELETE actions)');
+    }
+    if (!drop) {
+        const on = new Set();
+        if (facts.writes)
+            on.add(facts.writes.toLowerCase());
+        for (const t of facts.targets)
+            on.add(t.table.toLowerCase());
+        for (const t of on.size ? triggersOn(ctx.db, on) : []) {
+            if (namesIn(t.sql).has(lowerVictim))
+                parts.push(`trigger ${t.name} on ${t.table} changes rows of ${victim}`);
+        }
+    }
+    return parts.length ? parts.join('; ') : `the statement changed them without naming ${victim}`;
+}
+/**
+ * Foreign keys leading from `child` up to `ancestor` whose actions carry a change down (CASCADE, SET NULL,
+ * SET DEFAULT), breadth-first over a few levels; listed from the ancestor down.
+ */
+function fkPath(db, child, ancestor, onUpdate) {
+    const target = ancestor.toLowerCase();
+    const queue = [{ table: child, path: [] }];
+    const seen = new Set([child.toLowerCase()]);
+    while (queue.length > 0) {
+        const { table, path } = queue.shift();
+        if (path.length >= 4)
+            continue;
+        const rows = db.selectObjects(`SELECT "table" AS parent, "from" AS col, upper(on_delete) AS d, upper(on_update) AS u FROM pragma_foreign_key_list(?1)`, [table]);
+        for (const r of rows) {
+            const parent = String(r.parent);
+            const action = String(onUpdate ? r.u : r.d);
+            if (!['CASCADE', 'SET NULL', 'SET DEFAULT'].includes(action))
+                continue;
+            const step = { child: table, col: String(r.col), parent, action };
+            if (parent.toLowerCase() === target)
+                return [step, ...path];
+            if (!seen.has(parent.toLowerCase())) {
+                seen.add(parent.toLowerCase());
+                queue.push({ table: parent, path: [step, ...path] });
+            }
+        }
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/data/written-values.js
+
+
+/** Words that end a SELECT's result columns or an UPDATE's SET list at the top level. */
+const SELECT_END = new Set(['FROM', 'WHERE', 'GROUP', 'HAVING', 'WINDOW', 'ORDER', 'LIMIT', 'UNION', 'INTERSECT', 'EXCEPT', 'ON', 'RETURNING']);
+const SET_END = new Set(['FROM', 'WHERE', 'RETURNING', 'ORDER', 'LIMIT']);
+/** The values an INSERT … SELECT or UPDATE … SET writes (significant tokens), or undefined for other statements. */
+function writtenValues(tokens) {
+    const v = skipWith(tokens);
+    if (analyse_isWord(tokens[v], 'INSERT', 'REPLACE'))
+        return insertSelect(tokens, v);
+    if (analyse_isWord(tokens[v], 'UPDATE'))
+        return updateSet(tokens, v);
+    return undefined;
+}
+function insertSelect(tokens, v) {
+    let i = v + 1;
+    if (analyse_isWord(tokens[i], 'OR'))
+        i += 2;
+    if (analyse_isWord(tokens[i], 'INTO'))
+        i++;
+    const target = nameAt(tokens, i);
+    if (!target)
+        return undefined;
+    i = analyse_isWord(tokens[target.next], 'AS') ? target.next + 2 : target.next;
+    let columns;
+    if (isPunct(tokens[i], '(')) {
+        const close = skipGroup(tokens, i);
+        columns = split(tokens, i + 1, close - 1).map(([a]) => (tokens[a].kind === 'word' ? tokens[a].text : tokens[a].value));
+        i = close;
+    }
+    i = skipWith(tokens, i);
+    if (!analyse_isWord(tokens[i], 'SELECT'))
+        return undefined;
+    i++;
+    if (analyse_isWord(tokens[i], 'DISTINCT', 'ALL'))
+        i++;
+    const end = topLevel(tokens, i, (t) => t.kind === 'word' && SELECT_END.has(t.value));
+    const values = split(tokens, i, end).map(([from, to], k) => ({ column: columns ? (columns[k] ?? k) : k, from, to }));
+    return { table: target.name, kind: 'copy', values };
+}
+function updateSet(tokens, v) {
+    let i = v + 1;
+    if (analyse_isWord(tokens[i], 'OR'))
+        i += 2;
+    const target = nameAt(tokens, i);
+    if (!target)
+        return undefined;
+    const set = tokens.findIndex((t, k) => k >= target.next && analyse_isWord(t, 'SET'));
+    if (set === -1)
+        return undefined;
+    const end = topLevel(tokens, set + 1, (t) => t.kind === 'word' && SET_END.has(t.value));
+    const values = [];
+    for (const [from, to] of split(tokens, set + 1, end)) {
+        // `col = expr`; a row-value assignment `(a, b) = (…)` is left out.
+        if (!isPunct(tokens[from + 1], '=') || isPunct(tokens[from], '('))
+            continue;
+        const t = tokens[from];
+        values.push({ column: t.kind === 'word' ? t.text : t.value, from: from + 2, to });
+    }
+    return { table: target.name, kind: 'update', values };
+}
+/** The index of the first top-level token from `i` that `stop` accepts, or the end. */
+function topLevel(tokens, i, stop) {
+    let depth = 0;
+    for (let k = i; k < tokens.length; k++) {
+        const t = tokens[k];
+        if (isPunct(t, '('))
+            depth++;
+        else if (isPunct(t, ')'))
+            depth--;
+        else if (depth === 0 && (stop(t) || isPunct(t, ';')))
+            return k;
+    }
+    return tokens.length;
+}
+/** [from, to) ranges of the top-level comma-separated items between `from` and `to`. */
+function split(tokens, from, to) {
+    const out = [];
+    let depth = 0;
+    let start = from;
+    for (let k = from; k < to; k++) {
+        if (isPunct(tokens[k], '('))
+            depth++;
+        else if (isPunct(tokens[k], ')'))
+            depth--;
+        else if (depth === 0 && isPunct(tokens[k], ',')) {
+            out.push([start, k]);
+            start = k + 1;
+        }
+    }
+    if (start < to)
+        out.push([start, to]);
+    return out;
+}
+/** Key of a written literal: the line of its statement and the name. */
+function literalKey(line, name) {
+    return `${line}\u0000${name}`;
+}
+/**
+ * After a file ran on the twin: for every value of an INSERT … SELECT / UPDATE … SET that is a bare
+ * double-quoted name, how many rows of the written table (followed through the file's later renames) hold that
+ * name as text in the written column. Which of those names SQLite read as text is the replay's to say; a real
+ * column's synthetic values never equal its name.
+ */
+function literalsWritten(db, statements, renames) {
+    const out = new Map();
+    statements.forEach((s, i) => {
+        if (!s.tokens.some((t) => t.kind === 'dquoted'))
+            return;
+        const w = writtenValues(s.tokens);
+        const bare = w?.values.filter((v) => s.tokens[v.from].kind === 'dquoted' && (v.to - v.from === 1 || analyse_isWord(s.tokens[v.from + 1], 'AS'))) ?? [];
+        if (!w || bare.length === 0)
+            return;
+        let table = w.table;
+        for (const r of renames.slice(i + 1))
+            if (r && r.from.toLowerCase() === table.toLowerCase())
+                table = r.to;
+        const columns = db.selectArrays(`SELECT name FROM pragma_table_info(?1)`, [table]).map((r) => String(r[0]));
+        const pairs = bare
+            .map((v) => ({ name: s.tokens[v.from].value, column: typeof v.column === 'number' ? columns[v.column] : columns.find((c) => c.toLowerCase() === v.column.toString().toLowerCase()) }))
+            .filter((p) => p.column !== undefined);
+        if (pairs.length === 0)
+            return;
+        const lit = (x) => `'${x.replace(/'/g, "''")}'`;
+        const row = db.selectArrays(`SELECT count(*), ${pairs.map((p) => `coalesce(sum(${q(p.column)} IS ${lit(p.name)}), 0)`).join(', ')} FROM ${q(table)}`)[0] ?? [];
+        pairs.forEach((p, k) => out.set(literalKey(s.line, p.name), { table, column: p.column, rows: Number(row[0] ?? 0), matching: Number(row[k + 1] ?? 0) }));
+    });
+    return out;
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/data/rebuilds.js
+
+/** Columns and referencing tables of the tables about to be rebuilt (`rows`: their counts before the file). */
+function rebuildsBefore(db, rows, names) {
+    const out = new Map();
+    for (const [lower, n] of rows) {
+        const name = names.get(lower) ?? lower;
+        const columns = db.selectArrays(`SELECT name FROM pragma_table_info(?1)`, [name]).map((r) => String(r[0]));
+        const children = db
+            .selectArrays(`SELECT DISTINCT m.name FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
+          WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE AND m.name <> ?1 COLLATE NOCASE`, [name])
+            .map((r) => String(r[0]));
+        out.set(lower, { name, rows: n, columns, children });
+    }
+    return out;
+}
+/**
+ * The rebuilds of a file that ran to its end with nothing lost or failed; `covered` says whether a table held
+ * synthetic rows (a child the check could not fill proves nothing).
+ */
+function keptRebuilds(db, ff, before, covered) {
+    const out = [];
+    for (const [lower, b] of before) {
+        if (b.rows === 0 || !b.children.every((c) => covered(c.toLowerCase())))
+            continue;
+        // The DROP that ends the old table: of the table itself, or of a name it was renamed to (`users_old`).
+        const lineage = new Set([lower]);
+        for (const r of ff.renames)
+            if (lineage.has(r.from.toLowerCase()))
+                lineage.add(r.to.toLowerCase());
+        const drop = ff.facts.find((f) => f.targets.some((t) => t.how === 'drop' && lineage.has(t.table.toLowerCase())));
+        if (drop?.line === undefined)
+            continue;
+        let after;
+        try {
+            after = Number(db.selectArrays(`SELECT count(*) FROM ${q(b.name)}`)[0]?.[0] ?? 0);
+        }
+        catch {
+            continue; // not there again: not a rebuild
+        }
+        if (after < b.rows)
+            continue;
+        const now = new Set(db.selectArrays(`SELECT lower(name) FROM pragma_table_info(?1)`, [b.name]).map((r) => String(r[0])));
+        out.push({ table: b.name, line: drop.line, rows: b.rows, droppedColumns: b.columns.filter((c) => !now.has(c.toLowerCase())), referencedBy: b.children });
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/data/check.js
+
+
+
+
+
+
+
+
+
+
+
+
+const SAVEPOINT = 'd1_migrate_data_check';
+/** The second way's own savepoint (see boundary.ts): rolled back, the twin is as before. */
+const BOUNDARY_SAVEPOINT = 'd1_migrate_boundary';
+/** Single boundary values tried to name the one that breaks a file (only after the file failed with all). */
+const MAX_SINGLE_FILLS = 16;
+/** sqlite3_db_status op: deferred foreign key violations not yet resolved (SQLITE_DBSTATUS_DEFERRED_FKS). */
+const DBSTATUS_DEFERRED_FKS = 10;
+class DataCheck {
+    sqlite3;
+    main;
+    migrationsTable;
+    filler;
+    db;
+    api;
+    /** The twin missed a file (it failed there, the replay did not): copy the replay's database before the next. */
+    outOfSync = false;
+    /** Tables given synthetic rows in the twin (lower-cased). */
+    filledOnce = new Set();
+    /** Plain indexes the twin skipped (lower-cased names); see skipIndex(). */
+    skippedIndexes = new Set();
+    /** Highest sqlite_schema rowid seen in the twin: rows above it are objects created since. */
+    schemaRowid = 0;
+    /** Virtual tables (lower-cased): their shadow tables are not filled. */
+    virtuals = new Set();
+    /** Tables reported as not covered, so each is named once per run. */
+    uncoveredSeen = new Set();
+    uncovered = [];
+    status;
+    /** Row changes of the file being run; undefined while filling (those are not the file's). */
+    events;
+    /** Values of the rows deleted while the current file runs, by table and key (to recognise a re-insert). */
+    deletedValues = new Map();
+    stmtIndex = 0;
+    /** What the last file that ran to its end wrote where a copy or an UPDATE names a column in double quotes. */
+    literals = new Map();
+    hook = (...args) => this.onPreupdate(args);
+    /** SAVEPOINT / RELEASE of the twin, prepared once per twin (finalized when it closes). */
+    savepoint;
+    release;
+    constructor(sqlite3, main, migrationsTable) {
+        this.sqlite3 = sqlite3;
+        this.main = main;
+        this.migrationsTable = migrationsTable;
+        this.api = sqlite3.capi;
+        this.db = this.openTwin();
+        tryExec(sqlite3, this.db, createMigrationsTableSql(migrationsTable));
+        this.filler = new Filler(sqlite3, this.db);
+        this.status = sqlite3.wasm.alloc(8);
+    }
+    close() {
+        this.sqlite3.wasm.dealloc(this.status);
+        this.closeTwin();
+    }
+    openTwin() {
+        const db = openD1Like(this.sqlite3);
+        this.api.sqlite3_preupdate_hook(db.pointer, this.hook, 0);
+        this.savepoint = db.prepare(`SAVEPOINT ${SAVEPOINT}`);
+        this.release = db.prepare(`RELEASE ${SAVEPOINT}`);
+        return db;
+    }
+    /** Closes the current twin (its prepared statements first). */
+    closeTwin() {
+        this.savepoint.finalize();
+        this.release.finalize();
+        this.api.sqlite3_preupdate_hook(this.db.pointer, 0, 0);
+        this.db.close();
+    }
+    /** The run-wide note about tables that could not be filled. */
+    notes() {
+        if (this.uncovered.length === 0)
+            return [];
+        const shown = this.uncovered.slice(0, 20).join('; ');
+        const more = this.uncovered.length > 20 ? `; and ${this.uncovered.length - 20} more` : '';
+        const n = this.uncovered.length;
+        return [`Data check: ${n} table${n === 1 ? '' : 's'} could not be given synthetic rows, so migrations were not checked against data in ${n === 1 ? 'it' : 'them'}: ${shown}${more}.`];
+    }
+    /**
+     * Every row of the twin's ordinary tables as INSERT OR IGNORE statements, parents before children, so the
+     * same data can be put into a real database that already ran the same migrations (rows it already has
+     * are skipped).
+     */
+    dump() {
+        if (this.outOfSync)
+            this.resync();
+        const rows = this.db
+            .selectArrays(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY rowid`)
+            .map(([name, sql]) => ({ name: String(name), type: 'table', sql: String(sql ?? '') }));
+        const tables = [...classifyObjects(rows, this.virtuals).values()].filter((t) => t.kind === 'table' && !this.internal(t.name.toLowerCase()));
+        const metas = new Map(tables.map((t) => [t.name.toLowerCase(), this.filler.tableMeta(t.name.toLowerCase(), t.sql, t.name)]));
+        const order = [];
+        const seen = new Set();
+        const visit = (lower) => {
+            if (seen.has(lower) || !metas.has(lower))
+                return;
+            seen.add(lower);
+            for (const fk of metas.get(lower).fks)
+                visit(fk.parent.toLowerCase());
+            order.push(lower);
+        };
+        for (const t of metas.keys())
+            visit(t);
+        const out = [];
+        for (const lower of order) {
+            const m = metas.get(lower);
+            if (m.columns.length === 0)
+                continue;
+            const cols = m.columns.map((c) => q(c.name)).join(', ');
+            const values = m.columns.map((c) => `quote(${q(c.name)})`).join(` || ', ' || `);
+            for (const [row] of this.db.selectArrays(`SELECT 'INSERT OR IGNORE INTO ${q(m.name).replace(/'/g, "''")} (${cols.replace(/'/g, "''")}) VALUES (' || ${values} || ');' FROM ${q(m.name)}`)) {
+                out.push(String(row));
+            }
+        }
+        return out.join('\n');
+    }
+    /** Whether every one of `tables` held synthetic rows (none was reported as not covered). */
+    covers(tables) {
+        return tables.every((t) => !this.uncoveredSeen.has(t.toLowerCase()));
+    }
+    /**
+     * For the file the check just ran to its end: the rows of the column that the statement at `line` writes
+     * the double-quoted `name` to (see written-values.ts), or undefined.
+     */
+    literalRows(line, name) {
+        return this.literals.get(literalKey(line, name));
+    }
+    /** After a fault in the check: the twin is re-copied before the next file. */
+    markOutOfSync() {
+        this.outOfSync = true;
+    }
+    /**
+     * Runs `text` (the file as wrangler sends it, bookkeeping INSERT included) on the twin, before the replay
+     * runs it; then fills the tables the file created, for the next files.
+     */
+    run(file, text, parsed) {
+        this.literals = new Map();
+        if (this.outOfSync)
+            this.resync();
+        const ff = fileFacts(parsed);
+        const { counts: rebuiltBefore, shapes } = this.rebuiltBefore(ff);
+        if (this.deferredViolations() !== 0) {
+            this.outOfSync = true;
+            return undefined;
+        }
+        const boundary = this.boundary(text, ff);
+        const begin = stepPrepared(this.sqlite3, this.db, this.savepoint.pointer);
+        if (begin)
+            throw new Error(`data check: SAVEPOINT failed: ${begin}`);
+        const executed = [];
+        // Row changes are only needed where a statement can delete or change rows.
+        this.events = ff.facts.some((f) => f.dataDependent) ? [] : undefined;
+        this.deletedValues = new Map();
+        let run;
+        let events;
+        try {
+            run = this.execute(text, executed);
+        }
+        finally {
+            events = this.events ?? [];
+            this.events = undefined;
+        }
+        if (run === 'skip') {
+            this.abandon();
+            return undefined;
+        }
+        const failure = run.failure ?? (this.deferredViolations() > 0 ? { message: 'FOREIGN KEY constraint failed' } : undefined);
+        if (failure) {
+            this.abandon();
+            // INDEXED BY, REINDEX ... naming an index the twin skipped: the twin's doing, not the data's.
+            const missing = /^no such index: (.+)$/.exec(failure.message)?.[1];
+            if (missing && this.skippedIndexes.has(missing.toLowerCase()))
+                return undefined;
+            return this.failed(file, ff, failure);
+        }
+        const losses = findLosses(this.lossContext(), events, ff, rebuiltBefore, executed.length, (i) => findings_describe(text, executed[i]));
+        try {
+            this.literals = literalsWritten(this.db, parsed.statements, ff.facts.map((f) => f.rename));
+        }
+        catch {
+            // Only a message detail depends on it.
+        }
+        const released = stepPrepared(this.sqlite3, this.db, this.release.pointer);
+        if (released) {
+            this.abandon();
+            return this.failed(file, ff, { message: released });
+        }
+        const findings = losses.map((l) => lossFinding(file, l));
+        // Before the refill, which gives new tables (a rebuilt one renamed into place) rows of their own.
+        const kept = findings.length === 0 && !boundary && shapes.size > 0 ? keptRebuilds(this.db, ff, shapes, (t) => !this.uncoveredSeen.has(t)) : [];
+        this.refill(ff, events);
+        if (!boundary)
+            return { findings, notes: [], complete: true, ...(kept.length > 0 && { kept }) };
+        findings.unshift(boundaryFinding(file, boundary.failure, boundary.fills));
+        return { findings, notes: [], complete: true, boundary: boundary.fills };
+    }
+    /**
+     * The second way (boundary.ts), for a file that copies rows out of existing tables: the failure with the
+     * boundary values in those tables, and the single value that causes it where one does alone.
+     */
+    boundary(text, ff) {
+        if (ff.copySources.size === 0)
+            return undefined;
+        const fills = [];
+        for (const [lower, o] of existingObjects(this.db, ff.copySources, this.virtuals)) {
+            if (o.kind === 'table' && !this.internal(lower))
+                fills.push(...boundaryFills(this.filler.tableMeta(lower, o.sql, o.name)));
+        }
+        if (fills.length === 0)
+            return undefined;
+        const all = this.withBoundary(text, fills);
+        if (!all.failure)
+            return undefined;
+        if (all.applied.length > 1) {
+            for (const fill of suspects(all.applied, all.failure.message).slice(0, MAX_SINGLE_FILLS)) {
+                const one = this.withBoundary(text, [fill]);
+                if (one.failure)
+                    return { failure: one.failure, fills: [fill] };
+            }
+        }
+        return { failure: all.failure, fills: all.applied };
+    }
+    /** Runs the file with `fills` in every row, then rolls everything back; `applied` are the fills the tables took. */
+    withBoundary(text, fills) {
+        const skipped = new Set(this.skippedIndexes);
+        const begin = tryExec(this.sqlite3, this.db, `SAVEPOINT ${BOUNDARY_SAVEPOINT}`);
+        if (begin)
+            throw new Error(`data check: SAVEPOINT failed: ${begin}`);
+        try {
+            const applied = [];
+            const byTable = new Map();
+            for (const f of fills)
+                byTable.set(f.table, [...(byTable.get(f.table) ?? []), f]);
+            for (const [table, list] of byTable) {
+                const set = (l) => tryExec(this.sqlite3, this.db, `UPDATE ${q(table)} SET ${l.map((f) => `${q(f.column)} = ${f.value}`).join(', ')}`);
+                // One UPDATE per table; a value the table refuses (its own CHECK, a trigger) is left out.
+                if (set(list) === undefined)
+                    applied.push(...list);
+                else if (list.length > 1)
+                    for (const f of list)
+                        if (set([f]) === undefined)
+                            applied.push(f);
+            }
+            if (applied.length === 0)
+                return { applied };
+            const run = this.execute(text, []);
+            if (run === 'skip')
+                return { applied };
+            const failure = run.failure ?? (this.deferredViolations() > 0 ? { message: 'FOREIGN KEY constraint failed' } : undefined);
+            const missing = failure && /^no such index: (.+)$/.exec(failure.message)?.[1];
+            return { applied, ...(failure && !(missing && skipped.has(missing.toLowerCase())) && { failure }) };
+        }
+        finally {
+            tryExec(this.sqlite3, this.db, `ROLLBACK TO ${BOUNDARY_SAVEPOINT}`);
+            tryExec(this.sqlite3, this.db, `RELEASE ${BOUNDARY_SAVEPOINT}`);
+            // Running the file twice must not count its CREATE/DROP INDEX twice.
+            this.skippedIndexes = skipped;
+        }
+    }
+    /** Rolls the file back on the twin, which then misses it: it is copied from the replay before the next file. */
+    abandon() {
+        this.literals = new Map();
+        tryExec(this.sqlite3, this.db, `ROLLBACK TO ${SAVEPOINT}`);
+        tryExec(this.sqlite3, this.db, `RELEASE ${SAVEPOINT}`);
+        this.outOfSync = true;
+    }
+    /** The outcome of a file the twin could not apply: a fails-with-data finding, or a note. */
+    failed(file, ff, failure) {
+        const f = failureFinding(file, ff, failure);
+        return 'note' in f ? { findings: [], notes: [f.note], complete: false } : { findings: [f], notes: [], complete: false };
+    }
+    /** Steps through the file on the twin; `executed` receives each statement's position. */
+    execute(text, executed) {
+        const { capi, wasm } = this.sqlite3;
+        const db = this.db.pointer;
+        let offset = 0;
+        for (;;) {
+            const p = text.prepare(db, offset);
+            // A statement that does not prepare fails the same way on the replay, which reports it.
+            if (!p.ok)
+                return { failure: { message: p.message } };
+            if (!p.stmt)
+                break;
+            offset = p.end;
+            const kind = mayClassify(text.bytes, p.start) ? classifyStatement(text.slice(p.start, p.end)).kind : 'other';
+            if (kind === 'pragma-foreign-keys') {
+                wasm.exports.sqlite3_finalize(p.stmt);
+                continue;
+            }
+            if (kind === 'transaction' || kind === 'attach' || kind === 'vacuum') {
+                // The replay stops here as wrangler does; static rules report these.
+                wasm.exports.sqlite3_finalize(p.stmt);
+                return 'skip';
+            }
+            if (this.skipIndex(text, p.start, p.end)) {
+                wasm.exports.sqlite3_finalize(p.stmt);
+                continue;
+            }
+            this.stmtIndex = executed.length;
+            executed.push({ start: p.start, end: p.end });
+            let rc;
+            do
+                rc = wasm.exports.sqlite3_step(p.stmt);
+            while (rc === capi.SQLITE_ROW);
+            wasm.exports.sqlite3_finalize(p.stmt);
+            if (rc !== capi.SQLITE_DONE)
+                return { failure: { message: capi.sqlite3_errmsg(db), at: findings_describe(text, executed[executed.length - 1]) } };
+        }
+        return {};
+    }
+    /**
+     * Plain indexes (not UNIQUE, no expression, not partial) change no statement's outcome, yet every one of
+     * them is parsed again each time an ALTER TABLE reloads the schema. The twin does without them — a third
+     * of its work on a large schema — and skips dropping the ones it never created.
+     */
+    skipIndex(text, start, end) {
+        const b = text.bytes[start] | 0x20;
+        if (b !== 0x63 && b !== 0x64)
+            return false; // 'c' or 'd'
+        const head = text.slice(start, Math.min(end, start + 24));
+        if (!/^(CREATE|DROP)\s+INDEX\b/i.test(head))
+            return false;
+        const facts = analyseStatement(text.slice(start, end));
+        if (facts.index?.drop)
+            return this.skippedIndexes.delete(facts.index.name.toLowerCase());
+        if (facts.index && !facts.dataDependent) {
+            this.skippedIndexes.add(facts.index.name.toLowerCase());
+            return true;
+        }
+        return false;
+    }
+    /** sqlite3_preupdate_hook callback: (ctx, db, op, schema, table, oldKey, newKey). */
+    onPreupdate(args) {
+        const events = this.events;
+        if (!events)
+            return;
+        const [, pDb, op, schema, table, oldKey, newKey] = args;
+        if (schema !== 'main')
+            return;
+        const lower = table.toLowerCase();
+        if (lower === this.migrationsTable.toLowerCase() || lower.startsWith('sqlite_'))
+            return;
+        const { api } = this;
+        const stmt = this.stmtIndex;
+        const values = (which) => {
+            const n = api.sqlite3_preupdate_count(pDb);
+            const out = [];
+            for (let i = 0; i < n; i++)
+                out.push(which === 'old' ? api.sqlite3_preupdate_old_js(pDb, i) : api.sqlite3_preupdate_new_js(pDb, i));
+            return out;
+        };
+        // WITHOUT ROWID tables report key 0: their rows are told apart by their values.
+        const keyOf = (k, which) => (k !== 0n ? String(k) : `v:${check_stringify(values(which))}`);
+        if (op === api.SQLITE_INSERT) {
+            const key = keyOf(newKey, 'new');
+            // A row deleted and inserted again under the same key (REPLACE, a trigger rewriting a row) is only a
+            // change if its values differ.
+            const before = this.deletedValues.get(lower)?.get(key);
+            const same = before !== undefined && before === check_stringify(values('new'));
+            events.push({ stmt, op: 'insert', table: lower, name: table, key, ...(same && { unchanged: true }) });
+        }
+        else if (op === api.SQLITE_DELETE) {
+            const key = keyOf(oldKey, 'old');
+            if (!this.deletedValues.has(lower))
+                this.deletedValues.set(lower, new Map());
+            this.deletedValues.get(lower).set(key, check_stringify(values('old')));
+            events.push({ stmt, op: 'delete', table: lower, name: table, key });
+        }
+        else if (op === api.SQLITE_UPDATE) {
+            const before = values('old');
+            const after = values('new');
+            if (oldKey !== newKey || before.some((v, i) => !same(v, after[i]))) {
+                events.push({ stmt, op: 'update', table: lower, name: table, key: oldKey !== 0n ? String(oldKey) : `v:${check_stringify(before)}` });
+            }
+        }
+    }
+    lossContext() {
+        return { db: this.db, virtuals: this.virtuals, internal: (lower) => this.internal(lower), counts: (tables) => this.counts(tables) };
+    }
+    /**
+     * Row counts before the file of the tables it rebuilds (only those are compared by count), and what else
+     * rebuilds.ts needs to know of them.
+     */
+    rebuiltBefore(ff) {
+        if (ff.rebuilt.size === 0)
+            return { counts: new Map(), shapes: new Map() };
+        const present = [...existingObjects(this.db, ff.rebuilt, this.virtuals).values()].filter((o) => o.kind === 'table');
+        const counts = this.counts(present.map((o) => o.name));
+        return { counts, shapes: rebuildsBefore(this.db, counts, new Map(present.map((o) => [o.name.toLowerCase(), o.name]))) };
+    }
+    /** Row counts of tables, in one query. */
+    counts(tables) {
+        if (tables.length === 0)
+            return new Map();
+        const row = this.db.selectArrays(`SELECT ${tables.map((t) => `(SELECT count(*) FROM ${q(t)})`).join(', ')}`)[0] ?? [];
+        return new Map(tables.map((t, i) => [t.toLowerCase(), Number(row[i] ?? 0)]));
+    }
+    /**
+     * Gives the tables the file created synthetic rows, and tops up tables left with too few. New tables are
+     * read by rowid from sqlite_schema (new rows get higher rowids), which is far cheaper than a scan of it.
+     */
+    refill(ff, events) {
+        let objects = new Map();
+        if (ff.creates.size > 0 || ff.renames.length > 0) {
+            const rows = this.db
+                .selectArrays(`SELECT rowid, name, sql FROM sqlite_schema WHERE rowid > ?1 AND type = 'table'`, [this.schemaRowid])
+                .map(([rowid, name, sql]) => {
+                this.schemaRowid = Math.max(this.schemaRowid, Number(rowid));
+                return { name: String(name), type: 'table', sql: String(sql ?? '') };
+            });
+            // A table renamed into place keeps its schema row; it is filled if it has too few rows (below). A
+            // table created after the newest schema row was dropped may reuse that rowid: look it up by name.
+            const seen = new Set(rows.map((r) => r.name.toLowerCase()));
+            const missed = [...ff.creates.keys()].filter((lower) => !seen.has(lower));
+            for (const o of existingObjects(this.db, missed).values())
+                rows.push({ name: o.name, type: 'table', sql: o.sql });
+            objects = classifyObjects(rows, this.virtuals);
+        }
+        const shrunk = new Map();
+        for (const e of events)
+            if (e.op === 'delete' && !objects.has(e.table))
+                shrunk.set(e.table, e.name);
+        for (const r of ff.renames)
+            if (!objects.has(r.to.toLowerCase()))
+                shrunk.set(r.to.toLowerCase(), r.to);
+        if (shrunk.size > 0) {
+            const present = existingObjects(this.db, shrunk.keys(), this.virtuals);
+            const counts = this.counts([...present.values()].filter((o) => o.kind === 'table').map((o) => o.name));
+            for (const [lower, n] of counts)
+                if (n < SYNTHETIC_ROWS)
+                    objects.set(lower, present.get(lower));
+        }
+        this.fillObjects(objects);
+    }
+    /** Fills the tables among `lowers` that exist and are ordinary, new or with too few rows. */
+    fillTables(lowers) {
+        this.fillObjects(existingObjects(this.db, lowers, this.virtuals));
+    }
+    fillObjects(objects) {
+        const needs = new Map();
+        for (const [lower, o] of objects) {
+            if (o.kind === 'virtual')
+                this.noteUncovered(lower, o.name, 'a virtual table: filled by its own module, e.g. through triggers');
+            if (o.kind !== 'table' || this.internal(lower) || this.uncoveredSeen.has(lower))
+                continue;
+            needs.set(lower, { name: o.name, sql: o.sql });
+        }
+        if (needs.size === 0)
+            return;
+        const outcome = this.filler.fill(needs, (lower) => this.filledOnce.has(lower));
+        for (const [lower, [name, reason]] of outcome.uncovered)
+            this.noteUncovered(lower, name, reason);
+        for (const lower of outcome.filled)
+            this.filledOnce.add(lower);
+    }
+    /** Replaces the twin by a copy of the replay's database, then fills every table again. */
+    resync() {
+        const { wasm } = this.sqlite3;
+        const bytes = this.api.sqlite3_js_db_export(this.main.pointer);
+        this.closeTwin();
+        const next = this.openTwin();
+        this.db = next;
+        this.filler = this.filler.rebind(next);
+        const mem = wasm.allocFromTypedArray(bytes);
+        const rc = this.api.sqlite3_deserialize(next.pointer, 'main', mem, bytes.length, bytes.length, this.api.SQLITE_DESERIALIZE_FREEONCLOSE | this.api.SQLITE_DESERIALIZE_RESIZEABLE);
+        // Left out of sync: the next file tries again.
+        if (rc !== this.sqlite3.capi.SQLITE_OK)
+            throw new Error(`data check: copying the replay database failed (${rc})`);
+        this.filledOnce = new Set();
+        this.skippedIndexes = new Set();
+        this.outOfSync = false;
+        this.schemaRowid = Number(next.selectArrays(`SELECT max(rowid) FROM sqlite_schema`)[0]?.[0] ?? 0);
+        const all = next.selectArrays(`SELECT lower(name) FROM sqlite_schema WHERE type = 'table'`).map((r) => String(r[0]));
+        this.fillTables(all);
+    }
+    internal(lower) {
+        return lower === this.migrationsTable.toLowerCase() || lower.startsWith('sqlite_') || lower.startsWith('_cf_');
+    }
+    noteUncovered(lower, name, reason) {
+        if (this.uncoveredSeen.has(lower))
+            return;
+        this.uncoveredSeen.add(lower);
+        this.uncovered.push(`${name} (${reason})`);
+    }
+    deferredViolations() {
+        const rc = this.api.sqlite3_db_status(this.db.pointer, DBSTATUS_DEFERRED_FKS, this.status, this.status + 4, 0);
+        if (rc !== this.sqlite3.capi.SQLITE_OK)
+            return 0;
+        return this.sqlite3.wasm.peek32(this.status);
+    }
+}
+function same(a, b) {
+    if (a instanceof Uint8Array && b instanceof Uint8Array)
+        return a.length === b.length && a.every((x, i) => x === b[i]);
+    return a === b || (typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b));
+}
+function check_stringify(values) {
+    return JSON.stringify(values, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? `x${Buffer.from(v).toString('hex')}` : v));
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/double-quoted.js
+
+
+
+
+const RULE = 'double-quoted-string';
+/** Literals looked for in one statement (each costs a prepare). */
+const MAX_LITERALS = 20;
+/**
+ * Every double-quoted name of the statement [start, end) of `text` that SQLite reads as a string: prepared again
+ * with the fallback off, each "no such column" is one; it is replaced by a constant of the same length and the
+ * statement prepared again for the next.
+ */
+function doubleQuotedLiterals(sqlite3, db, text, start, end, sql) {
+    const { capi } = sqlite3;
+    const out = [];
+    let work = sql;
+    setDoubleQuotedStrings(sqlite3, db, false);
+    try {
+        for (let n = 0; n < MAX_LITERALS; n++) {
+            const copy = n === 0 ? undefined : new SqlText(sqlite3, work);
+            let r;
+            try {
+                r = copy ? copy.prepareRange(db.pointer, 0, copy.length) : text.prepareRange(db.pointer, start, end);
+                if (r.stmt)
+                    capi.sqlite3_finalize(r.stmt);
+            }
+            finally {
+                copy?.free();
+            }
+            const m = r.message && /^no such column: "((?:[^"]|"")*)" - should this be a string literal/.exec(r.message);
+            if (!m)
+                break;
+            const quoted = `"${m[1]}"`;
+            const rel = r.errorOffset === undefined ? -1 : r.errorOffset - (copy ? 0 : start);
+            let index = rel < 0 ? -1 : Buffer.from(work, 'utf8').subarray(0, rel).toString('utf8').length;
+            if (!work.startsWith(quoted, index))
+                index = work.indexOf(quoted);
+            if (index === -1)
+                break;
+            out.push({ name: m[1].replace(/""/g, '"'), index });
+            work = `${work.slice(0, index)}${'0'.padEnd(quoted.length)}${work.slice(index + quoted.length)}`;
+        }
+    }
+    finally {
+        setDoubleQuotedStrings(sqlite3, db, true);
+    }
+    return out;
+}
+function place(sql, literals) {
+    const tokens = significant(sql);
+    const written = literals.length ? writtenValues(tokens) : undefined;
+    const placed = literals.map((l) => {
+        const k = tokens.findIndex((t) => t.kind === 'dquoted' && t.start === l.index);
+        const v = k === -1 ? undefined : written?.values.find((x) => x.from <= k && k < x.to);
+        if (!v)
+            return l;
+        const whole = v.from === k && (v.to - v.from === 1 || tokens[k + 1]?.value === 'AS');
+        return { ...l, value: { column: v.column, whole } };
+    });
+    return { placed, ...(written && { written }) };
+}
+const quoteList = (ls) => ls.map((l) => `"${l.name}"`).join(', ');
+const sqlText = (s) => `'${s.replace(/'/g, "''")}'`;
+/**
+ * The finding for the literals of one statement (at the first), or undefined when there are none. `rows` gives
+ * what the data check saw in the column a whole-value literal was written to.
+ */
+function doubleQuotedFinding(file, text, start, sql, literals, rows) {
+    if (literals.length === 0)
+        return undefined;
+    const { placed, written } = place(sql, literals);
+    const first = placed.reduce((a, b) => (b.index < a.index ? b : a));
+    const at = start + Buffer.byteLength(sql.slice(0, first.index), 'utf8');
+    const where = { rule: RULE, file: file.relPath, line: text.lineAt(at), column: text.columnAt(at) };
+    const writes = placed.filter((l) => l.value);
+    if (!written || writes.length === 0) {
+        const [one] = placed;
+        const message = placed.length === 1
+            ? `"${one.name}" is not a column here, so SQLite (and D1) silently read it as the text '${one.name}' (double-quoted string fallback): every row gets that string instead of a value. Write ${sqlText(one.name)} in single quotes if a string is meant, or name the right column.`
+            : `${quoteList(placed)} are not columns here, so SQLite (and D1) silently read them as the texts ${placed.map((l) => `'${l.name}'`).join(', ')} (double-quoted string fallback). Write them in single quotes if strings are meant, or name the right columns.`;
+        return { ...where, severity: 'warning', message };
+    }
+    const rowsOf = written.kind === 'copy' ? 'every row this INSERT … SELECT copies' : 'every row this UPDATE changes';
+    const target = (l) => {
+        const seen = rows(l.name);
+        const col = l.value.column;
+        return `${written.table}.${seen && typeof col === 'number' ? seen.column : typeof col === 'number' ? `column ${col + 1}` : col}`;
+    };
+    const list = writes.map((l) => `"${l.name}" into ${target(l)}`).join(', ');
+    const others = placed.filter((l) => !l.value);
+    // What the data check saw, grouped by table: "all 2 rows of message hold 'type' in type and 'x' in x".
+    const byTable = new Map();
+    for (const l of writes.filter((x) => x.value.whole)) {
+        const r = rows(l.name);
+        if (!r || r.rows === 0 || r.matching !== r.rows)
+            continue;
+        const t = byTable.get(r.table) ?? { rows: r.rows, held: [] };
+        t.held.push(`${sqlText(l.name)} in ${r.column}`);
+        byTable.set(r.table, t);
+    }
+    const seen = [...byTable].map(([table, t]) => `all ${t.rows} row${t.rows === 1 ? '' : 's'} of ${table} hold ${t.held.join(', ')}`);
+    const message = `${quoteList(writes)} ${writes.length === 1 ? 'is not a column' : 'are not columns'} of the tables this statement reads, so SQLite (and D1) silently read ${writes.length === 1 ? 'it' : 'them'} as text (double-quoted string fallback) and write that text into ${rowsOf}: ${list}.` +
+        (others.length ? ` ${quoteList(others)} ${others.length === 1 ? 'is' : 'are'} read as text too.` : '') +
+        (seen.length ? ` The data check ran the file on rows: afterwards ${seen.join(', and ')}.` : '') +
+        ` This corrupts data without any error: D1 applies the file. Name the column the value comes from, write NULL (or a value) for a column the old table does not have, or ${sqlText(writes[0].name)} in single quotes if that text is meant.`;
+    return { ...where, severity: 'error', message };
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/schema.js
+
+const TYPE_ORDER = { table: 0, index: 1, trigger: 2, view: 3 };
+/**
+ * User objects of `sqlite_schema`: without SQLite's internal objects, wrangler's migrations table and D1's
+ * reserved `_cf_` names. Sorted by table, then the table itself before its indexes and triggers, then name.
+ */
+function readSchema(db, migrationsTable) {
+    // One row holding the whole schema as JSON: reading thousands of rows column by column through the WASM
+    // boundary costs far more than SQLite building the JSON text and JSON.parse reading it.
+    const rows = db.selectObjects(`SELECT json_group_array(json_array(type, name, tbl_name, sql)) AS objects FROM (
+       SELECT type, name, tbl_name, sql FROM sqlite_schema
+        WHERE type IN ('table', 'index', 'trigger', 'view')
+          AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+          AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'
+          AND name <> ?1 COLLATE NOCASE)`, [migrationsTable]);
+    const objects = JSON.parse(String(rows[0]?.objects ?? '[]'));
+    return sortSchema(objects.map(([type, name, tableName, sql]) => ({
+        type: type,
+        name: String(name),
+        tableName: String(tableName),
+        sql: sql == null ? null : String(sql),
+    })));
+}
+function sortSchema(objects) {
+    const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+    return [...objects].sort((a, b) => cmp(a.tableName.toLowerCase(), b.tableName.toLowerCase()) ||
+        TYPE_ORDER[a.type] - TYPE_ORDER[b.type] ||
+        cmp(a.name.toLowerCase(), b.name.toLowerCase()) ||
+        cmp(a.name, b.name));
+}
+const SEED_ORDER = { table: 0, view: 1, index: 2, trigger: 3 };
+/**
+ * Creates `objects` (a live schema read from sqlite_schema) in an empty database: virtual tables first (they
+ * create their own shadow tables, which are then skipped), tables, views (again while one depends on
+ * another), indexes, triggers. Returns what could not be created, as `name: SQLite's message`.
+ */
+function seedSchema(sqlite3, db, objects) {
+    const exists = (name) => db.selectObjects(`SELECT 1 AS x FROM sqlite_schema WHERE name = ?1 COLLATE NOCASE`, [name]).length > 0;
+    const isVirtual = (o) => o.type === 'table' && /^\s*CREATE\s+VIRTUAL\s/i.test(o.sql ?? '');
+    let todo = [...objects]
+        .filter((o) => o.sql !== null && /^\s*CREATE\s/i.test(o.sql))
+        .sort((a, b) => Number(isVirtual(b)) - Number(isVirtual(a)) || SEED_ORDER[a.type] - SEED_ORDER[b.type]);
+    const errors = new Map();
+    // Views may be created before the views they read; repeat while a round makes progress.
+    for (let progress = true; todo.length > 0 && progress;) {
+        progress = false;
+        const next = [];
+        for (const o of todo) {
+            if (exists(o.name))
+                continue;
+            const error = tryExec(sqlite3, db, o.sql);
+            if (error === undefined) {
+                progress = true;
+                errors.delete(o.name);
+            }
+            else {
+                errors.set(o.name, error);
+                next.push(o);
+            }
+        }
+        todo = next;
+    }
+    return [...errors].map(([name, error]) => `${name}: ${error}`);
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/replay.js
+/**
+ * Replays migrations on an in-process SQLite that behaves like local D1 (workerd) does under
+ * `wrangler d1 migrations apply --local`: each file plus wrangler's bookkeeping INSERT runs atomically, foreign
+ * keys are enforced, double-quoted strings are accepted, and the first failing file stops the run.
+ */
+
+
+
+
+
+
+
+
+
+
+
+const replay_SAVEPOINT = 'd1_migrate_replay';
+const DQS_RULE = 'double-quoted-string';
+const DROP_RULE = 'drop-referenced-table';
+const OTHER = { kind: 'other' };
+/** What workerd answers for transaction control (local wrangler fails the file with it). */
+const D1_TRANSACTION_MESSAGE = 'To execute a transaction, please use the state.storage.transaction() or state.storage.transactionSync() APIs instead of the SQL BEGIN TRANSACTION or SAVEPOINT statements';
+async function replayMigrations(input) {
+    const sqlite3 = await loadSqlite();
+    const replayer = new Replayer(sqlite3, input);
+    try {
+        return await replayer.run();
+    }
+    finally {
+        replayer.close();
+    }
+}
+/** The schema after applying `files` in order (e.g. a base branch's migrations, for a PR schema diff). */
+async function schemaOf(files, migrationsTable) {
+    const result = await replayMigrations({ files, migrationsTable, disabled: new Set([DQS_RULE, DROP_RULE]) });
+    return result.schema;
+}
+class Replayer {
+    sqlite3;
+    input;
+    db;
+    scratch;
+    findings = [];
+    notes = [];
+    disabled;
+    /**
+     * Lower-cased new name → the old name and the tables whose foreign keys ALTER TABLE ... RENAME TO moved
+     * from the old name to the new one, to explain why a later DROP of the new name hits them.
+     */
+    repointed = new Map();
+    /** SAVEPOINT / RELEASE of the per-file transaction, prepared once and reset after each use. */
+    savepoint;
+    release;
+    dataCheck;
+    parsed;
+    dataSeed;
+    /** The first settled file that failed: the schema later files run on is incomplete from then on. */
+    brokenHistory;
+    dataFill;
+    kept = [];
+    constructor(sqlite3, input) {
+        this.sqlite3 = sqlite3;
+        this.input = input;
+        this.disabled = input.disabled ?? new Set();
+        this.db = openD1Like(sqlite3);
+        this.savepoint = this.db.prepare(`SAVEPOINT ${replay_SAVEPOINT}`);
+        this.release = this.db.prepare(`RELEASE ${replay_SAVEPOINT}`);
+        const dataRulesOn = [...catalog/* DATA_LOSS_RULES */.RQ].some((r) => !this.disabled.has(r));
+        this.dataCheck = input.dataCheck && dataRulesOn ? new DataCheck(sqlite3, this.db, input.migrationsTable) : undefined;
+        this.parsed = new Map((input.parsed ?? []).map((p) => [p.file.name, p]));
+    }
+    close() {
+        this.savepoint.finalize();
+        this.release.finalize();
+        this.dataCheck?.close();
+        this.db.close();
+        this.scratch?.close();
+    }
+    async run() {
+        const result = await this.replayFiles();
+        // The data check's run-wide note (tables it could not fill) comes after the notes of the files.
+        result.notes.push(...(this.dataCheck?.notes() ?? []));
+        return {
+            ...result,
+            ...(this.dataSeed !== undefined && { dataSeed: this.dataSeed }),
+            ...(this.dataFill !== undefined && { dataFill: this.dataFill }),
+            ...(this.kept.length > 0 && { keptRebuilds: this.kept }),
+        };
+    }
+    /**
+     * Between files: let the event loop run, so a SIGTERM/SIGINT handler can abort the job while validate is
+     * busy (synchronous SQLite work would otherwise hold the signal until the end), and stop if it did.
+     */
+    async checkpoint() {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (this.input.signal?.aborted)
+            throw new Error('validate was cancelled (the job received a stop signal); nothing was applied.');
+    }
+    async replayFiles() {
+        const { files, migrationsTable } = this.input;
+        const replayed = [];
+        const notes = this.notes;
+        const baseErrors = this.input.base ? seedSchema(this.sqlite3, this.db, this.input.base) : undefined;
+        if (this.input.base)
+            this.dataCheck?.markOutOfSync();
+        const withBase = (r) => (baseErrors ? { ...r, baseErrors } : r);
+        const createError = tryExec(this.sqlite3, this.db, createMigrationsTableSql(migrationsTable));
+        if (createError) {
+            this.add({
+                rule: 'replay-error',
+                message: `wrangler cannot create its migrations table ${migrationsTable}: ${createError}. Check migrations_table in the wrangler config.`,
+            });
+            return withBase({ findings: this.findings, schema: [], replayed, failedAt: undefined, notReplayed: files.map((f) => f.name), notes });
+        }
+        for (let i = 0; i < files.length; i++) {
+            const file = files[i];
+            await this.checkpoint();
+            if (this.applyFile(file)) {
+                replayed.push(file.name);
+                continue;
+            }
+            if (this.input.settled?.has(file.name)) {
+                // The target applied it, so its real base schema came from elsewhere: go on without it.
+                this.brokenHistory ??= file.name;
+                continue;
+            }
+            const later = files.slice(i + 1);
+            for (const f of later) {
+                await this.checkpoint();
+                this.syntaxCheckFile(f);
+            }
+            if (later.length > 0) {
+                notes.push(`${later.length} later migration${later.length === 1 ? ' was' : 's were'} not replayed because ${file.name} failed (wrangler stops at the first failing file); they were only syntax-checked.`);
+            }
+            this.noteBrokenHistory();
+            return withBase({
+                findings: this.findings,
+                schema: readSchema(this.db, migrationsTable),
+                replayed,
+                failedAt: file.name,
+                notReplayed: later.map((f) => f.name),
+                notes,
+            });
+        }
+        this.noteBrokenHistory();
+        return withBase({ findings: this.findings, schema: readSchema(this.db, migrationsTable), replayed, notReplayed: [], notes });
+    }
+    noteBrokenHistory() {
+        if (this.brokenHistory === undefined)
+            return;
+        this.notes.push(`The existing migrations do not replay on an empty database (${this.brokenHistory} fails: their base schema came from outside the migrations folder, or earlier files were deleted). That is reported, not blocking; the replay went on without the failing files, so the schema the new migrations were checked on may be incomplete — preview with credentials checks them against the real database.`);
+    }
+    /** Runs one file atomically; returns false (after reporting) when it fails. */
+    applyFile(file) {
+        const { sqlite3 } = this;
+        const { wasm } = sqlite3;
+        const body = stripBom(file.sql);
+        const full = body + bookkeepingSql(this.input.migrationsTable, file.name);
+        const bookStart = Buffer.byteLength(body, 'utf8');
+        const trimmed = wranglerTrim(full);
+        if (!trimmed.ok) {
+            this.reportFailure(file, undefined, bookStart, {
+                message: `local wrangler refuses this file before running it: "${SEVERAL_TRANSACTIONS_MESSAGE.split('\n')[0]}" — the text "BEGIN TRANSACTION" still occurs after wrangler removed the first "BEGIN TRANSACTION;" (even inside a comment it counts). D1 runs each migration in a transaction already: remove every BEGIN TRANSACTION/COMMIT.`,
+                parse: false,
+                final: true,
+                line: lineOfIndex(full, trimmed.index),
+            });
+            this.syntaxCheckFile(file);
+            return false;
+        }
+        const text = new SqlText(sqlite3, trimmed.sql);
+        const db = this.db.pointer;
+        let failure;
+        const data = this.runDataCheck(file, text);
+        const beginError = stepPrepared(this.sqlite3, this.db, this.savepoint.pointer);
+        if (beginError)
+            throw new Error(`replay: SAVEPOINT ${replay_SAVEPOINT} failed: ${beginError}`);
+        try {
+            let offset = 0;
+            for (;;) {
+                const p = text.prepare(db, offset);
+                if (!p.ok) {
+                    failure = { message: p.message, start: p.start, errorOffset: p.errorOffset, parse: isParseError(p.message) };
+                    break;
+                }
+                if (!p.stmt)
+                    break;
+                offset = p.end;
+                try {
+                    failure = this.runStatement(file, text, p.stmt, p.start, p.end, data);
+                }
+                finally {
+                    wasm.exports.sqlite3_finalize(p.stmt);
+                }
+                if (failure)
+                    break;
+            }
+            if (!failure) {
+                // The outermost RELEASE commits, which is where deferred foreign keys are checked — as at the end of
+                // D1's per-file transaction.
+                const commitError = stepPrepared(this.sqlite3, this.db, this.release.pointer);
+                if (commitError) {
+                    failure = {
+                        message: `${commitError} when the file's transaction commits (deferred foreign key checks: PRAGMA defer_foreign_keys or DEFERRABLE INITIALLY DEFERRED keys)`,
+                        parse: false,
+                        final: true,
+                    };
+                }
+            }
+            if (failure) {
+                this.exec(`ROLLBACK TO ${replay_SAVEPOINT}`);
+                this.exec(`RELEASE ${replay_SAVEPOINT}`);
+                this.reportFailure(file, text, bookStart, failure);
+                if (failure.start !== undefined) {
+                    const resumeAt = failure.resumeAt ?? text.statementEnd(failure.start);
+                    this.syntaxCheckText(file, text, resumeAt, bookStart);
+                }
+                return false;
+            }
+            // Data findings count only for a file that applies: one that fails anyway is reported as failing.
+            for (const f of data?.findings ?? [])
+                this.add(f);
+            this.notes.push(...(data?.notes ?? []));
+            for (const k of data?.kept ?? [])
+                this.kept.push({ ...k, file: file.relPath });
+            return true;
+        }
+        finally {
+            text.free();
+        }
+    }
+    /** The data check of one file (before it runs for real); a fault in it must not stop the replay. */
+    runDataCheck(file, text) {
+        if (!this.dataCheck)
+            return undefined;
+        try {
+            const dump = this.input.dumpDataBefore === file.name;
+            if (dump)
+                this.dataSeed = this.dataCheck.dump();
+            const outcome = this.dataCheck.run(file, text, this.parsed.get(file.name) ?? parseMigration(file));
+            if (dump && outcome?.boundary)
+                this.dataFill = fillSql(outcome.boundary);
+            return outcome;
+        }
+        catch (e) {
+            this.dataCheck.markOutOfSync();
+            this.notes.push(`Data check skipped for ${file.name}: ${e.message}`);
+            return undefined;
+        }
+    }
+    /** Executes one prepared statement; returns the failure, if any. */
+    runStatement(file, text, stmt, start, end, data) {
+        const { capi, wasm } = this.sqlite3;
+        // Most statements (CREATE, INSERT, UPDATE...) are told apart by their first bytes, without decoding them.
+        const kind = mayClassify(text.bytes, start) ? classifyStatement(text.slice(start, end)) : OTHER;
+        switch (kind.kind) {
+            // D1 ignores it inside its per-file transaction; running it would turn foreign keys off, which D1
+            // never does. foreign-keys-pragma reports it.
+            case 'pragma-foreign-keys':
+                return undefined;
+            // workerd rejects these, so local wrangler fails the file here (a BEGIN TRANSACTION;/COMMIT; pair that
+            // wrangler strips never gets this far). The static rules report them; running them would break the
+            // savepoint, so the replay stops here without a finding of its own.
+            case 'transaction':
+                return { message: D1_TRANSACTION_MESSAGE, start, parse: false, resumeAt: end, reportedBy: 'transaction-statement' };
+            case 'attach':
+            case 'vacuum':
+                return { message: `D1 does not allow ${kind.kind === 'vacuum' ? 'VACUUM' : 'ATTACH/DETACH'}`, start, parse: false, resumeAt: end, reportedBy: 'unsupported-statement' };
+            case 'drop-table':
+                if (!this.disabled.has(DROP_RULE) && (!kind.schema || kind.schema.toLowerCase() === 'main')) {
+                    this.checkDropReferenced(file, text, start, kind.table, data);
+                }
+                break;
+            default:
+                break;
+        }
+        if (!this.disabled.has(DQS_RULE) && text.hasByte(start, end, 0x22))
+            this.checkDoubleQuoted(file, text, start, end, text.slice(start, end));
+        const movedChildren = kind.kind === 'rename-table' && !this.disabled.has(DROP_RULE) ? this.referencing(kind.from).map((r) => String(r.child)) : [];
+        const step = wasm.exports.sqlite3_step;
+        let rc;
+        do
+            rc = step(stmt);
+        while (rc === capi.SQLITE_ROW);
+        if (rc !== capi.SQLITE_DONE) {
+            return { message: capi.sqlite3_errmsg(this.db.pointer), start, parse: false, resumeAt: end };
+        }
+        if (kind.kind === 'rename-table' && movedChildren.length > 0) {
+            this.repointed.set(kind.to.toLowerCase(), { from: kind.from, children: new Set(movedChildren) });
+        }
+        return undefined;
+    }
+    /** Double-quoted names SQLite reads as text (double-quoted.ts): an error where they overwrite every row. */
+    checkDoubleQuoted(file, text, start, end, sql) {
+        const literals = doubleQuotedLiterals(this.sqlite3, this.db, text, start, end, sql);
+        if (literals.length === 0)
+            return;
+        const line = text.lineAt(start);
+        const f = doubleQuotedFinding(file, text, start, sql, literals, (name) => this.dataCheck?.literalRows(line, name));
+        if (f)
+            this.add(f, f.severity);
+    }
+    /**
+     * D1 keeps foreign keys on, so DROP TABLE of a parent runs an implicit DELETE that cascades into or is
+     * blocked by the children — invisible on the empty database a replay or a local apply starts from.
+     */
+    checkDropReferenced(file, text, start, table, data) {
+        const exists = this.db.selectObjects(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE`, [table]);
+        if (exists.length === 0)
+            return;
+        const parent = String(exists[0].name);
+        const rows = this.referencing(parent);
+        if (rows.length === 0)
+            return;
+        const refs = new Map();
+        for (const r of rows) {
+            const key = `${String(r.child)}\u0000${String(r.id)}`;
+            const ref = refs.get(key) ?? { child: String(r.child), cols: [], onDelete: String(r.onDelete) };
+            ref.cols.push(String(r.col));
+            refs.set(key, ref);
+        }
+        const list = [...refs.values()].sort((a, b) => a.child.localeCompare(b.child) || a.cols.join().localeCompare(b.cols.join()));
+        const describe = list.map((r) => `${r.child}(${r.cols.join(', ')}) ON DELETE ${r.onDelete}`).join(', ');
+        const wiping = list.filter((r) => r.onDelete === 'CASCADE' || r.onDelete === 'SET NULL' || r.onDelete === 'SET DEFAULT');
+        const blocking = list.filter((r) => !wiping.includes(r));
+        const effects = [];
+        const cascade = wiping.filter((r) => r.onDelete === 'CASCADE').map((r) => r.child);
+        const nulling = wiping.filter((r) => r.onDelete !== 'CASCADE').map((r) => `${r.child}.${r.cols.join('/')}`);
+        if (cascade.length)
+            effects.push(`deletes every row of ${unique(cascade).join(', ')}`);
+        if (nulling.length)
+            effects.push(`resets ${unique(nulling).join(', ')} to NULL/default in every row`);
+        if (blocking.length) {
+            effects.push(`fails with "FOREIGN KEY constraint failed" because of ${unique(blocking.map((r) => r.child)).join(', ')} (even with PRAGMA defer_foreign_keys = on, unless the file turns it off again before its end, which discards the violations unchecked)`);
+        }
+        const moved = this.repointed.get(parent.toLowerCase());
+        const movedHere = moved ? unique(list.map((r) => r.child).filter((c) => moved.children.has(c))) : [];
+        const repointed = moved && movedHere.length
+            ? ` ${movedHere.join(', ')} point${movedHere.length === 1 ? 's' : ''} at ${parent} because ALTER TABLE ${moved.from} RENAME TO ${parent} re-pointed ${movedHere.length === 1 ? 'its key' : 'their keys'}: SQLite rewrites other tables' references on rename.`
+            : '';
+        // The data check ran this file to its end with rows in every referencing table: what it saw beats the
+        // prediction (the children may be dropped or emptied before, or copied before the DROP).
+        const line = text.lineAt(start);
+        if (data?.complete && this.dataCheck?.covers(list.map((r) => r.child)) && !data.findings.some((f) => f.line === line)) {
+            this.notes.push(`${file.name} line ${line}: DROP TABLE ${parent} while ${unique(list.map((r) => r.child)).join(', ')} reference${list.length === 1 ? 's' : ''} it — the data check ran the file with rows in ${list.length === 1 ? 'that table' : 'those tables'} and no row was lost and nothing failed, so ${DROP_RULE} is not reported.`);
+            return;
+        }
+        this.add({
+            rule: DROP_RULE,
+            file: file.relPath,
+            line: text.lineAt(start),
+            message: `DROP TABLE ${parent} while other tables reference it by foreign key: ${describe}.${repointed} ` +
+                `D1 always enforces foreign keys (PRAGMA foreign_keys = OFF has no effect there), so on a database with rows the DROP's implicit DELETE ${effects.join('; and ')}. ` +
+                `It passes on an empty database, so local tests do not show it. Rebuild the referencing tables in the same migration too, or avoid the rebuild (ALTER TABLE ADD/RENAME/DROP COLUMN); see drizzle-orm#4938.`,
+        });
+    }
+    /** Foreign keys of other tables that name `parent` (one row per column). */
+    referencing(parent) {
+        return this.db.selectObjects(`SELECT m.name AS child, f.id AS id, f."from" AS col, upper(f.on_delete) AS onDelete
+         FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
+        WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE AND m.name <> ?1 COLLATE NOCASE
+        ORDER BY m.name, f.id, f.seq`, [parent]);
+    }
+    reportFailure(file, text, bookStart, f) {
+        const shared = this.sharedNumberNote(file);
+        if (f.reportedBy && text && f.start !== undefined) {
+            const first = firstLine(text.slice(f.start, f.resumeAt ?? text.statementEnd(f.start)));
+            this.notes.push(`${file.name} fails under local wrangler at line ${text.lineAt(f.start)} (\`${first}\`: ${sentence(f.message)}) — reported as ${f.reportedBy}; the replay stops there as wrangler does.`);
+            return;
+        }
+        if (f.final || !text || f.start === undefined) {
+            this.add({ rule: 'replay-error', file: file.relPath, line: f.line, message: `${sentence(f.message)}${shared}` });
+            return;
+        }
+        const lastLine = text.lineAt(Math.max(0, bookStart - 1));
+        if (f.start >= bookStart) {
+            const quoteNote = file.name.includes("'")
+                ? ` The file name contains a ' and wrangler (before 4.106) puts the name into that INSERT unescaped, so the INSERT is broken: rename the file.`
+                : '';
+            this.add({
+                rule: 'replay-error',
+                file: file.relPath,
+                line: lastLine,
+                message: `The bookkeeping row wrangler appends (INSERT INTO ${this.input.migrationsTable} (name) values ('${file.name}')) fails: ${f.message}.${quoteNote}${shared}`,
+            });
+            return;
+        }
+        const end = f.resumeAt ?? text.statementEnd(f.start);
+        const first = firstLine(text.slice(f.start, Math.min(end, bookStart)));
+        const line = text.lineAt(f.start);
+        const errLine = f.errorOffset !== undefined && f.errorOffset >= 0 ? text.lineAt(Math.min(f.errorOffset, text.length)) : line;
+        const where = errLine !== line && (f.errorOffset ?? -1) < bookStart ? ` (at line ${errLine})` : '';
+        if (f.parse) {
+            const runsIntoBookkeeping = (f.errorOffset ?? -1) >= bookStart || end > bookStart;
+            const semicolon = runsIntoBookkeeping
+                ? ` The file's last statement is not terminated by ';', so the INSERT that wrangler appends to record the migration runs into it: end the statement with ';'.`
+                : '';
+            this.add({ rule: 'sql-syntax', file: file.relPath, line, message: `${f.message} in \`${first}\`${where}.${semicolon}${shared}` });
+            return;
+        }
+        if (this.brokenHistory !== undefined && !this.input.settled?.has(file.name)) {
+            this.add({
+                rule: 'replay-unverified',
+                file: file.relPath,
+                line,
+                message: `${f.message} at \`${first}\`${where} — but the migrations before it do not replay (${this.brokenHistory} fails), so the schema it ran on is incomplete and the replay cannot tell whether the real database has what it needs. Preview with credentials checks it against the live schema.${shared}`,
+            });
+            return;
+        }
+        this.add({
+            rule: 'replay-error',
+            file: file.relPath,
+            line,
+            message: `${f.message} — replaying the migrations in wrangler's order on a fresh D1-like database fails at \`${first}\`${where}; wrangler stops here and rolls this file back.${shared}`,
+        });
+    }
+    /** Files sharing the failing file's number: wrangler runs them all, in name order. */
+    sharedNumberNote(file) {
+        if (file.number === null)
+            return '';
+        const same = this.input.files.filter((f) => f.number === file.number);
+        if (same.length < 2)
+            return '';
+        // Date_time names of one day share the number yet run in their time order: a note only where duplicate-number
+        // finds a collision or a contradicted order among them.
+        if (checkDuplicateNumbers(same).length === 0)
+            return '';
+        const names = same.map((f) => f.name);
+        const before = names.slice(0, names.indexOf(file.name));
+        const after = names.slice(names.indexOf(file.name) + 1);
+        const order = names.join(' before ');
+        const consequence = after.length
+            ? ` ${file.name} runs before ${after.join(', ')}, so anything it needs from ${after.length === 1 ? 'that file' : 'those files'} does not exist yet: give it a higher number.`
+            : before.length
+                ? ` ${file.name} runs after ${before.join(', ')}.`
+                : '';
+        return ` ${same.length} files share the number ${file.numberText ?? file.number}: wrangler applies ${order} (name order for equal numbers).${consequence}`;
+    }
+    /** Prepare-only check of a file that is not replayed: parse errors are reported, missing names are not. */
+    syntaxCheckFile(file) {
+        const body = stripBom(file.sql);
+        const text = new SqlText(this.sqlite3, body + bookkeepingSql(this.input.migrationsTable, file.name));
+        try {
+            this.syntaxCheckText(file, text, 0, Buffer.byteLength(body, 'utf8'));
+        }
+        finally {
+            text.free();
+        }
+    }
+    syntaxCheckText(file, text, from, bookStart) {
+        const db = this.scratchDb().pointer;
+        const { capi } = this.sqlite3;
+        let offset = from;
+        while (offset < text.length) {
+            const p = text.prepare(db, offset);
+            if (p.ok) {
+                if (!p.stmt)
+                    return;
+                capi.sqlite3_finalize(p.stmt);
+                offset = p.end;
+                continue;
+            }
+            if (isParseError(p.message)) {
+                this.reportFailure(file, text, bookStart, { message: p.message, start: p.start, errorOffset: p.errorOffset, parse: true });
+            }
+            offset = text.statementEnd(p.start);
+        }
+    }
+    scratchDb() {
+        if (!this.scratch) {
+            this.scratch = openD1Like(this.sqlite3);
+            try {
+                this.scratch.exec(createMigrationsTableSql(this.input.migrationsTable));
+            }
+            catch {
+                // Already reported by run(); prepare-only checks do not need the table.
+            }
+        }
+        return this.scratch;
+    }
+    /** Savepoint control: cannot fail unless the replay itself is broken, so a failure is thrown. */
+    exec(sql) {
+        const error = tryExec(this.sqlite3, this.db, sql);
+        if (error)
+            throw new Error(`replay: ${sql} failed: ${error}`);
+    }
+    /** Adds a finding with the rule's severity, or `severity` where the context decides it (double-quoted-string). */
+    add(f, severity = (0,catalog/* ruleInfo */.PI)(f.rule).severity) {
+        if (this.disabled.has(f.rule))
+            return;
+        this.findings.push({
+            rule: f.rule,
+            severity,
+            ...(f.file !== undefined && { file: f.file }),
+            ...(f.line !== undefined && { line: f.line }),
+            ...(f.column !== undefined && { column: f.column }),
+            ...(f.table !== undefined && { table: f.table }),
+            message: f.message,
+        });
+    }
+}
+/** wrangler's statement splitter trims each statement with String#trim, which drops a leading BOM. */
+function stripBom(sql) {
+    return sql.charCodeAt(0) === 0xfeff ? sql.slice(1) : sql;
+}
+function sentence(s) {
+    return /[.!?]$/.test(s) ? s : `${s}.`;
+}
+function lineOfIndex(s, index) {
+    let n = 1;
+    for (let i = s.indexOf('\n'); i !== -1 && i < index; i = s.indexOf('\n', i + 1))
+        n++;
+    return n;
+}
+function unique(xs) {
+    return [...new Set(xs)];
+}
+
+// EXTERNAL MODULE: ./build/src/report/schema-diff.js
+var schema_diff = __nccwpck_require__(1777);
+;// CONCATENATED MODULE: ./build/src/phases/change-schema.js
+
+
+/** A replay that stops at a broken statement would present a half-applied schema as the change's effect. */
+const REPLAY_BLOCKERS = new Set(['replay-error', 'sql-syntax']);
+/**
+ * What the change's added migrations do to the schema: the replay of the files without them against
+ * validate's replay of all of them. Edits of existing files are errors of their own, so "before" uses the
+ * files as they are in the change rather than their base versions.
+ */
+async function schemaChangesOfChange(ctx, validated, added) {
+    if (added.length === 0)
+        return { changes: [] };
+    if (validated.findings.some((f) => REPLAY_BLOCKERS.has(f.rule) && f.severity === 'error')) {
+        return { error: 'the migrations do not replay cleanly (see the findings).' };
+    }
+    const without = new Set(added);
+    const before = await schemaOf(ctx.migrations.filter((m) => !without.has(m.name)), ctx.target.migrationsTable);
+    return { changes: (0,schema_diff/* diffSchemas */.e7)(before, validated.schema) };
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/drift.js
+
+
+
+
+
+
+const drift_RULE = 'schema-drift';
+/**
+ * Drift against the migrations: the live schema (from sqlite_schema via `d1 execute --json`) compared with
+ * a replay of exactly the files its ledger lists as applied, so pending migrations are not drift.
+ */
+async function driftPhase(ctx) {
+    const { report, target } = ctx;
+    const session = openSession(ctx);
+    if (session.command.problem) {
+        report.failure ??= { phase: 'drift', kind: 'wrangler-missing', message: session.command.problem };
+        return;
+    }
+    const ledger = await readLedger(session);
+    if (!ledger.ok) {
+        report.failure ??= { phase: 'drift', kind: ledger.failure.kind, message: `reading the ledger failed: ${ledger.failure.message}` };
+        return;
+    }
+    const read = await readLiveSchema(session);
+    if (!read.ok) {
+        report.failure ??= { phase: 'drift', kind: read.failure.kind, message: `reading the schema failed: ${read.failure.message}` };
+        return;
+    }
+    const live = read.objects
+        .filter((o) => o.tableName.toLowerCase() !== target.migrationsTable.toLowerCase() && !/^_cf_/i.test(o.name));
+    report.liveSchema = live;
+    const applied = new Set(ledger.entries.map((e) => e.name));
+    const files = ctx.migrations.filter((m) => applied.has(m.name));
+    const expected = await schemaOf(files, target.migrationsTable);
+    recordDrift(report, 'migrations', (0,schema_diff/* diffSchemas */.e7)(expected, live), `the schema the ${files.length} applied migration(s) produce`);
+}
+/** Cross-environment drift: every later environment's live schema against the first one's, per binding. */
+function compareEnvironments(databases) {
+    const byBinding = new Map();
+    for (const d of databases) {
+        if (!d.liveSchema)
+            continue;
+        const list = byBinding.get(d.binding) ?? [];
+        list.push(d);
+        byBinding.set(d.binding, list);
+    }
+    for (const list of byBinding.values()) {
+        const [reference, ...others] = list;
+        for (const d of others) {
+            const name = reference.environment ?? 'top level';
+            recordDrift(d, `environment:${name}`, (0,schema_diff/* diffSchemas */.e7)(reference.liveSchema, d.liveSchema), `environment ${name}`);
+        }
+    }
+}
+function recordDrift(report, against, changes, what) {
+    const comparison = { against, changes };
+    (report.drift ??= []).push(comparison);
+    if (changes.length === 0)
+        return;
+    const shown = changes.slice(0, 10).map(describeChange).join('; ');
+    const more = changes.length > 10 ? `; … ${changes.length - 10} more` : '';
+    report.findings.push({
+        rule: drift_RULE,
+        severity: (0,catalog/* ruleInfo */.PI)(drift_RULE).severity,
+        message: `The live schema of ${report.environment ?? 'top level'} · ${report.binding} differs from ${what}: ${shown}${more}. Find who changed it (a hand-run statement, an edited migration) and bring it back in line with a new migration.`,
+    });
+}
+function describeChange(c) {
+    const what = c.object === 'column' ? `column ${c.table}.${c.name}` : `${c.object} ${c.name}`;
+    switch (c.kind) {
+        case 'added':
+            return `${what} exists only in the database${c.definition ? ` (${c.definition})` : ''}`;
+        case 'dropped':
+            return `${what} is missing from the database`;
+        case 'renamed':
+            return `table ${c.before} is named ${c.name} in the database`;
+        default:
+            return `${what} differs (${c.before ?? '?'} → ${c.definition ?? '?'})`;
+    }
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/history.js
+
+
+/**
+ * The ledger after this run (applied_at per migration); which of it this run applied is `report.applied`.
+ * No wrangler call when apply already read the ledger back, or preview read it and nothing was applied;
+ * one `SELECT` otherwise.
+ */
+async function historyPhase(ctx) {
+    const { report, io } = ctx;
+    if (ctx.ledgerAfter) {
+        report.history = ctx.ledgerAfter;
+        return;
+    }
+    // Preview read the ledger and apply did not run (not asked for, or held back by what validate found).
+    if (ctx.ledgerBefore && report.applied === undefined) {
+        report.history = ctx.ledgerBefore;
+        return;
+    }
+    const session = openSession(ctx);
+    if (session.command.problem) {
+        report.failure ??= { phase: 'history', kind: 'wrangler-missing', message: session.command.problem };
+        return;
+    }
+    const read = await readLedger(session);
+    if (!read.ok) {
+        report.failure ??= { phase: 'history', kind: read.failure.kind, message: read.failure.message };
+        io.warning(`history: could not read the ledger: ${read.failure.message}`);
+        return;
+    }
+    report.history = read.entries;
+}
+
+;// CONCATENATED MODULE: ./build/src/rules/policy.js
+
+
+
+/**
+ * The one place that decides each rule's severity, numbering and data check for an environment. Precedence:
+ * an input or flag > `[env.<name>]` of .d1-migrate.toml > its top level > the catalog's default. The
+ * `disable-rules` input turns a rule off whatever the file says.
+ */
+function rulePolicy(options, environment) {
+    const config = options.projectConfig;
+    const layers = [];
+    const envSection = environment === null ? undefined : config?.environments.get(environment);
+    if (envSection)
+        layers.push([`env.${environment}`, envSection]);
+    if (config)
+        layers.push(['config', config.top]);
+    const rules = new Map();
+    const sources = new Map();
+    const severity = new Map();
+    const off = new Set();
+    for (const rule of catalog/* RULES */.y0) {
+        let setting = rule.severity;
+        let source = 'default';
+        const layer = layers.find(([, s]) => s.rules.has(rule.id));
+        if (layer)
+            [source, setting] = [layer[0], layer[1].rules.get(rule.id)];
+        if (options.disableRules.includes(rule.id))
+            [source, setting] = ['disable-rules', 'off'];
+        rules.set(rule.id, setting);
+        sources.set(rule.id, source);
+        if (setting === 'off')
+            off.add(rule.id);
+        else if (source !== 'default')
+            severity.set(rule.id, setting);
+    }
+    const first = (k) => layers.map(([, s]) => s[k]).find((v) => v !== undefined);
+    const patterns = layers.flatMap(([, s]) => s.exclude);
+    return {
+        environment,
+        numbering: options.numbering ?? first('numbering') ?? 'sequential',
+        dataCheck: options.dataCheck ?? first('dataCheck') ?? true,
+        rules,
+        sources,
+        off,
+        severity,
+        exclude: config && patterns.length ? { patterns: [...new Set(patterns)], base: external_node_path_.dirname(config.path), cwd: options.cwd } : undefined,
+    };
+}
+/**
+ * Applies a policy to findings: drops those of rules that are off and those in excluded files, and gives the
+ * others the severity the policy sets. Pure: every producer of findings (validate, the ledger, the pull-request
+ * check) passes them through here.
+ */
+function applyRulePolicy(findings, policy) {
+    const excluded = policy.exclude ? excluder(policy.exclude) : () => false;
+    const out = [];
+    for (const f of findings) {
+        if (policy.off.has(f.rule))
+            continue;
+        if (f.file !== undefined && excluded(f.file))
+            continue;
+        const severity = policy.severity?.get(f.rule);
+        out.push(severity && severity !== f.severity ? { ...f, severity } : f);
+    }
+    return out;
+}
+/**
+ * Whether a finding's file (relative to the working directory) matches a pattern, or lies in a folder that does:
+ * `migrations/legacy` and `migrations/legacy/**` both exclude everything below that folder.
+ */
+function excluder(set) {
+    const matchers = set.patterns.map((p) => p.replace(/\/+$/, '')).filter((p) => p !== '');
+    const cache = new Map();
+    return (file) => {
+        let hit = cache.get(file);
+        if (hit === undefined) {
+            const rel = external_node_path_.relative(set.base, external_node_path_.resolve(set.cwd, file)).split(external_node_path_.sep).join('/');
+            const parts = rel.split('/');
+            hit = !rel.startsWith('../') && parts.some((_, i) => matchers.some((m) => minimatch(parts.slice(0, i + 1).join('/'), m, { dot: true })));
+            cache.set(file, hit);
+        }
+        return hit;
+    };
+}
+/** The settings of a project config other than its rules, for `d1-migrate rules`. */
+function describeSource(source, config) {
+    if (source === 'default')
+        return 'default';
+    if (source === 'disable-rules')
+        return 'disable-rules';
+    const file = config ? path.basename(config.path) : '.d1-migrate.toml';
+    return source === 'config' ? `${file} [rules]` : `${file} [${source}.rules]`;
+}
+
 ;// CONCATENATED MODULE: ./build/src/rules/ambiguous-order.js
 
 
@@ -37563,8 +44419,8 @@ function checkAmbiguousOrder(files, source) {
     if (files.length < 2)
         return [];
     const names = files.map((f) => f.name);
-    const old = (0,migrations_order/* wrangler486Order */.D1)(names);
-    const newest = (0,migrations_order/* newestWranglerOrder */.h$)(names);
+    const old = wrangler486Order(names);
+    const newest = newestWranglerOrder(names);
     const src = source ?? (sameOrder(names, old) ? 'wrangler-4.86' : 'newest');
     const findings = [];
     const reported = new Set();
@@ -37594,7 +44450,7 @@ function checkAmbiguousOrder(files, source) {
         });
     });
     // 2. Numbered files whose apply position disagrees with name order (mixed-width numbers).
-    const byName = [...names].sort(migrations_order/* codeUnitCompare */.Z4);
+    const byName = [...names].sort(codeUnitCompare);
     if (!sameOrder(names, byName)) {
         const nameRank = new Map(byName.map((n, i) => [n, i]));
         const keep = longestIncreasingRun(names.map((n) => nameRank.get(n)));
@@ -37612,7 +44468,7 @@ function checkAmbiguousOrder(files, source) {
                 message: `${f.name} is listed ${ordinal(rank + 1)} by name (${nameNeighbour}), but wrangler applies it ${describePosition(files, index)}: ` +
                     `wrangler orders by the number before the first "_" (${f.numberText ?? f.number}), not by name, and the numbers have different widths. ` +
                     `ls, editors, GitHub and wrangler 4.86's \`migrations list\` therefore show a different order from the one apply uses. ` +
-                    `Pad every number to the same width (e.g. ${pad(f)}), renaming only files no database has applied yet.`,
+                    `Pad every number to the same width (e.g. ${ambiguous_order_pad(f)}), renaming only files no database has applied yet.`,
             });
         });
     }
@@ -37637,7 +44493,7 @@ function checkAmbiguousOrder(files, source) {
 function sameOrder(a, b) {
     return a.length === b.length && a.every((n, i) => n === b[i]);
 }
-function pad(f) {
+function ambiguous_order_pad(f) {
     if (f.numberText === null)
         return '0001_name.sql';
     const width = Math.max(4, f.numberText.length);
@@ -37717,67 +44573,21 @@ function folderOf(f) {
     return f.relPath.endsWith(suffix) ? `${f.relPath.slice(0, -suffix.length)}/` : 'the migrations folder';
 }
 
-;// CONCATENATED MODULE: ./build/src/rules/duplicate-number.js
-
-
-const duplicate_number_RULE_ID = 'duplicate-number';
-/**
- * Files that share a leading number. wrangler does not reject them: it applies every one, ordered by
- * name among themselves, which is rarely the order the authors meant (each wrote "0001" on their branch).
- * Numbers compare as wrangler compares them (parsed integers), so `01_a.sql` and `1_b.sql` collide.
- *
- * @param files in apply order
- */
-function checkDuplicateNumbers(files) {
-    const groups = new Map();
-    for (const f of files) {
-        if (f.number === null)
-            continue;
-        const group = groups.get(f.number);
-        if (group === undefined)
-            groups.set(f.number, [f]);
-        else
-            group.push(f);
-    }
-    const findings = [];
-    const next = nextFreeNumber(files);
-    for (const [number, group] of groups) {
-        if (group.length < 2)
-            continue;
-        const order = group.map((f) => f.name).join(' before ');
-        const texts = [...new Set(group.map((f) => f.numberText ?? String(number)))];
-        const sameNumber = texts.length > 1
-            ? ` (${texts.map((t) => `"${t}"`).join(' and ')} are the same number to wrangler: it sorts by the parsed number, not the text)`
-            : '';
-        for (const f of group) {
-            const others = group.filter((g) => g !== f).map((g) => g.name);
-            findings.push({
-                rule: duplicate_number_RULE_ID,
-                severity: (0,catalog/* ruleInfo */.PI)(duplicate_number_RULE_ID).severity,
-                file: f.relPath,
-                line: 1,
-                message: `${f.name} has the same number, ${number}, as ${others.join(', ')}${sameNumber}. ` +
-                    `wrangler applies both, in name order: wrangler applies ${order}. ` +
-                    `If that is not the order they must run in (e.g. one uses a table the other creates), a fresh database fails or ends up different. ` +
-                    `Renumber so every file has its own number in the order they must run (the next free number is ${next}); ` +
-                    `do not rename a file that a database has already applied, since wrangler tracks files by name and would apply it again.`,
-            });
-        }
-    }
-    return findings;
-}
-
 ;// CONCATENATED MODULE: ./build/src/rules/number-gap.js
+
 
 const number_gap_RULE_ID = 'number-gap';
 /**
  * A number missing between two present ones in a sequential series (a file lost in a merge, renamed, or
  * still on another branch, which would then run out of order). The first number may be anything:
- * drizzle starts at 0000 and a squashed history may start at 0020.
+ * drizzle starts at 0000 and a squashed history may start at 0020. A folder named by time
+ * (`20250420_120404_x.sql`, `1718366890_x.sql`) has gaps by nature: nothing is reported there.
  *
  * @param files in apply order
  */
 function checkNumberGaps(files) {
+    if (timestampNamed(files))
+        return [];
     const firstWithNumber = new Map();
     for (const f of files) {
         if (f.number !== null && !firstWithNumber.has(f.number))
@@ -37794,9 +44604,6 @@ function checkNumberGaps(files) {
         const file = firstWithNumber.get(after);
         const missingCount = after - before - 1;
         const missing = missingCount === 1 ? `number ${before + 1} is` : `numbers ${before + 1} to ${after - 1} (${missingCount}) are`;
-        const timestamps = (prev.numberText?.length ?? 0) >= 8 && (file.numberText?.length ?? 0) >= 8
-            ? ' These names look like timestamps, where gaps are normal: set numbering to "unique" to check only for duplicates.'
-            : ' If the gap is intended, set numbering to "unique" to check only for duplicates.';
         findings.push({
             rule: number_gap_RULE_ID,
             severity: (0,catalog/* ruleInfo */.PI)(number_gap_RULE_ID).severity,
@@ -37805,7 +44612,7 @@ function checkNumberGaps(files) {
             message: `Migration ${missing} missing between ${prev.name} and ${file.name}. ` +
                 `In a sequential series that usually means a file was lost, renamed, or is still on another branch; ` +
                 `wrangler applies whatever is present, so a missing file that arrives later runs after ${file.name}, out of order. ` +
-                `Restore the missing migration or renumber.${timestamps}`,
+                `Restore the missing migration or renumber. If the gap is intended, set numbering to "unique" to check only for duplicates.`,
         });
     }
     return findings;
@@ -37836,24 +44643,99 @@ function checkFilenames(files, numbering, options = {}) {
     return findings;
 }
 
-// EXTERNAL MODULE: ./build/src/sql/split.js + 1 modules
-var split = __nccwpck_require__(5760);
+;// CONCATENATED MODULE: ./build/src/rules/fold.js
+
+const FK_PRAGMA = 'foreign-keys-pragma';
+const DESTRUCTIVE = 'destructive-change';
+/** One line of `details`: the rule, the line and the message of a folded finding. */
+function detail(f) {
+    return `${f.rule}${f.line !== undefined ? `, line ${f.line}` : ''}: ${f.message}`;
+}
+function withDetails(f, extra) {
+    return extra.length ? { ...f, details: [...(f.details ?? []), ...extra] } : f;
+}
+/**
+ * @param findings one database's findings, suppressions already applied
+ * @param kept rebuilds the data check proved harmless (ReplayResult.keptRebuilds)
+ */
+function foldFindings(findings, kept) {
+    let out = foldPragmas(findings);
+    if (kept.length === 0)
+        return out;
+    const replaced = new Map();
+    const foldedPragmas = new Set();
+    for (const file of new Set(kept.map((k) => k.file))) {
+        const onFile = out.filter((f) => f.file === file);
+        // Rows lost, a failure or corrupted values in the same file: the rebuild is not the harmless kind.
+        if (onFile.some((f) => catalog/* DATA_LOSS_RULES */.RQ.has(f.rule) || (f.rule === 'double-quoted-string' && f.severity === 'error')))
+            continue;
+        let pragma = onFile.find((f) => f.rule === FK_PRAGMA);
+        for (const k of kept.filter((x) => x.file === file)) {
+            const rebuild = onFile.find((f) => f.rule === DESTRUCTIVE && f.line === k.line && !replaced.has(f));
+            if (!rebuild)
+                continue;
+            const extra = [detail(rebuild)];
+            if (pragma) {
+                extra.push(detail(pragma), ...(pragma.details ?? []));
+                foldedPragmas.add(pragma);
+                pragma = undefined;
+            }
+            replaced.set(rebuild, { ...rebuild, message: keptMessage(k), details: extra });
+        }
+    }
+    out = out.filter((f) => !foldedPragmas.has(f)).map((f) => replaced.get(f) ?? f);
+    return out;
+}
+function keptMessage(k) {
+    const dropped = k.droppedColumns.length
+        ? ` The new table has no ${k.droppedColumns.map((c) => `\`${c}\``).join(', ')}: ${k.droppedColumns.length === 1 ? 'that column\'s values are' : 'those columns\' values are'} gone.`
+        : '';
+    return (`Table rebuild of \`${k.table}\` (copy into a new table, drop, rename): the data check ran it with ${k.rows} row${k.rows === 1 ? '' : 's'} in ${k.table}${k.referencedBy.length ? ` and rows in ${k.referencedBy.join(', ')}, which reference${k.referencedBy.length === 1 ? 's' : ''} it` : ''}: every row was kept and nothing failed.${dropped} ` +
+        `Review which columns the copy takes; the full explanation (and the file's PRAGMA foreign_keys findings, if any) is in the details. If this is intended, add \`-- d1-migrate-ignore: destructive-change\` on the line above.`);
+}
+/** foreign-keys-pragma once per file: the first finding, with the other lines named and folded into details. */
+function foldPragmas(findings) {
+    const first = new Map();
+    const rest = new Map();
+    for (const f of findings) {
+        if (f.rule !== FK_PRAGMA || f.file === undefined)
+            continue;
+        if (!first.has(f.file))
+            first.set(f.file, f);
+        else
+            rest.set(f.file, [...(rest.get(f.file) ?? []), f]);
+    }
+    if (rest.size === 0)
+        return findings;
+    const drop = new Set([...rest.values()].flat());
+    return findings
+        .filter((f) => !drop.has(f))
+        .map((f) => {
+        const others = f.rule === FK_PRAGMA && f.file !== undefined && first.get(f.file) === f ? rest.get(f.file) : undefined;
+        if (!others)
+            return f;
+        const lines = others.map((o) => o.line).filter((l) => l !== undefined);
+        const also = lines.length ? ` The file sets it again at line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}, with no effect either.` : '';
+        return withDetails({ ...f, message: `${f.message}${also}` }, others.map(detail));
+    });
+}
+
 ;// CONCATENATED MODULE: ./build/src/rules/util.js
 
 /** A finding for `rule` at a token (or statement) of a parsed migration; severity comes from the catalog. */
 function findingAt(rule, pm, at, message) {
     return { rule, severity: (0,catalog/* ruleInfo */.PI)(rule).severity, file: pm.file.relPath, line: at.line, column: at.column, message };
 }
-function isWord(tok, ...upper) {
+function util_isWord(tok, ...upper) {
     return tok !== undefined && tok.kind === 'word' && upper.includes(tok.value);
 }
-function isPunct(tok, text) {
+function util_isPunct(tok, text) {
     return tok !== undefined && tok.kind === 'punct' && tok.text === text;
 }
-const NAME_KINDS = new Set(['word', 'dquoted', 'bracketed', 'backticked', 'string']);
+const util_NAME_KINDS = new Set(['word', 'dquoted', 'bracketed', 'backticked', 'string']);
 /** The name a token denotes, as SQLite resolves it (unquoted); undefined when the token cannot be a name. */
 function nameOf(tok) {
-    if (!tok || !NAME_KINDS.has(tok.kind))
+    if (!tok || !util_NAME_KINDS.has(tok.kind))
         return undefined;
     return tok.kind === 'word' ? tok.text : tok.value;
 }
@@ -37862,7 +44744,7 @@ function readName(tokens, i) {
     const first = nameOf(tokens[i]);
     if (first === undefined)
         return undefined;
-    if (isPunct(tokens[i + 1], '.')) {
+    if (util_isPunct(tokens[i + 1], '.')) {
         const second = nameOf(tokens[i + 2]);
         if (second !== undefined)
             return { schema: first, name: second, tok: tokens[i + 2], next: i + 3 };
@@ -37872,9 +44754,9 @@ function readName(tokens, i) {
 /** Index of the statement's verb, skipping `EXPLAIN [QUERY PLAN]`. */
 function verbIndex(stmt) {
     const t = stmt.tokens;
-    if (!isWord(t[0], 'EXPLAIN'))
+    if (!util_isWord(t[0], 'EXPLAIN'))
         return 0;
-    return isWord(t[1], 'QUERY') && isWord(t[2], 'PLAN') ? 3 : 1;
+    return util_isWord(t[1], 'QUERY') && util_isWord(t[2], 'PLAN') ? 3 : 1;
 }
 function verb(stmt) {
     const tok = stmt.tokens[verbIndex(stmt)];
@@ -37882,11 +44764,11 @@ function verb(stmt) {
 }
 /** Skip `IF EXISTS` / `IF NOT EXISTS` at tokens[i]. */
 function skipIfExists(tokens, i) {
-    if (!isWord(tokens[i], 'IF'))
+    if (!util_isWord(tokens[i], 'IF'))
         return i;
-    if (isWord(tokens[i + 1], 'NOT') && isWord(tokens[i + 2], 'EXISTS'))
+    if (util_isWord(tokens[i + 1], 'NOT') && util_isWord(tokens[i + 2], 'EXISTS'))
         return i + 3;
-    return isWord(tokens[i + 1], 'EXISTS') ? i + 2 : i;
+    return util_isWord(tokens[i + 1], 'EXISTS') ? i + 2 : i;
 }
 /** True when a word appears outside any parentheses from index `from` on. */
 function hasTopLevelWord(tokens, from, upper) {
@@ -37924,10 +44806,10 @@ function renames(pm) {
     pm.statements.forEach((stmt, index) => {
         const t = stmt.tokens;
         const i = verbIndex(stmt);
-        if (verb(stmt) !== 'ALTER' || !isWord(t[i + 1], 'TABLE'))
+        if (verb(stmt) !== 'ALTER' || !util_isWord(t[i + 1], 'TABLE'))
             return;
         const from = readName(t, i + 2);
-        if (!from || !isWord(t[from.next], 'RENAME') || !isWord(t[from.next + 1], 'TO'))
+        if (!from || !util_isWord(t[from.next], 'RENAME') || !util_isWord(t[from.next + 1], 'TO'))
             return;
         const to = readName(t, from.next + 2);
         if (to)
@@ -37954,7 +44836,7 @@ function checkStatement(pm, stmt, index, all, out) {
     };
     switch (verb(stmt)) {
         case 'DROP': {
-            if (!isWord(t[i + 1], 'TABLE'))
+            if (!util_isWord(t[i + 1], 'TABLE'))
                 return;
             const name = readName(t, skipIfExists(t, i + 2));
             if (!name)
@@ -37970,12 +44852,12 @@ function checkStatement(pm, stmt, index, all, out) {
             return;
         }
         case 'ALTER': {
-            if (!isWord(t[i + 1], 'TABLE'))
+            if (!util_isWord(t[i + 1], 'TABLE'))
                 return;
             const name = readName(t, i + 2);
-            if (!name || !isWord(t[name.next], 'DROP'))
+            if (!name || !util_isWord(t[name.next], 'DROP'))
                 return;
-            const colTok = isWord(t[name.next + 1], 'COLUMN') ? t[name.next + 2] : t[name.next + 1];
+            const colTok = util_isWord(t[name.next + 1], 'COLUMN') ? t[name.next + 2] : t[name.next + 1];
             const col = colTok ? (colTok.kind === 'word' ? colTok.text : colTok.value) : '?';
             at(t[name.next], `\`ALTER TABLE ${quoteName(name.name)} DROP COLUMN ${quoteName(col)}\` deletes that column's data for every row. Deploy code that no longer uses the column first, and back up the data if it may be needed.`);
             return;
@@ -37988,7 +44870,7 @@ function checkStatement(pm, stmt, index, all, out) {
             return;
         case 'UPDATE':
             if (!hasTopLevelWord(t, i, 'WHERE')) {
-                const name = readName(t, isWord(t[i + 1], 'OR') ? i + 3 : i + 1);
+                const name = readName(t, util_isWord(t[i + 1], 'OR') ? i + 3 : i + 1);
                 at(stmt, `\`UPDATE ${name ? quoteName(name.name) : '...'}\` has no WHERE clause and overwrites every row. Add a WHERE clause.`);
             }
             return;
@@ -38017,7 +44899,7 @@ const emptyMigration = {
             if (!pm.empty)
                 continue;
             const what = pm.comments.length > 0 ? 'has only comments' : 'has no SQL';
-            out.push(findingAt(empty_migration_ID, pm, { line: 1, column: 1 }, `Migration ${pm.file.name} ${what}. wrangler applies it and records it as applied, so SQL added to this file later never runs on databases that already applied it. Add the SQL now, or delete the file.`));
+            out.push(findingAt(empty_migration_ID, pm, { line: 1, column: 1 }, `Migration ${pm.file.name} ${what}. That is harmless as it stands — wrangler applies and records it, and tools such as Prisma write such files — but SQL added to this file later never runs on databases that already applied it: put later changes in a new migration (editing an applied file is reported as modified-migration on pull requests). If the file was meant to hold SQL, add it now or delete the file.`));
         }
         return out;
     },
@@ -38029,12 +44911,12 @@ const emptyMigration = {
 function parsePragma(stmt) {
     const t = stmt.tokens;
     let i = verbIndex(stmt);
-    if (!isWord(t[i], 'PRAGMA'))
+    if (!util_isWord(t[i], 'PRAGMA'))
         return undefined;
     i++;
     let schema;
     let nameTok = t[i];
-    if (isPunct(t[i + 1], '.')) {
+    if (util_isPunct(t[i + 1], '.')) {
         schema = nameOf(t[i]);
         nameTok = t[i + 2];
         i += 2;
@@ -38044,8 +44926,8 @@ function parsePragma(stmt) {
         return undefined;
     i++;
     let value = null;
-    if (isPunct(t[i], '=') || isPunct(t[i], '(')) {
-        const rest = t.slice(i + 1).filter((tok) => !isPunct(tok, ')'));
+    if (util_isPunct(t[i], '=') || util_isPunct(t[i], '(')) {
+        const rest = t.slice(i + 1).filter((tok) => !util_isPunct(tok, ')'));
         value = rest.map((tok) => (tok.kind === 'word' || tok.kind === 'punct' || tok.kind === 'number' ? tok.text : tok.value)).join('');
     }
     return { schema, name, nameTok, value };
@@ -38086,12 +44968,12 @@ function columnDefs(stmt) {
     const t = stmt.tokens;
     const i = verbIndex(stmt);
     const v = verb(stmt);
-    if (v === 'ALTER' && isWord(t[i + 1], 'TABLE')) {
+    if (v === 'ALTER' && util_isWord(t[i + 1], 'TABLE')) {
         const name = readName(t, i + 2);
-        if (!name || !isWord(t[name.next], 'ADD'))
+        if (!name || !util_isWord(t[name.next], 'ADD'))
             return [];
         let j = name.next + 1;
-        if (isWord(t[j], 'COLUMN'))
+        if (util_isWord(t[j], 'COLUMN'))
             j++;
         if (!t[j] || TABLE_CONSTRAINT.has(t[j].value))
             return [];
@@ -38100,25 +44982,25 @@ function columnDefs(stmt) {
     if (v !== 'CREATE')
         return [];
     let j = i + 1;
-    while (isWord(t[j], 'TEMP', 'TEMPORARY'))
+    while (util_isWord(t[j], 'TEMP', 'TEMPORARY'))
         j++;
-    if (!isWord(t[j], 'TABLE'))
+    if (!util_isWord(t[j], 'TABLE'))
         return [];
     const name = readName(t, skipIfExists(t, j + 1));
-    if (!name || !isPunct(t[name.next], '('))
+    if (!name || !util_isPunct(t[name.next], '('))
         return [];
     const out = [];
     let depth = 0;
     for (let k = name.next; k < t.length; k++) {
         const tok = t[k];
-        if (isPunct(tok, '('))
+        if (util_isPunct(tok, '('))
             depth++;
-        else if (isPunct(tok, ')')) {
+        else if (util_isPunct(tok, ')')) {
             depth--;
             if (depth === 0)
                 break;
         }
-        else if (depth === 1 && (isPunct(t[k - 1], ',') || k === name.next + 1)) {
+        else if (depth === 1 && (util_isPunct(t[k - 1], ',') || k === name.next + 1)) {
             if (tok.kind === 'word' && TABLE_CONSTRAINT.has(tok.value))
                 continue;
             out.push({ name: tok, type: typeTokens(t, k + 1) });
@@ -38133,8 +45015,8 @@ function typeTokens(t, from) {
     let k = from;
     while (t[k] && t[k].kind === 'word' && !TYPE_END.has(t[k].value))
         out.push(t[k++]);
-    if (out.length > 0 && isPunct(t[k], '(')) {
-        while (t[k] && !isPunct(t[k], ')'))
+    if (out.length > 0 && util_isPunct(t[k], '(')) {
+        while (t[k] && !util_isPunct(t[k], ')'))
             out.push(t[k++]);
         if (t[k])
             out.push(t[k]);
@@ -38186,7 +45068,7 @@ function postgres_syntax_checkStatement(pm, stmt, out) {
             report('SET', stmt, `\`${t.slice(i, i + 2).map((x) => x.text).join(' ')}\``, 'SQLite has no SET statement (there is one schema and no session settings). Remove it.');
             break;
         case 'COMMENT':
-            if (isWord(next, 'ON'))
+            if (util_isWord(next, 'ON'))
                 report('COMMENT', stmt, '`COMMENT ON`', 'SQLite cannot store comments on objects. Use a SQL comment (`-- ...`) in the migration instead.');
             break;
         case 'DO':
@@ -38196,30 +45078,30 @@ function postgres_syntax_checkStatement(pm, stmt, out) {
             report('TRUNCATE', stmt, '`TRUNCATE`', 'SQLite has no TRUNCATE. Use `DELETE FROM table` (SQLite optimises a DELETE without WHERE).');
             break;
         case 'CREATE':
-            if (isWord(next, 'OR') && isWord(t[i + 2], 'REPLACE')) {
+            if (util_isWord(next, 'OR') && util_isWord(t[i + 2], 'REPLACE')) {
                 report('OR REPLACE', next, '`CREATE OR REPLACE`', 'SQLite has no CREATE OR REPLACE. Use `DROP VIEW IF EXISTS name;` (or DROP TRIGGER IF EXISTS) followed by `CREATE ...`.');
             }
             else if (next && next.kind === 'word' && CREATE_OBJECTS[next.value]) {
                 report(`CREATE ${next.value}`, next, `\`CREATE ${next.value}\``, CREATE_OBJECTS[next.value]);
             }
-            if (isWord(next, 'INDEX') || (isWord(next, 'UNIQUE') && isWord(t[i + 2], 'INDEX'))) {
-                const using = t.findIndex((tok, k) => k > i && isWord(tok, 'USING'));
+            if (util_isWord(next, 'INDEX') || (util_isWord(next, 'UNIQUE') && util_isWord(t[i + 2], 'INDEX'))) {
+                const using = t.findIndex((tok, k) => k > i && util_isWord(tok, 'USING'));
                 if (using !== -1) {
                     report('USING', t[using], `\`USING ${t[using + 1]?.text ?? ''}\` in CREATE INDEX`, 'SQLite indexes have no access methods: remove `USING ...` (for full-text search use an FTS5 virtual table).');
                 }
             }
             break;
         case 'ALTER': {
-            if (!isWord(next, 'TABLE'))
+            if (!util_isWord(next, 'TABLE'))
                 break;
             const name = readName(t, i + 2);
             if (!name)
                 break;
             const action = t[name.next];
-            if (isWord(action, 'ALTER')) {
+            if (util_isWord(action, 'ALTER')) {
                 report('ALTER COLUMN', action, '`ALTER TABLE ... ALTER COLUMN`', 'SQLite cannot change a column in place. Rebuild the table: create the new table, copy the rows, drop the old table and rename the new one (https://www.sqlite.org/lang_altertable.html#otheralter).');
             }
-            else if ((isWord(action, 'ADD') || isWord(action, 'DROP')) && t[name.next + 1]?.kind === 'word' && ADD_CONSTRAINT.has(t[name.next + 1].value)) {
+            else if ((util_isWord(action, 'ADD') || util_isWord(action, 'DROP')) && t[name.next + 1]?.kind === 'word' && ADD_CONSTRAINT.has(t[name.next + 1].value)) {
                 report('ADD CONSTRAINT', action, `\`ALTER TABLE ... ${action.value} ${t[name.next + 1].value}\``, 'SQLite\'s ALTER TABLE cannot add or drop constraints. Use `CREATE UNIQUE INDEX` for uniqueness, or rebuild the table with the constraint in CREATE TABLE.');
             }
             break;
@@ -38244,7 +45126,7 @@ function postgres_syntax_checkStatement(pm, stmt, out) {
             report('::', tok, `The cast \`::${type}\``, `SQLite rejects it. Use \`CAST(x AS ${type.toUpperCase() === 'TEXT' ? 'TEXT' : type})\`.`);
         }
         else if (tok.kind === 'word') {
-            if (FUNCTIONS[tok.value] && isPunct(t[k + 1], '('))
+            if (FUNCTIONS[tok.value] && util_isPunct(t[k + 1], '('))
                 report(tok.value, tok, `\`${tok.text}()\``, FUNCTIONS[tok.value]);
             else if (tok.value === 'ILIKE')
                 report('ILIKE', tok, '`ILIKE`', 'SQLite\'s LIKE is already case-insensitive for ASCII letters: use `LIKE` (or `lower(a) LIKE lower(b)` for other letters).');
@@ -45362,7 +52244,7 @@ function columnSecrets(stmt) {
     if (v === 'UPDATE') {
         for (let k = i + 1; k + 2 < t.length; k++) {
             const col = nameOf(t[k]);
-            if (col !== undefined && t[k].kind !== 'string' && isPunct(t[k + 1], '=') && t[k + 2].kind === 'string' && isSecretColumn(col)) {
+            if (col !== undefined && t[k].kind !== 'string' && util_isPunct(t[k + 1], '=') && t[k + 2].kind === 'string' && isSecretColumn(col)) {
                 out.push({ column: col, tok: t[k + 2] });
             }
         }
@@ -45370,34 +52252,34 @@ function columnSecrets(stmt) {
     }
     if (v !== 'INSERT' && v !== 'REPLACE')
         return out;
-    const into = t.findIndex((tok, k) => k > i && isWord(tok, 'INTO'));
+    const into = t.findIndex((tok, k) => k > i && util_isWord(tok, 'INTO'));
     const name = into === -1 ? undefined : readName(t, into + 1);
-    if (!name || !isPunct(t[name.next], '('))
+    if (!name || !util_isPunct(t[name.next], '('))
         return out;
     const columns = [];
     let k = name.next + 1;
-    for (; k < t.length && !isPunct(t[k], ')'); k++) {
+    for (; k < t.length && !util_isPunct(t[k], ')'); k++) {
         const col = nameOf(t[k]);
         if (col !== undefined)
             columns.push(col);
     }
-    if (!isWord(t[k + 1], 'VALUES'))
+    if (!util_isWord(t[k + 1], 'VALUES'))
         return out;
     // Walk each VALUES tuple, counting top-level commas to know which column a literal belongs to.
     let depth = 0;
     let index = 0;
     for (k += 2; k < t.length; k++) {
         const tok = t[k];
-        if (isPunct(tok, '(')) {
+        if (util_isPunct(tok, '(')) {
             depth++;
             if (depth === 1)
                 index = 0;
         }
-        else if (isPunct(tok, ')'))
+        else if (util_isPunct(tok, ')'))
             depth--;
-        else if (depth === 1 && isPunct(tok, ','))
+        else if (depth === 1 && util_isPunct(tok, ','))
             index++;
-        else if (depth === 1 && tok.kind === 'string' && (isPunct(t[k - 1], '(') || isPunct(t[k - 1], ',')) && (isPunct(t[k + 1], ',') || isPunct(t[k + 1], ')'))) {
+        else if (depth === 1 && tok.kind === 'string' && (util_isPunct(t[k - 1], '(') || util_isPunct(t[k - 1], ',')) && (util_isPunct(t[k + 1], ',') || util_isPunct(t[k + 1], ')'))) {
             const column = columns[index];
             if (column !== undefined && isSecretColumn(column))
                 out.push({ column, tok });
@@ -45528,11 +52410,11 @@ function findWord(tokens, from, upper) {
     let depth = 0;
     for (let i = from; i < tokens.length; i++) {
         const t = tokens[i];
-        if (isPunct(t, '('))
+        if (util_isPunct(t, '('))
             depth++;
-        else if (isPunct(t, ')'))
+        else if (util_isPunct(t, ')'))
             depth--;
-        else if (depth === 0 && isWord(t, upper))
+        else if (depth === 0 && util_isWord(t, upper))
             return i;
     }
     return -1;
@@ -45548,7 +52430,7 @@ function targets(stmt, i) {
     switch (verb(stmt)) {
         case 'CREATE': {
             let j = i + 1;
-            while (isWord(t[j], 'TEMP', 'TEMPORARY', 'UNIQUE', 'VIRTUAL'))
+            while (util_isWord(t[j], 'TEMP', 'TEMPORARY', 'UNIQUE', 'VIRTUAL'))
                 j++;
             const kind = t[j]?.value;
             const name = readName(t, skipIfExists(t, j + 1));
@@ -45563,7 +52445,7 @@ function targets(stmt, i) {
         case 'ALTER': {
             const name = readName(t, i + 2);
             add(name);
-            if (name && isWord(t[name.next], 'RENAME') && isWord(t[name.next + 1], 'TO'))
+            if (name && util_isWord(t[name.next], 'RENAME') && util_isWord(t[name.next + 1], 'TO'))
                 add(readName(t, name.next + 2));
             break;
         }
@@ -45578,7 +52460,7 @@ function targets(stmt, i) {
             break;
         }
         case 'UPDATE':
-            add(readName(t, isWord(t[i + 1], 'OR') ? i + 3 : i + 1));
+            add(readName(t, util_isWord(t[i + 1], 'OR') ? i + 3 : i + 1));
             break;
         case 'DELETE':
             add(readName(t, i + 2));
@@ -45600,11 +52482,11 @@ function unsupported_statement_checkStatement(pm, stmt, out) {
         return;
     }
     if (v === 'CREATE') {
-        const temp = isWord(t[i + 1], 'TEMP', 'TEMPORARY') ? t[i + 1] : undefined;
+        const temp = util_isWord(t[i + 1], 'TEMP', 'TEMPORARY') ? t[i + 1] : undefined;
         if (temp) {
             out.push(findingAt(unsupported_statement_ID, pm, temp, `CREATE ${temp.text.toUpperCase()} objects are rejected by D1 ("not authorized"). Create a regular table (and DROP it at the end of the migration if it is scratch space).`));
         }
-        if (isWord(t[i + 1], 'VIRTUAL')) {
+        if (util_isWord(t[i + 1], 'VIRTUAL')) {
             const using = findWord(t, i + 2, 'USING');
             const mod = nameOf(t[using + 1]);
             if (using !== -1 && mod !== undefined && !VTABLE_MODULES.has(mod.toLowerCase())) {
@@ -45651,25 +52533,25 @@ const unsafeAddColumn = {
                 const v = verbIndex(stmt);
                 if (verb(stmt) === 'CREATE') {
                     let i = v + 1;
-                    if (isWord(t[i], 'TEMP', 'TEMPORARY'))
+                    if (util_isWord(t[i], 'TEMP', 'TEMPORARY'))
                         i++;
-                    if (isWord(t[i], 'TABLE')) {
+                    if (util_isWord(t[i], 'TABLE')) {
                         const name = readName(t, skipIfExists(t, i + 1));
                         if (name)
                             createdHere.add(name.name.toLowerCase());
                     }
                     continue;
                 }
-                if (verb(stmt) !== 'ALTER' || !isWord(t[v + 1], 'TABLE'))
+                if (verb(stmt) !== 'ALTER' || !util_isWord(t[v + 1], 'TABLE'))
                     continue;
                 const table = readName(t, v + 2);
-                if (!table || !isWord(t[table.next], 'ADD'))
+                if (!table || !util_isWord(t[table.next], 'ADD'))
                     continue;
                 // A table created earlier in the same file is certainly empty here: the restriction cannot bite.
                 if (createdHere.has(table.name.toLowerCase()))
                     continue;
                 let i = table.next + 1;
-                if (isWord(t[i], 'COLUMN'))
+                if (util_isWord(t[i], 'COLUMN'))
                     i++;
                 const column = readName(t, i);
                 if (!column)
@@ -45690,20 +52572,20 @@ function columnProblem(def) {
     let depth = 0;
     for (let i = 0; i < def.length; i++) {
         const tok = def[i];
-        if (isPunct(tok, '('))
+        if (util_isPunct(tok, '('))
             depth++;
-        else if (isPunct(tok, ')'))
+        else if (util_isPunct(tok, ')'))
             depth--;
         if (depth > 0)
             continue;
-        if (isWord(tok, 'NOT') && isWord(def[i + 1], 'NULL'))
+        if (util_isWord(tok, 'NOT') && util_isWord(def[i + 1], 'NULL'))
             notNull = true;
-        else if (isWord(tok, 'REFERENCES'))
+        else if (util_isWord(tok, 'REFERENCES'))
             references = true;
-        else if (isWord(tok, 'DEFAULT'))
+        else if (util_isWord(tok, 'DEFAULT'))
             defaultTokens = defaultExpression(def, i + 1);
     }
-    const isNullDefault = !defaultTokens || (defaultTokens.length === 1 && isWord(defaultTokens[0], 'NULL'));
+    const isNullDefault = !defaultTokens || (defaultTokens.length === 1 && util_isWord(defaultTokens[0], 'NULL'));
     if (defaultTokens && !isConstant(defaultTokens)) {
         return `has a non-constant default (${defaultTokens.map((x) => x.text).join(' ')}): SQLite rejects it with "Cannot add a column with non-constant default". Add the column with a constant default (or none) and backfill it with UPDATE.`;
     }
@@ -45720,28 +52602,28 @@ function defaultExpression(def, i) {
     const first = def[i];
     if (!first)
         return [];
-    if (isPunct(first, '(')) {
+    if (util_isPunct(first, '(')) {
         let depth = 0;
         for (let j = i; j < def.length; j++) {
-            if (isPunct(def[j], '('))
+            if (util_isPunct(def[j], '('))
                 depth++;
-            else if (isPunct(def[j], ')') && --depth === 0)
+            else if (util_isPunct(def[j], ')') && --depth === 0)
                 return def.slice(i, j + 1);
         }
         return def.slice(i);
     }
-    if ((isPunct(first, '-') || isPunct(first, '+')) && def[i + 1])
+    if ((util_isPunct(first, '-') || util_isPunct(first, '+')) && def[i + 1])
         return [first, def[i + 1]];
     return [first];
 }
 function isConstant(expr) {
     if (expr.length === 0)
         return true;
-    if (expr.some((x) => isWord(x, 'CURRENT_TIMESTAMP', 'CURRENT_DATE', 'CURRENT_TIME')))
+    if (expr.some((x) => util_isWord(x, 'CURRENT_TIMESTAMP', 'CURRENT_DATE', 'CURRENT_TIME')))
         return false;
     // A parenthesised expression is only constant when it holds literals and operators, no function call.
-    if (isPunct(expr[0], '(')) {
-        return !expr.some((x, k) => x.kind === 'word' && isPunct(expr[k + 1], '(')) && !expr.some((x) => x.kind === 'word' && !isWord(x, 'NULL', 'TRUE', 'FALSE'));
+    if (util_isPunct(expr[0], '(')) {
+        return !expr.some((x, k) => x.kind === 'word' && util_isPunct(expr[k + 1], '(')) && !expr.some((x) => x.kind === 'word' && !util_isWord(x, 'NULL', 'TRUE', 'FALSE'));
     }
     return true;
 }
@@ -45804,19 +52686,26 @@ function checkStaticRules(ctx, disabled) {
 
 
 
+
+
 /**
  * The validate phase: everything that can be known without a database or credentials — file naming,
  * static SQL rules, and a replay of the whole set on a D1-like SQLite.
  */
 async function validateDatabase(target, opts) {
-    const set = discoverMigrations(target, opts.cwd);
-    const parsed = set.files.map((file) => (0,split/* parseMigration */.m)(file));
-    const replay = await (0,replay_replay/* replayMigrations */.f)({
+    return validateMigrations(target, discoverMigrations(target, opts.cwd), opts);
+}
+/** validateDatabase on a set discovered already (the engine needs the file list before it validates). */
+async function validateMigrations(target, set, opts) {
+    const parsed = set.files.map((file) => parseMigration(file));
+    const replay = await replayMigrations({
         files: set.files,
         migrationsTable: target.migrationsTable,
         disabled: opts.disabled,
         dataCheck: opts.dataCheck ?? true,
         parsed,
+        settled: opts.settled,
+        signal: opts.signal,
     });
     const all = [
         ...set.findings,
@@ -45824,8 +52713,22 @@ async function validateDatabase(target, opts) {
         ...checkStaticRules({ target, migrations: parsed, numbering: opts.numbering }, opts.disabled),
         ...replay.findings,
     ];
-    const findings = (0,split/* applySuppressions */.p)(all.filter((f) => !opts.disabled.has(f.rule)), parsed);
-    return { migrations: set.files, findings: sortFindings(findings, set.files.map((f) => f.relPath)), schema: replay.schema, notes: replay.notes };
+    return {
+        migrations: set.files,
+        findings: finishFindings(all, parsed, opts.policy ?? { off: opts.disabled }, set.files, replay.keptRebuilds),
+        schema: replay.schema,
+        notes: replay.notes,
+        parsed,
+    };
+}
+/**
+ * Applies the rule policy (rules off, severities, excluded paths), drops suppressed (`-- d1-migrate-ignore`)
+ * findings and orders the rest: one pass for every source.
+ */
+function finishFindings(findings, parsed, policy, files, keptRebuilds = []) {
+    // Folding comes after suppression, so a comment above one statement still suppresses that statement.
+    const kept = foldFindings(split_applySuppressions(applyRulePolicy(findings, policy), parsed), keptRebuilds);
+    return sortFindings(kept, files.map((f) => f.relPath));
 }
 /** Findings in apply order of their files (set-wide findings first), then by line. */
 function sortFindings(findings, fileOrder = []) {
@@ -45838,7 +52741,214 @@ function sortFindings(findings, fileOrder = []) {
         a.rule.localeCompare(b.rule));
 }
 
+;// CONCATENATED MODULE: ./build/src/phases/judge-pending.js
+
+
+
+
+
+/**
+ * The pending migrations replayed on the target's live schema (as preview read it) instead of on a replay
+ * of the history: what will run is checked against what is really there — also when the history does not
+ * replay at all (a base schema applied by a script, deleted first migrations). Their replay findings
+ * (syntax, replay errors, the data check's twin) replace the ones the history replay gave them.
+ */
+async function judgePendingOnLiveSchema(ctx, validated) {
+    const { report, options, target } = ctx;
+    const live = ctx.liveSchemaBefore;
+    if (!live || !ctx.ledgerBefore)
+        return;
+    const pending = pendingMigrations(ctx.migrations, ctx.ledgerBefore);
+    if (pending.length === 0)
+        return;
+    const names = new Set(pending.map((m) => m.name));
+    const policy = rulePolicy(options, target.environment);
+    const result = await replayMigrations({
+        files: pending,
+        base: live,
+        migrationsTable: target.migrationsTable,
+        disabled: new Set(policy.off),
+        dataCheck: policy.dataCheck,
+        parsed: validated.parsed.filter((p) => names.has(p.file.name)),
+    });
+    const where = `${ctx.target.databaseName}${ctx.target.environment ? ` (${ctx.target.environment})` : ''}`;
+    if (result.baseErrors?.length) {
+        report.notes.push(`The live schema of ${where} could not be rebuilt for the replay (${result.baseErrors.slice(0, 3).join('; ')}${result.baseErrors.length > 3 ? '; …' : ''}), so the pending migrations were checked on a replay of the migrations before them instead.`);
+        return;
+    }
+    const paths = new Set(pending.map((m) => m.relPath));
+    const kept = report.findings.filter((f) => !(f.file !== undefined && paths.has(f.file) && catalog/* REPLAY_RULES */.k4.has(f.rule)));
+    const found = finishFindings(result.findings, validated.parsed, policy, ctx.migrations, result.keptRebuilds);
+    report.findings = sortFindings([...kept, ...found], ctx.migrations.map((m) => m.relPath));
+    report.schema = result.schema;
+    report.notes.push(`The ${pending.length} pending migration(s) were replayed on the live schema of ${where} (${live.length} objects), not on a replay of the migrations before them.`, ...result.notes);
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/record.js
+
+/**
+ * Adds findings a phase found (the ledger's, the change's, wrangler's) to the database's report under the
+ * rule policy — rules turned off, severities and excluded paths from the inputs and .d1-migrate.toml — so
+ * they mean the same as validate's.
+ */
+function recordFindings(ctx, findings) {
+    ctx.report.findings.push(...applyRulePolicy(findings, rulePolicy(ctx.options, ctx.report.environment)));
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/preview.js
+
+
+
+
+/**
+ * Reads the ledger of the same database, target and environment apply will use (never the local one by
+ * accident), lists what is pending and reports drift. With `withSchema` it reads the live schema in the
+ * same request, so the pending migrations can be checked against it. Writes nothing: a missing migrations
+ * table is an empty ledger.
+ */
+async function previewPhase(ctx, opts = {}) {
+    const { report, io } = ctx;
+    const session = openSession(ctx);
+    if (session.command.problem) {
+        report.failure = { phase: 'preview', kind: 'wrangler-missing', message: session.command.problem };
+        return;
+    }
+    const ledger = await readLedger(session, { withSchema: opts.withSchema === true });
+    if (!ledger.ok) {
+        report.failure = { phase: 'preview', kind: ledger.failure.kind, message: ledger.failure.message };
+        io.warning(`preview: could not read the ${session.where} ledger of ${ctx.target.databaseName}: ${ledger.failure.message}`);
+        return;
+    }
+    ctx.ledgerBefore = ledger.entries;
+    ctx.liveSchemaBefore = ledger.schema;
+    const pending = pendingMigrations(ctx.migrations, ledger.entries);
+    const applied = new Set(ledger.entries.map((e) => e.name));
+    report.pending = pending.map((m) => m.name);
+    // From here on the ledger says what will run: findings in applied files are informational.
+    report.scope = {
+        basis: 'ledger',
+        settled: ctx.migrations.filter((m) => applied.has(m.name)).map((m) => m.relPath),
+        judged: report.pending,
+    };
+    recordFindings(ctx, ledgerFindings(ctx.migrations, ledger.entries, ctx.target));
+    if (!ledger.exists)
+        report.notes.push(`The ${ctx.target.migrationsTable} table does not exist yet on the ${session.where} database; apply will create it.`);
+    io.info(`preview (${session.where}): ${ledger.entries.length} applied, ${pending.length} pending` +
+        (pending.length ? `: ${pending.map((m) => m.name).join(', ')}` : ''));
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/restore.js
+
+
+/** Restores the remote database to `options.bookmark` with Time Travel (on demand, e.g. after a bad deploy). */
+async function restorePhase(ctx) {
+    const { report, io, options, target } = ctx;
+    const bookmark = options.bookmark?.trim();
+    if (!bookmark) {
+        report.failure = { phase: 'restore', kind: 'config', message: 'The restore phase needs a bookmark (input `bookmark`, CLI `--bookmark`).' };
+        return;
+    }
+    if (options.target !== 'remote') {
+        report.failure = { phase: 'restore', kind: 'config', message: 'Time Travel restore works on remote D1 only; use target: remote.' };
+        return;
+    }
+    const session = openSession(ctx);
+    if (session.command.problem) {
+        report.failure = { phase: 'restore', kind: 'wrangler-missing', message: session.command.problem };
+        return;
+    }
+    const result = await restoreBookmark(session, bookmark);
+    if (!result.ok) {
+        report.failure = { phase: 'restore', kind: result.failure.kind, message: result.failure.message };
+        return;
+    }
+    // The bookmark output is "where to go to undo this run", which for a restore is the state it replaced.
+    if (result.previousBookmark)
+        report.bookmark = result.previousBookmark;
+    const undo = result.previousBookmark ? ` To undo: ${restoreCommand(target, result.previousBookmark)}` : '';
+    const message = `Restored ${target.databaseName} to bookmark ${result.bookmark}.${undo}`;
+    report.notes.push(message);
+    io.info(message);
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./build/src/phases/test.js
+
+
+
+
+
+
+
+
+/**
+ * Applies every migration to a throw-away local D1 (real wrangler, a temporary --persist-to folder deleted
+ * afterwards) and lists the resulting schema: the PR check that needs no credentials.
+ */
+async function testPhase(ctx) {
+    const { report, io } = ctx;
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(external_node_os_namespaceObject.tmpdir(), 'd1-migrate-test-'));
+    try {
+        const session = openSession(ctx, { where: 'local', persistTo: dir });
+        if (session.command.problem) {
+            report.failure ??= { phase: 'test', kind: 'wrangler-missing', message: session.command.problem };
+            return;
+        }
+        const applied = await session.run(d1Args(session, ['migrations', 'apply']));
+        if (!succeeded(applied)) {
+            const failure = session.classify(applied);
+            const detail = failure.sqliteMessage ?? failure.message;
+            const file = failure.migration ? ctx.migrations.find((m) => m.name === failure.migration) : undefined;
+            const where = failure.migration ? `${failure.migration}: ${detail}` : detail;
+            if (file) {
+                const line = failureLine(file.sql, detail);
+                recordFindings(ctx, [
+                    {
+                        rule: 'replay-error',
+                        severity: (0,catalog/* ruleInfo */.PI)('replay-error').severity,
+                        file: file.relPath,
+                        ...(line ? { line } : {}),
+                        message: `Applying the migrations to a fresh local D1 with wrangler failed at ${file.name}: ${detail}`,
+                    },
+                ]);
+            }
+            if (file && report.scope?.settled.includes(file.relPath)) {
+                // A migration that already ran (or that the change leaves alone) does not apply to an empty database:
+                // the history's base schema came from elsewhere. That is a fact about the repository, not a failure
+                // of this change; wrangler cannot get to the new migrations on a fresh database, the replay did.
+                const message = `test: wrangler cannot apply the existing migrations to a fresh local D1 (${where}); the new migrations were checked by the replay only.`;
+                report.notes.push(message.replace(/^test: /, ''));
+                io.warning(message);
+                return;
+            }
+            report.failure ??= { phase: 'test', kind: failure.kind, message: where };
+            io.warning(`test: applying to a fresh local D1 failed: ${report.failure.message}`);
+            return;
+        }
+        const read = await readLiveSchema(session);
+        if (!read.ok) {
+            report.failure ??= { phase: 'test', kind: read.failure.kind, message: `reading the schema failed: ${read.failure.message}` };
+            return;
+        }
+        report.schema = read.objects;
+        io.info(`test: ${ctx.migrations.length} migrations applied to a fresh local D1; ${report.schema.length} schema objects`);
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+// EXTERNAL MODULE: ./build/src/report/label.js
+var report_label = __nccwpck_require__(5774);
 ;// CONCATENATED MODULE: ./build/src/engine.js
+
+
+
+
+
+
+
 
 
 
@@ -45854,7 +52964,7 @@ function sortFindings(findings, fileOrder = []) {
  * the next environment once one fails, so `environment: staging, production` never reaches production
  * after a failed staging.
  */
-async function runEngine({ options, io, run = {}, env = process.env, signal }) {
+async function runEngine({ options, io, run = {}, env = process.env, signal, change }) {
     const started = Date.now();
     const wranglerEnv = wranglerEnvironment(options, env);
     const configPath = findConfig(options.cwd, options.config);
@@ -45876,23 +52986,21 @@ async function runEngine({ options, io, run = {}, env = process.env, signal }) {
         for (const target of targets) {
             if (signal?.aborted)
                 break;
-            const title = `${environment ?? 'top level'} · ${target.binding} (${target.databaseName})`;
-            const report = await io.group(`d1-migrate: ${title}`, () => processDatabase(target, { options, io, run, env: wranglerEnv, signal }));
+            const report = await io.group(`d1-migrate: ${(0,report_label/* databaseLabel */.m)(target, { name: true })}`, () => processDatabase(target, { options, io, run, env: wranglerEnv, signal, change }));
             databases.push(report);
         }
         const rest = plan.slice(i + 1).map((p) => p.environment ?? 'top level');
-        if (rest.length && databases.some((d) => wouldFail(d, options))) {
+        if (rest.length && databases.some((d) => (0,src_outcome/* decideDatabase */.iQ)(d, options).failsStep)) {
             const message = `Stopped after environment "${environment ?? 'top level'}" failed; not processed: ${rest.join(', ')}.`;
             io.warning(message);
             databases[databases.length - 1]?.notes.push(message);
             break;
         }
     }
-    if (options.phases.includes('drift')) {
+    if (options.phases.includes('drift'))
         compareEnvironments(databases);
-        for (const d of databases)
-            d.status = databaseStatus(d, options);
-    }
+    for (const d of databases)
+        d.status = (0,src_outcome/* decideDatabase */.iQ)(d, options).status;
     return summarise(databases, options, Date.now() - started);
 }
 async function processDatabase(target, ctx) {
@@ -45904,6 +53012,7 @@ async function processDatabase(target, ctx) {
         binding: target.binding,
         databaseName: target.databaseName,
         migrationsDir: target.migrationsDir,
+        migrationsTable: target.migrationsTable,
         migrations: [],
         findings: [],
         status: 'valid',
@@ -45915,35 +53024,45 @@ async function processDatabase(target, ctx) {
         await restorePhase(phase);
         return finish(report, started, options);
     }
+    const set = discover_discoverMigrations(target, options.cwd);
+    phase.migrations = set.files;
+    report.migrations = set.files.map((m) => m.name);
+    if (ctx.change)
+        judgeChange(phase, ctx.change);
     // Apply never runs unvalidated: validate is implied by apply (and test). preview, history and drift only
     // need the file list, so they discover without running the rules and the replay.
+    let validated;
     if (has('validate') || has('apply') || has('test')) {
-        const validated = await validateDatabase(target, {
-            cwd: options.cwd,
-            numbering: options.numbering,
-            disabled: new Set(options.disableRules),
-            dataCheck: options.dataCheck,
+        const settled = report.scope ? new Set(set.files.filter((m) => report.scope.settled.includes(m.relPath)).map((m) => m.name)) : undefined;
+        const policy = rulePolicy(options, target.environment);
+        validated = await validateMigrations(target, set, {
+            numbering: policy.numbering,
+            disabled: new Set(policy.off),
+            dataCheck: policy.dataCheck,
+            policy,
+            settled,
+            signal: ctx.signal,
         });
-        phase.migrations = validated.migrations;
         report.findings.push(...validated.findings);
         report.notes.push(...validated.notes);
         report.schema = validated.schema;
-        io.info(`validate: ${validated.migrations.length} migrations, ${count(report, 'error')} errors, ${count(report, 'warning')} warnings`);
+        if (ctx.change && report.changes)
+            report.schemaChanges = await schemaChangesOfChange(phase, validated, report.changes.added);
+        const counts = (0,src_outcome/* countFindings */.Gt)(report);
+        io.info(`validate: ${validated.migrations.length} migrations, ${counts.errors} errors, ${counts.warnings} warnings${counts.informational ? `, ${counts.informational} informational` : ''}`);
     }
-    else {
-        phase.migrations = discoverMigrations(target, options.cwd).files;
+    if (has('preview') || has('apply')) {
+        await previewPhase(phase, { withSchema: validated !== undefined });
+        if (validated && !report.failure)
+            await judgePendingOnLiveSchema(phase, validated);
     }
-    report.migrations = phase.migrations.map((m) => m.name);
-    const invalid = report.findings.some((f) => f.severity === 'error');
-    if (has('preview') || has('apply'))
-        await previewPhase(phase);
     if (has('apply')) {
-        if (invalid && options.failMode !== 'warn') {
-            report.notes.push('Nothing was applied: validation found errors (fail-mode ' + options.failMode + ').');
-        }
-        else if (!report.failure) {
+        // Every finding that can block is known now: validate's, the change's and the ledger's.
+        const gate = (0,src_outcome/* applyGate */.ei)(report, options.failMode);
+        if (gate.go)
             await applyPhase(phase);
-        }
+        else
+            report.notes.push(gate.reason);
     }
     if (has('history') && !(report.failure && report.failure.phase === 'preview'))
         await historyPhase(phase);
@@ -45953,65 +53072,49 @@ async function processDatabase(target, ctx) {
         await driftPhase(phase);
     return finish(report, started, options);
 }
-function count(report, severity) {
-    return report.findings.filter((f) => f.severity === severity).length;
+/**
+ * The change under review decides what is judged until a ledger is read: the migrations it adds or edits;
+ * the ones it leaves as they are on its base are settled. Edits, renames and deletions of existing
+ * migrations are `modified-migration` errors.
+ */
+function judgeChange(phase, change) {
+    const { report } = phase;
+    const c = migrationChanges(change.files, report, { repoPrefix: change.repoPrefix, baseRef: change.base });
+    const touched = new Set(c.touched);
+    report.changes = { added: c.added, removed: c.removed };
+    report.scope = {
+        basis: change.basis,
+        settled: phase.migrations.filter((m) => !touched.has(m.name)).map((m) => m.relPath),
+        judged: c.touched,
+        ...(change.base !== undefined ? { base: change.base } : {}),
+    };
+    recordFindings(phase, c.findings);
 }
 function finish(report, started, options) {
     report.durationMs = Date.now() - started;
-    report.status = databaseStatus(report, options);
+    report.status = (0,src_outcome/* decideDatabase */.iQ)(report, options).status;
     return report;
 }
-/** Status of one database; the phases record facts, this decides what they add up to. */
-function databaseStatus(report, options) {
-    if (report.failure) {
-        if (report.failure.kind === 'not-authorized' && options.failMode === 'skip-unavailable')
-            return 'skipped';
-        return 'failed';
-    }
-    if (report.findings.some((f) => f.severity === 'error') && !(report.applied && report.applied.length))
-        return 'invalid';
-    if (options.phases.includes('apply') && report.pending !== undefined) {
-        return report.applied && report.applied.length ? 'applied' : 'up-to-date';
-    }
-    if (options.phases.includes('restore'))
-        return 'applied';
-    return report.findings.some((f) => f.severity === 'error') ? 'invalid' : 'valid';
-}
-/** Whether this database's outcome fails the step under the fail mode. */
-function wouldFail(report, options) {
-    if (options.failMode === 'warn')
-        return false;
-    if (report.failure)
-        return !(report.failure.kind === 'not-authorized' && options.failMode === 'skip-unavailable');
-    return report.findings.some((f) => f.severity === 'error');
-}
-const STATUS_RANK = ['failed', 'invalid', 'skipped', 'applied', 'up-to-date', 'valid'];
+/** The run's report: statuses, counts and the failure come from the outcome decision (src/outcome.ts). */
 function summarise(databases, options, durationMs) {
-    const errors = databases.reduce((n, d) => n + count(d, 'error'), 0);
-    const warnings = databases.reduce((n, d) => n + count(d, 'warning'), 0);
-    let status = 'valid';
-    for (const d of databases)
-        if (STATUS_RANK.indexOf(d.status) < STATUS_RANK.indexOf(status))
-            status = d.status;
-    const failing = databases.filter((d) => wouldFail(d, options));
-    let failureMessage;
-    if (failing.length) {
-        const d = failing[0];
-        const where = `${d.environment ?? 'top level'} · ${d.binding}`;
-        failureMessage = d.failure
-            ? `${where}: ${d.failure.phase} failed (${d.failure.kind}): ${d.failure.message}`
-            : `${where}: ${count(d, 'error')} migration error(s) found by validate`;
-        if (failing.length > 1)
-            failureMessage += ` (and ${failing.length - 1} more database(s))`;
-    }
-    return { status, errors, warnings, databases, durationMs, failed: failing.length > 0, failureMessage };
+    const outcome = (0,src_outcome/* decideRun */.Sf)(databases, options);
+    return {
+        status: outcome.status,
+        errors: outcome.errors,
+        warnings: outcome.warnings,
+        informational: outcome.informational,
+        databases,
+        durationMs,
+        failed: outcome.failed,
+        exitCode: outcome.exitCode,
+        ...(outcome.failureMessage !== undefined ? { failureMessage: outcome.failureMessage } : {}),
+    };
 }
 /** wrangler reads credentials from the environment only; tokens never go on a command line. */
 function wranglerEnvironment(options, env) {
+    // What reaches wrangler of it is decided by the allow-list in src/wrangler/child-env.ts (which never passes
+    // CLOUDFLARE_ENV: wrangler would act on another environment than the one validated).
     const out = { ...env };
-    // wrangler falls back to CLOUDFLARE_ENV when --env is absent; the config was resolved without it, so
-    // leaving it set would make wrangler act on another environment than the one validated.
-    delete out.CLOUDFLARE_ENV;
     if (options.cloudflareApiToken)
         out.CLOUDFLARE_API_TOKEN = options.cloudflareApiToken;
     if (options.cloudflareAccountId)
@@ -46019,3022 +53122,6 @@ function wranglerEnvironment(options, env) {
     return out;
 }
 
-
-/***/ }),
-
-/***/ 7406:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   e: () => (/* binding */ UsageError),
-/* harmony export */   u: () => (/* binding */ getErrorMessage)
-/* harmony export */ });
-/**
- * A problem with how the tool was called or configured: a bad input value, a config file that cannot be
- * read, a database that is not declared. The action fails the step with the message; the CLI exits 2.
- */
-class UsageError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'UsageError';
-    }
-}
-/** Message of anything thrown, including non-Error values (a thrown string must not pass silently). */
-function getErrorMessage(error) {
-    if (error instanceof Error)
-        return error.message;
-    // Errors from another realm (a VM context, a worker) are not `instanceof Error` here but still have a message.
-    if (error && typeof error === 'object' && typeof error.message === 'string') {
-        return error.message;
-    }
-    if (typeof error === 'string')
-        return error;
-    try {
-        return JSON.stringify(error);
-    }
-    catch {
-        return String(error);
-    }
-}
-
-
-/***/ }),
-
-/***/ 6857:
-/***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8706);
-
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 8706:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
-});
-
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-/**
- * Sanitizes an input into a string so it can be passed into issueCommand safely
- * @param input input to sanitize into a string
- */
-function utils_toCommandValue(input) {
-    if (input === null || input === undefined) {
-        return '';
-    }
-    else if (typeof input === 'string' || input instanceof String) {
-        return input;
-    }
-    return JSON.stringify(input);
-}
-/**
- *
- * @param annotationProperties
- * @returns The command properties to send with the actual annotation command
- * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
- */
-function utils_toCommandProperties(annotationProperties) {
-    if (!Object.keys(annotationProperties).length) {
-        return {};
-    }
-    return {
-        title: annotationProperties.title,
-        file: annotationProperties.file,
-        line: annotationProperties.startLine,
-        endLine: annotationProperties.endLine,
-        col: annotationProperties.startColumn,
-        endColumn: annotationProperties.endColumn
-    };
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
-
-
-/**
- * Issues a command to the GitHub Actions runner
- *
- * @param command - The command name to issue
- * @param properties - Additional properties for the command (key-value pairs)
- * @param message - The message to include with the command
- * @remarks
- * This function outputs a specially formatted string to stdout that the Actions
- * runner interprets as a command. These commands can control workflow behavior,
- * set outputs, create annotations, mask values, and more.
- *
- * Command Format:
- *   ::name key=value,key=value::message
- *
- * @example
- * ```typescript
- * // Issue a warning annotation
- * issueCommand('warning', {}, 'This is a warning message');
- * // Output: ::warning::This is a warning message
- *
- * // Set an environment variable
- * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
- * // Output: ::set-env name=MY_VAR::some value
- *
- * // Add a secret mask
- * issueCommand('add-mask', {}, 'secretValue123');
- * // Output: ::add-mask::secretValue123
- * ```
- *
- * @internal
- * This is an internal utility function that powers the public API functions
- * such as setSecret, warning, error, and exportVariable.
- */
-function command_issueCommand(command, properties, message) {
-    const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_.EOL);
-}
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
-}
-const CMD_STRING = '::';
-class Command {
-    constructor(command, properties, message) {
-        if (!command) {
-            command = 'missing.command';
-        }
-        this.command = command;
-        this.properties = properties;
-        this.message = message;
-    }
-    toString() {
-        let cmdStr = CMD_STRING + this.command;
-        if (this.properties && Object.keys(this.properties).length > 0) {
-            cmdStr += ' ';
-            let first = true;
-            for (const key in this.properties) {
-                if (this.properties.hasOwnProperty(key)) {
-                    const val = this.properties[key];
-                    if (val) {
-                        if (first) {
-                            first = false;
-                        }
-                        else {
-                            cmdStr += ',';
-                        }
-                        cmdStr += `${key}=${escapeProperty(val)}`;
-                    }
-                }
-            }
-        }
-        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-        return cmdStr;
-    }
-}
-function escapeData(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A');
-}
-function escapeProperty(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A')
-        .replace(/:/g, '%3A')
-        .replace(/,/g, '%2C');
-}
-//# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
-// For internal use, subject to change.
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
-
-
-
-function file_command_issueFileCommand(command, message) {
-    const filePath = process.env[`GITHUB_${command}`];
-    if (!filePath) {
-        throw new Error(`Unable to find environment variable for file command ${command}`);
-    }
-    if (!external_fs_.existsSync(filePath)) {
-        throw new Error(`Missing file at path: ${filePath}`);
-    }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
-        encoding: 'utf8'
-    });
-}
-function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
-    // These should realistically never happen, but just in case someone finds a
-    // way to exploit uuid generation let's not allow keys or values that contain
-    // the delimiter.
-    if (key.includes(delimiter)) {
-        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
-    }
-    if (convertedValue.includes(delimiter)) {
-        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
-    }
-    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
-}
-//# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-// EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(8611);
-// EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
-/* eslint-disable @typescript-eslint/no-explicit-any */
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
-];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
-}
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
-    }
-    readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
-}
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
-}
-class lib_HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
-        }
-    }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
-        }
-        return lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class auth_BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-class oidc_utils_OidcClient {
-    static createHttpClient(allowRetry = true, maxRetry = 10) {
-        const requestOptions = {
-            allowRetries: allowRetry,
-            maxRetries: maxRetry
-        };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
-    }
-    static getRequestToken() {
-        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-        if (!token) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
-        }
-        return token;
-    }
-    static getIDTokenUrl() {
-        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
-        if (!runtimeUrl) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
-        }
-        return runtimeUrl;
-    }
-    static getCall(id_token_url) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
-            const res = yield httpclient
-                .getJson(id_token_url)
-                .catch(error => {
-                throw new Error(`Failed to get ID Token. \n 
-        Error Code : ${error.statusCode}\n 
-        Error Message: ${error.message}`);
-            });
-            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
-            if (!id_token) {
-                throw new Error('Response json body do not have ID Token field');
-            }
-            return id_token;
-        });
-    }
-    static getIDToken(audience) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            try {
-                // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
-                if (audience) {
-                    const encodedAudience = encodeURIComponent(audience);
-                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
-                }
-                debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
-                setSecret(id_token);
-                return id_token;
-            }
-            catch (error) {
-                throw new Error(`Error message: ${error.message}`);
-            }
-        });
-    }
-}
-//# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
-var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { access, appendFile, writeFile } = external_fs_.promises;
-const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
-const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
-class Summary {
-    constructor() {
-        this._buffer = '';
-    }
-    /**
-     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-     * Also checks r/w permissions.
-     *
-     * @returns step summary file path
-     */
-    filePath() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            if (this._filePath) {
-                return this._filePath;
-            }
-            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-            if (!pathFromEnv) {
-                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-            }
-            try {
-                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
-            }
-            catch (_a) {
-                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-            }
-            this._filePath = pathFromEnv;
-            return this._filePath;
-        });
-    }
-    /**
-     * Wraps content in an HTML tag, adding any HTML attributes
-     *
-     * @param {string} tag HTML tag to wrap
-     * @param {string | null} content content within the tag
-     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-     *
-     * @returns {string} content wrapped in HTML element
-     */
-    wrap(tag, content, attrs = {}) {
-        const htmlAttrs = Object.entries(attrs)
-            .map(([key, value]) => ` ${key}="${value}"`)
-            .join('');
-        if (!content) {
-            return `<${tag}${htmlAttrs}>`;
-        }
-        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-    }
-    /**
-     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-     *
-     * @param {SummaryWriteOptions} [options] (optional) options for write operation
-     *
-     * @returns {Promise<Summary>} summary instance
-     */
-    write(options) {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-            const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
-            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
-            return this.emptyBuffer();
-        });
-    }
-    /**
-     * Clears the summary buffer and wipes the summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    clear() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            return this.emptyBuffer().write({ overwrite: true });
-        });
-    }
-    /**
-     * Returns the current summary buffer as a string
-     *
-     * @returns {string} string of summary buffer
-     */
-    stringify() {
-        return this._buffer;
-    }
-    /**
-     * If the summary buffer is empty
-     *
-     * @returns {boolen} true if the buffer is empty
-     */
-    isEmptyBuffer() {
-        return this._buffer.length === 0;
-    }
-    /**
-     * Resets the summary buffer without writing to summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    emptyBuffer() {
-        this._buffer = '';
-        return this;
-    }
-    /**
-     * Adds raw text to the summary buffer
-     *
-     * @param {string} text content to add
-     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addRaw(text, addEOL = false) {
-        this._buffer += text;
-        return addEOL ? this.addEOL() : this;
-    }
-    /**
-     * Adds the operating system-specific end-of-line marker to the buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addEOL() {
-        return this.addRaw(external_os_.EOL);
-    }
-    /**
-     * Adds an HTML codeblock to the summary buffer
-     *
-     * @param {string} code content to render within fenced code block
-     * @param {string} lang (optional) language to syntax highlight code
-     *
-     * @returns {Summary} summary instance
-     */
-    addCodeBlock(code, lang) {
-        const attrs = Object.assign({}, (lang && { lang }));
-        const element = this.wrap('pre', this.wrap('code', code), attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML list to the summary buffer
-     *
-     * @param {string[]} items list of items to render
-     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addList(items, ordered = false) {
-        const tag = ordered ? 'ol' : 'ul';
-        const listItems = items.map(item => this.wrap('li', item)).join('');
-        const element = this.wrap(tag, listItems);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML table to the summary buffer
-     *
-     * @param {SummaryTableCell[]} rows table rows
-     *
-     * @returns {Summary} summary instance
-     */
-    addTable(rows) {
-        const tableBody = rows
-            .map(row => {
-            const cells = row
-                .map(cell => {
-                if (typeof cell === 'string') {
-                    return this.wrap('td', cell);
-                }
-                const { header, data, colspan, rowspan } = cell;
-                const tag = header ? 'th' : 'td';
-                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
-                return this.wrap(tag, data, attrs);
-            })
-                .join('');
-            return this.wrap('tr', cells);
-        })
-            .join('');
-        const element = this.wrap('table', tableBody);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds a collapsable HTML details element to the summary buffer
-     *
-     * @param {string} label text for the closed state
-     * @param {string} content collapsable content
-     *
-     * @returns {Summary} summary instance
-     */
-    addDetails(label, content) {
-        const element = this.wrap('details', this.wrap('summary', label) + content);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML image tag to the summary buffer
-     *
-     * @param {string} src path to the image you to embed
-     * @param {string} alt text description of the image
-     * @param {SummaryImageOptions} options (optional) addition image attributes
-     *
-     * @returns {Summary} summary instance
-     */
-    addImage(src, alt, options) {
-        const { width, height } = options || {};
-        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
-        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML section heading element
-     *
-     * @param {string} text heading text
-     * @param {number | string} [level=1] (optional) the heading level, default: 1
-     *
-     * @returns {Summary} summary instance
-     */
-    addHeading(text, level) {
-        const tag = `h${level}`;
-        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
-            ? tag
-            : 'h1';
-        const element = this.wrap(allowedTag, text);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML thematic break (<hr>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addSeparator() {
-        const element = this.wrap('hr', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML line break (<br>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addBreak() {
-        const element = this.wrap('br', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML blockquote to the summary buffer
-     *
-     * @param {string} text quote text
-     * @param {string} cite (optional) citation url
-     *
-     * @returns {Summary} summary instance
-     */
-    addQuote(text, cite) {
-        const attrs = Object.assign({}, (cite && { cite }));
-        const element = this.wrap('blockquote', text, attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML anchor tag to the summary buffer
-     *
-     * @param {string} text link text/content
-     * @param {string} href hyperlink
-     *
-     * @returns {Summary} summary instance
-     */
-    addLink(text, href) {
-        const element = this.wrap('a', text, { href });
-        return this.addRaw(element).addEOL();
-    }
-}
-const _summary = new Summary();
-/**
- * @deprecated use `core.summary`
- */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
-
-/**
- * toPosixPath converts the given path to the posix form. On Windows, \\ will be
- * replaced with /.
- *
- * @param pth. Path to transform.
- * @return string Posix path.
- */
-function toPosixPath(pth) {
-    return pth.replace(/[\\]/g, '/');
-}
-/**
- * toWin32Path converts the given path to the win32 form. On Linux, / will be
- * replaced with \\.
- *
- * @param pth. Path to transform.
- * @return string Win32 path.
- */
-function toWin32Path(pth) {
-    return pth.replace(/[/]/g, '\\');
-}
-/**
- * toPlatformPath converts the given path to a platform-specific path. It does
- * this by replacing instances of / and \ with the platform-specific path
- * separator.
- *
- * @param pth The path to platformize.
- * @return string The platform-specific path.
- */
-function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
-}
-//# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_.constants.O_RDONLY;
-function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
-}
-function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
-}
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_.EOL.length);
-                n = s.indexOf(external_os_.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec_exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_.platform();
-const arch = external_os_.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(external_os_.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function core_warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    command_issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    command_issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
-    }
-    issueCommand('save-state', { name }, toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./build/src/engine.js + 71 modules
-var engine = __nccwpck_require__(2675);
-// EXTERNAL MODULE: ./build/src/errors.js
-var errors = __nccwpck_require__(7406);
 ;// CONCATENATED MODULE: ./build/src/notify/webhook.js
 const TIMEOUT_MS = 10_000;
 /** The notification for a failed database, or undefined when it did not fail. */
@@ -49051,16 +53138,40 @@ function failurePayload(report, run) {
         sha: run.sha,
     };
 }
+/**
+ * Text from the pull request (file, database and environment names, error messages) made inert for a
+ * Slack-compatible `text`: Slack reads `<!channel>`, `<@U1>`, `<https://x|label>` as mentions and disguised
+ * links, so `& < >` are escaped as Slack documents; Mattermost and Discord-compatible endpoints also ping
+ * on plain `@channel`/`@here`/`@everyone`/`@name`, so every `@` before a name gets a zero-width space.
+ */
+function slackText(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/@(?=[\p{L}\p{N}_.-])/gu, '@\u200b');
+}
+/** One line of untrusted text: a line break in a file name must not start a line that looks like ours. */
+function oneLine(text) {
+    // eslint-disable-next-line no-control-regex
+    return slackText(text).replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ');
+}
 /** A Slack-compatible incoming-webhook message: `text` for any client, blocks-free so every clone accepts it. */
 function slackMessage(p) {
-    const where = `${p.database}${p.environment ? ` (${p.environment})` : ''}`;
+    const where = `${oneLine(p.database)}${p.environment ? ` (${oneLine(p.environment)})` : ''}`;
+    // The error may span lines: each is quoted, so none can pass for one of the message's own lines.
+    const error = slackText(p.error.replace(/\r\n?/g, '\n'))
+        .split(/[\n\u0085\u2028\u2029]/)
+        .map((line) => `> ${line}`)
+        .join('\n');
     const lines = [
         `:x: D1 migration failed on ${where}`,
-        p.migration ? `Migration: ${p.migration}` : undefined,
-        `Error: ${p.error}`,
-        p.repository ? `Repository: ${p.repository}${p.sha ? ` @ ${p.sha.slice(0, 7)}` : ''}` : undefined,
+        p.migration ? `Migration: ${oneLine(p.migration)}` : undefined,
+        `Error:\n${error}`,
+        p.repository ? `Repository: ${oneLine(p.repository)}${p.sha ? ` @ ${oneLine(p.sha.slice(0, 7))}` : ''}` : undefined,
         p.runUrl ? `Run: ${p.runUrl}` : undefined,
     ].filter(Boolean);
+    // The other fields are data for non-Slack consumers, as they are.
     return { text: lines.join('\n'), environment: p.environment, database: p.database, migration: p.migration ?? null, error: p.error, run_url: p.runUrl ?? null };
 }
 /**
@@ -49093,11 +53204,2715 @@ function errorName(error) {
     return 'unknown error';
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: ./build/src/rules/catalog.js
-var catalog = __nccwpck_require__(7350);
+;// CONCATENATED MODULE: ./node_modules/toml-eslint-parser/lib/chunk-15K8U1wQ.mjs
+//#region rolldown:runtime
+var __defProp = Object.defineProperty;
+var __exportAll = (all, symbols) => {
+	let target = {};
+	for (var name in all) {
+		__defProp(target, name, {
+			get: all[name],
+			enumerable: true
+		});
+	}
+	if (symbols) {
+		__defProp(target, Symbol.toStringTag, { value: "Module" });
+	}
+	return target;
+};
+
+//#endregion
+
+;// CONCATENATED MODULE: ./node_modules/eslint-visitor-keys/lib/visitor-keys.js
+/* eslint-disable jsdoc/valid-types -- doesn't allow `readonly`.
+   TODO: remove eslint-disable when https://github.com/jsdoc-type-pratt-parser/jsdoc-type-pratt-parser/issues/164 is fixed
+*/
+/**
+ * @typedef {{ readonly [type: string]: ReadonlyArray<string> }} VisitorKeys
+ */
+/* eslint-enable jsdoc/valid-types -- doesn't allow `readonly string[]`. TODO: check why */
+
+/**
+ * @type {VisitorKeys}
+ */
+const KEYS = {
+	ArrayExpression: ["elements"],
+	ArrayPattern: ["elements"],
+	ArrowFunctionExpression: ["params", "body"],
+	AssignmentExpression: ["left", "right"],
+	AssignmentPattern: ["left", "right"],
+	AwaitExpression: ["argument"],
+	BinaryExpression: ["left", "right"],
+	BlockStatement: ["body"],
+	BreakStatement: ["label"],
+	CallExpression: ["callee", "arguments"],
+	CatchClause: ["param", "body"],
+	ChainExpression: ["expression"],
+	ClassBody: ["body"],
+	ClassDeclaration: ["id", "superClass", "body"],
+	ClassExpression: ["id", "superClass", "body"],
+	ConditionalExpression: ["test", "consequent", "alternate"],
+	ContinueStatement: ["label"],
+	DebuggerStatement: [],
+	DoWhileStatement: ["body", "test"],
+	EmptyStatement: [],
+	ExperimentalRestProperty: ["argument"],
+	ExperimentalSpreadProperty: ["argument"],
+	ExportAllDeclaration: ["exported", "source", "attributes"],
+	ExportDefaultDeclaration: ["declaration"],
+	ExportNamedDeclaration: [
+		"declaration",
+		"specifiers",
+		"source",
+		"attributes",
+	],
+	ExportSpecifier: ["local", "exported"],
+	ExpressionStatement: ["expression"],
+	ForInStatement: ["left", "right", "body"],
+	ForOfStatement: ["left", "right", "body"],
+	ForStatement: ["init", "test", "update", "body"],
+	FunctionDeclaration: ["id", "params", "body"],
+	FunctionExpression: ["id", "params", "body"],
+	Identifier: [],
+	IfStatement: ["test", "consequent", "alternate"],
+	ImportAttribute: ["key", "value"],
+	ImportDeclaration: ["specifiers", "source", "attributes"],
+	ImportDefaultSpecifier: ["local"],
+	ImportExpression: ["source", "options"],
+	ImportNamespaceSpecifier: ["local"],
+	ImportSpecifier: ["imported", "local"],
+	JSXAttribute: ["name", "value"],
+	JSXClosingElement: ["name"],
+	JSXClosingFragment: [],
+	JSXElement: ["openingElement", "children", "closingElement"],
+	JSXEmptyExpression: [],
+	JSXExpressionContainer: ["expression"],
+	JSXFragment: ["openingFragment", "children", "closingFragment"],
+	JSXIdentifier: [],
+	JSXMemberExpression: ["object", "property"],
+	JSXNamespacedName: ["namespace", "name"],
+	JSXOpeningElement: ["name", "attributes"],
+	JSXOpeningFragment: [],
+	JSXSpreadAttribute: ["argument"],
+	JSXSpreadChild: ["expression"],
+	JSXText: [],
+	LabeledStatement: ["label", "body"],
+	Literal: [],
+	LogicalExpression: ["left", "right"],
+	MemberExpression: ["object", "property"],
+	MetaProperty: ["meta", "property"],
+	MethodDefinition: ["key", "value"],
+	NewExpression: ["callee", "arguments"],
+	ObjectExpression: ["properties"],
+	ObjectPattern: ["properties"],
+	PrivateIdentifier: [],
+	Program: ["body"],
+	Property: ["key", "value"],
+	PropertyDefinition: ["key", "value"],
+	RestElement: ["argument"],
+	ReturnStatement: ["argument"],
+	SequenceExpression: ["expressions"],
+	SpreadElement: ["argument"],
+	StaticBlock: ["body"],
+	Super: [],
+	SwitchCase: ["test", "consequent"],
+	SwitchStatement: ["discriminant", "cases"],
+	TaggedTemplateExpression: ["tag", "quasi"],
+	TemplateElement: [],
+	TemplateLiteral: ["quasis", "expressions"],
+	ThisExpression: [],
+	ThrowStatement: ["argument"],
+	TryStatement: ["block", "handler", "finalizer"],
+	UnaryExpression: ["argument"],
+	UpdateExpression: ["argument"],
+	VariableDeclaration: ["declarations"],
+	VariableDeclarator: ["id", "init"],
+	WhileStatement: ["test", "body"],
+	WithStatement: ["object", "body"],
+	YieldExpression: ["argument"],
+};
+
+// Types.
+const NODE_TYPES = Object.keys(KEYS);
+
+// Freeze the keys.
+for (const type of NODE_TYPES) {
+	Object.freeze(KEYS[type]);
+}
+Object.freeze(KEYS);
+
+/* harmony default export */ const visitor_keys = (KEYS);
+
+;// CONCATENATED MODULE: ./node_modules/eslint-visitor-keys/lib/index.js
+/**
+ * @author Toru Nagashima <https://github.com/mysticatea>
+ * See LICENSE file in root directory for full license.
+ */
+
+
+/**
+ * @typedef {import('./visitor-keys.js').VisitorKeys} VisitorKeys
+ */
+
+// List to ignore keys.
+const KEY_BLACKLIST = new Set([
+	"parent",
+	"leadingComments",
+	"trailingComments",
+]);
+
+/**
+ * Check whether a given key should be used or not.
+ * @param {string} key The key to check.
+ * @returns {boolean} `true` if the key should be used.
+ */
+function filterKey(key) {
+	return !KEY_BLACKLIST.has(key) && key[0] !== "_";
+}
+
+/* eslint-disable jsdoc/valid-types -- doesn't allow `readonly`.
+   TODO: remove eslint-disable when https://github.com/jsdoc-type-pratt-parser/jsdoc-type-pratt-parser/issues/164 is fixed
+*/
+/**
+ * Get visitor keys of a given node.
+ * @param {Object} node The AST node to get keys.
+ * @returns {readonly string[]} Visitor keys of the node.
+ */
+function getKeys(node) {
+	return Object.keys(node).filter(filterKey);
+}
+/* eslint-enable jsdoc/valid-types -- doesn't allow `readonly` */
+
+/**
+ * Make the union set with `KEYS` and given keys.
+ * @param {VisitorKeys} additionalKeys The additional keys.
+ * @returns {VisitorKeys} The union set.
+ */
+function unionWith(additionalKeys) {
+	const retv =
+		/** @type {{ [type: string]: ReadonlyArray<string> }} */
+		(Object.assign({}, visitor_keys));
+
+	for (const type of Object.keys(additionalKeys)) {
+		if (Object.hasOwn(retv, type)) {
+			const keys = new Set(additionalKeys[type]);
+
+			for (const key of retv[type]) {
+				keys.add(key);
+			}
+
+			retv[type] = Object.freeze(Array.from(keys));
+		} else {
+			retv[type] = Object.freeze(Array.from(additionalKeys[type]));
+		}
+	}
+
+	return Object.freeze(retv);
+}
+
+
+
+;// CONCATENATED MODULE: ./node_modules/toml-eslint-parser/lib/index.mjs
+
+
+
+//#region src/internal-utils/index.ts
+/**
+* Get the last element from given array
+*/
+function last(arr) {
+	return arr[arr.length - 1] ?? null;
+}
+/**
+* Node to key name
+*/
+function toKeyName(node) {
+	return node.type === "TOMLBare" ? node.name : node.value;
+}
+
+//#endregion
+//#region src/parser-options.ts
+var TOMLVerImpl = class {
+	constructor(major, minor) {
+		this.major = major;
+		this.minor = minor;
+	}
+	lt(major, minor) {
+		return this.major < major || this.major === major && this.minor < minor;
+	}
+	gte(major, minor) {
+		return this.major > major || this.major === major && this.minor >= minor;
+	}
+};
+const TOML_VERSION_1_0 = new TOMLVerImpl(1, 0);
+const TOML_VERSION_1_1 = new TOMLVerImpl(1, 1);
+const DEFAULT_TOML_VERSION = TOML_VERSION_1_1;
+const SUPPORTED_TOML_VERSIONS = {
+	"1.0": TOML_VERSION_1_0,
+	"1.0.0": TOML_VERSION_1_0,
+	"1.1": TOML_VERSION_1_1,
+	"1.1.0": TOML_VERSION_1_1,
+	latest: TOML_VERSION_1_1,
+	next: TOML_VERSION_1_1
+};
+/**
+* Get TOML version object from given TOML version string.
+*/
+function getTOMLVer(v) {
+	return v && SUPPORTED_TOML_VERSIONS[v] || DEFAULT_TOML_VERSION;
+}
+
+//#endregion
+//#region src/errors.ts
+const MESSAGES = {
+	"unterminated-string": "Unterminated string constant",
+	"unterminated-table-key": "Unterminated table-key",
+	"unterminated-array": "Unterminated array",
+	"unterminated-inline-table": "Unterminated inline table",
+	"missing-key": "Empty bare keys are not allowed",
+	"missing-newline": "Must be a newline",
+	"missing-equals-sign": "Expected equal (=) token",
+	"missing-value": "Unspecified values are invalid",
+	"missing-comma": "Expected comma (,) token",
+	"dupe-keys": "Defining a key multiple times is invalid",
+	"unexpected-char": "Unexpected character",
+	"unexpected-token": "Unexpected token",
+	"invalid-control-character": "Control characters (codes < 0x1f and 0x7f) are not allowed",
+	"invalid-comment-character": "Invalid code point {{cp}} within comments",
+	"invalid-key-value-newline": "The key, equals sign, and value must be on the same line",
+	"invalid-inline-table-newline": "No newlines are allowed between the curly braces unless they are valid within a value",
+	"invalid-underscore": "Underscores are allowed between digits",
+	"invalid-space": "Unexpected spaces",
+	"invalid-three-quotes": "Three or more quotes are not permitted",
+	"invalid-date": "Unexpected invalid date",
+	"invalid-time": "Unexpected invalid time",
+	"invalid-leading-zero": "Leading zeros are not allowed",
+	"invalid-trailing-comma-in-inline-table": "Trailing comma is not permitted in an inline table",
+	"invalid-char-in-escape-sequence": "Invalid character in escape sequence",
+	"invalid-consecutive-dots-in-key": "Consecutive dots are not permitted in keys",
+	"invalid-code-point": "Invalid code point {{cp}}",
+	"invalid-trailing-dot-in-key": "Keys cannot end with a dot",
+	"invalid-leading-dot-in-key": "Keys cannot start with a dot"
+};
+/**
+* Get message from error code
+*/
+function getMessage(code, data) {
+	if (data) return MESSAGES[code].replace(/\{\{(.*?)\}\}/gu, (_, name$2) => {
+		if (name$2 in data) return data[name$2];
+		return `{{${name$2}}}`;
+	});
+	return MESSAGES[code];
+}
+/**
+* TOML parse errors.
+*/
+var ParseError = class extends SyntaxError {
+	/**
+	* Initialize this ParseError instance.
+	*
+	*/
+	constructor(code, offset, line, column, data) {
+		super(getMessage(code, data));
+		this.index = offset;
+		this.lineNumber = line;
+		this.column = column;
+	}
+};
+
+//#endregion
+//#region src/tokenizer/code-point.ts
+const CodePoint = {
+	EOF: -1,
+	NULL: 0,
+	SOH: 1,
+	BACKSPACE: 8,
+	TABULATION: 9,
+	LINE_FEED: 10,
+	FORM_FEED: 12,
+	CARRIAGE_RETURN: 13,
+	ESCAPE: 27,
+	SO: 14,
+	US: 31,
+	SPACE: 32,
+	QUOTATION_MARK: 34,
+	HASH: 35,
+	SINGLE_QUOTE: 39,
+	PLUS_SIGN: 43,
+	COMMA: 44,
+	DASH: 45,
+	DOT: 46,
+	DIGIT_0: 48,
+	DIGIT_1: 49,
+	DIGIT_2: 50,
+	DIGIT_3: 51,
+	DIGIT_7: 55,
+	DIGIT_9: 57,
+	COLON: 58,
+	EQUALS_SIGN: 61,
+	LATIN_CAPITAL_A: 65,
+	LATIN_CAPITAL_E: 69,
+	LATIN_CAPITAL_F: 70,
+	LATIN_CAPITAL_T: 84,
+	LATIN_CAPITAL_U: 85,
+	LATIN_CAPITAL_Z: 90,
+	LEFT_BRACKET: 91,
+	BACKSLASH: 92,
+	RIGHT_BRACKET: 93,
+	UNDERSCORE: 95,
+	LATIN_SMALL_A: 97,
+	LATIN_SMALL_B: 98,
+	LATIN_SMALL_E: 101,
+	LATIN_SMALL_F: 102,
+	LATIN_SMALL_I: 105,
+	LATIN_SMALL_L: 108,
+	LATIN_SMALL_N: 110,
+	LATIN_SMALL_O: 111,
+	LATIN_SMALL_R: 114,
+	LATIN_SMALL_S: 115,
+	LATIN_SMALL_T: 116,
+	LATIN_SMALL_U: 117,
+	LATIN_SMALL_X: 120,
+	LATIN_SMALL_Z: 122,
+	LEFT_BRACE: 123,
+	RIGHT_BRACE: 125,
+	TILDE: 126,
+	DELETE: 127,
+	PAD: 128,
+	SUPERSCRIPT_TWO: 178,
+	SUPERSCRIPT_THREE: 179,
+	SUPERSCRIPT_ONE: 185,
+	VULGAR_FRACTION_ONE_QUARTER: 188,
+	VULGAR_FRACTION_THREE_QUARTERS: 190,
+	LATIN_CAPITAL_LETTER_A_WITH_GRAVE: 192,
+	LATIN_CAPITAL_LETTER_O_WITH_DIAERESIS: 214,
+	LATIN_CAPITAL_LETTER_O_WITH_STROKE: 216,
+	LATIN_SMALL_LETTER_O_WITH_DIAERESIS: 246,
+	LATIN_SMALL_LETTER_O_WITH_STROKE: 248,
+	GREEK_SMALL_REVERSED_DOTTED_LUNATE_SIGMA_SYMBOL: 891,
+	GREEK_CAPITAL_LETTER_YOT: 895,
+	CP_1FFF: 8191,
+	ZERO_WIDTH_NON_JOINER: 8204,
+	ZERO_WIDTH_JOINER: 8205,
+	UNDERTIE: 8255,
+	CHARACTER_TIE: 8256,
+	SUPERSCRIPT_ZERO: 8304,
+	CP_218F: 8591,
+	CIRCLED_DIGIT_ONE: 9312,
+	NEGATIVE_CIRCLED_DIGIT_ZERO: 9471,
+	GLAGOLITIC_CAPITAL_LETTER_AZU: 11264,
+	CP_2FEF: 12271,
+	IDEOGRAPHIC_COMMA: 12289,
+	CP_D7FF: 55295,
+	CP_E000: 57344,
+	CJK_COMPATIBILITY_IDEOGRAPH_F900: 63744,
+	ARABIC_LIGATURE_SALAAMUHU_ALAYNAA: 64975,
+	ARABIC_LIGATURE_SALLA_USED_AS_KORANIC_STOP_SIGN_ISOLATED_FORM: 65008,
+	REPLACEMENT_CHARACTER: 65533,
+	LINEAR_B_SYLLABLE_B008_A: 65536,
+	CP_EFFFF: 983039,
+	CP_10FFFF: 1114111
+};
+/**
+* Check whether the code point is a control character.
+*/
+function isControl(cp) {
+	return cp >= CodePoint.NULL && cp <= CodePoint.US;
+}
+/**
+* Check whether the code point is a whitespace.
+*/
+function isWhitespace(cp) {
+	return cp === CodePoint.TABULATION || cp === CodePoint.SPACE;
+}
+/**
+* Check whether the code point is a end of line.
+*/
+function isEOL(cp) {
+	return cp === CodePoint.LINE_FEED || cp === CodePoint.CARRIAGE_RETURN;
+}
+/**
+* Check whether the code point is an uppercase letter character.
+*/
+function isUpperLetter(cp) {
+	return cp >= CodePoint.LATIN_CAPITAL_A && cp <= CodePoint.LATIN_CAPITAL_Z;
+}
+/**
+* Check whether the code point is a lowercase letter character.
+*/
+function isLowerLetter(cp) {
+	return cp >= CodePoint.LATIN_SMALL_A && cp <= CodePoint.LATIN_SMALL_Z;
+}
+/**
+* Check whether the code point is a letter character.
+*/
+function isLetter(cp) {
+	return isLowerLetter(cp) || isUpperLetter(cp);
+}
+/**
+* Check whether the code point is a digit character.
+*/
+function lib_isDigit(cp) {
+	return cp >= CodePoint.DIGIT_0 && cp <= CodePoint.DIGIT_9;
+}
+/**
+* Check whether the code point is a hex digit character.
+*/
+function isHexDig(cp) {
+	return lib_isDigit(cp) || cp >= CodePoint.LATIN_SMALL_A && cp <= CodePoint.LATIN_SMALL_F || cp >= CodePoint.LATIN_CAPITAL_A && cp <= CodePoint.LATIN_CAPITAL_F;
+}
+/**
+* Check whether the code point is a octal digit character.
+*/
+function isOctalDig(cp) {
+	return cp >= CodePoint.DIGIT_0 && cp <= CodePoint.DIGIT_7;
+}
+/**
+* Check whether the code point is valid code point.
+*
+* see
+* - https://unicode.org/glossary/#unicode_scalar_value
+* - https://toml.io/en/v1.0.0#string
+*/
+function isUnicodeScalarValue(cp) {
+	return cp >= 0 && cp <= 55295 || cp >= 57344 && cp <= 1114111;
+}
+
+//#endregion
+//#region src/tokenizer/locs.ts
+/**
+* Find the last index of the array that is less than or equal to the value.
+*/
+function sortedLastIndex(array, value) {
+	let low = 0;
+	let high = array.length;
+	while (low < high) {
+		const mid = low + high >>> 1;
+		const val = array[mid];
+		if (val === value) return mid + 1;
+		if (val < value) low = mid + 1;
+		else high = mid;
+	}
+	return low;
+}
+/**
+* A class for getting lines and columns location.
+*/
+var Locations = class {
+	constructor() {
+		this.offsets = [];
+	}
+	addOffset(offset) {
+		for (let i = this.offsets.length - 1; i >= 0; i--) {
+			const element = this.offsets[i];
+			if (element === offset) return;
+			if (element < offset) break;
+		}
+		this.offsets.push(offset);
+	}
+	/**
+	* Calculate the location of the given index.
+	* @param index The index to calculate their location.
+	* @returns The location of the index.
+	*/
+	getLocFromIndex(offset) {
+		const line = sortedLastIndex(this.offsets, offset) + 1;
+		return {
+			line,
+			column: offset - (line === 1 ? 0 : this.offsets[line - 2])
+		};
+	}
+};
+
+//#endregion
+//#region src/tokenizer/code-point-iterator.ts
+var CodePointIterator = class {
+	/**
+	* Initialize this char iterator.
+	*/
+	constructor(text) {
+		this.locs = new Locations();
+		this.lastCodePoint = CodePoint.NULL;
+		this.start = -1;
+		this.end = 0;
+		this.text = text;
+	}
+	next() {
+		if (this.lastCodePoint === CodePoint.EOF) return CodePoint.EOF;
+		return this.lastCodePoint = this.moveAt(this.end);
+	}
+	getLocFromIndex(index) {
+		return this.locs.getLocFromIndex(index);
+	}
+	eat(cp) {
+		if (this.text.codePointAt(this.end) === cp) {
+			this.next();
+			return true;
+		}
+		return false;
+	}
+	moveAt(offset) {
+		this.start = this.end = offset;
+		const cp = this.text.codePointAt(this.start) ?? CodePoint.EOF;
+		if (cp === CodePoint.EOF) {
+			this.end = this.start;
+			return cp;
+		}
+		this.end += cp >= 65536 ? 2 : 1;
+		if (cp === CodePoint.LINE_FEED) this.locs.addOffset(this.end);
+		else if (cp === CodePoint.CARRIAGE_RETURN) {
+			if (this.text.codePointAt(this.end) === CodePoint.LINE_FEED) {
+				this.end++;
+				this.locs.addOffset(this.end);
+			}
+			return CodePoint.LINE_FEED;
+		}
+		return cp;
+	}
+};
+
+//#endregion
+//#region src/tokenizer/tokenizer.ts
+const HAS_BIGINT = typeof BigInt !== "undefined";
+const RADIX_PREFIXES = {
+	16: "0x",
+	10: "",
+	8: "0o",
+	2: "0b"
+};
+const ESCAPES_1_0 = {
+	[CodePoint.QUOTATION_MARK]: CodePoint.QUOTATION_MARK,
+	[CodePoint.BACKSLASH]: CodePoint.BACKSLASH,
+	[CodePoint.LATIN_SMALL_B]: CodePoint.BACKSPACE,
+	[CodePoint.LATIN_SMALL_F]: CodePoint.FORM_FEED,
+	[CodePoint.LATIN_SMALL_N]: CodePoint.LINE_FEED,
+	[CodePoint.LATIN_SMALL_R]: CodePoint.CARRIAGE_RETURN,
+	[CodePoint.LATIN_SMALL_T]: CodePoint.TABULATION
+};
+const ESCAPES_LATEST = {
+	...ESCAPES_1_0,
+	[CodePoint.LATIN_SMALL_E]: CodePoint.ESCAPE
+};
+/**
+* Tokenizer for TOML.
+*/
+var Tokenizer = class {
+	/**
+	* Initialize this tokenizer.
+	*/
+	constructor(text, parserOptions) {
+		this.backCode = false;
+		this.lastCodePoint = CodePoint.NULL;
+		this.state = "DATA";
+		this.token = null;
+		this.tokenStart = -1;
+		this.valuesEnabled = false;
+		this.text = text;
+		this.parserOptions = parserOptions || {};
+		this.codePointIterator = new CodePointIterator(text);
+		this.tomlVersion = getTOMLVer(this.parserOptions.tomlVersion);
+		this.ESCAPES = this.tomlVersion.gte(1, 1) ? ESCAPES_LATEST : ESCAPES_1_0;
+	}
+	get start() {
+		return this.codePointIterator.start;
+	}
+	get end() {
+		return this.codePointIterator.end;
+	}
+	getLocFromIndex(index) {
+		return this.codePointIterator.getLocFromIndex(index);
+	}
+	/**
+	* Report an invalid character error.
+	*/
+	reportParseError(code, data) {
+		const offset = this.codePointIterator.start;
+		const loc = this.codePointIterator.getLocFromIndex(offset);
+		throw new ParseError(code, offset, loc.line, loc.column, data);
+	}
+	/**
+	* Get the next token.
+	*/
+	nextToken() {
+		let token = this.token;
+		if (token != null) {
+			this.token = null;
+			return token;
+		}
+		let cp = this.lastCodePoint;
+		while (cp !== CodePoint.EOF && !this.token) {
+			cp = this.nextCode();
+			const nextState = this[this.state](cp);
+			if (!nextState) throw new Error(`Unknown error: pre state=${this.state}`);
+			this.state = nextState;
+		}
+		token = this.token;
+		this.token = null;
+		return token;
+	}
+	/**
+	* Get the next code point.
+	*/
+	nextCode() {
+		if (this.lastCodePoint === CodePoint.EOF) return CodePoint.EOF;
+		if (this.backCode) {
+			this.backCode = false;
+			return this.lastCodePoint;
+		}
+		return this.lastCodePoint = this.codePointIterator.next();
+	}
+	/**
+	* Eat the next code point.
+	*/
+	eatCode(cp) {
+		if (this.lastCodePoint === CodePoint.EOF) return false;
+		if (this.backCode) {
+			if (this.lastCodePoint === cp) {
+				this.backCode = false;
+				return true;
+			}
+			return false;
+		}
+		return this.codePointIterator.eat(cp);
+	}
+	/**
+	* Moves the character position to the given position.
+	*/
+	moveAt(loc) {
+		if (this.backCode) this.backCode = false;
+		this.lastCodePoint = this.codePointIterator.moveAt(loc);
+	}
+	/**
+	* Back the current code point as the given state.
+	*/
+	back(state) {
+		this.backCode = true;
+		return state;
+	}
+	punctuatorToken() {
+		this.startToken();
+		this.endToken("Punctuator", "end");
+	}
+	startToken() {
+		this.tokenStart = this.codePointIterator.start;
+	}
+	/**
+	* Commit the current token.
+	*/
+	endToken(type, pos, option1, option2) {
+		const { tokenStart } = this;
+		const end = this.codePointIterator[pos];
+		const range = [tokenStart, end];
+		const loc = {
+			start: this.codePointIterator.getLocFromIndex(tokenStart),
+			end: this.codePointIterator.getLocFromIndex(end)
+		};
+		if (type === "Block") this.token = {
+			type,
+			value: this.text.slice(tokenStart + 1, end),
+			range,
+			loc
+		};
+		else {
+			let token;
+			const value = this.text.slice(tokenStart, end);
+			if (type === "BasicString" || type === "LiteralString" || type === "MultiLineBasicString" || type === "MultiLineLiteralString") token = {
+				type,
+				value,
+				string: option1,
+				range,
+				loc
+			};
+			else if (type === "Integer") {
+				const text = option1;
+				token = {
+					type,
+					value,
+					number: parseInt(text, option2),
+					bigint: HAS_BIGINT ? BigInt(RADIX_PREFIXES[option2] + text) : null,
+					range,
+					loc
+				};
+			} else if (type === "Float") token = {
+				type,
+				value,
+				number: option1,
+				range,
+				loc
+			};
+			else if (type === "Boolean") token = {
+				type,
+				value,
+				boolean: option1,
+				range,
+				loc
+			};
+			else if (type === "LocalDate" || type === "LocalTime" || type === "LocalDateTime" || type === "OffsetDateTime") token = {
+				type,
+				value,
+				date: option1,
+				range,
+				loc
+			};
+			else token = {
+				type,
+				value,
+				range,
+				loc
+			};
+			this.token = token;
+		}
+	}
+	DATA(cp) {
+		while (isWhitespace(cp) || isEOL(cp)) cp = this.nextCode();
+		if (cp === CodePoint.HASH) {
+			this.startToken();
+			return "COMMENT";
+		}
+		if (cp === CodePoint.QUOTATION_MARK) {
+			this.startToken();
+			return "BASIC_STRING";
+		}
+		if (cp === CodePoint.SINGLE_QUOTE) {
+			this.startToken();
+			return "LITERAL_STRING";
+		}
+		if (cp === CodePoint.DOT || cp === CodePoint.EQUALS_SIGN || cp === CodePoint.LEFT_BRACKET || cp === CodePoint.RIGHT_BRACKET || cp === CodePoint.LEFT_BRACE || cp === CodePoint.RIGHT_BRACE || cp === CodePoint.COMMA) {
+			this.punctuatorToken();
+			return "DATA";
+		}
+		if (this.valuesEnabled) {
+			if (cp === CodePoint.DASH || cp === CodePoint.PLUS_SIGN) {
+				this.startToken();
+				return "SIGN";
+			}
+			if (cp === CodePoint.LATIN_SMALL_N || cp === CodePoint.LATIN_SMALL_I) {
+				this.startToken();
+				return this.back("NAN_OR_INF");
+			}
+			if (lib_isDigit(cp)) {
+				this.startToken();
+				return this.back("NUMBER");
+			}
+			if (cp === CodePoint.LATIN_SMALL_T || cp === CodePoint.LATIN_SMALL_F) {
+				this.startToken();
+				return this.back("BOOLEAN");
+			}
+		} else if (isUnquotedKeyChar(cp, this.tomlVersion)) {
+			this.startToken();
+			return "BARE";
+		}
+		if (cp === CodePoint.EOF) return "DATA";
+		return this.reportParseError("unexpected-char");
+	}
+	COMMENT(cp) {
+		const processCommentChar = this.tomlVersion.gte(1, 1) ? (c) => {
+			if (!isNonEOL(c)) this.reportParseError("invalid-comment-character", { cp: JSON.stringify(String.fromCodePoint(c)).slice(1, -1) });
+		} : (c) => {
+			if (isControlOtherThanTab(c)) this.reportParseErrorControlChar();
+		};
+		while (!isEOL(cp) && cp !== CodePoint.EOF) {
+			processCommentChar(cp);
+			cp = this.nextCode();
+		}
+		this.endToken("Block", "start");
+		return "DATA";
+	}
+	BARE(cp) {
+		while (isUnquotedKeyChar(cp, this.tomlVersion)) cp = this.nextCode();
+		this.endToken("Bare", "start");
+		return this.back("DATA");
+	}
+	BASIC_STRING(cp) {
+		if (cp === CodePoint.QUOTATION_MARK) {
+			cp = this.nextCode();
+			if (cp === CodePoint.QUOTATION_MARK) return "MULTI_LINE_BASIC_STRING";
+			this.endToken("BasicString", "start", "");
+			return this.back("DATA");
+		}
+		const out = [];
+		while (cp !== CodePoint.QUOTATION_MARK && cp !== CodePoint.EOF && cp !== CodePoint.LINE_FEED) {
+			if (isControlOtherThanTab(cp)) return this.reportParseErrorControlChar();
+			if (cp === CodePoint.BACKSLASH) {
+				cp = this.nextCode();
+				const ecp = this.ESCAPES[cp];
+				if (ecp) {
+					out.push(ecp);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LATIN_SMALL_U) {
+					const code = this.parseUnicode(4);
+					out.push(code);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LATIN_CAPITAL_U) {
+					const code = this.parseUnicode(8);
+					out.push(code);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LATIN_SMALL_X && this.tomlVersion.gte(1, 1)) {
+					const code = this.parseUnicode(2);
+					out.push(code);
+					cp = this.nextCode();
+					continue;
+				}
+				return this.reportParseError("invalid-char-in-escape-sequence");
+			}
+			out.push(cp);
+			cp = this.nextCode();
+		}
+		if (cp !== CodePoint.QUOTATION_MARK) return this.reportParseError("unterminated-string");
+		this.endToken("BasicString", "end", String.fromCodePoint(...out));
+		return "DATA";
+	}
+	MULTI_LINE_BASIC_STRING(cp) {
+		const out = [];
+		if (cp === CodePoint.LINE_FEED) cp = this.nextCode();
+		while (cp !== CodePoint.EOF) {
+			if (cp !== CodePoint.LINE_FEED && isControlOtherThanTab(cp)) return this.reportParseErrorControlChar();
+			if (cp === CodePoint.QUOTATION_MARK) {
+				const startPos = this.codePointIterator.start;
+				if (this.eatCode(CodePoint.QUOTATION_MARK) && this.eatCode(CodePoint.QUOTATION_MARK)) {
+					if (this.eatCode(CodePoint.QUOTATION_MARK)) {
+						out.push(CodePoint.QUOTATION_MARK);
+						if (this.eatCode(CodePoint.QUOTATION_MARK)) {
+							out.push(CodePoint.QUOTATION_MARK);
+							if (this.eatCode(CodePoint.QUOTATION_MARK)) {
+								this.moveAt(startPos);
+								return this.reportParseError("invalid-three-quotes");
+							}
+						}
+					}
+					this.endToken("MultiLineBasicString", "end", String.fromCodePoint(...out));
+					return "DATA";
+				}
+				this.moveAt(startPos);
+			}
+			if (cp === CodePoint.BACKSLASH) {
+				cp = this.nextCode();
+				const ecp = this.ESCAPES[cp];
+				if (ecp) {
+					out.push(ecp);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LATIN_SMALL_U) {
+					const code = this.parseUnicode(4);
+					out.push(code);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LATIN_CAPITAL_U) {
+					const code = this.parseUnicode(8);
+					out.push(code);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LATIN_SMALL_X && this.tomlVersion.gte(1, 1)) {
+					const code = this.parseUnicode(2);
+					out.push(code);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LINE_FEED) {
+					cp = this.nextCode();
+					while (isWhitespace(cp) || cp === CodePoint.LINE_FEED) cp = this.nextCode();
+					continue;
+				} else if (isWhitespace(cp)) {
+					let valid = true;
+					const startPos = this.codePointIterator.start;
+					let nextCp;
+					while ((nextCp = this.nextCode()) !== CodePoint.EOF) {
+						if (nextCp === CodePoint.LINE_FEED) break;
+						if (!isWhitespace(nextCp)) {
+							this.moveAt(startPos);
+							valid = false;
+							break;
+						}
+					}
+					if (valid) {
+						cp = this.nextCode();
+						while (isWhitespace(cp) || cp === CodePoint.LINE_FEED) cp = this.nextCode();
+						continue;
+					}
+				}
+				return this.reportParseError("invalid-char-in-escape-sequence");
+			}
+			out.push(cp);
+			cp = this.nextCode();
+		}
+		return this.reportParseError("unterminated-string");
+	}
+	LITERAL_STRING(cp) {
+		if (cp === CodePoint.SINGLE_QUOTE) {
+			cp = this.nextCode();
+			if (cp === CodePoint.SINGLE_QUOTE) return "MULTI_LINE_LITERAL_STRING";
+			this.endToken("LiteralString", "start", "");
+			return this.back("DATA");
+		}
+		const out = [];
+		while (cp !== CodePoint.SINGLE_QUOTE && cp !== CodePoint.EOF && cp !== CodePoint.LINE_FEED) {
+			if (isControlOtherThanTab(cp)) return this.reportParseErrorControlChar();
+			out.push(cp);
+			cp = this.nextCode();
+		}
+		if (cp !== CodePoint.SINGLE_QUOTE) return this.reportParseError("unterminated-string");
+		this.endToken("LiteralString", "end", String.fromCodePoint(...out));
+		return "DATA";
+	}
+	MULTI_LINE_LITERAL_STRING(cp) {
+		const out = [];
+		if (cp === CodePoint.LINE_FEED) cp = this.nextCode();
+		while (cp !== CodePoint.EOF) {
+			if (cp !== CodePoint.LINE_FEED && isControlOtherThanTab(cp)) return this.reportParseErrorControlChar();
+			if (cp === CodePoint.SINGLE_QUOTE) {
+				const startPos = this.codePointIterator.start;
+				if (this.eatCode(CodePoint.SINGLE_QUOTE) && this.eatCode(CodePoint.SINGLE_QUOTE)) {
+					if (this.eatCode(CodePoint.SINGLE_QUOTE)) {
+						out.push(CodePoint.SINGLE_QUOTE);
+						if (this.eatCode(CodePoint.SINGLE_QUOTE)) {
+							out.push(CodePoint.SINGLE_QUOTE);
+							if (this.eatCode(CodePoint.SINGLE_QUOTE)) {
+								this.moveAt(startPos);
+								return this.reportParseError("invalid-three-quotes");
+							}
+						}
+					}
+					this.endToken("MultiLineLiteralString", "end", String.fromCodePoint(...out));
+					return "DATA";
+				}
+				this.moveAt(startPos);
+			}
+			out.push(cp);
+			cp = this.nextCode();
+		}
+		return this.reportParseError("unterminated-string");
+	}
+	SIGN(cp) {
+		if (cp === CodePoint.LATIN_SMALL_N || cp === CodePoint.LATIN_SMALL_I) return this.back("NAN_OR_INF");
+		if (lib_isDigit(cp)) return this.back("NUMBER");
+		return this.reportParseError("unexpected-char");
+	}
+	NAN_OR_INF(cp) {
+		if (cp === CodePoint.LATIN_SMALL_N) {
+			const startPos = this.codePointIterator.start;
+			if (this.eatCode(CodePoint.LATIN_SMALL_A) && this.eatCode(CodePoint.LATIN_SMALL_N)) {
+				this.endToken("Float", "end", NaN);
+				return "DATA";
+			}
+			this.moveAt(startPos);
+		} else if (cp === CodePoint.LATIN_SMALL_I) {
+			const startPos = this.codePointIterator.start;
+			if (this.eatCode(CodePoint.LATIN_SMALL_N) && this.eatCode(CodePoint.LATIN_SMALL_F)) {
+				this.endToken("Float", "end", this.text[this.tokenStart] === "-" ? -Infinity : Infinity);
+				return "DATA";
+			}
+			this.moveAt(startPos);
+		}
+		return this.reportParseError("unexpected-char");
+	}
+	NUMBER(cp) {
+		const start = this.text[this.tokenStart];
+		const sign = start === "+" ? CodePoint.PLUS_SIGN : start === "-" ? CodePoint.DASH : CodePoint.NULL;
+		if (cp === CodePoint.DIGIT_0) {
+			if (sign === CodePoint.NULL) {
+				const startPos = this.codePointIterator.start;
+				const nextCp$1 = this.nextCode();
+				if (lib_isDigit(nextCp$1)) {
+					const nextNextCp = this.nextCode();
+					if (nextNextCp === CodePoint.COLON) {
+						this.data = {
+							hasDate: false,
+							year: 0,
+							month: 0,
+							day: 0,
+							hour: Number(String.fromCodePoint(CodePoint.DIGIT_0, nextCp$1)),
+							minute: 0,
+							second: 0
+						};
+						return "TIME_MINUTE";
+					}
+					if (lib_isDigit(nextNextCp)) {
+						const nextNextNextCp = this.nextCode();
+						if (lib_isDigit(nextNextNextCp) && this.eatCode(CodePoint.DASH)) {
+							this.data = {
+								hasDate: true,
+								year: Number(String.fromCodePoint(CodePoint.DIGIT_0, nextCp$1, nextNextCp, nextNextNextCp)),
+								month: 0,
+								day: 0,
+								hour: 0,
+								minute: 0,
+								second: 0
+							};
+							return "DATE_MONTH";
+						}
+					}
+					this.moveAt(startPos);
+					return this.reportParseError("invalid-leading-zero");
+				}
+				this.moveAt(startPos);
+			}
+			cp = this.nextCode();
+			if (cp === CodePoint.LATIN_SMALL_X || cp === CodePoint.LATIN_SMALL_O || cp === CodePoint.LATIN_SMALL_B) {
+				if (sign !== CodePoint.NULL) return this.reportParseError("unexpected-char");
+				return cp === CodePoint.LATIN_SMALL_X ? "HEX" : cp === CodePoint.LATIN_SMALL_O ? "OCTAL" : "BINARY";
+			}
+			if (cp === CodePoint.LATIN_SMALL_E || cp === CodePoint.LATIN_CAPITAL_E) {
+				this.data = {
+					minus: sign === CodePoint.DASH,
+					left: [CodePoint.DIGIT_0]
+				};
+				return "EXPONENT_RIGHT";
+			}
+			if (cp === CodePoint.DOT) {
+				this.data = {
+					minus: sign === CodePoint.DASH,
+					absInt: [CodePoint.DIGIT_0]
+				};
+				return "FRACTIONAL_RIGHT";
+			}
+			this.endToken("Integer", "start", "0", 10);
+			return this.back("DATA");
+		}
+		const { out, nextCp, hasUnderscore } = this.parseDigits(cp, lib_isDigit);
+		if (nextCp === CodePoint.DASH && sign === CodePoint.NULL && !hasUnderscore && out.length === 4) {
+			this.data = {
+				hasDate: true,
+				year: Number(String.fromCodePoint(...out)),
+				month: 0,
+				day: 0,
+				hour: 0,
+				minute: 0,
+				second: 0
+			};
+			return "DATE_MONTH";
+		}
+		if (nextCp === CodePoint.COLON && sign === CodePoint.NULL && !hasUnderscore && out.length === 2) {
+			this.data = {
+				hasDate: false,
+				year: 0,
+				month: 0,
+				day: 0,
+				hour: Number(String.fromCodePoint(...out)),
+				minute: 0,
+				second: 0
+			};
+			return "TIME_MINUTE";
+		}
+		if (nextCp === CodePoint.LATIN_SMALL_E || nextCp === CodePoint.LATIN_CAPITAL_E) {
+			this.data = {
+				minus: sign === CodePoint.DASH,
+				left: out
+			};
+			return "EXPONENT_RIGHT";
+		}
+		if (nextCp === CodePoint.DOT) {
+			this.data = {
+				minus: sign === CodePoint.DASH,
+				absInt: out
+			};
+			return "FRACTIONAL_RIGHT";
+		}
+		this.endToken("Integer", "start", sign === CodePoint.DASH ? String.fromCodePoint(CodePoint.DASH, ...out) : String.fromCodePoint(...out), 10);
+		return this.back("DATA");
+	}
+	HEX(cp) {
+		const { out } = this.parseDigits(cp, isHexDig);
+		this.endToken("Integer", "start", String.fromCodePoint(...out), 16);
+		return this.back("DATA");
+	}
+	OCTAL(cp) {
+		const { out } = this.parseDigits(cp, isOctalDig);
+		this.endToken("Integer", "start", String.fromCodePoint(...out), 8);
+		return this.back("DATA");
+	}
+	BINARY(cp) {
+		const { out } = this.parseDigits(cp, (c) => c === CodePoint.DIGIT_0 || c === CodePoint.DIGIT_1);
+		this.endToken("Integer", "start", String.fromCodePoint(...out), 2);
+		return this.back("DATA");
+	}
+	FRACTIONAL_RIGHT(cp) {
+		const { minus, absInt } = this.data;
+		const { out, nextCp } = this.parseDigits(cp, lib_isDigit);
+		const absNum = [
+			...absInt,
+			CodePoint.DOT,
+			...out
+		];
+		if (nextCp === CodePoint.LATIN_SMALL_E || nextCp === CodePoint.LATIN_CAPITAL_E) {
+			this.data = {
+				minus,
+				left: absNum
+			};
+			return "EXPONENT_RIGHT";
+		}
+		const value = Number(minus ? String.fromCodePoint(CodePoint.DASH, ...absNum) : String.fromCodePoint(...absNum));
+		this.endToken("Float", "start", value);
+		return this.back("DATA");
+	}
+	EXPONENT_RIGHT(cp) {
+		const { left, minus: leftMinus } = this.data;
+		let minus = false;
+		if (cp === CodePoint.DASH || cp === CodePoint.PLUS_SIGN) {
+			minus = cp === CodePoint.DASH;
+			cp = this.nextCode();
+		}
+		const { out } = this.parseDigits(cp, lib_isDigit);
+		const right = out;
+		if (minus) right.unshift(CodePoint.DASH);
+		const value = Number(leftMinus ? String.fromCodePoint(CodePoint.DASH, ...left, CodePoint.LATIN_SMALL_E, ...right) : String.fromCodePoint(...left, CodePoint.LATIN_SMALL_E, ...right));
+		this.endToken("Float", "start", value);
+		return this.back("DATA");
+	}
+	BOOLEAN(cp) {
+		if (cp === CodePoint.LATIN_SMALL_T) {
+			const startPos = this.codePointIterator.start;
+			if (this.eatCode(CodePoint.LATIN_SMALL_R) && this.eatCode(CodePoint.LATIN_SMALL_U) && this.eatCode(CodePoint.LATIN_SMALL_E)) {
+				this.endToken("Boolean", "end", true);
+				return "DATA";
+			}
+			this.moveAt(startPos);
+		} else if (cp === CodePoint.LATIN_SMALL_F) {
+			const startPos = this.codePointIterator.start;
+			if (this.eatCode(CodePoint.LATIN_SMALL_A) && this.eatCode(CodePoint.LATIN_SMALL_L) && this.eatCode(CodePoint.LATIN_SMALL_S) && this.eatCode(CodePoint.LATIN_SMALL_E)) {
+				this.endToken("Boolean", "end", false);
+				return "DATA";
+			}
+			this.moveAt(startPos);
+		}
+		return this.reportParseError("unexpected-char");
+	}
+	DATE_MONTH(cp) {
+		const start = this.codePointIterator.start;
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (cp !== CodePoint.DASH) return this.reportParseError("unexpected-char");
+		const end = this.codePointIterator.start;
+		const data = this.data;
+		data.month = Number(this.text.slice(start, end));
+		return "DATE_DAY";
+	}
+	DATE_DAY(cp) {
+		const start = this.codePointIterator.start;
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		const end = this.codePointIterator.end;
+		const data = this.data;
+		data.day = Number(this.text.slice(start, end));
+		if (!isValidDate(data.year, data.month, data.day)) return this.reportParseError("invalid-date");
+		cp = this.nextCode();
+		if (cp === CodePoint.LATIN_CAPITAL_T || cp === CodePoint.LATIN_SMALL_T) return "TIME_HOUR";
+		if (cp === CodePoint.SPACE) {
+			const startPos = this.codePointIterator.start;
+			if (lib_isDigit(this.nextCode()) && lib_isDigit(this.nextCode())) {
+				this.moveAt(startPos);
+				return "TIME_HOUR";
+			}
+			this.moveAt(startPos);
+		}
+		const dateValue = getDateFromDateTimeData(data, "");
+		this.endToken("LocalDate", "start", dateValue);
+		return this.back("DATA");
+	}
+	TIME_HOUR(cp) {
+		const start = this.codePointIterator.start;
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (cp !== CodePoint.COLON) return this.reportParseError("unexpected-char");
+		const end = this.codePointIterator.start;
+		const data = this.data;
+		data.hour = Number(this.text.slice(start, end));
+		return "TIME_MINUTE";
+	}
+	TIME_MINUTE(cp) {
+		const start = this.codePointIterator.start;
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		const end = this.codePointIterator.end;
+		const data = this.data;
+		data.minute = Number(this.text.slice(start, end));
+		cp = this.nextCode();
+		if (cp === CodePoint.COLON) return "TIME_SECOND";
+		if (this.tomlVersion.lt(1, 1)) return this.reportParseError("unexpected-char");
+		if (!isValidTime(data.hour, data.minute, data.second)) return this.reportParseError("invalid-time");
+		return this.processTimeEnd(cp, data);
+	}
+	TIME_SECOND(cp) {
+		const start = this.codePointIterator.start;
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		const end = this.codePointIterator.end;
+		const data = this.data;
+		data.second = Number(this.text.slice(start, end));
+		if (!isValidTime(data.hour, data.minute, data.second)) return this.reportParseError("invalid-time");
+		cp = this.nextCode();
+		if (cp === CodePoint.DOT) return "TIME_SEC_FRAC";
+		return this.processTimeEnd(cp, data);
+	}
+	TIME_SEC_FRAC(cp) {
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		const start = this.codePointIterator.start;
+		while (lib_isDigit(cp)) cp = this.nextCode();
+		const end = this.codePointIterator.start;
+		const data = this.data;
+		data.frac = this.text.slice(start, end);
+		return this.processTimeEnd(cp, data);
+	}
+	processTimeEnd(cp, data) {
+		if (data.hasDate) {
+			if (cp === CodePoint.DASH || cp === CodePoint.PLUS_SIGN) {
+				data.offsetSign = cp;
+				return "TIME_OFFSET";
+			}
+			if (cp === CodePoint.LATIN_CAPITAL_Z || cp === CodePoint.LATIN_SMALL_Z) {
+				const dateValue$2 = getDateFromDateTimeData(data, "Z");
+				this.endToken("OffsetDateTime", "end", dateValue$2);
+				return "DATA";
+			}
+			const dateValue$1 = getDateFromDateTimeData(data, "");
+			this.endToken("LocalDateTime", "start", dateValue$1);
+			return this.back("DATA");
+		}
+		const dateValue = getDateFromDateTimeData(data, "");
+		this.endToken("LocalTime", "start", dateValue);
+		return this.back("DATA");
+	}
+	TIME_OFFSET(cp) {
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		const hourStart = this.codePointIterator.start;
+		cp = this.nextCode();
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (cp !== CodePoint.COLON) return this.reportParseError("unexpected-char");
+		const hourEnd = this.codePointIterator.start;
+		cp = this.nextCode();
+		const minuteStart = this.codePointIterator.start;
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		const minuteEnd = this.codePointIterator.end;
+		const hour = Number(this.text.slice(hourStart, hourEnd));
+		const minute = Number(this.text.slice(minuteStart, minuteEnd));
+		if (!isValidTime(hour, minute, 0)) return this.reportParseError("invalid-time");
+		const data = this.data;
+		const dateValue = getDateFromDateTimeData(data, `${String.fromCodePoint(data.offsetSign)}${padStart(hour, 2)}:${padStart(minute, 2)}`);
+		this.endToken("OffsetDateTime", "end", dateValue);
+		return "DATA";
+	}
+	parseDigits(cp, checkDigit) {
+		if (cp === CodePoint.UNDERSCORE) return this.reportParseError("invalid-underscore");
+		if (!checkDigit(cp)) return this.reportParseError("unexpected-char");
+		const out = [];
+		let before = CodePoint.NULL;
+		let hasUnderscore = false;
+		while (checkDigit(cp) || cp === CodePoint.UNDERSCORE) {
+			if (cp === CodePoint.UNDERSCORE) {
+				hasUnderscore = true;
+				if (before === CodePoint.UNDERSCORE) return this.reportParseError("invalid-underscore");
+			} else out.push(cp);
+			before = cp;
+			cp = this.nextCode();
+		}
+		if (before === CodePoint.UNDERSCORE) return this.reportParseError("invalid-underscore");
+		return {
+			out,
+			nextCp: cp,
+			hasUnderscore
+		};
+	}
+	parseUnicode(count) {
+		const startLoc = this.codePointIterator.start;
+		const start = this.codePointIterator.end;
+		let charCount = 0;
+		let cp;
+		while ((cp = this.nextCode()) !== CodePoint.EOF) {
+			if (!isHexDig(cp)) {
+				this.moveAt(startLoc);
+				return this.reportParseError("invalid-char-in-escape-sequence");
+			}
+			charCount++;
+			if (charCount >= count) break;
+		}
+		const end = this.codePointIterator.end;
+		const code = this.text.slice(start, end);
+		const codePoint = parseInt(code, 16);
+		if (!isUnicodeScalarValue(codePoint)) return this.reportParseError("invalid-code-point", { cp: code });
+		return codePoint;
+	}
+	reportParseErrorControlChar() {
+		return this.reportParseError("invalid-control-character");
+	}
+};
+/**
+* Check whether the code point is unquoted-key-char
+*/
+function isUnquotedKeyChar(cp, tomlVersion) {
+	if (isLetter(cp) || lib_isDigit(cp) || cp === CodePoint.UNDERSCORE || cp === CodePoint.DASH) return true;
+	if (tomlVersion.lt(1, 1)) return false;
+	return false;
+}
+/**
+* Check whether the code point is control character other than tab
+*/
+function isControlOtherThanTab(cp) {
+	return isControl(cp) && cp !== CodePoint.TABULATION || cp === CodePoint.DELETE;
+}
+/**
+* Check whether the code point is non-eol for TOML 1.1
+*/
+function isNonEOL(cp) {
+	return cp === CodePoint.TABULATION || CodePoint.SPACE <= cp && cp <= CodePoint.TILDE || isNonAscii(cp);
+}
+/**
+* Check whether the code point is a non-ascii character.
+*/
+function isNonAscii(cp) {
+	return CodePoint.PAD <= cp && cp <= CodePoint.CP_D7FF || CodePoint.CP_E000 <= cp && cp <= CodePoint.CP_10FFFF;
+}
+/**
+* Check whether the given values is valid date
+*/
+function isValidDate(y, m, d) {
+	if (y >= 0 && m <= 12 && m >= 1 && d >= 1) return d <= (m === 2 ? y & 3 || !(y % 25) && y & 15 ? 28 : 29 : 30 + (m + (m >> 3) & 1));
+	return false;
+}
+/**
+* Check whether the given values is valid time
+*/
+function isValidTime(h, m, s) {
+	if (h >= 24 || h < 0 || m > 59 || m < 0 || s > 60 || s < 0) return false;
+	return true;
+}
+/**
+* Get date from DateTimeData
+*/
+function getDateFromDateTimeData(data, timeZone) {
+	const year = padStart(data.year, 4);
+	const month = data.month ? padStart(data.month, 2) : "01";
+	const day = data.day ? padStart(data.day, 2) : "01";
+	const hour = padStart(data.hour, 2);
+	const minute = padStart(data.minute, 2);
+	const second = padStart(data.second, 2);
+	const textDate = `${year}-${month}-${day}`;
+	const frac = data.frac ? `.${data.frac}` : "";
+	const dateValue = /* @__PURE__ */ new Date(`${textDate}T${hour}:${minute}:${second}${frac}${timeZone}`);
+	if (!isNaN(dateValue.getTime()) || data.second !== 60) return dateValue;
+	return /* @__PURE__ */ new Date(`${textDate}T${hour}:${minute}:59${frac}${timeZone}`);
+}
+/**
+* Pad with zeros.
+*/
+function padStart(num, maxLength) {
+	return String(num).padStart(maxLength, "0");
+}
+
+//#endregion
+//#region src/toml-parser/keys-resolver.ts
+const VALUE_KIND_VALUE = Symbol("VALUE_KIND_VALUE");
+const VALUE_KIND_INTERMEDIATE = Symbol("VALUE_KIND_INTERMEDIATE");
+var KeysResolver = class {
+	constructor(ctx) {
+		this.rootKeys = /* @__PURE__ */ new Map();
+		this.tables = [];
+		this.ctx = ctx;
+	}
+	applyResolveKeyForTable(node) {
+		let keys = this.rootKeys;
+		const peekKeyIndex = node.key.keys.length - 1;
+		for (let index = 0; index < peekKeyIndex; index++) {
+			const keyNode = node.key.keys[index];
+			const keyName = toKeyName(keyNode);
+			node.resolvedKey.push(keyName);
+			let keyStore = keys.get(keyName);
+			if (!keyStore) {
+				keyStore = {
+					node: keyNode,
+					keys: /* @__PURE__ */ new Map()
+				};
+				keys.set(keyName, keyStore);
+			} else if (keyStore.table === "array") {
+				const peekIndex = keyStore.peekIndex;
+				node.resolvedKey.push(peekIndex);
+				keyStore = keyStore.keys.get(peekIndex);
+			}
+			keys = keyStore.keys;
+		}
+		const lastKeyNode = node.key.keys[peekKeyIndex];
+		const lastKeyName = toKeyName(lastKeyNode);
+		node.resolvedKey.push(lastKeyName);
+		const lastKeyStore = keys.get(lastKeyName);
+		if (!lastKeyStore) if (node.kind === "array") {
+			node.resolvedKey.push(0);
+			const newKeyStore = {
+				node: lastKeyNode,
+				keys: /* @__PURE__ */ new Map()
+			};
+			keys.set(lastKeyName, {
+				table: node.kind,
+				node: lastKeyNode,
+				keys: new Map([[0, newKeyStore]]),
+				peekIndex: 0
+			});
+			this.tables.push({
+				node,
+				keys: newKeyStore.keys
+			});
+		} else {
+			const newKeyStore = {
+				table: node.kind,
+				node: lastKeyNode,
+				keys: /* @__PURE__ */ new Map()
+			};
+			keys.set(lastKeyName, newKeyStore);
+			this.tables.push({
+				node,
+				keys: newKeyStore.keys
+			});
+		}
+		else if (!lastKeyStore.table) if (node.kind === "array") this.ctx.reportParseError("dupe-keys", lastKeyNode);
+		else {
+			const transformKey = {
+				table: node.kind,
+				node: lastKeyNode,
+				keys: lastKeyStore.keys
+			};
+			keys.set(lastKeyName, transformKey);
+			this.tables.push({
+				node,
+				keys: transformKey.keys
+			});
+		}
+		else if (lastKeyStore.table === "array") if (node.kind === "array") {
+			const newKeyStore = {
+				node: lastKeyNode,
+				keys: /* @__PURE__ */ new Map()
+			};
+			const newIndex = lastKeyStore.peekIndex + 1;
+			node.resolvedKey.push(newIndex);
+			lastKeyStore.keys.set(newIndex, newKeyStore);
+			lastKeyStore.peekIndex = newIndex;
+			this.tables.push({
+				node,
+				keys: newKeyStore.keys
+			});
+		} else this.ctx.reportParseError("dupe-keys", lastKeyNode);
+		else this.ctx.reportParseError("dupe-keys", lastKeyNode);
+	}
+	verifyDuplicateKeys(node) {
+		for (const body of node.body) if (body.type === "TOMLKeyValue") verifyDuplicateKeysForKeyValue(this.ctx, this.rootKeys, body);
+		for (const { node: tableNode, keys } of this.tables) for (const body of tableNode.body) verifyDuplicateKeysForKeyValue(this.ctx, keys, body);
+	}
+};
+/**
+* Verify duplicate keys from TOMLKeyValue
+*/
+function verifyDuplicateKeysForKeyValue(ctx, defineKeys, node) {
+	let keys = defineKeys;
+	const lastKey = last(node.key.keys);
+	for (const keyNode of node.key.keys) {
+		const key = toKeyName(keyNode);
+		let defineKey = keys.get(key);
+		if (defineKey) {
+			if (defineKey.value === VALUE_KIND_VALUE) ctx.reportParseError("dupe-keys", getAfterNode(keyNode, defineKey.node));
+			else if (lastKey === keyNode) ctx.reportParseError("dupe-keys", getAfterNode(keyNode, defineKey.node));
+			else if (defineKey.table) ctx.reportParseError("dupe-keys", getAfterNode(keyNode, defineKey.node));
+			defineKey.value = VALUE_KIND_INTERMEDIATE;
+		} else {
+			if (lastKey === keyNode) defineKey = {
+				value: VALUE_KIND_VALUE,
+				node: keyNode,
+				keys: /* @__PURE__ */ new Map()
+			};
+			else defineKey = {
+				value: VALUE_KIND_INTERMEDIATE,
+				node: keyNode,
+				keys: /* @__PURE__ */ new Map()
+			};
+			keys.set(key, defineKey);
+		}
+		keys = defineKey.keys;
+	}
+	if (node.value.type === "TOMLInlineTable") verifyDuplicateKeysForInlineTable(ctx, keys, node.value);
+	else if (node.value.type === "TOMLArray") verifyDuplicateKeysForArray(ctx, keys, node.value);
+}
+/**
+* Verify duplicate keys from TOMLInlineTable
+*/
+function verifyDuplicateKeysForInlineTable(ctx, defineKeys, node) {
+	for (const body of node.body) verifyDuplicateKeysForKeyValue(ctx, defineKeys, body);
+}
+/**
+* Verify duplicate keys from TOMLArray
+*/
+function verifyDuplicateKeysForArray(ctx, defineKeys, node) {
+	const keys = defineKeys;
+	for (let index = 0; index < node.elements.length; index++) {
+		const element = node.elements[index];
+		let defineKey = keys.get(index);
+		if (defineKey) ctx.reportParseError("dupe-keys", getAfterNode(element, defineKey.node));
+		else {
+			defineKey = {
+				value: VALUE_KIND_VALUE,
+				node: element,
+				keys: /* @__PURE__ */ new Map()
+			};
+			defineKeys.set(index, defineKey);
+			if (element.type === "TOMLInlineTable") verifyDuplicateKeysForInlineTable(ctx, defineKey.keys, element);
+			else if (element.type === "TOMLArray") verifyDuplicateKeysForArray(ctx, defineKey.keys, element);
+		}
+	}
+}
+/**
+* Get the after node
+*/
+function getAfterNode(a, b) {
+	return a.range[0] <= b.range[0] ? b : a;
+}
+
+//#endregion
+//#region src/toml-parser/context.ts
+var lib_Context = class {
+	constructor(data) {
+		this.tokens = [];
+		this.comments = [];
+		this.back = null;
+		this.stateStack = [];
+		this.needNewLine = false;
+		this.needSameLine = false;
+		this.currToken = null;
+		this.prevToken = null;
+		this.valueContainerStack = [];
+		this.tokenizer = new Tokenizer(data.text, data.parserOptions);
+		this.topLevelTable = data.topLevelTable;
+		this.table = data.topLevelTable;
+		this.keysResolver = new KeysResolver(this);
+	}
+	/**
+	* Get the next token.
+	*/
+	nextToken(option) {
+		this.prevToken = this.currToken;
+		if (this.back) {
+			this.currToken = this.back;
+			this.back = null;
+		} else this.currToken = this._nextTokenFromTokenizer(option);
+		if ((this.needNewLine || this.needSameLine || option?.needSameLine) && this.prevToken && this.currToken) if (this.prevToken.loc.end.line === this.currToken.loc.start.line) {
+			if (this.needNewLine) return this.reportParseError("missing-newline", this.currToken);
+		} else {
+			const needSameLine = this.needSameLine || option?.needSameLine;
+			if (needSameLine) return this.reportParseError(needSameLine, this.currToken);
+		}
+		this.needNewLine = false;
+		this.needSameLine = false;
+		return this.currToken;
+	}
+	_nextTokenFromTokenizer(option) {
+		const valuesEnabled = this.tokenizer.valuesEnabled;
+		if (option?.valuesEnabled) this.tokenizer.valuesEnabled = option.valuesEnabled;
+		let token = this.tokenizer.nextToken();
+		while (token && token.type === "Block") {
+			this.comments.push(token);
+			token = this.tokenizer.nextToken();
+		}
+		if (token) this.tokens.push(token);
+		this.tokenizer.valuesEnabled = valuesEnabled;
+		return token;
+	}
+	backToken() {
+		if (this.back) throw new Error("Illegal state");
+		this.back = this.currToken;
+		this.currToken = this.prevToken;
+	}
+	addValueContainer(valueContainer) {
+		this.valueContainerStack.push(valueContainer);
+		this.tokenizer.valuesEnabled = true;
+	}
+	consumeValueContainer() {
+		const valueContainer = this.valueContainerStack.pop();
+		this.tokenizer.valuesEnabled = this.valueContainerStack.length > 0;
+		return valueContainer;
+	}
+	applyResolveKeyForTable(node) {
+		this.keysResolver.applyResolveKeyForTable(node);
+	}
+	verifyDuplicateKeys() {
+		this.keysResolver.verifyDuplicateKeys(this.topLevelTable);
+	}
+	/**
+	* Report an invalid token error.
+	*/
+	reportParseError(code, token) {
+		let offset, line, column;
+		if (token) {
+			offset = token.range[0];
+			line = token.loc.start.line;
+			column = token.loc.start.column;
+		} else {
+			offset = this.tokenizer.start;
+			const startPos = this.tokenizer.getLocFromIndex(offset);
+			line = startPos.line;
+			column = startPos.column;
+		}
+		throw new ParseError(code, offset, line, column);
+	}
+};
+
+//#endregion
+//#region src/toml-parser/index.ts
+const STATE_FOR_ERROR = { VALUE: "missing-value" };
+const STRING_VALUE_STYLE_MAP = {
+	BasicString: "basic",
+	MultiLineBasicString: "basic",
+	LiteralString: "literal",
+	MultiLineLiteralString: "literal"
+};
+const STRING_KEY_STYLE_MAP = {
+	BasicString: "basic",
+	LiteralString: "literal"
+};
+const DATETIME_VALUE_KIND_MAP = {
+	OffsetDateTime: "offset-date-time",
+	LocalDateTime: "local-date-time",
+	LocalDate: "local-date",
+	LocalTime: "local-time"
+};
+var TOMLParser = class {
+	/**
+	* Initialize this parser.
+	*/
+	constructor(text, parserOptions) {
+		this.text = text;
+		this.parserOptions = parserOptions || {};
+		this.tomlVersion = getTOMLVer(this.parserOptions.tomlVersion);
+	}
+	/**
+	* Parse TOML
+	*/
+	parse() {
+		const ast = {
+			type: "Program",
+			body: [],
+			sourceType: "module",
+			tokens: [],
+			comments: [],
+			parent: null,
+			range: [0, 0],
+			loc: {
+				start: {
+					line: 1,
+					column: 0
+				},
+				end: {
+					line: 1,
+					column: 0
+				}
+			}
+		};
+		const node = {
+			type: "TOMLTopLevelTable",
+			body: [],
+			parent: ast,
+			range: cloneRange(ast.range),
+			loc: cloneLoc(ast.loc)
+		};
+		ast.body = [node];
+		const ctx = new lib_Context({
+			text: this.text,
+			parserOptions: this.parserOptions,
+			topLevelTable: node
+		});
+		let token = ctx.nextToken();
+		if (token) {
+			node.range[0] = token.range[0];
+			node.loc.start = clonePos(token.loc.start);
+			while (token) {
+				const state$1 = ctx.stateStack.pop() || "TABLE";
+				ctx.stateStack.push(...this[state$1](token, ctx));
+				token = ctx.nextToken();
+			}
+			const state = ctx.stateStack.pop() || "TABLE";
+			if (state in STATE_FOR_ERROR) return ctx.reportParseError(STATE_FOR_ERROR[state], null);
+			if (ctx.table.type === "TOMLTable") applyEndLoc(ctx.table, last(ctx.table.body));
+			applyEndLoc(node, last(node.body));
+		}
+		ctx.verifyDuplicateKeys();
+		ast.tokens = ctx.tokens;
+		ast.comments = ctx.comments;
+		const endOffset = ctx.tokenizer.end;
+		const endPos = ctx.tokenizer.getLocFromIndex(endOffset);
+		ast.range[1] = endOffset;
+		ast.loc.end = {
+			line: endPos.line,
+			column: endPos.column
+		};
+		return ast;
+	}
+	TABLE(token, ctx) {
+		if (isBare(token) || isString(token)) return this.processKeyValue(token, ctx.table, ctx);
+		if (isLeftBracket(token)) return this.processTable(token, ctx.topLevelTable, ctx);
+		return ctx.reportParseError("unexpected-token", token);
+	}
+	VALUE(token, ctx) {
+		if (isString(token) || isMultiLineString(token)) return this.processStringValue(token, ctx);
+		if (isNumber(token)) return this.processNumberValue(token, ctx);
+		if (isBoolean(token)) return this.processBooleanValue(token, ctx);
+		if (isDateTime(token)) return this.processDateTimeValue(token, ctx);
+		if (isLeftBracket(token)) return this.processArray(token, ctx);
+		if (isLeftBrace(token)) return this.processInlineTable(token, ctx);
+		return ctx.reportParseError("unexpected-token", token);
+	}
+	processTable(token, topLevelTableNode, ctx) {
+		const tableNode = {
+			type: "TOMLTable",
+			kind: "standard",
+			key: null,
+			resolvedKey: [],
+			body: [],
+			parent: topLevelTableNode,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		if (ctx.table.type === "TOMLTable") applyEndLoc(ctx.table, last(ctx.table.body));
+		topLevelTableNode.body.push(tableNode);
+		ctx.table = tableNode;
+		let targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
+		if (isLeftBracket(targetToken)) {
+			if (token.range[1] < targetToken.range[0]) return ctx.reportParseError("invalid-space", targetToken);
+			tableNode.kind = "array";
+			targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
+		}
+		if (isRightBracket(targetToken)) return ctx.reportParseError("missing-key", targetToken);
+		if (!targetToken) return ctx.reportParseError("unterminated-table-key", null);
+		targetToken = this.processKeyNode(targetToken, tableNode, ctx).nextToken;
+		if (!isRightBracket(targetToken)) return ctx.reportParseError("unterminated-table-key", targetToken);
+		if (tableNode.kind === "array") {
+			const rightBracket = targetToken;
+			targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
+			if (!isRightBracket(targetToken)) return ctx.reportParseError("unterminated-table-key", targetToken);
+			if (rightBracket.range[1] < targetToken.range[0]) return ctx.reportParseError("invalid-space", targetToken);
+		}
+		applyEndLoc(tableNode, targetToken);
+		ctx.applyResolveKeyForTable(tableNode);
+		ctx.needNewLine = true;
+		return [];
+	}
+	processKeyValue(token, tableNode, ctx) {
+		const keyValueNode = {
+			type: "TOMLKeyValue",
+			key: null,
+			value: null,
+			parent: tableNode,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		tableNode.body.push(keyValueNode);
+		const { nextToken: targetToken } = this.processKeyNode(token, keyValueNode, ctx);
+		if (!isEq(targetToken)) return ctx.reportParseError("missing-equals-sign", targetToken);
+		ctx.addValueContainer({
+			parent: keyValueNode,
+			set: (valNode) => {
+				keyValueNode.value = valNode;
+				applyEndLoc(keyValueNode, valNode);
+				ctx.needNewLine = true;
+				return [];
+			}
+		});
+		ctx.needSameLine = "invalid-key-value-newline";
+		return ["VALUE"];
+	}
+	processKeyNode(token, parent, ctx) {
+		if (isDot(token)) ctx.reportParseError("invalid-leading-dot-in-key", token);
+		const keyNode = {
+			type: "TOMLKey",
+			keys: [],
+			parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		parent.key = keyNode;
+		let targetToken = token;
+		let dotToken = null;
+		do {
+			if (isBare(targetToken)) this.processBareKey(targetToken, keyNode);
+			else if (isString(targetToken)) this.processStringKey(targetToken, keyNode);
+			else break;
+			dotToken = null;
+			targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
+			if (!isDot(targetToken)) break;
+			dotToken = targetToken;
+			targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
+		} while (targetToken);
+		if (dotToken) ctx.reportParseError(isDot(targetToken) ? "invalid-consecutive-dots-in-key" : "invalid-trailing-dot-in-key", dotToken);
+		applyEndLoc(keyNode, last(keyNode.keys));
+		return {
+			keyNode,
+			nextToken: targetToken
+		};
+	}
+	processBareKey(token, keyNode) {
+		const node = {
+			type: "TOMLBare",
+			name: token.value,
+			parent: keyNode,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		keyNode.keys.push(node);
+	}
+	processStringKey(token, keyNode) {
+		const node = {
+			type: "TOMLQuoted",
+			kind: "string",
+			value: token.string,
+			style: STRING_KEY_STYLE_MAP[token.type],
+			multiline: false,
+			parent: keyNode,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		keyNode.keys.push(node);
+	}
+	processStringValue(token, ctx) {
+		const valueContainer = ctx.consumeValueContainer();
+		const node = {
+			type: "TOMLValue",
+			kind: "string",
+			value: token.string,
+			style: STRING_VALUE_STYLE_MAP[token.type],
+			multiline: isMultiLineString(token),
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		return valueContainer.set(node);
+	}
+	processNumberValue(token, ctx) {
+		const valueContainer = ctx.consumeValueContainer();
+		const text = this.text;
+		const [startRange, endRange] = token.range;
+		let numberString = null;
+		/**
+		* Get the text of number
+		*/
+		const getNumberText = () => {
+			return numberString ?? (numberString = text.slice(startRange, endRange).replace(/_/g, ""));
+		};
+		let node;
+		if (token.type === "Integer") node = {
+			type: "TOMLValue",
+			kind: "integer",
+			value: token.number,
+			bigint: token.bigint,
+			get number() {
+				return getNumberText();
+			},
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		else node = {
+			type: "TOMLValue",
+			kind: "float",
+			value: token.number,
+			get number() {
+				return getNumberText();
+			},
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		return valueContainer.set(node);
+	}
+	processBooleanValue(token, ctx) {
+		const valueContainer = ctx.consumeValueContainer();
+		const node = {
+			type: "TOMLValue",
+			kind: "boolean",
+			value: token.boolean,
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		return valueContainer.set(node);
+	}
+	processDateTimeValue(token, ctx) {
+		const valueContainer = ctx.consumeValueContainer();
+		const node = {
+			type: "TOMLValue",
+			kind: DATETIME_VALUE_KIND_MAP[token.type],
+			value: token.date,
+			datetime: token.value,
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		return valueContainer.set(node);
+	}
+	processArray(token, ctx) {
+		const valueContainer = ctx.consumeValueContainer();
+		const node = {
+			type: "TOMLArray",
+			elements: [],
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		const nextToken = ctx.nextToken({ valuesEnabled: true });
+		if (isRightBracket(nextToken)) {
+			applyEndLoc(node, nextToken);
+			return valueContainer.set(node);
+		}
+		ctx.backToken();
+		return this.processArrayValue(node, valueContainer, ctx);
+	}
+	processArrayValue(node, valueContainer, ctx) {
+		ctx.addValueContainer({
+			parent: node,
+			set: (valNode) => {
+				node.elements.push(valNode);
+				let nextToken = ctx.nextToken({ valuesEnabled: true });
+				const hasComma = isComma(nextToken);
+				if (hasComma) nextToken = ctx.nextToken({ valuesEnabled: true });
+				if (isRightBracket(nextToken)) {
+					applyEndLoc(node, nextToken);
+					return valueContainer.set(node);
+				}
+				if (hasComma) {
+					ctx.backToken();
+					return this.processArrayValue(node, valueContainer, ctx);
+				}
+				return ctx.reportParseError(nextToken ? "missing-comma" : "unterminated-array", nextToken);
+			}
+		});
+		return ["VALUE"];
+	}
+	processInlineTable(token, ctx) {
+		const valueContainer = ctx.consumeValueContainer();
+		const node = {
+			type: "TOMLInlineTable",
+			body: [],
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		const needSameLine = this.tomlVersion.gte(1, 1) ? void 0 : "invalid-inline-table-newline";
+		const nextToken = ctx.nextToken({ needSameLine });
+		if (nextToken) {
+			if (isBare(nextToken) || isString(nextToken)) return this.processInlineTableKeyValue(nextToken, node, valueContainer, ctx);
+			if (isRightBrace(nextToken)) {
+				applyEndLoc(node, nextToken);
+				return valueContainer.set(node);
+			}
+		}
+		return ctx.reportParseError("unexpected-token", nextToken);
+	}
+	processInlineTableKeyValue(token, inlineTableNode, valueContainer, ctx) {
+		const keyValueNode = {
+			type: "TOMLKeyValue",
+			key: null,
+			value: null,
+			parent: inlineTableNode,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		inlineTableNode.body.push(keyValueNode);
+		const { nextToken: targetToken } = this.processKeyNode(token, keyValueNode, ctx);
+		if (!isEq(targetToken)) return ctx.reportParseError("missing-equals-sign", targetToken);
+		const needSameLine = this.tomlVersion.gte(1, 1) ? void 0 : "invalid-inline-table-newline";
+		ctx.addValueContainer({
+			parent: keyValueNode,
+			set: (valNode) => {
+				keyValueNode.value = valNode;
+				applyEndLoc(keyValueNode, valNode);
+				let nextToken = ctx.nextToken({ needSameLine });
+				if (isComma(nextToken)) {
+					nextToken = ctx.nextToken({ needSameLine });
+					if (nextToken && (isBare(nextToken) || isString(nextToken))) return this.processInlineTableKeyValue(nextToken, inlineTableNode, valueContainer, ctx);
+					if (isRightBrace(nextToken)) {
+						if (this.tomlVersion.lt(1, 1)) return ctx.reportParseError("invalid-trailing-comma-in-inline-table", nextToken);
+					} else return ctx.reportParseError(nextToken ? "unexpected-token" : "unterminated-inline-table", nextToken);
+				}
+				if (isRightBrace(nextToken)) {
+					applyEndLoc(inlineTableNode, nextToken);
+					return valueContainer.set(inlineTableNode);
+				}
+				return ctx.reportParseError(nextToken ? "missing-comma" : "unterminated-inline-table", nextToken);
+			}
+		});
+		ctx.needSameLine = "invalid-key-value-newline";
+		return ["VALUE"];
+	}
+};
+/**
+* Check whether the given token is a dot.
+*/
+function isDot(token) {
+	return isPunctuator(token) && token.value === ".";
+}
+/**
+* Check whether the given token is an equal sign.
+*/
+function isEq(token) {
+	return isPunctuator(token) && token.value === "=";
+}
+/**
+* Check whether the given token is a left bracket.
+*/
+function isLeftBracket(token) {
+	return isPunctuator(token) && token.value === "[";
+}
+/**
+* Check whether the given token is a right bracket.
+*/
+function isRightBracket(token) {
+	return isPunctuator(token) && token.value === "]";
+}
+/**
+* Check whether the given token is a left brace.
+*/
+function isLeftBrace(token) {
+	return isPunctuator(token) && token.value === "{";
+}
+/**
+* Check whether the given token is a right brace.
+*/
+function isRightBrace(token) {
+	return isPunctuator(token) && token.value === "}";
+}
+/**
+* Check whether the given token is a comma.
+*/
+function isComma(token) {
+	return isPunctuator(token) && token.value === ",";
+}
+/**
+* Check whether the given token is a punctuator.
+*/
+function isPunctuator(token) {
+	return Boolean(token && token.type === "Punctuator");
+}
+/**
+* Check whether the given token is a bare token.
+*/
+function isBare(token) {
+	return token.type === "Bare";
+}
+/**
+* Check whether the given token is a string.
+*/
+function isString(token) {
+	return token.type === "BasicString" || token.type === "LiteralString";
+}
+/**
+* Check whether the given token is a multi-line string.
+*/
+function isMultiLineString(token) {
+	return token.type === "MultiLineBasicString" || token.type === "MultiLineLiteralString";
+}
+/**
+* Check whether the given token is a number.
+*/
+function isNumber(token) {
+	return token.type === "Integer" || token.type === "Float";
+}
+/**
+* Check whether the given token is a boolean.
+*/
+function isBoolean(token) {
+	return token.type === "Boolean";
+}
+/**
+* Check whether the given token is a date time.
+*/
+function isDateTime(token) {
+	return token.type === "OffsetDateTime" || token.type === "LocalDateTime" || token.type === "LocalDate" || token.type === "LocalTime";
+}
+/**
+* Apply end locations
+*/
+function applyEndLoc(node, child) {
+	if (child) {
+		node.range[1] = child.range[1];
+		node.loc.end = clonePos(child.loc.end);
+	}
+}
+/**
+* clone the location.
+*/
+function cloneRange(range) {
+	return [range[0], range[1]];
+}
+/**
+* clone the location.
+*/
+function cloneLoc(loc) {
+	return {
+		start: clonePos(loc.start),
+		end: clonePos(loc.end)
+	};
+}
+/**
+* clone the location.
+*/
+function clonePos(pos) {
+	return {
+		line: pos.line,
+		column: pos.column
+	};
+}
+
+//#endregion
+//#region src/visitor-keys.ts
+const tomlKeys = {
+	Program: ["body"],
+	TOMLTopLevelTable: ["body"],
+	TOMLTable: ["key", "body"],
+	TOMLKeyValue: ["key", "value"],
+	TOMLKey: ["keys"],
+	TOMLArray: ["elements"],
+	TOMLInlineTable: ["body"],
+	TOMLBare: [],
+	TOMLQuoted: [],
+	TOMLValue: []
+};
+const lib_KEYS = unionWith(tomlKeys);
+
+//#endregion
+//#region src/parser.ts
+/**
+* Parse source code
+*/
+function parseForESLint(code, options) {
+	return {
+		ast: new TOMLParser(code, options).parse(),
+		visitorKeys: lib_KEYS,
+		services: { isTOML: true }
+	};
+}
+
+//#endregion
+//#region src/traverse.ts
+/**
+* Check that the given key should be traversed or not.
+* @this {Traversable}
+* @param key The key to check.
+* @returns `true` if the key should be traversed.
+*/
+function fallbackKeysFilter(key) {
+	let value = null;
+	return key !== "comments" && key !== "leadingComments" && key !== "loc" && key !== "parent" && key !== "range" && key !== "tokens" && key !== "trailingComments" && (value = this[key]) !== null && typeof value === "object" && (typeof value.type === "string" || Array.isArray(value));
+}
+/**
+* Get the keys of the given node to traverse it.
+* @param node The node to get.
+* @returns The keys to traverse.
+*/
+function getFallbackKeys(node) {
+	return Object.keys(node).filter(fallbackKeysFilter, node);
+}
+/**
+* Get the keys of the given node to traverse it.
+* @param node The node to get.
+* @returns The keys to traverse.
+*/
+function lib_getKeys(node, visitorKeys) {
+	return ((visitorKeys || lib_KEYS)[node.type] || getFallbackKeys(node)).filter((key) => !getNodes(node, key).next().done);
+}
+/**
+* Get the nodes of the given node.
+* @param node The node to get.
+*/
+function* getNodes(node, key) {
+	const child = node[key];
+	if (Array.isArray(child)) {
+		for (const c of child) if (isNode(c)) yield c;
+	} else if (isNode(child)) yield child;
+}
+/**
+* Check whether a given value is a node.
+* @param x The value to check.
+* @returns `true` if the value is a node.
+*/
+function isNode(x) {
+	return x !== null && typeof x === "object" && typeof x.type === "string";
+}
+/**
+* Traverse the given node.
+* @param node The node to traverse.
+* @param parent The parent node.
+* @param visitor The node visitor.
+*/
+function traverse(node, parent, visitor) {
+	visitor.enterNode(node, parent);
+	const keys = lib_getKeys(node, visitor.visitorKeys);
+	for (const key of keys) for (const child of getNodes(node, key)) traverse(child, node, visitor);
+	visitor.leaveNode(node, parent);
+}
+/**
+* Traverse the given AST tree.
+* @param node Root node to traverse.
+* @param visitor Visitor.
+*/
+function traverseNodes(node, visitor) {
+	traverse(node, null, visitor);
+}
+
+//#endregion
+//#region src/utils.ts
+/**
+* Gets the static value for the given node.
+*/
+const getStaticTOMLValue = generateConvertTOMLValue((node) => node.value);
+/** Generates a converter to convert from a node. */
+function generateConvertTOMLValue(convertValue) {
+	/**
+	* Resolve TOML value
+	*/
+	function resolveValue(node, baseTable) {
+		return resolver[node.type](node, baseTable);
+	}
+	const resolver = {
+		Program(node, baseTable = {}) {
+			return resolveValue(node.body[0], baseTable);
+		},
+		TOMLTopLevelTable(node, baseTable = {}) {
+			for (const body of node.body) resolveValue(body, baseTable);
+			return baseTable;
+		},
+		TOMLKeyValue(node, baseTable = {}) {
+			const value = resolveValue(node.value);
+			set(baseTable, resolveValue(node.key), value);
+			return baseTable;
+		},
+		TOMLTable(node, baseTable = {}) {
+			const table = getTable(baseTable, resolveValue(node.key), node.kind === "array");
+			for (const body of node.body) resolveValue(body, table);
+			return baseTable;
+		},
+		TOMLArray(node) {
+			return node.elements.map((e) => resolveValue(e));
+		},
+		TOMLInlineTable(node) {
+			const table = {};
+			for (const body of node.body) resolveValue(body, table);
+			return table;
+		},
+		TOMLKey(node) {
+			return node.keys.map((key) => resolveValue(key));
+		},
+		TOMLBare(node) {
+			return node.name;
+		},
+		TOMLQuoted(node) {
+			return node.value;
+		},
+		TOMLValue(node) {
+			return convertValue(node);
+		}
+	};
+	return (node) => resolveValue(node);
+}
+/**
+* Get the table from the table.
+*/
+function getTable(baseTable, keys, array) {
+	let target = baseTable;
+	for (let index = 0; index < keys.length - 1; index++) {
+		const key = keys[index];
+		target = getNextTargetFromKey(target, key);
+	}
+	const lastKey = last(keys);
+	const lastTarget = target[lastKey];
+	if (lastTarget == null) {
+		const tableValue$1 = {};
+		target[lastKey] = array ? [tableValue$1] : tableValue$1;
+		return tableValue$1;
+	}
+	if (isValue(lastTarget)) {
+		const tableValue$1 = {};
+		target[lastKey] = array ? [tableValue$1] : tableValue$1;
+		return tableValue$1;
+	}
+	if (!array) {
+		if (Array.isArray(lastTarget)) {
+			const tableValue$1 = {};
+			target[lastKey] = tableValue$1;
+			return tableValue$1;
+		}
+		return lastTarget;
+	}
+	if (Array.isArray(lastTarget)) {
+		const tableValue$1 = {};
+		lastTarget.push(tableValue$1);
+		return tableValue$1;
+	}
+	const tableValue = {};
+	target[lastKey] = [tableValue];
+	return tableValue;
+	/** Get next target from key */
+	function getNextTargetFromKey(currTarget, key) {
+		const nextTarget = currTarget[key];
+		if (nextTarget == null) {
+			const val = {};
+			currTarget[key] = val;
+			return val;
+		}
+		if (isValue(nextTarget)) {
+			const val = {};
+			currTarget[key] = val;
+			return val;
+		}
+		let resultTarget = nextTarget;
+		while (Array.isArray(resultTarget)) {
+			const lastIndex = resultTarget.length - 1;
+			const nextElement = resultTarget[lastIndex];
+			if (isValue(nextElement)) {
+				const val = {};
+				resultTarget[lastIndex] = val;
+				return val;
+			}
+			resultTarget = nextElement;
+		}
+		return resultTarget;
+	}
+}
+/**
+* Set the value to the table.
+*/
+function set(baseTable, keys, value) {
+	let target = baseTable;
+	for (let index = 0; index < keys.length - 1; index++) {
+		const key = keys[index];
+		const nextTarget = target[key];
+		if (nextTarget == null) {
+			const val = {};
+			target[key] = val;
+			target = val;
+		} else if (isValue(nextTarget) || Array.isArray(nextTarget)) {
+			const val = {};
+			target[key] = val;
+			target = val;
+		} else target = nextTarget;
+	}
+	target[last(keys)] = value;
+}
+/**
+* Check whether the given value is a value.
+*/
+function isValue(value) {
+	return typeof value !== "object" || value instanceof Date;
+}
+
+//#endregion
+//#region package.json
+var name$1 = "toml-eslint-parser";
+var version$1 = "1.0.3";
+
+//#endregion
+//#region src/meta.ts
+var meta_exports = /* @__PURE__ */ __exportAll({
+	name: () => lib_name,
+	version: () => version
+});
+const lib_name = name$1;
+const version = version$1;
+
+//#endregion
+//#region src/index.ts
+const VisitorKeys = (/* unused pure expression or super */ null && (lib_KEYS));
+/**
+* Parse TOML source code
+*/
+function parseTOML(code, options) {
+	return parseForESLint(code, options).ast;
+}
+
+//#endregion
+
+;// CONCATENATED MODULE: ./build/src/config/repo-root.js
+
+
+/**
+ * The repository root a working directory belongs to: GITHUB_WORKSPACE when the directory lies inside it (the
+ * checkout on a runner), else the nearest directory holding `.git` (a directory, or the file of a worktree or a
+ * submodule: what `git rev-parse --show-toplevel` answers, without running git), else undefined.
+ *
+ * Code scanning maps a SARIF location to a file by its path from the repository root, and `.d1-migrate.toml`
+ * may sit there when the Worker project lives in a subfolder.
+ */
+function repositoryRoot(cwd, env = {}) {
+    const start = external_node_path_.resolve(cwd);
+    const workspace = env.GITHUB_WORKSPACE ? external_node_path_.resolve(env.GITHUB_WORKSPACE) : undefined;
+    if (workspace && repo_root_isInside(start, workspace))
+        return workspace;
+    for (let dir = start;; dir = external_node_path_.dirname(dir)) {
+        if (repo_root_exists(external_node_path_.join(dir, '.git')))
+            return dir;
+        if (external_node_path_.dirname(dir) === dir)
+            return undefined;
+    }
+}
+/** Whether `p` is `dir` or below it. */
+function repo_root_isInside(p, dir) {
+    const rel = external_node_path_.relative(dir, p);
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${external_node_path_.sep}`) && !external_node_path_.isAbsolute(rel));
+}
+function repo_root_exists(p) {
+    try {
+        external_node_fs_.statSync(p);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./build/src/config/project-config.js
+
+
+
+
+
+
+
+
+/**
+ * `.d1-migrate.toml`: the project's rule policy, read by the action and the CLI alike. Its keys are listed here
+ * once; the published JSON schema (schema/d1-migrate.schema.json) is tested against these lists.
+ */
+const PROJECT_CONFIG_FILE = '.d1-migrate.toml';
+const RULE_SETTINGS = ['error', 'warning', 'off'];
+const NUMBERING_MODES = ['sequential', 'unique', 'off'];
+/** Keys of a settings section: the top level and each `[env.<name>]`. */
+const SECTION_KEYS = ['rules', 'numbering', 'data-check', 'exclude'];
+/** Keys only the top level has: `$schema` (for editors; Taplo also reads a `#:schema` comment) and `env`. */
+const TOP_LEVEL_ONLY_KEYS = ['$schema', 'env'];
+/**
+ * Finds and reads the project's `.d1-migrate.toml`: beside the wrangler config first, then in the working
+ * directory and each directory above it up to the repository root (never above it). Undefined when there is none.
+ * `wranglerConfig` is the `config` input; a wrangler config that cannot be found is the engine's error to
+ * report, not this one's, so it only narrows the search.
+ */
+function loadProjectConfig(args) {
+    const file = findProjectConfig(args);
+    return file === undefined ? undefined : readProjectConfig(file, args.cwd);
+}
+function findProjectConfig(args) {
+    const cwd = external_node_path_.resolve(args.cwd);
+    const dirs = [];
+    try {
+        dirs.push(external_node_path_.dirname(findConfig(cwd, args.wranglerConfig)));
+    }
+    catch {
+        // No wrangler config here: the engine says so with its own message.
+    }
+    const root = repositoryRoot(cwd, args.env);
+    for (let dir = cwd;; dir = external_node_path_.dirname(dir)) {
+        dirs.push(dir);
+        if (root === undefined || dir === root || external_node_path_.dirname(dir) === dir)
+            break;
+    }
+    for (const dir of dirs) {
+        const candidate = external_node_path_.join(dir, PROJECT_CONFIG_FILE);
+        try {
+            if (external_node_fs_.statSync(candidate).isFile())
+                return candidate;
+        }
+        catch {
+            // not there
+        }
+    }
+    return undefined;
+}
+/** Parses and checks a `.d1-migrate.toml`. Every problem is a UsageError that starts with `file:line:`. */
+function readProjectConfig(file, cwd = process.cwd()) {
+    const shown = displayPath(file, cwd);
+    let text;
+    try {
+        text = external_node_fs_.readFileSync(file, 'utf8');
+    }
+    catch (error) {
+        throw new UsageError(`${shown}: cannot read the d1-migrate config: ${getErrorMessage(error)}`);
+    }
+    if (text.charCodeAt(0) === 0xfeff)
+        text = text.slice(1);
+    let ast;
+    try {
+        ast = parseTOML(text);
+    }
+    catch (error) {
+        if (error instanceof ParseError)
+            throw new UsageError(`${shown}:${error.lineNumber}:${error.column + 1}: invalid TOML: ${error.message}`);
+        throw new UsageError(`${shown}: invalid TOML: ${getErrorMessage(error)}`);
+    }
+    return checkConfig(getStaticTOMLValue(ast), new Lines(ast), shown, file);
+}
+function checkConfig(raw, lines, shown, file) {
+    const fail = (at, message) => {
+        throw new UsageError(`${shown}:${lines.of(at)}: ${message}`);
+    };
+    // getStaticTOMLValue drops a "__proto__" key silently; no key of this file may be one, so say so.
+    const proto = lines.paths().find((p) => p.includes('__proto__'));
+    if (proto)
+        fail(proto, `key "__proto__" is not allowed here. Allowed keys: ${[...SECTION_KEYS, 'env'].join(', ')}.`);
+    for (const key of Object.keys(raw)) {
+        if (!SECTION_KEYS.includes(key) && !TOP_LEVEL_ONLY_KEYS.includes(key)) {
+            fail([key], `unknown key ${quote(key)} at the top level. Allowed keys: ${[...SECTION_KEYS, 'env'].join(', ')}.`);
+        }
+    }
+    if (raw.$schema !== undefined && typeof raw.$schema !== 'string')
+        fail(['$schema'], `"$schema" must be a string (the URL or path of the JSON schema).`);
+    const top = checkSection(raw, [], 'at the top level', fail);
+    const environments = new Map();
+    if (raw.env !== undefined) {
+        if (!isPlainObject(raw.env))
+            fail(['env'], `"env" must be a table of environments: [env.production] (found ${kind(raw.env)}).`);
+        for (const [name, section] of Object.entries(raw.env)) {
+            if (!/^[A-Za-z0-9_-]+$/.test(name)) {
+                fail(['env', name], `environment name ${quote(name)} in [env.${name}]: a wrangler environment name contains only letters, digits, '-' and '_'.`);
+            }
+            if (!isPlainObject(section))
+                fail(['env', name], `[env.${name}] must be a table (found ${kind(section)}).`);
+            const where = `in [env.${name}]`;
+            for (const key of Object.keys(section)) {
+                if (!SECTION_KEYS.includes(key)) {
+                    fail(['env', name, key], `unknown key ${quote(key)} ${where}. Allowed keys: ${SECTION_KEYS.join(', ')}.`);
+                }
+            }
+            environments.set(name, checkSection(section, ['env', name], where, fail));
+        }
+    }
+    return { path: file, top, environments };
+}
+function checkSection(raw, at, where, fail) {
+    const settings = { rules: new Map(), exclude: [] };
+    const rulesTable = at.length ? `[${[...at, 'rules'].join('.')}]` : '[rules]';
+    if (raw.rules !== undefined) {
+        if (!isPlainObject(raw.rules))
+            fail([...at, 'rules'], `"rules" ${where} must be a table of rule = severity: ${rulesTable} (found ${kind(raw.rules)}).`);
+        for (const [id, value] of Object.entries(raw.rules)) {
+            if (!catalog/* RULE_IDS */.Iu.has(id))
+                fail([...at, 'rules', id], `unknown rule ${quote(id)} in ${rulesTable}. Known rules: ${[...catalog/* RULE_IDS */.Iu].join(', ')}.`);
+            if (typeof value !== 'string' || !RULE_SETTINGS.includes(value)) {
+                fail([...at, 'rules', id], `${id} = ${project_config_show(value)} in ${rulesTable}: allowed values are "error", "warning" and "off".`);
+            }
+            settings.rules.set(id, value);
+        }
+    }
+    if (raw.numbering !== undefined) {
+        if (typeof raw.numbering !== 'string' || !NUMBERING_MODES.includes(raw.numbering)) {
+            fail([...at, 'numbering'], `numbering = ${project_config_show(raw.numbering)} ${where}: allowed values are "sequential", "unique" and "off".`);
+        }
+        settings.numbering = raw.numbering;
+    }
+    if (raw['data-check'] !== undefined) {
+        if (typeof raw['data-check'] !== 'boolean')
+            fail([...at, 'data-check'], `data-check = ${project_config_show(raw['data-check'])} ${where}: allowed values are true and false (TOML booleans, without quotes).`);
+        settings.dataCheck = raw['data-check'];
+    }
+    if (raw.exclude !== undefined) {
+        if (!Array.isArray(raw.exclude))
+            fail([...at, 'exclude'], `exclude ${where} must be an array of glob patterns, e.g. exclude = ["migrations/legacy/**"] (found ${kind(raw.exclude)}).`);
+        raw.exclude.forEach((pattern, i) => {
+            const problem = patternProblem(pattern);
+            if (problem)
+                fail([...at, 'exclude', i], `exclude ${where}: ${project_config_show(pattern)} ${problem}`);
+            settings.exclude.push(pattern);
+        });
+    }
+    return settings;
+}
+/** Why an exclude pattern is refused, or undefined. Patterns are paths below the config file's directory. */
+function patternProblem(pattern) {
+    if (typeof pattern !== 'string')
+        return 'is not a string: each pattern is a quoted glob such as "migrations/legacy/**".';
+    if (pattern.trim() === '')
+        return 'is empty.';
+    if (pattern.startsWith('/') || /^[A-Za-z]:[\\/]/.test(pattern))
+        return 'is absolute: write it relative to the directory of .d1-migrate.toml.';
+    if (pattern.split(/[\\/]/).includes('..'))
+        return 'leaves the directory of .d1-migrate.toml (".."): patterns match files below it.';
+    if (pattern.includes('\\'))
+        return 'contains "\\": use "/" between folders.';
+    return undefined;
+}
+/** Line of each key (and array element) in the file, by its path of keys: for errors that point at the line. */
+class Lines {
+    lines = new Map();
+    constructor(ast) {
+        for (const node of ast.body[0].body) {
+            if (node.type === 'TOMLTable') {
+                this.set(node.resolvedKey, node.loc.start.line);
+                for (const kv of node.body)
+                    this.keyValue(kv, node.resolvedKey);
+            }
+            else {
+                this.keyValue(node, []);
+            }
+        }
+    }
+    /** Every key path of the file, as written (before any value is built). */
+    paths() {
+        return [...this.lines.keys()].map((k) => k.split('\u0000'));
+    }
+    /** The line of the longest known prefix of `at` (a missing key points at its table); 1 if none. */
+    of(at) {
+        for (let n = at.length; n > 0; n--) {
+            const line = this.lines.get(key(at.slice(0, n)));
+            if (line !== undefined)
+                return line;
+        }
+        return 1;
+    }
+    keyValue(kv, base) {
+        const names = kv.key.keys.map((k) => (k.type === 'TOMLBare' ? k.name : k.value));
+        for (let n = 1; n <= names.length; n++)
+            this.set([...base, ...names.slice(0, n)], kv.key.loc.start.line);
+        this.value(kv.value, [...base, ...names]);
+    }
+    value(node, at) {
+        if (node.type === 'TOMLInlineTable')
+            for (const kv of node.body)
+                this.keyValue(kv, at);
+        else if (node.type === 'TOMLArray')
+            node.elements.forEach((e, i) => (this.set([...at, i], e.loc.start.line), this.value(e, [...at, i])));
+    }
+    set(at, line) {
+        const k = key(at);
+        if (!this.lines.has(k))
+            this.lines.set(k, line);
+    }
+}
+const key = (at) => at.map(String).join('\u0000');
+function displayPath(file, cwd) {
+    const rel = external_node_path_.relative(cwd, file);
+    return rel === '' || rel.startsWith('..') || external_node_path_.isAbsolute(rel) ? file : rel.split(external_node_path_.sep).join('/');
+}
+/** A key as written in TOML: bare when it can be, else quoted (a hostile key cannot break the message). */
+function quote(k) {
+    return JSON.stringify(k.length > 80 ? `${k.slice(0, 80)}…` : k);
+}
+function project_config_show(value) {
+    if (value instanceof Date)
+        return value.toISOString();
+    const s = JSON.stringify(value) ?? String(value);
+    return s.length > 80 ? `${s.slice(0, 80)}…` : s;
+}
+function kind(value) {
+    if (Array.isArray(value))
+        return 'an array';
+    if (value instanceof Date)
+        return 'a date';
+    if (isPlainObject(value))
+        return 'a table';
+    return `${typeof value} ${project_config_show(value)}`;
+}
+
 ;// CONCATENATED MODULE: ./build/src/options.js
+
 
 
 
@@ -49124,6 +55939,7 @@ const INPUT_NAMES = [
     'bookmark',
     'notify-webhook',
     'report',
+    'sarif',
     'timeout',
 ];
 const PHASES = ['validate', 'preview', 'apply', 'history', 'test', 'restore', 'drift'];
@@ -49134,7 +55950,7 @@ const COMMENT = ['auto', 'off'];
 const DEFAULT_PHASES = ['validate', 'preview', 'apply', 'history'];
 /** CLI flags whose name differs from the action input (args.ts FLAG_TO_INPUT). */
 const CLI_FLAG = { 'working-directory': 'cwd', environment: 'env' };
-function label(name, source) {
+function options_label(name, source) {
     return source === 'cli' ? `--${CLI_FLAG[name] ?? name}` : `input '${name}'`;
 }
 function oneOf(name, raw, allowed, fallback, source) {
@@ -49144,7 +55960,7 @@ function oneOf(name, raw, allowed, fallback, source) {
     const lower = value.toLowerCase();
     if (allowed.includes(lower))
         return lower;
-    throw new errors/* UsageError */.e(`Invalid ${label(name, source)}: "${value}". Allowed values: ${allowed.join(', ')}.`);
+    throw new UsageError(`Invalid ${options_label(name, source)}: "${value}". Allowed values: ${allowed.join(', ')}.`);
 }
 /** Comma- or newline-separated list; blanks dropped. */
 function splitList(raw) {
@@ -49161,7 +55977,7 @@ function bool(name, raw, source, fallback = false) {
         return true;
     if (['false', 'no', '0', 'off'].includes(value))
         return false;
-    throw new errors/* UsageError */.e(`Invalid ${label(name, source)}: "${raw}". Allowed values: true, false.`);
+    throw new UsageError(`Invalid ${options_label(name, source)}: "${raw}". Allowed values: true, false.`);
 }
 function optional(raw) {
     const value = (raw ?? '').trim();
@@ -49176,48 +55992,50 @@ function parseOptions(raw, opts) {
     const phases = [];
     for (const p of phaseList.length ? phaseList : DEFAULT_PHASES) {
         if (!PHASES.includes(p)) {
-            throw new errors/* UsageError */.e(`Invalid ${label('phases', source)}: unknown phase "${p}" in "${raw.phases}". Allowed phases: ${PHASES.join(', ')}.`);
+            throw new UsageError(`Invalid ${options_label('phases', source)}: unknown phase "${p}" in "${raw.phases}". Allowed phases: ${PHASES.join(', ')}.`);
         }
         if (!phases.includes(p))
             phases.push(p);
     }
     if (phases.includes('restore') && phases.length > 1) {
-        throw new errors/* UsageError */.e(`Invalid ${label('phases', source)}: "restore" runs alone (got "${phases.join(',')}"). Run restore in its own step.`);
+        throw new UsageError(`Invalid ${options_label('phases', source)}: "restore" runs alone (got "${phases.join(',')}"). Run restore in its own step.`);
     }
     const bookmark = optional(raw.bookmark);
     if (phases.includes('restore') && !bookmark) {
-        throw new errors/* UsageError */.e(`The restore phase needs ${label('bookmark', source)}: the Time Travel bookmark to restore to (the 'bookmark' output of the run that applied the migrations).`);
+        throw new UsageError(`The restore phase needs ${options_label('bookmark', source)}: the Time Travel bookmark to restore to (the 'bookmark' output of the run that applied the migrations).`);
     }
     if (bookmark && !/^[A-Za-z0-9-]{1,200}$/.test(bookmark)) {
-        throw new errors/* UsageError */.e(`Invalid ${label('bookmark', source)}: "${bookmark}". A Time Travel bookmark contains only letters, digits and '-'.`);
+        throw new UsageError(`Invalid ${options_label('bookmark', source)}: "${bookmark}". A Time Travel bookmark contains only letters, digits and '-'.`);
     }
     const target = oneOf('target', raw.target, TARGETS, 'remote', source);
     const failMode = oneOf('fail-mode', raw['fail-mode'], FAIL_MODES, 'strict', source);
-    const numbering = oneOf('numbering', raw.numbering, NUMBERING, 'sequential', source);
+    // Not given = undefined: .d1-migrate.toml or the default decides (rulePolicy), so a config value is not
+    // silently overridden by a default.
+    const numbering = optional(raw.numbering) === undefined ? undefined : oneOf('numbering', raw.numbering, NUMBERING, 'sequential', source);
     const comment = oneOf('comment', raw.comment, COMMENT, 'auto', source);
     const disableRules = splitList(raw['disable-rules']);
     for (const id of disableRules) {
         if (!catalog/* RULE_IDS */.Iu.has(id)) {
-            throw new errors/* UsageError */.e(`Invalid ${label('disable-rules', source)}: unknown rule "${id}". Known rules: ${[...catalog/* RULE_IDS */.Iu].join(', ')}.`);
+            throw new UsageError(`Invalid ${options_label('disable-rules', source)}: unknown rule "${id}". Known rules: ${[...catalog/* RULE_IDS */.Iu].join(', ')}.`);
         }
     }
     const envList = splitList(raw.environment);
     for (const e of envList) {
         if (!/^[A-Za-z0-9_-]+$/.test(e)) {
-            throw new errors/* UsageError */.e(`Invalid ${label('environment', source)}: "${e}". An environment name (wrangler --env) contains only letters, digits, '-' and '_'.`);
+            throw new UsageError(`Invalid ${options_label('environment', source)}: "${e}". An environment name (wrangler --env) contains only letters, digits, '-' and '_'.`);
         }
     }
     const environments = envList.length ? envList : [null];
     const persistTo = optional(raw['persist-to']);
     if (persistTo && target !== 'local') {
-        throw new errors/* UsageError */.e(`${label('persist-to', source)} is only used with target local (got target "${target}").`);
+        throw new UsageError(`${options_label('persist-to', source)} is only used with target local (got target "${target}").`);
     }
     let timeoutMs = 10 * 60 * 1000;
     const timeoutRaw = optional(raw.timeout);
     if (timeoutRaw) {
         const seconds = Number(timeoutRaw);
         if (!Number.isFinite(seconds) || seconds < 1 || seconds > 6 * 3600) {
-            throw new errors/* UsageError */.e(`Invalid ${label('timeout', source)}: "${timeoutRaw}". Allowed: a number of seconds between 1 and 21600.`);
+            throw new UsageError(`Invalid ${options_label('timeout', source)}: "${timeoutRaw}". Allowed: a number of seconds between 1 and 21600.`);
         }
         timeoutMs = Math.round(seconds * 1000);
     }
@@ -49225,8 +56043,12 @@ function parseOptions(raw, opts) {
     const reportPath = reportRaw
         ? (0,external_node_path_.isAbsolute)(reportRaw) ? reportRaw : (0,external_node_path_.resolve)(cwd, reportRaw)
         : source === 'action'
-            ? (0,external_node_path_.join)(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), `d1-migrate-report-${env.GITHUB_RUN_ID ?? process.pid}-${env.GITHUB_ACTION ?? 'step'}.json`)
+            ? (0,external_node_path_.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), `d1-migrate-report-${env.GITHUB_RUN_ID ?? process.pid}-${env.GITHUB_ACTION ?? 'step'}.json`)
             : undefined;
+    const sarifRaw = optional(raw.sarif);
+    if (sarifRaw !== undefined && !/\.sarif(\.json)?$/i.test(sarifRaw)) {
+        throw new UsageError(`Invalid ${options_label('sarif', source)}: "${sarifRaw}". Give a file path ending in .sarif (or .sarif.json), e.g. d1-migrate.sarif.`);
+    }
     return {
         cwd,
         config: optional(raw.config),
@@ -49245,27 +56067,35 @@ function parseOptions(raw, opts) {
         wrangler: optional(raw.wrangler),
         persistTo,
         rollbackOnFailure: bool('rollback-on-failure', raw['rollback-on-failure'], source),
-        dataCheck: bool('data-check', raw['data-check'], source, true),
+        dataCheck: optional(raw['data-check']) === undefined ? undefined : bool('data-check', raw['data-check'], source),
         bookmark,
         notifyWebhook: optional(raw['notify-webhook']),
         reportPath,
+        sarifPath: sarifRaw === undefined ? undefined : (0,external_node_path_.isAbsolute)(sarifRaw) ? sarifRaw : (0,external_node_path_.resolve)(cwd, sarifRaw),
         timeoutMs,
+        // Read here so that a bad key or value in it fails like a bad input, before anything runs.
+        projectConfig: loadProjectConfig({ cwd, wranglerConfig: optional(raw.config), env }),
     };
 }
 
 ;// CONCATENATED MODULE: ./build/src/report/annotations.js
+
 /** GitHub keeps only the first 10 error and 10 warning annotations per step; the summary lists the rest. */
 const ANNOTATION_LIMIT = 10;
 /**
- * One annotation per finding, title = rule id, pointing at file and line. Under `fail-mode: warn`
+ * One annotation per finding that counts (not those in settled migrations), title = rule id, pointing at
+ * file and line. Under `fail-mode: warn`
  * errors are shown as warnings: the run reports everything but must not look failed.
  */
 function annotationsFor(report, failMode) {
     const out = [];
     for (const db of report.databases) {
         const where = db.environment ? ` [${db.environment}/${db.binding}]` : report.databases.length > 1 ? ` [${db.binding}]` : '';
+        // Findings in migrations that already ran are listed once, folded, in the summary: annotating them would
+        // bury what this change is judged by.
         for (const f of db.findings)
-            out.push(toAnnotation(f, failMode, where));
+            if (!(0,src_outcome/* isInformational */.Y9)(f, db.scope))
+                out.push(toAnnotation(f, failMode, where));
     }
     return dedupe(out);
 }
@@ -49310,15 +56140,17 @@ function annotations_escapeProperty(s) {
 }
 
 ;// CONCATENATED MODULE: ./build/src/report/json.js
+
 /**
  * The CLI's `--format json` document and the action's report file. The validate fields keep the
  * documented shape; phases that ran add their own fields, so one parser reads every command's output.
  */
 function toJson(report, opts) {
     return {
-        status: opts.validateOnly ? (report.errors > 0 ? 'invalid' : 'valid') : report.status,
+        status: report.status,
         errors: report.errors,
         warnings: report.warnings,
+        informational: report.informational,
         ...(opts.validateOnly ? {} : { failed: report.failed, failureMessage: report.failureMessage, durationMs: report.durationMs }),
         databases: report.databases.map((d) => databaseJson(d, opts.validateOnly)),
     };
@@ -49330,13 +56162,19 @@ function databaseJson(d, validateOnly) {
         databaseName: d.databaseName,
         migrationsDir: d.migrationsDir,
         migrations: d.migrations,
+        ...(0,src_outcome/* countFindings */.Gt)(d),
+        // What decided which findings count: null when every file was judged.
+        scope: d.scope ? { basis: d.scope.basis, judged: d.scope.judged, ...(d.scope.base !== undefined ? { base: d.scope.base } : {}) } : null,
         findings: d.findings.map((f) => ({
             rule: f.rule,
             severity: f.severity,
             file: f.file ?? null,
             line: f.line ?? null,
             ...(f.column !== undefined ? { column: f.column } : {}),
+            ...(f.table !== undefined ? { table: f.table } : {}),
+            informational: (0,src_outcome/* isInformational */.Y9)(f, d.scope),
             message: f.message,
+            ...(f.details?.length ? { details: f.details } : {}),
         })),
     };
     if (validateOnly)
@@ -49358,13 +56196,335 @@ function databaseJson(d, validateOnly) {
     };
 }
 
+;// CONCATENATED MODULE: ./build/src/version.js
+/**
+ * The package version, printed by `d1-migrate --version` and written into SARIF. A constant rather than a read of
+ * package.json, so the bundle needs no file beside it; `npm version` rewrites it (scripts/sync-version.mjs) and a
+ * test fails when it differs from package.json.
+ */
+const VERSION = '1.0.0';
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./build/src/report/sarif.js
+
+
+
+
+
+/** Where the tool lives, for SARIF's `informationUri`. */
+const TOOL_URL = 'https://github.com/d1-migrate/d1-migrate-action';
+const SARIF_SCHEMA_URL = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+/** Name of our partial fingerprint; the `/v1` changes only if the way it is computed ever does. */
+const FINGERPRINT_KEY = 'd1MigrateFinding/v1';
+const WHOLE_FILE = new Set(catalog/* RULES */.y0.filter((r) => r.wholeFile).map((r) => r.id));
+/**
+ * The report as a SARIF 2.1.0 log for GitHub code scanning and any SARIF viewer: every rule of the catalog
+ * in `tool.driver.rules`, one result per finding (a finding several environments share once), paths relative
+ * to the repository root, and a fingerprint that follows the finding's line text rather than its number, so an
+ * alert stays the same alert when lines are added above it.
+ */
+function toSarif(report, ctx) {
+    const ruleIndex = new Map(catalog/* RULES */.y0.map((r, i) => [r.id, i]));
+    const located = locate(report, ctx);
+    const lineText = lineReader(ctx);
+    const seen = new Map();
+    const results = located.map(({ finding: f, uri, databases, informational }) => {
+        const text = f.file !== undefined && f.line !== undefined && !WHOLE_FILE.has(f.rule) ? lineText(external_node_path_.resolve(ctx.cwd, f.file), f.line) : '';
+        // Same rule, file and line text (e.g. two identical DROP statements): told apart by their order.
+        const basis = f.file !== undefined ? [f.rule, uri, text, f.table ?? ''] : [f.rule, databases.join(','), f.message];
+        const basisKey = basis.join('\u0000');
+        const occurrence = (seen.get(basisKey) ?? 0) + 1;
+        seen.set(basisKey, occurrence);
+        return {
+            ruleId: f.rule,
+            ...(ruleIndex.has(f.rule) ? { ruleIndex: ruleIndex.get(f.rule) } : {}),
+            // A finding in a migration that already ran (or that the change leaves alone) never blocks: a note.
+            level: informational ? 'note' : f.severity,
+            message: { text: f.message },
+            locations: uri === '' ? [] : [{ physicalLocation: physicalLocation(f, uri) }],
+            partialFingerprints: { [FINGERPRINT_KEY]: hash([...basis, String(occurrence)]) },
+            properties: { databases, ...(informational ? { informational: true } : {}) },
+        };
+    });
+    return {
+        $schema: SARIF_SCHEMA_URL,
+        version: '2.1.0',
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: 'd1-migrate',
+                        version: ctx.version,
+                        semanticVersion: ctx.version,
+                        informationUri: TOOL_URL,
+                        rules: catalog/* RULES */.y0.map((r) => ({
+                            id: r.id,
+                            name: r.id.replace(/(^|-)([a-z])/g, (_, _dash, c) => c.toUpperCase()),
+                            shortDescription: { text: r.title },
+                            fullDescription: { text: r.summary },
+                            helpUri: (0,catalog/* ruleDocsUrl */.hS)(r.id),
+                            help: { text: `${r.summary} See ${(0,catalog/* ruleDocsUrl */.hS)(r.id)}`, markdown: `${r.summary}\n\n[How to fix and how to suppress](${(0,catalog/* ruleDocsUrl */.hS)(r.id)})` },
+                            defaultConfiguration: { level: r.severity },
+                            properties: { tags: catalog/* DATA_LOSS_RULES */.RQ.has(r.id) ? ['d1', 'migrations', 'data-loss'] : ['d1', 'migrations'] },
+                        })),
+                    },
+                },
+                originalUriBaseIds: { SRCROOT: { uri: (0,external_node_url_.pathToFileURL)(ctx.repoRoot + external_node_path_.sep).href } },
+                columnKind: 'utf16CodeUnits',
+                results,
+            },
+        ],
+    };
+}
+/** One entry per distinct finding (several environments check the same files), with the databases it came from. */
+function locate(report, ctx) {
+    const byKey = new Map();
+    const configUri = ctx.configPath ? artifactUri(ctx.configPath, ctx.repoRoot) : '';
+    for (const db of report.databases) {
+        const database = `${db.environment ?? 'top level'}/${db.binding}`;
+        for (const f of db.findings) {
+            const uri = f.file !== undefined ? artifactUri(external_node_path_.resolve(ctx.cwd, f.file), ctx.repoRoot) : configUri;
+            const key = [f.rule, f.severity, uri, f.line, f.column, f.message].join('\u0000');
+            const known = byKey.get(key);
+            const informational = (0,src_outcome/* isInformational */.Y9)(f, db.scope);
+            if (known) {
+                if (!known.databases.includes(database))
+                    known.databases.push(database);
+                known.informational &&= informational;
+            }
+            else {
+                byKey.set(key, { finding: f, uri, databases: [database], informational });
+            }
+        }
+    }
+    return [...byKey.values()];
+}
+function physicalLocation(f, uri) {
+    const relative = !uri.startsWith('file:');
+    return {
+        artifactLocation: relative ? { uri, uriBaseId: 'SRCROOT' } : { uri },
+        region: {
+            // A finding about a whole file, or about no file (pointed at the wrangler config), is shown on line 1.
+            startLine: f.file !== undefined && f.line !== undefined && f.line >= 1 ? f.line : 1,
+            ...(f.file !== undefined && f.line !== undefined && f.column !== undefined && f.column >= 1 ? { startColumn: f.column } : {}),
+            ...(f.file !== undefined && f.line !== undefined && f.endLine !== undefined && f.endLine >= f.line ? { endLine: f.endLine } : {}),
+        },
+    };
+}
+/**
+ * A path relative to the repository root as a URI reference (each segment percent-encoded: a file name may hold
+ * spaces, `#`, `%` or a newline), or a file: URI for a file outside the repository.
+ */
+function artifactUri(absPath, repoRoot) {
+    const rel = external_node_path_.relative(repoRoot, absPath);
+    if (rel === '' || rel === '..' || rel.startsWith(`..${external_node_path_.sep}`) || external_node_path_.isAbsolute(rel))
+        return (0,external_node_url_.pathToFileURL)(absPath).href;
+    return rel.split(external_node_path_.sep).map(encodeURIComponent).join('/');
+}
+/** The text of a line, whitespace collapsed, so re-indenting a statement does not make a new alert. */
+function lineReader(ctx) {
+    const files = new Map();
+    return (absPath, line) => {
+        if (!files.has(absPath))
+            files.set(absPath, ctx.readText(absPath)?.split(/\r?\n/));
+        const text = files.get(absPath)?.[line - 1] ?? '';
+        return text.trim().replace(/\s+/g, ' ');
+    };
+}
+function hash(parts) {
+    return (0,external_node_crypto_.createHash)('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+}
+
+;// CONCATENATED MODULE: ./build/src/report/sarif-file.js
+
+
+
+
+
+
+
+/** The SARIF log of a run, reading the migration files for the fingerprints and finding the repository root. */
+function sarifLog(report, options, env = process.env) {
+    let configPath;
+    try {
+        configPath = findConfig(options.cwd, options.config);
+    }
+    catch {
+        configPath = undefined; // the run already said why; findings about no file then carry no location
+    }
+    return toSarif(report, {
+        version: VERSION,
+        cwd: options.cwd,
+        repoRoot: repositoryRoot(options.cwd, env) ?? options.cwd,
+        configPath,
+        readText: (p) => {
+            try {
+                return external_node_fs_.readFileSync(p, 'utf8');
+            }
+            catch {
+                return undefined;
+            }
+        },
+    });
+}
+/** Writes the SARIF log to `options.sarifPath`; returns the path. A path that cannot be written is a UsageError. */
+function writeSarifFile(report, options, env = process.env) {
+    try {
+        external_node_fs_.mkdirSync(external_node_path_.dirname(options.sarifPath), { recursive: true });
+        external_node_fs_.writeFileSync(options.sarifPath, JSON.stringify(sarifLog(report, options, env), null, 2) + '\n');
+        return options.sarifPath;
+    }
+    catch (error) {
+        throw new UsageError(`sarif: cannot write the SARIF file ${options.sarifPath}: ${getErrorMessage(error)}. Set it to a writable file path.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./build/src/report/inert.js
+/**
+ * Text that reaches a log the GitHub runner reads must not be able to speak for the action. The runner
+ * (actions/runner, ActionCommand.cs and ActionCommandManager.cs) reads a step's stdout AND stderr line by
+ * line (.NET ReadLine: `\n`, `\r` and `\r\n` end a line) and treats a line as a workflow command when
+ *
+ *  - after .NET's TrimStart (every Unicode white space) it starts with `::` and a registered command name
+ *    follows (`::warning::`, `::add-mask::`, `::stop-commands::`, ...), or
+ *  - it contains the legacy `##[` prefix ANYWHERE, followed by a registered name and `]` (`x ##[set-output ...]`).
+ *
+ * File names (newlines are legal in git), SQL, SQLite error messages (a RAISE message can hold a newline),
+ * config values and wrangler's output are written by the pull request's author, so every such text is
+ * neutralised here at the sink, line by line, whatever the call site.
+ *
+ * Why line escaping and not a `::stop-commands::<token>` block: the runner keeps ONE stop state for stdout and
+ * stderr, which it reads on two threads, so a block on one stream does not order against the other (the CLI
+ * writes both); escaping is stateless, needs no secret token, and works for every runner version. The text
+ * stays as written except for an invisible U+200B where a command would start: .NET never counts U+200B as
+ * white space, so the trimmed line no longer starts with `::`, and `##\u200b[` is not the legacy prefix.
+ */
+const ZWSP = '\u200b';
+/**
+ * What may come before `::` on a line and still be trimmed away: .NET's Char.IsWhiteSpace set
+ * (U+0009-U+000D, U+0020, U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000)
+ * plus a few more that some Unicode versions called white space (U+180E, U+FEFF), to be safe.
+ */
+const LEADING_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u180e\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*/;
+/** Every character any reader could take as the end of a line (the runner uses only `\r` and `\n`). */
+const LINE_BREAK = /(\r\n|[\r\n\v\f\u0085\u2028\u2029])/;
+/** True when some line of `text` could be read as a workflow command (a cheap superset test). */
+function mayHoldCommand(text) {
+    return text.includes('::') || text.includes('##[');
+}
+/**
+ * `text` with every line that the runner could parse as a workflow command made inert. Treats the start of
+ * `text` as the start of a line (callers write whole lines). Idempotent.
+ */
+function inertText(text) {
+    if (!mayHoldCommand(text))
+        return text;
+    const parts = text.split(LINE_BREAK);
+    // split with a capturing group alternates line, break, line, break, ...
+    for (let i = 0; i < parts.length; i += 2)
+        parts[i] = inertLine(parts[i]);
+    return parts.join('');
+}
+function inertLine(line) {
+    // Legacy form: `##[` anywhere in the line.
+    let out = line.includes('##[') ? line.split('##[').join(`##${ZWSP}[`) : line;
+    const lead = LEADING_SPACE.exec(out)[0].length;
+    if (out.startsWith('::', lead))
+        out = `${out.slice(0, lead)}${ZWSP}${out.slice(lead)}`;
+    return out;
+}
+/**
+ * JSON text with every `##[` written as `##\u005b`: the same JSON value (only string content can hold
+ * `##[`, since a structural `[` never follows `#`), but no legacy command for the runner. A JSON line never
+ * starts with `::` (keys and strings are quoted), so that is the only form to break.
+ */
+function inertJson(json) {
+    return json.includes('##[') ? json.split('##[').join('##\\u005b') : json;
+}
+
 // EXTERNAL MODULE: ./build/src/report/escape.js
 var report_escape = __nccwpck_require__(6209);
+// EXTERNAL MODULE: ./build/src/report/groups.js
+var groups = __nccwpck_require__(662);
+;// CONCATENATED MODULE: ./build/src/report/summary-limit.js
+/**
+ * GitHub accepts at most 1 MiB of step summary, counted in BYTES (UTF-8): a schema of non-ASCII names is two
+ * or three bytes a character, so a character count lets through two or three times the limit and GitHub
+ * drops the whole summary. fitSummary cuts a summary that is too big where the markdown stays whole (between
+ * blocks, or between two rows of a table; never inside a code fence or a <details> element) and says where
+ * it cut and where the rest is.
+ */
+
+/** GitHub's limit for one step's summary. */
+const SUMMARY_MAX_BYTES = 1_048_576;
+const summary_limit_encoder = new TextEncoder();
+const bytesOf = (s) => summary_limit_encoder.encode(s).length;
+/** `md` itself when it fits in `maxBytes`, else its longest clean prefix that fits with a note saying where it was cut. */
+function fitSummary(md, opts = {}) {
+    const max = opts.maxBytes ?? SUMMARY_MAX_BYTES;
+    const total = bytesOf(md);
+    if (total <= max)
+        return md;
+    const lines = md.split('\n');
+    // Bytes of lines[0..i) joined by '\n', and whether a cut before line i leaves whole markdown.
+    let kept = 0;
+    let best = 0;
+    let bestHeading = '';
+    let heading = '';
+    let fence = null;
+    let details = 0;
+    const notice = (cutAt, after) => note(cutAt, total, after, opts.reportPath);
+    // The note names bytes and a heading: measure it generously (a heading is cut to 200 characters).
+    const reserve = bytesOf(notice(total, 'x'.repeat(200))) + 16;
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
+        if (i > 0 && fence === null && details === 0 && cleanBefore(lines, i) && kept <= max - reserve) {
+            best = i;
+            bestHeading = heading;
+        }
+        if (kept > max - reserve)
+            break;
+        kept += bytesOf(line) + 1;
+        // CommonMark: a backtick fence's info string has no backtick.
+        const f = /^ {0,3}(`{3,}(?=[^`]*$)|~{3,})/.exec(line);
+        if (fence === null && f)
+            fence = f[1];
+        else if (fence !== null && new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}\\s*$`).test(line))
+            fence = null;
+        if (fence === null) {
+            details += (line.match(/<details[\s>]/gi) ?? []).length - (line.match(/<\/details>/gi) ?? []).length;
+            if (details < 0)
+                details = 0;
+            if (/^#{1,6} /.test(line))
+                heading = line.replace(/^#{1,6} /, '');
+        }
+    }
+    const prefix = lines.slice(0, best).join('\n').replace(/\n+$/, '');
+    return `${prefix}\n\n${notice(bytesOf(prefix), bestHeading)}`;
+}
+/** A cut before line i leaves whole markdown: after a blank line, or between two rows of a table's body. */
+function cleanBefore(lines, i) {
+    const prev = lines[i - 1];
+    const cur = lines[i];
+    if (prev.trim() === '')
+        return true;
+    const row = (s) => s.startsWith('|');
+    const delimiter = (s) => /^\|(\s*:?-+:?\s*\|)+\s*$/.test(s);
+    return row(prev) && row(cur) && !delimiter(cur) && (delimiter(prev) || (i >= 2 && row(lines[i - 2])));
+}
+function note(shown, total, after, reportPath) {
+    const where = after ? ` in the section “${after.length > 200 ? `${after.slice(0, 199)}…` : after}”` : '';
+    const rest = reportPath ? `the JSON report ${(0,report_escape/* inlineCode */.ti)(reportPath, { table: false })} (output \`report\`)` : 'the JSON report (set the `report` input to write one)';
+    return (`> [!WARNING]\n> The summary was cut here${where}: GitHub accepts at most 1 MiB (${SUMMARY_MAX_BYTES.toLocaleString('en-US')} bytes) per step summary, ` +
+        `and this one has ${total.toLocaleString('en-US')} bytes; ${shown.toLocaleString('en-US')} are shown. Everything is in ${rest}.\n`);
+}
+
 ;// CONCATENATED MODULE: ./build/src/report/summary.js
 
 
-/** GitHub rejects a step summary over 1 MiB; stay well below and say where the rest is. */
-const SUMMARY_LIMIT = 900_000;
+
+
 const LIST_LIMIT = 50;
 const ICON = {
     valid: '✅',
@@ -49378,48 +56538,54 @@ const ICON = {
 function renderSummary({ report, run, target, reportPath }) {
     const out = [];
     const icon = report.failed ? '❌' : report.warnings || report.status === 'skipped' ? '⚠️' : '✅';
+    const info = report.informational ? `, ${report.informational} informational (not blocking)` : '';
     out.push(`## ${icon} D1 migrations: ${report.status}`);
     out.push('');
-    out.push(`${report.errors} error(s), ${report.warnings} warning(s) in ${report.databases.length} database(s), target ${(0,report_escape/* inlineCode */.ti)(target)}, ${(report.durationMs / 1000).toFixed(1)} s.`);
+    out.push(`${report.errors} error(s), ${report.warnings} warning(s)${info} in ${report.databases.length} database(s), target ${(0,report_escape/* inlineCode */.ti)(target)}, ${(report.durationMs / 1000).toFixed(1)} s.`);
     if (report.failureMessage)
         out.push('', `**Failed:** ${(0,report_escape/* escapeMarkdown */.FV)(report.failureMessage)}`);
     for (const db of report.databases)
         out.push('', ...databaseSection(db, run));
     if (reportPath)
         out.push('', `<sub>Full JSON report: ${(0,report_escape/* inlineCode */.ti)(reportPath)}</sub>`);
-    let md = out.join('\n') + '\n';
-    if (md.length > SUMMARY_LIMIT) {
-        md = md.slice(0, SUMMARY_LIMIT) + '\n\n… summary cut at GitHub\'s size limit; the JSON report file (output `report`) has everything.\n';
-    }
-    return md;
+    // GitHub's 1 MiB is bytes; fitSummary cuts cleanly and says where (src/report/summary-limit.ts).
+    return fitSummary(out.join('\n') + '\n', { reportPath });
 }
 function databaseSection(db, run) {
     const out = [];
     const env = db.environment ? `${(0,report_escape/* escapeMarkdown */.FV)(db.environment)} · ` : '';
     out.push(`### ${ICON[db.status] ?? ''} ${env}${(0,report_escape/* inlineCode */.ti)(db.binding)} (${(0,report_escape/* escapeMarkdown */.FV)(db.databaseName)}): ${db.status}`);
-    const errors = db.findings.filter((f) => f.severity === 'error').length;
-    const warnings = db.findings.length - errors;
-    out.push('', `${db.migrations.length} migration(s) in ${(0,report_escape/* inlineCode */.ti)(db.migrationsDir)} · ${errors} error(s) · ${warnings} warning(s) · ${(db.durationMs / 1000).toFixed(1)} s`);
+    const { judged, informational } = (0,groups/* partitionFindings */.p7)(db);
+    const errors = judged.filter((f) => f.severity === 'error').length;
+    const warnings = judged.length - errors;
+    const info = informational.length ? ` · ${informational.length} informational` : '';
+    out.push('', `${db.migrations.length} migration(s) in ${(0,report_escape/* inlineCode */.ti)(db.migrationsDir)} · ${errors} error(s) · ${warnings} warning(s)${info} · ${(db.durationMs / 1000).toFixed(1)} s`);
     if (db.failure)
         out.push('', `**${(0,report_escape/* escapeMarkdown */.FV)(db.failure.phase)} failed** (${(0,report_escape/* inlineCode */.ti)(db.failure.kind)}): ${(0,report_escape/* escapeMarkdown */.FV)(db.failure.message)}`);
     if (db.failed) {
         const line = db.failed.line ? ` (line ${db.failed.line})` : '';
         out.push('', `**Failed migration:** ${(0,report_escape/* inlineCode */.ti)(db.failed.name)}${line}: ${(0,report_escape/* escapeMarkdown */.FV)(db.failed.message)}`);
     }
-    const dataLoss = db.findings.filter((f) => catalog/* DATA_LOSS_RULES */.RQ.has(f.rule)).length;
+    // What will run (or what the change adds) and its verdict come first; the history's findings are folded below.
+    if (db.pending)
+        out.push('', `**Pending before apply (${db.pending.length}):** ${nameList(db.pending)}`);
+    else if (db.scope && db.scope.basis !== 'ledger')
+        out.push('', `**Migrations this change adds or edits (${db.scope.judged.length}):** ${nameList(db.scope.judged)}`);
+    const dataLoss = judged.filter((f) => catalog/* DATA_LOSS_RULES */.RQ.has(f.rule)).length;
     if (dataLoss) {
         out.push('', '> [!CAUTION]', `> ${dataLoss} finding(s) of the data check: these migrations delete or change rows, or fail, only on a database that has data — an empty local database does not show it. They are listed first.`);
     }
-    if (db.findings.length)
-        out.push('', ...findingsTable((0,catalog/* dataLossFirst */.sD)(db.findings)));
-    if (db.pending)
-        out.push('', `**Pending before apply (${db.pending.length}):** ${nameList(db.pending)}`);
+    if (judged.length)
+        out.push('', ...findingsTable((0,catalog/* dataLossFirst */.sD)(judged)));
     if (db.applied)
         out.push('', `**Applied by this run (${db.applied.length}):** ${nameList(db.applied)}`);
     if (db.notAttempted?.length)
         out.push('', `**Not attempted (${db.notAttempted.length}):** ${nameList(db.notAttempted)}`);
     if (db.bookmark)
         out.push('', `**Time Travel bookmark before apply:** ${(0,report_escape/* inlineCode */.ti)(db.bookmark)}`);
+    if (informational.length) {
+        out.push('', `<details><summary>${informational.length} finding(s) ${(0,groups/* settledWhere */.vv)(db)} — informational, not blocking: ${(0,report_escape/* escapeMarkdown */.FV)((0,groups/* countByRule */.$i)(informational))}</summary>`, '', ...findingsTable(informational), '', '</details>');
+    }
     if (db.history)
         out.push('', ...historyTable(db, run));
     for (const d of db.drift ?? []) {
@@ -49452,7 +56618,11 @@ function findingsTable(findings) {
     const out = ['| | rule | where | message |', '| --- | --- | --- | --- |'];
     for (const f of findings.slice(0, 500)) {
         const where = f.file ? (0,report_escape/* inlineCode */.ti)(`${f.file}${f.line ? `:${f.line}` : ''}`) : '';
-        out.push(`| ${f.severity === 'error' ? '❌' : '⚠️'} | ${(0,report_escape/* inlineCode */.ti)(f.rule)} | ${where} | ${(0,report_escape/* escapeMarkdown */.FV)(f.message)} |`);
+        // What was folded into this finding (src/rules/fold.ts) stays one click away, inside the same cell.
+        const folded = f.details?.length
+            ? ` <details><summary>${f.details.length} folded into this</summary>${f.details.map((d) => (0,report_escape/* escapeMarkdown */.FV)(d)).join('<br>')}</details>`
+            : '';
+        out.push(`| ${f.severity === 'error' ? '❌' : '⚠️'} | ${(0,report_escape/* inlineCode */.ti)(f.rule)} | ${where} | ${(0,report_escape/* escapeMarkdown */.FV)(f.message)}${folded} |`);
     }
     if (findings.length > 500)
         out.push(`| | | | … ${findings.length - 500} more in the JSON report |`);
@@ -49491,6 +56661,9 @@ function historyTable(db, run) {
 
 
 
+
+
+
 /**
  * The action's entry: the only place that reads inputs and writes outputs. Everything else is the
  * engine, shared with the CLI.
@@ -49519,43 +56692,55 @@ async function run() {
     }
     catch (error) {
         setOutput('status', 'failed');
-        setFailed((0,errors/* getErrorMessage */.u)(error));
+        setFailed(getErrorMessage(error));
         return;
     }
     const runContext = runContextFrom(process.env);
+    // Loaded only on pull-request events: Octokit is most of the bundle, and a deploy job never needs it.
+    const loop = isPullRequestEvent(process.env) ? await Promise.all(/* import() */[__nccwpck_require__.e(239), __nccwpck_require__.e(682)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6682)) : undefined;
+    let pr;
+    if (loop) {
+        try {
+            // Before the engine: what the pull request changes decides what is judged, before anything is applied.
+            pr = await loop.readPullRequest({ env: process.env, token: options.githubToken, cwd: options.cwd, io: actionIO() });
+            for (const w of pr?.warnings ?? [])
+                core_warning(w);
+        }
+        catch (error) {
+            core_warning(`Could not read the pull request: ${getErrorMessage(error)}`);
+        }
+    }
     let report;
     try {
-        report = await (0,engine/* runEngine */.cn)({ options, io: actionIO(), run: runContext, env: process.env, signal: controller.signal });
+        report = await runEngine({ options, io: actionIO(), run: runContext, env: process.env, signal: controller.signal, change: loop?.changeSetOf(pr) });
     }
     catch (error) {
         setOutput('status', 'failed');
         setOutput('duration-ms', String(Date.now() - started));
-        setFailed((0,errors/* getErrorMessage */.u)(error));
+        setFailed(getErrorMessage(error));
         return;
     }
     let comment = {};
-    try {
-        // Loaded only on pull-request events: Octokit is most of the bundle, and a deploy job never needs it.
-        const loop = isPullRequestEvent(process.env)
-            ? await (await Promise.all(/* import() */[__nccwpck_require__.e(239), __nccwpck_require__.e(107)]).then(__nccwpck_require__.bind(__nccwpck_require__, 107))).runPullRequestLoop({ env: process.env, token: options.githubToken, report, options, io: actionIO() })
-            : { warnings: [] };
-        comment = loop;
-        for (const w of loop.warnings)
-            core_warning(w);
+    if (loop && pr) {
+        try {
+            const posted = await loop.postComments(pr, report, options, process.env, actionIO());
+            comment = posted;
+            for (const w of posted.warnings)
+                core_warning(w);
+        }
+        catch (error) {
+            // A comment is a convenience: a broken GitHub API must not hide the migration verdict.
+            core_warning(`Could not update the pull-request comment: ${getErrorMessage(error)}`);
+        }
     }
-    catch (error) {
-        // A comment is a convenience: a broken GitHub API must not hide the migration verdict.
-        core_warning(`Could not update the pull-request comment: ${(0,errors/* getErrorMessage */.u)(error)}`);
-    }
-    // After the PR loop: it adds modified-migration findings, which must be annotated too.
     writeAnnotations(report, options);
     if (report.failed && options.notifyWebhook) {
-        const db = report.databases.find((d) => (0,engine/* wouldFail */.O1)(d, options));
+        const db = report.databases.find((d) => (0,src_outcome/* decideDatabase */.iQ)(d, options).failsStep);
         if (db) {
             const payload = failurePayload(db, runContext) ?? {
                 environment: db.environment,
                 database: db.databaseName,
-                error: report.failureMessage ?? `${db.findings.filter((f) => f.severity === 'error').length} validation error(s)`,
+                error: report.failureMessage ?? `${(0,src_outcome/* countFindings */.Gt)(db).errors} validation error(s)`,
                 runUrl: runContext.runUrl,
                 repository: runContext.repository,
                 sha: runContext.sha,
@@ -49566,7 +56751,9 @@ async function run() {
         }
     }
     const reportPath = writeReportFile(report, options);
+    const sarifPath = writeSarif(report, options);
     setOutputs(report, reportPath, comment, Date.now() - started);
+    setOutput('sarif', sarifPath ?? '');
     await writeSummary(report, options, runContext, reportPath);
     if (report.failed) {
         setFailed(report.failureMessage ?? 'D1 migrations failed');
@@ -49578,9 +56765,13 @@ async function run() {
 function isPullRequestEvent(env) {
     return env.GITHUB_EVENT_NAME === 'pull_request' || env.GITHUB_EVENT_NAME === 'pull_request_target';
 }
+/**
+ * The engine's log. `info` is the one sink that core writes raw (warning/debug/group escape their text into
+ * the command's data), and it carries text from the pull request and wrangler's output: made inert here.
+ */
 function actionIO() {
     return {
-        info: (m) => info(m),
+        info: (m) => info(inertText(m)),
         warning: (m) => core_warning(m),
         debug: (m) => core_debug(m),
         group: (name, fn) => group(name, fn),
@@ -49623,7 +56814,18 @@ function writeReportFile(report, options) {
         return options.reportPath;
     }
     catch (error) {
-        core_warning(`Could not write the JSON report to ${options.reportPath}: ${(0,errors/* getErrorMessage */.u)(error)}`);
+        core_warning(`Could not write the JSON report to ${options.reportPath}: ${getErrorMessage(error)}`);
+        return undefined;
+    }
+}
+function writeSarif(report, options) {
+    if (!options.sarifPath)
+        return undefined;
+    try {
+        return writeSarifFile(report, { ...options, sarifPath: options.sarifPath }, process.env);
+    }
+    catch (error) {
+        core_warning(getErrorMessage(error));
         return undefined;
     }
 }
@@ -49641,6 +56843,7 @@ function setOutputs(report, reportPath, comment, durationMs) {
     setOutput('status', report.status);
     setOutput('errors', String(report.errors));
     setOutput('warnings', String(report.warnings));
+    setOutput('informational', String(report.informational));
     setOutput('pending', JSON.stringify(pending));
     setOutput('pending-count', String(pending.length));
     setOutput('applied', JSON.stringify(applied));
@@ -49660,2537 +56863,140 @@ async function writeSummary(report, options, run, reportPath) {
         await summary.addRaw(renderSummary({ report, run, target: options.target, reportPath })).write();
     }
     catch (error) {
-        core_warning(`Could not write the job summary: ${(0,errors/* getErrorMessage */.u)(error)}`);
+        core_warning(`Could not write the job summary: ${getErrorMessage(error)}`);
     }
 }
 
 
 /***/ }),
 
-/***/ 1267:
+/***/ 8961:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   D1: () => (/* binding */ wrangler486Order),
-/* harmony export */   Gd: () => (/* binding */ wrangler486Number),
-/* harmony export */   Z4: () => (/* binding */ codeUnitCompare),
-/* harmony export */   bq: () => (/* binding */ leadingDigits),
-/* harmony export */   h$: () => (/* binding */ newestWranglerOrder)
+/* harmony export */   Gt: () => (/* binding */ countFindings),
+/* harmony export */   Sf: () => (/* binding */ decideRun),
+/* harmony export */   Y9: () => (/* binding */ isInformational),
+/* harmony export */   ei: () => (/* binding */ applyGate),
+/* harmony export */   iQ: () => (/* binding */ decideDatabase)
 /* harmony export */ });
-/* unused harmony export compareMigrationPaths */
+/* unused harmony export judgedFindings */
+/* harmony import */ var _rules_catalog_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7350);
+/* harmony import */ var _report_label_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5774);
 /**
- * The two apply orders wrangler has used. Both are reproduced by running the same comparator with
- * the same (stable, TimSort) Array.prototype.sort that wrangler runs on, so even the undefined cases
- * (a name without a number compares "equal" to everything in 4.86) land exactly where wrangler puts them.
- */
-/** Leading number as wrangler 4.86 reads it: `parseInt(name.split("_")[0])` (no radix), null for NaN. */
-function wrangler486Number(name) {
-    // No radix on purpose: wrangler 4.86 omits it, so `0x1f_a.sql` is 31 there.
-    const n = parseInt(name.split('_')[0]);
-    return Number.isNaN(n) ? null : n;
-}
-/** The leading digits as written (`0001`), or null. */
-function leadingDigits(name) {
-    const m = /^\d+/.exec(name);
-    return m === null ? null : m[0];
-}
-/**
- * wrangler 4.86 apply order: `getMigrationNames` returns `names.toSorted()` (UTF-16 code-unit order),
- * then apply.ts sorts by `parseInt(name.split("_")[0])` with a comparator that returns 0 for ties
- * and for NaN (`NaN < x` and `NaN > x` are both false).
- */
-function wrangler486Order(names) {
-    return [...names].sort(codeUnitCompare).sort((a, b) => {
-        // Verbatim from wrangler 4.86 apply.ts (no radix, NaN compares equal to everything).
-        const numberA = parseInt(a.split('_')[0]);
-        const numberB = parseInt(b.split('_')[0]);
-        if (numberA < numberB)
-            return -1;
-        if (numberA > numberB)
-            return 1;
-        return 0;
-    });
-}
-/** Default `Array.prototype.sort()`/`toSorted()` order for strings. */
-function codeUnitCompare(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-/**
- * Newest wrangler's `compareMigrationPaths` (d1/migrations/helpers.ts, since 4.98): segment by segment,
- * the leading integer (radix 10) numerically, numbered before unnumbered, then code-unit order.
- */
-function compareMigrationPaths(a, b) {
-    const aSegments = a.split('/');
-    const bSegments = b.split('/');
-    const shared = Math.min(aSegments.length, bSegments.length);
-    for (let i = 0; i < shared; i++) {
-        const cmp = compareSegments(aSegments[i], bSegments[i]);
-        if (cmp !== 0)
-            return cmp;
-    }
-    return aSegments.length - bSegments.length;
-}
-function compareSegments(a, b) {
-    const aNum = newestNumber(a);
-    const bNum = newestNumber(b);
-    if (aNum !== bNum) {
-        if (Number.isFinite(aNum) && Number.isFinite(bNum))
-            return aNum - bNum;
-        if (Number.isFinite(aNum))
-            return -1;
-        if (Number.isFinite(bNum))
-            return 1;
-    }
-    return codeUnitCompare(a, b);
-}
-// wrangler applies this to each segment it compares; for a segment the "first segment" is itself.
-function newestNumber(segment) {
-    return parseInt(segment.split('/')[0].split('_')[0], 10);
-}
-/** Newest wrangler apply order (compareMigrationPaths). */
-function newestWranglerOrder(names) {
-    return [...names].sort(compareMigrationPaths);
-}
-
-
-/***/ }),
-
-/***/ 7491:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  f: () => (/* binding */ replayMigrations),
-  p: () => (/* binding */ schemaOf)
-});
-
-// EXTERNAL MODULE: ./build/src/rules/catalog.js
-var catalog = __nccwpck_require__(7350);
-// EXTERNAL MODULE: ./build/src/sql/split.js + 1 modules
-var split = __nccwpck_require__(5760);
-;// CONCATENATED MODULE: ./build/src/replay/classify.js
-/**
- * Reads just enough of a statement that SQLite has already accepted to know what kind it is. Because the
- * statement parsed, a tiny tokenizer over its head is reliable.
- */
-/** The first `max` tokens of a statement, skipping whitespace and comments. */
-function headTokens(sql, max) {
-    const out = [];
-    let i = 0;
-    while (i < sql.length && out.length < max) {
-        const c = sql[i];
-        if (/\s/.test(c)) {
-            i++;
-        }
-        else if (c === '-' && sql[i + 1] === '-') {
-            const nl = sql.indexOf('\n', i);
-            i = nl === -1 ? sql.length : nl + 1;
-        }
-        else if (c === '/' && sql[i + 1] === '*') {
-            const close = sql.indexOf('*/', i + 2);
-            i = close === -1 ? sql.length : close + 2;
-        }
-        else if (c === '"' || c === '`' || c === '[') {
-            const closeCh = c === '[' ? ']' : c;
-            let j = i + 1;
-            let value = '';
-            for (;;) {
-                if (j >= sql.length)
-                    break;
-                if (sql[j] === closeCh) {
-                    if (closeCh !== ']' && sql[j + 1] === closeCh) {
-                        value += closeCh;
-                        j += 2;
-                        continue;
-                    }
-                    break;
-                }
-                value += sql[j++];
-            }
-            out.push({ value, quoted: true });
-            i = j + 1;
-        }
-        else if (/[A-Za-z0-9_$\u0080-\uffff]/.test(c)) {
-            let j = i;
-            while (j < sql.length && /[A-Za-z0-9_$\u0080-\uffff]/.test(sql[j]))
-                j++;
-            // Original spelling: the token may be a table name; keywords are compared case-insensitively.
-            out.push({ value: sql.slice(i, j), quoted: false });
-            i = j;
-        }
-        else {
-            out.push({ value: c, quoted: false });
-            i++;
-        }
-    }
-    return out;
-}
-function isWord(t, word) {
-    return !!t && !t.quoted && t.value.toUpperCase() === word;
-}
-/** Skips `schema.` in `[schema.]name`; returns the index of the name token. */
-function nameIndex(tokens, i) {
-    return tokens[i + 1]?.value === '.' && !tokens[i + 1].quoted ? i + 2 : i;
-}
-/**
- * What the replay needs to know about a statement. Transaction control, `PRAGMA foreign_keys`,
- * ATTACH/DETACH and VACUUM are left to the static rules (and executing them would break the savepoint or,
- * for foreign_keys=OFF, hide what D1 really does).
- */
-function classifyStatement(sql) {
-    const t = headTokens(sql, 9);
-    const first = t[0]?.quoted ? '' : (t[0]?.value.toUpperCase() ?? '');
-    switch (first) {
-        case 'BEGIN':
-        case 'COMMIT':
-        case 'END':
-        case 'ROLLBACK':
-        case 'SAVEPOINT':
-        case 'RELEASE':
-            return { kind: 'transaction' };
-        case 'ATTACH':
-        case 'DETACH':
-            return { kind: 'attach' };
-        case 'VACUUM':
-            return { kind: 'vacuum' };
-        case 'PRAGMA': {
-            const n = nameIndex(t, 1);
-            if (t[n] && t[n].value.toLowerCase() === 'foreign_keys')
-                return { kind: 'pragma-foreign-keys' };
-            return { kind: 'other' };
-        }
-        case 'DROP': {
-            if (!isWord(t[1], 'TABLE'))
-                return { kind: 'other' };
-            let i = 2;
-            if (isWord(t[2], 'IF') && isWord(t[3], 'EXISTS'))
-                i = 4;
-            const n = nameIndex(t, i);
-            if (!t[n])
-                return { kind: 'other' };
-            return n === i ? { kind: 'drop-table', table: t[n].value } : { kind: 'drop-table', table: t[n].value, schema: t[i].value };
-        }
-        case 'ALTER': {
-            if (!isWord(t[1], 'TABLE'))
-                return { kind: 'other' };
-            const n = nameIndex(t, 2);
-            if (isWord(t[n + 1], 'RENAME') && isWord(t[n + 2], 'TO') && t[n + 3]) {
-                return { kind: 'rename-table', from: t[n].value, to: t[n + 3].value };
-            }
-            return { kind: 'other' };
-        }
-        default:
-            return { kind: 'other' };
-    }
-}
-/** A word of ASCII letters as a number, 5 bits a letter, case-insensitive (9 letters fit in a double exactly). */
-function letterKey(word) {
-    let key = 0;
-    for (let i = 0; i < word.length; i++)
-        key = key * 32 + (word.charCodeAt(i) & 0x1f);
-    return key;
-}
-/** First words for which classifyStatement can answer something other than `other`. */
-const CLASSIFIED_VERBS = new Set(['BEGIN', 'COMMIT', 'END', 'ROLLBACK', 'SAVEPOINT', 'RELEASE', 'ATTACH', 'DETACH', 'VACUUM', 'PRAGMA', 'DROP', 'ALTER'].map(letterKey));
-const LONGEST_VERB = 9;
-/**
- * Whether classifyStatement() of the statement whose UTF-8 text starts at `bytes[start]` (its first token, not
- * whitespace or a comment) can be anything but `other`, read from its first bytes without decoding it: false
- * only when its first word is plain ASCII and not one of the verbs above, or it starts with punctuation or a
- * quote. Anything non-ASCII is left to classifyStatement.
- */
-function mayClassify(bytes, start) {
-    let key = 0;
-    let lettersOnly = true;
-    let i = start;
-    for (; i < bytes.length; i++) {
-        const c = bytes[i];
-        if (c >= 0x80)
-            return true;
-        if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a))
-            key = key * 32 + (c & 0x1f);
-        else if ((c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x24)
-            lettersOnly = false;
-        else
-            break;
-    }
-    return lettersOnly && i > start && i - start <= LONGEST_VERB && CLASSIFIED_VERBS.has(key);
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: external "node:module"
-const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./build/src/replay/sqlite.js
-/**
- * Loads the official SQLite WASM build once per process and opens connections configured like local D1
- * (workerd): foreign keys on, double-quoted string literals accepted.
+ * The one place that decides what the facts of a run add up to: which findings block, whether apply may
+ * start, each database's status and whether it fails the step, and the run's status and exit code.
+ * Phases only record facts (findings, a classified failure, what was applied); nothing else computes a
+ * status. Pure, so `__tests__/outcome.test.ts` can check it as a table over every combination.
  */
 
 
-
-
 /**
- * The bundle (dist/) ships node.mjs + sqlite3.wasm in dist/sqlite/ because webpack mangles the module when it
- * inlines it; from source (tests, tsx) the package resolves normally.
+ * Failures that mean "D1 is not available to this account or token": `skip-unavailable` turns them into a
+ * warning. Both kinds are decided from structure only (src/wrangler/classify.ts), never after a migration
+ * started, so a migration's own error text can never produce them.
  */
-function sqliteModulePath() {
-    const here = (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
-    for (const c of [(0,external_node_path_.join)(here, 'sqlite', 'node.mjs'), (0,external_node_path_.join)(here, '..', 'sqlite', 'node.mjs')])
-        if ((0,external_node_fs_.existsSync)(c))
-            return c;
-    return (0,external_node_module_namespaceObject.createRequire)(import.meta.url).resolve('@sqlite.org/sqlite-wasm');
-}
-let loading;
-/** The initialised module; initialising costs ~40 ms, so it is shared by every replay in the process. */
-function loadSqlite() {
-    if (!loading) {
-        loading = (async () => {
-            const mod = (await import(/* webpackIgnore: true */ (0,external_node_url_.pathToFileURL)(sqliteModulePath()).href));
-            return mod.default();
-        })();
-        // A failed load must not poison every later call in a long-lived process.
-        loading.catch(() => {
-            loading = undefined;
-        });
+const UNAVAILABLE = new Set(['not-authorized', 'missing-credentials']);
+const settledCache = new WeakMap();
+function settledFiles(scope) {
+    let set = settledCache.get(scope);
+    if (!set) {
+        set = new Set(scope.settled);
+        settledCache.set(scope, set);
     }
-    return loading;
-}
-/** Turns double-quoted string literals on or off for DML and DDL alike. */
-function setDoubleQuotedStrings(sqlite3, db, on) {
-    const { capi } = sqlite3;
-    capi.sqlite3_db_config(db.pointer, capi.SQLITE_DBCONFIG_DQS_DML, on ? 1 : 0, 0);
-    capi.sqlite3_db_config(db.pointer, capi.SQLITE_DBCONFIG_DQS_DDL, on ? 1 : 0, 0);
+    return set;
 }
 /**
- * Runs SQL without result rows and returns SQLite's error message, or undefined on success. Unlike oo1's
- * exec it neither throws nor logs a console warning for an expected failure.
+ * A finding in a migration that already ran on the target (or that the change under review leaves as it
+ * is) cannot be fixed by editing that file — editing an applied migration is itself wrong — so it is
+ * reported, never blocking. Ledger rules are about what the next apply does, so they always count.
  */
-function tryExec(sqlite3, db, sql) {
-    const { capi } = sqlite3;
-    return capi.sqlite3_exec(db.pointer, sql, 0, 0, 0) === capi.SQLITE_OK ? undefined : capi.sqlite3_errmsg(db.pointer);
-}
-/**
- * Steps a statement prepared once and kept (savepoint control), then resets it for the next use; returns
- * SQLite's error message, if any.
- */
-function stepPrepared(sqlite3, db, stmt) {
-    const { capi, wasm } = sqlite3;
-    const rc = wasm.exports.sqlite3_step(stmt);
-    const error = rc === capi.SQLITE_DONE ? undefined : capi.sqlite3_errmsg(db.pointer);
-    wasm.exports.sqlite3_reset(stmt);
-    return error;
-}
-/**
- * A fresh in-memory database with D1's behaviour: workerd accepts double-quoted strings (this build is
- * compiled with DQS=0) and D1 always enforces foreign keys.
- */
-function openD1Like(sqlite3) {
-    const db = new sqlite3.oo1.DB(':memory:', 'c');
-    setDoubleQuotedStrings(sqlite3, db, true);
-    db.exec('PRAGMA foreign_keys = ON');
-    return db;
-}
-
-;// CONCATENATED MODULE: ./build/src/replay/wrangler-text.js
-/**
- * The exact text wrangler 4.86 sends for one migration (packages/wrangler/src/d1/migrations/apply.ts,
- * helpers.ts, trimmer.ts), so the replay fails exactly where `wrangler d1 migrations apply --local` does.
- */
-/** wrangler's initMigrationsTable statement; the table name is not quoted before wrangler 4.106. */
-function createMigrationsTableSql(table) {
-    return `CREATE TABLE IF NOT EXISTS ${table}(
-		id         INTEGER PRIMARY KEY AUTOINCREMENT,
-		name       TEXT UNIQUE,
-		applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL
-);`;
-}
-/**
- * The bookkeeping wrangler appends to the file. The name is interpolated unescaped (wrangler < 4.106), so a
- * `'` in a file name breaks the INSERT — that is what the pinned wrangler does, so the replay does it too.
- */
-function bookkeepingSql(table, name) {
-    return `
-								INSERT INTO ${table} (name)
-								values ('${name}');
-						`;
-}
-const SEVERAL_TRANSACTIONS_MESSAGE = 'Wrangler could not process the provided SQL file, as it contains several transactions.\nD1 runs your SQL in a transaction for you.\nPlease export an SQL file from your SQLite database and try again.';
-/**
- * Local wrangler's trimSqlQuery: if the text mentions `BEGIN TRANSACTION` anywhere (comments included), it
- * removes the first literal `BEGIN TRANSACTION;` and the first literal `COMMIT;`, and refuses the file if
- * `BEGIN TRANSACTION` still occurs. Removed text is replaced by spaces rather than deleted so byte offsets
- * and lines stay those of the file.
- */
-function wranglerTrim(sql) {
-    const marker = 'BEGIN TRANSACTION';
-    if (!sql.includes(marker))
-        return { ok: true, sql };
-    const blank = (s, what) => {
-        const i = s.indexOf(what);
-        return i === -1 ? s : s.slice(0, i) + ' '.repeat(what.length) + s.slice(i + what.length);
-    };
-    const trimmed = blank(blank(sql, 'BEGIN TRANSACTION;'), 'COMMIT;');
-    const left = trimmed.indexOf(marker);
-    return left === -1 ? { ok: true, sql: trimmed } : { ok: false, index: left };
-}
-
-// EXTERNAL MODULE: ./build/src/sql/tokenize.js
-var tokenize = __nccwpck_require__(4885);
-;// CONCATENATED MODULE: ./build/src/replay/statements.js
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-/** SQL text copied into WASM memory; offsets are UTF-8 byte offsets into it. */
-class SqlText {
-    sqlite3;
-    bytes;
-    /** Byte offset where each line starts; computed when a position is first asked for. */
-    lineStartsCache;
-    mem;
-    sqlPtr;
-    freed = false;
-    constructor(sqlite3, text) {
-        this.sqlite3 = sqlite3;
-        this.bytes = encoder.encode(text);
-        const { wasm } = sqlite3;
-        // Two pointer slots (ppStmt, pzTail) followed by the NUL-terminated SQL.
-        this.mem = wasm.alloc(8 + this.bytes.length + 1);
-        this.sqlPtr = this.mem + 8;
-        const heap = wasm.heap8u();
-        heap.set(this.bytes, this.sqlPtr);
-        heap[this.sqlPtr + this.bytes.length] = 0;
-    }
-    get length() {
-        return this.bytes.length;
-    }
-    get lineStarts() {
-        if (!this.lineStartsCache) {
-            const starts = [0];
-            const b = this.bytes;
-            for (let i = b.indexOf(0x0a); i !== -1; i = b.indexOf(0x0a, i + 1))
-                starts.push(i + 1);
-            this.lineStartsCache = starts;
-        }
-        return this.lineStartsCache;
-    }
-    /** 1-based line of a byte offset. */
-    lineAt(offset) {
-        const lineStarts = this.lineStarts;
-        let lo = 0;
-        let hi = lineStarts.length - 1;
-        while (lo < hi) {
-            const mid = (lo + hi + 1) >> 1;
-            if (lineStarts[mid] <= offset)
-                lo = mid;
-            else
-                hi = mid - 1;
-        }
-        return lo + 1;
-    }
-    /** 1-based column (in characters) of a byte offset. */
-    columnAt(offset) {
-        const lineStart = this.lineStarts[this.lineAt(offset) - 1];
-        return decoder.decode(this.bytes.subarray(lineStart, offset)).length + 1;
-    }
-    slice(start, end) {
-        return decoder.decode(this.bytes.subarray(start, end));
-    }
-    hasByte(start, end, byte) {
-        // Search only [start, end): indexOf from `start` alone scans to the end of the file for every statement.
-        return this.bytes.subarray(start, end).indexOf(byte) !== -1;
-    }
-    /** Offset of the first byte at or after `from` that is not whitespace, a comment or an empty `;`. */
-    skipTrivia(from) {
-        const b = this.bytes;
-        let i = from;
-        while (i < b.length) {
-            const c = b[i];
-            if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c || c === 0x3b)
-                i++;
-            else if (c === 0x2d && b[i + 1] === 0x2d) {
-                while (i < b.length && b[i] !== 0x0a)
-                    i++;
-            }
-            else if (c === 0x2f && b[i + 1] === 0x2a) {
-                const close = findSeq(b, i + 2, 0x2a, 0x2f);
-                i = close === -1 ? b.length : close + 2;
-            }
-            else
-                break;
-        }
-        return i;
-    }
-    /**
-     * Prepares the statement starting at `from`. `stmt` is 0 when only comments/whitespace remain.
-     * The caller must finalize a returned statement.
-     */
-    prepare(db, from) {
-        this.assertLive();
-        const { capi, wasm } = this.sqlite3;
-        const start = this.skipTrivia(from);
-        const ppStmt = this.mem;
-        const pzTail = this.mem + 4;
-        // The raw export: capi's wrapper converts every argument and takes a scoped allocation on each call.
-        let heap = wasm.heap8u();
-        writePtr(heap, ppStmt, 0);
-        writePtr(heap, pzTail, 0);
-        // +1: the length includes the NUL terminator, so SQLite uses the text in place instead of copying the rest of the file per statement.
-        const rc = wasm.exports.sqlite3_prepare_v3(db, this.sqlPtr + start, this.bytes.length - start + 1, 0, ppStmt, pzTail);
-        if (rc !== capi.SQLITE_OK) {
-            const off = capi.sqlite3_error_offset(db);
-            return { ok: false, message: capi.sqlite3_errmsg(db), start, errorOffset: off >= 0 ? start + off : -1 };
-        }
-        // Preparing may have grown the memory, which detaches the old view.
-        heap = wasm.heap8u();
-        const stmt = readPtr(heap, ppStmt);
-        const tail = readPtr(heap, pzTail);
-        return { ok: true, stmt, start, end: stmt ? tail - this.sqlPtr : this.bytes.length };
-    }
-    /** Prepares exactly the bytes [start, end) (one statement already delimited), for a second look at it. */
-    prepareRange(db, start, end) {
-        this.assertLive();
-        const { capi, wasm } = this.sqlite3;
-        const ppStmt = this.mem;
-        wasm.pokePtr(ppStmt, 0);
-        const rc = capi.sqlite3_prepare_v3(db, this.sqlPtr + start, end - start, 0, ppStmt, 0);
-        if (rc !== capi.SQLITE_OK) {
-            const off = capi.sqlite3_error_offset(db);
-            return { stmt: 0, message: capi.sqlite3_errmsg(db), errorOffset: off >= 0 ? start + off : undefined };
-        }
-        return { stmt: wasm.peekPtr(ppStmt) };
-    }
-    /**
-     * End of the statement starting at `start` when SQLite could not prepare it (so gave no tail): the first
-     * `;` after which sqlite3_complete() says the statement is complete. A `;` byte never occurs inside a
-     * multi-byte UTF-8 sequence, so scanning bytes is safe.
-     */
-    statementEnd(start) {
-        const { capi } = this.sqlite3;
-        let i = start;
-        for (;;) {
-            i = this.bytes.indexOf(0x3b, i);
-            if (i === -1)
-                return this.bytes.length;
-            i++;
-            if (capi.sqlite3_complete(this.slice(start, i)))
-                return i;
-        }
-    }
-    free() {
-        if (!this.freed) {
-            this.sqlite3.wasm.dealloc(this.mem);
-            this.freed = true;
-        }
-    }
-    assertLive() {
-        if (this.freed)
-            throw new Error('SqlText used after free()');
-    }
-}
-/** A 32-bit little-endian pointer (this build is wasm32). */
-function readPtr(heap, at) {
-    return (heap[at] | (heap[at + 1] << 8) | (heap[at + 2] << 16) | (heap[at + 3] << 24)) >>> 0;
-}
-function writePtr(heap, at, value) {
-    heap[at] = value & 0xff;
-    heap[at + 1] = (value >>> 8) & 0xff;
-    heap[at + 2] = (value >>> 16) & 0xff;
-    heap[at + 3] = (value >>> 24) & 0xff;
-}
-function findSeq(b, from, c1, c2) {
-    for (let i = from; i + 1 < b.length; i++)
-        if (b[i] === c1 && b[i + 1] === c2)
-            return i;
-    return -1;
-}
-/** SQLite messages that mean the text does not parse, as opposed to naming something that does not exist. */
-function isParseError(message) {
-    return /^near ".*": syntax error$|^incomplete input$|^unrecognized token:|^syntax error/s.test(message);
-}
-/** The first line of a statement, for messages (without a trailing `;`, cut at 100 characters). */
-function firstLine(sql) {
-    const line = sql.trim().split(/\r?\n/)[0].trim().replace(/;$/, '');
-    return line.length > 100 ? `${line.slice(0, 99)}…` : line;
-}
-
-;// CONCATENATED MODULE: ./build/src/replay/data/analyse.js
-/**
- * What the data check needs to know about a migration's statements before and after running them: which
- * tables a statement changes on purpose (so their row changes are not "lost"), whether it can behave
- * differently once tables hold rows, and every name it mentions (to bound the tables worth filling).
- */
-
-
-/** Token kinds that can name a table (SQLite accepts a 'string' as a name in some places). */
-const NAME_KINDS = new Set(['word', 'dquoted', 'bracketed', 'backticked', 'string']);
-/** Significant tokens (no comments) of one statement. */
-function significant(sql) {
-    return (0,tokenize/* tokenize */.q)(sql).filter((t) => t.kind !== 'comment');
-}
-/** Every identifier-like token of `sql`, lower-cased: a superset of the tables and views it can touch. */
-function namesIn(sql, into = new Set()) {
-    for (const t of (0,tokenize/* tokenize */.q)(sql))
-        if (NAME_KINDS.has(t.kind))
-            into.add(t.value.toLowerCase());
-    return into;
-}
-function analyse_isWord(t, ...words) {
-    return !!t && t.kind === 'word' && words.includes(t.value);
-}
-function isPunct(t, text) {
-    return !!t && t.kind === 'punct' && t.text === text;
-}
-/** A name as written (tokenize upper-cases words), unquoted. */
-function spelling(t) {
-    return t.kind === 'word' ? t.text : t.value;
-}
-/** The unquoted name at `i`, skipping `schema.`; returns the name and the index after it. */
-function nameAt(tokens, i) {
-    const t = tokens[i];
-    if (!t || !NAME_KINDS.has(t.kind))
-        return undefined;
-    if (isPunct(tokens[i + 1], '.') && tokens[i + 2] && NAME_KINDS.has(tokens[i + 2].kind))
-        return { name: spelling(tokens[i + 2]), next: i + 3 };
-    return { name: spelling(t), next: i + 1 };
-}
-/** Index after a balanced parenthesised group starting at `i` (which must be '('). */
-function skipGroup(tokens, i) {
-    let depth = 0;
-    for (let k = i; k < tokens.length; k++) {
-        if (isPunct(tokens[k], '('))
-            depth++;
-        else if (isPunct(tokens[k], ')') && --depth === 0)
-            return k + 1;
-    }
-    return tokens.length;
-}
-/** Index of the verb after a leading WITH clause (`WITH [RECURSIVE] x [(cols)] AS [[NOT] MATERIALIZED] (...), ...`). */
-function skipWith(tokens) {
-    if (!analyse_isWord(tokens[0], 'WITH'))
-        return 0;
-    let i = analyse_isWord(tokens[1], 'RECURSIVE') ? 2 : 1;
-    for (;;) {
-        i++; // the CTE name
-        if (isPunct(tokens[i], '('))
-            i = skipGroup(tokens, i);
-        if (analyse_isWord(tokens[i], 'AS'))
-            i++;
-        if (analyse_isWord(tokens[i], 'NOT'))
-            i++;
-        if (analyse_isWord(tokens[i], 'MATERIALIZED'))
-            i++;
-        if (isPunct(tokens[i], '('))
-            i = skipGroup(tokens, i);
-        if (isPunct(tokens[i], ',')) {
-            i++;
-            continue;
-        }
-        return i;
-    }
-}
-function analyseStatement(sql) {
-    return analyseTokens(significant(sql), sql);
-}
-/** analyseStatement() for a statement already tokenized (significant tokens only). */
-function analyseTokens(tokens, sql) {
-    const head = firstLine(sql);
-    const facts = { targets: [], dataDependent: false, replace: false, head };
-    const v = skipWith(tokens);
-    const verb = tokens[v]?.kind === 'word' ? tokens[v].value : '';
-    switch (verb) {
-        case 'DELETE': {
-            const n = nameAt(tokens, analyse_isWord(tokens[v + 1], 'FROM') ? v + 2 : v + 1);
-            facts.dataDependent = true;
-            if (n) {
-                facts.targets.push({ table: n.name, how: 'delete' });
-                facts.writes = n.name;
-            }
-            return facts;
-        }
-        case 'UPDATE': {
-            let i = v + 1;
-            if (analyse_isWord(tokens[i], 'OR')) {
-                facts.replace = analyse_isWord(tokens[i + 1], 'REPLACE');
-                i += 2;
-            }
-            const n = nameAt(tokens, i);
-            facts.dataDependent = true;
-            if (n) {
-                facts.targets.push({ table: n.name, how: 'update' });
-                facts.writes = n.name;
-            }
-            return facts;
-        }
-        case 'INSERT':
-        case 'REPLACE': {
-            let i = v + 1;
-            if (verb === 'REPLACE')
-                facts.replace = true;
-            if (analyse_isWord(tokens[i], 'OR')) {
-                facts.replace = analyse_isWord(tokens[i + 1], 'REPLACE');
-                i += 2;
-            }
-            if (analyse_isWord(tokens[i], 'INTO'))
-                i++;
-            const n = nameAt(tokens, i);
-            facts.dataDependent = true;
-            if (n) {
-                facts.writes = n.name;
-                // An upsert's DO UPDATE changes existing rows on purpose, like an UPDATE.
-                const doUpdate = tokens.some((t, k) => analyse_isWord(t, 'DO') && analyse_isWord(tokens[k + 1], 'UPDATE'));
-                if (doUpdate)
-                    facts.targets.push({ table: n.name, how: 'upsert' });
-            }
-            return facts;
-        }
-        case 'DROP': {
-            if (analyse_isWord(tokens[v + 1], 'INDEX')) {
-                const n = nameAt(tokens, analyse_isWord(tokens[v + 2], 'IF') && analyse_isWord(tokens[v + 3], 'EXISTS') ? v + 4 : v + 2);
-                if (n)
-                    facts.index = { name: n.name, drop: true };
-                return facts;
-            }
-            if (!analyse_isWord(tokens[v + 1], 'TABLE'))
-                return facts;
-            const i = analyse_isWord(tokens[v + 2], 'IF') && analyse_isWord(tokens[v + 3], 'EXISTS') ? v + 4 : v + 2;
-            const n = nameAt(tokens, i);
-            // The implicit DELETE of DROP TABLE fires foreign key actions (D1 keeps foreign keys on).
-            facts.dataDependent = true;
-            if (n)
-                facts.targets.push({ table: n.name, how: 'drop' });
-            return facts;
-        }
-        case 'ALTER': {
-            if (!analyse_isWord(tokens[v + 1], 'TABLE'))
-                return facts;
-            const n = nameAt(tokens, v + 2);
-            if (!n)
-                return facts;
-            facts.targets.push({ table: n.name, how: 'alter' });
-            const action = tokens[n.next];
-            if (analyse_isWord(action, 'RENAME') && analyse_isWord(tokens[n.next + 1], 'TO')) {
-                const to = nameAt(tokens, n.next + 2);
-                if (to)
-                    facts.rename = { from: n.name, to: to.name };
-            }
-            else if (analyse_isWord(action, 'ADD')) {
-                // SQLite checks NOT NULL, CHECK, REFERENCES and generated columns of a new column against existing
-                // rows only (since 3.37), so an empty table accepts what a filled one rejects.
-                facts.dataDependent = tokens.slice(n.next + 1).some((t) => analyse_isWord(t, 'NOT', 'CHECK', 'REFERENCES', 'GENERATED', 'AS', 'UNIQUE', 'PRIMARY') || isPunct(t, '('));
-            }
-            return facts;
-        }
-        case 'CREATE': {
-            let c = v + 1;
-            if (analyse_isWord(tokens[c], 'TEMP', 'TEMPORARY'))
-                c++;
-            const virtual = analyse_isWord(tokens[c], 'VIRTUAL');
-            if (virtual)
-                c++;
-            if (analyse_isWord(tokens[c], 'TABLE')) {
-                if (analyse_isWord(tokens[c + 1], 'IF') && analyse_isWord(tokens[c + 2], 'NOT') && analyse_isWord(tokens[c + 3], 'EXISTS'))
-                    c += 3;
-                const n = nameAt(tokens, c + 1);
-                if (n)
-                    facts.creates = { table: n.name, virtual };
-                return facts;
-            }
-            const unique = analyse_isWord(tokens[v + 1], 'UNIQUE');
-            const k = unique ? v + 2 : v + 1;
-            if (!analyse_isWord(tokens[k], 'INDEX'))
-                return facts;
-            const n = nameAt(tokens, analyse_isWord(tokens[k + 1], 'IF') && analyse_isWord(tokens[k + 2], 'NOT') && analyse_isWord(tokens[k + 3], 'EXISTS') ? k + 4 : k + 1);
-            if (n)
-                facts.index = { name: n.name };
-            // A UNIQUE index fails over duplicated values; an expression or partial index evaluates per row (and
-            // can raise, e.g. json_extract of malformed JSON). A plain index over columns cannot fail on data.
-            const on = tokens.findIndex((t, i) => i > k && analyse_isWord(t, 'ON'));
-            const open = on === -1 ? -1 : tokens.findIndex((t, i) => i > on && isPunct(t, '('));
-            const close = open === -1 ? tokens.length : skipGroup(tokens, open);
-            const expression = open !== -1 && tokens.slice(open + 1, close - 1).some((t) => isPunct(t, '('));
-            const partial = tokens.slice(close).some((t) => analyse_isWord(t, 'WHERE'));
-            facts.dataDependent = unique || expression || partial;
-            return facts;
-        }
-        default:
-            return facts;
-    }
-}
-
-;// CONCATENATED MODULE: ./build/src/replay/data/tables.js
-const json = (names) => JSON.stringify([...names].map((n) => n.toLowerCase()));
-const VIRTUAL = /^CREATE\s+VIRTUAL\s/i;
-/**
- * The kind of each sqlite_schema row: a virtual table, one of a virtual table's shadow tables (named
- * `<virtual>_...`), a view or an ordinary table. Virtual tables among `rows` are added to `virtuals` first,
- * so shadow tables created with them are recognised; `virtuals` carries the ones known from before.
- */
-function classifyObjects(rows, virtuals) {
-    for (const r of rows)
-        if (r.type === 'table' && VIRTUAL.test(r.sql))
-            virtuals.add(r.name.toLowerCase());
-    const out = new Map();
-    for (const r of rows) {
-        const lower = r.name.toLowerCase();
-        const kind = r.type === 'view' ? 'view' : virtuals.has(lower) ? 'virtual' : [...virtuals].some((v) => lower.startsWith(`${v}_`)) ? 'shadow' : 'table';
-        out.set(lower, { name: r.name, kind, sql: r.sql });
-    }
-    return out;
-}
-/**
- * Tables and views among `names` (compared case-insensitively), with their kind (see classifyObjects). Read
- * from sqlite_schema, filtered inside SQLite: pragma_table_list would inspect every table on each call.
- */
-function existingObjects(db, names, virtuals = new Set()) {
-    const list = [...names];
-    if (list.length === 0)
-        return new Map();
-    const rows = db.selectArrays(`SELECT name, type, sql FROM sqlite_schema WHERE type IN ('table', 'view') AND lower(name) IN (SELECT value FROM json_each(?1))`, [json(list)]);
-    return classifyObjects(rows.map(([name, type, sql]) => ({ name: String(name), type: String(type), sql: String(sql ?? '') })), virtuals);
-}
-/** Triggers on any of `tables` (views included: INSTEAD OF triggers). */
-function triggersOn(db, tables) {
-    return db
-        .selectObjects(`SELECT name, tbl_name AS tbl, sql FROM sqlite_schema WHERE type = 'trigger' AND lower(tbl_name) IN (SELECT value FROM json_each(?1))`, [json(tables)])
-        .map((r) => ({ name: String(r.name), table: String(r.tbl), sql: String(r.sql ?? '') }));
-}
-function readTableMeta(db, name, sql) {
-    // The table options follow the closing parenthesis: `) WITHOUT ROWID, STRICT`.
-    const options = /\)\s*([A-Za-z_,\s]*)$/.exec(sql)?.[1]?.toUpperCase() ?? '';
-    // One query for columns (c), foreign keys (f) and UNIQUE indexes (u): each prepare costs more than the rows.
-    const rows = db.selectArrays(`SELECT 'c', name, type, "notnull", dflt_value, pk, hidden, NULL FROM pragma_table_xinfo(?1)
-     UNION ALL SELECT 'f', id, "table", "from", "to", upper(on_delete), upper(on_update), seq FROM pragma_foreign_key_list(?1)
-     UNION ALL SELECT 'u', il.name, ii.name, NULL, NULL, NULL, NULL, ii.seqno FROM pragma_index_list(?1) AS il JOIN pragma_index_info(il.name) AS ii WHERE il."unique" = 1`, [name]);
-    const columns = [];
-    const fks = new Map();
-    const uniques = new Map();
-    for (const r of rows) {
-        if (r[0] === 'c') {
-            if (Number(r[6]) !== 0)
-                continue;
-            columns.push({ name: String(r[1]), type: String(r[2] ?? ''), notNull: Number(r[3]) === 1, dflt: r[4] === null || r[4] === undefined ? null : String(r[4]), pk: Number(r[5]) });
-        }
-        else if (r[0] === 'f') {
-            const id = Number(r[1]);
-            const fk = fks.get(id) ?? { id, parent: String(r[2]), from: [], to: [], onDelete: String(r[5]), onUpdate: String(r[6]) };
-            fk.from.push(String(r[3]));
-            fk.to.push(r[4] === null || r[4] === undefined ? null : String(r[4]));
-            fks.set(id, fk);
-        }
-        else if (r[2] !== null) {
-            const cols = uniques.get(String(r[1])) ?? [];
-            cols.push(String(r[2]));
-            uniques.set(String(r[1]), cols);
-        }
-    }
-    const pkCols = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk);
-    const withoutRowid = /WITHOUT\s+ROWID/.test(options);
-    if (pkCols.length > 0)
-        uniques.set('(primary key)', pkCols.map((c) => c.name));
-    const rowidAlias = !withoutRowid && pkCols.length === 1 && pkCols[0].type.toUpperCase() === 'INTEGER' && !/\bPRIMARY\s+KEY\s+DESC\b/i.test(sql) ? pkCols[0].name : undefined;
-    return { name, sql, withoutRowid, strict: /\bSTRICT\b/.test(options), columns, fks: [...fks.values()], uniques: [...uniques.values()], ...(rowidAlias && { rowidAlias }) };
-}
-/** A SQL identifier, double-quoted. */
-function q(name) {
-    return `"${name.replace(/"/g, '""')}"`;
-}
-
-;// CONCATENATED MODULE: ./build/src/replay/data/fill.js
-/**
- * Puts synthetic rows into tables so a migration meets a database that has data. Values are found by trying
- * them: SQLite is the judge of CHECK, NOT NULL, UNIQUE, types and foreign keys, and its error message says
- * which columns to vary next.
- */
-
-
-
-/** Rows added to each table: enough for UNIQUE and one-to-one references to matter. */
-const SYNTHETIC_ROWS = 2;
-const MAX_ATTEMPTS = 80;
-/** Omit the column from the INSERT so its DEFAULT (or NULL) applies. */
-const DEFAULT = '\u0000default';
-/** SQLite's rules for a column's affinity from its declared type (datatype3.html, 3.1). */
-function affinity(type) {
-    const t = type.toUpperCase();
-    if (t.includes('INT'))
-        return 'INTEGER';
-    if (t.includes('CHAR') || t.includes('CLOB') || t.includes('TEXT'))
-        return 'TEXT';
-    if (t.includes('BLOB') || t === '')
-        return 'BLOB';
-    if (t.includes('REAL') || t.includes('FLOA') || t.includes('DOUB'))
-        return 'REAL';
-    return 'NUMERIC';
-}
-const sqlString = (s) => `'${s.replace(/'/g, "''")}'`;
-class Filler {
-    sqlite3;
-    db;
-    counter = 0;
-    meta = new Map();
-    /** VALUES that worked for a table, by its CREATE statement: a table rebuilt the same way is filled the same way. */
-    plans = new Map();
-    constructor(sqlite3, db) {
-        this.sqlite3 = sqlite3;
-        this.db = db;
-    }
-    /** The same filler (values, counter) for another database. */
-    rebind(db) {
-        const f = new Filler(this.sqlite3, db);
-        f.counter = this.counter;
-        f.plans = this.plans;
-        return f;
-    }
-    /** Facts of a table as it is now (cached while its CREATE statement is unchanged). */
-    tableMeta(lower, sql, name) {
-        const cached = this.meta.get(lower);
-        if (cached && cached.sql === sql && cached.name === name)
-            return cached;
-        const m = readTableMeta(this.db, name, sql);
-        this.meta.set(lower, m);
-        return m;
-    }
-    /**
-     * Fills `tables` (lower-cased name → real name) and, parents first, every table they reference that
-     * `hasRows` does not vouch for.
-     */
-    fill(tables, hasRows) {
-        const filled = new Set();
-        const uncovered = new Map();
-        // Close over parents. A parent the caller vouches for and that has rows needs nothing: checking that is
-        // a lookup by name, while reading a table's CREATE statement scans the whole schema.
-        const metas = new Map();
-        const settled = new Set();
-        let frontier = new Map();
-        for (const [lower, t] of tables) {
-            const m = this.tableMeta(lower, t.sql, t.name);
-            metas.set(lower, m);
-            for (const fk of m.fks)
-                frontier.set(fk.parent.toLowerCase(), fk.parent);
-        }
-        while (frontier.size > 0) {
-            for (const p of [...frontier.keys()]) {
-                if (metas.has(p) || settled.has(p) || (hasRows(p) && this.hasRows(frontier.get(p)))) {
-                    settled.add(p);
-                    frontier.delete(p);
-                }
-            }
-            if (frontier.size === 0)
-                break;
-            const found = existingObjects(this.db, frontier.keys());
-            const next = new Map();
-            for (const [lower, name] of frontier) {
-                const sql = found.get(lower)?.sql;
-                settled.add(lower);
-                if (sql === undefined)
-                    continue;
-                const m = this.tableMeta(lower, sql, name);
-                metas.set(lower, m);
-                for (const fk of m.fks)
-                    next.set(fk.parent.toLowerCase(), fk.parent);
-            }
-            frontier = next;
-        }
-        // Parents first (depth-first post-order); an edge back into the current path is a cycle.
-        const order = [];
-        const state = new Map();
-        const visit = (t) => {
-            if (state.has(t))
-                return;
-            state.set(t, 'visiting');
-            for (const fk of metas.get(t)?.fks ?? []) {
-                const p = fk.parent.toLowerCase();
-                if (p !== t && metas.has(p))
-                    visit(p);
-            }
-            state.set(t, 'done');
-            order.push(t);
-        };
-        for (const t of [...metas.keys()].sort())
-            visit(t);
-        for (const lower of order) {
-            const m = metas.get(lower);
-            const reason = this.fillTable(m);
-            if (reason === undefined)
-                filled.add(lower);
-            else
-                uncovered.set(lower, [m.name, reason]);
-        }
-        // Parents were filled for the sake of their children; only the tables asked for count as uncovered.
-        for (const t of [...uncovered.keys()])
-            if (!tables.has(t))
-                uncovered.delete(t);
-        return { filled, uncovered };
-    }
-    /** Adds SYNTHETIC_ROWS rows; returns why it could not, or undefined. */
-    fillTable(m) {
-        const plan = this.plans.get(m.sql);
-        if (plan && plan.rows.every((row) => this.insert(m, plan.columns, row) === undefined))
-            return undefined;
-        if (plan) {
-            // The cached values no longer fit (a parent row is gone, a trigger objects): find new ones.
-            this.plans.delete(m.sql);
-            return this.fillTable(m);
-        }
-        const rows = [];
-        const columns = m.columns.map((c) => c.name);
-        let previous;
-        for (let r = 0; r < SYNTHETIC_ROWS; r++) {
-            const found = this.findRow(m, r, previous);
-            if (typeof found === 'string')
-                return found;
-            rows.push(found);
-            previous = found;
-        }
-        this.plans.set(m.sql, { columns, rows });
-        return undefined;
-    }
-    insert(m, columns, values) {
-        const cols = [];
-        const vals = [];
-        values.forEach((v, i) => {
-            if (v !== DEFAULT) {
-                cols.push(q(columns[i]));
-                vals.push(v);
-            }
-        });
-        const sql = cols.length ? `INSERT INTO ${q(m.name)} (${cols.join(', ')}) VALUES (${vals.join(', ')})` : `INSERT INTO ${q(m.name)} DEFAULT VALUES`;
-        return tryExec(this.sqlite3, this.db, sql);
-    }
-    /** One row that SQLite accepts, as literals per column (DEFAULT = omitted); or the reason none was found. */
-    findRow(m, r, previous) {
-        const fkOf = new Map();
-        for (const fk of m.fks)
-            fk.from.forEach((c, pos) => fkOf.set(c.toLowerCase(), { fk, pos }));
-        // Literals of the table's SQL (CHECK lists...) are only needed once a first row is rejected.
-        let literals = [];
-        const unique = new Set(m.uniques.flat().map((c) => c.toLowerCase()));
-        // Values of each foreign key, from existing parent rows (one parent row per child row where possible).
-        const fkValues = new Map();
-        for (const fk of m.fks) {
-            const parent = fk.parent.toLowerCase();
-            const nullable = fk.from.every((c) => !m.columns.find((x) => x.name.toLowerCase() === c.toLowerCase())?.notNull);
-            if (parent === m.name.toLowerCase()) {
-                fkValues.set(fk.id, []); // self-reference: resolved per row below
-                continue;
-            }
-            const options = [];
-            const to = this.targetColumns(fk);
-            if (to) {
-                try {
-                    const rows = this.db.selectArrays(`SELECT ${to.map((c) => `quote(${q(c)})`).join(', ')} FROM ${q(fk.parent)} WHERE ${to.map((c) => `${q(c)} IS NOT NULL`).join(' AND ')} LIMIT ${SYNTHETIC_ROWS * 2}`);
-                    for (const row of rows)
-                        options.push(row.map(String));
-                }
-                catch {
-                    // The parent table or column does not exist (a dangling reference): no row can point at it.
-                }
-            }
-            if (options.length === 0 && !nullable)
-                return `its parent table ${fk.parent} has no rows to point at (it could not be filled)`;
-            // Each child row points at a different parent row first (UNIQUE one-to-one keys), NULL as a last resort.
-            const rotated = options.length ? [...options.slice(r % options.length), ...options.slice(0, r % options.length)] : [];
-            if (nullable)
-                rotated.push(fk.from.map(() => 'NULL'));
-            fkValues.set(fk.id, rotated);
-        }
-        const build = () => m.columns.map((c) => {
-            const f = fkOf.get(c.name.toLowerCase());
-            if (f) {
-                if (f.fk.parent.toLowerCase() === m.name.toLowerCase())
-                    return this.selfReference(m, f.fk, f.pos, c, previous);
-                return (fkValues.get(f.fk.id) ?? []).map((row) => row[f.pos]);
-            }
-            return this.candidates(m, c, unique.has(c.name.toLowerCase()), literals);
-        });
-        let cands = build();
-        const idx = m.columns.map(() => 0);
-        for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            const values = cands.map((list, i) => list[Math.min(idx[i], list.length - 1)] ?? DEFAULT);
-            this.resolveSelf(m, values);
-            const error = this.insert(m, m.columns.map((c) => c.name), values);
-            if (error === undefined)
-                return values;
-            if (attempt === 0) {
-                literals = literalsOf(m.sql);
-                cands = build();
-            }
-            const blamed = this.blame(m, error);
-            if (blamed === undefined)
-                return `SQLite rejected every row tried: ${error}`;
-            if (!advance(idx, cands, blamed))
-                return `no value satisfies it: ${error}`;
-        }
-        return `no row satisfied its constraints after ${MAX_ATTEMPTS} tries`;
-    }
-    /** Whether a table has a row (false when it does not exist). */
-    hasRows(table) {
-        try {
-            return this.db.selectArrays(`SELECT EXISTS (SELECT 1 FROM ${q(table)})`)[0]?.[0] === 1;
-        }
-        catch {
-            return false;
-        }
-    }
-    /** The parent columns a key points at: as listed, or the parent's primary key. */
-    targetColumns(fk) {
-        if (fk.to.every((c) => c !== null))
-            return fk.to;
-        const pk = this.db.selectArrays(`SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk`, [fk.parent]).map((r) => String(r[0]));
-        return pk.length === fk.from.length ? pk : undefined;
-    }
-    /** A self-reference: NULL when allowed, else the row's own key (row 0) or the previous row's (row 1). */
-    selfReference(m, fk, pos, c, previous) {
-        const out = [];
-        const to = fk.to[pos] ?? m.columns.filter((x) => x.pk > 0).sort((a, b) => a.pk - b.pk)[pos]?.name;
-        if (previous && to) {
-            const i = m.columns.findIndex((x) => x.name.toLowerCase() === to.toLowerCase());
-            if (i >= 0 && previous[i] !== DEFAULT)
-                out.push(previous[i]);
-        }
-        if (!c.notNull)
-            out.push('NULL');
-        if (to)
-            out.push(`${SELF_MARK}${to}`);
-        return out;
-    }
-    /** Replaces "same row's column X" markers by that column's value in the row being built. */
-    resolveSelf(m, values) {
-        values.forEach((v, i) => {
-            if (!v.startsWith(SELF_MARK))
-                return;
-            const to = v.slice(SELF_MARK.length).toLowerCase();
-            const j = m.columns.findIndex((x) => x.name.toLowerCase() === to);
-            values[i] = j >= 0 && !values[j].startsWith(SELF_MARK) && values[j] !== DEFAULT ? values[j] : 'NULL';
-        });
-    }
-    /** Values to try for an ordinary column, most plausible first. */
-    candidates(m, c, unique, literals) {
-        const n = ++this.counter;
-        const aff = m.strict ? strictAffinity(c.type) : affinity(c.type);
-        const out = [];
-        if (m.rowidAlias && c.name === m.rowidAlias) {
-            // Negative rowids: rows a migration inserts without an id still get max(rowid) + 1 of the real rows,
-            // and explicit small ids in seed data do not collide with synthetic ones.
-            out.push(String(-(1_000_000 + n)), String(1_000_000_000 + n));
-            return out;
-        }
-        const typed = typedValue(c, aff, n);
-        const withDefault = c.dflt !== null && !unique && c.pk === 0;
-        if (withDefault)
-            out.push(DEFAULT);
-        out.push(...typed);
-        for (const l of literals)
-            if (!out.includes(l))
-                out.push(l);
-        for (const v of alternatives(aff, n))
-            if (!out.includes(v))
-                out.push(v);
-        if (!withDefault && c.dflt !== null)
-            out.push(DEFAULT);
-        if (!c.notNull && c.pk === 0)
-            out.push('NULL');
-        return out;
-    }
-    /** Column indexes an error message blames, or undefined when retrying cannot help. */
-    blame(m, error) {
-        const index = (name) => m.columns.findIndex((c) => c.name.toLowerCase() === name.toLowerCase());
-        let match = /^(?:NOT NULL|UNIQUE) constraint failed: (.+)$/.exec(error);
-        if (match) {
-            const cols = match[1].split(', ').map((s) => index(s.slice(s.indexOf('.') + 1))).filter((i) => i >= 0);
-            return cols.length ? cols : undefined;
-        }
-        match = /^CHECK constraint failed: (.+)$/s.exec(error);
-        if (match) {
-            const expr = checkText(m.sql, match[1]);
-            const words = new Set();
-            for (const t of (0,tokenize/* tokenize */.q)(expr))
-                if (t.kind !== 'string' && t.kind !== 'number')
-                    words.add(t.value.toLowerCase());
-            const cols = m.columns.map((c, i) => (words.has(c.name.toLowerCase()) ? i : -1)).filter((i) => i >= 0);
-            return cols.length ? cols : m.columns.map((_, i) => i);
-        }
-        if (/^FOREIGN KEY constraint failed/.test(error)) {
-            const cols = m.columns.map((c, i) => (m.fks.some((fk) => fk.from.some((f) => f.toLowerCase() === c.name.toLowerCase())) ? i : -1)).filter((i) => i >= 0);
-            return cols.length ? cols : undefined;
-        }
-        if (/datatype mismatch|cannot store/.test(error))
-            return m.columns.map((_, i) => i);
-        return undefined;
-    }
-}
-/** "The value of column X of the same row", resolved once the row's other values are chosen. */
-const SELF_MARK = '\u0002';
-/**
- * Odometer over the blamed columns: the first blamed column moves to its next candidate; when it runs out
- * it starts again and the next one moves. False when every combination has been tried.
- */
-function advance(idx, cands, blamed) {
-    for (const i of blamed) {
-        if (idx[i] + 1 < cands[i].length) {
-            idx[i]++;
-            return true;
-        }
-        idx[i] = 0;
-    }
-    return false;
-}
-/** The text of the CHECK SQLite names in its error: the expression itself, or the named constraint's. */
-function checkText(sql, named) {
-    const m = new RegExp(`CONSTRAINT\\s+["\`\\[]?${named.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["\`\\]]?\\s+CHECK\\s*\\(`, 'i').exec(sql);
-    if (!m)
-        return named;
-    let depth = 1;
-    let i = m.index + m[0].length;
-    const start = i;
-    for (; i < sql.length && depth > 0; i++) {
-        if (sql[i] === '(')
-            depth++;
-        else if (sql[i] === ')')
-            depth--;
-    }
-    return sql.slice(start, i - 1);
-}
-/** String and number literals of a CREATE TABLE (CHECK lists, defaults): likely values for its columns. */
-function literalsOf(sql) {
-    const out = new Set();
-    for (const t of (0,tokenize/* tokenize */.q)(sql)) {
-        if (t.kind === 'string' || t.kind === 'number')
-            out.add(t.text);
-        if (out.size >= 24)
-            break;
-    }
-    return [...out];
-}
-function strictAffinity(type) {
-    switch (type.toUpperCase()) {
-        case 'INT':
-        case 'INTEGER':
-            return 'INTEGER';
-        case 'REAL':
-            return 'REAL';
-        case 'TEXT':
-            return 'TEXT';
-        case 'BLOB':
-            return 'BLOB';
-        default:
-            return 'NUMERIC';
-    }
-}
-function pad(n, w) {
-    return String(n).padStart(w, '0');
-}
-/** A distinct value of the column's type, shaped by its name where that is a strong hint. */
-function typedValue(c, aff, n) {
-    const name = c.name.toLowerCase();
-    const type = c.type.toUpperCase();
-    const date = `2024-${pad((n % 12) + 1, 2)}-${pad((n % 28) + 1, 2)} 12:${pad(n % 60, 2)}:00`;
-    switch (aff) {
-        case 'INTEGER':
-            if (/(^|_)(at|on|time|timestamp|date|ts)$/.test(name))
-                return [String(1_700_000_000 + n)];
-            return [String(1_000_000 + n)];
-        case 'REAL':
-            return [`${n}.5`];
-        case 'NUMERIC':
-            if (/DATE|TIME/.test(type))
-                return [sqlString(date)];
-            if (/BOOL/.test(type))
-                return [String(n % 2)];
-            return [String(n)];
-        case 'BLOB':
-            if (c.type === '')
-                return [sqlString(`syn-${n}`)];
-            return [`x'${pad(n.toString(16), 8)}'`];
-        case 'TEXT':
-        default:
-            if (/e_?mail/.test(name))
-                return [sqlString(`syn${n}@example.com`)];
-            if (/(^|_)(url|uri|link|href|website)$/.test(name))
-                return [sqlString(`https://example.com/syn/${n}`)];
-            if (/(^|_)(at|on|date|time|timestamp)$/.test(name))
-                return [sqlString(date)];
-            if (/(^|_)(json|meta|metadata|data|settings|config|payload|attributes|properties)$/.test(name))
-                return [sqlString(`{"syn":${n}}`)];
-            if (/(^|_)(id|uuid|guid)$/.test(name) || name === 'id')
-                return [sqlString(`00000000-0000-4000-8000-${pad(n.toString(16), 12)}`)];
-            return [sqlString(`syn-${n}`)];
-    }
-}
-/** Other shapes to try when the first value is rejected (dates, JSON, booleans, short codes). */
-function alternatives(aff, n) {
-    const common = ['0', '1', sqlString(`2024-01-01T00:00:${pad(n % 60, 2)}.000Z`), sqlString('{}'), sqlString('[]'), sqlString(`syn${n}@example.com`), sqlString(`00000000-0000-4000-8000-${pad(n.toString(16), 12)}`), sqlString(String(n)), sqlString(''), `x'00'`];
-    if (aff === 'INTEGER' || aff === 'REAL' || aff === 'NUMERIC')
-        return ['0', '1', String(n), '-1', ...common.slice(2)];
-    return common;
-}
-
-;// CONCATENATED MODULE: ./build/src/replay/data/check.js
-
-
-
-
-
-
-const SAVEPOINT = 'd1_migrate_data_check';
-/** sqlite3_db_status op: deferred foreign key violations not yet resolved (SQLITE_DBSTATUS_DEFERRED_FKS). */
-const DBSTATUS_DEFERRED_FKS = 10;
-class DataCheck {
-    sqlite3;
-    main;
-    migrationsTable;
-    filler;
-    db;
-    api;
-    /** The twin missed a file (it failed there, the replay did not): copy the replay's database before the next. */
-    outOfSync = false;
-    /** Tables given synthetic rows in the twin (lower-cased). */
-    filledOnce = new Set();
-    /** Plain indexes the twin skipped (lower-cased names); see skipIndex(). */
-    skippedIndexes = new Set();
-    /** Highest sqlite_schema rowid seen in the twin: rows above it are objects created since. */
-    schemaRowid = 0;
-    /** Virtual tables (lower-cased): their shadow tables are not filled. */
-    virtuals = new Set();
-    /** Tables reported as not covered, so each is named once per run. */
-    uncoveredSeen = new Set();
-    uncovered = [];
-    status;
-    /** Row changes of the file being run; undefined while filling (those are not the file's). */
-    events;
-    /** Values of the rows deleted while the current file runs, by table and key (to recognise a re-insert). */
-    deletedValues = new Map();
-    stmtIndex = 0;
-    hook = (...args) => this.onPreupdate(args);
-    /** SAVEPOINT / RELEASE of the twin, prepared once per twin (finalized when it closes). */
-    savepoint;
-    release;
-    constructor(sqlite3, main, migrationsTable) {
-        this.sqlite3 = sqlite3;
-        this.main = main;
-        this.migrationsTable = migrationsTable;
-        this.api = sqlite3.capi;
-        this.db = this.openTwin();
-        tryExec(sqlite3, this.db, createMigrationsTableSql(migrationsTable));
-        this.filler = new Filler(sqlite3, this.db);
-        this.status = sqlite3.wasm.alloc(8);
-    }
-    close() {
-        this.sqlite3.wasm.dealloc(this.status);
-        this.closeTwin();
-    }
-    openTwin() {
-        const db = openD1Like(this.sqlite3);
-        this.api.sqlite3_preupdate_hook(db.pointer, this.hook, 0);
-        this.savepoint = db.prepare(`SAVEPOINT ${SAVEPOINT}`);
-        this.release = db.prepare(`RELEASE ${SAVEPOINT}`);
-        return db;
-    }
-    /** Closes the current twin (its prepared statements first). */
-    closeTwin() {
-        this.savepoint.finalize();
-        this.release.finalize();
-        this.api.sqlite3_preupdate_hook(this.db.pointer, 0, 0);
-        this.db.close();
-    }
-    /** The run-wide note about tables that could not be filled. */
-    notes() {
-        if (this.uncovered.length === 0)
-            return [];
-        const shown = this.uncovered.slice(0, 20).join('; ');
-        const more = this.uncovered.length > 20 ? `; and ${this.uncovered.length - 20} more` : '';
-        const n = this.uncovered.length;
-        return [`Data check: ${n} table${n === 1 ? '' : 's'} could not be given synthetic rows, so migrations were not checked against data in ${n === 1 ? 'it' : 'them'}: ${shown}${more}.`];
-    }
-    /**
-     * Every row of the twin's ordinary tables as INSERT OR IGNORE statements, parents before children, so the
-     * same data can be put into a real database that already ran the same migrations (rows it already has
-     * are skipped).
-     */
-    dump() {
-        if (this.outOfSync)
-            this.resync();
-        const rows = this.db
-            .selectArrays(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY rowid`)
-            .map(([name, sql]) => ({ name: String(name), type: 'table', sql: String(sql ?? '') }));
-        const tables = [...classifyObjects(rows, this.virtuals).values()].filter((t) => t.kind === 'table' && !this.internal(t.name.toLowerCase()));
-        const metas = new Map(tables.map((t) => [t.name.toLowerCase(), this.filler.tableMeta(t.name.toLowerCase(), t.sql, t.name)]));
-        const order = [];
-        const seen = new Set();
-        const visit = (lower) => {
-            if (seen.has(lower) || !metas.has(lower))
-                return;
-            seen.add(lower);
-            for (const fk of metas.get(lower).fks)
-                visit(fk.parent.toLowerCase());
-            order.push(lower);
-        };
-        for (const t of metas.keys())
-            visit(t);
-        const out = [];
-        for (const lower of order) {
-            const m = metas.get(lower);
-            if (m.columns.length === 0)
-                continue;
-            const cols = m.columns.map((c) => q(c.name)).join(', ');
-            const values = m.columns.map((c) => `quote(${q(c.name)})`).join(` || ', ' || `);
-            for (const [row] of this.db.selectArrays(`SELECT 'INSERT OR IGNORE INTO ${q(m.name).replace(/'/g, "''")} (${cols.replace(/'/g, "''")}) VALUES (' || ${values} || ');' FROM ${q(m.name)}`)) {
-                out.push(String(row));
-            }
-        }
-        return out.join('\n');
-    }
-    /** Whether every one of `tables` held synthetic rows (none was reported as not covered). */
-    covers(tables) {
-        return tables.every((t) => !this.uncoveredSeen.has(t.toLowerCase()));
-    }
-    /** After a fault in the check: the twin is re-copied before the next file. */
-    markOutOfSync() {
-        this.outOfSync = true;
-    }
-    /**
-     * Runs `text` (the file as wrangler sends it, bookkeeping INSERT included) on the twin, before the replay
-     * runs it; then fills the tables the file created, for the next files.
-     */
-    run(file, text, parsed) {
-        if (this.outOfSync)
-            this.resync();
-        const ff = fileFacts(parsed);
-        const rebuiltBefore = this.rebuiltCounts(ff);
-        if (this.deferredViolations() !== 0) {
-            this.outOfSync = true;
-            return undefined;
-        }
-        const begin = stepPrepared(this.sqlite3, this.db, this.savepoint.pointer);
-        if (begin)
-            throw new Error(`data check: SAVEPOINT failed: ${begin}`);
-        const executed = [];
-        // Row changes are only needed where a statement can delete or change rows.
-        this.events = ff.facts.some((f) => f.dataDependent) ? [] : undefined;
-        this.deletedValues = new Map();
-        let run;
-        let events;
-        try {
-            run = this.execute(text, executed);
-        }
-        finally {
-            events = this.events ?? [];
-            this.events = undefined;
-        }
-        if (run === 'skip') {
-            this.abandon();
-            return undefined;
-        }
-        const failure = run.failure ?? (this.deferredViolations() > 0 ? { message: 'FOREIGN KEY constraint failed' } : undefined);
-        if (failure) {
-            this.abandon();
-            // INDEXED BY, REINDEX ... naming an index the twin skipped: the twin's doing, not the data's.
-            const missing = /^no such index: (.+)$/.exec(failure.message)?.[1];
-            if (missing && this.skippedIndexes.has(missing.toLowerCase()))
-                return undefined;
-            return this.failed(file, ff, failure);
-        }
-        const losses = this.losses(events, ff, rebuiltBefore, executed.length, (i) => describe(text, executed[i]));
-        const released = stepPrepared(this.sqlite3, this.db, this.release.pointer);
-        if (released) {
-            this.abandon();
-            return this.failed(file, ff, { message: released });
-        }
-        this.refill(ff, events);
-        return { findings: losses.map((l) => lossFinding(file, l)), notes: [], complete: true };
-    }
-    /** Rolls the file back on the twin, which then misses it: it is copied from the replay before the next file. */
-    abandon() {
-        tryExec(this.sqlite3, this.db, `ROLLBACK TO ${SAVEPOINT}`);
-        tryExec(this.sqlite3, this.db, `RELEASE ${SAVEPOINT}`);
-        this.outOfSync = true;
-    }
-    /** The outcome of a file the twin could not apply: a fails-with-data finding, or a note. */
-    failed(file, ff, failure) {
-        const f = this.failureFinding(file, ff, failure);
-        return 'note' in f ? { findings: [], notes: [f.note], complete: false } : { findings: [f], notes: [], complete: false };
-    }
-    /** Steps through the file on the twin; `executed` receives each statement's position. */
-    execute(text, executed) {
-        const { capi, wasm } = this.sqlite3;
-        const db = this.db.pointer;
-        let offset = 0;
-        for (;;) {
-            const p = text.prepare(db, offset);
-            // A statement that does not prepare fails the same way on the replay, which reports it.
-            if (!p.ok)
-                return { failure: { message: p.message } };
-            if (!p.stmt)
-                break;
-            offset = p.end;
-            const kind = mayClassify(text.bytes, p.start) ? classifyStatement(text.slice(p.start, p.end)).kind : 'other';
-            if (kind === 'pragma-foreign-keys') {
-                wasm.exports.sqlite3_finalize(p.stmt);
-                continue;
-            }
-            if (kind === 'transaction' || kind === 'attach' || kind === 'vacuum') {
-                // The replay stops here as wrangler does; static rules report these.
-                wasm.exports.sqlite3_finalize(p.stmt);
-                return 'skip';
-            }
-            if (this.skipIndex(text, p.start, p.end)) {
-                wasm.exports.sqlite3_finalize(p.stmt);
-                continue;
-            }
-            this.stmtIndex = executed.length;
-            executed.push({ start: p.start, end: p.end });
-            let rc;
-            do
-                rc = wasm.exports.sqlite3_step(p.stmt);
-            while (rc === capi.SQLITE_ROW);
-            wasm.exports.sqlite3_finalize(p.stmt);
-            if (rc !== capi.SQLITE_DONE)
-                return { failure: { message: capi.sqlite3_errmsg(db), at: describe(text, executed[executed.length - 1]) } };
-        }
-        return {};
-    }
-    /**
-     * Plain indexes (not UNIQUE, no expression, not partial) change no statement's outcome, yet every one of
-     * them is parsed again each time an ALTER TABLE reloads the schema. The twin does without them — a third
-     * of its work on a large schema — and skips dropping the ones it never created.
-     */
-    skipIndex(text, start, end) {
-        const b = text.bytes[start] | 0x20;
-        if (b !== 0x63 && b !== 0x64)
-            return false; // 'c' or 'd'
-        const head = text.slice(start, Math.min(end, start + 24));
-        if (!/^(CREATE|DROP)\s+INDEX\b/i.test(head))
-            return false;
-        const facts = analyseStatement(text.slice(start, end));
-        if (facts.index?.drop)
-            return this.skippedIndexes.delete(facts.index.name.toLowerCase());
-        if (facts.index && !facts.dataDependent) {
-            this.skippedIndexes.add(facts.index.name.toLowerCase());
-            return true;
-        }
+function isInformational(f, scope) {
+    if (!scope || f.file === undefined || _rules_catalog_js__WEBPACK_IMPORTED_MODULE_0__/* .LEDGER_RULES */ .qA.has(f.rule))
         return false;
-    }
-    /** sqlite3_preupdate_hook callback: (ctx, db, op, schema, table, oldKey, newKey). */
-    onPreupdate(args) {
-        const events = this.events;
-        if (!events)
-            return;
-        const [, pDb, op, schema, table, oldKey, newKey] = args;
-        if (schema !== 'main')
-            return;
-        const lower = table.toLowerCase();
-        if (lower === this.migrationsTable.toLowerCase() || lower.startsWith('sqlite_'))
-            return;
-        const { api } = this;
-        const stmt = this.stmtIndex;
-        const values = (which) => {
-            const n = api.sqlite3_preupdate_count(pDb);
-            const out = [];
-            for (let i = 0; i < n; i++)
-                out.push(which === 'old' ? api.sqlite3_preupdate_old_js(pDb, i) : api.sqlite3_preupdate_new_js(pDb, i));
-            return out;
-        };
-        // WITHOUT ROWID tables report key 0: their rows are told apart by their values.
-        const keyOf = (k, which) => (k !== 0n ? String(k) : `v:${stringify(values(which))}`);
-        if (op === api.SQLITE_INSERT) {
-            const key = keyOf(newKey, 'new');
-            // A row deleted and inserted again under the same key (REPLACE, a trigger rewriting a row) is only a
-            // change if its values differ.
-            const before = this.deletedValues.get(lower)?.get(key);
-            const same = before !== undefined && before === stringify(values('new'));
-            events.push({ stmt, op: 'insert', table: lower, name: table, key, ...(same && { unchanged: true }) });
-        }
-        else if (op === api.SQLITE_DELETE) {
-            const key = keyOf(oldKey, 'old');
-            if (!this.deletedValues.has(lower))
-                this.deletedValues.set(lower, new Map());
-            this.deletedValues.get(lower).set(key, stringify(values('old')));
-            events.push({ stmt, op: 'delete', table: lower, name: table, key });
-        }
-        else if (op === api.SQLITE_UPDATE) {
-            const before = values('old');
-            const after = values('new');
-            if (oldKey !== newKey || before.some((v, i) => !same(v, after[i]))) {
-                events.push({ stmt, op: 'update', table: lower, name: table, key: oldKey !== 0n ? String(oldKey) : `v:${stringify(before)}` });
-            }
-        }
-    }
-    /** Row counts before the file of the tables it rebuilds (only those are compared by count). */
-    rebuiltCounts(ff) {
-        if (ff.rebuilt.size === 0)
-            return new Map();
-        const present = [...existingObjects(this.db, ff.rebuilt, this.virtuals).values()].filter((o) => o.kind === 'table');
-        return this.counts(present.map((o) => o.name));
-    }
-    /** Row counts of tables, in one query. */
-    counts(tables) {
-        if (tables.length === 0)
-            return new Map();
-        const row = this.db.selectArrays(`SELECT ${tables.map((t) => `(SELECT count(*) FROM ${q(t)})`).join(', ')}`)[0] ?? [];
-        return new Map(tables.map((t, i) => [t.toLowerCase(), Number(row[i] ?? 0)]));
-    }
-    /**
-     * Rows that existed before the file and were deleted or changed by a statement that does not name their
-     * table as what it deletes from, updates, drops or alters; and rebuilt tables left with fewer rows.
-     */
-    losses(events, ff, rebuiltBefore, statements, describe) {
-        if (events.length === 0 && rebuiltBefore.size === 0)
-            return [];
-        const facts = new Array(statements);
-        const at = (i) => (facts[i] ??= describe(i));
-        const direct = (i, table) => at(i).facts.targets.some((t) => t.table.toLowerCase() === table);
-        // Which table, as it was before the file, each name stands for as the statements run: renames move a
-        // table to a new name; a table created in the file stands for none (null).
-        const origin = new Map();
-        const originOf = (name) => (origin.has(name) ? origin.get(name) : name);
-        const born = new Map();
-        const deletedPre = new Map(); // origin → key → statement
-        const changedPre = new Map();
-        const lineageDeletes = [];
-        const byStmt = new Map();
-        for (const e of events)
-            byStmt.set(e.stmt, [...(byStmt.get(e.stmt) ?? []), e]);
-        const needsDdl = ff.renames.length > 0 || ff.creates.size > 0 || ff.facts.some((f) => f.targets.some((t) => t.how === 'drop'));
-        for (let i = 0; i < statements; i++) {
-            for (const e of byStmt.get(i) ?? []) {
-                const o = originOf(e.table);
-                const mine = born.get(e.table) ?? new Set();
-                born.set(e.table, mine);
-                if (e.op === 'insert') {
-                    mine.add(e.key);
-                    // REPLACE keeping the rowid: the old row was deleted and a different one stands in its place.
-                    const d = o === null ? undefined : deletedPre.get(o);
-                    if (d?.has(e.key)) {
-                        const stmt = d.get(e.key);
-                        d.delete(e.key);
-                        if (!e.unchanged) {
-                            if (!changedPre.has(o))
-                                changedPre.set(o, new Map());
-                            changedPre.get(o).set(e.key, stmt);
-                        }
-                    }
-                    continue;
-                }
-                if (mine.has(e.key) || o === null) {
-                    if (e.op === 'delete' && !direct(i, e.table))
-                        lineageDeletes.push({ stmt: i, table: e.table });
-                    continue;
-                }
-                if (direct(i, e.table))
-                    continue;
-                const target = e.op === 'delete' ? deletedPre : changedPre;
-                if (!target.has(o))
-                    target.set(o, new Map());
-                if (!target.get(o).has(e.key))
-                    target.get(o).set(e.key, i);
-                if (e.op === 'delete')
-                    lineageDeletes.push({ stmt: i, table: e.table });
-            }
-            if (!needsDdl)
-                continue;
-            const f = at(i).facts;
-            if (f.rename) {
-                const from = f.rename.from.toLowerCase();
-                const to = f.rename.to.toLowerCase();
-                origin.set(to, originOf(from));
-                born.set(to, born.get(from) ?? new Set());
-                origin.set(from, null);
-                born.delete(from);
-            }
-            for (const t of f.targets)
-                if (t.how === 'drop') {
-                    origin.set(t.table.toLowerCase(), null);
-                    born.delete(t.table.toLowerCase());
-                }
-            if (f.creates) {
-                origin.set(f.creates.table.toLowerCase(), null);
-                born.delete(f.creates.table.toLowerCase());
-            }
-        }
-        const out = [];
-        const lost = [...new Set([...deletedPre.keys(), ...changedPre.keys()])].filter((t) => !ff.rowTargets.has(t) && !ff.rebuilt.has(t) && !this.internal(t) && (deletedPre.get(t)?.size ?? 0) + (changedPre.get(t)?.size ?? 0) > 0);
-        if (lost.length === 0 && rebuiltBefore.size === 0)
-            return out;
-        const names = existingObjects(this.db, [...lost, ...rebuiltBefore.keys()], this.virtuals);
-        const after = this.counts([...names.values()].filter((o) => o.kind === 'table').map((o) => o.name));
-        for (const table of lost) {
-            // Virtual tables and their shadow tables keep their own bookkeeping (an FTS index rewrites its blobs).
-            if (names.get(table)?.kind !== 'table')
-                continue;
-            const d = deletedPre.get(table) ?? new Map();
-            const c = changedPre.get(table) ?? new Map();
-            const first = Math.min(...d.values(), ...c.values());
-            const victim = events.find((e) => e.stmt === first && (originOf(e.table) === table || e.table === table))?.table ?? table;
-            out.push({
-                table,
-                name: names.get(table)?.name ?? table,
-                vanished: d.size,
-                changed: c.size,
-                left: after.get(table),
-                culprit: this.culprit(at(first), victim, ff),
-            });
-        }
-        for (const [table, before] of rebuiltBefore) {
-            if (ff.rowTargets.has(table))
-                continue;
-            const now = after.get(table);
-            if (now === undefined || now >= before)
-                continue;
-            // Where the copies went: the first delete in a table that is, or is later renamed to, this one.
-            const lineage = new Set([table]);
-            for (const r of [...ff.renames].reverse())
-                if (lineage.has(r.to.toLowerCase()))
-                    lineage.add(r.from.toLowerCase());
-            const hit = lineageDeletes.find((l) => lineage.has(l.table));
-            out.push({
-                table,
-                name: names.get(table)?.name ?? table,
-                vanished: before - now,
-                changed: 0,
-                left: now,
-                before,
-                culprit: hit ? this.culprit(at(hit.stmt), hit.table, ff) : copyOf(ff, lineage),
-            });
-        }
-        return out.sort((a, b) => (a.culprit?.executed.line ?? 0) - (b.culprit?.executed.line ?? 0) || a.table.localeCompare(b.table));
-    }
-    culprit(executed, victim, ff) {
-        const real = existingObjects(this.db, [victim], this.virtuals).get(victim)?.name ?? victim;
-        return { executed, victim: real, mechanism: this.mechanism(executed, real, ff) };
-    }
-    /** Why `victim` lost rows at a statement: a foreign key path to what the statement removed, a REPLACE, a trigger. */
-    mechanism(executed, victim, ff) {
-        const facts = executed.facts;
-        const lowerVictim = victim.toLowerCase();
-        const drop = facts.targets.find((t) => t.how === 'drop');
-        const removed = drop?.table ?? facts.writes;
-        const parts = [];
-        // An UPDATE reaches children through ON UPDATE actions; everything else here deletes parent rows.
-        const onUpdate = facts.targets.some((t) => t.how === 'update' || t.how === 'upsert') && !facts.replace;
-        if (removed && removed.toLowerCase() !== lowerVictim) {
-            const path = this.fkPath(victim, removed, onUpdate);
-            if (path) {
-                const chain = path.map((e) => `${e.child}.${e.col} REFERENCES ${e.parent} ON ${onUpdate ? 'UPDATE' : 'DELETE'} ${e.action}`).join(', then ');
-                const earlier = ff.renames.filter((r) => r.to.toLowerCase() === removed.toLowerCase());
-                const repoint = earlier.find((r) => ff.facts.some((f) => f.rename === r && (f.line ?? 0) < executed.line));
-                const repointNote = repoint
-                    ? ` (the key points at ${removed} because \`ALTER TABLE ${repoint.from} RENAME TO ${repoint.to}\` re-pointed it: SQLite rewrites other tables' references on rename)`
-                    : '';
-                if (drop) {
-                    parts.push(`\`DROP TABLE ${removed}\` first deletes every row of ${removed}, because D1 always enforces foreign keys (PRAGMA foreign_keys = OFF has no effect there), and the delete reaches ${victim}: ${chain}${repointNote}`);
-                }
-                else if (facts.replace) {
-                    parts.push(`REPLACE conflict: for each new row that collides with an existing row of ${removed} on its primary key or a UNIQUE column, SQLite deletes the existing row, and the delete reaches ${victim}: ${chain}`);
-                }
-                else {
-                    parts.push(`changing rows of ${removed} fires its foreign key actions: ${chain}`);
-                }
-            }
-        }
-        if (facts.replace && removed && removed.toLowerCase() === lowerVictim) {
-            parts.push('REPLACE conflict: for each new row that collides with an existing row on its primary key or a UNIQUE column, SQLite deletes the existing row and inserts the new one, so columns the statement does not set fall back to their defaults (and the delete fires ON DELETE actions)');
-        }
-        if (!drop) {
-            const on = new Set();
-            if (facts.writes)
-                on.add(facts.writes.toLowerCase());
-            for (const t of facts.targets)
-                on.add(t.table.toLowerCase());
-            for (const t of on.size ? triggersOn(this.db, on) : []) {
-                if (namesIn(t.sql).has(lowerVictim))
-                    parts.push(`trigger ${t.name} on ${t.table} changes rows of ${victim}`);
-            }
-        }
-        return parts.length ? parts.join('; ') : `the statement changed them without naming ${victim}`;
-    }
-    /**
-     * Foreign keys leading from `child` up to `ancestor` whose actions carry a change down (CASCADE, SET NULL,
-     * SET DEFAULT), breadth-first over a few levels; listed from the ancestor down.
-     */
-    fkPath(child, ancestor, onUpdate) {
-        const target = ancestor.toLowerCase();
-        const queue = [{ table: child, path: [] }];
-        const seen = new Set([child.toLowerCase()]);
-        while (queue.length > 0) {
-            const { table, path } = queue.shift();
-            if (path.length >= 4)
-                continue;
-            const rows = this.db.selectObjects(`SELECT "table" AS parent, "from" AS col, upper(on_delete) AS d, upper(on_update) AS u FROM pragma_foreign_key_list(?1)`, [table]);
-            for (const r of rows) {
-                const parent = String(r.parent);
-                const action = String(onUpdate ? r.u : r.d);
-                if (!['CASCADE', 'SET NULL', 'SET DEFAULT'].includes(action))
-                    continue;
-                const step = { child: table, col: String(r.col), parent, action };
-                if (parent.toLowerCase() === target)
-                    return [step, ...path];
-                if (!seen.has(parent.toLowerCase())) {
-                    seen.add(parent.toLowerCase());
-                    queue.push({ table: parent, path: [step, ...path] });
-                }
-            }
-        }
-        return undefined;
-    }
-    /**
-     * Gives the tables the file created synthetic rows, and tops up tables left with too few. New tables are
-     * read by rowid from sqlite_schema (new rows get higher rowids), which is far cheaper than a scan of it.
-     */
-    refill(ff, events) {
-        let objects = new Map();
-        if (ff.creates.size > 0 || ff.renames.length > 0) {
-            const rows = this.db
-                .selectArrays(`SELECT rowid, name, sql FROM sqlite_schema WHERE rowid > ?1 AND type = 'table'`, [this.schemaRowid])
-                .map(([rowid, name, sql]) => {
-                this.schemaRowid = Math.max(this.schemaRowid, Number(rowid));
-                return { name: String(name), type: 'table', sql: String(sql ?? '') };
-            });
-            // A table renamed into place keeps its schema row; it is filled if it has too few rows (below). A
-            // table created after the newest schema row was dropped may reuse that rowid: look it up by name.
-            const seen = new Set(rows.map((r) => r.name.toLowerCase()));
-            const missed = [...ff.creates.keys()].filter((lower) => !seen.has(lower));
-            for (const o of existingObjects(this.db, missed).values())
-                rows.push({ name: o.name, type: 'table', sql: o.sql });
-            objects = classifyObjects(rows, this.virtuals);
-        }
-        const shrunk = new Map();
-        for (const e of events)
-            if (e.op === 'delete' && !objects.has(e.table))
-                shrunk.set(e.table, e.name);
-        for (const r of ff.renames)
-            if (!objects.has(r.to.toLowerCase()))
-                shrunk.set(r.to.toLowerCase(), r.to);
-        if (shrunk.size > 0) {
-            const present = existingObjects(this.db, shrunk.keys(), this.virtuals);
-            const counts = this.counts([...present.values()].filter((o) => o.kind === 'table').map((o) => o.name));
-            for (const [lower, n] of counts)
-                if (n < SYNTHETIC_ROWS)
-                    objects.set(lower, present.get(lower));
-        }
-        this.fillObjects(objects);
-    }
-    /** Fills the tables among `lowers` that exist and are ordinary, new or with too few rows. */
-    fillTables(lowers) {
-        this.fillObjects(existingObjects(this.db, lowers, this.virtuals));
-    }
-    fillObjects(objects) {
-        const needs = new Map();
-        for (const [lower, o] of objects) {
-            if (o.kind === 'virtual')
-                this.noteUncovered(lower, o.name, 'a virtual table: filled by its own module, e.g. through triggers');
-            if (o.kind !== 'table' || this.internal(lower) || this.uncoveredSeen.has(lower))
-                continue;
-            needs.set(lower, { name: o.name, sql: o.sql });
-        }
-        if (needs.size === 0)
-            return;
-        const outcome = this.filler.fill(needs, (lower) => this.filledOnce.has(lower));
-        for (const [lower, [name, reason]] of outcome.uncovered)
-            this.noteUncovered(lower, name, reason);
-        for (const lower of outcome.filled)
-            this.filledOnce.add(lower);
-    }
-    /** Replaces the twin by a copy of the replay's database, then fills every table again. */
-    resync() {
-        const { wasm } = this.sqlite3;
-        const bytes = this.api.sqlite3_js_db_export(this.main.pointer);
-        this.closeTwin();
-        const next = this.openTwin();
-        this.db = next;
-        this.filler = this.filler.rebind(next);
-        const mem = wasm.allocFromTypedArray(bytes);
-        const rc = this.api.sqlite3_deserialize(next.pointer, 'main', mem, bytes.length, bytes.length, this.api.SQLITE_DESERIALIZE_FREEONCLOSE | this.api.SQLITE_DESERIALIZE_RESIZEABLE);
-        // Left out of sync: the next file tries again.
-        if (rc !== this.sqlite3.capi.SQLITE_OK)
-            throw new Error(`data check: copying the replay database failed (${rc})`);
-        this.filledOnce = new Set();
-        this.skippedIndexes = new Set();
-        this.outOfSync = false;
-        this.schemaRowid = Number(next.selectArrays(`SELECT max(rowid) FROM sqlite_schema`)[0]?.[0] ?? 0);
-        const all = next.selectArrays(`SELECT lower(name) FROM sqlite_schema WHERE type = 'table'`).map((r) => String(r[0]));
-        this.fillTables(all);
-    }
-    internal(lower) {
-        return lower === this.migrationsTable.toLowerCase() || lower.startsWith('sqlite_') || lower.startsWith('_cf_');
-    }
-    noteUncovered(lower, name, reason) {
-        if (this.uncoveredSeen.has(lower))
-            return;
-        this.uncoveredSeen.add(lower);
-        this.uncovered.push(`${name} (${reason})`);
-    }
-    deferredViolations() {
-        const rc = this.api.sqlite3_db_status(this.db.pointer, DBSTATUS_DEFERRED_FKS, this.status, this.status + 4, 0);
-        if (rc !== this.sqlite3.capi.SQLITE_OK)
-            return 0;
-        return this.sqlite3.wasm.peek32(this.status);
-    }
-    failureFinding(file, ff, failure) {
-        const head = failure.at?.facts.head;
-        const msg = failure.message;
-        if (/^CHECK constraint failed/.test(msg)) {
-            return {
-                note: `${file.name}: with synthetic rows \`${head ?? 'the file'}\` fails with "${msg}"; real rows may satisfy that CHECK, so it is not reported as fails-with-data. Make sure existing rows meet the constraint before deploying.`,
-            };
-        }
-        let line = failure.at?.line;
-        let hint = '';
-        if (!failure.at) {
-            // Deferred keys fail when the file's transaction ends: point at the DROP that left the children dangling.
-            const drop = firstDrop(ff);
-            line = drop?.line;
-            hint =
-                ` The check runs when the file's transaction ends${drop ? `: \`${drop.head}\` deleted rows that other tables' rows (ON DELETE NO ACTION or RESTRICT) still point at` : ''}.` +
-                    ' PRAGMA defer_foreign_keys = on does not help: re-creating and renaming the table does not undo the violations counted at the DROP (turning it off again before the end discards them unchecked, which hides real orphans as well). Rebuild the referencing tables in the same file, or avoid the rebuild (ALTER TABLE … ADD/RENAME/DROP COLUMN); see docs/safe-table-changes.md.';
-        }
-        else if (/^UNIQUE constraint failed/.test(msg) && /^CREATE\s+UNIQUE\s+INDEX/i.test(head ?? '')) {
-            hint = ' Existing rows hold duplicate values in the indexed columns (a column just added gives every existing row the same default). Deduplicate or backfill distinct values first, or make the index non-unique.';
-        }
-        else if (/Cannot add a NOT NULL column with default value NULL/.test(msg)) {
-            hint = ' SQLite accepts ADD COLUMN … NOT NULL without a DEFAULT only while the table is empty: give the column a DEFAULT.';
-        }
-        else if (/NOT NULL constraint failed/.test(msg)) {
-            hint = ' Existing rows have no value for a column that must have one (a copy that leaves a new NOT NULL column out, or copies NULLs into it): give it a DEFAULT or fill it in the copy.';
-        }
-        else if (/FOREIGN KEY constraint failed/.test(msg)) {
-            hint = ' Rows already in the tables violate a foreign key this statement checks (D1 always enforces foreign keys).';
-        }
-        return {
-            rule: 'fails-with-data',
-            file: file.relPath,
-            ...(line !== undefined && { line }),
-            message: `Fails once the tables hold rows: ${msg}${head ? ` at \`${head}\`` : ' when the file ends'}. On an empty database (local tests) the file applies; on D1 with data wrangler stops at this file and rolls it back.${hint}`,
-        };
-    }
+    return settledFiles(scope).has(f.file);
 }
-/** A statement the twin ran, with its line and what it does (read only when a finding needs it). */
-function describe(text, e) {
-    return { start: e.start, end: e.end, line: text.lineAt(e.start), facts: analyseStatement(text.slice(e.start, e.end)) };
+/** The findings that count: every finding outside settled files. */
+function judgedFindings(db) {
+    return db.findings.filter((f) => !isInformational(f, db.scope));
 }
-function lossFinding(file, loss) {
-    const { name, culprit } = loss;
-    const counts = [];
-    if (loss.before !== undefined)
-        counts.push(`it had ${loss.before} row${loss.before === 1 ? '' : 's'} before and ${loss.left ?? 0} after being rebuilt`);
-    else {
-        if (loss.vanished > 0)
-            counts.push(`${loss.vanished} row${loss.vanished === 1 ? ' was' : 's were'} deleted${loss.left === 0 ? ' (the table is left empty)' : ''}`);
-        if (loss.changed > 0)
-            counts.push(`${loss.changed} row${loss.changed === 1 ? ' was' : 's were'} changed`);
-    }
-    const via = culprit && culprit.victim.toLowerCase() !== name.toLowerCase() ? ` (while the rows were in ${culprit.victim}, which the file renames to ${name})` : '';
-    const where = culprit ? ` by \`${culprit.executed.facts.head}\`${via}: ${culprit.mechanism}.` : '.';
-    return {
-        rule: 'rows-lost',
-        file: file.relPath,
-        ...(culprit && { line: culprit.executed.line }),
-        table: name,
-        message: `Rows of ${name} are lost: run on tables holding rows, ${counts.join(' and ')}${where} ` +
-            `The file never deletes from or updates ${name} itself, and on an empty database (local tests) nothing shows. ${adviceFor(culprit)}`,
-    };
-}
-function adviceFor(culprit) {
-    if (culprit?.executed.facts.replace)
-        return 'Use an upsert (INSERT … ON CONFLICT (…) DO UPDATE SET …) or an UPDATE, which keep the existing rows; see docs/safe-table-changes.md.';
-    if (culprit?.executed.facts.targets.some((t) => t.how === 'drop')) {
-        return 'Avoid the rebuild (ALTER TABLE … ADD/RENAME/DROP COLUMN), or rebuild the referencing tables in the same file, in dependency order; see docs/safe-table-changes.md.';
-    }
-    return 'If the file means to remove these rows, say so with a DELETE or UPDATE of the table, or suppress with `-- d1-migrate-ignore: rows-lost` above the statement; see docs/safe-table-changes.md.';
-}
-/** No row went missing on the way: the copy into the rebuilt table left rows out. */
-function copyOf(ff, lineage) {
-    const copy = ff.facts.find((f) => f.writes && lineage.has(f.writes.toLowerCase()) && !f.targets.length);
-    if (!copy)
-        return undefined;
-    return {
-        executed: { start: 0, end: 0, line: copy.line ?? 0, facts: copy },
-        victim: [...lineage][0],
-        mechanism: 'the copy does not take every row of the old table (a WHERE, a JOIN or a conflict clause leaves rows out), and the old table is dropped with them',
-    };
-}
-/** The first DROP TABLE of the file (the usual cause of a deferred foreign key failure at its end). */
-function firstDrop(ff) {
-    const d = ff.facts.find((f) => f.targets.some((t) => t.how === 'drop'));
-    return d ? { line: d.line ?? 0, head: d.head } : undefined;
-}
-function fileFacts(parsed) {
-    const facts = [];
-    const rowTargets = new Set();
-    const replaced = new Set();
-    const copied = new Set();
-    const renames = [];
-    const creates = new Map();
-    for (const s of parsed.statements) {
-        const f = analyseTokens(s.tokens, s.text);
-        f.line = s.line;
-        facts.push(f);
-        for (const t of f.targets) {
-            const lower = t.table.toLowerCase();
-            if (t.how === 'delete' || t.how === 'update' || t.how === 'upsert')
-                rowTargets.add(lower);
-            if (t.how === 'drop')
-                replaced.add(lower);
-        }
-        if (f.rename) {
-            renames.push(f.rename);
-            replaced.add(f.rename.from.toLowerCase());
-        }
-        if (f.creates)
-            creates.set(f.creates.table.toLowerCase(), { name: f.creates.table, virtual: f.creates.virtual });
-        // INSERT … SELECT reads the tables whose rows it copies.
-        if (f.writes && !f.targets.some((t) => t.how === 'delete' || t.how === 'update')) {
-            for (const t of s.tokens)
-                if (NAME_KINDS.has(t.kind) && t.value.toLowerCase() !== f.writes.toLowerCase())
-                    copied.add(t.value.toLowerCase());
-        }
-    }
-    // A copy from `users_old` after `ALTER TABLE users RENAME TO users_old` copies the rows of users.
-    for (const r of [...renames].reverse())
-        if (copied.has(r.to.toLowerCase()))
-            copied.add(r.from.toLowerCase());
-    const rebuilt = new Set();
-    for (const t of replaced) {
-        if (copied.has(t))
-            rebuilt.add(t);
-        // Dropped (or renamed away) without copying its rows: the file discards or moves them on purpose.
+function countFindings(db) {
+    let errors = 0;
+    let warnings = 0;
+    let informational = 0;
+    for (const f of db.findings) {
+        if (isInformational(f, db.scope))
+            informational++;
+        else if (f.severity === 'error')
+            errors++;
         else
-            rowTargets.add(t);
+            warnings++;
     }
-    return { facts, rowTargets, rebuilt, renames, creates };
+    return { errors, warnings, informational };
 }
-function same(a, b) {
-    if (a instanceof Uint8Array && b instanceof Uint8Array)
-        return a.length === b.length && a.every((x, i) => x === b[i]);
-    return a === b || (typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b));
-}
-function stringify(values) {
-    return JSON.stringify(values, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? `x${Buffer.from(v).toString('hex')}` : v));
-}
-
-// EXTERNAL MODULE: ./build/src/replay/schema.js
-var schema = __nccwpck_require__(7938);
-;// CONCATENATED MODULE: ./build/src/replay/replay.js
 /**
- * Replays migrations on an in-process SQLite that behaves like local D1 (workerd) does under
- * `wrangler d1 migrations apply --local`: each file plus wrangler's bookkeeping INSERT runs atomically, foreign
- * keys are enforced, double-quoted strings are accepted, and the first failing file stops the run.
+ * Whether apply may start. Every finding that can block — validate's, the ledger's, the pull request's —
+ * is known before this is asked. `warn` reports and applies anyway: it is for report-only jobs and says so.
  */
-
-
-
-
-
-
-
-
-const replay_SAVEPOINT = 'd1_migrate_replay';
-const DQS_RULE = 'double-quoted-string';
-const DROP_RULE = 'drop-referenced-table';
-const OTHER = { kind: 'other' };
-/** What workerd answers for transaction control (local wrangler fails the file with it). */
-const D1_TRANSACTION_MESSAGE = 'To execute a transaction, please use the state.storage.transaction() or state.storage.transactionSync() APIs instead of the SQL BEGIN TRANSACTION or SAVEPOINT statements';
-async function replayMigrations(input) {
-    const sqlite3 = await loadSqlite();
-    const replayer = new Replayer(sqlite3, input);
-    try {
-        return replayer.run();
+function applyGate(db, failMode) {
+    if (db.failure)
+        return { go: false, reason: `Nothing was applied: ${db.failure.phase} failed (${db.failure.kind}).` };
+    const { errors } = countFindings(db);
+    if (errors > 0 && failMode !== 'warn') {
+        return { go: false, reason: `Nothing was applied: ${errors} error(s) in the migrations that would run (fail-mode ${failMode}).` };
     }
-    finally {
-        replayer.close();
-    }
+    return { go: true };
 }
-/** The schema after applying `files` in order (e.g. a base branch's migrations, for a PR schema diff). */
-async function schemaOf(files, migrationsTable) {
-    const result = await replayMigrations({ files, migrationsTable, disabled: new Set([DQS_RULE, DROP_RULE]) });
-    return result.schema;
+/** Status of one database, and whether it fails the step under the fail mode. */
+function decideDatabase(db, rules) {
+    const { errors } = countFindings(db);
+    const appliedNow = (db.applied?.length ?? 0) > 0;
+    const failing = rules.failMode !== 'warn';
+    const failure = db.failure;
+    // D1 being unavailable is skipped only when nothing else is wrong: what validate found still counts, and
+    // a run that already applied something is never "skipped".
+    const skip = failure !== undefined && rules.failMode === 'skip-unavailable' && UNAVAILABLE.has(failure.kind) && !appliedNow;
+    if (failure && !skip) {
+        return { status: 'failed', failsStep: failing, reason: `${failure.phase} failed (${failure.kind}): ${failure.message}` };
+    }
+    if (errors > 0) {
+        const where = db.scope ? 'in the migrations that will run' : 'found by validate';
+        return { status: 'invalid', failsStep: failing, reason: `${errors} migration error(s) ${where}` };
+    }
+    if (failure) {
+        return { status: 'skipped', failsStep: false, reason: `D1 is not available (${failure.kind}): ${failure.message}` };
+    }
+    if (rules.phases.includes('restore'))
+        return { status: 'applied', failsStep: false };
+    if (rules.phases.includes('apply') && db.pending !== undefined)
+        return { status: appliedNow ? 'applied' : 'up-to-date', failsStep: false };
+    return { status: 'valid', failsStep: false };
 }
-class Replayer {
-    sqlite3;
-    input;
-    db;
-    scratch;
-    findings = [];
-    notes = [];
-    disabled;
-    /**
-     * Lower-cased new name → the old name and the tables whose foreign keys ALTER TABLE ... RENAME TO moved
-     * from the old name to the new one, to explain why a later DROP of the new name hits them.
-     */
-    repointed = new Map();
-    /** SAVEPOINT / RELEASE of the per-file transaction, prepared once and reset after each use. */
-    savepoint;
-    release;
-    dataCheck;
-    parsed;
-    dataSeed;
-    constructor(sqlite3, input) {
-        this.sqlite3 = sqlite3;
-        this.input = input;
-        this.disabled = input.disabled ?? new Set();
-        this.db = openD1Like(sqlite3);
-        this.savepoint = this.db.prepare(`SAVEPOINT ${replay_SAVEPOINT}`);
-        this.release = this.db.prepare(`RELEASE ${replay_SAVEPOINT}`);
-        const dataRulesOn = [...catalog/* DATA_LOSS_RULES */.RQ].some((r) => !this.disabled.has(r));
-        this.dataCheck = input.dataCheck && dataRulesOn ? new DataCheck(sqlite3, this.db, input.migrationsTable) : undefined;
-        this.parsed = new Map((input.parsed ?? []).map((p) => [p.file.name, p]));
+/** Worst first: the run's status is that of its worst database. */
+const STATUS_RANK = ['failed', 'invalid', 'skipped', 'applied', 'up-to-date', 'valid'];
+/** The run: its status, whether it failed (exit code 1) and why, and the finding counts. */
+function decideRun(databases, rules) {
+    let status = 'valid';
+    let errors = 0;
+    let warnings = 0;
+    let informational = 0;
+    const failing = [];
+    for (const d of databases) {
+        const outcome = decideDatabase(d, rules);
+        if (STATUS_RANK.indexOf(outcome.status) < STATUS_RANK.indexOf(status))
+            status = outcome.status;
+        if (outcome.failsStep)
+            failing.push({ label: (0,_report_label_js__WEBPACK_IMPORTED_MODULE_1__/* .databaseLabel */ .m)(d), reason: outcome.reason ?? outcome.status });
+        const counts = countFindings(d);
+        errors += counts.errors;
+        warnings += counts.warnings;
+        informational += counts.informational;
     }
-    close() {
-        this.savepoint.finalize();
-        this.release.finalize();
-        this.dataCheck?.close();
-        this.db.close();
-        this.scratch?.close();
-    }
-    run() {
-        const result = this.replayFiles();
-        // The data check's run-wide note (tables it could not fill) comes after the notes of the files.
-        result.notes.push(...(this.dataCheck?.notes() ?? []));
-        return this.dataSeed === undefined ? result : { ...result, dataSeed: this.dataSeed };
-    }
-    replayFiles() {
-        const { files, migrationsTable } = this.input;
-        const replayed = [];
-        const notes = this.notes;
-        const createError = tryExec(this.sqlite3, this.db, createMigrationsTableSql(migrationsTable));
-        if (createError) {
-            this.add({
-                rule: 'replay-error',
-                message: `wrangler cannot create its migrations table ${migrationsTable}: ${createError}. Check migrations_table in the wrangler config.`,
-            });
-            return { findings: this.findings, schema: [], replayed, failedAt: undefined, notReplayed: files.map((f) => f.name), notes };
-        }
-        for (let i = 0; i < files.length; i++) {
-            const file = files[i];
-            if (this.applyFile(file)) {
-                replayed.push(file.name);
-                continue;
-            }
-            const later = files.slice(i + 1);
-            for (const f of later)
-                this.syntaxCheckFile(f);
-            if (later.length > 0) {
-                notes.push(`${later.length} later migration${later.length === 1 ? ' was' : 's were'} not replayed because ${file.name} failed (wrangler stops at the first failing file); they were only syntax-checked.`);
-            }
-            return {
-                findings: this.findings,
-                schema: (0,schema/* readSchema */.G)(this.db, migrationsTable),
-                replayed,
-                failedAt: file.name,
-                notReplayed: later.map((f) => f.name),
-                notes,
-            };
-        }
-        return { findings: this.findings, schema: (0,schema/* readSchema */.G)(this.db, migrationsTable), replayed, notReplayed: [], notes };
-    }
-    /** Runs one file atomically; returns false (after reporting) when it fails. */
-    applyFile(file) {
-        const { sqlite3 } = this;
-        const { wasm } = sqlite3;
-        const body = stripBom(file.sql);
-        const full = body + bookkeepingSql(this.input.migrationsTable, file.name);
-        const bookStart = Buffer.byteLength(body, 'utf8');
-        const trimmed = wranglerTrim(full);
-        if (!trimmed.ok) {
-            this.reportFailure(file, undefined, bookStart, {
-                message: `local wrangler refuses this file before running it: "${SEVERAL_TRANSACTIONS_MESSAGE.split('\n')[0]}" — the text "BEGIN TRANSACTION" still occurs after wrangler removed the first "BEGIN TRANSACTION;" (even inside a comment it counts). D1 runs each migration in a transaction already: remove every BEGIN TRANSACTION/COMMIT.`,
-                parse: false,
-                final: true,
-                line: lineOfIndex(full, trimmed.index),
-            });
-            this.syntaxCheckFile(file);
-            return false;
-        }
-        const text = new SqlText(sqlite3, trimmed.sql);
-        const db = this.db.pointer;
-        let failure;
-        const data = this.runDataCheck(file, text);
-        const beginError = stepPrepared(this.sqlite3, this.db, this.savepoint.pointer);
-        if (beginError)
-            throw new Error(`replay: SAVEPOINT ${replay_SAVEPOINT} failed: ${beginError}`);
-        try {
-            let offset = 0;
-            for (;;) {
-                const p = text.prepare(db, offset);
-                if (!p.ok) {
-                    failure = { message: p.message, start: p.start, errorOffset: p.errorOffset, parse: isParseError(p.message) };
-                    break;
-                }
-                if (!p.stmt)
-                    break;
-                offset = p.end;
-                try {
-                    failure = this.runStatement(file, text, p.stmt, p.start, p.end, data);
-                }
-                finally {
-                    wasm.exports.sqlite3_finalize(p.stmt);
-                }
-                if (failure)
-                    break;
-            }
-            if (!failure) {
-                // The outermost RELEASE commits, which is where deferred foreign keys are checked — as at the end of
-                // D1's per-file transaction.
-                const commitError = stepPrepared(this.sqlite3, this.db, this.release.pointer);
-                if (commitError) {
-                    failure = {
-                        message: `${commitError} when the file's transaction commits (deferred foreign key checks: PRAGMA defer_foreign_keys or DEFERRABLE INITIALLY DEFERRED keys)`,
-                        parse: false,
-                        final: true,
-                    };
-                }
-            }
-            if (failure) {
-                this.exec(`ROLLBACK TO ${replay_SAVEPOINT}`);
-                this.exec(`RELEASE ${replay_SAVEPOINT}`);
-                this.reportFailure(file, text, bookStart, failure);
-                if (failure.start !== undefined) {
-                    const resumeAt = failure.resumeAt ?? text.statementEnd(failure.start);
-                    this.syntaxCheckText(file, text, resumeAt, bookStart);
-                }
-                return false;
-            }
-            // Data findings count only for a file that applies: one that fails anyway is reported as failing.
-            for (const f of data?.findings ?? [])
-                this.add(f);
-            this.notes.push(...(data?.notes ?? []));
-            return true;
-        }
-        finally {
-            text.free();
-        }
-    }
-    /** The data check of one file (before it runs for real); a fault in it must not stop the replay. */
-    runDataCheck(file, text) {
-        if (!this.dataCheck)
-            return undefined;
-        try {
-            if (this.input.dumpDataBefore === file.name)
-                this.dataSeed = this.dataCheck.dump();
-            return this.dataCheck.run(file, text, this.parsed.get(file.name) ?? (0,split/* parseMigration */.m)(file));
-        }
-        catch (e) {
-            this.dataCheck.markOutOfSync();
-            this.notes.push(`Data check skipped for ${file.name}: ${e.message}`);
-            return undefined;
-        }
-    }
-    /** Executes one prepared statement; returns the failure, if any. */
-    runStatement(file, text, stmt, start, end, data) {
-        const { capi, wasm } = this.sqlite3;
-        // Most statements (CREATE, INSERT, UPDATE...) are told apart by their first bytes, without decoding them.
-        const kind = mayClassify(text.bytes, start) ? classifyStatement(text.slice(start, end)) : OTHER;
-        switch (kind.kind) {
-            // D1 ignores it inside its per-file transaction; running it would turn foreign keys off, which D1
-            // never does. foreign-keys-pragma reports it.
-            case 'pragma-foreign-keys':
-                return undefined;
-            // workerd rejects these, so local wrangler fails the file here (a BEGIN TRANSACTION;/COMMIT; pair that
-            // wrangler strips never gets this far). The static rules report them; running them would break the
-            // savepoint, so the replay stops here without a finding of its own.
-            case 'transaction':
-                return { message: D1_TRANSACTION_MESSAGE, start, parse: false, resumeAt: end, reportedBy: 'transaction-statement' };
-            case 'attach':
-            case 'vacuum':
-                return { message: `D1 does not allow ${kind.kind === 'vacuum' ? 'VACUUM' : 'ATTACH/DETACH'}`, start, parse: false, resumeAt: end, reportedBy: 'unsupported-statement' };
-            case 'drop-table':
-                if (!this.disabled.has(DROP_RULE) && (!kind.schema || kind.schema.toLowerCase() === 'main')) {
-                    this.checkDropReferenced(file, text, start, kind.table, data);
-                }
-                break;
-            default:
-                break;
-        }
-        if (!this.disabled.has(DQS_RULE) && text.hasByte(start, end, 0x22))
-            this.checkDoubleQuoted(file, text, start, end, text.slice(start, end));
-        const movedChildren = kind.kind === 'rename-table' && !this.disabled.has(DROP_RULE) ? this.referencing(kind.from).map((r) => String(r.child)) : [];
-        const step = wasm.exports.sqlite3_step;
-        let rc;
-        do
-            rc = step(stmt);
-        while (rc === capi.SQLITE_ROW);
-        if (rc !== capi.SQLITE_DONE) {
-            return { message: capi.sqlite3_errmsg(this.db.pointer), start, parse: false, resumeAt: end };
-        }
-        if (kind.kind === 'rename-table' && movedChildren.length > 0) {
-            this.repointed.set(kind.to.toLowerCase(), { from: kind.from, children: new Set(movedChildren) });
-        }
-        return undefined;
-    }
-    /**
-     * SQLite falls back to a string literal for a double-quoted name that is not a column (DQS); D1 accepts
-     * that silently. Preparing again with the fallback off shows whether this statement relies on it.
-     */
-    checkDoubleQuoted(file, text, start, end, sql) {
-        const { capi } = this.sqlite3;
-        setDoubleQuotedStrings(this.sqlite3, this.db, false);
-        let r;
-        try {
-            r = text.prepareRange(this.db.pointer, start, end);
-            if (r.stmt)
-                capi.sqlite3_finalize(r.stmt);
-        }
-        finally {
-            setDoubleQuotedStrings(this.sqlite3, this.db, true);
-        }
-        const m = r.message && /^no such column: "((?:[^"]|"")*)" - should this be a string literal/.exec(r.message);
-        if (!m)
-            return;
-        const name = m[1].replace(/""/g, '"');
-        const idx = sql.indexOf(`"${m[1]}"`);
-        const at = r.errorOffset ?? (idx === -1 ? start : start + Buffer.byteLength(sql.slice(0, idx), 'utf8'));
-        this.add({
-            rule: DQS_RULE,
-            file: file.relPath,
-            line: text.lineAt(at),
-            column: text.columnAt(at),
-            message: `"${name}" is not a column here, so SQLite (and D1) silently read it as the text '${name}' (double-quoted string fallback): every row gets that string instead of a value. Write '${name.replace(/'/g, "''")}' in single quotes if a string is meant, or name the right column.`,
-        });
-    }
-    /**
-     * D1 keeps foreign keys on, so DROP TABLE of a parent runs an implicit DELETE that cascades into or is
-     * blocked by the children — invisible on the empty database a replay or a local apply starts from.
-     */
-    checkDropReferenced(file, text, start, table, data) {
-        const exists = this.db.selectObjects(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE`, [table]);
-        if (exists.length === 0)
-            return;
-        const parent = String(exists[0].name);
-        const rows = this.referencing(parent);
-        if (rows.length === 0)
-            return;
-        const refs = new Map();
-        for (const r of rows) {
-            const key = `${String(r.child)}\u0000${String(r.id)}`;
-            const ref = refs.get(key) ?? { child: String(r.child), cols: [], onDelete: String(r.onDelete) };
-            ref.cols.push(String(r.col));
-            refs.set(key, ref);
-        }
-        const list = [...refs.values()].sort((a, b) => a.child.localeCompare(b.child) || a.cols.join().localeCompare(b.cols.join()));
-        const describe = list.map((r) => `${r.child}(${r.cols.join(', ')}) ON DELETE ${r.onDelete}`).join(', ');
-        const wiping = list.filter((r) => r.onDelete === 'CASCADE' || r.onDelete === 'SET NULL' || r.onDelete === 'SET DEFAULT');
-        const blocking = list.filter((r) => !wiping.includes(r));
-        const effects = [];
-        const cascade = wiping.filter((r) => r.onDelete === 'CASCADE').map((r) => r.child);
-        const nulling = wiping.filter((r) => r.onDelete !== 'CASCADE').map((r) => `${r.child}.${r.cols.join('/')}`);
-        if (cascade.length)
-            effects.push(`deletes every row of ${unique(cascade).join(', ')}`);
-        if (nulling.length)
-            effects.push(`resets ${unique(nulling).join(', ')} to NULL/default in every row`);
-        if (blocking.length) {
-            effects.push(`fails with "FOREIGN KEY constraint failed" because of ${unique(blocking.map((r) => r.child)).join(', ')} (even with PRAGMA defer_foreign_keys = on, unless the file turns it off again before its end, which discards the violations unchecked)`);
-        }
-        const moved = this.repointed.get(parent.toLowerCase());
-        const movedHere = moved ? unique(list.map((r) => r.child).filter((c) => moved.children.has(c))) : [];
-        const repointed = moved && movedHere.length
-            ? ` ${movedHere.join(', ')} point${movedHere.length === 1 ? 's' : ''} at ${parent} because ALTER TABLE ${moved.from} RENAME TO ${parent} re-pointed ${movedHere.length === 1 ? 'its key' : 'their keys'}: SQLite rewrites other tables' references on rename.`
-            : '';
-        // The data check ran this file to its end with rows in every referencing table: what it saw beats the
-        // prediction (the children may be dropped or emptied before, or copied before the DROP).
-        const line = text.lineAt(start);
-        if (data?.complete && this.dataCheck?.covers(list.map((r) => r.child)) && !data.findings.some((f) => f.line === line)) {
-            this.notes.push(`${file.name} line ${line}: DROP TABLE ${parent} while ${unique(list.map((r) => r.child)).join(', ')} reference${list.length === 1 ? 's' : ''} it — the data check ran the file with rows in ${list.length === 1 ? 'that table' : 'those tables'} and no row was lost and nothing failed, so ${DROP_RULE} is not reported.`);
-            return;
-        }
-        this.add({
-            rule: DROP_RULE,
-            file: file.relPath,
-            line: text.lineAt(start),
-            message: `DROP TABLE ${parent} while other tables reference it by foreign key: ${describe}.${repointed} ` +
-                `D1 always enforces foreign keys (PRAGMA foreign_keys = OFF has no effect there), so on a database with rows the DROP's implicit DELETE ${effects.join('; and ')}. ` +
-                `It passes on an empty database, so local tests do not show it. Rebuild the referencing tables in the same migration too, or avoid the rebuild (ALTER TABLE ADD/RENAME/DROP COLUMN); see drizzle-orm#4938.`,
-        });
-    }
-    /** Foreign keys of other tables that name `parent` (one row per column). */
-    referencing(parent) {
-        return this.db.selectObjects(`SELECT m.name AS child, f.id AS id, f."from" AS col, upper(f.on_delete) AS onDelete
-         FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
-        WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE AND m.name <> ?1 COLLATE NOCASE
-        ORDER BY m.name, f.id, f.seq`, [parent]);
-    }
-    reportFailure(file, text, bookStart, f) {
-        const shared = this.sharedNumberNote(file);
-        if (f.reportedBy && text && f.start !== undefined) {
-            const first = firstLine(text.slice(f.start, f.resumeAt ?? text.statementEnd(f.start)));
-            this.notes.push(`${file.name} fails under local wrangler at line ${text.lineAt(f.start)} (\`${first}\`: ${sentence(f.message)}) — reported as ${f.reportedBy}; the replay stops there as wrangler does.`);
-            return;
-        }
-        if (f.final || !text || f.start === undefined) {
-            this.add({ rule: 'replay-error', file: file.relPath, line: f.line, message: `${sentence(f.message)}${shared}` });
-            return;
-        }
-        const lastLine = text.lineAt(Math.max(0, bookStart - 1));
-        if (f.start >= bookStart) {
-            const quoteNote = file.name.includes("'")
-                ? ` The file name contains a ' and wrangler (before 4.106) puts the name into that INSERT unescaped, so the INSERT is broken: rename the file.`
-                : '';
-            this.add({
-                rule: 'replay-error',
-                file: file.relPath,
-                line: lastLine,
-                message: `The bookkeeping row wrangler appends (INSERT INTO ${this.input.migrationsTable} (name) values ('${file.name}')) fails: ${f.message}.${quoteNote}${shared}`,
-            });
-            return;
-        }
-        const end = f.resumeAt ?? text.statementEnd(f.start);
-        const first = firstLine(text.slice(f.start, Math.min(end, bookStart)));
-        const line = text.lineAt(f.start);
-        const errLine = f.errorOffset !== undefined && f.errorOffset >= 0 ? text.lineAt(Math.min(f.errorOffset, text.length)) : line;
-        const where = errLine !== line && (f.errorOffset ?? -1) < bookStart ? ` (at line ${errLine})` : '';
-        if (f.parse) {
-            const runsIntoBookkeeping = (f.errorOffset ?? -1) >= bookStart || end > bookStart;
-            const semicolon = runsIntoBookkeeping
-                ? ` The file's last statement is not terminated by ';', so the INSERT that wrangler appends to record the migration runs into it: end the statement with ';'.`
-                : '';
-            this.add({ rule: 'sql-syntax', file: file.relPath, line, message: `${f.message} in \`${first}\`${where}.${semicolon}${shared}` });
-            return;
-        }
-        this.add({
-            rule: 'replay-error',
-            file: file.relPath,
-            line,
-            message: `${f.message} — replaying the migrations in wrangler's order on a fresh D1-like database fails at \`${first}\`${where}; wrangler stops here and rolls this file back.${shared}`,
-        });
-    }
-    /** Files sharing the failing file's number: wrangler runs them all, in name order. */
-    sharedNumberNote(file) {
-        if (file.number === null)
-            return '';
-        const same = this.input.files.filter((f) => f.number === file.number);
-        if (same.length < 2)
-            return '';
-        const names = same.map((f) => f.name);
-        const before = names.slice(0, names.indexOf(file.name));
-        const after = names.slice(names.indexOf(file.name) + 1);
-        const order = names.join(' before ');
-        const consequence = after.length
-            ? ` ${file.name} runs before ${after.join(', ')}, so anything it needs from ${after.length === 1 ? 'that file' : 'those files'} does not exist yet: give it a higher number.`
-            : before.length
-                ? ` ${file.name} runs after ${before.join(', ')}.`
-                : '';
-        return ` ${same.length} files share the number ${file.numberText ?? file.number}: wrangler applies ${order} (name order for equal numbers).${consequence}`;
-    }
-    /** Prepare-only check of a file that is not replayed: parse errors are reported, missing names are not. */
-    syntaxCheckFile(file) {
-        const body = stripBom(file.sql);
-        const text = new SqlText(this.sqlite3, body + bookkeepingSql(this.input.migrationsTable, file.name));
-        try {
-            this.syntaxCheckText(file, text, 0, Buffer.byteLength(body, 'utf8'));
-        }
-        finally {
-            text.free();
-        }
-    }
-    syntaxCheckText(file, text, from, bookStart) {
-        const db = this.scratchDb().pointer;
-        const { capi } = this.sqlite3;
-        let offset = from;
-        while (offset < text.length) {
-            const p = text.prepare(db, offset);
-            if (p.ok) {
-                if (!p.stmt)
-                    return;
-                capi.sqlite3_finalize(p.stmt);
-                offset = p.end;
-                continue;
-            }
-            if (isParseError(p.message)) {
-                this.reportFailure(file, text, bookStart, { message: p.message, start: p.start, errorOffset: p.errorOffset, parse: true });
-            }
-            offset = text.statementEnd(p.start);
-        }
-    }
-    scratchDb() {
-        if (!this.scratch) {
-            this.scratch = openD1Like(this.sqlite3);
-            try {
-                this.scratch.exec(createMigrationsTableSql(this.input.migrationsTable));
-            }
-            catch {
-                // Already reported by run(); prepare-only checks do not need the table.
-            }
-        }
-        return this.scratch;
-    }
-    /** Savepoint control: cannot fail unless the replay itself is broken, so a failure is thrown. */
-    exec(sql) {
-        const error = tryExec(this.sqlite3, this.db, sql);
-        if (error)
-            throw new Error(`replay: ${sql} failed: ${error}`);
-    }
-    add(f) {
-        if (this.disabled.has(f.rule))
-            return;
-        this.findings.push({
-            rule: f.rule,
-            severity: (0,catalog/* ruleInfo */.PI)(f.rule).severity,
-            ...(f.file !== undefined && { file: f.file }),
-            ...(f.line !== undefined && { line: f.line }),
-            ...(f.column !== undefined && { column: f.column }),
-            ...(f.table !== undefined && { table: f.table }),
-            message: f.message,
-        });
-    }
-}
-/** wrangler's statement splitter trims each statement with String#trim, which drops a leading BOM. */
-function stripBom(sql) {
-    return sql.charCodeAt(0) === 0xfeff ? sql.slice(1) : sql;
-}
-function sentence(s) {
-    return /[.!?]$/.test(s) ? s : `${s}.`;
-}
-function lineOfIndex(s, index) {
-    let n = 1;
-    for (let i = s.indexOf('\n'); i !== -1 && i < index; i = s.indexOf('\n', i + 1))
-        n++;
-    return n;
-}
-function unique(xs) {
-    return [...new Set(xs)];
-}
-
-
-/***/ }),
-
-/***/ 7938:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G: () => (/* binding */ readSchema)
-/* harmony export */ });
-/* unused harmony export sortSchema */
-const TYPE_ORDER = { table: 0, index: 1, trigger: 2, view: 3 };
-/**
- * User objects of `sqlite_schema`: without SQLite's internal objects, wrangler's migrations table and D1's
- * reserved `_cf_` names. Sorted by table, then the table itself before its indexes and triggers, then name.
- */
-function readSchema(db, migrationsTable) {
-    // One row holding the whole schema as JSON: reading thousands of rows column by column through the WASM
-    // boundary costs far more than SQLite building the JSON text and JSON.parse reading it.
-    const rows = db.selectObjects(`SELECT json_group_array(json_array(type, name, tbl_name, sql)) AS objects FROM (
-       SELECT type, name, tbl_name, sql FROM sqlite_schema
-        WHERE type IN ('table', 'index', 'trigger', 'view')
-          AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
-          AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'
-          AND name <> ?1 COLLATE NOCASE)`, [migrationsTable]);
-    const objects = JSON.parse(String(rows[0]?.objects ?? '[]'));
-    return sortSchema(objects.map(([type, name, tableName, sql]) => ({
-        type: type,
-        name: String(name),
-        tableName: String(tableName),
-        sql: sql == null ? null : String(sql),
-    })));
-}
-function sortSchema(objects) {
-    const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
-    return [...objects].sort((a, b) => cmp(a.tableName.toLowerCase(), b.tableName.toLowerCase()) ||
-        TYPE_ORDER[a.type] - TYPE_ORDER[b.type] ||
-        cmp(a.name.toLowerCase(), b.name.toLowerCase()) ||
-        cmp(a.name, b.name));
+    const first = failing[0];
+    const failureMessage = first
+        ? `${first.label}: ${first.reason}${failing.length > 1 ? ` (and ${failing.length - 1} more database(s))` : ''}`
+        : undefined;
+    return { status, failed: failing.length > 0, exitCode: failing.length > 0 ? 1 : 0, failureMessage, errors, warnings, informational };
 }
 
 
@@ -52209,17 +57015,28 @@ function sortSchema(objects) {
  * GitHub-flavoured markdown: the PR comment, the job summary and annotations. Everything here is pure.
  *
  * GitHub sanitises HTML, so the risk is not script execution but content that breaks out of its cell or
- * paragraph, fakes links or headings, or pings people and cross-references issues from a file name.
+ * paragraph, fakes links or headings (autolinks included: `https://...`, `www.`, `a@b.c` turn into links
+ * with no markdown syntax at all), or pings people and cross-references issues from a file name.
  */
 const ZWJ = '\u200d';
 /** HTML-escapes `& < > " '`: for text inside raw HTML (`<summary>`, attributes). */
 function escapeHtml(text) {
-    return text
+    return noAutolinks(text
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;')
         .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;');
+        .replace(/'/g, '&#39;'));
+}
+/**
+ * GFM's autolink extension turns bare `https://x`, `http://`, `ftp://`, `www.x` and `a@b.c` into links
+ * without any markdown syntax, so backslash escapes do not stop them. cmark-gfm finds a scheme by reading
+ * letters backwards from the `:` and a www link by the literal `www.`: a zero-width joiner before the `:`
+ * and inside `www.` leaves the text as it reads but no link. (Emails are broken after the `@`, where the
+ * mention escape already puts one.)
+ */
+function noAutolinks(text) {
+    return text.replace(/(?<=[A-Za-z]):(?=\/\/)/g, `${ZWJ}:`).replace(/(www)\./gi, `$1${ZWJ}.`);
 }
 /** Line breaks and other control characters would end a table row or start a new block. */
 function oneLine(text) {
@@ -52242,7 +57059,7 @@ function escapeMarkdown(text) {
     s = s.replace(/#(?=\d)/g, `#${ZWJ}`);
     // A leading list or heading marker would turn a paragraph into a list / setext heading.
     s = s.replace(/^(\s*)([-+=])/, '$1\\$2').replace(/^(\s*\d+)([.)])/, '$1\\$2');
-    return s;
+    return noAutolinks(s);
 }
 function longestBacktickRun(text) {
     let best = 0;
@@ -52278,6 +57095,64 @@ function codeBlock(text, lang = '') {
     const info = lang.replace(/[^A-Za-z0-9_+.-]/g, '');
     const body = text.endsWith('\n') ? text : `${text}\n`;
     return `${fence}${info}\n${body}${fence}`;
+}
+
+
+/***/ }),
+
+/***/ 662:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $i: () => (/* binding */ countByRule),
+/* harmony export */   p7: () => (/* binding */ partitionFindings),
+/* harmony export */   vv: () => (/* binding */ settledWhere)
+/* harmony export */ });
+/* harmony import */ var _outcome_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8961);
+
+/** A database's findings split into the ones that count and the informational ones (see src/outcome.ts). */
+function partitionFindings(db) {
+    const judged = [];
+    const informational = [];
+    for (const f of db.findings)
+        ((0,_outcome_js__WEBPACK_IMPORTED_MODULE_0__/* .isInformational */ .Y9)(f, db.scope) ? informational : judged).push(f);
+    return { judged, informational };
+}
+/** `destructive-change ×12, foreign-keys-pragma ×30`: a one-line count by rule, most frequent first. */
+function countByRule(findings) {
+    const counts = new Map();
+    for (const f of findings)
+        counts.set(f.rule, (counts.get(f.rule) ?? 0) + 1);
+    return [...counts]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .map(([rule, n]) => `${rule} ×${n}`)
+        .join(', ');
+}
+/** Where informational findings are, in words: "in migrations the database already applied". */
+function settledWhere(db) {
+    switch (db.scope?.basis) {
+        case 'pull-request':
+            return 'in migrations this pull request does not change';
+        case 'since':
+            return `in migrations unchanged since ${db.scope.base ?? 'the base'}`;
+        default:
+            return 'in migrations the database already applied';
+    }
+}
+
+
+/***/ }),
+
+/***/ 5774:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   m: () => (/* binding */ databaseLabel)
+/* harmony export */ });
+/** How every log line, message and heading names one database of one environment: `production · DB`. */
+function databaseLabel(db, opts = {}) {
+    const base = `${db.environment ?? 'top level'} · ${db.binding}`;
+    return opts.name && db.databaseName !== undefined ? `${base} (${db.databaseName})` : base;
 }
 
 
@@ -52569,37 +57444,58 @@ function renderSchemaDiff(changes) {
 /* harmony export */   PI: () => (/* binding */ ruleInfo),
 /* harmony export */   RQ: () => (/* binding */ DATA_LOSS_RULES),
 /* harmony export */   hS: () => (/* binding */ ruleDocsUrl),
-/* harmony export */   sD: () => (/* binding */ dataLossFirst)
+/* harmony export */   k4: () => (/* binding */ REPLAY_RULES),
+/* harmony export */   qA: () => (/* binding */ LEDGER_RULES),
+/* harmony export */   sD: () => (/* binding */ dataLossFirst),
+/* harmony export */   y0: () => (/* binding */ RULES)
 /* harmony export */ });
-/* unused harmony export RULES */
 const RULES = [
-    { id: 'duplicate-number', severity: 'error', summary: 'Two migration files share a number; wrangler applies both, in name order, which is rarely what the author meant.' },
-    { id: 'number-gap', severity: 'warning', summary: 'A number is skipped in a sequential series (a file was lost, renamed or is on another branch).' },
-    { id: 'bad-filename', severity: 'error', summary: 'A .sql file wrangler will run does not follow the NNNN_name.sql numbering (e.g. a template left in the folder).' },
-    { id: 'ambiguous-order', severity: 'warning', summary: 'The apply order is not obvious or not defined: mixed-width numbers, or names without a number.' },
-    { id: 'ignored-file', severity: 'warning', summary: 'A file in the migrations folder that wrangler silently ignores (e.g. .SQL, .sql.txt).' },
-    { id: 'unreadable-file', severity: 'error', summary: 'A .sql entry wrangler would run cannot be read as UTF-8 text (a directory, dangling symlink, no permission, binary or invalid UTF-8): wrangler would crash or send garbage.' },
-    { id: 'empty-migration', severity: 'error', summary: 'Empty or comments-only file: wrangler records it as applied, so filling it in later never runs.' },
-    { id: 'sql-syntax', severity: 'error', summary: "SQLite's own parser rejects a statement." },
-    { id: 'replay-error', severity: 'error', summary: 'Replaying the migrations in wrangler order on a fresh D1-like SQLite fails at this statement.' },
-    { id: 'transaction-statement', severity: 'error', summary: 'BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE: real D1 rejects them (local wrangler strips one BEGIN TRANSACTION/COMMIT pair and hides it).' },
-    { id: 'foreign-keys-pragma', severity: 'warning', summary: 'PRAGMA foreign_keys has no effect on D1; defer_foreign_keys defers checks but does not stop cascades.' },
-    { id: 'pragma-not-allowed', severity: 'error', summary: 'A PRAGMA that D1 does not allow.' },
-    { id: 'unsupported-statement', severity: 'error', summary: 'ATTACH/DETACH, TEMP objects, _cf_ names or VACUUM: rejected by D1.' },
-    { id: 'statement-too-large', severity: 'error', summary: "The SQL sent for one migration exceeds D1's 100,000-byte request limit (SQLITE_TOOBIG remotely; passes locally)." },
-    { id: 'postgres-syntax', severity: 'error', summary: 'PostgreSQL syntax that SQLite rejects or silently misreads (SERIAL, JSONB, ::casts, now(), ...).' },
-    { id: 'unsafe-add-column', severity: 'error', summary: 'ALTER TABLE ADD COLUMN that SQLite accepts on an empty table but rejects once it has rows: NOT NULL without a default, a non-constant default, REFERENCES with a non-NULL default.' },
-    { id: 'destructive-change', severity: 'warning', summary: 'DROP TABLE/COLUMN, DELETE/UPDATE without WHERE, or a table rebuild: data can be lost.' },
-    { id: 'drop-referenced-table', severity: 'error', summary: 'DROP TABLE of a table other tables reference by foreign key: on D1 (foreign keys always on) it cascades into child rows or fails.' },
-    { id: 'rows-lost', severity: 'error', summary: 'With rows in the tables, a migration deletes or changes rows of a table it never deletes from or updates: a foreign key cascade from a DROP (table rebuild), a REPLACE conflict or a trigger. Found by running it on synthetic rows (the data check).' },
-    { id: 'fails-with-data', severity: 'error', summary: 'A migration that applies on an empty database but fails once tables hold rows (foreign keys left dangling by a rebuild, a UNIQUE index over duplicated values, ADD COLUMN NOT NULL without a default).' },
-    { id: 'secret-in-migration', severity: 'error', summary: 'An API key, private key or password in a SQL literal.' },
-    { id: 'double-quoted-string', severity: 'warning', summary: 'A double-quoted name that is not a column there, which SQLite silently turns into a text literal.' },
-    { id: 'applied-file-missing', severity: 'error', summary: 'The database records a migration with no file: it was renamed or deleted (a renamed file would run again).' },
-    { id: 'out-of-order', severity: 'warning', summary: 'A pending migration sorts before the last applied one.' },
-    { id: 'schema-drift', severity: 'error', summary: 'The live schema differs from what its applied migrations produce (changed by hand, or a migration edited after it ran), or differs between environments.' },
-    { id: 'modified-migration', severity: 'error', summary: 'A migration that exists on the base branch was modified, renamed or deleted by the pull request.' },
+    { id: 'duplicate-number', severity: 'error', title: 'Two migrations share a number', wholeFile: true, summary: 'Two migration files share a number (for date_time names: the whole numeric prefix), or share the number wrangler reads while their name order contradicts the rest of the prefix: wrangler applies both in name order, which is rarely what the author meant.' },
+    { id: 'number-gap', severity: 'warning', title: 'Gap in the migration numbers', wholeFile: true, summary: 'A number is skipped in a sequential series (a file was lost, renamed or is on another branch).' },
+    { id: 'bad-filename', severity: 'error', title: 'Migration file name without a number', wholeFile: true, summary: 'A .sql file wrangler will run does not follow the NNNN_name.sql numbering (e.g. a template left in the folder).' },
+    { id: 'ambiguous-order', severity: 'warning', title: 'Apply order not obvious', wholeFile: true, summary: 'The apply order is not obvious or not defined: mixed-width numbers, or names without a number.' },
+    { id: 'ignored-file', severity: 'warning', title: 'File wrangler ignores', wholeFile: true, summary: 'A file in the migrations folder that wrangler silently ignores (e.g. .SQL, .sql.txt).' },
+    { id: 'unreadable-file', severity: 'error', title: 'Migration file cannot be read', wholeFile: true, summary: 'A .sql entry wrangler would run cannot be read as UTF-8 text (a directory, dangling symlink, no permission, binary or invalid UTF-8): wrangler would crash or send garbage.' },
+    { id: 'empty-migration', severity: 'warning', title: 'Empty migration', wholeFile: true, summary: 'Empty or comments-only file: harmless now (wrangler applies and records it), but SQL added to it later never runs where it was applied.' },
+    { id: 'sql-syntax', severity: 'error', title: 'SQL syntax error', summary: "SQLite's own parser rejects a statement." },
+    { id: 'replay-error', severity: 'error', title: 'Migration fails when replayed in order', summary: 'Replaying the migrations in wrangler order on a fresh D1-like SQLite fails at this statement.' },
+    { id: 'replay-unverified', severity: 'warning', title: 'New migration fails on a history that does not replay', summary: 'A new migration fails on the replayed schema, but the migrations before it do not replay (their base schema came from outside the folder, or files were deleted), so the replay cannot tell; preview with credentials checks it against the real database.' },
+    { id: 'transaction-statement', severity: 'error', title: 'Transaction statement that D1 rejects', summary: 'BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE: real D1 rejects them (local wrangler strips one BEGIN TRANSACTION/COMMIT pair and hides it).' },
+    { id: 'foreign-keys-pragma', severity: 'warning', title: 'PRAGMA foreign_keys has no effect on D1', summary: 'PRAGMA foreign_keys has no effect on D1; defer_foreign_keys defers checks but does not stop cascades. Reported once per file.' },
+    { id: 'pragma-not-allowed', severity: 'error', title: 'PRAGMA not allowed on D1', summary: 'A PRAGMA that D1 does not allow.' },
+    { id: 'unsupported-statement', severity: 'error', title: 'Statement D1 does not support', summary: 'ATTACH/DETACH, TEMP objects, _cf_ names or VACUUM: rejected by D1.' },
+    { id: 'statement-too-large', severity: 'error', title: 'Migration over D1\'s request size limit', wholeFile: true, summary: "The SQL sent for one migration exceeds D1's 100,000-byte request limit (SQLITE_TOOBIG remotely; passes locally)." },
+    { id: 'postgres-syntax', severity: 'error', title: 'PostgreSQL syntax in a SQLite migration', summary: 'PostgreSQL syntax that SQLite rejects or silently misreads (SERIAL, JSONB, ::casts, now(), ...).' },
+    { id: 'unsafe-add-column', severity: 'error', title: 'ADD COLUMN that fails once the table has rows', summary: 'ALTER TABLE ADD COLUMN that SQLite accepts on an empty table but rejects once it has rows: NOT NULL without a default, a non-constant default, REFERENCES with a non-NULL default.' },
+    { id: 'destructive-change', severity: 'warning', title: 'Change that can lose data', summary: 'DROP TABLE/COLUMN, DELETE/UPDATE without WHERE, or a table rebuild: data can be lost. A rebuild the data check proves keeps every row is one short warning.' },
+    { id: 'drop-referenced-table', severity: 'error', title: 'DROP TABLE of a table other tables reference', summary: 'DROP TABLE of a table other tables reference by foreign key: on D1 (foreign keys always on) it cascades into child rows or fails.' },
+    { id: 'rows-lost', severity: 'error', title: 'Migration deletes or changes rows it should not', summary: 'With rows in the tables, a migration deletes or changes rows of a table it never deletes from or updates: a foreign key cascade from a DROP (table rebuild), a REPLACE conflict or a trigger. Found by running it on synthetic rows (the data check).' },
+    { id: 'fails-with-data', severity: 'error', title: 'Migration fails once tables hold rows', summary: 'A migration that applies on an empty database but fails once tables hold rows (foreign keys left dangling by a rebuild, a UNIQUE index over duplicated values, ADD COLUMN NOT NULL without a default), or once a row holds a value its table allows (NULL, \'\', 0) that a copy cannot take (a nullable column copied into NOT NULL).' },
+    { id: 'secret-in-migration', severity: 'error', title: 'Secret in a migration', summary: 'An API key, private key or password in a SQL literal.' },
+    { id: 'double-quoted-string', severity: 'warning', title: 'Double-quoted string taken as text', summary: 'A double-quoted name that is not a column there, which SQLite silently turns into a text literal. An error where that text is written into every copied or updated row (INSERT … SELECT result columns, UPDATE … SET values), a warning elsewhere.' },
+    { id: 'applied-file-missing', severity: 'error', title: 'Applied migration has no file', wholeFile: true, summary: 'The database records a migration with no file: it was renamed or deleted (a renamed file would run again).' },
+    { id: 'out-of-order', severity: 'warning', title: 'Pending migration sorts before an applied one', summary: 'A pending migration sorts before the last applied one.' },
+    { id: 'schema-drift', severity: 'error', title: 'Live schema differs from the migrations', summary: 'The live schema differs from what its applied migrations produce (changed by hand, or a migration edited after it ran), or differs between environments.' },
+    { id: 'modified-migration', severity: 'error', title: 'Applied migration modified by the pull request', wholeFile: true, summary: 'A migration that exists on the base branch was modified, renamed or deleted by the pull request.' },
 ];
+/**
+ * Rules about what the NEXT apply will do with the ledger (a renamed or edited applied file, an out-of-order
+ * file, a live schema that drifted): they always count, also when they point at a migration that ran.
+ */
+const LEDGER_RULES = new Set(['applied-file-missing', 'out-of-order', 'modified-migration', 'schema-drift']);
+/**
+ * Rules found by replaying files on a schema (src/replay/): for pending migrations they are found again on
+ * the target's live schema when preview can read it, and that verdict replaces the one from the history.
+ */
+const REPLAY_RULES = new Set([
+    'sql-syntax',
+    'replay-error',
+    'replay-unverified',
+    'double-quoted-string',
+    'drop-referenced-table',
+    'rows-lost',
+    'fails-with-data',
+]);
 /** Rules whose findings mean rows are lost or a deploy fails on real data: reports list them first. */
 const DATA_LOSS_RULES = new Set(['rows-lost', 'fails-with-data']);
 /** The data-loss findings first, each group in its original order. */
@@ -52616,206 +57512,6 @@ function ruleInfo(id) {
 /** Docs anchor of a rule in docs/rules.md. */
 function ruleDocsUrl(id) {
     return `https://github.com/d1-migrate/d1-migrate-action/blob/v1/docs/rules.md#${id}`;
-}
-
-
-/***/ }),
-
-/***/ 5760:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  p: () => (/* binding */ applySuppressions),
-  m: () => (/* binding */ parseMigration)
-});
-
-// EXTERNAL MODULE: ./build/src/sql/tokenize.js
-var tokenize = __nccwpck_require__(4885);
-;// CONCATENATED MODULE: ./build/src/sql/suppress.js
-/**
- * Parsing of inline suppression comments:
- *   -- d1-migrate-ignore: rule-a, rule-b -- why
- *   -- d1-migrate-ignore-file: rule-a
- * Ids are comma separated; anything after the first id that is followed by other words (a reason) is ignored.
- */
-const STATEMENT_MARK = /\bd1-migrate-ignore:/i;
-const FILE_MARK = /\bd1-migrate-ignore-file:/i;
-const RULE_ID = /^[a-z0-9][a-z0-9-]*$/i;
-function parseIgnoreComment(comment, kind) {
-    // Cheap pre-check: nearly every comment in real migrations is not a suppression.
-    if (comment.indexOf('d1-migrate-ignore') === -1 && comment.indexOf('D1-MIGRATE-IGNORE') === -1)
-        return [];
-    const mark = kind === 'file' ? FILE_MARK : STATEMENT_MARK;
-    const m = mark.exec(comment);
-    if (!m)
-        return [];
-    let rest = comment.slice(m.index + m[0].length);
-    const nl = rest.indexOf('\n');
-    if (nl !== -1)
-        rest = rest.slice(0, nl);
-    rest = rest.replace(/\*\/.*$/, '');
-    const reason = rest.indexOf('--');
-    if (reason !== -1)
-        rest = rest.slice(0, reason);
-    const ids = [];
-    for (const part of rest.split(',')) {
-        const words = part.trim().split(/\s+/);
-        const id = words[0] ?? '';
-        if (!RULE_ID.test(id))
-            break;
-        ids.push(id.toLowerCase());
-        if (words.length > 1)
-            break;
-    }
-    return ids;
-}
-
-;// CONCATENATED MODULE: ./build/src/sql/split.js
-
-
-/*
- * Statement boundaries follow sqlite3_complete() (SQLite's complete.c), which is also what workerd uses to
- * slice D1 requests (sqlite3_complete_length): a ';' ends a statement unless it is inside the body of a
- * CREATE [TEMP] TRIGGER, whose end is a ';' followed by END and another ';'. CASE ... END needs no special
- * handling: inside a trigger body only an END directly after a ';' counts.
- */
-const TK_SEMI = 0;
-const TK_OTHER = 2;
-const TK_EXPLAIN = 3;
-const TK_CREATE = 4;
-const TK_TEMP = 5;
-const TK_TRIGGER = 6;
-const TK_END = 7;
-// States: 0 INVALID, 1 START, 2 NORMAL, 3 EXPLAIN, 4 CREATE, 5 TRIGGER, 6 SEMI, 7 END (columns: token types
-// SEMI, WS, OTHER, EXPLAIN, CREATE, TEMP, TRIGGER, END), copied from complete.c.
-const TRANS = [
-    [1, 0, 2, 3, 4, 2, 2, 2],
-    [1, 1, 2, 3, 4, 2, 2, 2],
-    [1, 2, 2, 2, 2, 2, 2, 2],
-    [1, 3, 3, 2, 4, 2, 2, 2],
-    [1, 4, 2, 2, 2, 4, 5, 2],
-    [6, 5, 5, 5, 5, 5, 5, 5],
-    [6, 6, 5, 5, 5, 5, 5, 7],
-    [1, 7, 5, 5, 5, 5, 5, 5],
-];
-const START = 1;
-function tokenType(tok) {
-    if (tok.kind === 'punct')
-        return tok.text === ';' ? TK_SEMI : TK_OTHER;
-    if (tok.kind !== 'word')
-        return TK_OTHER;
-    switch (tok.value) {
-        case 'CREATE':
-            return TK_CREATE;
-        case 'TRIGGER':
-            return TK_TRIGGER;
-        case 'TEMP':
-        case 'TEMPORARY':
-            return TK_TEMP;
-        case 'END':
-            return TK_END;
-        case 'EXPLAIN':
-            return TK_EXPLAIN;
-        default:
-            return TK_OTHER;
-    }
-}
-function lastLine(tok) {
-    let line = tok.line;
-    for (let k = tok.text.indexOf('\n'); k !== -1; k = tok.text.indexOf('\n', k + 1))
-        line++;
-    return line;
-}
-/** Rule ids named by the `-- d1-migrate-ignore:` comments in the block of comment lines right above `line`. */
-function suppressionsAbove(pending, line) {
-    const ids = new Set();
-    let expected = line;
-    for (let k = pending.length - 1; k >= 0; k--) {
-        const c = pending[k];
-        // Contiguous: the comment ends on the line above the one we reached (or shares it, `/* x */ DROP ...`).
-        if (lastLine(c) < expected - 1)
-            break;
-        expected = c.line;
-        for (const id of parseIgnoreComment(c.text, 'statement'))
-            ids.add(id);
-    }
-    return ids;
-}
-function parseMigration(file) {
-    const sql = file.sql;
-    const tokens = (0,tokenize/* tokenize */.q)(sql);
-    const comments = [];
-    const statements = [];
-    const fileSuppressed = new Set();
-    let state = START;
-    let current = [];
-    let pending = [];
-    let suppressed = new Set();
-    const finish = (terminator) => {
-        const first = current[0];
-        const last = current[current.length - 1];
-        statements.push({
-            text: sql.slice(first.start, last.end),
-            start: first.start,
-            end: last.end,
-            line: first.line,
-            column: first.column,
-            endLine: terminator ? terminator.line : lastLine(last),
-            tokens: current,
-            suppressed,
-        });
-        current = [];
-    };
-    for (const tok of tokens) {
-        if (tok.kind === 'comment') {
-            comments.push(tok);
-            pending.push(tok);
-            for (const id of parseIgnoreComment(tok.text, 'file'))
-                fileSuppressed.add(id);
-            continue;
-        }
-        state = TRANS[state][tokenType(tok)];
-        if (state === START) {
-            // Only a ';' leads back to START: the statement (if any) is complete.
-            if (current.length > 0)
-                finish(tok);
-            pending = [];
-            continue;
-        }
-        if (current.length === 0) {
-            suppressed = suppressionsAbove(pending, tok.line);
-        }
-        pending = [];
-        current.push(tok);
-    }
-    // A last statement without ';' still runs (sqlite3_prepare takes it as it is).
-    if (current.length > 0)
-        finish(null);
-    return { file, statements, comments, fileSuppressed, empty: statements.length === 0 };
-}
-/**
- * Drop findings the migrations suppress: by `-- d1-migrate-ignore-file: id` anywhere in the file, or by
- * `-- d1-migrate-ignore: id` right above the statement the finding's line falls in.
- */
-function applySuppressions(findings, parsed) {
-    const byFile = new Map();
-    for (const p of parsed)
-        byFile.set(p.file.relPath, p);
-    return findings.filter((f) => {
-        if (f.file === undefined)
-            return true;
-        const p = byFile.get(f.file);
-        if (!p)
-            return true;
-        if (p.fileSuppressed.has(f.rule))
-            return false;
-        if (f.line === undefined)
-            return true;
-        const line = f.line;
-        return !p.statements.some((s) => s.line <= line && line <= s.endLine && s.suppressed.has(f.rule));
-    });
 }
 
 

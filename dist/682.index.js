@@ -1,8 +1,8 @@
-export const id = 107;
-export const ids = [107];
+export const id = 682;
+export const ids = [682];
 export const modules = {
 
-/***/ 107:
+/***/ 6682:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -10,29 +10,21 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  runPullRequestLoop: () => (/* binding */ runPullRequestLoop)
+  changeSetOf: () => (/* binding */ changeSetOf),
+  postComments: () => (/* binding */ postComments),
+  readPullRequest: () => (/* binding */ readPullRequest)
 });
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./build/src/engine.js + 71 modules
-var engine = __webpack_require__(2675);
-// EXTERNAL MODULE: ./build/src/migrations/order.js
-var order = __webpack_require__(1267);
-// EXTERNAL MODULE: ./build/src/replay/replay.js + 9 modules
-var replay = __webpack_require__(7491);
-// EXTERNAL MODULE: ./build/src/replay/schema.js
-var schema = __webpack_require__(7938);
-;// CONCATENATED MODULE: ./build/src/replay/index.js
-
-
-
+// EXTERNAL MODULE: ./build/src/report/label.js
+var label = __webpack_require__(5774);
 // EXTERNAL MODULE: ./build/src/rules/catalog.js
 var catalog = __webpack_require__(7350);
 // EXTERNAL MODULE: ./build/src/report/escape.js
 var report_escape = __webpack_require__(6209);
+// EXTERNAL MODULE: ./build/src/report/groups.js
+var groups = __webpack_require__(662);
 // EXTERNAL MODULE: ./build/src/report/schema-diff.js
 var schema_diff = __webpack_require__(1777);
 ;// CONCATENATED MODULE: ./build/src/report/comment.js
@@ -46,6 +38,7 @@ var schema_diff = __webpack_require__(1777);
  *
  * Everything that comes from the repository (file names, SQL, messages) goes through escape.ts.
  */
+
 
 
 
@@ -78,8 +71,9 @@ function fit(lines, budget) {
 }
 const size = (lines) => lines.reduce((n, l) => n + l.length + 1, 0);
 function verdict(db) {
-    const errors = db.findings.filter((f) => f.severity === 'error').length;
-    const warnings = db.findings.length - errors;
+    const { judged } = (0,groups/* partitionFindings */.p7)(db);
+    const errors = judged.filter((f) => f.severity === 'error').length;
+    const warnings = judged.length - errors;
     if (db.status === 'failed')
         return { icon: '❌', text: 'failed' };
     if (db.status === 'invalid' || errors > 0)
@@ -125,14 +119,15 @@ function renderComment(input) {
     };
     // Header: always shown in full (except notes, which are capped).
     const v = verdict(db);
-    const errors = db.findings.filter((f) => f.severity === 'error').length;
-    const warnings = db.findings.length - errors;
+    const { judged, informational } = (0,groups/* partitionFindings */.p7)(db);
+    const errors = judged.filter((f) => f.severity === 'error').length;
+    const warnings = judged.length - errors;
     const where = `${code(db.binding)} (${md(db.databaseName, MAX_NAME)})${db.environment ? ` · ${md(db.environment, MAX_NAME)}` : ''}`;
     const header = [
         commentMarker(db.environment, db.binding),
         `### ${v.icon} D1 migrations: ${where}`,
         '',
-        `**${md(v.text)}**: ${plural(db.migrations.length, 'migration')} in ${code(db.migrationsDir)}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}.`,
+        `**${md(v.text)}**: ${plural(db.migrations.length, 'migration')} in ${code(db.migrationsDir)}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${informational.length ? `, ${informational.length} informational` : ''}.`,
     ];
     if (db.failure)
         header.push('', `**${md(db.failure.phase)} failed** (${code(db.failure.kind)}): ${md(db.failure.message)}`);
@@ -184,7 +179,7 @@ function renderComment(input) {
         return out;
     };
     // Data-loss findings come right after the verdict: they are the ones that destroy rows in production.
-    const dataFindings = db.findings.filter((f) => catalog/* DATA_LOSS_RULES */.RQ.has(f.rule));
+    const dataFindings = judged.filter((f) => catalog/* DATA_LOSS_RULES */.RQ.has(f.rule));
     const dataItems = fit(renderFindings(dataFindings, blob), LIST_BUDGET);
     const dataBlock = [];
     if (dataFindings.length) {
@@ -193,9 +188,14 @@ function renderComment(input) {
             dataBlock.push(`- … ${dataItems.omitted} more lines`);
     }
     // Findings take what is left, so a flood of findings cannot push out the pending list or the diff.
-    const others = db.findings.filter((f) => !catalog/* DATA_LOSS_RULES */.RQ.has(f.rule));
+    const others = judged.filter((f) => !catalog/* DATA_LOSS_RULES */.RQ.has(f.rule));
     const findingLines = renderFindings(others, blob);
-    const fixed = size(header) + size(dataBlock) + size(pending) + size(schema) + size(footerFor(true));
+    // Findings in migrations the change does not touch (or the database already applied) cannot be fixed in
+    // this pull request: one line, so reviewers see what their change introduced.
+    const infoBlock = informational.length
+        ? ['', `<sub>${plural(informational.length, 'finding')} ${(0,groups/* settledWhere */.vv)(db)} — informational, not blocking: ${md((0,groups/* countByRule */.$i)(informational), 2_000)}. The job summary lists them.</sub>`]
+        : [];
+    const fixed = size(header) + size(dataBlock) + size(pending) + size(schema) + size(infoBlock) + size(footerFor(true));
     const findings = fit(findingLines, Math.max(0, limit - fixed - 200));
     const findingsBlock = [];
     if (findingLines.length) {
@@ -203,6 +203,7 @@ function renderComment(input) {
         if (findings.omitted)
             findingsBlock.push(`- … ${findings.omitted} more lines of findings`);
     }
+    findingsBlock.push(...infoBlock);
     const truncated = pendingItems.omitted > 0 || schemaOmitted > 0 || findings.omitted > 0 || notes.omitted > 0 || dataItems.omitted > 0;
     let body = [...header, ...dataBlock, ...pending, ...findingsBlock, ...schema, ...footerFor(truncated)].join('\n');
     if (body.length > limit) {
@@ -229,7 +230,8 @@ function renderFindings(findings, blob) {
         for (const f of list) {
             const icon = f.severity === 'error' ? '❌' : '⚠️';
             const at = file && f.line ? ` [line ${f.line}](${blob(file, f.line)})` : '';
-            lines.push(`- ${icon} [${code(f.rule, 100)}](${(0,catalog/* ruleDocsUrl */.hS)(encodeURIComponent(f.rule))})${at}: ${md(f.message)}`);
+            const folded = f.details?.length ? ` <sub>(${plural(f.details.length, 'finding')} folded into this: the job summary lists them)</sub>` : '';
+            lines.push(`- ${icon} [${code(f.rule, 100)}](${(0,catalog/* ruleDocsUrl */.hS)(encodeURIComponent(f.rule))})${at}: ${md(f.message)}${folded}`);
         }
         lines.push('');
     }
@@ -288,10 +290,41 @@ function describeApiError(error, token) {
         message = message.split(token).join('***');
     return { status, message: status ? `HTTP ${status}: ${message}` : message };
 }
+const viewers = new WeakMap();
+/**
+ * The login the token acts as, asked once per client (so once per run): GraphQL's `viewer` answers for a
+ * personal or OAuth token (the user) and for an app installation token (`<app>[bot]`, `github-actions[bot]`
+ * for the job's GITHUB_TOKEN), where REST `GET /user` is refused. undefined when it cannot be told; the
+ * caller then trusts no existing comment.
+ */
+function viewerLogin(client) {
+    let login = viewers.get(client);
+    if (!login) {
+        login = client
+            .graphql('query { viewer { login } }')
+            .then((r) => (typeof r?.viewer?.login === 'string' && r.viewer.login ? r.viewer.login : undefined))
+            .catch(() => undefined);
+        viewers.set(client, login);
+    }
+    return login;
+}
+/**
+ * True when a comment's author is the token's identity. GraphQL may name a bot with or without the `[bot]`
+ * suffix that REST shows, so a Bot author `<login>[bot]` matches the viewer `<login>` too; a user never does.
+ */
+function isAuthor(user, viewer) {
+    const login = user?.login?.toLowerCase();
+    if (!login)
+        return false;
+    const me = viewer.toLowerCase();
+    return login === me || (user?.type === 'Bot' && login === `${me}[bot]`);
+}
 
 ;// CONCATENATED MODULE: ./build/src/github/comment.js
 /**
- * Creates the sticky comment once and edits it on every later run, found by its hidden marker.
+ * Creates the sticky comment once and edits it on every later run, found by its hidden marker AND its author:
+ * anyone can post a comment that starts with the marker (a forged "✅ valid"), so only a comment written by
+ * the token's own identity is ever edited; with any other, a new comment is created.
  */
 
 /**
@@ -306,7 +339,10 @@ async function upsertComment(input) {
     try {
         const comments = await client.paginate(client.rest.issues.listComments, { ...where, issue_number: event.number, per_page: 100 });
         // Only the first line counts: someone quoting our comment elsewhere must not become the one we edit.
-        existing = comments.find((c) => (c.body ?? '').split('\n', 1)[0].trim() === marker);
+        const marked = comments.filter((c) => (c.body ?? '').split('\n', 1)[0].trim() === marker);
+        // Who we are is asked only when there is a candidate; unknown means no comment is trusted.
+        const me = marked.length ? await viewerLogin(client) : undefined;
+        existing = me === undefined ? undefined : marked.find((c) => isAuthor(c.user, me));
     }
     catch (error) {
         return { warning: explain('read the comments of', error, input) };
@@ -334,126 +370,8 @@ function explain(action, error, input) {
     return `Could not ${action} pull request #${input.event.number} (${message}).${hint}`;
 }
 
-;// CONCATENATED MODULE: ./build/src/github/modified-migrations.js
-/**
- * Which migrations a pull request adds, and which migrations that already exist on the base branch it
- * edits, renames or deletes (`modified-migration`). Pure: works on the PR's file list from the API, so it
- * does not depend on how much git history the checkout has.
- */
-
-
-const MODIFIED_MIGRATION_RULE = 'modified-migration';
-const NEW_MIGRATION_ADVICE = 'Restore the original file and make the change in a new migration instead.';
-function migrationChanges(files, db, ctx = {}) {
-    const prefix = clean(ctx.repoPrefix ?? '');
-    const dir = clean(external_node_path_.posix.join(prefix, db.migrationsDir));
-    const names = new Set(db.migrations);
-    const base = ctx.baseRef ? `the base branch (${ctx.baseRef})` : 'the base branch';
-    /** Migration name of a repo-relative path, or null when the path is not a migration of this directory. */
-    const nameOf = (path) => {
-        if (!path)
-            return null;
-        if (dir !== '' && !path.startsWith(`${dir}/`))
-            return null;
-        const name = dir === '' ? path : path.slice(dir.length + 1);
-        // A deleted file is no longer discovered, so recognise migrations by extension too (wrangler runs *.sql).
-        return names.has(name) || name.endsWith('.sql') ? name : null;
-    };
-    const local = (path) => clean(prefix === '' ? path : external_node_path_.posix.relative(prefix, path));
-    const findings = [];
-    const added = new Set();
-    const removed = [];
-    for (const f of files) {
-        const name = nameOf(f.filename);
-        switch (f.status) {
-            case 'added':
-            case 'copied':
-                if (name !== null && names.has(name))
-                    added.add(name);
-                break;
-            case 'renamed': {
-                const previous = nameOf(f.previous_filename);
-                if (previous === null) {
-                    if (name !== null && names.has(name))
-                        added.add(name);
-                }
-                else if (name !== null) {
-                    findings.push({
-                        rule: MODIFIED_MIGRATION_RULE,
-                        severity: (0,catalog/* ruleInfo */.PI)(MODIFIED_MIGRATION_RULE).severity,
-                        file: local(f.filename),
-                        message: `${previous} exists on ${base} and this pull request renames it to ${name}. wrangler identifies ` +
-                            `migrations by file name, so every database that already applied ${previous} would run ${name} ` +
-                            `again (and fail or duplicate its changes). Keep the original name; put further changes in a new migration.`,
-                    });
-                }
-                else {
-                    removed.push(local(f.previous_filename ?? ''));
-                    findings.push(removalFinding(local(f.previous_filename ?? ''), previous, base, 'moves it out of the migrations folder'));
-                }
-                break;
-            }
-            case 'modified':
-            case 'changed':
-                if (name !== null) {
-                    findings.push({
-                        rule: MODIFIED_MIGRATION_RULE,
-                        severity: (0,catalog/* ruleInfo */.PI)(MODIFIED_MIGRATION_RULE).severity,
-                        file: local(f.filename),
-                        line: firstChangedLine(f.patch),
-                        message: `${name} exists on ${base} and this pull request edits it. wrangler never runs an applied migration ` +
-                            `again, so the edit silently reaches no database that already applied it, and those databases drift ` +
-                            `from fresh ones. ${NEW_MIGRATION_ADVICE}`,
-                    });
-                }
-                break;
-            case 'removed':
-                if (name !== null) {
-                    removed.push(local(f.filename));
-                    findings.push(removalFinding(local(f.filename), name, base, 'deletes it'));
-                }
-                break;
-            default:
-                break;
-        }
-    }
-    return { findings, added: db.migrations.filter((n) => added.has(n)), removed };
-}
-function removalFinding(file, name, base, what) {
-    return {
-        rule: MODIFIED_MIGRATION_RULE,
-        severity: (0,catalog/* ruleInfo */.PI)(MODIFIED_MIGRATION_RULE).severity,
-        file,
-        message: `${name} exists on ${base} and this pull request ${what}. Databases that applied it keep its changes and ` +
-            `its ledger row (reported as applied-file-missing), while new databases no longer get them. To undo a ` +
-            `migration, add a new migration that reverses it.`,
-    };
-}
-function clean(p) {
-    const n = external_node_path_.posix.normalize(p.replace(/\\/g, '/')).replace(/^\.\/?/, '').replace(/\/$/, '');
-    return n === '.' ? '' : n;
-}
-/** First added or removed line in a unified diff, as a line number in the new file. */
-function firstChangedLine(patch) {
-    if (!patch)
-        return undefined;
-    let line;
-    for (const l of patch.split('\n')) {
-        const hunk = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(l);
-        if (hunk) {
-            line = Number(hunk[1]);
-            continue;
-        }
-        if (line === undefined)
-            continue;
-        if (l.startsWith('+') || l.startsWith('-'))
-            return Math.max(1, line);
-        if (!l.startsWith('\\'))
-            line++;
-    }
-    return undefined;
-}
-
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
 ;// CONCATENATED MODULE: ./build/src/github/pull-request.js
 /**
  * The pull request a run belongs to (from the event payload the runner writes to GITHUB_EVENT_PATH) and
@@ -530,13 +448,12 @@ async function listPullRequestFiles(octokit, event) {
 
 ;// CONCATENATED MODULE: ./build/src/github/run-pr-loop.js
 /**
- * The pull-request loop, run by src/main.ts after the engine: detect edited migrations from the PR's file
- * list, then create or edit one sticky comment per environment/database.
- *
- * Contract with the caller: `report` is updated in place. modified-migration findings are appended to
- * each DatabaseReport, and database and run status, counts, `failed` and `failureMessage` are recomputed
- * with the engine's own rules, so annotations, the job summary, the JSON report and the exit status written
- * afterwards include them. It never throws for GitHub API problems: those come back in `warnings`.
+ * The pull-request loop, in two halves around the engine (src/main.ts runs them):
+ * - `readPullRequest` before it: the pull request of this run and the files it changes, so the engine
+ *   judges the migrations the pull request touches (and reports edits of existing ones) before anything
+ *   is decided or applied;
+ * - `postComments` after it: one sticky comment per environment/database, from the report alone.
+ * Neither throws for GitHub API problems: those come back as warnings.
  */
 
 
@@ -544,124 +461,76 @@ async function listPullRequestFiles(octokit, event) {
 
 
 
-
-
-
-
-
-const REPLAY_BLOCKERS = new Set(['replay-error', 'sql-syntax']);
-/** Migrations table the schema replay hides; DatabaseReport does not carry the configured one. */
-const DEFAULT_MIGRATIONS_TABLE = 'd1_migrations';
-async function runPullRequestLoop(input) {
-    const { env, report, options, io } = input;
-    const result = { comments: [], warnings: [] };
+/** Before the engine: undefined outside pull-request events (or without a readable event payload). */
+async function readPullRequest(input) {
+    const { env, io, token } = input;
     const event = readPullRequestEvent(env);
     if (!event) {
         io.debug('pull-request loop: not a pull_request event (or no readable payload); skipped');
-        return result;
+        return undefined;
     }
-    const token = input.token;
+    const context = { event, repoPrefix: repoPrefixOf(env, input.cwd), files: null, warnings: [] };
     if (!token) {
-        result.warnings.push('No github-token: the pull-request comment and the modified-migration check were skipped.');
-        return result;
+        context.warnings.push('No github-token: the pull request\'s file list could not be read, so every migration is judged (not only the ones it changes), edits of existing migrations are not detected, and no comment is posted.');
+        return context;
     }
-    const log = (m) => io.info(m);
-    const client = createClient(token, env.GITHUB_API_URL, { log, ...input.client });
-    const repoPrefix = repoPrefixOf(env, options.cwd);
-    let files = null;
+    context.token = token;
+    context.client = createClient(token, env.GITHUB_API_URL, { log: (m) => io.info(m), ...input.client });
     try {
-        files = await listPullRequestFiles(client, event);
-        io.info(`pull request #${event.number}: ${files.length} changed file(s)`);
+        context.files = await listPullRequestFiles(context.client, event);
+        io.info(`pull request #${event.number}: ${context.files.length} changed file(s)`);
     }
     catch (error) {
         const { message } = describeApiError(error, token);
-        result.warnings.push(`Could not list the files of pull request #${event.number} (${message}); the modified-migration check was skipped.`);
+        context.warnings.push(`Could not list the files of pull request #${event.number} (${message}); every migration is judged and edits of existing migrations are not detected.`);
     }
-    const changes = new Map();
-    if (files) {
-        const checkEdits = !options.disableRules.includes(MODIFIED_MIGRATION_RULE);
-        let addedFindings = false;
-        for (const db of report.databases) {
-            const c = migrationChanges(files, db, { repoPrefix, baseRef: event.baseRef });
-            changes.set(db, c);
-            if (!checkEdits || c.findings.length === 0)
-                continue;
-            // Idempotent if the caller runs the loop twice on one report.
-            const seen = new Set(db.findings.filter((f) => f.rule === MODIFIED_MIGRATION_RULE).map((f) => f.file));
-            const fresh = c.findings.filter((f) => !seen.has(f.file));
-            if (fresh.length === 0)
-                continue;
-            db.findings.push(...fresh);
-            db.status = (0,engine/* databaseStatus */.KN)(db, options);
-            addedFindings = true;
-        }
-        if (addedFindings)
-            Object.assign(report, (0,engine/* summarise */.fS)(report.databases, options, report.durationMs));
-    }
+    return context;
+}
+/** The change the engine judges: the pull request's files, when they could be listed. */
+function changeSetOf(pr) {
+    if (!pr?.files)
+        return undefined;
+    return { basis: 'pull-request', base: pr.event.baseRef || undefined, repoPrefix: pr.repoPrefix, files: pr.files };
+}
+/** After the engine: create or edit one sticky comment per environment/database. */
+async function postComments(pr, report, options, env, io) {
+    const result = { comments: [], warnings: [] };
     // comment: off turns off the comment only: an edited migration is an error whether or not anyone comments.
     if (options.comment === 'off') {
         io.debug('pull-request loop: comment is off; no comment posted');
         return result;
     }
+    if (!pr.token || !pr.client)
+        return result;
+    const { event } = pr;
     const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
     const runUrl = env.GITHUB_RUN_ID ? `${serverUrl}/${event.owner}/${event.repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
     for (const db of report.databases) {
-        const c = changes.get(db);
-        const schema = c ? await schemaDiff(db, c, options.cwd, io) : undefined;
         const body = renderComment({
             db,
             pr: { owner: event.owner, repo: event.repo, number: event.number, headSha: event.headSha, baseSha: event.baseSha },
             serverUrl,
             runUrl,
-            repoPrefix,
-            added: c?.added ?? [],
-            removed: c?.removed,
-            schema,
+            repoPrefix: pr.repoPrefix,
+            added: db.changes?.added ?? [],
+            removed: db.changes?.removed,
+            schema: db.changes ? db.schemaChanges : undefined,
             target: options.target,
         });
-        const posted = await upsertComment({ token, event, marker: commentMarker(db.environment, db.binding), body, client });
+        const posted = await upsertComment({ token: pr.token, event, marker: commentMarker(db.environment, db.binding), body, client: pr.client });
         if ('warning' in posted) {
             result.warnings.push(posted.warning);
             continue;
         }
-        io.info(`${posted.created ? 'Created' : 'Updated'} the pull-request comment for ${db.environment ?? 'top level'} · ${db.binding}: ${posted.url}`);
+        io.info(`${posted.created ? 'Created' : 'Updated'} the pull-request comment for ${(0,label/* databaseLabel */.m)(db)}: ${posted.url}`);
         result.comments.push({ environment: db.environment, binding: db.binding, id: posted.id, url: posted.url, created: posted.created });
     }
-    if (result.comments.length) {
-        result.commentId = result.comments[0].id;
-        result.commentUrl = result.comments[0].url;
+    const first = result.comments[0];
+    if (first) {
+        result.commentId = first.id;
+        result.commentUrl = first.url;
     }
     return result;
-}
-/**
- * Schema before and after this PR's added migrations: the current files minus the added ones, replayed,
- * against all of them. Edits to existing files are already an error of their own, so "before" uses the
- * files as they are in the PR rather than fetching the base versions.
- */
-async function schemaDiff(db, c, cwd, io) {
-    if (c.added.length === 0)
-        return { changes: [] };
-    // A replay that stops at a broken statement would present a half-applied schema as the PR's effect.
-    if (db.findings.some((f) => REPLAY_BLOCKERS.has(f.rule) && f.severity === 'error')) {
-        return { error: 'the migrations do not replay cleanly (see the findings).' };
-    }
-    try {
-        const files = db.migrations.map((name) => migrationFile(cwd, db.migrationsDir, name));
-        const added = new Set(c.added);
-        const before = await (0,replay/* schemaOf */.p)(files.filter((f) => !added.has(f.name)), DEFAULT_MIGRATIONS_TABLE);
-        const after = await (0,replay/* schemaOf */.p)(files, DEFAULT_MIGRATIONS_TABLE);
-        return { changes: (0,schema_diff/* diffSchemas */.e7)(before, after) };
-    }
-    catch (error) {
-        io.debug(`schema diff failed: ${describeApiError(error).message}`);
-        return { error: 'the migrations could not be replayed (see the findings).' };
-    }
-}
-function migrationFile(cwd, migrationsDir, name) {
-    const path = (0,external_node_path_.resolve)(cwd, migrationsDir, name);
-    const sql = (0,external_node_fs_.readFileSync)(path, 'utf8');
-    const relPath = (0,external_node_path_.relative)(cwd, path).split(external_node_path_.sep).join('/');
-    return { name, path, relPath, number: (0,order/* wrangler486Number */.Gd)(name), numberText: (0,order/* leadingDigits */.bq)(name), sql, bytes: (0,external_node_fs_.statSync)(path).size };
 }
 /** The working directory relative to the checkout root: PR file paths are repository-relative. */
 function repoPrefixOf(env, cwd) {

@@ -30488,7 +30488,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6144);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3227);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30497,7 +30497,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6144:
+/***/ 3227:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40127,6 +40127,44 @@ function commonArgs(target) {
     return args;
 }
 
+;// CONCATENATED MODULE: ./build/src/wrangler/execute.js
+
+
+/**
+ * Runs `statements` in ONE `wrangler d1 execute --json --command` — one D1 request, atomic like every D1
+ * request — and returns one result per statement. This is how the run keeps its extra requests few: reads
+ * and bookkeeping that belong together travel together (preview's ledger and schema; later, a lock and
+ * checksums with them).
+ *
+ * wrangler splits the text into statements itself; a `CASE ... END` (or `BEGIN ... END`) confuses its
+ * splitter, which then returns fewer results. That is checked: when the count is off, each statement is
+ * run on its own instead (correct, one request each). Write batched statements without CASE (use iif()).
+ */
+async function executeStatements(session, statements, extra) {
+    const result = await session.run(d1Args(session, ['execute'], ['--json', '--command', statements.join(';\n')]), extra);
+    const json = parseJsonOutput(result.stdout);
+    if (succeeded(result) && json?.kind === 'results') {
+        if (json.results.length === statements.length)
+            return { ok: true, results: json.results };
+        if (statements.length > 1) {
+            const results = [];
+            for (const statement of statements) {
+                const one = await executeStatements(session, [statement], extra);
+                if (!one.ok)
+                    return one;
+                results.push(...one.results);
+            }
+            return { ok: true, results };
+        }
+    }
+    return {
+        ok: false,
+        failure: session.classify(result),
+        ...(json?.kind === 'error' ? { error: json } : {}),
+        stopped: result.timedOut || result.cancelled,
+    };
+}
+
 ;// CONCATENATED MODULE: ./build/src/wrangler/schema.js
 
 
@@ -40158,50 +40196,32 @@ function toSchemaObjects(rows) {
 ;// CONCATENATED MODULE: ./build/src/wrangler/ledger.js
 
 
-
 /** `SELECT * FROM "<table>" ORDER BY id` with the identifier quoted the SQL way. */
 function ledgerQuery(table) {
     return `SELECT * FROM "${table.replace(/"/g, '""')}" ORDER BY id`;
 }
 /**
- * Reads the applied-migrations table with `d1 execute --json` (machine-readable, unlike `migrations list`).
- * A missing table is an empty ledger: nothing is created, so preview never writes to the database.
+ * Reads the applied-migrations table with `d1 execute --json` (machine-readable, unlike `migrations list`);
+ * with `withSchema`, the live schema in the same request. A missing table is an empty ledger: nothing is
+ * created, so preview never writes to the database.
  */
 async function readLedger(session, extra) {
     const table = session.target.migrationsTable;
-    // With the schema: both SELECTs in one `d1 execute`, which is one D1 request.
-    const sql = extra?.withSchema ? `${SCHEMA_OBJECTS_QUERY}; ${ledgerQuery(table)}` : ledgerQuery(table);
-    const result = await session.run(d1Args(session, ['execute'], ['--json', '--command', sql]), extra);
-    const json = parseJsonOutput(result.stdout);
-    if (succeeded(result) && json?.kind === 'results') {
-        const [first, second] = json.results;
-        if (!extra?.withSchema)
-            return { ok: true, entries: toEntries(first?.results ?? []), exists: true };
-        if (first && second && json.results.length === 2) {
-            return { ok: true, entries: toEntries(second.results), exists: true, schema: toSchemaObjects(first.results) };
-        }
-        // Not one result per statement (a wrangler that split the text differently): ask separately.
-        const ledger = await readLedger(session, { ...extra, withSchema: false });
-        if (!ledger.ok)
-            return ledger;
-        const schema = await readSchemaOnly(session, extra);
-        return schema.ok ? { ...ledger, schema: schema.objects } : { ok: false, failure: schema.failure };
+    const read = await executeStatements(session, extra?.withSchema ? [SCHEMA_OBJECTS_QUERY, ledgerQuery(table)] : [ledgerQuery(table)], extra);
+    if (read.ok) {
+        const [first, second] = read.results;
+        return extra?.withSchema
+            ? { ok: true, entries: toEntries(second?.results ?? []), exists: true, schema: toSchemaObjects(first?.results ?? []) }
+            : { ok: true, entries: toEntries(first?.results ?? []), exists: true };
     }
-    if (json?.kind === 'error' && isMissingTable([json.text, ...json.notes].join('\n'), table) && !result.timedOut && !result.cancelled) {
+    if (read.error && isMissingTable([read.error.text, ...read.error.notes].join('\n'), table) && !read.stopped) {
         // A database no migration was applied to yet: nothing to read but (when asked) its schema.
         if (!extra?.withSchema)
             return { ok: true, entries: [], exists: false };
-        const schema = await readSchemaOnly(session, extra);
-        return schema.ok ? { ok: true, entries: [], exists: false, schema: schema.objects } : { ok: false, failure: schema.failure };
+        const schema = await executeStatements(session, [SCHEMA_QUERY], extra);
+        return schema.ok ? { ok: true, entries: [], exists: false, schema: toSchemaObjects(schema.results[0]?.results ?? []) } : { ok: false, failure: schema.failure };
     }
-    return { ok: false, failure: session.classify(result) };
-}
-async function readSchemaOnly(session, extra) {
-    const result = await session.run(d1Args(session, ['execute'], ['--json', '--command', SCHEMA_QUERY]), extra);
-    const json = parseJsonOutput(result.stdout);
-    if (succeeded(result) && json?.kind === 'results')
-        return { ok: true, objects: toSchemaObjects(json.results[0]?.results ?? []) };
-    return { ok: false, failure: session.classify(result) };
+    return { ok: false, failure: read.failure };
 }
 /** SQLite's own "no such table: <name>" for exactly this table (names may hold spaces and colons). */
 function isMissingTable(text, table) {

@@ -12,6 +12,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
+import { prepareAt } from '../../src/replay/db/wasm.js';
 import { SqlText } from '../../src/replay/statements.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the WASM module ships loose types */
@@ -412,11 +413,11 @@ export class D1Emulator {
     const statements: string[] = [];
     const perStatement: Record<string, unknown>[][] = [];
     const changesBefore = capi.sqlite3_total_changes(d.db.pointer);
-    const text = new SqlText(this.sqlite3, sql);
+    const text = new SqlText(sql);
     this.control(d.db, 'BEGIN');
     try {
       for (let offset = 0; ; ) {
-        const p = text.prepare(d.db.pointer, offset);
+        const p = prepareAt(this.sqlite3, d.db.pointer, text, offset);
         if (!p.ok) throw Object.assign(new Error(p.message), { resultCode: capi.sqlite3_extended_errcode(d.db.pointer) & 0xff });
         if (!p.stmt) break;
         capi.sqlite3_finalize(p.stmt);

@@ -13,6 +13,7 @@ import { parseMigration } from '../sql/split.js';
 import type { ParsedMigration } from '../sql/types.js';
 import type { Finding, MigrationFile, SchemaObject } from '../types.js';
 import { classifyStatement, mayClassify, type StatementKind } from './classify.js';
+import { addColumn } from './alter.js';
 import { fillSql } from './data/boundary.js';
 import { DataCheck, type DataCheckOutcome } from './data/check.js';
 import type { KeptRebuild } from './data/rebuilds.js';
@@ -39,7 +40,7 @@ const D1_TRANSACTION_MESSAGE =
 export async function replayMigrations(input: ReplayInput): Promise<ReplayResult> {
   // A replay on a live schema (a few pending files) stays on the WASM build: seeding a schema read from D1
   // may need double-quoted strings in DDL.
-  const backend = input.base ? await wasm() : await replayBackend();
+  const backend = input.base || input.sqlite === 'wasm' ? await wasm() : await replayBackend();
   const replayer = new Replayer(backend, input);
   try {
     return await replayer.run();
@@ -57,6 +58,8 @@ export async function schemaOf(files: MigrationFile[], migrationsTable: string):
 class Replayer {
   private db: SqlDb;
   private scratch: SqlDb | undefined;
+  /** An empty connection for alter.ts. */
+  private alterScratch: SqlDb | undefined;
   private readonly findings: Finding[] = [];
   private readonly notes: string[] = [];
   private readonly disabled: Set<string>;
@@ -71,6 +74,8 @@ class Replayer {
   private brokenHistory: string | undefined;
   private dataFill: string | undefined;
   private readonly kept: (KeptRebuild & { file: string })[] = [];
+  /** The file at which the replay moved to the WASM build. */
+  private movedAt: string | undefined;
 
   constructor(
     private backend: Backend,
@@ -89,12 +94,13 @@ class Replayer {
     this.dataCheck?.close();
     this.db.close();
     this.scratch?.close();
+    this.alterScratch?.close();
   }
 
   async run(): Promise<ReplayResult> {
     const dataRulesOn = [...DATA_LOSS_RULES].some((r) => !this.disabled.has(r));
     if (this.input.dataCheck && dataRulesOn) {
-      this.dataCheck = new DataCheck(await wasm(), () => this.db, this.input.migrationsTable);
+      this.dataCheck = new DataCheck(await wasm(), () => this.db, this.input.migrationsTable, { exactAlter: this.input.exactAlter === true });
     }
     const result = await this.replayFiles();
     // The data check's run-wide note (tables it could not fill) comes after the notes of the files.
@@ -104,6 +110,7 @@ class Replayer {
       ...(this.dataSeed !== undefined && { dataSeed: this.dataSeed }),
       ...(this.dataFill !== undefined && { dataFill: this.dataFill }),
       ...(this.kept.length > 0 && { keptRebuilds: this.kept }),
+      engine: { sqlite: this.backend.name, version: this.backend.version, ...(this.movedAt !== undefined && { movedToWasmAt: this.movedAt }) },
     };
   }
 
@@ -116,13 +123,13 @@ class Replayer {
     if (this.input.signal?.aborted) throw new Error('validate was cancelled (the job received a stop signal); nothing was applied.');
   }
 
-  private async replayFiles(): Promise<ReplayResult> {
+  private async replayFiles(): Promise<Omit<ReplayResult, 'engine'>> {
     const { files, migrationsTable } = this.input;
     const replayed: string[] = [];
     const notes = this.notes;
     const baseErrors = this.input.base ? seedSchema(this.db, this.input.base) : undefined;
     if (this.input.base) this.dataCheck?.markOutOfSync();
-    const withBase = <T extends ReplayResult>(r: T): T => (baseErrors ? { ...r, baseErrors } : r);
+    const withBase = <T extends Omit<ReplayResult, 'engine'>>(r: T): T => (baseErrors ? { ...r, baseErrors } : r);
     const createError = this.db.tryExec(createMigrationsTableSql(migrationsTable));
     if (createError) {
       this.add({
@@ -182,7 +189,7 @@ class Replayer {
     const bookStart = Buffer.byteLength(body, 'utf8');
     const trimmed = wranglerTrim(full);
     if (!trimmed.ok) {
-      await this.moveToWasm();
+      await this.moveToWasm(file);
       this.reportFailure(file, undefined, bookStart, {
         message: `local wrangler refuses this file before running it: "${SEVERAL_TRANSACTIONS_MESSAGE.split('\n')[0]}" — the text "BEGIN TRANSACTION" still occurs after wrangler removed the first "BEGIN TRANSACTION;" (even inside a comment it counts). D1 runs each migration in a transaction already: remove every BEGIN TRANSACTION/COMMIT.`,
         parse: false,
@@ -204,7 +211,7 @@ class Replayer {
         // Redo the file on the WASM build, from the database as it was before the file.
         this.findings.length = findings;
         this.notes.length = notes;
-        await this.moveToWasm();
+        await this.moveToWasm(file);
         return this.applyText(file, text, bookStart, data);
       }
     } finally {
@@ -259,8 +266,9 @@ class Replayer {
   }
 
   /** Continues on the WASM build, from a copy of the database as it is (between files). */
-  private async moveToWasm(): Promise<void> {
+  private async moveToWasm(file: MigrationFile): Promise<void> {
     if (this.db.backend === 'wasm') return;
+    this.movedAt = file.name;
     const next = await wasm();
     const image = this.db.serialize();
     this.savepoint.close();
@@ -272,6 +280,8 @@ class Replayer {
     this.release = this.db.control(`RELEASE ${SAVEPOINT}`);
     this.scratch?.close();
     this.scratch = undefined;
+    this.alterScratch?.close();
+    this.alterScratch = undefined;
   }
 
   /** The data check of one file (before it runs for real); a fault in it must not stop the replay. */
@@ -315,6 +325,10 @@ class Replayer {
     }
     if (!this.disabled.has(DQS_RULE) && text.hasByte(start, end, 0x22)) this.checkDoubleQuoted(file, text, start, end);
     const moved = kind.kind === 'rename-table' && !this.disabled.has(DROP_RULE) ? this.repointed.before(this.db, kind.from) : [];
+    if (kind.kind === 'add-column' && !this.input.exactAlter) {
+      const scratch = () => (this.alterScratch ??= this.backend.open());
+      if (addColumn(this.db, scratch, { table: kind.table, schema: kind.schema, sql: text.slice(start, end) })) return undefined;
+    }
     const error = stmt.run();
     if (error !== undefined) return { message: error, start, parse: false, resumeAt: end };
     if (kind.kind === 'rename-table') this.repointed.renamed(kind.from, kind.to, moved);

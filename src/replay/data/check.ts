@@ -45,8 +45,8 @@ export class DataCheck {
   /** What the last file that ran to its end wrote where a copy or an UPDATE names a column in double quotes. */
   private literals = new Map<string, LiteralRows>();
 
-  constructor(wasm: WasmBackend, main: () => SqlDb, migrationsTable: string) {
-    this.twin = new Twin(wasm, main, migrationsTable);
+  constructor(wasm: WasmBackend, main: () => SqlDb, migrationsTable: string, opts: { exactAlter?: boolean } = {}) {
+    this.twin = new Twin(wasm, main, migrationsTable, opts);
   }
 
   close(): void {

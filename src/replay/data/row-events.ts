@@ -30,6 +30,17 @@ export class RowEvents {
     this.deletedValues = new Map();
   }
 
+  /** Runs `fn` without recording (work of the check's own, not the file's). */
+  paused<T>(fn: () => T): T {
+    const events = this.events;
+    this.events = undefined;
+    try {
+      return fn();
+    } finally {
+      this.events = events;
+    }
+  }
+
   /** Stops recording and returns what was recorded. */
   stop(): RowEvent[] {
     const events = this.events ?? [];

@@ -6,6 +6,7 @@
  * twice. When it misses a file (one that fails here but not on the replay), it is copied from the replay
  * again before the next.
  */
+import { addColumn } from '../alter.js';
 import { classifyStatement, mayClassify } from '../classify.js';
 import type { SqlDb } from '../db/types.js';
 import type { WasmBackend, WasmDb } from '../db/wasm.js';
@@ -41,6 +42,8 @@ export class Twin {
   private skippedIndexes = new Set<string>();
   /** Highest sqlite_schema rowid seen: rows above it are objects created since. */
   private schemaRowid = 0;
+  /** An empty connection for alter.ts. */
+  private scratch: WasmDb | undefined;
   private savepoint!: { run(): string | undefined; close(): void };
   private release!: { run(): string | undefined; close(): void };
 
@@ -49,6 +52,7 @@ export class Twin {
     /** The replay's database (copied after a missed file); a function because the replay may change it. */
     private readonly main: () => SqlDb,
     private readonly migrationsTable: string,
+    private readonly opts: { exactAlter?: boolean } = {},
   ) {
     this.events = new RowEvents((lower) => lower === migrationsTable.toLowerCase() || lower.startsWith('sqlite_'));
     this.db = this.open(wasm.open());
@@ -65,6 +69,8 @@ export class Twin {
 
   close(): void {
     this.closeDb();
+    this.scratch?.close();
+    this.scratch = undefined;
   }
 
   private closeDb(): void {
@@ -116,12 +122,23 @@ export class Twin {
       if (this.skipIndex(text, start, end)) return undefined;
       this.events.statement = executed.length;
       executed.push({ start, end });
+      if (kind.kind === 'add-column' && !this.opts.exactAlter && this.addColumn(kind.table, kind.schema, text.slice(start, end))) return undefined;
       const error = stmt.run();
       return error === undefined ? undefined : { failure: { message: error, at: describe(text, executed[executed.length - 1]) } };
     });
     // A statement that does not prepare fails the same way on the replay, which reports it.
     if ('failed' in walk) return { failure: { message: walk.failed.message } };
     return 'stopped' in walk ? walk.stopped : {};
+  }
+
+  /**
+   * ADD COLUMN by alter.ts (no schema reload); ADD COLUMN changes no row, so the copy it makes of the table's
+   * rows is not recorded. The re-created table is not new: the schema rowids it took are counted as seen.
+   */
+  private addColumn(table: string, schema: string | undefined, sql: string): boolean {
+    const done = this.events.paused(() => addColumn(this.db, () => (this.scratch ??= this.wasm.open()), { table, schema, sql }));
+    if (done) this.schemaRowid = Math.max(this.schemaRowid, Number(this.db.rows(`SELECT max(rowid) FROM sqlite_schema`)[0]?.[0] ?? 0));
+    return done;
   }
 
   /** The failure of a file that ran to its end: deferred foreign keys still violated. */

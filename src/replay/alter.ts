@@ -32,6 +32,13 @@ export interface AddColumnTarget {
   sql: string;
 }
 
+/**
+ * The CREATE statement SQLite stored for a table definition and an ADD COLUMN statement, for a statement that
+ * already succeeded once (the data check's twin follows the replay): it depends on nothing else.
+ */
+const stored = new Map<string, string>();
+const STORED_MAX = 512;
+
 /** What the connection can do about foreign keys inside a transaction (only the WASM build can pause them). */
 export interface ForeignKeySwitch {
   setForeignKeys?(on: boolean): void;
@@ -41,7 +48,7 @@ export interface ForeignKeySwitch {
  * Applies the ADD COLUMN by hand when that is exact; returns false when the caller must run the statement
  * itself. `scratch` is an empty connection of the same build, kept for reuse.
  */
-export function addColumn(db: SqlDb & ForeignKeySwitch, scratch: () => SqlDb, target: AddColumnTarget): boolean {
+export function addColumn(db: SqlDb & ForeignKeySwitch, scratch: () => SqlDb, target: AddColumnTarget, opts: { succeeded?: boolean } = {}): boolean {
   if (target.schema !== undefined && target.schema.toLowerCase() !== 'main') return false;
   // One pass over sqlite_schema (it has no index): the table's objects, and what would make this inexact.
   const schema = db
@@ -70,8 +77,13 @@ export function addColumn(db: SqlDb & ForeignKeySwitch, scratch: () => SqlDb, ta
   if (Number(temp) !== 0 || rows > MAX_ROWS || columns.some((c) => /^(rowid|_rowid_|oid)$/i.test(c))) return false;
   if (!db.setForeignKeys && rows > 0 && !foreignKeysIdle(db, table.name)) return false;
 
-  const created = scratchAlter(scratch(), db, { name: table.name, sql: table.sql }, columns, rows, target.sql);
+  // `succeeded`: the statement applied elsewhere on this very definition and cannot fail on rows, so the
+  // verdict is known and only the CREATE statement is needed.
+  const key = `${table.sql}\u0000${target.sql}`;
+  const created = (opts.succeeded && stored.get(key)) || scratchAlter(scratch(), db, { name: table.name, sql: table.sql }, columns, rows, target.sql);
   if (created === undefined || !created.startsWith('CREATE TABLE ')) return false;
+  if (stored.size >= STORED_MAX) stored.clear();
+  stored.set(key, created);
 
   if (db.tryExec(`SAVEPOINT ${NESTED}`) !== undefined) return false;
   db.setForeignKeys?.(false);

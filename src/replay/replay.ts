@@ -76,6 +76,8 @@ class Replayer {
   private readonly kept: (KeptRebuild & { file: string })[] = [];
   /** The file at which the replay moved to the WASM build. */
   private movedAt: string | undefined;
+  /** Names of the files that applied, in order (restored ones first). */
+  private readonly replayed: string[] = [];
 
   constructor(
     private backend: Backend,
@@ -99,10 +101,9 @@ class Replayer {
 
   async run(): Promise<ReplayResult> {
     const dataRulesOn = [...DATA_LOSS_RULES].some((r) => !this.disabled.has(r));
-    if (this.input.dataCheck && dataRulesOn) {
-      this.dataCheck = new DataCheck(await wasm(), () => this.db, this.input.migrationsTable, { exactAlter: this.input.exactAlter === true });
-    }
-    const result = await this.replayFiles();
+    const dataCheck = this.input.dataCheck === true && dataRulesOn;
+    if (dataCheck) this.dataCheck = new DataCheck(await wasm(), () => this.db, this.input.migrationsTable, { exactAlter: this.input.exactAlter === true });
+    const result = await this.replayFiles(0);
     // The data check's run-wide note (tables it could not fill) comes after the notes of the files.
     result.notes.push(...(this.dataCheck?.notes() ?? []));
     return {
@@ -123,9 +124,9 @@ class Replayer {
     if (this.input.signal?.aborted) throw new Error('validate was cancelled (the job received a stop signal); nothing was applied.');
   }
 
-  private async replayFiles(): Promise<Omit<ReplayResult, 'engine'>> {
+  private async replayFiles(from: number): Promise<Omit<ReplayResult, 'engine'>> {
     const { files, migrationsTable } = this.input;
-    const replayed: string[] = [];
+    const replayed = this.replayed;
     const notes = this.notes;
     const baseErrors = this.input.base ? seedSchema(this.db, this.input.base) : undefined;
     if (this.input.base) this.dataCheck?.markOutOfSync();
@@ -139,7 +140,7 @@ class Replayer {
       return withBase({ findings: this.findings, schema: [], replayed, failedAt: undefined, notReplayed: files.map((f) => f.name), notes });
     }
 
-    for (let i = 0; i < files.length; i++) {
+    for (let i = from; i < files.length; i++) {
       const file = files[i]!;
       await this.checkpoint();
       if (await this.applyFile(file)) {
@@ -204,16 +205,19 @@ class Replayer {
       const data = this.runDataCheck(file, text);
       const findings = this.findings.length;
       const notes = this.notes.length;
+      let applied: boolean;
       try {
-        return this.applyText(file, text, bookStart, data);
+        applied = this.applyText(file, text, bookStart, data);
       } catch (e) {
         if (!(e instanceof NeedsWasm)) throw e;
         // Redo the file on the WASM build, from the database as it was before the file.
         this.findings.length = findings;
         this.notes.length = notes;
         await this.moveToWasm(file);
-        return this.applyText(file, text, bookStart, data);
+        applied = this.applyText(file, text, bookStart, data);
       }
+      if (applied && data?.follow) this.followDataCheck(text);
+      return applied;
     } finally {
       text.free();
     }
@@ -297,6 +301,15 @@ class Replayer {
       this.dataCheck.markOutOfSync();
       this.notes.push(`Data check skipped for ${file.name}: ${(e as Error).message}`);
       return undefined;
+    }
+  }
+
+  /** The data check's twin catches up with a file that could not touch rows; a fault only costs a re-copy. */
+  private followDataCheck(text: SqlText): void {
+    try {
+      this.dataCheck?.follow(text);
+    } catch {
+      this.dataCheck?.markOutOfSync();
     }
   }
 

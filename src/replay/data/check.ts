@@ -38,12 +38,19 @@ export interface DataCheckOutcome {
   boundary?: BoundaryFill[];
   /** Rebuilds the check ran on rows that kept every row (rebuilds.ts). */
   kept?: KeptRebuild[];
+  /**
+   * Nothing in the file can lose a row or fail because of one, so it did not run on the twin: the twin follows
+   * the replay once the file applied (follow()).
+   */
+  follow?: boolean;
 }
 
 export class DataCheck {
   private readonly twin: Twin;
   /** What the last file that ran to its end wrote where a copy or an UPDATE names a column in double quotes. */
   private literals = new Map<string, LiteralRows>();
+  /** The facts of the file run() let through, for follow(). */
+  private following: FileFacts | undefined;
 
   constructor(wasm: WasmBackend, main: () => SqlDb, migrationsTable: string, opts: { exactAlter?: boolean } = {}) {
     this.twin = new Twin(wasm, main, migrationsTable, opts);
@@ -94,13 +101,14 @@ export class DataCheck {
   run(file: MigrationFile, text: SqlText, parsed: ParsedMigration): DataCheckOutcome | undefined {
     const twin = this.twin;
     this.literals = new Map();
-    if (twin.outOfSync) twin.resync();
+    this.following = undefined;
     const ff = fileFacts(parsed);
-    const { counts: rebuiltBefore, shapes } = this.rebuiltBefore(ff);
-    if (twin.db.deferredViolations() !== 0) {
-      twin.outOfSync = true;
-      return undefined;
+    if (!this.canTouchRows(ff)) {
+      this.following = ff;
+      return { findings: [], notes: [], complete: true, follow: true };
     }
+    if (twin.outOfSync) twin.resync();
+    const { counts: rebuiltBefore, shapes } = this.rebuiltBefore(ff);
     const boundary = this.boundary(text, ff);
     twin.begin();
     const executed: { start: number; end: number }[] = [];
@@ -118,9 +126,9 @@ export class DataCheck {
       this.abandon();
       return undefined;
     }
-    const failure = run.failure ?? twin.pendingForeignKeys();
-    if (failure) {
+    if (run.failure) {
       this.abandon();
+      const failure = run.failure;
       // INDEXED BY, REINDEX ... naming an index the twin skipped: the twin's doing, not the data's.
       if (twin.missingSkippedIndex(failure.message)) return undefined;
       return this.failed(file, ff, failure);
@@ -144,6 +152,44 @@ export class DataCheck {
     if (!boundary) return { findings, notes: [], complete: true, ...(kept.length > 0 && { kept }) };
     findings.unshift(boundaryFinding(file, boundary.failure, boundary.fills));
     return { findings, notes: [], complete: true, boundary: boundary.fills };
+  }
+
+  /**
+   * After the replay applied a file run() let through: the twin runs it too (nothing to record), or, when it
+   * must be copied from the replay again anyway, takes the copy, which holds the file already.
+   */
+  follow(text: SqlText): void {
+    const twin = this.twin;
+    const ff = this.following;
+    this.following = undefined;
+    if (!ff) return;
+    if (twin.outOfSync) {
+      twin.resync();
+      return;
+    }
+    twin.begin();
+    const run = twin.execute(text, [], { following: true });
+    if (run === 'skip' || run.failure || twin.commit() !== undefined) {
+      twin.abandon();
+      return;
+    }
+    twin.refill(ff, []);
+  }
+
+  /**
+   * Whether a statement of the file can lose rows or fail because of them (the only files the twin runs with
+   * rows recorded): DML, DROP TABLE, a risky ADD COLUMN or index (analyse.ts), and an ADD COLUMN … DEFAULT on
+   * a STRICT table, which checks the default's type against the rows.
+   */
+  private canTouchRows(ff: FileFacts): boolean {
+    const dependent = ff.facts.filter((f) => f.dataDependent);
+    // Literal rows into tables without triggers cannot reach other rows (no REPLACE, no upsert, no SELECT).
+    const onlyPlainInserts = dependent.length > 0 && !ff.createsTrigger && dependent.every((f) => f.plainInsert && f.writes);
+    if (dependent.length > 0 && !onlyPlainInserts) return true;
+    if (ff.defaultsAddedTo.size === 0 && !onlyPlainInserts) return false;
+    if (this.twin.outOfSync) this.twin.resync();
+    if (onlyPlainInserts && this.twin.triggersOn(ff.plainInsertsInto)) return true;
+    return [...existingObjects(this.twin.db, ff.defaultsAddedTo).values()].some((o) => /\bSTRICT\b/i.test(o.sql.slice(o.sql.lastIndexOf(')'))));
   }
 
   /**

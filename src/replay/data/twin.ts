@@ -111,8 +111,11 @@ export class Twin {
     }
   }
 
-  /** Steps through the file; `executed` receives each statement's position (statement indexes of the events). */
-  execute(text: SqlText, executed: { start: number; end: number }[]): TwinRun {
+  /**
+   * Steps through the file; `executed` receives each statement's position (statement indexes of the events).
+   * `following`: the file already applied on the replay (see DataCheck.follow).
+   */
+  execute(text: SqlText, executed: { start: number; end: number }[], opts: { following?: boolean } = {}): TwinRun {
     const walk = eachStatement<TwinRun>(this.db, text, 0, (stmt, start, end) => {
       const kind = mayClassify(text.bytes, start) ? classifyStatement(text.slice(start, end)) : { kind: 'other' as const };
       // As the replay: D1 ignores it inside the file's transaction.
@@ -122,7 +125,7 @@ export class Twin {
       if (this.skipIndex(text, start, end)) return undefined;
       this.events.statement = executed.length;
       executed.push({ start, end });
-      if (kind.kind === 'add-column' && !this.opts.exactAlter && this.addColumn(kind.table, kind.schema, text.slice(start, end))) return undefined;
+      if (kind.kind === 'add-column' && !this.opts.exactAlter && this.addColumn(kind.table, kind.schema, text.slice(start, end), opts.following === true)) return undefined;
       const error = stmt.run();
       return error === undefined ? undefined : { failure: { message: error, at: describe(text, executed[executed.length - 1]) } };
     });
@@ -135,8 +138,8 @@ export class Twin {
    * ADD COLUMN by alter.ts (no schema reload); ADD COLUMN changes no row, so the copy it makes of the table's
    * rows is not recorded. The re-created table is not new: the schema rowids it took are counted as seen.
    */
-  private addColumn(table: string, schema: string | undefined, sql: string): boolean {
-    const done = this.events.paused(() => addColumn(this.db, () => (this.scratch ??= this.wasm.open()), { table, schema, sql }));
+  private addColumn(table: string, schema: string | undefined, sql: string, succeeded: boolean): boolean {
+    const done = this.events.paused(() => addColumn(this.db, () => (this.scratch ??= this.wasm.open()), { table, schema, sql }, { succeeded }));
     if (done) this.schemaRowid = Math.max(this.schemaRowid, Number(this.db.rows(`SELECT max(rowid) FROM sqlite_schema`)[0]?.[0] ?? 0));
     return done;
   }
@@ -169,6 +172,11 @@ export class Twin {
       return true;
     }
     return false;
+  }
+
+  /** Whether a trigger fires on any of `tables` (lower-cased; views included). */
+  triggersOn(tables: Set<string>): boolean {
+    return this.db.rows(`SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND lower(tbl_name) IN (SELECT value FROM json_each(?1)) LIMIT 1`, [JSON.stringify([...tables])]).length > 0;
   }
 
   /** Row counts of tables, in one query. */

@@ -125,6 +125,7 @@ async function processDatabase(target: DatabaseTarget, ctx: DatabaseRun): Promis
       numbering: policy.numbering,
       disabled: new Set(policy.off),
       dataCheck: policy.dataCheck,
+      cacheDir: options.cacheDir,
       policy,
       settled,
       signal: ctx.signal,

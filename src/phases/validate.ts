@@ -22,6 +22,8 @@ export interface ValidateOptions {
   policy?: PolicyFilter;
   /** The job's cancellation: the replay checks it between files. */
   signal?: AbortSignal;
+  /** The replay cache's directory (see src/replay/cache.ts). */
+  cacheDir?: string;
 }
 
 export interface ValidateResult {
@@ -53,6 +55,7 @@ export async function validateMigrations(target: DatabaseTarget, set: MigrationS
     parsed,
     settled: opts.settled,
     signal: opts.signal,
+    cacheDir: opts.cacheDir,
   });
   const all = [
     ...set.findings,

@@ -49,6 +49,15 @@ export class Repointed {
   get(parent: string): { from: string; children: Set<string> } | undefined {
     return this.moved.get(parent.toLowerCase());
   }
+
+  /** What it holds, for the replay cache. */
+  entries(): [string, { from: string; children: string[] }][] {
+    return [...this.moved].map(([k, v]) => [k, { from: v.from, children: [...v.children] }]);
+  }
+
+  restore(entries: [string, { from: string; children: string[] }][]): void {
+    for (const [k, v] of entries) this.moved.set(k, { from: v.from, children: new Set(v.children) });
+  }
 }
 
 export interface DropContext {

@@ -42,6 +42,11 @@ export interface ReplayInput {
   exactAlter?: boolean;
   /** The SQLite build to start on (the tests compare them); by default node:sqlite where it is usable. */
   sqlite?: BackendName;
+  /**
+   * Restore the longest run of these files a previous replay stored in this directory, and store this one's
+   * state for the next (see cache.ts; `cache-dir`). Not with `base` or `dumpDataBefore`.
+   */
+  cacheDir?: string;
 }
 
 export interface ReplayResult {
@@ -70,6 +75,8 @@ export interface ReplayResult {
    * applied; `file` is the file's path as findings give it. validate folds their findings (rules/fold.ts).
    */
   keptRebuilds?: (KeptRebuild & { file: string })[];
+  /** With `cacheDir`: how many files were restored instead of replayed, and whether this replay was stored. */
+  cache?: { restored: number; stored: boolean };
   /** Which SQLite build finished the replay, and the file it moved to the WASM build at, if it did. */
   engine: { sqlite: BackendName; version: string; movedToWasmAt?: string };
 }

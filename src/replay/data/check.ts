@@ -18,7 +18,7 @@ import { describe, failureFinding, lossFinding, type DataFinding, type Failure }
 import { findLosses, type LossContext, type RowEvent } from './losses.js';
 import { keptRebuilds, rebuildsBefore, type KeptRebuild, type RebuildBefore } from './rebuilds.js';
 import { existingObjects, q } from './tables.js';
-import { Twin } from './twin.js';
+import { Twin, type TwinState } from './twin.js';
 import { literalKey, literalsWritten, type LiteralRows } from './written-values.js';
 
 /** The second way's own savepoint (see boundary.ts): rolled back, the twin is as before. */
@@ -52,8 +52,13 @@ export class DataCheck {
   /** The facts of the file run() let through, for follow(). */
   private following: FileFacts | undefined;
 
-  constructor(wasm: WasmBackend, main: () => SqlDb, migrationsTable: string, opts: { exactAlter?: boolean } = {}) {
-    this.twin = new Twin(wasm, main, migrationsTable, opts);
+  constructor(wasm: WasmBackend, main: () => SqlDb, migrationsTable: string, opts: { exactAlter?: boolean; from?: { image: Uint8Array; state: TwinState } } = {}) {
+    this.twin = new Twin(wasm, main, migrationsTable, opts, opts.from);
+  }
+
+  /** The twin as it is between files (replay cache). */
+  snapshot(): { image: Uint8Array; state: TwinState } {
+    return this.twin.snapshot();
   }
 
   close(): void {

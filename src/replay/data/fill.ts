@@ -34,6 +34,11 @@ export interface FillOutcome {
   uncovered: Map<string, [string, string]>;
 }
 
+export interface FillerState {
+  counter: number;
+  plans: [string, { columns: string[]; rows: string[][] }][];
+}
+
 export class Filler {
   private counter = 0;
   private meta = new Map<string, TableMeta>();
@@ -41,6 +46,19 @@ export class Filler {
   private plans = new Map<string, { columns: string[]; rows: string[][] }>();
 
   constructor(private readonly db: SqlDb) {}
+
+  /** What decides the values it picks next (for the replay cache). */
+  state(): FillerState {
+    return { counter: this.counter, plans: [...this.plans] };
+  }
+
+  /** A filler that goes on from `state`. */
+  static restore(db: SqlDb, state: FillerState): Filler {
+    const f = new Filler(db);
+    f.counter = state.counter;
+    f.plans = new Map(state.plans);
+    return f;
+  }
 
   /** The same filler (values, counter) for another database. */
   rebind(db: SqlDb): Filler {

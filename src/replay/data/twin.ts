@@ -14,13 +14,25 @@ import { eachStatement, type SqlText } from '../statements.js';
 import { createMigrationsTableSql } from '../wrangler-text.js';
 import { analyseStatement } from './analyse.js';
 import type { FileFacts } from './file-facts.js';
-import { Filler, SYNTHETIC_ROWS } from './fill.js';
+import { Filler, SYNTHETIC_ROWS, type FillerState } from './fill.js';
 import { describe, type Failure } from './findings.js';
 import type { RowEvent } from './losses.js';
 import { RowEvents } from './row-events.js';
 import { classifyObjects, existingObjects, q, type SchemaEntry } from './tables.js';
 
 const SAVEPOINT = 'd1_migrate_data_check';
+
+/** The twin's own bookkeeping, for the replay cache (with an image of its database). */
+export interface TwinState {
+  virtuals: string[];
+  uncoveredSeen: string[];
+  uncovered: string[];
+  outOfSync: boolean;
+  filledOnce: string[];
+  skippedIndexes: string[];
+  schemaRowid: number;
+  filler: FillerState;
+}
 
 /** How a file ran on the twin: 'skip' when it stops where the replay stops without a failure of its own. */
 export type TwinRun = 'skip' | { failure?: Failure };
@@ -30,10 +42,10 @@ export class Twin {
   filler: Filler;
   readonly events: RowEvents;
   /** Virtual tables (lower-cased): their shadow tables are not filled. */
-  readonly virtuals = new Set<string>();
+  virtuals = new Set<string>();
   /** Tables reported as not covered, so each is named once per run. */
-  readonly uncoveredSeen = new Set<string>();
-  readonly uncovered: string[] = [];
+  uncoveredSeen = new Set<string>();
+  uncovered: string[] = [];
   /** The twin missed a file (it failed there, the replay did not): copy the replay's database before the next. */
   outOfSync = false;
   /** Tables given synthetic rows (lower-cased). */
@@ -53,11 +65,43 @@ export class Twin {
     private readonly main: () => SqlDb,
     private readonly migrationsTable: string,
     private readonly opts: { exactAlter?: boolean } = {},
+    /** Where a previous run left it (replay cache). */
+    from?: { image: Uint8Array; state: TwinState },
   ) {
     this.events = new RowEvents((lower) => lower === migrationsTable.toLowerCase() || lower.startsWith('sqlite_'));
+    if (from) {
+      this.db = this.open(wasm.openImage(from.image));
+      const s = from.state;
+      this.virtuals = new Set(s.virtuals);
+      this.uncoveredSeen = new Set(s.uncoveredSeen);
+      this.uncovered = [...s.uncovered];
+      this.outOfSync = s.outOfSync;
+      this.filledOnce = new Set(s.filledOnce);
+      this.skippedIndexes = new Set(s.skippedIndexes);
+      this.schemaRowid = s.schemaRowid;
+      this.filler = Filler.restore(this.db, s.filler);
+      return;
+    }
     this.db = this.open(wasm.open());
     this.db.tryExec(createMigrationsTableSql(migrationsTable));
     this.filler = new Filler(this.db);
+  }
+
+  /** Its database and bookkeeping, to go on from later (replay cache). */
+  snapshot(): { image: Uint8Array; state: TwinState } {
+    return {
+      image: this.db.serialize(),
+      state: {
+        virtuals: [...this.virtuals],
+        uncoveredSeen: [...this.uncoveredSeen],
+        uncovered: [...this.uncovered],
+        outOfSync: this.outOfSync,
+        filledOnce: [...this.filledOnce],
+        skippedIndexes: [...this.skippedIndexes],
+        schemaRowid: this.schemaRowid,
+        filler: this.filler.state(),
+      },
+    };
   }
 
   private open(db: WasmDb): WasmDb {

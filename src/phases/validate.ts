@@ -34,6 +34,8 @@ export interface ValidateResult {
   notes: string[];
   /** The files parsed once, for later replays (pending migrations on the live schema). */
   parsed: ParsedMigration[];
+  /** Which SQLite build replayed them, for the log: `node:sqlite 3.53.4`, `SQLite WASM 3.54.1`. */
+  sqlite: string;
 }
 
 /**
@@ -69,6 +71,7 @@ export async function validateMigrations(target: DatabaseTarget, set: MigrationS
     schema: replay.schema,
     notes: replay.notes,
     parsed,
+    sqlite: `${replay.engine.sqlite === 'node' ? 'node:sqlite' : 'SQLite WASM'} ${replay.engine.version}`,
   };
 }
 

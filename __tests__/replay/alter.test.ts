@@ -54,6 +54,12 @@ CREATE TRIGGER parent_ins AFTER INSERT ON parent BEGIN INSERT INTO log VALUES ('
   'WITHOUT ROWID': { setup: "CREATE TABLE w (k TEXT PRIMARY KEY, v INT) WITHOUT ROWID; INSERT INTO w VALUES ('a', 1), ('b', 2);", alter: 'ALTER TABLE w ADD COLUMN extra TEXT', table: 'w', fast: true },
   'parent of children with ON DELETE CASCADE rows: nothing cascades': { setup: `${PARENT}\n${CHILD}`, alter: 'ALTER TABLE parent ADD COLUMN note TEXT', table: 'parent', fast: true },
   'child with rows': { setup: `${PARENT}\n${CHILD}`, alter: "ALTER TABLE child ADD COLUMN flag INTEGER NOT NULL DEFAULT 0 CHECK (flag IN (0, 1))", table: 'child', fast: true },
+  'a child row whose parent is gone (keys were off when it went in)': {
+    setup: `${PARENT}\n${CHILD}\nPRAGMA foreign_keys = OFF; INSERT INTO child (parent_id, note) VALUES (99, 'orphan'); PRAGMA foreign_keys = ON;`,
+    alter: 'ALTER TABLE child ADD COLUMN flag INTEGER',
+    table: 'child',
+    fast: true,
+  },
   'duplicate column fails': { setup: PARENT, alter: 'ALTER TABLE parent ADD COLUMN name TEXT', table: 'parent', fast: false },
   'a view fails': { setup: `${PARENT}\nCREATE VIEW v AS SELECT * FROM parent;`, alter: 'ALTER TABLE v ADD COLUMN x TEXT', table: 'v', fast: false },
   'a missing table fails': { setup: PARENT, alter: 'ALTER TABLE nope ADD COLUMN x TEXT', table: 'nope', fast: false },

@@ -75,7 +75,7 @@ export function addColumn(db: SqlDb & ForeignKeySwitch, scratch: () => SqlDb, ta
   const columns = JSON.parse(String(columnList)) as string[];
   // Temp objects could shadow the table or hang triggers on it; a column named like the rowid hides it.
   if (Number(temp) !== 0 || rows > MAX_ROWS || columns.some((c) => /^(rowid|_rowid_|oid)$/i.test(c))) return false;
-  if (!db.setForeignKeys && rows > 0 && !foreignKeysIdle(db, table.name)) return false;
+  if (!db.setForeignKeys && rows > 0 && !foreignKeysIdle(db, table.name, table.sql)) return false;
 
   // `succeeded`: the statement applied elsewhere on this very definition and cannot fail on rows, so the
   // verdict is known and only the CREATE statement is needed.
@@ -101,17 +101,20 @@ export function addColumn(db: SqlDb & ForeignKeySwitch, scratch: () => SqlDb, ta
 }
 
 /**
- * Without a way to pause foreign keys: dropping and re-filling the table must not touch any key — no table
- * references it, it references none, and no deferred check is pending a DROP could settle.
+ * Without a way to pause foreign keys: dropping the table must run no implicit DELETE — no table references
+ * it, its own keys are not deferred and defer_foreign_keys is off (SQLite then skips the DELETE) — and its
+ * rows, copied back with keys enforced, are checked against their parents as they were when inserted (a row
+ * whose parent is gone fails, and the real statement runs instead).
  */
-function foreignKeysIdle(db: SqlDb, name: string): boolean {
-  const [children, own, deferred] = db.rows(
-    `SELECT (SELECT count(*) FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE),
-            (SELECT count(*) FROM pragma_foreign_key_list(?1)),
-            (SELECT defer_foreign_keys FROM pragma_defer_foreign_keys)`,
-    [name],
-  )[0] ?? [1, 1, 1];
-  return Number(children) === 0 && Number(own) === 0 && Number(deferred) === 0;
+function foreignKeysIdle(db: SqlDb, name: string, sql: string): boolean {
+  if (/\bDEFERRABLE\s+INITIALLY\s+DEFERRED\b/i.test(sql)) return false;
+  const [children, deferred] =
+    db.rows(
+      `SELECT (SELECT count(*) FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE),
+              (SELECT defer_foreign_keys FROM pragma_defer_foreign_keys)`,
+      [name],
+    )[0] ?? [1, 1];
+  return Number(children) === 0 && Number(deferred) === 0;
 }
 
 /**

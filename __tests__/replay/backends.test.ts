@@ -70,6 +70,7 @@ function edgeSets(): Record<string, MigrationFile[]> {
       ['0001_init.sql', `CREATE TABLE p (id INTEGER PRIMARY KEY);\nCREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p(id) DEFERRABLE INITIALLY DEFERRED);\nINSERT INTO p VALUES (1);\nINSERT INTO c VALUES (1, 1);\n`],
       ['0002_orphan.sql', `DELETE FROM p;\n`],
     ),
+    'a NUL byte in a file': mfiles(base, ['0002_nul.sql', `CREATE TABLE n (x);\u0000 CREATE TABLE m (y);\n`], ['0003_after.sql', `CREATE TABLE o (z);\n`]),
     'non-ASCII text and names': mfiles(['0001_ünï.sql', `CREATE TABLE "straße" (id INTEGER PRIMARY KEY, "naïve" TEXT DEFAULT 'é');\nINSERT INTO "straße" ("naïve") VALUES ('日本');\nALTER TABLE "straße" ADD COLUMN "größe" INTEGER NOT NULL DEFAULT 1;\n`]),
   };
 }

@@ -178,6 +178,8 @@ export class NodeDb implements SqlDb {
     const start = text.skipTrivia(from);
     if (start >= text.length) return { ok: true, stmt: undefined, start, end: text.length };
     const chunkEnd = text.statementEnd(start);
+    // A NUL byte ends the text for SQLite's prepare-with-tail; the WASM build handles it as SQLite does.
+    if (text.hasByte(start, chunkEnd, 0)) throw new NeedsWasm('a NUL byte in the statement');
     const sql = text.slice(start, chunkEnd);
     const stmt = this.prepareWithLiterals(sql);
     const end = start + Buffer.byteLength(stmt.sourceSQL, 'utf8');

@@ -174,3 +174,42 @@ function codeFingerprint(): string {
   }
   return fingerprint;
 }
+
+/** One replay's use of the cache: what it restored, and after the replay, storing and the note. */
+export class CacheUse {
+  readonly restored: CachedReplay | undefined;
+  private readonly keys: string[];
+
+  constructor(
+    private readonly cache: ReplayCache,
+    private readonly files: MigrationFile[],
+  ) {
+    this.keys = cache.keys(files);
+    this.restored = cache.find(this.keys);
+  }
+
+  /**
+   * After the replay: stores its state when every file applied and some were replayed (`state` makes it), and
+   * returns the note saying what happened, and whether it stored.
+   */
+  finish(clean: boolean, state: () => Omit<CachedReplay, 'files'>): { note: string; stored: boolean } {
+    const n = this.files.length;
+    const restored = this.restored?.files ?? 0;
+    const dir = this.cache.dir;
+    const plural = (k: number) => `${k} migration${k === 1 ? '' : 's'}`;
+    const what =
+      restored === n
+        ? `all ${plural(n)} restored from ${dir} (unchanged since a run that stored them); none replayed`
+        : restored > 0
+          ? `the first ${restored} of ${plural(n)} restored from ${dir} (unchanged since a run that stored them); ${n - restored} replayed`
+          : `no stored replay in ${dir} matches these migrations; all ${n} replayed`;
+    if (restored === n) return { note: `Replay cache: ${what}.`, stored: false };
+    if (!clean) return { note: `Replay cache: ${what}; nothing stored (a migration failed).`, stored: false };
+    try {
+      this.cache.store(this.keys[n - 1]!, { files: n, ...state() });
+      return { note: `Replay cache: ${what}; this replay was stored for the next run.`, stored: true };
+    } catch (e) {
+      return { note: `Replay cache: ${what}; storing this replay failed: ${(e as Error).message}.`, stored: false };
+    }
+  }
+}

@@ -14,7 +14,7 @@ import type { ParsedMigration } from '../sql/types.js';
 import type { Finding, MigrationFile, SchemaObject } from '../types.js';
 import { classifyStatement, mayClassify, type StatementKind } from './classify.js';
 import { addColumn } from './alter.js';
-import { ReplayCache, type CachedReplay } from './cache.js';
+import { CacheUse, ReplayCache, type CachedReplay } from './cache.js';
 import { fillSql } from './data/boundary.js';
 import { DataCheck, type DataCheckOutcome } from './data/check.js';
 import type { KeptRebuild } from './data/rebuilds.js';
@@ -105,16 +105,19 @@ class Replayer {
     const dataCheck = this.input.dataCheck === true && dataRulesOn;
     const wasmBuild = dataCheck ? await wasm() : undefined;
     const cache = this.openCache(dataCheck, wasmBuild?.version);
-    const hit = cache?.cache.find(cache.keys);
+    const hit = cache?.restored;
     if (hit) this.restore(hit);
     if (wasmBuild) this.dataCheck = new DataCheck(wasmBuild, () => this.db, this.input.migrationsTable, { exactAlter: this.input.exactAlter === true, from: hit?.twin });
     const result = await this.replayFiles(hit?.files ?? 0);
+    const fileNotes = [...result.notes];
     // The data check's run-wide note (tables it could not fill) comes after the notes of the files.
     result.notes.push(...(this.dataCheck?.notes() ?? []));
-    const stored = cache ? this.storeCache(cache, result, hit?.files ?? 0) : false;
+    const clean = result.failedAt === undefined && this.brokenHistory === undefined;
+    const cached = cache?.finish(clean, () => this.snapshot(fileNotes));
+    if (cached) result.notes.push(cached.note);
     return {
       ...result,
-      ...(cache && { cache: { restored: hit?.files ?? 0, stored } }),
+      ...(cached && { cache: { restored: hit?.files ?? 0, stored: cached.stored } }),
       ...(this.dataSeed !== undefined && { dataSeed: this.dataSeed }),
       ...(this.dataFill !== undefined && { dataFill: this.dataFill }),
       ...(this.kept.length > 0 && { keptRebuilds: this.kept }),
@@ -123,16 +126,11 @@ class Replayer {
   }
 
   /** The cache, where asked for and exact (not on a live schema, not while dumping rows for the tests). */
-  private openCache(dataCheck: boolean, wasmVersion: string | undefined): { cache: ReplayCache; keys: string[] } | undefined {
-    const { cacheDir, base, dumpDataBefore, exactAlter, files } = this.input;
-    if (cacheDir === undefined || base || dumpDataBefore !== undefined || exactAlter) return undefined;
-    const cache = new ReplayCache(cacheDir, {
-      migrationsTable: this.input.migrationsTable,
-      dataCheck,
-      disabled: [...this.disabled],
-      sqlite: `${this.backend.version}${wasmVersion ? ` / ${wasmVersion}` : ''}`,
-    });
-    return { cache, keys: cache.keys(files) };
+  private openCache(dataCheck: boolean, wasmVersion: string | undefined): CacheUse | undefined {
+    const { cacheDir, base, dumpDataBefore, exactAlter, files, migrationsTable } = this.input;
+    if (cacheDir === undefined || files.length === 0 || base || dumpDataBefore !== undefined || exactAlter) return undefined;
+    const sqlite = `${this.backend.version}${wasmVersion ? ` / ${wasmVersion}` : ''}`;
+    return new CacheUse(new ReplayCache(cacheDir, { migrationsTable, dataCheck, disabled: [...this.disabled], sqlite }), files);
   }
 
   /** Goes on from a stored state instead of replaying its files. */
@@ -150,39 +148,17 @@ class Replayer {
     this.repointed.restore(hit.repointed);
   }
 
-  /** Stores a replay in which every file applied; says what happened in a note. Whether it stored. */
-  private storeCache(cache: { cache: ReplayCache; keys: string[] }, result: Omit<ReplayResult, 'engine'>, restored: number): boolean {
-    const n = this.input.files.length;
-    const dir = cache.cache.dir;
-    const plural = (k: number) => `${k} migration${k === 1 ? '' : 's'}`;
-    const what =
-      restored === n
-        ? `all ${plural(n)} restored from ${dir} (unchanged since a run that stored them); none replayed`
-        : restored > 0
-          ? `the first ${restored} of ${plural(n)} restored from ${dir} (unchanged since a run that stored them); ${n - restored} replayed`
-          : `no stored replay in ${dir} matches these migrations; all ${n} replayed`;
-    let stored = false;
-    let after = '';
-    if (restored < n && n > 0 && result.failedAt === undefined && this.brokenHistory === undefined) {
-      try {
-        cache.cache.store(cache.keys[n - 1]!, {
-          files: n,
-          main: this.db.serialize(),
-          ...(this.dataCheck && { twin: this.dataCheck.snapshot() }),
-          findings: [...this.findings],
-          notes: result.notes.slice(0, result.notes.length - (this.dataCheck?.notes().length ?? 0)),
-          replayed: [...this.replayed],
-          kept: [...this.kept],
-          repointed: this.repointed.entries(),
-        });
-        stored = true;
-        after = '; this replay was stored for the next run';
-      } catch (e) {
-        after = `; storing this replay failed: ${(e as Error).message}`;
-      }
-    } else if (restored < n) after = '; nothing stored (a migration failed)';
-    result.notes.push(`Replay cache: ${what}${after}.`);
-    return stored;
+  /** The state to store after the last file (`fileNotes`: the notes of the files, without run-wide ones). */
+  private snapshot(fileNotes: string[]): Omit<CachedReplay, 'files'> {
+    return {
+      main: this.db.serialize(),
+      ...(this.dataCheck && { twin: this.dataCheck.snapshot() }),
+      findings: [...this.findings],
+      notes: fileNotes,
+      replayed: [...this.replayed],
+      kept: [...this.kept],
+      repointed: this.repointed.entries(),
+    };
   }
 
   /**

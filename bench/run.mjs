@@ -805,7 +805,7 @@ async function measureProfile() {
   const wrapper = join(TMP, 'wrangler-logged.sh');
   writeFileSync(
     wrapper,
-    `#!/bin/sh\nstart=$(date +%s%N)\n${JSON.stringify(process.execPath)} ${JSON.stringify(WRANGLER_JS)} "$@"\nrc=$?\nend=$(date +%s%N)\nprintf '%s\\t%s\\t%s\\n' "$(( (end - start) / 1000000 ))" "$rc" "$*" >> ${JSON.stringify(log)}\nexit $rc\n`,
+    `#!/bin/sh\nstart=$(date +%s%N)\n${JSON.stringify(process.execPath)} ${JSON.stringify(WRANGLER_JS)} "$@"\nrc=$?\nend=$(date +%s%N)\n# One line per call: a --command of several statements has newlines.\nargs=$(printf '%s ' "$@" | tr '\\n\\t' '  ')\nprintf '%s\\t%s\\t%s\\n' "$(( (end - start) / 1000000 ))" "$rc" "$args" >> ${JSON.stringify(log)}\nexit $rc\n`,
   );
   chmodSync(wrapper, 0o755);
   const p = project(10);

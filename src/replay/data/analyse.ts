@@ -102,6 +102,9 @@ export function skipWith(tokens: Token[], from = 0): number {
   }
 }
 
+/** Statements that read or write no row (the replay stops at transaction control, ATTACH and VACUUM). */
+const ROWLESS_VERBS: ReadonlySet<string> = new Set(['PRAGMA', 'ANALYZE', 'REINDEX', 'EXPLAIN', 'BEGIN', 'COMMIT', 'END', 'ROLLBACK', 'SAVEPOINT', 'RELEASE', 'ATTACH', 'DETACH', 'VACUUM']);
+
 export function analyseStatement(sql: string): StatementFacts {
   return analyseTokens(significant(sql), sql);
 }
@@ -226,25 +229,10 @@ export function analyseTokens(tokens: Token[], sql: string): StatementFacts {
       facts.dataDependent = unique || expression || partial;
       return facts;
     }
-    // Statements that read or write no row (the replay stops at transaction control, ATTACH and VACUUM).
-    case 'PRAGMA':
-    case 'ANALYZE':
-    case 'REINDEX':
-    case 'EXPLAIN':
-    case 'BEGIN':
-    case 'COMMIT':
-    case 'END':
-    case 'ROLLBACK':
-    case 'SAVEPOINT':
-    case 'RELEASE':
-    case 'ATTACH':
-    case 'DETACH':
-    case 'VACUUM':
-      return facts;
-    // SELECT, VALUES and anything else: may read rows, and fail on what they hold (json_extract of a malformed
-    // value…).
+    // SELECT, VALUES and anything else but statements that read or write no row: may read rows, and fail on
+    // what they hold (json_extract of a malformed value…).
     default:
-      facts.dataDependent = true;
+      facts.dataDependent = !ROWLESS_VERBS.has(verb);
       return facts;
   }
 }

@@ -52921,6 +52921,16 @@ async function testPhase(ctx) {
             const detail = failure.sqliteMessage ?? failure.message;
             const file = failure.migration ? ctx.migrations.find((m) => m.name === failure.migration) : undefined;
             const where = failure.migration ? `${failure.migration}: ${detail}` : detail;
+            if (file && report.scope?.settled.includes(file.relPath)) {
+                // A migration that already ran (or that the change leaves alone) does not apply to an empty database:
+                // the history's base schema came from elsewhere. That is a fact about the repository (the replay
+                // reports it once), not a failure of this change: wrangler cannot get to the new migrations on a fresh
+                // database, the replay did.
+                const message = `test: wrangler cannot apply the existing migrations to a fresh local D1 (${where}); the new migrations were checked by the replay only.`;
+                report.notes.push(message.replace(/^test: /, ''));
+                io.warning(message);
+                return;
+            }
             if (file) {
                 const line = failureLine(file.sql, detail);
                 recordFindings(ctx, [
@@ -52932,15 +52942,6 @@ async function testPhase(ctx) {
                         message: `Applying the migrations to a fresh local D1 with wrangler failed at ${file.name}: ${detail}`,
                     },
                 ]);
-            }
-            if (file && report.scope?.settled.includes(file.relPath)) {
-                // A migration that already ran (or that the change leaves alone) does not apply to an empty database:
-                // the history's base schema came from elsewhere. That is a fact about the repository, not a failure
-                // of this change; wrangler cannot get to the new migrations on a fresh database, the replay did.
-                const message = `test: wrangler cannot apply the existing migrations to a fresh local D1 (${where}); the new migrations were checked by the replay only.`;
-                report.notes.push(message.replace(/^test: /, ''));
-                io.warning(message);
-                return;
             }
             report.failure ??= { phase: 'test', kind: failure.kind, message: where };
             io.warning(`test: applying to a fresh local D1 failed: ${report.failure.message}`);

@@ -44,8 +44,7 @@ export async function runEngine({ options, io, run = {}, env = process.env, sign
   }));
 
   const databases: DatabaseReport[] = [];
-  for (let i = 0; i < plan.length; i++) {
-    const { environment, targets } = plan[i];
+  for (const [i, { environment, targets }] of plan.entries()) {
     for (const target of targets) {
       if (signal?.aborted) break;
       const title = `${environment ?? 'top level'} · ${target.binding} (${target.databaseName})`;
@@ -168,8 +167,8 @@ export function summarise(databases: DatabaseReport[], options: Options, duratio
   for (const d of databases) if (STATUS_RANK.indexOf(d.status) < STATUS_RANK.indexOf(status)) status = d.status;
   const failing = databases.filter((d) => wouldFail(d, options));
   let failureMessage: string | undefined;
-  if (failing.length) {
-    const d = failing[0];
+  const d = failing[0];
+  if (d) {
     const where = `${d.environment ?? 'top level'} · ${d.binding}`;
     failureMessage = d.failure
       ? `${where}: ${d.failure.phase} failed (${d.failure.kind}): ${d.failure.message}`

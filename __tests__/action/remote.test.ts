@@ -51,11 +51,11 @@ test('applies, records the bookmark and history, then a rerun is up-to-date and 
   const first = await runAction(inputs(cwd), { env: env() });
   expect(first.code).toBe(0);
   expect(first.outputs.status).toBe('applied');
-  expect(JSON.parse(first.outputs.pending)).toEqual(['0001_users.sql', '0002_posts.sql', '0003_index.sql']);
-  expect(JSON.parse(first.outputs.applied)).toEqual(['0001_users.sql', '0002_posts.sql', '0003_index.sql']);
+  expect(JSON.parse(first.outputs.pending!)).toEqual(['0001_users.sql', '0002_posts.sql', '0003_index.sql']);
+  expect(JSON.parse(first.outputs.applied!)).toEqual(['0001_users.sql', '0002_posts.sql', '0003_index.sql']);
   expect(first.outputs['applied-count']).toBe('3');
   expect(first.outputs.bookmark).toMatch(/\S+/);
-  const history = JSON.parse(first.outputs.history);
+  const history = JSON.parse(first.outputs.history!);
   expect(history.map((h: { name: string }) => h.name)).toEqual(['0001_users.sql', '0002_posts.sql', '0003_index.sql']);
   expect(history.every((h: { appliedByThisRun: boolean; environment: string }) => h.appliedByThisRun && h.environment === 'production')).toBe(true);
   expect(emulator.ledger(uuid)).toEqual(['0001_users.sql', '0002_posts.sql', '0003_index.sql']);
@@ -78,7 +78,7 @@ test.each(['strict', 'skip-unavailable'])('a SQL failure at migration 2 of 3 fai
   const r = await runAction(inputs(cwd, { 'fail-mode': failMode, 'disable-rules': 'replay-error' }), { env: env() });
   expect(r.code).toBe(1);
   expect(r.outputs.status).toBe('failed');
-  expect(JSON.parse(r.outputs.applied)).toEqual(['0001_users.sql']);
+  expect(JSON.parse(r.outputs.applied!)).toEqual(['0001_users.sql']);
   expect(emulator.ledger(uuid)).toEqual(['0001_users.sql']);
   expect(emulator.tables(uuid)).not.toContain('posts');
   expect(r.summary).toContain('0002_posts.sql');
@@ -150,7 +150,7 @@ test('the job cancelled (SIGTERM) mid-apply: wrangler is stopped, the ledger re-
     expect(r.signal).toBeNull(); // the action handled SIGTERM and finished its report
     expect(r.code).toBe(1);
     expect(r.outputs.status).toBe('failed');
-    expect(JSON.parse(r.outputs.applied)).toEqual(['0001_users.sql']);
+    expect(JSON.parse(r.outputs.applied!)).toEqual(['0001_users.sql']);
     expect(r.stdout).toMatch(/cancelled/);
     expect(emulator.ledger(uuid)).toEqual(['0001_users.sql']);
   } finally {
@@ -159,6 +159,6 @@ test('the job cancelled (SIGTERM) mid-apply: wrangler is stopped, the ledger re-
   }
   const rerun = await runAction(inputs(cwd), { env: env() });
   expect(rerun.code).toBe(0);
-  expect(JSON.parse(rerun.outputs.applied)).toEqual(['0002_posts.sql', '0003_index.sql']);
+  expect(JSON.parse(rerun.outputs.applied!)).toEqual(['0002_posts.sql', '0003_index.sql']);
   expect(emulator.ledger(uuid)).toEqual(['0001_users.sql', '0002_posts.sql', '0003_index.sql']);
 });

@@ -14,8 +14,8 @@ describe('the bundled action, validate phase (run as the Actions runner runs it)
     expect(dup.every((a) => a.level === 'error')).toBe(true);
     const replay = r.annotations.filter((a) => a.props.title === 'replay-error');
     expect(replay).toHaveLength(1);
-    expect(replay[0].props.file).toBe('migrations/0001_create_tracked_applications.sql');
-    expect(replay[0].message).toMatch(/no such table: users|users/);
+    expect(replay[0]!.props.file).toBe('migrations/0001_create_tracked_applications.sql');
+    expect(replay[0]!.message).toMatch(/no such table: users|users/);
     expect(Number(r.outputs.errors)).toBeGreaterThanOrEqual(3);
     expect(r.summary).toContain('duplicate-number');
     expect(r.summary).toContain('production');
@@ -29,8 +29,8 @@ describe('the bundled action, validate phase (run as the Actions runner runs it)
     expect(r.outputs.status).toBe('valid');
     expect(r.outputs.errors).toBe('0');
     expect(r.summary).toMatch(/D1 migrations: valid/);
-    expect(existsSync(r.outputs.report)).toBe(true);
-    const report = JSON.parse(readFileSync(r.outputs.report, 'utf8'));
+    expect(existsSync(r.outputs.report!)).toBe(true);
+    const report = JSON.parse(readFileSync(r.outputs.report!, 'utf8'));
     expect(report.databases[0].migrations).toEqual(['0001_create_customers.sql', '0002_create_subscriptions.sql', '0003_create_user_subscriptions.sql']);
   });
 
@@ -47,7 +47,7 @@ describe('the bundled action, validate phase (run as the Actions runner runs it)
     const lost = r.annotations.filter((a) => a.props.title === 'rows-lost');
     expect(lost).toHaveLength(1);
     expect(lost[0]).toMatchObject({ level: 'error', props: { file: 'migrations/0002_rebuild.sql', line: '3' } });
-    expect(lost[0].message).toContain('sessions');
+    expect(lost[0]!.message).toContain('sessions');
     // Data-loss findings come before the others (drop-referenced-table and destructive-change at the same line).
     expect(r.summary).toContain('[!CAUTION]');
     const table = r.summary.slice(r.summary.indexOf('| | rule |'));

@@ -91,12 +91,12 @@ for (const { s, files, replay } of replayed) {
     const id = `${s.set}/${file.relPath}`;
     const c = (why: string): Chosen => ({ id, s, files, file, why });
     // A file whose data check faulted has no findings to trust: check it against wrangler too.
-    if (ALWAYS.has(id)) tiers[0].push(c(ALWAYS.get(id)!));
-    else if (skippedNote) tiers[0].push(c(`data check skipped (${skippedNote.slice(skippedNote.indexOf(':') + 2)})`));
-    else if (data.length) tiers[0].push(c(`data findings: ${data.map((f) => `${f.rule}${(f as DataFinding).table ? ` ${(f as DataFinding).table}` : ''}`).join(', ')}`));
-    else if (drops.length) tiers[1].push(c(`static drop-referenced-table finding`));
-    else if (rebuild) tiers[2].push(c('table rebuild (DROP/RENAME + INSERT … SELECT)'));
-    else if (dropOrRename) tiers[3].push(c('DROP TABLE / RENAME TO'));
+    if (ALWAYS.has(id)) tiers[0]!.push(c(ALWAYS.get(id)!));
+    else if (skippedNote) tiers[0]!.push(c(`data check skipped (${skippedNote.slice(skippedNote.indexOf(':') + 2)})`));
+    else if (data.length) tiers[0]!.push(c(`data findings: ${data.map((f) => `${f.rule}${(f as DataFinding).table ? ` ${(f as DataFinding).table}` : ''}`).join(', ')}`));
+    else if (drops.length) tiers[1]!.push(c(`static drop-referenced-table finding`));
+    else if (rebuild) tiers[2]!.push(c('table rebuild (DROP/RENAME + INSERT … SELECT)'));
+    else if (dropOrRename) tiers[3]!.push(c('DROP TABLE / RENAME TO'));
   }
 }
 
@@ -105,14 +105,14 @@ function interleave(list: Chosen[]): Chosen[] {
   const bySet = new Map<string, Chosen[]>();
   for (const c of list) bySet.set(c.s.set, [...(bySet.get(c.s.set) ?? []), c]);
   const out: Chosen[] = [];
-  for (let round = 0; out.length < list.length; round++) for (const group of bySet.values()) if (group[round]) out.push(group[round]);
+  for (let round = 0; out.length < list.length; round++) for (const group of bySet.values()) if (group[round]) out.push(group[round]!);
   return out;
 }
 
 // Files with data findings always; the rest up to the limit.
-const CHOSEN: Chosen[] = [...tiers[0]];
-for (const c of [...tiers[1], ...interleave(tiers[2]), ...interleave(tiers[3])]) if (CHOSEN.length < LIMIT) CHOSEN.push(c);
-const skipped = [...tiers[1], ...tiers[2], ...tiers[3]].filter((c) => !CHOSEN.includes(c));
+const CHOSEN: Chosen[] = [...tiers[0]!];
+for (const c of [...tiers[1]!, ...interleave(tiers[2]!), ...interleave(tiers[3]!)]) if (CHOSEN.length < LIMIT) CHOSEN.push(c);
+const skipped = [...tiers[1]!, ...tiers[2]!, ...tiers[3]!].filter((c) => !CHOSEN.includes(c));
 console.log(
   [
     `corpus-truth: checking ${CHOSEN.length} file(s) against wrangler (CORPUS_TRUTH_LIMIT=${LIMIT}):`,
@@ -183,13 +183,13 @@ describe.each(CHOSEN.map((c) => [c.id, c] as const))('%s', (_id, c) => {
         migration: { name: file.name, sql: file.sql },
       });
       summary.push(
-        `| ${c.id} | ${predictedLost.join(', ') || '—'} | ${failsWithData.length ? (quotedError(failsWithData[0].message) ?? 'yes') : '—'} | ${truth.lost.join(', ') || '—'} | ${truth.fails ? 'fails' : 'applies'} | ${truth.excluded.join(', ') || '—'} |`,
+        `| ${c.id} | ${predictedLost.join(', ') || '—'} | ${failsWithData.length ? (quotedError(failsWithData[0]!.message) ?? 'yes') : '—'} | ${truth.lost.join(', ') || '—'} | ${truth.fails ? 'fails' : 'applies'} | ${truth.excluded.join(', ') || '—'} |`,
       );
 
       // The seed put exactly the data check's rows in (rows the migrations inserted themselves are skipped).
       const seedRows = new Map<string, number>();
       for (const m of seed.matchAll(/^INSERT OR IGNORE INTO "((?:[^"]|"")+)" /gm)) {
-        const t = m[1].replace(/""/g, '"').toLowerCase();
+        const t = m[1]!.replace(/""/g, '"').toLowerCase();
         seedRows.set(t, (seedRows.get(t) ?? 0) + 1);
       }
       const realRows = Object.fromEntries([...seedRows.keys()].map((t) => [t, truth.seededRows.get(t)]));

@@ -130,8 +130,8 @@ export function parseSnapshot(results: ExecResult[], tables: TableInfo[]): Snaps
   const mine = results.slice(results.length - 2 * tables.length);
   const snap: Snapshot = new Map();
   tables.forEach((t, i) => {
-    const head = mine[2 * i].results;
-    const rows = mine[2 * i + 1].results;
+    const head = mine[2 * i]!.results;
+    const rows = mine[2 * i + 1]!.results;
     const pk = t.withoutRowid ? head.map((r) => String(r.name)) : null;
     const byKey = new Map<string, Row>();
     for (const r of rows) {
@@ -156,7 +156,7 @@ function tokenize(sql: string): Tok[] {
   const out: Tok[] = [];
   let i = 0;
   while (i < sql.length) {
-    const c = sql[i];
+    const c = sql[i]!;
     if (/\s/.test(c)) i++;
     else if (c === '-' && sql[i + 1] === '-') {
       const nl = sql.indexOf('\n', i);
@@ -183,12 +183,12 @@ function tokenize(sql: string): Tok[] {
       i = j + 1;
     } else if (/[A-Za-z_\u0080-\uffff]/.test(c)) {
       let j = i;
-      while (j < sql.length && /[\w$\u0080-\uffff]/.test(sql[j])) j++;
+      while (j < sql.length && /[\w$\u0080-\uffff]/.test(sql[j]!)) j++;
       out.push({ kind: 'word', value: sql.slice(i, j).toUpperCase() });
       i = j;
     } else if (/[0-9]/.test(c)) {
       let j = i;
-      while (j < sql.length && /[\w.]/.test(sql[j])) j++;
+      while (j < sql.length && /[\w.]/.test(sql[j]!)) j++;
       out.push({ kind: 'number', value: sql.slice(i, j) });
       i = j;
     } else {
@@ -205,10 +205,10 @@ function statements(sql: string): Tok[][] {
   const out: Tok[][] = [];
   let cur: Tok[] = [];
   for (let k = 0; k < toks.length; k++) {
-    const t = toks[k];
+    const t = toks[k]!;
     if (t.kind === 'punct' && t.value === ';') {
-      const isTrigger = cur.length > 1 && cur[0].value === 'CREATE' && cur.slice(1, 3).some((x) => x.value === 'TRIGGER');
-      const endsTrigger = cur.length > 0 && cur[cur.length - 1].kind === 'word' && cur[cur.length - 1].value === 'END';
+      const isTrigger = cur.length > 1 && cur[0]!.value === 'CREATE' && cur.slice(1, 3).some((x) => x.value === 'TRIGGER');
+      const endsTrigger = cur.length > 0 && cur[cur.length - 1]!.kind === 'word' && cur[cur.length - 1]!.value === 'END';
       if (isTrigger && !endsTrigger) {
         cur.push(t);
         continue;
@@ -227,8 +227,8 @@ const lowerName = (t: Tok) => t.value.toLowerCase();
 /** A (schema-qualified) name at k: [lower-cased name, index after]. */
 function nameAt(s: Tok[], k: number): [string, number] | undefined {
   if (!isName(s[k])) return undefined;
-  if (s[k + 1]?.value === '.' && isName(s[k + 2])) return [lowerName(s[k + 2]), k + 3];
-  return [lowerName(s[k]), k + 1];
+  if (s[k + 1]?.value === '.' && isName(s[k + 2])) return [lowerName(s[k + 2]!), k + 3];
+  return [lowerName(s[k]!), k + 1];
 }
 
 export interface MigrationFacts {
@@ -257,7 +257,7 @@ export function migrationFacts(sql: string): MigrationFacts {
       });
       if (v < 0) continue;
     }
-    const verb = s[v].kind === 'word' ? s[v].value : '';
+    const verb = s[v]!.kind === 'word' ? s[v]!.value : '';
     if (verb === 'DELETE') {
       const n = nameAt(s, s[v + 1]?.value === 'FROM' ? v + 2 : v + 1);
       if (n) rowTargets.add(n[0]);
@@ -371,7 +371,7 @@ export async function groundTruth(input: TruthInput): Promise<Truth> {
   if (setup.exitCode !== 0) throw new Error(`applying the files before ${migration.name} failed:\n${setup.stdout}\n${setup.stderr}`);
 
   const seeded = await wranglerExecLocal(p, `${input.seed}\n${listTablesSql(p.migrationsTable)}\n${snapshotSql(before.ordinary)}`);
-  const listed = seeded[seeded.length - 2 * before.ordinary.length - 1].results.map((r) => String(r.name));
+  const listed = seeded[seeded.length - 2 * before.ordinary.length - 1]!.results.map((r) => String(r.name));
   expect({ where: `tables before ${migration.name}`, tables: listed }).toEqual({ where: `tables before ${migration.name}`, tables: before.all });
   const snapBefore = parseSnapshot(seeded, before.ordinary);
   const seededRows = new Map([...snapBefore].map(([t, s]) => [t, s.rows.size]));
@@ -386,7 +386,7 @@ export async function groundTruth(input: TruthInput): Promise<Truth> {
   let snapAfter: Snapshot | null = null;
   if (!fails) {
     const res = await wranglerExecLocal(p, `${listTablesSql(p.migrationsTable)}\n${snapshotSql(after.ordinary)}`);
-    const listedAfter = res[0].results.map((r) => String(r.name));
+    const listedAfter = res[0]!.results.map((r) => String(r.name));
     expect({ where: `tables after ${migration.name}`, tables: listedAfter }).toEqual({ where: `tables after ${migration.name}`, tables: after.all });
     snapAfter = parseSnapshot(res, after.ordinary);
   } else if (input.checkEmpty) {

@@ -72,7 +72,7 @@ describe('runPullRequestLoop against the GitHub emulator', () => {
     expect(first.result.commentUrl).toBe(`https://github.com/${OWNER}/${REPO}/pull/${PR}#issuecomment-${first.result.commentId}`);
     const ours = () => gh.commentsOn(PR).filter((c) => c.body.startsWith('<!-- d1-migrate-action:'));
     expect(ours()).toHaveLength(1);
-    const body = ours()[0].body;
+    const body = ours()[0]!.body;
     expect(body.split('\n')[0]).toBe('<!-- d1-migrate-action:comment:top:DB -->');
     expect(body).toContain('✅');
     expect(body).toContain('Migrations added by this pull request (compared with the base branch): 1');
@@ -82,7 +82,7 @@ describe('runPullRequestLoop against the GitHub emulator', () => {
 
     const second = await run(cwd);
     expect(second.result.commentId).toBe(first.result.commentId);
-    expect(second.result.comments[0].created).toBe(false);
+    expect(second.result.comments[0]!.created).toBe(false);
     expect(ours()).toHaveLength(1);
     expect(gh.commentsOn(PR)).toHaveLength(2);
     expect(gh.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
@@ -109,7 +109,7 @@ describe('runPullRequestLoop against the GitHub emulator', () => {
     }
     const bodies = gh.commentsOn(PR).map((c) => c.body.split('\n')[0]);
     expect(bodies).toEqual(['<!-- d1-migrate-action:comment:staging:DB -->', '<!-- d1-migrate-action:comment:production:DB -->']);
-    expect(gh.commentsOn(PR)[1].body).toContain('--env production --database DB');
+    expect(gh.commentsOn(PR)[1]!.body).toContain('--env production --database DB');
   });
 
   test('warns instead of failing when a fork token cannot write', async () => {
@@ -141,20 +141,20 @@ describe('runPullRequestLoop against the GitHub emulator', () => {
     ]);
     const { result, report } = await run(cwd);
     expect(result.warnings).toEqual([]);
-    const mods = report.databases[0].findings.filter((f) => f.rule === 'modified-migration');
+    const mods = report.databases[0]!.findings.filter((f) => f.rule === 'modified-migration');
     expect(mods.map((f) => [f.file, f.line])).toEqual([
       ['migrations/0001_init.sql', 2],
       ['migrations/0004_renamed.sql', undefined],
       ['migrations/0005_gone.sql', undefined],
     ]);
     expect(mods.every((f) => f.severity === 'error')).toBe(true);
-    expect(mods[0].message).toMatch(/never runs an applied migration again/);
-    expect(mods[1].message).toMatch(/would run 0004_renamed.sql again/);
+    expect(mods[0]!.message).toMatch(/never runs an applied migration again/);
+    expect(mods[1]!.message).toMatch(/would run 0004_renamed.sql again/);
     expect(report.status).toBe('invalid');
-    expect(report.databases[0].status).toBe('invalid');
+    expect(report.databases[0]!.status).toBe('invalid');
     expect(report.errors).toBe(3);
     expect(report.failed).toBe(true);
-    const body = gh.comments[0].body;
+    const body = gh.comments[0]!.body;
     expect(body).toContain('❌');
     expect(body).toContain(`https://github.com/${OWNER}/${REPO}/blob/${HEAD_SHA}/migrations/0001_init.sql#L2`);
     // A deleted file only exists on the base commit.
@@ -174,7 +174,7 @@ describe('runPullRequestLoop against the GitHub emulator', () => {
     const cwd = makeProject({ ...BASE_FILES, [`migrations/${evil}`]: 'CREATE TABLE x (id INTEGER);\n' });
     gh.setPullRequestFiles(OWNER, REPO, PR, added(evil));
     await run(cwd);
-    const body = gh.comments[0].body;
+    const body = gh.comments[0]!.body;
     // The name is shown as a code span fenced with more backticks than it contains, where GitHub renders
     // HTML and mentions as plain text.
     expect(body).toContain('- ``0002_<img src=x onerror=alert(1)>`|@octocat.sql``');
@@ -196,8 +196,8 @@ describe('runPullRequestLoop against the GitHub emulator', () => {
     gh.setPullRequestFiles(OWNER, REPO, PR, added(...names));
     const { result, report } = await run(cwd);
     expect(result.warnings).toEqual([]);
-    expect(report.databases[0].migrations).toHaveLength(200);
-    const body = gh.comments[0].body;
+    expect(report.databases[0]!.migrations).toHaveLength(200);
+    const body = gh.comments[0]!.body;
     expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT);
     expect(body).toContain('Migrations added by this pull request (compared with the base branch): 200');
     expect(body).toContain('Reproduce locally:');
@@ -212,8 +212,8 @@ describe('runPullRequestLoop against the GitHub emulator', () => {
     const pages = gh.requests.filter((r) => r.path.endsWith('/files'));
     expect(pages.map((r) => r.query.page ?? '1')).toEqual(['1', '2', '3']);
     expect(pages.every((r) => r.query.per_page === '100')).toBe(true);
-    expect(report.databases[0].findings.filter((f) => f.rule === 'modified-migration')).toHaveLength(1);
-    expect(gh.comments[0].body).toContain('- `0002_last.sql`');
+    expect(report.databases[0]!.findings.filter((f) => f.rule === 'modified-migration')).toHaveLength(1);
+    expect(gh.comments[0]!.body).toContain('- `0002_last.sql`');
   });
 
   test.each(['primary', 'secondary', '429'] as const)('retries after a %s rate limit and then succeeds', async (kind) => {
@@ -252,7 +252,7 @@ describe('runPullRequestLoop against the GitHub emulator', () => {
     for (const t of texts) expect(t).not.toContain(TOKEN);
     expect(unauthorised.result.warnings.join('\n')).toMatch(/401/);
     // It was sent where it belongs.
-    expect(gh.requests[0].authorization).toBe(`token ${TOKEN}`);
+    expect(gh.requests[0]!.authorization).toBe(`token ${TOKEN}`);
   });
 
   test('does nothing outside pull requests or without a token, and posts no comment with comment off', async () => {
@@ -269,7 +269,7 @@ describe('runPullRequestLoop against the GitHub emulator', () => {
     expect(gh.requests.length).toBeGreaterThan(0);
     expect(gh.requests.every((r) => r.method === 'GET')).toBe(true);
     expect(gh.comments).toHaveLength(0);
-    expect(report.databases[0].findings.some((f) => f.rule === 'modified-migration')).toBe(true);
+    expect(report.databases[0]!.findings.some((f) => f.rule === 'modified-migration')).toBe(true);
     gh.requests.length = 0;
     const noToken = await runPullRequestLoop({ env: prEnv(gh.url), token: undefined, report, options, io });
     expect(noToken.warnings).toHaveLength(1);
@@ -282,8 +282,8 @@ describe('runPullRequestLoop against the GitHub emulator', () => {
     const { options, report } = await validateReport(`${root}/db`);
     const result = await runPullRequestLoop({ env: prEnv(gh.url, { workspace: root }), token: TOKEN, report, options, io: recordingIO(), client: FAST });
     expect(result.warnings).toEqual([]);
-    expect(report.databases[0].findings.find((f) => f.rule === 'modified-migration')?.file).toBe('migrations/0001_init.sql');
-    expect(gh.comments[0].body).toContain(`/blob/${HEAD_SHA}/db/migrations/0001_init.sql`);
-    expect(gh.comments[0].body).toContain('npx d1-migrate validate --cwd db --database DB');
+    expect(report.databases[0]!.findings.find((f) => f.rule === 'modified-migration')?.file).toBe('migrations/0001_init.sql');
+    expect(gh.comments[0]!.body).toContain(`/blob/${HEAD_SHA}/db/migrations/0001_init.sql`);
+    expect(gh.comments[0]!.body).toContain('npx d1-migrate validate --cwd db --database DB');
   });
 });

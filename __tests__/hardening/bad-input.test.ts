@@ -76,7 +76,7 @@ async function runRow(c: CliCase): Promise<void> {
     expect(doc.status).toBe(c.exit === 0 ? 'valid' : 'invalid');
     if (c.findings) expect(findingKeys(doc)).toEqual([...c.findings].sort());
     if (c.findingMessage && c.findings?.length) {
-      const [rule, where] = c.findings[0].split(' ');
+      const [rule, where] = c.findings[0]!.split(' ');
       const f = doc.databases.flatMap((d) => d.findings).find((x) => x.rule === rule && `${x.file}:${x.line}` === where);
       for (const re of c.findingMessage) expect(f?.message).toMatch(re);
     }
@@ -129,7 +129,7 @@ describe('a 10 MB migration (bundled CLI in a child process; a kill after 120 s 
       expect(r.code).toBe(1);
       const doc = JSON.parse(r.stdout) as JsonDoc;
       expect(findingKeys(doc)).toEqual(['statement-too-large migrations/0002_big.sql:1']);
-      expect(doc.databases[0].findings[0].message).toMatch(/over D1's limit of 100,000 bytes/);
+      expect(doc.databases[0]!.findings[0]!.message).toMatch(/over D1's limit of 100,000 bytes/);
     },
     150_000,
   );
@@ -199,6 +199,6 @@ describe('the bundled action fails the step with a clear ::error:: (phases valid
     expect(r.outputs.status).toBe('invalid');
     const replay = r.annotations.filter((a) => a.props.title === 'replay-error');
     expect(replay.map((a) => [a.props.file, a.props.line])).toEqual([["migrations/0002_it's.sql", '1']]);
-    expect(replay[0].message).toMatch(/contains a '/);
+    expect(replay[0]!.message).toMatch(/contains a '/);
   });
 });

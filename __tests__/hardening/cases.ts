@@ -611,7 +611,7 @@ export const FILE_CASES: CliCase[] = [
     argv: ['validate', '--numbering', 'sequential'],
     exit: 0,
     findings: [],
-    check: (doc) => expect(doc.databases[0].migrations).toEqual(['0001_a.sql', '0002_add jobs table.sql']),
+    check: (doc) => expect(doc.databases[0]!.migrations).toEqual(['0001_a.sql', '0002_add jobs table.sql']),
   },
   {
     name: "fails a file name with a single quote as real wrangler's unescaped bookkeeping INSERT does",
@@ -628,7 +628,7 @@ export const FILE_CASES: CliCase[] = [
     argv: ['validate'],
     exit: 0,
     findings: [],
-    check: (doc) => expect(doc.databases[0].migrations).toContain('0002_a"b.sql'),
+    check: (doc) => expect(doc.databases[0]!.migrations).toContain('0002_a"b.sql'),
   },
   {
     name: 'accepts a file name with < as wrangler does',
@@ -636,7 +636,7 @@ export const FILE_CASES: CliCase[] = [
     argv: ['validate'],
     exit: 0,
     findings: [],
-    check: (doc) => expect(doc.databases[0].migrations).toEqual(['0001_a.sql', '0002_a<b.sql']),
+    check: (doc) => expect(doc.databases[0]!.migrations).toEqual(['0001_a.sql', '0002_a<b.sql']),
   },
   {
     name: 'accepts a file name with | as wrangler does',
@@ -644,7 +644,7 @@ export const FILE_CASES: CliCase[] = [
     argv: ['validate'],
     exit: 0,
     findings: [],
-    check: (doc) => expect(doc.databases[0].migrations).toEqual(['0001_a.sql', '0002_a|b.sql']),
+    check: (doc) => expect(doc.databases[0]!.migrations).toEqual(['0001_a.sql', '0002_a|b.sql']),
   },
   {
     name: 'accepts a file name with backticks and $() without running anything',
@@ -652,7 +652,7 @@ export const FILE_CASES: CliCase[] = [
     argv: ['validate'],
     exit: 0,
     findings: [],
-    check: (doc) => expect(doc.databases[0].migrations).toEqual(['0001_a.sql', '0002_`touch pwned`$(touch pwned2).sql']),
+    check: (doc) => expect(doc.databases[0]!.migrations).toEqual(['0001_a.sql', '0002_`touch pwned`$(touch pwned2).sql']),
   },
   {
     name: 'accepts a file name with non-ASCII letters as wrangler does',
@@ -660,7 +660,7 @@ export const FILE_CASES: CliCase[] = [
     argv: ['validate'],
     exit: 0,
     findings: [],
-    check: (doc) => expect(doc.databases[0].migrations).toEqual(['0001_a.sql', '0002_café.sql']),
+    check: (doc) => expect(doc.databases[0]!.migrations).toEqual(['0001_a.sql', '0002_café.sql']),
   },
   {
     name: 'agrees with real wrangler on a folder of names with spaces, <, |, backticks and non-ASCII letters',
@@ -683,7 +683,7 @@ export const FILE_CASES: CliCase[] = [
     exit: 0,
     findings: ['ignored-file migrations/0002_b.SQL:1'],
     findingMessage: [/its extension is "\.SQL": wrangler only runs names ending in lower-case "\.sql"/],
-    check: (doc) => expect(doc.databases[0].migrations).toEqual(['0001_a.sql']),
+    check: (doc) => expect(doc.databases[0]!.migrations).toEqual(['0001_a.sql']),
   },
   {
     name: 'escapes commas, colons and percent signs of a file name in GitHub annotations',
@@ -704,7 +704,7 @@ export const FILE_CASES: CliCase[] = [
     exit: 0,
     findings: [],
     check: (doc) => {
-      const m = doc.databases[0].migrations;
+      const m = doc.databases[0]!.migrations;
       expect(m).toHaveLength(10_000);
       expect([m[0], m[9_998], m[9_999]]).toEqual(['00001_m.sql', '09999_m.sql', '10000_m.sql']);
     },

@@ -151,7 +151,7 @@ describe.each(CASES)('$id', (c) => {
       const row: Row = {
         id: c.id,
         replayVerdict: blocking.length
-          ? `${blocking[0].rule} at ${replay.failedAt ?? blocking[0].file}`
+          ? `${blocking[0]!.rule} at ${replay.failedAt ?? blocking[0]!.file}`
           : replay.failedAt
             ? `stops at ${replay.failedAt} (note; ${c.reportedBy} reports it)`
             : 'no error',

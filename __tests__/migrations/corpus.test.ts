@@ -44,7 +44,7 @@ const available = fs.existsSync(CORPUS);
         const [target, ...rest] = resolveDatabases({ cwd, configPath, environment, database: c.binding });
         expect(rest).toEqual([]);
         expect(target).toMatchObject({ binding: c.binding, environment, migrationsDir: c.migrationsDir, migrationsTable: 'd1_migrations' });
-        const set = discoverMigrations(target, cwd);
+        const set = discoverMigrations(target!, cwd);
         expect(set.files).toHaveLength(c.files);
         expect(set.findings).toEqual([]);
         expect(checkFilenames(set.files, 'sequential')).toEqual([]);
@@ -58,7 +58,7 @@ const available = fs.existsSync(CORPUS);
     const cwd = path.join(CORPUS, 'storacha__w3up__access-api');
     const configPath = findConfig(cwd);
     const names = [null, 'dev', 'staging', 'production'].map(
-      (environment) => resolveDatabases({ cwd, configPath, environment })[0].databaseName,
+      (environment) => resolveDatabases({ cwd, configPath, environment })[0]!.databaseName,
     );
     expect(names).toEqual(['spaces-dev', 'access-dev', 'access-staging', 'access']);
   });
@@ -66,8 +66,8 @@ const available = fs.existsSync(CORPUS);
   test('funvill applies only the two top-level files, starting at 0020, and never the old/ folder', () => {
     const cwd = path.join(CORPUS, 'funvill__cultural-archiver__workers-ab6b4f0');
     const [target] = resolveDatabases({ cwd, configPath: findConfig(cwd), environment: 'production' });
-    expect(target.migrationsDirSetting).toBe('./migrations');
-    const set = discoverMigrations(target, cwd);
+    expect(target!.migrationsDirSetting).toBe('./migrations');
+    const set = discoverMigrations(target!, cwd);
     expect(set.files.map((f) => f.name)).toEqual(['0020_good_start.sql', '0021_submission_review_alignment.sql']);
     expect(set.files.map((f) => f.number)).toEqual([20, 21]);
   });
@@ -82,7 +82,7 @@ const available = fs.existsSync(CORPUS);
     for (const set of ['beilunyang__moemail', 'storacha__w3up__access-api', 'zpg6__better-auth-cloudflare__examples-hono']) {
       const cwd = path.join(CORPUS, set);
       const [target] = resolveDatabases({ cwd, configPath: findConfig(cwd), environment: null });
-      expect(discoverMigrations(target, cwd).files[0].numberText).toBe('0000');
+      expect(discoverMigrations(target!, cwd).files[0]!.numberText).toBe('0000');
     }
   });
 });

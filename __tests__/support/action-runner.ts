@@ -71,10 +71,10 @@ export function parseOutputFile(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   const re = /^([^\n<=]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) out[m[1]] = m[3];
+  while ((m = re.exec(text))) out[m[1]!] = m[3]!;
   for (const line of text.split('\n')) {
     const eq = /^([A-Za-z0-9_-]+)=(.*)$/.exec(line);
-    if (eq && !(eq[1] in out)) out[eq[1]] = eq[2];
+    if (eq && !(eq[1]! in out)) out[eq[1]!] = eq[2]!;
   }
   return out;
 }
@@ -89,7 +89,7 @@ export function parseAnnotations(stdout: string): ActionResult['annotations'] {
       const i = kv.indexOf('=');
       props[kv.slice(0, i)] = decodeURIComponent(kv.slice(i + 1).replace(/%(?![0-9A-F]{2})/g, '%25'));
     }
-    out.push({ level: m[1], props, message: m[3].replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%') });
+    out.push({ level: m[1]!, props, message: m[3]!.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%') });
   }
   return out;
 }

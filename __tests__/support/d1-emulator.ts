@@ -283,7 +283,7 @@ export class D1Emulator {
       const account = parts[1];
       if (parts.length === 4) return { kind: 'list', account };
       const db = parts[4];
-      if (parts.length === 5) return { kind: method === 'GET' ? (this.isUuid(db) ? 'info' : 'lookup') : 'other', account, db };
+      if (parts.length === 5) return { kind: method === 'GET' ? (this.isUuid(db!) ? 'info' : 'lookup') : 'other', account, db };
       if (parts[5] === 'query' || parts[5] === 'raw') return { kind: 'query', account, db, action: parts[5] };
       if (parts[5] === 'time_travel' && parts[6] === 'bookmark') return { kind: 'bookmark', account, db };
       if (parts[5] === 'time_travel' && parts[6] === 'restore') return { kind: 'restore', account, db };

@@ -120,8 +120,8 @@ function parseTomlText(text: string, file: string): unknown {
 function parseJsoncText(text: string, file: string): unknown {
   const errors: jsonc.ParseError[] = [];
   const data: unknown = jsonc.parse(text, errors, { allowTrailingComma: true, disallowComments: false });
-  if (errors.length > 0) {
-    const first = errors[0];
+  const first = errors[0];
+  if (first) {
     const { line, column } = lineColumn(text, first.offset);
     const kind = path.extname(file) === '.jsonc' ? 'JSONC' : 'JSON';
     throw new UsageError(

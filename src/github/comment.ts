@@ -31,7 +31,7 @@ export async function upsertComment(input: UpsertCommentInput): Promise<UpsertCo
   try {
     const comments = await client.paginate(client.rest.issues.listComments, { ...where, issue_number: event.number, per_page: 100 });
     // Only the first line counts: someone quoting our comment elsewhere must not become the one we edit.
-    existing = comments.find((c) => (c.body ?? '').split('\n', 1)[0].trim() === marker);
+    existing = comments.find((c) => (c.body ?? '').split('\n', 1)[0]?.trim() === marker);
   } catch (error: unknown) {
     return { warning: explain('read the comments of', error, input) };
   }

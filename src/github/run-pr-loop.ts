@@ -129,9 +129,10 @@ export async function runPullRequestLoop(input: PullRequestLoopInput): Promise<P
     io.info(`${posted.created ? 'Created' : 'Updated'} the pull-request comment for ${db.environment ?? 'top level'} · ${db.binding}: ${posted.url}`);
     result.comments.push({ environment: db.environment, binding: db.binding, id: posted.id, url: posted.url, created: posted.created });
   }
-  if (result.comments.length) {
-    result.commentId = result.comments[0].id;
-    result.commentUrl = result.comments[0].url;
+  const first = result.comments[0];
+  if (first) {
+    result.commentId = first.id;
+    result.commentUrl = first.url;
   }
   return result;
 }

@@ -245,12 +245,12 @@ class Context {
       );
     }
 
-    const first = entry.name.split('/')[0];
+    const first = entry.name.split('/')[0]!;
     return {
       name: entry.name,
       path: entry.abs,
       relPath: shown,
-      number: entry.name.includes('/') ? finiteOrNull(parseInt(first.split('_')[0], 10)) : wrangler486Number(entry.name),
+      number: entry.name.includes('/') ? finiteOrNull(parseInt(first.split('_')[0]!, 10)) : wrangler486Number(entry.name),
       numberText: leadingDigits(first),
       sql,
       bytes: buffer.length,

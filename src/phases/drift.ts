@@ -51,6 +51,7 @@ export function compareEnvironments(databases: DatabaseReport[]): void {
   }
   for (const list of byBinding.values()) {
     const [reference, ...others] = list;
+    if (!reference) continue;
     for (const d of others) {
       const name = reference.environment ?? 'top level';
       recordDrift(d, `environment:${name}`, diffSchemas(reference.liveSchema!, d.liveSchema!), `environment ${name}`);

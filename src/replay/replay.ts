@@ -120,8 +120,7 @@ class Replayer {
       return { findings: this.findings, schema: [], replayed, failedAt: undefined, notReplayed: files.map((f) => f.name), notes };
     }
 
-    for (let i = 0; i < files.length; i++) {
-      const file = files[i];
+    for (const [i, file] of files.entries()) {
       if (this.applyFile(file)) {
         replayed.push(file.name);
         continue;
@@ -290,8 +289,9 @@ class Replayer {
     }
     const m = r.message && /^no such column: "((?:[^"]|"")*)" - should this be a string literal/.exec(r.message);
     if (!m) return;
-    const name = m[1].replace(/""/g, '"');
-    const idx = sql.indexOf(`"${m[1]}"`);
+    const quoted = m[1]!;
+    const name = quoted.replace(/""/g, '"');
+    const idx = sql.indexOf(`"${quoted}"`);
     const at = r.errorOffset ?? (idx === -1 ? start : start + Buffer.byteLength(sql.slice(0, idx), 'utf8'));
     this.add({
       rule: DQS_RULE,
@@ -308,8 +308,9 @@ class Replayer {
    */
   private checkDropReferenced(file: MigrationFile, text: SqlText, start: number, table: string, data: DataCheckOutcome | undefined): void {
     const exists = this.db.selectObjects(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE`, [table]);
-    if (exists.length === 0) return;
-    const parent = String(exists[0].name);
+    const [found] = exists;
+    if (!found) return;
+    const parent = String(found.name);
     const rows = this.referencing(parent);
     if (rows.length === 0) return;
     const refs = new Map<string, { child: string; cols: string[]; onDelete: string }>();

@@ -162,7 +162,7 @@ function canonical(sql: string | null): string {
 
 function unquote(t: Token): string {
   if (t.kind !== 'quoted') return t.text;
-  const q = t.text[0];
+  const q = t.text[0]!;
   const inner = t.text.slice(1, -1);
   return q === '[' ? inner : inner.split(q + q).join(q);
 }
@@ -172,7 +172,7 @@ function columnList(sql: string | null): Token[][] | null {
   if (!sql) return null;
   const tokens = tokenize(sql);
   let i = 0;
-  const word = (w: string) => tokens[i]?.kind === 'word' && tokens[i].text.toUpperCase() === w;
+  const word = (w: string) => tokens[i]?.kind === 'word' && tokens[i]!.text.toUpperCase() === w;
   if (!word('CREATE')) return null;
   i++;
   if (word('TEMP') || word('TEMPORARY')) i++;
@@ -185,15 +185,14 @@ function columnList(sql: string | null): Token[][] | null {
   if (tokens[i]?.text !== '(') return null;
   const parts: Token[][] = [[]];
   let depth = 0;
-  for (i = i + 1; i < tokens.length; i++) {
-    const t = tokens[i];
+  for (const t of tokens.slice(i + 1)) {
     if (t.text === '(') depth++;
     if (t.text === ')') {
       if (depth === 0) return parts;
       depth--;
     }
     if (t.text === ',' && depth === 0) parts.push([]);
-    else parts[parts.length - 1].push(t);
+    else parts[parts.length - 1]!.push(t);
   }
   return null;
 }
@@ -205,8 +204,8 @@ function tableShape(sql: string | null): TableShape | null {
   if (!parts) return null;
   const shape: TableShape = { columns: new Map(), constraints: [] };
   for (const part of parts) {
-    if (part.length === 0) continue;
     const first = part[0];
+    if (!first) continue;
     const definition = joinTokens(part);
     const key = comparable(part);
     if (first.kind === 'word' && CONSTRAINT_START.has(first.text.toUpperCase())) {

@@ -82,7 +82,7 @@ export function checkAmbiguousOrder(files: readonly MigrationFile[], source?: Or
   if (src === 'wrangler-4.86' && !sameOrder(old, newest)) {
     const k = old.findIndex((n, i) => n !== newest[i]);
     const f = files[k];
-    if (!reported.has(f.name)) {
+    if (f && !reported.has(f.name)) {
       findings.push({
         rule: RULE_ID,
         severity: ruleInfo(RULE_ID).severity,
@@ -116,18 +116,18 @@ function pad(f: MigrationFile): string {
 function longestIncreasingRun(values: readonly number[]): Set<number> {
   const tails: number[] = [];
   const prev = new Array<number>(values.length).fill(-1);
-  for (let i = 0; i < values.length; i++) {
+  for (const [i, value] of values.entries()) {
     let lo = 0;
     let hi = tails.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (values[tails[mid]] < values[i]) lo = mid + 1;
+      if (values[tails[mid]!]! < value) lo = mid + 1;
       else hi = mid;
     }
-    if (lo > 0) prev[i] = tails[lo - 1];
+    if (lo > 0) prev[i] = tails[lo - 1]!;
     tails[lo] = i;
   }
   const keep = new Set<number>();
-  for (let i = tails.length > 0 ? tails[tails.length - 1] : -1; i !== -1; i = prev[i]) keep.add(i);
+  for (let i = tails.at(-1) ?? -1; i !== -1; i = prev[i]!) keep.add(i);
   return keep;
 }

@@ -22,7 +22,8 @@ export function followsConvention(name: string): boolean {
  */
 export function checkBadFilenames(files: readonly MigrationFile[]): Finding[] {
   const findings: Finding[] = [];
-  const dir = files.length > 0 ? folderOf(files[0]) : '';
+  const first = files[0];
+  const dir = first ? folderOf(first) : '';
   const next = nextFreeNumber(files);
   files.forEach((f, index) => {
     if (followsConvention(f.name)) return;

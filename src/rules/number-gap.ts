@@ -18,8 +18,8 @@ export function checkNumberGaps(files: readonly MigrationFile[]): Finding[] {
   const numbers = [...firstWithNumber.keys()].sort((a, b) => a - b);
   const findings: Finding[] = [];
   for (let i = 1; i < numbers.length; i++) {
-    const before = numbers[i - 1];
-    const after = numbers[i];
+    const before = numbers[i - 1]!;
+    const after = numbers[i]!;
     if (after - before <= 1) continue;
     const prev = firstWithNumber.get(before) as MigrationFile;
     const file = firstWithNumber.get(after) as MigrationFile;

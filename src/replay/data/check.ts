@@ -265,7 +265,7 @@ export class DataCheck {
       return this.failed(file, ff, failure);
     }
 
-    const losses = this.losses(events, ff, rebuiltBefore, executed.length, (i) => describe(text, executed[i]));
+    const losses = this.losses(events, ff, rebuiltBefore, executed.length, (i) => describe(text, executed[i]!));
     const released = stepPrepared(this.sqlite3, this.db, this.release.pointer);
     if (released) {
       this.abandon();
@@ -319,7 +319,7 @@ export class DataCheck {
       do rc = wasm.exports.sqlite3_step(p.stmt);
       while (rc === capi.SQLITE_ROW);
       wasm.exports.sqlite3_finalize(p.stmt);
-      if (rc !== capi.SQLITE_DONE) return { failure: { message: capi.sqlite3_errmsg(db), at: describe(text, executed[executed.length - 1]) } };
+      if (rc !== capi.SQLITE_DONE) return { failure: { message: capi.sqlite3_errmsg(db), at: describe(text, executed[executed.length - 1]!) } };
     }
     return {};
   }
@@ -330,7 +330,7 @@ export class DataCheck {
    * of its work on a large schema — and skips dropping the ones it never created.
    */
   private skipIndex(text: SqlText, start: number, end: number): boolean {
-    const b = text.bytes[start] | 0x20;
+    const b = text.bytes[start]! | 0x20;
     if (b !== 0x63 && b !== 0x64) return false; // 'c' or 'd'
     const head = text.slice(start, Math.min(end, start + 24));
     if (!/^(CREATE|DROP)\s+INDEX\b/i.test(head)) return false;
@@ -752,7 +752,7 @@ function copyOf(ff: FileFacts, lineage: Set<string>): Culprit | undefined {
   if (!copy) return undefined;
   return {
     executed: { start: 0, end: 0, line: copy.line ?? 0, facts: copy },
-    victim: [...lineage][0],
+    victim: [...lineage][0]!,
     mechanism: 'the copy does not take every row of the old table (a WHERE, a JOIN or a conflict clause leaves rows out), and the old table is dropped with them',
   };
 }

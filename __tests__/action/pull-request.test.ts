@@ -134,7 +134,7 @@ test('a failing apply with a webhook posts one notification and still leaks no s
   expect(r.code).toBe(1);
   expect(r.outputs.status).toBe('failed');
   expect(hookBodies.length - before).toBe(1);
-  const message = JSON.parse(hookBodies[hookBodies.length - 1]!);
+  const message = JSON.parse(hookBodies[hookBodies.length - 1]!) as Record<string, unknown>;
   expect(message).toMatchObject({ environment: 'staging', database: 'stg', migration: '0001_bad.sql' });
   expect(message.text).toMatch(/no such table: nope/);
   expect(message.run_url).toBe('https://github.com/acme/shop/actions/runs/5');

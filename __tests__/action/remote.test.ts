@@ -55,9 +55,9 @@ test('applies, records the bookmark and history, then a rerun is up-to-date and 
   expect(JSON.parse(first.outputs.applied!)).toEqual(['0001_users.sql', '0002_posts.sql', '0003_index.sql']);
   expect(first.outputs['applied-count']).toBe('3');
   expect(first.outputs.bookmark).toMatch(/\S+/);
-  const history = JSON.parse(first.outputs.history!);
-  expect(history.map((h: { name: string }) => h.name)).toEqual(['0001_users.sql', '0002_posts.sql', '0003_index.sql']);
-  expect(history.every((h: { appliedByThisRun: boolean; environment: string }) => h.appliedByThisRun && h.environment === 'production')).toBe(true);
+  const history = JSON.parse(first.outputs.history!) as { name: string; appliedByThisRun: boolean; environment: string }[];
+  expect(history.map((h) => h.name)).toEqual(['0001_users.sql', '0002_posts.sql', '0003_index.sql']);
+  expect(history.every((h) => h.appliedByThisRun && h.environment === 'production')).toBe(true);
   expect(emulator.ledger(uuid)).toEqual(['0001_users.sql', '0002_posts.sql', '0003_index.sql']);
   expect(first.summary).toContain('Applied by this run (3)');
   expect(first.summary).toContain('by octocat');

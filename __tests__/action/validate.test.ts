@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NODE24, runAction } from '../support/action-runner.js';
+import type { JsonDoc } from '../support/json-report.js';
 import { CORPUS, makeProject, seedProject, TOML_DB } from '../support/project.js';
 
 describe('the bundled action, validate phase (run as the Actions runner runs it)', () => {
@@ -30,8 +31,8 @@ describe('the bundled action, validate phase (run as the Actions runner runs it)
     expect(r.outputs.errors).toBe('0');
     expect(r.summary).toMatch(/D1 migrations: valid/);
     expect(existsSync(r.outputs.report!)).toBe(true);
-    const report = JSON.parse(readFileSync(r.outputs.report!, 'utf8'));
-    expect(report.databases[0].migrations).toEqual(['0001_create_customers.sql', '0002_create_subscriptions.sql', '0003_create_user_subscriptions.sql']);
+    const report = JSON.parse(readFileSync(r.outputs.report!, 'utf8')) as JsonDoc;
+    expect(report.databases[0]!.migrations).toEqual(['0001_create_customers.sql', '0002_create_subscriptions.sql', '0003_create_user_subscriptions.sql']);
   });
 
   test('data check: rows-lost at the DROP of a rebuild, listed first in the summary; data-check false turns it off', async () => {

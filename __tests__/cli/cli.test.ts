@@ -3,26 +3,27 @@ import { join } from 'node:path';
 import { runCli } from '../support/action-runner.js';
 import { CORPUS, makeProject, seedProject, TOML_DB } from '../support/project.js';
 import { RULES } from '../../src/rules/catalog.js';
+import type { JsonDoc } from '../support/json-report.js';
 
 describe('the d1-migrate CLI (bundled dist/cli/index.js)', () => {
   test('prints exactly one JSON document of the documented shape and exits 1 on error findings', async () => {
     const cwd = seedProject();
     const r = await runCli(['validate', '--cwd', cwd, '--env', 'production', '--format', 'json']);
     expect(r.code).toBe(1);
-    const doc = JSON.parse(r.stdout);
+    const doc = JSON.parse(r.stdout) as JsonDoc;
     expect(Object.keys(doc)).toEqual(['status', 'errors', 'warnings', 'databases']);
     expect(doc.status).toBe('invalid');
-    const db = doc.databases[0];
+    const db = doc.databases[0]!;
     expect(Object.keys(db)).toEqual(['environment', 'binding', 'databaseName', 'migrationsDir', 'migrations', 'findings']);
     expect(db).toMatchObject({ environment: 'production', binding: 'DB', databaseName: 'jobmatch-prod', migrationsDir: 'migrations' });
     // wrangler's order: equal numbers keep name order, so create_tracked_applications runs first.
     expect(db.migrations).toEqual(['0001_create_tracked_applications.sql', '0001_initial_schema.sql']);
     for (const f of db.findings) {
       expect(['error', 'warning']).toContain(f.severity);
-      expect(f.file === null || /^migrations\/[^\\]+$/.test(f.file)).toBe(true);
+      expect(f.file === null || /^migrations\/[^\\]+$/.test(f.file ?? '')).toBe(true);
       expect(typeof f.message).toBe('string');
     }
-    expect(doc.errors).toBe(db.findings.filter((f: { severity: string }) => f.severity === 'error').length);
+    expect(doc.errors).toBe(db.findings.filter((f) => f.severity === 'error').length);
   });
 
   test('exits 0 with status valid on a clean set', async () => {
@@ -62,7 +63,7 @@ describe('the d1-migrate CLI (bundled dist/cli/index.js)', () => {
     const r = await runCli(['validate', '--cwd', seedProject(), '--env', 'production']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^migrations\/0001_initial_schema\.sql:1(:\d+)?: error \[duplicate-number\] /m);
-    expect(r.stdout).not.toMatch(/\u001b\[/); // not a TTY: no colour codes
+    expect(r.stdout).not.toContain('\u001b['); // not a TTY: no colour codes
   });
 
   test('prints GitHub workflow commands with --format github', async () => {
@@ -73,9 +74,9 @@ describe('the d1-migrate CLI (bundled dist/cli/index.js)', () => {
   test('lists every rule with its severity', async () => {
     const r = await runCli(['rules', '--format', 'json']);
     expect(r.code).toBe(0);
-    const rules = JSON.parse(r.stdout);
-    expect(rules.map((x: { id: string }) => x.id)).toEqual(RULES.map((x) => x.id));
-    expect(rules.every((x: { docs: string }) => x.docs.endsWith(`#${(x as unknown as { id: string }).id}`))).toBe(true);
+    const rules = JSON.parse(r.stdout) as { id: string; docs: string }[];
+    expect(rules.map((x) => x.id)).toEqual(RULES.map((x) => x.id));
+    expect(rules.every((x) => x.docs.endsWith(`#${x.id}`))).toBe(true);
   });
 
   test('creates the next migration named as wrangler names it, and refuses a collision', async () => {
@@ -110,7 +111,7 @@ describe('the d1-migrate CLI (bundled dist/cli/index.js)', () => {
     const cwd = makeProject({ 'wrangler.toml': TOML_DB, 'migrations/20240101120000_init.sql': 'SELECT 1;\n' });
     const r = await runCli(['new', 'add index', '--cwd', cwd, '--format', 'json']);
     expect(r.code).toBe(0);
-    const created = JSON.parse(r.stdout);
+    const created = JSON.parse(r.stdout) as { number: string };
     expect(created.number).toMatch(/^\d{14}$/);
     expect(BigInt(created.number) > 20240101120000n).toBe(true);
   });

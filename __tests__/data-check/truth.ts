@@ -136,7 +136,8 @@ export function parseSnapshot(results: ExecResult[], tables: TableInfo[]): Snaps
     const byKey = new Map<string, Row>();
     for (const r of rows) {
       const key = pk ? JSON.stringify(pk.map((c) => r[c])) : String(r.__rowid);
-      const { __rowid: _drop, ...values } = r;
+      const values = { ...r };
+      delete values.__rowid;
       byKey.set(key, values);
     }
     snap.set(t.name.toLowerCase(), { name: t.name, rows: byKey });

@@ -25,27 +25,8 @@ export const MIG1 = 'CREATE TABLE a (id INTEGER PRIMARY KEY, name TEXT);\n';
 /** Relative path → content; `null` removes a file of the base project. */
 export type Files = Record<string, string | Buffer | null>;
 
-export interface JsonFinding {
-  rule: string;
-  severity: 'error' | 'warning';
-  file?: string | null;
-  line?: number | null;
-  message: string;
-}
-export interface JsonDatabase {
-  environment: string | null;
-  binding: string;
-  databaseName: string;
-  migrationsDir: string;
-  migrations: string[];
-  findings: JsonFinding[];
-}
-export interface JsonDoc {
-  status: string;
-  errors: number;
-  warnings: number;
-  databases: JsonDatabase[];
-}
+export type { JsonDatabase, JsonDoc, JsonFinding } from '../support/json-report.js';
+import type { JsonDoc } from '../support/json-report.js';
 
 export interface CliCase {
   /** Reads as a sentence in the jest output. */

@@ -219,10 +219,10 @@ describe('discoverMigrations with migrations_pattern (wrangler 4.98+)', () => {
     fs.symlinkSync(path.join(root, 'real.sql'), path.join(root, 'migrations/0003_c/migration.sql'));
     const set = discoverMigrations(pattern(root, 'migrations/*/migration.sql'), root);
     expect(names(set)).toEqual(['0001_a/migration.sql']);
-    const byFile = Object.fromEntries(set.findings.map((f) => [f.file, f.message]));
-    expect(byFile['migrations/0099_stray.sql']).toContain('does not match migrations_pattern');
-    expect(byFile['migrations/0002_b/MIGRATION.SQL']).toContain('only when letter case is ignored');
-    expect(byFile['migrations/0003_c/migration.sql']).toContain('symbolic link');
+    const byFile = new Map(set.findings.map((f) => [f.file, f.message]));
+    expect(byFile.get('migrations/0099_stray.sql')).toContain('does not match migrations_pattern');
+    expect(byFile.get('migrations/0002_b/MIGRATION.SQL')).toContain('only when letter case is ignored');
+    expect(byFile.get('migrations/0003_c/migration.sql')).toContain('symbolic link');
   });
 });
 

@@ -1,4 +1,5 @@
 /** target: local and the test phase, with real wrangler 4.86 and local D1 (workerd), fresh state per test. */
+import { expect } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
 import { testPhase } from '../../src/phases/test.js';

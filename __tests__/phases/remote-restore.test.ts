@@ -1,4 +1,5 @@
 /** Time Travel restore on demand, history without extra calls, and the D1 request budget of a run. */
+import { expect } from '@jest/globals';
 import { historyPhase } from '../../src/phases/history.js';
 import { previewPhase } from '../../src/phases/preview.js';
 import { restorePhase } from '../../src/phases/restore.js';

@@ -1,10 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseMigration } from '../../src/sql/split.js';
 import { transactionStatement } from '../../src/rules/transaction-statement.js';
 import { migrationFile, target } from '../rules/helpers.js';
+import { loadSqliteWasm } from '../support/sqlite-wasm.js';
 
 const CORPUS = resolve(process.cwd(), '../shared/corpus');
 
@@ -54,9 +53,7 @@ const files = available ? sqlFiles(CORPUS) : [];
   let sqlite3: Sqlite;
   let db: { prepare(sql: string): { finalize(): void }; close(): void };
   beforeAll(async () => {
-    const p = createRequire(import.meta.url).resolve('@sqlite.org/sqlite-wasm');
-    const mod = await import(pathToFileURL(p).href);
-    sqlite3 = await mod.default();
+    sqlite3 = await loadSqliteWasm();
     db = new sqlite3.oo1.DB(':memory:');
   });
   afterAll(() => db?.close());

@@ -9,13 +9,8 @@
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
-
-/* eslint-disable @typescript-eslint/no-explicit-any -- the WASM module ships loose types */
-type Sqlite3 = any;
-type Db = any;
+import { loadSqliteWasm, type Database as Db, type Sqlite3Static as Sqlite3 } from './sqlite-wasm.js';
 
 export const D1_TRANSACTION_MESSAGE =
   'To execute a transaction, please use the state.storage.transaction() or state.storage.transactionSync() APIs instead of the SQL BEGIN TRANSACTION or SAVEPOINT statements. The JavaScript API is safer because it will automatically roll back on exceptions, and because it interacts correctly with Durable Objects\' automatic atomic write coalescing.';
@@ -71,15 +66,15 @@ interface EmulatedDatabase {
 
 let sqlitePromise: Promise<Sqlite3> | undefined;
 function loadSqlite(): Promise<Sqlite3> {
-  sqlitePromise ??= (async () => {
-    const entry = createRequire(import.meta.url).resolve('@sqlite.org/sqlite-wasm');
-    const mod = await import(pathToFileURL(entry).href);
-    // The WASM build prints every failed statement to stderr; expected failures would drown the test log.
-    const sqlite3 = await mod.default({ print: () => {}, printErr: () => {} });
-    if (sqlite3.config) sqlite3.config.warn = () => {};
-    return sqlite3;
-  })();
+  // The WASM build prints every failed statement to stderr; expected failures would drown the test log.
+  sqlitePromise ??= loadSqliteWasm({ quiet: true });
   return sqlitePromise;
+}
+
+/** The SQL of a /query request body (throws on a body that is not JSON). */
+function sqlOf(body: string): string {
+  const { sql } = JSON.parse(body) as { sql?: unknown };
+  return typeof sql === 'string' ? sql : '';
 }
 
 function envelope(result: unknown, extra: Record<string, unknown> = {}): string {
@@ -153,7 +148,7 @@ export class D1Emulator {
   select(nameOrUuid: string, sql: string): Record<string, unknown>[] {
     const d = this.find(nameOrUuid);
     if (!d) throw new Error(`no emulated database ${nameOrUuid}`);
-    return d.db.exec({ sql, rowMode: 'object', returnValue: 'resultRows' }) as Record<string, unknown>[];
+    return d.db.exec({ sql, rowMode: 'object', returnValue: 'resultRows' });
   }
 
   /** Names in the migrations table, in id order ([] when the table does not exist). */
@@ -191,7 +186,7 @@ export class D1Emulator {
     // D1 (workerd) refuses transaction control through SQLite's authorizer; so do we, except for the
     // BEGIN/COMMIT the emulator itself wraps each request in.
     capi.sqlite3_set_authorizer(
-      db.pointer,
+      db,
       (_p: unknown, action: number) =>
         !this.allowTransactionStatements && (action === capi.SQLITE_TRANSACTION || action === capi.SQLITE_SAVEPOINT)
           ? capi.SQLITE_DENY
@@ -227,7 +222,7 @@ export class D1Emulator {
     const entry: LoggedRequest = { method: req.method ?? 'GET', path: url.pathname, search: url.search, kind: route.kind, status: 200 };
     if (route.kind === 'query') {
       try {
-        entry.sql = String((JSON.parse(body) as { sql?: unknown }).sql ?? '').slice(0, 120);
+        entry.sql = sqlOf(body).slice(0, 120);
       } catch {
         entry.sql = '<unparsable body>';
       }
@@ -369,7 +364,7 @@ export class D1Emulator {
     const bookmark = `${this.bookmarkCounter.toString(16).padStart(8, '0')}-00000000-00004f3c-${randomUUID().replace(/-/g, '')}`;
     // sqlite3_js_db_export fails on a database that has no pages yet; an empty snapshot means "fresh".
     const empty = Number(d.db.selectValue('PRAGMA page_count')) === 0;
-    this.snapshots.set(`${d.uuid}/${bookmark}`, empty ? new Uint8Array() : this.sqlite3.capi.sqlite3_js_db_export(d.db.pointer));
+    this.snapshots.set(`${d.uuid}/${bookmark}`, empty ? new Uint8Array() : this.sqlite3.capi.sqlite3_js_db_export(d.db));
     return bookmark;
   }
 
@@ -379,7 +374,7 @@ export class D1Emulator {
     if (bytes.length > 0) {
       const p = wasm.allocFromTypedArray(bytes);
       const rc = capi.sqlite3_deserialize(
-        db.pointer,
+        db,
         'main',
         p,
         bytes.length,
@@ -397,7 +392,7 @@ export class D1Emulator {
   private runQuery(d: EmulatedDatabase, body: string): [number, string] {
     let sql: string;
     try {
-      sql = String((JSON.parse(body) as { sql?: unknown }).sql ?? '');
+      sql = sqlOf(body);
     } catch {
       return [400, errorEnvelope(7400, 'Malformed JSON body')];
     }
@@ -408,33 +403,34 @@ export class D1Emulator {
     const started = performance.now();
     const statements: string[] = [];
     const groups = new Map<string, Record<string, unknown>[]>();
-    const changesBefore = capi.sqlite3_total_changes(d.db.pointer);
+    const changesBefore = capi.sqlite3_total_changes(d.db);
     this.control(d.db, 'BEGIN');
     try {
       d.db.exec({
         sql,
-        rowMode: 'object',
+        rowMode: 'stmt',
         saveSql: statements,
-        callback: (row: Record<string, unknown>, stmt: { pointer: unknown }) => {
-          const key = String(capi.sqlite3_sql(stmt.pointer)).trim();
+        callback: (stmt) => {
+          const key = capi.sqlite3_sql(stmt).trim();
           const rows = groups.get(key) ?? [];
-          rows.push({ ...row });
+          rows.push(stmt.get({}));
           groups.set(key, rows);
         },
       });
       this.control(d.db, 'COMMIT');
-    } catch (error: any) {
+    } catch (caught: unknown) {
       this.control(d.db, 'ROLLBACK');
+      const error = caught as { resultCode?: number; message?: string } | undefined;
       const code = capi.sqlite3_js_rc_str(error?.resultCode ?? 1) ?? 'SQLITE_ERROR';
       // The authorizer refused the statement being prepared, which is not in `statements` yet.
       if (code === 'SQLITE_AUTH' && /not authorized/.test(String(error?.message)) && hasTransactionStatement(sql)) {
         return [400, errorEnvelope(7500, `${D1_TRANSACTION_MESSAGE}: SQLITE_AUTH`)];
       }
-      const message = String(error?.message ?? error).replace(/^SQLITE_[A-Z_]+: sqlite3 result code \d+: /, '');
+      const message = String(error?.message ?? caught).replace(/^SQLITE_[A-Z_]+: sqlite3 result code \d+: /, '');
       return [400, errorEnvelope(7500, `${message}: ${code}`)];
     }
     const duration = performance.now() - started;
-    const changes = capi.sqlite3_total_changes(d.db.pointer) - changesBefore;
+    const changes = capi.sqlite3_total_changes(d.db) - changesBefore;
     const results = (statements.length ? statements : ['']).map((s, i, all) => ({
       results: groups.get(s.trim().replace(/;$/, '').trim()) ?? groups.get(s.trim()) ?? [],
       success: true,

@@ -1,6 +1,6 @@
 import type { LedgerEntry } from '../types.js';
 import type { Classified } from './classify.js';
-import { parseJsonOutput } from './output.js';
+import { parseJsonOutput, textOf } from './output.js';
 import { d1Args, succeeded, type RunExtra, type WranglerSession } from './session.js';
 
 export type LedgerRead =
@@ -40,6 +40,6 @@ export function toEntries(rows: Record<string, unknown>[]): LedgerEntry[] {
     .map((r) => ({
       id: typeof r.id === 'number' ? r.id : r.id === undefined || r.id === null ? undefined : Number(r.id),
       name: String(r.name),
-      appliedAt: r.applied_at === undefined || r.applied_at === null ? null : String(r.applied_at),
+      appliedAt: r.applied_at === undefined || r.applied_at === null ? null : textOf(r.applied_at),
     }));
 }

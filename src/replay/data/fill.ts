@@ -233,7 +233,7 @@ export class Filler {
 
   /** The parent columns a key points at: as listed, or the parent's primary key. */
   private targetColumns(fk: ForeignKey): string[] | undefined {
-    if (fk.to.every((c) => c !== null)) return fk.to as string[];
+    if (fk.to.every((c) => c !== null)) return fk.to;
     const pk = this.db.selectArrays(`SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk`, [fk.parent]).map((r) => String(r[0]));
     return pk.length === fk.from.length ? pk : undefined;
   }

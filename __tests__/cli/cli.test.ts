@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../support/action-runner.js';
 import { CORPUS, makeProject, seedProject, TOML_DB } from '../support/project.js';
-import { RULES } from '../../src/rules/catalog.js';
+import { RULES } from '../../src/rule-catalog.js';
 import type { JsonDoc } from '../support/json-report.js';
 
 describe('the d1-migrate CLI (bundled dist/cli/index.js)', () => {

@@ -1,5 +1,5 @@
 import { runStaticRules, STATIC_RULES } from '../../src/rules/index.js';
-import { RULE_IDS } from '../../src/rules/catalog.js';
+import { RULE_IDS } from '../../src/rule-catalog.js';
 import { checkAll, contextOf } from './helpers.js';
 
 describe('runStaticRules', () => {

@@ -4,7 +4,7 @@ import { parseOptions } from '../options.js';
 import { annotationsFor, workflowCommand } from '../report/annotations.js';
 import { toJson } from '../report/json.js';
 import { toText } from '../report/text.js';
-import { RULES, ruleDocsUrl } from '../rules/catalog.js';
+import { RULES, ruleDocsUrl } from '../rule-catalog.js';
 import type { EngineIO, Phase } from '../types.js';
 import { HELP, parseCli, type Command } from './args.js';
 import { newMigration } from './new-migration.js';

@@ -5,7 +5,7 @@ import { readLiveSchema } from '../wrangler/schema.js';
 import { d1Args, openSession, succeeded } from '../wrangler/session.js';
 import { failureLine } from './failure-line.js';
 import type { PhaseContext } from './types.js';
-import { ruleInfo } from '../rules/catalog.js';
+import { finding } from '../finding.js';
 
 /**
  * Applies every migration to a throw-away local D1 (real wrangler, a temporary --persist-to folder deleted
@@ -28,13 +28,12 @@ export async function testPhase(ctx: PhaseContext): Promise<void> {
       report.failure ??= { phase: 'test', kind: failure.kind, message: failure.migration ? `${failure.migration}: ${detail}` : detail };
       if (file) {
         const line = failureLine(file.sql, detail);
-        report.findings.push({
+        report.findings.push(finding({
           rule: 'replay-error',
-          severity: ruleInfo('replay-error').severity,
           file: file.relPath,
           ...(line ? { line } : {}),
           message: `Applying the migrations to a fresh local D1 with wrangler failed at ${file.name}: ${detail}`,
-        });
+        }));
       }
       io.warning(`test: applying to a fresh local D1 failed: ${report.failure.message}`);
       return;

@@ -3,7 +3,8 @@
  * `wrangler d1 migrations apply --local`: each file plus wrangler's bookkeeping INSERT runs atomically, foreign
  * keys are enforced, double-quoted strings are accepted, and the first failing file stops the run.
  */
-import { DATA_LOSS_RULES, ruleInfo } from '../rules/catalog.js';
+import { finding, type FindingInput } from '../finding.js';
+import { DATA_LOSS_RULES } from '../rule-catalog.js';
 import { parseMigration } from '../sql/split.js';
 import type { ParsedMigration } from '../sql/types.js';
 import type { Finding, MigrationFile, SchemaObject } from '../types.js';
@@ -482,17 +483,9 @@ class Replayer {
     if (error) throw new Error(`replay: ${sql} failed: ${error}`);
   }
 
-  private add(f: Omit<Finding, 'severity'>): void {
+  private add(f: FindingInput): void {
     if (this.disabled.has(f.rule)) return;
-    this.findings.push({
-      rule: f.rule,
-      severity: ruleInfo(f.rule).severity,
-      ...(f.file !== undefined && { file: f.file }),
-      ...(f.line !== undefined && { line: f.line }),
-      ...(f.column !== undefined && { column: f.column }),
-      ...(f.table !== undefined && { table: f.table }),
-      message: f.message,
-    });
+    this.findings.push(finding(f));
   }
 }
 

@@ -1,6 +1,6 @@
 import { nextFreeNumber } from '../migrations/describe.js';
 import type { Finding, MigrationFile } from '../types.js';
-import { ruleInfo } from './catalog.js';
+import { finding } from '../finding.js';
 
 export const RULE_ID = 'duplicate-number';
 
@@ -31,9 +31,8 @@ export function checkDuplicateNumbers(files: readonly MigrationFile[]): Finding[
         : '';
     for (const f of group) {
       const others = group.filter((g) => g !== f).map((g) => g.name);
-      findings.push({
+      findings.push(finding({
         rule: RULE_ID,
-        severity: ruleInfo(RULE_ID).severity,
         file: f.relPath,
         line: 1,
         message:
@@ -42,7 +41,7 @@ export function checkDuplicateNumbers(files: readonly MigrationFile[]): Finding[
           `If that is not the order they must run in (e.g. one uses a table the other creates), a fresh database fails or ends up different. ` +
           `Renumber so every file has its own number in the order they must run (the next free number is ${next}); ` +
           `do not rename a file that a database has already applied, since wrangler tracks files by name and would apply it again.`,
-      });
+      }));
     }
   }
   return findings;

@@ -1,5 +1,5 @@
 import type { Finding, MigrationFile } from '../types.js';
-import { ruleInfo } from './catalog.js';
+import { finding } from '../finding.js';
 
 export const RULE_ID = 'number-gap';
 
@@ -29,9 +29,8 @@ export function checkNumberGaps(files: readonly MigrationFile[]): Finding[] {
       (prev.numberText?.length ?? 0) >= 8 && (file.numberText?.length ?? 0) >= 8
         ? ' These names look like timestamps, where gaps are normal: set numbering to "unique" to check only for duplicates.'
         : ' If the gap is intended, set numbering to "unique" to check only for duplicates.';
-    findings.push({
+    findings.push(finding({
       rule: RULE_ID,
-      severity: ruleInfo(RULE_ID).severity,
       file: file.relPath,
       line: 1,
       message:
@@ -39,7 +38,7 @@ export function checkNumberGaps(files: readonly MigrationFile[]): Finding[] {
         `In a sequential series that usually means a file was lost, renamed, or is still on another branch; ` +
         `wrangler applies whatever is present, so a missing file that arrives later runs after ${file.name}, out of order. ` +
         `Restore the missing migration or renumber.${timestamps}`,
-    });
+    }));
   }
   return findings;
 }

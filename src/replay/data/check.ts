@@ -10,7 +10,8 @@
  * whole schema, which on a schema of a thousand objects costs more than running the file twice.
  */
 import type { ParsedMigration } from '../../sql/types.js';
-import type { Finding, MigrationFile } from '../../types.js';
+import type { FindingInput } from '../../finding.js';
+import type { MigrationFile } from '../../types.js';
 import { classifyStatement, mayClassify } from '../classify.js';
 import type { OoDb, Ptr, Sqlite3 } from '../sqlite.js';
 import { openD1Like, stepPrepared, tryExec } from '../sqlite.js';
@@ -24,7 +25,7 @@ const SAVEPOINT = 'd1_migrate_data_check';
 /** sqlite3_db_status op: deferred foreign key violations not yet resolved (SQLITE_DBSTATUS_DEFERRED_FKS). */
 const DBSTATUS_DEFERRED_FKS = 10;
 
-export type DataFinding = Omit<Finding, 'severity'>;
+export type DataFinding = FindingInput;
 
 export interface DataCheckOutcome {
   /** Added only when the file then applies on the empty replay (a file that fails there is reported as such). */

@@ -1,14 +1,20 @@
-import type { Severity } from '../types.js';
+/**
+ * The rule catalog: every rule id the tool can report, with its severity and a one-line summary. It sits at
+ * the base of the code (it imports nothing) so that every producer of findings — the rules, discovery, the
+ * replay, the phases, the pull-request check — and the Finding type itself take their ids from here.
+ */
 
-/** Metadata of every rule the validator knows: the single list the CLI `rules` command, docs and disable-rules use. */
+export type Severity = 'error' | 'warning';
+
+/** Metadata of one rule: the single list the CLI `rules` command, docs and disable-rules use. */
 export interface RuleInfo {
-  id: string;
-  severity: Severity;
+  readonly id: string;
+  readonly severity: Severity;
   /** One line: what it catches and why it matters on D1. */
-  summary: string;
+  readonly summary: string;
 }
 
-export const RULES: readonly RuleInfo[] = [
+export const RULES = [
   { id: 'duplicate-number', severity: 'error', summary: 'Two migration files share a number; wrangler applies both, in name order, which is rarely what the author meant.' },
   { id: 'number-gap', severity: 'warning', summary: 'A number is skipped in a sequential series (a file was lost, renamed or is on another branch).' },
   { id: 'bad-filename', severity: 'error', summary: 'A .sql file wrangler will run does not follow the NNNN_name.sql numbering (e.g. a template left in the folder).' },
@@ -35,20 +41,30 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'out-of-order', severity: 'warning', summary: 'A pending migration sorts before the last applied one.' },
   { id: 'schema-drift', severity: 'error', summary: 'The live schema differs from what its applied migrations produce (changed by hand, or a migration edited after it ran), or differs between environments.' },
   { id: 'modified-migration', severity: 'error', summary: 'A migration that exists on the base branch was modified, renamed or deleted by the pull request.' },
-];
+] as const satisfies readonly RuleInfo[];
+
+/** A rule id the catalog knows: a mistyped id in code does not compile. */
+export type RuleId = (typeof RULES)[number]['id'];
 
 /** Rules whose findings mean rows are lost or a deploy fails on real data: reports list them first. */
-export const DATA_LOSS_RULES: ReadonlySet<string> = new Set(['rows-lost', 'fails-with-data']);
+export const DATA_LOSS_RULES: ReadonlySet<string> = new Set<RuleId>(['rows-lost', 'fails-with-data']);
 
 /** The data-loss findings first, each group in its original order. */
 export function dataLossFirst<T extends { rule: string }>(findings: T[]): T[] {
   return [...findings.filter((f) => DATA_LOSS_RULES.has(f.rule)), ...findings.filter((f) => !DATA_LOSS_RULES.has(f.rule))];
 }
 
-export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((r) => r.id));
+export const RULE_IDS: ReadonlySet<string> = new Set<string>(RULES.map((r) => r.id));
 
-export function ruleInfo(id: string): RuleInfo {
-  const info = RULES.find((r) => r.id === id);
+/** For ids that come from outside the code (disable-rules, suppression comments). */
+export function isRuleId(id: string): id is RuleId {
+  return RULE_IDS.has(id);
+}
+
+const BY_ID = new Map<string, RuleInfo>(RULES.map((r) => [r.id, r]));
+
+export function ruleInfo(id: RuleId): RuleInfo {
+  const info = BY_ID.get(id);
   if (!info) throw new Error(`unknown rule id ${id}`);
   return info;
 }

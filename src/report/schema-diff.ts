@@ -9,7 +9,7 @@
 import { tokenize as sqlTokenize } from '../sql/tokenize.js';
 import type { TokenKind } from '../sql/types.js';
 import type { SchemaObject } from '../types.js';
-import { escapeMarkdown, inlineCode } from './escape.js';
+import { inlineCode } from './escape.js';
 
 export type SchemaChangeKind = 'added' | 'changed' | 'dropped' | 'renamed';
 export type SchemaChangeObject = 'table' | 'column' | 'constraint' | 'index' | 'trigger' | 'view';
@@ -267,10 +267,4 @@ export function renderSchemaDiffLines(changes: SchemaChange[], opts: { maxDefini
     }
   }
   return lines;
-}
-
-/** The diff as markdown; "No schema changes." when there are none. */
-export function renderSchemaDiff(changes: SchemaChange[]): string {
-  if (changes.length === 0) return escapeMarkdown('No schema changes.');
-  return renderSchemaDiffLines(changes).join('\n');
 }

@@ -1,6 +1,6 @@
 /**
  * Ground truth for the replay's data check (`rows-lost`, `fails-with-data`) from REAL wrangler 4.86 and local
- * D1 (workerd), shared by wrangler-truth.test.ts (hand-written cases) and corpus-truth.test.ts (real-world
+ * D1 (workerd), shared by wrangler-truth.int.test.ts (hand-written cases) and corpus-truth.int.test.ts (real-world
  * migration sets). Offline: local D1 only.
  *
  * The definition of "rows lost" (the one the engine implements, applied here to what wrangler did):

@@ -2,7 +2,7 @@
  * The data check on its own: each mechanism that loses rows or fails only with data, what the findings say
  * (table, line, statement, mechanism), their safe counterparts, the filler's handling of constraints, and
  * that the replay's own verdict, schema and applied list are untouched. The same mechanisms are checked
- * against real wrangler with real rows in __tests__/data-check/wrangler-truth.test.ts.
+ * against real wrangler with real rows in __tests__/data-check/wrangler-truth.int.test.ts.
  */
 import { afterAll } from '@jest/globals';
 import { validateDatabase } from '../../src/phases/validate.js';

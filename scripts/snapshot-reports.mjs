@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { corpusDir } from '../__tests__/support/corpus-location.mjs';
 
 const root = join(dirname(new URL(import.meta.url).pathname), '..');
 const { values } = parseArgs({ options: { out: { type: 'string' }, dist: { type: 'string' } } });
@@ -28,7 +29,7 @@ for (const f of ['index.js', 'cli/index.js']) {
     process.exit(2);
   }
 }
-const corpus = resolve(process.env.D1_CORPUS_DIR ?? join(root, '..', 'shared', 'corpus'));
+const corpus = corpusDir();
 
 /** Every set: a directory with a wrangler config, and the environments to validate (as --env takes them). */
 const sets = [];
@@ -46,14 +47,14 @@ if (existsSync(fixtures)) {
 }
 /** Corpus sets with environments are validated per environment too (undefined: the top level). */
 const CORPUS_ENVS = { 'storacha__w3up__access-api': [undefined, 'dev,staging,production'], 'funvill__cultural-archiver__workers-ab6b4f0': ['production,development'] };
-if (existsSync(corpus)) {
+if (corpus !== null) {
   for (const name of readdirSync(corpus).sort()) {
     const cwd = join(corpus, name);
     if (!statSync(cwd).isDirectory()) continue;
     for (const env of CORPUS_ENVS[name] ?? [undefined]) sets.push({ id: `corpus/${name}${env ? `@${env}` : ''}`, cwd, env });
   }
 } else {
-  console.error(`corpus not found at ${corpus}: only the repository's sets are written.`);
+  console.error('no corpus (D1_CORPUS_DIR or ../shared/corpus): only the repository\'s sets are written.');
 }
 
 /** What differs from run to run: durations, the temp directory and the process id in the report's name. */

@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NODE24, runAction } from '../support/action-runner.js';
 import type { JsonDoc } from '../support/json-report.js';
-import { CORPUS, makeProject, seedProject, TOML_DB } from '../support/project.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { makeProject, seedProject, TOML_DB } from '../support/project.js';
+import { FIXTURES_DIR } from '../support/sets.js';
 
 describe('the bundled action, validate phase (run as the Actions runner runs it)', () => {
   test('fails the seed project with duplicate-number on both files and replay-error where wrangler really fails', async () => {
@@ -23,16 +25,17 @@ describe('the bundled action, validate phase (run as the Actions runner runs it)
     expect(r.stdout).toMatch(/::error::production · DB: \d+ migration error|::error::/);
   });
 
-  test('passes a clean real-world set and writes outputs, summary and the JSON report', async () => {
-    const r = await runAction({ 'working-directory': join(CORPUS, 'cloudflare__templates__saas-admin-template'), phases: 'validate', comment: 'off' });
+  test('passes a clean set (warnings only) and writes outputs, summary and the JSON report', async () => {
+    const r = await runAction({ 'working-directory': join(FIXTURES_DIR, 'jsonc-config'), phases: 'validate', comment: 'off' });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.outputs.status).toBe('valid');
     expect(r.outputs.errors).toBe('0');
+    expect(r.outputs.warnings).toBe('3');
     expect(r.summary).toMatch(/D1 migrations: valid/);
     expect(existsSync(r.outputs.report!)).toBe(true);
     const report = JSON.parse(readFileSync(r.outputs.report!, 'utf8')) as JsonDoc;
-    expect(report.databases[0]!.migrations).toEqual(['0001_create_customers.sql', '0002_create_subscriptions.sql', '0003_create_user_subscriptions.sql']);
+    expect(report.databases[0]!.migrations).toEqual(['0001_create_customers.sql', '0002_create_plans.sql', '0003_create_customer_plans.sql']);
   });
 
   test('data check: rows-lost at the DROP of a rebuild, listed first in the summary; data-check false turns it off', async () => {
@@ -89,5 +92,19 @@ describe('the bundled action, validate phase (run as the Actions runner runs it)
     expect(r.code).toBe(1);
     expect(r.outputs.status).toBe('invalid');
     expect(r.annotations.filter((a) => a.props.title === 'duplicate-number')).toHaveLength(2);
+  });
+});
+
+describeCorpus('the bundled action on a real-world set', () => {
+  test('passes a clean real-world set and writes outputs, summary and the JSON report', async () => {
+    const r = await runAction({ 'working-directory': corpusPath('cloudflare__templates__saas-admin-template'), phases: 'validate', comment: 'off' });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.outputs.status).toBe('valid');
+    expect(r.outputs.errors).toBe('0');
+    expect(r.summary).toMatch(/D1 migrations: valid/);
+    expect(existsSync(r.outputs.report!)).toBe(true);
+    const report = JSON.parse(readFileSync(r.outputs.report!, 'utf8')) as JsonDoc;
+    expect(report.databases[0]!.migrations).toEqual(['0001_create_customers.sql', '0002_create_subscriptions.sql', '0003_create_user_subscriptions.sql']);
   });
 });

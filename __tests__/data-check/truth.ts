@@ -1,6 +1,6 @@
 /**
  * Ground truth for the replay's data check (`rows-lost`, `fails-with-data`) from REAL wrangler 4.86 and local
- * D1 (workerd), shared by wrangler-truth.int.test.ts (hand-written cases) and corpus-truth.int.test.ts (real-world
+ * D1 (workerd), shared by wrangler-truth.int.test.ts (hand-written cases) and sets-truth.int.test.ts (whole
  * migration sets). Offline: local D1 only.
  *
  * The definition of "rows lost" (the one the engine implements, applied here to what wrangler did):
@@ -361,25 +361,40 @@ export interface TruthInput {
   checkEmpty?: boolean;
 }
 
+/** The project after the files before the migration are applied and the seed's rows put in. */
+export interface Seeded {
+  snapBefore: Snapshot;
+  /** Rows per ordinary table after the seed (lower-cased name → count). */
+  seededRows: Map<string, number>;
+}
+
+const applyIn = (p: TruthProject) => wranglerApplyLocal(p.dir, p.binding, { env: p.env, timeoutMs: 180_000 });
+
 /**
- * 4 wrangler calls: apply the files there, seed + list + snapshot, add the migration and apply it, list +
- * snapshot (skipped when it fails: a failing file leaves no trace).
+ * 2 wrangler calls: apply the files in the project, then seed + list + snapshot. The project's directory can
+ * then be copied (its local D1 state is in it) to run several migrations on the same rows.
  */
-export async function groundTruth(input: TruthInput): Promise<Truth> {
-  const { project: p, before, after, migration } = input;
-  const apply = () => wranglerApplyLocal(p.dir, p.binding, { env: p.env, timeoutMs: 180_000 });
-  const setup = await apply();
-  if (setup.exitCode !== 0) throw new Error(`applying the files before ${migration.name} failed:\n${setup.stdout}\n${setup.stderr}`);
+export async function seedProject(input: Pick<TruthInput, 'project' | 'seed' | 'before'> & { migrationName: string }): Promise<Seeded> {
+  const { project: p, before, migrationName } = input;
+  const setup = await applyIn(p);
+  if (setup.exitCode !== 0) throw new Error(`applying the files before ${migrationName} failed:\n${setup.stdout}\n${setup.stderr}`);
 
   const seeded = await wranglerExecLocal(p, `${input.seed}\n${listTablesSql(p.migrationsTable)}\n${snapshotSql(before.ordinary)}`);
   const listed = seeded[seeded.length - 2 * before.ordinary.length - 1]!.results.map((r) => String(r.name));
-  expect({ where: `tables before ${migration.name}`, tables: listed }).toEqual({ where: `tables before ${migration.name}`, tables: before.all });
+  expect({ where: `tables before ${migrationName}`, tables: listed }).toEqual({ where: `tables before ${migrationName}`, tables: before.all });
   const snapBefore = parseSnapshot(seeded, before.ordinary);
-  const seededRows = new Map([...snapBefore].map(([t, s]) => [t, s.rows.size]));
+  return { snapBefore, seededRows: new Map([...snapBefore].map(([t, s]) => [t, s.rows.size])) };
+}
 
+/**
+ * 1 or 2 wrangler calls on a seeded project: add the migration and apply it, then list + snapshot (skipped
+ * when it fails: a failing file leaves no trace), and compare by the definition above.
+ */
+export async function applyToSeeded(p: TruthProject, seeded: Seeded, input: Pick<TruthInput, 'after' | 'migration' | 'checkEmpty'>): Promise<Truth> {
+  const { after, migration } = input;
   mkdirSync(join(p.dir, p.migrationsDir), { recursive: true });
   writeFileSync(join(p.dir, p.migrationsDir, migration.name), migration.sql);
-  const run = await apply();
+  const run = await applyIn(p);
   const output = `${run.stdout}\n${run.stderr}`;
   const fails = run.exitCode !== 0;
   if (fails && run.failedMigration !== migration.name) throw new Error(`wrangler failed elsewhere than ${migration.name}:\n${output}`);
@@ -393,11 +408,17 @@ export async function groundTruth(input: TruthInput): Promise<Truth> {
   } else if (input.checkEmpty) {
     // The premise of fails-with-data: the same files apply on an empty database.
     rmSync(join(p.dir, '.wrangler'), { recursive: true, force: true });
-    const empty = await apply();
+    const empty = await applyIn(p);
     if (empty.exitCode !== 0) throw new Error(`${migration.name} fails on an empty database too:\n${empty.stdout}\n${empty.stderr}`);
   }
-  const verdict = lostTables(snapBefore, snapAfter, migrationFacts(migration.sql));
-  return { ...verdict, fails, output, seededRows };
+  const verdict = lostTables(seeded.snapBefore, snapAfter, migrationFacts(migration.sql));
+  return { ...verdict, fails, output, seededRows: seeded.seededRows };
+}
+
+/** Both steps on one project: 4 wrangler calls (5 when the migration fails and checkEmpty is set). */
+export async function groundTruth(input: TruthInput): Promise<Truth> {
+  const seeded = await seedProject({ ...input, migrationName: input.migration.name });
+  return applyToSeeded(input.project, seeded, input);
 }
 
 /** The SQLite message a fails-with-data finding quotes ("Fails once the tables hold rows: <msg> at `…`"). */

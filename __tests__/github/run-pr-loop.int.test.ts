@@ -4,7 +4,8 @@ import { GitHubEmulator, startGitHubEmulator, type EmulatedFile } from '../suppo
 import { makeProject, TOML_DB } from '../support/project.js';
 import { HEAD_SHA, OWNER, PR, prEnv, recordingIO, REPO, TOKEN, validateReport } from './helpers.js';
 
-const FAST = { retryAfterBaseValue: 5 };
+/** Short backoff and no write spacing: what these tests check does not depend on either. */
+const FAST = { retryAfterBaseValue: 5, writeSpacingMs: 0 };
 
 const TWO_ENVS = `name = "t"
 

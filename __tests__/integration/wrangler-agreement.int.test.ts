@@ -123,6 +123,9 @@ function verdictOf(run: WranglerRun | undefined): string {
 }
 
 afterAll(() => {
+  // In the order the cases are listed, whatever order they finished in.
+  const order = (id: string) => (id.startsWith('corpus: ') ? CASES.length : CASES.findIndex((c) => c.id === id));
+  table.sort((a, b) => order(a.id) - order(b.id));
   const lines = table.map((r) => `| ${r.id} | ${verdictOf(r.w486)} | ${verdictOf(r.latest)} | ${r.replayVerdict} |`);
   console.log(['| set | wrangler 4.86 | wrangler latest | replay |', '|---|---|---|---|', ...lines].join('\n'));
 });
@@ -172,12 +175,12 @@ async function agreement(c: Case): Promise<void> {
   }
 }
 
-describe.each(CASES)('$id', (c) => {
-  test('the replay agrees with real wrangler --local', () => agreement(c));
+// Each case has its own project and local database, so they run side by side (jest's maxConcurrency):
+// most of a wrangler run is waiting for workerd, not computing.
+describe('fixture sets and hand-written cases', () => {
+  test.concurrent.each(CASES)('$id: the replay agrees with real wrangler --local', (c) => agreement(c));
 });
 
 describeCorpus('real-world sets', () => {
-  describe.each(CORPUS_SETS.map((spec) => setCase('corpus', CORPUS_DIR!, spec)))('$id', (c) => {
-    test('the replay agrees with real wrangler --local', () => agreement(c));
-  });
+  test.concurrent.each(CORPUS_SETS.map((spec) => setCase('corpus', CORPUS_DIR!, spec)))('$id: the replay agrees with real wrangler --local', (c) => agreement(c));
 });

@@ -254,6 +254,24 @@ describe('examples/package-scripts.json', () => {
   });
 });
 
+describe('the test workflow', () => {
+  test('runs exactly the commands at the top of README.md, on Node 20 and 24', () => {
+    const readme = read('README.md');
+    const block = /^```sh\n([\s\S]*?)^```/m.exec(readme)![1]!;
+    const commands = block
+      .split('\n')
+      .map((line) => line.replace(/#.*$/, '').trim())
+      .filter(Boolean)
+      .flatMap((line) => line.split('&&').map((c) => c.trim()));
+    const workflow = parseYaml(read('.github/workflows/test.yml'), 'test.yml');
+    const job = (workflow.jobs as Record<string, Mapping>).test!;
+    const runs = (job.steps as Mapping[]).filter((s) => s.run !== undefined).map((s) => textOf(s.run).trim());
+    expect(commands).toEqual(['npm ci', 'npm run demo', 'npm test', 'npm run typecheck', 'npm run lint']);
+    expect(runs).toEqual(commands);
+    expect(((job.strategy as Mapping).matrix as Mapping).node).toEqual([20, 24]);
+  });
+});
+
 describe('release plumbing', () => {
   const release = parseYaml(read('.github/workflows/release.yml'), 'release.yml');
   const steps = Object.values(release.jobs as Record<string, Mapping>)[0]!.steps as Mapping[];

@@ -122,7 +122,9 @@ export async function startStub({ databases = [], accountId = ACCOUNT_ID, token 
       entry.kind = parts[5];
       try {
         entry.sql = String(JSON.parse(body).sql ?? '').replace(/\s+/g, ' ').trim().slice(0, 100);
-      } catch {}
+      } catch {
+        // not JSON: logged without its SQL; query() answers the malformed body
+      }
       return query(d, body);
     }
     if (parts[5] === 'time_travel' && parts[6] === 'bookmark' && method === 'GET') {

@@ -83,7 +83,9 @@ function killGroup(pid) {
   } catch {
     try {
       process.kill(pid, 'SIGKILL');
-    } catch {}
+    } catch {
+      // already gone
+    }
   }
 }
 
@@ -215,7 +217,9 @@ function actionInputDefaults() {
         if (!v.includes('${{')) defaults[current] = v;
       }
     }
-  } catch {}
+  } catch {
+    // no readable action.yml: the defaults stay
+  }
   return defaults;
 }
 
@@ -253,7 +257,9 @@ function readOutputs(file) {
         outputs[heredoc[1]] = buf.join('\n');
       } else if (lines[i].includes('=')) outputs[lines[i].slice(0, lines[i].indexOf('='))] = lines[i].slice(lines[i].indexOf('=') + 1);
     }
-  } catch {}
+  } catch {
+    // no output file: no outputs
+  }
   return outputs;
 }
 
@@ -353,7 +359,9 @@ async function validateOnce(p, extraArgs = [], withRss = false) {
   let json;
   try {
     json = JSON.parse(r.stdout);
-  } catch {}
+  } catch {
+    // not JSON: reported as a failure just below
+  }
   if (!json || r.timedOut || r.error || (r.code !== 0 && r.code !== 1)) return { fail: why(r, label) };
   const errors = countErrors(json);
   if (r.code !== 0) return { fail: `${label} reports ${errors} error(s) on the generated set (exit 1): ${r.stdout.slice(0, 300)}` };

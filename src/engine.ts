@@ -65,8 +65,7 @@ export async function runEngine({ options, io, run = {}, env = process.env, sign
   }));
 
   const databases: DatabaseReport[] = [];
-  for (let i = 0; i < plan.length; i++) {
-    const { environment, targets } = plan[i]!;
+  for (const [i, { environment, targets }] of plan.entries()) {
     for (const target of targets) {
       if (signal?.aborted) break;
       const report = await io.group(`d1-migrate: ${databaseLabel(target, { name: true })}`, () =>

@@ -2,7 +2,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { loadProjectConfig } from './config/project-config.js';
 import { UsageError } from './errors.js';
-import { RULE_IDS } from './rules/catalog.js';
+import { RULE_IDS } from './rule-catalog.js';
 import type { CommentMode, FailMode, NumberingMode, Options, Phase, Target } from './types.js';
 
 /** Raw values by action input name (`fail-mode`, ...), as strings; empty or absent = not set. */

@@ -4,7 +4,7 @@
  * Phases only record facts (findings, a classified failure, what was applied); nothing else computes a
  * status. Pure, so `__tests__/outcome.test.ts` can check it as a table over every combination.
  */
-import { LEDGER_RULES } from './rules/catalog.js';
+import { LEDGER_RULES } from './rule-catalog.js';
 import { databaseLabel } from './report/label.js';
 import type { DatabaseReport, DatabaseStatus, FailMode, FailureKind, Finding, JudgedScope, Phase, RunStatus } from './types.js';
 

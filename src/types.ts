@@ -2,15 +2,16 @@
  * Types shared by every part of the engine. Nothing here imports @actions/*, so the engine can be
  * used by the action (src/main.ts) and the CLI (src/cli/) alike.
  */
+import type { RuleId, Severity } from './rule-catalog.js';
 
 import type { ProjectConfig } from './config/project-config.js';
 
-export type Severity = 'error' | 'warning';
+export type { RuleId, Severity };
 
-/** One problem found in a migration set, pointing at a file and line where it can. */
+/** One problem found in a migration set, pointing at a file and line where it can. Made by finding(). */
 export interface Finding {
-  /** Stable rule id, e.g. `duplicate-number`. */
-  rule: string;
+  /** Stable rule id from the catalog, e.g. `duplicate-number`. */
+  rule: RuleId;
   severity: Severity;
   /** Path relative to the working directory, forward slashes. Absent for findings about the whole set. */
   file?: string;

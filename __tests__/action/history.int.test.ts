@@ -55,7 +55,7 @@ test('applied history full of findings: a clean new migration applies, a bad one
   const clean = await runAction(localInputs(cwd), { env });
   expect(clean.code).toBe(0);
   expect(clean.outputs.status).toBe('applied');
-  expect(JSON.parse(clean.outputs.applied)).toEqual(['0003_jobs.sql']);
+  expect(JSON.parse(clean.outputs.applied!)).toEqual(['0003_jobs.sql']);
   expect(clean.outputs.errors).toBe('0');
   expect(Number(clean.outputs.informational)).toBeGreaterThanOrEqual(2);
   // Informational findings are folded once in the summary, never annotated.
@@ -84,7 +84,7 @@ test('a base schema applied outside the migrations folder: the pending migration
   const clean = await runAction(localInputs(cwd), { env });
   expect(clean.code).toBe(0);
   expect(clean.outputs.status).toBe('applied');
-  expect(JSON.parse(clean.outputs.applied)).toEqual(['0002_email_index.sql']);
+  expect(JSON.parse(clean.outputs.applied!)).toEqual(['0002_email_index.sql']);
   // The history does not replay (no users table in the folder): informational, with a note.
   expect(clean.summary).toMatch(/replay-error ×1/);
   expect(clean.summary).toMatch(/replayed on the live schema of app-db/);

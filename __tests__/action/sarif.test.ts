@@ -19,8 +19,8 @@ describe('SARIF from the bundled action and CLI', () => {
     const r = await runAction({ 'working-directory': 'apps/api', phases: 'validate', comment: 'off', sarif: 'out/d1-migrate.sarif' }, { cwd: workspace });
     expect(r.code).toBe(1);
     expect(r.outputs.sarif).toBe(join(workspace, 'apps', 'api', 'out', 'd1-migrate.sarif'));
-    expect(existsSync(r.outputs.sarif)).toBe(true);
-    const log = JSON.parse(readFileSync(r.outputs.sarif, 'utf8'));
+    expect(existsSync(r.outputs.sarif!)).toBe(true);
+    const log = JSON.parse(readFileSync(r.outputs.sarif!, 'utf8'));
     expect(sarifSchemaErrors(log)).toEqual([]);
     const results = log.runs[0].results as { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[];
     expect(results.map((x) => [x.ruleId, x.level, x.locations[0]!.physicalLocation.artifactLocation.uri, x.locations[0]!.physicalLocation.region.startLine])).toEqual([

@@ -71,7 +71,7 @@ describe('a migration whose error text reads like an authorization failure is a 
     const r = await runAction(remoteInputs(cwd, { 'fail-mode': 'skip-unavailable' }), { env: remoteEnv() });
     expect(r.code).toBe(1);
     expect(r.outputs.status).toBe('failed');
-    expect(JSON.parse(r.outputs.pending)).toEqual(['0002_upgrade.sql']);
+    expect(JSON.parse(r.outputs.pending!)).toEqual(['0002_upgrade.sql']);
     const report = JSON.parse(readFileSync(r.outputs.report!, 'utf8'));
     expect(report.databases[0].failure.kind).toBe('sql-error');
     expect(report.databases[0].failed.name).toBe('0002_upgrade.sql');
@@ -153,7 +153,7 @@ describe('wrangler exits 0 but the ledger does not hold what was pending', () =>
     expect(r.outputs.status).toBe('failed');
     expect(r.summary).toMatch(/not-applied/);
     expect(r.summary).toMatch(/0001\\?_init\/migration\.sql/);
-    expect(JSON.parse(r.outputs.applied)).toEqual([]);
+    expect(JSON.parse(r.outputs.applied!)).toEqual([]);
     // warn reports the same, truthfully, without failing the step.
     const warned = await runAction({ ...inputs, 'fail-mode': 'warn' }, { env: { PATH: PATH_SYSTEM } });
     expect([warned.code, warned.outputs.status]).toEqual([0, 'failed']);
@@ -164,7 +164,7 @@ describe('wrangler exits 0 but the ledger does not hold what was pending', () =>
     const inputs = { 'working-directory': cwd, target: 'local', 'persist-to': join(cwd, '.state'), wrangler: WRANGLER_LATEST, comment: 'off' };
     const r = await runAction(inputs, { env: { PATH: PATH_SYSTEM } });
     expect([r.code, r.outputs.status]).toEqual([0, 'applied']);
-    expect(JSON.parse(r.outputs.applied)).toEqual(['0001_init/migration.sql']);
+    expect(JSON.parse(r.outputs.applied!)).toEqual(['0001_init/migration.sql']);
   });
 
   test('a wrangler that prints a success table without applying is caught by the ledger read back', async () => {
@@ -184,7 +184,7 @@ describe('wrangler exits 0 but the ledger does not hold what was pending', () =>
     expect(r.code).toBe(1);
     expect(r.outputs.status).toBe('failed');
     expect(r.summary).toMatch(/wrangler exited 0, but the ledger does not record 0001\\?_a\.sql/);
-    expect(JSON.parse(r.outputs.applied)).toEqual([]);
+    expect(JSON.parse(r.outputs.applied!)).toEqual([]);
     rmSync(cwd, { recursive: true, force: true });
   });
 });

@@ -230,10 +230,10 @@ describe('the sticky comment is only ever our own', () => {
     const ours = gh.commentsOn(PR).filter((c) => c.id !== forged.id);
     expect(ours).toHaveLength(1);
     expect(ours[0]).toMatchObject({ user: { login: 'github-actions[bot]' } });
-    expect(ours[0].body).toMatch(/❌/);
-    expect(first.outputs['comment-id']).toBe(String(ours[0].id));
-    expect(second.outputs['comment-id']).toBe(String(ours[0].id));
-    expect(gh.requests.filter((r) => r.method === 'PATCH').map((r) => r.path)).toEqual([`/repos/${OWNER}/${REPO}/issues/comments/${ours[0].id}`]);
+    expect(ours[0]!.body).toMatch(/❌/);
+    expect(first.outputs['comment-id']).toBe(String(ours[0]!.id));
+    expect(second.outputs['comment-id']).toBe(String(ours[0]!.id));
+    expect(gh.requests.filter((r) => r.method === 'PATCH').map((r) => r.path)).toEqual([`/repos/${OWNER}/${REPO}/issues/comments/${ours[0]!.id}`]);
   });
 });
 

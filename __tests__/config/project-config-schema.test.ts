@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { getStaticTOMLValue, parseTOML } from 'toml-eslint-parser';
 import { projectConfigSchema } from '../../src/config/project-config-schema.js';
 import { NUMBERING_MODES, readProjectConfig, RULE_SETTINGS, SECTION_KEYS, TOP_LEVEL_ONLY_KEYS } from '../../src/config/project-config.js';
-import { RULE_IDS } from '../../src/rules/catalog.js';
+import { RULE_IDS } from '../../src/rule-catalog.js';
 
 const require = createRequire(import.meta.url);
 const Ajv = require('ajv') as typeof import('ajv').default;

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { RULES, RULE_IDS } from '../../src/rules/catalog.js';
+import { RULES, RULE_IDS } from '../../src/rule-catalog.js';
 import { validateDatabase } from '../../src/phases/validate.js';
 import { cleanupProjects, makeProject, targetFor } from '../migrations/fixtures.js';
 

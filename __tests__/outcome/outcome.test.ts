@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyGate, decideDatabase, decideRun, type DatabaseFacts } from '../../src/outcome.js';
-import type { FailMode, FailureKind, Finding, Phase } from '../../src/types.js';
+import type { FailMode, FailureKind, Finding, Phase, RuleId } from '../../src/types.js';
 import { REPO_ROOT } from '../support/temp-project.js';
 
 const MODES: FailMode[] = ['strict', 'skip-unavailable', 'warn'];
@@ -16,7 +16,7 @@ const DEPLOY: Phase[] = ['validate', 'preview', 'apply', 'history'];
 
 const SETTLED = ['migrations/0001_old.sql'];
 const scope = { basis: 'ledger' as const, settled: SETTLED, judged: ['0002_new.sql'] };
-const error = (file: string, rule = 'transaction-statement'): Finding => ({ rule, severity: 'error', file, line: 1, message: 'x' });
+const error = (file: string, rule: RuleId = 'transaction-statement'): Finding => ({ rule, severity: 'error', file, line: 1, message: 'x' });
 const pendingError = error('migrations/0002_new.sql');
 const historyError = error('migrations/0001_old.sql', 'unsafe-add-column');
 const ledgerError = error('migrations/0002_new.sql', 'applied-file-missing');

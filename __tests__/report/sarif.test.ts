@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { artifactUri, FINGERPRINT_KEY, toSarif, type SarifContext } from '../../src/report/sarif.js';
-import { RULES, ruleDocsUrl } from '../../src/rules/catalog.js';
+import { RULES, ruleDocsUrl } from '../../src/rule-catalog.js';
 import type { DatabaseReport, Finding, Report } from '../../src/types.js';
 import { sarifSchemaErrors } from '../support/sarif/validate.js';
 

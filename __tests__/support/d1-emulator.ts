@@ -9,14 +9,9 @@
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { SqlText } from '../../src/replay/statements.js';
-
-/* eslint-disable @typescript-eslint/no-explicit-any -- the WASM module ships loose types */
-type Sqlite3 = any;
-type Db = any;
+import { loadSqliteWasm, type Database as Db, type Sqlite3Static as Sqlite3 } from './sqlite-wasm.js';
 
 export const D1_TRANSACTION_MESSAGE =
   'To execute a transaction, please use the state.storage.transaction() or state.storage.transactionSync() APIs instead of the SQL BEGIN TRANSACTION or SAVEPOINT statements. The JavaScript API is safer because it will automatically roll back on exceptions, and because it interacts correctly with Durable Objects\' automatic atomic write coalescing.';
@@ -72,15 +67,15 @@ interface EmulatedDatabase {
 
 let sqlitePromise: Promise<Sqlite3> | undefined;
 function loadSqlite(): Promise<Sqlite3> {
-  sqlitePromise ??= (async () => {
-    const entry = createRequire(import.meta.url).resolve('@sqlite.org/sqlite-wasm');
-    const mod = await import(pathToFileURL(entry).href);
-    // The WASM build prints every failed statement to stderr; expected failures would drown the test log.
-    const sqlite3 = await mod.default({ print: () => {}, printErr: () => {} });
-    if (sqlite3.config) sqlite3.config.warn = () => {};
-    return sqlite3;
-  })();
+  // The WASM build prints every failed statement to stderr; expected failures would drown the test log.
+  sqlitePromise ??= loadSqliteWasm({ quiet: true });
   return sqlitePromise;
+}
+
+/** The SQL of a /query request body (throws on a body that is not JSON). */
+function sqlOf(body: string): string {
+  const { sql } = JSON.parse(body) as { sql?: unknown };
+  return typeof sql === 'string' ? sql : '';
 }
 
 function envelope(result: unknown, extra: Record<string, unknown> = {}): string {
@@ -154,7 +149,7 @@ export class D1Emulator {
   select(nameOrUuid: string, sql: string): Record<string, unknown>[] {
     const d = this.find(nameOrUuid);
     if (!d) throw new Error(`no emulated database ${nameOrUuid}`);
-    return d.db.exec({ sql, rowMode: 'object', returnValue: 'resultRows' }) as Record<string, unknown>[];
+    return d.db.exec({ sql, rowMode: 'object', returnValue: 'resultRows' });
   }
 
   /** Names in the migrations table, in id order ([] when the table does not exist). */
@@ -192,7 +187,7 @@ export class D1Emulator {
     // D1 (workerd) refuses transaction control through SQLite's authorizer; so do we, except for the
     // BEGIN/COMMIT the emulator itself wraps each request in.
     capi.sqlite3_set_authorizer(
-      db.pointer,
+      db,
       (_p: unknown, action: number) =>
         !this.allowTransactionStatements && (action === capi.SQLITE_TRANSACTION || action === capi.SQLITE_SAVEPOINT)
           ? capi.SQLITE_DENY
@@ -228,7 +223,7 @@ export class D1Emulator {
     const entry: LoggedRequest = { method: req.method ?? 'GET', path: url.pathname, search: url.search, kind: route.kind, status: 200 };
     if (route.kind === 'query') {
       try {
-        entry.sql = String((JSON.parse(body) as { sql?: unknown }).sql ?? '').slice(0, 120);
+        entry.sql = sqlOf(body).slice(0, 120);
       } catch {
         entry.sql = '<unparsable body>';
       }
@@ -284,7 +279,7 @@ export class D1Emulator {
       const account = parts[1];
       if (parts.length === 4) return { kind: 'list', account };
       const db = parts[4];
-      if (parts.length === 5) return { kind: method === 'GET' ? (this.isUuid(db) ? 'info' : 'lookup') : 'other', account, db };
+      if (parts.length === 5) return { kind: method === 'GET' ? (this.isUuid(db!) ? 'info' : 'lookup') : 'other', account, db };
       if (parts[5] === 'query' || parts[5] === 'raw') return { kind: 'query', account, db, action: parts[5] };
       if (parts[5] === 'time_travel' && parts[6] === 'bookmark') return { kind: 'bookmark', account, db };
       if (parts[5] === 'time_travel' && parts[6] === 'restore') return { kind: 'restore', account, db };
@@ -370,7 +365,7 @@ export class D1Emulator {
     const bookmark = `${this.bookmarkCounter.toString(16).padStart(8, '0')}-00000000-00004f3c-${randomUUID().replace(/-/g, '')}`;
     // sqlite3_js_db_export fails on a database that has no pages yet; an empty snapshot means "fresh".
     const empty = Number(d.db.selectValue('PRAGMA page_count')) === 0;
-    this.snapshots.set(`${d.uuid}/${bookmark}`, empty ? new Uint8Array() : this.sqlite3.capi.sqlite3_js_db_export(d.db.pointer));
+    this.snapshots.set(`${d.uuid}/${bookmark}`, empty ? new Uint8Array() : this.sqlite3.capi.sqlite3_js_db_export(d.db));
     return bookmark;
   }
 
@@ -380,7 +375,7 @@ export class D1Emulator {
     if (bytes.length > 0) {
       const p = wasm.allocFromTypedArray(bytes);
       const rc = capi.sqlite3_deserialize(
-        db.pointer,
+        db,
         'main',
         p,
         bytes.length,
@@ -398,7 +393,7 @@ export class D1Emulator {
   private runQuery(d: EmulatedDatabase, body: string): [number, string] {
     let sql: string;
     try {
-      sql = String((JSON.parse(body) as { sql?: unknown }).sql ?? '');
+      sql = sqlOf(body);
     } catch {
       return [400, errorEnvelope(7400, 'Malformed JSON body')];
     }
@@ -411,13 +406,14 @@ export class D1Emulator {
     // the one before), and each is run on its own so that its rows are its own.
     const statements: string[] = [];
     const perStatement: Record<string, unknown>[][] = [];
-    const changesBefore = capi.sqlite3_total_changes(d.db.pointer);
-    const text = new SqlText(this.sqlite3, sql);
+    const changesBefore = capi.sqlite3_total_changes(d.db.pointer!);
+    // The same WASM module, typed by its own declarations here and by the replay's in src/.
+    const text = new SqlText(this.sqlite3 as unknown as ConstructorParameters<typeof SqlText>[0], sql);
     this.control(d.db, 'BEGIN');
     try {
       for (let offset = 0; ; ) {
-        const p = text.prepare(d.db.pointer, offset);
-        if (!p.ok) throw Object.assign(new Error(p.message), { resultCode: capi.sqlite3_extended_errcode(d.db.pointer) & 0xff });
+        const p = text.prepare(d.db.pointer!, offset);
+        if (!p.ok) throw Object.assign(new Error(p.message), { resultCode: capi.sqlite3_extended_errcode(d.db.pointer!) & 0xff });
         if (!p.stmt) break;
         capi.sqlite3_finalize(p.stmt);
         const statement = text.slice(p.start, p.end);
@@ -428,20 +424,21 @@ export class D1Emulator {
         offset = p.end;
       }
       this.control(d.db, 'COMMIT');
-    } catch (error: any) {
+    } catch (caught: unknown) {
       this.control(d.db, 'ROLLBACK');
+      const error = caught as { resultCode?: number; message?: string } | undefined;
       const code = capi.sqlite3_js_rc_str(error?.resultCode ?? 1) ?? 'SQLITE_ERROR';
       // The authorizer refused the statement being prepared, which is not in `statements` yet.
       if (code === 'SQLITE_AUTH' && /not authorized/.test(String(error?.message)) && hasTransactionStatement(sql)) {
         return [400, errorEnvelope(7500, `${D1_TRANSACTION_MESSAGE}: SQLITE_AUTH`)];
       }
-      const message = String(error?.message ?? error).replace(/^SQLITE_[A-Z_]+: sqlite3 result code \d+: /, '');
+      const message = String(error?.message ?? caught).replace(/^SQLITE_[A-Z_]+: sqlite3 result code \d+: /, '');
       return [400, errorEnvelope(7500, `${message}: ${code}`)];
     } finally {
       text.free();
     }
     const duration = performance.now() - started;
-    const changes = capi.sqlite3_total_changes(d.db.pointer) - changesBefore;
+    const changes = capi.sqlite3_total_changes(d.db.pointer!) - changesBefore;
     const results = (statements.length ? statements : ['']).map((_s, i, all) => ({
       results: perStatement[i] ?? [],
       success: true,

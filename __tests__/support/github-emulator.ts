@@ -204,7 +204,7 @@ export class GitHubEmulator {
         const body = parseBody(raw);
         if (typeof body?.body !== 'string') return send(422, { message: 'Invalid request: body is required' });
         if (body.body.length > 65_536) return send(422, { message: 'Validation Failed: body is too long (maximum is 65536 characters)' });
-        return send(201, this.create(owner, repo, issue, body.body, this.identityOf(authorization)));
+        return send(201, this.create(owner!, repo!, issue, body.body, this.identityOf(authorization)));
       }
     }
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname)) && method === 'PATCH') {

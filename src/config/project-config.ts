@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { getStaticTOMLValue, ParseError, parseTOML, type AST } from 'toml-eslint-parser';
 import { getErrorMessage, UsageError } from '../errors.js';
-import { RULE_IDS } from '../rules/catalog.js';
+import { RULE_IDS } from '../rule-catalog.js';
 import type { NumberingMode, Severity } from '../types.js';
 import { findConfig } from './find-config.js';
 import { isPlainObject } from './read-config.js';

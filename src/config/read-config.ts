@@ -167,8 +167,8 @@ function parseJsoncText(text: string, file: string): unknown {
   }
   const errors: jsonc.ParseError[] = [];
   const data: unknown = jsonc.parse(text, errors, { allowTrailingComma: true, disallowComments: false });
-  if (errors.length > 0) {
-    const first = errors[0];
+  const first = errors[0];
+  if (first) {
     const { line, column } = lineColumn(text, first.offset);
     throw new UsageError(
       `config: ${file}:${line}:${column}: invalid ${kind}: ${jsonc.printParseErrorCode(first.error)} (comments and trailing commas are allowed, as wrangler allows them).`,

@@ -1,6 +1,6 @@
 import { schemaOf } from '../replay/replay.js';
 import { diffSchemas, type SchemaChange } from '../report/schema-diff.js';
-import { ruleInfo } from '../rules/catalog.js';
+import { finding } from '../finding.js';
 import type { DatabaseReport, DriftComparison } from '../types.js';
 import { readLedger } from '../wrangler/ledger.js';
 import { readLiveSchema } from '../wrangler/schema.js';
@@ -51,6 +51,7 @@ export function compareEnvironments(databases: DatabaseReport[]): void {
   }
   for (const list of byBinding.values()) {
     const [reference, ...others] = list;
+    if (!reference) continue;
     for (const d of others) {
       const name = reference.environment ?? 'top level';
       recordDrift(d, `environment:${name}`, diffSchemas(reference.liveSchema!, d.liveSchema!), `environment ${name}`);
@@ -64,11 +65,10 @@ function recordDrift(report: DatabaseReport, against: string, changes: SchemaCha
   if (changes.length === 0) return;
   const shown = changes.slice(0, 10).map(describeChange).join('; ');
   const more = changes.length > 10 ? `; … ${changes.length - 10} more` : '';
-  report.findings.push({
+  report.findings.push(finding({
     rule: RULE,
-    severity: ruleInfo(RULE).severity,
     message: `The live schema of ${report.environment ?? 'top level'} · ${report.binding} differs from ${what}: ${shown}${more}. Find who changed it (a hand-run statement, an edited migration) and bring it back in line with a new migration.`,
-  });
+  }));
 }
 
 function describeChange(c: SchemaChange): string {

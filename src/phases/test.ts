@@ -5,7 +5,7 @@ import { readLiveSchema } from '../wrangler/schema.js';
 import { d1Args, openSession, succeeded } from '../wrangler/session.js';
 import { failureLine } from './failure-line.js';
 import type { PhaseContext } from './types.js';
-import { ruleInfo } from '../rules/catalog.js';
+import { finding } from '../finding.js';
 import { recordFindings } from './record.js';
 
 /**
@@ -40,13 +40,12 @@ export async function testPhase(ctx: PhaseContext): Promise<void> {
       if (file) {
         const line = failureLine(file.sql, detail);
         recordFindings(ctx, [
-          {
+          finding({
             rule: 'replay-error',
-            severity: ruleInfo('replay-error').severity,
             file: file.relPath,
             ...(line ? { line } : {}),
             message: `Applying the migrations to a fresh local D1 with wrangler failed at ${file.name}: ${detail}`,
-          },
+          }),
         ]);
       }
       report.failure ??= { phase: 'test', kind: failure.kind, message: where };

@@ -3,7 +3,8 @@
  * `wrangler d1 migrations apply --local`: each file plus wrangler's bookkeeping INSERT runs atomically, foreign
  * keys are enforced, double-quoted strings are accepted, and the first failing file stops the run.
  */
-import { DATA_LOSS_RULES, ruleInfo } from '../rules/catalog.js';
+import { finding, type FindingInput } from '../finding.js';
+import { DATA_LOSS_RULES } from '../rule-catalog.js';
 import { checkDuplicateNumbers } from '../rules/duplicate-number.js';
 import { parseMigration } from '../sql/split.js';
 import type { ParsedMigration } from '../sql/types.js';
@@ -336,8 +337,9 @@ class Replayer {
    */
   private checkDropReferenced(file: MigrationFile, text: SqlText, start: number, table: string, data: DataCheckOutcome | undefined): void {
     const exists = this.db.selectObjects(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE`, [table]);
-    if (exists.length === 0) return;
-    const parent = String(exists[0].name);
+    const [found] = exists;
+    if (!found) return;
+    const parent = String(found.name);
     const rows = this.referencing(parent);
     if (rows.length === 0) return;
     const refs = new Map<string, { child: string; cols: string[]; onDelete: string }>();
@@ -522,17 +524,10 @@ class Replayer {
   }
 
   /** Adds a finding with the rule's severity, or `severity` where the context decides it (double-quoted-string). */
-  private add(f: Omit<Finding, 'severity'>, severity = ruleInfo(f.rule).severity): void {
+  private add(f: FindingInput, severity?: Finding['severity']): void {
     if (this.disabled.has(f.rule)) return;
-    this.findings.push({
-      rule: f.rule,
-      severity,
-      ...(f.file !== undefined && { file: f.file }),
-      ...(f.line !== undefined && { line: f.line }),
-      ...(f.column !== undefined && { column: f.column }),
-      ...(f.table !== undefined && { table: f.table }),
-      message: f.message,
-    });
+    const made = finding(f);
+    this.findings.push(severity && severity !== made.severity ? { ...made, severity } : made);
   }
 }
 

@@ -23,15 +23,9 @@ export function readSchema(db: OoDb, migrationsTable: string): SchemaObject[] {
           AND name <> ?1 COLLATE NOCASE)`,
     [migrationsTable],
   );
-  const objects = JSON.parse(String(rows[0]?.objects ?? '[]')) as [unknown, unknown, unknown, unknown][];
-  return sortSchema(
-    objects.map(([type, name, tableName, sql]) => ({
-      type: type as SchemaObject['type'],
-      name: String(name),
-      tableName: String(tableName),
-      sql: sql == null ? null : String(sql),
-    })),
-  );
+  // sqlite_schema's columns are text (sql is NULL for automatic indexes).
+  const objects = JSON.parse(String(rows[0]?.objects ?? '[]')) as [SchemaObject['type'], string, string, string | null][];
+  return sortSchema(objects.map(([type, name, tableName, sql]) => ({ type, name, tableName, sql })));
 }
 
 export function sortSchema(objects: SchemaObject[]): SchemaObject[] {

@@ -32,10 +32,11 @@ export interface Capi {
  * per argument): for the calls the replay makes for every statement, with pointer and int arguments only.
  */
 export interface RawExports {
-  sqlite3_prepare_v3(db: Ptr, sql: Ptr, nByte: number, flags: number, ppStmt: Ptr, pzTail: Ptr): number;
-  sqlite3_step(stmt: Ptr): number;
-  sqlite3_reset(stmt: Ptr): number;
-  sqlite3_finalize(stmt: Ptr): number;
+  // Plain functions (no `this`), so a hot loop may keep one in a local.
+  sqlite3_prepare_v3: (db: Ptr, sql: Ptr, nByte: number, flags: number, ppStmt: Ptr, pzTail: Ptr) => number;
+  sqlite3_step: (stmt: Ptr) => number;
+  sqlite3_reset: (stmt: Ptr) => number;
+  sqlite3_finalize: (stmt: Ptr) => number;
 }
 
 export interface Wasm {
@@ -47,13 +48,16 @@ export interface Wasm {
   pokePtr(p: Ptr, v: Ptr): void;
 }
 
+/** A value SQLite hands back for a column. */
+export type SqlValue = string | number | bigint | null | Uint8Array;
+
 /** An oo1.DB: only what the replay calls. */
 export interface OoDb {
   pointer: Ptr;
   exec(sql: string): unknown;
   prepare(sql: string): { pointer: Ptr; finalize(): unknown };
-  selectObjects(sql: string, bind?: unknown[]): Record<string, unknown>[];
-  selectArrays(sql: string, bind?: unknown[]): unknown[][];
+  selectObjects(sql: string, bind?: unknown[]): Record<string, SqlValue>[];
+  selectArrays(sql: string, bind?: unknown[]): SqlValue[][];
   close(): void;
 }
 

@@ -56,7 +56,7 @@ export class SqlText {
     let hi = lineStarts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= offset) lo = mid;
+      if (lineStarts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
     return lo + 1;
@@ -158,7 +158,7 @@ export class SqlText {
 
 /** A 32-bit little-endian pointer (this build is wasm32). */
 function readPtr(heap: Uint8Array, at: Ptr): Ptr {
-  return (heap[at] | (heap[at + 1] << 8) | (heap[at + 2] << 16) | (heap[at + 3] << 24)) >>> 0;
+  return (heap[at]! | (heap[at + 1]! << 8) | (heap[at + 2]! << 16) | (heap[at + 3]! << 24)) >>> 0;
 }
 
 function writePtr(heap: Uint8Array, at: Ptr, value: Ptr): void {
@@ -180,6 +180,6 @@ export function isParseError(message: string): boolean {
 
 /** The first line of a statement, for messages (without a trailing `;`, cut at 100 characters). */
 export function firstLine(sql: string): string {
-  const line = sql.trim().split(/\r?\n/)[0].trim().replace(/;$/, '');
+  const line = sql.trim().split(/\r?\n/)[0]!.trim().replace(/;$/, '');
   return line.length > 100 ? `${line.slice(0, 99)}…` : line;
 }

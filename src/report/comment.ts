@@ -8,7 +8,7 @@
  *
  * Everything that comes from the repository (file names, SQL, messages) goes through escape.ts.
  */
-import { DATA_LOSS_RULES, ruleDocsUrl } from '../rules/catalog.js';
+import { DATA_LOSS_RULES, ruleDocsUrl } from '../rule-catalog.js';
 import type { DatabaseReport, Finding, Target } from '../types.js';
 import { escapeMarkdown, inlineCode } from './escape.js';
 import { countByRule, partitionFindings, settledWhere } from './groups.js';

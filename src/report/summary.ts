@@ -1,4 +1,4 @@
-import { DATA_LOSS_RULES, dataLossFirst } from '../rules/catalog.js';
+import { DATA_LOSS_RULES, dataLossFirst } from '../rule-catalog.js';
 import { escapeMarkdown, inlineCode } from './escape.js';
 import { countByRule, partitionFindings, settledWhere } from './groups.js';
 import { fitSummary } from './summary-limit.js';

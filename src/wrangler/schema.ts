@@ -1,6 +1,6 @@
 import type { SchemaObject } from '../types.js';
 import type { Classified } from './classify.js';
-import { parseJsonOutput } from './output.js';
+import { parseJsonOutput, textOf } from './output.js';
 import { d1Args, succeeded, type WranglerSession } from './session.js';
 
 export const SCHEMA_QUERY =
@@ -31,7 +31,7 @@ export function toSchemaObjects(rows: Record<string, unknown>[]): SchemaObject[]
       type: r.type as SchemaObject['type'],
       name: String(r.name),
       tableName: String(r.tbl_name),
-      sql: r.sql === null || r.sql === undefined ? null : String(r.sql),
+      sql: r.sql === null || r.sql === undefined ? null : textOf(r.sql),
     }),
   );
 }

@@ -229,7 +229,7 @@ export class DataCheck {
       return this.failed(file, ff, failure);
     }
 
-    const losses = findLosses(this.lossContext(), events, ff, rebuiltBefore, executed.length, (i) => describe(text, executed[i]));
+    const losses = findLosses(this.lossContext(), events, ff, rebuiltBefore, executed.length, (i) => describe(text, executed[i]!));
     try {
       this.literals = literalsWritten(this.db, parsed.statements, ff.facts.map((f) => f.rename));
     } catch {
@@ -345,7 +345,7 @@ export class DataCheck {
       do rc = wasm.exports.sqlite3_step(p.stmt);
       while (rc === capi.SQLITE_ROW);
       wasm.exports.sqlite3_finalize(p.stmt);
-      if (rc !== capi.SQLITE_DONE) return { failure: { message: capi.sqlite3_errmsg(db), at: describe(text, executed[executed.length - 1]) } };
+      if (rc !== capi.SQLITE_DONE) return { failure: { message: capi.sqlite3_errmsg(db), at: describe(text, executed[executed.length - 1]!) } };
     }
     return {};
   }
@@ -356,7 +356,7 @@ export class DataCheck {
    * of its work on a large schema — and skips dropping the ones it never created.
    */
   private skipIndex(text: SqlText, start: number, end: number): boolean {
-    const b = text.bytes[start] | 0x20;
+    const b = text.bytes[start]! | 0x20;
     if (b !== 0x63 && b !== 0x64) return false; // 'c' or 'd'
     const head = text.slice(start, Math.min(end, start + 24));
     if (!/^(CREATE|DROP)\s+INDEX\b/i.test(head)) return false;

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { GitHubEmulator } from '../support/github-emulator.js';
 import { runAction } from '../support/action-runner.js';
 import { makeProject } from '../support/project.js';
+import type { JsonReport } from '../support/json-report.js';
 import { PATH_SYSTEM, REPO_ROOT } from '../support/temp-project.js';
 import { OWNER, PR, REPO, TOKEN, prEnv } from '../github/helpers.js';
 
@@ -61,9 +62,9 @@ test('applied history full of findings: a clean new migration applies, a bad one
   // Informational findings are folded once in the summary, never annotated.
   expect(clean.summary).toMatch(/<details><summary>\d+ finding\(s\) in migrations the database already applied — informational, not blocking: transaction-statement ×2, fails-with-data ×1, unsafe-add-column ×1<\/summary>/);
   expect(clean.annotations.filter((a) => a.props.file?.startsWith('migrations/0002'))).toEqual([]);
-  const report = JSON.parse(readFileSync(clean.outputs.report!, 'utf8'));
+  const report = JSON.parse(readFileSync(clean.outputs.report!, 'utf8')) as JsonReport;
   expect(report.informational).toBe(Number(clean.outputs.informational));
-  expect(report.databases[0].findings.filter((f: { informational: boolean }) => f.informational).map((f: { file: string }) => f.file)).toContain('migrations/0002_email.sql');
+  expect(report.databases[0]!.findings.filter((f) => f.informational).map((f) => f.file)).toContain('migrations/0002_email.sql');
   expect(ledger(cwd)).toEqual(['0001_users.sql', '0002_email.sql', '0003_jobs.sql']);
 
   writeFileSync(join(cwd, 'migrations/0004_bad.sql'), 'BEGIN TRANSACTION;\nCREATE TABLE tags (id INTEGER);\nCOMMIT;\n');

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { D1Emulator } from '../support/d1-emulator.js';
 import { runAction, NODE24 } from '../support/action-runner.js';
 import { makeProject } from '../support/project.js';
+import type { JsonReport } from '../support/json-report.js';
 import { PATH_SYSTEM, REPO_ROOT } from '../support/temp-project.js';
 
 const WRANGLER_486 = `${process.execPath} ${join(REPO_ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js')}`;
@@ -72,9 +73,9 @@ describe('a migration whose error text reads like an authorization failure is a 
     expect(r.code).toBe(1);
     expect(r.outputs.status).toBe('failed');
     expect(JSON.parse(r.outputs.pending!)).toEqual(['0002_upgrade.sql']);
-    const report = JSON.parse(readFileSync(r.outputs.report!, 'utf8'));
-    expect(report.databases[0].failure.kind).toBe('sql-error');
-    expect(report.databases[0].failed.name).toBe('0002_upgrade.sql');
+    const report = JSON.parse(readFileSync(r.outputs.report!, 'utf8')) as JsonReport;
+    expect(report.databases[0]!.failure?.kind).toBe('sql-error');
+    expect(report.databases[0]!.failed?.name).toBe('0002_upgrade.sql');
     expect(r.stdout).not.toMatch(/::warning::D1 is not available/);
     expect(emulator.ledger(uuid)).toEqual(['0001_accounts.sql']);
   });

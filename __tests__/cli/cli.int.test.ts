@@ -46,8 +46,8 @@ describe('the d1-migrate CLI (bundled dist/cli/index.js)', () => {
     writeFileSync(join(cwd, 'migrations', '0003_jobs.sql'), 'CREATE TABLE jobs (id INTEGER PRIMARY KEY);\n');
     const clean = await runCli(['validate', '--cwd', cwd, '--since', 'main', '--format', 'json']);
     expect(clean.stderr).toBe('');
-    const doc = JSON.parse(clean.stdout);
-    expect(doc.databases[0].scope).toEqual({ basis: 'since', judged: ['0003_jobs.sql'], base: 'main' });
+    const doc = JSON.parse(clean.stdout) as JsonDoc;
+    expect(doc.databases[0]!.scope).toEqual({ basis: 'since', judged: ['0003_jobs.sql'], base: 'main' });
     expect([clean.code, doc.status, doc.errors, doc.informational]).toEqual([0, 'valid', 0, 2]);
     // Without --since every file is judged, as before.
     expect((await runCli(['validate', '--cwd', cwd])).code).toBe(1);
@@ -60,8 +60,8 @@ describe('the d1-migrate CLI (bundled dist/cli/index.js)', () => {
 
     // git is read with -z: a new file whose name holds a newline is judged under its real name.
     writeFileSync(join(cwd, 'migrations', '0004_odd\nname.sql'), 'CREATE TABLE odd (id INTEGER PRIMARY KEY);\n');
-    const odd = JSON.parse((await runCli(['validate', '--cwd', cwd, '--since', 'main', '--format', 'json'])).stdout);
-    expect(odd.databases[0].scope.judged).toEqual(['0001_users.sql', '0003_jobs.sql', '0004_odd\nname.sql']);
+    const odd = JSON.parse((await runCli(['validate', '--cwd', cwd, '--since', 'main', '--format', 'json'])).stdout) as JsonDoc;
+    expect(odd.databases[0]!.scope?.judged).toEqual(['0001_users.sql', '0003_jobs.sql', '0004_odd\nname.sql']);
 
     const unknown = await runCli(['validate', '--cwd', cwd, '--since', 'no-such-branch']);
     expect(unknown.code).toBe(2);

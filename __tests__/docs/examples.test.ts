@@ -317,12 +317,12 @@ describe('what each scenario promises', () => {
     const steps = job!.steps as Mapping[];
     const migrate = steps.find((s) => isThisAction(s.uses, false))!;
     expect((migrate.with as Mapping).sarif).toMatch(/\.sarif$/);
-    const upload = steps.find((s) => String(s.uses).startsWith('github/codeql-action/upload-sarif@'))!;
+    const upload = steps.find((s) => textOf(s.uses).startsWith('github/codeql-action/upload-sarif@'))!;
     expect(steps.indexOf(upload)).toBeGreaterThan(steps.indexOf(migrate));
     // upload-sarif v4's action.yml declares sarif_file and category.
     expect(Object.keys(upload.with as Mapping).sort()).toEqual(['category', 'sarif_file']);
     expect((upload.with as Mapping).sarif_file).toBe(`\${{ steps.${migrate.id as string}.outputs.sarif }}`);
-    expect(String(upload.if)).toContain('!cancelled()');
+    expect(textOf(upload.if)).toContain('!cancelled()');
   });
 
   test('the staging-then-production workflow gates production on staging and an approval environment, and restores by hand', () => {
@@ -391,7 +391,7 @@ describe('release plumbing', () => {
     expect(steps.some((s) => s.run === 'bash .ci/run')).toBe(true);
     expect(runOf('Create the GitHub release')).toContain('gh release create');
     // Checked before the slow CI check; published after it, before the major tag moves.
-    const names = steps.map((s) => String(s.name ?? s.run ?? s.uses));
+    const names = steps.map((s) => textOf(s.name ?? s.run ?? s.uses));
     const at = (n: string) => names.indexOf(n);
     expect(at('Check the tag is the package version')).toBeLessThan(at('CI check'));
     expect(at('CI check')).toBeLessThan(at('Publish to npm'));

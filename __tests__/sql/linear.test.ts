@@ -113,7 +113,7 @@ describe('applySuppressions reads statements a bounded number of times', () => {
     const statements = new Proxy(p.statements, {
       get(target, key, receiver) {
         if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
-        return Reflect.get(target, key, receiver);
+        return Reflect.get(target, key, receiver) as unknown;
       },
     });
     return { p: { ...p, statements }, reads: () => reads };

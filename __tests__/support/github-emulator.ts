@@ -224,8 +224,8 @@ export class GitHubEmulator {
       return send(200, { login: me.login, type: me.type, id: 1 });
     }
     if (url.pathname === '/graphql' && method === 'POST') {
-      const query = String(parseBody(raw)?.query ?? '');
-      if (!/\bviewer\s*\{\s*login\s*\}/.test(query)) return send(200, { errors: [{ message: 'this emulator answers only { viewer { login } }' }] });
+      const query = parseBody(raw)?.query;
+      if (typeof query !== 'string' || !/\bviewer\s*\{\s*login\s*\}/.test(query)) return send(200, { errors: [{ message: 'this emulator answers only { viewer { login } }' }] });
       return send(200, { data: { viewer: { login: this.identityOf(authorization).login } } });
     }
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/.exec(url.pathname)) && method === 'GET') {

@@ -30,3 +30,31 @@ export interface JsonDoc {
   informational: number;
   databases: JsonDatabase[];
 }
+
+/**
+ * A database in the action's report file (outputs.report) and in `--format json` of the commands past validate:
+ * the validate fields plus what each phase recorded, null when that phase did not run (src/report/json.ts).
+ */
+export interface JsonReportDatabase extends JsonDatabase {
+  status: 'valid' | 'invalid' | 'applied' | 'up-to-date' | 'failed' | 'skipped';
+  pending: string[] | null;
+  applied: string[] | null;
+  /** The migration that failed during apply; `kind` is the classified failure kind. */
+  failed: { name: string; message: string; line?: number; kind: string } | null;
+  notAttempted: string[] | null;
+  history: { id?: number; name: string; appliedAt: string | null }[] | null;
+  bookmark: string | null;
+  /** Why a phase could not complete (the classified wrangler failure). */
+  failure: { phase: string; kind: string; message: string } | null;
+  timings: { name: string; ms: number }[] | null;
+  schema: { type: 'table' | 'index' | 'trigger' | 'view'; name: string; tableName: string; sql: string | null }[] | null;
+  notes: string[];
+  durationMs: number;
+}
+/** The action's report file (outputs.report): the validate document plus the run's outcome. */
+export interface JsonReport extends Omit<JsonDoc, 'databases'> {
+  failed: boolean;
+  failureMessage?: string;
+  durationMs: number;
+  databases: JsonReportDatabase[];
+}

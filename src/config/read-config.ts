@@ -188,7 +188,8 @@ const EOF = 17;
 function jsonNestingTooDeep(text: string): number | undefined {
   const scanner = jsonc.createScanner(text, false);
   let depth = 0;
-  for (let t = scanner.scan(); t !== EOF; t = scanner.scan()) {
+  // The scanner returns SyntaxKind, a const enum; compare its numbers with the numbers above.
+  for (let t: number = scanner.scan(); t !== EOF; t = scanner.scan()) {
     if (t === OPEN_BRACE || t === OPEN_BRACKET) {
       if (++depth > MAX_CONFIG_DEPTH) return scanner.getTokenOffset();
     } else if (t === CLOSE_BRACE || t === CLOSE_BRACKET) depth = Math.max(0, depth - 1);

@@ -69,21 +69,21 @@ export async function applyPhase(ctx: PhaseContext): Promise<void> {
   const after = await readLedger(session, { signal: null, timeoutMs: REREAD_TIMEOUT_MS });
 
   if (succeeded(result)) {
-    await verifySuccess(ctx, session, progress, after, before, expected);
+    verifySuccess(ctx, session, progress, after, before, expected);
   } else {
     await recordFailure(ctx, session, session.classify(result, { migrationsStarted: progress.started }), progress, after, before, expected);
   }
 }
 
 /** wrangler exited 0: the ledger must now hold exactly the pending migrations, no fewer and no others. */
-async function verifySuccess(
+function verifySuccess(
   ctx: PhaseContext,
   session: WranglerSession,
   progress: ApplyProgress,
   after: LedgerRead,
   before: LedgerEntry[],
   expected: string[],
-): Promise<void> {
+): void {
   const { report, io, target } = ctx;
   if (!after.ok) {
     report.applied = progress.applied.filter((n) => expected.includes(n));

@@ -1912,7 +1912,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(539);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(69);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), process.cwd());
 
@@ -1921,7 +1921,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 539:
+/***/ 69:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3519,8 +3519,8 @@ function parseJsoncText(text, file) {
     }
     const errors = [];
     const data = main.parse(text, errors, { allowTrailingComma: true, disallowComments: false });
-    if (errors.length > 0) {
-        const first = errors[0];
+    const first = errors[0];
+    if (first) {
         const { line, column } = lineColumn(text, first.offset);
         throw new UsageError(`config: ${file}:${line}:${column}: invalid ${kind}: ${main.printParseErrorCode(first.error)} (comments and trailing commas are allowed, as wrangler allows them).`);
     }
@@ -3536,6 +3536,7 @@ const EOF = 17;
 function jsonNestingTooDeep(text) {
     const scanner = main.createScanner(text, false);
     let depth = 0;
+    // The scanner returns SyntaxKind, a const enum; compare its numbers with the numbers above.
     for (let t = scanner.scan(); t !== EOF; t = scanner.scan()) {
         if (t === OPEN_BRACE || t === OPEN_BRACKET) {
             if (++depth > MAX_CONFIG_DEPTH)
@@ -3813,7 +3814,13 @@ function tomlKey(name) {
     return /^[A-Za-z0-9_-]+$/.test(name) ? name : JSON.stringify(name);
 }
 
-;// CONCATENATED MODULE: ./build/src/rules/catalog.js
+;// CONCATENATED MODULE: ./build/src/rule-catalog.js
+/**
+ * The rule catalog: every rule id the tool can report, with its severity, a title and a one-line summary. It
+ * sits at the base of the code (it imports nothing) so that every producer of findings — the rules,
+ * discovery, the replay, the phases, the pull-request check — and the Finding type itself take their ids
+ * from here.
+ */
 const RULES = [
     { id: 'duplicate-number', severity: 'error', title: 'Two migrations share a number', wholeFile: true, summary: 'Two migration files share a number (for date_time names: the whole numeric prefix), or share the number wrangler reads while their name order contradicts the rest of the prefix: wrangler applies both in name order, which is rarely what the author meant.' },
     { id: 'number-gap', severity: 'warning', title: 'Gap in the migration numbers', wholeFile: true, summary: 'A number is skipped in a sequential series (a file was lost, renamed or is on another branch).' },
@@ -3868,8 +3875,13 @@ function dataLossFirst(findings) {
     return [...findings.filter((f) => DATA_LOSS_RULES.has(f.rule)), ...findings.filter((f) => !DATA_LOSS_RULES.has(f.rule))];
 }
 const RULE_IDS = new Set(RULES.map((r) => r.id));
+/** For ids that come from outside the code (disable-rules, suppression comments, config files). */
+function isRuleId(id) {
+    return RULE_IDS.has(id);
+}
+const BY_ID = new Map(RULES.map((r) => [r.id, r]));
 function ruleInfo(id) {
-    const info = RULES.find((r) => r.id === id);
+    const info = BY_ID.get(id);
     if (!info)
         throw new Error(`unknown rule id ${id}`);
     return info;
@@ -3877,6 +3889,27 @@ function ruleInfo(id) {
 /** Docs anchor of a rule in docs/rules.md. */
 function ruleDocsUrl(id) {
     return `https://github.com/d1-migrate/d1-migrate-action/blob/v1/docs/rules.md#${id}`;
+}
+
+;// CONCATENATED MODULE: ./build/src/finding.js
+
+/**
+ * The one way to make a finding: the severity comes from the rule catalog, so each rule's severity is
+ * decided in one place, and `rule` is a RuleId, so a mistyped id does not compile. Fields left undefined
+ * are left out.
+ */
+function finding(f) {
+    return {
+        rule: f.rule,
+        severity: ruleInfo(f.rule).severity,
+        ...(f.file !== undefined && { file: f.file }),
+        ...(f.line !== undefined && { line: f.line }),
+        ...(f.column !== undefined && { column: f.column }),
+        ...(f.endLine !== undefined && { endLine: f.endLine }),
+        ...(f.table !== undefined && { table: f.table }),
+        message: f.message,
+        ...(f.details !== undefined && f.details.length > 0 && { details: f.details }),
+    };
 }
 
 ;// CONCATENATED MODULE: ./build/src/migrations/changes.js
@@ -3925,14 +3958,13 @@ function migrationChanges(files, db, ctx = {}) {
                 }
                 else if (name !== null) {
                     touched.add(name);
-                    findings.push({
+                    findings.push(finding({
                         rule: MODIFIED_MIGRATION_RULE,
-                        severity: ruleInfo(MODIFIED_MIGRATION_RULE).severity,
                         file: local(f.filename),
                         message: `${previous} exists on ${base} and this pull request renames it to ${name}. wrangler identifies ` +
                             `migrations by file name, so every database that already applied ${previous} would run ${name} ` +
                             `again (and fail or duplicate its changes). Keep the original name; put further changes in a new migration.`,
-                    });
+                    }));
                 }
                 else {
                     removed.push(local(f.previous_filename ?? ''));
@@ -3944,15 +3976,14 @@ function migrationChanges(files, db, ctx = {}) {
             case 'changed':
                 if (name !== null) {
                     touched.add(name);
-                    findings.push({
+                    findings.push(finding({
                         rule: MODIFIED_MIGRATION_RULE,
-                        severity: ruleInfo(MODIFIED_MIGRATION_RULE).severity,
                         file: local(f.filename),
                         line: firstChangedLine(f.patch),
                         message: `${name} exists on ${base} and this pull request edits it. wrangler never runs an applied migration ` +
                             `again, so the edit silently reaches no database that already applied it, and those databases drift ` +
                             `from fresh ones. ${NEW_MIGRATION_ADVICE}`,
-                    });
+                    }));
                 }
                 break;
             case 'removed':
@@ -3970,14 +4001,13 @@ function migrationChanges(files, db, ctx = {}) {
     return { findings, added: db.migrations.filter((n) => added.has(n)), touched: db.migrations.filter((n) => touched.has(n)), removed };
 }
 function removalFinding(file, name, base, what) {
-    return {
+    return finding({
         rule: MODIFIED_MIGRATION_RULE,
-        severity: ruleInfo(MODIFIED_MIGRATION_RULE).severity,
         file,
         message: `${name} exists on ${base} and this pull request ${what}. Databases that applied it keep its changes and ` +
             `its ledger row (reported as applied-file-missing), while new databases no longer get them. To undo a ` +
             `migration, add a new migration that reverses it.`,
-    };
+    });
 }
 function clean(p) {
     const n = external_node_path_.posix.normalize(p.replace(/\\/g, '/')).replace(/^\.\/?/, '').replace(/\/$/, '');
@@ -7693,16 +7723,7 @@ class Context {
         return this.target.migrationsDir === '.' ? name : `${this.target.migrationsDir}/${name}`;
     }
     add(rule, name, message, line = 1) {
-        const finding = {
-            rule,
-            severity: ruleInfo(rule).severity,
-            message,
-        };
-        if (name !== undefined) {
-            finding.file = this.relPath(name);
-            finding.line = line;
-        }
-        this.findings.push(finding);
+        this.findings.push(finding({ rule, message, ...(name !== undefined && { file: this.relPath(name), line }) }));
     }
     readDir(abs) {
         try {
@@ -7799,11 +7820,10 @@ class Context {
             ? `They hold migration.sql files (a prisma/drizzle folder layout). wrangler 4.98 and later can run them with ` +
                 `migrations_pattern = "${normalizeRelativePath(`${this.target.migrationsDirSetting}/*/migration.sql`)}" (and migrations_dir = "${this.target.migrationsDirSetting}") on the D1 binding; older wrangler cannot.`
             : `If they hold migrations, move the .sql files up into ${this.target.migrationsDir}/ or set migrations_pattern (wrangler 4.98 and later).`;
-        this.findings.push({
+        this.findings.push(finding({
             rule: 'ignored-file',
-            severity: ruleInfo('ignored-file').severity,
             message: `${this.target.migrationsDir}/ contains numbered folders (${shown}). wrangler does not look inside folders of the migrations directory, so nothing in them is applied. ${hint}`,
-        });
+        }));
     }
     /** Reads an entry the way wrangler does (`readFileSync(p, "utf8")`); a problem becomes a finding and null. */
     read(entry) {
@@ -8052,7 +8072,11 @@ function parseJsonOutput(stdout) {
         return undefined;
     }
     if (Array.isArray(value)) {
-        return { kind: 'results', results: value.map((r) => ({ results: Array.isArray(r?.results) ? r.results : [], success: r?.success })) };
+        const results = value.map((r) => {
+            const q = r;
+            return { results: Array.isArray(q?.results) ? q.results : [], success: q?.success };
+        });
+        return { kind: 'results', results };
     }
     if (value && typeof value === 'object') {
         const error = value.error;
@@ -8060,14 +8084,21 @@ function parseJsonOutput(stdout) {
             const e = error;
             return {
                 kind: 'error',
-                text: String(e.text ?? ''),
-                notes: Array.isArray(e.notes) ? e.notes.map((n) => String(n?.text ?? '')).filter(Boolean) : [],
+                text: textOf(e.text ?? ''),
+                notes: Array.isArray(e.notes) ? e.notes.map((n) => textOf(n?.text ?? '')).filter(Boolean) : [],
                 code: typeof e.code === 'number' ? e.code : undefined,
             };
         }
         return { kind: 'object', value: value };
     }
     return undefined;
+}
+/**
+ * A value from wrangler's JSON as text: a string as it is, anything else as JSON writes it (a number or
+ * `null` reads the same as String() gives; an object does not collapse into "[object Object]").
+ */
+function textOf(value) {
+    return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 }
 const NOISE = [/^If you think this is a bug/, /^🪵\s+Logs were written/, /^Logs were written/, /^$/];
 /**
@@ -8727,10 +8758,6 @@ function wranglerCommandFor(cwd, option, pathEnv) {
     }
     return cmd;
 }
-/** The job's cancellation signal when the engine provides one on the context. */
-function signalOf(ctx) {
-    return ctx.signal;
-}
 function openSession(ctx, override) {
     const { options } = ctx;
     const command = wranglerCommandFor(options.cwd, options.wrangler, ctx.env.PATH);
@@ -8748,7 +8775,7 @@ function openSession(ctx, override) {
                 cwd: options.cwd,
                 env: ctx.env,
                 timeoutMs: extra.timeoutMs ?? options.timeoutMs,
-                signal: extra.signal === null ? undefined : (extra.signal ?? signalOf(ctx)),
+                signal: extra.signal === null ? undefined : (extra.signal ?? ctx.signal),
                 secrets,
                 onStdout: extra.onStdout,
             });
@@ -8854,11 +8881,12 @@ function toSchemaObjects(rows) {
         type: r.type,
         name: String(r.name),
         tableName: String(r.tbl_name),
-        sql: r.sql === null || r.sql === undefined ? null : String(r.sql),
+        sql: r.sql === null || r.sql === undefined ? null : textOf(r.sql),
     }));
 }
 
 ;// CONCATENATED MODULE: ./build/src/wrangler/ledger.js
+
 
 
 /** `SELECT * FROM "<table>" ORDER BY id` with the identifier quoted the SQL way. */
@@ -8903,7 +8931,7 @@ function toEntries(rows) {
         .map((r) => ({
         id: typeof r.id === 'number' ? r.id : r.id === undefined || r.id === null ? undefined : Number(r.id),
         name: String(r.name),
-        appliedAt: r.applied_at === undefined || r.applied_at === null ? null : String(r.applied_at),
+        appliedAt: r.applied_at === undefined || r.applied_at === null ? null : textOf(r.applied_at),
     }));
 }
 
@@ -9070,15 +9098,14 @@ function ledgerFindings(migrations, ledger, target) {
             continue;
         const renamed = pending.find((p) => sameMigration(p.name, entry.name));
         const when = entry.appliedAt ? ` on ${entry.appliedAt}` : '';
-        findings.push({
+        findings.push(finding({
             rule: 'applied-file-missing',
-            severity: ruleInfo('applied-file-missing').severity,
             file: renamed?.relPath,
             line: renamed ? 1 : undefined,
             message: renamed
                 ? `${where} recorded ${entry.name} as applied${when}, but the file is now ${renamed.name}; wrangler tracks files by name and would run it again as a new migration.`
                 : `${where} recorded ${entry.name} as applied${when}, but there is no such file in ${target.migrationsDir}; if it was renamed, wrangler will run it again under the new name.`,
-        });
+        }));
     }
     const order = new Map(migrations.map((m, i) => [m.name, i]));
     let lastApplied;
@@ -9091,13 +9118,12 @@ function ledgerFindings(migrations, ledger, target) {
         const lastIndex = order.get(lastApplied.name);
         for (const p of pending) {
             if (order.get(p.name) < lastIndex) {
-                findings.push({
+                findings.push(finding({
                     rule: 'out-of-order',
-                    severity: ruleInfo('out-of-order').severity,
                     file: p.relPath,
                     line: 1,
                     message: `${p.name} is not applied on ${where} yet, but sorts before ${lastApplied.name}, which is; it will run after it, against a schema its author may not have expected.`,
-                });
+                }));
             }
         }
     }
@@ -9175,14 +9201,14 @@ async function applyPhase(ctx) {
     // database knows what happened.
     const after = await readLedger(session, { signal: null, timeoutMs: REREAD_TIMEOUT_MS });
     if (succeeded(result)) {
-        await verifySuccess(ctx, session, progress, after, before, expected);
+        verifySuccess(ctx, session, progress, after, before, expected);
     }
     else {
         await recordFailure(ctx, session, session.classify(result, { migrationsStarted: progress.started }), progress, after, before, expected);
     }
 }
 /** wrangler exited 0: the ledger must now hold exactly the pending migrations, no fewer and no others. */
-async function verifySuccess(ctx, session, progress, after, before, expected) {
+function verifySuccess(ctx, session, progress, after, before, expected) {
     const { report, io, target } = ctx;
     if (!after.ok) {
         report.applied = progress.applied.filter((n) => expected.includes(n));
@@ -9342,10 +9368,12 @@ function ordinal(n) {
 function describePosition(files, index) {
     const parts = [`${ordinal(index + 1)} of ${files.length}`];
     const around = [];
-    if (index > 0)
-        around.push(`after ${files[index - 1].name}`);
-    if (index < files.length - 1)
-        around.push(`before ${files[index + 1].name}`);
+    const before = files[index - 1];
+    const after = files[index + 1];
+    if (before)
+        around.push(`after ${before.name}`);
+    if (after)
+        around.push(`before ${after.name}`);
     if (around.length > 0)
         parts.push(around.join(' and '));
     return parts.join(', ');
@@ -9375,7 +9403,7 @@ function nextFreeNumber(files) {
  * path segment counts, as for wrangler's number.
  */
 function numberParts(name) {
-    const first = name.split('/')[0];
+    const first = name.split('/')[0] ?? name;
     const segments = (name.includes('/') ? first : first.replace(/\.sql$/, '')).split('_');
     const parts = [];
     for (const s of segments) {
@@ -9392,11 +9420,12 @@ function numberPrefix(name) {
 }
 /** Numeric order of two part lists, part by part (`9` < `10`); a list that is a prefix of the other first. */
 function compareParts(a, b) {
-    for (let i = 0; i < Math.min(a.length, b.length); i++) {
-        const x = BigInt(a[i]);
-        const y = BigInt(b[i]);
-        if (x !== y)
-            return x < y ? -1 : 1;
+    for (const [i, x] of a.entries()) {
+        const y = b[i];
+        if (y === undefined)
+            break;
+        if (BigInt(x) !== BigInt(y))
+            return BigInt(x) < BigInt(y) ? -1 : 1;
     }
     return a.length - b.length;
 }
@@ -9408,14 +9437,16 @@ function compareParts(a, b) {
 function isTimestampPrefix(parts) {
     if (parts.length === 0)
         return false;
-    if (parts.length === 1 && /^1\d{9}(\d{3})?$/.test(parts[0]))
+    const [a, b, c] = parts;
+    if (a === undefined)
+        return false;
+    if (parts.length === 1 && /^1\d{9}(\d{3})?$/.test(a))
         return true;
     const digits = parts.join('');
     const m = /^(19[7-9]\d|2\d{3})(\d{2})(\d{2})/.exec(digits);
     if (!m)
         return false;
     // The date opens the first part (`20250420…`) or is made of whole parts (`2025_04_20`): not `2024_0101`.
-    const [a, b, c] = parts;
     if (a.length < 8 && !(a.length === 4 && b?.length === 2 && c?.length === 2))
         return false;
     const month = Number(m[2]);
@@ -9466,7 +9497,10 @@ function checkDuplicateNumbers(files) {
             continue;
         const parts = new Map(group.map((f) => [f, numberParts(f.name)]));
         // A prefix wrangler reads differently from its digits (`0x10_a.sql`) is judged by wrangler's number alone.
-        const readable = group.every((f) => parts.get(f).length > 0 && BigInt(parts.get(f)[0]) === BigInt(number));
+        const readable = group.every((f) => {
+            const first = parts.get(f)[0];
+            return first !== undefined && BigInt(first) === BigInt(number);
+        });
         const colliding = readable ? group.filter((f) => group.some((g) => g !== f && compareParts(parts.get(f), parts.get(g)) === 0)) : group;
         if (colliding.length > 0)
             findings.push(...collisions(colliding, number, next, readable));
@@ -9480,15 +9514,14 @@ function checkDuplicateNumbers(files) {
             if (earlier.length === 0)
                 return;
             const prefix = numberPrefix(f.name);
-            findings.push({
+            findings.push(finding({
                 rule: duplicate_number_RULE_ID,
-                severity: ruleInfo(duplicate_number_RULE_ID).severity,
                 file: f.relPath,
                 line: 1,
                 message: `${f.name} runs after ${earlier.map((g) => g.name).join(', ')}, although its numeric prefix ${prefix} is smaller than ${earlier.map((g) => numberPrefix(g.name)).join(', ')}. ` +
                     `wrangler reads only the number before the first "_" (${number}, the same for these files) and applies files with the same number in name order, ` +
                     `so the rest of each name is compared as text, not as numbers ("9" sorts after "10"). Give every part of the prefix a fixed width (zero-padded), renaming only files no database has applied yet.`,
-            });
+            }));
         });
     }
     return findings;
@@ -9503,9 +9536,8 @@ function collisions(group, number, next, byPrefix) {
         : '';
     return group.map((f) => {
         const others = group.filter((g) => g !== f).map((g) => g.name);
-        return {
+        return finding({
             rule: duplicate_number_RULE_ID,
-            severity: ruleInfo(duplicate_number_RULE_ID).severity,
             file: f.relPath,
             line: 1,
             message: `${f.name} has the same ${what} as ${others.join(', ')}${sameNumber}. ` +
@@ -9513,8 +9545,160 @@ function collisions(group, number, next, byPrefix) {
                 `If that is not the order they must run in (e.g. one uses a table the other creates), a fresh database fails or ends up different. ` +
                 `Renumber so every file has its own number in the order they must run (${next}); ` +
                 `do not rename a file that a database has already applied, since wrangler tracks files by name and would apply it again.`,
-        };
+        });
     });
+}
+
+;// CONCATENATED MODULE: ./build/src/sql/complete.js
+/**
+ * sqlite3_complete() (SQLite's complete.c) as one forward pass over UTF-8 bytes: where the statement that
+ * starts at `start` ends. Asking sqlite3_complete() about every prefix ending in `;` instead costs a pass
+ * per `;`, which is quadratic when no prefix is complete (an unterminated CREATE TRIGGER ... BEGIN followed
+ * by many statements: tens of seconds for a few hundred KB).
+ *
+ * complete.c reads a prefix as complete when its state machine ends in START right after a `;` token, and
+ * a prefix that ends inside a string, a quoted name or a block comment is never complete. One pass that
+ * stops at the first `;` token leaving the machine in START therefore finds the same end as asking about
+ * each prefix in turn; a NUL byte ends the text for SQLite, so it ends the search here.
+ */
+// complete.c's token types; split.ts walks the same machine over the tokenizer's tokens.
+const TK_SEMI = 0;
+const TK_WS = 1;
+const TK_OTHER = 2;
+const TK_EXPLAIN = 3;
+const TK_CREATE = 4;
+const TK_TEMP = 5;
+const TK_TRIGGER = 6;
+const TK_END = 7;
+const START = 1;
+// complete.c's trans[][]: states 0 INVALID, 1 START, 2 NORMAL, 3 EXPLAIN, 4 CREATE, 5 TRIGGER, 6 SEMI, 7 END
+// (columns: token types SEMI, WS, OTHER, EXPLAIN, CREATE, TEMP, TRIGGER, END).
+const TRANS = [
+    [1, 0, 2, 3, 4, 2, 2, 2],
+    [1, 1, 2, 3, 4, 2, 2, 2],
+    [1, 2, 2, 2, 2, 2, 2, 2],
+    [1, 3, 3, 2, 4, 2, 2, 2],
+    [1, 4, 2, 2, 2, 4, 5, 2],
+    [6, 5, 5, 5, 5, 5, 5, 5],
+    [6, 6, 5, 5, 5, 5, 5, 7],
+    [1, 7, 5, 5, 5, 5, 5, 5],
+];
+/** Bytes looked at by completeEnd since the process started: lets tests check the work is linear. */
+const completeWork = { bytes: 0 };
+/** SQLite's IdChar: letters, digits, `_`, `$` and every byte >= 0x80. */
+function isIdChar(c) {
+    return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x24 || c >= 0x80;
+}
+function keyword(b, start, length) {
+    if (length !== 3 && length !== 4 && length !== 6 && length !== 7 && length !== 9)
+        return TK_OTHER;
+    let word = '';
+    for (let k = 0; k < length; k++)
+        word += String.fromCharCode(b[start + k] | 0x20);
+    switch (word) {
+        case 'create':
+            return TK_CREATE;
+        case 'trigger':
+            return TK_TRIGGER;
+        case 'temp':
+        case 'temporary':
+            return TK_TEMP;
+        case 'end':
+            return TK_END;
+        case 'explain':
+            return TK_EXPLAIN;
+        default:
+            return TK_OTHER;
+    }
+}
+/**
+ * Offset just after the `;` that completes the statement starting at `start` (as sqlite3_complete() would
+ * judge each prefix), or `b.length` when no prefix is complete. Linear in the bytes it looks at.
+ */
+function completeEnd(b, start) {
+    const n = b.length;
+    let state = 0;
+    let i = start;
+    try {
+        while (i < n) {
+            const c = b[i];
+            let token;
+            switch (c) {
+                case 0x00:
+                    return n;
+                case 0x3b: // ;
+                    token = TK_SEMI;
+                    break;
+                case 0x20:
+                case 0x0d:
+                case 0x09:
+                case 0x0a:
+                case 0x0c:
+                    token = TK_WS;
+                    break;
+                case 0x2f: // /* ... */
+                    if (b[i + 1] !== 0x2a) {
+                        token = TK_OTHER;
+                        break;
+                    }
+                    i += 2;
+                    while (i < n && b[i] !== 0 && !(b[i] === 0x2a && b[i + 1] === 0x2f))
+                        i++;
+                    if (i >= n || b[i] === 0)
+                        return n;
+                    i++;
+                    token = TK_WS;
+                    break;
+                case 0x2d: // -- to the end of the line
+                    if (b[i + 1] !== 0x2d) {
+                        token = TK_OTHER;
+                        break;
+                    }
+                    while (i < n && b[i] !== 0x0a && b[i] !== 0)
+                        i++;
+                    if (i >= n || b[i] === 0)
+                        return n;
+                    token = TK_WS;
+                    break;
+                case 0x5b: // [name]
+                    i++;
+                    while (i < n && b[i] !== 0x5d && b[i] !== 0)
+                        i++;
+                    if (i >= n || b[i] === 0)
+                        return n;
+                    token = TK_OTHER;
+                    break;
+                case 0x60: // `name`, "name", 'string'
+                case 0x22:
+                case 0x27:
+                    i++;
+                    while (i < n && b[i] !== c && b[i] !== 0)
+                        i++;
+                    if (i >= n || b[i] === 0)
+                        return n;
+                    token = TK_OTHER;
+                    break;
+                default:
+                    if (isIdChar(c)) {
+                        let len = 1;
+                        while (i + len < n && isIdChar(b[i + len]))
+                            len++;
+                        token = keyword(b, i, len);
+                        i += len - 1;
+                    }
+                    else
+                        token = TK_OTHER;
+            }
+            state = TRANS[state][token];
+            i++;
+            if (token === TK_SEMI && state === START)
+                return i;
+        }
+        return n;
+    }
+    finally {
+        completeWork.bytes += Math.min(i, n) - start;
+    }
 }
 
 ;// CONCATENATED MODULE: ./build/src/sql/tokenize.js
@@ -9528,7 +9712,7 @@ for (let c = 0; c < 128; c++) {
     // SQLite's IdChar() also accepts '$' after the first character.
     ID_CHAR[c] = alpha || digit || c === 36 ? 1 : 0;
 }
-function isIdChar(c) {
+function tokenize_isIdChar(c) {
     return c >= 128 ? c !== 0xfeff : ID_CHAR[c] === 1;
 }
 function isIdStart(c) {
@@ -9620,7 +9804,7 @@ function tokenize_tokenize(sql, options = {}) {
                 continue;
             }
             i++;
-            while (i < n && isIdChar(sql.charCodeAt(i)))
+            while (i < n && tokenize_isIdChar(sql.charCodeAt(i)))
                 i++;
             const word = sharedWord(sql.slice(start, i));
             out.push({ kind: 'word', text: word.text, value: word.value, start, end: i, line: tokLine, column: col });
@@ -9746,7 +9930,7 @@ function scanNumber(sql, start) {
         }
     }
     // SQLite folds trailing identifier characters into the (then illegal) number token: `12abc` is one token.
-    while (i < n && isIdChar(sql.charCodeAt(i)))
+    while (i < n && tokenize_isIdChar(sql.charCodeAt(i)))
         i++;
     return i;
 }
@@ -9757,7 +9941,7 @@ function scanVariable(sql, start) {
     let ids = 0;
     while (i < n) {
         const c = sql.charCodeAt(i);
-        if (isIdChar(c)) {
+        if (tokenize_isIdChar(c)) {
             ids++;
             i++;
         }
@@ -9838,32 +10022,13 @@ function parseIgnoreComment(comment, kind) {
 ;// CONCATENATED MODULE: ./build/src/sql/split.js
 
 
+
 /*
  * Statement boundaries follow sqlite3_complete() (SQLite's complete.c), which is also what workerd uses to
  * slice D1 requests (sqlite3_complete_length): a ';' ends a statement unless it is inside the body of a
  * CREATE [TEMP] TRIGGER, whose end is a ';' followed by END and another ';'. CASE ... END needs no special
  * handling: inside a trigger body only an END directly after a ';' counts.
  */
-const TK_SEMI = 0;
-const TK_OTHER = 2;
-const TK_EXPLAIN = 3;
-const TK_CREATE = 4;
-const TK_TEMP = 5;
-const TK_TRIGGER = 6;
-const TK_END = 7;
-// States: 0 INVALID, 1 START, 2 NORMAL, 3 EXPLAIN, 4 CREATE, 5 TRIGGER, 6 SEMI, 7 END (columns: token types
-// SEMI, WS, OTHER, EXPLAIN, CREATE, TEMP, TRIGGER, END), copied from complete.c.
-const TRANS = [
-    [1, 0, 2, 3, 4, 2, 2, 2],
-    [1, 1, 2, 3, 4, 2, 2, 2],
-    [1, 2, 2, 2, 2, 2, 2, 2],
-    [1, 3, 3, 2, 4, 2, 2, 2],
-    [1, 4, 2, 2, 2, 4, 5, 2],
-    [6, 5, 5, 5, 5, 5, 5, 5],
-    [6, 6, 5, 5, 5, 5, 5, 7],
-    [1, 7, 5, 5, 5, 5, 5, 5],
-];
-const START = 1;
 function tokenType(tok) {
     if (tok.kind === 'punct')
         return tok.text === ';' ? TK_SEMI : TK_OTHER;
@@ -9962,7 +10127,7 @@ function parseMigration(file) {
  * Drop findings the migrations suppress: by `-- d1-migrate-ignore-file: id` anywhere in the file, or by
  * `-- d1-migrate-ignore: id` right above the statement the finding's line falls in.
  */
-function split_applySuppressions(findings, parsed) {
+function applySuppressions(findings, parsed) {
     const byFile = new Map();
     for (const p of parsed)
         byFile.set(p.file.relPath, { p });
@@ -10060,7 +10225,8 @@ function isWord(t, word) {
 }
 /** Skips `schema.` in `[schema.]name`; returns the index of the name token. */
 function nameIndex(tokens, i) {
-    return tokens[i + 1]?.value === '.' && !tokens[i + 1].quoted ? i + 2 : i;
+    const dot = tokens[i + 1];
+    return dot?.value === '.' && !dot.quoted ? i + 2 : i;
 }
 /**
  * What the replay needs to know about a statement. Transaction control, `PRAGMA foreign_keys`,
@@ -10096,16 +10262,19 @@ function classifyStatement(sql) {
             if (isWord(t[2], 'IF') && isWord(t[3], 'EXISTS'))
                 i = 4;
             const n = nameIndex(t, i);
-            if (!t[n])
+            const name = t[n];
+            if (!name)
                 return { kind: 'other' };
-            return n === i ? { kind: 'drop-table', table: t[n].value } : { kind: 'drop-table', table: t[n].value, schema: t[i].value };
+            return n === i ? { kind: 'drop-table', table: name.value } : { kind: 'drop-table', table: name.value, schema: t[i].value };
         }
         case 'ALTER': {
             if (!isWord(t[1], 'TABLE'))
                 return { kind: 'other' };
             const n = nameIndex(t, 2);
-            if (isWord(t[n + 1], 'RENAME') && isWord(t[n + 2], 'TO') && t[n + 3]) {
-                return { kind: 'rename-table', from: t[n].value, to: t[n + 3].value };
+            const from = t[n];
+            const to = t[n + 3];
+            if (from && isWord(t[n + 1], 'RENAME') && isWord(t[n + 2], 'TO') && to) {
+                return { kind: 'rename-table', from: from.value, to: to.value };
             }
             return { kind: 'other' };
         }
@@ -10550,8 +10719,9 @@ class Filler {
         const to = fk.to[pos] ?? m.columns.filter((x) => x.pk > 0).sort((a, b) => a.pk - b.pk)[pos]?.name;
         if (previous && to) {
             const i = m.columns.findIndex((x) => x.name.toLowerCase() === to.toLowerCase());
-            if (i >= 0 && previous[i] !== DEFAULT)
-                out.push(previous[i]);
+            const value = previous[i];
+            if (value !== undefined && value !== DEFAULT)
+                out.push(value);
         }
         if (!c.notNull)
             out.push('NULL');
@@ -10566,7 +10736,8 @@ class Filler {
                 return;
             const to = v.slice(SELF_MARK.length).toLowerCase();
             const j = m.columns.findIndex((x) => x.name.toLowerCase() === to);
-            values[i] = j >= 0 && !values[j].startsWith(SELF_MARK) && values[j] !== DEFAULT ? values[j] : 'NULL';
+            const same = values[j];
+            values[i] = same !== undefined && !same.startsWith(SELF_MARK) && same !== DEFAULT ? same : 'NULL';
         });
     }
     /** Values to try for an ordinary column, most plausible first. */
@@ -10783,7 +10954,8 @@ function boundaryFinding(file, failure, fills) {
     const head = failure.at?.facts.head;
     const shown = fills.slice(0, 6).map(describeFill).join(', ');
     const what = fills.length === 1 ? shown : `${shown}${fills.length > 6 ? ` and ${fills.length - 6} more` : ''} (together)`;
-    const allows = fills.length === 1 ? `which ${fills[0].table} allows today` : 'values the tables allow today';
+    const only = fills.length === 1 ? fills[0] : undefined;
+    const allows = only ? `which ${only.table} allows today` : 'values the tables allow today';
     // A UNIQUE column fails on the second row holding the value; everything else on the first.
     const [once, asSoon] = /^UNIQUE constraint failed/.test(msg) ? ['rows hold', 'two rows hold'] : ['a row holds', 'one row holds'];
     let hint = '';
@@ -10853,155 +11025,6 @@ function wranglerTrim(sql) {
     const trimmed = blank(blank(sql, 'BEGIN TRANSACTION;'), 'COMMIT;');
     const left = trimmed.indexOf(marker);
     return left === -1 ? { ok: true, sql: trimmed } : { ok: false, index: left };
-}
-
-;// CONCATENATED MODULE: ./build/src/sql/complete.js
-/**
- * sqlite3_complete() (SQLite's complete.c) as one forward pass over UTF-8 bytes: where the statement that
- * starts at `start` ends. Asking sqlite3_complete() about every prefix ending in `;` instead costs a pass
- * per `;`, which is quadratic when no prefix is complete (an unterminated CREATE TRIGGER ... BEGIN followed
- * by many statements: tens of seconds for a few hundred KB).
- *
- * complete.c reads a prefix as complete when its state machine ends in START right after a `;` token, and
- * a prefix that ends inside a string, a quoted name or a block comment is never complete. One pass that
- * stops at the first `;` token leaving the machine in START therefore finds the same end as asking about
- * each prefix in turn; a NUL byte ends the text for SQLite, so it ends the search here.
- */
-const complete_TK_SEMI = 0;
-const TK_WS = 1;
-const complete_TK_OTHER = 2;
-const complete_TK_EXPLAIN = 3;
-const complete_TK_CREATE = 4;
-const complete_TK_TEMP = 5;
-const complete_TK_TRIGGER = 6;
-const complete_TK_END = 7;
-// complete.c's trans[][]: states 0 INVALID, 1 START, 2 NORMAL, 3 EXPLAIN, 4 CREATE, 5 TRIGGER, 6 SEMI, 7 END.
-const complete_TRANS = [
-    [1, 0, 2, 3, 4, 2, 2, 2],
-    [1, 1, 2, 3, 4, 2, 2, 2],
-    [1, 2, 2, 2, 2, 2, 2, 2],
-    [1, 3, 3, 2, 4, 2, 2, 2],
-    [1, 4, 2, 2, 2, 4, 5, 2],
-    [6, 5, 5, 5, 5, 5, 5, 5],
-    [6, 6, 5, 5, 5, 5, 5, 7],
-    [1, 7, 5, 5, 5, 5, 5, 5],
-];
-/** Bytes looked at by completeEnd since the process started: lets tests check the work is linear. */
-const completeWork = { bytes: 0 };
-/** SQLite's IdChar: letters, digits, `_`, `$` and every byte >= 0x80. */
-function complete_isIdChar(c) {
-    return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x24 || c >= 0x80;
-}
-function keyword(b, start, length) {
-    if (length !== 3 && length !== 4 && length !== 6 && length !== 7 && length !== 9)
-        return complete_TK_OTHER;
-    let word = '';
-    for (let k = 0; k < length; k++)
-        word += String.fromCharCode(b[start + k] | 0x20);
-    switch (word) {
-        case 'create':
-            return complete_TK_CREATE;
-        case 'trigger':
-            return complete_TK_TRIGGER;
-        case 'temp':
-        case 'temporary':
-            return complete_TK_TEMP;
-        case 'end':
-            return complete_TK_END;
-        case 'explain':
-            return complete_TK_EXPLAIN;
-        default:
-            return complete_TK_OTHER;
-    }
-}
-/**
- * Offset just after the `;` that completes the statement starting at `start` (as sqlite3_complete() would
- * judge each prefix), or `b.length` when no prefix is complete. Linear in the bytes it looks at.
- */
-function completeEnd(b, start) {
-    const n = b.length;
-    let state = 0;
-    let i = start;
-    try {
-        while (i < n) {
-            const c = b[i];
-            let token;
-            switch (c) {
-                case 0x00:
-                    return n;
-                case 0x3b: // ;
-                    token = complete_TK_SEMI;
-                    break;
-                case 0x20:
-                case 0x0d:
-                case 0x09:
-                case 0x0a:
-                case 0x0c:
-                    token = TK_WS;
-                    break;
-                case 0x2f: // /* ... */
-                    if (b[i + 1] !== 0x2a) {
-                        token = complete_TK_OTHER;
-                        break;
-                    }
-                    i += 2;
-                    while (i < n && b[i] !== 0 && !(b[i] === 0x2a && b[i + 1] === 0x2f))
-                        i++;
-                    if (i >= n || b[i] === 0)
-                        return n;
-                    i++;
-                    token = TK_WS;
-                    break;
-                case 0x2d: // -- to the end of the line
-                    if (b[i + 1] !== 0x2d) {
-                        token = complete_TK_OTHER;
-                        break;
-                    }
-                    while (i < n && b[i] !== 0x0a && b[i] !== 0)
-                        i++;
-                    if (i >= n || b[i] === 0)
-                        return n;
-                    token = TK_WS;
-                    break;
-                case 0x5b: // [name]
-                    i++;
-                    while (i < n && b[i] !== 0x5d && b[i] !== 0)
-                        i++;
-                    if (i >= n || b[i] === 0)
-                        return n;
-                    token = complete_TK_OTHER;
-                    break;
-                case 0x60: // `name`, "name", 'string'
-                case 0x22:
-                case 0x27:
-                    i++;
-                    while (i < n && b[i] !== c && b[i] !== 0)
-                        i++;
-                    if (i >= n || b[i] === 0)
-                        return n;
-                    token = complete_TK_OTHER;
-                    break;
-                default:
-                    if (complete_isIdChar(c)) {
-                        let len = 1;
-                        while (i + len < n && complete_isIdChar(b[i + len]))
-                            len++;
-                        token = keyword(b, i, len);
-                        i += len - 1;
-                    }
-                    else
-                        token = complete_TK_OTHER;
-            }
-            state = complete_TRANS[state][token];
-            i++;
-            if (token === complete_TK_SEMI && state === 1)
-                return i;
-        }
-        return n;
-    }
-    finally {
-        completeWork.bytes += Math.min(i, n) - start;
-    }
 }
 
 ;// CONCATENATED MODULE: ./build/src/replay/statements.js
@@ -11212,8 +11235,9 @@ function nameAt(tokens, i) {
     const t = tokens[i];
     if (!t || !NAME_KINDS.has(t.kind))
         return undefined;
-    if (isPunct(tokens[i + 1], '.') && tokens[i + 2] && NAME_KINDS.has(tokens[i + 2].kind))
-        return { name: spelling(tokens[i + 2]), next: i + 3 };
+    const after = tokens[i + 2];
+    if (isPunct(tokens[i + 1], '.') && after && NAME_KINDS.has(after.kind))
+        return { name: spelling(after), next: i + 3 };
     return { name: spelling(t), next: i + 1 };
 }
 /** Index after a balanced parenthesised group starting at `i` (which must be '('). */
@@ -11494,7 +11518,7 @@ function copyOf(ff, lineage) {
         return undefined;
     return {
         executed: { start: 0, end: 0, line: copy.line ?? 0, facts: copy },
-        victim: [...lineage][0],
+        victim: [...lineage][0] ?? '',
         mechanism: 'the copy does not take every row of the old table (a WHERE, a JOIN or a conflict clause leaves rows out), and the old table is dropped with them',
     };
 }
@@ -11772,7 +11796,7 @@ function insertSelect(tokens, v) {
     let columns;
     if (isPunct(tokens[i], '(')) {
         const close = skipGroup(tokens, i);
-        columns = split(tokens, i + 1, close - 1).map(([a]) => (tokens[a].kind === 'word' ? tokens[a].text : tokens[a].value));
+        columns = split(tokens, i + 1, close - 1).map(([a]) => nameOf(tokens[a]));
         i = close;
     }
     i = skipWith(tokens, i);
@@ -11802,7 +11826,8 @@ function updateSet(tokens, v) {
         if (!isPunct(tokens[from + 1], '=') || isPunct(tokens[from], '('))
             continue;
         const t = tokens[from];
-        values.push({ column: t.kind === 'word' ? t.text : t.value, from: from + 2, to });
+        if (t)
+            values.push({ column: nameOf(t), from: from + 2, to });
     }
     return { table: target.name, kind: 'update', values };
 }
@@ -11855,7 +11880,7 @@ function literalsWritten(db, statements, renames) {
         if (!s.tokens.some((t) => t.kind === 'dquoted'))
             return;
         const w = writtenValues(s.tokens);
-        const bare = w?.values.filter((v) => s.tokens[v.from].kind === 'dquoted' && (v.to - v.from === 1 || analyse_isWord(s.tokens[v.from + 1], 'AS'))) ?? [];
+        const bare = w?.values.filter((v) => s.tokens[v.from]?.kind === 'dquoted' && (v.to - v.from === 1 || analyse_isWord(s.tokens[v.from + 1], 'AS'))) ?? [];
         if (!w || bare.length === 0)
             return;
         let table = w.table;
@@ -11873,6 +11898,10 @@ function literalsWritten(db, statements, renames) {
         pairs.forEach((p, k) => out.set(literalKey(s.line, p.name), { table, column: p.column, rows: Number(row[0] ?? 0), matching: Number(row[k + 1] ?? 0) }));
     });
     return out;
+}
+/** A column name as written: a word as typed, a quoted name unquoted. */
+function nameOf(t) {
+    return t.kind === 'word' ? t.text : t.value;
 }
 
 ;// CONCATENATED MODULE: ./build/src/replay/data/rebuilds.js
@@ -12474,7 +12503,7 @@ function doubleQuotedLiterals(sqlite3, db, text, start, end, sql) {
                 index = work.indexOf(quoted);
             if (index === -1)
                 break;
-            out.push({ name: m[1].replace(/""/g, '"'), index });
+            out.push({ name: (m[1] ?? '').replace(/""/g, '"'), index });
             work = `${work.slice(0, index)}${'0'.padEnd(quoted.length)}${work.slice(index + quoted.length)}`;
         }
     }
@@ -12512,7 +12541,7 @@ function doubleQuotedFinding(file, text, start, sql, literals, rows) {
     const writes = placed.filter((l) => l.value);
     if (!written || writes.length === 0) {
         const [one] = placed;
-        const message = placed.length === 1
+        const message = one && placed.length === 1
             ? `"${one.name}" is not a column here, so SQLite (and D1) silently read it as the text '${one.name}' (double-quoted string fallback): every row gets that string instead of a value. Write ${sqlText(one.name)} in single quotes if a string is meant, or name the right column.`
             : `${quoteList(placed)} are not columns here, so SQLite (and D1) silently read them as the texts ${placed.map((l) => `'${l.name}'`).join(', ')} (double-quoted string fallback). Write them in single quotes if strings are meant, or name the right columns.`;
         return { ...where, severity: 'warning', message };
@@ -12539,7 +12568,7 @@ function doubleQuotedFinding(file, text, start, sql, literals, rows) {
     const message = `${quoteList(writes)} ${writes.length === 1 ? 'is not a column' : 'are not columns'} of the tables this statement reads, so SQLite (and D1) silently read ${writes.length === 1 ? 'it' : 'them'} as text (double-quoted string fallback) and write that text into ${rowsOf}: ${list}.` +
         (others.length ? ` ${quoteList(others)} ${others.length === 1 ? 'is' : 'are'} read as text too.` : '') +
         (seen.length ? ` The data check ran the file on rows: afterwards ${seen.join(', and ')}.` : '') +
-        ` This corrupts data without any error: D1 applies the file. Name the column the value comes from, write NULL (or a value) for a column the old table does not have, or ${sqlText(writes[0].name)} in single quotes if that text is meant.`;
+        ` This corrupts data without any error: D1 applies the file. Name the column the value comes from, write NULL (or a value) for a column the old table does not have, or ${sqlText(writes[0]?.name ?? '')} in single quotes if that text is meant.`;
     return { ...where, severity: 'error', message };
 }
 
@@ -12559,13 +12588,9 @@ function readSchema(db, migrationsTable) {
           AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
           AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'
           AND name <> ?1 COLLATE NOCASE)`, [migrationsTable]);
+    // sqlite_schema's columns are text (sql is NULL for automatic indexes).
     const objects = JSON.parse(String(rows[0]?.objects ?? '[]'));
-    return sortSchema(objects.map(([type, name, tableName, sql]) => ({
-        type: type,
-        name: String(name),
-        tableName: String(tableName),
-        sql: sql == null ? null : String(sql),
-    })));
+    return sortSchema(objects.map(([type, name, tableName, sql]) => ({ type, name, tableName, sql })));
 }
 function sortSchema(objects) {
     const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
@@ -12615,6 +12640,7 @@ function seedSchema(sqlite3, db, objects) {
  * `wrangler d1 migrations apply --local`: each file plus wrangler's bookkeeping INSERT runs atomically, foreign
  * keys are enforced, double-quoted strings are accepted, and the first failing file stops the run.
  */
+
 
 
 
@@ -12918,9 +12944,10 @@ class Replayer {
      */
     checkDropReferenced(file, text, start, table, data) {
         const exists = this.db.selectObjects(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE`, [table]);
-        if (exists.length === 0)
+        const [found] = exists;
+        if (!found)
             return;
-        const parent = String(exists[0].name);
+        const parent = String(found.name);
         const rows = this.referencing(parent);
         if (rows.length === 0)
             return;
@@ -13097,18 +13124,11 @@ class Replayer {
             throw new Error(`replay: ${sql} failed: ${error}`);
     }
     /** Adds a finding with the rule's severity, or `severity` where the context decides it (double-quoted-string). */
-    add(f, severity = ruleInfo(f.rule).severity) {
+    add(f, severity) {
         if (this.disabled.has(f.rule))
             return;
-        this.findings.push({
-            rule: f.rule,
-            severity,
-            ...(f.file !== undefined && { file: f.file }),
-            ...(f.line !== undefined && { line: f.line }),
-            ...(f.column !== undefined && { column: f.column }),
-            ...(f.table !== undefined && { table: f.table }),
-            message: f.message,
-        });
+        const made = finding(f);
+        this.findings.push(severity && severity !== made.severity ? { ...made, severity } : made);
     }
 }
 /** wrangler's statement splitter trims each statement with String#trim, which drops a leading BOM. */
@@ -13290,8 +13310,7 @@ function columnList(sql) {
         return null;
     const parts = [[]];
     let depth = 0;
-    for (i = i + 1; i < tokens.length; i++) {
-        const t = tokens[i];
+    for (const t of tokens.slice(i + 1)) {
         if (t.text === '(')
             depth++;
         if (t.text === ')') {
@@ -13313,9 +13332,9 @@ function tableShape(sql) {
         return null;
     const shape = { columns: new Map(), constraints: [] };
     for (const part of parts) {
-        if (part.length === 0)
-            continue;
         const first = part[0];
+        if (!first)
+            continue;
         const definition = joinTokens(part);
         const key = comparable(part);
         if (first.kind === 'word' && CONSTRAINT_START.has(first.text.toUpperCase())) {
@@ -13386,12 +13405,6 @@ function renderSchemaDiffLines(changes, opts = {}) {
         }
     }
     return lines;
-}
-/** The diff as markdown; "No schema changes." when there are none. */
-function renderSchemaDiff(changes) {
-    if (changes.length === 0)
-        return escapeMarkdown('No schema changes.');
-    return renderSchemaDiffLines(changes).join('\n');
 }
 
 ;// CONCATENATED MODULE: ./build/src/phases/change-schema.js
@@ -13464,6 +13477,8 @@ function compareEnvironments(databases) {
     }
     for (const list of byBinding.values()) {
         const [reference, ...others] = list;
+        if (!reference)
+            continue;
         for (const d of others) {
             const name = reference.environment ?? 'top level';
             recordDrift(d, `environment:${name}`, diffSchemas(reference.liveSchema, d.liveSchema), `environment ${name}`);
@@ -13477,11 +13492,10 @@ function recordDrift(report, against, changes, what) {
         return;
     const shown = changes.slice(0, 10).map(describeChange).join('; ');
     const more = changes.length > 10 ? `; … ${changes.length - 10} more` : '';
-    report.findings.push({
+    report.findings.push(finding({
         rule: drift_RULE,
-        severity: ruleInfo(drift_RULE).severity,
         message: `The live schema of ${report.environment ?? 'top level'} · ${report.binding} differs from ${what}: ${shown}${more}. Find who changed it (a hand-run statement, an edited migration) and bring it back in line with a new migration.`,
-    });
+    }));
 }
 function describeChange(c) {
     const what = c.object === 'column' ? `column ${c.table}.${c.name}` : `${c.object} ${c.name}`;
@@ -13664,16 +13678,15 @@ function checkAmbiguousOrder(files, source) {
                     ? ' wrangler 4.98 and later apply it at the same position (after the numbered files, by name).'
                     : ` wrangler 4.98 and later apply it ${ordinal(ni + 1)} instead (after every numbered file, by name), so the order depends on the wrangler version.`;
         }
-        findings.push({
+        findings.push(finding({
             rule: ambiguous_order_RULE_ID,
-            severity: ruleInfo(ambiguous_order_RULE_ID).severity,
             file: f.relPath,
             line: 1,
             message: `${f.name} has no leading number, so its place in the apply order is not defined by its name: ` +
                 `wrangler ${src === 'wrangler-4.86' ? '4.86 ' : ''}applies it ${describePosition(files, index)}, ` +
                 `only because ${src === 'wrangler-4.86' ? "its comparator treats a missing number as equal to every other file, so the position is an artefact of the sort" : 'unnumbered files sort after numbered ones'}.${versions} ` +
                 `Give it a number (NNNN_name.sql) where it must run, or move it out of the folder if it is not a migration.`,
-        });
+        }));
     });
     // 2. Numbered files whose apply position disagrees with name order (mixed-width numbers).
     const byName = [...names].sort(codeUnitCompare);
@@ -13686,32 +13699,30 @@ function checkAmbiguousOrder(files, source) {
             reported.add(f.name);
             const rank = nameRank.get(f.name);
             const nameNeighbour = rank + 1 < byName.length ? `before ${byName[rank + 1]}` : `after ${byName[rank - 1]}`;
-            findings.push({
+            findings.push(finding({
                 rule: ambiguous_order_RULE_ID,
-                severity: ruleInfo(ambiguous_order_RULE_ID).severity,
                 file: f.relPath,
                 line: 1,
                 message: `${f.name} is listed ${ordinal(rank + 1)} by name (${nameNeighbour}), but wrangler applies it ${describePosition(files, index)}: ` +
                     `wrangler orders by the number before the first "_" (${f.numberText ?? f.number}), not by name, and the numbers have different widths. ` +
                     `ls, editors, GitHub and wrangler 4.86's \`migrations list\` therefore show a different order from the one apply uses. ` +
                     `Pad every number to the same width (e.g. ${ambiguous_order_pad(f)}), renaming only files no database has applied yet.`,
-            });
+            }));
         });
     }
     // 3. The two wrangler versions disagree for another reason (e.g. `0x10_a.sql`: 4.86 parses hex).
     if (src === 'wrangler-4.86' && !sameOrder(old, newest)) {
         const k = old.findIndex((n, i) => n !== newest[i]);
         const f = files[k];
-        if (!reported.has(f.name)) {
-            findings.push({
+        if (f && !reported.has(f.name)) {
+            findings.push(finding({
                 rule: ambiguous_order_RULE_ID,
-                severity: ruleInfo(ambiguous_order_RULE_ID).severity,
                 file: f.relPath,
                 line: 1,
                 message: `wrangler 4.86 and wrangler 4.98+ apply these migrations in different orders: 4.86 applies ${old[k]} ${ordinal(k + 1)}, ` +
                     `4.98+ applies ${newest[k]} there (4.86 reads the number with parseInt without a radix, e.g. "0x10" is 16). ` +
                     `wrangler 4.86 order: ${old.join(', ')}. Rename the files to plain NNNN_name.sql so every wrangler agrees.`,
-            });
+            }));
         }
     }
     return findings;
@@ -13733,12 +13744,12 @@ function ambiguous_order_pad(f) {
 function longestIncreasingRun(values) {
     const tails = [];
     const prev = new Array(values.length).fill(-1);
-    for (let i = 0; i < values.length; i++) {
+    for (const [i, value] of values.entries()) {
         let lo = 0;
         let hi = tails.length;
         while (lo < hi) {
             const mid = (lo + hi) >> 1;
-            if (values[tails[mid]] < values[i])
+            if (values[tails[mid]] < value)
                 lo = mid + 1;
             else
                 hi = mid;
@@ -13748,7 +13759,7 @@ function longestIncreasingRun(values) {
         tails[lo] = i;
     }
     const keep = new Set();
-    for (let i = tails.length > 0 ? tails[tails.length - 1] : -1; i !== -1; i = prev[i])
+    for (let i = tails.at(-1) ?? -1; i !== -1; i = prev[i])
         keep.add(i);
     return keep;
 }
@@ -13773,7 +13784,8 @@ function followsConvention(name) {
  */
 function checkBadFilenames(files) {
     const findings = [];
-    const dir = files.length > 0 ? folderOf(files[0]) : '';
+    const first = files[0];
+    const dir = first ? folderOf(first) : '';
     const next = nextFreeNumber(files);
     files.forEach((f, index) => {
         if (followsConvention(f.name))
@@ -13781,16 +13793,15 @@ function checkBadFilenames(files) {
         const numberNote = f.number === null
             ? `Its name has no leading number, so wrangler's sort treats it as equal to every other file and its place is an accident of the sort algorithm (wrangler 4.98 and later run it after every numbered file).`
             : `wrangler reads its number as ${f.number} (parseInt of the text before the first "_").`;
-        findings.push({
+        findings.push(finding({
             rule: bad_filename_RULE_ID,
-            severity: ruleInfo(bad_filename_RULE_ID).severity,
             file: f.relPath,
             line: 1,
             message: `${f.name} does not follow the NNNN_name.sql naming, but wrangler WILL run it: every .sql file in ${dir} is a migration. ` +
                 `wrangler applies it ${describePosition(files, index)}. ${numberNote} ` +
                 `If it is not a migration (a template, seed, notes or rollback script), move it out of ${dir}; ` +
                 `if it is, rename it to ${next}_<description>.sql (unless a database has already applied it under this name).`,
-        });
+        }));
     });
     return findings;
 }
@@ -13830,16 +13841,15 @@ function checkNumberGaps(files) {
         const file = firstWithNumber.get(after);
         const missingCount = after - before - 1;
         const missing = missingCount === 1 ? `number ${before + 1} is` : `numbers ${before + 1} to ${after - 1} (${missingCount}) are`;
-        findings.push({
+        findings.push(finding({
             rule: number_gap_RULE_ID,
-            severity: ruleInfo(number_gap_RULE_ID).severity,
             file: file.relPath,
             line: 1,
             message: `Migration ${missing} missing between ${prev.name} and ${file.name}. ` +
                 `In a sequential series that usually means a file was lost, renamed, or is still on another branch; ` +
                 `wrangler applies whatever is present, so a missing file that arrives later runs after ${file.name}, out of order. ` +
                 `Restore the missing migration or renumber. If the gap is intended, set numbering to "unique" to check only for duplicates.`,
-        });
+        }));
     }
     return findings;
 }
@@ -13950,7 +13960,7 @@ function foldPragmas(findings) {
 
 /** A finding for `rule` at a token (or statement) of a parsed migration; severity comes from the catalog. */
 function findingAt(rule, pm, at, message) {
-    return { rule, severity: ruleInfo(rule).severity, file: pm.file.relPath, line: at.line, column: at.column, message };
+    return finding({ rule, file: pm.file.relPath, line: at.line, column: at.column, message });
 }
 function util_isWord(tok, ...upper) {
     return tok !== undefined && tok.kind === 'word' && upper.includes(tok.value);
@@ -13960,18 +13970,18 @@ function util_isPunct(tok, text) {
 }
 const util_NAME_KINDS = new Set(['word', 'dquoted', 'bracketed', 'backticked', 'string']);
 /** The name a token denotes, as SQLite resolves it (unquoted); undefined when the token cannot be a name. */
-function nameOf(tok) {
+function util_nameOf(tok) {
     if (!tok || !util_NAME_KINDS.has(tok.kind))
         return undefined;
     return tok.kind === 'word' ? tok.text : tok.value;
 }
 /** Read `[schema .] name` starting at tokens[i]. */
 function readName(tokens, i) {
-    const first = nameOf(tokens[i]);
+    const first = util_nameOf(tokens[i]);
     if (first === undefined)
         return undefined;
     if (util_isPunct(tokens[i + 1], '.')) {
-        const second = nameOf(tokens[i + 2]);
+        const second = util_nameOf(tokens[i + 2]);
         if (second !== undefined)
             return { schema: first, name: second, tok: tokens[i + 2], next: i + 3 };
     }
@@ -14143,11 +14153,11 @@ function parsePragma(stmt) {
     let schema;
     let nameTok = t[i];
     if (util_isPunct(t[i + 1], '.')) {
-        schema = nameOf(t[i]);
+        schema = util_nameOf(t[i]);
         nameTok = t[i + 2];
         i += 2;
     }
-    const name = nameOf(nameTok);
+    const name = util_nameOf(nameTok);
     if (!nameTok || name === undefined)
         return undefined;
     i++;
@@ -21404,7 +21414,7 @@ function translator(messages) {
     return (messageId, props) => {
         const handler = messages[messageId];
         const localized = handler && typeof handler === 'object' ? handler['en'] : handler;
-        const message = typeof localized === 'function' ? String(localized(props)) : String(localized ?? messageId);
+        const message = typeof localized === 'function' ? String(localized(props)) : typeof localized === 'string' ? localized : messageId;
         return { message, messageId, data: props };
     };
 }
@@ -21469,7 +21479,7 @@ function columnSecrets(stmt) {
     const out = [];
     if (v === 'UPDATE') {
         for (let k = i + 1; k + 2 < t.length; k++) {
-            const col = nameOf(t[k]);
+            const col = util_nameOf(t[k]);
             if (col !== undefined && t[k].kind !== 'string' && util_isPunct(t[k + 1], '=') && t[k + 2].kind === 'string' && isSecretColumn(col)) {
                 out.push({ column: col, tok: t[k + 2] });
             }
@@ -21485,7 +21495,7 @@ function columnSecrets(stmt) {
     const columns = [];
     let k = name.next + 1;
     for (; k < t.length && !util_isPunct(t[k], ')'); k++) {
-        const col = nameOf(t[k]);
+        const col = util_nameOf(t[k]);
         if (col !== undefined)
             columns.push(col);
     }
@@ -21714,7 +21724,7 @@ function unsupported_statement_checkStatement(pm, stmt, out) {
         }
         if (util_isWord(t[i + 1], 'VIRTUAL')) {
             const using = findWord(t, i + 2, 'USING');
-            const mod = nameOf(t[using + 1]);
+            const mod = util_nameOf(t[using + 1]);
             if (using !== -1 && mod !== undefined && !VTABLE_MODULES.has(mod.toLowerCase())) {
                 out.push(findingAt(unsupported_statement_ID, pm, t[using + 1], `Virtual table module \`${mod}\` is not allowed on D1 ("not authorized"); only FTS5 (\`USING fts5\`) virtual tables are. Use FTS5 for full-text search, or a regular table.`));
             }
@@ -21865,7 +21875,6 @@ function isConstant(expr) {
 
 
 
-
 /** Every rule that needs only the parsed SQL (no database). */
 const STATIC_RULES = [
     emptyMigration,
@@ -21880,20 +21889,8 @@ const STATIC_RULES = [
     secretInMigration,
 ];
 /**
- * Run the static rules not in `disabled`, drop suppressed findings, and order them by migration (apply
- * order), line and column.
- */
-function runStaticRules(ctx, disabled) {
-    const findings = checkStaticRules(ctx, disabled);
-    const order = new Map();
-    ctx.migrations.forEach((pm, i) => order.set(pm.file.relPath, i));
-    return applySuppressions(findings, ctx.migrations).sort((a, b) => (order.get(a.file ?? '') ?? -1) - (order.get(b.file ?? '') ?? -1) ||
-        (a.line ?? 0) - (b.line ?? 0) ||
-        (a.column ?? 0) - (b.column ?? 0));
-}
-/**
- * The static rules' findings as the rules report them, before suppression and ordering: for the validate
- * phase, which suppresses and orders all of a database's findings (naming, static, replay) in one pass.
+ * The static rules' findings as the rules report them, before suppression and ordering: the validate phase
+ * suppresses and orders all of a database's findings (naming, static, replay) in one pass.
  */
 function checkStaticRules(ctx, disabled) {
     const findings = [];
@@ -21953,7 +21950,7 @@ async function validateMigrations(target, set, opts) {
  */
 function finishFindings(findings, parsed, policy, files, keptRebuilds = []) {
     // Folding comes after suppression, so a comment above one statement still suppresses that statement.
-    const kept = foldFindings(split_applySuppressions(applyRulePolicy(findings, policy), parsed), keptRebuilds);
+    const kept = foldFindings(applySuppressions(applyRulePolicy(findings, policy), parsed), keptRebuilds);
     return sortFindings(kept, files.map((f) => f.relPath));
 }
 /** Findings in apply order of their files (set-wide findings first), then by line. */
@@ -22140,13 +22137,12 @@ async function testPhase(ctx) {
             if (file) {
                 const line = failureLine(file.sql, detail);
                 recordFindings(ctx, [
-                    {
+                    finding({
                         rule: 'replay-error',
-                        severity: ruleInfo('replay-error').severity,
                         file: file.relPath,
                         ...(line ? { line } : {}),
                         message: `Applying the migrations to a fresh local D1 with wrangler failed at ${file.name}: ${detail}`,
-                    },
+                    }),
                 ]);
             }
             report.failure ??= { phase: 'test', kind: failure.kind, message: where };
@@ -22206,8 +22202,7 @@ async function runEngine({ options, io, run = {}, env = process.env, signal, cha
         }),
     }));
     const databases = [];
-    for (let i = 0; i < plan.length; i++) {
-        const { environment, targets } = plan[i];
+    for (const [i, { environment, targets }] of plan.entries()) {
         for (const target of targets) {
             if (signal?.aborted)
                 break;
@@ -25820,7 +25815,7 @@ function newMigration(args) {
         migrationsDir: args.raw['migrations-dir'] || undefined,
         allowMissingDir: true,
     });
-    const dir = target.migrationsDirAbs;
+    const dir = target.migrationsDirAbs; // resolveDatabases returns at least one database or throws
     (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
     const existing = (0,external_node_fs_.readdirSync)(dir).filter((n) => n.endsWith('.sql'));
     const number = nextNumber(existing, args.now ?? new Date());

@@ -3,8 +3,7 @@
  * as the action and the CLI run it: for the production preflight's integration tests.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runEngine } from '../../src/engine.js';
 import { parseOptions, type RawInputs } from '../../src/options.js';
@@ -78,12 +77,15 @@ export class LocalD1 {
     writeFileSync(join(this.cwd, rel), sql);
   }
 
-  /** Hash of the local D1's database files (the .sqlite and any -wal/-shm next to it). */
-  fingerprint(): string {
-    const dir = join(this.state, 'v3', 'd1', 'miniflare-D1DatabaseObject');
-    const h = createHash('sha256');
-    for (const f of readdirSync(dir).sort()) if (/\.sqlite(-wal)?$/.test(f)) h.update(f).update(readFileSync(join(dir, f)));
-    return h.digest('hex');
+  /**
+   * Everything the database holds, as one string: its schema, then every row of every table (the ledger
+   * included), in storage order. (The files themselves change on every request: workerd writes its own
+   * bookkeeping to the WAL even for a SELECT, so the content is what can be compared.)
+   */
+  content(): string {
+    const tables = this.query(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name`).map((r) => String(r.name));
+    const sql = [`SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE '_cf_%' ORDER BY type, name`, ...tables.map((t) => `SELECT * FROM "${t.replace(/"/g, '""')}"`)];
+    return JSON.stringify(this.execute(sql.join(';\n')));
   }
 
   /** The engine as the action runs it, on this local D1. */

@@ -20,6 +20,7 @@ export function preflightOutput(report: Report): object[] {
       line: e.line,
       question: e.question,
       table: e.table,
+      effect: e.effect,
       rows: e.rows,
       ...(e.why !== undefined ? { why: e.why } : {}),
     })),

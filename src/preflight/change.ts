@@ -6,6 +6,7 @@ import { columnProblem } from '../rules/unsafe-add-column.js';
 import type { Token } from '../sql/types.js';
 import { askCascade, cause } from './cascade.js';
 import { fmt, short, type WalkContext } from './context.js';
+import { inheritsKey } from './origin.js';
 import { duplicatesQuery } from './predicates.js';
 import { emptySelect } from './relations.js';
 import { addedColumn, insertable, readShape } from './shape.js';
@@ -243,8 +244,16 @@ export function askIndex(ctx: WalkContext, index: string): void {
   }
   if (!rows.reads) return;
   const from = ctx.rels.from(x);
-  if (from.ok) ctx.ask({ table: x, question: `rows of ${x} that ${c} indexes (a large index risks D1's 30 s limit per query)`, effect: 'size', scan: { from: from.sql, predicate: '1' } });
+  // The size of a table rebuilt in the pending migrations was asked at its copy already.
+  if (from.ok && ctx.rels.get(x)?.kind === 'target') {
+    ctx.ask({ table: x, question: `rows of ${x} that ${c} indexes (a large index risks D1's 30 s limit per query)`, effect: 'size', scan: { from: from.sql, predicate: '1' } });
+  }
   if (!key) return;
+  // The same key exists already, on the table or on the table its rows were copied from (drizzle-kit creates
+  // every index again after a rebuild): nothing can collide.
+  const rel = ctx.rels.get(x);
+  const same = (k: typeof key) => k.where === undefined && k.terms.length === key.terms.length && k.terms.every((t, i) => t === key.terms[i]);
+  if (key.where === undefined && (shape.keys.some((k) => k !== key && same(k)) || (rel?.kind === 'derived' && inheritsKey(rel.origin, key)))) return;
   if (key.unusable) {
     ctx.cannot(x, `rows of ${x} that duplicate another row's key of ${index}`, 'a term of the index cannot be embedded in a query');
     return;

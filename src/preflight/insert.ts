@@ -9,7 +9,8 @@ import type { Token } from '../sql/types.js';
 import { askCascade, cause } from './cascade.js';
 import { fmt, short, sideEffect, type WalkContext } from './context.js';
 import { collides, duplicatesQuery, orphaned, referencedColumns } from './predicates.js';
-import { insertable, readShape, type KeyShape, type TableShape } from './shape.js';
+import { copyOrigin, inheritsCheck, inheritsForeignKey, inheritsKey, inheritsNotNull, type Origin } from './origin.js';
+import { insertable, readShape, type TableShape } from './shape.js';
 import { emit, groupEnd, isPunct, isWord, nameOf, q, splitTopLevel } from './sql.js';
 
 type Mode = 'abort' | 'ignore' | 'replace' | 'upsert';
@@ -65,90 +66,8 @@ export function parseInsert(tokens: readonly Token[]): InsertParts | undefined {
 
 const FILTERS = ['WHERE', 'JOIN', 'LIMIT', 'GROUP', 'HAVING', 'DISTINCT', 'INTERSECT', 'EXCEPT', 'OFFSET'];
 
-/**
- * For a copy of plain columns out of one table (`SELECT a, t.b AS c FROM t …`, the rebuild's copy): the source
- * table and which of its columns each inserted column comes from. Constraints the source already enforces
- * on those columns (NOT NULL, a key, a foreign key, the same CHECK) hold for the copy too, so they are not
- * asked — each would cost a scan of a possibly large table for an answer known to be 0.
- */
-interface CopyOrigin {
-  source: TableShape;
-  /** Lower-cased inserted column → the source column it copies. */
-  from: Map<string, string>;
-}
-
-function copyOrigin(ctx: WalkContext, source: readonly Token[], listed: string[]): CopyOrigin | undefined {
-  if (!isWord(source[0], 'SELECT')) return undefined;
-  const from = source.findIndex((t) => isWord(t, 'FROM'));
-  if (from < 0 || source.slice(1, from).some((t) => isPunct(t, '(') || isWord(t, 'DISTINCT', 'ALL'))) return undefined;
-  const tableName = nameOf(source[from + 1]);
-  let k = from + 2;
-  let alias: string | undefined;
-  if (isWord(source[k], 'AS')) k++;
-  if (source[k] && nameOf(source[k]) !== undefined && !isWord(source[k], 'WHERE', 'GROUP', 'ORDER', 'LIMIT')) alias = nameOf(source[k++]);
-  // After the table only a WHERE / ORDER BY / LIMIT may follow: a subset of its rows keeps their properties.
-  if (tableName === undefined || (source[k] && !isWord(source[k], 'WHERE', 'ORDER', 'LIMIT'))) return undefined;
-  const rest = source.slice(k);
-  if (rest.some((t) => isWord(t, 'UNION', 'INTERSECT', 'EXCEPT'))) return undefined;
-  const shape = ctx.rels.get(tableName) ? readShape(ctx.db, tableName) : undefined;
-  if (!shape) return undefined;
-  const items = splitTopLevel(source.slice(1, from));
-  if (items.length !== listed.length) return undefined;
-  const map = new Map<string, string>();
-  items.forEach((item, i) => {
-    let col: string | undefined;
-    if (item.length === 1 || (item.length === 3 && isWord(item[1], 'AS'))) col = nameOf(item[0]);
-    else if ((item.length === 3 || (item.length === 5 && isWord(item[3], 'AS'))) && isPunct(item[1], '.')) {
-      const q0 = nameOf(item[0])?.toLowerCase();
-      if (q0 === tableName.toLowerCase() || q0 === alias?.toLowerCase()) col = nameOf(item[2]);
-    }
-    const real = col && shape.columns.find((c) => c.name.toLowerCase() === col!.toLowerCase());
-    if (real) map.set(listed[i]!, real.name);
-  });
-  return { source: shape, from: map };
-}
-
-/** The source's column `col` of the copy is NOT NULL already (or the rowid, never NULL). */
-function inheritsNotNull(o: CopyOrigin | undefined, col: string): boolean {
-  const s = o?.from.get(col.toLowerCase());
-  const c = s && o!.source.columns.find((x) => x.name === s);
-  return !!c && (c.notNull || c.name === o!.source.rowidAlias);
-}
-
-/** A key over plain columns that the source's own key (same columns, same collations) already keeps unique. */
-function inheritsKey(o: CopyOrigin | undefined, key: KeyShape): boolean {
-  if (!o || key.where !== undefined || key.columns.length !== key.terms.length) return false;
-  const mapped = key.columns.map((c, i) => ({ col: o.from.get(c.toLowerCase()), term: key.terms[i]! }));
-  if (mapped.some((m) => m.col === undefined)) return false;
-  const coll = (term: string) => /COLLATE ("(?:[^"]|"")*")$/.exec(term)?.[1]?.toUpperCase() ?? '"BINARY"';
-  return o.source.keys.some(
-    (sk) =>
-      !sk.unusable &&
-      sk.where === undefined &&
-      sk.columns.length === sk.terms.length &&
-      sk.columns.every((sc, i) => {
-        const m = mapped.find((x) => x.col!.toLowerCase() === sc.toLowerCase());
-        return m !== undefined && coll(m.term) === coll(sk.terms[i]!);
-      }),
-  );
-}
-
-/** A foreign key the source has too, over the same columns and to the same parent key: its rows satisfy it. */
-function inheritsForeignKey(o: CopyOrigin | undefined, fk: TableShape['fks'][number]): boolean {
-  if (!o) return false;
-  const from = fk.from.map((c) => o.from.get(c.toLowerCase())?.toLowerCase());
-  if (from.some((c) => c === undefined)) return false;
-  return o.source.fks.some(
-    (sf) =>
-      sf.parent.toLowerCase() === fk.parent.toLowerCase() &&
-      sf.from.length === from.length &&
-      sf.from.every((c, i) => c.toLowerCase() === from[i]) &&
-      sf.to.every((c, i) => (c ?? '').toLowerCase() === (fk.to[i] ?? '').toLowerCase()),
-  );
-}
-
 /** Asks the questions of one INSERT (before it runs); then `afterInsert` updates the relations. */
-export function askInsert(ctx: WalkContext, parts: InsertParts, copy: boolean): { rows?: string; reads: boolean } | undefined {
+export function askInsert(ctx: WalkContext, parts: InsertParts, copy: boolean): { rows?: string; reads: boolean; origin?: Origin } | undefined {
   const shape = readShape(ctx.db, parts.table);
   if (!shape || !parts.source) return undefined;
   const x = shape.name;
@@ -193,7 +112,7 @@ export function askInsert(ctx: WalkContext, parts: InsertParts, copy: boolean): 
       });
     }
     for (const check of shape.checks) {
-      if (check === undefined || (origin && origin.source.checks.includes(check))) continue;
+      if (check === undefined || inheritsCheck(origin, check)) continue;
       const r = rejected('check');
       ctx.ask({
         table: x,
@@ -209,12 +128,12 @@ export function askInsert(ctx: WalkContext, parts: InsertParts, copy: boolean): 
   askUnique(ctx, shape, rows, src.reads, parts.mode, rebuild, what, listed, origin);
   if (rebuild) askLeftBehind(ctx, shape, parts, rows, listed);
   if (parts.mode === 'replace' && !wasEmpty) askReplaced(ctx, shape, rows, src.reads);
-  return { rows, reads: src.reads };
+  return { rows, reads: src.reads, ...(origin && { origin }) };
 }
 
-function askForeignKeys(ctx: WalkContext, shape: TableShape, newFrom: string, newReads: boolean, what: string, origin?: CopyOrigin): void {
+function askForeignKeys(ctx: WalkContext, shape: TableShape, newFrom: string, newReads: boolean, what: string, origin?: Origin): void {
   for (const fk of shape.fks) {
-    if (inheritsForeignKey(origin, fk)) continue;
+    if (inheritsForeignKey(ctx, origin, fk)) continue;
     if (ctx.deferOn || fk.deferred) {
       if (newReads || ctx.rels.reads(fk.parent)) ctx.insertedDeferred(shape.name);
       continue;
@@ -240,7 +159,7 @@ function askForeignKeys(ctx: WalkContext, shape: TableShape, newFrom: string, ne
   }
 }
 
-function askUnique(ctx: WalkContext, shape: TableShape, rows: string, newReads: boolean, mode: Mode, rebuild: boolean, what: string, listed: string[], origin?: CopyOrigin): void {
+function askUnique(ctx: WalkContext, shape: TableShape, rows: string, newReads: boolean, mode: Mode, rebuild: boolean, what: string, listed: string[], origin?: Origin): void {
   if (mode === 'upsert') return;
   const existing = ctx.rels.select(shape.name);
   const names = insertable(shape).map((c) => q(c.name)).join(', ');
@@ -352,7 +271,7 @@ function askReplaced(ctx: WalkContext, shape: TableShape, rows: string, newReads
 }
 
 /** The relation of the table after the INSERT (see relations.ts). */
-export function afterInsert(ctx: WalkContext, parts: InsertParts, asked: { rows?: string; reads: boolean } | undefined): void {
+export function afterInsert(ctx: WalkContext, parts: InsertParts, asked: { rows?: string; reads: boolean; origin?: Origin } | undefined): void {
   const shape = readShape(ctx.db, parts.table);
   if (!shape) return;
   const x = shape.name;
@@ -363,7 +282,7 @@ export function afterInsert(ctx: WalkContext, parts: InsertParts, asked: { rows?
     return;
   }
   if (before.kind === 'empty') {
-    ctx.rels.set(x, { kind: 'derived', sql: asked.rows, reads: asked.reads });
+    ctx.rels.set(x, { kind: 'derived', sql: asked.rows, reads: asked.reads, ...(asked.origin && { origin: asked.origin }) });
     return;
   }
   const existing = ctx.rels.select(x);

@@ -10,6 +10,7 @@
  * Derived SQL is closed: every table it reads is either `main."<name>"` (which a CTE of the same name cannot
  * shadow) or a CTE it defines itself, so it means the same wherever it is embedded.
  */
+import type { Origin } from './origin.js';
 import { namesOf, q } from './sql.js';
 import type { Token } from '../sql/types.js';
 
@@ -17,7 +18,7 @@ export type Rel =
   | { kind: 'target'; name: string }
   | { kind: 'empty'; columns: string[] }
   /** `reads`: whether it reads rows of target tables at all (rows from VALUES alone are known already). */
-  | { kind: 'derived'; sql: string; reads: boolean }
+  | { kind: 'derived'; sql: string; reads: boolean; origin?: Origin }
   | { kind: 'unknown'; why: string };
 
 export type Closed = { ok: true; sql: string; reads: boolean } | { ok: false; why: string };

@@ -4,7 +4,8 @@
  * the newest 4.x. The counts must be the rows that applying the migration really deletes; a preflight error
  * blocks apply with the ledger unchanged; preview leaves every row and the ledger as they were.
  */
-import { answers, LocalD1, type Version } from './local-d1.js';
+import { runCli } from '../support/action-runner.js';
+import { answers, LocalD1, WRANGLERS, type Version } from './local-d1.js';
 
 const SCHEMA = `CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, name TEXT);
 CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id) ON DELETE CASCADE, title TEXT);
@@ -136,3 +137,19 @@ ALTER TABLE __new_users RENAME TO users;
     expect(d.content()).toBe(before);
   }, 240_000);
 });
+
+test('the CLI: `d1-migrate preview` on a local D1 asks the same questions and exits 1 on a preflight error', async () => {
+  const d = project();
+  d.write('migrations/0002_users_plan.sql', REBUILD);
+  const w = WRANGLERS['4.86'];
+  const args = ['preview', '--cwd', d.cwd, '--target', 'local', '--persist-to', d.state, '--wrangler', `${w.node} ${w.script}`];
+  const json = await runCli([...args, '--format', 'json']);
+  expect(json.code).toBe(1);
+  const db = JSON.parse(json.stdout).databases[0];
+  expect(db.findings.filter((f: { rule: string }) => f.rule.startsWith('preflight-')).map((f: { table: string; rows: number }) => `${f.table}: ${f.rows}`)).toEqual(['notes: 2', 'posts: 4', 'likes: 4']);
+  expect(db.preflight.requests).toBe(1);
+  const text = await runCli([...args, '--format', 'text']);
+  expect(text.stdout).toMatch(/preflight: \d+ question\(s\) answered in 1 read-only request\(s\), 3 with rows lost or a failure/);
+  expect(text.stdout).toContain('error [preflight-rows-lost] On top level · DB (app-db), `DROP TABLE users` (line 4) deletes 4 row(s) of posts');
+  expect(d.ledger()).toEqual(['0001_schema.sql']);
+}, 240_000);

@@ -154,6 +154,11 @@ INSERT INTO users (id, email, deleted) VALUES (1,'a@x',0),(2,'A@X',0),(3,'a@x',1
     const schema = `CREATE TABLE roles (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE); INSERT INTO roles VALUES (1, 'admin');`;
     expect(summary((await preflight(schema, { '0002.sql': "INSERT INTO roles (name) VALUES ('admin'), ('editor');\n" })).asked)).toEqual(['fails roles @1: 1']);
     expect(summary((await preflight(schema, { '0002.sql': "INSERT INTO roles (name) VALUES ('editor');\n" })).asked)).toEqual(['fails roles @1: 0']);
+    // The key's collation decides: 'ADMIN' is 'admin' under NOCASE.
+    const nocase = schema.replace('name TEXT NOT NULL UNIQUE', 'name TEXT COLLATE NOCASE NOT NULL UNIQUE');
+    expect(summary((await preflight(nocase, { '0002.sql': "INSERT INTO roles (name) VALUES ('ADMIN');\n" })).asked)).toEqual(['fails roles @1: 1']);
+    expect(summary((await preflight(schema, { '0002.sql': "INSERT INTO roles (name) VALUES ('ADMIN');\n" })).asked)).toEqual(['fails roles @1: 0']);
+    expect((await applied(nocase, { '0002.sql': "INSERT INTO roles (name) VALUES ('ADMIN');\n" })).failed).toMatch(/UNIQUE constraint failed/);
     const ignore = await preflight(schema, { '0002.sql': "INSERT OR IGNORE INTO roles (name) VALUES ('admin');\n" });
     expect(summary(ignore.asked)).toEqual([]);
     expect(summary(ignore.asked, ['info'])).toEqual(['info roles @1: 1']);
@@ -293,3 +298,15 @@ test('only single read-only statements are sent: a write throws, a second statem
     db.close();
   }
 });
+
+test('a seed file of 2,000 INSERTs into a table with rows: bounded questions in one request, the rest said not asked', async () => {
+  const schema = `CREATE TABLE settings (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, value TEXT); INSERT INTO settings (key, value) VALUES ('k7', 'old');`;
+  const seed = Array.from({ length: 2000 }, (_, i) => `INSERT INTO settings (key, value) VALUES ('k${i}', 'v');`).join('\n');
+  const r = await preflight(schema, { '0002_seed.sql': seed });
+  const statements = r.prepared.parts.flatMap((p) => p.statements);
+  expect(r.prepared.parts.length).toBe(1);
+  expect(Buffer.byteLength(statements.join(';\n'))).toBeLessThan(90_000);
+  // The 8th INSERT collides with the row the database has: asked and counted.
+  expect(summary(r.asked).filter((s) => !s.endsWith(': 0'))).toEqual(['fails settings @8: 1']);
+  expect(r.derived.notes.join('\n')).toMatch(/more question\(s\) (were not asked|could not be put into SQL)/);
+}, 60_000);

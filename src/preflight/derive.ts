@@ -52,7 +52,10 @@ export function deriveProbes(input: DeriveInput): Derived {
       return out;
     }
     tryExec(sqlite3, db, createMigrationsTableSql(input.migrationsTable));
-    const rels = new Relations(targetTables(db, input.migrationsTable));
+    const tables = targetTables(db, input.migrationsTable);
+    // A database without tables (a first deploy) has no rows to ask about: no need to walk the migrations.
+    if (tables.length === 0) return out;
+    const rels = new Relations(tables);
     for (const lower of virtualTables(db)) rels.set(lower, { kind: 'unknown', why: 'a virtual table (or one of its shadow tables)' });
     for (const parsed of input.pending) {
       const stop = walkFile(sqlite3, db, rels, parsed, input.dataLoss ?? new Set(), out);
@@ -61,10 +64,31 @@ export function deriveProbes(input: DeriveInput): Derived {
         break;
       }
     }
-    return out;
+    return limited(out);
   } finally {
     db.close();
   }
+}
+
+/** Questions per database, and unanswerable ones listed: a seed file of thousands of INSERTs must not make thousands. */
+const MAX_PROBES = 200;
+const MAX_UNANSWERABLE = 50;
+
+/** The questions that matter most (rows lost, failures) first, within the limits; a note for the rest. */
+function limited(out: Derived): Derived {
+  const rank = (p: Probe) => (p.effect === 'lost' || p.effect === 'fails' ? 0 : 1);
+  let probes = out.probes;
+  if (probes.length > MAX_PROBES) {
+    const keep = new Set([...probes].sort((a, b) => rank(a) - rank(b)).slice(0, MAX_PROBES));
+    probes = probes.filter((p) => keep.has(p));
+    out.notes.push(`Production preflight: ${out.probes.length - probes.length} more question(s) were not asked (at most ${MAX_PROBES} per database; those about rows lost or failures come first).`);
+  }
+  let unanswerable = out.unanswerable;
+  if (unanswerable.length > MAX_UNANSWERABLE) {
+    out.notes.push(`Production preflight: ${unanswerable.length - MAX_UNANSWERABLE} more question(s) could not be put into SQL (the first ${MAX_UNANSWERABLE} are listed).`);
+    unanswerable = unanswerable.slice(0, MAX_UNANSWERABLE);
+  }
+  return { probes, unanswerable, notes: out.notes };
 }
 
 /** Ordinary tables of the live schema (not SQLite's, not D1's, not the ledger). */

@@ -125,7 +125,7 @@ export function askInsert(ctx: WalkContext, parts: InsertParts, copy: boolean): 
     }
   }
   askForeignKeys(ctx, shape, newFrom, src.reads, what, origin);
-  askUnique(ctx, shape, rows, src.reads, parts.mode, rebuild, what, listed, origin);
+  askUnique(ctx, shape, { rows, from: newFrom, reads: src.reads }, parts.mode, rebuild, what, listed, origin);
   if (rebuild) askLeftBehind(ctx, shape, parts, rows, listed);
   if (parts.mode === 'replace' && !wasEmpty) askReplaced(ctx, shape, rows, src.reads);
   return { rows, reads: src.reads, ...(origin && { origin }) };
@@ -159,9 +159,12 @@ function askForeignKeys(ctx: WalkContext, shape: TableShape, newFrom: string, ne
   }
 }
 
-function askUnique(ctx: WalkContext, shape: TableShape, rows: string, newReads: boolean, mode: Mode, rebuild: boolean, what: string, listed: string[], origin?: Origin): void {
+function askUnique(ctx: WalkContext, shape: TableShape, incoming: { rows: string; from: string; reads: boolean }, mode: Mode, rebuild: boolean, what: string, listed: string[], origin?: Origin): void {
+  const { rows, reads: newReads } = incoming;
   if (mode === 'upsert') return;
-  const existing = ctx.rels.select(shape.name);
+  // Literal rows (VALUES) colliding with literal rows of earlier statements fail on the replay already: only
+  // the target's own rows are news for them.
+  const existing = newReads ? ctx.rels.select(shape.name) : ctx.rels.targetPart(shape.name);
   const names = insertable(shape).map((c) => q(c.name)).join(', ');
   const both = existing.ok && existing.reads ? `SELECT ${names} FROM (${existing.sql}) UNION ALL SELECT ${names} FROM (${rows})` : rows;
   if (!newReads && !(existing.ok && existing.reads)) return;
@@ -178,11 +181,16 @@ function askUnique(ctx: WalkContext, shape: TableShape, rows: string, newReads: 
       continue;
     }
     const effect = mode === 'abort' ? 'fails' : rebuild ? 'lost' : 'info';
+    // Literal rows against the target's: one lookup per new row through the key's own index, not a GROUP BY.
+    const plain = !newReads && existing.ok && key.where === undefined && key.columns.length === key.terms.length;
+    const lookup = plain
+      ? `EXISTS (SELECT 1 FROM (${existing.sql}) AS ${q('d1m_t')} WHERE ${key.columns.map((c, i) => `${q('d1m_t')}.${q(c)} = ${q(shape.name)}.${q(c)}${/ COLLATE "(?:[^"]|"")*"$/.exec(key.terms[i]!)?.[0] ?? ''}`).join(' AND ')})`
+      : undefined;
     ctx.ask({
       table: shape.name,
       question: `${what} that duplicate the ${label} of another row`,
       effect,
-      scalar: duplicatesQuery(both, shape.name, key),
+      ...(lookup !== undefined ? { scan: { from: incoming.from, predicate: lookup } } : { scalar: duplicatesQuery(both, shape.name, key) }),
       message: (n, where) =>
         effect === 'fails'
           ? `On ${where}, ${fmt(n)} ${what} duplicate the ${label} of another row: "UNIQUE constraint failed" at ${cause(ctx.at.head, ctx.at.line)}. Remove or merge the duplicates first.`
@@ -277,6 +285,7 @@ export function afterInsert(ctx: WalkContext, parts: InsertParts, asked: { rows?
   const x = shape.name;
   const before = ctx.rels.get(x);
   const generated = shape.columns.some((c) => c.hidden !== 0);
+  if (before?.kind === 'unknown' && before.target !== undefined && asked && !asked.reads && parts.mode === 'abort') return; // still the target's rows plus literals
   if (!asked?.rows || parts.mode !== 'abort' || generated || !before || before.kind === 'unknown') {
     if (ctx.rels.reads(x) || asked?.reads !== false) ctx.rels.forget([x], `rows inserted by ${cause(ctx.at.head, ctx.at.line)}`);
     return;
@@ -288,5 +297,11 @@ export function afterInsert(ctx: WalkContext, parts: InsertParts, asked: { rows?
   const existing = ctx.rels.select(x);
   if (!existing.ok) return;
   const names = insertable(shape).map((c) => q(c.name)).join(', ');
-  ctx.rels.set(x, { kind: 'derived', sql: `SELECT ${names} FROM (${existing.sql}) UNION ALL SELECT ${names} FROM (${asked.rows})`, reads: existing.reads || asked.reads });
+  const targetPart = asked.reads ? undefined : ctx.rels.targetPart(x);
+  ctx.rels.set(x, {
+    kind: 'derived',
+    sql: `SELECT ${names} FROM (${existing.sql}) UNION ALL SELECT ${names} FROM (${asked.rows})`,
+    reads: existing.reads || asked.reads,
+    ...(targetPart?.ok && targetPart.reads && { target: targetPart.sql }),
+  });
 }

@@ -18,8 +18,15 @@ export type Rel =
   | { kind: 'target'; name: string }
   | { kind: 'empty'; columns: string[] }
   /** `reads`: whether it reads rows of target tables at all (rows from VALUES alone are known already). */
-  | { kind: 'derived'; sql: string; reads: boolean; origin?: Origin }
-  | { kind: 'unknown'; why: string };
+  /**
+   * `target`: when the rows are the target's plus rows the migrations wrote as literals (seed INSERTs), the
+   * SELECT of the target's part alone — whether a literal collides with another literal the replay knows.
+   */
+  | { kind: 'derived'; sql: string; reads: boolean; origin?: Origin; target?: string }
+  | { kind: 'unknown'; why: string; target?: string };
+
+/** Characters of SQL one relation may take (see set()). */
+const MAX_RELATION_SQL = 20_000;
 
 export type Closed = { ok: true; sql: string; reads: boolean } | { ok: false; why: string };
 
@@ -39,7 +46,13 @@ export class Relations {
   }
 
   set(name: string, rel: Rel): void {
-    this.map.set(name.toLowerCase(), { name, rel });
+    // Each statement's relation embeds the ones before it: past this size a question about it would be too
+    // large for one request (and slow to plan), so it is not asked.
+    const r: Rel =
+      rel.kind === 'derived' && rel.sql.length > MAX_RELATION_SQL
+        ? { kind: 'unknown', why: 'the pending statements before this one change it too often to re-run them in one query', ...(rel.target !== undefined && { target: rel.target }) }
+        : rel;
+    this.map.set(name.toLowerCase(), { name, rel: r });
   }
 
   delete(name: string): void {
@@ -96,6 +109,13 @@ export class Relations {
     if (r.kind === 'empty') return { ok: true, sql: emptySelect(r.columns), reads: false };
     if (r.kind === 'derived') return { ok: true, sql: r.sql, reads: r.reads };
     return { ok: false, why: `what ${name} holds at that point is not known: ${r.why}` };
+  }
+
+  /** The rows of `name` that come from the target (see Rel), as a SELECT; the whole relation otherwise. */
+  targetPart(name: string): Closed {
+    const r = this.get(name);
+    if ((r?.kind === 'derived' || r?.kind === 'unknown') && r.target !== undefined) return { ok: true, sql: r.target, reads: true };
+    return this.select(name);
   }
 
   /**

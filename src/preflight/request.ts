@@ -22,6 +22,7 @@ const MAX_COLUMNS = 50;
  * argument (128 KiB on Linux). Beyond this the probes go in further requests.
  */
 export const MAX_REQUEST_BYTES = 90_000;
+const MAX_PARTS = 3;
 
 export interface RequestPart<T> {
   statements: string[];
@@ -70,7 +71,10 @@ export function prepareRequest(sqlite3: Sqlite3, live: readonly SchemaObject[], 
         }
       } else for (const id of s.ids) dropped.set(id, why);
     }
-    return { parts: chunk(ok).map(part), dropped };
+    const parts = chunk(ok);
+    // More requests than this are not worth a preflight: the rest is reported as not asked.
+    for (const extra of parts.splice(MAX_PARTS)) for (const st of extra) for (const id of st.ids) dropped.set(id, `not asked: the questions fill more than ${MAX_PARTS} requests`);
+    return { parts: parts.map(part), dropped };
   } finally {
     db.close();
   }

@@ -37,7 +37,10 @@ export async function preflightPhase(ctx: PhaseContext, parsed: readonly ParsedM
   const files = pending.map((m) => byName.get(m.name) ?? parseMigration(m));
   const sqlite3 = await loadSqlite();
   const dataLoss = new Set(report.findings.filter((f) => f.rule === 'rows-lost' && f.file !== undefined && f.table !== undefined).map((f) => `${f.file}\0${f.table!.toLowerCase()}`));
-  const derived = deriveProbes({ sqlite3, live, migrationsTable: target.migrationsTable, pending: files, dataLoss });
+  const all = deriveProbes({ sqlite3, live, migrationsTable: target.migrationsTable, pending: files, dataLoss });
+  // A rule turned off is not asked about at all (its findings would be dropped anyway).
+  const off = (effect: string) => (effect === 'lost' && policy.off.has('preflight-rows-lost')) || (effect === 'fails' && policy.off.has('preflight-fails'));
+  const derived = { ...all, probes: all.probes.filter((p) => !off(p.effect)), unanswerable: all.unanswerable.filter((u) => !off(u.effect)) };
   report.notes.push(...derived.notes);
   const risky = derived.probes.some((p) => p.effect === 'lost' || p.effect === 'fails');
   if (!risky) {

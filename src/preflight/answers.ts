@@ -55,7 +55,7 @@ export function answer(probes: readonly Probe[], answers: Answers, notSent: Read
     }
   });
   for (const u of unanswerable) {
-    entries.push({ migration: u.migration, file: u.file, line: u.line, table: u.table, question: u.question, effect: 'fails', rows: null, why: u.why });
+    entries.push({ migration: u.migration, file: u.file, line: u.line, table: u.table, question: u.question, effect: u.effect, rows: null, why: u.why });
   }
   return { entries, findings };
 }

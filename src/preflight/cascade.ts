@@ -45,18 +45,19 @@ export function askCascade(ctx: WalkContext, d: Deletion, depth = 0, path: strin
       const to = referencedColumns(fk, parentShape.pk);
       const from = ctx.rels.from(child.name);
       const question = questionFor(action, child.name, keyText, d.cause) + chain;
+      const meant = action === 'CASCADE' || action === 'SET NULL' || action === 'SET DEFAULT' ? 'lost' : 'fails';
       if (d.unknown !== undefined) {
-        ctx.cannot(child.name, question, d.unknown);
+        ctx.cannot(child.name, question, d.unknown, meant);
         touched.add(child.name);
         continue;
       }
       if (!from.ok) {
-        if (d.reads) ctx.cannot(child.name, question, from.why);
+        if (d.reads) ctx.cannot(child.name, question, from.why, meant);
         continue;
       }
       if (!from.reads && !d.reads) continue;
       if (!to) {
-        ctx.cannot(child.name, question, `the foreign key names no columns and ${parentShape.name} has no primary key of ${fk.from.length} column(s)`);
+        ctx.cannot(child.name, question, `the foreign key names no columns and ${parentShape.name} has no primary key of ${fk.from.length} column(s)`, meant);
         continue;
       }
       const predicate = referencesAny(child.name, fk, to, d.rows);

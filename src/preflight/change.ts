@@ -64,13 +64,13 @@ export function askDelete(ctx: WalkContext, tokens: readonly Token[], verb: numb
   const c = cause(ctx.at.head, ctx.at.line);
   if (!from.ok || unsupported || (where && w === undefined)) {
     const why = !from.ok ? from.why : 'the DELETE has ORDER BY/LIMIT or a WHERE that cannot be embedded';
-    if (ctx.rels.reads(x)) ctx.cannot(x, `rows of ${x} that ${c} deletes`, why);
+    if (ctx.rels.reads(x)) ctx.cannot(x, `rows of ${x} that ${c} deletes`, why, 'info');
     ctx.rels.forget([x], `rows deleted by ${c}`);
     return new Set([x]);
   }
   const deleted = where ? ctx.rels.close(`SELECT * FROM ${from.sql} WHERE (${w})`, [where], from.reads) : ctx.rels.close(`SELECT * FROM ${from.sql}`, [], from.reads);
   if (!deleted.ok) {
-    ctx.cannot(x, `rows of ${x} that ${c} deletes`, deleted.why);
+    ctx.cannot(x, `rows of ${x} that ${c} deletes`, deleted.why, 'info');
     ctx.rels.forget([x], `rows deleted by ${c}`);
     return new Set([x]);
   }

@@ -28,8 +28,8 @@ export interface WalkContext {
   ask(p: Omit<Probe, 'migration' | 'file' | 'line'>): void;
   /** A foreign key failure counted at the file's commit: dropped if the file turns defer_foreign_keys off. */
   askAtCommit(p: Omit<Probe, 'migration' | 'file' | 'line'>): void;
-  /** A question that could not be put into SQL. */
-  cannot(table: string, question: string, why: string): void;
+  /** A question that could not be put into SQL, and what its count would have meant (default: a failure). */
+  cannot(table: string, question: string, why: string, effect?: ProbeEffect): void;
   /** Rows inserted into `table` while foreign keys are deferred: its keys are checked at the commit. */
   insertedDeferred(table: string): void;
 }

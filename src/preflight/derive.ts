@@ -122,7 +122,7 @@ function walkFile(sqlite3: Sqlite3, db: ReturnType<typeof openD1Like>, rels: Rel
     deferOn,
     ask: (p: Asked) => out.probes.push({ ...p, migration: at.migration, file: at.file, line: at.line }),
     askAtCommit: (p: Asked) => atCommit.push({ ...p, migration: at.migration, file: at.file, line: at.line }),
-    cannot: (table, question, why) => out.unanswerable.push({ migration: at.migration, file: at.file, line: at.line, table, question, why }),
+    cannot: (table, question, why, effect = 'fails') => out.unanswerable.push({ migration: at.migration, file: at.file, line: at.line, table, question, why, effect }),
     insertedDeferred: (table) => inserted.add(table.toLowerCase()),
   });
   let ctx = contextAt({ migration: file.name, file: file.relPath, line: 0, head: '' });

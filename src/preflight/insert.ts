@@ -64,10 +64,18 @@ export function parseInsert(tokens: readonly Token[]): InsertParts | undefined {
   return { table, mode, ...(columns && { columns }), source: [...tokens.slice(0, v), ...tokens.slice(i, end)] };
 }
 
+/** What askInsert learnt, for afterInsert: the inserted rows, their origin, the tables a REPLACE's deletes reached. */
+interface Asked {
+  rows?: string;
+  reads: boolean;
+  origin?: Origin;
+  touched?: Set<string>;
+}
+
 const FILTERS = ['WHERE', 'JOIN', 'LIMIT', 'GROUP', 'HAVING', 'DISTINCT', 'INTERSECT', 'EXCEPT', 'OFFSET'];
 
 /** Asks the questions of one INSERT (before it runs); then `afterInsert` updates the relations. */
-export function askInsert(ctx: WalkContext, parts: InsertParts, copy: boolean): { rows?: string; reads: boolean; origin?: Origin } | undefined {
+export function askInsert(ctx: WalkContext, parts: InsertParts, copy: boolean): Asked | undefined {
   const shape = readShape(ctx.db, parts.table);
   if (!shape || !parts.source) return undefined;
   const x = shape.name;
@@ -127,8 +135,8 @@ export function askInsert(ctx: WalkContext, parts: InsertParts, copy: boolean): 
   askForeignKeys(ctx, shape, newFrom, src.reads, what, origin);
   askUnique(ctx, shape, { rows, from: newFrom, reads: src.reads }, parts.mode, rebuild, what, listed, origin);
   if (rebuild) askLeftBehind(ctx, shape, parts, rows, listed);
-  if (parts.mode === 'replace' && !wasEmpty) askReplaced(ctx, shape, rows, src.reads);
-  return { rows, reads: src.reads, ...(origin && { origin }) };
+  const touched = parts.mode === 'replace' && !wasEmpty ? askReplaced(ctx, shape, rows, src.reads) : undefined;
+  return { rows, reads: src.reads, ...(origin && { origin }), ...(touched && { touched }) };
 }
 
 function askForeignKeys(ctx: WalkContext, shape: TableShape, newFrom: string, newReads: boolean, what: string, origin?: Origin): void {
@@ -211,7 +219,7 @@ function askLeftBehind(ctx: WalkContext, shape: TableShape, parts: InsertParts, 
     const from = ctx.rels.from(lower);
     if (!s) continue;
     if (!from.ok) {
-      ctx.cannot(s.name, `rows of ${s.name} the copy into ${shape.name} leaves behind`, from.why);
+      ctx.cannot(s.name, `rows of ${s.name} the copy into ${shape.name} leaves behind`, from.why, 'lost');
       continue;
     }
     if (!from.reads) continue;
@@ -247,19 +255,19 @@ function askLeftBehind(ctx: WalkContext, shape: TableShape, parts: InsertParts, 
   }
 }
 
-/** INSERT OR REPLACE into a table with rows: the rows it deletes and re-inserts differently, and their children. */
-function askReplaced(ctx: WalkContext, shape: TableShape, rows: string, newReads: boolean): void {
+/** INSERT OR REPLACE into a table with rows: the rows it deletes and re-inserts differently, and their children (returned). */
+function askReplaced(ctx: WalkContext, shape: TableShape, rows: string, newReads: boolean): Set<string> | undefined {
   const x = shape.name;
   const from = ctx.rels.from(x);
   if (!from.ok) {
-    ctx.cannot(x, `rows of ${x} that INSERT OR REPLACE deletes`, from.why);
-    return;
+    ctx.cannot(x, `rows of ${x} that INSERT OR REPLACE deletes`, from.why, 'lost');
+    return undefined;
   }
-  if (!from.reads && !newReads) return;
+  if (!from.reads && !newReads) return undefined;
   const hits = shape.keys.map((k) => collides(x, k, rows)).filter((p): p is string => p !== undefined);
   if (hits.length === 0) {
-    ctx.cannot(x, `rows of ${x} that INSERT OR REPLACE deletes`, 'its keys are expressions or partial indexes');
-    return;
+    ctx.cannot(x, `rows of ${x} that INSERT OR REPLACE deletes`, 'its keys are expressions or partial indexes', 'lost');
+    return undefined;
   }
   const hit = `(${hits.join(' OR ')})`;
   const cols = insertable(shape);
@@ -275,13 +283,14 @@ function askReplaced(ctx: WalkContext, shape: TableShape, rows: string, newReads
     message: (n, where) =>
       `On ${where}, ${cause(ctx.at.head, ctx.at.line)} deletes ${fmt(n)} existing row(s) of ${x} that collide on a key and inserts them again with other values (columns it does not set fall back to their defaults). Use an UPSERT (INSERT … ON CONFLICT (…) DO UPDATE) or UPDATE instead.`,
   });
-  askCascade(ctx, { parent: x, rows: `SELECT * FROM ${from.sql} WHERE ${hit}`, reads: from.reads || newReads, cause: cause(ctx.at.head, ctx.at.line) });
+  return askCascade(ctx, { parent: x, rows: `SELECT * FROM ${from.sql} WHERE ${hit}`, reads: from.reads || newReads, cause: cause(ctx.at.head, ctx.at.line) });
 }
 
 /** The relation of the table after the INSERT (see relations.ts). */
-export function afterInsert(ctx: WalkContext, parts: InsertParts, asked: { rows?: string; reads: boolean; origin?: Origin } | undefined): void {
+export function afterInsert(ctx: WalkContext, parts: InsertParts, asked: Asked | undefined): void {
   const shape = readShape(ctx.db, parts.table);
   if (!shape) return;
+  if (asked?.touched) ctx.rels.forget(asked.touched, `rows deleted through foreign keys by ${cause(ctx.at.head, ctx.at.line)}`);
   const x = shape.name;
   const before = ctx.rels.get(x);
   const generated = shape.columns.some((c) => c.hidden !== 0);

@@ -36,6 +36,7 @@ export interface Unanswerable {
   table: string;
   question: string;
   why: string;
+  effect: ProbeEffect;
 }
 
 /** One question as reports show it: asked (rows) or not (why). Counts only: no value of a row. */

@@ -111,6 +111,21 @@ ALTER TABLE __new_users RENAME TO users;
 `,
     );
     d.write('migrations/0005_replace.sql', "INSERT OR REPLACE INTO items (id, sku, price) VALUES (1, 'a', 0), (2, 'bb', 0), (9, 'z', 0);\nDELETE FROM drafts;\n");
+    d.write(
+      'migrations/0006_tags.sql',
+      'CREATE TABLE __new_tags (id INTEGER PRIMARY KEY, name TEXT);\nINSERT INTO __new_tags (id) SELECT id FROM tags WHERE id > 2;\nDROP TABLE tags;\nALTER TABLE __new_tags RENAME TO tags;\n',
+    );
+    d.write(
+      'migrations/0007_members.sql',
+      'CREATE TABLE __new_members (id INTEGER PRIMARY KEY, team_id INTEGER REFERENCES teams(id));\nINSERT INTO __new_members SELECT id, team_id FROM members;\nDROP TABLE members;\nALTER TABLE __new_members RENAME TO members;\n',
+    );
+    // Tables only this test has (created outside the migrations, as happens): a NO ACTION and a RESTRICT
+    // child of users, and members without a team.
+    d.execute(`CREATE TABLE audits (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id));
+CREATE TABLE grants (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id) ON DELETE RESTRICT);
+CREATE TABLE teams (id INTEGER PRIMARY KEY);
+CREATE TABLE members (id INTEGER PRIMARY KEY, team_id INTEGER);
+INSERT INTO audits VALUES (1, 2), (2, NULL); INSERT INTO grants VALUES (1, 4); INSERT INTO teams VALUES (1); INSERT INTO members VALUES (1, 1), (2, 9), (3, NULL), (4, 8);`);
     const before = d.content();
     const { db } = await d.run({ phases: 'validate,preview' });
     const all = (db.preflight?.entries ?? []).map((e) => `${e.effect} ${e.table} @${e.migration}:${e.line}: ${e.rows ?? e.why}`);
@@ -128,6 +143,14 @@ ALTER TABLE __new_users RENAME TO users;
         'lost posts @0004_users.sql:3: 4',
         'lost likes @0004_users.sql:3: 4',
         'lost notes @0004_users.sql:3: 2',
+        // NO ACTION and RESTRICT children of the dropped users: the migration fails.
+        'fails audits @0004_users.sql:3: 1',
+        'fails grants @0004_users.sql:3: 1',
+        // A copy that leaves 2 tags behind (WHERE id > 2) and does not copy name (4 rows hold one).
+        'lost tags @0006_tags.sql:2: 2',
+        'lost tags @0006_tags.sql:2: 4',
+        // A new foreign key: members 2 and 4 point at no team.
+        'fails __new_members @0007_members.sql:2: 2',
       ]),
     );
     // INSERT OR REPLACE: items 1 and 2 exist and are replaced with other values (2 gets another sku; both had
@@ -152,4 +175,29 @@ test('the CLI: `d1-migrate preview` on a local D1 asks the same questions and ex
   expect(text.stdout).toMatch(/preflight: \d+ question\(s\) answered in 1 read-only request\(s\), 3 with rows lost or a failure/);
   expect(text.stdout).toContain('error [preflight-rows-lost] On top level · DB (app-db), `DROP TABLE users` (line 4) deletes 4 row(s) of posts');
   expect(d.ledger()).toEqual(['0001_schema.sql']);
+}, 240_000);
+
+test('a question D1 refuses (a CHECK that raises on a real row) costs its own answer, not the others', async () => {
+  const d = project();
+  d.execute(`CREATE TABLE events (id INTEGER PRIMARY KEY, meta TEXT); INSERT INTO events VALUES (1, '{"a":1}'), (2, 'not json');`);
+  d.write(
+    'migrations/0002_events.sql',
+    `CREATE TABLE __new_events (id INTEGER PRIMARY KEY, meta TEXT CHECK (json_extract(meta, '$.a') IS NOT NULL));
+INSERT INTO __new_events SELECT id, meta FROM events;
+DROP TABLE events;
+ALTER TABLE __new_events RENAME TO events;
+ALTER TABLE items ADD COLUMN price INTEGER NOT NULL;
+`,
+  );
+  const { db, lines } = await d.run({ phases: 'validate,preview' });
+  const entries = db.preflight?.entries ?? [];
+  const check = entries.find((e) => e.question.startsWith('rows copied into __new_events that fail CHECK'))!;
+  expect(check.rows).toBeNull();
+  expect(check.why).toMatch(/^D1 did not answer: .*malformed JSON/);
+  expect(entries.find((e) => e.table === 'items' && e.effect === 'fails')?.rows).toBe(3);
+  // The request, then each of its 3 statements alone (the CHECK's scan, the copy's size, items) to keep
+  // the answers D1 does give: a failure path only.
+  expect(db.preflight?.requests).toBe(4);
+  expect(db.notes.join('\n')).toMatch(/Production preflight: 1 question\(s\) were not answered by top level · DB \(app-db\)/);
+  expect(lines.some((l) => l.startsWith('warning: Production preflight: 1 question(s) were not answered'))).toBe(true);
 }, 240_000);

@@ -16,8 +16,16 @@ import type { PreflightEntry, Probe, Unanswerable } from './types.js';
  */
 export const LARGE_REWRITE_ROWS = 1_000_000;
 
-/** Findings of other phases a preflight count can confirm or disprove (the same statement, the same table). */
-const PREDICTIONS = new Set(['drop-referenced-table', 'rows-lost', 'fails-with-data', 'unsafe-add-column']);
+/**
+ * Findings of other phases a preflight count can confirm or disprove (the same statement, the same table),
+ * and the kind of count that speaks to each.
+ */
+const PREDICTIONS = new Map<string, readonly string[]>([
+  ['drop-referenced-table', ['lost', 'fails']],
+  ['rows-lost', ['lost']],
+  ['fails-with-data', ['fails']],
+  ['unsafe-add-column', ['fails']],
+]);
 
 export interface Answered {
   entries: PreflightEntry[];
@@ -66,11 +74,12 @@ export function answer(probes: readonly Probe[], answers: Answers, notSent: Read
  */
 export function markPredictions(findings: readonly Finding[], entries: readonly PreflightEntry[], statements: ReadonlyMap<string, { line: number; endLine: number }[]>, where: string): Finding[] {
   return findings.map((f) => {
-    if (!PREDICTIONS.has(f.rule) || f.file === undefined || f.line === undefined || f.rows !== undefined) return f;
+    const kinds = PREDICTIONS.get(f.rule);
+    if (!kinds || f.file === undefined || f.line === undefined || f.rows !== undefined) return f;
     const stmt = statements.get(f.file)?.find((s) => s.line <= f.line! && f.line! <= s.endLine);
     const first = stmt?.line ?? f.line;
     const related = entries.filter(
-      (e) => e.file === f.file && e.line === first && (e.effect === 'lost' || e.effect === 'fails') && (f.table === undefined || e.table.toLowerCase() === f.table.toLowerCase()),
+      (e) => e.file === f.file && e.line === first && kinds.includes(e.effect) && (f.table === undefined || e.table.toLowerCase() === f.table.toLowerCase()),
     );
     if (related.length === 0 || related.some((e) => e.rows === null)) return f;
     const total = related.reduce((n, e) => n + (e.rows ?? 0), 0);

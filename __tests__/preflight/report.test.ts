@@ -54,3 +54,12 @@ test('the output: every question of every database, counts only', () => {
     { environment: 'production', database: 'DB', migration: '0002_x.sql', line: 4, question: 'rows of sessions that `DROP TABLE users` (line 4) deletes', table: 'sessions', effect: 'lost', rows: null, why: 'D1 did not answer: timeout' },
   ]);
 });
+
+test('the section stays small whatever the migration names: cells are cut', () => {
+  const long = 'x'.repeat(10_000);
+  const d = db({ preflight: { requests: 1, entries: Array.from({ length: 50 }, () => entry({ table: long, question: long, migration: long })) } });
+  const lines = preflightSection(d, '#### Production preflight');
+  expect(lines.filter((l) => l.startsWith('| `'))).toHaveLength(20);
+  expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(1_000);
+  expect(lines.join('\n')).toContain('… 30 more in the JSON report and the `preflight` output');
+});

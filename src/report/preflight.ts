@@ -49,13 +49,18 @@ export function preflightSection(db: DatabaseReport, heading: string): string[] 
   if (shown.length) {
     out.push('', '| migration | line | table | question | rows |', '| --- | --- | --- | --- | --- |');
     for (const e of shown) {
-      const rows = e.rows === null ? `not answered: ${escapeMarkdown(e.why ?? '')}` : `${e.rows.toLocaleString('en-US')} (${EFFECT[e.effect]})`;
-      out.push(`| ${inlineCode(e.migration)} | ${e.line} | ${inlineCode(e.table)} | ${escapeMarkdown(e.question)} | ${rows} |`);
+      const rows = e.rows === null ? `not answered: ${escapeMarkdown(cut(e.why ?? '', 300))}` : `${e.rows.toLocaleString('en-US')} (${EFFECT[e.effect]})`;
+      out.push(`| ${inlineCode(cut(e.migration, 200))} | ${e.line} | ${inlineCode(cut(e.table, 100))} | ${escapeMarkdown(cut(e.question, 300))} | ${rows} |`);
     }
     const more = pf.entries.filter((e) => (e.rows ?? 0) > 0 || e.rows === null).length - shown.length;
     if (more > 0) out.push(`| | | | … ${more} more in the JSON report and the \`preflight\` output | |`);
   }
   return out;
+}
+
+/** Names and questions come from migration files (a table name can be 10,000 characters): the section stays small. */
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 function rank(e: PreflightEntry): number {

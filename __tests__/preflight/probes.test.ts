@@ -83,6 +83,12 @@ ALTER TABLE __new_users RENAME TO users;
     const onOff = { '0002.sql': `PRAGMA defer_foreign_keys = on;\n${body}PRAGMA defer_foreign_keys = off;\n` };
     expect(summary((await preflight(schema, onOff)).asked)).toEqual(['fails __new_users @3: 0']);
     expect((await applied(schema, onOff)).failed).toBeUndefined();
+    // Under the pragma SQLite performs no RESTRICT action either: counted like NO ACTION, discarded by off.
+    const restrict = schema.replace('REFERENCES users(id))', 'REFERENCES users(id) ON DELETE RESTRICT)');
+    expect(summary((await preflight(restrict, onOff)).asked)).toEqual(['fails __new_users @3: 0']);
+    expect((await applied(restrict, onOff)).failed).toBeUndefined();
+    expect(summary((await preflight(restrict, { '0002.sql': body })).asked)).toEqual(['fails __new_users @2: 0', 'fails audits @3: 1']);
+    expect((await applied(restrict, { '0002.sql': body })).failed).toMatch(/FOREIGN KEY constraint failed/);
   });
 
   test('a table created by an earlier pending migration is empty: nothing is asked about it', async () => {

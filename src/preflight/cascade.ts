@@ -91,8 +91,10 @@ export function askCascade(ctx: WalkContext, d: Deletion, depth = 0, path: strin
         continue;
       }
       // RESTRICT fails at once; NO ACTION is checked at the end of the statement, or at the commit when
-      // deferred — and then `PRAGMA defer_foreign_keys = off` before the end discards the violation.
-      const deferred = action !== 'RESTRICT' && (ctx.deferOn || fk.deferred);
+      // deferred — and then `PRAGMA defer_foreign_keys = off` before the end discards the violation. Under
+      // that pragma SQLite performs no RESTRICT action either (fkey.c: OE_Restrict with SQLITE_DeferFKs): the
+      // violation is counted like a deferred one.
+      const deferred = ctx.deferOn || (action !== 'RESTRICT' && fk.deferred);
       const probe = {
         table: child.name,
         question: `${question}${deferred ? ' — counted at the commit (foreign keys deferred)' : ''}`,

@@ -67,21 +67,27 @@ export async function startStub({ databases = [], accountId = ACCOUNT_ID, token 
       return [400, failure(7400, 'Malformed JSON body')];
     }
     if (Buffer.byteLength(sql) > 100_000) return [400, failure(7500, 'statement too long: SQLITE_TOOBIG')];
+    // One result per statement, as D1 answers. (oo1's exec hands rows of the first statement with columns
+    // only, so each statement runs on its own; statements are cut where sqlite3_complete() says one ends.)
     const statements = [];
-    const rows = new Map();
+    let current = '';
+    for (const ch of sql) {
+      current += ch;
+      if (ch === ';' && sqlite3.capi.sqlite3_complete(current)) {
+        if (current.replace(/;\s*$/, '').trim()) statements.push(current);
+        current = '';
+      }
+    }
+    if (current.trim()) statements.push(current);
+    const results = [];
     const started = performance.now();
     d.db.exec('SAVEPOINT stub_request');
     try {
-      d.db.exec({
-        sql,
-        rowMode: 'object',
-        saveSql: statements,
-        callback: (row, stmt) => {
-          const key = String(sqlite3.capi.sqlite3_sql(stmt.pointer)).trim();
-          if (!rows.has(key)) rows.set(key, []);
-          rows.get(key).push({ ...row });
-        },
-      });
+      for (const statement of statements) {
+        const rows = [];
+        d.db.exec({ sql: statement, rowMode: 'object', callback: (row) => void rows.push({ ...row }) });
+        results.push({ results: rows, success: true, meta: { duration: 0, changes: 0, last_row_id: 0, changed_db: false, size_after: 0, rows_read: 0, rows_written: 0 } });
+      }
       d.db.exec('RELEASE stub_request');
     } catch (error) {
       d.db.exec('ROLLBACK TO stub_request');
@@ -89,12 +95,8 @@ export async function startStub({ databases = [], accountId = ACCOUNT_ID, token 
       const message = String(error?.message ?? error).replace(/^SQLITE_[A-Z_]+: sqlite3 result code \d+: /, '');
       return [400, failure(7500, `${message}: SQLITE_ERROR`)];
     }
-    const duration = performance.now() - started;
-    const results = (statements.length ? statements : ['']).map((s) => ({
-      results: rows.get(s.trim()) ?? rows.get(s.trim().replace(/;$/, '').trim()) ?? [],
-      success: true,
-      meta: { duration, changes: 0, last_row_id: 0, changed_db: false, size_after: 0, rows_read: 0, rows_written: 0 },
-    }));
+    if (results.length === 0) results.push({ results: [], success: true, meta: {} });
+    for (const r of results) r.meta.duration = performance.now() - started;
     return [200, envelope(results)];
   };
 

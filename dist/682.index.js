@@ -25,6 +25,8 @@ var rule_catalog = __webpack_require__(3705);
 var report_escape = __webpack_require__(6209);
 // EXTERNAL MODULE: ./build/src/report/groups.js
 var groups = __webpack_require__(662);
+// EXTERNAL MODULE: ./build/src/report/preflight.js
+var report_preflight = __webpack_require__(987);
 // EXTERNAL MODULE: ./build/src/report/schema-diff.js
 var schema_diff = __webpack_require__(1777);
 ;// CONCATENATED MODULE: ./build/src/report/comment.js
@@ -38,6 +40,7 @@ var schema_diff = __webpack_require__(1777);
  *
  * Everything that comes from the repository (file names, SQL, messages) goes through escape.ts.
  */
+
 
 
 
@@ -195,7 +198,8 @@ function renderComment(input) {
     const infoBlock = informational.length
         ? ['', `<sub>${plural(informational.length, 'finding')} ${(0,groups/* settledWhere */.vv)(db)} — informational, not blocking: ${md((0,groups/* countByRule */.$i)(informational), 2_000)}. The job summary lists them.</sub>`]
         : [];
-    const fixed = size(header) + size(dataBlock) + size(pending) + size(schema) + size(infoBlock) + size(footerFor(true));
+    const preflight = (0,report_preflight/* preflightSection */.p)(db, '#### Production preflight');
+    const fixed = size(header) + size(preflight) + size(dataBlock) + size(pending) + size(schema) + size(infoBlock) + size(footerFor(true));
     const findings = fit(findingLines, Math.max(0, limit - fixed - 200));
     const findingsBlock = [];
     if (findingLines.length) {
@@ -205,7 +209,7 @@ function renderComment(input) {
     }
     findingsBlock.push(...infoBlock);
     const truncated = pendingItems.omitted > 0 || schemaOmitted > 0 || findings.omitted > 0 || notes.omitted > 0 || dataItems.omitted > 0;
-    let body = [...header, ...dataBlock, ...pending, ...findingsBlock, ...schema, ...footerFor(truncated)].join('\n');
+    let body = [...header, ...preflight, ...dataBlock, ...pending, ...findingsBlock, ...schema, ...footerFor(truncated)].join('\n');
     if (body.length > limit) {
         // Only reachable with an absurd header (e.g. a huge failure message): cut at a line boundary.
         const tail = footerFor(true).join('\n');

@@ -30488,7 +30488,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2611);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5772);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30497,7 +30497,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2611:
+/***/ 5772:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -52591,6 +52591,7 @@ const unsafeAddColumn = {
         return out;
     },
 };
+/** Why an ADD COLUMN definition (the tokens after the column name) fails once the table has rows, if it does. */
 function columnProblem(def) {
     let notNull = false;
     let references = false;
@@ -52797,6 +52798,1871 @@ async function judgePendingOnLiveSchema(ctx, validated) {
     report.notes.push(`The ${pending.length} pending migration(s) were replayed on the live schema of ${where} (${live.length} objects), not on a replay of the migrations before them.`, ...result.notes);
 }
 
+;// CONCATENATED MODULE: ./build/src/preflight/answers.js
+/**
+ * From counts to what reports show: one entry per question (counts only), findings for the counts that
+ * mean rows lost or a failure (`preflight-rows-lost`, `preflight-fails`) or a rewrite large enough to risk
+ * D1's time limit (`preflight-large-rewrite`), and the count added to the static and data-check findings
+ * about the same statement — or the note that the target proves them harmless today.
+ */
+
+/**
+ * Rows a single statement rewrites from which a warning is given. D1 stops a query after 30 s; SQLite copies
+ * or deletes on the order of a few hundred thousand to a few million rows per second depending on row size,
+ * indexes, foreign keys and triggers, so a rewrite of this size is where the limit comes into sight.
+ */
+const LARGE_REWRITE_ROWS = 1_000_000;
+/**
+ * Findings of other phases a preflight count can confirm or disprove (the same statement, the same table),
+ * and the kind of count that speaks to each.
+ */
+const PREDICTIONS = new Map([
+    ['drop-referenced-table', ['lost', 'fails']],
+    ['rows-lost', ['lost']],
+    ['fails-with-data', ['fails']],
+    ['unsafe-add-column', ['fails']],
+]);
+/** `probes[i]`'s answer is `answers.get(i)` (a count or an error); probes not sent carry `notSent`. */
+function answer(probes, answers, notSent, unanswerable, where) {
+    const entries = [];
+    const findings = [];
+    const sized = new Set();
+    probes.forEach((p, i) => {
+        const a = answers.get(i);
+        const why = notSent.get(i) ?? (typeof a === 'object' ? a.error : a === undefined ? 'not answered' : undefined);
+        const rows = typeof a === 'number' ? a : null;
+        entries.push({ migration: p.migration, file: p.file, line: p.line, table: p.table, question: p.question, effect: p.effect, rows, ...(why !== undefined && rows === null && { why }) });
+        if (rows === null || rows === 0)
+            return;
+        if ((p.effect === 'lost' || p.effect === 'fails') && p.message) {
+            const rule = p.effect === 'lost' ? 'preflight-rows-lost' : 'preflight-fails';
+            findings.push({ rule, severity: (0,rule_catalog/* ruleInfo */.PI)(rule).severity, file: p.file, line: p.line, table: p.table, rows, message: p.message(rows, where) });
+        }
+        const key = `${p.file}\0${p.line}\0${p.table.toLowerCase()}`;
+        if (p.effect === 'size' && rows >= LARGE_REWRITE_ROWS && !sized.has(key)) {
+            sized.add(key);
+            const rule = 'preflight-large-rewrite';
+            findings.push({
+                rule,
+                severity: (0,rule_catalog/* ruleInfo */.PI)(rule).severity,
+                file: p.file,
+                line: p.line,
+                table: p.table,
+                rows,
+                message: `On ${where}, ${p.question}: ${rows.toLocaleString('en-US')}. D1 stops a query after 30 s and the whole migration with it; a rewrite this large can get there. Split it (copy in ranges of the key, e.g. WHERE id BETWEEN …, one migration or statement each), or run it when the table is smaller.`,
+            });
+        }
+    });
+    for (const u of unanswerable) {
+        entries.push({ migration: u.migration, file: u.file, line: u.line, table: u.table, question: u.question, effect: u.effect, rows: null, why: u.why });
+    }
+    return { entries, findings };
+}
+/**
+ * The count added to findings that predicted the same thing (same file and statement, and the same table when
+ * the finding names one): confirmed with its number, or marked as harmless on the target today.
+ */
+function markPredictions(findings, entries, statements, where) {
+    return findings.map((f) => {
+        const kinds = PREDICTIONS.get(f.rule);
+        if (!kinds || f.file === undefined || f.line === undefined || f.rows !== undefined)
+            return f;
+        const stmt = statements.get(f.file)?.find((s) => s.line <= f.line && f.line <= s.endLine);
+        const first = stmt?.line ?? f.line;
+        const related = entries.filter((e) => e.file === f.file && e.line === first && kinds.includes(e.effect) && (f.table === undefined || e.table.toLowerCase() === f.table.toLowerCase()));
+        if (related.length === 0 || related.some((e) => e.rows === null))
+            return f;
+        const total = related.reduce((n, e) => n + (e.rows ?? 0), 0);
+        const note = total === 0
+            ? ` Production preflight on ${where}: 0 rows affected — harmless on that data today (kept: the data can change before the migration runs).`
+            : ` Production preflight on ${where}: ${total.toLocaleString('en-US')} row(s) affected (see preflight-${related.some((e) => e.effect === 'fails' && (e.rows ?? 0) > 0) ? 'fails' : 'rows-lost'}).`;
+        return { ...f, rows: total, message: `${f.message}${note}` };
+    });
+}
+
+;// CONCATENATED MODULE: ./build/src/preflight/context.js
+/** The effect of rows a statement changes in `table` as a side effect: lost, or on purpose. */
+function sideEffect(ctx, table) {
+    const lower = table.toLowerCase();
+    if (ctx.ff.rowTargets.has(lower))
+        return { effect: 'info', because: `the migration deletes from, updates or drops ${table} itself` };
+    // Rows written back into the table later in the file: whether that restores them is what the data check
+    // decides (it ran the file on rows); without its rows-lost finding they are not called lost.
+    const later = ctx.ff.facts.some((f) => (f.line ?? 0) > ctx.at.line && f.writes?.toLowerCase() === lower);
+    if (later && !ctx.dataLoss.has(`${ctx.at.file}\0${lower}`)) {
+        return { effect: 'info', because: `the migration inserts into ${table} again afterwards and the data check found no rows lost there` };
+    }
+    return { effect: 'lost' };
+}
+function context_fmt(n) {
+    return n.toLocaleString('en-US');
+}
+/** A short form of a SQL fragment for questions and messages. */
+function context_short(sql, max = 80) {
+    const one = sql.replace(/\s+/g, ' ').trim();
+    return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+
+;// CONCATENATED MODULE: ./build/src/preflight/sql.js
+
+/** A SQL identifier, double-quoted. */
+function sql_q(name) {
+    return `"${name.replace(/"/g, '""')}"`;
+}
+/** The significant tokens (no comments, no whitespace) of a piece of SQL. */
+function tokensOf(sql) {
+    return (0,sql_tokenize/* tokenize */.q)(sql).filter((t) => t.kind !== 'comment' && t.kind !== 'space');
+}
+const NEEDS_GLUE = new Set(['CASE', 'BEGIN']);
+/**
+ * `tokens` as SQL text that means the same to SQLite and survives wrangler's splitter (see the header), or
+ * undefined when it cannot be embedded (a bound parameter, a statement separator).
+ */
+function emit(tokens) {
+    let out = '';
+    for (const t of tokens) {
+        let piece;
+        switch (t.kind) {
+            case 'word':
+                if (NEEDS_GLUE.has(t.value)) {
+                    // Separated by an empty comment, which the splitter drops without leaving whitespace behind.
+                    out += `/**/${t.text}`;
+                    continue;
+                }
+                // SQLite allows `$` inside a bare identifier; the splitter would read `$x$` as a dollar quote.
+                piece = t.text.includes('$') ? sql_q(t.text) : t.text;
+                break;
+            case 'dquoted':
+            case 'bracketed':
+            case 'backticked':
+                piece = sql_q(t.value);
+                break;
+            case 'string':
+                if (!/^'(?:[^']|'')*'$/s.test(t.text))
+                    return undefined;
+                piece = t.text;
+                break;
+            case 'number':
+            case 'blob':
+                piece = t.text;
+                break;
+            case 'punct':
+                if (t.text === ';')
+                    return undefined;
+                piece = t.text;
+                break;
+            default:
+                // Bound parameters have no value here; anything else is not SQL SQLite accepted.
+                return undefined;
+        }
+        out += out === '' ? piece : ` ${piece}`;
+    }
+    return out;
+}
+/** Index after the balanced group that opens at `i` (a `(` token). */
+function groupEnd(tokens, i) {
+    let depth = 0;
+    for (let k = i; k < tokens.length; k++) {
+        const t = tokens[k];
+        if (t.kind !== 'punct')
+            continue;
+        if (t.text === '(')
+            depth++;
+        else if (t.text === ')' && --depth === 0)
+            return k + 1;
+    }
+    return tokens.length;
+}
+/** Splits `tokens` at commas outside parentheses. */
+function splitTopLevel(tokens) {
+    const parts = [[]];
+    let depth = 0;
+    for (const t of tokens) {
+        if (t.kind === 'punct' && t.text === '(')
+            depth++;
+        if (t.kind === 'punct' && t.text === ')')
+            depth--;
+        if (depth === 0 && t.kind === 'punct' && t.text === ',') {
+            parts.push([]);
+            continue;
+        }
+        parts[parts.length - 1].push(t);
+    }
+    return parts.filter((p) => p.length > 0);
+}
+function sql_isWord(t, ...words) {
+    return !!t && t.kind === 'word' && words.includes(t.value);
+}
+function sql_isPunct(t, text) {
+    return !!t && t.kind === 'punct' && t.text === text;
+}
+/** Token kinds that can name a table or column. */
+const sql_NAME_KINDS = new Set(['word', 'dquoted', 'bracketed', 'backticked']);
+/** The unquoted name a token stands for (words as written), or undefined. */
+function sql_nameOf(t) {
+    if (!t || !sql_NAME_KINDS.has(t.kind))
+        return undefined;
+    return t.kind === 'word' ? t.text : t.value;
+}
+/** Lower-cased identifiers mentioned by `tokens` (a superset of the tables a fragment reads). */
+function namesOf(tokens) {
+    const out = new Set();
+    for (const t of tokens) {
+        const n = sql_nameOf(t);
+        if (n !== undefined)
+            out.add(n.toLowerCase());
+    }
+    return out;
+}
+/**
+ * wrangler (before sending, local and remote alike in 4.86) deletes the first "BEGIN TRANSACTION;" and
+ * "COMMIT;" of the text and refuses text that still holds "BEGIN TRANSACTION": a probe holding either, even
+ * inside a string, would not reach D1 as written.
+ */
+function alteredByWrangler(sql) {
+    return sql.includes('BEGIN TRANSACTION') || sql.includes('COMMIT;');
+}
+
+;// CONCATENATED MODULE: ./build/src/preflight/predicates.js
+/**
+ * The SQL of the counts: row predicates over a FROM item, and the few counts that need a query of their own
+ * (duplicated keys). Counts only: nothing here ever selects a value of a row.
+ */
+
+/** Alias of the parent rows in foreign key predicates. */
+const PARENT = sql_q('d1m_parent');
+/** The columns a foreign key refers to: its own list, or the parent's primary key. */
+function referencedColumns(fk, parentPk) {
+    if (fk.to.every((c) => c !== null))
+        return fk.to;
+    if (parentPk.length !== fk.from.length)
+        return undefined;
+    return [...parentPk];
+}
+/** Every column of the key holds a value (a key with a NULL is never checked). */
+function keyPresent(alias, columns) {
+    return columns.map((c) => `${sql_q(alias)}.${sql_q(c)} IS NOT NULL`).join(' AND ');
+}
+/**
+ * Rows of `alias` whose foreign key matches a row of `parents` (a closed SELECT of the parent rows in
+ * question, e.g. the rows a DELETE removes). The parent's column is the left operand, so its collation
+ * decides, as SQLite's foreign key check does.
+ */
+function referencesAny(alias, fk, to, parents) {
+    const pairs = fk.from.map((c, i) => `${PARENT}.${sql_q(to[i])} = ${sql_q(alias)}.${sql_q(c)}`).join(' AND ');
+    return `(${keyPresent(alias, fk.from)} AND EXISTS (SELECT 1 FROM (${parents}) AS ${PARENT} WHERE ${pairs}))`;
+}
+/** Rows of `alias` whose foreign key points at no row of `parents` (undefined: the parent table is gone). */
+function orphaned(alias, fk, to, parents) {
+    if (parents === undefined || to === undefined)
+        return `(${keyPresent(alias, fk.from)})`;
+    const pairs = fk.from.map((c, i) => `${PARENT}.${sql_q(to[i])} = ${sql_q(alias)}.${sql_q(c)}`).join(' AND ');
+    return `(${keyPresent(alias, fk.from)} AND NOT EXISTS (SELECT 1 FROM (${parents}) AS ${PARENT} WHERE ${pairs}))`;
+}
+/**
+ * Rows beyond the first of each group of rows of `rows` (a closed SELECT) that share a value of `key`:
+ * the rows a UNIQUE index or constraint rejects. Keys with a NULL in them never collide.
+ */
+function duplicatesQuery(rows, alias, key) {
+    const present = key.terms.map((t) => `(${t}) IS NOT NULL`);
+    const where = [...present, ...(key.where !== undefined ? [`(${key.where})`] : [])].join(' AND ');
+    return `SELECT coalesce(sum(n) - count(*), 0) FROM (SELECT count(*) AS n FROM (${rows}) AS ${sql_q(alias)} WHERE ${where} GROUP BY ${key.terms.join(', ')} HAVING count(*) > 1)`;
+}
+/**
+ * Rows of `alias` that collide on `key` with a row of `incoming` (a closed SELECT of new rows): what
+ * INSERT OR REPLACE deletes. Only keys over plain columns (no expression, not partial) are compared.
+ */
+function collides(alias, key, incoming) {
+    if (key.unusable || key.where !== undefined || key.columns.length !== key.terms.length)
+        return undefined;
+    const NEW = sql_q('d1m_new');
+    const pairs = key.columns.map((c) => `${sql_q(alias)}.${sql_q(c)} = ${NEW}.${sql_q(c)}`).join(' AND ');
+    return `EXISTS (SELECT 1 FROM (${incoming}) AS ${NEW} WHERE ${pairs})`;
+}
+
+;// CONCATENATED MODULE: ./build/src/preflight/shape.js
+
+function readShape(db, name) {
+    const row = db.selectArrays(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE`, [name])[0];
+    if (!row)
+        return undefined;
+    const real = String(row[0]);
+    const sql = String(row[1] ?? '');
+    const columns = [];
+    const pk = [];
+    for (const r of db.selectArrays(`SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo(?1)`, [real])) {
+        const dflt = r[3] === null || r[3] === undefined ? null : (emit(tokensOf(String(r[3]))) ?? null);
+        columns.push({ name: String(r[0]), notNull: Number(r[2]) === 1, dflt, hidden: Number(r[5]) });
+        if (Number(r[4]) > 0)
+            pk.push({ name: String(r[0]), type: String(r[1] ?? ''), pos: Number(r[4]) });
+    }
+    const withoutRowid = /\)\s*[A-Za-z_,\s]*WITHOUT\s+ROWID[A-Za-z_,\s]*$/i.test(sql);
+    const rowidAlias = !withoutRowid && pk.length === 1 && pk[0].type.toUpperCase() === 'INTEGER' && !/\bPRIMARY\s+KEY\s+DESC\b/i.test(sql) ? pk[0].name : undefined;
+    const keys = rowidAlias ? [{ name: 'PRIMARY KEY', terms: [sql_q(rowidAlias)], columns: [rowidAlias] }] : [];
+    for (const ix of db.selectArrays(`SELECT il.name, il.origin, il.partial, m.sql FROM pragma_index_list(?1) AS il LEFT JOIN sqlite_schema AS m ON m.type = 'index' AND m.name = il.name WHERE il."unique" = 1`, [real])) {
+        keys.push(readKey(db, String(ix[0]), ix[3] === null || ix[3] === undefined ? undefined : String(ix[3])));
+    }
+    const deferred = /\bDEFERRABLE\s+INITIALLY\s+DEFERRED\b/i.test(sql);
+    const fks = new Map();
+    for (const r of db.selectArrays(`SELECT id, "table", "from", "to", upper(on_delete), upper(on_update) FROM pragma_foreign_key_list(?1) ORDER BY id, seq`, [real])) {
+        const id = Number(r[0]);
+        const fk = fks.get(id) ?? { parent: String(r[1]), from: [], to: [], onDelete: String(r[4]), onUpdate: String(r[5]), deferred };
+        fk.from.push(String(r[2]));
+        fk.to.push(r[3] === null || r[3] === undefined ? null : String(r[3]));
+        fks.set(id, fk);
+    }
+    const pkColumns = [...pk].sort((a, b) => a.pos - b.pos).map((c) => c.name);
+    return { name: real, sql, columns, pk: pkColumns, ...(rowidAlias !== undefined && { rowidAlias }), keys, checks: checksOf(sql), fks: [...fks.values()] };
+}
+/** One UNIQUE index (a constraint's autoindex or CREATE UNIQUE INDEX): its terms with collations. */
+function readKey(db, index, sql) {
+    const cols = db.selectArrays(`SELECT cid, name, coll FROM pragma_index_xinfo(?1) WHERE key = 1 ORDER BY seqno`, [index]);
+    const parsed = sql ? indexTerms(sql) : undefined;
+    const terms = [];
+    const columns = [];
+    let unusable = false;
+    cols.forEach((c, i) => {
+        const coll = String(c[2] ?? 'BINARY');
+        if (Number(c[0]) >= 0) {
+            columns.push(String(c[1]));
+            terms.push(`${sql_q(String(c[1]))} COLLATE ${sql_q(coll)}`);
+            return;
+        }
+        // An expression term: its text comes from the CREATE INDEX statement.
+        const expr = parsed?.terms[i];
+        if (expr === undefined)
+            unusable = true;
+        else
+            terms.push(`(${expr}) COLLATE ${sql_q(coll)}`);
+    });
+    const where = parsed?.where;
+    if (parsed && parsed.whereUnusable)
+        unusable = true;
+    return { name: index, terms, columns, ...(where !== undefined && { where }), ...(unusable && { unusable }) };
+}
+/** The key expressions (collation and ASC/DESC removed) and WHERE of a CREATE INDEX statement. */
+function indexTerms(sql) {
+    const tokens = tokensOf(sql);
+    const on = tokens.findIndex((t) => sql_isWord(t, 'ON'));
+    const open = tokens.findIndex((t, i) => i > on && sql_isPunct(t, '('));
+    if (on < 0 || open < 0)
+        return undefined;
+    const close = groupEnd(tokens, open);
+    const terms = splitTopLevel(tokens.slice(open + 1, close - 1)).map((term) => {
+        let end = term.length;
+        if (sql_isWord(term[end - 1], 'ASC', 'DESC'))
+            end--;
+        // `COLLATE x` at the end: the collation is read from pragma_index_xinfo instead.
+        if (end >= 2 && sql_isWord(term[end - 2], 'COLLATE'))
+            end -= 2;
+        return emit(term.slice(0, end));
+    });
+    const w = tokens.findIndex((t, i) => i >= close && sql_isWord(t, 'WHERE'));
+    if (w < 0)
+        return { terms };
+    const where = emit(tokens.slice(w + 1));
+    return where === undefined ? { terms, whereUnusable: true } : { terms, where };
+}
+/** CHECK constraints of a CREATE TABLE statement (column and table constraints), re-emitted. */
+function checksOf(sql) {
+    const tokens = tokensOf(sql);
+    const out = [];
+    for (let i = 0; i < tokens.length; i++) {
+        if (sql_isWord(tokens[i], 'CHECK') && sql_isPunct(tokens[i + 1], '(')) {
+            const end = groupEnd(tokens, i + 1);
+            out.push(emit(tokens.slice(i + 2, end - 1)));
+            i = end - 1;
+        }
+    }
+    return out;
+}
+/** Column definitions of `ALTER TABLE t ADD [COLUMN] <def>`: the column name and its CHECK expressions. */
+function addedColumn(tokens) {
+    const add = tokens.findIndex((t) => sql_isWord(t, 'ADD'));
+    if (add < 0)
+        return undefined;
+    const at = sql_isWord(tokens[add + 1], 'COLUMN') ? add + 2 : add + 1;
+    const name = sql_nameOf(tokens[at]);
+    if (name === undefined)
+        return undefined;
+    const checks = [];
+    for (let i = at + 1; i < tokens.length; i++) {
+        if (sql_isWord(tokens[i], 'CHECK') && sql_isPunct(tokens[i + 1], '(')) {
+            const end = groupEnd(tokens, i + 1);
+            checks.push(emit(tokens.slice(i + 2, end - 1)));
+            i = end - 1;
+        }
+    }
+    return { name, checks };
+}
+/** Insertable columns (not generated), in table order. */
+function insertable(shape) {
+    return shape.columns.filter((c) => c.hidden === 0);
+}
+
+;// CONCATENATED MODULE: ./build/src/preflight/cascade.js
+/**
+ * Questions about rows a statement deletes from a parent table (DROP TABLE's implicit DELETE, DELETE, the
+ * deletes of INSERT OR REPLACE): which rows of each referencing table the foreign key actions delete
+ * (CASCADE, followed down to grandchildren), change (SET NULL / SET DEFAULT) or make the statement fail
+ * (RESTRICT / NO ACTION). D1 always enforces foreign keys, so every one of them happens on the real data.
+ */
+
+
+
+/** How deep a cascade is followed (tables below are rare and each level nests one more EXISTS). */
+const MAX_DEPTH = 4;
+/**
+ * Asks, for every table referencing `d.parent`, how many of its rows the deletion reaches and how; returns the
+ * tables whose rows it deletes or changes (their contents are not known afterwards).
+ */
+function askCascade(ctx, d, depth = 0, path = []) {
+    const touched = new Set();
+    const parentShape = readShape(ctx.db, d.parent);
+    if (!parentShape || depth >= MAX_DEPTH)
+        return touched;
+    const via = [...path, parentShape.name];
+    for (const childName of referencing(ctx, parentShape.name)) {
+        const child = readShape(ctx.db, childName);
+        if (!child)
+            continue;
+        for (const fk of child.fks.filter((f) => f.parent.toLowerCase() === parentShape.name.toLowerCase())) {
+            // A table's reference to itself: when it is dropped every row goes anyway; for DELETE it is left out.
+            if (child.name.toLowerCase() === parentShape.name.toLowerCase())
+                continue;
+            if (via.some((p) => p.toLowerCase() === child.name.toLowerCase()))
+                continue;
+            const action = fk.onDelete;
+            const keyText = `${child.name}.${fk.from.join('/')} REFERENCES ${parentShape.name} ON DELETE ${action}`;
+            const chain = depth > 0 ? ` (reached through ${via.join(' → ')})` : '';
+            const to = referencedColumns(fk, parentShape.pk);
+            const from = ctx.rels.from(child.name);
+            const question = questionFor(action, child.name, keyText, d.cause) + chain;
+            const meant = action === 'CASCADE' || action === 'SET NULL' || action === 'SET DEFAULT' ? 'lost' : 'fails';
+            if (d.unknown !== undefined) {
+                ctx.cannot(child.name, question, d.unknown, meant);
+                touched.add(child.name);
+                continue;
+            }
+            if (!from.ok) {
+                if (d.reads)
+                    ctx.cannot(child.name, question, from.why, meant);
+                continue;
+            }
+            if (!from.reads && !d.reads)
+                continue;
+            if (!to) {
+                ctx.cannot(child.name, question, `the foreign key names no columns and ${parentShape.name} has no primary key of ${fk.from.length} column(s)`, meant);
+                continue;
+            }
+            const predicate = referencesAny(child.name, fk, to, d.rows);
+            if (action === 'CASCADE' || action === 'SET NULL' || action === 'SET DEFAULT') {
+                const nullable = action === 'SET NULL' && fk.from.some((c) => child.columns.find((x) => x.name.toLowerCase() === c.toLowerCase())?.notNull);
+                if (nullable) {
+                    ctx.ask({
+                        table: child.name,
+                        question,
+                        effect: 'fails',
+                        scan: { from: from.sql, predicate },
+                        message: (n, where) => `On ${where}, ${d.cause} fails: ${context_fmt(n)} row(s) of ${child.name} reference the deleted rows through ${keyText}, and ${fk.from.join('/')} is NOT NULL ("NOT NULL constraint failed"). Make the key nullable, or rebuild ${child.name} in the same migration.`,
+                    });
+                    continue;
+                }
+                const side = sideEffect(ctx, child.name);
+                ctx.ask({
+                    table: child.name,
+                    question: side.because ? `${question} — ${side.because}` : question,
+                    effect: side.effect,
+                    scan: { from: from.sql, predicate },
+                    message: (n, where) => `On ${where}, ${d.cause} ${action === 'CASCADE' ? 'deletes' : `sets ${fk.from.join('/')} to ${action === 'SET NULL' ? 'NULL' : 'its default'} in`} ${context_fmt(n)} row(s) of ${child.name} through ${keyText}${chain}: D1 always enforces foreign keys (PRAGMA foreign_keys = OFF has no effect), so the delete reaches them. Rebuild ${child.name} in the same migration too, or avoid rebuilding ${parentShape.name} (ALTER TABLE ADD/RENAME/DROP COLUMN); see docs/safe-table-changes.md.`,
+                });
+                touched.add(child.name);
+                if (action === 'CASCADE') {
+                    const deleted = `SELECT * FROM ${from.sql} WHERE ${predicate}`;
+                    for (const t of askCascade(ctx, { parent: child.name, rows: deleted, reads: d.reads || from.reads, cause: d.cause }, depth + 1, via))
+                        touched.add(t);
+                }
+                continue;
+            }
+            // RESTRICT fails at once; NO ACTION is checked at the end of the statement, or at the commit when
+            // deferred — and then `PRAGMA defer_foreign_keys = off` before the end discards the violation. Under
+            // that pragma SQLite performs no RESTRICT action either (fkey.c: OE_Restrict with SQLITE_DeferFKs): the
+            // violation is counted like a deferred one.
+            const deferred = ctx.deferOn || (action !== 'RESTRICT' && fk.deferred);
+            const probe = {
+                table: child.name,
+                question: `${question}${deferred ? ' — counted at the commit (foreign keys deferred)' : ''}`,
+                effect: 'fails',
+                scan: { from: from.sql, predicate },
+                message: (n, where) => `On ${where}, this migration fails: ${d.cause} deletes rows that ${context_fmt(n)} row(s) of ${child.name} reference (${keyText}${chain}), so D1 answers "FOREIGN KEY constraint failed"${deferred ? ' when the file commits' : ''}. Rebuild ${child.name} in the same migration, or avoid the rebuild of ${parentShape.name}; see docs/safe-table-changes.md.`,
+            };
+            if (deferred)
+                ctx.askAtCommit(probe);
+            else
+                ctx.ask(probe);
+        }
+    }
+    return touched;
+}
+function questionFor(action, child, keyText, cause) {
+    if (action === 'CASCADE')
+        return `rows of ${child} that ${cause} deletes through ${keyText}`;
+    if (action === 'SET NULL' || action === 'SET DEFAULT')
+        return `rows of ${child} that ${cause} changes through ${keyText}`;
+    return `rows of ${child} that reference rows ${cause} deletes (${keyText})`;
+}
+/** Tables with a foreign key naming `parent` (its current name; SQLite re-points keys on rename). */
+function referencing(ctx, parent) {
+    return ctx.db
+        .selectArrays(`SELECT DISTINCT m.name FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
+        WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE ORDER BY m.name`, [parent])
+        .map((r) => String(r[0]));
+}
+/** `DROP TABLE users (line 4)`-style cause text. */
+function cause(head, line) {
+    return `\`${head.length > 60 ? `${head.slice(0, 59)}…` : head}\` (line ${line})`;
+}
+
+;// CONCATENATED MODULE: ./build/src/preflight/origin.js
+
+
+const coll = (term) => /COLLATE ("(?:[^"]|"")*")$/.exec(term)?.[1]?.toUpperCase() ?? '"BINARY"';
+/** The origin of `INSERT INTO x (listed) <source>` when the source is a copy of plain columns of one table. */
+function copyOrigin(ctx, source, listed) {
+    if (!sql_isWord(source[0], 'SELECT') || sql_isWord(source[1], 'DISTINCT'))
+        return undefined;
+    const from = source.findIndex((t) => sql_isWord(t, 'FROM'));
+    if (from < 0)
+        return undefined;
+    const tableName = sql_nameOf(source[from + 1]);
+    let k = from + 2;
+    let alias;
+    if (sql_isWord(source[k], 'AS'))
+        k++;
+    if (source[k] && sql_nameOf(source[k]) !== undefined && !sql_isWord(source[k], 'WHERE', 'GROUP', 'ORDER', 'LIMIT'))
+        alias = sql_nameOf(source[k++]);
+    // After the one table only WHERE / GROUP BY / ORDER BY / LIMIT: every copied row is a row of it.
+    if (tableName === undefined || (source[k] && !sql_isWord(source[k], 'WHERE', 'GROUP', 'ORDER', 'LIMIT')))
+        return undefined;
+    const rest = source.slice(k);
+    if (rest.some((t) => sql_isWord(t, 'UNION', 'INTERSECT', 'EXCEPT')))
+        return undefined;
+    if (!ctx.rels.has(tableName))
+        return undefined;
+    const shape = readShape(ctx.db, tableName);
+    if (!shape)
+        return undefined;
+    const items = splitTopLevel(source.slice(1, from));
+    if (items.length !== listed.length)
+        return undefined;
+    const columns = new Map();
+    items.forEach((item, i) => {
+        let col;
+        if (item.length === 1 || (item.length === 3 && sql_isWord(item[1], 'AS')))
+            col = sql_nameOf(item[0]);
+        else if ((item.length === 3 || (item.length === 5 && sql_isWord(item[3], 'AS'))) && sql_isPunct(item[1], '.')) {
+            const q0 = sql_nameOf(item[0])?.toLowerCase();
+            if (q0 === tableName.toLowerCase() || q0 === alias?.toLowerCase())
+                col = sql_nameOf(item[2]);
+        }
+        const real = col && shape.columns.find((c) => c.name.toLowerCase() === col.toLowerCase() && c.hidden === 0);
+        if (real)
+            columns.set(listed[i], real.name.toLowerCase());
+    });
+    const fks = shape.fks.flatMap((fk) => {
+        const to = resolveTo(ctx, fk);
+        return to ? [{ from: fk.from.map((c) => c.toLowerCase()), parent: fk.parent.toLowerCase(), to }] : [];
+    });
+    return {
+        table: shape.name.toLowerCase(),
+        columns,
+        complete: rest.length === 0 || rest.every((t) => !sql_isWord(t, 'WHERE', 'GROUP', 'HAVING', 'LIMIT')),
+        notNull: new Set(shape.columns.filter((c) => c.notNull || c.name === shape.rowidAlias).map((c) => c.name.toLowerCase())),
+        keys: shape.keys.filter((key) => !key.unusable && key.where === undefined && key.columns.length === key.terms.length).map((key) => ({ columns: key.columns.map((c) => c.toLowerCase()), colls: key.terms.map(coll) })),
+        fks,
+        checks: shape.checks.filter((c) => c !== undefined),
+    };
+}
+/** The parent columns of a foreign key (its own list, or the parent's primary key), lower-cased. */
+function resolveTo(ctx, fk) {
+    if (fk.to.every((c) => c !== null))
+        return (fk.to).map((c) => c.toLowerCase());
+    const pk = readShape(ctx.db, fk.parent)?.pk;
+    return pk && pk.length === fk.from.length ? pk.map((c) => c.toLowerCase()) : undefined;
+}
+function inheritsNotNull(o, col) {
+    const s = o?.columns.get(col.toLowerCase());
+    return s !== undefined && o.notNull.has(s);
+}
+function inheritsCheck(o, check) {
+    // The same text over columns of the same names (a copy that renames columns is asked).
+    return !!o && o.checks.includes(check) && [...o.columns].every(([to, from]) => to === from);
+}
+/** A key over plain columns that a key of the source (same columns, same collations) keeps unique already. */
+function inheritsKey(o, key) {
+    if (!o || key.unusable || key.where !== undefined || key.columns.length !== key.terms.length)
+        return false;
+    const mapped = key.columns.map((c, i) => ({ col: o.columns.get(c.toLowerCase()), coll: coll(key.terms[i]) }));
+    if (mapped.some((m) => m.col === undefined))
+        return false;
+    return o.keys.some((sk) => sk.columns.every((sc, i) => mapped.some((m) => m.col === sc && m.coll === sk.colls[i])));
+}
+/**
+ * A foreign key the source has too: the same columns, to the same parent columns — the parent itself, or a
+ * complete copy of it (a parent rebuilt in the same migration, before its children).
+ */
+function inheritsForeignKey(ctx, o, fk) {
+    if (!o)
+        return false;
+    const from = fk.from.map((c) => o.columns.get(c.toLowerCase()));
+    const to = resolveTo(ctx, fk);
+    if (!to || from.some((c) => c === undefined))
+        return false;
+    const parentRel = ctx.rels.get(fk.parent);
+    const parentOrigin = parentRel?.kind === 'derived' ? parentRel.origin : undefined;
+    return o.fks.some((sf) => {
+        if (sf.from.length !== from.length || !sf.from.every((c, i) => c === from[i]))
+            return false;
+        if (sf.parent === fk.parent.toLowerCase())
+            return sf.to.every((c, i) => c === to[i]);
+        return !!parentOrigin && parentOrigin.complete && parentOrigin.table === sf.parent && to.every((c, i) => parentOrigin.columns.get(c) === sf.to[i]);
+    });
+}
+
+;// CONCATENATED MODULE: ./build/src/preflight/relations.js
+
+/** Characters of SQL one relation may take (see set()). */
+const MAX_RELATION_SQL = 20_000;
+class Relations {
+    map = new Map();
+    constructor(targetTables) {
+        for (const t of targetTables)
+            this.map.set(t.toLowerCase(), { name: t, rel: { kind: 'target', name: t } });
+    }
+    get(name) {
+        return this.map.get(name.toLowerCase())?.rel;
+    }
+    has(name) {
+        return this.map.has(name.toLowerCase());
+    }
+    set(name, rel) {
+        // Each statement's relation embeds the ones before it: past this size a question about it would be too
+        // large for one request (and slow to plan), so it is not asked.
+        const r = rel.kind === 'derived' && rel.sql.length > MAX_RELATION_SQL
+            ? { kind: 'unknown', why: 'the pending statements before this one change it too often to re-run them in one query', ...(rel.target !== undefined && { target: rel.target }) }
+            : rel;
+        this.map.set(name.toLowerCase(), { name, rel: r });
+    }
+    delete(name) {
+        this.map.delete(name.toLowerCase());
+    }
+    rename(from, to) {
+        const e = this.map.get(from.toLowerCase());
+        this.map.delete(from.toLowerCase());
+        if (e)
+            this.map.set(to.toLowerCase(), { name: to, rel: e.rel });
+    }
+    /** Drops every table not in `lowerNames` (what the replay no longer has). */
+    retain(lowerNames) {
+        for (const k of [...this.map.keys()])
+            if (!lowerNames.has(k))
+                this.map.delete(k);
+    }
+    /** Marks tables unknown (those that exist), e.g. what a trigger or a cascade changed. */
+    forget(names, why) {
+        for (const n of names) {
+            const e = this.map.get(n.toLowerCase());
+            if (e)
+                e.rel = { kind: 'unknown', why };
+        }
+    }
+    /** Whether the relation may hold rows of the target (false: known empty, or rows the migration wrote itself). */
+    reads(name) {
+        const r = this.get(name);
+        if (!r)
+            return false;
+        return r.kind === 'target' || r.kind === 'unknown' || (r.kind === 'derived' && r.reads);
+    }
+    /** The relation of `name` as a FROM item aliased `alias`. */
+    from(name, alias = name) {
+        const r = this.get(name);
+        if (!r)
+            return { ok: false, why: `${name} does not exist at that point` };
+        switch (r.kind) {
+            case 'target':
+                return { ok: true, sql: `main.${sql_q(r.name)} AS ${sql_q(alias)}`, reads: true };
+            case 'empty':
+                return { ok: true, sql: `(${emptySelect(r.columns)}) AS ${sql_q(alias)}`, reads: false };
+            case 'derived':
+                return { ok: true, sql: `(${r.sql}) AS ${sql_q(alias)}`, reads: r.reads };
+            case 'unknown':
+                return { ok: false, why: `what ${name} holds at that point is not known: ${r.why}` };
+        }
+    }
+    /** The relation of `name` as a complete SELECT of its rows. */
+    select(name) {
+        const r = this.get(name);
+        if (!r)
+            return { ok: false, why: `${name} does not exist at that point` };
+        if (r.kind === 'target')
+            return { ok: true, sql: `SELECT * FROM main.${sql_q(r.name)}`, reads: true };
+        if (r.kind === 'empty')
+            return { ok: true, sql: emptySelect(r.columns), reads: false };
+        if (r.kind === 'derived')
+            return { ok: true, sql: r.sql, reads: r.reads };
+        return { ok: false, why: `what ${name} holds at that point is not known: ${r.why}` };
+    }
+    /** The rows of `name` that come from the target (see Rel), as a SELECT; the whole relation otherwise. */
+    targetPart(name) {
+        const r = this.get(name);
+        if ((r?.kind === 'derived' || r?.kind === 'unknown') && r.target !== undefined)
+            return { ok: true, sql: r.target, reads: true };
+        return this.select(name);
+    }
+    /**
+     * `body` (which embeds migration fragments `fragments`) under a WITH clause that pins every table the
+     * fragments may name to what it holds at this point. Names that are no table are left alone; a fragment
+     * that names a table explicitly in a schema (`main.t`) would bypass the pins, so it is refused. `reads`:
+     * whether `body` reads target rows by itself (a FROM item it embeds).
+     */
+    close(body, fragments, reads = false) {
+        const names = new Set();
+        for (const f of fragments) {
+            for (let i = 0; i < f.length; i++) {
+                const t = f[i];
+                if (t.kind === 'word' && ['MAIN', 'TEMP', 'TEMPORARY'].includes(t.value) && f[i + 1]?.kind === 'punct' && f[i + 1].text === '.') {
+                    return { ok: false, why: 'the statement names a schema (main./temp.) explicitly' };
+                }
+            }
+            for (const n of namesOf(f))
+                names.add(n);
+        }
+        const ctes = [];
+        for (const lower of [...names].sort()) {
+            const e = this.map.get(lower);
+            if (!e)
+                continue;
+            const s = this.select(e.name);
+            if (!s.ok)
+                return s;
+            reads ||= s.reads;
+            ctes.push(`${sql_q(e.name)} AS (${s.sql})`);
+        }
+        return { ok: true, sql: ctes.length ? `WITH ${ctes.join(', ')} ${body}` : body, reads };
+    }
+}
+/** No rows, with the given column names. */
+function emptySelect(columns) {
+    const cols = columns.length ? columns : ['_'];
+    return `SELECT ${cols.map((c) => `NULL AS ${sql_q(c)}`).join(', ')} LIMIT 0`;
+}
+
+;// CONCATENATED MODULE: ./build/src/preflight/change.js
+/**
+ * Questions about DROP TABLE, DELETE, UPDATE, ALTER TABLE and CREATE [UNIQUE] INDEX, and what each leaves in
+ * the relations (see relations.ts). INSERT has its own file (insert.ts).
+ */
+
+
+
+
+
+
+
+
+/** DROP TABLE: the implicit DELETE of every row and what the foreign keys do with it. Returns the tables touched. */
+function askDrop(ctx, table) {
+    const shape = readShape(ctx.db, table);
+    const rel = shape && ctx.rels.get(shape.name);
+    if (!shape || !rel || rel.kind === 'empty')
+        return new Set();
+    const rows = ctx.rels.select(shape.name);
+    const why = rows.ok ? undefined : rows.why;
+    return askCascade(ctx, { parent: shape.name, rows: rows.ok ? rows.sql : emptySelect(['_']), reads: rows.ok ? rows.reads : true, cause: cause(ctx.at.head, ctx.at.line), ...(why && { unknown: why }) });
+}
+/** Index of the first depth-0 word among `words` at or after `from`. */
+function findTop(tokens, from, ...words) {
+    let depth = 0;
+    for (let k = from; k < tokens.length; k++) {
+        const t = tokens[k];
+        if (sql_isPunct(t, '('))
+            depth++;
+        else if (sql_isPunct(t, ')'))
+            depth--;
+        else if (depth === 0 && sql_isWord(t, ...words))
+            return k;
+    }
+    return -1;
+}
+/** `[schema.]name [AS alias]` at `i`. */
+function target(tokens, i) {
+    if (sql_isPunct(tokens[i + 1], '.'))
+        i += 2;
+    const name = sql_nameOf(tokens[i]);
+    if (name === undefined)
+        return undefined;
+    let next = i + 1;
+    let alias;
+    if (sql_isWord(tokens[next], 'AS')) {
+        alias = sql_nameOf(tokens[next + 1]);
+        next += 2;
+    }
+    return { name, ...(alias !== undefined && { alias }), next };
+}
+/** DELETE FROM t [WHERE w]: how many rows (on purpose), the cascades, and t afterwards. Returns the tables touched. */
+function askDelete(ctx, tokens, verb) {
+    const t = target(tokens, sql_isWord(tokens[verb + 1], 'FROM') ? verb + 2 : verb + 1);
+    const shape = t && readShape(ctx.db, t.name);
+    if (!t || !shape)
+        return new Set();
+    const x = shape.name;
+    const alias = t.alias ?? x;
+    const whereAt = findTop(tokens, t.next, 'WHERE');
+    const endAt = findTop(tokens, t.next, 'RETURNING', 'ORDER', 'LIMIT');
+    const unsupported = endAt >= 0 && !sql_isWord(tokens[endAt], 'RETURNING');
+    const where = whereAt < 0 ? undefined : tokens.slice(whereAt + 1, endAt < 0 ? tokens.length : endAt);
+    const w = where && emit(where);
+    const from = ctx.rels.from(x, alias);
+    const c = cause(ctx.at.head, ctx.at.line);
+    if (!from.ok || unsupported || (where && w === undefined)) {
+        const why = !from.ok ? from.why : 'the DELETE has ORDER BY/LIMIT or a WHERE that cannot be embedded';
+        if (ctx.rels.reads(x))
+            ctx.cannot(x, `rows of ${x} that ${c} deletes`, why, 'info');
+        ctx.rels.forget([x], `rows deleted by ${c}`);
+        return new Set([x]);
+    }
+    const deleted = where ? ctx.rels.close(`SELECT * FROM ${from.sql} WHERE (${w})`, [where], from.reads) : ctx.rels.close(`SELECT * FROM ${from.sql}`, [], from.reads);
+    if (!deleted.ok) {
+        ctx.cannot(x, `rows of ${x} that ${c} deletes`, deleted.why, 'info');
+        ctx.rels.forget([x], `rows deleted by ${c}`);
+        return new Set([x]);
+    }
+    if (deleted.reads)
+        ctx.ask({ table: x, question: `rows of ${x} that ${c} deletes (on purpose)`, effect: 'info', scalar: `SELECT count(*) FROM (${deleted.sql})` });
+    const touched = ctx.rels.get(x)?.kind === 'empty' ? new Set() : askCascade(ctx, { parent: x, rows: deleted.sql, reads: deleted.reads, cause: c });
+    if (!where) {
+        ctx.rels.set(x, { kind: 'empty', columns: insertable(shape).map((col) => col.name) });
+    }
+    else {
+        const kept = ctx.rels.close(`SELECT * FROM ${from.sql} WHERE NOT coalesce((${w}), 0)`, [where], from.reads);
+        if (kept.ok)
+            ctx.rels.set(x, { kind: 'derived', sql: kept.sql, reads: kept.reads });
+        else
+            ctx.rels.forget([x], kept.why);
+    }
+    return touched;
+}
+/** UPDATE t SET … [WHERE w]: how many rows (on purpose), and t afterwards. Returns the tables touched. */
+function askUpdate(ctx, tokens, verb) {
+    let i = verb + 1;
+    const conflict = sql_isWord(tokens[i], 'OR');
+    if (conflict)
+        i += 2;
+    const t = target(tokens, i);
+    const shape = t && readShape(ctx.db, t.name);
+    if (!t || !shape)
+        return new Set();
+    const x = shape.name;
+    const touched = new Set([x]);
+    // ON UPDATE actions change the children.
+    for (const r of ctx.db.selectArrays(`SELECT DISTINCT m.name FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE AND upper(f.on_update) IN ('CASCADE', 'SET NULL', 'SET DEFAULT')`, [x])) {
+        touched.add(String(r[0]));
+    }
+    const c = cause(ctx.at.head, ctx.at.line);
+    const set = findTop(tokens, t.next, 'SET');
+    const whereAt = findTop(tokens, set, 'WHERE');
+    const end = findTop(tokens, set, 'FROM', 'RETURNING', 'ORDER', 'LIMIT');
+    const stop = [whereAt, end].filter((k) => k >= 0);
+    const assignments = splitTopLevel(tokens.slice(set + 1, stop.length ? Math.min(...stop) : tokens.length));
+    const whereEnd = end >= 0 && end > whereAt ? end : tokens.length;
+    const where = whereAt < 0 ? undefined : tokens.slice(whereAt + 1, whereEnd);
+    const alias = t.alias ?? x;
+    const from = ctx.rels.from(x, alias);
+    const w = where && emit(where);
+    const simple = set >= 0 && !conflict && (end < 0 || sql_isWord(tokens[end], 'RETURNING')) && (!where || w !== undefined);
+    const assigned = new Map();
+    for (const a of simple ? assignments : []) {
+        const col = sql_nameOf(a[0]);
+        const text = sql_isPunct(a[1], '=') ? emit(a.slice(2)) : undefined;
+        if (col === undefined || text === undefined)
+            return forgetAll(ctx, touched, `${c} (an assignment the preflight does not read)`);
+        assigned.set(col.toLowerCase(), { text, tokens: a.slice(2) });
+    }
+    if (!from.ok || !simple || shape.columns.some((col) => col.hidden !== 0)) {
+        if (from.ok && (where === undefined || w !== undefined))
+            countMatched(ctx, x, from, where, w, c);
+        return forgetAll(ctx, touched, `rows changed by ${c}`);
+    }
+    countMatched(ctx, x, from, where, w, c);
+    const fragments = [...[...assigned.values()].map((a) => a.tokens), ...(where ? [where] : [])];
+    const projection = insertable(shape)
+        .map((col) => {
+        const a = assigned.get(col.name.toLowerCase());
+        if (!a)
+            return `${sql_q(alias)}.${sql_q(col.name)} AS ${sql_q(col.name)}`;
+        return `${w !== undefined ? `iif(${w}, (${a.text}), ${sql_q(alias)}.${sql_q(col.name)})` : `(${a.text})`} AS ${sql_q(col.name)}`;
+    })
+        .join(', ');
+    const after = ctx.rels.close(`SELECT ${projection} FROM ${from.sql}`, fragments, from.reads);
+    if (after.ok)
+        ctx.rels.set(x, { kind: 'derived', sql: after.sql, reads: after.reads });
+    else
+        ctx.rels.forget([x], after.why);
+    touched.delete(x);
+    ctx.rels.forget(touched, `changed through ON UPDATE by ${c}`);
+    return touched;
+}
+function countMatched(ctx, x, from, where, w, c) {
+    const matched = ctx.rels.close(`SELECT count(*) FROM ${from.sql}${w !== undefined ? ` WHERE (${w})` : ''}`, where ? [where] : [], from.reads);
+    if (matched.ok && matched.reads)
+        ctx.ask({ table: x, question: `rows of ${x} that ${c} changes (on purpose)`, effect: 'info', scalar: matched.sql });
+}
+function forgetAll(ctx, tables, why) {
+    ctx.rels.forget(tables, why);
+    return tables;
+}
+/** ALTER TABLE t ADD/RENAME/DROP COLUMN, RENAME TO: questions before, the relation after (call around the run). */
+function alterTable(ctx, tokens, verb) {
+    const t = target(tokens, verb + 2);
+    const shape = t && readShape(ctx.db, t.name);
+    const none = { after() { } };
+    if (!t || !shape)
+        return none;
+    const x = shape.name;
+    const action = tokens[t.next];
+    const c = cause(ctx.at.head, ctx.at.line);
+    const cols = insertable(shape).map((col) => col.name);
+    const generated = shape.columns.some((col) => col.hidden !== 0);
+    const project = (list, why) => {
+        const from = ctx.rels.from(x);
+        if (!from.ok || generated)
+            ctx.rels.forget([x], from.ok ? why : from.why);
+        else
+            ctx.rels.set(x, { kind: 'derived', sql: `SELECT ${list.join(', ')} FROM ${from.sql}`, reads: from.reads });
+    };
+    if (sql_isWord(action, 'RENAME') && sql_isWord(tokens[t.next + 1], 'TO')) {
+        const to = sql_nameOf(tokens[t.next + 2]);
+        return { after: () => to !== undefined && ctx.rels.rename(x, to) };
+    }
+    if (sql_isWord(action, 'RENAME')) {
+        const k = sql_isWord(tokens[t.next + 1], 'COLUMN') ? t.next + 2 : t.next + 1;
+        const from = sql_nameOf(tokens[k]);
+        const to = sql_isWord(tokens[k + 1], 'TO') ? sql_nameOf(tokens[k + 2]) : undefined;
+        if (from === undefined || to === undefined || ctx.rels.get(x)?.kind === 'empty')
+            return none;
+        return { after: () => project(cols.map((col) => (col.toLowerCase() === from.toLowerCase() ? `${sql_q(col)} AS ${sql_q(to)}` : sql_q(col))), `${c} renamed a column`) };
+    }
+    if (sql_isWord(action, 'DROP')) {
+        const k = sql_isWord(tokens[t.next + 1], 'COLUMN') ? t.next + 2 : t.next + 1;
+        const gone = sql_nameOf(tokens[k])?.toLowerCase();
+        if (gone === undefined || ctx.rels.get(x)?.kind === 'empty')
+            return none;
+        return { after: () => project(cols.filter((col) => col.toLowerCase() !== gone).map(sql_q), `${c} dropped a column`) };
+    }
+    if (!sql_isWord(action, 'ADD'))
+        return none;
+    const added = addedColumn(tokens.slice(t.next));
+    if (!added)
+        return none;
+    const from = ctx.rels.from(x);
+    if (from.ok && from.reads) {
+        const at = tokens.findIndex((tok, k) => k > t.next && sql_nameOf(tok)?.toLowerCase() === added.name.toLowerCase());
+        const problem = at >= 0 ? columnProblem(tokens.slice(at + 1)) : undefined;
+        if (problem) {
+            ctx.ask({
+                table: x,
+                question: `rows of ${x}: with any, ADD COLUMN ${added.name} fails`,
+                effect: 'fails',
+                scan: { from: from.sql, predicate: '1' },
+                message: (n, where) => `On ${where}, ${x} has ${context_fmt(n)} row(s), so ${c} fails: the new column ${problem}`,
+            });
+        }
+    }
+    else if (!from.ok) {
+        ctx.cannot(x, `rows of ${x} the new column ${added.name} must accept`, from.why);
+    }
+    return {
+        after() {
+            const now = readShape(ctx.db, x);
+            const col = now?.columns.find((cc) => cc.name.toLowerCase() === added.name.toLowerCase());
+            const before = ctx.rels.from(x);
+            if (!now || !col || col.hidden !== 0 || !before.ok || generated) {
+                ctx.rels.forget([x], before.ok ? `${c} added a generated column` : before.why);
+                return;
+            }
+            const sql = `SELECT ${cols.map(sql_q).join(', ')}, ${col.dflt !== null ? `(${col.dflt})` : 'NULL'} AS ${sql_q(col.name)} FROM ${before.sql}`;
+            if (before.reads) {
+                for (const check of added.checks) {
+                    if (check === undefined)
+                        continue;
+                    ctx.ask({
+                        table: x,
+                        question: `rows of ${x} that fail the new column's CHECK (${context_short(check)}) with its default`,
+                        effect: 'fails',
+                        scan: { from: `(${sql}) AS ${sql_q(x)}`, predicate: `NOT (${check})` },
+                        message: (n, where) => `On ${where}, ${context_fmt(n)} row(s) of ${x} fail CHECK (${context_short(check)}) once ${col.name} holds its default, so ${c} fails ("CHECK constraint failed"). Choose a default the CHECK accepts, or add the column without the CHECK and backfill first.`,
+                    });
+                }
+            }
+            ctx.rels.set(x, { kind: 'derived', sql, reads: before.reads });
+        },
+    };
+}
+/** CREATE [UNIQUE] INDEX (after it ran on the replay): duplicates for a UNIQUE one, the size for any. */
+function askIndex(ctx, index) {
+    const row = ctx.db.selectArrays(`SELECT tbl_name FROM sqlite_schema WHERE type = 'index' AND name = ?1 COLLATE NOCASE`, [index])[0];
+    const shape = row && readShape(ctx.db, String(row[0]));
+    if (!shape)
+        return;
+    const x = shape.name;
+    const rows = ctx.rels.select(x);
+    const c = cause(ctx.at.head, ctx.at.line);
+    const key = shape.keys.find((k) => k.name.toLowerCase() === index.toLowerCase());
+    if (!rows.ok) {
+        if (key)
+            ctx.cannot(x, `rows of ${x} that duplicate another row's key of ${index}`, rows.why);
+        return;
+    }
+    if (!rows.reads)
+        return;
+    const from = ctx.rels.from(x);
+    // The size of a table rebuilt in the pending migrations was asked at its copy already.
+    if (from.ok && ctx.rels.get(x)?.kind === 'target') {
+        ctx.ask({ table: x, question: `rows of ${x} that ${c} indexes (a large index risks D1's 30 s limit per query)`, effect: 'size', scan: { from: from.sql, predicate: '1' } });
+    }
+    if (!key)
+        return;
+    // The same key exists already, on the table or on the table its rows were copied from (drizzle-kit creates
+    // every index again after a rebuild): nothing can collide.
+    const rel = ctx.rels.get(x);
+    const same = (k) => k.where === undefined && k.terms.length === key.terms.length && k.terms.every((t, i) => t === key.terms[i]);
+    if (key.where === undefined && (shape.keys.some((k) => k !== key && same(k)) || (rel?.kind === 'derived' && inheritsKey(rel.origin, key))))
+        return;
+    if (key.unusable) {
+        ctx.cannot(x, `rows of ${x} that duplicate another row's key of ${index}`, 'a term of the index cannot be embedded in a query');
+        return;
+    }
+    ctx.ask({
+        table: x,
+        question: `rows of ${x} that duplicate another row's (${context_short(key.terms.join(', '), 60)}) of UNIQUE index ${index}`,
+        effect: 'fails',
+        scalar: duplicatesQuery(rows.sql, x, key),
+        message: (n, where) => `On ${where}, ${c} fails: ${context_fmt(n)} row(s) of ${x} duplicate the key of another row ("UNIQUE constraint failed"). Remove or merge the duplicates first (or make the index partial, or the column nullable: NULLs never collide).`,
+    });
+}
+/** CREATE TABLE (after it ran): empty, or a copy for CREATE TABLE … AS SELECT, or unknown for a virtual table. */
+function afterCreateTable(ctx, tokens, name, virtual, existed) {
+    if (existed)
+        return;
+    const shape = readShape(ctx.db, name);
+    if (!shape)
+        return;
+    if (virtual) {
+        ctx.rels.forget([shape.name], 'a virtual table');
+        ctx.rels.set(shape.name, { kind: 'unknown', why: 'a virtual table (its module keeps its rows)' });
+        return;
+    }
+    const cols = insertable(shape).map((c) => c.name);
+    const as = tokens.findIndex((t, i) => sql_isWord(t, 'AS') && i > 2 && (sql_isWord(tokens[i + 1], 'SELECT', 'WITH', 'VALUES')));
+    if (as < 0) {
+        ctx.rels.set(shape.name, { kind: 'empty', columns: cols });
+        return;
+    }
+    const select = tokens.slice(as + 1);
+    const text = emit(select);
+    const src = text === undefined ? undefined : ctx.rels.close(`SELECT * FROM (${text})`, [select]);
+    if (!src?.ok) {
+        ctx.rels.set(shape.name, { kind: 'unknown', why: src?.why ?? 'CREATE TABLE … AS SELECT that cannot be embedded' });
+        return;
+    }
+    const list = cols.map((c) => sql_q(c)).join(', ');
+    ctx.rels.set(shape.name, { kind: 'derived', sql: `WITH ${sql_q('d1m_src')}(${list}) AS (${src.sql}) SELECT ${list} FROM ${sql_q('d1m_src')}`, reads: src.reads });
+}
+
+;// CONCATENATED MODULE: ./build/src/preflight/insert.js
+/**
+ * Questions about an INSERT (a rebuild's copy, a backfill, a seed): the new rows that break a NOT NULL, CHECK,
+ * foreign key or UNIQUE of the table (the statement fails, or OR IGNORE leaves them out), the rows a copy
+ * leaves behind or resets when its source is then dropped, and the rows INSERT OR REPLACE deletes. Then the
+ * relation of the table afterwards.
+ */
+
+
+
+
+
+
+
+/** Reads `[WITH …] INSERT [OR x] INTO t [AS a] [(cols)] <rows> [upsert] [RETURNING …]`. */
+function parseInsert(tokens) {
+    const v = skipWith(tokens);
+    let i = v + 1;
+    let mode = sql_isWord(tokens[v], 'REPLACE') ? 'replace' : 'abort';
+    if (sql_isWord(tokens[i], 'OR')) {
+        const how = tokens[i + 1]?.value;
+        mode = how === 'REPLACE' ? 'replace' : how === 'IGNORE' ? 'ignore' : 'abort';
+        i += 2;
+    }
+    if (!sql_isWord(tokens[i], 'INTO'))
+        return undefined;
+    i++;
+    if (sql_isPunct(tokens[i + 1], '.'))
+        i += 2;
+    const table = sql_nameOf(tokens[i]);
+    if (table === undefined)
+        return undefined;
+    i++;
+    if (sql_isWord(tokens[i], 'AS'))
+        i += 2;
+    let columns;
+    if (sql_isPunct(tokens[i], '(')) {
+        const end = groupEnd(tokens, i);
+        columns = splitTopLevel(tokens.slice(i + 1, end - 1)).map((p) => sql_nameOf(p[0]) ?? '');
+        i = end;
+    }
+    if (sql_isWord(tokens[i], 'DEFAULT') && sql_isWord(tokens[i + 1], 'VALUES'))
+        return { table, mode, ...(columns && { columns }) };
+    let end = tokens.length;
+    let depth = 0;
+    for (let k = i; k < tokens.length; k++) {
+        const t = tokens[k];
+        if (sql_isPunct(t, '('))
+            depth++;
+        else if (sql_isPunct(t, ')'))
+            depth--;
+        else if (depth === 0 && ((sql_isWord(t, 'ON') && sql_isWord(tokens[k + 1], 'CONFLICT')) || sql_isWord(t, 'RETURNING'))) {
+            end = k;
+            break;
+        }
+    }
+    const upsert = tokens.slice(end);
+    if (upsert.some((t, k) => sql_isWord(t, 'DO') && sql_isWord(upsert[k + 1], 'UPDATE')))
+        mode = 'upsert';
+    else if (upsert.some((t, k) => sql_isWord(t, 'DO') && sql_isWord(upsert[k + 1], 'NOTHING')))
+        mode = 'ignore';
+    return { table, mode, ...(columns && { columns }), source: [...tokens.slice(0, v), ...tokens.slice(i, end)] };
+}
+const FILTERS = ['WHERE', 'JOIN', 'LIMIT', 'GROUP', 'HAVING', 'DISTINCT', 'INTERSECT', 'EXCEPT', 'OFFSET'];
+/** Asks the questions of one INSERT (before it runs); then `afterInsert` updates the relations. */
+function askInsert(ctx, parts, copy) {
+    const shape = readShape(ctx.db, parts.table);
+    if (!shape || !parts.source)
+        return undefined;
+    const x = shape.name;
+    const wasEmpty = ctx.rels.get(x)?.kind === 'empty';
+    const cols = insertable(shape);
+    const listed = (parts.columns ?? cols.map((c) => c.name)).map((c) => c.toLowerCase());
+    const text = emit(parts.source);
+    const src = text === undefined ? undefined : ctx.rels.close(`SELECT * FROM (${text})`, [parts.source]);
+    if (!src || !src.ok) {
+        if (ctx.rels.reads(x) || copy)
+            ctx.cannot(x, `rows ${cause(ctx.at.head, ctx.at.line)} inserts into ${x}`, src?.why ?? 'the statement cannot be embedded in a query (a bound parameter?)');
+        return undefined;
+    }
+    const srcCols = listed.map((_, i) => sql_q(`c${i + 1}`)).join(', ');
+    const projection = cols
+        .map((c) => {
+        const at = listed.indexOf(c.name.toLowerCase());
+        if (at >= 0)
+            return `${sql_q(`c${at + 1}`)} AS ${sql_q(c.name)}`;
+        return `${c.dflt !== null ? `(${c.dflt})` : 'NULL'} AS ${sql_q(c.name)}`;
+    })
+        .join(', ');
+    const rows = `WITH ${sql_q('d1m_src')}(${srcCols}) AS (${src.sql}) SELECT ${projection} FROM ${sql_q('d1m_src')}`;
+    const newFrom = `(${rows}) AS ${sql_q(x)}`;
+    const what = copy ? `rows copied into ${x}` : `rows ${cause(ctx.at.head, ctx.at.line)} inserts into ${x}`;
+    // Rows the migration wrote itself (VALUES) were already checked by the replay; only target rows are news.
+    const rebuild = copy && wasEmpty;
+    const origin = copy ? copyOrigin(ctx, parts.source, listed) : undefined;
+    const rejected = (kind) => parts.mode === 'ignore' ? { effect: rebuild ? 'lost' : 'info', verb: `are left out by ${kind === 'unique' ? 'OR IGNORE / DO NOTHING' : 'OR IGNORE'}` } : { effect: 'fails', verb: 'make it fail' };
+    if (src.reads) {
+        for (const c of cols) {
+            if (!c.notNull || c.name === shape.rowidAlias || inheritsNotNull(origin, c.name))
+                continue;
+            if (parts.mode === 'replace' && c.dflt !== null)
+                continue;
+            const r = rejected('not-null');
+            ctx.ask({
+                table: x,
+                question: `${what} with NULL in ${c.name} (NOT NULL)`,
+                effect: r.effect,
+                scan: { from: newFrom, predicate: `${sql_q(c.name)} IS NULL` },
+                message: (n, where) => `On ${where}, ${context_fmt(n)} ${what} hold NULL in ${c.name}, which is NOT NULL: they ${r.verb} ("NOT NULL constraint failed: ${x}.${c.name}") at ${cause(ctx.at.head, ctx.at.line)}. Fill them first (\`UPDATE … SET ${c.name} = … WHERE ${c.name} IS NULL\`) or copy \`coalesce(${c.name}, …)\`.`,
+            });
+        }
+        for (const check of shape.checks) {
+            if (check === undefined || inheritsCheck(origin, check))
+                continue;
+            const r = rejected('check');
+            ctx.ask({
+                table: x,
+                question: `${what} that fail CHECK (${context_short(check)})`,
+                effect: parts.mode === 'replace' ? 'fails' : r.effect,
+                scan: { from: newFrom, predicate: `NOT (${check})` },
+                message: (n, where) => `On ${where}, ${context_fmt(n)} ${what} fail CHECK (${context_short(check)}): they ${parts.mode === 'replace' ? 'make it fail' : r.verb} ("CHECK constraint failed") at ${cause(ctx.at.head, ctx.at.line)}. Fix those rows first, or relax the CHECK.`,
+            });
+        }
+    }
+    askForeignKeys(ctx, shape, newFrom, src.reads, what, origin);
+    askUnique(ctx, shape, { rows, from: newFrom, reads: src.reads }, parts.mode, rebuild, what, listed, origin);
+    if (rebuild)
+        askLeftBehind(ctx, shape, parts, rows, listed);
+    const touched = parts.mode === 'replace' && !wasEmpty ? askReplaced(ctx, shape, rows, src.reads) : undefined;
+    return { rows, reads: src.reads, ...(origin && { origin }), ...(touched && { touched }) };
+}
+function askForeignKeys(ctx, shape, newFrom, newReads, what, origin) {
+    for (const fk of shape.fks) {
+        if (inheritsForeignKey(ctx, origin, fk))
+            continue;
+        if (ctx.deferOn || fk.deferred) {
+            if (newReads || ctx.rels.reads(fk.parent))
+                ctx.insertedDeferred(shape.name);
+            continue;
+        }
+        const self = fk.parent.toLowerCase() === shape.name.toLowerCase();
+        const parentShape = readShape(ctx.db, fk.parent);
+        const parent = self ? undefined : parentShape ? ctx.rels.select(parentShape.name) : undefined;
+        if (parent && !parent.ok) {
+            if (newReads)
+                ctx.cannot(shape.name, `${what} whose ${fk.from.join('/')} has no row in ${fk.parent}`, parent.why);
+            continue;
+        }
+        // A table's reference to itself is checked against the rows the statement inserts as well; left out.
+        if (self || (!newReads && !(parent?.reads ?? false)))
+            continue;
+        const to = parentShape ? referencedColumns(fk, parentShape.pk) : undefined;
+        ctx.ask({
+            table: shape.name,
+            question: `${what} whose ${fk.from.join('/')} has no row in ${fk.parent}`,
+            effect: 'fails',
+            scan: { from: newFrom, predicate: orphaned(shape.name, fk, to, parent?.sql) },
+            message: (n, where) => `On ${where}, ${context_fmt(n)} ${what} reference a ${fk.parent} row that does not exist (${fk.from.join('/')}): "FOREIGN KEY constraint failed" at ${cause(ctx.at.head, ctx.at.line)}. Delete or fix those rows first, or copy only rows whose parent exists.`,
+        });
+    }
+}
+function askUnique(ctx, shape, incoming, mode, rebuild, what, listed, origin) {
+    const { rows, reads: newReads } = incoming;
+    if (mode === 'upsert')
+        return;
+    // Literal rows (VALUES) colliding with literal rows of earlier statements fail on the replay already: only
+    // the target's own rows are news for them.
+    const existing = newReads ? ctx.rels.select(shape.name) : ctx.rels.targetPart(shape.name);
+    const names = insertable(shape).map((c) => sql_q(c.name)).join(', ');
+    const both = existing.ok && existing.reads ? `SELECT ${names} FROM (${existing.sql}) UNION ALL SELECT ${names} FROM (${rows})` : rows;
+    if (!newReads && !(existing.ok && existing.reads))
+        return;
+    for (const key of shape.keys) {
+        // Inherited from the source only when nothing else is in the table the rows go into.
+        if (key.unusable || (rebuild && inheritsKey(origin, key)))
+            continue;
+        // A rowid the statement does not give is a new one, never a duplicate.
+        if (key.columns.length === 1 && shape.rowidAlias !== undefined && key.columns[0] === shape.rowidAlias && !listed.includes(shape.rowidAlias.toLowerCase()))
+            continue;
+        // REPLACE onto existing rows is asked by askReplaced; among the new rows, a later one replaces an earlier one.
+        if (mode === 'replace' && !rebuild)
+            continue;
+        const label = `${key.name === 'PRIMARY KEY' || /^sqlite_autoindex_/.test(key.name) ? 'key' : `index ${key.name}`} (${key.columns.length === key.terms.length ? key.columns.join(', ') : context_short(key.terms.join(', '), 60)})`;
+        if (!existing.ok && !rebuild) {
+            ctx.cannot(shape.name, `${what} that duplicate the ${label} of another row`, existing.why);
+            continue;
+        }
+        const effect = mode === 'abort' ? 'fails' : rebuild ? 'lost' : 'info';
+        // Literal rows against the target's: one lookup per new row through the key's own index, not a GROUP BY.
+        const plain = !newReads && existing.ok && key.where === undefined && key.columns.length === key.terms.length;
+        const lookup = plain
+            ? `EXISTS (SELECT 1 FROM (${existing.sql}) AS ${sql_q('d1m_t')} WHERE ${key.columns.map((c, i) => `${sql_q('d1m_t')}.${sql_q(c)} = ${sql_q(shape.name)}.${sql_q(c)}${/ COLLATE "(?:[^"]|"")*"$/.exec(key.terms[i])?.[0] ?? ''}`).join(' AND ')})`
+            : undefined;
+        ctx.ask({
+            table: shape.name,
+            question: `${what} that duplicate the ${label} of another row`,
+            effect,
+            ...(lookup !== undefined ? { scan: { from: incoming.from, predicate: lookup } } : { scalar: duplicatesQuery(both, shape.name, key) }),
+            message: (n, where) => effect === 'fails'
+                ? `On ${where}, ${context_fmt(n)} ${what} duplicate the ${label} of another row: "UNIQUE constraint failed" at ${cause(ctx.at.head, ctx.at.line)}. Remove or merge the duplicates first.`
+                : `On ${where}, ${context_fmt(n)} ${what} duplicate the ${label} of another row and are ${mode === 'replace' ? 'replaced by a later one' : 'left out'} at ${cause(ctx.at.head, ctx.at.line)}: those rows are gone once the old table is dropped. Merge the duplicates first, or copy without OR IGNORE/OR REPLACE to see them fail.`,
+        });
+    }
+}
+/** A rebuild's copy out of a table the file then drops: rows it filters out, columns it does not copy. */
+function askLeftBehind(ctx, shape, parts, rows, listed) {
+    const source = parts.source ?? [];
+    const names = new Set(source.map((t) => sql_nameOf(t)?.toLowerCase()).filter((n) => !!n));
+    const filtered = source.some((t) => sql_isWord(t, ...FILTERS));
+    const newCols = new Map(insertable(shape).map((c) => [c.name.toLowerCase(), c]));
+    for (const lower of names) {
+        if (!ctx.ff.rebuilt.has(lower) || !ctx.rels.has(lower))
+            continue;
+        const s = readShape(ctx.db, lower);
+        const from = ctx.rels.from(lower);
+        if (!s)
+            continue;
+        if (!from.ok) {
+            ctx.cannot(s.name, `rows of ${s.name} the copy into ${shape.name} leaves behind`, from.why, 'lost');
+            continue;
+        }
+        if (!from.reads)
+            continue;
+        ctx.ask({ table: s.name, question: `rows of ${s.name} the copy into ${shape.name} reads (a large copy risks D1's 30 s limit per query)`, effect: 'size', scan: { from: from.sql, predicate: '1' } });
+        if (filtered || parts.mode === 'ignore') {
+            ctx.ask({
+                table: s.name,
+                question: `rows of ${s.name} the copy into ${shape.name} leaves behind (WHERE, JOIN, LIMIT, DISTINCT …)`,
+                effect: 'lost',
+                scalar: `SELECT max(0, (SELECT count(*) FROM ${from.sql}) - (SELECT count(*) FROM (${rows})))`,
+                message: (n, where) => `On ${where}, the copy into ${shape.name} at ${cause(ctx.at.head, ctx.at.line)} leaves ${context_fmt(n)} row(s) of ${s.name} behind, and the migration then drops ${s.name}: those rows are gone. Copy every row (no WHERE or inner JOIN that drops rows), or delete them on purpose in a statement of their own.`,
+            });
+        }
+        if (!parts.columns)
+            continue;
+        for (const c of insertable(s)) {
+            const lowerCol = c.name.toLowerCase();
+            const target = newCols.get(lowerCol);
+            if (target && !listed.includes(lowerCol)) {
+                const predicate = `${sql_q(c.name)} IS NOT NULL${target.dflt !== null ? ` AND ${sql_q(c.name)} IS NOT (${target.dflt})` : ''}`;
+                ctx.ask({
+                    table: s.name,
+                    question: `rows of ${s.name} whose ${c.name} the copy into ${shape.name} does not copy (it gets its default)`,
+                    effect: 'lost',
+                    scan: { from: from.sql, predicate },
+                    message: (n, where) => `On ${where}, ${context_fmt(n)} row(s) of ${s.name} lose their value of ${c.name}: the copy into ${shape.name} at ${cause(ctx.at.head, ctx.at.line)} does not list ${c.name}, so it falls back to its default, and ${s.name} is dropped afterwards. Add ${c.name} to the copy's column and SELECT lists.`,
+                });
+            }
+            else if (!target) {
+                ctx.ask({ table: s.name, question: `rows of ${s.name} holding a value in ${c.name}, which ${shape.name} does not have (dropped on purpose?)`, effect: 'info', scan: { from: from.sql, predicate: `${sql_q(c.name)} IS NOT NULL` } });
+            }
+        }
+    }
+}
+/** INSERT OR REPLACE into a table with rows: the rows it deletes and re-inserts differently, and their children (returned). */
+function askReplaced(ctx, shape, rows, newReads) {
+    const x = shape.name;
+    const from = ctx.rels.from(x);
+    if (!from.ok) {
+        ctx.cannot(x, `rows of ${x} that INSERT OR REPLACE deletes`, from.why, 'lost');
+        return undefined;
+    }
+    if (!from.reads && !newReads)
+        return undefined;
+    const hits = shape.keys.map((k) => collides(x, k, rows)).filter((p) => p !== undefined);
+    if (hits.length === 0) {
+        ctx.cannot(x, `rows of ${x} that INSERT OR REPLACE deletes`, 'its keys are expressions or partial indexes', 'lost');
+        return undefined;
+    }
+    const hit = `(${hits.join(' OR ')})`;
+    const cols = insertable(shape);
+    const NEW = sql_q('d1m_new');
+    const pairs = shape.keys.filter((k) => collides(x, k, rows) !== undefined).map((k) => k.columns.map((c) => `${NEW}.${sql_q(c)} = ${sql_q(x)}.${sql_q(c)}`).join(' AND '));
+    const differs = `EXISTS (SELECT 1 FROM (${rows}) AS ${NEW} WHERE (${pairs.map((p) => `(${p})`).join(' OR ')}) AND (${cols.map((c) => `${NEW}.${sql_q(c.name)} IS NOT ${sql_q(x)}.${sql_q(c.name)}`).join(' OR ')}))`;
+    const side = sideEffect(ctx, x);
+    ctx.ask({
+        table: x,
+        question: `rows of ${x} that INSERT OR REPLACE deletes and inserts again with other values`,
+        effect: side.effect,
+        scan: { from: from.sql, predicate: differs },
+        message: (n, where) => `On ${where}, ${cause(ctx.at.head, ctx.at.line)} deletes ${context_fmt(n)} existing row(s) of ${x} that collide on a key and inserts them again with other values (columns it does not set fall back to their defaults). Use an UPSERT (INSERT … ON CONFLICT (…) DO UPDATE) or UPDATE instead.`,
+    });
+    return askCascade(ctx, { parent: x, rows: `SELECT * FROM ${from.sql} WHERE ${hit}`, reads: from.reads || newReads, cause: cause(ctx.at.head, ctx.at.line) });
+}
+/** The relation of the table after the INSERT (see relations.ts). */
+function afterInsert(ctx, parts, asked) {
+    const shape = readShape(ctx.db, parts.table);
+    if (!shape)
+        return;
+    if (asked?.touched)
+        ctx.rels.forget(asked.touched, `rows deleted through foreign keys by ${cause(ctx.at.head, ctx.at.line)}`);
+    const x = shape.name;
+    const before = ctx.rels.get(x);
+    const generated = shape.columns.some((c) => c.hidden !== 0);
+    if (before?.kind === 'unknown' && before.target !== undefined && asked && !asked.reads && parts.mode === 'abort')
+        return; // still the target's rows plus literals
+    if (!asked?.rows || parts.mode !== 'abort' || generated || !before || before.kind === 'unknown') {
+        if (ctx.rels.reads(x) || asked?.reads !== false)
+            ctx.rels.forget([x], `rows inserted by ${cause(ctx.at.head, ctx.at.line)}`);
+        return;
+    }
+    if (before.kind === 'empty') {
+        ctx.rels.set(x, { kind: 'derived', sql: asked.rows, reads: asked.reads, ...(asked.origin && { origin: asked.origin }) });
+        return;
+    }
+    const existing = ctx.rels.select(x);
+    if (!existing.ok)
+        return;
+    const names = insertable(shape).map((c) => sql_q(c.name)).join(', ');
+    const targetPart = asked.reads ? undefined : ctx.rels.targetPart(x);
+    ctx.rels.set(x, {
+        kind: 'derived',
+        sql: `SELECT ${names} FROM (${existing.sql}) UNION ALL SELECT ${names} FROM (${asked.rows})`,
+        reads: existing.reads || asked.reads,
+        ...(targetPart?.ok && targetPart.reads && { target: targetPart.sql }),
+    });
+}
+
+;// CONCATENATED MODULE: ./build/src/preflight/derive.js
+/**
+ * Derives the preflight's questions: the pending migrations run statement by statement on a replay of the
+ * target's live schema (no rows), and before (or right after) each statement its data-dependent risks are
+ * turned into counts over the target's rows — through the relations (relations.ts) that say what every
+ * table holds at that point, in terms of the tables as they are now.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+function deriveProbes(input) {
+    const { sqlite3 } = input;
+    const db = openD1Like(sqlite3);
+    const out = { probes: [], unanswerable: [], notes: [] };
+    try {
+        const errors = seedSchema(sqlite3, db, input.live);
+        if (errors.length) {
+            out.notes.push(`Production preflight: the live schema could not be rebuilt (${errors.slice(0, 3).join('; ')}), so no question was asked.`);
+            return out;
+        }
+        tryExec(sqlite3, db, createMigrationsTableSql(input.migrationsTable));
+        const tables = targetTables(db, input.migrationsTable);
+        // A database without tables (a first deploy) has no rows to ask about: no need to walk the migrations.
+        if (tables.length === 0)
+            return out;
+        const rels = new Relations(tables);
+        for (const lower of virtualTables(db))
+            rels.set(lower, { kind: 'unknown', why: 'a virtual table (or one of its shadow tables)' });
+        for (const parsed of input.pending) {
+            const stop = walkFile(sqlite3, db, rels, parsed, input.dataLoss ?? new Set(), out);
+            if (stop) {
+                out.notes.push(stop);
+                break;
+            }
+        }
+        return limited(out);
+    }
+    finally {
+        db.close();
+    }
+}
+/** Questions per database, and unanswerable ones listed: a seed file of thousands of INSERTs must not make thousands. */
+const MAX_PROBES = 200;
+const MAX_UNANSWERABLE = 50;
+/** The questions that matter most (rows lost, failures) first, within the limits; a note for the rest. */
+function limited(out) {
+    const rank = (p) => (p.effect === 'lost' || p.effect === 'fails' ? 0 : 1);
+    let probes = out.probes;
+    if (probes.length > MAX_PROBES) {
+        const keep = new Set([...probes].sort((a, b) => rank(a) - rank(b)).slice(0, MAX_PROBES));
+        probes = probes.filter((p) => keep.has(p));
+        out.notes.push(`Production preflight: ${out.probes.length - probes.length} more question(s) were not asked (at most ${MAX_PROBES} per database; those about rows lost or failures come first).`);
+    }
+    let unanswerable = out.unanswerable;
+    if (unanswerable.length > MAX_UNANSWERABLE) {
+        out.notes.push(`Production preflight: ${unanswerable.length - MAX_UNANSWERABLE} more question(s) could not be put into SQL (the first ${MAX_UNANSWERABLE} are listed).`);
+        unanswerable = unanswerable.slice(0, MAX_UNANSWERABLE);
+    }
+    return { probes, unanswerable, notes: out.notes };
+}
+/** Ordinary tables of the live schema (not SQLite's, not D1's, not the ledger). */
+function targetTables(db, ledger) {
+    return db
+        .selectArrays(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name <> ?1 COLLATE NOCASE`, [ledger])
+        .map((r) => String(r[0]));
+}
+/** Virtual tables and the shadow tables their modules create (`<name>_…`). */
+function virtualTables(db) {
+    const virtual = db.selectArrays(`SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL %'`).map((r) => String(r[0]));
+    const all = db.selectArrays(`SELECT name FROM sqlite_schema WHERE type = 'table'`).map((r) => String(r[0]));
+    return all.filter((n) => virtual.some((v) => n.toLowerCase() === v.toLowerCase() || n.toLowerCase().startsWith(`${v.toLowerCase()}_`)));
+}
+/** Walks one file; returns why the walk stops (a statement that fails on the replay), if it does. */
+function walkFile(sqlite3, db, rels, parsed, dataLoss, out) {
+    const { file } = parsed;
+    const ff = fileFacts(parsed);
+    let deferOn = false;
+    let atCommit = [];
+    let inserted = new Set();
+    // One context per statement: messages are built after the walk, from the statement they were asked at.
+    const contextAt = (at) => ({
+        db,
+        rels,
+        at,
+        ff,
+        dataLoss,
+        deferOn,
+        ask: (p) => out.probes.push({ ...p, migration: at.migration, file: at.file, line: at.line }),
+        askAtCommit: (p) => atCommit.push({ ...p, migration: at.migration, file: at.file, line: at.line }),
+        cannot: (table, question, why, effect = 'fails') => out.unanswerable.push({ migration: at.migration, file: at.file, line: at.line, table, question, why, effect }),
+        insertedDeferred: (table) => inserted.add(table.toLowerCase()),
+    });
+    let ctx = contextAt({ migration: file.name, file: file.relPath, line: 0, head: '' });
+    for (const s of parsed.statements) {
+        ctx = contextAt({ migration: file.name, file: file.relPath, line: s.line, head: firstLine(s.text) });
+        const at = ctx.at;
+        const kind = classifyStatement(s.text).kind;
+        if (kind === 'pragma-foreign-keys')
+            continue;
+        if (kind === 'transaction' || kind === 'attach' || kind === 'vacuum') {
+            return `Production preflight stops at ${file.name} line ${s.line}: D1 rejects \`${at.head}\`, so nothing after it runs.`;
+        }
+        const tokens = s.tokens;
+        const v = skipWith(tokens);
+        const verb = tokens[v]?.kind === 'word' ? tokens[v].value : '';
+        let after = () => { };
+        let written;
+        switch (verb) {
+            case 'PRAGMA': {
+                const setting = deferSetting(tokens, v);
+                if (setting === true)
+                    deferOn = true;
+                if (setting === false) {
+                    // Turning it off discards the violations counted so far, unchecked (D1-FACTS).
+                    deferOn = false;
+                    atCommit = [];
+                    inserted = new Set();
+                }
+                break;
+            }
+            case 'DROP': {
+                if (!sql_isWord(tokens[v + 1], 'TABLE'))
+                    break;
+                const i = sql_isWord(tokens[v + 2], 'IF') ? v + 4 : v + 2;
+                const name = sql_nameOf(sql_isPunct(tokens[i + 1], '.') ? tokens[i + 2] : tokens[i]);
+                if (name === undefined)
+                    break;
+                const touched = askDrop(ctx, name);
+                after = () => {
+                    rels.delete(name);
+                    rels.forget(touched, `rows changed by the foreign key actions of \`${at.head}\` (line ${at.line})`);
+                };
+                break;
+            }
+            case 'DELETE': {
+                const touched = askDelete(ctx, tokens, v);
+                rels.forget([...touched].filter((t) => t.toLowerCase() !== nameAfter(tokens, v)?.toLowerCase()), `rows changed by the foreign key actions of \`${at.head}\` (line ${at.line})`);
+                written = nameAfter(tokens, v);
+                break;
+            }
+            case 'UPDATE':
+                askUpdate(ctx, tokens, v);
+                written = nameAfter(tokens, v);
+                break;
+            case 'INSERT':
+            case 'REPLACE': {
+                const parts = parseInsert(tokens);
+                if (!parts)
+                    break;
+                const copy = parts.source !== undefined && parts.source.some((t) => sql_isWord(t, 'SELECT'));
+                const asked = askInsert(ctx, parts, copy);
+                after = () => afterInsert(ctx, parts, asked);
+                written = parts.table;
+                break;
+            }
+            case 'ALTER': {
+                if (!sql_isWord(tokens[v + 1], 'TABLE'))
+                    break;
+                const alter = alterTable(ctx, tokens, v);
+                after = () => {
+                    alter.after();
+                    const rename = renameOf(tokens, v);
+                    if (rename && inserted.delete(rename.from.toLowerCase()))
+                        inserted.add(rename.to.toLowerCase());
+                };
+                break;
+            }
+            case 'CREATE':
+                after = createHook(ctx, tokens, v);
+                break;
+            default:
+                break;
+        }
+        const error = tryExec(sqlite3, db, s.text);
+        if (error !== undefined) {
+            return `Production preflight stops at ${file.name} line ${s.line}: the statement fails on the live schema (${error}), so the questions after it were not asked.`;
+        }
+        after();
+        if (written !== undefined)
+            forgetTriggerTargets(db, rels, written, `changed by a trigger on ${written} at ${file.name} line ${s.line}`);
+        if (verb === 'CREATE' || verb === 'DROP' || verb === 'ALTER')
+            sync(db, rels, `created by \`${at.head}\` (line ${at.line})`);
+    }
+    if (deferOn) {
+        out.probes.push(...atCommit);
+        for (const t of inserted)
+            commitCheck(ctx, t, out);
+    }
+    return undefined;
+}
+/** The foreign keys of `table` checked at the file's commit (rows were inserted while they were deferred). */
+function commitCheck(ctx, table, out) {
+    const shape = readShape(ctx.db, table);
+    if (!shape)
+        return;
+    const from = ctx.rels.from(shape.name);
+    for (const fk of shape.fks) {
+        const question = `rows of ${shape.name} whose ${fk.from.join('/')} has no row in ${fk.parent} when the file commits`;
+        const parentShape = readShape(ctx.db, fk.parent);
+        const parent = parentShape ? ctx.rels.select(parentShape.name) : undefined;
+        if (!from.ok || (parent && !parent.ok)) {
+            ctx.cannot(shape.name, question, !from.ok ? from.why : parent && !parent.ok ? parent.why : '');
+            continue;
+        }
+        const to = parentShape ? referencedColumns(fk, parentShape.pk) : undefined;
+        out.probes.push({
+            migration: ctx.at.migration,
+            file: ctx.at.file,
+            line: ctx.at.line,
+            table: shape.name,
+            question,
+            effect: 'fails',
+            scan: { from: from.sql, predicate: orphaned(shape.name, fk, to, parent && parent.ok ? parent.sql : undefined) },
+            message: (n, where) => `On ${where}, this migration fails when it commits: ${derive_fmt(n)} row(s) of ${shape.name} reference a ${fk.parent} row that does not exist then (${fk.from.join('/')}): "FOREIGN KEY constraint failed". Copy the parent rows too, or fix the references first.`,
+        });
+    }
+}
+function derive_fmt(n) {
+    return n.toLocaleString('en-US');
+}
+/** CREATE TABLE / CREATE [UNIQUE] INDEX: what to do once the statement ran on the replay. */
+function createHook(ctx, tokens, v) {
+    let c = v + 1;
+    if (sql_isWord(tokens[c], 'TEMP', 'TEMPORARY'))
+        c++;
+    const virtual = sql_isWord(tokens[c], 'VIRTUAL');
+    if (virtual)
+        c++;
+    if (sql_isWord(tokens[c], 'TABLE')) {
+        const at = sql_isWord(tokens[c + 1], 'IF') ? c + 4 : c + 1;
+        const name = sql_nameOf(sql_isPunct(tokens[at + 1], '.') ? tokens[at + 2] : tokens[at]);
+        if (name === undefined)
+            return () => { };
+        const existed = readShape(ctx.db, name) !== undefined;
+        return () => afterCreateTable(ctx, tokens, name, virtual, existed);
+    }
+    const k = sql_isWord(tokens[v + 1], 'UNIQUE') ? v + 2 : v + 1;
+    if (!sql_isWord(tokens[k], 'INDEX'))
+        return () => { };
+    const at = sql_isWord(tokens[k + 1], 'IF') ? k + 4 : k + 1;
+    const name = sql_nameOf(sql_isPunct(tokens[at + 1], '.') ? tokens[at + 2] : tokens[at]);
+    if (name === undefined)
+        return () => { };
+    const existed = ctx.db.selectArrays(`SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?1 COLLATE NOCASE`, [name]).length > 0;
+    return () => {
+        if (!existed)
+            askIndex(ctx, name);
+    };
+}
+/** `PRAGMA defer_foreign_keys = on/off`: true, false, or undefined for any other pragma. */
+function deferSetting(tokens, v) {
+    let i = v + 1;
+    if (sql_isPunct(tokens[i + 1], '.'))
+        i += 2;
+    if (sql_nameOf(tokens[i])?.toLowerCase() !== 'defer_foreign_keys')
+        return undefined;
+    const value = tokens[i + 2];
+    if (!value || !(sql_isPunct(tokens[i + 1], '=') || sql_isPunct(tokens[i + 1], '(')))
+        return undefined;
+    const text = (value.kind === 'string' ? value.value : value.text).toLowerCase();
+    if (['on', 'true', 'yes', '1'].includes(text))
+        return true;
+    if (['off', 'false', 'no', '0'].includes(text))
+        return false;
+    return undefined;
+}
+/** The table of `DELETE FROM t` / `UPDATE [OR x] t`. */
+function nameAfter(tokens, v) {
+    let i = v + 1;
+    if (sql_isWord(tokens[i], 'FROM'))
+        i++;
+    if (sql_isWord(tokens[i], 'OR'))
+        i += 2;
+    if (sql_isPunct(tokens[i + 1], '.'))
+        i += 2;
+    return sql_nameOf(tokens[i]);
+}
+function renameOf(tokens, v) {
+    let i = v + 2;
+    if (sql_isPunct(tokens[i + 1], '.'))
+        i += 2;
+    const from = sql_nameOf(tokens[i]);
+    if (from === undefined || !sql_isWord(tokens[i + 1], 'RENAME') || !sql_isWord(tokens[i + 2], 'TO'))
+        return undefined;
+    const to = sql_nameOf(tokens[i + 3]);
+    return to === undefined ? undefined : { from, to };
+}
+/** What triggers on `table` write (their bodies name it) is not known after a write to `table`. */
+function forgetTriggerTargets(db, rels, table, why) {
+    const triggers = db.selectArrays(`SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?1 COLLATE NOCASE`, [table]);
+    for (const [sql] of triggers) {
+        const tokens = tokensOf(String(sql ?? ''));
+        const body = tokens.findIndex((t) => sql_isWord(t, 'BEGIN'));
+        rels.forget([...namesOf(tokens.slice(body + 1))].filter((n) => rels.has(n)), why);
+    }
+}
+/** Tables the statement created without saying so (a virtual table's shadow tables), and tables gone. */
+function sync(db, rels, why) {
+    const names = db.selectArrays(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'`).map((r) => String(r[0]));
+    for (const n of names)
+        if (!rels.has(n))
+            rels.set(n, { kind: 'unknown', why });
+    rels.retain(new Set(names.map((n) => n.toLowerCase())));
+}
+
+;// CONCATENATED MODULE: ./build/src/preflight/request.js
+/**
+ * The probes as the statements of one read-only `d1 execute` (a "request part": statements plus a parser of
+ * their results, so other pre-apply reads can travel in the same request). Rows of one relation are counted
+ * in one scan: all questions about the same FROM item share a statement.
+ *
+ * Before anything is sent, every statement is prepared on a replay of the live schema: it must compile, be
+ * one statement, and be read-only by SQLite's own verdict (sqlite3_stmt_readonly). A probe that does not
+ * compile is dropped (with why); one that is not read-only is a bug in this module and throws.
+ */
+
+
+
+
+/** Questions per statement: one result row, one column each (SQLite's default limit is 2000; D1's may be lower). */
+const MAX_COLUMNS = 50;
+/**
+ * D1 refuses more than 100,000 bytes of SQL in one request (SQLITE_TOOBIG); wrangler passes --command as one
+ * argument (128 KiB on Linux). Beyond this the probes go in further requests.
+ */
+const MAX_REQUEST_BYTES = 90_000;
+const MAX_PARTS = 3;
+function prepareRequest(sqlite3, live, probes) {
+    const dropped = new Map();
+    const stmts = statementsOf(probes.map((probe, id) => ({ id, probe })));
+    // The target's schema before the pending migrations: what the probes will run on.
+    const db = openD1Like(sqlite3);
+    seedSchema(sqlite3, db, live);
+    try {
+        const ok = [];
+        for (const s of stmts) {
+            const why = alteredByWrangler(s.sql) ? 'its text holds "BEGIN TRANSACTION" or "COMMIT;", which wrangler would cut out' : checkReadOnly(sqlite3, db, s.sql);
+            if (why === undefined)
+                ok.push(s);
+            else if (s.ids.length > 1) {
+                // One bad question must not silence the others of its scan: try each alone.
+                for (const id of s.ids) {
+                    const one = statementsOf([{ id, probe: probes[id] }])[0];
+                    const w = alteredByWrangler(one.sql) ? 'wrangler would alter its text' : checkReadOnly(sqlite3, db, one.sql);
+                    if (w === undefined)
+                        ok.push(one);
+                    else
+                        dropped.set(id, w);
+                }
+            }
+            else
+                for (const id of s.ids)
+                    dropped.set(id, why);
+        }
+        const parts = chunk(ok);
+        // More requests than this are not worth a preflight: the rest is reported as not asked.
+        for (const extra of parts.splice(MAX_PARTS))
+            for (const st of extra)
+                for (const id of st.ids)
+                    dropped.set(id, `not asked: the questions fill more than ${MAX_PARTS} requests`);
+        return { parts: parts.map(part), dropped };
+    }
+    finally {
+        db.close();
+    }
+}
+/** Scans grouped by FROM item (first-seen order), then the scalar questions. Statement ids are probe indexes. */
+function statementsOf(list) {
+    const scans = new Map();
+    const out = [];
+    for (const { id, probe } of list) {
+        if (probe.scan)
+            scans.set(probe.scan.from, [...(scans.get(probe.scan.from) ?? []), { id, predicate: probe.scan.predicate }]);
+    }
+    for (const [from, all] of scans) {
+        for (let i = 0; i < all.length; i += MAX_COLUMNS) {
+            const some = all.slice(i, i + MAX_COLUMNS);
+            const cols = some.map((c) => `coalesce(sum(iif(${c.predicate}, 1, 0)), 0) AS ${sql_q(`q${c.id}`)}`);
+            out.push({ sql: `SELECT ${cols.join(', ')} FROM ${from}`, ids: some.map((c) => c.id) });
+        }
+    }
+    for (const { id, probe } of list) {
+        if (probe.scalar !== undefined)
+            out.push({ sql: `SELECT (${probe.scalar}) AS ${sql_q(`q${id}`)}`, ids: [id] });
+    }
+    return out;
+}
+/** Why `sql` may not be sent: it does not compile on the live schema, or holds more than one statement. Throws when it writes. */
+function checkReadOnly(sqlite3, db, sql) {
+    const text = new SqlText(sqlite3, sql);
+    try {
+        const p = text.prepare(db.pointer, 0);
+        if (!p.ok)
+            return `it does not compile on the live schema (${p.message})`;
+        if (!p.stmt)
+            return 'it is empty';
+        try {
+            const readonly = sqlite3.capi.sqlite3_stmt_readonly(p.stmt);
+            if (!readonly)
+                throw new Error(`preflight bug: a probe is not read-only, refusing to send it: ${sql.slice(0, 200)}`);
+        }
+        finally {
+            sqlite3.capi.sqlite3_finalize(p.stmt);
+        }
+        const rest = text.prepare(db.pointer, p.end);
+        if (!rest.ok || rest.stmt) {
+            if (rest.ok && rest.stmt)
+                sqlite3.capi.sqlite3_finalize(rest.stmt);
+            return 'it is more than one statement';
+        }
+        return undefined;
+    }
+    finally {
+        text.free();
+    }
+}
+function chunk(stmts) {
+    const out = [];
+    let current = [];
+    let bytes = 0;
+    for (const s of stmts) {
+        const n = Buffer.byteLength(s.sql, 'utf8') + 2;
+        if (current.length && bytes + n > MAX_REQUEST_BYTES) {
+            out.push(current);
+            current = [];
+            bytes = 0;
+        }
+        current.push(s);
+        bytes += n;
+    }
+    if (current.length)
+        out.push(current);
+    return out;
+}
+function part(stmts) {
+    return {
+        statements: stmts.map((s) => s.sql),
+        unanswered: (why) => new Map(stmts.flatMap((s) => s.ids.map((id) => [id, { error: why }]))),
+        only: (i) => part([stmts[i]]),
+        parse(results) {
+            const answers = new Map();
+            stmts.forEach((s, i) => {
+                const row = results[i]?.results?.[0];
+                for (const id of s.ids) {
+                    const v = row?.[`q${id}`];
+                    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+                    answers.set(id, Number.isInteger(n) && n >= 0 ? n : { error: `unexpected answer (${v === undefined ? 'none' : typeof v})` });
+                }
+            });
+            return answers;
+        },
+    };
+}
+
+// EXTERNAL MODULE: ./build/src/report/label.js
+var report_label = __nccwpck_require__(5774);
 ;// CONCATENATED MODULE: ./build/src/phases/record.js
 
 /**
@@ -52806,6 +54672,108 @@ async function judgePendingOnLiveSchema(ctx, validated) {
  */
 function recordFindings(ctx, findings) {
     ctx.report.findings.push(...applyRulePolicy(findings, rulePolicy(ctx.options, ctx.report.environment)));
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/preflight.js
+
+
+
+
+
+
+
+
+
+
+
+const RISK_RULES = ['preflight-rows-lost', 'preflight-fails'];
+/** Statements re-sent one by one after a failed request, to tell which question D1 refused. */
+const MAX_RETRIES = 10;
+/**
+ * Production preflight (part of preview): the pending migrations' data-dependent risks, asked of the target
+ * database as read-only counts in one `d1 execute` (src/preflight/). Runs after the pending migrations were
+ * judged on the live schema and before apply is decided, so its errors block apply like any other.
+ *
+ * Only when a pending statement can lose rows or fail on the target's rows is a request made at all: a
+ * pending set that only creates tables and indexes on empty tables costs nothing.
+ */
+async function preflightPhase(ctx, parsed = []) {
+    const { report, options, target, io } = ctx;
+    const live = ctx.liveSchemaBefore;
+    if (!live || !ctx.ledgerBefore || report.failure)
+        return;
+    const pending = pendingMigrations(ctx.migrations, ctx.ledgerBefore);
+    if (pending.length === 0)
+        return;
+    const policy = rulePolicy(options, target.environment);
+    if (RISK_RULES.every((r) => policy.off.has(r)))
+        return;
+    const where = (0,report_label/* databaseLabel */.m)(target, { name: true });
+    const byName = new Map(parsed.map((p) => [p.file.name, p]));
+    const files = pending.map((m) => byName.get(m.name) ?? parseMigration(m));
+    const sqlite3 = await loadSqlite();
+    const dataLoss = new Set(report.findings.filter((f) => f.rule === 'rows-lost' && f.file !== undefined && f.table !== undefined).map((f) => `${f.file}\0${f.table.toLowerCase()}`));
+    const all = deriveProbes({ sqlite3, live, migrationsTable: target.migrationsTable, pending: files, dataLoss });
+    // A rule turned off is not asked about at all (its findings would be dropped anyway).
+    const off = (effect) => (effect === 'lost' && policy.off.has('preflight-rows-lost')) || (effect === 'fails' && policy.off.has('preflight-fails'));
+    const derived = { ...all, probes: all.probes.filter((p) => !off(p.effect)), unanswerable: all.unanswerable.filter((u) => !off(u.effect)) };
+    report.notes.push(...derived.notes);
+    const risky = derived.probes.some((p) => p.effect === 'lost' || p.effect === 'fails');
+    if (!risky) {
+        report.preflight = { requests: 0, entries: answer([], new Map(), new Map(), derived.unanswerable, where).entries };
+        io.info(`preflight: nothing to ask of ${where} (no pending statement can lose rows or fail on the rows it has)`);
+        return;
+    }
+    const prepared = prepareRequest(sqlite3, live, derived.probes);
+    const session = openSession(ctx);
+    const answers = new Map();
+    let requests = 0;
+    for (const part of prepared.parts) {
+        const got = await ask(session, part, () => requests++);
+        for (const [k, v] of got)
+            answers.set(k, v);
+    }
+    const answered = answer(derived.probes, answers, prepared.dropped, derived.unanswerable, where);
+    report.preflight = { requests, entries: answered.entries };
+    recordFindings(ctx, applySuppressions(answered.findings, files));
+    report.findings = markPredictions(report.findings, answered.entries, preflight_statementsOf(files), where);
+    const asked = answered.entries.filter((e) => e.rows !== null).length;
+    io.info(`preflight (${session.where}): ${asked} question(s) answered in ${requests} read-only request(s); ${answered.findings.length} finding(s)`);
+    // A question D1 did not answer is not a finding (the migration may still be fine), but it must not pass
+    // unseen: apply goes ahead without that count.
+    const refused = answered.entries.filter((e) => e.rows === null && e.why?.startsWith('D1 did not answer'));
+    if (refused.length) {
+        const message = `Production preflight: ${refused.length} question(s) were not answered by ${where} (${refused[0].why}); apply was not held back by them.`;
+        io.warning(message);
+        report.notes.push(message);
+    }
+}
+/**
+ * Sends one request part. The one wrangler call of the preflight: a lead merging other pre-apply reads into
+ * the same request replaces this with one shared executeStatements over all parts.
+ */
+async function ask(session, part, counted) {
+    counted();
+    const done = await executeStatements(session, part.statements);
+    if (done.ok)
+        return part.parse(done.results);
+    const out = part.unanswered(`D1 did not answer: ${done.failure.message}`);
+    // One question D1 refuses (a migration's own expression failing on a real row, the 30 s limit) fails the
+    // whole request: ask each statement alone, a few at most, to keep the others.
+    if (done.stopped || done.failure.kind !== 'sql-error' || part.statements.length === 1)
+        return out;
+    for (let i = 0; i < part.statements.length && i < MAX_RETRIES; i++) {
+        const one = part.only(i);
+        counted();
+        const r = await executeStatements(session, one.statements);
+        for (const [k, v] of r.ok ? one.parse(r.results) : one.unanswered(`D1 did not answer: ${r.failure.message}`))
+            out.set(k, v);
+    }
+    return out;
+}
+/** Statement spans per file, to find the statement a finding's line falls in. */
+function preflight_statementsOf(files) {
+    return new Map(files.map((p) => [p.file.relPath, p.statements.map((s) => ({ line: s.line, endLine: s.endLine }))]));
 }
 
 ;// CONCATENATED MODULE: ./build/src/phases/preview.js
@@ -52952,9 +54920,8 @@ async function testPhase(ctx) {
     }
 }
 
-// EXTERNAL MODULE: ./build/src/report/label.js
-var report_label = __nccwpck_require__(5774);
 ;// CONCATENATED MODULE: ./build/src/engine.js
+
 
 
 
@@ -53064,12 +55031,15 @@ async function processDatabase(target, ctx) {
         io.info(`validate: ${validated.migrations.length} migrations, ${counts.errors} errors, ${counts.warnings} warnings${counts.informational ? `, ${counts.informational} informational` : ''}`);
     }
     if (has('preview') || has('apply')) {
-        await previewPhase(phase, { withSchema: validated !== undefined });
+        // The live schema travels in the ledger's request: the pending files are judged and preflighted on it.
+        await previewPhase(phase, { withSchema: true });
         if (validated && !report.failure)
             await judgePendingOnLiveSchema(phase, validated);
+        if (!report.failure && !ctx.signal?.aborted)
+            await preflightPhase(phase, validated?.parsed);
     }
     if (has('apply')) {
-        // Every finding that can block is known now: validate's, the change's and the ledger's.
+        // Every finding that can block is known now: validate's, the change's, the ledger's and the preflight's.
         const gate = (0,src_outcome/* applyGate */.ei)(report, options.failMode);
         if (gate.go)
             await applyPhase(phase);
@@ -56184,6 +58154,7 @@ function databaseJson(d, validateOnly) {
             line: f.line ?? null,
             ...(f.column !== undefined ? { column: f.column } : {}),
             ...(f.table !== undefined ? { table: f.table } : {}),
+            ...(f.rows !== undefined ? { rows: f.rows } : {}),
             informational: (0,src_outcome/* isInformational */.Y9)(f, d.scope),
             message: f.message,
             ...(f.details?.length ? { details: f.details } : {}),
@@ -56202,12 +58173,15 @@ function databaseJson(d, validateOnly) {
         bookmark: d.bookmark ?? null,
         failure: d.failure ?? null,
         timings: d.timings ?? null,
+        preflight: d.preflight ?? null,
         schema: d.schema ?? null,
         notes: d.notes,
         durationMs: d.durationMs,
     };
 }
 
+// EXTERNAL MODULE: ./build/src/report/preflight.js
+var preflight = __nccwpck_require__(987);
 ;// CONCATENATED MODULE: ./build/src/version.js
 /**
  * The package version, printed by `d1-migrate --version` and written into SARIF. A constant rather than a read of
@@ -56537,6 +58511,7 @@ function note(shown, total, after, reportPath) {
 
 
 
+
 const LIST_LIMIT = 50;
 const ICON = {
     valid: '✅',
@@ -56587,6 +58562,7 @@ function databaseSection(db, run) {
     if (dataLoss) {
         out.push('', '> [!CAUTION]', `> ${dataLoss} finding(s) of the data check: these migrations delete or change rows, or fail, only on a database that has data — an empty local database does not show it. They are listed first.`);
     }
+    out.push(...(0,preflight/* preflightSection */.p)(db, '#### Production preflight'));
     if (judged.length)
         out.push('', ...findingsTable((0,rule_catalog/* dataLossFirst */.sD)(judged)));
     if (db.applied)
@@ -56663,6 +58639,7 @@ function historyTable(db, run) {
 }
 
 ;// CONCATENATED MODULE: ./build/src/main.js
+
 
 
 
@@ -56865,6 +58842,7 @@ function setOutputs(report, reportPath, comment, durationMs) {
     setOutput('duration-ms', String(durationMs));
     setOutput('report', reportPath ?? '');
     setOutput('drift', JSON.stringify(report.databases.flatMap((d) => (d.drift ?? []).map((c) => ({ environment: d.environment, database: d.binding, ...c })))));
+    setOutput('preflight', JSON.stringify((0,preflight/* preflightOutput */.R)(report)));
     setOutput('comment-id', comment.commentId !== undefined ? String(comment.commentId) : '');
     setOutput('comment-url', comment.commentUrl ?? '');
 }
@@ -57146,6 +59124,73 @@ function settledWhere(db) {
 function databaseLabel(db, opts = {}) {
     const base = `${db.environment ?? 'top level'} · ${db.binding}`;
     return opts.name && db.databaseName !== undefined ? `${base} (${db.databaseName})` : base;
+}
+
+
+/***/ }),
+
+/***/ 987:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   R: () => (/* binding */ preflightOutput),
+/* harmony export */   p: () => (/* binding */ preflightSection)
+/* harmony export */ });
+/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6209);
+
+/** Rows shown in the summary / comment table (the JSON report and the output have all). */
+const SHOWN = 20;
+/** The `preflight` output: every question of every database, with its count (null: not answered, and why). */
+function preflightOutput(report) {
+    return report.databases.flatMap((d) => (d.preflight?.entries ?? []).map((e) => ({
+        environment: d.environment,
+        database: d.binding,
+        migration: e.migration,
+        line: e.line,
+        question: e.question,
+        table: e.table,
+        effect: e.effect,
+        rows: e.rows,
+        ...(e.why !== undefined ? { why: e.why } : {}),
+    })));
+}
+const EFFECT = { lost: 'rows lost', fails: 'fails', info: 'on purpose', size: 'size' };
+/** Markdown lines of the "Production preflight" section, or none when the preflight did not run. */
+function preflightSection(db, heading) {
+    const pf = db.preflight;
+    if (!pf)
+        return [];
+    const answered = pf.entries.filter((e) => e.rows !== null);
+    const notAnswered = pf.entries.filter((e) => e.rows === null);
+    const risks = answered.filter((e) => (e.effect === 'lost' || e.effect === 'fails') && (e.rows ?? 0) > 0);
+    const out = ['', heading, ''];
+    if (pf.requests === 0 && pf.entries.length === 0) {
+        out.push('Nothing to ask: no pending statement can lose rows or fail on the rows the database holds (new tables are empty), so no request was made.');
+        return out;
+    }
+    const zero = answered.filter((e) => e.rows === 0).length;
+    out.push(`${answered.length} question(s) answered by the database in ${pf.requests} read-only request(s): ${risks.length ? `**${risks.length} with rows lost or a failure**` : 'no rows lost, no failure'}${zero ? `, ${zero} answered 0` : ''}${notAnswered.length ? `, ${notAnswered.length} not answered` : ''}.`);
+    const shown = [...pf.entries.filter((e) => (e.rows ?? 0) > 0 || e.rows === null)].sort((a, b) => rank(a) - rank(b)).slice(0, SHOWN);
+    if (shown.length) {
+        out.push('', '| migration | line | table | question | rows |', '| --- | --- | --- | --- | --- |');
+        for (const e of shown) {
+            const rows = e.rows === null ? `not answered: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .F)(cut(e.why ?? '', 300))}` : `${e.rows.toLocaleString('en-US')} (${EFFECT[e.effect]})`;
+            out.push(`| ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .inlineCode */ .t)(cut(e.migration, 200))} | ${e.line} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .inlineCode */ .t)(cut(e.table, 100))} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .F)(cut(e.question, 300))} | ${rows} |`);
+        }
+        const more = pf.entries.filter((e) => (e.rows ?? 0) > 0 || e.rows === null).length - shown.length;
+        if (more > 0)
+            out.push(`| | | | … ${more} more in the JSON report and the \`preflight\` output | |`);
+    }
+    return out;
+}
+/** Names and questions come from migration files (a table name can be 10,000 characters): the section stays small. */
+function cut(text, max) {
+    return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+function rank(e) {
+    if (e.rows === null)
+        return 3;
+    return e.effect === 'fails' ? 0 : e.effect === 'lost' ? 1 : 2;
 }
 
 
@@ -57435,7 +59480,7 @@ function renderSchemaDiffLines(changes, opts = {}) {
 /* harmony export */   sD: () => (/* binding */ dataLossFirst),
 /* harmony export */   y0: () => (/* binding */ RULES)
 /* harmony export */ });
-/* unused harmony export isRuleId */
+/* unused harmony exports PREFLIGHT_RULES, isRuleId */
 /**
  * The rule catalog: every rule id the tool can report, with its severity, a title and a one-line summary. It
  * sits at the base of the code (it imports nothing) so that every producer of findings — the rules,
@@ -57464,6 +59509,9 @@ const RULES = [
     { id: 'drop-referenced-table', severity: 'error', title: 'DROP TABLE of a table other tables reference', summary: 'DROP TABLE of a table other tables reference by foreign key: on D1 (foreign keys always on) it cascades into child rows or fails.' },
     { id: 'rows-lost', severity: 'error', title: 'Migration deletes or changes rows it should not', summary: 'With rows in the tables, a migration deletes or changes rows of a table it never deletes from or updates: a foreign key cascade from a DROP (table rebuild), a REPLACE conflict or a trigger. Found by running it on synthetic rows (the data check).' },
     { id: 'fails-with-data', severity: 'error', title: 'Migration fails once tables hold rows', summary: 'A migration that applies on an empty database but fails once tables hold rows (foreign keys left dangling by a rebuild, a UNIQUE index over duplicated values, ADD COLUMN NOT NULL without a default), or once a row holds a value its table allows (NULL, \'\', 0) that a copy cannot take (a nullable column copied into NOT NULL).' },
+    { id: 'preflight-rows-lost', severity: 'error', title: 'Migration deletes or changes rows of the target database', summary: 'Preview (production preflight): counted on the target database itself, read-only, the rows a pending migration deletes or changes without meaning to: a foreign key cascade from a DROP or DELETE, a copy that leaves rows or columns behind before its source is dropped, INSERT OR REPLACE.' },
+    { id: 'preflight-fails', severity: 'error', title: 'Migration will fail on the target database', summary: "Preview (production preflight): counted on the target database itself, read-only, the rows that make a pending migration fail: NULLs copied into NOT NULL, duplicates under a new UNIQUE index or key, CHECK and foreign key violations, ADD COLUMN that needs an empty table, RESTRICT/NO ACTION children of a dropped table." },
+    { id: 'preflight-large-rewrite', severity: 'warning', title: 'Statement rewrites more rows than D1 may manage in 30 s', summary: "Preview (production preflight): a pending statement copies, deletes, updates or indexes so many rows of the target database that it risks D1's 30-second limit per query." },
     { id: 'secret-in-migration', severity: 'error', title: 'Secret in a migration', summary: 'An API key, private key or password in a SQL literal.' },
     { id: 'double-quoted-string', severity: 'warning', title: 'Double-quoted string taken as text', summary: 'A double-quoted name that is not a column there, which SQLite silently turns into a text literal. An error where that text is written into every copied or updated row (INSERT … SELECT result columns, UPDATE … SET values), a warning elsewhere.' },
     { id: 'applied-file-missing', severity: 'error', title: 'Applied migration has no file', wholeFile: true, summary: 'The database records a migration with no file: it was renamed or deleted (a renamed file would run again).' },
@@ -57491,9 +59539,12 @@ const REPLAY_RULES = new Set([
 ]);
 /** Rules whose findings mean rows are lost or a deploy fails on real data: reports list them first. */
 const DATA_LOSS_RULES = new Set(['rows-lost', 'fails-with-data']);
-/** The data-loss findings first, each group in its original order. */
+/** Rules of the production preflight (preview): counts of real rows of the target database. */
+const PREFLIGHT_RULES = new Set(['preflight-rows-lost', 'preflight-fails', 'preflight-large-rewrite']);
+/** The preflight's findings first (real rows), then the data check's, each group in its original order. */
 function dataLossFirst(findings) {
-    return [...findings.filter((f) => DATA_LOSS_RULES.has(f.rule)), ...findings.filter((f) => !DATA_LOSS_RULES.has(f.rule))];
+    const rank = (f) => (PREFLIGHT_RULES.has(f.rule) ? 0 : DATA_LOSS_RULES.has(f.rule) ? 1 : 2);
+    return [...findings].sort((a, b) => rank(a) - rank(b));
 }
 const RULE_IDS = new Set(RULES.map((r) => r.id));
 /** For ids that come from outside the code (disable-rules, suppression comments, config files). */

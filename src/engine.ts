@@ -8,6 +8,7 @@ import { schemaChangesOfChange } from './phases/change-schema.js';
 import { compareEnvironments, driftPhase } from './phases/drift.js';
 import { historyPhase } from './phases/history.js';
 import { judgePendingOnLiveSchema } from './phases/judge-pending.js';
+import { preflightPhase } from './phases/preflight.js';
 import { previewPhase } from './phases/preview.js';
 import { recordFindings } from './phases/record.js';
 import { restorePhase } from './phases/restore.js';
@@ -137,11 +138,13 @@ async function processDatabase(target: DatabaseTarget, ctx: DatabaseRun): Promis
   }
 
   if (has('preview') || has('apply')) {
-    await previewPhase(phase, { withSchema: validated !== undefined });
+    // The live schema travels in the ledger's request: the pending files are judged and preflighted on it.
+    await previewPhase(phase, { withSchema: true });
     if (validated && !report.failure) await judgePendingOnLiveSchema(phase, validated);
+    if (!report.failure && !ctx.signal?.aborted) await preflightPhase(phase, validated?.parsed);
   }
   if (has('apply')) {
-    // Every finding that can block is known now: validate's, the change's and the ledger's.
+    // Every finding that can block is known now: validate's, the change's, the ledger's and the preflight's.
     const gate = applyGate(report, options.failMode);
     if (gate.go) await applyPhase(phase);
     else report.notes.push(gate.reason);

@@ -44,6 +44,9 @@ export const RULES = [
   { id: 'drop-referenced-table', severity: 'error', title: 'DROP TABLE of a table other tables reference', summary: 'DROP TABLE of a table other tables reference by foreign key: on D1 (foreign keys always on) it cascades into child rows or fails.' },
   { id: 'rows-lost', severity: 'error', title: 'Migration deletes or changes rows it should not', summary: 'With rows in the tables, a migration deletes or changes rows of a table it never deletes from or updates: a foreign key cascade from a DROP (table rebuild), a REPLACE conflict or a trigger. Found by running it on synthetic rows (the data check).' },
   { id: 'fails-with-data', severity: 'error', title: 'Migration fails once tables hold rows', summary: 'A migration that applies on an empty database but fails once tables hold rows (foreign keys left dangling by a rebuild, a UNIQUE index over duplicated values, ADD COLUMN NOT NULL without a default), or once a row holds a value its table allows (NULL, \'\', 0) that a copy cannot take (a nullable column copied into NOT NULL).' },
+  { id: 'preflight-rows-lost', severity: 'error', title: 'Migration deletes or changes rows of the target database', summary: 'Preview (production preflight): counted on the target database itself, read-only, the rows a pending migration deletes or changes without meaning to: a foreign key cascade from a DROP or DELETE, a copy that leaves rows or columns behind before its source is dropped, INSERT OR REPLACE.' },
+  { id: 'preflight-fails', severity: 'error', title: 'Migration will fail on the target database', summary: "Preview (production preflight): counted on the target database itself, read-only, the rows that make a pending migration fail: NULLs copied into NOT NULL, duplicates under a new UNIQUE index or key, CHECK and foreign key violations, ADD COLUMN that needs an empty table, RESTRICT/NO ACTION children of a dropped table." },
+  { id: 'preflight-large-rewrite', severity: 'warning', title: 'Statement rewrites more rows than D1 may manage in 30 s', summary: "Preview (production preflight): a pending statement copies, deletes, updates or indexes so many rows of the target database that it risks D1's 30-second limit per query." },
   { id: 'secret-in-migration', severity: 'error', title: 'Secret in a migration', summary: 'An API key, private key or password in a SQL literal.' },
   { id: 'double-quoted-string', severity: 'warning', title: 'Double-quoted string taken as text', summary: 'A double-quoted name that is not a column there, which SQLite silently turns into a text literal. An error where that text is written into every copied or updated row (INSERT … SELECT result columns, UPDATE … SET values), a warning elsewhere.' },
   { id: 'applied-file-missing', severity: 'error', title: 'Applied migration has no file', wholeFile: true, summary: 'The database records a migration with no file: it was renamed or deleted (a renamed file would run again).' },
@@ -78,9 +81,13 @@ export const REPLAY_RULES: ReadonlySet<string> = new Set<RuleId>([
 /** Rules whose findings mean rows are lost or a deploy fails on real data: reports list them first. */
 export const DATA_LOSS_RULES: ReadonlySet<string> = new Set<RuleId>(['rows-lost', 'fails-with-data']);
 
-/** The data-loss findings first, each group in its original order. */
+/** Rules of the production preflight (preview): counts of real rows of the target database. */
+export const PREFLIGHT_RULES: ReadonlySet<string> = new Set(['preflight-rows-lost', 'preflight-fails', 'preflight-large-rewrite']);
+
+/** The preflight's findings first (real rows), then the data check's, each group in its original order. */
 export function dataLossFirst<T extends { rule: string }>(findings: T[]): T[] {
-  return [...findings.filter((f) => DATA_LOSS_RULES.has(f.rule)), ...findings.filter((f) => !DATA_LOSS_RULES.has(f.rule))];
+  const rank = (f: T) => (PREFLIGHT_RULES.has(f.rule) ? 0 : DATA_LOSS_RULES.has(f.rule) ? 1 : 2);
+  return [...findings].sort((a, b) => rank(a) - rank(b));
 }
 
 export const RULE_IDS: ReadonlySet<string> = new Set<string>(RULES.map((r) => r.id));

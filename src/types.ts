@@ -5,6 +5,7 @@
 import type { RuleId, Severity } from './rule-catalog.js';
 
 import type { ProjectConfig } from './config/project-config.js';
+import type { PreflightReport } from './preflight/types.js';
 
 export type { RuleId, Severity };
 
@@ -20,8 +21,14 @@ export interface Finding {
   /** 1-based column in `file`. */
   column?: number;
   endLine?: number;
-  /** The table a data finding is about (`rows-lost`). */
+  /** The table a data finding is about (`rows-lost`, `preflight-*`). */
   table?: string;
+  /**
+   * Rows of the target database the finding is about, counted by the production preflight
+   * (src/preflight/): `preflight-*` findings always; a static or data-check finding it confirmed (0: it
+   * found the statement harmless on that data).
+   */
+  rows?: number;
   message: string;
   /**
    * What was folded into this finding (see src/rules/fold.ts): the longer explanation it replaces and the
@@ -209,6 +216,8 @@ export interface DatabaseReport {
   liveSchema?: SchemaObject[];
   /** Drift phase: how the live schema differs from the applied migrations and from other environments. */
   drift?: DriftComparison[];
+  /** Production preflight (preview): the read-only questions asked of the target and their counts. */
+  preflight?: PreflightReport;
   /** Per-migration timing of this run's apply, in ms. */
   timings?: { name: string; ms: number }[];
   durationMs: number;

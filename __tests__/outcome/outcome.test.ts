@@ -20,6 +20,7 @@ const error = (file: string, rule: RuleId = 'transaction-statement'): Finding =>
 const pendingError = error('migrations/0002_new.sql');
 const historyError = error('migrations/0001_old.sql', 'unsafe-add-column');
 const ledgerError = error('migrations/0002_new.sql', 'applied-file-missing');
+const preflightError: Finding = { ...error('migrations/0002_new.sql', 'preflight-rows-lost'), table: 'posts', rows: 48_211 };
 const failure = (kind: FailureKind, phase: Phase = 'preview') => ({ phase, kind, message: `${kind} happened` });
 
 interface Row {
@@ -38,6 +39,10 @@ const ROWS: Record<string, Row> = {
   'a ledger finding (`applied-file-missing`: an applied migration was renamed)': {
     phases: DEPLOY,
     facts: { findings: [ledgerError], scope, pending: ['0002_new.sql'], applied: [] },
+  },
+  'a preflight error (`preflight-rows-lost`: the target holds rows a pending migration would delete)': {
+    phases: DEPLOY,
+    facts: { findings: [preflightError], scope, pending: ['0002_new.sql'], applied: [] },
   },
   'token not authorized or D1 not enabled (`not-authorized`)': { phases: DEPLOY, facts: { findings: [], failure: failure('not-authorized') } },
   'no credentials (`missing-credentials`)': { phases: DEPLOY, facts: { findings: [], failure: failure('missing-credentials') } },
@@ -151,6 +156,13 @@ describe('every combination of facts under every fail mode', () => {
       expect([JSON.stringify(c), gate.go]).toEqual([JSON.stringify(c), shouldGo]);
     }
   });
+});
+
+test('a preflight error blocks apply before anything runs, except under warn', () => {
+  const f: DatabaseFacts = { findings: [preflightError], scope, pending: ['0002_new.sql'] };
+  expect(applyGate(f, 'strict')).toEqual({ go: false, reason: 'Nothing was applied: 1 error(s) in the migrations that would run (fail-mode strict).' });
+  expect(applyGate(f, 'skip-unavailable').go).toBe(false);
+  expect(applyGate(f, 'warn')).toEqual({ go: true });
 });
 
 describe('the run', () => {

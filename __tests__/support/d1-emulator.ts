@@ -26,6 +26,8 @@ export interface LoggedRequest {
   kind: RequestKind;
   /** First 120 characters of the SQL of a /query request. */
   sql?: string;
+  /** The whole SQL of a /query request. */
+  fullSql?: string;
   status: number | 'reset' | 'hang';
 }
 
@@ -223,7 +225,8 @@ export class D1Emulator {
     const entry: LoggedRequest = { method: req.method ?? 'GET', path: url.pathname, search: url.search, kind: route.kind, status: 200 };
     if (route.kind === 'query') {
       try {
-        entry.sql = sqlOf(body).slice(0, 120);
+        entry.fullSql = sqlOf(body);
+        entry.sql = entry.fullSql.slice(0, 120);
       } catch {
         entry.sql = '<unparsable body>';
       }

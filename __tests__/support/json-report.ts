@@ -1,3 +1,5 @@
+import type { PreflightReport } from '../../src/preflight/types.js';
+
 /** The documented shape of `d1-migrate validate --format json` (and the validate fields of the report file). */
 export interface JsonFinding {
   rule: string;
@@ -6,6 +8,8 @@ export interface JsonFinding {
   line?: number | null;
   column?: number;
   table?: string;
+  /** Rows of the target the production preflight counted. */
+  rows?: number;
   /** In a migration that already ran, or that the change leaves alone (src/outcome.ts). */
   informational: boolean;
   message: string;
@@ -49,6 +53,8 @@ export interface JsonReportDatabase extends JsonDatabase {
   timings: { name: string; ms: number }[] | null;
   schema: { type: 'table' | 'index' | 'trigger' | 'view'; name: string; tableName: string; sql: string | null }[] | null;
   notes: string[];
+  /** Production preflight: the read-only questions asked and their counts. */
+  preflight: PreflightReport | null;
   durationMs: number;
 }
 /** The action's report file (outputs.report): the validate document plus the run's outcome. */

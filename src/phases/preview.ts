@@ -39,7 +39,13 @@ export async function previewPhase(ctx: PhaseContext, opts: { withSchema?: boole
   };
   recordFindings(ctx, ledgerFindings(ctx.migrations, ledger.entries, ctx.target));
   recordStateRead(ctx, ledger, lock);
-  if (!ledger.exists) report.notes.push(`The ${ctx.target.migrationsTable} table does not exist yet on the ${session.where} database; apply will create it.`);
+  if (!ledger.exists) {
+    report.notes.push(
+      lock
+        ? `The ${ctx.target.migrationsTable} table did not exist yet on the ${session.where} database; it was created as wrangler's apply creates it, with the apply lock.`
+        : `The ${ctx.target.migrationsTable} table does not exist yet on the ${session.where} database; apply will create it.`,
+    );
+  }
   io.info(
     `preview (${session.where}): ${ledger.entries.length} applied, ${pending.length} pending` +
       (pending.length ? `: ${pending.map((m) => m.name).join(', ')}` : ''),

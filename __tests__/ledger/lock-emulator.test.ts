@@ -148,10 +148,10 @@ describe('D1 API requests over a bare wrangler d1 migrations apply --remote', ()
     expect(JSON.parse(fresh.run.outputs.applied)).toHaveLength(3);
     expect(fresh.ours.length - fresh.bare.length).toBe(4);
     expect(extra(fresh.ours, fresh.bare)).toEqual([
-      expect.stringMatching(/^query POST SELECT type, name, tbl_name, sql FROM sqlite/), // preview: schema, ledger, state, lock
+      expect.stringMatching(/^query POST SELECT type, name, tbl_name, sql FROM sq/), // preview: schema, ledger, state, lock
       'info GET ',
       'bookmark GET ',
-      expect.stringMatching(/^query POST SELECT \* FROM "d1_migrations" ORDER BY id/), // read back, checksums, release
+      expect.stringMatching(/^query POST SELECT \* FROM "d1_migrations" ORDER BY i/), // read back, checksums, release
     ]);
 
     for (const p of [bare, ours]) writeMigration(p.cwd, 'migrations/0004_tags.sql', 'CREATE TABLE tags (id INTEGER PRIMARY KEY);\n');

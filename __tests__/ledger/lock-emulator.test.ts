@@ -110,6 +110,28 @@ test('a holder killed outright keeps the database locked until its TTL; then the
   expect(lockRows(uuid)).toEqual([]);
 });
 
+test('remote, in an environment: to applies up to a migration; baseline records on a database created by hand', async () => {
+  const name = `db-${Math.random().toString(36).slice(2, 10)}`;
+  const uuid = emulator.createDatabase(name);
+  const toml = `name = "app"\n\n[env.production]\n[[env.production.d1_databases]]\nbinding = "DB"\ndatabase_name = "${name}"\ndatabase_id = "${uuid}"\n`;
+  const cwd = makeProject({ 'wrangler.toml': toml, ...FILES });
+  const upTo = await runAction({ ...inputs(cwd), environment: 'production', to: '0002' }, { env: env('401') });
+  expect(upTo.code).toBe(0);
+  expect(JSON.parse(upTo.outputs.applied)).toEqual(['0001_users.sql', '0002_posts.sql']);
+  expect(emulator.ledger(uuid)).toEqual(['0001_users.sql', '0002_posts.sql']);
+
+  const other = project();
+  emulator.select(other.uuid, "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL); CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id))");
+  const baseline = await runAction({ ...inputs(other.cwd), phases: 'baseline', to: '0002_posts.sql' }, { env: env('402') });
+  expect(baseline.code).toBe(0);
+  expect(baseline.outputs.status).toBe('applied');
+  expect(emulator.ledger(other.uuid)).toEqual(['0001_users.sql', '0002_posts.sql']);
+  expect(emulator.select(other.uuid, "SELECT name FROM d1_migrate_state WHERE kind = 'checksum' ORDER BY name").map((r) => r.name)).toEqual(['0001_users.sql', '0002_posts.sql']);
+  expect(lockRows(other.uuid)).toEqual([]);
+  const rest = await runAction(inputs(other.cwd), { env: env('403') });
+  expect(JSON.parse(rest.outputs.applied)).toEqual(['0003_index.sql']);
+});
+
 describe('D1 API requests over a bare wrangler d1 migrations apply --remote', () => {
   function bareApply(cwd: string): Promise<void> {
     return new Promise((resolve, reject) =>

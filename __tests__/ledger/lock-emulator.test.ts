@@ -120,12 +120,16 @@ test('remote, in an environment: to applies up to a migration; baseline records 
   expect(JSON.parse(upTo.outputs.applied)).toEqual(['0001_users.sql', '0002_posts.sql']);
   expect(emulator.ledger(uuid)).toEqual(['0001_users.sql', '0002_posts.sql']);
 
-  const other = project();
+  // A database created by hand, whose project names its own ledger table (migrations_table).
+  const otherName = `db-${Math.random().toString(36).slice(2, 10)}`;
+  const other = { uuid: emulator.createDatabase(otherName), cwd: '' };
+  other.cwd = makeProject({ 'wrangler.toml': `name = "app"\n\n[[d1_databases]]\nbinding = "DB"\ndatabase_name = "${otherName}"\ndatabase_id = "${other.uuid}"\nmigrations_table = "schema_history"\n`, ...FILES });
   emulator.select(other.uuid, "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL); CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id))");
   const baseline = await runAction({ ...inputs(other.cwd), phases: 'baseline', to: '0002_posts.sql' }, { env: env('402') });
   expect(baseline.code).toBe(0);
   expect(baseline.outputs.status).toBe('applied');
-  expect(emulator.ledger(other.uuid)).toEqual(['0001_users.sql', '0002_posts.sql']);
+  expect(emulator.ledger(other.uuid, 'schema_history')).toEqual(['0001_users.sql', '0002_posts.sql']);
+  expect(emulator.select(other.uuid, "SELECT sql FROM sqlite_schema WHERE name = 'schema_history'")[0]!.sql).toMatch(/^CREATE TABLE "schema_history"\(\n\t\tid +INTEGER PRIMARY KEY AUTOINCREMENT,\n\t\tname +TEXT UNIQUE,\n\t\tapplied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL\n\)$/);
   expect(emulator.select(other.uuid, "SELECT name FROM d1_migrate_state WHERE kind = 'checksum' ORDER BY name").map((r) => r.name)).toEqual(['0001_users.sql', '0002_posts.sql']);
   expect(lockRows(other.uuid)).toEqual([]);
   const rest = await runAction(inputs(other.cwd), { env: env('403') });

@@ -50,9 +50,19 @@ const lockRows = (uuid: string) => emulator.select(uuid, "SELECT value, detail F
 
 test('two runs started together: exactly one applies, the other fails locked naming the one that holds it', async () => {
   const { cwd, uuid } = project();
-  // The winner holds the lock from preview to the ledger read back; a slow Time Travel look-up keeps it busy.
-  emulator.inject({ on: 'bookmark', action: { kind: 'delay', ms: 3000 } });
-  const [a, b] = await Promise.all([runAction(inputs(cwd), { env: env('101') }), runAction(inputs(cwd), { env: env('102') })]);
+  // The first run to preview holds the lock from then on; its Time Travel look-up (the request after preview)
+  // is answered only once the other run's preview has been answered too — whatever the timing of the two.
+  const from = emulator.log.length;
+  let seen: () => void = () => {};
+  const bothPreviewed = new Promise<void>((resolve) => (seen = resolve));
+  const poll = setInterval(() => {
+    if (emulator.requests(from, 'query').filter((r) => r.status !== 'hang').length >= 2) seen();
+  }, 20);
+  emulator.inject({ on: 'bookmark', action: { kind: 'until', until: bothPreviewed } });
+  const [a, b] = await Promise.all([runAction(inputs(cwd), { env: env('101') }), runAction(inputs(cwd), { env: env('102') })]).finally(() => {
+    clearInterval(poll);
+    seen();
+  });
   const runs: [string, ActionResult][] = [
     ['101', a],
     ['102', b],

@@ -1,9 +1,9 @@
 /**
- * The ledger operations through the CLI (dist/cli/index.js), on real wrangler's local D1 — 4.86 and the newest
- * 4.x — with wrangler's own `migrations list` asked after every operation: `run --to`, `rename-applied`,
+ * The ledger operations through the CLI (dist/cli/index.js), on real wrangler's local D1 — run by
+ * cli-ops-4.86.int.test.ts and cli-ops-latest.int.test.ts — with wrangler's own `migrations list` asked after
+ * every operation: `run --to`, `rename-applied`,
  * `mark-applied`, applied-file checksums, the lock and `unlock`, and each refusal.
  */
-import { jest } from '@jest/globals';
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../support/action-runner.js';
@@ -17,9 +17,8 @@ const POSTS = 'CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFER
 const INDEX = 'CREATE INDEX posts_user ON posts(user_id);\n';
 const JOBS = 'CREATE TABLE jobs (id INTEGER PRIMARY KEY, title TEXT NOT NULL);\n';
 
-jest.setTimeout(600_000);
-
-describe.each<Version>(['4.86', 'latest'])('wrangler %s', (version) => {
+/** The whole suite for one wrangler version (a file per version, so the two run in parallel). */
+export function cliOpsSuite(version: Version): void {
   beforeAll(() => requireVersion(version));
 
   const cli = async (cwd: string, args: string[]) => {
@@ -169,6 +168,22 @@ describe.each<Version>(['4.86', 'latest'])('wrangler %s', (version) => {
     expect(expectWranglerAgrees(version, cwd)).toEqual(['0001_users.sql', '0002_posts.sql']);
   });
 
+  test('baseline from the CLI: by number, refused (nothing written) while a table is missing, then recorded', async () => {
+    const cwd = makeProject({ 'wrangler.toml': TOML, 'migrations/0001_users.sql': USERS, 'migrations/0002_posts.sql': POSTS, 'migrations/0003_index.sql': INDEX });
+    wrangler(version, cwd, ['d1', 'execute', 'DB', '--command', USERS]);
+    const missing = await cli(cwd, ['baseline', '--to', '2']);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toMatch(/baseline failed \(refused\): the live schema of app-db differs from what the 2 migration\(s\) up to 0002_posts\.sql produce: table posts is missing from the database\. Nothing was written\./);
+    expect(ledger(version, cwd)).toEqual([]);
+    const recorded = await cli(cwd, ['baseline', '--to', '1', '--format', 'json']);
+    expect(recorded.code).toBe(0);
+    expect(recorded.json.databases[0]).toMatchObject({ status: 'applied', recorded: ['0001_users.sql'] });
+    expect(expectWranglerAgrees(version, cwd)).toEqual(['0001_users.sql']);
+    const rest = await cli(cwd, ['run', '--format', 'json']);
+    expect(rest.json.databases[0].applied).toEqual(['0002_posts.sql', '0003_index.sql']);
+    expect(expectWranglerAgrees(version, cwd)).toEqual(['0001_users.sql', '0002_posts.sql', '0003_index.sql']);
+  });
+
   test('migrations applied before the tool get checksums on first sight, said once; --no-ledger-state adds no table', async () => {
     const cwd = makeProject({ 'wrangler.toml': TOML, 'migrations/0001_users.sql': USERS, 'migrations/0002_posts.sql': POSTS });
     wrangler(version, cwd, ['d1', 'migrations', 'apply', 'DB']);
@@ -188,4 +203,4 @@ describe.each<Version>(['4.86', 'latest'])('wrangler %s', (version) => {
     expect(query(version, off, "SELECT name FROM sqlite_schema WHERE name = 'd1_migrate_state'")).toEqual([]);
     expect(expectWranglerAgrees(version, off)).toEqual(['0001_users.sql']);
   });
-});
+}

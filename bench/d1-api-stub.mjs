@@ -67,26 +67,19 @@ export async function startStub({ databases = [], accountId = ACCOUNT_ID, token 
       return [400, failure(7400, 'Malformed JSON body')];
     }
     if (Buffer.byteLength(sql) > 100_000) return [400, failure(7500, 'statement too long: SQLITE_TOOBIG')];
-    // One result per statement, as D1 answers. (oo1's exec hands rows of the first statement with columns
-    // only, so each statement runs on its own; statements are cut where sqlite3_complete() says one ends.)
+    // One result per statement, in order, as D1 answers (the same statement twice gets its own rows each
+    // time): the statements are listed first (a rolled-back pass), then run one by one in one transaction.
     const statements = [];
-    let current = '';
-    for (const ch of sql) {
-      current += ch;
-      if (ch === ';' && sqlite3.capi.sqlite3_complete(current)) {
-        if (current.replace(/;\s*$/, '').trim()) statements.push(current);
-        current = '';
-      }
-    }
-    if (current.trim()) statements.push(current);
-    const results = [];
+    const perStatement = [];
     const started = performance.now();
     d.db.exec('SAVEPOINT stub_request');
     try {
+      d.db.exec({ sql, saveSql: statements });
+      d.db.exec('ROLLBACK TO stub_request');
       for (const statement of statements) {
         const rows = [];
         d.db.exec({ sql: statement, rowMode: 'object', callback: (row) => void rows.push({ ...row }) });
-        results.push({ results: rows, success: true, meta: { duration: 0, changes: 0, last_row_id: 0, changed_db: false, size_after: 0, rows_read: 0, rows_written: 0 } });
+        perStatement.push(rows);
       }
       d.db.exec('RELEASE stub_request');
     } catch (error) {
@@ -95,8 +88,12 @@ export async function startStub({ databases = [], accountId = ACCOUNT_ID, token 
       const message = String(error?.message ?? error).replace(/^SQLITE_[A-Z_]+: sqlite3 result code \d+: /, '');
       return [400, failure(7500, `${message}: SQLITE_ERROR`)];
     }
-    if (results.length === 0) results.push({ results: [], success: true, meta: {} });
-    for (const r of results) r.meta.duration = performance.now() - started;
+    const duration = performance.now() - started;
+    const results = (statements.length ? statements : ['']).map((_s, i) => ({
+      results: perStatement[i] ?? [],
+      success: true,
+      meta: { duration, changes: 0, last_row_id: 0, changed_db: false, size_after: 0, rows_read: 0, rows_written: 0 },
+    }));
     return [200, envelope(results)];
   };
 

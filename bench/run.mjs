@@ -632,6 +632,8 @@ async function measureRemote() {
       console.log(`  requests: bare ${bareLog.length}, ours ${oursLog.length}; extra:\n    ${extra.join('\n    ') || '(none)'}`);
     } else na('remoteExtraRequests', 'needs both sides');
     await measurePreflight(stub, n);
+    if (bareLog && oursLog) await measureRemoteHistory(stub, p);
+    else na('remoteExtraRequestsHistory', 'needs both sides of the fresh-database measurement');
   } finally {
     await stub.close();
   }
@@ -699,6 +701,42 @@ async function measurePreflight(stub, n) {
   record('runRemoteNoPreflight', { unit: 'ms', ...off });
   results.metrics.preflightMs = { unit: 'ms', min: on.min - off.min, median: on.median - off.median };
   console.log(`  requests: bare ${got.bare.log.length}, ours ${got.ours.log.length}, ours without the preflight ${got.off.log.length}; preflight costs ${on.median - off.median} ms (median)`);
+}
+
+/**
+ * The usual deploy: a database with history (10 applied) gets one new migration. Each side sets its own
+ * history up first (ours leaves its state table and checksums behind, as in real use), then only the second
+ * run's requests are counted.
+ */
+async function measureRemoteHistory(stub, p) {
+  const extraFile = join(p.dir, 'migrations', '9999_bench_history_extra.sql');
+  const counts = {};
+  try {
+    for (const side of ['bare', 'ours']) {
+      stub.reset();
+      if (existsSync(extraFile)) rmSync(extraFile);
+      const go = () =>
+        side === 'bare'
+          ? bareApply(p.dir, '--remote', undefined, stub.env(), 180_000)
+          : runAction(
+              p.dir,
+              { target: 'remote', wrangler: WRANGLER_JS, 'cloudflare-api-token': stub.token, 'cloudflare-account-id': stub.accountId },
+              { extraEnv: { CLOUDFLARE_API_BASE_URL: stub.url }, timeoutMs: 300_000 },
+            );
+      const setup = await go();
+      if (setup.code !== 0) return na('remoteExtraRequestsHistory', why(setup, `${side} setup`));
+      writeFileSync(extraFile, 'CREATE TABLE bench_history_extra (id INTEGER PRIMARY KEY);\n');
+      stub.log.length = 0;
+      const r = await go();
+      if (r.code !== 0) return na('remoteExtraRequestsHistory', why(r, `${side} run with history`));
+      counts[side] = stub.log.length;
+    }
+  } finally {
+    if (existsSync(extraFile)) rmSync(extraFile);
+  }
+  const extra = counts.ours - counts.bare;
+  results.metrics.remoteExtraRequestsHistory = { unit: 'requests', min: extra, median: extra, bare: counts.bare, ours: counts.ours };
+  console.log(`  with history (10 applied, 1 new): bare ${counts.bare}, ours ${counts.ours} (+${extra})`);
 }
 
 async function measureCold() {
@@ -820,7 +858,10 @@ function table() {
   else row('D1 API requests, bare apply --remote', 'bareRemote10', String, '');
   if (m.runRemote10 && !m.runRemote10.na) rows.push(['D1 API requests, our full remote run, 10 files', String(m.runRemote10.requests), '', '', '—']);
   else row('D1 API requests, our full remote run', 'runRemote10', String, '');
-  row('extra D1 API requests (ours − bare)', 'remoteExtraRequests', (x) => `+${x}`, '≤ +4', (v) => v.median <= 4);
+  // Budget with preflight probes, the apply lock and applied-file checksums (issue 15, docs/ledger.md): +5.
+  row('extra D1 API requests (ours − bare)', 'remoteExtraRequests', (x) => `+${x}`, '≤ +5', (v) => v.median <= 5);
+  row('extra D1 API requests, database with history, 1 new file', 'remoteExtraRequestsHistory', (x) => `+${x}`, '≤ +5', (v) => v.median <= 5);
+  // Issue 14 asked ≤ +4 with a preflight question; the ledger read back after apply (issue 13) takes the fourth.
   row('extra D1 API requests with a preflight question (ours − bare)', 'preflightExtraRequests', (x) => `+${x}`, '≤ +4', (v) => v.median <= 4);
   row('preflight: requests (ours − ours with its rules off)', 'preflightRequests', (x) => `+${x}`, '1', (v) => v.median <= 1);
   row('preflight: time (ours − ours with its rules off), remote', 'preflightMs', s, '');

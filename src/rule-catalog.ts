@@ -50,6 +50,7 @@ export const RULES = [
   { id: 'secret-in-migration', severity: 'error', title: 'Secret in a migration', summary: 'An API key, private key or password in a SQL literal.' },
   { id: 'double-quoted-string', severity: 'warning', title: 'Double-quoted string taken as text', summary: 'A double-quoted name that is not a column there, which SQLite silently turns into a text literal. An error where that text is written into every copied or updated row (INSERT … SELECT result columns, UPDATE … SET values), a warning elsewhere.' },
   { id: 'applied-file-missing', severity: 'error', title: 'Applied migration has no file', wholeFile: true, summary: 'The database records a migration with no file: it was renamed or deleted (a renamed file would run again).' },
+  { id: 'applied-file-changed', severity: 'error', title: 'Applied migration edited after it ran', wholeFile: true, summary: "An applied migration's file no longer matches the checksum recorded when this tool applied (or recorded) it: wrangler never runs it again, so the edit reaches no database." },
   { id: 'out-of-order', severity: 'warning', title: 'Pending migration sorts before an applied one', summary: 'A pending migration sorts before the last applied one.' },
   { id: 'schema-drift', severity: 'error', title: 'Live schema differs from the migrations', summary: 'The live schema differs from what its applied migrations produce (changed by hand, or a migration edited after it ran), or differs between environments.' },
   { id: 'modified-migration', severity: 'error', title: 'Applied migration modified by the pull request', wholeFile: true, summary: 'A migration that exists on the base branch was modified, renamed or deleted by the pull request.' },
@@ -62,7 +63,7 @@ export type RuleId = (typeof RULES)[number]['id'];
  * Rules about what the NEXT apply will do with the ledger (a renamed or edited applied file, an out-of-order
  * file, a live schema that drifted): they always count, also when they point at a migration that ran.
  */
-export const LEDGER_RULES: ReadonlySet<string> = new Set<RuleId>(['applied-file-missing', 'out-of-order', 'modified-migration', 'schema-drift']);
+export const LEDGER_RULES: ReadonlySet<string> = new Set<RuleId>(['applied-file-missing', 'applied-file-changed', 'out-of-order', 'modified-migration', 'schema-drift']);
 
 /**
  * Rules found by replaying files on a schema (src/replay/): for pending migrations they are found again on

@@ -38,7 +38,9 @@ export interface Finding {
   details?: string[];
 }
 
-export type Phase = 'validate' | 'preview' | 'apply' | 'history' | 'test' | 'restore' | 'drift';
+export type Phase = 'validate' | 'preview' | 'apply' | 'history' | 'test' | 'restore' | 'drift' | LedgerPhase;
+/** Ledger operations (src/phases/ledger-ops/): each runs alone and writes the ledger without running a file. */
+export type LedgerPhase = 'baseline' | 'mark-applied' | 'rename-applied' | 'unlock';
 export type Target = 'remote' | 'local';
 export type FailMode = 'strict' | 'skip-unavailable' | 'warn';
 export type NumberingMode = 'sequential' | 'unique' | 'off';
@@ -132,6 +134,14 @@ export interface Options {
   sarifPath?: string;
   /** Timeout for one wrangler invocation, in ms. */
   timeoutMs: number;
+  /** `to` (`--to`): apply, or baseline, up to and including this migration (a file name or unique number). */
+  to?: string;
+  /** The tool's state table (checksums, the apply lock; docs/ledger.md); false: never read, written or created. */
+  ledgerState: boolean;
+  /** `force` (`--force`): baseline / mark-applied / rename-applied record although a safety check disagrees. */
+  force: boolean;
+  /** The CLI arguments of mark-applied (`<file>`) and rename-applied (`<old> <new>`). */
+  ledgerArgs?: string[];
 }
 
 export type DatabaseStatus = 'valid' | 'invalid' | 'applied' | 'up-to-date' | 'failed' | 'skipped';
@@ -199,6 +209,8 @@ export interface DatabaseReport {
   pending?: string[];
   /** Names this run applied. */
   applied?: string[];
+  /** Ledger operations: names recorded as applied without running them (baseline, mark-applied), or renamed. */
+  recorded?: string[];
   /** The migration that failed during apply, when one did. */
   failed?: { name: string; message: string; line?: number; kind: string };
   /** Names not attempted after a failure. */
@@ -237,6 +249,12 @@ export type FailureKind =
   | 'config'
   /** wrangler exited 0, but the ledger read afterwards does not hold exactly what was pending. */
   | 'not-applied'
+  /** Another run holds the database's apply lock (src/ledger-state/lock.ts). */
+  | 'locked'
+  /** A ledger operation refused to write: the live schema or the ledger disagrees with what it would record. */
+  | 'refused'
+  /** The request does not fit the database: `to` names no pending migration, a ledger operation's file is wrong. */
+  | 'usage'
   | 'unknown';
 
 /** Who/what triggered the run: the audit trail D1's own ledger lacks. */

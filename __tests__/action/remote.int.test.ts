@@ -136,9 +136,9 @@ test('warn mode reports the failure and never fails the step', async () => {
 test('the job cancelled (SIGTERM) mid-apply: wrangler is stopped, the ledger re-read, outputs say exactly what is applied, a rerun continues', async () => {
   const { cwd, uuid } = project();
   const from = emulator.log.length;
-  // Queries: 1 preview's ledger + schema (no ledger table yet), 2 the schema alone; apply: 3 create table,
-  // 4 select ledger, 5 file 1, 6 file 2 hangs.
-  emulator.inject({ on: 'query', nth: 6, action: { kind: 'hang' } });
+  // Queries: 1 preview's schema + ledger + state + lock (the ledger created if missing, so one request);
+  // apply: 2 create table, 3 select ledger, 4 file 1, 5 file 2 hangs.
+  emulator.inject({ on: 'query', nth: 5, action: { kind: 'hang' } });
   let pid = 0;
   const watcher = setInterval(() => {
     if (pid && emulator.requests(from).some((r) => r.status === 'hang')) {
@@ -154,6 +154,9 @@ test('the job cancelled (SIGTERM) mid-apply: wrangler is stopped, the ledger re-
     expect(JSON.parse(r.outputs.applied!)).toEqual(['0001_users.sql']);
     expect(r.stdout).toMatch(/cancelled/);
     expect(emulator.ledger(uuid)).toEqual(['0001_users.sql']);
+    // The apply lock was released on the way out (docs/ledger.md), and what did apply has its checksum.
+    expect(emulator.select(uuid, "SELECT name FROM d1_migrate_state WHERE kind = 'lock'")).toEqual([]);
+    expect(emulator.select(uuid, "SELECT name FROM d1_migrate_state WHERE kind = 'checksum'").map((x) => x.name)).toEqual(['0001_users.sql']);
   } finally {
     clearInterval(watcher);
     emulator.clearFaults();

@@ -133,8 +133,11 @@ test('a renamed applied migration blocks apply under strict and skip-unavailable
     expect(r.code).toBe(1);
     expect(r.outputs.status).toBe('invalid');
     expect(r.annotations.find((a) => a.props.title === 'applied-file-missing')?.message).toMatch(/recorded 0001_create_users\.sql as applied/);
-    // Only the preview read reached the database: no bookmark, no migrations apply.
-    expect(emulator.requests(from).map((q) => q.kind)).toEqual(['query']);
+    // Only the preview read (which took the apply lock) and the lock's release reached the database: no
+    // bookmark, no migrations apply.
+    const requests = emulator.requests(from);
+    expect(requests.map((q) => q.kind)).toEqual(['query', 'query']);
+    expect(requests[1]!.sql).toMatch(/^DELETE FROM d1_migrate_state WHERE ledger = 'd1_migrations' AND kind = 'lock'/);
     expect(emulator.ledger(uuid)).toEqual(['0001_create_users.sql', '0002_posts.sql']);
     expect(emulator.tables(uuid)).not.toContain('tags');
   }

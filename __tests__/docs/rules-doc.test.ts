@@ -75,6 +75,7 @@ const byId = new Map(all.map((s) => [s.heading, s]));
 /** Rules that need a database ledger or a pull request: their examples are prose, not files. */
 const NOT_VALIDATE_PHASE = new Set([
   'applied-file-missing',
+  'applied-file-changed',
   'out-of-order',
   'modified-migration',
   'schema-drift',

@@ -150,7 +150,7 @@ describe('the bundled action fails the step with a clear ::error:: (phases valid
     const dir = buildProject({});
     const r = await runAction({ ...base, 'working-directory': dir, phases: 'validate,nope' });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`::error::Invalid input 'phases': unknown phase "nope" in "validate,nope". Allowed phases: validate, preview, apply, history, test, restore, drift.`);
+    expect(r.stdout).toContain(`::error::Invalid input 'phases': unknown phase "nope" in "validate,nope". Allowed phases: validate, preview, apply, history, test, restore, drift, baseline, unlock.`);
     expect(r.outputs.status).toBe('failed');
   });
 

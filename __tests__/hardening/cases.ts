@@ -123,7 +123,7 @@ const WITH_ENVS = [
   '',
 ].join('\n');
 
-const ALLOWED_PHASES = 'validate, preview, apply, history, test, restore, drift';
+const ALLOWED_PHASES = 'validate, preview, apply, history, test, restore, drift, baseline, unlock';
 
 /** 10 MB of valid SQL: one CREATE and ~140,000 INSERTs (fixed text, so the size is the same on every run). */
 export function tenMegabytes(): string {
@@ -253,7 +253,7 @@ export const INPUT_CASES: CliCase[] = [
     name: 'rejects an unknown command listing the commands',
     argv: ['deploy'],
     exit: 2,
-    error: [/Unknown command "deploy"\. Commands: validate, preview, apply, history, run, restore, test, drift, rules, new, help, version\./],
+    error: [/Unknown command "deploy"\. Commands: validate, preview, apply, history, run, restore, test, drift, baseline, mark-applied, rename-applied, unlock, rules, new, help, version\./],
   },
   {
     name: 'rejects an unknown flag and points to the help',

@@ -58,6 +58,24 @@ const ROWS: Record<string, Row> = {
     phases: DEPLOY,
     facts: { findings: [], scope, pending: ['0002_new.sql'], applied: [], failure: failure('not-applied', 'apply') },
   },
+  "an applied migration's file was edited (`applied-file-changed`)": {
+    phases: DEPLOY,
+    // The edited file already ran (settled), yet the finding counts: it is about what the ledger says.
+    facts: { findings: [error('migrations/0001_old.sql', 'applied-file-changed')], scope, pending: ['0002_new.sql'], applied: [] },
+  },
+  "another run holds the database's apply lock (`locked`)": {
+    phases: DEPLOY,
+    facts: { findings: [], scope, pending: ['0002_new.sql'], applied: [], failure: failure('locked', 'apply') },
+  },
+  '`to` names no pending migration (`usage`; the CLI exits 2)': {
+    phases: DEPLOY,
+    facts: { findings: [], scope, pending: ['0002_new.sql'], failure: failure('usage', 'apply') },
+  },
+  'a ledger operation refuses to write (`refused`: the live schema or the ledger disagrees)': {
+    phases: ['baseline'],
+    facts: { findings: [], failure: failure('refused', 'baseline') },
+  },
+  'baseline recorded the migrations as applied': { phases: ['baseline'], facts: { findings: [], recorded: ['0001_old.sql'] } },
   'applied, confirmed by the ledger': { phases: DEPLOY, facts: { findings: [], scope, pending: ['0002_new.sql'], applied: ['0002_new.sql'] } },
   'nothing pending': { phases: DEPLOY, facts: { findings: [], scope: { ...scope, judged: [] }, pending: [], applied: [] } },
 };
@@ -105,6 +123,8 @@ describe('every combination of facts under every fail mode', () => {
     'too-large',
     'cancelled',
     'wrangler-missing',
+    'locked',
+    'usage',
     'unknown',
   ];
   const cases: { pending: boolean; ledger: boolean; history: boolean; kind?: FailureKind; applied: boolean; mode: FailMode }[] = [];

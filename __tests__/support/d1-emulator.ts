@@ -37,7 +37,9 @@ export type FaultAction =
   | { kind: 'raw'; status: number; body: string }
   | { kind: 'reset' }
   | { kind: 'hang' }
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /** Answer only once `until` settles (e.g. when another request has been seen): ordering without timing. */
+  | { kind: 'until'; until: Promise<unknown> };
 
 export interface Fault {
   /** Which requests the fault applies to; 'any' = every D1 request (not the auth look-ups). */
@@ -250,6 +252,7 @@ export class D1Emulator {
       return;
     }
     if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
+    if (fault?.kind === 'until') await fault.until;
     if (fault?.kind === 'raw') {
       entry.status = fault.status;
       res.writeHead(fault.status, { 'content-type': 'text/html' });

@@ -2,6 +2,7 @@
  * The schema a replay leaves behind, in a stable order and form so that two replays (e.g. base branch vs
  * pull request) can be compared.
  */
+import { isToolTable } from '../ledger-state/table.js';
 import type { SchemaObject } from '../types.js';
 import { tryExec, type OoDb, type Sqlite3 } from './sqlite.js';
 
@@ -25,7 +26,7 @@ export function readSchema(db: OoDb, migrationsTable: string): SchemaObject[] {
   );
   // sqlite_schema's columns are text (sql is NULL for automatic indexes).
   const objects = JSON.parse(String(rows[0]?.objects ?? '[]')) as [SchemaObject['type'], string, string, string | null][];
-  return sortSchema(objects.map(([type, name, tableName, sql]) => ({ type, name, tableName, sql })));
+  return sortSchema(objects.filter(([, , tableName]) => !isToolTable(tableName)).map(([type, name, tableName, sql]) => ({ type, name, tableName, sql })));
 }
 
 export function sortSchema(objects: SchemaObject[]): SchemaObject[] {
@@ -49,8 +50,9 @@ const SEED_ORDER: Record<SchemaObject['type'], number> = { table: 0, view: 1, in
 export function seedSchema(sqlite3: Sqlite3, db: OoDb, objects: readonly SchemaObject[]): string[] {
   const exists = (name: string) => db.selectObjects(`SELECT 1 AS x FROM sqlite_schema WHERE name = ?1 COLLATE NOCASE`, [name]).length > 0;
   const isVirtual = (o: SchemaObject) => o.type === 'table' && /^\s*CREATE\s+VIRTUAL\s/i.test(o.sql ?? '');
+  // The tool's state table is not part of the schema the migrations build (src/ledger-state/table.ts).
   let todo = [...objects]
-    .filter((o) => o.sql !== null && /^\s*CREATE\s/i.test(o.sql))
+    .filter((o) => o.sql !== null && /^\s*CREATE\s/i.test(o.sql) && !isToolTable(o.tableName))
     .sort((a, b) => Number(isVirtual(b)) - Number(isVirtual(a)) || SEED_ORDER[a.type] - SEED_ORDER[b.type]);
   const errors = new Map<string, string>();
   // Views may be created before the views they read; repeat while a round makes progress.

@@ -45,6 +45,7 @@ function databaseJson(d: DatabaseReport, validateOnly: boolean): object {
     status: d.status,
     pending: d.pending ?? null,
     applied: d.applied ?? null,
+    recorded: d.recorded ?? null,
     failed: d.failed ?? null,
     notAttempted: d.notAttempted ?? null,
     history: d.history ?? null,

@@ -45,7 +45,7 @@ export async function readLedger(session: WranglerSession, extra?: RunExtra & { 
 }
 
 /** SQLite's own "no such table: <name>" for exactly this table (names may hold spaces and colons). */
-function isMissingTable(text: string, table: string): boolean {
+export function isMissingTable(text: string, table: string): boolean {
   const lower = text.toLowerCase();
   const name = table.toLowerCase();
   return [`no such table: ${name}:`, `no such table: main.${name}:`].some((m) => lower.includes(m)) || new RegExp(`no such table: (main\\.)?${escapeRegExp(name)}$`, 'm').test(lower);

@@ -30488,7 +30488,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5772);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6924);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30497,7 +30497,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5772:
+/***/ 6924:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34935,15 +34935,7 @@ function configFormat(configPath) {
 }
 /** Reads and parses a wrangler config file. Any problem is a UsageError naming the file. */
 function readConfig(configPath) {
-    const format = configFormat(configPath);
-    if (format === null) {
-        throw new UsageError(`config: "${configPath}" is not a wrangler configuration file: the name must end in .toml, .json or .jsonc (wrangler ignores any other file and would find no D1 databases).`);
-    }
-    const text = readText(configPath);
-    const raw = format === 'toml' ? parseTomlText(text, configPath) : parseJsoncText(text, configPath);
-    if (!isPlainObject(raw)) {
-        throw new UsageError(`config: ${configPath} must contain an object at the top level, but it holds ${describe(raw)}.`);
-    }
+    const { raw, format } = readRawConfig(configPath);
     const environments = new Map();
     const env = raw['env'];
     if (env !== undefined) {
@@ -34966,6 +34958,19 @@ function readConfig(configPath) {
         topLevel: { d1Databases: raw['d1_databases'] },
         environments,
     };
+}
+/** The whole parsed config, every key as written (for a copy of one binding, e.g. `--to`'s scoped config). */
+function readRawConfig(configPath) {
+    const format = configFormat(configPath);
+    if (format === null) {
+        throw new UsageError(`config: "${configPath}" is not a wrangler configuration file: the name must end in .toml, .json or .jsonc (wrangler ignores any other file and would find no D1 databases).`);
+    }
+    const text = readText(configPath);
+    const raw = format === 'toml' ? parseTomlText(text, configPath) : parseJsoncText(text, configPath);
+    if (!isPlainObject(raw)) {
+        throw new UsageError(`config: ${configPath} must contain an object at the top level, but it holds ${describe(raw)}.`);
+    }
+    return { raw, format };
 }
 function readText(configPath) {
     let buffer;
@@ -40181,16 +40186,108 @@ async function executeStatements(session, statements, extra) {
     };
 }
 
+;// CONCATENATED MODULE: ./build/src/ledger-state/sql.js
+/** SQL text for the statements the tool sends itself (d1 execute --command): literals quoted the SQL way. */
+/** A string literal. Names of migration files may hold quotes and newlines; all of them stay data. */
+function sqlString(value) {
+    return `'${value.replace(/'/g, "''")}'`;
+}
+/** A quoted identifier (a table name from `migrations_table`). */
+function sqlIdent(name) {
+    return `"${name.replace(/"/g, '""')}"`;
+}
+/** The database's clock as unix seconds: every time the lock compares comes from the same clock. */
+const NOW_SECONDS = "CAST(strftime('%s','now') AS INTEGER)";
+/** The database's clock as ISO-8601 UTC text, for humans. */
+const NOW_ISO = "strftime('%Y-%m-%dT%H:%M:%SZ','now')";
+
+;// CONCATENATED MODULE: ./build/src/ledger-state/table.js
+/**
+ * The tool's own state table on the target database: applied-file checksums and the apply lock, one small
+ * table beside wrangler's ledger (never inside it, so wrangler and every other tool read the ledger as
+ * before). docs/ledger.md documents it. It is created by the first write that needs it — an apply, a ledger
+ * operation — never by a read, and `ledger-state: false` (CLI `--no-ledger-state`) means it is never read,
+ * written or created.
+ *
+ * Its name must not start with `_cf_` (D1 refuses those) nor `sqlite_`; drift, the schema listings, schema
+ * diffs and the live-schema replay leave it out (see isToolTable).
+ */
+
+const STATE_TABLE = 'd1_migrate_state';
+/**
+ * One row per (ledger, kind, name): `ledger` is the wrangler migrations table the row belongs to (several
+ * bindings may share a database with different `migrations_table`s), `kind` is `checksum` (name = migration,
+ * value = `sha256:<hex>`) or `lock` (name = '', value = the holder's random token, detail = who holds it).
+ */
+const CREATE_STATE_TABLE = `CREATE TABLE IF NOT EXISTS ${STATE_TABLE} (
+  ledger TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  detail TEXT,
+  at TEXT NOT NULL,
+  expires_at INTEGER,
+  PRIMARY KEY (ledger, kind, name)
+)`;
+/** True for the tool's own table (case-insensitive, as SQLite names are). */
+function isToolTable(name) {
+    return name.toLowerCase() === STATE_TABLE;
+}
+/**
+ * wrangler's own `CREATE TABLE IF NOT EXISTS` for the ledger, character for character as wrangler >= 4.106
+ * sends it (quoted name; 4.86 sends the name unquoted, which SQLite stores the same for plain names): a
+ * ledger the tool creates is the ledger wrangler would have created.
+ */
+function createLedgerTable(table) {
+    return `CREATE TABLE IF NOT EXISTS ${sqlIdent(table)}(
+\t\tid         INTEGER PRIMARY KEY AUTOINCREMENT,
+\t\tname       TEXT UNIQUE,
+\t\tapplied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL
+)`;
+}
+/** Every row of one ledger's state (checksums and the lock). */
+function selectState(ledger) {
+    return `SELECT kind, name, value, detail, at, expires_at FROM ${STATE_TABLE} WHERE ledger = ${sqlString(ledger)}`;
+}
+const NO_STATE = { exists: false, checksums: new Map() };
+function toLedgerState(rows) {
+    const checksums = new Map();
+    let lock;
+    for (const r of rows) {
+        if (r.kind === 'checksum' && typeof r.name === 'string' && typeof r.value === 'string') {
+            checksums.set(r.name, { sum: r.value, at: table_text(r.at) });
+        }
+        else if (r.kind === 'lock') {
+            lock = toLockRow(r);
+        }
+    }
+    return { exists: true, checksums, ...(lock ? { lock } : {}) };
+}
+function toLockRow(r) {
+    return { token: table_text(r.value), holder: table_text(r.detail) || 'unknown', at: table_text(r.at), expiresAt: Number(r.expires_at ?? 0) };
+}
+/** `2026-01-02T03:04:05Z` for a unix time in seconds. */
+function isoSeconds(seconds) {
+    return Number.isFinite(seconds) ? new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') : 'unknown';
+}
+/** A column D1 returned, as text ('' for NULL): the state table only holds text and numbers. */
+function table_text(value) {
+    return typeof value === 'string' ? value : value === null || value === undefined ? '' : JSON.stringify(value);
+}
+
 ;// CONCATENATED MODULE: ./build/src/wrangler/schema.js
 
 
-const SCHEMA_QUERY = "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('table','index','trigger','view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'view' THEN 1 WHEN 'index' THEN 2 ELSE 3 END, name";
+
+/** The tool's own state table (src/ledger-state/table.ts) is nobody's schema: every schema read leaves it out. */
+const NOT_TOOL_TABLE = `AND lower(tbl_name) <> '${STATE_TABLE}'`;
+const SCHEMA_QUERY = `SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('table','index','trigger','view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ${NOT_TOOL_TABLE} ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'view' THEN 1 WHEN 'index' THEN 2 ELSE 3 END, name`;
 /**
  * The same objects without an ORDER BY: this one is sent in one `d1 execute` together with the ledger
  * SELECT, and wrangler's statement splitter reads `CASE ... END` as a block and would not split there
  * (local wrangler then returns the last statement's rows only). Callers sort.
  */
-const SCHEMA_OBJECTS_QUERY = "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('table','index','trigger','view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'";
+const SCHEMA_OBJECTS_QUERY = `SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('table','index','trigger','view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ${NOT_TOOL_TABLE}`;
 /** The schema of the session's database, read with `d1 execute --json` (test and drift phases). */
 async function readLiveSchema(session) {
     const read = await session.run(d1Args(session, ['execute'], ['--json', '--command', SCHEMA_QUERY]));
@@ -40319,6 +40416,76 @@ class ApplyProgress {
         else if (row.status === 'failed') {
             this.failed = row.name;
         }
+    }
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./build/src/wrangler/scoped-config.js
+/**
+ * `--to <migration>`: wrangler has no such flag, so it is run on a migrations folder that holds only the
+ * files up to and including that migration. The files are copied byte for byte under the names wrangler
+ * records (a pattern's subfolders included) into a temporary folder, and wrangler gets a temporary config
+ * that declares just this one binding — the binding entry copied as written (database_name, database_id,
+ * preview_database_id, migrations_table, ...), with migrations_dir (and migrations_pattern) pointing at the
+ * copy, and the account of the environment. It acts on the same database, records the same names in the
+ * same table, and applies the pending files among them in its own order; the files after `--to` are not
+ * there to apply. The local state stays where it was: `--persist-to` is set to the directory wrangler
+ * would use for the real config.
+ */
+
+
+
+
+
+
+function scopedSession(session, files) {
+    const { target } = session;
+    const { raw } = readRawConfig(target.configPath);
+    const envs = isPlainObject(raw.env) ? raw.env : {};
+    const section = target.environment !== null ? envs[target.environment] : undefined;
+    const env = isPlainObject(section) ? section : undefined;
+    // Pages projects fall back to the top level for an environment they do not declare (resolve-databases).
+    const scope = env && env.d1_databases !== undefined ? env : raw;
+    const entries = Array.isArray(scope.d1_databases) ? scope.d1_databases : [];
+    const entry = entries.find((b) => isPlainObject(b) && b.binding === target.binding);
+    if (!entry)
+        throw new Error(`binding ${target.binding} not found again in ${target.configPath}`);
+    const root = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'd1-migrate-to-'));
+    try {
+        const dir = (0,external_node_path_.join)(root, 'migrations').replace(/\\/g, '/');
+        for (const f of files) {
+            const dest = (0,external_node_path_.join)(dir, ...f.name.split('/'));
+            (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(dest), { recursive: true });
+            (0,external_node_fs_.copyFileSync)(f.path, dest);
+        }
+        (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+        const binding = { ...entry, migrations_dir: dir, migrations_table: target.migrationsTable };
+        if (target.migrationsPattern !== undefined) {
+            const relative = stripDirPrefix(target.migrationsPattern, normalizeRelativePath(target.migrationsDirSetting)) ?? target.migrationsPattern;
+            binding.migrations_pattern = `${dir}/${relative}`;
+        }
+        else
+            delete binding.migrations_pattern;
+        const accountId = typeof env?.account_id === 'string' ? env.account_id : typeof raw.account_id === 'string' ? raw.account_id : undefined;
+        const config = {
+            name: typeof raw.name === 'string' ? raw.name : 'd1-migrate',
+            ...(typeof raw.compatibility_date === 'string' ? { compatibility_date: raw.compatibility_date } : {}),
+            ...(accountId ? { account_id: accountId } : {}),
+            d1_databases: [binding],
+        };
+        const configPath = (0,external_node_path_.join)(root, 'wrangler.json');
+        (0,external_node_fs_.writeFileSync)(configPath, JSON.stringify(config, null, 2) + '\n');
+        const scoped = {
+            ...session,
+            target: { ...target, configPath, environment: null },
+            persistTo: session.where === 'local' ? (session.persistTo ?? (0,external_node_path_.join)((0,external_node_path_.dirname)(target.configPath), '.wrangler', 'state')) : undefined,
+        };
+        return { session: scoped, dispose: () => (0,external_node_fs_.rmSync)(root, { recursive: true, force: true }) };
+    }
+    catch (error) {
+        (0,external_node_fs_.rmSync)(root, { recursive: true, force: true });
+        throw error;
     }
 }
 
@@ -40460,7 +40627,512 @@ function sameMigration(a, b) {
     return da !== '' && da === desc(b);
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./build/src/ledger-state/checksum.js
+/**
+ * Applied-file checksums: when this tool applies (or records) a migration it keeps a hash of the file, and
+ * every later preview/apply compares the file with it. wrangler never runs an applied file again, so an edit
+ * to one reaches no database: `applied-file-changed` says so before it misleads anyone.
+ */
+
+
+
+
+const CHANGED_RULE = 'applied-file-changed';
+/**
+ * `sha256:<hex>` of the SQL wrangler sends for the file: its text as wrangler reads it (UTF-8), with one
+ * leading byte-order mark dropped and CRLF/CR line ends read as LF — a checkout with other line endings
+ * (git autocrlf) or an editor adding a BOM is not an edit; any other changed byte is.
+ */
+function checksumOf(sql) {
+    const text = (sql.charCodeAt(0) === 0xfeff ? sql.slice(1) : sql).replace(/\r\n?/g, '\n');
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(text, 'utf8').digest('hex')}`;
+}
+/** Applied files whose content is not what was applied (as far as a recorded checksum tells). */
+function checksumFindings(migrations, ledger, checksums, target) {
+    const files = new Map(migrations.map((m) => [m.name, m]));
+    const where = target.environment ? `${target.databaseName} (${target.environment})` : target.databaseName;
+    const findings = [];
+    for (const entry of ledger) {
+        const file = files.get(entry.name);
+        const recorded = checksums.get(entry.name);
+        if (!file || !recorded)
+            continue;
+        const now = checksumOf(file.sql);
+        if (now === recorded.sum)
+            continue;
+        findings.push({
+            rule: CHANGED_RULE,
+            severity: (0,rule_catalog/* ruleInfo */.PI)(CHANGED_RULE).severity,
+            file: file.relPath,
+            line: 1,
+            message: `${file.name} was applied to ${where}${entry.appliedAt ? ` on ${entry.appliedAt}` : ''}, and the file has changed since (recorded ${checksum_short(recorded.sum)}, now ${checksum_short(now)}). ` +
+                'wrangler never runs an applied file again, so the edit reaches no database: undo it and put the change in a new migration. ' +
+                `If the edit changes nothing that ran (a comment), accept it with \`d1-migrate mark-applied ${file.name} --force\`.`,
+        });
+    }
+    return findings;
+}
+function checksum_short(sum) {
+    return sum.replace(/^(sha256:[0-9a-f]{12})[0-9a-f]*$/, '$1…');
+}
+/** Applied files (with a file) that have no checksum yet: applied before this tool kept them. */
+function unhashedApplied(migrations, ledger, checksums) {
+    const applied = new Set(ledger.map((e) => e.name));
+    return migrations.filter((m) => applied.has(m.name) && !checksums.has(m.name));
+}
+/** D1 refuses requests over 100,000 bytes of SQL: one statement stays far below it (see packRequests). */
+const MAX_STATEMENT_BYTES = 30_000;
+/**
+ * Statements recording the checksums of `files`, only for names the ledger records (so a file wrangler did
+ * not apply gets none). `replace`: files this run applied (their content is what ran now); otherwise a
+ * recorded checksum is never overwritten — that would hide the very change it exists to catch.
+ */
+function recordChecksumStatements(ledgerTable, files, opts) {
+    const statements = [];
+    let rows = [];
+    let bytes = 0;
+    const flush = () => {
+        if (!rows.length)
+            return;
+        statements.push(`INSERT INTO ${STATE_TABLE} (ledger, kind, name, value, at) ` +
+            `SELECT ${sqlString(ledgerTable)}, 'checksum', v.column1, v.column2, ${NOW_ISO} FROM (VALUES ${rows.join(', ')}) AS v ` +
+            `WHERE v.column1 IN (SELECT name FROM ${sqlIdent(ledgerTable)})${opts.guard ? ` AND ${opts.guard}` : ''} ` +
+            (opts.replace ? 'ON CONFLICT (ledger, kind, name) DO UPDATE SET value = excluded.value, at = excluded.at' : 'ON CONFLICT (ledger, kind, name) DO NOTHING'));
+        rows = [];
+        bytes = 0;
+    };
+    for (const f of files) {
+        const row = `(${sqlString(f.name)}, ${sqlString(checksumOf(f.sql))})`;
+        const size = Buffer.byteLength(row, 'utf8') + 2;
+        if (bytes + size > MAX_STATEMENT_BYTES)
+            flush();
+        rows.push(row);
+        bytes += size;
+    }
+    flush();
+    return statements;
+}
+/** What one request may carry: D1's limit is 100,000 bytes of SQL, the rest is headroom. */
+const REQUEST_BUDGET_BYTES = 90_000;
+/**
+ * Splits `extra` statements over requests: as many as fit go with `first` (a request the run makes anyway),
+ * the rest into as few further requests as fit the budget. Needed once, for a database with a long history
+ * seen for the first time; usually everything fits into `first`.
+ */
+function packRequests(first, extra) {
+    const size = (list) => list.reduce((n, s) => n + Buffer.byteLength(s, 'utf8') + 2, 0);
+    const head = [...first];
+    let used = size(head);
+    const more = [];
+    let current;
+    let currentBytes = 0;
+    for (const s of extra) {
+        const n = Buffer.byteLength(s, 'utf8') + 2;
+        if (!current && used + n <= REQUEST_BUDGET_BYTES) {
+            head.push(s);
+            used += n;
+            continue;
+        }
+        if (!current || currentBytes + n > REQUEST_BUDGET_BYTES) {
+            current = [];
+            currentBytes = 0;
+            more.push(current);
+        }
+        current.push(s);
+        currentBytes += n;
+    }
+    return { first: head, more };
+}
+
+;// CONCATENATED MODULE: ./build/src/ledger-state/lock.js
+/**
+ * The lock against concurrent applies. D1 has none, and a workflow `concurrency:` group covers neither two
+ * workflows nor a laptop: an apply takes a row in the state table with ONE atomic statement (an upsert that
+ * only replaces an expired row), reads back who holds it in the same request, and releases it when done —
+ * also after a failure or a cancellation. A holder killed outright leaves the row until its TTL passes; the
+ * next run then takes it over with a warning, and `d1-migrate unlock` removes it at once.
+ */
+
+
+
+
+/**
+ * How long a lock lives when its holder never releases it: three wrangler calls at the `timeout` input
+ * (bookmark, apply, rollback) plus ten minutes — 40 minutes at the default timeout of 600 s. A run that is
+ * still alive never gets near it; a run that was killed blocks the database for at most that long.
+ */
+function lockTtlSeconds(timeoutMs) {
+    return 3 * Math.ceil(timeoutMs / 1000) + 600;
+}
+/** The workflow run (its URL) or user@host, plus the process: enough to find who holds the database. */
+function lockHolder(run, env) {
+    const actor = run.actor ?? env.GITHUB_ACTOR;
+    const url = run.runUrl ??
+        (env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL || 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined);
+    const text = url ? `${url}${actor ? ` (${actor})` : ''}` : `${userName(env)}@${external_node_os_namespaceObject.hostname()} (pid ${process.pid})`;
+    // The holder is shown in logs and comments and sent as SQL: a small alphabet keeps it inert everywhere.
+    return text.replace(/[^\w@.:/#()+, -]/g, '?').slice(0, 200);
+}
+function userName(env) {
+    try {
+        return external_node_os_namespaceObject.userInfo().username;
+    }
+    catch {
+        return env.USER ?? env.USERNAME ?? 'unknown';
+    }
+}
+function newLockRequest(run, env, timeoutMs) {
+    return { token: (0,external_node_crypto_.randomUUID)(), holder: lockHolder(run, env), ttlSeconds: lockTtlSeconds(timeoutMs) };
+}
+const LOCK_WHERE = (ledger) => `ledger = ${sqlString(ledger)} AND kind = 'lock' AND name = ''`;
+function selectLock(ledger) {
+    return `SELECT value, detail, at, expires_at FROM ${STATE_TABLE} WHERE ${LOCK_WHERE(ledger)}`;
+}
+/**
+ * Takes the lock of `ledger` (creating the state table when missing). The upsert is the one statement that
+ * decides: it inserts, or replaces a row whose time is up, or does nothing; the SELECT after it says who
+ * holds the lock now, the one before it whose expired lock was taken over.
+ */
+function acquireLockPart(ledger, request) {
+    return {
+        statements: [
+            CREATE_STATE_TABLE,
+            selectLock(ledger),
+            `INSERT INTO ${STATE_TABLE} (ledger, kind, name, value, detail, at, expires_at) ` +
+                `VALUES (${sqlString(ledger)}, 'lock', '', ${sqlString(request.token)}, ${sqlString(request.holder)}, ${NOW_ISO}, ${NOW_SECONDS} + ${Math.floor(request.ttlSeconds)}) ` +
+                `ON CONFLICT (ledger, kind, name) DO UPDATE SET value = excluded.value, detail = excluded.detail, at = excluded.at, expires_at = excluded.expires_at ` +
+                `WHERE ${STATE_TABLE}.expires_at < ${NOW_SECONDS}`,
+            selectLock(ledger),
+        ],
+        parse(results) {
+            const before = results[1]?.results[0];
+            const after = results[3]?.results[0];
+            if (!after)
+                return { taken: false, heldBy: { token: '', holder: 'unknown (the lock row could not be read back)', at: '', expiresAt: 0 } };
+            const now = toLockRow(after);
+            if (now.token !== request.token)
+                return { taken: false, heldBy: now };
+            const previous = before ? toLockRow(before) : undefined;
+            return { taken: true, lock: now, ...(previous && previous.token !== request.token ? { tookOver: previous } : {}) };
+        },
+    };
+}
+/** Releases this run's lock, and only this run's: a lock taken over meanwhile stays with its new holder. */
+function releaseLockPart(ledger, token) {
+    return {
+        statements: [`DELETE FROM ${STATE_TABLE} WHERE ${LOCK_WHERE(ledger)} AND value = ${sqlString(token)}`],
+        parse: () => undefined,
+    };
+}
+/** `d1-migrate unlock`: removes whatever lock the ledger has, returning the row it removed. */
+function unlockPart(ledger) {
+    return {
+        statements: [selectLock(ledger), `DELETE FROM ${STATE_TABLE} WHERE ${LOCK_WHERE(ledger)}`],
+        parse(results) {
+            const row = results[0]?.results[0];
+            return row ? toLockRow(row) : undefined;
+        },
+    };
+}
+/** "<holder>, taken at <at>, expires at <iso>" for messages. */
+function describeLock(lock) {
+    return `${lock.holder}${lock.at ? `, taken at ${lock.at}` : ''}${lock.expiresAt ? `, expires at ${isoSeconds(lock.expiresAt)}` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./build/src/wrangler/parts.js
+
+/** Runs every part's statements in one request and hands each part its own results. */
+async function executeParts(session, parts, extra) {
+    const executed = await executeStatements(session, parts.flatMap((p) => p.statements), extra);
+    if (!executed.ok)
+        return executed;
+    let offset = 0;
+    const values = parts.map((p) => {
+        const mine = executed.results.slice(offset, offset + p.statements.length);
+        offset += p.statements.length;
+        return p.parse(mine);
+    });
+    return { ok: true, values: values };
+}
+/** The text wrangler printed for a failed request, for recognising e.g. a missing table. */
+function failureText(failed) {
+    return failed.error ? [failed.error.text, ...failed.error.notes].join('\n') : failed.failure.message;
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/migration-arg.js
+/**
+ * The migration a user named (`--to`, `baseline --to`, `mark-applied`): its file name as wrangler records it
+ * (`0003_add_jobs.sql`), the name without `.sql`, its path as findings show it (`migrations/0003_add_jobs.sql`),
+ * or its number prefix (`3`, `0003`) when exactly one file has it.
+ */
+function resolveMigration(arg, files) {
+    const value = arg.trim();
+    const exact = files.find((m) => m.name === value || m.relPath === value || m.name === `${value}.sql`);
+    if (exact)
+        return { ok: true, file: exact };
+    if (/^\d+$/.test(value)) {
+        const n = Number(value);
+        const same = files.filter((m) => m.numberText === value || (m.number !== null && m.number === n));
+        if (same.length === 1)
+            return { ok: true, file: same[0] };
+        if (same.length > 1)
+            return { ok: false, reason: `"${value}" is ambiguous: ${same.map((m) => m.name).join(', ')} share that number; name the file` };
+    }
+    return { ok: false, reason: `there is no migration "${value}"` };
+}
+/** Names for a message: the first `max`, then how many more. */
+function nameList(names, max = 20) {
+    if (names.length === 0)
+        return 'none';
+    return names.length > max ? `${names.slice(0, max).join(', ')}, … ${names.length - max} more` : names.join(', ');
+}
+
+;// CONCATENATED MODULE: ./build/src/rules/policy.js
+
+
+
+/**
+ * The one place that decides each rule's severity, numbering and data check for an environment. Precedence:
+ * an input or flag > `[env.<name>]` of .d1-migrate.toml > its top level > the catalog's default. The
+ * `disable-rules` input turns a rule off whatever the file says.
+ */
+function rulePolicy(options, environment) {
+    const config = options.projectConfig;
+    const layers = [];
+    const envSection = environment === null ? undefined : config?.environments.get(environment);
+    if (envSection)
+        layers.push([`env.${environment}`, envSection]);
+    if (config)
+        layers.push(['config', config.top]);
+    const rules = new Map();
+    const sources = new Map();
+    const severity = new Map();
+    const off = new Set();
+    for (const rule of rule_catalog/* RULES */.y0) {
+        let setting = rule.severity;
+        let source = 'default';
+        const layer = layers.find(([, s]) => s.rules.has(rule.id));
+        if (layer)
+            [source, setting] = [layer[0], layer[1].rules.get(rule.id)];
+        if (options.disableRules.includes(rule.id))
+            [source, setting] = ['disable-rules', 'off'];
+        rules.set(rule.id, setting);
+        sources.set(rule.id, source);
+        if (setting === 'off')
+            off.add(rule.id);
+        else if (source !== 'default')
+            severity.set(rule.id, setting);
+    }
+    const first = (k) => layers.map(([, s]) => s[k]).find((v) => v !== undefined);
+    const patterns = layers.flatMap(([, s]) => s.exclude);
+    return {
+        environment,
+        numbering: options.numbering ?? first('numbering') ?? 'sequential',
+        dataCheck: options.dataCheck ?? first('dataCheck') ?? true,
+        rules,
+        sources,
+        off,
+        severity,
+        exclude: config && patterns.length ? { patterns: [...new Set(patterns)], base: external_node_path_.dirname(config.path), cwd: options.cwd } : undefined,
+    };
+}
+/**
+ * Applies a policy to findings: drops those of rules that are off and those in excluded files, and gives the
+ * others the severity the policy sets. Pure: every producer of findings (validate, the ledger, the pull-request
+ * check) passes them through here.
+ */
+function applyRulePolicy(findings, policy) {
+    const excluded = policy.exclude ? excluder(policy.exclude) : () => false;
+    const out = [];
+    for (const f of findings) {
+        if (policy.off.has(f.rule))
+            continue;
+        if (f.file !== undefined && excluded(f.file))
+            continue;
+        const severity = policy.severity?.get(f.rule);
+        out.push(severity && severity !== f.severity ? { ...f, severity } : f);
+    }
+    return out;
+}
+/**
+ * Whether a finding's file (relative to the working directory) matches a pattern, or lies in a folder that does:
+ * `migrations/legacy` and `migrations/legacy/**` both exclude everything below that folder.
+ */
+function excluder(set) {
+    const matchers = set.patterns.map((p) => p.replace(/\/+$/, '')).filter((p) => p !== '');
+    const cache = new Map();
+    return (file) => {
+        let hit = cache.get(file);
+        if (hit === undefined) {
+            const rel = external_node_path_.relative(set.base, external_node_path_.resolve(set.cwd, file)).split(external_node_path_.sep).join('/');
+            const parts = rel.split('/');
+            hit = !rel.startsWith('../') && parts.some((_, i) => matchers.some((m) => minimatch(parts.slice(0, i + 1).join('/'), m, { dot: true })));
+            cache.set(file, hit);
+        }
+        return hit;
+    };
+}
+/** The settings of a project config other than its rules, for `d1-migrate rules`. */
+function describeSource(source, config) {
+    if (source === 'default')
+        return 'default';
+    if (source === 'disable-rules')
+        return 'disable-rules';
+    const file = config ? path.basename(config.path) : '.d1-migrate.toml';
+    return source === 'config' ? `${file} [rules]` : `${file} [${source}.rules]`;
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/record.js
+
+/**
+ * Adds findings a phase found (the ledger's, the change's, wrangler's) to the database's report under the
+ * rule policy — rules turned off, severities and excluded paths from the inputs and .d1-migrate.toml — so
+ * they mean the same as validate's.
+ */
+function recordFindings(ctx, findings) {
+    ctx.report.findings.push(...applyRulePolicy(findings, rulePolicy(ctx.options, ctx.report.environment)));
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/ledger-state.js
+/**
+ * What the run does with the tool's state table (src/ledger-state/): after preview's read, the checksum
+ * findings and the lock's outcome; after apply, the checksums of what ran and the lock's release in the
+ * request that reads the ledger back; and whatever is left (a lock still held because nothing was applied,
+ * checksums of files seen for the first time) once the apply phase is over, cancelled or not.
+ */
+
+
+
+
+
+
+
+
+
+/** How long the last bookkeeping request may take (it also runs after a cancellation). */
+const SETTLE = { signal: null, timeoutMs: 30_000 };
+/** The lock request for a run that will apply, when the state is on. */
+function lockRequestFor(ctx) {
+    return ctx.options.ledgerState ? newLockRequest(ctx.run, ctx.env, ctx.options.timeoutMs) : undefined;
+}
+/** Preview read the state (and maybe took the lock): record what it means. */
+function recordStateRead(ctx, read, request) {
+    const { report, io, target } = ctx;
+    const state = read.state;
+    if (!state)
+        return;
+    ctx.state = state;
+    recordFindings(ctx, checksumFindings(ctx.migrations, read.entries, state.checksums, target));
+    ctx.unhashed = state.exists || read.lock ? unhashedApplied(ctx.migrations, read.entries, state.checksums) : [];
+    const where = `${target.databaseName}${target.environment ? ` (${target.environment})` : ''}`;
+    if (read.lock && request) {
+        if (!read.lock.taken) {
+            report.failure = {
+                phase: 'apply',
+                kind: 'locked',
+                message: `${where} is locked by another run: ${describeLock(read.lock.heldBy)}. Nothing was applied. ` +
+                    'Wait for it to finish; if it died, the lock expires by itself, or remove it with `d1-migrate unlock`.',
+            };
+            io.warning(report.failure.message);
+            return;
+        }
+        ctx.lock = { request, held: true };
+        io.info(`apply: took the lock on ${where} (${request.holder}; expires at ${isoSeconds(read.lock.lock.expiresAt)} unless released)`);
+        if (read.lock.tookOver) {
+            const message = `Took over the expired lock on ${where} held by ${describeLock(read.lock.tookOver)}: that run ended without releasing it ` +
+                `(killed?) or ran past its TTL of ${Math.round(request.ttlSeconds / 60)} minutes. Check that it is not still applying.`;
+            report.notes.push(message);
+            io.warning(message);
+        }
+    }
+    else if (state.lock) {
+        report.notes.push(`${where} is locked by a run that is applying migrations: ${describeLock(state.lock)}.`);
+    }
+}
+/**
+ * The ledger read back after wrangler ran, in ONE request with the checksums of the files this run applied
+ * (replacing older ones: what ran now is the truth), the checksums of applied files seen for the first
+ * time (never replacing one), and the lock's release. Runs also after a failure, a timeout or a cancel.
+ */
+async function readBackAfterApply(ctx, session, applied, extra) {
+    const table = session.target.migrationsTable;
+    if (!ctx.lock?.held)
+        return readLedger(session, extra);
+    const backlog = ctx.unhashed ?? [];
+    const release = releaseLockPart(table, ctx.lock.request.token).statements;
+    const packed = packRequests([ledgerQuery(table), ...release], [...recordChecksumStatements(table, applied, { replace: true }), ...recordChecksumStatements(table, backlog, { replace: false })]);
+    const read = await executeStatements(session, packed.first, extra);
+    if (!read.ok) {
+        const missing = !read.stopped && isMissingTable(failureText(read), table);
+        await releaseOnly(ctx, session);
+        return missing ? { ok: true, entries: [], exists: false } : { ok: false, failure: read.failure };
+    }
+    ctx.lock.held = false;
+    await sendMore(ctx, session, packed.more);
+    noteBacklog(ctx, backlog);
+    return { ok: true, entries: toEntries(read.results[0]?.results ?? []), exists: true };
+}
+/**
+ * After the apply phase, whatever happened: a lock this run still holds is released (nothing was pending,
+ * the gate held apply back, a Time Travel rollback brought the row back), together with the checksums of
+ * applied files seen for the first time.
+ */
+async function settleLedgerState(ctx) {
+    if (!ctx.lock?.held)
+        return;
+    const session = openSession(ctx);
+    const table = session.target.migrationsTable;
+    const backlog = ctx.report.failure ? [] : (ctx.unhashed ?? []);
+    const packed = packRequests(releaseLockPart(table, ctx.lock.request.token).statements, recordChecksumStatements(table, backlog, { replace: false }));
+    const done = await executeStatements(session, packed.first, SETTLE);
+    if (!done.ok) {
+        warnNotReleased(ctx, done.failure.message);
+        return;
+    }
+    ctx.lock.held = false;
+    await sendMore(ctx, session, packed.more);
+    noteBacklog(ctx, backlog);
+}
+async function releaseOnly(ctx, session) {
+    if (!ctx.lock?.held)
+        return;
+    const done = await executeStatements(session, releaseLockPart(session.target.migrationsTable, ctx.lock.request.token).statements, SETTLE);
+    if (done.ok)
+        ctx.lock.held = false;
+    else
+        warnNotReleased(ctx, done.failure.message);
+}
+function warnNotReleased(ctx, why) {
+    if (!ctx.lock)
+        return;
+    const message = `Could not release the lock on ${ctx.target.databaseName} (${why}). It expires by itself ${Math.round(ctx.lock.request.ttlSeconds / 60)} minutes after it was taken; ` +
+        'to remove it now: `d1-migrate unlock`' + (ctx.target.environment ? ` --env ${ctx.target.environment}` : '') + '.';
+    ctx.report.notes.push(message);
+    ctx.io.warning(message);
+}
+/** Checksum statements that did not fit into the request they rode with (a long history seen first). */
+async function sendMore(ctx, session, more) {
+    for (const statements of more) {
+        const done = await executeStatements(session, statements, SETTLE);
+        if (!done.ok) {
+            ctx.io.warning(`Could not record all checksums of applied migrations (${done.failure.message}); the next apply records the rest.`);
+            return;
+        }
+    }
+}
+function noteBacklog(ctx, backlog) {
+    if (!backlog.length)
+        return;
+    ctx.unhashed = [];
+    ctx.report.notes.push(`Recorded the checksums of ${backlog.length} applied migration(s) that had none (applied before d1-migrate kept checksums): ${nameList(backlog.map((m) => m.name), 10)}. ` +
+        'From now on an edit to one of them is reported (applied-file-changed).');
+}
+
 ;// CONCATENATED MODULE: ./build/src/phases/apply.js
+
+
 
 
 
@@ -40491,7 +41163,9 @@ async function applyPhase(ctx) {
         ctx.ledgerBefore = read.entries;
     }
     const before = ctx.ledgerBefore;
-    const expected = pendingMigrations(ctx.migrations, before).map((m) => m.name);
+    // `--to`: only the files up to that migration are given to wrangler (src/wrangler/scoped-config.ts).
+    const expectedFiles = pendingMigrations(ctx.applyUpTo ?? ctx.migrations, before);
+    const expected = expectedFiles.map((m) => m.name);
     report.pending ??= expected;
     if (expected.length === 0) {
         // Nothing pending as of a ledger read moments ago: a wrangler run would only re-read it.
@@ -40516,14 +41190,22 @@ async function applyPhase(ctx) {
         }
     }
     const progress = new ApplyProgress();
-    const result = await session.run(d1Args(session, ['migrations', 'apply']), {
-        onStdout: (chunk) => progress.push(chunk),
-        verbose: true,
-    });
+    const scoped = ctx.applyUpTo ? scopedSession(session, ctx.applyUpTo) : undefined;
+    const runner = scoped?.session ?? session;
+    let result;
+    try {
+        result = await runner.run(d1Args(runner, ['migrations', 'apply']), {
+            onStdout: (chunk) => progress.push(chunk),
+            verbose: true,
+        });
+    }
+    finally {
+        scoped?.dispose();
+    }
     progress.end();
     // Read back even after a kill or timeout (the job's signal is ignored for this short read): only the
-    // database knows what happened.
-    const after = await readLedger(session, { signal: null, timeoutMs: REREAD_TIMEOUT_MS });
+    // database knows what happened. The same request records checksums and releases the lock.
+    const after = await readBackAfterApply(ctx, session, expectedFiles, { signal: null, timeoutMs: REREAD_TIMEOUT_MS });
     if (succeeded(result)) {
         verifySuccess(ctx, session, progress, after, before, expected);
     }
@@ -40634,6 +41316,9 @@ async function offerTimeTravel(ctx, session, appliedNow, before) {
             io.warning(message);
             report.applied = [];
             ctx.ledgerAfter = before;
+            // The restored database holds this run's lock row again (the bookmark was taken after the lock).
+            if (ctx.lock)
+                ctx.lock.held = true;
             return;
         }
         const message = `Rollback failed (${restored.failure.message}). To return the database to its state before this run: ${command}`;
@@ -41543,7 +42228,7 @@ function affinity(type) {
         return 'REAL';
     return 'NUMERIC';
 }
-const sqlString = (s) => `'${s.replace(/'/g, "''")}'`;
+const fill_sqlString = (s) => `'${s.replace(/'/g, "''")}'`;
 class Filler {
     sqlite3;
     db;
@@ -41918,32 +42603,32 @@ function typedValue(c, aff, n) {
             return [`${n}.5`];
         case 'NUMERIC':
             if (/DATE|TIME/.test(type))
-                return [sqlString(date)];
+                return [fill_sqlString(date)];
             if (/BOOL/.test(type))
                 return [String(n % 2)];
             return [String(n)];
         case 'BLOB':
             if (c.type === '')
-                return [sqlString(`syn-${n}`)];
+                return [fill_sqlString(`syn-${n}`)];
             return [`x'${pad(n.toString(16), 8)}'`];
         case 'TEXT':
         default:
             if (/e_?mail/.test(name))
-                return [sqlString(`syn${n}@example.com`)];
+                return [fill_sqlString(`syn${n}@example.com`)];
             if (/(^|_)(url|uri|link|href|website)$/.test(name))
-                return [sqlString(`https://example.com/syn/${n}`)];
+                return [fill_sqlString(`https://example.com/syn/${n}`)];
             if (/(^|_)(at|on|date|time|timestamp)$/.test(name))
-                return [sqlString(date)];
+                return [fill_sqlString(date)];
             if (/(^|_)(json|meta|metadata|data|settings|config|payload|attributes|properties)$/.test(name))
-                return [sqlString(`{"syn":${n}}`)];
+                return [fill_sqlString(`{"syn":${n}}`)];
             if (/(^|_)(id|uuid|guid)$/.test(name) || name === 'id')
-                return [sqlString(`00000000-0000-4000-8000-${pad(n.toString(16), 12)}`)];
-            return [sqlString(`syn-${n}`)];
+                return [fill_sqlString(`00000000-0000-4000-8000-${pad(n.toString(16), 12)}`)];
+            return [fill_sqlString(`syn-${n}`)];
     }
 }
 /** Other shapes to try when the first value is rejected (dates, JSON, booleans, short codes). */
 function alternatives(aff, n) {
-    const common = ['0', '1', sqlString(`2024-01-01T00:00:${pad(n % 60, 2)}.000Z`), sqlString('{}'), sqlString('[]'), sqlString(`syn${n}@example.com`), sqlString(`00000000-0000-4000-8000-${pad(n.toString(16), 12)}`), sqlString(String(n)), sqlString(''), `x'00'`];
+    const common = ['0', '1', fill_sqlString(`2024-01-01T00:00:${pad(n % 60, 2)}.000Z`), fill_sqlString('{}'), fill_sqlString('[]'), fill_sqlString(`syn${n}@example.com`), fill_sqlString(`00000000-0000-4000-8000-${pad(n.toString(16), 12)}`), fill_sqlString(String(n)), fill_sqlString(''), `x'00'`];
     if (aff === 'INTEGER' || aff === 'REAL' || aff === 'NUMERIC')
         return ['0', '1', String(n), '-1', ...common.slice(2)];
     return common;
@@ -43620,6 +44305,11 @@ function doubleQuotedFinding(file, text, start, sql, literals, rows) {
 }
 
 ;// CONCATENATED MODULE: ./build/src/replay/schema.js
+/**
+ * The schema a replay leaves behind, in a stable order and form so that two replays (e.g. base branch vs
+ * pull request) can be compared.
+ */
+
 
 const TYPE_ORDER = { table: 0, index: 1, trigger: 2, view: 3 };
 /**
@@ -43637,7 +44327,7 @@ function readSchema(db, migrationsTable) {
           AND name <> ?1 COLLATE NOCASE)`, [migrationsTable]);
     // sqlite_schema's columns are text (sql is NULL for automatic indexes).
     const objects = JSON.parse(String(rows[0]?.objects ?? '[]'));
-    return sortSchema(objects.map(([type, name, tableName, sql]) => ({ type, name, tableName, sql })));
+    return sortSchema(objects.filter(([, , tableName]) => !isToolTable(tableName)).map(([type, name, tableName, sql]) => ({ type, name, tableName, sql })));
 }
 function sortSchema(objects) {
     const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
@@ -43655,8 +44345,9 @@ const SEED_ORDER = { table: 0, view: 1, index: 2, trigger: 3 };
 function seedSchema(sqlite3, db, objects) {
     const exists = (name) => db.selectObjects(`SELECT 1 AS x FROM sqlite_schema WHERE name = ?1 COLLATE NOCASE`, [name]).length > 0;
     const isVirtual = (o) => o.type === 'table' && /^\s*CREATE\s+VIRTUAL\s/i.test(o.sql ?? '');
+    // The tool's state table is not part of the schema the migrations build (src/ledger-state/table.ts).
     let todo = [...objects]
-        .filter((o) => o.sql !== null && /^\s*CREATE\s/i.test(o.sql))
+        .filter((o) => o.sql !== null && /^\s*CREATE\s/i.test(o.sql) && !isToolTable(o.tableName))
         .sort((a, b) => Number(isVirtual(b)) - Number(isVirtual(a)) || SEED_ORDER[a.type] - SEED_ORDER[b.type]);
     const errors = new Map();
     // Views may be created before the views they read; repeat while a round makes progress.
@@ -44247,13 +44938,16 @@ async function driftPhase(ctx) {
         report.failure ??= { phase: 'drift', kind: read.failure.kind, message: `reading the schema failed: ${read.failure.message}` };
         return;
     }
-    const live = read.objects
-        .filter((o) => o.tableName.toLowerCase() !== target.migrationsTable.toLowerCase() && !/^_cf_/i.test(o.name));
+    const live = userObjects(read.objects, target.migrationsTable);
     report.liveSchema = live;
     const applied = new Set(ledger.entries.map((e) => e.name));
     const files = ctx.migrations.filter((m) => applied.has(m.name));
     const expected = await schemaOf(files, target.migrationsTable);
     recordDrift(report, 'migrations', (0,schema_diff/* diffSchemas */.e7)(expected, live), `the schema the ${files.length} applied migration(s) produce`);
+}
+/** The live objects the migrations own: not wrangler's ledger, not D1's `_cf_` tables (the tool's own table is left out by the query). */
+function userObjects(objects, migrationsTable) {
+    return objects.filter((o) => o.tableName.toLowerCase() !== migrationsTable.toLowerCase() && !/^_cf_/i.test(o.name));
 }
 /** Cross-environment drift: every later environment's live schema against the first one's, per binding. */
 function compareEnvironments(databases) {
@@ -44287,6 +44981,7 @@ function recordDrift(report, against, changes, what) {
         message: `The live schema of ${report.environment ?? 'top level'} · ${report.binding} differs from ${what}: ${shown}${more}. Find who changed it (a hand-run statement, an edited migration) and bring it back in line with a new migration.`,
     }));
 }
+/** One difference between the live schema and the reference, in words ("column users.email is missing from the database"). */
 function describeChange(c) {
     const what = c.object === 'column' ? `column ${c.table}.${c.name}` : `${c.object} ${c.name}`;
     switch (c.kind) {
@@ -44334,99 +45029,44 @@ async function historyPhase(ctx) {
     report.history = read.entries;
 }
 
-;// CONCATENATED MODULE: ./build/src/rules/policy.js
-
+;// CONCATENATED MODULE: ./build/src/phases/apply-to.js
 
 
 /**
- * The one place that decides each rule's severity, numbering and data check for an environment. Precedence:
- * an input or flag > `[env.<name>]` of .d1-migrate.toml > its top level > the catalog's default. The
- * `disable-rules` input turns a rule off whatever the file says.
+ * `to` (`--to`): apply the pending migrations up to and including that one, nothing after. Checked once the
+ * ledger is read, before the gate: a migration that does not exist, or is not pending, is a usage error
+ * that lists what is pending. Sets `ctx.applyUpTo` for apply.
  */
-function rulePolicy(options, environment) {
-    const config = options.projectConfig;
-    const layers = [];
-    const envSection = environment === null ? undefined : config?.environments.get(environment);
-    if (envSection)
-        layers.push([`env.${environment}`, envSection]);
-    if (config)
-        layers.push(['config', config.top]);
-    const rules = new Map();
-    const sources = new Map();
-    const severity = new Map();
-    const off = new Set();
-    for (const rule of rule_catalog/* RULES */.y0) {
-        let setting = rule.severity;
-        let source = 'default';
-        const layer = layers.find(([, s]) => s.rules.has(rule.id));
-        if (layer)
-            [source, setting] = [layer[0], layer[1].rules.get(rule.id)];
-        if (options.disableRules.includes(rule.id))
-            [source, setting] = ['disable-rules', 'off'];
-        rules.set(rule.id, setting);
-        sources.set(rule.id, source);
-        if (setting === 'off')
-            off.add(rule.id);
-        else if (source !== 'default')
-            severity.set(rule.id, setting);
+function checkApplyTo(ctx) {
+    const { options, report, target } = ctx;
+    const to = options.to;
+    if (to === undefined || !ctx.ledgerBefore)
+        return;
+    const pending = pendingMigrations(ctx.migrations, ctx.ledgerBefore);
+    const where = `${target.databaseName}${target.environment ? ` (${target.environment})` : ''}`;
+    const list = `pending on ${where}: ${nameList(pending.map((m) => m.name))}`;
+    const resolved = resolveMigration(to, ctx.migrations);
+    if (!resolved.ok) {
+        report.failure = { phase: 'apply', kind: 'usage', message: `to: ${resolved.reason} in ${target.migrationsDir}. Nothing was applied; ${list}.` };
+        return;
     }
-    const first = (k) => layers.map(([, s]) => s[k]).find((v) => v !== undefined);
-    const patterns = layers.flatMap(([, s]) => s.exclude);
-    return {
-        environment,
-        numbering: options.numbering ?? first('numbering') ?? 'sequential',
-        dataCheck: options.dataCheck ?? first('dataCheck') ?? true,
-        rules,
-        sources,
-        off,
-        severity,
-        exclude: config && patterns.length ? { patterns: [...new Set(patterns)], base: external_node_path_.dirname(config.path), cwd: options.cwd } : undefined,
-    };
-}
-/**
- * Applies a policy to findings: drops those of rules that are off and those in excluded files, and gives the
- * others the severity the policy sets. Pure: every producer of findings (validate, the ledger, the pull-request
- * check) passes them through here.
- */
-function applyRulePolicy(findings, policy) {
-    const excluded = policy.exclude ? excluder(policy.exclude) : () => false;
-    const out = [];
-    for (const f of findings) {
-        if (policy.off.has(f.rule))
-            continue;
-        if (f.file !== undefined && excluded(f.file))
-            continue;
-        const severity = policy.severity?.get(f.rule);
-        out.push(severity && severity !== f.severity ? { ...f, severity } : f);
+    const file = resolved.file;
+    const entry = ctx.ledgerBefore.find((e) => e.name === file.name);
+    if (entry) {
+        report.failure = {
+            phase: 'apply',
+            kind: 'usage',
+            message: `to: ${file.name} is already applied on ${where}${entry.appliedAt ? ` (${entry.appliedAt})` : ''}. Nothing was applied; ${list}.`,
+        };
+        return;
     }
-    return out;
-}
-/**
- * Whether a finding's file (relative to the working directory) matches a pattern, or lies in a folder that does:
- * `migrations/legacy` and `migrations/legacy/**` both exclude everything below that folder.
- */
-function excluder(set) {
-    const matchers = set.patterns.map((p) => p.replace(/\/+$/, '')).filter((p) => p !== '');
-    const cache = new Map();
-    return (file) => {
-        let hit = cache.get(file);
-        if (hit === undefined) {
-            const rel = external_node_path_.relative(set.base, external_node_path_.resolve(set.cwd, file)).split(external_node_path_.sep).join('/');
-            const parts = rel.split('/');
-            hit = !rel.startsWith('../') && parts.some((_, i) => matchers.some((m) => minimatch(parts.slice(0, i + 1).join('/'), m, { dot: true })));
-            cache.set(file, hit);
-        }
-        return hit;
-    };
-}
-/** The settings of a project config other than its rules, for `d1-migrate rules`. */
-function describeSource(source, config) {
-    if (source === 'default')
-        return 'default';
-    if (source === 'disable-rules')
-        return 'disable-rules';
-    const file = config ? path.basename(config.path) : '.d1-migrate.toml';
-    return source === 'config' ? `${file} [rules]` : `${file} [${source}.rules]`;
+    const index = ctx.migrations.indexOf(file);
+    ctx.applyUpTo = ctx.migrations.slice(0, index + 1);
+    const now = pendingMigrations(ctx.applyUpTo, ctx.ledgerBefore);
+    const later = pending.filter((m) => !now.includes(m));
+    const message = `to: ${file.name} — applying ${now.length} of the ${pending.length} pending migration(s)${later.length ? `; ${nameList(later.map((m) => m.name))} stay pending` : ''}.`;
+    report.notes.push(message);
+    ctx.io.info(message);
 }
 
 ;// CONCATENATED MODULE: ./build/src/rules/ambiguous-order.js
@@ -54663,17 +55303,6 @@ function part(stmts) {
 
 // EXTERNAL MODULE: ./build/src/report/label.js
 var report_label = __nccwpck_require__(5774);
-;// CONCATENATED MODULE: ./build/src/phases/record.js
-
-/**
- * Adds findings a phase found (the ledger's, the change's, wrangler's) to the database's report under the
- * rule policy — rules turned off, severities and excluded paths from the inputs and .d1-migrate.toml — so
- * they mean the same as validate's.
- */
-function recordFindings(ctx, findings) {
-    ctx.report.findings.push(...applyRulePolicy(findings, rulePolicy(ctx.options, ctx.report.environment)));
-}
-
 ;// CONCATENATED MODULE: ./build/src/phases/preflight.js
 
 
@@ -54774,416 +55403,6 @@ async function ask(session, part, counted) {
 /** Statement spans per file, to find the statement a finding's line falls in. */
 function preflight_statementsOf(files) {
     return new Map(files.map((p) => [p.file.relPath, p.statements.map((s) => ({ line: s.line, endLine: s.endLine }))]));
-}
-
-;// CONCATENATED MODULE: ./build/src/phases/preview.js
-
-
-
-
-/**
- * Reads the ledger of the same database, target and environment apply will use (never the local one by
- * accident), lists what is pending and reports drift. With `withSchema` it reads the live schema in the
- * same request, so the pending migrations can be checked against it. Writes nothing: a missing migrations
- * table is an empty ledger.
- */
-async function previewPhase(ctx, opts = {}) {
-    const { report, io } = ctx;
-    const session = openSession(ctx);
-    if (session.command.problem) {
-        report.failure = { phase: 'preview', kind: 'wrangler-missing', message: session.command.problem };
-        return;
-    }
-    const ledger = await readLedger(session, { withSchema: opts.withSchema === true });
-    if (!ledger.ok) {
-        report.failure = { phase: 'preview', kind: ledger.failure.kind, message: ledger.failure.message };
-        io.warning(`preview: could not read the ${session.where} ledger of ${ctx.target.databaseName}: ${ledger.failure.message}`);
-        return;
-    }
-    ctx.ledgerBefore = ledger.entries;
-    ctx.liveSchemaBefore = ledger.schema;
-    const pending = pendingMigrations(ctx.migrations, ledger.entries);
-    const applied = new Set(ledger.entries.map((e) => e.name));
-    report.pending = pending.map((m) => m.name);
-    // From here on the ledger says what will run: findings in applied files are informational.
-    report.scope = {
-        basis: 'ledger',
-        settled: ctx.migrations.filter((m) => applied.has(m.name)).map((m) => m.relPath),
-        judged: report.pending,
-    };
-    recordFindings(ctx, ledgerFindings(ctx.migrations, ledger.entries, ctx.target));
-    if (!ledger.exists)
-        report.notes.push(`The ${ctx.target.migrationsTable} table does not exist yet on the ${session.where} database; apply will create it.`);
-    io.info(`preview (${session.where}): ${ledger.entries.length} applied, ${pending.length} pending` +
-        (pending.length ? `: ${pending.map((m) => m.name).join(', ')}` : ''));
-}
-
-;// CONCATENATED MODULE: ./build/src/phases/restore.js
-
-
-/** Restores the remote database to `options.bookmark` with Time Travel (on demand, e.g. after a bad deploy). */
-async function restorePhase(ctx) {
-    const { report, io, options, target } = ctx;
-    const bookmark = options.bookmark?.trim();
-    if (!bookmark) {
-        report.failure = { phase: 'restore', kind: 'config', message: 'The restore phase needs a bookmark (input `bookmark`, CLI `--bookmark`).' };
-        return;
-    }
-    if (options.target !== 'remote') {
-        report.failure = { phase: 'restore', kind: 'config', message: 'Time Travel restore works on remote D1 only; use target: remote.' };
-        return;
-    }
-    const session = openSession(ctx);
-    if (session.command.problem) {
-        report.failure = { phase: 'restore', kind: 'wrangler-missing', message: session.command.problem };
-        return;
-    }
-    const result = await restoreBookmark(session, bookmark);
-    if (!result.ok) {
-        report.failure = { phase: 'restore', kind: result.failure.kind, message: result.failure.message };
-        return;
-    }
-    // The bookmark output is "where to go to undo this run", which for a restore is the state it replaced.
-    if (result.previousBookmark)
-        report.bookmark = result.previousBookmark;
-    const undo = result.previousBookmark ? ` To undo: ${restoreCommand(target, result.previousBookmark)}` : '';
-    const message = `Restored ${target.databaseName} to bookmark ${result.bookmark}.${undo}`;
-    report.notes.push(message);
-    io.info(message);
-}
-
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./build/src/phases/test.js
-
-
-
-
-
-
-
-
-/**
- * Applies every migration to a throw-away local D1 (real wrangler, a temporary --persist-to folder deleted
- * afterwards) and lists the resulting schema: the PR check that needs no credentials.
- */
-async function testPhase(ctx) {
-    const { report, io } = ctx;
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(external_node_os_namespaceObject.tmpdir(), 'd1-migrate-test-'));
-    try {
-        const session = openSession(ctx, { where: 'local', persistTo: dir });
-        if (session.command.problem) {
-            report.failure ??= { phase: 'test', kind: 'wrangler-missing', message: session.command.problem };
-            return;
-        }
-        const applied = await session.run(d1Args(session, ['migrations', 'apply']));
-        if (!succeeded(applied)) {
-            const failure = session.classify(applied);
-            const detail = failure.sqliteMessage ?? failure.message;
-            const file = failure.migration ? ctx.migrations.find((m) => m.name === failure.migration) : undefined;
-            const where = failure.migration ? `${failure.migration}: ${detail}` : detail;
-            if (file && report.scope?.settled.includes(file.relPath)) {
-                // A migration that already ran (or that the change leaves alone) does not apply to an empty database:
-                // the history's base schema came from elsewhere. That is a fact about the repository (the replay
-                // reports it once), not a failure of this change: wrangler cannot get to the new migrations on a fresh
-                // database, the replay did.
-                const message = `test: wrangler cannot apply the existing migrations to a fresh local D1 (${where}); the new migrations were checked by the replay only.`;
-                report.notes.push(message.replace(/^test: /, ''));
-                io.warning(message);
-                return;
-            }
-            if (file) {
-                const line = failureLine(file.sql, detail);
-                recordFindings(ctx, [
-                    finding({
-                        rule: 'replay-error',
-                        file: file.relPath,
-                        ...(line ? { line } : {}),
-                        message: `Applying the migrations to a fresh local D1 with wrangler failed at ${file.name}: ${detail}`,
-                    }),
-                ]);
-            }
-            report.failure ??= { phase: 'test', kind: failure.kind, message: where };
-            io.warning(`test: applying to a fresh local D1 failed: ${report.failure.message}`);
-            return;
-        }
-        const read = await readLiveSchema(session);
-        if (!read.ok) {
-            report.failure ??= { phase: 'test', kind: read.failure.kind, message: `reading the schema failed: ${read.failure.message}` };
-            return;
-        }
-        report.schema = read.objects;
-        io.info(`test: ${ctx.migrations.length} migrations applied to a fresh local D1; ${report.schema.length} schema objects`);
-    }
-    finally {
-        external_node_fs_.rmSync(dir, { recursive: true, force: true });
-    }
-}
-
-;// CONCATENATED MODULE: ./build/src/engine.js
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * Runs the chosen phases for every environment (in order) and every selected database. Stops before
- * the next environment once one fails, so `environment: staging, production` never reaches production
- * after a failed staging.
- */
-async function runEngine({ options, io, run = {}, env = process.env, signal, change }) {
-    const started = Date.now();
-    const wranglerEnv = wranglerEnvironment(options, env);
-    const configPath = findConfig(options.cwd, options.config);
-    io.debug(`config: ${configPath}`);
-    // Resolve every environment up front: a typo in the last environment must fail before the first applies.
-    const plan = options.environments.map((environment) => ({
-        environment,
-        targets: resolveDatabases({
-            cwd: options.cwd,
-            configPath,
-            environment,
-            database: options.database,
-            migrationsDir: options.migrationsDir,
-        }),
-    }));
-    const databases = [];
-    for (const [i, { environment, targets }] of plan.entries()) {
-        for (const target of targets) {
-            if (signal?.aborted)
-                break;
-            const report = await io.group(`d1-migrate: ${(0,report_label/* databaseLabel */.m)(target, { name: true })}`, () => processDatabase(target, { options, io, run, env: wranglerEnv, signal, change }));
-            databases.push(report);
-        }
-        const rest = plan.slice(i + 1).map((p) => p.environment ?? 'top level');
-        if (rest.length && databases.some((d) => (0,src_outcome/* decideDatabase */.iQ)(d, options).failsStep)) {
-            const message = `Stopped after environment "${environment ?? 'top level'}" failed; not processed: ${rest.join(', ')}.`;
-            io.warning(message);
-            databases[databases.length - 1]?.notes.push(message);
-            break;
-        }
-    }
-    if (options.phases.includes('drift'))
-        compareEnvironments(databases);
-    for (const d of databases)
-        d.status = (0,src_outcome/* decideDatabase */.iQ)(d, options).status;
-    return summarise(databases, options, Date.now() - started);
-}
-async function processDatabase(target, ctx) {
-    const { options, io } = ctx;
-    const started = Date.now();
-    const has = (p) => options.phases.includes(p);
-    const report = {
-        environment: target.environment,
-        binding: target.binding,
-        databaseName: target.databaseName,
-        migrationsDir: target.migrationsDir,
-        migrationsTable: target.migrationsTable,
-        migrations: [],
-        findings: [],
-        status: 'valid',
-        notes: [],
-        durationMs: 0,
-    };
-    const phase = { options, target, migrations: [], report, io, run: ctx.run, env: ctx.env, signal: ctx.signal };
-    if (has('restore')) {
-        await restorePhase(phase);
-        return finish(report, started, options);
-    }
-    const set = discover_discoverMigrations(target, options.cwd);
-    phase.migrations = set.files;
-    report.migrations = set.files.map((m) => m.name);
-    if (ctx.change)
-        judgeChange(phase, ctx.change);
-    // Apply never runs unvalidated: validate is implied by apply (and test). preview, history and drift only
-    // need the file list, so they discover without running the rules and the replay.
-    let validated;
-    if (has('validate') || has('apply') || has('test')) {
-        const settled = report.scope ? new Set(set.files.filter((m) => report.scope.settled.includes(m.relPath)).map((m) => m.name)) : undefined;
-        const policy = rulePolicy(options, target.environment);
-        validated = await validateMigrations(target, set, {
-            numbering: policy.numbering,
-            disabled: new Set(policy.off),
-            dataCheck: policy.dataCheck,
-            policy,
-            settled,
-            signal: ctx.signal,
-        });
-        report.findings.push(...validated.findings);
-        report.notes.push(...validated.notes);
-        report.schema = validated.schema;
-        if (ctx.change && report.changes)
-            report.schemaChanges = await schemaChangesOfChange(phase, validated, report.changes.added);
-        const counts = (0,src_outcome/* countFindings */.Gt)(report);
-        io.info(`validate: ${validated.migrations.length} migrations, ${counts.errors} errors, ${counts.warnings} warnings${counts.informational ? `, ${counts.informational} informational` : ''}`);
-    }
-    if (has('preview') || has('apply')) {
-        // The live schema travels in the ledger's request: the pending files are judged and preflighted on it.
-        await previewPhase(phase, { withSchema: true });
-        if (validated && !report.failure)
-            await judgePendingOnLiveSchema(phase, validated);
-        if (!report.failure && !ctx.signal?.aborted)
-            await preflightPhase(phase, validated?.parsed);
-    }
-    if (has('apply')) {
-        // Every finding that can block is known now: validate's, the change's, the ledger's and the preflight's.
-        const gate = (0,src_outcome/* applyGate */.ei)(report, options.failMode);
-        if (gate.go)
-            await applyPhase(phase);
-        else
-            report.notes.push(gate.reason);
-    }
-    if (has('history') && !(report.failure && report.failure.phase === 'preview'))
-        await historyPhase(phase);
-    if (has('test') && !ctx.signal?.aborted)
-        await testPhase(phase);
-    if (has('drift') && !ctx.signal?.aborted && !report.failure)
-        await driftPhase(phase);
-    return finish(report, started, options);
-}
-/**
- * The change under review decides what is judged until a ledger is read: the migrations it adds or edits;
- * the ones it leaves as they are on its base are settled. Edits, renames and deletions of existing
- * migrations are `modified-migration` errors.
- */
-function judgeChange(phase, change) {
-    const { report } = phase;
-    const c = migrationChanges(change.files, report, { repoPrefix: change.repoPrefix, baseRef: change.base });
-    const touched = new Set(c.touched);
-    report.changes = { added: c.added, removed: c.removed };
-    report.scope = {
-        basis: change.basis,
-        settled: phase.migrations.filter((m) => !touched.has(m.name)).map((m) => m.relPath),
-        judged: c.touched,
-        ...(change.base !== undefined ? { base: change.base } : {}),
-    };
-    recordFindings(phase, c.findings);
-}
-function finish(report, started, options) {
-    report.durationMs = Date.now() - started;
-    report.status = (0,src_outcome/* decideDatabase */.iQ)(report, options).status;
-    return report;
-}
-/** The run's report: statuses, counts and the failure come from the outcome decision (src/outcome.ts). */
-function summarise(databases, options, durationMs) {
-    const outcome = (0,src_outcome/* decideRun */.Sf)(databases, options);
-    return {
-        status: outcome.status,
-        errors: outcome.errors,
-        warnings: outcome.warnings,
-        informational: outcome.informational,
-        databases,
-        durationMs,
-        failed: outcome.failed,
-        exitCode: outcome.exitCode,
-        ...(outcome.failureMessage !== undefined ? { failureMessage: outcome.failureMessage } : {}),
-    };
-}
-/** wrangler reads credentials from the environment only; tokens never go on a command line. */
-function wranglerEnvironment(options, env) {
-    // What reaches wrangler of it is decided by the allow-list in src/wrangler/child-env.ts (which never passes
-    // CLOUDFLARE_ENV: wrangler would act on another environment than the one validated).
-    const out = { ...env };
-    if (options.cloudflareApiToken)
-        out.CLOUDFLARE_API_TOKEN = options.cloudflareApiToken;
-    if (options.cloudflareAccountId)
-        out.CLOUDFLARE_ACCOUNT_ID = options.cloudflareAccountId;
-    return out;
-}
-
-;// CONCATENATED MODULE: ./build/src/notify/webhook.js
-const TIMEOUT_MS = 10_000;
-/** The notification for a failed database, or undefined when it did not fail. */
-function failurePayload(report, run) {
-    if (!report.failure)
-        return undefined;
-    return {
-        environment: report.environment,
-        database: report.databaseName,
-        migration: report.failed?.name,
-        error: report.failed?.message ?? report.failure.message,
-        runUrl: run.runUrl,
-        repository: run.repository,
-        sha: run.sha,
-    };
-}
-/**
- * Text from the pull request (file, database and environment names, error messages) made inert for a
- * Slack-compatible `text`: Slack reads `<!channel>`, `<@U1>`, `<https://x|label>` as mentions and disguised
- * links, so `& < >` are escaped as Slack documents; Mattermost and Discord-compatible endpoints also ping
- * on plain `@channel`/`@here`/`@everyone`/`@name`, so every `@` before a name gets a zero-width space.
- */
-function slackText(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/@(?=[\p{L}\p{N}_.-])/gu, '@\u200b');
-}
-/** One line of untrusted text: a line break in a file name must not start a line that looks like ours. */
-function oneLine(text) {
-    // eslint-disable-next-line no-control-regex
-    return slackText(text).replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ');
-}
-/** A Slack-compatible incoming-webhook message: `text` for any client, blocks-free so every clone accepts it. */
-function slackMessage(p) {
-    const where = `${oneLine(p.database)}${p.environment ? ` (${oneLine(p.environment)})` : ''}`;
-    // The error may span lines: each is quoted, so none can pass for one of the message's own lines.
-    const error = slackText(p.error.replace(/\r\n?/g, '\n'))
-        .split(/[\n\u0085\u2028\u2029]/)
-        .map((line) => `> ${line}`)
-        .join('\n');
-    const lines = [
-        `:x: D1 migration failed on ${where}`,
-        p.migration ? `Migration: ${oneLine(p.migration)}` : undefined,
-        `Error:\n${error}`,
-        p.repository ? `Repository: ${oneLine(p.repository)}${p.sha ? ` @ ${oneLine(p.sha.slice(0, 7))}` : ''}` : undefined,
-        p.runUrl ? `Run: ${p.runUrl}` : undefined,
-    ].filter(Boolean);
-    // The other fields are data for non-Slack consumers, as they are.
-    return { text: lines.join('\n'), environment: p.environment, database: p.database, migration: p.migration ?? null, error: p.error, run_url: p.runUrl ?? null };
-}
-/**
- * POSTs one message to the webhook. Never throws: a failing webhook is returned as a warning (without the
- * URL, which is a secret) and must never be why a run fails.
- */
-async function notifyFailure(url, payload, fetchImpl = fetch) {
-    try {
-        const response = await fetchImpl(url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(slackMessage(payload)),
-            signal: AbortSignal.timeout(TIMEOUT_MS),
-        });
-        if (!response.ok)
-            return `notify-webhook: the webhook answered HTTP ${response.status}; no notification was sent.`;
-        return undefined;
-    }
-    catch (error) {
-        const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS / 1000} s` : errorName(error);
-        return `notify-webhook: could not post the failure notification (${reason}).`;
-    }
-}
-/** The kind of error only: messages of fetch errors can contain the URL. */
-function errorName(error) {
-    if (error instanceof Error) {
-        const cause = error.cause;
-        return cause?.code ?? error.name;
-    }
-    return 'unknown error';
 }
 
 ;// CONCATENATED MODULE: ./node_modules/toml-eslint-parser/lib/chunk-15K8U1wQ.mjs
@@ -57923,8 +58142,20 @@ const INPUT_NAMES = [
     'report',
     'sarif',
     'timeout',
+    'to',
+    'force',
+    'ledger-state',
 ];
-const PHASES = ['validate', 'preview', 'apply', 'history', 'test', 'restore', 'drift'];
+/** Phases the `phases` input accepts (the CLI's mark-applied and rename-applied are commands of their own). */
+const PHASES = ['validate', 'preview', 'apply', 'history', 'test', 'restore', 'drift', 'baseline', 'unlock'];
+const LEDGER_PHASES = ['baseline', 'mark-applied', 'rename-applied', 'unlock'];
+/** How many arguments each ledger operation takes (CLI positionals). */
+const LEDGER_ARGS = {
+    baseline: { count: 0, usage: 'd1-migrate baseline --to <migration> [--force]' },
+    'mark-applied': { count: 1, usage: 'd1-migrate mark-applied <migration> [--force]' },
+    'rename-applied': { count: 2, usage: 'd1-migrate rename-applied <old name> <new file> [--force]' },
+    unlock: { count: 0, usage: 'd1-migrate unlock' },
+};
 const TARGETS = ['remote', 'local'];
 const FAIL_MODES = ['strict', 'skip-unavailable', 'warn'];
 const NUMBERING = ['sequential', 'unique', 'off'];
@@ -57972,8 +58203,10 @@ function parseOptions(raw, opts) {
     const cwd = (0,external_node_path_.resolve)(opts.baseDir, optional(raw['working-directory']) ?? '.');
     const phaseList = splitList(raw.phases).map((p) => p.toLowerCase());
     const phases = [];
+    // mark-applied and rename-applied take file arguments: CLI commands only.
+    const allowed = opts.ledgerArgs ? [...PHASES, ...LEDGER_PHASES] : PHASES;
     for (const p of phaseList.length ? phaseList : DEFAULT_PHASES) {
-        if (!PHASES.includes(p)) {
+        if (!allowed.includes(p)) {
             throw new UsageError(`Invalid ${options_label('phases', source)}: unknown phase "${p}" in "${raw.phases}". Allowed phases: ${PHASES.join(', ')}.`);
         }
         if (!phases.includes(p))
@@ -57981,6 +58214,10 @@ function parseOptions(raw, opts) {
     }
     if (phases.includes('restore') && phases.length > 1) {
         throw new UsageError(`Invalid ${options_label('phases', source)}: "restore" runs alone (got "${phases.join(',')}"). Run restore in its own step.`);
+    }
+    const ledgerPhase = phases.find((p) => LEDGER_PHASES.includes(p));
+    if (ledgerPhase && phases.length > 1) {
+        throw new UsageError(`Invalid ${options_label('phases', source)}: "${ledgerPhase}" runs alone (got "${phases.join(',')}"). Run it in its own step.`);
     }
     const bookmark = optional(raw.bookmark);
     if (phases.includes('restore') && !bookmark) {
@@ -58031,6 +58268,28 @@ function parseOptions(raw, opts) {
     if (sarifRaw !== undefined && !/\.sarif(\.json)?$/i.test(sarifRaw)) {
         throw new UsageError(`Invalid ${options_label('sarif', source)}: "${sarifRaw}". Give a file path ending in .sarif (or .sarif.json), e.g. d1-migrate.sarif.`);
     }
+    const to = optional(raw.to);
+    if (to !== undefined && !phases.includes('apply') && ledgerPhase !== 'baseline') {
+        throw new UsageError(`${options_label('to', source)} is for apply (apply up to and including that migration) and baseline; phases are "${phases.join(',')}".`);
+    }
+    if (ledgerPhase === 'baseline' && to === undefined) {
+        throw new UsageError(`baseline needs ${options_label('to', source)}: the last migration the database already has (a file name, e.g. 0007_add_jobs.sql, or its number when unique). Usage: ${LEDGER_ARGS.baseline.usage}`);
+    }
+    if (to !== undefined && (/[\r\n\0]/.test(to) || to.length > 500)) {
+        throw new UsageError(`Invalid ${options_label('to', source)}: ${JSON.stringify(to.slice(0, 80))}. Give one migration file name (e.g. 0007_add_jobs.sql) or its number.`);
+    }
+    const force = bool('force', raw.force, source);
+    if (force && !(ledgerPhase === 'baseline' || ledgerPhase === 'mark-applied' || ledgerPhase === 'rename-applied')) {
+        throw new UsageError(`${options_label('force', source)} is only for baseline, mark-applied and rename-applied.`);
+    }
+    const ledgerState = bool('ledger-state', raw['ledger-state'], source, true);
+    if (ledgerPhase === 'unlock' && !ledgerState) {
+        throw new UsageError(`unlock removes the apply lock, which lives in the state table that ${options_label('ledger-state', source)} false turns off.`);
+    }
+    const ledgerArgs = opts.ledgerArgs ?? [];
+    if (ledgerPhase && source === 'cli' && ledgerArgs.length !== LEDGER_ARGS[ledgerPhase].count) {
+        throw new UsageError(`${ledgerPhase} takes ${LEDGER_ARGS[ledgerPhase].count || 'no'} argument(s), got ${ledgerArgs.length}. Usage: ${LEDGER_ARGS[ledgerPhase].usage}`);
+    }
     return {
         cwd,
         config: optional(raw.config),
@@ -58055,9 +58314,940 @@ function parseOptions(raw, opts) {
         reportPath,
         sarifPath: sarifRaw === undefined ? undefined : (0,external_node_path_.isAbsolute)(sarifRaw) ? sarifRaw : (0,external_node_path_.resolve)(cwd, sarifRaw),
         timeoutMs,
+        ...(to !== undefined ? { to } : {}),
+        ledgerState,
+        force,
+        ...(ledgerPhase ? { ledgerArgs } : {}),
         // Read here so that a bad key or value in it fails like a bad input, before anything runs.
         projectConfig: loadProjectConfig({ cwd, wranglerConfig: optional(raw.config), env }),
     };
+}
+
+;// CONCATENATED MODULE: ./build/src/ledger-state/read.js
+
+
+
+
+
+
+
+const schemaPart = (query) => ({ statements: [query], parse: (r) => toSchemaObjects(r[0]?.results ?? []) });
+const entriesPart = (table) => ({ statements: [ledgerQuery(table)], parse: (r) => toEntries(r[0]?.results ?? []) });
+const statePart = (table) => ({ statements: [selectState(table)], parse: (r) => toLedgerState(r[0]?.results ?? []) });
+async function readLedgerAndState(session, opts, extra) {
+    const table = session.target.migrationsTable;
+    if (!opts.state)
+        return readLedger(session, { ...extra, withSchema: opts.withSchema });
+    if (opts.lock)
+        return readAndLock(session, table, opts.lock, opts.withSchema, extra);
+    const read = await executeParts(session, [schemaPart(SCHEMA_OBJECTS_QUERY), entriesPart(table), statePart(table)], extra);
+    if (read.ok) {
+        const [schema, entries, state] = read.values;
+        return { ok: true, entries, exists: true, state, ...(opts.withSchema ? { schema } : {}) };
+    }
+    if (read.stopped)
+        return { ok: false, failure: read.failure };
+    const text = failureText(read);
+    if (isMissingTable(text, table)) {
+        // No migration was applied yet: the state cannot matter (the tool creates both tables together).
+        if (!opts.withSchema)
+            return { ok: true, entries: [], exists: false, state: NO_STATE };
+        const schema = await executeStatements(session, [SCHEMA_QUERY], extra);
+        return schema.ok
+            ? { ok: true, entries: [], exists: false, state: NO_STATE, schema: toSchemaObjects(schema.results[0]?.results ?? []) }
+            : { ok: false, failure: schema.failure };
+    }
+    if (isMissingTable(text, STATE_TABLE)) {
+        // Migrations were applied, but never by this tool (or with the state off): read as before, once.
+        const plain = await readLedger(session, { ...extra, withSchema: opts.withSchema });
+        return plain.ok ? { ...plain, state: NO_STATE } : plain;
+    }
+    return { ok: false, failure: read.failure };
+}
+/**
+ * A run that will apply: the ledger is created if missing exactly as wrangler creates it (wrangler's own
+ * apply does that first thing, a moment later), so no read can fail on a missing table and the lock, the
+ * schema, the ledger and the state all come back in ONE request, on a fresh database too.
+ */
+async function readAndLock(session, table, lock, withSchema, extra) {
+    const existed = {
+        statements: [`SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table' AND name = ${sqlString(table)} COLLATE NOCASE`],
+        parse: (r) => Number(r[0]?.results[0]?.n ?? 0) > 0,
+    };
+    const create = { statements: [createLedgerTable(table)], parse: () => undefined };
+    const parts = [schemaPart(SCHEMA_OBJECTS_QUERY), existed, create, acquireLockPart(table, lock), entriesPart(table), statePart(table)];
+    const read = await executeParts(session, parts, extra);
+    if (!read.ok)
+        return { ok: false, failure: read.failure };
+    const [schema, exists, , outcome, entries, state] = read.values;
+    return { ok: true, entries, exists, state, lock: outcome, ...(withSchema ? { schema } : {}) };
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/ledger-ops/shared.js
+
+
+
+
+
+
+
+function phaseOf(ctx) {
+    return ctx.options.phases[0];
+}
+function where(target) {
+    return `${target.databaseName}${target.environment ? ` (${target.environment})` : ''}`;
+}
+/** The ledger, the live schema and the state in one read-only request, as preview reads them. */
+async function openAndRead(ctx, opts) {
+    const { report } = ctx;
+    const phase = phaseOf(ctx);
+    const session = openSession(ctx);
+    if (session.command.problem) {
+        report.failure = { phase, kind: 'wrangler-missing', message: session.command.problem };
+        return undefined;
+    }
+    const read = await readLedgerAndState(session, { withSchema: opts.withSchema, state: ctx.options.ledgerState });
+    if (!read.ok) {
+        report.failure = { phase, kind: read.failure.kind, message: `reading the ledger failed: ${read.failure.message}` };
+        return undefined;
+    }
+    ctx.ledgerBefore = read.entries;
+    return { session, entries: read.entries, schema: read.schema ?? [], state: read.state ?? NO_STATE };
+}
+function refuse(ctx, message) {
+    ctx.report.failure = { phase: phaseOf(ctx), kind: 'refused', message };
+    ctx.io.warning(message);
+}
+function usage(ctx, message) {
+    ctx.report.failure = { phase: phaseOf(ctx), kind: 'usage', message };
+}
+/**
+ * How the live schema differs from the replay of `files` (tables, columns with their types and constraints,
+ * indexes, triggers, views — the drift comparison), each difference in words; or why the files cannot be
+ * compared (they do not replay).
+ */
+async function schemaDifferences(files, live, migrationsTable) {
+    const replay = await replayMigrations({ files, migrationsTable, disabled: new Set(['double-quoted-string', 'drop-referenced-table']) });
+    if (replay.failedAt) {
+        const why = replay.findings.find((f) => f.rule === 'replay-error' || f.rule === 'sql-syntax')?.message;
+        return { problem: `the migrations do not replay on an empty database: ${replay.failedAt} fails${why ? ` (${why})` : ''}` };
+    }
+    const changes = (0,schema_diff/* diffSchemas */.e7)(replay.schema, sortSchema(userObjects(live, migrationsTable)));
+    return { differences: changes.map(describeChange) };
+}
+/** A list of differences for a message: the first ten, then how many more (the note lists all). */
+function firstDifferences(differences) {
+    return differences.length > 10 ? `${differences.slice(0, 10).join('; ')}; … ${differences.length - 10} more (every one is listed in the notes)` : differences.join('; ');
+}
+/** The files that would then be applied: those the ledger records plus `extra`, in apply order. */
+function appliedPlus(migrations, entries, extra) {
+    const names = new Set([...entries.map((e) => e.name), ...extra.map((m) => m.name)]);
+    return migrations.filter((m) => names.has(m.name));
+}
+/**
+ * The ledger read back must record `names` (and no longer record `gone`); what the operation recorded goes
+ * on the report, and the ledger after it is the history shown.
+ */
+function finishRecording(ctx, names, entries, gone = []) {
+    const { report } = ctx;
+    report.history = entries;
+    ctx.ledgerAfter = entries;
+    const now = new Set(entries.map((e) => e.name));
+    report.recorded = names.filter((n) => now.has(n));
+    const problems = [
+        ...names.filter((n) => !now.has(n)).map((n) => `${n} is not recorded`),
+        ...gone.filter((n) => now.has(n)).map((n) => `${n} is still recorded`),
+    ];
+    if (problems.length) {
+        report.failure = { phase: phaseOf(ctx), kind: 'not-applied', message: `The write succeeded, but in the ledger read back ${problems.join(', ')}.` };
+    }
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/ledger-ops/write.js
+/**
+ * The one way ledger operations write: rows exactly as wrangler writes them (`INSERT INTO "<table>" (name)`,
+ * id and applied_at from the table's defaults, the table created if missing with wrangler's own statement),
+ * guarded by the apply lock taken in the same request, the ledger read back at the end. Everything fits into
+ * ONE request (atomic) unless a baseline records thousands of files; then the lock is held across the
+ * requests and released in the last one.
+ */
+
+
+
+
+
+
+/** VALUES rows per INSERT statement are kept far below D1's request limit. */
+const MAX_VALUES_BYTES = 30_000;
+async function writeLedger(ctx, session, write) {
+    const { report, options } = ctx;
+    const phase = options.phases[0];
+    const table = session.target.migrationsTable;
+    const lock = options.ledgerState ? newLockRequest(ctx.run, ctx.env, options.timeoutMs) : undefined;
+    const guard = lock
+        ? `EXISTS (SELECT 1 FROM ${STATE_TABLE} WHERE ledger = ${sqlString(table)} AND kind = 'lock' AND name = '' AND value = ${sqlString(lock.token)})`
+        : '1';
+    const lockPart = lock ? acquireLockPart(table, lock) : undefined;
+    const body = [];
+    if (options.ledgerState && write.dropChecksums?.length) {
+        body.push(`DELETE FROM ${STATE_TABLE} WHERE ledger = ${sqlString(table)} AND kind = 'checksum' AND name IN (${write.dropChecksums.map(sqlString).join(', ')}) AND ${guard}`);
+    }
+    body.push(...insertStatements(table, write.insert, guard));
+    if (write.rename) {
+        body.push(`UPDATE ${sqlIdent(table)} SET name = ${sqlString(write.rename.to)} WHERE name = ${sqlString(write.rename.from)} AND ${guard}`);
+    }
+    if (options.ledgerState && write.checksums?.files.length) {
+        body.push(...recordChecksumStatements(table, write.checksums.files, { replace: write.checksums.replace, guard }));
+    }
+    const tail = [...(lock ? releaseLockPart(table, lock.token).statements : []), ledgerQuery(table)];
+    const head = [createLedgerTable(table), ...(lockPart?.statements ?? [])];
+    const packed = packRequests(head, body);
+    const requests = [packed.first, ...packed.more];
+    requests[requests.length - 1].push(...tail);
+    let outcome;
+    let entries = [];
+    for (let i = 0; i < requests.length; i++) {
+        const done = await executeStatements(session, requests[i], { signal: i === 0 ? undefined : null });
+        if (!done.ok) {
+            report.failure = {
+                phase,
+                kind: done.failure.kind,
+                message: `${i === 0 ? 'Nothing was written' : `Writing stopped after ${i} of ${requests.length} requests`}: ${done.failure.message}`,
+            };
+            if (i > 0 && lock)
+                await executeStatements(session, releaseLockPart(table, lock.token).statements, { signal: null, timeoutMs: 30_000 });
+            return { ok: false };
+        }
+        if (i === 0 && lockPart) {
+            outcome = lockPart.parse(done.results.slice(1, 1 + lockPart.statements.length));
+            if (!outcome.taken) {
+                report.failure = {
+                    phase,
+                    kind: 'locked',
+                    message: `${ctx.target.databaseName} is locked by a run that is applying migrations (${describeLock(outcome.heldBy)}). Nothing was written; try again when it is done, or remove a dead lock with \`d1-migrate unlock\`.`,
+                };
+                return { ok: false };
+            }
+        }
+        if (i === requests.length - 1)
+            entries = toEntries(done.results[done.results.length - 1]?.results ?? []);
+    }
+    if (outcome?.taken && outcome.tookOver) {
+        const message = `Took over the expired lock held by ${describeLock(outcome.tookOver)}.`;
+        report.notes.push(message);
+        ctx.io.warning(message);
+    }
+    return { ok: true, entries };
+}
+/** `INSERT INTO "<table>" (name) SELECT ...` in apply order, so ids ascend the way wrangler's would. */
+function insertStatements(table, names, guard) {
+    const out = [];
+    let rows = [];
+    let bytes = 0;
+    const flush = () => {
+        if (!rows.length)
+            return;
+        out.push(`INSERT INTO ${sqlIdent(table)} (name) SELECT v.column2 FROM (VALUES ${rows.join(', ')}) AS v WHERE ${guard} ORDER BY v.column1`);
+        rows = [];
+        bytes = 0;
+    };
+    names.forEach((name, i) => {
+        const row = `(${i}, ${sqlString(name)})`;
+        if (bytes + row.length > MAX_VALUES_BYTES)
+            flush();
+        rows.push(row);
+        bytes += Buffer.byteLength(row, 'utf8') + 2;
+    });
+    flush();
+    return out;
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/ledger-ops/baseline.js
+/**
+ * `d1-migrate baseline --to <migration>` (phase `baseline`, input `to`): adopting migrations on a database
+ * that already has the schema — created by hand, by a script, by another tool. Every migration up to and
+ * including <migration> is recorded as applied without running it, as wrangler would record it, after
+ * checking that the live schema is what those files produce.
+ */
+
+
+
+async function baselinePhase(ctx) {
+    const { report, options, target, io } = ctx;
+    const read = await openAndRead(ctx, { withSchema: true });
+    if (!read)
+        return;
+    report.history = read.entries;
+    const resolved = resolveMigration(options.to ?? '', ctx.migrations);
+    if (!resolved.ok) {
+        usage(ctx, `baseline --to: ${resolved.reason} in ${target.migrationsDir}. Migrations: ${nameList(ctx.migrations.map((m) => m.name))}.`);
+        return;
+    }
+    const last = resolved.file;
+    const upTo = ctx.migrations.slice(0, ctx.migrations.indexOf(last) + 1);
+    const names = new Set(upTo.map((m) => m.name));
+    const disagree = read.entries.filter((e) => !names.has(e.name)).map((e) => e.name);
+    if (disagree.length) {
+        refuse(ctx, `the ledger of ${where(target)} already records ${nameList(disagree)}, which ${disagree.length === 1 ? 'is' : 'are'} not among the migrations up to ${last.name} ` +
+            '(a later migration, or a name with no file). A baseline records the start of the history of a database that has none yet. Nothing was written.');
+        return;
+    }
+    const recorded = new Set(read.entries.map((e) => e.name));
+    const toRecord = upTo.filter((m) => !recorded.has(m.name));
+    if (toRecord.length === 0) {
+        report.recorded = [];
+        report.notes.push(`Every migration up to ${last.name} is already recorded as applied on ${where(target)}; nothing to do.`);
+        return;
+    }
+    const compared = await schemaDifferences(upTo, read.schema, target.migrationsTable);
+    const problems = 'problem' in compared ? [compared.problem] : compared.differences;
+    if (problems.length) {
+        const what = 'problem' in compared ? compared.problem : `the live schema of ${where(target)} differs from what the ${upTo.length} migration(s) up to ${last.name} produce: ${firstDifferences(problems)}`;
+        if (!options.force) {
+            if (problems.length > 10)
+                report.notes.push(...problems.map((p) => `difference: ${p}`));
+            refuse(ctx, `${what}. Nothing was written. Bring the database or the files in line (or baseline to another migration); --force (input force: true) records them anyway.`);
+            return;
+        }
+        const message = `baseline --force: ${what}. Recorded anyway, as asked; the next drift check will show the same differences.`;
+        report.notes.push(message);
+        io.warning(message);
+    }
+    const written = await writeLedger(ctx, read.session, { insert: toRecord.map((m) => m.name), checksums: { files: toRecord, replace: true } });
+    if (!written.ok)
+        return;
+    finishRecording(ctx, toRecord.map((m) => m.name), written.entries);
+    if (report.failure)
+        return;
+    report.notes.push(`Recorded ${toRecord.length} migration(s) as applied without running them: ${nameList(toRecord.map((m) => m.name))}. wrangler now treats them as applied.`);
+    io.info(`baseline: recorded ${toRecord.map((m) => m.name).join(', ')} on ${where(target)}`);
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/ledger-ops/mark-applied.js
+/**
+ * `d1-migrate mark-applied <migration> [--force]`: one pending migration recorded as applied without running
+ * it (its change was made by hand, or by a hotfix), after the same checks as baseline: the live schema must
+ * be what the applied files plus this one produce, the ledger must name no file that is gone. On a migration
+ * that is already applied, `--force` accepts an edit of its file (records the new checksum).
+ */
+
+
+
+
+
+async function markAppliedPhase(ctx) {
+    const { report, options, target, io } = ctx;
+    const read = await openAndRead(ctx, { withSchema: true });
+    if (!read)
+        return;
+    report.history = read.entries;
+    const arg = options.ledgerArgs?.[0] ?? '';
+    const resolved = resolveMigration(arg, ctx.migrations);
+    if (!resolved.ok) {
+        const pending = pendingMigrations(ctx.migrations, read.entries).map((m) => m.name);
+        usage(ctx, `mark-applied: ${resolved.reason} in ${target.migrationsDir}. Pending on ${where(target)}: ${nameList(pending)}.`);
+        return;
+    }
+    const file = resolved.file;
+    const entry = read.entries.find((e) => e.name === file.name);
+    if (entry) {
+        const recorded = read.state.checksums.get(file.name);
+        const now = checksumOf(file.sql);
+        if (!options.ledgerState || !recorded || recorded.sum === now) {
+            report.recorded = [];
+            report.notes.push(`${file.name} is already recorded as applied on ${where(target)}${entry.appliedAt ? ` (${entry.appliedAt})` : ''}; nothing to do.`);
+            return;
+        }
+        if (!options.force) {
+            refuse(ctx, `${file.name} is already applied on ${where(target)}${entry.appliedAt ? ` (${entry.appliedAt})` : ''}, and its file has changed since. ` +
+                'Undo the edit, or accept it with --force (records the file as it is now; the edit itself never runs).');
+            return;
+        }
+        const written = await writeLedger(ctx, read.session, { insert: [], checksums: { files: [file], replace: true } });
+        if (!written.ok)
+            return;
+        finishRecording(ctx, [file.name], written.entries);
+        report.notes.push(`Accepted the edit of ${file.name}: its checksum is now that of the file as it is (the edit itself never ran).`);
+        return;
+    }
+    const missing = read.entries.filter((e) => !ctx.migrations.some((m) => m.name === e.name)).map((e) => e.name);
+    if (missing.length) {
+        refuse(ctx, `the ledger of ${where(target)} records ${nameList(missing)} with no file (applied-file-missing); fix that first (\`d1-migrate rename-applied <old> <new>\` after a rename). Nothing was written.`);
+        return;
+    }
+    const compared = await schemaDifferences(appliedPlus(ctx.migrations, read.entries, [file]), read.schema, target.migrationsTable);
+    const problems = 'problem' in compared ? [compared.problem] : compared.differences;
+    if (problems.length) {
+        const what = 'problem' in compared ? compared.problem : `the live schema of ${where(target)} differs from what the applied migrations plus ${file.name} produce: ${firstDifferences(problems)}`;
+        if (!options.force) {
+            if (problems.length > 10)
+                report.notes.push(...problems.map((p) => `difference: ${p}`));
+            refuse(ctx, `${what}. Nothing was written. Make the change ${file.name} describes first; --force records it anyway.`);
+            return;
+        }
+        const message = `mark-applied --force: ${what}. Recorded anyway, as asked.`;
+        report.notes.push(message);
+        io.warning(message);
+    }
+    const written = await writeLedger(ctx, read.session, { insert: [file.name], checksums: { files: [file], replace: true } });
+    if (!written.ok)
+        return;
+    finishRecording(ctx, [file.name], written.entries);
+    if (report.failure)
+        return;
+    const before = pendingMigrations(ctx.migrations, written.entries).filter((m) => ctx.migrations.indexOf(m) < ctx.migrations.indexOf(file));
+    report.notes.push(`Recorded ${file.name} as applied on ${where(target)} without running it.` +
+        (before.length ? ` ${nameList(before.map((m) => m.name))} sort before it and stay pending.` : ''));
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/ledger-ops/rename-applied.js
+/**
+ * `d1-migrate rename-applied <old> <new>`: the fix for `applied-file-missing` after a deliberate rename.
+ * wrangler tracks files by name, so a renamed applied file would run again; this changes the recorded name
+ * (keeping its id and applied_at) so wrangler sees the new file as applied. Refused when the old file still
+ * exists (it would then run again), when the new name is already recorded, or when the new file's content is
+ * not what was applied under the old name (as far as a recorded checksum tells; --force skips that check).
+ */
+
+
+
+
+async function renameAppliedPhase(ctx) {
+    const { report, options, target } = ctx;
+    const read = await openAndRead(ctx, { withSchema: false });
+    if (!read)
+        return;
+    report.history = read.entries;
+    const [oldArg = '', newArg = ''] = options.ledgerArgs ?? [];
+    const old = read.entries.find((e) => e.name === oldArg) ?? read.entries.find((e) => e.name === `${oldArg}.sql`);
+    if (!old) {
+        const gone = read.entries.filter((e) => !ctx.migrations.some((m) => m.name === e.name)).map((e) => e.name);
+        usage(ctx, `rename-applied: the ledger of ${where(target)} records no "${oldArg}". Recorded names with no file: ${nameList(gone)}.`);
+        return;
+    }
+    const resolved = resolveMigration(newArg, ctx.migrations);
+    if (!resolved.ok) {
+        usage(ctx, `rename-applied: ${resolved.reason} in ${target.migrationsDir} (the new name must be a file there).`);
+        return;
+    }
+    const file = resolved.file;
+    if (ctx.migrations.some((m) => m.name === old.name)) {
+        refuse(ctx, `${old.name} still exists in ${target.migrationsDir}; renaming its record would make wrangler run it again. Rename or delete the file first. Nothing was written.`);
+        return;
+    }
+    if (read.entries.some((e) => e.name === file.name)) {
+        refuse(ctx, `${file.name} is already recorded as applied on ${where(target)}. Nothing was written.`);
+        return;
+    }
+    const recorded = read.state.checksums.get(old.name);
+    if (recorded && recorded.sum !== checksumOf(file.sql) && !options.force) {
+        refuse(ctx, `${file.name} is not the file that was applied as ${old.name} (its checksum differs from the one recorded${recorded.at ? ` on ${recorded.at}` : ''}). ` +
+            'Undo the edit (put changes into a new migration), or --force to record it anyway. Nothing was written.');
+        return;
+    }
+    const written = await writeLedger(ctx, read.session, {
+        insert: [],
+        rename: { from: old.name, to: file.name },
+        dropChecksums: [old.name],
+        checksums: { files: [file], replace: true },
+    });
+    if (!written.ok)
+        return;
+    finishRecording(ctx, [file.name], written.entries, [old.name]);
+    if (report.failure)
+        return;
+    report.notes.push(`Renamed the record of ${old.name}${old.appliedAt ? ` (applied ${old.appliedAt})` : ''} to ${file.name} on ${where(target)}; wrangler now treats ${file.name} as applied.` +
+        (recorded ? '' : ` No checksum was recorded for ${old.name}, so the content could not be compared.`));
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/ledger-ops/unlock.js
+/** `d1-migrate unlock` (phase `unlock`): removes the apply lock of a run that died holding it. */
+
+
+
+
+
+
+async function unlockPhase(ctx) {
+    const { report, target, io } = ctx;
+    const session = openSession(ctx);
+    if (session.command.problem) {
+        report.failure = { phase: 'unlock', kind: 'wrangler-missing', message: session.command.problem };
+        return;
+    }
+    const done = await executeParts(session, [unlockPart(target.migrationsTable)]);
+    if (!done.ok) {
+        if (!done.stopped && isMissingTable(failureText(done), STATE_TABLE)) {
+            report.notes.push(`${where(target)} has no lock (the tool's state table does not exist there).`);
+            return;
+        }
+        report.failure = { phase: 'unlock', kind: done.failure.kind, message: done.failure.message };
+        return;
+    }
+    const [removed] = done.values;
+    if (!removed) {
+        report.notes.push(`${where(target)} was not locked.`);
+        io.info('unlock: there was no lock');
+        return;
+    }
+    const live = removed.expiresAt > Date.now() / 1000;
+    const message = `Removed the lock on ${where(target)} held by ${describeLock(removed)}.${live ? ' It had not expired: make sure that run is not still applying migrations.' : ''}`;
+    report.notes.push(message);
+    if (live)
+        io.warning(message);
+    else
+        io.info(message);
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/ledger-ops/index.js
+
+
+
+
+
+/** A ledger operation runs alone (options.ts makes sure). */
+function isLedgerOperation(options) {
+    return options.phases.some((p) => LEDGER_PHASES.includes(p));
+}
+const OPERATIONS = {
+    baseline: baselinePhase,
+    'mark-applied': markAppliedPhase,
+    'rename-applied': renameAppliedPhase,
+    unlock: unlockPhase,
+};
+async function ledgerOperationPhase(ctx) {
+    await OPERATIONS[ctx.options.phases[0]](ctx);
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/preview.js
+
+
+
+
+
+/**
+ * Reads the ledger of the same database, target and environment apply will use (never the local one by
+ * accident), lists what is pending and reports drift. With `withSchema` it reads the live schema in the
+ * same request, so the pending migrations can be checked against it, and the tool's state (checksums; see
+ * src/phases/ledger-state.ts). Writes nothing, unless `forApply`: a run that will apply takes the lock in
+ * that same request (creating the ledger and state tables when missing, as the apply would a moment later).
+ */
+async function previewPhase(ctx, opts = {}) {
+    const { report, io } = ctx;
+    const session = openSession(ctx);
+    if (session.command.problem) {
+        report.failure = { phase: 'preview', kind: 'wrangler-missing', message: session.command.problem };
+        return;
+    }
+    const lock = opts.forApply ? lockRequestFor(ctx) : undefined;
+    const ledger = await readLedgerAndState(session, { withSchema: opts.withSchema === true, state: ctx.options.ledgerState, lock });
+    if (!ledger.ok) {
+        report.failure = { phase: 'preview', kind: ledger.failure.kind, message: ledger.failure.message };
+        io.warning(`preview: could not read the ${session.where} ledger of ${ctx.target.databaseName}: ${ledger.failure.message}`);
+        return;
+    }
+    ctx.ledgerBefore = ledger.entries;
+    ctx.liveSchemaBefore = ledger.schema;
+    const pending = pendingMigrations(ctx.migrations, ledger.entries);
+    const applied = new Set(ledger.entries.map((e) => e.name));
+    report.pending = pending.map((m) => m.name);
+    // From here on the ledger says what will run: findings in applied files are informational.
+    report.scope = {
+        basis: 'ledger',
+        settled: ctx.migrations.filter((m) => applied.has(m.name)).map((m) => m.relPath),
+        judged: report.pending,
+    };
+    recordFindings(ctx, ledgerFindings(ctx.migrations, ledger.entries, ctx.target));
+    recordStateRead(ctx, ledger, lock);
+    if (!ledger.exists) {
+        report.notes.push(lock
+            ? `The ${ctx.target.migrationsTable} table did not exist yet on the ${session.where} database; it was created as wrangler's apply creates it, with the apply lock.`
+            : `The ${ctx.target.migrationsTable} table does not exist yet on the ${session.where} database; apply will create it.`);
+    }
+    io.info(`preview (${session.where}): ${ledger.entries.length} applied, ${pending.length} pending` +
+        (pending.length ? `: ${pending.map((m) => m.name).join(', ')}` : ''));
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/restore.js
+
+
+/** Restores the remote database to `options.bookmark` with Time Travel (on demand, e.g. after a bad deploy). */
+async function restorePhase(ctx) {
+    const { report, io, options, target } = ctx;
+    const bookmark = options.bookmark?.trim();
+    if (!bookmark) {
+        report.failure = { phase: 'restore', kind: 'config', message: 'The restore phase needs a bookmark (input `bookmark`, CLI `--bookmark`).' };
+        return;
+    }
+    if (options.target !== 'remote') {
+        report.failure = { phase: 'restore', kind: 'config', message: 'Time Travel restore works on remote D1 only; use target: remote.' };
+        return;
+    }
+    const session = openSession(ctx);
+    if (session.command.problem) {
+        report.failure = { phase: 'restore', kind: 'wrangler-missing', message: session.command.problem };
+        return;
+    }
+    const result = await restoreBookmark(session, bookmark);
+    if (!result.ok) {
+        report.failure = { phase: 'restore', kind: result.failure.kind, message: result.failure.message };
+        return;
+    }
+    // The bookmark output is "where to go to undo this run", which for a restore is the state it replaced.
+    if (result.previousBookmark)
+        report.bookmark = result.previousBookmark;
+    const undo = result.previousBookmark ? ` To undo: ${restoreCommand(target, result.previousBookmark)}` : '';
+    const message = `Restored ${target.databaseName} to bookmark ${result.bookmark}.${undo}`;
+    report.notes.push(message);
+    io.info(message);
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/test.js
+
+
+
+
+
+
+
+
+/**
+ * Applies every migration to a throw-away local D1 (real wrangler, a temporary --persist-to folder deleted
+ * afterwards) and lists the resulting schema: the PR check that needs no credentials.
+ */
+async function testPhase(ctx) {
+    const { report, io } = ctx;
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(external_node_os_namespaceObject.tmpdir(), 'd1-migrate-test-'));
+    try {
+        const session = openSession(ctx, { where: 'local', persistTo: dir });
+        if (session.command.problem) {
+            report.failure ??= { phase: 'test', kind: 'wrangler-missing', message: session.command.problem };
+            return;
+        }
+        const applied = await session.run(d1Args(session, ['migrations', 'apply']));
+        if (!succeeded(applied)) {
+            const failure = session.classify(applied);
+            const detail = failure.sqliteMessage ?? failure.message;
+            const file = failure.migration ? ctx.migrations.find((m) => m.name === failure.migration) : undefined;
+            const where = failure.migration ? `${failure.migration}: ${detail}` : detail;
+            if (file && report.scope?.settled.includes(file.relPath)) {
+                // A migration that already ran (or that the change leaves alone) does not apply to an empty database:
+                // the history's base schema came from elsewhere. That is a fact about the repository (the replay
+                // reports it once), not a failure of this change: wrangler cannot get to the new migrations on a fresh
+                // database, the replay did.
+                const message = `test: wrangler cannot apply the existing migrations to a fresh local D1 (${where}); the new migrations were checked by the replay only.`;
+                report.notes.push(message.replace(/^test: /, ''));
+                io.warning(message);
+                return;
+            }
+            if (file) {
+                const line = failureLine(file.sql, detail);
+                recordFindings(ctx, [
+                    finding({
+                        rule: 'replay-error',
+                        file: file.relPath,
+                        ...(line ? { line } : {}),
+                        message: `Applying the migrations to a fresh local D1 with wrangler failed at ${file.name}: ${detail}`,
+                    }),
+                ]);
+            }
+            report.failure ??= { phase: 'test', kind: failure.kind, message: where };
+            io.warning(`test: applying to a fresh local D1 failed: ${report.failure.message}`);
+            return;
+        }
+        const read = await readLiveSchema(session);
+        if (!read.ok) {
+            report.failure ??= { phase: 'test', kind: read.failure.kind, message: `reading the schema failed: ${read.failure.message}` };
+            return;
+        }
+        report.schema = read.objects;
+        io.info(`test: ${ctx.migrations.length} migrations applied to a fresh local D1; ${report.schema.length} schema objects`);
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./build/src/engine.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Runs the chosen phases for every environment (in order) and every selected database. Stops before
+ * the next environment once one fails, so `environment: staging, production` never reaches production
+ * after a failed staging.
+ */
+async function runEngine({ options, io, run = {}, env = process.env, signal, change }) {
+    const started = Date.now();
+    const wranglerEnv = wranglerEnvironment(options, env);
+    const configPath = findConfig(options.cwd, options.config);
+    io.debug(`config: ${configPath}`);
+    // Resolve every environment up front: a typo in the last environment must fail before the first applies.
+    const plan = options.environments.map((environment) => ({
+        environment,
+        targets: resolveDatabases({
+            cwd: options.cwd,
+            configPath,
+            environment,
+            database: options.database,
+            migrationsDir: options.migrationsDir,
+        }),
+    }));
+    const databases = [];
+    for (const [i, { environment, targets }] of plan.entries()) {
+        for (const target of targets) {
+            if (signal?.aborted)
+                break;
+            const report = await io.group(`d1-migrate: ${(0,report_label/* databaseLabel */.m)(target, { name: true })}`, () => processDatabase(target, { options, io, run, env: wranglerEnv, signal, change }));
+            databases.push(report);
+        }
+        const rest = plan.slice(i + 1).map((p) => p.environment ?? 'top level');
+        if (rest.length && databases.some((d) => (0,src_outcome/* decideDatabase */.iQ)(d, options).failsStep)) {
+            const message = `Stopped after environment "${environment ?? 'top level'}" failed; not processed: ${rest.join(', ')}.`;
+            io.warning(message);
+            databases[databases.length - 1]?.notes.push(message);
+            break;
+        }
+    }
+    if (options.phases.includes('drift'))
+        compareEnvironments(databases);
+    for (const d of databases)
+        d.status = (0,src_outcome/* decideDatabase */.iQ)(d, options).status;
+    return summarise(databases, options, Date.now() - started);
+}
+async function processDatabase(target, ctx) {
+    const { options, io } = ctx;
+    const started = Date.now();
+    const has = (p) => options.phases.includes(p);
+    const report = {
+        environment: target.environment,
+        binding: target.binding,
+        databaseName: target.databaseName,
+        migrationsDir: target.migrationsDir,
+        migrationsTable: target.migrationsTable,
+        migrations: [],
+        findings: [],
+        status: 'valid',
+        notes: [],
+        durationMs: 0,
+    };
+    const phase = { options, target, migrations: [], report, io, run: ctx.run, env: ctx.env, signal: ctx.signal };
+    if (has('restore')) {
+        await restorePhase(phase);
+        return finish(report, started, options);
+    }
+    const set = discover_discoverMigrations(target, options.cwd);
+    phase.migrations = set.files;
+    report.migrations = set.files.map((m) => m.name);
+    if (ctx.change)
+        judgeChange(phase, ctx.change);
+    if (isLedgerOperation(options)) {
+        await ledgerOperationPhase(phase);
+        return finish(report, started, options);
+    }
+    // Apply never runs unvalidated: validate is implied by apply (and test). preview, history and drift only
+    // need the file list, so they discover without running the rules and the replay.
+    let validated;
+    if (has('validate') || has('apply') || has('test')) {
+        const settled = report.scope ? new Set(set.files.filter((m) => report.scope.settled.includes(m.relPath)).map((m) => m.name)) : undefined;
+        const policy = rulePolicy(options, target.environment);
+        validated = await validateMigrations(target, set, {
+            numbering: policy.numbering,
+            disabled: new Set(policy.off),
+            dataCheck: policy.dataCheck,
+            policy,
+            settled,
+            signal: ctx.signal,
+        });
+        report.findings.push(...validated.findings);
+        report.notes.push(...validated.notes);
+        report.schema = validated.schema;
+        if (ctx.change && report.changes)
+            report.schemaChanges = await schemaChangesOfChange(phase, validated, report.changes.added);
+        const counts = (0,src_outcome/* countFindings */.Gt)(report);
+        io.info(`validate: ${validated.migrations.length} migrations, ${counts.errors} errors, ${counts.warnings} warnings${counts.informational ? `, ${counts.informational} informational` : ''}`);
+    }
+    try {
+        if (has('preview') || has('apply')) {
+            // The live schema travels in the ledger's request: the pending files are judged and preflighted on it.
+            // A run that applies also takes the apply lock in that request (src/phases/ledger-state.ts).
+            await previewPhase(phase, { withSchema: true, forApply: has('apply') });
+            if (validated && !report.failure)
+                await judgePendingOnLiveSchema(phase, validated);
+            if (!report.failure && !ctx.signal?.aborted)
+                await preflightPhase(phase, validated?.parsed);
+        }
+        if (has('apply')) {
+            if (!report.failure)
+                checkApplyTo(phase);
+            // Every finding that can block is known now: validate's, the change's, the ledger's and the preflight's.
+            const gate = (0,src_outcome/* applyGate */.ei)(report, options.failMode);
+            if (gate.go)
+                await applyPhase(phase);
+            else
+                report.notes.push(gate.reason);
+        }
+    }
+    finally {
+        // Released on every path: applied, held back by the gate, nothing pending, failed, cancelled.
+        await settleLedgerState(phase);
+    }
+    if (has('history') && !(report.failure && report.failure.phase === 'preview'))
+        await historyPhase(phase);
+    if (has('test') && !ctx.signal?.aborted)
+        await testPhase(phase);
+    if (has('drift') && !ctx.signal?.aborted && !report.failure)
+        await driftPhase(phase);
+    return finish(report, started, options);
+}
+/**
+ * The change under review decides what is judged until a ledger is read: the migrations it adds or edits;
+ * the ones it leaves as they are on its base are settled. Edits, renames and deletions of existing
+ * migrations are `modified-migration` errors.
+ */
+function judgeChange(phase, change) {
+    const { report } = phase;
+    const c = migrationChanges(change.files, report, { repoPrefix: change.repoPrefix, baseRef: change.base });
+    const touched = new Set(c.touched);
+    report.changes = { added: c.added, removed: c.removed };
+    report.scope = {
+        basis: change.basis,
+        settled: phase.migrations.filter((m) => !touched.has(m.name)).map((m) => m.relPath),
+        judged: c.touched,
+        ...(change.base !== undefined ? { base: change.base } : {}),
+    };
+    recordFindings(phase, c.findings);
+}
+function finish(report, started, options) {
+    report.durationMs = Date.now() - started;
+    report.status = (0,src_outcome/* decideDatabase */.iQ)(report, options).status;
+    return report;
+}
+/** The run's report: statuses, counts and the failure come from the outcome decision (src/outcome.ts). */
+function summarise(databases, options, durationMs) {
+    const outcome = (0,src_outcome/* decideRun */.Sf)(databases, options);
+    return {
+        status: outcome.status,
+        errors: outcome.errors,
+        warnings: outcome.warnings,
+        informational: outcome.informational,
+        databases,
+        durationMs,
+        failed: outcome.failed,
+        exitCode: outcome.exitCode,
+        ...(outcome.failureMessage !== undefined ? { failureMessage: outcome.failureMessage } : {}),
+    };
+}
+/** wrangler reads credentials from the environment only; tokens never go on a command line. */
+function wranglerEnvironment(options, env) {
+    // What reaches wrangler of it is decided by the allow-list in src/wrangler/child-env.ts (which never passes
+    // CLOUDFLARE_ENV: wrangler would act on another environment than the one validated).
+    const out = { ...env };
+    if (options.cloudflareApiToken)
+        out.CLOUDFLARE_API_TOKEN = options.cloudflareApiToken;
+    if (options.cloudflareAccountId)
+        out.CLOUDFLARE_ACCOUNT_ID = options.cloudflareAccountId;
+    return out;
+}
+
+;// CONCATENATED MODULE: ./build/src/notify/webhook.js
+const TIMEOUT_MS = 10_000;
+/** The notification for a failed database, or undefined when it did not fail. */
+function failurePayload(report, run) {
+    if (!report.failure)
+        return undefined;
+    return {
+        environment: report.environment,
+        database: report.databaseName,
+        migration: report.failed?.name,
+        error: report.failed?.message ?? report.failure.message,
+        runUrl: run.runUrl,
+        repository: run.repository,
+        sha: run.sha,
+    };
+}
+/**
+ * Text from the pull request (file, database and environment names, error messages) made inert for a
+ * Slack-compatible `text`: Slack reads `<!channel>`, `<@U1>`, `<https://x|label>` as mentions and disguised
+ * links, so `& < >` are escaped as Slack documents; Mattermost and Discord-compatible endpoints also ping
+ * on plain `@channel`/`@here`/`@everyone`/`@name`, so every `@` before a name gets a zero-width space.
+ */
+function slackText(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/@(?=[\p{L}\p{N}_.-])/gu, '@\u200b');
+}
+/** One line of untrusted text: a line break in a file name must not start a line that looks like ours. */
+function oneLine(text) {
+    // eslint-disable-next-line no-control-regex
+    return slackText(text).replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ');
+}
+/** A Slack-compatible incoming-webhook message: `text` for any client, blocks-free so every clone accepts it. */
+function slackMessage(p) {
+    const where = `${oneLine(p.database)}${p.environment ? ` (${oneLine(p.environment)})` : ''}`;
+    // The error may span lines: each is quoted, so none can pass for one of the message's own lines.
+    const error = slackText(p.error.replace(/\r\n?/g, '\n'))
+        .split(/[\n\u0085\u2028\u2029]/)
+        .map((line) => `> ${line}`)
+        .join('\n');
+    const lines = [
+        `:x: D1 migration failed on ${where}`,
+        p.migration ? `Migration: ${oneLine(p.migration)}` : undefined,
+        `Error:\n${error}`,
+        p.repository ? `Repository: ${oneLine(p.repository)}${p.sha ? ` @ ${oneLine(p.sha.slice(0, 7))}` : ''}` : undefined,
+        p.runUrl ? `Run: ${p.runUrl}` : undefined,
+    ].filter(Boolean);
+    // The other fields are data for non-Slack consumers, as they are.
+    return { text: lines.join('\n'), environment: p.environment, database: p.database, migration: p.migration ?? null, error: p.error, run_url: p.runUrl ?? null };
+}
+/**
+ * POSTs one message to the webhook. Never throws: a failing webhook is returned as a warning (without the
+ * URL, which is a secret) and must never be why a run fails.
+ */
+async function notifyFailure(url, payload, fetchImpl = fetch) {
+    try {
+        const response = await fetchImpl(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(slackMessage(payload)),
+            signal: AbortSignal.timeout(TIMEOUT_MS),
+        });
+        if (!response.ok)
+            return `notify-webhook: the webhook answered HTTP ${response.status}; no notification was sent.`;
+        return undefined;
+    }
+    catch (error) {
+        const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS / 1000} s` : errorName(error);
+        return `notify-webhook: could not post the failure notification (${reason}).`;
+    }
+}
+/** The kind of error only: messages of fetch errors can contain the URL. */
+function errorName(error) {
+    if (error instanceof Error) {
+        const cause = error.cause;
+        return cause?.code ?? error.name;
+    }
+    return 'unknown error';
 }
 
 ;// CONCATENATED MODULE: ./build/src/report/annotations.js
@@ -58167,6 +59357,7 @@ function databaseJson(d, validateOnly) {
         status: d.status,
         pending: d.pending ?? null,
         applied: d.applied ?? null,
+        recorded: d.recorded ?? null,
         failed: d.failed ?? null,
         notAttempted: d.notAttempted ?? null,
         history: d.history ?? null,
@@ -58190,8 +59381,6 @@ var preflight = __nccwpck_require__(987);
  */
 const VERSION = '1.0.0';
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./build/src/report/sarif.js
 
 
@@ -58555,9 +59744,9 @@ function databaseSection(db, run) {
     }
     // What will run (or what the change adds) and its verdict come first; the history's findings are folded below.
     if (db.pending)
-        out.push('', `**Pending before apply (${db.pending.length}):** ${nameList(db.pending)}`);
+        out.push('', `**Pending before apply (${db.pending.length}):** ${summary_nameList(db.pending)}`);
     else if (db.scope && db.scope.basis !== 'ledger')
-        out.push('', `**Migrations this change adds or edits (${db.scope.judged.length}):** ${nameList(db.scope.judged)}`);
+        out.push('', `**Migrations this change adds or edits (${db.scope.judged.length}):** ${summary_nameList(db.scope.judged)}`);
     const dataLoss = judged.filter((f) => rule_catalog/* DATA_LOSS_RULES */.RQ.has(f.rule)).length;
     if (dataLoss) {
         out.push('', '> [!CAUTION]', `> ${dataLoss} finding(s) of the data check: these migrations delete or change rows, or fail, only on a database that has data — an empty local database does not show it. They are listed first.`);
@@ -58566,9 +59755,9 @@ function databaseSection(db, run) {
     if (judged.length)
         out.push('', ...findingsTable((0,rule_catalog/* dataLossFirst */.sD)(judged)));
     if (db.applied)
-        out.push('', `**Applied by this run (${db.applied.length}):** ${nameList(db.applied)}`);
+        out.push('', `**Applied by this run (${db.applied.length}):** ${summary_nameList(db.applied)}`);
     if (db.notAttempted?.length)
-        out.push('', `**Not attempted (${db.notAttempted.length}):** ${nameList(db.notAttempted)}`);
+        out.push('', `**Not attempted (${db.notAttempted.length}):** ${summary_nameList(db.notAttempted)}`);
     if (db.bookmark)
         out.push('', `**Time Travel bookmark before apply:** ${(0,report_escape/* inlineCode */.t)(db.bookmark)}`);
     if (informational.length) {
@@ -58616,7 +59805,7 @@ function findingsTable(findings) {
         out.push(`| | | | … ${findings.length - 500} more in the JSON report |`);
     return out;
 }
-function nameList(names) {
+function summary_nameList(names) {
     if (!names.length)
         return 'none';
     const shown = names.slice(0, LIST_LIMIT).map((n) => (0,report_escape/* inlineCode */.t)(n)).join(', ');
@@ -58958,6 +60147,12 @@ function decideDatabase(db, rules) {
     }
     if (rules.phases.includes('restore'))
         return { status: 'applied', failsStep: false };
+    // Ledger operations: applied when they recorded something, up-to-date when there was nothing to record.
+    if (rules.phases.includes('unlock'))
+        return { status: 'valid', failsStep: false };
+    if (rules.phases.some((p) => p === 'baseline' || p === 'mark-applied' || p === 'rename-applied')) {
+        return { status: (db.recorded?.length ?? 0) > 0 ? 'applied' : 'up-to-date', failsStep: false };
+    }
     if (rules.phases.includes('apply') && db.pending !== undefined)
         return { status: appliedNow ? 'applied' : 'up-to-date', failsStep: false };
     return { status: 'valid', failsStep: false };
@@ -59515,6 +60710,7 @@ const RULES = [
     { id: 'secret-in-migration', severity: 'error', title: 'Secret in a migration', summary: 'An API key, private key or password in a SQL literal.' },
     { id: 'double-quoted-string', severity: 'warning', title: 'Double-quoted string taken as text', summary: 'A double-quoted name that is not a column there, which SQLite silently turns into a text literal. An error where that text is written into every copied or updated row (INSERT … SELECT result columns, UPDATE … SET values), a warning elsewhere.' },
     { id: 'applied-file-missing', severity: 'error', title: 'Applied migration has no file', wholeFile: true, summary: 'The database records a migration with no file: it was renamed or deleted (a renamed file would run again).' },
+    { id: 'applied-file-changed', severity: 'error', title: 'Applied migration edited after it ran', wholeFile: true, summary: "An applied migration's file no longer matches the checksum recorded when this tool applied (or recorded) it: wrangler never runs it again, so the edit reaches no database." },
     { id: 'out-of-order', severity: 'warning', title: 'Pending migration sorts before an applied one', summary: 'A pending migration sorts before the last applied one.' },
     { id: 'schema-drift', severity: 'error', title: 'Live schema differs from the migrations', summary: 'The live schema differs from what its applied migrations produce (changed by hand, or a migration edited after it ran), or differs between environments.' },
     { id: 'modified-migration', severity: 'error', title: 'Applied migration modified by the pull request', wholeFile: true, summary: 'A migration that exists on the base branch was modified, renamed or deleted by the pull request.' },
@@ -59523,7 +60719,7 @@ const RULES = [
  * Rules about what the NEXT apply will do with the ledger (a renamed or edited applied file, an out-of-order
  * file, a live schema that drifted): they always count, also when they point at a migration that ran.
  */
-const LEDGER_RULES = new Set(['applied-file-missing', 'out-of-order', 'modified-migration', 'schema-drift']);
+const LEDGER_RULES = new Set(['applied-file-missing', 'applied-file-changed', 'out-of-order', 'modified-migration', 'schema-drift']);
 /**
  * Rules found by replaying files on a schema (src/replay/): for pending migrations they are found again on
  * the target's live schema when preview can read it, and that verdict replaces the one from the history.

@@ -52,7 +52,8 @@ describe('recording checksums', () => {
     d.request([createLedgerTable('d1_migrations'), CREATE_STATE_TABLE]);
   });
   afterEach(() => d.close());
-  const sums = () => Object.fromEntries(d.rows(`SELECT name, value FROM ${STATE_TABLE} WHERE kind = 'checksum'`).map((r) => [r.name, r.value]));
+  // name and value are NOT NULL TEXT columns of the state table.
+  const sums = () => Object.fromEntries((d.rows(`SELECT name, value FROM ${STATE_TABLE} WHERE kind = 'checksum'`) as { name: string; value: string }[]).map((r) => [r.name, r.value]));
 
   test('only for names the ledger records; a recorded checksum is replaced only for files applied now', () => {
     const evil = file("0002_x'); DELETE FROM d1_migrations; --\n.sql", 'SELECT 1;\n');

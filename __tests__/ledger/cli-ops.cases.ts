@@ -7,6 +7,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../support/action-runner.js';
+import type { JsonReport } from '../support/json-report.js';
 import { makeProject } from '../support/project.js';
 import { PATH_SYSTEM } from '../support/temp-project.js';
 import { expectWranglerAgrees, ledger, query, requireVersion, stateRows, statePath, userSchema, wrangler, wranglerCommand, type Version } from './local-d1.js';
@@ -21,15 +22,18 @@ const JOBS = 'CREATE TABLE jobs (id INTEGER PRIMARY KEY, title TEXT NOT NULL);\n
 export function cliOpsSuite(version: Version): void {
   beforeAll(() => requireVersion(version));
 
-  const cli = async (cwd: string, args: string[]) => {
-    const r = await runCli([...args, '--wrangler', wranglerCommand(version), '--persist-to', statePath(cwd)], { cwd, env: { PATH: PATH_SYSTEM } });
-    return { ...r, json: args.includes('--format') ? JSON.parse(r.stdout) : undefined };
+  const cli = (cwd: string, args: string[]) =>
+    runCli([...args, '--wrangler', wranglerCommand(version), '--persist-to', statePath(cwd)], { cwd, env: { PATH: PATH_SYSTEM } });
+  /** The command with `--format json`, its report parsed. */
+  const cliJson = async (cwd: string, args: string[]) => {
+    const r = await cli(cwd, [...args, '--format', 'json']);
+    return { ...r, json: JSON.parse(r.stdout) as JsonReport };
   };
 
   test('run --to applies up to that migration and nothing after, leaving the ledger wrangler would leave', async () => {
     const files = { 'migrations/0001_users.sql': USERS, 'migrations/0002_posts.sql': POSTS, 'migrations/0003_index.sql': INDEX };
     const cwd = makeProject({ 'wrangler.toml': TOML, ...files });
-    const r = await cli(cwd, ['run', '--to', '0002_posts.sql', '--format', 'json']);
+    const r = await cliJson(cwd, ['run', '--to', '0002_posts.sql']);
     expect(r.code).toBe(0);
     expect(r.json.databases[0]).toMatchObject({ status: 'applied', pending: ['0001_users.sql', '0002_posts.sql', '0003_index.sql'], applied: ['0001_users.sql', '0002_posts.sql'] });
     expect(expectWranglerAgrees(version, cwd)).toEqual(['0001_users.sql', '0002_posts.sql']);
@@ -53,9 +57,9 @@ export function cliOpsSuite(version: Version): void {
     expect(expectWranglerAgrees(version, cwd)).toEqual(['0001_users.sql', '0002_posts.sql']);
 
     // The usage failures released the lock they took: the rest applies.
-    const rest = await cli(cwd, ['run', '--format', 'json']);
+    const rest = await cliJson(cwd, ['run']);
     expect(rest.code).toBe(0);
-    expect(rest.json.databases[0].applied).toEqual(['0003_index.sql']);
+    expect(rest.json.databases[0]!.applied).toEqual(['0003_index.sql']);
     expect(expectWranglerAgrees(version, cwd)).toEqual(['0001_users.sql', '0002_posts.sql', '0003_index.sql']);
   });
 
@@ -66,13 +70,13 @@ export function cliOpsSuite(version: Version): void {
 
     writeFileSync(join(cwd, 'migrations/0001_users.sql'), `-- users of the app\n${USERS}`);
     writeFileSync(join(cwd, 'migrations/0003_jobs.sql'), JOBS);
-    const blocked = await cli(cwd, ['run', '--format', 'json']);
+    const blocked = await cliJson(cwd, ['run']);
     expect(blocked.code).toBe(1);
-    const db = blocked.json.databases[0];
+    const db = blocked.json.databases[0]!;
     expect(db.status).toBe('invalid');
     expect(db.applied).toBeNull(); // apply never started
     expect(db.findings).toEqual([
-      expect.objectContaining({ rule: 'applied-file-changed', severity: 'error', file: 'migrations/0001_users.sql', informational: false, message: expect.stringContaining(`0001_users.sql was applied to app-db on ${appliedAt}, and the file has changed since`) }),
+      expect.objectContaining<Record<string, unknown>>({ rule: 'applied-file-changed', severity: 'error', file: 'migrations/0001_users.sql', informational: false, message: expect.stringContaining(`0001_users.sql was applied to app-db on ${appliedAt}, and the file has changed since`) }),
     ]);
     expect(expectWranglerAgrees(version, cwd)).toEqual(['0001_users.sql', '0002_posts.sql']);
 
@@ -82,9 +86,9 @@ export function cliOpsSuite(version: Version): void {
     const accepted = await cli(cwd, ['mark-applied', '1', '--force']);
     expect(accepted.code).toBe(0);
     expect(accepted.stdout).toMatch(/Accepted the edit of 0001_users\.sql/);
-    const applied = await cli(cwd, ['run', '--format', 'json']);
+    const applied = await cliJson(cwd, ['run']);
     expect(applied.code).toBe(0);
-    expect(applied.json.databases[0].applied).toEqual(['0003_jobs.sql']);
+    expect(applied.json.databases[0]!.applied).toEqual(['0003_jobs.sql']);
 
     // 0004's index was created by hand (a hotfix): mark-applied checks the live schema, then records it.
     writeFileSync(join(cwd, 'migrations/0004_jobs_title.sql'), 'CREATE INDEX jobs_title ON jobs(title);\n');
@@ -107,9 +111,9 @@ export function cliOpsSuite(version: Version): void {
     expect((await cli(cwd, ['run'])).code).toBe(0);
     const before = ledger(version, cwd);
     renameSync(join(cwd, 'migrations/0002_posts.sql'), join(cwd, 'migrations/0002_add_posts.sql'));
-    const preview = await cli(cwd, ['preview', '--format', 'json']);
+    const preview = await cliJson(cwd, ['preview']);
     expect(preview.code).toBe(1);
-    expect(preview.json.databases[0].findings.map((f: { rule: string }) => f.rule)).toEqual(['applied-file-missing']);
+    expect(preview.json.databases[0]!.findings.map((f) => f.rule)).toEqual(['applied-file-missing']);
     expect(expectWranglerAgrees(version, cwd)).toEqual(['0001_users.sql', '0002_posts.sql']); // wrangler would run 0002_add_posts.sql again
 
     const backwards = await cli(cwd, ['rename-applied', '0002_add_posts.sql', '0002_posts.sql']);
@@ -133,7 +137,7 @@ export function cliOpsSuite(version: Version): void {
     expect(after).toEqual([before[0], { ...before[1], name: '0002_add_posts.sql' }]);
     expect(expectWranglerAgrees(version, cwd)).toEqual(['0001_users.sql', '0002_add_posts.sql']);
     expect(stateRows(version, cwd).map((x) => x.name)).toEqual(['0001_users.sql', '0002_add_posts.sql']);
-    const clean = await cli(cwd, ['run', '--format', 'json']);
+    const clean = await cliJson(cwd, ['run']);
     expect(clean.code).toBe(0);
     expect(clean.json.databases[0]).toMatchObject({ status: 'up-to-date', findings: [] });
   });
@@ -147,10 +151,10 @@ export function cliOpsSuite(version: Version): void {
       `INSERT INTO d1_migrate_state (ledger, kind, name, value, detail, at, expires_at) VALUES ('d1_migrations', 'lock', '', 'token-of-the-dead', 'https://github.com/acme/shop/actions/runs/42 (octocat)', '2026-01-01T00:00:00Z', ${expires})`;
     wrangler(version, cwd, ['d1', 'execute', 'DB', '--command', lockRow("CAST(strftime('%s','now') AS INTEGER) + 3600")]);
 
-    const locked = await cli(cwd, ['run', '--format', 'json']);
+    const locked = await cliJson(cwd, ['run']);
     expect(locked.code).toBe(1);
     expect(locked.json.databases[0]).toMatchObject({ status: 'failed', applied: null, failure: { phase: 'apply', kind: 'locked' } });
-    expect(locked.json.databases[0].failure.message).toMatch(/^app-db is locked by another run: https:\/\/github\.com\/acme\/shop\/actions\/runs\/42 \(octocat\), taken at 2026-01-01T00:00:00Z, expires at \S+Z\. Nothing was applied\./);
+    expect(locked.json.databases[0]!.failure?.message).toMatch(/^app-db is locked by another run: https:\/\/github\.com\/acme\/shop\/actions\/runs\/42 \(octocat\), taken at 2026-01-01T00:00:00Z, expires at \S+Z\. Nothing was applied\./);
     expect(expectWranglerAgrees(version, cwd)).toEqual(['0001_users.sql']);
 
     const unlock = await cli(cwd, ['unlock']);
@@ -160,9 +164,9 @@ export function cliOpsSuite(version: Version): void {
     expect((await cli(cwd, ['unlock'])).stdout).toMatch(/app-db was not locked\./);
 
     wrangler(version, cwd, ['d1', 'execute', 'DB', '--command', lockRow("CAST(strftime('%s','now') AS INTEGER) - 1")]);
-    const takeover = await cli(cwd, ['run', '--format', 'json']);
+    const takeover = await cliJson(cwd, ['run']);
     expect(takeover.code).toBe(0);
-    expect(takeover.json.databases[0].applied).toEqual(['0002_posts.sql']);
+    expect(takeover.json.databases[0]!.applied).toEqual(['0002_posts.sql']);
     expect(takeover.stderr).toMatch(/warning: Took over the expired lock on app-db held by https:\/\/github\.com\/acme\/shop\/actions\/runs\/42 \(octocat\)/);
     expect(stateRows(version, cwd).filter((x) => x.kind === 'lock')).toEqual([]);
     expect(expectWranglerAgrees(version, cwd)).toEqual(['0001_users.sql', '0002_posts.sql']);
@@ -175,31 +179,31 @@ export function cliOpsSuite(version: Version): void {
     expect(missing.code).toBe(1);
     expect(missing.stdout).toMatch(/baseline failed \(refused\): the live schema of app-db differs from what the 2 migration\(s\) up to 0002_posts\.sql produce: table posts is missing from the database\. Nothing was written\./);
     expect(ledger(version, cwd)).toEqual([]);
-    const recorded = await cli(cwd, ['baseline', '--to', '1', '--format', 'json']);
+    const recorded = await cliJson(cwd, ['baseline', '--to', '1']);
     expect(recorded.code).toBe(0);
     expect(recorded.json.databases[0]).toMatchObject({ status: 'applied', recorded: ['0001_users.sql'] });
     expect(expectWranglerAgrees(version, cwd)).toEqual(['0001_users.sql']);
-    const rest = await cli(cwd, ['run', '--format', 'json']);
-    expect(rest.json.databases[0].applied).toEqual(['0002_posts.sql', '0003_index.sql']);
+    const rest = await cliJson(cwd, ['run']);
+    expect(rest.json.databases[0]!.applied).toEqual(['0002_posts.sql', '0003_index.sql']);
     expect(expectWranglerAgrees(version, cwd)).toEqual(['0001_users.sql', '0002_posts.sql', '0003_index.sql']);
   });
 
   test('migrations applied before the tool get checksums on first sight, said once; --no-ledger-state adds no table', async () => {
     const cwd = makeProject({ 'wrangler.toml': TOML, 'migrations/0001_users.sql': USERS, 'migrations/0002_posts.sql': POSTS });
     wrangler(version, cwd, ['d1', 'migrations', 'apply', 'DB']);
-    const first = await cli(cwd, ['run', '--format', 'json']);
+    const first = await cliJson(cwd, ['run']);
     expect(first.code).toBe(0);
-    expect(first.json.databases[0].notes).toContain(
+    expect(first.json.databases[0]!.notes).toContain(
       'Recorded the checksums of 2 applied migration(s) that had none (applied before d1-migrate kept checksums): 0001_users.sql, 0002_posts.sql. From now on an edit to one of them is reported (applied-file-changed).',
     );
     expect(stateRows(version, cwd).map((x) => x.name)).toEqual(['0001_users.sql', '0002_posts.sql']);
-    const second = await cli(cwd, ['run', '--format', 'json']);
-    expect(second.json.databases[0].notes.filter((n: string) => /Recorded the checksums/.test(n))).toEqual([]);
+    const second = await cliJson(cwd, ['run']);
+    expect(second.json.databases[0]!.notes.filter((n) => /Recorded the checksums/.test(n))).toEqual([]);
 
     const off = makeProject({ 'wrangler.toml': TOML, 'migrations/0001_users.sql': USERS });
-    const r = await cli(off, ['run', '--no-ledger-state', '--format', 'json']);
+    const r = await cliJson(off, ['run', '--no-ledger-state']);
     expect(r.code).toBe(0);
-    expect(r.json.databases[0].applied).toEqual(['0001_users.sql']);
+    expect(r.json.databases[0]!.applied).toEqual(['0001_users.sql']);
     expect(query(version, off, "SELECT name FROM sqlite_schema WHERE name = 'd1_migrate_state'")).toEqual([]);
     expect(expectWranglerAgrees(version, off)).toEqual(['0001_users.sql']);
   });

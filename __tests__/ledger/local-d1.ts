@@ -55,7 +55,10 @@ function rowsOrNone(version: Version, cwd: string, table: string, sql: string): 
   try {
     return query(version, cwd, sql);
   } catch (error) {
-    const out = String((error as { stdout?: unknown }).stdout ?? '') + String((error as { stderr?: unknown }).stderr ?? '');
+    // execFileSync's error carries the child's output (strings, as `encoding` asks); anything else has none.
+    const { stdout, stderr } = error as { stdout?: unknown; stderr?: unknown };
+    const text = (v: unknown) => (typeof v === 'string' || Buffer.isBuffer(v) ? v.toString() : '');
+    const out = text(stdout) + text(stderr);
     if (out.includes(`no such table: ${table}`)) return [];
     throw error;
   }
@@ -65,8 +68,16 @@ export function ledger(version: Version, cwd: string, table = 'd1_migrations'): 
   return rowsOrNone(version, cwd, table, `SELECT * FROM "${table}" ORDER BY id`) as unknown as LedgerRow[];
 }
 
-export function stateRows(version: Version, cwd: string): Record<string, unknown>[] {
-  return rowsOrNone(version, cwd, 'd1_migrate_state', 'SELECT kind, name, value, detail FROM d1_migrate_state ORDER BY kind, name');
+/** A row of the tool's state table (src/ledger-state/table.ts), as stateRows selects it. */
+export interface StateRow {
+  kind: string;
+  name: string;
+  value: string;
+  detail: string | null;
+}
+
+export function stateRows(version: Version, cwd: string): StateRow[] {
+  return rowsOrNone(version, cwd, 'd1_migrate_state', 'SELECT kind, name, value, detail FROM d1_migrate_state ORDER BY kind, name') as unknown as StateRow[];
 }
 
 /** What `wrangler d1 migrations list` says is still to apply. */

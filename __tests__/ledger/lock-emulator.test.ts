@@ -100,7 +100,7 @@ test('a holder killed outright keeps the database locked until its TTL; then the
   const killed = await runAction(inputs(cwd), { env: env('201'), onSpawn: (p) => (pid = p) });
   clearInterval(watcher);
   expect(killed.signal).toBe('SIGKILL');
-  expect(lockRows(uuid)).toEqual([{ value: expect.any(String), detail: `${runUrl('201')} (octocat)` }]);
+  expect(lockRows(uuid)).toEqual<Record<string, unknown>[]>([{ value: expect.any(String), detail: `${runUrl('201')} (octocat)` }]);
   expect(emulator.ledger(uuid)).toEqual([]);
   emulator.clearFaults();
 
@@ -149,8 +149,8 @@ test('remote, in an environment: to applies up to a migration; baseline records 
 describe('D1 API requests over a bare wrangler d1 migrations apply --remote', () => {
   function bareApply(cwd: string): Promise<void> {
     return new Promise((resolve, reject) =>
-      execFile(process.execPath, [WRANGLER, 'd1', 'migrations', 'apply', 'DB', '--remote'], { cwd, env: { PATH: PATH_SYSTEM, HOME: process.env.HOME, CI: 'true', WRANGLER_SEND_METRICS: 'false', ...emulator.env() } }, (error) =>
-        error ? reject(error) : resolve(),
+      execFile(process.execPath, [WRANGLER, 'd1', 'migrations', 'apply', 'DB', '--remote'], { cwd, env: { PATH: PATH_SYSTEM, HOME: process.env.HOME, CI: 'true', WRANGLER_SEND_METRICS: 'false', ...emulator.env() } }, (error, stdout, stderr) =>
+        error ? reject(new Error(`bare wrangler d1 migrations apply failed (${String(error.code)}):\n${stdout}\n${stderr}`, { cause: error })) : resolve(),
       ),
     );
   }

@@ -43,6 +43,8 @@ export interface JsonReportDatabase extends JsonDatabase {
   status: 'valid' | 'invalid' | 'applied' | 'up-to-date' | 'failed' | 'skipped';
   pending: string[] | null;
   applied: string[] | null;
+  /** Ledger operations: names recorded as applied without running them (baseline, mark-applied), or renamed. */
+  recorded: string[] | null;
   /** The migration that failed during apply; `kind` is the classified failure kind. */
   failed: { name: string; message: string; line?: number; kind: string } | null;
   notAttempted: string[] | null;

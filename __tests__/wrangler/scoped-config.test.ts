@@ -56,11 +56,17 @@ function setup(where: 'local' | 'remote') {
   return { cwd, session, files: [file('0001_a/migration.sql')], all: [file('0001_a/migration.sql'), file('0002_b/migration.sql')] };
 }
 
+/** The temporary config (JSON) as these tests read it; the first test checks all of it. */
+interface ScopedConfig {
+  d1_databases: { migrations_dir: string }[];
+}
+const readConfig = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as ScopedConfig;
+
 test('the environment binding, its account, the files given and nothing else', () => {
   const { session, files, cwd } = setup('remote');
   const scoped = scopedSession(session, files);
-  const config = JSON.parse(readFileSync(scoped.session.target.configPath, 'utf8'));
-  const dir = config.d1_databases[0].migrations_dir as string;
+  const config = readConfig(scoped.session.target.configPath);
+  const dir = config.d1_databases[0]!.migrations_dir;
   expect(config).toEqual({
     name: 'shop',
     compatibility_date: '2025-01-01',
@@ -89,10 +95,10 @@ test('local: the state stays where wrangler keeps it for the real config; bytes 
   const { session, all, cwd } = setup('local');
   const scoped = scopedSession(session, all);
   expect(scoped.session.persistTo).toBe(join(cwd, '.wrangler', 'state'));
-  const dir = JSON.parse(readFileSync(scoped.session.target.configPath, 'utf8')).d1_databases[0].migrations_dir as string;
+  const dir = readConfig(scoped.session.target.configPath).d1_databases[0]!.migrations_dir;
   expect(readFileSync(join(dir, '0002_b', 'migration.sql'), 'utf8')).toBe('CREATE TABLE b (id INTEGER);\r\n');
   scoped.dispose();
-  const explicit = scopedSession({ ...session, persistTo: 'state-dir' } as WranglerSession, all);
+  const explicit = scopedSession({ ...session, persistTo: 'state-dir' }, all);
   expect(explicit.session.persistTo).toBe('state-dir');
   explicit.dispose();
 });

@@ -67,21 +67,20 @@ export async function startStub({ databases = [], accountId = ACCOUNT_ID, token 
       return [400, failure(7400, 'Malformed JSON body')];
     }
     if (Buffer.byteLength(sql) > 100_000) return [400, failure(7500, 'statement too long: SQLITE_TOOBIG')];
+    // One result per statement, in order, as D1 answers (the same statement twice gets its own rows each
+    // time): the statements are listed first (a rolled-back pass), then run one by one in one transaction.
     const statements = [];
-    const rows = new Map();
+    const perStatement = [];
     const started = performance.now();
     d.db.exec('SAVEPOINT stub_request');
     try {
-      d.db.exec({
-        sql,
-        rowMode: 'object',
-        saveSql: statements,
-        callback: (row, stmt) => {
-          const key = String(sqlite3.capi.sqlite3_sql(stmt.pointer)).trim();
-          if (!rows.has(key)) rows.set(key, []);
-          rows.get(key).push({ ...row });
-        },
-      });
+      d.db.exec({ sql, saveSql: statements });
+      d.db.exec('ROLLBACK TO stub_request');
+      for (const statement of statements) {
+        const rows = [];
+        d.db.exec({ sql: statement, rowMode: 'object', callback: (row) => void rows.push({ ...row }) });
+        perStatement.push(rows);
+      }
       d.db.exec('RELEASE stub_request');
     } catch (error) {
       d.db.exec('ROLLBACK TO stub_request');
@@ -90,8 +89,8 @@ export async function startStub({ databases = [], accountId = ACCOUNT_ID, token 
       return [400, failure(7500, `${message}: SQLITE_ERROR`)];
     }
     const duration = performance.now() - started;
-    const results = (statements.length ? statements : ['']).map((s) => ({
-      results: rows.get(s.trim()) ?? rows.get(s.trim().replace(/;$/, '').trim()) ?? [],
+    const results = (statements.length ? statements : ['']).map((_s, i) => ({
+      results: perStatement[i] ?? [],
       success: true,
       meta: { duration, changes: 0, last_row_id: 0, changed_db: false, size_after: 0, rows_read: 0, rows_written: 0 },
     }));
@@ -122,7 +121,9 @@ export async function startStub({ databases = [], accountId = ACCOUNT_ID, token 
       entry.kind = parts[5];
       try {
         entry.sql = String(JSON.parse(body).sql ?? '').replace(/\s+/g, ' ').trim().slice(0, 100);
-      } catch {}
+      } catch {
+        // not JSON: logged without its SQL; query() answers the malformed body
+      }
       return query(d, body);
     }
     if (parts[5] === 'time_travel' && parts[6] === 'bookmark' && method === 'GET') {

@@ -19,12 +19,14 @@ __webpack_require__.d(__webpack_exports__, {
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./build/src/report/label.js
 var label = __webpack_require__(5774);
-// EXTERNAL MODULE: ./build/src/rules/catalog.js
-var catalog = __webpack_require__(7350);
+// EXTERNAL MODULE: ./build/src/rule-catalog.js
+var rule_catalog = __webpack_require__(3705);
 // EXTERNAL MODULE: ./build/src/report/escape.js
 var report_escape = __webpack_require__(6209);
 // EXTERNAL MODULE: ./build/src/report/groups.js
 var groups = __webpack_require__(662);
+// EXTERNAL MODULE: ./build/src/report/preflight.js
+var report_preflight = __webpack_require__(987);
 // EXTERNAL MODULE: ./build/src/report/schema-diff.js
 var schema_diff = __webpack_require__(1777);
 ;// CONCATENATED MODULE: ./build/src/report/comment.js
@@ -42,6 +44,7 @@ var schema_diff = __webpack_require__(1777);
 
 
 
+
 /** GitHub rejects comment bodies over 65,536 characters; the margin covers the marker and cut notices. */
 const COMMENT_LIMIT = 60_000;
 /** Hidden first line identifying the comment of one environment/database. */
@@ -55,8 +58,8 @@ const LIST_BUDGET = 12_000;
 function cut(text, max) {
     return text.length > max ? `${text.slice(0, max)}…` : text;
 }
-const md = (text, max = MAX_TEXT) => (0,report_escape/* escapeMarkdown */.FV)(cut(text, max));
-const code = (text, max = MAX_NAME) => (0,report_escape/* inlineCode */.ti)(cut(text, max), { table: false });
+const md = (text, max = MAX_TEXT) => (0,report_escape/* escapeMarkdown */.F)(cut(text, max));
+const code = (text, max = MAX_NAME) => (0,report_escape/* inlineCode */.t)(cut(text, max), { table: false });
 /** Lines that fit into `budget` characters (each counted with its newline), and how many did not. */
 function fit(lines, budget) {
     let used = 0;
@@ -179,7 +182,7 @@ function renderComment(input) {
         return out;
     };
     // Data-loss findings come right after the verdict: they are the ones that destroy rows in production.
-    const dataFindings = judged.filter((f) => catalog/* DATA_LOSS_RULES */.RQ.has(f.rule));
+    const dataFindings = judged.filter((f) => rule_catalog/* DATA_LOSS_RULES */.RQ.has(f.rule));
     const dataItems = fit(renderFindings(dataFindings, blob), LIST_BUDGET);
     const dataBlock = [];
     if (dataFindings.length) {
@@ -188,14 +191,15 @@ function renderComment(input) {
             dataBlock.push(`- … ${dataItems.omitted} more lines`);
     }
     // Findings take what is left, so a flood of findings cannot push out the pending list or the diff.
-    const others = judged.filter((f) => !catalog/* DATA_LOSS_RULES */.RQ.has(f.rule));
+    const others = judged.filter((f) => !rule_catalog/* DATA_LOSS_RULES */.RQ.has(f.rule));
     const findingLines = renderFindings(others, blob);
     // Findings in migrations the change does not touch (or the database already applied) cannot be fixed in
     // this pull request: one line, so reviewers see what their change introduced.
     const infoBlock = informational.length
         ? ['', `<sub>${plural(informational.length, 'finding')} ${(0,groups/* settledWhere */.vv)(db)} — informational, not blocking: ${md((0,groups/* countByRule */.$i)(informational), 2_000)}. The job summary lists them.</sub>`]
         : [];
-    const fixed = size(header) + size(dataBlock) + size(pending) + size(schema) + size(infoBlock) + size(footerFor(true));
+    const preflight = (0,report_preflight/* preflightSection */.p)(db, '#### Production preflight');
+    const fixed = size(header) + size(preflight) + size(dataBlock) + size(pending) + size(schema) + size(infoBlock) + size(footerFor(true));
     const findings = fit(findingLines, Math.max(0, limit - fixed - 200));
     const findingsBlock = [];
     if (findingLines.length) {
@@ -205,7 +209,7 @@ function renderComment(input) {
     }
     findingsBlock.push(...infoBlock);
     const truncated = pendingItems.omitted > 0 || schemaOmitted > 0 || findings.omitted > 0 || notes.omitted > 0 || dataItems.omitted > 0;
-    let body = [...header, ...dataBlock, ...pending, ...findingsBlock, ...schema, ...footerFor(truncated)].join('\n');
+    let body = [...header, ...preflight, ...dataBlock, ...pending, ...findingsBlock, ...schema, ...footerFor(truncated)].join('\n');
     if (body.length > limit) {
         // Only reachable with an absurd header (e.g. a huge failure message): cut at a line boundary.
         const tail = footerFor(true).join('\n');
@@ -231,7 +235,7 @@ function renderFindings(findings, blob) {
             const icon = f.severity === 'error' ? '❌' : '⚠️';
             const at = file && f.line ? ` [line ${f.line}](${blob(file, f.line)})` : '';
             const folded = f.details?.length ? ` <sub>(${plural(f.details.length, 'finding')} folded into this: the job summary lists them)</sub>` : '';
-            lines.push(`- ${icon} [${code(f.rule, 100)}](${(0,catalog/* ruleDocsUrl */.hS)(encodeURIComponent(f.rule))})${at}: ${md(f.message)}${folded}`);
+            lines.push(`- ${icon} [${code(f.rule, 100)}](${(0,rule_catalog/* ruleDocsUrl */.hS)(encodeURIComponent(f.rule))})${at}: ${md(f.message)}${folded}`);
         }
         lines.push('');
     }
@@ -245,12 +249,15 @@ var github = __webpack_require__(1758);
 var dist_bundle = __webpack_require__(9735);
 // EXTERNAL MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 var plugin_throttling_dist_bundle = __webpack_require__(6856);
+// EXTERNAL MODULE: ./node_modules/bottleneck/light.js
+var light = __webpack_require__(3251);
 ;// CONCATENATED MODULE: ./build/src/github/client.js
 /**
  * The Octokit client of the PR loop: @actions/github's (proxy-aware, GHES-aware through `baseUrl`) plus
  * the retry and throttling plugins, so rate limits and transient 5xx are handled by Octokit rather than
  * by hand-written loops.
  */
+
 
 
 
@@ -276,6 +283,10 @@ function createClient(token, apiUrl, opts = {}) {
             fallbackSecondaryRateRetryAfter: 60,
             onRateLimit: onLimit('primary'),
             onSecondaryRateLimit: onLimit('secondary'),
+            ...(opts.writeSpacingMs !== undefined && {
+                write: new light.Group({ maxConcurrent: 1, minTime: opts.writeSpacingMs }),
+                notifications: new light.Group({ maxConcurrent: 1, minTime: opts.writeSpacingMs }),
+            }),
         },
         // Octokit's default logger writes request failures to the console; the loop reports them as warnings.
         log: { debug: () => { }, info: () => { }, warn: (m) => opts.log?.(m), error: (m) => opts.log?.(m) },
@@ -339,7 +350,7 @@ async function upsertComment(input) {
     try {
         const comments = await client.paginate(client.rest.issues.listComments, { ...where, issue_number: event.number, per_page: 100 });
         // Only the first line counts: someone quoting our comment elsewhere must not become the one we edit.
-        const marked = comments.filter((c) => (c.body ?? '').split('\n', 1)[0].trim() === marker);
+        const marked = comments.filter((c) => (c.body ?? '').split('\n', 1)[0]?.trim() === marker);
         // Who we are is asked only when there is a candidate; unknown means no comment is trusted.
         const me = marked.length ? await viewerLogin(client) : undefined;
         existing = me === undefined ? undefined : marked.find((c) => isAuthor(c.user, me));

@@ -30488,7 +30488,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3227);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6924);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30497,7 +30497,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3227:
+/***/ 6924:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34935,15 +34935,7 @@ function configFormat(configPath) {
 }
 /** Reads and parses a wrangler config file. Any problem is a UsageError naming the file. */
 function readConfig(configPath) {
-    const format = configFormat(configPath);
-    if (format === null) {
-        throw new UsageError(`config: "${configPath}" is not a wrangler configuration file: the name must end in .toml, .json or .jsonc (wrangler ignores any other file and would find no D1 databases).`);
-    }
-    const text = readText(configPath);
-    const raw = format === 'toml' ? parseTomlText(text, configPath) : parseJsoncText(text, configPath);
-    if (!isPlainObject(raw)) {
-        throw new UsageError(`config: ${configPath} must contain an object at the top level, but it holds ${describe(raw)}.`);
-    }
+    const { raw, format } = readRawConfig(configPath);
     const environments = new Map();
     const env = raw['env'];
     if (env !== undefined) {
@@ -34966,6 +34958,19 @@ function readConfig(configPath) {
         topLevel: { d1Databases: raw['d1_databases'] },
         environments,
     };
+}
+/** The whole parsed config, every key as written (for a copy of one binding, e.g. `--to`'s scoped config). */
+function readRawConfig(configPath) {
+    const format = configFormat(configPath);
+    if (format === null) {
+        throw new UsageError(`config: "${configPath}" is not a wrangler configuration file: the name must end in .toml, .json or .jsonc (wrangler ignores any other file and would find no D1 databases).`);
+    }
+    const text = readText(configPath);
+    const raw = format === 'toml' ? parseTomlText(text, configPath) : parseJsoncText(text, configPath);
+    if (!isPlainObject(raw)) {
+        throw new UsageError(`config: ${configPath} must contain an object at the top level, but it holds ${describe(raw)}.`);
+    }
+    return { raw, format };
 }
 function readText(configPath) {
     let buffer;
@@ -35040,8 +35045,8 @@ function parseJsoncText(text, file) {
     }
     const errors = [];
     const data = main.parse(text, errors, { allowTrailingComma: true, disallowComments: false });
-    if (errors.length > 0) {
-        const first = errors[0];
+    const first = errors[0];
+    if (first) {
         const { line, column } = lineColumn(text, first.offset);
         throw new UsageError(`config: ${file}:${line}:${column}: invalid ${kind}: ${main.printParseErrorCode(first.error)} (comments and trailing commas are allowed, as wrangler allows them).`);
     }
@@ -35057,6 +35062,7 @@ const EOF = 17;
 function jsonNestingTooDeep(text) {
     const scanner = main.createScanner(text, false);
     let depth = 0;
+    // The scanner returns SyntaxKind, a const enum; compare its numbers with the numbers above.
     for (let t = scanner.scan(); t !== EOF; t = scanner.scan()) {
         if (t === OPEN_BRACE || t === OPEN_BRACKET) {
             if (++depth > MAX_CONFIG_DEPTH)
@@ -35334,8 +35340,29 @@ function tomlKey(name) {
     return /^[A-Za-z0-9_-]+$/.test(name) ? name : JSON.stringify(name);
 }
 
-// EXTERNAL MODULE: ./build/src/rules/catalog.js
-var catalog = __nccwpck_require__(7350);
+// EXTERNAL MODULE: ./build/src/rule-catalog.js
+var rule_catalog = __nccwpck_require__(3705);
+;// CONCATENATED MODULE: ./build/src/finding.js
+
+/**
+ * The one way to make a finding: the severity comes from the rule catalog, so each rule's severity is
+ * decided in one place, and `rule` is a RuleId, so a mistyped id does not compile. Fields left undefined
+ * are left out.
+ */
+function finding(f) {
+    return {
+        rule: f.rule,
+        severity: (0,rule_catalog/* ruleInfo */.PI)(f.rule).severity,
+        ...(f.file !== undefined && { file: f.file }),
+        ...(f.line !== undefined && { line: f.line }),
+        ...(f.column !== undefined && { column: f.column }),
+        ...(f.endLine !== undefined && { endLine: f.endLine }),
+        ...(f.table !== undefined && { table: f.table }),
+        message: f.message,
+        ...(f.details !== undefined && f.details.length > 0 && { details: f.details }),
+    };
+}
+
 ;// CONCATENATED MODULE: ./build/src/migrations/changes.js
 /**
  * Which migrations a change (a pull request, or the CLI's `--since <ref>`) adds, and which migrations that
@@ -35382,14 +35409,13 @@ function migrationChanges(files, db, ctx = {}) {
                 }
                 else if (name !== null) {
                     touched.add(name);
-                    findings.push({
+                    findings.push(finding({
                         rule: MODIFIED_MIGRATION_RULE,
-                        severity: (0,catalog/* ruleInfo */.PI)(MODIFIED_MIGRATION_RULE).severity,
                         file: local(f.filename),
                         message: `${previous} exists on ${base} and this pull request renames it to ${name}. wrangler identifies ` +
                             `migrations by file name, so every database that already applied ${previous} would run ${name} ` +
                             `again (and fail or duplicate its changes). Keep the original name; put further changes in a new migration.`,
-                    });
+                    }));
                 }
                 else {
                     removed.push(local(f.previous_filename ?? ''));
@@ -35401,15 +35427,14 @@ function migrationChanges(files, db, ctx = {}) {
             case 'changed':
                 if (name !== null) {
                     touched.add(name);
-                    findings.push({
+                    findings.push(finding({
                         rule: MODIFIED_MIGRATION_RULE,
-                        severity: (0,catalog/* ruleInfo */.PI)(MODIFIED_MIGRATION_RULE).severity,
                         file: local(f.filename),
                         line: firstChangedLine(f.patch),
                         message: `${name} exists on ${base} and this pull request edits it. wrangler never runs an applied migration ` +
                             `again, so the edit silently reaches no database that already applied it, and those databases drift ` +
                             `from fresh ones. ${NEW_MIGRATION_ADVICE}`,
-                    });
+                    }));
                 }
                 break;
             case 'removed':
@@ -35427,14 +35452,13 @@ function migrationChanges(files, db, ctx = {}) {
     return { findings, added: db.migrations.filter((n) => added.has(n)), touched: db.migrations.filter((n) => touched.has(n)), removed };
 }
 function removalFinding(file, name, base, what) {
-    return {
+    return finding({
         rule: MODIFIED_MIGRATION_RULE,
-        severity: (0,catalog/* ruleInfo */.PI)(MODIFIED_MIGRATION_RULE).severity,
         file,
         message: `${name} exists on ${base} and this pull request ${what}. Databases that applied it keep its changes and ` +
             `its ledger row (reported as applied-file-missing), while new databases no longer get them. To undo a ` +
             `migration, add a new migration that reverses it.`,
-    };
+    });
 }
 function clean(p) {
     const n = external_node_path_.posix.normalize(p.replace(/\\/g, '/')).replace(/^\.\/?/, '').replace(/\/$/, '');
@@ -39150,16 +39174,7 @@ class Context {
         return this.target.migrationsDir === '.' ? name : `${this.target.migrationsDir}/${name}`;
     }
     add(rule, name, message, line = 1) {
-        const finding = {
-            rule,
-            severity: (0,catalog/* ruleInfo */.PI)(rule).severity,
-            message,
-        };
-        if (name !== undefined) {
-            finding.file = this.relPath(name);
-            finding.line = line;
-        }
-        this.findings.push(finding);
+        this.findings.push(finding({ rule, message, ...(name !== undefined && { file: this.relPath(name), line }) }));
     }
     readDir(abs) {
         try {
@@ -39256,11 +39271,10 @@ class Context {
             ? `They hold migration.sql files (a prisma/drizzle folder layout). wrangler 4.98 and later can run them with ` +
                 `migrations_pattern = "${normalizeRelativePath(`${this.target.migrationsDirSetting}/*/migration.sql`)}" (and migrations_dir = "${this.target.migrationsDirSetting}") on the D1 binding; older wrangler cannot.`
             : `If they hold migrations, move the .sql files up into ${this.target.migrationsDir}/ or set migrations_pattern (wrangler 4.98 and later).`;
-        this.findings.push({
+        this.findings.push(finding({
             rule: 'ignored-file',
-            severity: (0,catalog/* ruleInfo */.PI)('ignored-file').severity,
             message: `${this.target.migrationsDir}/ contains numbered folders (${shown}). wrangler does not look inside folders of the migrations directory, so nothing in them is applied. ${hint}`,
-        });
+        }));
     }
     /** Reads an entry the way wrangler does (`readFileSync(p, "utf8")`); a problem becomes a finding and null. */
     read(entry) {
@@ -39387,7 +39401,11 @@ function parseJsonOutput(stdout) {
         return undefined;
     }
     if (Array.isArray(value)) {
-        return { kind: 'results', results: value.map((r) => ({ results: Array.isArray(r?.results) ? r.results : [], success: r?.success })) };
+        const results = value.map((r) => {
+            const q = r;
+            return { results: Array.isArray(q?.results) ? q.results : [], success: q?.success };
+        });
+        return { kind: 'results', results };
     }
     if (value && typeof value === 'object') {
         const error = value.error;
@@ -39395,14 +39413,21 @@ function parseJsonOutput(stdout) {
             const e = error;
             return {
                 kind: 'error',
-                text: String(e.text ?? ''),
-                notes: Array.isArray(e.notes) ? e.notes.map((n) => String(n?.text ?? '')).filter(Boolean) : [],
+                text: textOf(e.text ?? ''),
+                notes: Array.isArray(e.notes) ? e.notes.map((n) => textOf(n?.text ?? '')).filter(Boolean) : [],
                 code: typeof e.code === 'number' ? e.code : undefined,
             };
         }
         return { kind: 'object', value: value };
     }
     return undefined;
+}
+/**
+ * A value from wrangler's JSON as text: a string as it is, anything else as JSON writes it (a number or
+ * `null` reads the same as String() gives; an object does not collapse into "[object Object]").
+ */
+function textOf(value) {
+    return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 }
 const NOISE = [/^If you think this is a bug/, /^🪵\s+Logs were written/, /^Logs were written/, /^$/];
 /**
@@ -40062,10 +40087,6 @@ function wranglerCommandFor(cwd, option, pathEnv) {
     }
     return cmd;
 }
-/** The job's cancellation signal when the engine provides one on the context. */
-function signalOf(ctx) {
-    return ctx.signal;
-}
 function openSession(ctx, override) {
     const { options } = ctx;
     const command = wranglerCommandFor(options.cwd, options.wrangler, ctx.env.PATH);
@@ -40083,7 +40104,7 @@ function openSession(ctx, override) {
                 cwd: options.cwd,
                 env: ctx.env,
                 timeoutMs: extra.timeoutMs ?? options.timeoutMs,
-                signal: extra.signal === null ? undefined : (extra.signal ?? signalOf(ctx)),
+                signal: extra.signal === null ? undefined : (extra.signal ?? ctx.signal),
                 secrets,
                 onStdout: extra.onStdout,
             });
@@ -40165,16 +40186,108 @@ async function executeStatements(session, statements, extra) {
     };
 }
 
+;// CONCATENATED MODULE: ./build/src/ledger-state/sql.js
+/** SQL text for the statements the tool sends itself (d1 execute --command): literals quoted the SQL way. */
+/** A string literal. Names of migration files may hold quotes and newlines; all of them stay data. */
+function sqlString(value) {
+    return `'${value.replace(/'/g, "''")}'`;
+}
+/** A quoted identifier (a table name from `migrations_table`). */
+function sqlIdent(name) {
+    return `"${name.replace(/"/g, '""')}"`;
+}
+/** The database's clock as unix seconds: every time the lock compares comes from the same clock. */
+const NOW_SECONDS = "CAST(strftime('%s','now') AS INTEGER)";
+/** The database's clock as ISO-8601 UTC text, for humans. */
+const NOW_ISO = "strftime('%Y-%m-%dT%H:%M:%SZ','now')";
+
+;// CONCATENATED MODULE: ./build/src/ledger-state/table.js
+/**
+ * The tool's own state table on the target database: applied-file checksums and the apply lock, one small
+ * table beside wrangler's ledger (never inside it, so wrangler and every other tool read the ledger as
+ * before). docs/ledger.md documents it. It is created by the first write that needs it — an apply, a ledger
+ * operation — never by a read, and `ledger-state: false` (CLI `--no-ledger-state`) means it is never read,
+ * written or created.
+ *
+ * Its name must not start with `_cf_` (D1 refuses those) nor `sqlite_`; drift, the schema listings, schema
+ * diffs and the live-schema replay leave it out (see isToolTable).
+ */
+
+const STATE_TABLE = 'd1_migrate_state';
+/**
+ * One row per (ledger, kind, name): `ledger` is the wrangler migrations table the row belongs to (several
+ * bindings may share a database with different `migrations_table`s), `kind` is `checksum` (name = migration,
+ * value = `sha256:<hex>`) or `lock` (name = '', value = the holder's random token, detail = who holds it).
+ */
+const CREATE_STATE_TABLE = `CREATE TABLE IF NOT EXISTS ${STATE_TABLE} (
+  ledger TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  detail TEXT,
+  at TEXT NOT NULL,
+  expires_at INTEGER,
+  PRIMARY KEY (ledger, kind, name)
+)`;
+/** True for the tool's own table (case-insensitive, as SQLite names are). */
+function isToolTable(name) {
+    return name.toLowerCase() === STATE_TABLE;
+}
+/**
+ * wrangler's own `CREATE TABLE IF NOT EXISTS` for the ledger, character for character as wrangler >= 4.106
+ * sends it (quoted name; 4.86 sends the name unquoted, which SQLite stores the same for plain names): a
+ * ledger the tool creates is the ledger wrangler would have created.
+ */
+function createLedgerTable(table) {
+    return `CREATE TABLE IF NOT EXISTS ${sqlIdent(table)}(
+\t\tid         INTEGER PRIMARY KEY AUTOINCREMENT,
+\t\tname       TEXT UNIQUE,
+\t\tapplied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL
+)`;
+}
+/** Every row of one ledger's state (checksums and the lock). */
+function selectState(ledger) {
+    return `SELECT kind, name, value, detail, at, expires_at FROM ${STATE_TABLE} WHERE ledger = ${sqlString(ledger)}`;
+}
+const NO_STATE = { exists: false, checksums: new Map() };
+function toLedgerState(rows) {
+    const checksums = new Map();
+    let lock;
+    for (const r of rows) {
+        if (r.kind === 'checksum' && typeof r.name === 'string' && typeof r.value === 'string') {
+            checksums.set(r.name, { sum: r.value, at: table_text(r.at) });
+        }
+        else if (r.kind === 'lock') {
+            lock = toLockRow(r);
+        }
+    }
+    return { exists: true, checksums, ...(lock ? { lock } : {}) };
+}
+function toLockRow(r) {
+    return { token: table_text(r.value), holder: table_text(r.detail) || 'unknown', at: table_text(r.at), expiresAt: Number(r.expires_at ?? 0) };
+}
+/** `2026-01-02T03:04:05Z` for a unix time in seconds. */
+function isoSeconds(seconds) {
+    return Number.isFinite(seconds) ? new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') : 'unknown';
+}
+/** A column D1 returned, as text ('' for NULL): the state table only holds text and numbers. */
+function table_text(value) {
+    return typeof value === 'string' ? value : value === null || value === undefined ? '' : JSON.stringify(value);
+}
+
 ;// CONCATENATED MODULE: ./build/src/wrangler/schema.js
 
 
-const SCHEMA_QUERY = "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('table','index','trigger','view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'view' THEN 1 WHEN 'index' THEN 2 ELSE 3 END, name";
+
+/** The tool's own state table (src/ledger-state/table.ts) is nobody's schema: every schema read leaves it out. */
+const NOT_TOOL_TABLE = `AND lower(tbl_name) <> '${STATE_TABLE}'`;
+const SCHEMA_QUERY = `SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('table','index','trigger','view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ${NOT_TOOL_TABLE} ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'view' THEN 1 WHEN 'index' THEN 2 ELSE 3 END, name`;
 /**
  * The same objects without an ORDER BY: this one is sent in one `d1 execute` together with the ledger
  * SELECT, and wrangler's statement splitter reads `CASE ... END` as a block and would not split there
  * (local wrangler then returns the last statement's rows only). Callers sort.
  */
-const SCHEMA_OBJECTS_QUERY = "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('table','index','trigger','view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'";
+const SCHEMA_OBJECTS_QUERY = `SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('table','index','trigger','view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ${NOT_TOOL_TABLE}`;
 /** The schema of the session's database, read with `d1 execute --json` (test and drift phases). */
 async function readLiveSchema(session) {
     const read = await session.run(d1Args(session, ['execute'], ['--json', '--command', SCHEMA_QUERY]));
@@ -40189,11 +40302,12 @@ function toSchemaObjects(rows) {
         type: r.type,
         name: String(r.name),
         tableName: String(r.tbl_name),
-        sql: r.sql === null || r.sql === undefined ? null : String(r.sql),
+        sql: r.sql === null || r.sql === undefined ? null : textOf(r.sql),
     }));
 }
 
 ;// CONCATENATED MODULE: ./build/src/wrangler/ledger.js
+
 
 
 /** `SELECT * FROM "<table>" ORDER BY id` with the identifier quoted the SQL way. */
@@ -40238,7 +40352,7 @@ function toEntries(rows) {
         .map((r) => ({
         id: typeof r.id === 'number' ? r.id : r.id === undefined || r.id === null ? undefined : Number(r.id),
         name: String(r.name),
-        appliedAt: r.applied_at === undefined || r.applied_at === null ? null : String(r.applied_at),
+        appliedAt: r.applied_at === undefined || r.applied_at === null ? null : textOf(r.applied_at),
     }));
 }
 
@@ -40302,6 +40416,76 @@ class ApplyProgress {
         else if (row.status === 'failed') {
             this.failed = row.name;
         }
+    }
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./build/src/wrangler/scoped-config.js
+/**
+ * `--to <migration>`: wrangler has no such flag, so it is run on a migrations folder that holds only the
+ * files up to and including that migration. The files are copied byte for byte under the names wrangler
+ * records (a pattern's subfolders included) into a temporary folder, and wrangler gets a temporary config
+ * that declares just this one binding — the binding entry copied as written (database_name, database_id,
+ * preview_database_id, migrations_table, ...), with migrations_dir (and migrations_pattern) pointing at the
+ * copy, and the account of the environment. It acts on the same database, records the same names in the
+ * same table, and applies the pending files among them in its own order; the files after `--to` are not
+ * there to apply. The local state stays where it was: `--persist-to` is set to the directory wrangler
+ * would use for the real config.
+ */
+
+
+
+
+
+
+function scopedSession(session, files) {
+    const { target } = session;
+    const { raw } = readRawConfig(target.configPath);
+    const envs = isPlainObject(raw.env) ? raw.env : {};
+    const section = target.environment !== null ? envs[target.environment] : undefined;
+    const env = isPlainObject(section) ? section : undefined;
+    // Pages projects fall back to the top level for an environment they do not declare (resolve-databases).
+    const scope = env && env.d1_databases !== undefined ? env : raw;
+    const entries = Array.isArray(scope.d1_databases) ? scope.d1_databases : [];
+    const entry = entries.find((b) => isPlainObject(b) && b.binding === target.binding);
+    if (!entry)
+        throw new Error(`binding ${target.binding} not found again in ${target.configPath}`);
+    const root = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'd1-migrate-to-'));
+    try {
+        const dir = (0,external_node_path_.join)(root, 'migrations').replace(/\\/g, '/');
+        for (const f of files) {
+            const dest = (0,external_node_path_.join)(dir, ...f.name.split('/'));
+            (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(dest), { recursive: true });
+            (0,external_node_fs_.copyFileSync)(f.path, dest);
+        }
+        (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+        const binding = { ...entry, migrations_dir: dir, migrations_table: target.migrationsTable };
+        if (target.migrationsPattern !== undefined) {
+            const relative = stripDirPrefix(target.migrationsPattern, normalizeRelativePath(target.migrationsDirSetting)) ?? target.migrationsPattern;
+            binding.migrations_pattern = `${dir}/${relative}`;
+        }
+        else
+            delete binding.migrations_pattern;
+        const accountId = typeof env?.account_id === 'string' ? env.account_id : typeof raw.account_id === 'string' ? raw.account_id : undefined;
+        const config = {
+            name: typeof raw.name === 'string' ? raw.name : 'd1-migrate',
+            ...(typeof raw.compatibility_date === 'string' ? { compatibility_date: raw.compatibility_date } : {}),
+            ...(accountId ? { account_id: accountId } : {}),
+            d1_databases: [binding],
+        };
+        const configPath = (0,external_node_path_.join)(root, 'wrangler.json');
+        (0,external_node_fs_.writeFileSync)(configPath, JSON.stringify(config, null, 2) + '\n');
+        const scoped = {
+            ...session,
+            target: { ...target, configPath, environment: null },
+            persistTo: session.where === 'local' ? (session.persistTo ?? (0,external_node_path_.join)((0,external_node_path_.dirname)(target.configPath), '.wrangler', 'state')) : undefined,
+        };
+        return { session: scoped, dispose: () => (0,external_node_fs_.rmSync)(root, { recursive: true, force: true }) };
+    }
+    catch (error) {
+        (0,external_node_fs_.rmSync)(root, { recursive: true, force: true });
+        throw error;
     }
 }
 
@@ -40405,15 +40589,14 @@ function ledgerFindings(migrations, ledger, target) {
             continue;
         const renamed = pending.find((p) => sameMigration(p.name, entry.name));
         const when = entry.appliedAt ? ` on ${entry.appliedAt}` : '';
-        findings.push({
+        findings.push(finding({
             rule: 'applied-file-missing',
-            severity: (0,catalog/* ruleInfo */.PI)('applied-file-missing').severity,
             file: renamed?.relPath,
             line: renamed ? 1 : undefined,
             message: renamed
                 ? `${where} recorded ${entry.name} as applied${when}, but the file is now ${renamed.name}; wrangler tracks files by name and would run it again as a new migration.`
                 : `${where} recorded ${entry.name} as applied${when}, but there is no such file in ${target.migrationsDir}; if it was renamed, wrangler will run it again under the new name.`,
-        });
+        }));
     }
     const order = new Map(migrations.map((m, i) => [m.name, i]));
     let lastApplied;
@@ -40426,13 +40609,12 @@ function ledgerFindings(migrations, ledger, target) {
         const lastIndex = order.get(lastApplied.name);
         for (const p of pending) {
             if (order.get(p.name) < lastIndex) {
-                findings.push({
+                findings.push(finding({
                     rule: 'out-of-order',
-                    severity: (0,catalog/* ruleInfo */.PI)('out-of-order').severity,
                     file: p.relPath,
                     line: 1,
                     message: `${p.name} is not applied on ${where} yet, but sorts before ${lastApplied.name}, which is; it will run after it, against a schema its author may not have expected.`,
-                });
+                }));
             }
         }
     }
@@ -40445,7 +40627,512 @@ function sameMigration(a, b) {
     return da !== '' && da === desc(b);
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./build/src/ledger-state/checksum.js
+/**
+ * Applied-file checksums: when this tool applies (or records) a migration it keeps a hash of the file, and
+ * every later preview/apply compares the file with it. wrangler never runs an applied file again, so an edit
+ * to one reaches no database: `applied-file-changed` says so before it misleads anyone.
+ */
+
+
+
+
+const CHANGED_RULE = 'applied-file-changed';
+/**
+ * `sha256:<hex>` of the SQL wrangler sends for the file: its text as wrangler reads it (UTF-8), with one
+ * leading byte-order mark dropped and CRLF/CR line ends read as LF — a checkout with other line endings
+ * (git autocrlf) or an editor adding a BOM is not an edit; any other changed byte is.
+ */
+function checksumOf(sql) {
+    const text = (sql.charCodeAt(0) === 0xfeff ? sql.slice(1) : sql).replace(/\r\n?/g, '\n');
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(text, 'utf8').digest('hex')}`;
+}
+/** Applied files whose content is not what was applied (as far as a recorded checksum tells). */
+function checksumFindings(migrations, ledger, checksums, target) {
+    const files = new Map(migrations.map((m) => [m.name, m]));
+    const where = target.environment ? `${target.databaseName} (${target.environment})` : target.databaseName;
+    const findings = [];
+    for (const entry of ledger) {
+        const file = files.get(entry.name);
+        const recorded = checksums.get(entry.name);
+        if (!file || !recorded)
+            continue;
+        const now = checksumOf(file.sql);
+        if (now === recorded.sum)
+            continue;
+        findings.push({
+            rule: CHANGED_RULE,
+            severity: (0,rule_catalog/* ruleInfo */.PI)(CHANGED_RULE).severity,
+            file: file.relPath,
+            line: 1,
+            message: `${file.name} was applied to ${where}${entry.appliedAt ? ` on ${entry.appliedAt}` : ''}, and the file has changed since (recorded ${checksum_short(recorded.sum)}, now ${checksum_short(now)}). ` +
+                'wrangler never runs an applied file again, so the edit reaches no database: undo it and put the change in a new migration. ' +
+                `If the edit changes nothing that ran (a comment), accept it with \`d1-migrate mark-applied ${file.name} --force\`.`,
+        });
+    }
+    return findings;
+}
+function checksum_short(sum) {
+    return sum.replace(/^(sha256:[0-9a-f]{12})[0-9a-f]*$/, '$1…');
+}
+/** Applied files (with a file) that have no checksum yet: applied before this tool kept them. */
+function unhashedApplied(migrations, ledger, checksums) {
+    const applied = new Set(ledger.map((e) => e.name));
+    return migrations.filter((m) => applied.has(m.name) && !checksums.has(m.name));
+}
+/** D1 refuses requests over 100,000 bytes of SQL: one statement stays far below it (see packRequests). */
+const MAX_STATEMENT_BYTES = 30_000;
+/**
+ * Statements recording the checksums of `files`, only for names the ledger records (so a file wrangler did
+ * not apply gets none). `replace`: files this run applied (their content is what ran now); otherwise a
+ * recorded checksum is never overwritten — that would hide the very change it exists to catch.
+ */
+function recordChecksumStatements(ledgerTable, files, opts) {
+    const statements = [];
+    let rows = [];
+    let bytes = 0;
+    const flush = () => {
+        if (!rows.length)
+            return;
+        statements.push(`INSERT INTO ${STATE_TABLE} (ledger, kind, name, value, at) ` +
+            `SELECT ${sqlString(ledgerTable)}, 'checksum', v.column1, v.column2, ${NOW_ISO} FROM (VALUES ${rows.join(', ')}) AS v ` +
+            `WHERE v.column1 IN (SELECT name FROM ${sqlIdent(ledgerTable)})${opts.guard ? ` AND ${opts.guard}` : ''} ` +
+            (opts.replace ? 'ON CONFLICT (ledger, kind, name) DO UPDATE SET value = excluded.value, at = excluded.at' : 'ON CONFLICT (ledger, kind, name) DO NOTHING'));
+        rows = [];
+        bytes = 0;
+    };
+    for (const f of files) {
+        const row = `(${sqlString(f.name)}, ${sqlString(checksumOf(f.sql))})`;
+        const size = Buffer.byteLength(row, 'utf8') + 2;
+        if (bytes + size > MAX_STATEMENT_BYTES)
+            flush();
+        rows.push(row);
+        bytes += size;
+    }
+    flush();
+    return statements;
+}
+/** What one request may carry: D1's limit is 100,000 bytes of SQL, the rest is headroom. */
+const REQUEST_BUDGET_BYTES = 90_000;
+/**
+ * Splits `extra` statements over requests: as many as fit go with `first` (a request the run makes anyway),
+ * the rest into as few further requests as fit the budget. Needed once, for a database with a long history
+ * seen for the first time; usually everything fits into `first`.
+ */
+function packRequests(first, extra) {
+    const size = (list) => list.reduce((n, s) => n + Buffer.byteLength(s, 'utf8') + 2, 0);
+    const head = [...first];
+    let used = size(head);
+    const more = [];
+    let current;
+    let currentBytes = 0;
+    for (const s of extra) {
+        const n = Buffer.byteLength(s, 'utf8') + 2;
+        if (!current && used + n <= REQUEST_BUDGET_BYTES) {
+            head.push(s);
+            used += n;
+            continue;
+        }
+        if (!current || currentBytes + n > REQUEST_BUDGET_BYTES) {
+            current = [];
+            currentBytes = 0;
+            more.push(current);
+        }
+        current.push(s);
+        currentBytes += n;
+    }
+    return { first: head, more };
+}
+
+;// CONCATENATED MODULE: ./build/src/ledger-state/lock.js
+/**
+ * The lock against concurrent applies. D1 has none, and a workflow `concurrency:` group covers neither two
+ * workflows nor a laptop: an apply takes a row in the state table with ONE atomic statement (an upsert that
+ * only replaces an expired row), reads back who holds it in the same request, and releases it when done —
+ * also after a failure or a cancellation. A holder killed outright leaves the row until its TTL passes; the
+ * next run then takes it over with a warning, and `d1-migrate unlock` removes it at once.
+ */
+
+
+
+
+/**
+ * How long a lock lives when its holder never releases it: three wrangler calls at the `timeout` input
+ * (bookmark, apply, rollback) plus ten minutes — 40 minutes at the default timeout of 600 s. A run that is
+ * still alive never gets near it; a run that was killed blocks the database for at most that long.
+ */
+function lockTtlSeconds(timeoutMs) {
+    return 3 * Math.ceil(timeoutMs / 1000) + 600;
+}
+/** The workflow run (its URL) or user@host, plus the process: enough to find who holds the database. */
+function lockHolder(run, env) {
+    const actor = run.actor ?? env.GITHUB_ACTOR;
+    const url = run.runUrl ??
+        (env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL || 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined);
+    const text = url ? `${url}${actor ? ` (${actor})` : ''}` : `${userName(env)}@${external_node_os_namespaceObject.hostname()} (pid ${process.pid})`;
+    // The holder is shown in logs and comments and sent as SQL: a small alphabet keeps it inert everywhere.
+    return text.replace(/[^\w@.:/#()+, -]/g, '?').slice(0, 200);
+}
+function userName(env) {
+    try {
+        return external_node_os_namespaceObject.userInfo().username;
+    }
+    catch {
+        return env.USER ?? env.USERNAME ?? 'unknown';
+    }
+}
+function newLockRequest(run, env, timeoutMs) {
+    return { token: (0,external_node_crypto_.randomUUID)(), holder: lockHolder(run, env), ttlSeconds: lockTtlSeconds(timeoutMs) };
+}
+const LOCK_WHERE = (ledger) => `ledger = ${sqlString(ledger)} AND kind = 'lock' AND name = ''`;
+function selectLock(ledger) {
+    return `SELECT value, detail, at, expires_at FROM ${STATE_TABLE} WHERE ${LOCK_WHERE(ledger)}`;
+}
+/**
+ * Takes the lock of `ledger` (creating the state table when missing). The upsert is the one statement that
+ * decides: it inserts, or replaces a row whose time is up, or does nothing; the SELECT after it says who
+ * holds the lock now, the one before it whose expired lock was taken over.
+ */
+function acquireLockPart(ledger, request) {
+    return {
+        statements: [
+            CREATE_STATE_TABLE,
+            selectLock(ledger),
+            `INSERT INTO ${STATE_TABLE} (ledger, kind, name, value, detail, at, expires_at) ` +
+                `VALUES (${sqlString(ledger)}, 'lock', '', ${sqlString(request.token)}, ${sqlString(request.holder)}, ${NOW_ISO}, ${NOW_SECONDS} + ${Math.floor(request.ttlSeconds)}) ` +
+                `ON CONFLICT (ledger, kind, name) DO UPDATE SET value = excluded.value, detail = excluded.detail, at = excluded.at, expires_at = excluded.expires_at ` +
+                `WHERE ${STATE_TABLE}.expires_at < ${NOW_SECONDS}`,
+            selectLock(ledger),
+        ],
+        parse(results) {
+            const before = results[1]?.results[0];
+            const after = results[3]?.results[0];
+            if (!after)
+                return { taken: false, heldBy: { token: '', holder: 'unknown (the lock row could not be read back)', at: '', expiresAt: 0 } };
+            const now = toLockRow(after);
+            if (now.token !== request.token)
+                return { taken: false, heldBy: now };
+            const previous = before ? toLockRow(before) : undefined;
+            return { taken: true, lock: now, ...(previous && previous.token !== request.token ? { tookOver: previous } : {}) };
+        },
+    };
+}
+/** Releases this run's lock, and only this run's: a lock taken over meanwhile stays with its new holder. */
+function releaseLockPart(ledger, token) {
+    return {
+        statements: [`DELETE FROM ${STATE_TABLE} WHERE ${LOCK_WHERE(ledger)} AND value = ${sqlString(token)}`],
+        parse: () => undefined,
+    };
+}
+/** `d1-migrate unlock`: removes whatever lock the ledger has, returning the row it removed. */
+function unlockPart(ledger) {
+    return {
+        statements: [selectLock(ledger), `DELETE FROM ${STATE_TABLE} WHERE ${LOCK_WHERE(ledger)}`],
+        parse(results) {
+            const row = results[0]?.results[0];
+            return row ? toLockRow(row) : undefined;
+        },
+    };
+}
+/** "<holder>, taken at <at>, expires at <iso>" for messages. */
+function describeLock(lock) {
+    return `${lock.holder}${lock.at ? `, taken at ${lock.at}` : ''}${lock.expiresAt ? `, expires at ${isoSeconds(lock.expiresAt)}` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./build/src/wrangler/parts.js
+
+/** Runs every part's statements in one request and hands each part its own results. */
+async function executeParts(session, parts, extra) {
+    const executed = await executeStatements(session, parts.flatMap((p) => p.statements), extra);
+    if (!executed.ok)
+        return executed;
+    let offset = 0;
+    const values = parts.map((p) => {
+        const mine = executed.results.slice(offset, offset + p.statements.length);
+        offset += p.statements.length;
+        return p.parse(mine);
+    });
+    return { ok: true, values: values };
+}
+/** The text wrangler printed for a failed request, for recognising e.g. a missing table. */
+function failureText(failed) {
+    return failed.error ? [failed.error.text, ...failed.error.notes].join('\n') : failed.failure.message;
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/migration-arg.js
+/**
+ * The migration a user named (`--to`, `baseline --to`, `mark-applied`): its file name as wrangler records it
+ * (`0003_add_jobs.sql`), the name without `.sql`, its path as findings show it (`migrations/0003_add_jobs.sql`),
+ * or its number prefix (`3`, `0003`) when exactly one file has it.
+ */
+function resolveMigration(arg, files) {
+    const value = arg.trim();
+    const exact = files.find((m) => m.name === value || m.relPath === value || m.name === `${value}.sql`);
+    if (exact)
+        return { ok: true, file: exact };
+    if (/^\d+$/.test(value)) {
+        const n = Number(value);
+        const same = files.filter((m) => m.numberText === value || (m.number !== null && m.number === n));
+        if (same.length === 1)
+            return { ok: true, file: same[0] };
+        if (same.length > 1)
+            return { ok: false, reason: `"${value}" is ambiguous: ${same.map((m) => m.name).join(', ')} share that number; name the file` };
+    }
+    return { ok: false, reason: `there is no migration "${value}"` };
+}
+/** Names for a message: the first `max`, then how many more. */
+function nameList(names, max = 20) {
+    if (names.length === 0)
+        return 'none';
+    return names.length > max ? `${names.slice(0, max).join(', ')}, … ${names.length - max} more` : names.join(', ');
+}
+
+;// CONCATENATED MODULE: ./build/src/rules/policy.js
+
+
+
+/**
+ * The one place that decides each rule's severity, numbering and data check for an environment. Precedence:
+ * an input or flag > `[env.<name>]` of .d1-migrate.toml > its top level > the catalog's default. The
+ * `disable-rules` input turns a rule off whatever the file says.
+ */
+function rulePolicy(options, environment) {
+    const config = options.projectConfig;
+    const layers = [];
+    const envSection = environment === null ? undefined : config?.environments.get(environment);
+    if (envSection)
+        layers.push([`env.${environment}`, envSection]);
+    if (config)
+        layers.push(['config', config.top]);
+    const rules = new Map();
+    const sources = new Map();
+    const severity = new Map();
+    const off = new Set();
+    for (const rule of rule_catalog/* RULES */.y0) {
+        let setting = rule.severity;
+        let source = 'default';
+        const layer = layers.find(([, s]) => s.rules.has(rule.id));
+        if (layer)
+            [source, setting] = [layer[0], layer[1].rules.get(rule.id)];
+        if (options.disableRules.includes(rule.id))
+            [source, setting] = ['disable-rules', 'off'];
+        rules.set(rule.id, setting);
+        sources.set(rule.id, source);
+        if (setting === 'off')
+            off.add(rule.id);
+        else if (source !== 'default')
+            severity.set(rule.id, setting);
+    }
+    const first = (k) => layers.map(([, s]) => s[k]).find((v) => v !== undefined);
+    const patterns = layers.flatMap(([, s]) => s.exclude);
+    return {
+        environment,
+        numbering: options.numbering ?? first('numbering') ?? 'sequential',
+        dataCheck: options.dataCheck ?? first('dataCheck') ?? true,
+        rules,
+        sources,
+        off,
+        severity,
+        exclude: config && patterns.length ? { patterns: [...new Set(patterns)], base: external_node_path_.dirname(config.path), cwd: options.cwd } : undefined,
+    };
+}
+/**
+ * Applies a policy to findings: drops those of rules that are off and those in excluded files, and gives the
+ * others the severity the policy sets. Pure: every producer of findings (validate, the ledger, the pull-request
+ * check) passes them through here.
+ */
+function applyRulePolicy(findings, policy) {
+    const excluded = policy.exclude ? excluder(policy.exclude) : () => false;
+    const out = [];
+    for (const f of findings) {
+        if (policy.off.has(f.rule))
+            continue;
+        if (f.file !== undefined && excluded(f.file))
+            continue;
+        const severity = policy.severity?.get(f.rule);
+        out.push(severity && severity !== f.severity ? { ...f, severity } : f);
+    }
+    return out;
+}
+/**
+ * Whether a finding's file (relative to the working directory) matches a pattern, or lies in a folder that does:
+ * `migrations/legacy` and `migrations/legacy/**` both exclude everything below that folder.
+ */
+function excluder(set) {
+    const matchers = set.patterns.map((p) => p.replace(/\/+$/, '')).filter((p) => p !== '');
+    const cache = new Map();
+    return (file) => {
+        let hit = cache.get(file);
+        if (hit === undefined) {
+            const rel = external_node_path_.relative(set.base, external_node_path_.resolve(set.cwd, file)).split(external_node_path_.sep).join('/');
+            const parts = rel.split('/');
+            hit = !rel.startsWith('../') && parts.some((_, i) => matchers.some((m) => minimatch(parts.slice(0, i + 1).join('/'), m, { dot: true })));
+            cache.set(file, hit);
+        }
+        return hit;
+    };
+}
+/** The settings of a project config other than its rules, for `d1-migrate rules`. */
+function describeSource(source, config) {
+    if (source === 'default')
+        return 'default';
+    if (source === 'disable-rules')
+        return 'disable-rules';
+    const file = config ? path.basename(config.path) : '.d1-migrate.toml';
+    return source === 'config' ? `${file} [rules]` : `${file} [${source}.rules]`;
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/record.js
+
+/**
+ * Adds findings a phase found (the ledger's, the change's, wrangler's) to the database's report under the
+ * rule policy — rules turned off, severities and excluded paths from the inputs and .d1-migrate.toml — so
+ * they mean the same as validate's.
+ */
+function recordFindings(ctx, findings) {
+    ctx.report.findings.push(...applyRulePolicy(findings, rulePolicy(ctx.options, ctx.report.environment)));
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/ledger-state.js
+/**
+ * What the run does with the tool's state table (src/ledger-state/): after preview's read, the checksum
+ * findings and the lock's outcome; after apply, the checksums of what ran and the lock's release in the
+ * request that reads the ledger back; and whatever is left (a lock still held because nothing was applied,
+ * checksums of files seen for the first time) once the apply phase is over, cancelled or not.
+ */
+
+
+
+
+
+
+
+
+
+/** How long the last bookkeeping request may take (it also runs after a cancellation). */
+const SETTLE = { signal: null, timeoutMs: 30_000 };
+/** The lock request for a run that will apply, when the state is on. */
+function lockRequestFor(ctx) {
+    return ctx.options.ledgerState ? newLockRequest(ctx.run, ctx.env, ctx.options.timeoutMs) : undefined;
+}
+/** Preview read the state (and maybe took the lock): record what it means. */
+function recordStateRead(ctx, read, request) {
+    const { report, io, target } = ctx;
+    const state = read.state;
+    if (!state)
+        return;
+    ctx.state = state;
+    recordFindings(ctx, checksumFindings(ctx.migrations, read.entries, state.checksums, target));
+    ctx.unhashed = state.exists || read.lock ? unhashedApplied(ctx.migrations, read.entries, state.checksums) : [];
+    const where = `${target.databaseName}${target.environment ? ` (${target.environment})` : ''}`;
+    if (read.lock && request) {
+        if (!read.lock.taken) {
+            report.failure = {
+                phase: 'apply',
+                kind: 'locked',
+                message: `${where} is locked by another run: ${describeLock(read.lock.heldBy)}. Nothing was applied. ` +
+                    'Wait for it to finish; if it died, the lock expires by itself, or remove it with `d1-migrate unlock`.',
+            };
+            io.warning(report.failure.message);
+            return;
+        }
+        ctx.lock = { request, held: true };
+        io.info(`apply: took the lock on ${where} (${request.holder}; expires at ${isoSeconds(read.lock.lock.expiresAt)} unless released)`);
+        if (read.lock.tookOver) {
+            const message = `Took over the expired lock on ${where} held by ${describeLock(read.lock.tookOver)}: that run ended without releasing it ` +
+                `(killed?) or ran past its TTL of ${Math.round(request.ttlSeconds / 60)} minutes. Check that it is not still applying.`;
+            report.notes.push(message);
+            io.warning(message);
+        }
+    }
+    else if (state.lock) {
+        report.notes.push(`${where} is locked by a run that is applying migrations: ${describeLock(state.lock)}.`);
+    }
+}
+/**
+ * The ledger read back after wrangler ran, in ONE request with the checksums of the files this run applied
+ * (replacing older ones: what ran now is the truth), the checksums of applied files seen for the first
+ * time (never replacing one), and the lock's release. Runs also after a failure, a timeout or a cancel.
+ */
+async function readBackAfterApply(ctx, session, applied, extra) {
+    const table = session.target.migrationsTable;
+    if (!ctx.lock?.held)
+        return readLedger(session, extra);
+    const backlog = ctx.unhashed ?? [];
+    const release = releaseLockPart(table, ctx.lock.request.token).statements;
+    const packed = packRequests([ledgerQuery(table), ...release], [...recordChecksumStatements(table, applied, { replace: true }), ...recordChecksumStatements(table, backlog, { replace: false })]);
+    const read = await executeStatements(session, packed.first, extra);
+    if (!read.ok) {
+        const missing = !read.stopped && isMissingTable(failureText(read), table);
+        await releaseOnly(ctx, session);
+        return missing ? { ok: true, entries: [], exists: false } : { ok: false, failure: read.failure };
+    }
+    ctx.lock.held = false;
+    await sendMore(ctx, session, packed.more);
+    noteBacklog(ctx, backlog);
+    return { ok: true, entries: toEntries(read.results[0]?.results ?? []), exists: true };
+}
+/**
+ * After the apply phase, whatever happened: a lock this run still holds is released (nothing was pending,
+ * the gate held apply back, a Time Travel rollback brought the row back), together with the checksums of
+ * applied files seen for the first time.
+ */
+async function settleLedgerState(ctx) {
+    if (!ctx.lock?.held)
+        return;
+    const session = openSession(ctx);
+    const table = session.target.migrationsTable;
+    const backlog = ctx.report.failure ? [] : (ctx.unhashed ?? []);
+    const packed = packRequests(releaseLockPart(table, ctx.lock.request.token).statements, recordChecksumStatements(table, backlog, { replace: false }));
+    const done = await executeStatements(session, packed.first, SETTLE);
+    if (!done.ok) {
+        warnNotReleased(ctx, done.failure.message);
+        return;
+    }
+    ctx.lock.held = false;
+    await sendMore(ctx, session, packed.more);
+    noteBacklog(ctx, backlog);
+}
+async function releaseOnly(ctx, session) {
+    if (!ctx.lock?.held)
+        return;
+    const done = await executeStatements(session, releaseLockPart(session.target.migrationsTable, ctx.lock.request.token).statements, SETTLE);
+    if (done.ok)
+        ctx.lock.held = false;
+    else
+        warnNotReleased(ctx, done.failure.message);
+}
+function warnNotReleased(ctx, why) {
+    if (!ctx.lock)
+        return;
+    const message = `Could not release the lock on ${ctx.target.databaseName} (${why}). It expires by itself ${Math.round(ctx.lock.request.ttlSeconds / 60)} minutes after it was taken; ` +
+        'to remove it now: `d1-migrate unlock`' + (ctx.target.environment ? ` --env ${ctx.target.environment}` : '') + '.';
+    ctx.report.notes.push(message);
+    ctx.io.warning(message);
+}
+/** Checksum statements that did not fit into the request they rode with (a long history seen first). */
+async function sendMore(ctx, session, more) {
+    for (const statements of more) {
+        const done = await executeStatements(session, statements, SETTLE);
+        if (!done.ok) {
+            ctx.io.warning(`Could not record all checksums of applied migrations (${done.failure.message}); the next apply records the rest.`);
+            return;
+        }
+    }
+}
+function noteBacklog(ctx, backlog) {
+    if (!backlog.length)
+        return;
+    ctx.unhashed = [];
+    ctx.report.notes.push(`Recorded the checksums of ${backlog.length} applied migration(s) that had none (applied before d1-migrate kept checksums): ${nameList(backlog.map((m) => m.name), 10)}. ` +
+        'From now on an edit to one of them is reported (applied-file-changed).');
+}
+
 ;// CONCATENATED MODULE: ./build/src/phases/apply.js
+
+
 
 
 
@@ -40476,7 +41163,9 @@ async function applyPhase(ctx) {
         ctx.ledgerBefore = read.entries;
     }
     const before = ctx.ledgerBefore;
-    const expected = pendingMigrations(ctx.migrations, before).map((m) => m.name);
+    // `--to`: only the files up to that migration are given to wrangler (src/wrangler/scoped-config.ts).
+    const expectedFiles = pendingMigrations(ctx.applyUpTo ?? ctx.migrations, before);
+    const expected = expectedFiles.map((m) => m.name);
     report.pending ??= expected;
     if (expected.length === 0) {
         // Nothing pending as of a ledger read moments ago: a wrangler run would only re-read it.
@@ -40501,23 +41190,31 @@ async function applyPhase(ctx) {
         }
     }
     const progress = new ApplyProgress();
-    const result = await session.run(d1Args(session, ['migrations', 'apply']), {
-        onStdout: (chunk) => progress.push(chunk),
-        verbose: true,
-    });
+    const scoped = ctx.applyUpTo ? scopedSession(session, ctx.applyUpTo) : undefined;
+    const runner = scoped?.session ?? session;
+    let result;
+    try {
+        result = await runner.run(d1Args(runner, ['migrations', 'apply']), {
+            onStdout: (chunk) => progress.push(chunk),
+            verbose: true,
+        });
+    }
+    finally {
+        scoped?.dispose();
+    }
     progress.end();
     // Read back even after a kill or timeout (the job's signal is ignored for this short read): only the
-    // database knows what happened.
-    const after = await readLedger(session, { signal: null, timeoutMs: REREAD_TIMEOUT_MS });
+    // database knows what happened. The same request records checksums and releases the lock.
+    const after = await readBackAfterApply(ctx, session, expectedFiles, { signal: null, timeoutMs: REREAD_TIMEOUT_MS });
     if (succeeded(result)) {
-        await verifySuccess(ctx, session, progress, after, before, expected);
+        verifySuccess(ctx, session, progress, after, before, expected);
     }
     else {
         await recordFailure(ctx, session, session.classify(result, { migrationsStarted: progress.started }), progress, after, before, expected);
     }
 }
 /** wrangler exited 0: the ledger must now hold exactly the pending migrations, no fewer and no others. */
-async function verifySuccess(ctx, session, progress, after, before, expected) {
+function verifySuccess(ctx, session, progress, after, before, expected) {
     const { report, io, target } = ctx;
     if (!after.ok) {
         report.applied = progress.applied.filter((n) => expected.includes(n));
@@ -40619,6 +41316,9 @@ async function offerTimeTravel(ctx, session, appliedNow, before) {
             io.warning(message);
             report.applied = [];
             ctx.ledgerAfter = before;
+            // The restored database holds this run's lock row again (the bookmark was taken after the lock).
+            if (ctx.lock)
+                ctx.lock.held = true;
             return;
         }
         const message = `Rollback failed (${restored.failure.message}). To return the database to its state before this run: ${command}`;
@@ -40677,10 +41377,12 @@ function ordinal(n) {
 function describePosition(files, index) {
     const parts = [`${ordinal(index + 1)} of ${files.length}`];
     const around = [];
-    if (index > 0)
-        around.push(`after ${files[index - 1].name}`);
-    if (index < files.length - 1)
-        around.push(`before ${files[index + 1].name}`);
+    const before = files[index - 1];
+    const after = files[index + 1];
+    if (before)
+        around.push(`after ${before.name}`);
+    if (after)
+        around.push(`before ${after.name}`);
     if (around.length > 0)
         parts.push(around.join(' and '));
     return parts.join(', ');
@@ -40710,7 +41412,7 @@ function nextFreeNumber(files) {
  * path segment counts, as for wrangler's number.
  */
 function numberParts(name) {
-    const first = name.split('/')[0];
+    const first = name.split('/')[0] ?? name;
     const segments = (name.includes('/') ? first : first.replace(/\.sql$/, '')).split('_');
     const parts = [];
     for (const s of segments) {
@@ -40727,11 +41429,12 @@ function numberPrefix(name) {
 }
 /** Numeric order of two part lists, part by part (`9` < `10`); a list that is a prefix of the other first. */
 function compareParts(a, b) {
-    for (let i = 0; i < Math.min(a.length, b.length); i++) {
-        const x = BigInt(a[i]);
-        const y = BigInt(b[i]);
-        if (x !== y)
-            return x < y ? -1 : 1;
+    for (const [i, x] of a.entries()) {
+        const y = b[i];
+        if (y === undefined)
+            break;
+        if (BigInt(x) !== BigInt(y))
+            return BigInt(x) < BigInt(y) ? -1 : 1;
     }
     return a.length - b.length;
 }
@@ -40743,14 +41446,16 @@ function compareParts(a, b) {
 function isTimestampPrefix(parts) {
     if (parts.length === 0)
         return false;
-    if (parts.length === 1 && /^1\d{9}(\d{3})?$/.test(parts[0]))
+    const [a, b, c] = parts;
+    if (a === undefined)
+        return false;
+    if (parts.length === 1 && /^1\d{9}(\d{3})?$/.test(a))
         return true;
     const digits = parts.join('');
     const m = /^(19[7-9]\d|2\d{3})(\d{2})(\d{2})/.exec(digits);
     if (!m)
         return false;
     // The date opens the first part (`20250420…`) or is made of whole parts (`2025_04_20`): not `2024_0101`.
-    const [a, b, c] = parts;
     if (a.length < 8 && !(a.length === 4 && b?.length === 2 && c?.length === 2))
         return false;
     const month = Number(m[2]);
@@ -40801,7 +41506,10 @@ function checkDuplicateNumbers(files) {
             continue;
         const parts = new Map(group.map((f) => [f, numberParts(f.name)]));
         // A prefix wrangler reads differently from its digits (`0x10_a.sql`) is judged by wrangler's number alone.
-        const readable = group.every((f) => parts.get(f).length > 0 && BigInt(parts.get(f)[0]) === BigInt(number));
+        const readable = group.every((f) => {
+            const first = parts.get(f)[0];
+            return first !== undefined && BigInt(first) === BigInt(number);
+        });
         const colliding = readable ? group.filter((f) => group.some((g) => g !== f && compareParts(parts.get(f), parts.get(g)) === 0)) : group;
         if (colliding.length > 0)
             findings.push(...collisions(colliding, number, next, readable));
@@ -40815,15 +41523,14 @@ function checkDuplicateNumbers(files) {
             if (earlier.length === 0)
                 return;
             const prefix = numberPrefix(f.name);
-            findings.push({
+            findings.push(finding({
                 rule: duplicate_number_RULE_ID,
-                severity: (0,catalog/* ruleInfo */.PI)(duplicate_number_RULE_ID).severity,
                 file: f.relPath,
                 line: 1,
                 message: `${f.name} runs after ${earlier.map((g) => g.name).join(', ')}, although its numeric prefix ${prefix} is smaller than ${earlier.map((g) => numberPrefix(g.name)).join(', ')}. ` +
                     `wrangler reads only the number before the first "_" (${number}, the same for these files) and applies files with the same number in name order, ` +
                     `so the rest of each name is compared as text, not as numbers ("9" sorts after "10"). Give every part of the prefix a fixed width (zero-padded), renaming only files no database has applied yet.`,
-            });
+            }));
         });
     }
     return findings;
@@ -40838,9 +41545,8 @@ function collisions(group, number, next, byPrefix) {
         : '';
     return group.map((f) => {
         const others = group.filter((g) => g !== f).map((g) => g.name);
-        return {
+        return finding({
             rule: duplicate_number_RULE_ID,
-            severity: (0,catalog/* ruleInfo */.PI)(duplicate_number_RULE_ID).severity,
             file: f.relPath,
             line: 1,
             message: `${f.name} has the same ${what} as ${others.join(', ')}${sameNumber}. ` +
@@ -40848,8 +41554,160 @@ function collisions(group, number, next, byPrefix) {
                 `If that is not the order they must run in (e.g. one uses a table the other creates), a fresh database fails or ends up different. ` +
                 `Renumber so every file has its own number in the order they must run (${next}); ` +
                 `do not rename a file that a database has already applied, since wrangler tracks files by name and would apply it again.`,
-        };
+        });
     });
+}
+
+;// CONCATENATED MODULE: ./build/src/sql/complete.js
+/**
+ * sqlite3_complete() (SQLite's complete.c) as one forward pass over UTF-8 bytes: where the statement that
+ * starts at `start` ends. Asking sqlite3_complete() about every prefix ending in `;` instead costs a pass
+ * per `;`, which is quadratic when no prefix is complete (an unterminated CREATE TRIGGER ... BEGIN followed
+ * by many statements: tens of seconds for a few hundred KB).
+ *
+ * complete.c reads a prefix as complete when its state machine ends in START right after a `;` token, and
+ * a prefix that ends inside a string, a quoted name or a block comment is never complete. One pass that
+ * stops at the first `;` token leaving the machine in START therefore finds the same end as asking about
+ * each prefix in turn; a NUL byte ends the text for SQLite, so it ends the search here.
+ */
+// complete.c's token types; split.ts walks the same machine over the tokenizer's tokens.
+const TK_SEMI = 0;
+const TK_WS = 1;
+const TK_OTHER = 2;
+const TK_EXPLAIN = 3;
+const TK_CREATE = 4;
+const TK_TEMP = 5;
+const TK_TRIGGER = 6;
+const TK_END = 7;
+const START = 1;
+// complete.c's trans[][]: states 0 INVALID, 1 START, 2 NORMAL, 3 EXPLAIN, 4 CREATE, 5 TRIGGER, 6 SEMI, 7 END
+// (columns: token types SEMI, WS, OTHER, EXPLAIN, CREATE, TEMP, TRIGGER, END).
+const TRANS = [
+    [1, 0, 2, 3, 4, 2, 2, 2],
+    [1, 1, 2, 3, 4, 2, 2, 2],
+    [1, 2, 2, 2, 2, 2, 2, 2],
+    [1, 3, 3, 2, 4, 2, 2, 2],
+    [1, 4, 2, 2, 2, 4, 5, 2],
+    [6, 5, 5, 5, 5, 5, 5, 5],
+    [6, 6, 5, 5, 5, 5, 5, 7],
+    [1, 7, 5, 5, 5, 5, 5, 5],
+];
+/** Bytes looked at by completeEnd since the process started: lets tests check the work is linear. */
+const completeWork = { bytes: 0 };
+/** SQLite's IdChar: letters, digits, `_`, `$` and every byte >= 0x80. */
+function isIdChar(c) {
+    return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x24 || c >= 0x80;
+}
+function keyword(b, start, length) {
+    if (length !== 3 && length !== 4 && length !== 6 && length !== 7 && length !== 9)
+        return TK_OTHER;
+    let word = '';
+    for (let k = 0; k < length; k++)
+        word += String.fromCharCode(b[start + k] | 0x20);
+    switch (word) {
+        case 'create':
+            return TK_CREATE;
+        case 'trigger':
+            return TK_TRIGGER;
+        case 'temp':
+        case 'temporary':
+            return TK_TEMP;
+        case 'end':
+            return TK_END;
+        case 'explain':
+            return TK_EXPLAIN;
+        default:
+            return TK_OTHER;
+    }
+}
+/**
+ * Offset just after the `;` that completes the statement starting at `start` (as sqlite3_complete() would
+ * judge each prefix), or `b.length` when no prefix is complete. Linear in the bytes it looks at.
+ */
+function completeEnd(b, start) {
+    const n = b.length;
+    let state = 0;
+    let i = start;
+    try {
+        while (i < n) {
+            const c = b[i];
+            let token;
+            switch (c) {
+                case 0x00:
+                    return n;
+                case 0x3b: // ;
+                    token = TK_SEMI;
+                    break;
+                case 0x20:
+                case 0x0d:
+                case 0x09:
+                case 0x0a:
+                case 0x0c:
+                    token = TK_WS;
+                    break;
+                case 0x2f: // /* ... */
+                    if (b[i + 1] !== 0x2a) {
+                        token = TK_OTHER;
+                        break;
+                    }
+                    i += 2;
+                    while (i < n && b[i] !== 0 && !(b[i] === 0x2a && b[i + 1] === 0x2f))
+                        i++;
+                    if (i >= n || b[i] === 0)
+                        return n;
+                    i++;
+                    token = TK_WS;
+                    break;
+                case 0x2d: // -- to the end of the line
+                    if (b[i + 1] !== 0x2d) {
+                        token = TK_OTHER;
+                        break;
+                    }
+                    while (i < n && b[i] !== 0x0a && b[i] !== 0)
+                        i++;
+                    if (i >= n || b[i] === 0)
+                        return n;
+                    token = TK_WS;
+                    break;
+                case 0x5b: // [name]
+                    i++;
+                    while (i < n && b[i] !== 0x5d && b[i] !== 0)
+                        i++;
+                    if (i >= n || b[i] === 0)
+                        return n;
+                    token = TK_OTHER;
+                    break;
+                case 0x60: // `name`, "name", 'string'
+                case 0x22:
+                case 0x27:
+                    i++;
+                    while (i < n && b[i] !== c && b[i] !== 0)
+                        i++;
+                    if (i >= n || b[i] === 0)
+                        return n;
+                    token = TK_OTHER;
+                    break;
+                default:
+                    if (isIdChar(c)) {
+                        let len = 1;
+                        while (i + len < n && isIdChar(b[i + len]))
+                            len++;
+                        token = keyword(b, i, len);
+                        i += len - 1;
+                    }
+                    else
+                        token = TK_OTHER;
+            }
+            state = TRANS[state][token];
+            i++;
+            if (token === TK_SEMI && state === START)
+                return i;
+        }
+        return n;
+    }
+    finally {
+        completeWork.bytes += Math.min(i, n) - start;
+    }
 }
 
 // EXTERNAL MODULE: ./build/src/sql/tokenize.js
@@ -40896,32 +41754,13 @@ function parseIgnoreComment(comment, kind) {
 ;// CONCATENATED MODULE: ./build/src/sql/split.js
 
 
+
 /*
  * Statement boundaries follow sqlite3_complete() (SQLite's complete.c), which is also what workerd uses to
  * slice D1 requests (sqlite3_complete_length): a ';' ends a statement unless it is inside the body of a
  * CREATE [TEMP] TRIGGER, whose end is a ';' followed by END and another ';'. CASE ... END needs no special
  * handling: inside a trigger body only an END directly after a ';' counts.
  */
-const TK_SEMI = 0;
-const TK_OTHER = 2;
-const TK_EXPLAIN = 3;
-const TK_CREATE = 4;
-const TK_TEMP = 5;
-const TK_TRIGGER = 6;
-const TK_END = 7;
-// States: 0 INVALID, 1 START, 2 NORMAL, 3 EXPLAIN, 4 CREATE, 5 TRIGGER, 6 SEMI, 7 END (columns: token types
-// SEMI, WS, OTHER, EXPLAIN, CREATE, TEMP, TRIGGER, END), copied from complete.c.
-const TRANS = [
-    [1, 0, 2, 3, 4, 2, 2, 2],
-    [1, 1, 2, 3, 4, 2, 2, 2],
-    [1, 2, 2, 2, 2, 2, 2, 2],
-    [1, 3, 3, 2, 4, 2, 2, 2],
-    [1, 4, 2, 2, 2, 4, 5, 2],
-    [6, 5, 5, 5, 5, 5, 5, 5],
-    [6, 6, 5, 5, 5, 5, 5, 7],
-    [1, 7, 5, 5, 5, 5, 5, 5],
-];
-const START = 1;
 function tokenType(tok) {
     if (tok.kind === 'punct')
         return tok.text === ';' ? TK_SEMI : TK_OTHER;
@@ -41020,7 +41859,7 @@ function parseMigration(file) {
  * Drop findings the migrations suppress: by `-- d1-migrate-ignore-file: id` anywhere in the file, or by
  * `-- d1-migrate-ignore: id` right above the statement the finding's line falls in.
  */
-function split_applySuppressions(findings, parsed) {
+function applySuppressions(findings, parsed) {
     const byFile = new Map();
     for (const p of parsed)
         byFile.set(p.file.relPath, { p });
@@ -41118,7 +41957,8 @@ function isWord(t, word) {
 }
 /** Skips `schema.` in `[schema.]name`; returns the index of the name token. */
 function nameIndex(tokens, i) {
-    return tokens[i + 1]?.value === '.' && !tokens[i + 1].quoted ? i + 2 : i;
+    const dot = tokens[i + 1];
+    return dot?.value === '.' && !dot.quoted ? i + 2 : i;
 }
 /**
  * What the replay needs to know about a statement. Transaction control, `PRAGMA foreign_keys`,
@@ -41154,16 +41994,19 @@ function classifyStatement(sql) {
             if (isWord(t[2], 'IF') && isWord(t[3], 'EXISTS'))
                 i = 4;
             const n = nameIndex(t, i);
-            if (!t[n])
+            const name = t[n];
+            if (!name)
                 return { kind: 'other' };
-            return n === i ? { kind: 'drop-table', table: t[n].value } : { kind: 'drop-table', table: t[n].value, schema: t[i].value };
+            return n === i ? { kind: 'drop-table', table: name.value } : { kind: 'drop-table', table: name.value, schema: t[i].value };
         }
         case 'ALTER': {
             if (!isWord(t[1], 'TABLE'))
                 return { kind: 'other' };
             const n = nameIndex(t, 2);
-            if (isWord(t[n + 1], 'RENAME') && isWord(t[n + 2], 'TO') && t[n + 3]) {
-                return { kind: 'rename-table', from: t[n].value, to: t[n + 3].value };
+            const from = t[n];
+            const to = t[n + 3];
+            if (from && isWord(t[n + 1], 'RENAME') && isWord(t[n + 2], 'TO') && to) {
+                return { kind: 'rename-table', from: from.value, to: to.value };
             }
             return { kind: 'other' };
         }
@@ -41385,7 +42228,7 @@ function affinity(type) {
         return 'REAL';
     return 'NUMERIC';
 }
-const sqlString = (s) => `'${s.replace(/'/g, "''")}'`;
+const fill_sqlString = (s) => `'${s.replace(/'/g, "''")}'`;
 class Filler {
     sqlite3;
     db;
@@ -41608,8 +42451,9 @@ class Filler {
         const to = fk.to[pos] ?? m.columns.filter((x) => x.pk > 0).sort((a, b) => a.pk - b.pk)[pos]?.name;
         if (previous && to) {
             const i = m.columns.findIndex((x) => x.name.toLowerCase() === to.toLowerCase());
-            if (i >= 0 && previous[i] !== DEFAULT)
-                out.push(previous[i]);
+            const value = previous[i];
+            if (value !== undefined && value !== DEFAULT)
+                out.push(value);
         }
         if (!c.notNull)
             out.push('NULL');
@@ -41624,7 +42468,8 @@ class Filler {
                 return;
             const to = v.slice(SELF_MARK.length).toLowerCase();
             const j = m.columns.findIndex((x) => x.name.toLowerCase() === to);
-            values[i] = j >= 0 && !values[j].startsWith(SELF_MARK) && values[j] !== DEFAULT ? values[j] : 'NULL';
+            const same = values[j];
+            values[i] = same !== undefined && !same.startsWith(SELF_MARK) && same !== DEFAULT ? same : 'NULL';
         });
     }
     /** Values to try for an ordinary column, most plausible first. */
@@ -41758,32 +42603,32 @@ function typedValue(c, aff, n) {
             return [`${n}.5`];
         case 'NUMERIC':
             if (/DATE|TIME/.test(type))
-                return [sqlString(date)];
+                return [fill_sqlString(date)];
             if (/BOOL/.test(type))
                 return [String(n % 2)];
             return [String(n)];
         case 'BLOB':
             if (c.type === '')
-                return [sqlString(`syn-${n}`)];
+                return [fill_sqlString(`syn-${n}`)];
             return [`x'${pad(n.toString(16), 8)}'`];
         case 'TEXT':
         default:
             if (/e_?mail/.test(name))
-                return [sqlString(`syn${n}@example.com`)];
+                return [fill_sqlString(`syn${n}@example.com`)];
             if (/(^|_)(url|uri|link|href|website)$/.test(name))
-                return [sqlString(`https://example.com/syn/${n}`)];
+                return [fill_sqlString(`https://example.com/syn/${n}`)];
             if (/(^|_)(at|on|date|time|timestamp)$/.test(name))
-                return [sqlString(date)];
+                return [fill_sqlString(date)];
             if (/(^|_)(json|meta|metadata|data|settings|config|payload|attributes|properties)$/.test(name))
-                return [sqlString(`{"syn":${n}}`)];
+                return [fill_sqlString(`{"syn":${n}}`)];
             if (/(^|_)(id|uuid|guid)$/.test(name) || name === 'id')
-                return [sqlString(`00000000-0000-4000-8000-${pad(n.toString(16), 12)}`)];
-            return [sqlString(`syn-${n}`)];
+                return [fill_sqlString(`00000000-0000-4000-8000-${pad(n.toString(16), 12)}`)];
+            return [fill_sqlString(`syn-${n}`)];
     }
 }
 /** Other shapes to try when the first value is rejected (dates, JSON, booleans, short codes). */
 function alternatives(aff, n) {
-    const common = ['0', '1', sqlString(`2024-01-01T00:00:${pad(n % 60, 2)}.000Z`), sqlString('{}'), sqlString('[]'), sqlString(`syn${n}@example.com`), sqlString(`00000000-0000-4000-8000-${pad(n.toString(16), 12)}`), sqlString(String(n)), sqlString(''), `x'00'`];
+    const common = ['0', '1', fill_sqlString(`2024-01-01T00:00:${pad(n % 60, 2)}.000Z`), fill_sqlString('{}'), fill_sqlString('[]'), fill_sqlString(`syn${n}@example.com`), fill_sqlString(`00000000-0000-4000-8000-${pad(n.toString(16), 12)}`), fill_sqlString(String(n)), fill_sqlString(''), `x'00'`];
     if (aff === 'INTEGER' || aff === 'REAL' || aff === 'NUMERIC')
         return ['0', '1', String(n), '-1', ...common.slice(2)];
     return common;
@@ -41841,7 +42686,8 @@ function boundaryFinding(file, failure, fills) {
     const head = failure.at?.facts.head;
     const shown = fills.slice(0, 6).map(describeFill).join(', ');
     const what = fills.length === 1 ? shown : `${shown}${fills.length > 6 ? ` and ${fills.length - 6} more` : ''} (together)`;
-    const allows = fills.length === 1 ? `which ${fills[0].table} allows today` : 'values the tables allow today';
+    const only = fills.length === 1 ? fills[0] : undefined;
+    const allows = only ? `which ${only.table} allows today` : 'values the tables allow today';
     // A UNIQUE column fails on the second row holding the value; everything else on the first.
     const [once, asSoon] = /^UNIQUE constraint failed/.test(msg) ? ['rows hold', 'two rows hold'] : ['a row holds', 'one row holds'];
     let hint = '';
@@ -41911,155 +42757,6 @@ function wranglerTrim(sql) {
     const trimmed = blank(blank(sql, 'BEGIN TRANSACTION;'), 'COMMIT;');
     const left = trimmed.indexOf(marker);
     return left === -1 ? { ok: true, sql: trimmed } : { ok: false, index: left };
-}
-
-;// CONCATENATED MODULE: ./build/src/sql/complete.js
-/**
- * sqlite3_complete() (SQLite's complete.c) as one forward pass over UTF-8 bytes: where the statement that
- * starts at `start` ends. Asking sqlite3_complete() about every prefix ending in `;` instead costs a pass
- * per `;`, which is quadratic when no prefix is complete (an unterminated CREATE TRIGGER ... BEGIN followed
- * by many statements: tens of seconds for a few hundred KB).
- *
- * complete.c reads a prefix as complete when its state machine ends in START right after a `;` token, and
- * a prefix that ends inside a string, a quoted name or a block comment is never complete. One pass that
- * stops at the first `;` token leaving the machine in START therefore finds the same end as asking about
- * each prefix in turn; a NUL byte ends the text for SQLite, so it ends the search here.
- */
-const complete_TK_SEMI = 0;
-const TK_WS = 1;
-const complete_TK_OTHER = 2;
-const complete_TK_EXPLAIN = 3;
-const complete_TK_CREATE = 4;
-const complete_TK_TEMP = 5;
-const complete_TK_TRIGGER = 6;
-const complete_TK_END = 7;
-// complete.c's trans[][]: states 0 INVALID, 1 START, 2 NORMAL, 3 EXPLAIN, 4 CREATE, 5 TRIGGER, 6 SEMI, 7 END.
-const complete_TRANS = [
-    [1, 0, 2, 3, 4, 2, 2, 2],
-    [1, 1, 2, 3, 4, 2, 2, 2],
-    [1, 2, 2, 2, 2, 2, 2, 2],
-    [1, 3, 3, 2, 4, 2, 2, 2],
-    [1, 4, 2, 2, 2, 4, 5, 2],
-    [6, 5, 5, 5, 5, 5, 5, 5],
-    [6, 6, 5, 5, 5, 5, 5, 7],
-    [1, 7, 5, 5, 5, 5, 5, 5],
-];
-/** Bytes looked at by completeEnd since the process started: lets tests check the work is linear. */
-const completeWork = { bytes: 0 };
-/** SQLite's IdChar: letters, digits, `_`, `$` and every byte >= 0x80. */
-function isIdChar(c) {
-    return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x24 || c >= 0x80;
-}
-function keyword(b, start, length) {
-    if (length !== 3 && length !== 4 && length !== 6 && length !== 7 && length !== 9)
-        return complete_TK_OTHER;
-    let word = '';
-    for (let k = 0; k < length; k++)
-        word += String.fromCharCode(b[start + k] | 0x20);
-    switch (word) {
-        case 'create':
-            return complete_TK_CREATE;
-        case 'trigger':
-            return complete_TK_TRIGGER;
-        case 'temp':
-        case 'temporary':
-            return complete_TK_TEMP;
-        case 'end':
-            return complete_TK_END;
-        case 'explain':
-            return complete_TK_EXPLAIN;
-        default:
-            return complete_TK_OTHER;
-    }
-}
-/**
- * Offset just after the `;` that completes the statement starting at `start` (as sqlite3_complete() would
- * judge each prefix), or `b.length` when no prefix is complete. Linear in the bytes it looks at.
- */
-function completeEnd(b, start) {
-    const n = b.length;
-    let state = 0;
-    let i = start;
-    try {
-        while (i < n) {
-            const c = b[i];
-            let token;
-            switch (c) {
-                case 0x00:
-                    return n;
-                case 0x3b: // ;
-                    token = complete_TK_SEMI;
-                    break;
-                case 0x20:
-                case 0x0d:
-                case 0x09:
-                case 0x0a:
-                case 0x0c:
-                    token = TK_WS;
-                    break;
-                case 0x2f: // /* ... */
-                    if (b[i + 1] !== 0x2a) {
-                        token = complete_TK_OTHER;
-                        break;
-                    }
-                    i += 2;
-                    while (i < n && b[i] !== 0 && !(b[i] === 0x2a && b[i + 1] === 0x2f))
-                        i++;
-                    if (i >= n || b[i] === 0)
-                        return n;
-                    i++;
-                    token = TK_WS;
-                    break;
-                case 0x2d: // -- to the end of the line
-                    if (b[i + 1] !== 0x2d) {
-                        token = complete_TK_OTHER;
-                        break;
-                    }
-                    while (i < n && b[i] !== 0x0a && b[i] !== 0)
-                        i++;
-                    if (i >= n || b[i] === 0)
-                        return n;
-                    token = TK_WS;
-                    break;
-                case 0x5b: // [name]
-                    i++;
-                    while (i < n && b[i] !== 0x5d && b[i] !== 0)
-                        i++;
-                    if (i >= n || b[i] === 0)
-                        return n;
-                    token = complete_TK_OTHER;
-                    break;
-                case 0x60: // `name`, "name", 'string'
-                case 0x22:
-                case 0x27:
-                    i++;
-                    while (i < n && b[i] !== c && b[i] !== 0)
-                        i++;
-                    if (i >= n || b[i] === 0)
-                        return n;
-                    token = complete_TK_OTHER;
-                    break;
-                default:
-                    if (isIdChar(c)) {
-                        let len = 1;
-                        while (i + len < n && isIdChar(b[i + len]))
-                            len++;
-                        token = keyword(b, i, len);
-                        i += len - 1;
-                    }
-                    else
-                        token = complete_TK_OTHER;
-            }
-            state = complete_TRANS[state][token];
-            i++;
-            if (token === complete_TK_SEMI && state === 1)
-                return i;
-        }
-        return n;
-    }
-    finally {
-        completeWork.bytes += Math.min(i, n) - start;
-    }
 }
 
 ;// CONCATENATED MODULE: ./build/src/replay/statements.js
@@ -42270,8 +42967,9 @@ function nameAt(tokens, i) {
     const t = tokens[i];
     if (!t || !NAME_KINDS.has(t.kind))
         return undefined;
-    if (isPunct(tokens[i + 1], '.') && tokens[i + 2] && NAME_KINDS.has(tokens[i + 2].kind))
-        return { name: spelling(tokens[i + 2]), next: i + 3 };
+    const after = tokens[i + 2];
+    if (isPunct(tokens[i + 1], '.') && after && NAME_KINDS.has(after.kind))
+        return { name: spelling(after), next: i + 3 };
     return { name: spelling(t), next: i + 1 };
 }
 /** Index after a balanced parenthesised group starting at `i` (which must be '('). */
@@ -42552,7 +43250,7 @@ function copyOf(ff, lineage) {
         return undefined;
     return {
         executed: { start: 0, end: 0, line: copy.line ?? 0, facts: copy },
-        victim: [...lineage][0],
+        victim: [...lineage][0] ?? '',
         mechanism: 'the copy does not take every row of the old table (a WHERE, a JOIN or a conflict clause leaves rows out), and the old table is dropped with them',
     };
 }
@@ -42830,7 +43528,7 @@ function insertSelect(tokens, v) {
     let columns;
     if (isPunct(tokens[i], '(')) {
         const close = skipGroup(tokens, i);
-        columns = split(tokens, i + 1, close - 1).map(([a]) => (tokens[a].kind === 'word' ? tokens[a].text : tokens[a].value));
+        columns = split(tokens, i + 1, close - 1).map(([a]) => nameOf(tokens[a]));
         i = close;
     }
     i = skipWith(tokens, i);
@@ -42860,7 +43558,8 @@ function updateSet(tokens, v) {
         if (!isPunct(tokens[from + 1], '=') || isPunct(tokens[from], '('))
             continue;
         const t = tokens[from];
-        values.push({ column: t.kind === 'word' ? t.text : t.value, from: from + 2, to });
+        if (t)
+            values.push({ column: nameOf(t), from: from + 2, to });
     }
     return { table: target.name, kind: 'update', values };
 }
@@ -42913,7 +43612,7 @@ function literalsWritten(db, statements, renames) {
         if (!s.tokens.some((t) => t.kind === 'dquoted'))
             return;
         const w = writtenValues(s.tokens);
-        const bare = w?.values.filter((v) => s.tokens[v.from].kind === 'dquoted' && (v.to - v.from === 1 || analyse_isWord(s.tokens[v.from + 1], 'AS'))) ?? [];
+        const bare = w?.values.filter((v) => s.tokens[v.from]?.kind === 'dquoted' && (v.to - v.from === 1 || analyse_isWord(s.tokens[v.from + 1], 'AS'))) ?? [];
         if (!w || bare.length === 0)
             return;
         let table = w.table;
@@ -42931,6 +43630,10 @@ function literalsWritten(db, statements, renames) {
         pairs.forEach((p, k) => out.set(literalKey(s.line, p.name), { table, column: p.column, rows: Number(row[0] ?? 0), matching: Number(row[k + 1] ?? 0) }));
     });
     return out;
+}
+/** A column name as written: a word as typed, a quoted name unquoted. */
+function nameOf(t) {
+    return t.kind === 'word' ? t.text : t.value;
 }
 
 ;// CONCATENATED MODULE: ./build/src/replay/data/rebuilds.js
@@ -43532,7 +44235,7 @@ function doubleQuotedLiterals(sqlite3, db, text, start, end, sql) {
                 index = work.indexOf(quoted);
             if (index === -1)
                 break;
-            out.push({ name: m[1].replace(/""/g, '"'), index });
+            out.push({ name: (m[1] ?? '').replace(/""/g, '"'), index });
             work = `${work.slice(0, index)}${'0'.padEnd(quoted.length)}${work.slice(index + quoted.length)}`;
         }
     }
@@ -43570,7 +44273,7 @@ function doubleQuotedFinding(file, text, start, sql, literals, rows) {
     const writes = placed.filter((l) => l.value);
     if (!written || writes.length === 0) {
         const [one] = placed;
-        const message = placed.length === 1
+        const message = one && placed.length === 1
             ? `"${one.name}" is not a column here, so SQLite (and D1) silently read it as the text '${one.name}' (double-quoted string fallback): every row gets that string instead of a value. Write ${sqlText(one.name)} in single quotes if a string is meant, or name the right column.`
             : `${quoteList(placed)} are not columns here, so SQLite (and D1) silently read them as the texts ${placed.map((l) => `'${l.name}'`).join(', ')} (double-quoted string fallback). Write them in single quotes if strings are meant, or name the right columns.`;
         return { ...where, severity: 'warning', message };
@@ -43597,11 +44300,16 @@ function doubleQuotedFinding(file, text, start, sql, literals, rows) {
     const message = `${quoteList(writes)} ${writes.length === 1 ? 'is not a column' : 'are not columns'} of the tables this statement reads, so SQLite (and D1) silently read ${writes.length === 1 ? 'it' : 'them'} as text (double-quoted string fallback) and write that text into ${rowsOf}: ${list}.` +
         (others.length ? ` ${quoteList(others)} ${others.length === 1 ? 'is' : 'are'} read as text too.` : '') +
         (seen.length ? ` The data check ran the file on rows: afterwards ${seen.join(', and ')}.` : '') +
-        ` This corrupts data without any error: D1 applies the file. Name the column the value comes from, write NULL (or a value) for a column the old table does not have, or ${sqlText(writes[0].name)} in single quotes if that text is meant.`;
+        ` This corrupts data without any error: D1 applies the file. Name the column the value comes from, write NULL (or a value) for a column the old table does not have, or ${sqlText(writes[0]?.name ?? '')} in single quotes if that text is meant.`;
     return { ...where, severity: 'error', message };
 }
 
 ;// CONCATENATED MODULE: ./build/src/replay/schema.js
+/**
+ * The schema a replay leaves behind, in a stable order and form so that two replays (e.g. base branch vs
+ * pull request) can be compared.
+ */
+
 
 const TYPE_ORDER = { table: 0, index: 1, trigger: 2, view: 3 };
 /**
@@ -43617,13 +44325,9 @@ function readSchema(db, migrationsTable) {
           AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
           AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'
           AND name <> ?1 COLLATE NOCASE)`, [migrationsTable]);
+    // sqlite_schema's columns are text (sql is NULL for automatic indexes).
     const objects = JSON.parse(String(rows[0]?.objects ?? '[]'));
-    return sortSchema(objects.map(([type, name, tableName, sql]) => ({
-        type: type,
-        name: String(name),
-        tableName: String(tableName),
-        sql: sql == null ? null : String(sql),
-    })));
+    return sortSchema(objects.filter(([, , tableName]) => !isToolTable(tableName)).map(([type, name, tableName, sql]) => ({ type, name, tableName, sql })));
 }
 function sortSchema(objects) {
     const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
@@ -43641,8 +44345,9 @@ const SEED_ORDER = { table: 0, view: 1, index: 2, trigger: 3 };
 function seedSchema(sqlite3, db, objects) {
     const exists = (name) => db.selectObjects(`SELECT 1 AS x FROM sqlite_schema WHERE name = ?1 COLLATE NOCASE`, [name]).length > 0;
     const isVirtual = (o) => o.type === 'table' && /^\s*CREATE\s+VIRTUAL\s/i.test(o.sql ?? '');
+    // The tool's state table is not part of the schema the migrations build (src/ledger-state/table.ts).
     let todo = [...objects]
-        .filter((o) => o.sql !== null && /^\s*CREATE\s/i.test(o.sql))
+        .filter((o) => o.sql !== null && /^\s*CREATE\s/i.test(o.sql) && !isToolTable(o.tableName))
         .sort((a, b) => Number(isVirtual(b)) - Number(isVirtual(a)) || SEED_ORDER[a.type] - SEED_ORDER[b.type]);
     const errors = new Map();
     // Views may be created before the views they read; repeat while a round makes progress.
@@ -43673,6 +44378,7 @@ function seedSchema(sqlite3, db, objects) {
  * `wrangler d1 migrations apply --local`: each file plus wrangler's bookkeeping INSERT runs atomically, foreign
  * keys are enforced, double-quoted strings are accepted, and the first failing file stops the run.
  */
+
 
 
 
@@ -43735,7 +44441,7 @@ class Replayer {
         this.db = openD1Like(sqlite3);
         this.savepoint = this.db.prepare(`SAVEPOINT ${replay_SAVEPOINT}`);
         this.release = this.db.prepare(`RELEASE ${replay_SAVEPOINT}`);
-        const dataRulesOn = [...catalog/* DATA_LOSS_RULES */.RQ].some((r) => !this.disabled.has(r));
+        const dataRulesOn = [...rule_catalog/* DATA_LOSS_RULES */.RQ].some((r) => !this.disabled.has(r));
         this.dataCheck = input.dataCheck && dataRulesOn ? new DataCheck(sqlite3, this.db, input.migrationsTable) : undefined;
         this.parsed = new Map((input.parsed ?? []).map((p) => [p.file.name, p]));
     }
@@ -43976,9 +44682,10 @@ class Replayer {
      */
     checkDropReferenced(file, text, start, table, data) {
         const exists = this.db.selectObjects(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE`, [table]);
-        if (exists.length === 0)
+        const [found] = exists;
+        if (!found)
             return;
-        const parent = String(exists[0].name);
+        const parent = String(found.name);
         const rows = this.referencing(parent);
         if (rows.length === 0)
             return;
@@ -44155,18 +44862,11 @@ class Replayer {
             throw new Error(`replay: ${sql} failed: ${error}`);
     }
     /** Adds a finding with the rule's severity, or `severity` where the context decides it (double-quoted-string). */
-    add(f, severity = (0,catalog/* ruleInfo */.PI)(f.rule).severity) {
+    add(f, severity) {
         if (this.disabled.has(f.rule))
             return;
-        this.findings.push({
-            rule: f.rule,
-            severity,
-            ...(f.file !== undefined && { file: f.file }),
-            ...(f.line !== undefined && { line: f.line }),
-            ...(f.column !== undefined && { column: f.column }),
-            ...(f.table !== undefined && { table: f.table }),
-            message: f.message,
-        });
+        const made = finding(f);
+        this.findings.push(severity && severity !== made.severity ? { ...made, severity } : made);
     }
 }
 /** wrangler's statement splitter trims each statement with String#trim, which drops a leading BOM. */
@@ -44238,13 +44938,16 @@ async function driftPhase(ctx) {
         report.failure ??= { phase: 'drift', kind: read.failure.kind, message: `reading the schema failed: ${read.failure.message}` };
         return;
     }
-    const live = read.objects
-        .filter((o) => o.tableName.toLowerCase() !== target.migrationsTable.toLowerCase() && !/^_cf_/i.test(o.name));
+    const live = userObjects(read.objects, target.migrationsTable);
     report.liveSchema = live;
     const applied = new Set(ledger.entries.map((e) => e.name));
     const files = ctx.migrations.filter((m) => applied.has(m.name));
     const expected = await schemaOf(files, target.migrationsTable);
     recordDrift(report, 'migrations', (0,schema_diff/* diffSchemas */.e7)(expected, live), `the schema the ${files.length} applied migration(s) produce`);
+}
+/** The live objects the migrations own: not wrangler's ledger, not D1's `_cf_` tables (the tool's own table is left out by the query). */
+function userObjects(objects, migrationsTable) {
+    return objects.filter((o) => o.tableName.toLowerCase() !== migrationsTable.toLowerCase() && !/^_cf_/i.test(o.name));
 }
 /** Cross-environment drift: every later environment's live schema against the first one's, per binding. */
 function compareEnvironments(databases) {
@@ -44258,6 +44961,8 @@ function compareEnvironments(databases) {
     }
     for (const list of byBinding.values()) {
         const [reference, ...others] = list;
+        if (!reference)
+            continue;
         for (const d of others) {
             const name = reference.environment ?? 'top level';
             recordDrift(d, `environment:${name}`, (0,schema_diff/* diffSchemas */.e7)(reference.liveSchema, d.liveSchema), `environment ${name}`);
@@ -44271,12 +44976,12 @@ function recordDrift(report, against, changes, what) {
         return;
     const shown = changes.slice(0, 10).map(describeChange).join('; ');
     const more = changes.length > 10 ? `; … ${changes.length - 10} more` : '';
-    report.findings.push({
+    report.findings.push(finding({
         rule: drift_RULE,
-        severity: (0,catalog/* ruleInfo */.PI)(drift_RULE).severity,
         message: `The live schema of ${report.environment ?? 'top level'} · ${report.binding} differs from ${what}: ${shown}${more}. Find who changed it (a hand-run statement, an edited migration) and bring it back in line with a new migration.`,
-    });
+    }));
 }
+/** One difference between the live schema and the reference, in words ("column users.email is missing from the database"). */
 function describeChange(c) {
     const what = c.object === 'column' ? `column ${c.table}.${c.name}` : `${c.object} ${c.name}`;
     switch (c.kind) {
@@ -44324,99 +45029,44 @@ async function historyPhase(ctx) {
     report.history = read.entries;
 }
 
-;// CONCATENATED MODULE: ./build/src/rules/policy.js
-
+;// CONCATENATED MODULE: ./build/src/phases/apply-to.js
 
 
 /**
- * The one place that decides each rule's severity, numbering and data check for an environment. Precedence:
- * an input or flag > `[env.<name>]` of .d1-migrate.toml > its top level > the catalog's default. The
- * `disable-rules` input turns a rule off whatever the file says.
+ * `to` (`--to`): apply the pending migrations up to and including that one, nothing after. Checked once the
+ * ledger is read, before the gate: a migration that does not exist, or is not pending, is a usage error
+ * that lists what is pending. Sets `ctx.applyUpTo` for apply.
  */
-function rulePolicy(options, environment) {
-    const config = options.projectConfig;
-    const layers = [];
-    const envSection = environment === null ? undefined : config?.environments.get(environment);
-    if (envSection)
-        layers.push([`env.${environment}`, envSection]);
-    if (config)
-        layers.push(['config', config.top]);
-    const rules = new Map();
-    const sources = new Map();
-    const severity = new Map();
-    const off = new Set();
-    for (const rule of catalog/* RULES */.y0) {
-        let setting = rule.severity;
-        let source = 'default';
-        const layer = layers.find(([, s]) => s.rules.has(rule.id));
-        if (layer)
-            [source, setting] = [layer[0], layer[1].rules.get(rule.id)];
-        if (options.disableRules.includes(rule.id))
-            [source, setting] = ['disable-rules', 'off'];
-        rules.set(rule.id, setting);
-        sources.set(rule.id, source);
-        if (setting === 'off')
-            off.add(rule.id);
-        else if (source !== 'default')
-            severity.set(rule.id, setting);
+function checkApplyTo(ctx) {
+    const { options, report, target } = ctx;
+    const to = options.to;
+    if (to === undefined || !ctx.ledgerBefore)
+        return;
+    const pending = pendingMigrations(ctx.migrations, ctx.ledgerBefore);
+    const where = `${target.databaseName}${target.environment ? ` (${target.environment})` : ''}`;
+    const list = `pending on ${where}: ${nameList(pending.map((m) => m.name))}`;
+    const resolved = resolveMigration(to, ctx.migrations);
+    if (!resolved.ok) {
+        report.failure = { phase: 'apply', kind: 'usage', message: `to: ${resolved.reason} in ${target.migrationsDir}. Nothing was applied; ${list}.` };
+        return;
     }
-    const first = (k) => layers.map(([, s]) => s[k]).find((v) => v !== undefined);
-    const patterns = layers.flatMap(([, s]) => s.exclude);
-    return {
-        environment,
-        numbering: options.numbering ?? first('numbering') ?? 'sequential',
-        dataCheck: options.dataCheck ?? first('dataCheck') ?? true,
-        rules,
-        sources,
-        off,
-        severity,
-        exclude: config && patterns.length ? { patterns: [...new Set(patterns)], base: external_node_path_.dirname(config.path), cwd: options.cwd } : undefined,
-    };
-}
-/**
- * Applies a policy to findings: drops those of rules that are off and those in excluded files, and gives the
- * others the severity the policy sets. Pure: every producer of findings (validate, the ledger, the pull-request
- * check) passes them through here.
- */
-function applyRulePolicy(findings, policy) {
-    const excluded = policy.exclude ? excluder(policy.exclude) : () => false;
-    const out = [];
-    for (const f of findings) {
-        if (policy.off.has(f.rule))
-            continue;
-        if (f.file !== undefined && excluded(f.file))
-            continue;
-        const severity = policy.severity?.get(f.rule);
-        out.push(severity && severity !== f.severity ? { ...f, severity } : f);
+    const file = resolved.file;
+    const entry = ctx.ledgerBefore.find((e) => e.name === file.name);
+    if (entry) {
+        report.failure = {
+            phase: 'apply',
+            kind: 'usage',
+            message: `to: ${file.name} is already applied on ${where}${entry.appliedAt ? ` (${entry.appliedAt})` : ''}. Nothing was applied; ${list}.`,
+        };
+        return;
     }
-    return out;
-}
-/**
- * Whether a finding's file (relative to the working directory) matches a pattern, or lies in a folder that does:
- * `migrations/legacy` and `migrations/legacy/**` both exclude everything below that folder.
- */
-function excluder(set) {
-    const matchers = set.patterns.map((p) => p.replace(/\/+$/, '')).filter((p) => p !== '');
-    const cache = new Map();
-    return (file) => {
-        let hit = cache.get(file);
-        if (hit === undefined) {
-            const rel = external_node_path_.relative(set.base, external_node_path_.resolve(set.cwd, file)).split(external_node_path_.sep).join('/');
-            const parts = rel.split('/');
-            hit = !rel.startsWith('../') && parts.some((_, i) => matchers.some((m) => minimatch(parts.slice(0, i + 1).join('/'), m, { dot: true })));
-            cache.set(file, hit);
-        }
-        return hit;
-    };
-}
-/** The settings of a project config other than its rules, for `d1-migrate rules`. */
-function describeSource(source, config) {
-    if (source === 'default')
-        return 'default';
-    if (source === 'disable-rules')
-        return 'disable-rules';
-    const file = config ? path.basename(config.path) : '.d1-migrate.toml';
-    return source === 'config' ? `${file} [rules]` : `${file} [${source}.rules]`;
+    const index = ctx.migrations.indexOf(file);
+    ctx.applyUpTo = ctx.migrations.slice(0, index + 1);
+    const now = pendingMigrations(ctx.applyUpTo, ctx.ledgerBefore);
+    const later = pending.filter((m) => !now.includes(m));
+    const message = `to: ${file.name} — applying ${now.length} of the ${pending.length} pending migration(s)${later.length ? `; ${nameList(later.map((m) => m.name))} stay pending` : ''}.`;
+    report.notes.push(message);
+    ctx.io.info(message);
 }
 
 ;// CONCATENATED MODULE: ./build/src/rules/ambiguous-order.js
@@ -44458,16 +45108,15 @@ function checkAmbiguousOrder(files, source) {
                     ? ' wrangler 4.98 and later apply it at the same position (after the numbered files, by name).'
                     : ` wrangler 4.98 and later apply it ${ordinal(ni + 1)} instead (after every numbered file, by name), so the order depends on the wrangler version.`;
         }
-        findings.push({
+        findings.push(finding({
             rule: ambiguous_order_RULE_ID,
-            severity: (0,catalog/* ruleInfo */.PI)(ambiguous_order_RULE_ID).severity,
             file: f.relPath,
             line: 1,
             message: `${f.name} has no leading number, so its place in the apply order is not defined by its name: ` +
                 `wrangler ${src === 'wrangler-4.86' ? '4.86 ' : ''}applies it ${describePosition(files, index)}, ` +
                 `only because ${src === 'wrangler-4.86' ? "its comparator treats a missing number as equal to every other file, so the position is an artefact of the sort" : 'unnumbered files sort after numbered ones'}.${versions} ` +
                 `Give it a number (NNNN_name.sql) where it must run, or move it out of the folder if it is not a migration.`,
-        });
+        }));
     });
     // 2. Numbered files whose apply position disagrees with name order (mixed-width numbers).
     const byName = [...names].sort(codeUnitCompare);
@@ -44480,32 +45129,30 @@ function checkAmbiguousOrder(files, source) {
             reported.add(f.name);
             const rank = nameRank.get(f.name);
             const nameNeighbour = rank + 1 < byName.length ? `before ${byName[rank + 1]}` : `after ${byName[rank - 1]}`;
-            findings.push({
+            findings.push(finding({
                 rule: ambiguous_order_RULE_ID,
-                severity: (0,catalog/* ruleInfo */.PI)(ambiguous_order_RULE_ID).severity,
                 file: f.relPath,
                 line: 1,
                 message: `${f.name} is listed ${ordinal(rank + 1)} by name (${nameNeighbour}), but wrangler applies it ${describePosition(files, index)}: ` +
                     `wrangler orders by the number before the first "_" (${f.numberText ?? f.number}), not by name, and the numbers have different widths. ` +
                     `ls, editors, GitHub and wrangler 4.86's \`migrations list\` therefore show a different order from the one apply uses. ` +
                     `Pad every number to the same width (e.g. ${ambiguous_order_pad(f)}), renaming only files no database has applied yet.`,
-            });
+            }));
         });
     }
     // 3. The two wrangler versions disagree for another reason (e.g. `0x10_a.sql`: 4.86 parses hex).
     if (src === 'wrangler-4.86' && !sameOrder(old, newest)) {
         const k = old.findIndex((n, i) => n !== newest[i]);
         const f = files[k];
-        if (!reported.has(f.name)) {
-            findings.push({
+        if (f && !reported.has(f.name)) {
+            findings.push(finding({
                 rule: ambiguous_order_RULE_ID,
-                severity: (0,catalog/* ruleInfo */.PI)(ambiguous_order_RULE_ID).severity,
                 file: f.relPath,
                 line: 1,
                 message: `wrangler 4.86 and wrangler 4.98+ apply these migrations in different orders: 4.86 applies ${old[k]} ${ordinal(k + 1)}, ` +
                     `4.98+ applies ${newest[k]} there (4.86 reads the number with parseInt without a radix, e.g. "0x10" is 16). ` +
                     `wrangler 4.86 order: ${old.join(', ')}. Rename the files to plain NNNN_name.sql so every wrangler agrees.`,
-            });
+            }));
         }
     }
     return findings;
@@ -44527,12 +45174,12 @@ function ambiguous_order_pad(f) {
 function longestIncreasingRun(values) {
     const tails = [];
     const prev = new Array(values.length).fill(-1);
-    for (let i = 0; i < values.length; i++) {
+    for (const [i, value] of values.entries()) {
         let lo = 0;
         let hi = tails.length;
         while (lo < hi) {
             const mid = (lo + hi) >> 1;
-            if (values[tails[mid]] < values[i])
+            if (values[tails[mid]] < value)
                 lo = mid + 1;
             else
                 hi = mid;
@@ -44542,7 +45189,7 @@ function longestIncreasingRun(values) {
         tails[lo] = i;
     }
     const keep = new Set();
-    for (let i = tails.length > 0 ? tails[tails.length - 1] : -1; i !== -1; i = prev[i])
+    for (let i = tails.at(-1) ?? -1; i !== -1; i = prev[i])
         keep.add(i);
     return keep;
 }
@@ -44567,7 +45214,8 @@ function followsConvention(name) {
  */
 function checkBadFilenames(files) {
     const findings = [];
-    const dir = files.length > 0 ? folderOf(files[0]) : '';
+    const first = files[0];
+    const dir = first ? folderOf(first) : '';
     const next = nextFreeNumber(files);
     files.forEach((f, index) => {
         if (followsConvention(f.name))
@@ -44575,16 +45223,15 @@ function checkBadFilenames(files) {
         const numberNote = f.number === null
             ? `Its name has no leading number, so wrangler's sort treats it as equal to every other file and its place is an accident of the sort algorithm (wrangler 4.98 and later run it after every numbered file).`
             : `wrangler reads its number as ${f.number} (parseInt of the text before the first "_").`;
-        findings.push({
+        findings.push(finding({
             rule: bad_filename_RULE_ID,
-            severity: (0,catalog/* ruleInfo */.PI)(bad_filename_RULE_ID).severity,
             file: f.relPath,
             line: 1,
             message: `${f.name} does not follow the NNNN_name.sql naming, but wrangler WILL run it: every .sql file in ${dir} is a migration. ` +
                 `wrangler applies it ${describePosition(files, index)}. ${numberNote} ` +
                 `If it is not a migration (a template, seed, notes or rollback script), move it out of ${dir}; ` +
                 `if it is, rename it to ${next}_<description>.sql (unless a database has already applied it under this name).`,
-        });
+        }));
     });
     return findings;
 }
@@ -44624,16 +45271,15 @@ function checkNumberGaps(files) {
         const file = firstWithNumber.get(after);
         const missingCount = after - before - 1;
         const missing = missingCount === 1 ? `number ${before + 1} is` : `numbers ${before + 1} to ${after - 1} (${missingCount}) are`;
-        findings.push({
+        findings.push(finding({
             rule: number_gap_RULE_ID,
-            severity: (0,catalog/* ruleInfo */.PI)(number_gap_RULE_ID).severity,
             file: file.relPath,
             line: 1,
             message: `Migration ${missing} missing between ${prev.name} and ${file.name}. ` +
                 `In a sequential series that usually means a file was lost, renamed, or is still on another branch; ` +
                 `wrangler applies whatever is present, so a missing file that arrives later runs after ${file.name}, out of order. ` +
                 `Restore the missing migration or renumber. If the gap is intended, set numbering to "unique" to check only for duplicates.`,
-        });
+        }));
     }
     return findings;
 }
@@ -44687,7 +45333,7 @@ function foldFindings(findings, kept) {
     for (const file of new Set(kept.map((k) => k.file))) {
         const onFile = out.filter((f) => f.file === file);
         // Rows lost, a failure or corrupted values in the same file: the rebuild is not the harmless kind.
-        if (onFile.some((f) => catalog/* DATA_LOSS_RULES */.RQ.has(f.rule) || (f.rule === 'double-quoted-string' && f.severity === 'error')))
+        if (onFile.some((f) => rule_catalog/* DATA_LOSS_RULES */.RQ.has(f.rule) || (f.rule === 'double-quoted-string' && f.severity === 'error')))
             continue;
         let pragma = onFile.find((f) => f.rule === FK_PRAGMA);
         for (const k of kept.filter((x) => x.file === file)) {
@@ -44744,7 +45390,7 @@ function foldPragmas(findings) {
 
 /** A finding for `rule` at a token (or statement) of a parsed migration; severity comes from the catalog. */
 function findingAt(rule, pm, at, message) {
-    return { rule, severity: (0,catalog/* ruleInfo */.PI)(rule).severity, file: pm.file.relPath, line: at.line, column: at.column, message };
+    return finding({ rule, file: pm.file.relPath, line: at.line, column: at.column, message });
 }
 function util_isWord(tok, ...upper) {
     return tok !== undefined && tok.kind === 'word' && upper.includes(tok.value);
@@ -44754,18 +45400,18 @@ function util_isPunct(tok, text) {
 }
 const util_NAME_KINDS = new Set(['word', 'dquoted', 'bracketed', 'backticked', 'string']);
 /** The name a token denotes, as SQLite resolves it (unquoted); undefined when the token cannot be a name. */
-function nameOf(tok) {
+function util_nameOf(tok) {
     if (!tok || !util_NAME_KINDS.has(tok.kind))
         return undefined;
     return tok.kind === 'word' ? tok.text : tok.value;
 }
 /** Read `[schema .] name` starting at tokens[i]. */
 function readName(tokens, i) {
-    const first = nameOf(tokens[i]);
+    const first = util_nameOf(tokens[i]);
     if (first === undefined)
         return undefined;
     if (util_isPunct(tokens[i + 1], '.')) {
-        const second = nameOf(tokens[i + 2]);
+        const second = util_nameOf(tokens[i + 2]);
         if (second !== undefined)
             return { schema: first, name: second, tok: tokens[i + 2], next: i + 3 };
     }
@@ -44937,11 +45583,11 @@ function parsePragma(stmt) {
     let schema;
     let nameTok = t[i];
     if (util_isPunct(t[i + 1], '.')) {
-        schema = nameOf(t[i]);
+        schema = util_nameOf(t[i]);
         nameTok = t[i + 2];
         i += 2;
     }
-    const name = nameOf(nameTok);
+    const name = util_nameOf(nameTok);
     if (!nameTok || name === undefined)
         return undefined;
     i++;
@@ -52198,7 +52844,7 @@ function translator(messages) {
     return (messageId, props) => {
         const handler = messages[messageId];
         const localized = handler && typeof handler === 'object' ? handler['en'] : handler;
-        const message = typeof localized === 'function' ? String(localized(props)) : String(localized ?? messageId);
+        const message = typeof localized === 'function' ? String(localized(props)) : typeof localized === 'string' ? localized : messageId;
         return { message, messageId, data: props };
     };
 }
@@ -52263,7 +52909,7 @@ function columnSecrets(stmt) {
     const out = [];
     if (v === 'UPDATE') {
         for (let k = i + 1; k + 2 < t.length; k++) {
-            const col = nameOf(t[k]);
+            const col = util_nameOf(t[k]);
             if (col !== undefined && t[k].kind !== 'string' && util_isPunct(t[k + 1], '=') && t[k + 2].kind === 'string' && isSecretColumn(col)) {
                 out.push({ column: col, tok: t[k + 2] });
             }
@@ -52279,7 +52925,7 @@ function columnSecrets(stmt) {
     const columns = [];
     let k = name.next + 1;
     for (; k < t.length && !util_isPunct(t[k], ')'); k++) {
-        const col = nameOf(t[k]);
+        const col = util_nameOf(t[k]);
         if (col !== undefined)
             columns.push(col);
     }
@@ -52508,7 +53154,7 @@ function unsupported_statement_checkStatement(pm, stmt, out) {
         }
         if (util_isWord(t[i + 1], 'VIRTUAL')) {
             const using = findWord(t, i + 2, 'USING');
-            const mod = nameOf(t[using + 1]);
+            const mod = util_nameOf(t[using + 1]);
             if (using !== -1 && mod !== undefined && !VTABLE_MODULES.has(mod.toLowerCase())) {
                 out.push(findingAt(unsupported_statement_ID, pm, t[using + 1], `Virtual table module \`${mod}\` is not allowed on D1 ("not authorized"); only FTS5 (\`USING fts5\`) virtual tables are. Use FTS5 for full-text search, or a regular table.`));
             }
@@ -52585,6 +53231,7 @@ const unsafeAddColumn = {
         return out;
     },
 };
+/** Why an ADD COLUMN definition (the tokens after the column name) fails once the table has rows, if it does. */
 function columnProblem(def) {
     let notNull = false;
     let references = false;
@@ -52659,7 +53306,6 @@ function isConstant(expr) {
 
 
 
-
 /** Every rule that needs only the parsed SQL (no database). */
 const STATIC_RULES = [
     emptyMigration,
@@ -52674,20 +53320,8 @@ const STATIC_RULES = [
     secretInMigration,
 ];
 /**
- * Run the static rules not in `disabled`, drop suppressed findings, and order them by migration (apply
- * order), line and column.
- */
-function runStaticRules(ctx, disabled) {
-    const findings = checkStaticRules(ctx, disabled);
-    const order = new Map();
-    ctx.migrations.forEach((pm, i) => order.set(pm.file.relPath, i));
-    return applySuppressions(findings, ctx.migrations).sort((a, b) => (order.get(a.file ?? '') ?? -1) - (order.get(b.file ?? '') ?? -1) ||
-        (a.line ?? 0) - (b.line ?? 0) ||
-        (a.column ?? 0) - (b.column ?? 0));
-}
-/**
- * The static rules' findings as the rules report them, before suppression and ordering: for the validate
- * phase, which suppresses and orders all of a database's findings (naming, static, replay) in one pass.
+ * The static rules' findings as the rules report them, before suppression and ordering: the validate phase
+ * suppresses and orders all of a database's findings (naming, static, replay) in one pass.
  */
 function checkStaticRules(ctx, disabled) {
     const findings = [];
@@ -52747,7 +53381,7 @@ async function validateMigrations(target, set, opts) {
  */
 function finishFindings(findings, parsed, policy, files, keptRebuilds = []) {
     // Folding comes after suppression, so a comment above one statement still suppresses that statement.
-    const kept = foldFindings(split_applySuppressions(applyRulePolicy(findings, policy), parsed), keptRebuilds);
+    const kept = foldFindings(applySuppressions(applyRulePolicy(findings, policy), parsed), keptRebuilds);
     return sortFindings(kept, files.map((f) => f.relPath));
 }
 /** Findings in apply order of their files (set-wide findings first), then by line. */
@@ -52797,171 +53431,1879 @@ async function judgePendingOnLiveSchema(ctx, validated) {
         return;
     }
     const paths = new Set(pending.map((m) => m.relPath));
-    const kept = report.findings.filter((f) => !(f.file !== undefined && paths.has(f.file) && catalog/* REPLAY_RULES */.k4.has(f.rule)));
+    const kept = report.findings.filter((f) => !(f.file !== undefined && paths.has(f.file) && rule_catalog/* REPLAY_RULES */.k4.has(f.rule)));
     const found = finishFindings(result.findings, validated.parsed, policy, ctx.migrations, result.keptRebuilds);
     report.findings = sortFindings([...kept, ...found], ctx.migrations.map((m) => m.relPath));
     report.schema = result.schema;
     report.notes.push(`The ${pending.length} pending migration(s) were replayed on the live schema of ${where} (${live.length} objects), not on a replay of the migrations before them.`, ...result.notes);
 }
 
-;// CONCATENATED MODULE: ./build/src/phases/record.js
+;// CONCATENATED MODULE: ./build/src/preflight/answers.js
+/**
+ * From counts to what reports show: one entry per question (counts only), findings for the counts that
+ * mean rows lost or a failure (`preflight-rows-lost`, `preflight-fails`) or a rewrite large enough to risk
+ * D1's time limit (`preflight-large-rewrite`), and the count added to the static and data-check findings
+ * about the same statement — or the note that the target proves them harmless today.
+ */
 
 /**
- * Adds findings a phase found (the ledger's, the change's, wrangler's) to the database's report under the
- * rule policy — rules turned off, severities and excluded paths from the inputs and .d1-migrate.toml — so
- * they mean the same as validate's.
+ * Rows a single statement rewrites from which a warning is given. D1 stops a query after 30 s; SQLite copies
+ * or deletes on the order of a few hundred thousand to a few million rows per second depending on row size,
+ * indexes, foreign keys and triggers, so a rewrite of this size is where the limit comes into sight.
  */
-function recordFindings(ctx, findings) {
-    ctx.report.findings.push(...applyRulePolicy(findings, rulePolicy(ctx.options, ctx.report.environment)));
-}
-
-;// CONCATENATED MODULE: ./build/src/phases/preview.js
-
-
-
-
+const LARGE_REWRITE_ROWS = 1_000_000;
 /**
- * Reads the ledger of the same database, target and environment apply will use (never the local one by
- * accident), lists what is pending and reports drift. With `withSchema` it reads the live schema in the
- * same request, so the pending migrations can be checked against it. Writes nothing: a missing migrations
- * table is an empty ledger.
+ * Findings of other phases a preflight count can confirm or disprove (the same statement, the same table),
+ * and the kind of count that speaks to each.
  */
-async function previewPhase(ctx, opts = {}) {
-    const { report, io } = ctx;
-    const session = openSession(ctx);
-    if (session.command.problem) {
-        report.failure = { phase: 'preview', kind: 'wrangler-missing', message: session.command.problem };
-        return;
+const PREDICTIONS = new Map([
+    ['drop-referenced-table', ['lost', 'fails']],
+    ['rows-lost', ['lost']],
+    ['fails-with-data', ['fails']],
+    ['unsafe-add-column', ['fails']],
+]);
+/** `probes[i]`'s answer is `answers.get(i)` (a count or an error); probes not sent carry `notSent`. */
+function answer(probes, answers, notSent, unanswerable, where) {
+    const entries = [];
+    const findings = [];
+    const sized = new Set();
+    probes.forEach((p, i) => {
+        const a = answers.get(i);
+        const why = notSent.get(i) ?? (typeof a === 'object' ? a.error : a === undefined ? 'not answered' : undefined);
+        const rows = typeof a === 'number' ? a : null;
+        entries.push({ migration: p.migration, file: p.file, line: p.line, table: p.table, question: p.question, effect: p.effect, rows, ...(why !== undefined && rows === null && { why }) });
+        if (rows === null || rows === 0)
+            return;
+        if ((p.effect === 'lost' || p.effect === 'fails') && p.message) {
+            const rule = p.effect === 'lost' ? 'preflight-rows-lost' : 'preflight-fails';
+            findings.push({ rule, severity: (0,rule_catalog/* ruleInfo */.PI)(rule).severity, file: p.file, line: p.line, table: p.table, rows, message: p.message(rows, where) });
+        }
+        const key = `${p.file}\0${p.line}\0${p.table.toLowerCase()}`;
+        if (p.effect === 'size' && rows >= LARGE_REWRITE_ROWS && !sized.has(key)) {
+            sized.add(key);
+            const rule = 'preflight-large-rewrite';
+            findings.push({
+                rule,
+                severity: (0,rule_catalog/* ruleInfo */.PI)(rule).severity,
+                file: p.file,
+                line: p.line,
+                table: p.table,
+                rows,
+                message: `On ${where}, ${p.question}: ${rows.toLocaleString('en-US')}. D1 stops a query after 30 s and the whole migration with it; a rewrite this large can get there. Split it (copy in ranges of the key, e.g. WHERE id BETWEEN …, one migration or statement each), or run it when the table is smaller.`,
+            });
+        }
+    });
+    for (const u of unanswerable) {
+        entries.push({ migration: u.migration, file: u.file, line: u.line, table: u.table, question: u.question, effect: u.effect, rows: null, why: u.why });
     }
-    const ledger = await readLedger(session, { withSchema: opts.withSchema === true });
-    if (!ledger.ok) {
-        report.failure = { phase: 'preview', kind: ledger.failure.kind, message: ledger.failure.message };
-        io.warning(`preview: could not read the ${session.where} ledger of ${ctx.target.databaseName}: ${ledger.failure.message}`);
-        return;
-    }
-    ctx.ledgerBefore = ledger.entries;
-    ctx.liveSchemaBefore = ledger.schema;
-    const pending = pendingMigrations(ctx.migrations, ledger.entries);
-    const applied = new Set(ledger.entries.map((e) => e.name));
-    report.pending = pending.map((m) => m.name);
-    // From here on the ledger says what will run: findings in applied files are informational.
-    report.scope = {
-        basis: 'ledger',
-        settled: ctx.migrations.filter((m) => applied.has(m.name)).map((m) => m.relPath),
-        judged: report.pending,
-    };
-    recordFindings(ctx, ledgerFindings(ctx.migrations, ledger.entries, ctx.target));
-    if (!ledger.exists)
-        report.notes.push(`The ${ctx.target.migrationsTable} table does not exist yet on the ${session.where} database; apply will create it.`);
-    io.info(`preview (${session.where}): ${ledger.entries.length} applied, ${pending.length} pending` +
-        (pending.length ? `: ${pending.map((m) => m.name).join(', ')}` : ''));
+    return { entries, findings };
 }
-
-;// CONCATENATED MODULE: ./build/src/phases/restore.js
-
-
-/** Restores the remote database to `options.bookmark` with Time Travel (on demand, e.g. after a bad deploy). */
-async function restorePhase(ctx) {
-    const { report, io, options, target } = ctx;
-    const bookmark = options.bookmark?.trim();
-    if (!bookmark) {
-        report.failure = { phase: 'restore', kind: 'config', message: 'The restore phase needs a bookmark (input `bookmark`, CLI `--bookmark`).' };
-        return;
-    }
-    if (options.target !== 'remote') {
-        report.failure = { phase: 'restore', kind: 'config', message: 'Time Travel restore works on remote D1 only; use target: remote.' };
-        return;
-    }
-    const session = openSession(ctx);
-    if (session.command.problem) {
-        report.failure = { phase: 'restore', kind: 'wrangler-missing', message: session.command.problem };
-        return;
-    }
-    const result = await restoreBookmark(session, bookmark);
-    if (!result.ok) {
-        report.failure = { phase: 'restore', kind: result.failure.kind, message: result.failure.message };
-        return;
-    }
-    // The bookmark output is "where to go to undo this run", which for a restore is the state it replaced.
-    if (result.previousBookmark)
-        report.bookmark = result.previousBookmark;
-    const undo = result.previousBookmark ? ` To undo: ${restoreCommand(target, result.previousBookmark)}` : '';
-    const message = `Restored ${target.databaseName} to bookmark ${result.bookmark}.${undo}`;
-    report.notes.push(message);
-    io.info(message);
-}
-
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./build/src/phases/test.js
-
-
-
-
-
-
-
-
 /**
- * Applies every migration to a throw-away local D1 (real wrangler, a temporary --persist-to folder deleted
- * afterwards) and lists the resulting schema: the PR check that needs no credentials.
+ * The count added to findings that predicted the same thing (same file and statement, and the same table when
+ * the finding names one): confirmed with its number, or marked as harmless on the target today.
  */
-async function testPhase(ctx) {
-    const { report, io } = ctx;
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(external_node_os_namespaceObject.tmpdir(), 'd1-migrate-test-'));
-    try {
-        const session = openSession(ctx, { where: 'local', persistTo: dir });
-        if (session.command.problem) {
-            report.failure ??= { phase: 'test', kind: 'wrangler-missing', message: session.command.problem };
+function markPredictions(findings, entries, statements, where) {
+    return findings.map((f) => {
+        const kinds = PREDICTIONS.get(f.rule);
+        if (!kinds || f.file === undefined || f.line === undefined || f.rows !== undefined)
+            return f;
+        const stmt = statements.get(f.file)?.find((s) => s.line <= f.line && f.line <= s.endLine);
+        const first = stmt?.line ?? f.line;
+        const related = entries.filter((e) => e.file === f.file && e.line === first && kinds.includes(e.effect) && (f.table === undefined || e.table.toLowerCase() === f.table.toLowerCase()));
+        if (related.length === 0 || related.some((e) => e.rows === null))
+            return f;
+        const total = related.reduce((n, e) => n + (e.rows ?? 0), 0);
+        const note = total === 0
+            ? ` Production preflight on ${where}: 0 rows affected — harmless on that data today (kept: the data can change before the migration runs).`
+            : ` Production preflight on ${where}: ${total.toLocaleString('en-US')} row(s) affected (see preflight-${related.some((e) => e.effect === 'fails' && (e.rows ?? 0) > 0) ? 'fails' : 'rows-lost'}).`;
+        return { ...f, rows: total, message: `${f.message}${note}` };
+    });
+}
+
+;// CONCATENATED MODULE: ./build/src/preflight/context.js
+/** The effect of rows a statement changes in `table` as a side effect: lost, or on purpose. */
+function sideEffect(ctx, table) {
+    const lower = table.toLowerCase();
+    if (ctx.ff.rowTargets.has(lower))
+        return { effect: 'info', because: `the migration deletes from, updates or drops ${table} itself` };
+    // Rows written back into the table later in the file: whether that restores them is what the data check
+    // decides (it ran the file on rows); without its rows-lost finding they are not called lost.
+    const later = ctx.ff.facts.some((f) => (f.line ?? 0) > ctx.at.line && f.writes?.toLowerCase() === lower);
+    if (later && !ctx.dataLoss.has(`${ctx.at.file}\0${lower}`)) {
+        return { effect: 'info', because: `the migration inserts into ${table} again afterwards and the data check found no rows lost there` };
+    }
+    return { effect: 'lost' };
+}
+function context_fmt(n) {
+    return n.toLocaleString('en-US');
+}
+/** A short form of a SQL fragment for questions and messages. */
+function context_short(sql, max = 80) {
+    const one = sql.replace(/\s+/g, ' ').trim();
+    return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+
+;// CONCATENATED MODULE: ./build/src/preflight/sql.js
+
+/** A SQL identifier, double-quoted. */
+function sql_q(name) {
+    return `"${name.replace(/"/g, '""')}"`;
+}
+/** The significant tokens (no comments, no whitespace) of a piece of SQL. */
+function tokensOf(sql) {
+    return (0,sql_tokenize/* tokenize */.q)(sql).filter((t) => t.kind !== 'comment' && t.kind !== 'space');
+}
+const NEEDS_GLUE = new Set(['CASE', 'BEGIN']);
+/**
+ * `tokens` as SQL text that means the same to SQLite and survives wrangler's splitter (see the header), or
+ * undefined when it cannot be embedded (a bound parameter, a statement separator).
+ */
+function emit(tokens) {
+    let out = '';
+    for (const t of tokens) {
+        let piece;
+        switch (t.kind) {
+            case 'word':
+                if (NEEDS_GLUE.has(t.value)) {
+                    // Separated by an empty comment, which the splitter drops without leaving whitespace behind.
+                    out += `/**/${t.text}`;
+                    continue;
+                }
+                // SQLite allows `$` inside a bare identifier; the splitter would read `$x$` as a dollar quote.
+                piece = t.text.includes('$') ? sql_q(t.text) : t.text;
+                break;
+            case 'dquoted':
+            case 'bracketed':
+            case 'backticked':
+                piece = sql_q(t.value);
+                break;
+            case 'string':
+                if (!/^'(?:[^']|'')*'$/s.test(t.text))
+                    return undefined;
+                piece = t.text;
+                break;
+            case 'number':
+            case 'blob':
+                piece = t.text;
+                break;
+            case 'punct':
+                if (t.text === ';')
+                    return undefined;
+                piece = t.text;
+                break;
+            default:
+                // Bound parameters have no value here; anything else is not SQL SQLite accepted.
+                return undefined;
+        }
+        out += out === '' ? piece : ` ${piece}`;
+    }
+    return out;
+}
+/** Index after the balanced group that opens at `i` (a `(` token). */
+function groupEnd(tokens, i) {
+    let depth = 0;
+    for (let k = i; k < tokens.length; k++) {
+        const t = tokens[k];
+        if (t.kind !== 'punct')
+            continue;
+        if (t.text === '(')
+            depth++;
+        else if (t.text === ')' && --depth === 0)
+            return k + 1;
+    }
+    return tokens.length;
+}
+/** Splits `tokens` at commas outside parentheses. */
+function splitTopLevel(tokens) {
+    const parts = [[]];
+    let depth = 0;
+    for (const t of tokens) {
+        if (t.kind === 'punct' && t.text === '(')
+            depth++;
+        if (t.kind === 'punct' && t.text === ')')
+            depth--;
+        if (depth === 0 && t.kind === 'punct' && t.text === ',') {
+            parts.push([]);
+            continue;
+        }
+        parts[parts.length - 1].push(t);
+    }
+    return parts.filter((p) => p.length > 0);
+}
+function sql_isWord(t, ...words) {
+    return !!t && t.kind === 'word' && words.includes(t.value);
+}
+function sql_isPunct(t, text) {
+    return !!t && t.kind === 'punct' && t.text === text;
+}
+/** Token kinds that can name a table or column. */
+const sql_NAME_KINDS = new Set(['word', 'dquoted', 'bracketed', 'backticked']);
+/** The unquoted name a token stands for (words as written), or undefined. */
+function sql_nameOf(t) {
+    if (!t || !sql_NAME_KINDS.has(t.kind))
+        return undefined;
+    return t.kind === 'word' ? t.text : t.value;
+}
+/** Lower-cased identifiers mentioned by `tokens` (a superset of the tables a fragment reads). */
+function namesOf(tokens) {
+    const out = new Set();
+    for (const t of tokens) {
+        const n = sql_nameOf(t);
+        if (n !== undefined)
+            out.add(n.toLowerCase());
+    }
+    return out;
+}
+/**
+ * wrangler (before sending, local and remote alike in 4.86) deletes the first "BEGIN TRANSACTION;" and
+ * "COMMIT;" of the text and refuses text that still holds "BEGIN TRANSACTION": a probe holding either, even
+ * inside a string, would not reach D1 as written.
+ */
+function alteredByWrangler(sql) {
+    return sql.includes('BEGIN TRANSACTION') || sql.includes('COMMIT;');
+}
+
+;// CONCATENATED MODULE: ./build/src/preflight/predicates.js
+/**
+ * The SQL of the counts: row predicates over a FROM item, and the few counts that need a query of their own
+ * (duplicated keys). Counts only: nothing here ever selects a value of a row.
+ */
+
+/** Alias of the parent rows in foreign key predicates. */
+const PARENT = sql_q('d1m_parent');
+/** The columns a foreign key refers to: its own list, or the parent's primary key. */
+function referencedColumns(fk, parentPk) {
+    if (fk.to.every((c) => c !== null))
+        return fk.to;
+    if (parentPk.length !== fk.from.length)
+        return undefined;
+    return [...parentPk];
+}
+/** Every column of the key holds a value (a key with a NULL is never checked). */
+function keyPresent(alias, columns) {
+    return columns.map((c) => `${sql_q(alias)}.${sql_q(c)} IS NOT NULL`).join(' AND ');
+}
+/**
+ * Rows of `alias` whose foreign key matches a row of `parents` (a closed SELECT of the parent rows in
+ * question, e.g. the rows a DELETE removes). The parent's column is the left operand, so its collation
+ * decides, as SQLite's foreign key check does.
+ */
+function referencesAny(alias, fk, to, parents) {
+    const pairs = fk.from.map((c, i) => `${PARENT}.${sql_q(to[i])} = ${sql_q(alias)}.${sql_q(c)}`).join(' AND ');
+    return `(${keyPresent(alias, fk.from)} AND EXISTS (SELECT 1 FROM (${parents}) AS ${PARENT} WHERE ${pairs}))`;
+}
+/** Rows of `alias` whose foreign key points at no row of `parents` (undefined: the parent table is gone). */
+function orphaned(alias, fk, to, parents) {
+    if (parents === undefined || to === undefined)
+        return `(${keyPresent(alias, fk.from)})`;
+    const pairs = fk.from.map((c, i) => `${PARENT}.${sql_q(to[i])} = ${sql_q(alias)}.${sql_q(c)}`).join(' AND ');
+    return `(${keyPresent(alias, fk.from)} AND NOT EXISTS (SELECT 1 FROM (${parents}) AS ${PARENT} WHERE ${pairs}))`;
+}
+/**
+ * Rows beyond the first of each group of rows of `rows` (a closed SELECT) that share a value of `key`:
+ * the rows a UNIQUE index or constraint rejects. Keys with a NULL in them never collide.
+ */
+function duplicatesQuery(rows, alias, key) {
+    const present = key.terms.map((t) => `(${t}) IS NOT NULL`);
+    const where = [...present, ...(key.where !== undefined ? [`(${key.where})`] : [])].join(' AND ');
+    return `SELECT coalesce(sum(n) - count(*), 0) FROM (SELECT count(*) AS n FROM (${rows}) AS ${sql_q(alias)} WHERE ${where} GROUP BY ${key.terms.join(', ')} HAVING count(*) > 1)`;
+}
+/**
+ * Rows of `alias` that collide on `key` with a row of `incoming` (a closed SELECT of new rows): what
+ * INSERT OR REPLACE deletes. Only keys over plain columns (no expression, not partial) are compared.
+ */
+function collides(alias, key, incoming) {
+    if (key.unusable || key.where !== undefined || key.columns.length !== key.terms.length)
+        return undefined;
+    const NEW = sql_q('d1m_new');
+    const pairs = key.columns.map((c) => `${sql_q(alias)}.${sql_q(c)} = ${NEW}.${sql_q(c)}`).join(' AND ');
+    return `EXISTS (SELECT 1 FROM (${incoming}) AS ${NEW} WHERE ${pairs})`;
+}
+
+;// CONCATENATED MODULE: ./build/src/preflight/shape.js
+
+function readShape(db, name) {
+    const row = db.selectArrays(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE`, [name])[0];
+    if (!row)
+        return undefined;
+    const real = String(row[0]);
+    const sql = String(row[1] ?? '');
+    const columns = [];
+    const pk = [];
+    for (const r of db.selectArrays(`SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo(?1)`, [real])) {
+        const dflt = r[3] === null || r[3] === undefined ? null : (emit(tokensOf(String(r[3]))) ?? null);
+        columns.push({ name: String(r[0]), notNull: Number(r[2]) === 1, dflt, hidden: Number(r[5]) });
+        if (Number(r[4]) > 0)
+            pk.push({ name: String(r[0]), type: String(r[1] ?? ''), pos: Number(r[4]) });
+    }
+    const withoutRowid = /\)\s*[A-Za-z_,\s]*WITHOUT\s+ROWID[A-Za-z_,\s]*$/i.test(sql);
+    const rowidAlias = !withoutRowid && pk.length === 1 && pk[0].type.toUpperCase() === 'INTEGER' && !/\bPRIMARY\s+KEY\s+DESC\b/i.test(sql) ? pk[0].name : undefined;
+    const keys = rowidAlias ? [{ name: 'PRIMARY KEY', terms: [sql_q(rowidAlias)], columns: [rowidAlias] }] : [];
+    for (const ix of db.selectArrays(`SELECT il.name, il.origin, il.partial, m.sql FROM pragma_index_list(?1) AS il LEFT JOIN sqlite_schema AS m ON m.type = 'index' AND m.name = il.name WHERE il."unique" = 1`, [real])) {
+        keys.push(readKey(db, String(ix[0]), ix[3] === null || ix[3] === undefined ? undefined : String(ix[3])));
+    }
+    const deferred = /\bDEFERRABLE\s+INITIALLY\s+DEFERRED\b/i.test(sql);
+    const fks = new Map();
+    for (const r of db.selectArrays(`SELECT id, "table", "from", "to", upper(on_delete), upper(on_update) FROM pragma_foreign_key_list(?1) ORDER BY id, seq`, [real])) {
+        const id = Number(r[0]);
+        const fk = fks.get(id) ?? { parent: String(r[1]), from: [], to: [], onDelete: String(r[4]), onUpdate: String(r[5]), deferred };
+        fk.from.push(String(r[2]));
+        fk.to.push(r[3] === null || r[3] === undefined ? null : String(r[3]));
+        fks.set(id, fk);
+    }
+    const pkColumns = [...pk].sort((a, b) => a.pos - b.pos).map((c) => c.name);
+    return { name: real, sql, columns, pk: pkColumns, ...(rowidAlias !== undefined && { rowidAlias }), keys, checks: checksOf(sql), fks: [...fks.values()] };
+}
+/** One UNIQUE index (a constraint's autoindex or CREATE UNIQUE INDEX): its terms with collations. */
+function readKey(db, index, sql) {
+    const cols = db.selectArrays(`SELECT cid, name, coll FROM pragma_index_xinfo(?1) WHERE key = 1 ORDER BY seqno`, [index]);
+    const parsed = sql ? indexTerms(sql) : undefined;
+    const terms = [];
+    const columns = [];
+    let unusable = false;
+    cols.forEach((c, i) => {
+        const coll = String(c[2] ?? 'BINARY');
+        if (Number(c[0]) >= 0) {
+            columns.push(String(c[1]));
+            terms.push(`${sql_q(String(c[1]))} COLLATE ${sql_q(coll)}`);
             return;
         }
-        const applied = await session.run(d1Args(session, ['migrations', 'apply']));
-        if (!succeeded(applied)) {
-            const failure = session.classify(applied);
-            const detail = failure.sqliteMessage ?? failure.message;
-            const file = failure.migration ? ctx.migrations.find((m) => m.name === failure.migration) : undefined;
-            const where = failure.migration ? `${failure.migration}: ${detail}` : detail;
-            if (file) {
-                const line = failureLine(file.sql, detail);
-                recordFindings(ctx, [
-                    {
-                        rule: 'replay-error',
-                        severity: (0,catalog/* ruleInfo */.PI)('replay-error').severity,
-                        file: file.relPath,
-                        ...(line ? { line } : {}),
-                        message: `Applying the migrations to a fresh local D1 with wrangler failed at ${file.name}: ${detail}`,
-                    },
-                ]);
+        // An expression term: its text comes from the CREATE INDEX statement.
+        const expr = parsed?.terms[i];
+        if (expr === undefined)
+            unusable = true;
+        else
+            terms.push(`(${expr}) COLLATE ${sql_q(coll)}`);
+    });
+    const where = parsed?.where;
+    if (parsed && parsed.whereUnusable)
+        unusable = true;
+    return { name: index, terms, columns, ...(where !== undefined && { where }), ...(unusable && { unusable }) };
+}
+/** The key expressions (collation and ASC/DESC removed) and WHERE of a CREATE INDEX statement. */
+function indexTerms(sql) {
+    const tokens = tokensOf(sql);
+    const on = tokens.findIndex((t) => sql_isWord(t, 'ON'));
+    const open = tokens.findIndex((t, i) => i > on && sql_isPunct(t, '('));
+    if (on < 0 || open < 0)
+        return undefined;
+    const close = groupEnd(tokens, open);
+    const terms = splitTopLevel(tokens.slice(open + 1, close - 1)).map((term) => {
+        let end = term.length;
+        if (sql_isWord(term[end - 1], 'ASC', 'DESC'))
+            end--;
+        // `COLLATE x` at the end: the collation is read from pragma_index_xinfo instead.
+        if (end >= 2 && sql_isWord(term[end - 2], 'COLLATE'))
+            end -= 2;
+        return emit(term.slice(0, end));
+    });
+    const w = tokens.findIndex((t, i) => i >= close && sql_isWord(t, 'WHERE'));
+    if (w < 0)
+        return { terms };
+    const where = emit(tokens.slice(w + 1));
+    return where === undefined ? { terms, whereUnusable: true } : { terms, where };
+}
+/** CHECK constraints of a CREATE TABLE statement (column and table constraints), re-emitted. */
+function checksOf(sql) {
+    const tokens = tokensOf(sql);
+    const out = [];
+    for (let i = 0; i < tokens.length; i++) {
+        if (sql_isWord(tokens[i], 'CHECK') && sql_isPunct(tokens[i + 1], '(')) {
+            const end = groupEnd(tokens, i + 1);
+            out.push(emit(tokens.slice(i + 2, end - 1)));
+            i = end - 1;
+        }
+    }
+    return out;
+}
+/** Column definitions of `ALTER TABLE t ADD [COLUMN] <def>`: the column name and its CHECK expressions. */
+function addedColumn(tokens) {
+    const add = tokens.findIndex((t) => sql_isWord(t, 'ADD'));
+    if (add < 0)
+        return undefined;
+    const at = sql_isWord(tokens[add + 1], 'COLUMN') ? add + 2 : add + 1;
+    const name = sql_nameOf(tokens[at]);
+    if (name === undefined)
+        return undefined;
+    const checks = [];
+    for (let i = at + 1; i < tokens.length; i++) {
+        if (sql_isWord(tokens[i], 'CHECK') && sql_isPunct(tokens[i + 1], '(')) {
+            const end = groupEnd(tokens, i + 1);
+            checks.push(emit(tokens.slice(i + 2, end - 1)));
+            i = end - 1;
+        }
+    }
+    return { name, checks };
+}
+/** Insertable columns (not generated), in table order. */
+function insertable(shape) {
+    return shape.columns.filter((c) => c.hidden === 0);
+}
+
+;// CONCATENATED MODULE: ./build/src/preflight/cascade.js
+/**
+ * Questions about rows a statement deletes from a parent table (DROP TABLE's implicit DELETE, DELETE, the
+ * deletes of INSERT OR REPLACE): which rows of each referencing table the foreign key actions delete
+ * (CASCADE, followed down to grandchildren), change (SET NULL / SET DEFAULT) or make the statement fail
+ * (RESTRICT / NO ACTION). D1 always enforces foreign keys, so every one of them happens on the real data.
+ */
+
+
+
+/** How deep a cascade is followed (tables below are rare and each level nests one more EXISTS). */
+const MAX_DEPTH = 4;
+/**
+ * Asks, for every table referencing `d.parent`, how many of its rows the deletion reaches and how; returns the
+ * tables whose rows it deletes or changes (their contents are not known afterwards).
+ */
+function askCascade(ctx, d, depth = 0, path = []) {
+    const touched = new Set();
+    const parentShape = readShape(ctx.db, d.parent);
+    if (!parentShape || depth >= MAX_DEPTH)
+        return touched;
+    const via = [...path, parentShape.name];
+    for (const childName of referencing(ctx, parentShape.name)) {
+        const child = readShape(ctx.db, childName);
+        if (!child)
+            continue;
+        for (const fk of child.fks.filter((f) => f.parent.toLowerCase() === parentShape.name.toLowerCase())) {
+            // A table's reference to itself: when it is dropped every row goes anyway; for DELETE it is left out.
+            if (child.name.toLowerCase() === parentShape.name.toLowerCase())
+                continue;
+            if (via.some((p) => p.toLowerCase() === child.name.toLowerCase()))
+                continue;
+            const action = fk.onDelete;
+            const keyText = `${child.name}.${fk.from.join('/')} REFERENCES ${parentShape.name} ON DELETE ${action}`;
+            const chain = depth > 0 ? ` (reached through ${via.join(' → ')})` : '';
+            const to = referencedColumns(fk, parentShape.pk);
+            const from = ctx.rels.from(child.name);
+            const question = questionFor(action, child.name, keyText, d.cause) + chain;
+            const meant = action === 'CASCADE' || action === 'SET NULL' || action === 'SET DEFAULT' ? 'lost' : 'fails';
+            if (d.unknown !== undefined) {
+                ctx.cannot(child.name, question, d.unknown, meant);
+                touched.add(child.name);
+                continue;
             }
-            if (file && report.scope?.settled.includes(file.relPath)) {
-                // A migration that already ran (or that the change leaves alone) does not apply to an empty database:
-                // the history's base schema came from elsewhere. That is a fact about the repository, not a failure
-                // of this change; wrangler cannot get to the new migrations on a fresh database, the replay did.
-                const message = `test: wrangler cannot apply the existing migrations to a fresh local D1 (${where}); the new migrations were checked by the replay only.`;
-                report.notes.push(message.replace(/^test: /, ''));
-                io.warning(message);
+            if (!from.ok) {
+                if (d.reads)
+                    ctx.cannot(child.name, question, from.why, meant);
+                continue;
+            }
+            if (!from.reads && !d.reads)
+                continue;
+            if (!to) {
+                ctx.cannot(child.name, question, `the foreign key names no columns and ${parentShape.name} has no primary key of ${fk.from.length} column(s)`, meant);
+                continue;
+            }
+            const predicate = referencesAny(child.name, fk, to, d.rows);
+            if (action === 'CASCADE' || action === 'SET NULL' || action === 'SET DEFAULT') {
+                const nullable = action === 'SET NULL' && fk.from.some((c) => child.columns.find((x) => x.name.toLowerCase() === c.toLowerCase())?.notNull);
+                if (nullable) {
+                    ctx.ask({
+                        table: child.name,
+                        question,
+                        effect: 'fails',
+                        scan: { from: from.sql, predicate },
+                        message: (n, where) => `On ${where}, ${d.cause} fails: ${context_fmt(n)} row(s) of ${child.name} reference the deleted rows through ${keyText}, and ${fk.from.join('/')} is NOT NULL ("NOT NULL constraint failed"). Make the key nullable, or rebuild ${child.name} in the same migration.`,
+                    });
+                    continue;
+                }
+                const side = sideEffect(ctx, child.name);
+                ctx.ask({
+                    table: child.name,
+                    question: side.because ? `${question} — ${side.because}` : question,
+                    effect: side.effect,
+                    scan: { from: from.sql, predicate },
+                    message: (n, where) => `On ${where}, ${d.cause} ${action === 'CASCADE' ? 'deletes' : `sets ${fk.from.join('/')} to ${action === 'SET NULL' ? 'NULL' : 'its default'} in`} ${context_fmt(n)} row(s) of ${child.name} through ${keyText}${chain}: D1 always enforces foreign keys (PRAGMA foreign_keys = OFF has no effect), so the delete reaches them. Rebuild ${child.name} in the same migration too, or avoid rebuilding ${parentShape.name} (ALTER TABLE ADD/RENAME/DROP COLUMN); see docs/safe-table-changes.md.`,
+                });
+                touched.add(child.name);
+                if (action === 'CASCADE') {
+                    const deleted = `SELECT * FROM ${from.sql} WHERE ${predicate}`;
+                    for (const t of askCascade(ctx, { parent: child.name, rows: deleted, reads: d.reads || from.reads, cause: d.cause }, depth + 1, via))
+                        touched.add(t);
+                }
+                continue;
+            }
+            // RESTRICT fails at once; NO ACTION is checked at the end of the statement, or at the commit when
+            // deferred — and then `PRAGMA defer_foreign_keys = off` before the end discards the violation. Under
+            // that pragma SQLite performs no RESTRICT action either (fkey.c: OE_Restrict with SQLITE_DeferFKs): the
+            // violation is counted like a deferred one.
+            const deferred = ctx.deferOn || (action !== 'RESTRICT' && fk.deferred);
+            const probe = {
+                table: child.name,
+                question: `${question}${deferred ? ' — counted at the commit (foreign keys deferred)' : ''}`,
+                effect: 'fails',
+                scan: { from: from.sql, predicate },
+                message: (n, where) => `On ${where}, this migration fails: ${d.cause} deletes rows that ${context_fmt(n)} row(s) of ${child.name} reference (${keyText}${chain}), so D1 answers "FOREIGN KEY constraint failed"${deferred ? ' when the file commits' : ''}. Rebuild ${child.name} in the same migration, or avoid the rebuild of ${parentShape.name}; see docs/safe-table-changes.md.`,
+            };
+            if (deferred)
+                ctx.askAtCommit(probe);
+            else
+                ctx.ask(probe);
+        }
+    }
+    return touched;
+}
+function questionFor(action, child, keyText, cause) {
+    if (action === 'CASCADE')
+        return `rows of ${child} that ${cause} deletes through ${keyText}`;
+    if (action === 'SET NULL' || action === 'SET DEFAULT')
+        return `rows of ${child} that ${cause} changes through ${keyText}`;
+    return `rows of ${child} that reference rows ${cause} deletes (${keyText})`;
+}
+/** Tables with a foreign key naming `parent` (its current name; SQLite re-points keys on rename). */
+function referencing(ctx, parent) {
+    return ctx.db
+        .selectArrays(`SELECT DISTINCT m.name FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
+        WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE ORDER BY m.name`, [parent])
+        .map((r) => String(r[0]));
+}
+/** `DROP TABLE users (line 4)`-style cause text. */
+function cause(head, line) {
+    return `\`${head.length > 60 ? `${head.slice(0, 59)}…` : head}\` (line ${line})`;
+}
+
+;// CONCATENATED MODULE: ./build/src/preflight/origin.js
+
+
+const coll = (term) => /COLLATE ("(?:[^"]|"")*")$/.exec(term)?.[1]?.toUpperCase() ?? '"BINARY"';
+/** The origin of `INSERT INTO x (listed) <source>` when the source is a copy of plain columns of one table. */
+function copyOrigin(ctx, source, listed) {
+    if (!sql_isWord(source[0], 'SELECT') || sql_isWord(source[1], 'DISTINCT'))
+        return undefined;
+    const from = source.findIndex((t) => sql_isWord(t, 'FROM'));
+    if (from < 0)
+        return undefined;
+    const tableName = sql_nameOf(source[from + 1]);
+    let k = from + 2;
+    let alias;
+    if (sql_isWord(source[k], 'AS'))
+        k++;
+    if (source[k] && sql_nameOf(source[k]) !== undefined && !sql_isWord(source[k], 'WHERE', 'GROUP', 'ORDER', 'LIMIT'))
+        alias = sql_nameOf(source[k++]);
+    // After the one table only WHERE / GROUP BY / ORDER BY / LIMIT: every copied row is a row of it.
+    if (tableName === undefined || (source[k] && !sql_isWord(source[k], 'WHERE', 'GROUP', 'ORDER', 'LIMIT')))
+        return undefined;
+    const rest = source.slice(k);
+    if (rest.some((t) => sql_isWord(t, 'UNION', 'INTERSECT', 'EXCEPT')))
+        return undefined;
+    if (!ctx.rels.has(tableName))
+        return undefined;
+    const shape = readShape(ctx.db, tableName);
+    if (!shape)
+        return undefined;
+    const items = splitTopLevel(source.slice(1, from));
+    if (items.length !== listed.length)
+        return undefined;
+    const columns = new Map();
+    items.forEach((item, i) => {
+        let col;
+        if (item.length === 1 || (item.length === 3 && sql_isWord(item[1], 'AS')))
+            col = sql_nameOf(item[0]);
+        else if ((item.length === 3 || (item.length === 5 && sql_isWord(item[3], 'AS'))) && sql_isPunct(item[1], '.')) {
+            const q0 = sql_nameOf(item[0])?.toLowerCase();
+            if (q0 === tableName.toLowerCase() || q0 === alias?.toLowerCase())
+                col = sql_nameOf(item[2]);
+        }
+        const real = col && shape.columns.find((c) => c.name.toLowerCase() === col.toLowerCase() && c.hidden === 0);
+        if (real)
+            columns.set(listed[i], real.name.toLowerCase());
+    });
+    const fks = shape.fks.flatMap((fk) => {
+        const to = resolveTo(ctx, fk);
+        return to ? [{ from: fk.from.map((c) => c.toLowerCase()), parent: fk.parent.toLowerCase(), to }] : [];
+    });
+    return {
+        table: shape.name.toLowerCase(),
+        columns,
+        complete: rest.length === 0 || rest.every((t) => !sql_isWord(t, 'WHERE', 'GROUP', 'HAVING', 'LIMIT')),
+        notNull: new Set(shape.columns.filter((c) => c.notNull || c.name === shape.rowidAlias).map((c) => c.name.toLowerCase())),
+        keys: shape.keys.filter((key) => !key.unusable && key.where === undefined && key.columns.length === key.terms.length).map((key) => ({ columns: key.columns.map((c) => c.toLowerCase()), colls: key.terms.map(coll) })),
+        fks,
+        checks: shape.checks.filter((c) => c !== undefined),
+    };
+}
+/** The parent columns of a foreign key (its own list, or the parent's primary key), lower-cased. */
+function resolveTo(ctx, fk) {
+    if (fk.to.every((c) => c !== null))
+        return (fk.to).map((c) => c.toLowerCase());
+    const pk = readShape(ctx.db, fk.parent)?.pk;
+    return pk && pk.length === fk.from.length ? pk.map((c) => c.toLowerCase()) : undefined;
+}
+function inheritsNotNull(o, col) {
+    const s = o?.columns.get(col.toLowerCase());
+    return s !== undefined && o.notNull.has(s);
+}
+function inheritsCheck(o, check) {
+    // The same text over columns of the same names (a copy that renames columns is asked).
+    return !!o && o.checks.includes(check) && [...o.columns].every(([to, from]) => to === from);
+}
+/** A key over plain columns that a key of the source (same columns, same collations) keeps unique already. */
+function inheritsKey(o, key) {
+    if (!o || key.unusable || key.where !== undefined || key.columns.length !== key.terms.length)
+        return false;
+    const mapped = key.columns.map((c, i) => ({ col: o.columns.get(c.toLowerCase()), coll: coll(key.terms[i]) }));
+    if (mapped.some((m) => m.col === undefined))
+        return false;
+    return o.keys.some((sk) => sk.columns.every((sc, i) => mapped.some((m) => m.col === sc && m.coll === sk.colls[i])));
+}
+/**
+ * A foreign key the source has too: the same columns, to the same parent columns — the parent itself, or a
+ * complete copy of it (a parent rebuilt in the same migration, before its children).
+ */
+function inheritsForeignKey(ctx, o, fk) {
+    if (!o)
+        return false;
+    const from = fk.from.map((c) => o.columns.get(c.toLowerCase()));
+    const to = resolveTo(ctx, fk);
+    if (!to || from.some((c) => c === undefined))
+        return false;
+    const parentRel = ctx.rels.get(fk.parent);
+    const parentOrigin = parentRel?.kind === 'derived' ? parentRel.origin : undefined;
+    return o.fks.some((sf) => {
+        if (sf.from.length !== from.length || !sf.from.every((c, i) => c === from[i]))
+            return false;
+        if (sf.parent === fk.parent.toLowerCase())
+            return sf.to.every((c, i) => c === to[i]);
+        return !!parentOrigin && parentOrigin.complete && parentOrigin.table === sf.parent && to.every((c, i) => parentOrigin.columns.get(c) === sf.to[i]);
+    });
+}
+
+;// CONCATENATED MODULE: ./build/src/preflight/relations.js
+
+/** Characters of SQL one relation may take (see set()). */
+const MAX_RELATION_SQL = 20_000;
+class Relations {
+    map = new Map();
+    constructor(targetTables) {
+        for (const t of targetTables)
+            this.map.set(t.toLowerCase(), { name: t, rel: { kind: 'target', name: t } });
+    }
+    get(name) {
+        return this.map.get(name.toLowerCase())?.rel;
+    }
+    has(name) {
+        return this.map.has(name.toLowerCase());
+    }
+    set(name, rel) {
+        // Each statement's relation embeds the ones before it: past this size a question about it would be too
+        // large for one request (and slow to plan), so it is not asked.
+        const r = rel.kind === 'derived' && rel.sql.length > MAX_RELATION_SQL
+            ? { kind: 'unknown', why: 'the pending statements before this one change it too often to re-run them in one query', ...(rel.target !== undefined && { target: rel.target }) }
+            : rel;
+        this.map.set(name.toLowerCase(), { name, rel: r });
+    }
+    delete(name) {
+        this.map.delete(name.toLowerCase());
+    }
+    rename(from, to) {
+        const e = this.map.get(from.toLowerCase());
+        this.map.delete(from.toLowerCase());
+        if (e)
+            this.map.set(to.toLowerCase(), { name: to, rel: e.rel });
+    }
+    /** Drops every table not in `lowerNames` (what the replay no longer has). */
+    retain(lowerNames) {
+        for (const k of [...this.map.keys()])
+            if (!lowerNames.has(k))
+                this.map.delete(k);
+    }
+    /** Marks tables unknown (those that exist), e.g. what a trigger or a cascade changed. */
+    forget(names, why) {
+        for (const n of names) {
+            const e = this.map.get(n.toLowerCase());
+            if (e)
+                e.rel = { kind: 'unknown', why };
+        }
+    }
+    /** Whether the relation may hold rows of the target (false: known empty, or rows the migration wrote itself). */
+    reads(name) {
+        const r = this.get(name);
+        if (!r)
+            return false;
+        return r.kind === 'target' || r.kind === 'unknown' || (r.kind === 'derived' && r.reads);
+    }
+    /** The relation of `name` as a FROM item aliased `alias`. */
+    from(name, alias = name) {
+        const r = this.get(name);
+        if (!r)
+            return { ok: false, why: `${name} does not exist at that point` };
+        switch (r.kind) {
+            case 'target':
+                return { ok: true, sql: `main.${sql_q(r.name)} AS ${sql_q(alias)}`, reads: true };
+            case 'empty':
+                return { ok: true, sql: `(${emptySelect(r.columns)}) AS ${sql_q(alias)}`, reads: false };
+            case 'derived':
+                return { ok: true, sql: `(${r.sql}) AS ${sql_q(alias)}`, reads: r.reads };
+            case 'unknown':
+                return { ok: false, why: `what ${name} holds at that point is not known: ${r.why}` };
+        }
+    }
+    /** The relation of `name` as a complete SELECT of its rows. */
+    select(name) {
+        const r = this.get(name);
+        if (!r)
+            return { ok: false, why: `${name} does not exist at that point` };
+        if (r.kind === 'target')
+            return { ok: true, sql: `SELECT * FROM main.${sql_q(r.name)}`, reads: true };
+        if (r.kind === 'empty')
+            return { ok: true, sql: emptySelect(r.columns), reads: false };
+        if (r.kind === 'derived')
+            return { ok: true, sql: r.sql, reads: r.reads };
+        return { ok: false, why: `what ${name} holds at that point is not known: ${r.why}` };
+    }
+    /** The rows of `name` that come from the target (see Rel), as a SELECT; the whole relation otherwise. */
+    targetPart(name) {
+        const r = this.get(name);
+        if ((r?.kind === 'derived' || r?.kind === 'unknown') && r.target !== undefined)
+            return { ok: true, sql: r.target, reads: true };
+        return this.select(name);
+    }
+    /**
+     * `body` (which embeds migration fragments `fragments`) under a WITH clause that pins every table the
+     * fragments may name to what it holds at this point. Names that are no table are left alone; a fragment
+     * that names a table explicitly in a schema (`main.t`) would bypass the pins, so it is refused. `reads`:
+     * whether `body` reads target rows by itself (a FROM item it embeds).
+     */
+    close(body, fragments, reads = false) {
+        const names = new Set();
+        for (const f of fragments) {
+            for (let i = 0; i < f.length; i++) {
+                const t = f[i];
+                if (t.kind === 'word' && ['MAIN', 'TEMP', 'TEMPORARY'].includes(t.value) && f[i + 1]?.kind === 'punct' && f[i + 1].text === '.') {
+                    return { ok: false, why: 'the statement names a schema (main./temp.) explicitly' };
+                }
+            }
+            for (const n of namesOf(f))
+                names.add(n);
+        }
+        const ctes = [];
+        for (const lower of [...names].sort()) {
+            const e = this.map.get(lower);
+            if (!e)
+                continue;
+            const s = this.select(e.name);
+            if (!s.ok)
+                return s;
+            reads ||= s.reads;
+            ctes.push(`${sql_q(e.name)} AS (${s.sql})`);
+        }
+        return { ok: true, sql: ctes.length ? `WITH ${ctes.join(', ')} ${body}` : body, reads };
+    }
+}
+/** No rows, with the given column names. */
+function emptySelect(columns) {
+    const cols = columns.length ? columns : ['_'];
+    return `SELECT ${cols.map((c) => `NULL AS ${sql_q(c)}`).join(', ')} LIMIT 0`;
+}
+
+;// CONCATENATED MODULE: ./build/src/preflight/change.js
+/**
+ * Questions about DROP TABLE, DELETE, UPDATE, ALTER TABLE and CREATE [UNIQUE] INDEX, and what each leaves in
+ * the relations (see relations.ts). INSERT has its own file (insert.ts).
+ */
+
+
+
+
+
+
+
+
+/** DROP TABLE: the implicit DELETE of every row and what the foreign keys do with it. Returns the tables touched. */
+function askDrop(ctx, table) {
+    const shape = readShape(ctx.db, table);
+    const rel = shape && ctx.rels.get(shape.name);
+    if (!shape || !rel || rel.kind === 'empty')
+        return new Set();
+    const rows = ctx.rels.select(shape.name);
+    const why = rows.ok ? undefined : rows.why;
+    return askCascade(ctx, { parent: shape.name, rows: rows.ok ? rows.sql : emptySelect(['_']), reads: rows.ok ? rows.reads : true, cause: cause(ctx.at.head, ctx.at.line), ...(why && { unknown: why }) });
+}
+/** Index of the first depth-0 word among `words` at or after `from`. */
+function findTop(tokens, from, ...words) {
+    let depth = 0;
+    for (let k = from; k < tokens.length; k++) {
+        const t = tokens[k];
+        if (sql_isPunct(t, '('))
+            depth++;
+        else if (sql_isPunct(t, ')'))
+            depth--;
+        else if (depth === 0 && sql_isWord(t, ...words))
+            return k;
+    }
+    return -1;
+}
+/** `[schema.]name [AS alias]` at `i`. */
+function target(tokens, i) {
+    if (sql_isPunct(tokens[i + 1], '.'))
+        i += 2;
+    const name = sql_nameOf(tokens[i]);
+    if (name === undefined)
+        return undefined;
+    let next = i + 1;
+    let alias;
+    if (sql_isWord(tokens[next], 'AS')) {
+        alias = sql_nameOf(tokens[next + 1]);
+        next += 2;
+    }
+    return { name, ...(alias !== undefined && { alias }), next };
+}
+/** DELETE FROM t [WHERE w]: how many rows (on purpose), the cascades, and t afterwards. Returns the tables touched. */
+function askDelete(ctx, tokens, verb) {
+    const t = target(tokens, sql_isWord(tokens[verb + 1], 'FROM') ? verb + 2 : verb + 1);
+    const shape = t && readShape(ctx.db, t.name);
+    if (!t || !shape)
+        return new Set();
+    const x = shape.name;
+    const alias = t.alias ?? x;
+    const whereAt = findTop(tokens, t.next, 'WHERE');
+    const endAt = findTop(tokens, t.next, 'RETURNING', 'ORDER', 'LIMIT');
+    const unsupported = endAt >= 0 && !sql_isWord(tokens[endAt], 'RETURNING');
+    const where = whereAt < 0 ? undefined : tokens.slice(whereAt + 1, endAt < 0 ? tokens.length : endAt);
+    const w = where && emit(where);
+    const from = ctx.rels.from(x, alias);
+    const c = cause(ctx.at.head, ctx.at.line);
+    if (!from.ok || unsupported || (where && w === undefined)) {
+        const why = !from.ok ? from.why : 'the DELETE has ORDER BY/LIMIT or a WHERE that cannot be embedded';
+        if (ctx.rels.reads(x))
+            ctx.cannot(x, `rows of ${x} that ${c} deletes`, why, 'info');
+        ctx.rels.forget([x], `rows deleted by ${c}`);
+        return new Set([x]);
+    }
+    const deleted = where ? ctx.rels.close(`SELECT * FROM ${from.sql} WHERE (${w})`, [where], from.reads) : ctx.rels.close(`SELECT * FROM ${from.sql}`, [], from.reads);
+    if (!deleted.ok) {
+        ctx.cannot(x, `rows of ${x} that ${c} deletes`, deleted.why, 'info');
+        ctx.rels.forget([x], `rows deleted by ${c}`);
+        return new Set([x]);
+    }
+    if (deleted.reads)
+        ctx.ask({ table: x, question: `rows of ${x} that ${c} deletes (on purpose)`, effect: 'info', scalar: `SELECT count(*) FROM (${deleted.sql})` });
+    const touched = ctx.rels.get(x)?.kind === 'empty' ? new Set() : askCascade(ctx, { parent: x, rows: deleted.sql, reads: deleted.reads, cause: c });
+    if (!where) {
+        ctx.rels.set(x, { kind: 'empty', columns: insertable(shape).map((col) => col.name) });
+    }
+    else {
+        const kept = ctx.rels.close(`SELECT * FROM ${from.sql} WHERE NOT coalesce((${w}), 0)`, [where], from.reads);
+        if (kept.ok)
+            ctx.rels.set(x, { kind: 'derived', sql: kept.sql, reads: kept.reads });
+        else
+            ctx.rels.forget([x], kept.why);
+    }
+    return touched;
+}
+/** UPDATE t SET … [WHERE w]: how many rows (on purpose), and t afterwards. Returns the tables touched. */
+function askUpdate(ctx, tokens, verb) {
+    let i = verb + 1;
+    const conflict = sql_isWord(tokens[i], 'OR');
+    if (conflict)
+        i += 2;
+    const t = target(tokens, i);
+    const shape = t && readShape(ctx.db, t.name);
+    if (!t || !shape)
+        return new Set();
+    const x = shape.name;
+    const touched = new Set([x]);
+    // ON UPDATE actions change the children.
+    for (const r of ctx.db.selectArrays(`SELECT DISTINCT m.name FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE AND upper(f.on_update) IN ('CASCADE', 'SET NULL', 'SET DEFAULT')`, [x])) {
+        touched.add(String(r[0]));
+    }
+    const c = cause(ctx.at.head, ctx.at.line);
+    const set = findTop(tokens, t.next, 'SET');
+    const whereAt = findTop(tokens, set, 'WHERE');
+    const end = findTop(tokens, set, 'FROM', 'RETURNING', 'ORDER', 'LIMIT');
+    const stop = [whereAt, end].filter((k) => k >= 0);
+    const assignments = splitTopLevel(tokens.slice(set + 1, stop.length ? Math.min(...stop) : tokens.length));
+    const whereEnd = end >= 0 && end > whereAt ? end : tokens.length;
+    const where = whereAt < 0 ? undefined : tokens.slice(whereAt + 1, whereEnd);
+    const alias = t.alias ?? x;
+    const from = ctx.rels.from(x, alias);
+    const w = where && emit(where);
+    const simple = set >= 0 && !conflict && (end < 0 || sql_isWord(tokens[end], 'RETURNING')) && (!where || w !== undefined);
+    const assigned = new Map();
+    for (const a of simple ? assignments : []) {
+        const col = sql_nameOf(a[0]);
+        const text = sql_isPunct(a[1], '=') ? emit(a.slice(2)) : undefined;
+        if (col === undefined || text === undefined)
+            return forgetAll(ctx, touched, `${c} (an assignment the preflight does not read)`);
+        assigned.set(col.toLowerCase(), { text, tokens: a.slice(2) });
+    }
+    if (!from.ok || !simple || shape.columns.some((col) => col.hidden !== 0)) {
+        if (from.ok && (where === undefined || w !== undefined))
+            countMatched(ctx, x, from, where, w, c);
+        return forgetAll(ctx, touched, `rows changed by ${c}`);
+    }
+    countMatched(ctx, x, from, where, w, c);
+    const fragments = [...[...assigned.values()].map((a) => a.tokens), ...(where ? [where] : [])];
+    const projection = insertable(shape)
+        .map((col) => {
+        const a = assigned.get(col.name.toLowerCase());
+        if (!a)
+            return `${sql_q(alias)}.${sql_q(col.name)} AS ${sql_q(col.name)}`;
+        return `${w !== undefined ? `iif(${w}, (${a.text}), ${sql_q(alias)}.${sql_q(col.name)})` : `(${a.text})`} AS ${sql_q(col.name)}`;
+    })
+        .join(', ');
+    const after = ctx.rels.close(`SELECT ${projection} FROM ${from.sql}`, fragments, from.reads);
+    if (after.ok)
+        ctx.rels.set(x, { kind: 'derived', sql: after.sql, reads: after.reads });
+    else
+        ctx.rels.forget([x], after.why);
+    touched.delete(x);
+    ctx.rels.forget(touched, `changed through ON UPDATE by ${c}`);
+    return touched;
+}
+function countMatched(ctx, x, from, where, w, c) {
+    const matched = ctx.rels.close(`SELECT count(*) FROM ${from.sql}${w !== undefined ? ` WHERE (${w})` : ''}`, where ? [where] : [], from.reads);
+    if (matched.ok && matched.reads)
+        ctx.ask({ table: x, question: `rows of ${x} that ${c} changes (on purpose)`, effect: 'info', scalar: matched.sql });
+}
+function forgetAll(ctx, tables, why) {
+    ctx.rels.forget(tables, why);
+    return tables;
+}
+/** ALTER TABLE t ADD/RENAME/DROP COLUMN, RENAME TO: questions before, the relation after (call around the run). */
+function alterTable(ctx, tokens, verb) {
+    const t = target(tokens, verb + 2);
+    const shape = t && readShape(ctx.db, t.name);
+    const none = { after() { } };
+    if (!t || !shape)
+        return none;
+    const x = shape.name;
+    const action = tokens[t.next];
+    const c = cause(ctx.at.head, ctx.at.line);
+    const cols = insertable(shape).map((col) => col.name);
+    const generated = shape.columns.some((col) => col.hidden !== 0);
+    const project = (list, why) => {
+        const from = ctx.rels.from(x);
+        if (!from.ok || generated)
+            ctx.rels.forget([x], from.ok ? why : from.why);
+        else
+            ctx.rels.set(x, { kind: 'derived', sql: `SELECT ${list.join(', ')} FROM ${from.sql}`, reads: from.reads });
+    };
+    if (sql_isWord(action, 'RENAME') && sql_isWord(tokens[t.next + 1], 'TO')) {
+        const to = sql_nameOf(tokens[t.next + 2]);
+        return { after: () => to !== undefined && ctx.rels.rename(x, to) };
+    }
+    if (sql_isWord(action, 'RENAME')) {
+        const k = sql_isWord(tokens[t.next + 1], 'COLUMN') ? t.next + 2 : t.next + 1;
+        const from = sql_nameOf(tokens[k]);
+        const to = sql_isWord(tokens[k + 1], 'TO') ? sql_nameOf(tokens[k + 2]) : undefined;
+        if (from === undefined || to === undefined || ctx.rels.get(x)?.kind === 'empty')
+            return none;
+        return { after: () => project(cols.map((col) => (col.toLowerCase() === from.toLowerCase() ? `${sql_q(col)} AS ${sql_q(to)}` : sql_q(col))), `${c} renamed a column`) };
+    }
+    if (sql_isWord(action, 'DROP')) {
+        const k = sql_isWord(tokens[t.next + 1], 'COLUMN') ? t.next + 2 : t.next + 1;
+        const gone = sql_nameOf(tokens[k])?.toLowerCase();
+        if (gone === undefined || ctx.rels.get(x)?.kind === 'empty')
+            return none;
+        return { after: () => project(cols.filter((col) => col.toLowerCase() !== gone).map(sql_q), `${c} dropped a column`) };
+    }
+    if (!sql_isWord(action, 'ADD'))
+        return none;
+    const added = addedColumn(tokens.slice(t.next));
+    if (!added)
+        return none;
+    const from = ctx.rels.from(x);
+    if (from.ok && from.reads) {
+        const at = tokens.findIndex((tok, k) => k > t.next && sql_nameOf(tok)?.toLowerCase() === added.name.toLowerCase());
+        const problem = at >= 0 ? columnProblem(tokens.slice(at + 1)) : undefined;
+        if (problem) {
+            ctx.ask({
+                table: x,
+                question: `rows of ${x}: with any, ADD COLUMN ${added.name} fails`,
+                effect: 'fails',
+                scan: { from: from.sql, predicate: '1' },
+                message: (n, where) => `On ${where}, ${x} has ${context_fmt(n)} row(s), so ${c} fails: the new column ${problem}`,
+            });
+        }
+    }
+    else if (!from.ok) {
+        ctx.cannot(x, `rows of ${x} the new column ${added.name} must accept`, from.why);
+    }
+    return {
+        after() {
+            const now = readShape(ctx.db, x);
+            const col = now?.columns.find((cc) => cc.name.toLowerCase() === added.name.toLowerCase());
+            const before = ctx.rels.from(x);
+            if (!now || !col || col.hidden !== 0 || !before.ok || generated) {
+                ctx.rels.forget([x], before.ok ? `${c} added a generated column` : before.why);
                 return;
             }
-            report.failure ??= { phase: 'test', kind: failure.kind, message: where };
-            io.warning(`test: applying to a fresh local D1 failed: ${report.failure.message}`);
-            return;
+            const sql = `SELECT ${cols.map(sql_q).join(', ')}, ${col.dflt !== null ? `(${col.dflt})` : 'NULL'} AS ${sql_q(col.name)} FROM ${before.sql}`;
+            if (before.reads) {
+                for (const check of added.checks) {
+                    if (check === undefined)
+                        continue;
+                    ctx.ask({
+                        table: x,
+                        question: `rows of ${x} that fail the new column's CHECK (${context_short(check)}) with its default`,
+                        effect: 'fails',
+                        scan: { from: `(${sql}) AS ${sql_q(x)}`, predicate: `NOT (${check})` },
+                        message: (n, where) => `On ${where}, ${context_fmt(n)} row(s) of ${x} fail CHECK (${context_short(check)}) once ${col.name} holds its default, so ${c} fails ("CHECK constraint failed"). Choose a default the CHECK accepts, or add the column without the CHECK and backfill first.`,
+                    });
+                }
+            }
+            ctx.rels.set(x, { kind: 'derived', sql, reads: before.reads });
+        },
+    };
+}
+/** CREATE [UNIQUE] INDEX (after it ran on the replay): duplicates for a UNIQUE one, the size for any. */
+function askIndex(ctx, index) {
+    const row = ctx.db.selectArrays(`SELECT tbl_name FROM sqlite_schema WHERE type = 'index' AND name = ?1 COLLATE NOCASE`, [index])[0];
+    const shape = row && readShape(ctx.db, String(row[0]));
+    if (!shape)
+        return;
+    const x = shape.name;
+    const rows = ctx.rels.select(x);
+    const c = cause(ctx.at.head, ctx.at.line);
+    const key = shape.keys.find((k) => k.name.toLowerCase() === index.toLowerCase());
+    if (!rows.ok) {
+        if (key)
+            ctx.cannot(x, `rows of ${x} that duplicate another row's key of ${index}`, rows.why);
+        return;
+    }
+    if (!rows.reads)
+        return;
+    const from = ctx.rels.from(x);
+    // The size of a table rebuilt in the pending migrations was asked at its copy already.
+    if (from.ok && ctx.rels.get(x)?.kind === 'target') {
+        ctx.ask({ table: x, question: `rows of ${x} that ${c} indexes (a large index risks D1's 30 s limit per query)`, effect: 'size', scan: { from: from.sql, predicate: '1' } });
+    }
+    if (!key)
+        return;
+    // The same key exists already, on the table or on the table its rows were copied from (drizzle-kit creates
+    // every index again after a rebuild): nothing can collide.
+    const rel = ctx.rels.get(x);
+    const same = (k) => k.where === undefined && k.terms.length === key.terms.length && k.terms.every((t, i) => t === key.terms[i]);
+    if (key.where === undefined && (shape.keys.some((k) => k !== key && same(k)) || (rel?.kind === 'derived' && inheritsKey(rel.origin, key))))
+        return;
+    if (key.unusable) {
+        ctx.cannot(x, `rows of ${x} that duplicate another row's key of ${index}`, 'a term of the index cannot be embedded in a query');
+        return;
+    }
+    ctx.ask({
+        table: x,
+        question: `rows of ${x} that duplicate another row's (${context_short(key.terms.join(', '), 60)}) of UNIQUE index ${index}`,
+        effect: 'fails',
+        scalar: duplicatesQuery(rows.sql, x, key),
+        message: (n, where) => `On ${where}, ${c} fails: ${context_fmt(n)} row(s) of ${x} duplicate the key of another row ("UNIQUE constraint failed"). Remove or merge the duplicates first (or make the index partial, or the column nullable: NULLs never collide).`,
+    });
+}
+/** CREATE TABLE (after it ran): empty, or a copy for CREATE TABLE … AS SELECT, or unknown for a virtual table. */
+function afterCreateTable(ctx, tokens, name, virtual, existed) {
+    if (existed)
+        return;
+    const shape = readShape(ctx.db, name);
+    if (!shape)
+        return;
+    if (virtual) {
+        ctx.rels.forget([shape.name], 'a virtual table');
+        ctx.rels.set(shape.name, { kind: 'unknown', why: 'a virtual table (its module keeps its rows)' });
+        return;
+    }
+    const cols = insertable(shape).map((c) => c.name);
+    const as = tokens.findIndex((t, i) => sql_isWord(t, 'AS') && i > 2 && (sql_isWord(tokens[i + 1], 'SELECT', 'WITH', 'VALUES')));
+    if (as < 0) {
+        ctx.rels.set(shape.name, { kind: 'empty', columns: cols });
+        return;
+    }
+    const select = tokens.slice(as + 1);
+    const text = emit(select);
+    const src = text === undefined ? undefined : ctx.rels.close(`SELECT * FROM (${text})`, [select]);
+    if (!src?.ok) {
+        ctx.rels.set(shape.name, { kind: 'unknown', why: src?.why ?? 'CREATE TABLE … AS SELECT that cannot be embedded' });
+        return;
+    }
+    const list = cols.map((c) => sql_q(c)).join(', ');
+    ctx.rels.set(shape.name, { kind: 'derived', sql: `WITH ${sql_q('d1m_src')}(${list}) AS (${src.sql}) SELECT ${list} FROM ${sql_q('d1m_src')}`, reads: src.reads });
+}
+
+;// CONCATENATED MODULE: ./build/src/preflight/insert.js
+/**
+ * Questions about an INSERT (a rebuild's copy, a backfill, a seed): the new rows that break a NOT NULL, CHECK,
+ * foreign key or UNIQUE of the table (the statement fails, or OR IGNORE leaves them out), the rows a copy
+ * leaves behind or resets when its source is then dropped, and the rows INSERT OR REPLACE deletes. Then the
+ * relation of the table afterwards.
+ */
+
+
+
+
+
+
+
+/** Reads `[WITH …] INSERT [OR x] INTO t [AS a] [(cols)] <rows> [upsert] [RETURNING …]`. */
+function parseInsert(tokens) {
+    const v = skipWith(tokens);
+    let i = v + 1;
+    let mode = sql_isWord(tokens[v], 'REPLACE') ? 'replace' : 'abort';
+    if (sql_isWord(tokens[i], 'OR')) {
+        const how = tokens[i + 1]?.value;
+        mode = how === 'REPLACE' ? 'replace' : how === 'IGNORE' ? 'ignore' : 'abort';
+        i += 2;
+    }
+    if (!sql_isWord(tokens[i], 'INTO'))
+        return undefined;
+    i++;
+    if (sql_isPunct(tokens[i + 1], '.'))
+        i += 2;
+    const table = sql_nameOf(tokens[i]);
+    if (table === undefined)
+        return undefined;
+    i++;
+    if (sql_isWord(tokens[i], 'AS'))
+        i += 2;
+    let columns;
+    if (sql_isPunct(tokens[i], '(')) {
+        const end = groupEnd(tokens, i);
+        columns = splitTopLevel(tokens.slice(i + 1, end - 1)).map((p) => sql_nameOf(p[0]) ?? '');
+        i = end;
+    }
+    if (sql_isWord(tokens[i], 'DEFAULT') && sql_isWord(tokens[i + 1], 'VALUES'))
+        return { table, mode, ...(columns && { columns }) };
+    let end = tokens.length;
+    let depth = 0;
+    for (let k = i; k < tokens.length; k++) {
+        const t = tokens[k];
+        if (sql_isPunct(t, '('))
+            depth++;
+        else if (sql_isPunct(t, ')'))
+            depth--;
+        else if (depth === 0 && ((sql_isWord(t, 'ON') && sql_isWord(tokens[k + 1], 'CONFLICT')) || sql_isWord(t, 'RETURNING'))) {
+            end = k;
+            break;
         }
-        const read = await readLiveSchema(session);
-        if (!read.ok) {
-            report.failure ??= { phase: 'test', kind: read.failure.kind, message: `reading the schema failed: ${read.failure.message}` };
-            return;
+    }
+    const upsert = tokens.slice(end);
+    if (upsert.some((t, k) => sql_isWord(t, 'DO') && sql_isWord(upsert[k + 1], 'UPDATE')))
+        mode = 'upsert';
+    else if (upsert.some((t, k) => sql_isWord(t, 'DO') && sql_isWord(upsert[k + 1], 'NOTHING')))
+        mode = 'ignore';
+    return { table, mode, ...(columns && { columns }), source: [...tokens.slice(0, v), ...tokens.slice(i, end)] };
+}
+const FILTERS = ['WHERE', 'JOIN', 'LIMIT', 'GROUP', 'HAVING', 'DISTINCT', 'INTERSECT', 'EXCEPT', 'OFFSET'];
+/** Asks the questions of one INSERT (before it runs); then `afterInsert` updates the relations. */
+function askInsert(ctx, parts, copy) {
+    const shape = readShape(ctx.db, parts.table);
+    if (!shape || !parts.source)
+        return undefined;
+    const x = shape.name;
+    const wasEmpty = ctx.rels.get(x)?.kind === 'empty';
+    const cols = insertable(shape);
+    const listed = (parts.columns ?? cols.map((c) => c.name)).map((c) => c.toLowerCase());
+    const text = emit(parts.source);
+    const src = text === undefined ? undefined : ctx.rels.close(`SELECT * FROM (${text})`, [parts.source]);
+    if (!src || !src.ok) {
+        if (ctx.rels.reads(x) || copy)
+            ctx.cannot(x, `rows ${cause(ctx.at.head, ctx.at.line)} inserts into ${x}`, src?.why ?? 'the statement cannot be embedded in a query (a bound parameter?)');
+        return undefined;
+    }
+    const srcCols = listed.map((_, i) => sql_q(`c${i + 1}`)).join(', ');
+    const projection = cols
+        .map((c) => {
+        const at = listed.indexOf(c.name.toLowerCase());
+        if (at >= 0)
+            return `${sql_q(`c${at + 1}`)} AS ${sql_q(c.name)}`;
+        return `${c.dflt !== null ? `(${c.dflt})` : 'NULL'} AS ${sql_q(c.name)}`;
+    })
+        .join(', ');
+    const rows = `WITH ${sql_q('d1m_src')}(${srcCols}) AS (${src.sql}) SELECT ${projection} FROM ${sql_q('d1m_src')}`;
+    const newFrom = `(${rows}) AS ${sql_q(x)}`;
+    const what = copy ? `rows copied into ${x}` : `rows ${cause(ctx.at.head, ctx.at.line)} inserts into ${x}`;
+    // Rows the migration wrote itself (VALUES) were already checked by the replay; only target rows are news.
+    const rebuild = copy && wasEmpty;
+    const origin = copy ? copyOrigin(ctx, parts.source, listed) : undefined;
+    const rejected = (kind) => parts.mode === 'ignore' ? { effect: rebuild ? 'lost' : 'info', verb: `are left out by ${kind === 'unique' ? 'OR IGNORE / DO NOTHING' : 'OR IGNORE'}` } : { effect: 'fails', verb: 'make it fail' };
+    if (src.reads) {
+        for (const c of cols) {
+            if (!c.notNull || c.name === shape.rowidAlias || inheritsNotNull(origin, c.name))
+                continue;
+            if (parts.mode === 'replace' && c.dflt !== null)
+                continue;
+            const r = rejected('not-null');
+            ctx.ask({
+                table: x,
+                question: `${what} with NULL in ${c.name} (NOT NULL)`,
+                effect: r.effect,
+                scan: { from: newFrom, predicate: `${sql_q(c.name)} IS NULL` },
+                message: (n, where) => `On ${where}, ${context_fmt(n)} ${what} hold NULL in ${c.name}, which is NOT NULL: they ${r.verb} ("NOT NULL constraint failed: ${x}.${c.name}") at ${cause(ctx.at.head, ctx.at.line)}. Fill them first (\`UPDATE … SET ${c.name} = … WHERE ${c.name} IS NULL\`) or copy \`coalesce(${c.name}, …)\`.`,
+            });
         }
-        report.schema = read.objects;
-        io.info(`test: ${ctx.migrations.length} migrations applied to a fresh local D1; ${report.schema.length} schema objects`);
+        for (const check of shape.checks) {
+            if (check === undefined || inheritsCheck(origin, check))
+                continue;
+            const r = rejected('check');
+            ctx.ask({
+                table: x,
+                question: `${what} that fail CHECK (${context_short(check)})`,
+                effect: parts.mode === 'replace' ? 'fails' : r.effect,
+                scan: { from: newFrom, predicate: `NOT (${check})` },
+                message: (n, where) => `On ${where}, ${context_fmt(n)} ${what} fail CHECK (${context_short(check)}): they ${parts.mode === 'replace' ? 'make it fail' : r.verb} ("CHECK constraint failed") at ${cause(ctx.at.head, ctx.at.line)}. Fix those rows first, or relax the CHECK.`,
+            });
+        }
+    }
+    askForeignKeys(ctx, shape, newFrom, src.reads, what, origin);
+    askUnique(ctx, shape, { rows, from: newFrom, reads: src.reads }, parts.mode, rebuild, what, listed, origin);
+    if (rebuild)
+        askLeftBehind(ctx, shape, parts, rows, listed);
+    const touched = parts.mode === 'replace' && !wasEmpty ? askReplaced(ctx, shape, rows, src.reads) : undefined;
+    return { rows, reads: src.reads, ...(origin && { origin }), ...(touched && { touched }) };
+}
+function askForeignKeys(ctx, shape, newFrom, newReads, what, origin) {
+    for (const fk of shape.fks) {
+        if (inheritsForeignKey(ctx, origin, fk))
+            continue;
+        if (ctx.deferOn || fk.deferred) {
+            if (newReads || ctx.rels.reads(fk.parent))
+                ctx.insertedDeferred(shape.name);
+            continue;
+        }
+        const self = fk.parent.toLowerCase() === shape.name.toLowerCase();
+        const parentShape = readShape(ctx.db, fk.parent);
+        const parent = self ? undefined : parentShape ? ctx.rels.select(parentShape.name) : undefined;
+        if (parent && !parent.ok) {
+            if (newReads)
+                ctx.cannot(shape.name, `${what} whose ${fk.from.join('/')} has no row in ${fk.parent}`, parent.why);
+            continue;
+        }
+        // A table's reference to itself is checked against the rows the statement inserts as well; left out.
+        if (self || (!newReads && !(parent?.reads ?? false)))
+            continue;
+        const to = parentShape ? referencedColumns(fk, parentShape.pk) : undefined;
+        ctx.ask({
+            table: shape.name,
+            question: `${what} whose ${fk.from.join('/')} has no row in ${fk.parent}`,
+            effect: 'fails',
+            scan: { from: newFrom, predicate: orphaned(shape.name, fk, to, parent?.sql) },
+            message: (n, where) => `On ${where}, ${context_fmt(n)} ${what} reference a ${fk.parent} row that does not exist (${fk.from.join('/')}): "FOREIGN KEY constraint failed" at ${cause(ctx.at.head, ctx.at.line)}. Delete or fix those rows first, or copy only rows whose parent exists.`,
+        });
+    }
+}
+function askUnique(ctx, shape, incoming, mode, rebuild, what, listed, origin) {
+    const { rows, reads: newReads } = incoming;
+    if (mode === 'upsert')
+        return;
+    // Literal rows (VALUES) colliding with literal rows of earlier statements fail on the replay already: only
+    // the target's own rows are news for them.
+    const existing = newReads ? ctx.rels.select(shape.name) : ctx.rels.targetPart(shape.name);
+    const names = insertable(shape).map((c) => sql_q(c.name)).join(', ');
+    const both = existing.ok && existing.reads ? `SELECT ${names} FROM (${existing.sql}) UNION ALL SELECT ${names} FROM (${rows})` : rows;
+    if (!newReads && !(existing.ok && existing.reads))
+        return;
+    for (const key of shape.keys) {
+        // Inherited from the source only when nothing else is in the table the rows go into.
+        if (key.unusable || (rebuild && inheritsKey(origin, key)))
+            continue;
+        // A rowid the statement does not give is a new one, never a duplicate.
+        if (key.columns.length === 1 && shape.rowidAlias !== undefined && key.columns[0] === shape.rowidAlias && !listed.includes(shape.rowidAlias.toLowerCase()))
+            continue;
+        // REPLACE onto existing rows is asked by askReplaced; among the new rows, a later one replaces an earlier one.
+        if (mode === 'replace' && !rebuild)
+            continue;
+        const label = `${key.name === 'PRIMARY KEY' || /^sqlite_autoindex_/.test(key.name) ? 'key' : `index ${key.name}`} (${key.columns.length === key.terms.length ? key.columns.join(', ') : context_short(key.terms.join(', '), 60)})`;
+        if (!existing.ok && !rebuild) {
+            ctx.cannot(shape.name, `${what} that duplicate the ${label} of another row`, existing.why);
+            continue;
+        }
+        const effect = mode === 'abort' ? 'fails' : rebuild ? 'lost' : 'info';
+        // Literal rows against the target's: one lookup per new row through the key's own index, not a GROUP BY.
+        const plain = !newReads && existing.ok && key.where === undefined && key.columns.length === key.terms.length;
+        const lookup = plain
+            ? `EXISTS (SELECT 1 FROM (${existing.sql}) AS ${sql_q('d1m_t')} WHERE ${key.columns.map((c, i) => `${sql_q('d1m_t')}.${sql_q(c)} = ${sql_q(shape.name)}.${sql_q(c)}${/ COLLATE "(?:[^"]|"")*"$/.exec(key.terms[i])?.[0] ?? ''}`).join(' AND ')})`
+            : undefined;
+        ctx.ask({
+            table: shape.name,
+            question: `${what} that duplicate the ${label} of another row`,
+            effect,
+            ...(lookup !== undefined ? { scan: { from: incoming.from, predicate: lookup } } : { scalar: duplicatesQuery(both, shape.name, key) }),
+            message: (n, where) => effect === 'fails'
+                ? `On ${where}, ${context_fmt(n)} ${what} duplicate the ${label} of another row: "UNIQUE constraint failed" at ${cause(ctx.at.head, ctx.at.line)}. Remove or merge the duplicates first.`
+                : `On ${where}, ${context_fmt(n)} ${what} duplicate the ${label} of another row and are ${mode === 'replace' ? 'replaced by a later one' : 'left out'} at ${cause(ctx.at.head, ctx.at.line)}: those rows are gone once the old table is dropped. Merge the duplicates first, or copy without OR IGNORE/OR REPLACE to see them fail.`,
+        });
+    }
+}
+/** A rebuild's copy out of a table the file then drops: rows it filters out, columns it does not copy. */
+function askLeftBehind(ctx, shape, parts, rows, listed) {
+    const source = parts.source ?? [];
+    const names = new Set(source.map((t) => sql_nameOf(t)?.toLowerCase()).filter((n) => !!n));
+    const filtered = source.some((t) => sql_isWord(t, ...FILTERS));
+    const newCols = new Map(insertable(shape).map((c) => [c.name.toLowerCase(), c]));
+    for (const lower of names) {
+        if (!ctx.ff.rebuilt.has(lower) || !ctx.rels.has(lower))
+            continue;
+        const s = readShape(ctx.db, lower);
+        const from = ctx.rels.from(lower);
+        if (!s)
+            continue;
+        if (!from.ok) {
+            ctx.cannot(s.name, `rows of ${s.name} the copy into ${shape.name} leaves behind`, from.why, 'lost');
+            continue;
+        }
+        if (!from.reads)
+            continue;
+        ctx.ask({ table: s.name, question: `rows of ${s.name} the copy into ${shape.name} reads (a large copy risks D1's 30 s limit per query)`, effect: 'size', scan: { from: from.sql, predicate: '1' } });
+        if (filtered || parts.mode === 'ignore') {
+            ctx.ask({
+                table: s.name,
+                question: `rows of ${s.name} the copy into ${shape.name} leaves behind (WHERE, JOIN, LIMIT, DISTINCT …)`,
+                effect: 'lost',
+                scalar: `SELECT max(0, (SELECT count(*) FROM ${from.sql}) - (SELECT count(*) FROM (${rows})))`,
+                message: (n, where) => `On ${where}, the copy into ${shape.name} at ${cause(ctx.at.head, ctx.at.line)} leaves ${context_fmt(n)} row(s) of ${s.name} behind, and the migration then drops ${s.name}: those rows are gone. Copy every row (no WHERE or inner JOIN that drops rows), or delete them on purpose in a statement of their own.`,
+            });
+        }
+        if (!parts.columns)
+            continue;
+        for (const c of insertable(s)) {
+            const lowerCol = c.name.toLowerCase();
+            const target = newCols.get(lowerCol);
+            if (target && !listed.includes(lowerCol)) {
+                const predicate = `${sql_q(c.name)} IS NOT NULL${target.dflt !== null ? ` AND ${sql_q(c.name)} IS NOT (${target.dflt})` : ''}`;
+                ctx.ask({
+                    table: s.name,
+                    question: `rows of ${s.name} whose ${c.name} the copy into ${shape.name} does not copy (it gets its default)`,
+                    effect: 'lost',
+                    scan: { from: from.sql, predicate },
+                    message: (n, where) => `On ${where}, ${context_fmt(n)} row(s) of ${s.name} lose their value of ${c.name}: the copy into ${shape.name} at ${cause(ctx.at.head, ctx.at.line)} does not list ${c.name}, so it falls back to its default, and ${s.name} is dropped afterwards. Add ${c.name} to the copy's column and SELECT lists.`,
+                });
+            }
+            else if (!target) {
+                ctx.ask({ table: s.name, question: `rows of ${s.name} holding a value in ${c.name}, which ${shape.name} does not have (dropped on purpose?)`, effect: 'info', scan: { from: from.sql, predicate: `${sql_q(c.name)} IS NOT NULL` } });
+            }
+        }
+    }
+}
+/** INSERT OR REPLACE into a table with rows: the rows it deletes and re-inserts differently, and their children (returned). */
+function askReplaced(ctx, shape, rows, newReads) {
+    const x = shape.name;
+    const from = ctx.rels.from(x);
+    if (!from.ok) {
+        ctx.cannot(x, `rows of ${x} that INSERT OR REPLACE deletes`, from.why, 'lost');
+        return undefined;
+    }
+    if (!from.reads && !newReads)
+        return undefined;
+    const hits = shape.keys.map((k) => collides(x, k, rows)).filter((p) => p !== undefined);
+    if (hits.length === 0) {
+        ctx.cannot(x, `rows of ${x} that INSERT OR REPLACE deletes`, 'its keys are expressions or partial indexes', 'lost');
+        return undefined;
+    }
+    const hit = `(${hits.join(' OR ')})`;
+    const cols = insertable(shape);
+    const NEW = sql_q('d1m_new');
+    const pairs = shape.keys.filter((k) => collides(x, k, rows) !== undefined).map((k) => k.columns.map((c) => `${NEW}.${sql_q(c)} = ${sql_q(x)}.${sql_q(c)}`).join(' AND '));
+    const differs = `EXISTS (SELECT 1 FROM (${rows}) AS ${NEW} WHERE (${pairs.map((p) => `(${p})`).join(' OR ')}) AND (${cols.map((c) => `${NEW}.${sql_q(c.name)} IS NOT ${sql_q(x)}.${sql_q(c.name)}`).join(' OR ')}))`;
+    const side = sideEffect(ctx, x);
+    ctx.ask({
+        table: x,
+        question: `rows of ${x} that INSERT OR REPLACE deletes and inserts again with other values`,
+        effect: side.effect,
+        scan: { from: from.sql, predicate: differs },
+        message: (n, where) => `On ${where}, ${cause(ctx.at.head, ctx.at.line)} deletes ${context_fmt(n)} existing row(s) of ${x} that collide on a key and inserts them again with other values (columns it does not set fall back to their defaults). Use an UPSERT (INSERT … ON CONFLICT (…) DO UPDATE) or UPDATE instead.`,
+    });
+    return askCascade(ctx, { parent: x, rows: `SELECT * FROM ${from.sql} WHERE ${hit}`, reads: from.reads || newReads, cause: cause(ctx.at.head, ctx.at.line) });
+}
+/** The relation of the table after the INSERT (see relations.ts). */
+function afterInsert(ctx, parts, asked) {
+    const shape = readShape(ctx.db, parts.table);
+    if (!shape)
+        return;
+    if (asked?.touched)
+        ctx.rels.forget(asked.touched, `rows deleted through foreign keys by ${cause(ctx.at.head, ctx.at.line)}`);
+    const x = shape.name;
+    const before = ctx.rels.get(x);
+    const generated = shape.columns.some((c) => c.hidden !== 0);
+    if (before?.kind === 'unknown' && before.target !== undefined && asked && !asked.reads && parts.mode === 'abort')
+        return; // still the target's rows plus literals
+    if (!asked?.rows || parts.mode !== 'abort' || generated || !before || before.kind === 'unknown') {
+        if (ctx.rels.reads(x) || asked?.reads !== false)
+            ctx.rels.forget([x], `rows inserted by ${cause(ctx.at.head, ctx.at.line)}`);
+        return;
+    }
+    if (before.kind === 'empty') {
+        ctx.rels.set(x, { kind: 'derived', sql: asked.rows, reads: asked.reads, ...(asked.origin && { origin: asked.origin }) });
+        return;
+    }
+    const existing = ctx.rels.select(x);
+    if (!existing.ok)
+        return;
+    const names = insertable(shape).map((c) => sql_q(c.name)).join(', ');
+    const targetPart = asked.reads ? undefined : ctx.rels.targetPart(x);
+    ctx.rels.set(x, {
+        kind: 'derived',
+        sql: `SELECT ${names} FROM (${existing.sql}) UNION ALL SELECT ${names} FROM (${asked.rows})`,
+        reads: existing.reads || asked.reads,
+        ...(targetPart?.ok && targetPart.reads && { target: targetPart.sql }),
+    });
+}
+
+;// CONCATENATED MODULE: ./build/src/preflight/derive.js
+/**
+ * Derives the preflight's questions: the pending migrations run statement by statement on a replay of the
+ * target's live schema (no rows), and before (or right after) each statement its data-dependent risks are
+ * turned into counts over the target's rows — through the relations (relations.ts) that say what every
+ * table holds at that point, in terms of the tables as they are now.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+function deriveProbes(input) {
+    const { sqlite3 } = input;
+    const db = openD1Like(sqlite3);
+    const out = { probes: [], unanswerable: [], notes: [] };
+    try {
+        const errors = seedSchema(sqlite3, db, input.live);
+        if (errors.length) {
+            out.notes.push(`Production preflight: the live schema could not be rebuilt (${errors.slice(0, 3).join('; ')}), so no question was asked.`);
+            return out;
+        }
+        tryExec(sqlite3, db, createMigrationsTableSql(input.migrationsTable));
+        const tables = targetTables(db, input.migrationsTable);
+        // A database without tables (a first deploy) has no rows to ask about: no need to walk the migrations.
+        if (tables.length === 0)
+            return out;
+        const rels = new Relations(tables);
+        for (const lower of virtualTables(db))
+            rels.set(lower, { kind: 'unknown', why: 'a virtual table (or one of its shadow tables)' });
+        for (const parsed of input.pending) {
+            const stop = walkFile(sqlite3, db, rels, parsed, input.dataLoss ?? new Set(), out);
+            if (stop) {
+                out.notes.push(stop);
+                break;
+            }
+        }
+        return limited(out);
     }
     finally {
-        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+        db.close();
     }
+}
+/** Questions per database, and unanswerable ones listed: a seed file of thousands of INSERTs must not make thousands. */
+const MAX_PROBES = 200;
+const MAX_UNANSWERABLE = 50;
+/** The questions that matter most (rows lost, failures) first, within the limits; a note for the rest. */
+function limited(out) {
+    const rank = (p) => (p.effect === 'lost' || p.effect === 'fails' ? 0 : 1);
+    let probes = out.probes;
+    if (probes.length > MAX_PROBES) {
+        const keep = new Set([...probes].sort((a, b) => rank(a) - rank(b)).slice(0, MAX_PROBES));
+        probes = probes.filter((p) => keep.has(p));
+        out.notes.push(`Production preflight: ${out.probes.length - probes.length} more question(s) were not asked (at most ${MAX_PROBES} per database; those about rows lost or failures come first).`);
+    }
+    let unanswerable = out.unanswerable;
+    if (unanswerable.length > MAX_UNANSWERABLE) {
+        out.notes.push(`Production preflight: ${unanswerable.length - MAX_UNANSWERABLE} more question(s) could not be put into SQL (the first ${MAX_UNANSWERABLE} are listed).`);
+        unanswerable = unanswerable.slice(0, MAX_UNANSWERABLE);
+    }
+    return { probes, unanswerable, notes: out.notes };
+}
+/** Ordinary tables of the live schema (not SQLite's, not D1's, not the ledger). */
+function targetTables(db, ledger) {
+    return db
+        .selectArrays(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name <> ?1 COLLATE NOCASE`, [ledger])
+        .map((r) => String(r[0]));
+}
+/** Virtual tables and the shadow tables their modules create (`<name>_…`). */
+function virtualTables(db) {
+    const virtual = db.selectArrays(`SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL %'`).map((r) => String(r[0]));
+    const all = db.selectArrays(`SELECT name FROM sqlite_schema WHERE type = 'table'`).map((r) => String(r[0]));
+    return all.filter((n) => virtual.some((v) => n.toLowerCase() === v.toLowerCase() || n.toLowerCase().startsWith(`${v.toLowerCase()}_`)));
+}
+/** Walks one file; returns why the walk stops (a statement that fails on the replay), if it does. */
+function walkFile(sqlite3, db, rels, parsed, dataLoss, out) {
+    const { file } = parsed;
+    const ff = fileFacts(parsed);
+    let deferOn = false;
+    let atCommit = [];
+    let inserted = new Set();
+    // One context per statement: messages are built after the walk, from the statement they were asked at.
+    const contextAt = (at) => ({
+        db,
+        rels,
+        at,
+        ff,
+        dataLoss,
+        deferOn,
+        ask: (p) => out.probes.push({ ...p, migration: at.migration, file: at.file, line: at.line }),
+        askAtCommit: (p) => atCommit.push({ ...p, migration: at.migration, file: at.file, line: at.line }),
+        cannot: (table, question, why, effect = 'fails') => out.unanswerable.push({ migration: at.migration, file: at.file, line: at.line, table, question, why, effect }),
+        insertedDeferred: (table) => inserted.add(table.toLowerCase()),
+    });
+    let ctx = contextAt({ migration: file.name, file: file.relPath, line: 0, head: '' });
+    for (const s of parsed.statements) {
+        ctx = contextAt({ migration: file.name, file: file.relPath, line: s.line, head: firstLine(s.text) });
+        const at = ctx.at;
+        const kind = classifyStatement(s.text).kind;
+        if (kind === 'pragma-foreign-keys')
+            continue;
+        if (kind === 'transaction' || kind === 'attach' || kind === 'vacuum') {
+            return `Production preflight stops at ${file.name} line ${s.line}: D1 rejects \`${at.head}\`, so nothing after it runs.`;
+        }
+        const tokens = s.tokens;
+        const v = skipWith(tokens);
+        const verb = tokens[v]?.kind === 'word' ? tokens[v].value : '';
+        let after = () => { };
+        let written;
+        switch (verb) {
+            case 'PRAGMA': {
+                const setting = deferSetting(tokens, v);
+                if (setting === true)
+                    deferOn = true;
+                if (setting === false) {
+                    // Turning it off discards the violations counted so far, unchecked (D1-FACTS).
+                    deferOn = false;
+                    atCommit = [];
+                    inserted = new Set();
+                }
+                break;
+            }
+            case 'DROP': {
+                if (!sql_isWord(tokens[v + 1], 'TABLE'))
+                    break;
+                const i = sql_isWord(tokens[v + 2], 'IF') ? v + 4 : v + 2;
+                const name = sql_nameOf(sql_isPunct(tokens[i + 1], '.') ? tokens[i + 2] : tokens[i]);
+                if (name === undefined)
+                    break;
+                const touched = askDrop(ctx, name);
+                after = () => {
+                    rels.delete(name);
+                    rels.forget(touched, `rows changed by the foreign key actions of \`${at.head}\` (line ${at.line})`);
+                };
+                break;
+            }
+            case 'DELETE': {
+                const touched = askDelete(ctx, tokens, v);
+                rels.forget([...touched].filter((t) => t.toLowerCase() !== nameAfter(tokens, v)?.toLowerCase()), `rows changed by the foreign key actions of \`${at.head}\` (line ${at.line})`);
+                written = nameAfter(tokens, v);
+                break;
+            }
+            case 'UPDATE':
+                askUpdate(ctx, tokens, v);
+                written = nameAfter(tokens, v);
+                break;
+            case 'INSERT':
+            case 'REPLACE': {
+                const parts = parseInsert(tokens);
+                if (!parts)
+                    break;
+                const copy = parts.source !== undefined && parts.source.some((t) => sql_isWord(t, 'SELECT'));
+                const asked = askInsert(ctx, parts, copy);
+                after = () => afterInsert(ctx, parts, asked);
+                written = parts.table;
+                break;
+            }
+            case 'ALTER': {
+                if (!sql_isWord(tokens[v + 1], 'TABLE'))
+                    break;
+                const alter = alterTable(ctx, tokens, v);
+                after = () => {
+                    alter.after();
+                    const rename = renameOf(tokens, v);
+                    if (rename && inserted.delete(rename.from.toLowerCase()))
+                        inserted.add(rename.to.toLowerCase());
+                };
+                break;
+            }
+            case 'CREATE':
+                after = createHook(ctx, tokens, v);
+                break;
+            default:
+                break;
+        }
+        const error = tryExec(sqlite3, db, s.text);
+        if (error !== undefined) {
+            return `Production preflight stops at ${file.name} line ${s.line}: the statement fails on the live schema (${error}), so the questions after it were not asked.`;
+        }
+        after();
+        if (written !== undefined)
+            forgetTriggerTargets(db, rels, written, `changed by a trigger on ${written} at ${file.name} line ${s.line}`);
+        if (verb === 'CREATE' || verb === 'DROP' || verb === 'ALTER')
+            sync(db, rels, `created by \`${at.head}\` (line ${at.line})`);
+    }
+    if (deferOn) {
+        out.probes.push(...atCommit);
+        for (const t of inserted)
+            commitCheck(ctx, t, out);
+    }
+    return undefined;
+}
+/** The foreign keys of `table` checked at the file's commit (rows were inserted while they were deferred). */
+function commitCheck(ctx, table, out) {
+    const shape = readShape(ctx.db, table);
+    if (!shape)
+        return;
+    const from = ctx.rels.from(shape.name);
+    for (const fk of shape.fks) {
+        const question = `rows of ${shape.name} whose ${fk.from.join('/')} has no row in ${fk.parent} when the file commits`;
+        const parentShape = readShape(ctx.db, fk.parent);
+        const parent = parentShape ? ctx.rels.select(parentShape.name) : undefined;
+        if (!from.ok || (parent && !parent.ok)) {
+            ctx.cannot(shape.name, question, !from.ok ? from.why : parent && !parent.ok ? parent.why : '');
+            continue;
+        }
+        const to = parentShape ? referencedColumns(fk, parentShape.pk) : undefined;
+        out.probes.push({
+            migration: ctx.at.migration,
+            file: ctx.at.file,
+            line: ctx.at.line,
+            table: shape.name,
+            question,
+            effect: 'fails',
+            scan: { from: from.sql, predicate: orphaned(shape.name, fk, to, parent && parent.ok ? parent.sql : undefined) },
+            message: (n, where) => `On ${where}, this migration fails when it commits: ${derive_fmt(n)} row(s) of ${shape.name} reference a ${fk.parent} row that does not exist then (${fk.from.join('/')}): "FOREIGN KEY constraint failed". Copy the parent rows too, or fix the references first.`,
+        });
+    }
+}
+function derive_fmt(n) {
+    return n.toLocaleString('en-US');
+}
+/** CREATE TABLE / CREATE [UNIQUE] INDEX: what to do once the statement ran on the replay. */
+function createHook(ctx, tokens, v) {
+    let c = v + 1;
+    if (sql_isWord(tokens[c], 'TEMP', 'TEMPORARY'))
+        c++;
+    const virtual = sql_isWord(tokens[c], 'VIRTUAL');
+    if (virtual)
+        c++;
+    if (sql_isWord(tokens[c], 'TABLE')) {
+        const at = sql_isWord(tokens[c + 1], 'IF') ? c + 4 : c + 1;
+        const name = sql_nameOf(sql_isPunct(tokens[at + 1], '.') ? tokens[at + 2] : tokens[at]);
+        if (name === undefined)
+            return () => { };
+        const existed = readShape(ctx.db, name) !== undefined;
+        return () => afterCreateTable(ctx, tokens, name, virtual, existed);
+    }
+    const k = sql_isWord(tokens[v + 1], 'UNIQUE') ? v + 2 : v + 1;
+    if (!sql_isWord(tokens[k], 'INDEX'))
+        return () => { };
+    const at = sql_isWord(tokens[k + 1], 'IF') ? k + 4 : k + 1;
+    const name = sql_nameOf(sql_isPunct(tokens[at + 1], '.') ? tokens[at + 2] : tokens[at]);
+    if (name === undefined)
+        return () => { };
+    const existed = ctx.db.selectArrays(`SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?1 COLLATE NOCASE`, [name]).length > 0;
+    return () => {
+        if (!existed)
+            askIndex(ctx, name);
+    };
+}
+/** `PRAGMA defer_foreign_keys = on/off`: true, false, or undefined for any other pragma. */
+function deferSetting(tokens, v) {
+    let i = v + 1;
+    if (sql_isPunct(tokens[i + 1], '.'))
+        i += 2;
+    if (sql_nameOf(tokens[i])?.toLowerCase() !== 'defer_foreign_keys')
+        return undefined;
+    const value = tokens[i + 2];
+    if (!value || !(sql_isPunct(tokens[i + 1], '=') || sql_isPunct(tokens[i + 1], '(')))
+        return undefined;
+    const text = (value.kind === 'string' ? value.value : value.text).toLowerCase();
+    if (['on', 'true', 'yes', '1'].includes(text))
+        return true;
+    if (['off', 'false', 'no', '0'].includes(text))
+        return false;
+    return undefined;
+}
+/** The table of `DELETE FROM t` / `UPDATE [OR x] t`. */
+function nameAfter(tokens, v) {
+    let i = v + 1;
+    if (sql_isWord(tokens[i], 'FROM'))
+        i++;
+    if (sql_isWord(tokens[i], 'OR'))
+        i += 2;
+    if (sql_isPunct(tokens[i + 1], '.'))
+        i += 2;
+    return sql_nameOf(tokens[i]);
+}
+function renameOf(tokens, v) {
+    let i = v + 2;
+    if (sql_isPunct(tokens[i + 1], '.'))
+        i += 2;
+    const from = sql_nameOf(tokens[i]);
+    if (from === undefined || !sql_isWord(tokens[i + 1], 'RENAME') || !sql_isWord(tokens[i + 2], 'TO'))
+        return undefined;
+    const to = sql_nameOf(tokens[i + 3]);
+    return to === undefined ? undefined : { from, to };
+}
+/** What triggers on `table` write (their bodies name it) is not known after a write to `table`. */
+function forgetTriggerTargets(db, rels, table, why) {
+    const triggers = db.selectArrays(`SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?1 COLLATE NOCASE`, [table]);
+    for (const [sql] of triggers) {
+        const tokens = tokensOf(String(sql ?? ''));
+        const body = tokens.findIndex((t) => sql_isWord(t, 'BEGIN'));
+        rels.forget([...namesOf(tokens.slice(body + 1))].filter((n) => rels.has(n)), why);
+    }
+}
+/** Tables the statement created without saying so (a virtual table's shadow tables), and tables gone. */
+function sync(db, rels, why) {
+    const names = db.selectArrays(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'`).map((r) => String(r[0]));
+    for (const n of names)
+        if (!rels.has(n))
+            rels.set(n, { kind: 'unknown', why });
+    rels.retain(new Set(names.map((n) => n.toLowerCase())));
+}
+
+;// CONCATENATED MODULE: ./build/src/preflight/request.js
+/**
+ * The probes as the statements of one read-only `d1 execute` (a "request part": statements plus a parser of
+ * their results, so other pre-apply reads can travel in the same request). Rows of one relation are counted
+ * in one scan: all questions about the same FROM item share a statement.
+ *
+ * Before anything is sent, every statement is prepared on a replay of the live schema: it must compile, be
+ * one statement, and be read-only by SQLite's own verdict (sqlite3_stmt_readonly). A probe that does not
+ * compile is dropped (with why); one that is not read-only is a bug in this module and throws.
+ */
+
+
+
+
+/** Questions per statement: one result row, one column each (SQLite's default limit is 2000; D1's may be lower). */
+const MAX_COLUMNS = 50;
+/**
+ * D1 refuses more than 100,000 bytes of SQL in one request (SQLITE_TOOBIG); wrangler passes --command as one
+ * argument (128 KiB on Linux). Beyond this the probes go in further requests.
+ */
+const MAX_REQUEST_BYTES = 90_000;
+const MAX_PARTS = 3;
+function prepareRequest(sqlite3, live, probes) {
+    const dropped = new Map();
+    const stmts = statementsOf(probes.map((probe, id) => ({ id, probe })));
+    // The target's schema before the pending migrations: what the probes will run on.
+    const db = openD1Like(sqlite3);
+    seedSchema(sqlite3, db, live);
+    try {
+        const ok = [];
+        for (const s of stmts) {
+            const why = alteredByWrangler(s.sql) ? 'its text holds "BEGIN TRANSACTION" or "COMMIT;", which wrangler would cut out' : checkReadOnly(sqlite3, db, s.sql);
+            if (why === undefined)
+                ok.push(s);
+            else if (s.ids.length > 1) {
+                // One bad question must not silence the others of its scan: try each alone.
+                for (const id of s.ids) {
+                    const one = statementsOf([{ id, probe: probes[id] }])[0];
+                    const w = alteredByWrangler(one.sql) ? 'wrangler would alter its text' : checkReadOnly(sqlite3, db, one.sql);
+                    if (w === undefined)
+                        ok.push(one);
+                    else
+                        dropped.set(id, w);
+                }
+            }
+            else
+                for (const id of s.ids)
+                    dropped.set(id, why);
+        }
+        const parts = chunk(ok);
+        // More requests than this are not worth a preflight: the rest is reported as not asked.
+        for (const extra of parts.splice(MAX_PARTS))
+            for (const st of extra)
+                for (const id of st.ids)
+                    dropped.set(id, `not asked: the questions fill more than ${MAX_PARTS} requests`);
+        return { parts: parts.map(part), dropped };
+    }
+    finally {
+        db.close();
+    }
+}
+/** Scans grouped by FROM item (first-seen order), then the scalar questions. Statement ids are probe indexes. */
+function statementsOf(list) {
+    const scans = new Map();
+    const out = [];
+    for (const { id, probe } of list) {
+        if (probe.scan)
+            scans.set(probe.scan.from, [...(scans.get(probe.scan.from) ?? []), { id, predicate: probe.scan.predicate }]);
+    }
+    for (const [from, all] of scans) {
+        for (let i = 0; i < all.length; i += MAX_COLUMNS) {
+            const some = all.slice(i, i + MAX_COLUMNS);
+            const cols = some.map((c) => `coalesce(sum(iif(${c.predicate}, 1, 0)), 0) AS ${sql_q(`q${c.id}`)}`);
+            out.push({ sql: `SELECT ${cols.join(', ')} FROM ${from}`, ids: some.map((c) => c.id) });
+        }
+    }
+    for (const { id, probe } of list) {
+        if (probe.scalar !== undefined)
+            out.push({ sql: `SELECT (${probe.scalar}) AS ${sql_q(`q${id}`)}`, ids: [id] });
+    }
+    return out;
+}
+/** Why `sql` may not be sent: it does not compile on the live schema, or holds more than one statement. Throws when it writes. */
+function checkReadOnly(sqlite3, db, sql) {
+    const text = new SqlText(sqlite3, sql);
+    try {
+        const p = text.prepare(db.pointer, 0);
+        if (!p.ok)
+            return `it does not compile on the live schema (${p.message})`;
+        if (!p.stmt)
+            return 'it is empty';
+        try {
+            const readonly = sqlite3.capi.sqlite3_stmt_readonly(p.stmt);
+            if (!readonly)
+                throw new Error(`preflight bug: a probe is not read-only, refusing to send it: ${sql.slice(0, 200)}`);
+        }
+        finally {
+            sqlite3.capi.sqlite3_finalize(p.stmt);
+        }
+        const rest = text.prepare(db.pointer, p.end);
+        if (!rest.ok || rest.stmt) {
+            if (rest.ok && rest.stmt)
+                sqlite3.capi.sqlite3_finalize(rest.stmt);
+            return 'it is more than one statement';
+        }
+        return undefined;
+    }
+    finally {
+        text.free();
+    }
+}
+function chunk(stmts) {
+    const out = [];
+    let current = [];
+    let bytes = 0;
+    for (const s of stmts) {
+        const n = Buffer.byteLength(s.sql, 'utf8') + 2;
+        if (current.length && bytes + n > MAX_REQUEST_BYTES) {
+            out.push(current);
+            current = [];
+            bytes = 0;
+        }
+        current.push(s);
+        bytes += n;
+    }
+    if (current.length)
+        out.push(current);
+    return out;
+}
+function part(stmts) {
+    return {
+        statements: stmts.map((s) => s.sql),
+        unanswered: (why) => new Map(stmts.flatMap((s) => s.ids.map((id) => [id, { error: why }]))),
+        only: (i) => part([stmts[i]]),
+        parse(results) {
+            const answers = new Map();
+            stmts.forEach((s, i) => {
+                const row = results[i]?.results?.[0];
+                for (const id of s.ids) {
+                    const v = row?.[`q${id}`];
+                    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+                    answers.set(id, Number.isInteger(n) && n >= 0 ? n : { error: `unexpected answer (${v === undefined ? 'none' : typeof v})` });
+                }
+            });
+            return answers;
+        },
+    };
 }
 
 // EXTERNAL MODULE: ./build/src/report/label.js
 var report_label = __nccwpck_require__(5774);
-;// CONCATENATED MODULE: ./build/src/engine.js
+;// CONCATENATED MODULE: ./build/src/phases/preflight.js
 
 
 
@@ -52973,255 +55315,94 @@ var report_label = __nccwpck_require__(5774);
 
 
 
-
-
-
-
-
-
+const RISK_RULES = ['preflight-rows-lost', 'preflight-fails'];
+/** Statements re-sent one by one after a failed request, to tell which question D1 refused. */
+const MAX_RETRIES = 10;
 /**
- * Runs the chosen phases for every environment (in order) and every selected database. Stops before
- * the next environment once one fails, so `environment: staging, production` never reaches production
- * after a failed staging.
+ * Production preflight (part of preview): the pending migrations' data-dependent risks, asked of the target
+ * database as read-only counts in one `d1 execute` (src/preflight/). Runs after the pending migrations were
+ * judged on the live schema and before apply is decided, so its errors block apply like any other.
+ *
+ * Only when a pending statement can lose rows or fail on the target's rows is a request made at all: a
+ * pending set that only creates tables and indexes on empty tables costs nothing.
  */
-async function runEngine({ options, io, run = {}, env = process.env, signal, change }) {
-    const started = Date.now();
-    const wranglerEnv = wranglerEnvironment(options, env);
-    const configPath = findConfig(options.cwd, options.config);
-    io.debug(`config: ${configPath}`);
-    // Resolve every environment up front: a typo in the last environment must fail before the first applies.
-    const plan = options.environments.map((environment) => ({
-        environment,
-        targets: resolveDatabases({
-            cwd: options.cwd,
-            configPath,
-            environment,
-            database: options.database,
-            migrationsDir: options.migrationsDir,
-        }),
-    }));
-    const databases = [];
-    for (let i = 0; i < plan.length; i++) {
-        const { environment, targets } = plan[i];
-        for (const target of targets) {
-            if (signal?.aborted)
-                break;
-            const report = await io.group(`d1-migrate: ${(0,report_label/* databaseLabel */.m)(target, { name: true })}`, () => processDatabase(target, { options, io, run, env: wranglerEnv, signal, change }));
-            databases.push(report);
-        }
-        const rest = plan.slice(i + 1).map((p) => p.environment ?? 'top level');
-        if (rest.length && databases.some((d) => (0,src_outcome/* decideDatabase */.iQ)(d, options).failsStep)) {
-            const message = `Stopped after environment "${environment ?? 'top level'}" failed; not processed: ${rest.join(', ')}.`;
-            io.warning(message);
-            databases[databases.length - 1]?.notes.push(message);
-            break;
-        }
+async function preflightPhase(ctx, parsed = []) {
+    const { report, options, target, io } = ctx;
+    const live = ctx.liveSchemaBefore;
+    if (!live || !ctx.ledgerBefore || report.failure)
+        return;
+    const pending = pendingMigrations(ctx.migrations, ctx.ledgerBefore);
+    if (pending.length === 0)
+        return;
+    const policy = rulePolicy(options, target.environment);
+    if (RISK_RULES.every((r) => policy.off.has(r)))
+        return;
+    const where = (0,report_label/* databaseLabel */.m)(target, { name: true });
+    const byName = new Map(parsed.map((p) => [p.file.name, p]));
+    const files = pending.map((m) => byName.get(m.name) ?? parseMigration(m));
+    const sqlite3 = await loadSqlite();
+    const dataLoss = new Set(report.findings.filter((f) => f.rule === 'rows-lost' && f.file !== undefined && f.table !== undefined).map((f) => `${f.file}\0${f.table.toLowerCase()}`));
+    const all = deriveProbes({ sqlite3, live, migrationsTable: target.migrationsTable, pending: files, dataLoss });
+    // A rule turned off is not asked about at all (its findings would be dropped anyway).
+    const off = (effect) => (effect === 'lost' && policy.off.has('preflight-rows-lost')) || (effect === 'fails' && policy.off.has('preflight-fails'));
+    const derived = { ...all, probes: all.probes.filter((p) => !off(p.effect)), unanswerable: all.unanswerable.filter((u) => !off(u.effect)) };
+    report.notes.push(...derived.notes);
+    const risky = derived.probes.some((p) => p.effect === 'lost' || p.effect === 'fails');
+    if (!risky) {
+        report.preflight = { requests: 0, entries: answer([], new Map(), new Map(), derived.unanswerable, where).entries };
+        io.info(`preflight: nothing to ask of ${where} (no pending statement can lose rows or fail on the rows it has)`);
+        return;
     }
-    if (options.phases.includes('drift'))
-        compareEnvironments(databases);
-    for (const d of databases)
-        d.status = (0,src_outcome/* decideDatabase */.iQ)(d, options).status;
-    return summarise(databases, options, Date.now() - started);
-}
-async function processDatabase(target, ctx) {
-    const { options, io } = ctx;
-    const started = Date.now();
-    const has = (p) => options.phases.includes(p);
-    const report = {
-        environment: target.environment,
-        binding: target.binding,
-        databaseName: target.databaseName,
-        migrationsDir: target.migrationsDir,
-        migrationsTable: target.migrationsTable,
-        migrations: [],
-        findings: [],
-        status: 'valid',
-        notes: [],
-        durationMs: 0,
-    };
-    const phase = { options, target, migrations: [], report, io, run: ctx.run, env: ctx.env, signal: ctx.signal };
-    if (has('restore')) {
-        await restorePhase(phase);
-        return finish(report, started, options);
+    const prepared = prepareRequest(sqlite3, live, derived.probes);
+    const session = openSession(ctx);
+    const answers = new Map();
+    let requests = 0;
+    for (const part of prepared.parts) {
+        const got = await ask(session, part, () => requests++);
+        for (const [k, v] of got)
+            answers.set(k, v);
     }
-    const set = discover_discoverMigrations(target, options.cwd);
-    phase.migrations = set.files;
-    report.migrations = set.files.map((m) => m.name);
-    if (ctx.change)
-        judgeChange(phase, ctx.change);
-    // Apply never runs unvalidated: validate is implied by apply (and test). preview, history and drift only
-    // need the file list, so they discover without running the rules and the replay.
-    let validated;
-    if (has('validate') || has('apply') || has('test')) {
-        const settled = report.scope ? new Set(set.files.filter((m) => report.scope.settled.includes(m.relPath)).map((m) => m.name)) : undefined;
-        const policy = rulePolicy(options, target.environment);
-        validated = await validateMigrations(target, set, {
-            numbering: policy.numbering,
-            disabled: new Set(policy.off),
-            dataCheck: policy.dataCheck,
-            policy,
-            settled,
-            signal: ctx.signal,
-        });
-        report.findings.push(...validated.findings);
-        report.notes.push(...validated.notes);
-        report.schema = validated.schema;
-        if (ctx.change && report.changes)
-            report.schemaChanges = await schemaChangesOfChange(phase, validated, report.changes.added);
-        const counts = (0,src_outcome/* countFindings */.Gt)(report);
-        io.info(`validate: ${validated.migrations.length} migrations, ${counts.errors} errors, ${counts.warnings} warnings${counts.informational ? `, ${counts.informational} informational` : ''}`);
+    const answered = answer(derived.probes, answers, prepared.dropped, derived.unanswerable, where);
+    report.preflight = { requests, entries: answered.entries };
+    recordFindings(ctx, applySuppressions(answered.findings, files));
+    report.findings = markPredictions(report.findings, answered.entries, preflight_statementsOf(files), where);
+    const asked = answered.entries.filter((e) => e.rows !== null).length;
+    io.info(`preflight (${session.where}): ${asked} question(s) answered in ${requests} read-only request(s); ${answered.findings.length} finding(s)`);
+    // A question D1 did not answer is not a finding (the migration may still be fine), but it must not pass
+    // unseen: apply goes ahead without that count.
+    const refused = answered.entries.filter((e) => e.rows === null && e.why?.startsWith('D1 did not answer'));
+    if (refused.length) {
+        const message = `Production preflight: ${refused.length} question(s) were not answered by ${where} (${refused[0].why}); apply was not held back by them.`;
+        io.warning(message);
+        report.notes.push(message);
     }
-    if (has('preview') || has('apply')) {
-        await previewPhase(phase, { withSchema: validated !== undefined });
-        if (validated && !report.failure)
-            await judgePendingOnLiveSchema(phase, validated);
-    }
-    if (has('apply')) {
-        // Every finding that can block is known now: validate's, the change's and the ledger's.
-        const gate = (0,src_outcome/* applyGate */.ei)(report, options.failMode);
-        if (gate.go)
-            await applyPhase(phase);
-        else
-            report.notes.push(gate.reason);
-    }
-    if (has('history') && !(report.failure && report.failure.phase === 'preview'))
-        await historyPhase(phase);
-    if (has('test') && !ctx.signal?.aborted)
-        await testPhase(phase);
-    if (has('drift') && !ctx.signal?.aborted && !report.failure)
-        await driftPhase(phase);
-    return finish(report, started, options);
 }
 /**
- * The change under review decides what is judged until a ledger is read: the migrations it adds or edits;
- * the ones it leaves as they are on its base are settled. Edits, renames and deletions of existing
- * migrations are `modified-migration` errors.
+ * Sends one request part. The one wrangler call of the preflight: a lead merging other pre-apply reads into
+ * the same request replaces this with one shared executeStatements over all parts.
  */
-function judgeChange(phase, change) {
-    const { report } = phase;
-    const c = migrationChanges(change.files, report, { repoPrefix: change.repoPrefix, baseRef: change.base });
-    const touched = new Set(c.touched);
-    report.changes = { added: c.added, removed: c.removed };
-    report.scope = {
-        basis: change.basis,
-        settled: phase.migrations.filter((m) => !touched.has(m.name)).map((m) => m.relPath),
-        judged: c.touched,
-        ...(change.base !== undefined ? { base: change.base } : {}),
-    };
-    recordFindings(phase, c.findings);
-}
-function finish(report, started, options) {
-    report.durationMs = Date.now() - started;
-    report.status = (0,src_outcome/* decideDatabase */.iQ)(report, options).status;
-    return report;
-}
-/** The run's report: statuses, counts and the failure come from the outcome decision (src/outcome.ts). */
-function summarise(databases, options, durationMs) {
-    const outcome = (0,src_outcome/* decideRun */.Sf)(databases, options);
-    return {
-        status: outcome.status,
-        errors: outcome.errors,
-        warnings: outcome.warnings,
-        informational: outcome.informational,
-        databases,
-        durationMs,
-        failed: outcome.failed,
-        exitCode: outcome.exitCode,
-        ...(outcome.failureMessage !== undefined ? { failureMessage: outcome.failureMessage } : {}),
-    };
-}
-/** wrangler reads credentials from the environment only; tokens never go on a command line. */
-function wranglerEnvironment(options, env) {
-    // What reaches wrangler of it is decided by the allow-list in src/wrangler/child-env.ts (which never passes
-    // CLOUDFLARE_ENV: wrangler would act on another environment than the one validated).
-    const out = { ...env };
-    if (options.cloudflareApiToken)
-        out.CLOUDFLARE_API_TOKEN = options.cloudflareApiToken;
-    if (options.cloudflareAccountId)
-        out.CLOUDFLARE_ACCOUNT_ID = options.cloudflareAccountId;
+async function ask(session, part, counted) {
+    counted();
+    const done = await executeStatements(session, part.statements);
+    if (done.ok)
+        return part.parse(done.results);
+    const out = part.unanswered(`D1 did not answer: ${done.failure.message}`);
+    // One question D1 refuses (a migration's own expression failing on a real row, the 30 s limit) fails the
+    // whole request: ask each statement alone, a few at most, to keep the others.
+    if (done.stopped || done.failure.kind !== 'sql-error' || part.statements.length === 1)
+        return out;
+    for (let i = 0; i < part.statements.length && i < MAX_RETRIES; i++) {
+        const one = part.only(i);
+        counted();
+        const r = await executeStatements(session, one.statements);
+        for (const [k, v] of r.ok ? one.parse(r.results) : one.unanswered(`D1 did not answer: ${r.failure.message}`))
+            out.set(k, v);
+    }
     return out;
 }
-
-;// CONCATENATED MODULE: ./build/src/notify/webhook.js
-const TIMEOUT_MS = 10_000;
-/** The notification for a failed database, or undefined when it did not fail. */
-function failurePayload(report, run) {
-    if (!report.failure)
-        return undefined;
-    return {
-        environment: report.environment,
-        database: report.databaseName,
-        migration: report.failed?.name,
-        error: report.failed?.message ?? report.failure.message,
-        runUrl: run.runUrl,
-        repository: run.repository,
-        sha: run.sha,
-    };
-}
-/**
- * Text from the pull request (file, database and environment names, error messages) made inert for a
- * Slack-compatible `text`: Slack reads `<!channel>`, `<@U1>`, `<https://x|label>` as mentions and disguised
- * links, so `& < >` are escaped as Slack documents; Mattermost and Discord-compatible endpoints also ping
- * on plain `@channel`/`@here`/`@everyone`/`@name`, so every `@` before a name gets a zero-width space.
- */
-function slackText(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/@(?=[\p{L}\p{N}_.-])/gu, '@\u200b');
-}
-/** One line of untrusted text: a line break in a file name must not start a line that looks like ours. */
-function oneLine(text) {
-    // eslint-disable-next-line no-control-regex
-    return slackText(text).replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ');
-}
-/** A Slack-compatible incoming-webhook message: `text` for any client, blocks-free so every clone accepts it. */
-function slackMessage(p) {
-    const where = `${oneLine(p.database)}${p.environment ? ` (${oneLine(p.environment)})` : ''}`;
-    // The error may span lines: each is quoted, so none can pass for one of the message's own lines.
-    const error = slackText(p.error.replace(/\r\n?/g, '\n'))
-        .split(/[\n\u0085\u2028\u2029]/)
-        .map((line) => `> ${line}`)
-        .join('\n');
-    const lines = [
-        `:x: D1 migration failed on ${where}`,
-        p.migration ? `Migration: ${oneLine(p.migration)}` : undefined,
-        `Error:\n${error}`,
-        p.repository ? `Repository: ${oneLine(p.repository)}${p.sha ? ` @ ${oneLine(p.sha.slice(0, 7))}` : ''}` : undefined,
-        p.runUrl ? `Run: ${p.runUrl}` : undefined,
-    ].filter(Boolean);
-    // The other fields are data for non-Slack consumers, as they are.
-    return { text: lines.join('\n'), environment: p.environment, database: p.database, migration: p.migration ?? null, error: p.error, run_url: p.runUrl ?? null };
-}
-/**
- * POSTs one message to the webhook. Never throws: a failing webhook is returned as a warning (without the
- * URL, which is a secret) and must never be why a run fails.
- */
-async function notifyFailure(url, payload, fetchImpl = fetch) {
-    try {
-        const response = await fetchImpl(url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(slackMessage(payload)),
-            signal: AbortSignal.timeout(TIMEOUT_MS),
-        });
-        if (!response.ok)
-            return `notify-webhook: the webhook answered HTTP ${response.status}; no notification was sent.`;
-        return undefined;
-    }
-    catch (error) {
-        const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS / 1000} s` : errorName(error);
-        return `notify-webhook: could not post the failure notification (${reason}).`;
-    }
-}
-/** The kind of error only: messages of fetch errors can contain the URL. */
-function errorName(error) {
-    if (error instanceof Error) {
-        const cause = error.cause;
-        return cause?.code ?? error.name;
-    }
-    return 'unknown error';
+/** Statement spans per file, to find the statement a finding's line falls in. */
+function preflight_statementsOf(files) {
+    return new Map(files.map((p) => [p.file.relPath, p.statements.map((s) => ({ line: s.line, endLine: s.endLine }))]));
 }
 
 ;// CONCATENATED MODULE: ./node_modules/toml-eslint-parser/lib/chunk-15K8U1wQ.mjs
@@ -55814,8 +57995,8 @@ function checkSection(raw, at, where, fail) {
         if (!isPlainObject(raw.rules))
             fail([...at, 'rules'], `"rules" ${where} must be a table of rule = severity: ${rulesTable} (found ${kind(raw.rules)}).`);
         for (const [id, value] of Object.entries(raw.rules)) {
-            if (!catalog/* RULE_IDS */.Iu.has(id))
-                fail([...at, 'rules', id], `unknown rule ${quote(id)} in ${rulesTable}. Known rules: ${[...catalog/* RULE_IDS */.Iu].join(', ')}.`);
+            if (!rule_catalog/* RULE_IDS */.Iu.has(id))
+                fail([...at, 'rules', id], `unknown rule ${quote(id)} in ${rulesTable}. Known rules: ${[...rule_catalog/* RULE_IDS */.Iu].join(', ')}.`);
             if (typeof value !== 'string' || !RULE_SETTINGS.includes(value)) {
                 fail([...at, 'rules', id], `${id} = ${project_config_show(value)} in ${rulesTable}: allowed values are "error", "warning" and "off".`);
             }
@@ -55961,8 +58142,20 @@ const INPUT_NAMES = [
     'report',
     'sarif',
     'timeout',
+    'to',
+    'force',
+    'ledger-state',
 ];
-const PHASES = ['validate', 'preview', 'apply', 'history', 'test', 'restore', 'drift'];
+/** Phases the `phases` input accepts (the CLI's mark-applied and rename-applied are commands of their own). */
+const PHASES = ['validate', 'preview', 'apply', 'history', 'test', 'restore', 'drift', 'baseline', 'unlock'];
+const LEDGER_PHASES = ['baseline', 'mark-applied', 'rename-applied', 'unlock'];
+/** How many arguments each ledger operation takes (CLI positionals). */
+const LEDGER_ARGS = {
+    baseline: { count: 0, usage: 'd1-migrate baseline --to <migration> [--force]' },
+    'mark-applied': { count: 1, usage: 'd1-migrate mark-applied <migration> [--force]' },
+    'rename-applied': { count: 2, usage: 'd1-migrate rename-applied <old name> <new file> [--force]' },
+    unlock: { count: 0, usage: 'd1-migrate unlock' },
+};
 const TARGETS = ['remote', 'local'];
 const FAIL_MODES = ['strict', 'skip-unavailable', 'warn'];
 const NUMBERING = ['sequential', 'unique', 'off'];
@@ -56010,8 +58203,10 @@ function parseOptions(raw, opts) {
     const cwd = (0,external_node_path_.resolve)(opts.baseDir, optional(raw['working-directory']) ?? '.');
     const phaseList = splitList(raw.phases).map((p) => p.toLowerCase());
     const phases = [];
+    // mark-applied and rename-applied take file arguments: CLI commands only.
+    const allowed = opts.ledgerArgs ? [...PHASES, ...LEDGER_PHASES] : PHASES;
     for (const p of phaseList.length ? phaseList : DEFAULT_PHASES) {
-        if (!PHASES.includes(p)) {
+        if (!allowed.includes(p)) {
             throw new UsageError(`Invalid ${options_label('phases', source)}: unknown phase "${p}" in "${raw.phases}". Allowed phases: ${PHASES.join(', ')}.`);
         }
         if (!phases.includes(p))
@@ -56019,6 +58214,10 @@ function parseOptions(raw, opts) {
     }
     if (phases.includes('restore') && phases.length > 1) {
         throw new UsageError(`Invalid ${options_label('phases', source)}: "restore" runs alone (got "${phases.join(',')}"). Run restore in its own step.`);
+    }
+    const ledgerPhase = phases.find((p) => LEDGER_PHASES.includes(p));
+    if (ledgerPhase && phases.length > 1) {
+        throw new UsageError(`Invalid ${options_label('phases', source)}: "${ledgerPhase}" runs alone (got "${phases.join(',')}"). Run it in its own step.`);
     }
     const bookmark = optional(raw.bookmark);
     if (phases.includes('restore') && !bookmark) {
@@ -56035,8 +58234,8 @@ function parseOptions(raw, opts) {
     const comment = oneOf('comment', raw.comment, COMMENT, 'auto', source);
     const disableRules = splitList(raw['disable-rules']);
     for (const id of disableRules) {
-        if (!catalog/* RULE_IDS */.Iu.has(id)) {
-            throw new UsageError(`Invalid ${options_label('disable-rules', source)}: unknown rule "${id}". Known rules: ${[...catalog/* RULE_IDS */.Iu].join(', ')}.`);
+        if (!rule_catalog/* RULE_IDS */.Iu.has(id)) {
+            throw new UsageError(`Invalid ${options_label('disable-rules', source)}: unknown rule "${id}". Known rules: ${[...rule_catalog/* RULE_IDS */.Iu].join(', ')}.`);
         }
     }
     const envList = splitList(raw.environment);
@@ -56069,6 +58268,28 @@ function parseOptions(raw, opts) {
     if (sarifRaw !== undefined && !/\.sarif(\.json)?$/i.test(sarifRaw)) {
         throw new UsageError(`Invalid ${options_label('sarif', source)}: "${sarifRaw}". Give a file path ending in .sarif (or .sarif.json), e.g. d1-migrate.sarif.`);
     }
+    const to = optional(raw.to);
+    if (to !== undefined && !phases.includes('apply') && ledgerPhase !== 'baseline') {
+        throw new UsageError(`${options_label('to', source)} is for apply (apply up to and including that migration) and baseline; phases are "${phases.join(',')}".`);
+    }
+    if (ledgerPhase === 'baseline' && to === undefined) {
+        throw new UsageError(`baseline needs ${options_label('to', source)}: the last migration the database already has (a file name, e.g. 0007_add_jobs.sql, or its number when unique). Usage: ${LEDGER_ARGS.baseline.usage}`);
+    }
+    if (to !== undefined && (/[\r\n\0]/.test(to) || to.length > 500)) {
+        throw new UsageError(`Invalid ${options_label('to', source)}: ${JSON.stringify(to.slice(0, 80))}. Give one migration file name (e.g. 0007_add_jobs.sql) or its number.`);
+    }
+    const force = bool('force', raw.force, source);
+    if (force && !(ledgerPhase === 'baseline' || ledgerPhase === 'mark-applied' || ledgerPhase === 'rename-applied')) {
+        throw new UsageError(`${options_label('force', source)} is only for baseline, mark-applied and rename-applied.`);
+    }
+    const ledgerState = bool('ledger-state', raw['ledger-state'], source, true);
+    if (ledgerPhase === 'unlock' && !ledgerState) {
+        throw new UsageError(`unlock removes the apply lock, which lives in the state table that ${options_label('ledger-state', source)} false turns off.`);
+    }
+    const ledgerArgs = opts.ledgerArgs ?? [];
+    if (ledgerPhase && source === 'cli' && ledgerArgs.length !== LEDGER_ARGS[ledgerPhase].count) {
+        throw new UsageError(`${ledgerPhase} takes ${LEDGER_ARGS[ledgerPhase].count || 'no'} argument(s), got ${ledgerArgs.length}. Usage: ${LEDGER_ARGS[ledgerPhase].usage}`);
+    }
     return {
         cwd,
         config: optional(raw.config),
@@ -56093,9 +58314,940 @@ function parseOptions(raw, opts) {
         reportPath,
         sarifPath: sarifRaw === undefined ? undefined : (0,external_node_path_.isAbsolute)(sarifRaw) ? sarifRaw : (0,external_node_path_.resolve)(cwd, sarifRaw),
         timeoutMs,
+        ...(to !== undefined ? { to } : {}),
+        ledgerState,
+        force,
+        ...(ledgerPhase ? { ledgerArgs } : {}),
         // Read here so that a bad key or value in it fails like a bad input, before anything runs.
         projectConfig: loadProjectConfig({ cwd, wranglerConfig: optional(raw.config), env }),
     };
+}
+
+;// CONCATENATED MODULE: ./build/src/ledger-state/read.js
+
+
+
+
+
+
+
+const schemaPart = (query) => ({ statements: [query], parse: (r) => toSchemaObjects(r[0]?.results ?? []) });
+const entriesPart = (table) => ({ statements: [ledgerQuery(table)], parse: (r) => toEntries(r[0]?.results ?? []) });
+const statePart = (table) => ({ statements: [selectState(table)], parse: (r) => toLedgerState(r[0]?.results ?? []) });
+async function readLedgerAndState(session, opts, extra) {
+    const table = session.target.migrationsTable;
+    if (!opts.state)
+        return readLedger(session, { ...extra, withSchema: opts.withSchema });
+    if (opts.lock)
+        return readAndLock(session, table, opts.lock, opts.withSchema, extra);
+    const read = await executeParts(session, [schemaPart(SCHEMA_OBJECTS_QUERY), entriesPart(table), statePart(table)], extra);
+    if (read.ok) {
+        const [schema, entries, state] = read.values;
+        return { ok: true, entries, exists: true, state, ...(opts.withSchema ? { schema } : {}) };
+    }
+    if (read.stopped)
+        return { ok: false, failure: read.failure };
+    const text = failureText(read);
+    if (isMissingTable(text, table)) {
+        // No migration was applied yet: the state cannot matter (the tool creates both tables together).
+        if (!opts.withSchema)
+            return { ok: true, entries: [], exists: false, state: NO_STATE };
+        const schema = await executeStatements(session, [SCHEMA_QUERY], extra);
+        return schema.ok
+            ? { ok: true, entries: [], exists: false, state: NO_STATE, schema: toSchemaObjects(schema.results[0]?.results ?? []) }
+            : { ok: false, failure: schema.failure };
+    }
+    if (isMissingTable(text, STATE_TABLE)) {
+        // Migrations were applied, but never by this tool (or with the state off): read as before, once.
+        const plain = await readLedger(session, { ...extra, withSchema: opts.withSchema });
+        return plain.ok ? { ...plain, state: NO_STATE } : plain;
+    }
+    return { ok: false, failure: read.failure };
+}
+/**
+ * A run that will apply: the ledger is created if missing exactly as wrangler creates it (wrangler's own
+ * apply does that first thing, a moment later), so no read can fail on a missing table and the lock, the
+ * schema, the ledger and the state all come back in ONE request, on a fresh database too.
+ */
+async function readAndLock(session, table, lock, withSchema, extra) {
+    const existed = {
+        statements: [`SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table' AND name = ${sqlString(table)} COLLATE NOCASE`],
+        parse: (r) => Number(r[0]?.results[0]?.n ?? 0) > 0,
+    };
+    const create = { statements: [createLedgerTable(table)], parse: () => undefined };
+    const parts = [schemaPart(SCHEMA_OBJECTS_QUERY), existed, create, acquireLockPart(table, lock), entriesPart(table), statePart(table)];
+    const read = await executeParts(session, parts, extra);
+    if (!read.ok)
+        return { ok: false, failure: read.failure };
+    const [schema, exists, , outcome, entries, state] = read.values;
+    return { ok: true, entries, exists, state, lock: outcome, ...(withSchema ? { schema } : {}) };
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/ledger-ops/shared.js
+
+
+
+
+
+
+
+function phaseOf(ctx) {
+    return ctx.options.phases[0];
+}
+function where(target) {
+    return `${target.databaseName}${target.environment ? ` (${target.environment})` : ''}`;
+}
+/** The ledger, the live schema and the state in one read-only request, as preview reads them. */
+async function openAndRead(ctx, opts) {
+    const { report } = ctx;
+    const phase = phaseOf(ctx);
+    const session = openSession(ctx);
+    if (session.command.problem) {
+        report.failure = { phase, kind: 'wrangler-missing', message: session.command.problem };
+        return undefined;
+    }
+    const read = await readLedgerAndState(session, { withSchema: opts.withSchema, state: ctx.options.ledgerState });
+    if (!read.ok) {
+        report.failure = { phase, kind: read.failure.kind, message: `reading the ledger failed: ${read.failure.message}` };
+        return undefined;
+    }
+    ctx.ledgerBefore = read.entries;
+    return { session, entries: read.entries, schema: read.schema ?? [], state: read.state ?? NO_STATE };
+}
+function refuse(ctx, message) {
+    ctx.report.failure = { phase: phaseOf(ctx), kind: 'refused', message };
+    ctx.io.warning(message);
+}
+function usage(ctx, message) {
+    ctx.report.failure = { phase: phaseOf(ctx), kind: 'usage', message };
+}
+/**
+ * How the live schema differs from the replay of `files` (tables, columns with their types and constraints,
+ * indexes, triggers, views — the drift comparison), each difference in words; or why the files cannot be
+ * compared (they do not replay).
+ */
+async function schemaDifferences(files, live, migrationsTable) {
+    const replay = await replayMigrations({ files, migrationsTable, disabled: new Set(['double-quoted-string', 'drop-referenced-table']) });
+    if (replay.failedAt) {
+        const why = replay.findings.find((f) => f.rule === 'replay-error' || f.rule === 'sql-syntax')?.message;
+        return { problem: `the migrations do not replay on an empty database: ${replay.failedAt} fails${why ? ` (${why})` : ''}` };
+    }
+    const changes = (0,schema_diff/* diffSchemas */.e7)(replay.schema, sortSchema(userObjects(live, migrationsTable)));
+    return { differences: changes.map(describeChange) };
+}
+/** A list of differences for a message: the first ten, then how many more (the note lists all). */
+function firstDifferences(differences) {
+    return differences.length > 10 ? `${differences.slice(0, 10).join('; ')}; … ${differences.length - 10} more (every one is listed in the notes)` : differences.join('; ');
+}
+/** The files that would then be applied: those the ledger records plus `extra`, in apply order. */
+function appliedPlus(migrations, entries, extra) {
+    const names = new Set([...entries.map((e) => e.name), ...extra.map((m) => m.name)]);
+    return migrations.filter((m) => names.has(m.name));
+}
+/**
+ * The ledger read back must record `names` (and no longer record `gone`); what the operation recorded goes
+ * on the report, and the ledger after it is the history shown.
+ */
+function finishRecording(ctx, names, entries, gone = []) {
+    const { report } = ctx;
+    report.history = entries;
+    ctx.ledgerAfter = entries;
+    const now = new Set(entries.map((e) => e.name));
+    report.recorded = names.filter((n) => now.has(n));
+    const problems = [
+        ...names.filter((n) => !now.has(n)).map((n) => `${n} is not recorded`),
+        ...gone.filter((n) => now.has(n)).map((n) => `${n} is still recorded`),
+    ];
+    if (problems.length) {
+        report.failure = { phase: phaseOf(ctx), kind: 'not-applied', message: `The write succeeded, but in the ledger read back ${problems.join(', ')}.` };
+    }
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/ledger-ops/write.js
+/**
+ * The one way ledger operations write: rows exactly as wrangler writes them (`INSERT INTO "<table>" (name)`,
+ * id and applied_at from the table's defaults, the table created if missing with wrangler's own statement),
+ * guarded by the apply lock taken in the same request, the ledger read back at the end. Everything fits into
+ * ONE request (atomic) unless a baseline records thousands of files; then the lock is held across the
+ * requests and released in the last one.
+ */
+
+
+
+
+
+
+/** VALUES rows per INSERT statement are kept far below D1's request limit. */
+const MAX_VALUES_BYTES = 30_000;
+async function writeLedger(ctx, session, write) {
+    const { report, options } = ctx;
+    const phase = options.phases[0];
+    const table = session.target.migrationsTable;
+    const lock = options.ledgerState ? newLockRequest(ctx.run, ctx.env, options.timeoutMs) : undefined;
+    const guard = lock
+        ? `EXISTS (SELECT 1 FROM ${STATE_TABLE} WHERE ledger = ${sqlString(table)} AND kind = 'lock' AND name = '' AND value = ${sqlString(lock.token)})`
+        : '1';
+    const lockPart = lock ? acquireLockPart(table, lock) : undefined;
+    const body = [];
+    if (options.ledgerState && write.dropChecksums?.length) {
+        body.push(`DELETE FROM ${STATE_TABLE} WHERE ledger = ${sqlString(table)} AND kind = 'checksum' AND name IN (${write.dropChecksums.map(sqlString).join(', ')}) AND ${guard}`);
+    }
+    body.push(...insertStatements(table, write.insert, guard));
+    if (write.rename) {
+        body.push(`UPDATE ${sqlIdent(table)} SET name = ${sqlString(write.rename.to)} WHERE name = ${sqlString(write.rename.from)} AND ${guard}`);
+    }
+    if (options.ledgerState && write.checksums?.files.length) {
+        body.push(...recordChecksumStatements(table, write.checksums.files, { replace: write.checksums.replace, guard }));
+    }
+    const tail = [...(lock ? releaseLockPart(table, lock.token).statements : []), ledgerQuery(table)];
+    const head = [createLedgerTable(table), ...(lockPart?.statements ?? [])];
+    const packed = packRequests(head, body);
+    const requests = [packed.first, ...packed.more];
+    requests[requests.length - 1].push(...tail);
+    let outcome;
+    let entries = [];
+    for (let i = 0; i < requests.length; i++) {
+        const done = await executeStatements(session, requests[i], { signal: i === 0 ? undefined : null });
+        if (!done.ok) {
+            report.failure = {
+                phase,
+                kind: done.failure.kind,
+                message: `${i === 0 ? 'Nothing was written' : `Writing stopped after ${i} of ${requests.length} requests`}: ${done.failure.message}`,
+            };
+            if (i > 0 && lock)
+                await executeStatements(session, releaseLockPart(table, lock.token).statements, { signal: null, timeoutMs: 30_000 });
+            return { ok: false };
+        }
+        if (i === 0 && lockPart) {
+            outcome = lockPart.parse(done.results.slice(1, 1 + lockPart.statements.length));
+            if (!outcome.taken) {
+                report.failure = {
+                    phase,
+                    kind: 'locked',
+                    message: `${ctx.target.databaseName} is locked by a run that is applying migrations (${describeLock(outcome.heldBy)}). Nothing was written; try again when it is done, or remove a dead lock with \`d1-migrate unlock\`.`,
+                };
+                return { ok: false };
+            }
+        }
+        if (i === requests.length - 1)
+            entries = toEntries(done.results[done.results.length - 1]?.results ?? []);
+    }
+    if (outcome?.taken && outcome.tookOver) {
+        const message = `Took over the expired lock held by ${describeLock(outcome.tookOver)}.`;
+        report.notes.push(message);
+        ctx.io.warning(message);
+    }
+    return { ok: true, entries };
+}
+/** `INSERT INTO "<table>" (name) SELECT ...` in apply order, so ids ascend the way wrangler's would. */
+function insertStatements(table, names, guard) {
+    const out = [];
+    let rows = [];
+    let bytes = 0;
+    const flush = () => {
+        if (!rows.length)
+            return;
+        out.push(`INSERT INTO ${sqlIdent(table)} (name) SELECT v.column2 FROM (VALUES ${rows.join(', ')}) AS v WHERE ${guard} ORDER BY v.column1`);
+        rows = [];
+        bytes = 0;
+    };
+    names.forEach((name, i) => {
+        const row = `(${i}, ${sqlString(name)})`;
+        if (bytes + row.length > MAX_VALUES_BYTES)
+            flush();
+        rows.push(row);
+        bytes += Buffer.byteLength(row, 'utf8') + 2;
+    });
+    flush();
+    return out;
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/ledger-ops/baseline.js
+/**
+ * `d1-migrate baseline --to <migration>` (phase `baseline`, input `to`): adopting migrations on a database
+ * that already has the schema — created by hand, by a script, by another tool. Every migration up to and
+ * including <migration> is recorded as applied without running it, as wrangler would record it, after
+ * checking that the live schema is what those files produce.
+ */
+
+
+
+async function baselinePhase(ctx) {
+    const { report, options, target, io } = ctx;
+    const read = await openAndRead(ctx, { withSchema: true });
+    if (!read)
+        return;
+    report.history = read.entries;
+    const resolved = resolveMigration(options.to ?? '', ctx.migrations);
+    if (!resolved.ok) {
+        usage(ctx, `baseline --to: ${resolved.reason} in ${target.migrationsDir}. Migrations: ${nameList(ctx.migrations.map((m) => m.name))}.`);
+        return;
+    }
+    const last = resolved.file;
+    const upTo = ctx.migrations.slice(0, ctx.migrations.indexOf(last) + 1);
+    const names = new Set(upTo.map((m) => m.name));
+    const disagree = read.entries.filter((e) => !names.has(e.name)).map((e) => e.name);
+    if (disagree.length) {
+        refuse(ctx, `the ledger of ${where(target)} already records ${nameList(disagree)}, which ${disagree.length === 1 ? 'is' : 'are'} not among the migrations up to ${last.name} ` +
+            '(a later migration, or a name with no file). A baseline records the start of the history of a database that has none yet. Nothing was written.');
+        return;
+    }
+    const recorded = new Set(read.entries.map((e) => e.name));
+    const toRecord = upTo.filter((m) => !recorded.has(m.name));
+    if (toRecord.length === 0) {
+        report.recorded = [];
+        report.notes.push(`Every migration up to ${last.name} is already recorded as applied on ${where(target)}; nothing to do.`);
+        return;
+    }
+    const compared = await schemaDifferences(upTo, read.schema, target.migrationsTable);
+    const problems = 'problem' in compared ? [compared.problem] : compared.differences;
+    if (problems.length) {
+        const what = 'problem' in compared ? compared.problem : `the live schema of ${where(target)} differs from what the ${upTo.length} migration(s) up to ${last.name} produce: ${firstDifferences(problems)}`;
+        if (!options.force) {
+            if (problems.length > 10)
+                report.notes.push(...problems.map((p) => `difference: ${p}`));
+            refuse(ctx, `${what}. Nothing was written. Bring the database or the files in line (or baseline to another migration); --force (input force: true) records them anyway.`);
+            return;
+        }
+        const message = `baseline --force: ${what}. Recorded anyway, as asked; the next drift check will show the same differences.`;
+        report.notes.push(message);
+        io.warning(message);
+    }
+    const written = await writeLedger(ctx, read.session, { insert: toRecord.map((m) => m.name), checksums: { files: toRecord, replace: true } });
+    if (!written.ok)
+        return;
+    finishRecording(ctx, toRecord.map((m) => m.name), written.entries);
+    if (report.failure)
+        return;
+    report.notes.push(`Recorded ${toRecord.length} migration(s) as applied without running them: ${nameList(toRecord.map((m) => m.name))}. wrangler now treats them as applied.`);
+    io.info(`baseline: recorded ${toRecord.map((m) => m.name).join(', ')} on ${where(target)}`);
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/ledger-ops/mark-applied.js
+/**
+ * `d1-migrate mark-applied <migration> [--force]`: one pending migration recorded as applied without running
+ * it (its change was made by hand, or by a hotfix), after the same checks as baseline: the live schema must
+ * be what the applied files plus this one produce, the ledger must name no file that is gone. On a migration
+ * that is already applied, `--force` accepts an edit of its file (records the new checksum).
+ */
+
+
+
+
+
+async function markAppliedPhase(ctx) {
+    const { report, options, target, io } = ctx;
+    const read = await openAndRead(ctx, { withSchema: true });
+    if (!read)
+        return;
+    report.history = read.entries;
+    const arg = options.ledgerArgs?.[0] ?? '';
+    const resolved = resolveMigration(arg, ctx.migrations);
+    if (!resolved.ok) {
+        const pending = pendingMigrations(ctx.migrations, read.entries).map((m) => m.name);
+        usage(ctx, `mark-applied: ${resolved.reason} in ${target.migrationsDir}. Pending on ${where(target)}: ${nameList(pending)}.`);
+        return;
+    }
+    const file = resolved.file;
+    const entry = read.entries.find((e) => e.name === file.name);
+    if (entry) {
+        const recorded = read.state.checksums.get(file.name);
+        const now = checksumOf(file.sql);
+        if (!options.ledgerState || !recorded || recorded.sum === now) {
+            report.recorded = [];
+            report.notes.push(`${file.name} is already recorded as applied on ${where(target)}${entry.appliedAt ? ` (${entry.appliedAt})` : ''}; nothing to do.`);
+            return;
+        }
+        if (!options.force) {
+            refuse(ctx, `${file.name} is already applied on ${where(target)}${entry.appliedAt ? ` (${entry.appliedAt})` : ''}, and its file has changed since. ` +
+                'Undo the edit, or accept it with --force (records the file as it is now; the edit itself never runs).');
+            return;
+        }
+        const written = await writeLedger(ctx, read.session, { insert: [], checksums: { files: [file], replace: true } });
+        if (!written.ok)
+            return;
+        finishRecording(ctx, [file.name], written.entries);
+        report.notes.push(`Accepted the edit of ${file.name}: its checksum is now that of the file as it is (the edit itself never ran).`);
+        return;
+    }
+    const missing = read.entries.filter((e) => !ctx.migrations.some((m) => m.name === e.name)).map((e) => e.name);
+    if (missing.length) {
+        refuse(ctx, `the ledger of ${where(target)} records ${nameList(missing)} with no file (applied-file-missing); fix that first (\`d1-migrate rename-applied <old> <new>\` after a rename). Nothing was written.`);
+        return;
+    }
+    const compared = await schemaDifferences(appliedPlus(ctx.migrations, read.entries, [file]), read.schema, target.migrationsTable);
+    const problems = 'problem' in compared ? [compared.problem] : compared.differences;
+    if (problems.length) {
+        const what = 'problem' in compared ? compared.problem : `the live schema of ${where(target)} differs from what the applied migrations plus ${file.name} produce: ${firstDifferences(problems)}`;
+        if (!options.force) {
+            if (problems.length > 10)
+                report.notes.push(...problems.map((p) => `difference: ${p}`));
+            refuse(ctx, `${what}. Nothing was written. Make the change ${file.name} describes first; --force records it anyway.`);
+            return;
+        }
+        const message = `mark-applied --force: ${what}. Recorded anyway, as asked.`;
+        report.notes.push(message);
+        io.warning(message);
+    }
+    const written = await writeLedger(ctx, read.session, { insert: [file.name], checksums: { files: [file], replace: true } });
+    if (!written.ok)
+        return;
+    finishRecording(ctx, [file.name], written.entries);
+    if (report.failure)
+        return;
+    const before = pendingMigrations(ctx.migrations, written.entries).filter((m) => ctx.migrations.indexOf(m) < ctx.migrations.indexOf(file));
+    report.notes.push(`Recorded ${file.name} as applied on ${where(target)} without running it.` +
+        (before.length ? ` ${nameList(before.map((m) => m.name))} sort before it and stay pending.` : ''));
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/ledger-ops/rename-applied.js
+/**
+ * `d1-migrate rename-applied <old> <new>`: the fix for `applied-file-missing` after a deliberate rename.
+ * wrangler tracks files by name, so a renamed applied file would run again; this changes the recorded name
+ * (keeping its id and applied_at) so wrangler sees the new file as applied. Refused when the old file still
+ * exists (it would then run again), when the new name is already recorded, or when the new file's content is
+ * not what was applied under the old name (as far as a recorded checksum tells; --force skips that check).
+ */
+
+
+
+
+async function renameAppliedPhase(ctx) {
+    const { report, options, target } = ctx;
+    const read = await openAndRead(ctx, { withSchema: false });
+    if (!read)
+        return;
+    report.history = read.entries;
+    const [oldArg = '', newArg = ''] = options.ledgerArgs ?? [];
+    const old = read.entries.find((e) => e.name === oldArg) ?? read.entries.find((e) => e.name === `${oldArg}.sql`);
+    if (!old) {
+        const gone = read.entries.filter((e) => !ctx.migrations.some((m) => m.name === e.name)).map((e) => e.name);
+        usage(ctx, `rename-applied: the ledger of ${where(target)} records no "${oldArg}". Recorded names with no file: ${nameList(gone)}.`);
+        return;
+    }
+    const resolved = resolveMigration(newArg, ctx.migrations);
+    if (!resolved.ok) {
+        usage(ctx, `rename-applied: ${resolved.reason} in ${target.migrationsDir} (the new name must be a file there).`);
+        return;
+    }
+    const file = resolved.file;
+    if (ctx.migrations.some((m) => m.name === old.name)) {
+        refuse(ctx, `${old.name} still exists in ${target.migrationsDir}; renaming its record would make wrangler run it again. Rename or delete the file first. Nothing was written.`);
+        return;
+    }
+    if (read.entries.some((e) => e.name === file.name)) {
+        refuse(ctx, `${file.name} is already recorded as applied on ${where(target)}. Nothing was written.`);
+        return;
+    }
+    const recorded = read.state.checksums.get(old.name);
+    if (recorded && recorded.sum !== checksumOf(file.sql) && !options.force) {
+        refuse(ctx, `${file.name} is not the file that was applied as ${old.name} (its checksum differs from the one recorded${recorded.at ? ` on ${recorded.at}` : ''}). ` +
+            'Undo the edit (put changes into a new migration), or --force to record it anyway. Nothing was written.');
+        return;
+    }
+    const written = await writeLedger(ctx, read.session, {
+        insert: [],
+        rename: { from: old.name, to: file.name },
+        dropChecksums: [old.name],
+        checksums: { files: [file], replace: true },
+    });
+    if (!written.ok)
+        return;
+    finishRecording(ctx, [file.name], written.entries, [old.name]);
+    if (report.failure)
+        return;
+    report.notes.push(`Renamed the record of ${old.name}${old.appliedAt ? ` (applied ${old.appliedAt})` : ''} to ${file.name} on ${where(target)}; wrangler now treats ${file.name} as applied.` +
+        (recorded ? '' : ` No checksum was recorded for ${old.name}, so the content could not be compared.`));
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/ledger-ops/unlock.js
+/** `d1-migrate unlock` (phase `unlock`): removes the apply lock of a run that died holding it. */
+
+
+
+
+
+
+async function unlockPhase(ctx) {
+    const { report, target, io } = ctx;
+    const session = openSession(ctx);
+    if (session.command.problem) {
+        report.failure = { phase: 'unlock', kind: 'wrangler-missing', message: session.command.problem };
+        return;
+    }
+    const done = await executeParts(session, [unlockPart(target.migrationsTable)]);
+    if (!done.ok) {
+        if (!done.stopped && isMissingTable(failureText(done), STATE_TABLE)) {
+            report.notes.push(`${where(target)} has no lock (the tool's state table does not exist there).`);
+            return;
+        }
+        report.failure = { phase: 'unlock', kind: done.failure.kind, message: done.failure.message };
+        return;
+    }
+    const [removed] = done.values;
+    if (!removed) {
+        report.notes.push(`${where(target)} was not locked.`);
+        io.info('unlock: there was no lock');
+        return;
+    }
+    const live = removed.expiresAt > Date.now() / 1000;
+    const message = `Removed the lock on ${where(target)} held by ${describeLock(removed)}.${live ? ' It had not expired: make sure that run is not still applying migrations.' : ''}`;
+    report.notes.push(message);
+    if (live)
+        io.warning(message);
+    else
+        io.info(message);
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/ledger-ops/index.js
+
+
+
+
+
+/** A ledger operation runs alone (options.ts makes sure). */
+function isLedgerOperation(options) {
+    return options.phases.some((p) => LEDGER_PHASES.includes(p));
+}
+const OPERATIONS = {
+    baseline: baselinePhase,
+    'mark-applied': markAppliedPhase,
+    'rename-applied': renameAppliedPhase,
+    unlock: unlockPhase,
+};
+async function ledgerOperationPhase(ctx) {
+    await OPERATIONS[ctx.options.phases[0]](ctx);
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/preview.js
+
+
+
+
+
+/**
+ * Reads the ledger of the same database, target and environment apply will use (never the local one by
+ * accident), lists what is pending and reports drift. With `withSchema` it reads the live schema in the
+ * same request, so the pending migrations can be checked against it, and the tool's state (checksums; see
+ * src/phases/ledger-state.ts). Writes nothing, unless `forApply`: a run that will apply takes the lock in
+ * that same request (creating the ledger and state tables when missing, as the apply would a moment later).
+ */
+async function previewPhase(ctx, opts = {}) {
+    const { report, io } = ctx;
+    const session = openSession(ctx);
+    if (session.command.problem) {
+        report.failure = { phase: 'preview', kind: 'wrangler-missing', message: session.command.problem };
+        return;
+    }
+    const lock = opts.forApply ? lockRequestFor(ctx) : undefined;
+    const ledger = await readLedgerAndState(session, { withSchema: opts.withSchema === true, state: ctx.options.ledgerState, lock });
+    if (!ledger.ok) {
+        report.failure = { phase: 'preview', kind: ledger.failure.kind, message: ledger.failure.message };
+        io.warning(`preview: could not read the ${session.where} ledger of ${ctx.target.databaseName}: ${ledger.failure.message}`);
+        return;
+    }
+    ctx.ledgerBefore = ledger.entries;
+    ctx.liveSchemaBefore = ledger.schema;
+    const pending = pendingMigrations(ctx.migrations, ledger.entries);
+    const applied = new Set(ledger.entries.map((e) => e.name));
+    report.pending = pending.map((m) => m.name);
+    // From here on the ledger says what will run: findings in applied files are informational.
+    report.scope = {
+        basis: 'ledger',
+        settled: ctx.migrations.filter((m) => applied.has(m.name)).map((m) => m.relPath),
+        judged: report.pending,
+    };
+    recordFindings(ctx, ledgerFindings(ctx.migrations, ledger.entries, ctx.target));
+    recordStateRead(ctx, ledger, lock);
+    if (!ledger.exists) {
+        report.notes.push(lock
+            ? `The ${ctx.target.migrationsTable} table did not exist yet on the ${session.where} database; it was created as wrangler's apply creates it, with the apply lock.`
+            : `The ${ctx.target.migrationsTable} table does not exist yet on the ${session.where} database; apply will create it.`);
+    }
+    io.info(`preview (${session.where}): ${ledger.entries.length} applied, ${pending.length} pending` +
+        (pending.length ? `: ${pending.map((m) => m.name).join(', ')}` : ''));
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/restore.js
+
+
+/** Restores the remote database to `options.bookmark` with Time Travel (on demand, e.g. after a bad deploy). */
+async function restorePhase(ctx) {
+    const { report, io, options, target } = ctx;
+    const bookmark = options.bookmark?.trim();
+    if (!bookmark) {
+        report.failure = { phase: 'restore', kind: 'config', message: 'The restore phase needs a bookmark (input `bookmark`, CLI `--bookmark`).' };
+        return;
+    }
+    if (options.target !== 'remote') {
+        report.failure = { phase: 'restore', kind: 'config', message: 'Time Travel restore works on remote D1 only; use target: remote.' };
+        return;
+    }
+    const session = openSession(ctx);
+    if (session.command.problem) {
+        report.failure = { phase: 'restore', kind: 'wrangler-missing', message: session.command.problem };
+        return;
+    }
+    const result = await restoreBookmark(session, bookmark);
+    if (!result.ok) {
+        report.failure = { phase: 'restore', kind: result.failure.kind, message: result.failure.message };
+        return;
+    }
+    // The bookmark output is "where to go to undo this run", which for a restore is the state it replaced.
+    if (result.previousBookmark)
+        report.bookmark = result.previousBookmark;
+    const undo = result.previousBookmark ? ` To undo: ${restoreCommand(target, result.previousBookmark)}` : '';
+    const message = `Restored ${target.databaseName} to bookmark ${result.bookmark}.${undo}`;
+    report.notes.push(message);
+    io.info(message);
+}
+
+;// CONCATENATED MODULE: ./build/src/phases/test.js
+
+
+
+
+
+
+
+
+/**
+ * Applies every migration to a throw-away local D1 (real wrangler, a temporary --persist-to folder deleted
+ * afterwards) and lists the resulting schema: the PR check that needs no credentials.
+ */
+async function testPhase(ctx) {
+    const { report, io } = ctx;
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(external_node_os_namespaceObject.tmpdir(), 'd1-migrate-test-'));
+    try {
+        const session = openSession(ctx, { where: 'local', persistTo: dir });
+        if (session.command.problem) {
+            report.failure ??= { phase: 'test', kind: 'wrangler-missing', message: session.command.problem };
+            return;
+        }
+        const applied = await session.run(d1Args(session, ['migrations', 'apply']));
+        if (!succeeded(applied)) {
+            const failure = session.classify(applied);
+            const detail = failure.sqliteMessage ?? failure.message;
+            const file = failure.migration ? ctx.migrations.find((m) => m.name === failure.migration) : undefined;
+            const where = failure.migration ? `${failure.migration}: ${detail}` : detail;
+            if (file && report.scope?.settled.includes(file.relPath)) {
+                // A migration that already ran (or that the change leaves alone) does not apply to an empty database:
+                // the history's base schema came from elsewhere. That is a fact about the repository (the replay
+                // reports it once), not a failure of this change: wrangler cannot get to the new migrations on a fresh
+                // database, the replay did.
+                const message = `test: wrangler cannot apply the existing migrations to a fresh local D1 (${where}); the new migrations were checked by the replay only.`;
+                report.notes.push(message.replace(/^test: /, ''));
+                io.warning(message);
+                return;
+            }
+            if (file) {
+                const line = failureLine(file.sql, detail);
+                recordFindings(ctx, [
+                    finding({
+                        rule: 'replay-error',
+                        file: file.relPath,
+                        ...(line ? { line } : {}),
+                        message: `Applying the migrations to a fresh local D1 with wrangler failed at ${file.name}: ${detail}`,
+                    }),
+                ]);
+            }
+            report.failure ??= { phase: 'test', kind: failure.kind, message: where };
+            io.warning(`test: applying to a fresh local D1 failed: ${report.failure.message}`);
+            return;
+        }
+        const read = await readLiveSchema(session);
+        if (!read.ok) {
+            report.failure ??= { phase: 'test', kind: read.failure.kind, message: `reading the schema failed: ${read.failure.message}` };
+            return;
+        }
+        report.schema = read.objects;
+        io.info(`test: ${ctx.migrations.length} migrations applied to a fresh local D1; ${report.schema.length} schema objects`);
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./build/src/engine.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Runs the chosen phases for every environment (in order) and every selected database. Stops before
+ * the next environment once one fails, so `environment: staging, production` never reaches production
+ * after a failed staging.
+ */
+async function runEngine({ options, io, run = {}, env = process.env, signal, change }) {
+    const started = Date.now();
+    const wranglerEnv = wranglerEnvironment(options, env);
+    const configPath = findConfig(options.cwd, options.config);
+    io.debug(`config: ${configPath}`);
+    // Resolve every environment up front: a typo in the last environment must fail before the first applies.
+    const plan = options.environments.map((environment) => ({
+        environment,
+        targets: resolveDatabases({
+            cwd: options.cwd,
+            configPath,
+            environment,
+            database: options.database,
+            migrationsDir: options.migrationsDir,
+        }),
+    }));
+    const databases = [];
+    for (const [i, { environment, targets }] of plan.entries()) {
+        for (const target of targets) {
+            if (signal?.aborted)
+                break;
+            const report = await io.group(`d1-migrate: ${(0,report_label/* databaseLabel */.m)(target, { name: true })}`, () => processDatabase(target, { options, io, run, env: wranglerEnv, signal, change }));
+            databases.push(report);
+        }
+        const rest = plan.slice(i + 1).map((p) => p.environment ?? 'top level');
+        if (rest.length && databases.some((d) => (0,src_outcome/* decideDatabase */.iQ)(d, options).failsStep)) {
+            const message = `Stopped after environment "${environment ?? 'top level'}" failed; not processed: ${rest.join(', ')}.`;
+            io.warning(message);
+            databases[databases.length - 1]?.notes.push(message);
+            break;
+        }
+    }
+    if (options.phases.includes('drift'))
+        compareEnvironments(databases);
+    for (const d of databases)
+        d.status = (0,src_outcome/* decideDatabase */.iQ)(d, options).status;
+    return summarise(databases, options, Date.now() - started);
+}
+async function processDatabase(target, ctx) {
+    const { options, io } = ctx;
+    const started = Date.now();
+    const has = (p) => options.phases.includes(p);
+    const report = {
+        environment: target.environment,
+        binding: target.binding,
+        databaseName: target.databaseName,
+        migrationsDir: target.migrationsDir,
+        migrationsTable: target.migrationsTable,
+        migrations: [],
+        findings: [],
+        status: 'valid',
+        notes: [],
+        durationMs: 0,
+    };
+    const phase = { options, target, migrations: [], report, io, run: ctx.run, env: ctx.env, signal: ctx.signal };
+    if (has('restore')) {
+        await restorePhase(phase);
+        return finish(report, started, options);
+    }
+    const set = discover_discoverMigrations(target, options.cwd);
+    phase.migrations = set.files;
+    report.migrations = set.files.map((m) => m.name);
+    if (ctx.change)
+        judgeChange(phase, ctx.change);
+    if (isLedgerOperation(options)) {
+        await ledgerOperationPhase(phase);
+        return finish(report, started, options);
+    }
+    // Apply never runs unvalidated: validate is implied by apply (and test). preview, history and drift only
+    // need the file list, so they discover without running the rules and the replay.
+    let validated;
+    if (has('validate') || has('apply') || has('test')) {
+        const settled = report.scope ? new Set(set.files.filter((m) => report.scope.settled.includes(m.relPath)).map((m) => m.name)) : undefined;
+        const policy = rulePolicy(options, target.environment);
+        validated = await validateMigrations(target, set, {
+            numbering: policy.numbering,
+            disabled: new Set(policy.off),
+            dataCheck: policy.dataCheck,
+            policy,
+            settled,
+            signal: ctx.signal,
+        });
+        report.findings.push(...validated.findings);
+        report.notes.push(...validated.notes);
+        report.schema = validated.schema;
+        if (ctx.change && report.changes)
+            report.schemaChanges = await schemaChangesOfChange(phase, validated, report.changes.added);
+        const counts = (0,src_outcome/* countFindings */.Gt)(report);
+        io.info(`validate: ${validated.migrations.length} migrations, ${counts.errors} errors, ${counts.warnings} warnings${counts.informational ? `, ${counts.informational} informational` : ''}`);
+    }
+    try {
+        if (has('preview') || has('apply')) {
+            // The live schema travels in the ledger's request: the pending files are judged and preflighted on it.
+            // A run that applies also takes the apply lock in that request (src/phases/ledger-state.ts).
+            await previewPhase(phase, { withSchema: true, forApply: has('apply') });
+            if (validated && !report.failure)
+                await judgePendingOnLiveSchema(phase, validated);
+            if (!report.failure && !ctx.signal?.aborted)
+                await preflightPhase(phase, validated?.parsed);
+        }
+        if (has('apply')) {
+            if (!report.failure)
+                checkApplyTo(phase);
+            // Every finding that can block is known now: validate's, the change's, the ledger's and the preflight's.
+            const gate = (0,src_outcome/* applyGate */.ei)(report, options.failMode);
+            if (gate.go)
+                await applyPhase(phase);
+            else
+                report.notes.push(gate.reason);
+        }
+    }
+    finally {
+        // Released on every path: applied, held back by the gate, nothing pending, failed, cancelled.
+        await settleLedgerState(phase);
+    }
+    if (has('history') && !(report.failure && report.failure.phase === 'preview'))
+        await historyPhase(phase);
+    if (has('test') && !ctx.signal?.aborted)
+        await testPhase(phase);
+    if (has('drift') && !ctx.signal?.aborted && !report.failure)
+        await driftPhase(phase);
+    return finish(report, started, options);
+}
+/**
+ * The change under review decides what is judged until a ledger is read: the migrations it adds or edits;
+ * the ones it leaves as they are on its base are settled. Edits, renames and deletions of existing
+ * migrations are `modified-migration` errors.
+ */
+function judgeChange(phase, change) {
+    const { report } = phase;
+    const c = migrationChanges(change.files, report, { repoPrefix: change.repoPrefix, baseRef: change.base });
+    const touched = new Set(c.touched);
+    report.changes = { added: c.added, removed: c.removed };
+    report.scope = {
+        basis: change.basis,
+        settled: phase.migrations.filter((m) => !touched.has(m.name)).map((m) => m.relPath),
+        judged: c.touched,
+        ...(change.base !== undefined ? { base: change.base } : {}),
+    };
+    recordFindings(phase, c.findings);
+}
+function finish(report, started, options) {
+    report.durationMs = Date.now() - started;
+    report.status = (0,src_outcome/* decideDatabase */.iQ)(report, options).status;
+    return report;
+}
+/** The run's report: statuses, counts and the failure come from the outcome decision (src/outcome.ts). */
+function summarise(databases, options, durationMs) {
+    const outcome = (0,src_outcome/* decideRun */.Sf)(databases, options);
+    return {
+        status: outcome.status,
+        errors: outcome.errors,
+        warnings: outcome.warnings,
+        informational: outcome.informational,
+        databases,
+        durationMs,
+        failed: outcome.failed,
+        exitCode: outcome.exitCode,
+        ...(outcome.failureMessage !== undefined ? { failureMessage: outcome.failureMessage } : {}),
+    };
+}
+/** wrangler reads credentials from the environment only; tokens never go on a command line. */
+function wranglerEnvironment(options, env) {
+    // What reaches wrangler of it is decided by the allow-list in src/wrangler/child-env.ts (which never passes
+    // CLOUDFLARE_ENV: wrangler would act on another environment than the one validated).
+    const out = { ...env };
+    if (options.cloudflareApiToken)
+        out.CLOUDFLARE_API_TOKEN = options.cloudflareApiToken;
+    if (options.cloudflareAccountId)
+        out.CLOUDFLARE_ACCOUNT_ID = options.cloudflareAccountId;
+    return out;
+}
+
+;// CONCATENATED MODULE: ./build/src/notify/webhook.js
+const TIMEOUT_MS = 10_000;
+/** The notification for a failed database, or undefined when it did not fail. */
+function failurePayload(report, run) {
+    if (!report.failure)
+        return undefined;
+    return {
+        environment: report.environment,
+        database: report.databaseName,
+        migration: report.failed?.name,
+        error: report.failed?.message ?? report.failure.message,
+        runUrl: run.runUrl,
+        repository: run.repository,
+        sha: run.sha,
+    };
+}
+/**
+ * Text from the pull request (file, database and environment names, error messages) made inert for a
+ * Slack-compatible `text`: Slack reads `<!channel>`, `<@U1>`, `<https://x|label>` as mentions and disguised
+ * links, so `& < >` are escaped as Slack documents; Mattermost and Discord-compatible endpoints also ping
+ * on plain `@channel`/`@here`/`@everyone`/`@name`, so every `@` before a name gets a zero-width space.
+ */
+function slackText(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/@(?=[\p{L}\p{N}_.-])/gu, '@\u200b');
+}
+/** One line of untrusted text: a line break in a file name must not start a line that looks like ours. */
+function oneLine(text) {
+    // eslint-disable-next-line no-control-regex
+    return slackText(text).replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ');
+}
+/** A Slack-compatible incoming-webhook message: `text` for any client, blocks-free so every clone accepts it. */
+function slackMessage(p) {
+    const where = `${oneLine(p.database)}${p.environment ? ` (${oneLine(p.environment)})` : ''}`;
+    // The error may span lines: each is quoted, so none can pass for one of the message's own lines.
+    const error = slackText(p.error.replace(/\r\n?/g, '\n'))
+        .split(/[\n\u0085\u2028\u2029]/)
+        .map((line) => `> ${line}`)
+        .join('\n');
+    const lines = [
+        `:x: D1 migration failed on ${where}`,
+        p.migration ? `Migration: ${oneLine(p.migration)}` : undefined,
+        `Error:\n${error}`,
+        p.repository ? `Repository: ${oneLine(p.repository)}${p.sha ? ` @ ${oneLine(p.sha.slice(0, 7))}` : ''}` : undefined,
+        p.runUrl ? `Run: ${p.runUrl}` : undefined,
+    ].filter(Boolean);
+    // The other fields are data for non-Slack consumers, as they are.
+    return { text: lines.join('\n'), environment: p.environment, database: p.database, migration: p.migration ?? null, error: p.error, run_url: p.runUrl ?? null };
+}
+/**
+ * POSTs one message to the webhook. Never throws: a failing webhook is returned as a warning (without the
+ * URL, which is a secret) and must never be why a run fails.
+ */
+async function notifyFailure(url, payload, fetchImpl = fetch) {
+    try {
+        const response = await fetchImpl(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(slackMessage(payload)),
+            signal: AbortSignal.timeout(TIMEOUT_MS),
+        });
+        if (!response.ok)
+            return `notify-webhook: the webhook answered HTTP ${response.status}; no notification was sent.`;
+        return undefined;
+    }
+    catch (error) {
+        const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS / 1000} s` : errorName(error);
+        return `notify-webhook: could not post the failure notification (${reason}).`;
+    }
+}
+/** The kind of error only: messages of fetch errors can contain the URL. */
+function errorName(error) {
+    if (error instanceof Error) {
+        const cause = error.cause;
+        return cause?.code ?? error.name;
+    }
+    return 'unknown error';
 }
 
 ;// CONCATENATED MODULE: ./build/src/report/annotations.js
@@ -56192,6 +59344,7 @@ function databaseJson(d, validateOnly) {
             line: f.line ?? null,
             ...(f.column !== undefined ? { column: f.column } : {}),
             ...(f.table !== undefined ? { table: f.table } : {}),
+            ...(f.rows !== undefined ? { rows: f.rows } : {}),
             informational: (0,src_outcome/* isInformational */.Y9)(f, d.scope),
             message: f.message,
             ...(f.details?.length ? { details: f.details } : {}),
@@ -56204,18 +59357,22 @@ function databaseJson(d, validateOnly) {
         status: d.status,
         pending: d.pending ?? null,
         applied: d.applied ?? null,
+        recorded: d.recorded ?? null,
         failed: d.failed ?? null,
         notAttempted: d.notAttempted ?? null,
         history: d.history ?? null,
         bookmark: d.bookmark ?? null,
         failure: d.failure ?? null,
         timings: d.timings ?? null,
+        preflight: d.preflight ?? null,
         schema: d.schema ?? null,
         notes: d.notes,
         durationMs: d.durationMs,
     };
 }
 
+// EXTERNAL MODULE: ./build/src/report/preflight.js
+var preflight = __nccwpck_require__(987);
 ;// CONCATENATED MODULE: ./build/src/version.js
 /**
  * The package version, printed by `d1-migrate --version` and written into SARIF. A constant rather than a read of
@@ -56224,8 +59381,6 @@ function databaseJson(d, validateOnly) {
  */
 const VERSION = '1.0.0';
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./build/src/report/sarif.js
 
 
@@ -56237,7 +59392,7 @@ const TOOL_URL = 'https://github.com/d1-migrate/d1-migrate-action';
 const SARIF_SCHEMA_URL = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 /** Name of our partial fingerprint; the `/v1` changes only if the way it is computed ever does. */
 const FINGERPRINT_KEY = 'd1MigrateFinding/v1';
-const WHOLE_FILE = new Set(catalog/* RULES */.y0.filter((r) => r.wholeFile).map((r) => r.id));
+const WHOLE_FILE = new Set(rule_catalog/* RULES */.y0.filter((r) => r.wholeFile).map((r) => r.id));
 /**
  * The report as a SARIF 2.1.0 log for GitHub code scanning and any SARIF viewer: every rule of the catalog
  * in `tool.driver.rules`, one result per finding (a finding several environments share once), paths relative
@@ -56245,7 +59400,7 @@ const WHOLE_FILE = new Set(catalog/* RULES */.y0.filter((r) => r.wholeFile).map(
  * alert stays the same alert when lines are added above it.
  */
 function toSarif(report, ctx) {
-    const ruleIndex = new Map(catalog/* RULES */.y0.map((r, i) => [r.id, i]));
+    const ruleIndex = new Map(rule_catalog/* RULES */.y0.map((r, i) => [r.id, i]));
     const located = locate(report, ctx);
     const lineText = lineReader(ctx);
     const seen = new Map();
@@ -56278,15 +59433,15 @@ function toSarif(report, ctx) {
                         version: ctx.version,
                         semanticVersion: ctx.version,
                         informationUri: TOOL_URL,
-                        rules: catalog/* RULES */.y0.map((r) => ({
+                        rules: rule_catalog/* RULES */.y0.map((r) => ({
                             id: r.id,
                             name: r.id.replace(/(^|-)([a-z])/g, (_, _dash, c) => c.toUpperCase()),
                             shortDescription: { text: r.title },
                             fullDescription: { text: r.summary },
-                            helpUri: (0,catalog/* ruleDocsUrl */.hS)(r.id),
-                            help: { text: `${r.summary} See ${(0,catalog/* ruleDocsUrl */.hS)(r.id)}`, markdown: `${r.summary}\n\n[How to fix and how to suppress](${(0,catalog/* ruleDocsUrl */.hS)(r.id)})` },
+                            helpUri: (0,rule_catalog/* ruleDocsUrl */.hS)(r.id),
+                            help: { text: `${r.summary} See ${(0,rule_catalog/* ruleDocsUrl */.hS)(r.id)}`, markdown: `${r.summary}\n\n[How to fix and how to suppress](${(0,rule_catalog/* ruleDocsUrl */.hS)(r.id)})` },
                             defaultConfiguration: { level: r.severity },
-                            properties: { tags: catalog/* DATA_LOSS_RULES */.RQ.has(r.id) ? ['d1', 'migrations', 'data-loss'] : ['d1', 'migrations'] },
+                            properties: { tags: rule_catalog/* DATA_LOSS_RULES */.RQ.has(r.id) ? ['d1', 'migrations', 'data-loss'] : ['d1', 'migrations'] },
                         })),
                     },
                 },
@@ -56535,12 +59690,13 @@ function cleanBefore(lines, i) {
 }
 function note(shown, total, after, reportPath) {
     const where = after ? ` in the section “${after.length > 200 ? `${after.slice(0, 199)}…` : after}”` : '';
-    const rest = reportPath ? `the JSON report ${(0,report_escape/* inlineCode */.ti)(reportPath, { table: false })} (output \`report\`)` : 'the JSON report (set the `report` input to write one)';
+    const rest = reportPath ? `the JSON report ${(0,report_escape/* inlineCode */.t)(reportPath, { table: false })} (output \`report\`)` : 'the JSON report (set the `report` input to write one)';
     return (`> [!WARNING]\n> The summary was cut here${where}: GitHub accepts at most 1 MiB (${SUMMARY_MAX_BYTES.toLocaleString('en-US')} bytes) per step summary, ` +
         `and this one has ${total.toLocaleString('en-US')} bytes; ${shown.toLocaleString('en-US')} are shown. Everything is in ${rest}.\n`);
 }
 
 ;// CONCATENATED MODULE: ./build/src/report/summary.js
+
 
 
 
@@ -56561,55 +59717,56 @@ function renderSummary({ report, run, target, reportPath }) {
     const info = report.informational ? `, ${report.informational} informational (not blocking)` : '';
     out.push(`## ${icon} D1 migrations: ${report.status}`);
     out.push('');
-    out.push(`${report.errors} error(s), ${report.warnings} warning(s)${info} in ${report.databases.length} database(s), target ${(0,report_escape/* inlineCode */.ti)(target)}, ${(report.durationMs / 1000).toFixed(1)} s.`);
+    out.push(`${report.errors} error(s), ${report.warnings} warning(s)${info} in ${report.databases.length} database(s), target ${(0,report_escape/* inlineCode */.t)(target)}, ${(report.durationMs / 1000).toFixed(1)} s.`);
     if (report.failureMessage)
-        out.push('', `**Failed:** ${(0,report_escape/* escapeMarkdown */.FV)(report.failureMessage)}`);
+        out.push('', `**Failed:** ${(0,report_escape/* escapeMarkdown */.F)(report.failureMessage)}`);
     for (const db of report.databases)
         out.push('', ...databaseSection(db, run));
     if (reportPath)
-        out.push('', `<sub>Full JSON report: ${(0,report_escape/* inlineCode */.ti)(reportPath)}</sub>`);
+        out.push('', `<sub>Full JSON report: ${(0,report_escape/* inlineCode */.t)(reportPath)}</sub>`);
     // GitHub's 1 MiB is bytes; fitSummary cuts cleanly and says where (src/report/summary-limit.ts).
     return fitSummary(out.join('\n') + '\n', { reportPath });
 }
 function databaseSection(db, run) {
     const out = [];
-    const env = db.environment ? `${(0,report_escape/* escapeMarkdown */.FV)(db.environment)} · ` : '';
-    out.push(`### ${ICON[db.status] ?? ''} ${env}${(0,report_escape/* inlineCode */.ti)(db.binding)} (${(0,report_escape/* escapeMarkdown */.FV)(db.databaseName)}): ${db.status}`);
+    const env = db.environment ? `${(0,report_escape/* escapeMarkdown */.F)(db.environment)} · ` : '';
+    out.push(`### ${ICON[db.status] ?? ''} ${env}${(0,report_escape/* inlineCode */.t)(db.binding)} (${(0,report_escape/* escapeMarkdown */.F)(db.databaseName)}): ${db.status}`);
     const { judged, informational } = (0,groups/* partitionFindings */.p7)(db);
     const errors = judged.filter((f) => f.severity === 'error').length;
     const warnings = judged.length - errors;
     const info = informational.length ? ` · ${informational.length} informational` : '';
-    out.push('', `${db.migrations.length} migration(s) in ${(0,report_escape/* inlineCode */.ti)(db.migrationsDir)} · ${errors} error(s) · ${warnings} warning(s)${info} · ${(db.durationMs / 1000).toFixed(1)} s`);
+    out.push('', `${db.migrations.length} migration(s) in ${(0,report_escape/* inlineCode */.t)(db.migrationsDir)} · ${errors} error(s) · ${warnings} warning(s)${info} · ${(db.durationMs / 1000).toFixed(1)} s`);
     if (db.failure)
-        out.push('', `**${(0,report_escape/* escapeMarkdown */.FV)(db.failure.phase)} failed** (${(0,report_escape/* inlineCode */.ti)(db.failure.kind)}): ${(0,report_escape/* escapeMarkdown */.FV)(db.failure.message)}`);
+        out.push('', `**${(0,report_escape/* escapeMarkdown */.F)(db.failure.phase)} failed** (${(0,report_escape/* inlineCode */.t)(db.failure.kind)}): ${(0,report_escape/* escapeMarkdown */.F)(db.failure.message)}`);
     if (db.failed) {
         const line = db.failed.line ? ` (line ${db.failed.line})` : '';
-        out.push('', `**Failed migration:** ${(0,report_escape/* inlineCode */.ti)(db.failed.name)}${line}: ${(0,report_escape/* escapeMarkdown */.FV)(db.failed.message)}`);
+        out.push('', `**Failed migration:** ${(0,report_escape/* inlineCode */.t)(db.failed.name)}${line}: ${(0,report_escape/* escapeMarkdown */.F)(db.failed.message)}`);
     }
     // What will run (or what the change adds) and its verdict come first; the history's findings are folded below.
     if (db.pending)
-        out.push('', `**Pending before apply (${db.pending.length}):** ${nameList(db.pending)}`);
+        out.push('', `**Pending before apply (${db.pending.length}):** ${summary_nameList(db.pending)}`);
     else if (db.scope && db.scope.basis !== 'ledger')
-        out.push('', `**Migrations this change adds or edits (${db.scope.judged.length}):** ${nameList(db.scope.judged)}`);
-    const dataLoss = judged.filter((f) => catalog/* DATA_LOSS_RULES */.RQ.has(f.rule)).length;
+        out.push('', `**Migrations this change adds or edits (${db.scope.judged.length}):** ${summary_nameList(db.scope.judged)}`);
+    const dataLoss = judged.filter((f) => rule_catalog/* DATA_LOSS_RULES */.RQ.has(f.rule)).length;
     if (dataLoss) {
         out.push('', '> [!CAUTION]', `> ${dataLoss} finding(s) of the data check: these migrations delete or change rows, or fail, only on a database that has data — an empty local database does not show it. They are listed first.`);
     }
+    out.push(...(0,preflight/* preflightSection */.p)(db, '#### Production preflight'));
     if (judged.length)
-        out.push('', ...findingsTable((0,catalog/* dataLossFirst */.sD)(judged)));
+        out.push('', ...findingsTable((0,rule_catalog/* dataLossFirst */.sD)(judged)));
     if (db.applied)
-        out.push('', `**Applied by this run (${db.applied.length}):** ${nameList(db.applied)}`);
+        out.push('', `**Applied by this run (${db.applied.length}):** ${summary_nameList(db.applied)}`);
     if (db.notAttempted?.length)
-        out.push('', `**Not attempted (${db.notAttempted.length}):** ${nameList(db.notAttempted)}`);
+        out.push('', `**Not attempted (${db.notAttempted.length}):** ${summary_nameList(db.notAttempted)}`);
     if (db.bookmark)
-        out.push('', `**Time Travel bookmark before apply:** ${(0,report_escape/* inlineCode */.ti)(db.bookmark)}`);
+        out.push('', `**Time Travel bookmark before apply:** ${(0,report_escape/* inlineCode */.t)(db.bookmark)}`);
     if (informational.length) {
-        out.push('', `<details><summary>${informational.length} finding(s) ${(0,groups/* settledWhere */.vv)(db)} — informational, not blocking: ${(0,report_escape/* escapeMarkdown */.FV)((0,groups/* countByRule */.$i)(informational))}</summary>`, '', ...findingsTable(informational), '', '</details>');
+        out.push('', `<details><summary>${informational.length} finding(s) ${(0,groups/* settledWhere */.vv)(db)} — informational, not blocking: ${(0,report_escape/* escapeMarkdown */.F)((0,groups/* countByRule */.$i)(informational))}</summary>`, '', ...findingsTable(informational), '', '</details>');
     }
     if (db.history)
         out.push('', ...historyTable(db, run));
     for (const d of db.drift ?? []) {
-        const against = d.against === 'migrations' ? 'the applied migrations' : `environment ${(0,report_escape/* escapeMarkdown */.FV)(d.against.replace(/^environment:/, ''))}`;
+        const against = d.against === 'migrations' ? 'the applied migrations' : `environment ${(0,report_escape/* escapeMarkdown */.F)(d.against.replace(/^environment:/, ''))}`;
         if (!d.changes.length) {
             out.push('', `**Schema drift vs ${against}:** none`);
             continue;
@@ -56627,43 +59784,43 @@ function databaseSection(db, run) {
         out.push('', '<details><summary>Resulting schema (' + tables.length + ' objects)</summary>', '');
         out.push('| type | name | table |', '| --- | --- | --- |');
         for (const o of tables.slice(0, 500))
-            out.push(`| ${o.type} | ${(0,report_escape/* inlineCode */.ti)(o.name)} | ${(0,report_escape/* inlineCode */.ti)(o.tableName)} |`);
+            out.push(`| ${o.type} | ${(0,report_escape/* inlineCode */.t)(o.name)} | ${(0,report_escape/* inlineCode */.t)(o.tableName)} |`);
         out.push('', '</details>');
     }
     for (const note of db.notes)
-        out.push('', `> ${(0,report_escape/* escapeMarkdown */.FV)(note)}`);
+        out.push('', `> ${(0,report_escape/* escapeMarkdown */.F)(note)}`);
     return out;
 }
 function findingsTable(findings) {
     const out = ['| | rule | where | message |', '| --- | --- | --- | --- |'];
     for (const f of findings.slice(0, 500)) {
-        const where = f.file ? (0,report_escape/* inlineCode */.ti)(`${f.file}${f.line ? `:${f.line}` : ''}`) : '';
+        const where = f.file ? (0,report_escape/* inlineCode */.t)(`${f.file}${f.line ? `:${f.line}` : ''}`) : '';
         // What was folded into this finding (src/rules/fold.ts) stays one click away, inside the same cell.
         const folded = f.details?.length
-            ? ` <details><summary>${f.details.length} folded into this</summary>${f.details.map((d) => (0,report_escape/* escapeMarkdown */.FV)(d)).join('<br>')}</details>`
+            ? ` <details><summary>${f.details.length} folded into this</summary>${f.details.map((d) => (0,report_escape/* escapeMarkdown */.F)(d)).join('<br>')}</details>`
             : '';
-        out.push(`| ${f.severity === 'error' ? '❌' : '⚠️'} | ${(0,report_escape/* inlineCode */.ti)(f.rule)} | ${where} | ${(0,report_escape/* escapeMarkdown */.FV)(f.message)}${folded} |`);
+        out.push(`| ${f.severity === 'error' ? '❌' : '⚠️'} | ${(0,report_escape/* inlineCode */.t)(f.rule)} | ${where} | ${(0,report_escape/* escapeMarkdown */.F)(f.message)}${folded} |`);
     }
     if (findings.length > 500)
         out.push(`| | | | … ${findings.length - 500} more in the JSON report |`);
     return out;
 }
-function nameList(names) {
+function summary_nameList(names) {
     if (!names.length)
         return 'none';
-    const shown = names.slice(0, LIST_LIMIT).map((n) => (0,report_escape/* inlineCode */.ti)(n)).join(', ');
+    const shown = names.slice(0, LIST_LIMIT).map((n) => (0,report_escape/* inlineCode */.t)(n)).join(', ');
     return names.length > LIST_LIMIT ? `${shown}, … ${names.length - LIST_LIMIT} more` : shown;
 }
 function historyTable(db, run) {
     const history = db.history ?? [];
     const mine = new Set(db.applied ?? []);
-    const who = [run.actor && `by ${(0,report_escape/* escapeMarkdown */.FV)(run.actor)}`, run.sha && `at ${(0,report_escape/* inlineCode */.ti)(run.sha.slice(0, 7))}`, run.runUrl && `[run](${run.runUrl})`]
+    const who = [run.actor && `by ${(0,report_escape/* escapeMarkdown */.F)(run.actor)}`, run.sha && `at ${(0,report_escape/* inlineCode */.t)(run.sha.slice(0, 7))}`, run.runUrl && `[run](${run.runUrl})`]
         .filter(Boolean)
         .join(' ');
     const out = [`**History (${history.length} applied):**`, '', '| # | migration | applied at | this run |', '| --- | --- | --- | --- |'];
     const shown = history.length > 200 ? history.slice(-200) : history;
     for (const h of shown) {
-        out.push(`| ${h.id ?? ''} | ${(0,report_escape/* inlineCode */.ti)(h.name)} | ${(0,report_escape/* escapeMarkdown */.FV)(h.appliedAt ?? '')} | ${mine.has(h.name) ? `✅ ${who}` : ''} |`);
+        out.push(`| ${h.id ?? ''} | ${(0,report_escape/* inlineCode */.t)(h.name)} | ${(0,report_escape/* escapeMarkdown */.F)(h.appliedAt ?? '')} | ${mine.has(h.name) ? `✅ ${who}` : ''} |`);
     }
     if (history.length > shown.length)
         out.push(`| | … ${history.length - shown.length} earlier | | |`);
@@ -56671,6 +59828,7 @@ function historyTable(db, run) {
 }
 
 ;// CONCATENATED MODULE: ./build/src/main.js
+
 
 
 
@@ -56873,6 +60031,7 @@ function setOutputs(report, reportPath, comment, durationMs) {
     setOutput('duration-ms', String(durationMs));
     setOutput('report', reportPath ?? '');
     setOutput('drift', JSON.stringify(report.databases.flatMap((d) => (d.drift ?? []).map((c) => ({ environment: d.environment, database: d.binding, ...c })))));
+    setOutput('preflight', JSON.stringify((0,preflight/* preflightOutput */.R)(report)));
     setOutput('comment-id', comment.commentId !== undefined ? String(comment.commentId) : '');
     setOutput('comment-url', comment.commentUrl ?? '');
 }
@@ -56901,7 +60060,7 @@ async function writeSummary(report, options, run, reportPath) {
 /* harmony export */   iQ: () => (/* binding */ decideDatabase)
 /* harmony export */ });
 /* unused harmony export judgedFindings */
-/* harmony import */ var _rules_catalog_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7350);
+/* harmony import */ var _rule_catalog_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3705);
 /* harmony import */ var _report_label_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5774);
 /**
  * The one place that decides what the facts of a run add up to: which findings block, whether apply may
@@ -56932,7 +60091,7 @@ function settledFiles(scope) {
  * reported, never blocking. Ledger rules are about what the next apply does, so they always count.
  */
 function isInformational(f, scope) {
-    if (!scope || f.file === undefined || _rules_catalog_js__WEBPACK_IMPORTED_MODULE_0__/* .LEDGER_RULES */ .qA.has(f.rule))
+    if (!scope || f.file === undefined || _rule_catalog_js__WEBPACK_IMPORTED_MODULE_0__/* .LEDGER_RULES */ .qA.has(f.rule))
         return false;
     return settledFiles(scope).has(f.file);
 }
@@ -56988,6 +60147,12 @@ function decideDatabase(db, rules) {
     }
     if (rules.phases.includes('restore'))
         return { status: 'applied', failsStep: false };
+    // Ledger operations: applied when they recorded something, up-to-date when there was nothing to record.
+    if (rules.phases.includes('unlock'))
+        return { status: 'valid', failsStep: false };
+    if (rules.phases.some((p) => p === 'baseline' || p === 'mark-applied' || p === 'rename-applied')) {
+        return { status: (db.recorded?.length ?? 0) > 0 ? 'applied' : 'up-to-date', failsStep: false };
+    }
     if (rules.phases.includes('apply') && db.pending !== undefined)
         return { status: appliedNow ? 'applied' : 'up-to-date', failsStep: false };
     return { status: 'valid', failsStep: false };
@@ -57026,10 +60191,9 @@ function decideRun(databases, rules) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   FV: () => (/* binding */ escapeMarkdown),
-/* harmony export */   ti: () => (/* binding */ inlineCode)
+/* harmony export */   F: () => (/* binding */ escapeMarkdown),
+/* harmony export */   t: () => (/* binding */ inlineCode)
 /* harmony export */ });
-/* unused harmony exports escapeHtml, codeBlock */
 /**
  * Escaping for text that comes from the repository (file names, SQL, messages) before it goes into
  * GitHub-flavoured markdown: the PR comment, the job summary and annotations. Everything here is pure.
@@ -57039,15 +60203,6 @@ function decideRun(databases, rules) {
  * with no markdown syntax at all), or pings people and cross-references issues from a file name.
  */
 const ZWJ = '\u200d';
-/** HTML-escapes `& < > " '`: for text inside raw HTML (`<summary>`, attributes). */
-function escapeHtml(text) {
-    return noAutolinks(text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;'));
-}
 /**
  * GFM's autolink extension turns bare `https://x`, `http://`, `ftp://`, `www.x` and `a@b.c` into links
  * without any markdown syntax, so backslash escapes do not stop them. cmark-gfm finds a scheme by reading
@@ -57106,15 +60261,6 @@ function inlineCode(text, opts = {}) {
     // needed when the content starts or ends with a backtick (it would merge with the fence) or a space.
     const pad = /^[` ]|[` ]$/.test(s) ? ' ' : '';
     return `${fence}${pad}${s}${pad}${fence}`;
-}
-/** A fenced code block whose fence is longer than any backtick run in `text`, so nothing inside can close it
- * (tilde lines cannot close a backtick fence). */
-function codeBlock(text, lang = '') {
-    const fence = '`'.repeat(Math.max(3, longestBacktickRun(text) + 1));
-    // A backtick fence's info string may not contain backticks; keep language names to a safe alphabet.
-    const info = lang.replace(/[^A-Za-z0-9_+.-]/g, '');
-    const body = text.endsWith('\n') ? text : `${text}\n`;
-    return `${fence}${info}\n${body}${fence}`;
 }
 
 
@@ -57178,6 +60324,73 @@ function databaseLabel(db, opts = {}) {
 
 /***/ }),
 
+/***/ 987:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   R: () => (/* binding */ preflightOutput),
+/* harmony export */   p: () => (/* binding */ preflightSection)
+/* harmony export */ });
+/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6209);
+
+/** Rows shown in the summary / comment table (the JSON report and the output have all). */
+const SHOWN = 20;
+/** The `preflight` output: every question of every database, with its count (null: not answered, and why). */
+function preflightOutput(report) {
+    return report.databases.flatMap((d) => (d.preflight?.entries ?? []).map((e) => ({
+        environment: d.environment,
+        database: d.binding,
+        migration: e.migration,
+        line: e.line,
+        question: e.question,
+        table: e.table,
+        effect: e.effect,
+        rows: e.rows,
+        ...(e.why !== undefined ? { why: e.why } : {}),
+    })));
+}
+const EFFECT = { lost: 'rows lost', fails: 'fails', info: 'on purpose', size: 'size' };
+/** Markdown lines of the "Production preflight" section, or none when the preflight did not run. */
+function preflightSection(db, heading) {
+    const pf = db.preflight;
+    if (!pf)
+        return [];
+    const answered = pf.entries.filter((e) => e.rows !== null);
+    const notAnswered = pf.entries.filter((e) => e.rows === null);
+    const risks = answered.filter((e) => (e.effect === 'lost' || e.effect === 'fails') && (e.rows ?? 0) > 0);
+    const out = ['', heading, ''];
+    if (pf.requests === 0 && pf.entries.length === 0) {
+        out.push('Nothing to ask: no pending statement can lose rows or fail on the rows the database holds (new tables are empty), so no request was made.');
+        return out;
+    }
+    const zero = answered.filter((e) => e.rows === 0).length;
+    out.push(`${answered.length} question(s) answered by the database in ${pf.requests} read-only request(s): ${risks.length ? `**${risks.length} with rows lost or a failure**` : 'no rows lost, no failure'}${zero ? `, ${zero} answered 0` : ''}${notAnswered.length ? `, ${notAnswered.length} not answered` : ''}.`);
+    const shown = [...pf.entries.filter((e) => (e.rows ?? 0) > 0 || e.rows === null)].sort((a, b) => rank(a) - rank(b)).slice(0, SHOWN);
+    if (shown.length) {
+        out.push('', '| migration | line | table | question | rows |', '| --- | --- | --- | --- | --- |');
+        for (const e of shown) {
+            const rows = e.rows === null ? `not answered: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .F)(cut(e.why ?? '', 300))}` : `${e.rows.toLocaleString('en-US')} (${EFFECT[e.effect]})`;
+            out.push(`| ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .inlineCode */ .t)(cut(e.migration, 200))} | ${e.line} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .inlineCode */ .t)(cut(e.table, 100))} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .F)(cut(e.question, 300))} | ${rows} |`);
+        }
+        const more = pf.entries.filter((e) => (e.rows ?? 0) > 0 || e.rows === null).length - shown.length;
+        if (more > 0)
+            out.push(`| | | | … ${more} more in the JSON report and the \`preflight\` output | |`);
+    }
+    return out;
+}
+/** Names and questions come from migration files (a table name can be 10,000 characters): the section stays small. */
+function cut(text, max) {
+    return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+function rank(e) {
+    if (e.rows === null)
+        return 3;
+    return e.effect === 'fails' ? 0 : e.effect === 'lost' ? 1 : 2;
+}
+
+
+/***/ }),
+
 /***/ 1777:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -57185,7 +60398,7 @@ function databaseLabel(db, opts = {}) {
 /* harmony export */   e7: () => (/* binding */ diffSchemas),
 /* harmony export */   gH: () => (/* binding */ renderSchemaDiffLines)
 /* harmony export */ });
-/* unused harmony exports columnsOf, renderSchemaDiff */
+/* unused harmony export columnsOf */
 /* harmony import */ var _sql_tokenize_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4885);
 /* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6209);
 /**
@@ -57349,8 +60562,7 @@ function columnList(sql) {
         return null;
     const parts = [[]];
     let depth = 0;
-    for (i = i + 1; i < tokens.length; i++) {
-        const t = tokens[i];
+    for (const t of tokens.slice(i + 1)) {
         if (t.text === '(')
             depth++;
         if (t.text === ')') {
@@ -57372,9 +60584,9 @@ function tableShape(sql) {
         return null;
     const shape = { columns: new Map(), constraints: [] };
     for (const part of parts) {
-        if (part.length === 0)
-            continue;
         const first = part[0];
+        if (!first)
+            continue;
         const definition = joinTokens(part);
         const key = comparable(part);
         if (first.kind === 'word' && CONSTRAINT_START.has(first.text.toUpperCase())) {
@@ -57405,7 +60617,7 @@ function renderSchemaDiffLines(changes, opts = {}) {
     const max = opts.maxDefinition ?? 300;
     const cut = (s) => (s.length > max ? `${s.slice(0, max)}…` : s);
     const one = (s) => s.replace(/\s+/g, ' ').trim();
-    const code = (s) => (0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .inlineCode */ .ti)(cut(one(s)), { table: false });
+    const code = (s) => (0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .inlineCode */ .t)(cut(one(s)), { table: false });
     const lines = [];
     for (const c of changes) {
         const icon = ICON[c.kind];
@@ -57446,17 +60658,11 @@ function renderSchemaDiffLines(changes, opts = {}) {
     }
     return lines;
 }
-/** The diff as markdown; "No schema changes." when there are none. */
-function renderSchemaDiff(changes) {
-    if (changes.length === 0)
-        return escapeMarkdown('No schema changes.');
-    return renderSchemaDiffLines(changes).join('\n');
-}
 
 
 /***/ }),
 
-/***/ 7350:
+/***/ 3705:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -57469,6 +60675,13 @@ function renderSchemaDiff(changes) {
 /* harmony export */   sD: () => (/* binding */ dataLossFirst),
 /* harmony export */   y0: () => (/* binding */ RULES)
 /* harmony export */ });
+/* unused harmony exports PREFLIGHT_RULES, isRuleId */
+/**
+ * The rule catalog: every rule id the tool can report, with its severity, a title and a one-line summary. It
+ * sits at the base of the code (it imports nothing) so that every producer of findings — the rules,
+ * discovery, the replay, the phases, the pull-request check — and the Finding type itself take their ids
+ * from here.
+ */
 const RULES = [
     { id: 'duplicate-number', severity: 'error', title: 'Two migrations share a number', wholeFile: true, summary: 'Two migration files share a number (for date_time names: the whole numeric prefix), or share the number wrangler reads while their name order contradicts the rest of the prefix: wrangler applies both in name order, which is rarely what the author meant.' },
     { id: 'number-gap', severity: 'warning', title: 'Gap in the migration numbers', wholeFile: true, summary: 'A number is skipped in a sequential series (a file was lost, renamed or is on another branch).' },
@@ -57491,9 +60704,13 @@ const RULES = [
     { id: 'drop-referenced-table', severity: 'error', title: 'DROP TABLE of a table other tables reference', summary: 'DROP TABLE of a table other tables reference by foreign key: on D1 (foreign keys always on) it cascades into child rows or fails.' },
     { id: 'rows-lost', severity: 'error', title: 'Migration deletes or changes rows it should not', summary: 'With rows in the tables, a migration deletes or changes rows of a table it never deletes from or updates: a foreign key cascade from a DROP (table rebuild), a REPLACE conflict or a trigger. Found by running it on synthetic rows (the data check).' },
     { id: 'fails-with-data', severity: 'error', title: 'Migration fails once tables hold rows', summary: 'A migration that applies on an empty database but fails once tables hold rows (foreign keys left dangling by a rebuild, a UNIQUE index over duplicated values, ADD COLUMN NOT NULL without a default), or once a row holds a value its table allows (NULL, \'\', 0) that a copy cannot take (a nullable column copied into NOT NULL).' },
+    { id: 'preflight-rows-lost', severity: 'error', title: 'Migration deletes or changes rows of the target database', summary: 'Preview (production preflight): counted on the target database itself, read-only, the rows a pending migration deletes or changes without meaning to: a foreign key cascade from a DROP or DELETE, a copy that leaves rows or columns behind before its source is dropped, INSERT OR REPLACE.' },
+    { id: 'preflight-fails', severity: 'error', title: 'Migration will fail on the target database', summary: "Preview (production preflight): counted on the target database itself, read-only, the rows that make a pending migration fail: NULLs copied into NOT NULL, duplicates under a new UNIQUE index or key, CHECK and foreign key violations, ADD COLUMN that needs an empty table, RESTRICT/NO ACTION children of a dropped table." },
+    { id: 'preflight-large-rewrite', severity: 'warning', title: 'Statement rewrites more rows than D1 may manage in 30 s', summary: "Preview (production preflight): a pending statement copies, deletes, updates or indexes so many rows of the target database that it risks D1's 30-second limit per query." },
     { id: 'secret-in-migration', severity: 'error', title: 'Secret in a migration', summary: 'An API key, private key or password in a SQL literal.' },
     { id: 'double-quoted-string', severity: 'warning', title: 'Double-quoted string taken as text', summary: 'A double-quoted name that is not a column there, which SQLite silently turns into a text literal. An error where that text is written into every copied or updated row (INSERT … SELECT result columns, UPDATE … SET values), a warning elsewhere.' },
     { id: 'applied-file-missing', severity: 'error', title: 'Applied migration has no file', wholeFile: true, summary: 'The database records a migration with no file: it was renamed or deleted (a renamed file would run again).' },
+    { id: 'applied-file-changed', severity: 'error', title: 'Applied migration edited after it ran', wholeFile: true, summary: "An applied migration's file no longer matches the checksum recorded when this tool applied (or recorded) it: wrangler never runs it again, so the edit reaches no database." },
     { id: 'out-of-order', severity: 'warning', title: 'Pending migration sorts before an applied one', summary: 'A pending migration sorts before the last applied one.' },
     { id: 'schema-drift', severity: 'error', title: 'Live schema differs from the migrations', summary: 'The live schema differs from what its applied migrations produce (changed by hand, or a migration edited after it ran), or differs between environments.' },
     { id: 'modified-migration', severity: 'error', title: 'Applied migration modified by the pull request', wholeFile: true, summary: 'A migration that exists on the base branch was modified, renamed or deleted by the pull request.' },
@@ -57502,7 +60719,7 @@ const RULES = [
  * Rules about what the NEXT apply will do with the ledger (a renamed or edited applied file, an out-of-order
  * file, a live schema that drifted): they always count, also when they point at a migration that ran.
  */
-const LEDGER_RULES = new Set(['applied-file-missing', 'out-of-order', 'modified-migration', 'schema-drift']);
+const LEDGER_RULES = new Set(['applied-file-missing', 'applied-file-changed', 'out-of-order', 'modified-migration', 'schema-drift']);
 /**
  * Rules found by replaying files on a schema (src/replay/): for pending migrations they are found again on
  * the target's live schema when preview can read it, and that verdict replaces the one from the history.
@@ -57518,13 +60735,21 @@ const REPLAY_RULES = new Set([
 ]);
 /** Rules whose findings mean rows are lost or a deploy fails on real data: reports list them first. */
 const DATA_LOSS_RULES = new Set(['rows-lost', 'fails-with-data']);
-/** The data-loss findings first, each group in its original order. */
+/** Rules of the production preflight (preview): counts of real rows of the target database. */
+const PREFLIGHT_RULES = new Set(['preflight-rows-lost', 'preflight-fails', 'preflight-large-rewrite']);
+/** The preflight's findings first (real rows), then the data check's, each group in its original order. */
 function dataLossFirst(findings) {
-    return [...findings.filter((f) => DATA_LOSS_RULES.has(f.rule)), ...findings.filter((f) => !DATA_LOSS_RULES.has(f.rule))];
+    const rank = (f) => (PREFLIGHT_RULES.has(f.rule) ? 0 : DATA_LOSS_RULES.has(f.rule) ? 1 : 2);
+    return [...findings].sort((a, b) => rank(a) - rank(b));
 }
 const RULE_IDS = new Set(RULES.map((r) => r.id));
+/** For ids that come from outside the code (disable-rules, suppression comments, config files). */
+function isRuleId(id) {
+    return RULE_IDS.has(id);
+}
+const BY_ID = new Map(RULES.map((r) => [r.id, r]));
 function ruleInfo(id) {
-    const info = RULES.find((r) => r.id === id);
+    const info = BY_ID.get(id);
     if (!info)
         throw new Error(`unknown rule id ${id}`);
     return info;

@@ -7,7 +7,11 @@ import { applyPhase } from './phases/apply.js';
 import { schemaChangesOfChange } from './phases/change-schema.js';
 import { compareEnvironments, driftPhase } from './phases/drift.js';
 import { historyPhase } from './phases/history.js';
+import { checkApplyTo } from './phases/apply-to.js';
 import { judgePendingOnLiveSchema } from './phases/judge-pending.js';
+import { preflightPhase } from './phases/preflight.js';
+import { isLedgerOperation, ledgerOperationPhase } from './phases/ledger-ops/index.js';
+import { settleLedgerState } from './phases/ledger-state.js';
 import { previewPhase } from './phases/preview.js';
 import { recordFindings } from './phases/record.js';
 import { restorePhase } from './phases/restore.js';
@@ -65,8 +69,7 @@ export async function runEngine({ options, io, run = {}, env = process.env, sign
   }));
 
   const databases: DatabaseReport[] = [];
-  for (let i = 0; i < plan.length; i++) {
-    const { environment, targets } = plan[i]!;
+  for (const [i, { environment, targets }] of plan.entries()) {
     for (const target of targets) {
       if (signal?.aborted) break;
       const report = await io.group(`d1-migrate: ${databaseLabel(target, { name: true })}`, () =>
@@ -114,6 +117,10 @@ async function processDatabase(target: DatabaseTarget, ctx: DatabaseRun): Promis
   phase.migrations = set.files;
   report.migrations = set.files.map((m) => m.name);
   if (ctx.change) judgeChange(phase, ctx.change);
+  if (isLedgerOperation(options)) {
+    await ledgerOperationPhase(phase);
+    return finish(report, started, options);
+  }
 
   // Apply never runs unvalidated: validate is implied by apply (and test). preview, history and drift only
   // need the file list, so they discover without running the rules and the replay.
@@ -138,15 +145,24 @@ async function processDatabase(target: DatabaseTarget, ctx: DatabaseRun): Promis
     io.info(`validate: ${validated.migrations.length} migrations, ${counts.errors} errors, ${counts.warnings} warnings${counts.informational ? `, ${counts.informational} informational` : ''} (replayed on ${validated.sqlite})`);
   }
 
-  if (has('preview') || has('apply')) {
-    await previewPhase(phase, { withSchema: validated !== undefined });
-    if (validated && !report.failure) await judgePendingOnLiveSchema(phase, validated);
-  }
-  if (has('apply')) {
-    // Every finding that can block is known now: validate's, the change's and the ledger's.
-    const gate = applyGate(report, options.failMode);
-    if (gate.go) await applyPhase(phase);
-    else report.notes.push(gate.reason);
+  try {
+    if (has('preview') || has('apply')) {
+      // The live schema travels in the ledger's request: the pending files are judged and preflighted on it.
+      // A run that applies also takes the apply lock in that request (src/phases/ledger-state.ts).
+      await previewPhase(phase, { withSchema: true, forApply: has('apply') });
+      if (validated && !report.failure) await judgePendingOnLiveSchema(phase, validated);
+      if (!report.failure && !ctx.signal?.aborted) await preflightPhase(phase, validated?.parsed);
+    }
+    if (has('apply')) {
+      if (!report.failure) checkApplyTo(phase);
+      // Every finding that can block is known now: validate's, the change's, the ledger's and the preflight's.
+      const gate = applyGate(report, options.failMode);
+      if (gate.go) await applyPhase(phase);
+      else report.notes.push(gate.reason);
+    }
+  } finally {
+    // Released on every path: applied, held back by the gate, nothing pending, failed, cancelled.
+    await settleLedgerState(phase);
   }
   if (has('history') && !(report.failure && report.failure.phase === 'preview')) await historyPhase(phase);
   if (has('test') && !ctx.signal?.aborted) await testPhase(phase);

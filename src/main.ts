@@ -8,6 +8,7 @@ import { failurePayload, notifyFailure } from './notify/webhook.js';
 import { INPUT_NAMES, parseOptions, type RawInputs } from './options.js';
 import { annotationsFor, ANNOTATION_LIMIT } from './report/annotations.js';
 import { toJson } from './report/json.js';
+import { preflightOutput } from './report/preflight.js';
 import { writeSarifFile } from './report/sarif-file.js';
 import { inertText } from './report/inert.js';
 import { renderSummary } from './report/summary.js';
@@ -211,6 +212,7 @@ function setOutputs(
     'drift',
     JSON.stringify(report.databases.flatMap((d) => (d.drift ?? []).map((c) => ({ environment: d.environment, database: d.binding, ...c })))),
   );
+  core.setOutput('preflight', JSON.stringify(preflightOutput(report)));
   core.setOutput('comment-id', comment.commentId !== undefined ? String(comment.commentId) : '');
   core.setOutput('comment-url', comment.commentUrl ?? '');
 }

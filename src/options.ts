@@ -2,8 +2,8 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { loadProjectConfig } from './config/project-config.js';
 import { UsageError } from './errors.js';
-import { RULE_IDS } from './rules/catalog.js';
-import type { CommentMode, FailMode, NumberingMode, Options, Phase, Target } from './types.js';
+import { RULE_IDS } from './rule-catalog.js';
+import type { CommentMode, FailMode, LedgerPhase, NumberingMode, Options, Phase, Target } from './types.js';
 
 /** Raw values by action input name (`fail-mode`, ...), as strings; empty or absent = not set. */
 export type RawInputs = Partial<Record<InputName, string>>;
@@ -33,10 +33,22 @@ export const INPUT_NAMES = [
   'report',
   'sarif',
   'timeout',
+  'to',
+  'force',
+  'ledger-state',
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 
-export const PHASES: readonly Phase[] = ['validate', 'preview', 'apply', 'history', 'test', 'restore', 'drift'];
+/** Phases the `phases` input accepts (the CLI's mark-applied and rename-applied are commands of their own). */
+export const PHASES: readonly Phase[] = ['validate', 'preview', 'apply', 'history', 'test', 'restore', 'drift', 'baseline', 'unlock'];
+export const LEDGER_PHASES: readonly LedgerPhase[] = ['baseline', 'mark-applied', 'rename-applied', 'unlock'];
+/** How many arguments each ledger operation takes (CLI positionals). */
+const LEDGER_ARGS: Record<LedgerPhase, { count: number; usage: string }> = {
+  baseline: { count: 0, usage: 'd1-migrate baseline --to <migration> [--force]' },
+  'mark-applied': { count: 1, usage: 'd1-migrate mark-applied <migration> [--force]' },
+  'rename-applied': { count: 2, usage: 'd1-migrate rename-applied <old name> <new file> [--force]' },
+  unlock: { count: 0, usage: 'd1-migrate unlock' },
+};
 const TARGETS: readonly Target[] = ['remote', 'local'];
 const FAIL_MODES: readonly FailMode[] = ['strict', 'skip-unavailable', 'warn'];
 const NUMBERING: readonly NumberingMode[] = ['sequential', 'unique', 'off'];
@@ -83,7 +95,6 @@ function optional(raw: string | undefined): string | undefined {
   return value === '' ? undefined : value;
 }
 
-/** The one place inputs are checked: every bad value fails here, before anything runs. */
 /**
  * The replay cache's directory (src/replay/cache.ts), absolute. The cache trusts what it finds there, so it
  * may not be inside the working directory or the checkout, where a pull request can put files.
@@ -105,21 +116,31 @@ function parseCacheDir(rawValue: string | undefined, cwd: string, env: NodeJS.Pr
   return dir;
 }
 
-export function parseOptions(raw: RawInputs, opts: { baseDir: string; source: InputSource; env?: NodeJS.ProcessEnv }): Options {
+/** The one place inputs are checked: every bad value fails here, before anything runs. */
+export function parseOptions(
+  raw: RawInputs,
+  opts: { baseDir: string; source: InputSource; env?: NodeJS.ProcessEnv; /** CLI positionals of a ledger command. */ ledgerArgs?: string[] },
+): Options {
   const { source } = opts;
   const env = opts.env ?? process.env;
   const cwd = resolve(opts.baseDir, optional(raw['working-directory']) ?? '.');
 
   const phaseList = splitList(raw.phases).map((p) => p.toLowerCase());
   const phases: Phase[] = [];
+  // mark-applied and rename-applied take file arguments: CLI commands only.
+  const allowed: readonly Phase[] = opts.ledgerArgs ? [...PHASES, ...LEDGER_PHASES] : PHASES;
   for (const p of phaseList.length ? phaseList : DEFAULT_PHASES) {
-    if (!PHASES.includes(p as Phase)) {
+    if (!allowed.includes(p as Phase)) {
       throw new UsageError(`Invalid ${label('phases', source)}: unknown phase "${p}" in "${raw.phases}". Allowed phases: ${PHASES.join(', ')}.`);
     }
     if (!phases.includes(p as Phase)) phases.push(p as Phase);
   }
   if (phases.includes('restore') && phases.length > 1) {
     throw new UsageError(`Invalid ${label('phases', source)}: "restore" runs alone (got "${phases.join(',')}"). Run restore in its own step.`);
+  }
+  const ledgerPhase = phases.find((p): p is LedgerPhase => (LEDGER_PHASES as readonly string[]).includes(p));
+  if (ledgerPhase && phases.length > 1) {
+    throw new UsageError(`Invalid ${label('phases', source)}: "${ledgerPhase}" runs alone (got "${phases.join(',')}"). Run it in its own step.`);
   }
   const bookmark = optional(raw.bookmark);
   if (phases.includes('restore') && !bookmark) {
@@ -180,6 +201,29 @@ export function parseOptions(raw: RawInputs, opts: { baseDir: string; source: In
     throw new UsageError(`Invalid ${label('sarif', source)}: "${sarifRaw}". Give a file path ending in .sarif (or .sarif.json), e.g. d1-migrate.sarif.`);
   }
 
+  const to = optional(raw.to);
+  if (to !== undefined && !phases.includes('apply') && ledgerPhase !== 'baseline') {
+    throw new UsageError(`${label('to', source)} is for apply (apply up to and including that migration) and baseline; phases are "${phases.join(',')}".`);
+  }
+  if (ledgerPhase === 'baseline' && to === undefined) {
+    throw new UsageError(`baseline needs ${label('to', source)}: the last migration the database already has (a file name, e.g. 0007_add_jobs.sql, or its number when unique). Usage: ${LEDGER_ARGS.baseline.usage}`);
+  }
+  if (to !== undefined && (/[\r\n\0]/.test(to) || to.length > 500)) {
+    throw new UsageError(`Invalid ${label('to', source)}: ${JSON.stringify(to.slice(0, 80))}. Give one migration file name (e.g. 0007_add_jobs.sql) or its number.`);
+  }
+  const force = bool('force', raw.force, source);
+  if (force && !(ledgerPhase === 'baseline' || ledgerPhase === 'mark-applied' || ledgerPhase === 'rename-applied')) {
+    throw new UsageError(`${label('force', source)} is only for baseline, mark-applied and rename-applied.`);
+  }
+  const ledgerState = bool('ledger-state', raw['ledger-state'], source, true);
+  if (ledgerPhase === 'unlock' && !ledgerState) {
+    throw new UsageError(`unlock removes the apply lock, which lives in the state table that ${label('ledger-state', source)} false turns off.`);
+  }
+  const ledgerArgs = opts.ledgerArgs ?? [];
+  if (ledgerPhase && source === 'cli' && ledgerArgs.length !== LEDGER_ARGS[ledgerPhase].count) {
+    throw new UsageError(`${ledgerPhase} takes ${LEDGER_ARGS[ledgerPhase].count || 'no'} argument(s), got ${ledgerArgs.length}. Usage: ${LEDGER_ARGS[ledgerPhase].usage}`);
+  }
+
   return {
     cwd,
     config: optional(raw.config),
@@ -205,6 +249,10 @@ export function parseOptions(raw: RawInputs, opts: { baseDir: string; source: In
     reportPath,
     sarifPath: sarifRaw === undefined ? undefined : isAbsolute(sarifRaw) ? sarifRaw : resolve(cwd, sarifRaw),
     timeoutMs,
+    ...(to !== undefined ? { to } : {}),
+    ledgerState,
+    force,
+    ...(ledgerPhase ? { ledgerArgs } : {}),
     // Read here so that a bad key or value in it fails like a bad input, before anything runs.
     projectConfig: loadProjectConfig({ cwd, wranglerConfig: optional(raw.config), env }),
   };

@@ -4,12 +4,12 @@
  * Phases only record facts (findings, a classified failure, what was applied); nothing else computes a
  * status. Pure, so `__tests__/outcome.test.ts` can check it as a table over every combination.
  */
-import { LEDGER_RULES } from './rules/catalog.js';
+import { LEDGER_RULES } from './rule-catalog.js';
 import { databaseLabel } from './report/label.js';
 import type { DatabaseReport, DatabaseStatus, FailMode, FailureKind, Finding, JudgedScope, Phase, RunStatus } from './types.js';
 
 /** The facts of one database the decision reads. */
-export type DatabaseFacts = Pick<DatabaseReport, 'findings' | 'scope' | 'failure' | 'applied' | 'pending'>;
+export type DatabaseFacts = Pick<DatabaseReport, 'findings' | 'scope' | 'failure' | 'applied' | 'pending' | 'recorded'>;
 
 /** What the user asked for: the phases and how failures count. */
 export interface RunRules {
@@ -113,6 +113,11 @@ export function decideDatabase(db: DatabaseFacts, rules: RunRules): DatabaseOutc
     return { status: 'skipped', failsStep: false, reason: `D1 is not available (${failure.kind}): ${failure.message}` };
   }
   if (rules.phases.includes('restore')) return { status: 'applied', failsStep: false };
+  // Ledger operations: applied when they recorded something, up-to-date when there was nothing to record.
+  if (rules.phases.includes('unlock')) return { status: 'valid', failsStep: false };
+  if (rules.phases.some((p) => p === 'baseline' || p === 'mark-applied' || p === 'rename-applied')) {
+    return { status: (db.recorded?.length ?? 0) > 0 ? 'applied' : 'up-to-date', failsStep: false };
+  }
   if (rules.phases.includes('apply') && db.pending !== undefined) return { status: appliedNow ? 'applied' : 'up-to-date', failsStep: false };
   return { status: 'valid', failsStep: false };
 }

@@ -2,15 +2,17 @@
  * Types shared by every part of the engine. Nothing here imports @actions/*, so the engine can be
  * used by the action (src/main.ts) and the CLI (src/cli/) alike.
  */
+import type { RuleId, Severity } from './rule-catalog.js';
 
 import type { ProjectConfig } from './config/project-config.js';
+import type { PreflightReport } from './preflight/types.js';
 
-export type Severity = 'error' | 'warning';
+export type { RuleId, Severity };
 
-/** One problem found in a migration set, pointing at a file and line where it can. */
+/** One problem found in a migration set, pointing at a file and line where it can. Made by finding(). */
 export interface Finding {
-  /** Stable rule id, e.g. `duplicate-number`. */
-  rule: string;
+  /** Stable rule id from the catalog, e.g. `duplicate-number`. */
+  rule: RuleId;
   severity: Severity;
   /** Path relative to the working directory, forward slashes. Absent for findings about the whole set. */
   file?: string;
@@ -19,8 +21,14 @@ export interface Finding {
   /** 1-based column in `file`. */
   column?: number;
   endLine?: number;
-  /** The table a data finding is about (`rows-lost`). */
+  /** The table a data finding is about (`rows-lost`, `preflight-*`). */
   table?: string;
+  /**
+   * Rows of the target database the finding is about, counted by the production preflight
+   * (src/preflight/): `preflight-*` findings always; a static or data-check finding it confirmed (0: it
+   * found the statement harmless on that data).
+   */
+  rows?: number;
   message: string;
   /**
    * What was folded into this finding (see src/rules/fold.ts): the longer explanation it replaces and the
@@ -30,7 +38,9 @@ export interface Finding {
   details?: string[];
 }
 
-export type Phase = 'validate' | 'preview' | 'apply' | 'history' | 'test' | 'restore' | 'drift';
+export type Phase = 'validate' | 'preview' | 'apply' | 'history' | 'test' | 'restore' | 'drift' | LedgerPhase;
+/** Ledger operations (src/phases/ledger-ops/): each runs alone and writes the ledger without running a file. */
+export type LedgerPhase = 'baseline' | 'mark-applied' | 'rename-applied' | 'unlock';
 export type Target = 'remote' | 'local';
 export type FailMode = 'strict' | 'skip-unavailable' | 'warn';
 export type NumberingMode = 'sequential' | 'unique' | 'off';
@@ -126,6 +136,14 @@ export interface Options {
   sarifPath?: string;
   /** Timeout for one wrangler invocation, in ms. */
   timeoutMs: number;
+  /** `to` (`--to`): apply, or baseline, up to and including this migration (a file name or unique number). */
+  to?: string;
+  /** The tool's state table (checksums, the apply lock; docs/ledger.md); false: never read, written or created. */
+  ledgerState: boolean;
+  /** `force` (`--force`): baseline / mark-applied / rename-applied record although a safety check disagrees. */
+  force: boolean;
+  /** The CLI arguments of mark-applied (`<file>`) and rename-applied (`<old> <new>`). */
+  ledgerArgs?: string[];
 }
 
 export type DatabaseStatus = 'valid' | 'invalid' | 'applied' | 'up-to-date' | 'failed' | 'skipped';
@@ -193,6 +211,8 @@ export interface DatabaseReport {
   pending?: string[];
   /** Names this run applied. */
   applied?: string[];
+  /** Ledger operations: names recorded as applied without running them (baseline, mark-applied), or renamed. */
+  recorded?: string[];
   /** The migration that failed during apply, when one did. */
   failed?: { name: string; message: string; line?: number; kind: string };
   /** Names not attempted after a failure. */
@@ -210,6 +230,8 @@ export interface DatabaseReport {
   liveSchema?: SchemaObject[];
   /** Drift phase: how the live schema differs from the applied migrations and from other environments. */
   drift?: DriftComparison[];
+  /** Production preflight (preview): the read-only questions asked of the target and their counts. */
+  preflight?: PreflightReport;
   /** Per-migration timing of this run's apply, in ms. */
   timings?: { name: string; ms: number }[];
   durationMs: number;
@@ -229,6 +251,12 @@ export type FailureKind =
   | 'config'
   /** wrangler exited 0, but the ledger read afterwards does not hold exactly what was pending. */
   | 'not-applied'
+  /** Another run holds the database's apply lock (src/ledger-state/lock.ts). */
+  | 'locked'
+  /** A ledger operation refused to write: the live schema or the ledger disagrees with what it would record. */
+  | 'refused'
+  /** The request does not fit the database: `to` names no pending migration, a ledger operation's file is wrong. */
+  | 'usage'
   | 'unknown';
 
 /** Who/what triggered the run: the audit trail D1's own ledger lacks. */

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { GitHubEmulator } from '../support/github-emulator.js';
 import { runAction } from '../support/action-runner.js';
 import { makeProject } from '../support/project.js';
+import type { JsonReport } from '../support/json-report.js';
 import { PATH_SYSTEM, REPO_ROOT } from '../support/temp-project.js';
 import { OWNER, PR, REPO, TOKEN, prEnv } from '../github/helpers.js';
 
@@ -55,15 +56,15 @@ test('applied history full of findings: a clean new migration applies, a bad one
   const clean = await runAction(localInputs(cwd), { env });
   expect(clean.code).toBe(0);
   expect(clean.outputs.status).toBe('applied');
-  expect(JSON.parse(clean.outputs.applied)).toEqual(['0003_jobs.sql']);
+  expect(JSON.parse(clean.outputs.applied!)).toEqual(['0003_jobs.sql']);
   expect(clean.outputs.errors).toBe('0');
   expect(Number(clean.outputs.informational)).toBeGreaterThanOrEqual(2);
   // Informational findings are folded once in the summary, never annotated.
   expect(clean.summary).toMatch(/<details><summary>\d+ finding\(s\) in migrations the database already applied — informational, not blocking: transaction-statement ×2, fails-with-data ×1, unsafe-add-column ×1<\/summary>/);
   expect(clean.annotations.filter((a) => a.props.file?.startsWith('migrations/0002'))).toEqual([]);
-  const report = JSON.parse(readFileSync(clean.outputs.report!, 'utf8'));
+  const report = JSON.parse(readFileSync(clean.outputs.report!, 'utf8')) as JsonReport;
   expect(report.informational).toBe(Number(clean.outputs.informational));
-  expect(report.databases[0].findings.filter((f: { informational: boolean }) => f.informational).map((f: { file: string }) => f.file)).toContain('migrations/0002_email.sql');
+  expect(report.databases[0]!.findings.filter((f) => f.informational).map((f) => f.file)).toContain('migrations/0002_email.sql');
   expect(ledger(cwd)).toEqual(['0001_users.sql', '0002_email.sql', '0003_jobs.sql']);
 
   writeFileSync(join(cwd, 'migrations/0004_bad.sql'), 'BEGIN TRANSACTION;\nCREATE TABLE tags (id INTEGER);\nCOMMIT;\n');
@@ -84,7 +85,7 @@ test('a base schema applied outside the migrations folder: the pending migration
   const clean = await runAction(localInputs(cwd), { env });
   expect(clean.code).toBe(0);
   expect(clean.outputs.status).toBe('applied');
-  expect(JSON.parse(clean.outputs.applied)).toEqual(['0002_email_index.sql']);
+  expect(JSON.parse(clean.outputs.applied!)).toEqual(['0002_email_index.sql']);
   // The history does not replay (no users table in the folder): informational, with a note.
   expect(clean.summary).toMatch(/replay-error ×1/);
   expect(clean.summary).toMatch(/replayed on the live schema of app-db/);
@@ -123,11 +124,11 @@ describe('a pull-request check without Cloudflare credentials judges the files t
     expect(r.outputs.status).toBe(status);
     // 0001's replay-error is about the repository: informational, never an annotation.
     expect(r.annotations.filter((a) => a.props.file === 'migrations/0001_email.sql')).toEqual([]);
-    expect(r.summary).toMatch(/in migrations this pull request does not change — informational, not blocking: replay-error ×2<\/summary>/);
+    expect(r.summary).toMatch(/in migrations this pull request does not change — informational, not blocking: replay-error ×1<\/summary>/);
     expect(r.summary).toMatch(/The existing migrations do not replay on an empty database \(0001\\_email\.sql fails/);
     expect(r.summary).toMatch(/the new migrations were checked by the replay only/);
     const body = gh.commentsOn(PR).at(-1)!.body;
-    expect(body).toMatch(/2 findings in migrations this pull request does not change — informational, not blocking: replay-error ×2/);
+    expect(body).toMatch(/1 finding in migrations this pull request does not change — informational, not blocking: replay-error ×1/);
     if (code === 1) expect(r.annotations.find((a) => a.level === 'error')?.props).toMatchObject({ title: 'postgres-syntax', file: 'migrations/0002_jobs.sql' });
   });
 });

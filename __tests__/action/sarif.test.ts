@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAction, runCli } from '../support/action-runner.js';
 import { makeProject, TOML_DB } from '../support/project.js';
+import type { SarifLog } from '../support/sarif/sarif-log.js';
 import { sarifSchemaErrors } from '../support/sarif/validate.js';
 
 const files = {
@@ -19,10 +20,10 @@ describe('SARIF from the bundled action and CLI', () => {
     const r = await runAction({ 'working-directory': 'apps/api', phases: 'validate', comment: 'off', sarif: 'out/d1-migrate.sarif' }, { cwd: workspace });
     expect(r.code).toBe(1);
     expect(r.outputs.sarif).toBe(join(workspace, 'apps', 'api', 'out', 'd1-migrate.sarif'));
-    expect(existsSync(r.outputs.sarif)).toBe(true);
-    const log = JSON.parse(readFileSync(r.outputs.sarif, 'utf8'));
+    expect(existsSync(r.outputs.sarif!)).toBe(true);
+    const log = JSON.parse(readFileSync(r.outputs.sarif!, 'utf8')) as SarifLog;
     expect(sarifSchemaErrors(log)).toEqual([]);
-    const results = log.runs[0].results as { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[];
+    const results = log.runs[0]!.results;
     expect(results.map((x) => [x.ruleId, x.level, x.locations[0]!.physicalLocation.artifactLocation.uri, x.locations[0]!.physicalLocation.region.startLine])).toEqual([
       ['transaction-statement', 'error', 'apps/api/migrations/0001_init.sql', 2],
       ['transaction-statement', 'error', 'apps/api/migrations/0001_init.sql', 4],
@@ -46,8 +47,8 @@ describe('SARIF from the bundled action and CLI', () => {
     const r = await runCli(['validate', '--cwd', join(workspace, 'apps', 'api'), '--sarif', 'd1.sarif']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^migrations\/0001_init\.sql:2(:\d+)?: error \[transaction-statement\]/m);
-    const log = JSON.parse(readFileSync(join(workspace, 'apps', 'api', 'd1.sarif'), 'utf8'));
+    const log = JSON.parse(readFileSync(join(workspace, 'apps', 'api', 'd1.sarif'), 'utf8')) as SarifLog;
     expect(sarifSchemaErrors(log)).toEqual([]);
-    expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('apps/api/migrations/0001_init.sql');
+    expect(log.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe('apps/api/migrations/0001_init.sql');
   });
 });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { D1Emulator } from '../support/d1-emulator.js';
 import { runAction, NODE24 } from '../support/action-runner.js';
 import { makeProject } from '../support/project.js';
+import type { JsonReport } from '../support/json-report.js';
 import { PATH_SYSTEM, REPO_ROOT } from '../support/temp-project.js';
 
 const WRANGLER_486 = `${process.execPath} ${join(REPO_ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js')}`;
@@ -71,10 +72,10 @@ describe('a migration whose error text reads like an authorization failure is a 
     const r = await runAction(remoteInputs(cwd, { 'fail-mode': 'skip-unavailable' }), { env: remoteEnv() });
     expect(r.code).toBe(1);
     expect(r.outputs.status).toBe('failed');
-    expect(JSON.parse(r.outputs.pending)).toEqual(['0002_upgrade.sql']);
-    const report = JSON.parse(readFileSync(r.outputs.report!, 'utf8'));
-    expect(report.databases[0].failure.kind).toBe('sql-error');
-    expect(report.databases[0].failed.name).toBe('0002_upgrade.sql');
+    expect(JSON.parse(r.outputs.pending!)).toEqual(['0002_upgrade.sql']);
+    const report = JSON.parse(readFileSync(r.outputs.report!, 'utf8')) as JsonReport;
+    expect(report.databases[0]!.failure?.kind).toBe('sql-error');
+    expect(report.databases[0]!.failed?.name).toBe('0002_upgrade.sql');
     expect(r.stdout).not.toMatch(/::warning::D1 is not available/);
     expect(emulator.ledger(uuid)).toEqual(['0001_accounts.sql']);
   });
@@ -132,8 +133,11 @@ test('a renamed applied migration blocks apply under strict and skip-unavailable
     expect(r.code).toBe(1);
     expect(r.outputs.status).toBe('invalid');
     expect(r.annotations.find((a) => a.props.title === 'applied-file-missing')?.message).toMatch(/recorded 0001_create_users\.sql as applied/);
-    // Only the preview read reached the database: no bookmark, no migrations apply.
-    expect(emulator.requests(from).map((q) => q.kind)).toEqual(['query']);
+    // Only the preview read (which took the apply lock) and the lock's release reached the database: no
+    // bookmark, no migrations apply.
+    const requests = emulator.requests(from);
+    expect(requests.map((q) => q.kind)).toEqual(['query', 'query']);
+    expect(requests[1]!.sql).toMatch(/^DELETE FROM d1_migrate_state WHERE ledger = 'd1_migrations' AND kind = 'lock'/);
     expect(emulator.ledger(uuid)).toEqual(['0001_create_users.sql', '0002_posts.sql']);
     expect(emulator.tables(uuid)).not.toContain('tags');
   }
@@ -153,7 +157,7 @@ describe('wrangler exits 0 but the ledger does not hold what was pending', () =>
     expect(r.outputs.status).toBe('failed');
     expect(r.summary).toMatch(/not-applied/);
     expect(r.summary).toMatch(/0001\\?_init\/migration\.sql/);
-    expect(JSON.parse(r.outputs.applied)).toEqual([]);
+    expect(JSON.parse(r.outputs.applied!)).toEqual([]);
     // warn reports the same, truthfully, without failing the step.
     const warned = await runAction({ ...inputs, 'fail-mode': 'warn' }, { env: { PATH: PATH_SYSTEM } });
     expect([warned.code, warned.outputs.status]).toEqual([0, 'failed']);
@@ -164,7 +168,7 @@ describe('wrangler exits 0 but the ledger does not hold what was pending', () =>
     const inputs = { 'working-directory': cwd, target: 'local', 'persist-to': join(cwd, '.state'), wrangler: WRANGLER_LATEST, comment: 'off' };
     const r = await runAction(inputs, { env: { PATH: PATH_SYSTEM } });
     expect([r.code, r.outputs.status]).toEqual([0, 'applied']);
-    expect(JSON.parse(r.outputs.applied)).toEqual(['0001_init/migration.sql']);
+    expect(JSON.parse(r.outputs.applied!)).toEqual(['0001_init/migration.sql']);
   });
 
   test('a wrangler that prints a success table without applying is caught by the ledger read back', async () => {
@@ -184,7 +188,7 @@ describe('wrangler exits 0 but the ledger does not hold what was pending', () =>
     expect(r.code).toBe(1);
     expect(r.outputs.status).toBe('failed');
     expect(r.summary).toMatch(/wrangler exited 0, but the ledger does not record 0001\\?_a\.sql/);
-    expect(JSON.parse(r.outputs.applied)).toEqual([]);
+    expect(JSON.parse(r.outputs.applied!)).toEqual([]);
     rmSync(cwd, { recursive: true, force: true });
   });
 });

@@ -13,6 +13,7 @@ import { D1Emulator } from '../support/d1-emulator.js';
 import { GitHubEmulator } from '../support/github-emulator.js';
 import { DIST_ACTION, runAction, runCli, type ActionResult } from '../support/action-runner.js';
 import { makeProject } from '../support/project.js';
+import type { JsonDoc } from '../support/json-report.js';
 import { PATH_SYSTEM, REPO_ROOT } from '../support/temp-project.js';
 import { foreignCommands, runnerCommands } from '../support/runner-commands.js';
 import { OWNER, PR, REPO, prEnv } from '../github/helpers.js';
@@ -120,7 +121,7 @@ describe('pull-request text reaches the log inert', () => {
       expect(cli.code).toBe(1);
       expect(cli.stdout + cli.stderr).toContain(`${MARK}-1`);
       expectInert(cli);
-      if (format === 'json') expect(JSON.parse(cli.stdout).databases[0].databaseName).toBe(`db\n${PAYLOADS[1]}\n##[add-mask]${MARK}-12`);
+      if (format === 'json') expect((JSON.parse(cli.stdout) as JsonDoc).databases[0]!.databaseName).toBe(`db\n${PAYLOADS[1]}\n##[add-mask]${MARK}-12`);
     }
     const missingCli = await runCli(['validate', '--cwd', cwd, '--env', 'nope']);
     expect(missingCli.code).toBe(2);
@@ -230,10 +231,10 @@ describe('the sticky comment is only ever our own', () => {
     const ours = gh.commentsOn(PR).filter((c) => c.id !== forged.id);
     expect(ours).toHaveLength(1);
     expect(ours[0]).toMatchObject({ user: { login: 'github-actions[bot]' } });
-    expect(ours[0].body).toMatch(/❌/);
-    expect(first.outputs['comment-id']).toBe(String(ours[0].id));
-    expect(second.outputs['comment-id']).toBe(String(ours[0].id));
-    expect(gh.requests.filter((r) => r.method === 'PATCH').map((r) => r.path)).toEqual([`/repos/${OWNER}/${REPO}/issues/comments/${ours[0].id}`]);
+    expect(ours[0]!.body).toMatch(/❌/);
+    expect(first.outputs['comment-id']).toBe(String(ours[0]!.id));
+    expect(second.outputs['comment-id']).toBe(String(ours[0]!.id));
+    expect(gh.requests.filter((r) => r.method === 'PATCH').map((r) => r.path)).toEqual([`/repos/${OWNER}/${REPO}/issues/comments/${ours[0]!.id}`]);
   });
 });
 

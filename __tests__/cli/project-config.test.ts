@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { REPO_ROOT, runAction, runCli } from '../support/action-runner.js';
 import { makeProject, TOML_DB } from '../support/project.js';
+import type { JsonDoc } from '../support/json-report.js';
 
 /** One destructive-change (warning by default) and one gap (0001, 0003), in a legacy folder and at the top. */
 const FILES = {
@@ -15,7 +16,7 @@ const FILES = {
   'migrations/0003_drop.sql': 'DROP TABLE old_stuff;\n',
 };
 
-const rulesOf = (doc: { databases: { findings: { rule: string; severity: string; file: string | null }[] }[] }) =>
+const rulesOf = (doc: JsonDoc) =>
   doc.databases.flatMap((d) => d.findings.map((f) => `${f.severity} ${f.rule} ${f.file ?? ''}`.trim())).sort();
 
 describe('.d1-migrate.toml through the bundled CLI', () => {
@@ -23,19 +24,19 @@ describe('.d1-migrate.toml through the bundled CLI', () => {
     const r = await runCli(['validate', '--cwd', makeProject(FILES), '--format', 'json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(rulesOf(JSON.parse(r.stdout))).toEqual(['warning destructive-change migrations/0003_drop.sql', 'warning number-gap migrations/0003_drop.sql']);
+    expect(rulesOf(JSON.parse(r.stdout) as JsonDoc)).toEqual(['warning destructive-change migrations/0003_drop.sql', 'warning number-gap migrations/0003_drop.sql']);
   });
 
   test('[rules] makes destructive-change an error and turns number-gap off; the flags still win', async () => {
     const cwd = makeProject({ ...FILES, '.d1-migrate.toml': '[rules]\ndestructive-change = "error"\nnumber-gap = "off"\n' });
     const r = await runCli(['validate', '--cwd', cwd, '--format', 'json']);
     expect(r.code).toBe(1);
-    expect(rulesOf(JSON.parse(r.stdout))).toEqual(['error destructive-change migrations/0003_drop.sql']);
+    expect(rulesOf(JSON.parse(r.stdout) as JsonDoc)).toEqual(['error destructive-change migrations/0003_drop.sql']);
 
     const flags = await runCli(['validate', '--cwd', cwd, '--format', 'json', '--disable-rules', 'destructive-change', '--numbering', 'sequential']);
     expect(flags.code).toBe(0);
     // numbering from the flag does not turn number-gap back on: the config turned the rule off.
-    expect(rulesOf(JSON.parse(flags.stdout))).toEqual([]);
+    expect(rulesOf(JSON.parse(flags.stdout) as JsonDoc)).toEqual([]);
   });
 
   test('numbering and exclude: findings in excluded files go, the replay still runs them', async () => {
@@ -47,10 +48,10 @@ describe('.d1-migrate.toml through the bundled CLI', () => {
     });
     const r = await runCli(['validate', '--cwd', cwd, '--format', 'json']);
     expect(r.code).toBe(0);
-    expect(rulesOf(JSON.parse(r.stdout))).toEqual([]);
+    expect(rulesOf(JSON.parse(r.stdout) as JsonDoc)).toEqual([]);
     const numbered = await runCli(['validate', '--cwd', cwd, '--format', 'json', '--numbering', 'sequential']);
     // The gap is reported at 0003 (excluded): the flag changes numbering, the exclude still applies.
-    expect(rulesOf(JSON.parse(numbered.stdout))).toEqual([]);
+    expect(rulesOf(JSON.parse(numbered.stdout) as JsonDoc)).toEqual([]);
   });
 
   test('an [env.<name>] section applies to that environment only', async () => {
@@ -59,7 +60,7 @@ describe('.d1-migrate.toml through the bundled CLI', () => {
     expect(top.code).toBe(0);
     const prod = await runCli(['validate', '--cwd', cwd, '--env', 'production', '--format', 'json']);
     expect(prod.code).toBe(1);
-    expect(rulesOf(JSON.parse(prod.stdout))).toContain('error destructive-change migrations/0003_drop.sql');
+    expect(rulesOf(JSON.parse(prod.stdout) as JsonDoc)).toContain('error destructive-change migrations/0003_drop.sql');
   });
 
   test('rules shows the effective severity and where it comes from', async () => {

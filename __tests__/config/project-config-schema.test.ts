@@ -10,13 +10,23 @@ import { createRequire } from 'node:module';
 import { getStaticTOMLValue, parseTOML } from 'toml-eslint-parser';
 import { projectConfigSchema } from '../../src/config/project-config-schema.js';
 import { NUMBERING_MODES, readProjectConfig, RULE_SETTINGS, SECTION_KEYS, TOP_LEVEL_ONLY_KEYS } from '../../src/config/project-config.js';
-import { RULE_IDS } from '../../src/rules/catalog.js';
+import { RULE_IDS } from '../../src/rule-catalog.js';
 
 const require = createRequire(import.meta.url);
 const Ajv = require('ajv') as typeof import('ajv').default;
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const published = JSON.parse(fs.readFileSync(path.join(root, 'schema/d1-migrate.schema.json'), 'utf8')) as Record<string, any>;
+/** What these tests read of a section (the top level, or one [env.<name>]) of the published schema. */
+type SchemaSection = {
+  rules: { properties: Record<string, { enum?: unknown }> };
+  numbering: { enum?: unknown };
+  'data-check': { type?: unknown };
+};
+/** The published schema as these tests read it; the first test checks all of it against projectConfigSchema(). */
+type PublishedSchema = {
+  properties: SchemaSection & { env: { patternProperties: Record<string, { properties: SchemaSection }> } };
+};
+const published = JSON.parse(fs.readFileSync(path.join(root, 'schema/d1-migrate.schema.json'), 'utf8')) as PublishedSchema;
 
 describe('schema/d1-migrate.schema.json', () => {
   test('is what `npm run schema` writes from the parser\'s lists (run it after adding a rule or a key)', () => {
@@ -25,11 +35,11 @@ describe('schema/d1-migrate.schema.json', () => {
 
   test('has exactly the keys, rule ids and values the parser accepts', () => {
     expect(Object.keys(published.properties).sort()).toEqual([...SECTION_KEYS, ...TOP_LEVEL_ONLY_KEYS].sort());
-    const envSection = Object.values(published.properties.env.patternProperties as Record<string, any>)[0];
-    expect(Object.keys(envSection.properties).sort()).toEqual([...SECTION_KEYS].sort());
-    for (const section of [published.properties, envSection.properties]) {
+    const [envSection] = Object.values(published.properties.env.patternProperties);
+    expect(Object.keys(envSection!.properties).sort()).toEqual([...SECTION_KEYS].sort());
+    for (const section of [published.properties, envSection!.properties]) {
       expect(Object.keys(section.rules.properties).sort()).toEqual([...RULE_IDS].sort());
-      for (const rule of Object.values(section.rules.properties as Record<string, any>)) expect(rule.enum).toEqual([...RULE_SETTINGS]);
+      for (const rule of Object.values(section.rules.properties)) expect(rule.enum).toEqual([...RULE_SETTINGS]);
       expect(section.numbering.enum).toEqual([...NUMBERING_MODES]);
       expect(section['data-check'].type).toBe('boolean');
     }

@@ -10,7 +10,7 @@ import { repositoryRoot } from '../../src/config/repo-root.js';
 import { UsageError } from '../../src/errors.js';
 import { parseOptions } from '../../src/options.js';
 import { applyRulePolicy, rulePolicy } from '../../src/rules/policy.js';
-import type { Finding } from '../../src/types.js';
+import type { Finding, RuleId } from '../../src/types.js';
 
 const TOML_DB = `name = "t"\n\n[[d1_databases]]\nbinding = "DB"\ndatabase_name = "test-db"\ndatabase_id = "x"\n`;
 const made: string[] = [];
@@ -187,7 +187,7 @@ describe('rulePolicy: input > [env.<name>] > top level > catalog', () => {
 });
 
 describe('applyRulePolicy', () => {
-  const f = (rule: string, file?: string, severity: 'error' | 'warning' = 'warning'): Finding => ({ rule, severity, file, line: 1, message: 'm' });
+  const f = (rule: RuleId, file?: string, severity: 'error' | 'warning' = 'warning'): Finding => ({ rule, severity, file, line: 1, message: 'm' });
 
   test('drops rules that are off and findings in excluded files, and sets configured severities', () => {
     const dir = tree({ 'wrangler.toml': TOML_DB, '.d1-migrate.toml': 'exclude = ["migrations/legacy", "migrations/*_seed.sql"]\n[rules]\ndestructive-change = "error"\nnumber-gap = "off"\n' });

@@ -116,7 +116,7 @@ describe('resolveDatabases', () => {
   test('database matches a binding or a database_name, taking the first match like wrangler', () => {
     const root = project(`${TWO}\n[[d1_databases]]\nbinding = "app"\ndatabase_name = "other"\n`, { 'audit-migrations': null });
     expect(resolve(root, { database: 'AUDIT' }).map((t) => t.binding)).toEqual(['AUDIT']);
-    expect(resolve(root, { database: 'audit' })[0].migrationsDir).toBe('audit-migrations');
+    expect(resolve(root, { database: 'audit' })[0]!.migrationsDir).toBe('audit-migrations');
     // "app" is the first entry's database_name and the third entry's binding: the first entry wins.
     expect(resolve(root, { database: 'app' }).map((t) => t.binding)).toEqual(['DB']);
   });
@@ -161,12 +161,12 @@ describe('resolveDatabases', () => {
 
   test('a migrations_dir equal to the project directory is shown as "."', () => {
     const root = makeProject({ 'wrangler.toml': '[[d1_databases]]\nbinding = "DB"\nmigrations_dir = "."\n' });
-    expect(resolve(root)[0].migrationsDir).toBe('.');
+    expect(resolve(root)[0]!.migrationsDir).toBe('.');
   });
 
   test('an empty migrations_table falls back to d1_migrations like wrangler (`||`)', () => {
     const root = project('[[d1_databases]]\nbinding = "DB"\nmigrations_table = ""\n');
-    expect(resolve(root)[0].migrationsTable).toBe('d1_migrations');
+    expect(resolve(root)[0]!.migrationsTable).toBe('d1_migrations');
   });
 
   test('a migrations_dir outside the working directory is refused', () => {
@@ -188,7 +188,7 @@ describe('resolveDatabases', () => {
   test('a symlinked migrations_dir that stays inside the working directory is fine', () => {
     const root = makeProject({ 'wrangler.toml': '[[d1_databases]]\nbinding = "DB"\nmigrations_dir = "linked"\n', 'real/0001_a.sql': '' });
     fs.symlinkSync(path.join(root, 'real'), path.join(root, 'linked'));
-    expect(resolve(root)[0].migrationsDir).toBe('linked');
+    expect(resolve(root)[0]!.migrationsDir).toBe('linked');
   });
 
   test('a missing migrations directory names the expected path and wrangler\'s own error', () => {
@@ -206,7 +206,7 @@ describe('resolveDatabases', () => {
 
   test('migrations_pattern is kept normalized when it starts with migrations_dir/', () => {
     const root = project('[[d1_databases]]\nbinding = "DB"\nmigrations_dir = "./migrations"\nmigrations_pattern = "./migrations/*/migration.sql"\n');
-    expect(resolve(root)[0].migrationsPattern).toBe('migrations/*/migration.sql');
+    expect(resolve(root)[0]!.migrationsPattern).toBe('migrations/*/migration.sql');
   });
 
   test('migrations_pattern that does not start with migrations_dir/ fails with newest wrangler\'s message', () => {

@@ -71,9 +71,9 @@ describe.each(CASES)('$id', (c) => {
     const replay = await replayMigrations({ files: mfiles(['0000_init.sql', SETUP], ['0001_change.sql', c.migration]), migrationsTable: 'd1_migrations', dataCheck: true });
     const found = replay.findings.filter((f) => f.rule === 'double-quoted-string');
     expect(found.map((f) => f.severity)).toEqual(c.severity ? [c.severity] : []);
-    if (c.severity === 'error' && c.rows.length === 1 && Object.values(c.rows[0]).every((v) => typeof v === 'string')) {
+    if (c.severity === 'error' && c.rows.length === 1 && Object.values(c.rows[0]!).every((v) => typeof v === 'string')) {
       // The data check saw what wrangler does below: every row holds the text.
-      expect(found[0].message).toMatch(/The data check ran the file on rows: afterwards all \d+ rows of message hold /);
+      expect(found[0]!.message).toMatch(/The data check ran the file on rows: afterwards all \d+ rows of message hold /);
     }
 
     const dir = createLocalProject({ files: { 'migrations/0000_init.sql': SETUP }, binding: 'DB' });
@@ -85,7 +85,7 @@ describe.each(CASES)('$id', (c) => {
       const run = await wranglerApplyLocal(dir, 'DB');
       expect({ exit: run.exitCode, out: run.exitCode ? run.stdout + run.stderr : '' }).toEqual({ exit: 0, out: '' });
       const [result] = await wranglerExecLocal(project, `${c.query};`);
-      expect(result.results).toEqual(c.rows);
+      expect(result!.results).toEqual(c.rows);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

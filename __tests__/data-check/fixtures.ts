@@ -1,6 +1,6 @@
 /**
  * Cases for the replay's data check (`rows-lost`, `fails-with-data`), each proven against REAL wrangler 4.86
- * local D1 by wrangler-truth.test.ts: setup migrations are applied, `seed` fills them with realistic rows
+ * local D1 by wrangler-truth.int.test.ts: setup migrations are applied, `seed` fills them with realistic rows
  * (the seed is NOT a migration), then `migration` is applied and the rows are compared.
  *
  * `expect.lost`: pre-existing tables that lose rows by the rule's definition (see truth.ts): the migration

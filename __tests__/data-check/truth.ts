@@ -1,6 +1,6 @@
 /**
  * Ground truth for the replay's data check (`rows-lost`, `fails-with-data`) from REAL wrangler 4.86 and local
- * D1 (workerd), shared by wrangler-truth.test.ts (hand-written cases) and corpus-truth.test.ts (real-world
+ * D1 (workerd), shared by wrangler-truth.int.test.ts (hand-written cases) and sets-truth.int.test.ts (whole
  * migration sets). Offline: local D1 only.
  *
  * The definition of "rows lost" (the one the engine implements, applied here to what wrangler did):
@@ -130,13 +130,14 @@ export function parseSnapshot(results: ExecResult[], tables: TableInfo[]): Snaps
   const mine = results.slice(results.length - 2 * tables.length);
   const snap: Snapshot = new Map();
   tables.forEach((t, i) => {
-    const head = mine[2 * i].results;
-    const rows = mine[2 * i + 1].results;
+    const head = mine[2 * i]!.results;
+    const rows = mine[2 * i + 1]!.results;
     const pk = t.withoutRowid ? head.map((r) => String(r.name)) : null;
     const byKey = new Map<string, Row>();
     for (const r of rows) {
       const key = pk ? JSON.stringify(pk.map((c) => r[c])) : String(r.__rowid);
-      const { __rowid: _drop, ...values } = r;
+      const values = { ...r };
+      delete values.__rowid;
       byKey.set(key, values);
     }
     snap.set(t.name.toLowerCase(), { name: t.name, rows: byKey });
@@ -156,7 +157,7 @@ function tokenize(sql: string): Tok[] {
   const out: Tok[] = [];
   let i = 0;
   while (i < sql.length) {
-    const c = sql[i];
+    const c = sql[i]!;
     if (/\s/.test(c)) i++;
     else if (c === '-' && sql[i + 1] === '-') {
       const nl = sql.indexOf('\n', i);
@@ -183,12 +184,12 @@ function tokenize(sql: string): Tok[] {
       i = j + 1;
     } else if (/[A-Za-z_\u0080-\uffff]/.test(c)) {
       let j = i;
-      while (j < sql.length && /[\w$\u0080-\uffff]/.test(sql[j])) j++;
+      while (j < sql.length && /[\w$\u0080-\uffff]/.test(sql[j]!)) j++;
       out.push({ kind: 'word', value: sql.slice(i, j).toUpperCase() });
       i = j;
     } else if (/[0-9]/.test(c)) {
       let j = i;
-      while (j < sql.length && /[\w.]/.test(sql[j])) j++;
+      while (j < sql.length && /[\w.]/.test(sql[j]!)) j++;
       out.push({ kind: 'number', value: sql.slice(i, j) });
       i = j;
     } else {
@@ -205,10 +206,10 @@ function statements(sql: string): Tok[][] {
   const out: Tok[][] = [];
   let cur: Tok[] = [];
   for (let k = 0; k < toks.length; k++) {
-    const t = toks[k];
+    const t = toks[k]!;
     if (t.kind === 'punct' && t.value === ';') {
-      const isTrigger = cur.length > 1 && cur[0].value === 'CREATE' && cur.slice(1, 3).some((x) => x.value === 'TRIGGER');
-      const endsTrigger = cur.length > 0 && cur[cur.length - 1].kind === 'word' && cur[cur.length - 1].value === 'END';
+      const isTrigger = cur.length > 1 && cur[0]!.value === 'CREATE' && cur.slice(1, 3).some((x) => x.value === 'TRIGGER');
+      const endsTrigger = cur.length > 0 && cur[cur.length - 1]!.kind === 'word' && cur[cur.length - 1]!.value === 'END';
       if (isTrigger && !endsTrigger) {
         cur.push(t);
         continue;
@@ -227,8 +228,8 @@ const lowerName = (t: Tok) => t.value.toLowerCase();
 /** A (schema-qualified) name at k: [lower-cased name, index after]. */
 function nameAt(s: Tok[], k: number): [string, number] | undefined {
   if (!isName(s[k])) return undefined;
-  if (s[k + 1]?.value === '.' && isName(s[k + 2])) return [lowerName(s[k + 2]), k + 3];
-  return [lowerName(s[k]), k + 1];
+  if (s[k + 1]?.value === '.' && isName(s[k + 2])) return [lowerName(s[k + 2]!), k + 3];
+  return [lowerName(s[k]!), k + 1];
 }
 
 export interface MigrationFacts {
@@ -257,7 +258,7 @@ export function migrationFacts(sql: string): MigrationFacts {
       });
       if (v < 0) continue;
     }
-    const verb = s[v].kind === 'word' ? s[v].value : '';
+    const verb = s[v]!.kind === 'word' ? s[v]!.value : '';
     if (verb === 'DELETE') {
       const n = nameAt(s, s[v + 1]?.value === 'FROM' ? v + 2 : v + 1);
       if (n) rowTargets.add(n[0]);
@@ -360,25 +361,40 @@ export interface TruthInput {
   checkEmpty?: boolean;
 }
 
+/** The project after the files before the migration are applied and the seed's rows put in. */
+export interface Seeded {
+  snapBefore: Snapshot;
+  /** Rows per ordinary table after the seed (lower-cased name → count). */
+  seededRows: Map<string, number>;
+}
+
+const applyIn = (p: TruthProject) => wranglerApplyLocal(p.dir, p.binding, { env: p.env, timeoutMs: 180_000 });
+
 /**
- * 4 wrangler calls: apply the files there, seed + list + snapshot, add the migration and apply it, list +
- * snapshot (skipped when it fails: a failing file leaves no trace).
+ * 2 wrangler calls: apply the files in the project, then seed + list + snapshot. The project's directory can
+ * then be copied (its local D1 state is in it) to run several migrations on the same rows.
  */
-export async function groundTruth(input: TruthInput): Promise<Truth> {
-  const { project: p, before, after, migration } = input;
-  const apply = () => wranglerApplyLocal(p.dir, p.binding, { env: p.env, timeoutMs: 180_000 });
-  const setup = await apply();
-  if (setup.exitCode !== 0) throw new Error(`applying the files before ${migration.name} failed:\n${setup.stdout}\n${setup.stderr}`);
+export async function seedProject(input: Pick<TruthInput, 'project' | 'seed' | 'before'> & { migrationName: string }): Promise<Seeded> {
+  const { project: p, before, migrationName } = input;
+  const setup = await applyIn(p);
+  if (setup.exitCode !== 0) throw new Error(`applying the files before ${migrationName} failed:\n${setup.stdout}\n${setup.stderr}`);
 
   const seeded = await wranglerExecLocal(p, `${input.seed}\n${listTablesSql(p.migrationsTable)}\n${snapshotSql(before.ordinary)}`);
-  const listed = seeded[seeded.length - 2 * before.ordinary.length - 1].results.map((r) => String(r.name));
-  expect({ where: `tables before ${migration.name}`, tables: listed }).toEqual({ where: `tables before ${migration.name}`, tables: before.all });
+  const listed = seeded[seeded.length - 2 * before.ordinary.length - 1]!.results.map((r) => String(r.name));
+  expect({ where: `tables before ${migrationName}`, tables: listed }).toEqual({ where: `tables before ${migrationName}`, tables: before.all });
   const snapBefore = parseSnapshot(seeded, before.ordinary);
-  const seededRows = new Map([...snapBefore].map(([t, s]) => [t, s.rows.size]));
+  return { snapBefore, seededRows: new Map([...snapBefore].map(([t, s]) => [t, s.rows.size])) };
+}
 
+/**
+ * 1 or 2 wrangler calls on a seeded project: add the migration and apply it, then list + snapshot (skipped
+ * when it fails: a failing file leaves no trace), and compare by the definition above.
+ */
+export async function applyToSeeded(p: TruthProject, seeded: Seeded, input: Pick<TruthInput, 'after' | 'migration' | 'checkEmpty'>): Promise<Truth> {
+  const { after, migration } = input;
   mkdirSync(join(p.dir, p.migrationsDir), { recursive: true });
   writeFileSync(join(p.dir, p.migrationsDir, migration.name), migration.sql);
-  const run = await apply();
+  const run = await applyIn(p);
   const output = `${run.stdout}\n${run.stderr}`;
   const fails = run.exitCode !== 0;
   if (fails && run.failedMigration !== migration.name) throw new Error(`wrangler failed elsewhere than ${migration.name}:\n${output}`);
@@ -386,17 +402,23 @@ export async function groundTruth(input: TruthInput): Promise<Truth> {
   let snapAfter: Snapshot | null = null;
   if (!fails) {
     const res = await wranglerExecLocal(p, `${listTablesSql(p.migrationsTable)}\n${snapshotSql(after.ordinary)}`);
-    const listedAfter = res[0].results.map((r) => String(r.name));
+    const listedAfter = res[0]!.results.map((r) => String(r.name));
     expect({ where: `tables after ${migration.name}`, tables: listedAfter }).toEqual({ where: `tables after ${migration.name}`, tables: after.all });
     snapAfter = parseSnapshot(res, after.ordinary);
   } else if (input.checkEmpty) {
     // The premise of fails-with-data: the same files apply on an empty database.
     rmSync(join(p.dir, '.wrangler'), { recursive: true, force: true });
-    const empty = await apply();
+    const empty = await applyIn(p);
     if (empty.exitCode !== 0) throw new Error(`${migration.name} fails on an empty database too:\n${empty.stdout}\n${empty.stderr}`);
   }
-  const verdict = lostTables(snapBefore, snapAfter, migrationFacts(migration.sql));
-  return { ...verdict, fails, output, seededRows };
+  const verdict = lostTables(seeded.snapBefore, snapAfter, migrationFacts(migration.sql));
+  return { ...verdict, fails, output, seededRows: seeded.seededRows };
+}
+
+/** Both steps on one project: 4 wrangler calls (5 when the migration fails and checkEmpty is set). */
+export async function groundTruth(input: TruthInput): Promise<Truth> {
+  const seeded = await seedProject({ ...input, migrationName: input.migration.name });
+  return applyToSeeded(input.project, seeded, input);
 }
 
 /**

@@ -27,6 +27,8 @@ const read = (rel: string): string => fs.readFileSync(path.join(root, rel), 'utf
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Mapping = { [key: string]: Json };
+/** A YAML scalar that should be text (a step's `run`), or '' when it is absent or not text. */
+const textOf = (value: Json | undefined): string => (typeof value === 'string' ? value : '');
 
 function parseYaml(text: string, label: string): Mapping {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
@@ -72,7 +74,7 @@ function actionUsageProblems(workflow: Mapping, allowLocal: boolean): string[] {
         if (!INPUTS.has(input)) problems.push(`jobs.${jobId}.steps[${index}] passes input "${input}", which action.yml does not declare`);
       }
     });
-    for (const text of strings(job as Json)) {
+    for (const text of strings(job)) {
       if ((text.match(/\$\{\{/g) ?? []).length !== (text.match(/\}\}/g) ?? []).length) {
         problems.push(`jobs.${jobId}: unbalanced expression in ${JSON.stringify(text)}`);
       }
@@ -297,7 +299,7 @@ describe('what each scenario promises', () => {
     const migrate = steps.find((s) => isThisAction(s.uses, false))!;
     expect((migrate.with as Mapping)['fail-mode']).toBe('skip-unavailable');
     expect((migrate.with as Mapping).phases).toBe('validate,preview,apply,history');
-    const deploy = steps.slice(steps.indexOf(migrate) + 1).find((s) => String(s.run ?? '').includes('wrangler deploy'))!;
+    const deploy = steps.slice(steps.indexOf(migrate) + 1).find((s) => textOf(s.run).includes('wrangler deploy'))!;
     expect(deploy.if).toBe(`\${{ steps.${migrate.id as string}.outputs.status != 'failed' }}`);
     expect(parseYaml(read('examples/deploy.yml'), 'deploy').permissions).toEqual({ contents: 'read' });
   });
@@ -317,12 +319,12 @@ describe('what each scenario promises', () => {
     const steps = job!.steps as Mapping[];
     const migrate = steps.find((s) => isThisAction(s.uses, false))!;
     expect((migrate.with as Mapping).sarif).toMatch(/\.sarif$/);
-    const upload = steps.find((s) => String(s.uses).startsWith('github/codeql-action/upload-sarif@'))!;
+    const upload = steps.find((s) => textOf(s.uses).startsWith('github/codeql-action/upload-sarif@'))!;
     expect(steps.indexOf(upload)).toBeGreaterThan(steps.indexOf(migrate));
     // upload-sarif v4's action.yml declares sarif_file and category.
     expect(Object.keys(upload.with as Mapping).sort()).toEqual(['category', 'sarif_file']);
     expect((upload.with as Mapping).sarif_file).toBe(`\${{ steps.${migrate.id as string}.outputs.sarif }}`);
-    expect(String(upload.if)).toContain('!cancelled()');
+    expect(textOf(upload.if)).toContain('!cancelled()');
   });
 
   test('the staging-then-production workflow gates production on staging and an approval environment, and restores by hand', () => {
@@ -360,10 +362,28 @@ describe('examples/package-scripts.json', () => {
   });
 });
 
+describe('the test workflow', () => {
+  test('runs exactly the commands at the top of README.md, on Node 20 and 24', () => {
+    const readme = read('README.md');
+    const block = /^```sh\n([\s\S]*?)^```/m.exec(readme)![1]!;
+    const commands = block
+      .split('\n')
+      .map((line) => line.replace(/#.*$/, '').trim())
+      .filter(Boolean)
+      .flatMap((line) => line.split('&&').map((c) => c.trim()));
+    const workflow = parseYaml(read('.github/workflows/test.yml'), 'test.yml');
+    const job = (workflow.jobs as Record<string, Mapping>).test!;
+    const runs = (job.steps as Mapping[]).filter((s) => s.run !== undefined).map((s) => textOf(s.run).trim());
+    expect(commands).toEqual(['npm ci', 'npm run demo', 'npm test', 'npm run typecheck', 'npm run lint']);
+    expect(runs).toEqual(commands);
+    expect(((job.strategy as Mapping).matrix as Mapping).node).toEqual([20, 24]);
+  });
+});
+
 describe('release plumbing', () => {
   const release = parseYaml(read('.github/workflows/release.yml'), 'release.yml');
   const steps = Object.values(release.jobs as Record<string, Mapping>)[0]!.steps as Mapping[];
-  const runOf = (name: string): string => String(steps.find((s) => s.name === name)?.run ?? '');
+  const runOf = (name: string): string => textOf(steps.find((s) => s.name === name)?.run);
   const sh = (script: string, env: Record<string, string>, cwd: string): string =>
     execFileSync('bash', ['-euo', 'pipefail', '-c', script], { cwd, env: { ...process.env, ...env }, encoding: 'utf8' });
 
@@ -373,7 +393,7 @@ describe('release plumbing', () => {
     expect(steps.some((s) => s.run === 'bash .ci/run')).toBe(true);
     expect(runOf('Create the GitHub release')).toContain('gh release create');
     // Checked before the slow CI check; published after it, before the major tag moves.
-    const names = steps.map((s) => String(s.name ?? s.run ?? s.uses));
+    const names = steps.map((s) => textOf(s.name ?? s.run ?? s.uses));
     const at = (n: string) => names.indexOf(n);
     expect(at('Check the tag is the package version')).toBeLessThan(at('CI check'));
     expect(at('CI check')).toBeLessThan(at('Publish to npm'));

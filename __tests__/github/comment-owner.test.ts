@@ -79,5 +79,5 @@ test('identity is asked once per client, only when a marker comment exists, and 
   gh.setIdentity('ghs_unknown', { login: '', type: 'User' });
   const r = await post('ghs_unknown', `${MARKER}\nd`);
   expect(r).toMatchObject({ created: true });
-  expect(gh.commentsOn(PR)[0].body).toBe(`${MARKER}\nc`);
+  expect(gh.commentsOn(PR)[0]!.body).toBe(`${MARKER}\nc`);
 });

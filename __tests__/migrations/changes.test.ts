@@ -31,7 +31,7 @@ describe('migrationChanges', () => {
     expect(c.removed).toEqual(['migrations/0000_old.sql']);
     expect(c.findings).toHaveLength(1);
     expect(c.findings[0]).toMatchObject({ rule: 'modified-migration', severity: 'error', file: 'migrations/0000_old.sql' });
-    expect(c.findings[0].message).toMatch(/exists on the base branch \(main\) and this pull request moves it out of the migrations folder/);
+    expect(c.findings[0]!.message).toMatch(/exists on the base branch \(main\) and this pull request moves it out of the migrations folder/);
   });
 
   it('flags modified, changed, removed and renamed migrations', () => {
@@ -50,9 +50,9 @@ describe('migrationChanges', () => {
       ['migrations/0004_gone.sql', undefined],
       ['migrations/0003_c.sql', undefined],
     ]);
-    expect(c.findings[0].message).toMatch(/new migration/);
-    expect(c.findings[2].message).toMatch(/deletes it/);
-    expect(c.findings[3].message).toMatch(/0003_old.sql .*renames it to 0003_c.sql/);
+    expect(c.findings[0]!.message).toMatch(/new migration/);
+    expect(c.findings[2]!.message).toMatch(/deletes it/);
+    expect(c.findings[3]!.message).toMatch(/0003_old.sql .*renames it to 0003_c.sql/);
     expect(c.added).toEqual([]);
   });
 

@@ -29,8 +29,8 @@ describe('discoverMigrations (wrangler 4.86 listing and order)', () => {
       bytes: 10,
     });
     // The BOM and CRLF are kept, exactly as readFileSync(p, 'utf8') returns them.
-    expect(set.files[1].sql).toBe('\uFEFFCREATE TABLE a(x);\r\n');
-    expect(set.files[1].bytes).toBe(bom.length);
+    expect(set.files[1]!.sql).toBe('\uFEFFCREATE TABLE a(x);\r\n');
+    expect(set.files[1]!.bytes).toBe(bom.length);
   });
 
   test('applies by parsed number, so 9_a.sql runs before 10_b.sql although it sorts after it by name', () => {
@@ -46,8 +46,8 @@ describe('discoverMigrations (wrangler 4.86 listing and order)', () => {
       'migrations/0002_more.sql': '',
     });
     expect(names(set)).toEqual(['0001_create_tracked_applications.sql', '0001_initial_schema.sql', '0002_more.sql', 'ROLLBACK_TEMPLATE.sql']);
-    expect(set.files[3].number).toBeNull();
-    expect(set.files[3].numberText).toBeNull();
+    expect(set.files[3]!.number).toBeNull();
+    expect(set.files[3]!.numberText).toBeNull();
   });
 
   test('only names ending in lower-case .sql are listed; look-alikes get ignored-file warnings', () => {
@@ -82,9 +82,9 @@ describe('discoverMigrations (wrangler 4.86 listing and order)', () => {
     expect(names(set)).toEqual([]);
     expect(set.findings).toHaveLength(1);
     expect(set.findings[0]).toMatchObject({ rule: 'ignored-file', severity: 'warning' });
-    expect(set.findings[0].file).toBeUndefined();
-    expect(set.findings[0].message).toContain('0001_init, 0002_users');
-    expect(set.findings[0].message).toContain('migrations_pattern = "migrations/*/migration.sql"');
+    expect(set.findings[0]!.file).toBeUndefined();
+    expect(set.findings[0]!.message).toContain('0001_init, 0002_users');
+    expect(set.findings[0]!.message).toContain('migrations_pattern = "migrations/*/migration.sql"');
   });
 
   test('a directory named x.sql is an error finding (wrangler 4.86 crashes with EISDIR) and is not in the set', () => {
@@ -93,7 +93,7 @@ describe('discoverMigrations (wrangler 4.86 listing and order)', () => {
     expect(set.findings).toEqual([
       expect.objectContaining({ rule: UNREADABLE_RULE, severity: 'error', file: 'migrations/0002_x.sql', line: 1 }),
     ]);
-    expect(set.findings[0].message).toContain('EISDIR');
+    expect(set.findings[0]!.message).toContain('EISDIR');
   });
 
   test('a dangling symlink is an error finding naming its target', () => {
@@ -102,7 +102,7 @@ describe('discoverMigrations (wrangler 4.86 listing and order)', () => {
     const set = discoverMigrations(targetFor(root), root);
     expect(names(set)).toEqual(['0001_a.sql']);
     expect(set.findings[0]).toMatchObject({ rule: UNREADABLE_RULE, severity: 'error', file: 'migrations/0002_b.sql' });
-    expect(set.findings[0].message).toContain('"gone.sql", which does not exist');
+    expect(set.findings[0]!.message).toContain('"gone.sql", which does not exist');
   });
 
   test('a symlink to a file inside the project is applied (as wrangler 4.86 does) with a version warning', () => {
@@ -111,7 +111,7 @@ describe('discoverMigrations (wrangler 4.86 listing and order)', () => {
     const set = discoverMigrations(targetFor(root), root);
     expect(set.files[1]).toMatchObject({ name: '0002_b.sql', sql: 'SELECT 2;' });
     expect(set.findings).toEqual([expect.objectContaining({ rule: 'ignored-file', file: 'migrations/0002_b.sql' })]);
-    expect(set.findings[0].message).toContain('wrangler 4.98 and later list only regular files');
+    expect(set.findings[0]!.message).toContain('wrangler 4.98 and later list only regular files');
   });
 
   test('a symlink leading outside the working directory is not read', () => {
@@ -120,7 +120,7 @@ describe('discoverMigrations (wrangler 4.86 listing and order)', () => {
     fs.symlinkSync(path.join(outside, 'secret.sql'), path.join(root, 'migrations/0002_b.sql'));
     const set = discoverMigrations(targetFor(root), root);
     expect(names(set)).toEqual(['0001_a.sql']);
-    expect(set.findings[0].message).toContain('outside the working directory');
+    expect(set.findings[0]!.message).toContain('outside the working directory');
   });
 
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -129,7 +129,7 @@ describe('discoverMigrations (wrangler 4.86 listing and order)', () => {
     fs.chmodSync(path.join(root, 'migrations/0001_a.sql'), 0o000);
     const set = discoverMigrations(targetFor(root), root);
     expect(names(set)).toEqual([]);
-    expect(set.findings[0].message).toContain('EACCES');
+    expect(set.findings[0]!.message).toContain('EACCES');
   });
 
   test('a FIFO named like a migration is reported without blocking on it', () => {
@@ -141,7 +141,7 @@ describe('discoverMigrations (wrangler 4.86 listing and order)', () => {
     }
     const set = discoverMigrations(targetFor(root), root);
     expect(names(set)).toEqual(['0001_a.sql']);
-    expect(set.findings[0].message).toContain('not a regular file');
+    expect(set.findings[0]!.message).toContain('not a regular file');
   });
 
   test('binary content and UTF-16 are error findings and are left out of the set', () => {
@@ -158,9 +158,9 @@ describe('discoverMigrations (wrangler 4.86 listing and order)', () => {
 
   test('invalid UTF-8 is an error on the line of the first bad byte, and the file keeps the text wrangler would send', () => {
     const { set } = discover({ 'migrations/0001_latin1.sql': Buffer.from("SELECT 1;\nINSERT INTO t VALUES ('caf\xe9');\n", 'latin1') });
-    expect(set.files[0].sql).toContain("'caf\uFFFD'");
+    expect(set.files[0]!.sql).toContain("'caf\uFFFD'");
     expect(set.findings).toEqual([expect.objectContaining({ rule: UNREADABLE_RULE, file: 'migrations/0001_latin1.sql', line: 2 })]);
-    expect(set.findings[0].message).toContain('not valid UTF-8');
+    expect(set.findings[0]!.message).toContain('not valid UTF-8');
   });
 
   test('hidden .sql files are applied by wrangler 4.86 and get a warning that newer wrangler skips them', () => {
@@ -179,7 +179,7 @@ describe('discoverMigrations (wrangler 4.86 listing and order)', () => {
   test('a migrations directory equal to the working directory gives bare relative paths', () => {
     const root = makeProject({ '0001_a.sql': '' });
     const set = discoverMigrations(targetFor(root, '.', { migrationsDirAbs: root }), root);
-    expect(set.files[0].relPath).toBe('0001_a.sql');
+    expect(set.files[0]!.relPath).toBe('0001_a.sql');
   });
 
   test('10,000 files in one folder are all discovered, in order (speed: npm run bench)', () => {
@@ -187,7 +187,7 @@ describe('discoverMigrations (wrangler 4.86 listing and order)', () => {
     for (let i = 1; i <= 10_000; i++) fs.writeFileSync(path.join(root, 'migrations', `${String(i).padStart(5, '0')}_m.sql`), `SELECT ${i};`);
     const set = discoverMigrations(targetFor(root), root);
     expect(set.files).toHaveLength(10_000);
-    expect(set.files[9_999].name).toBe('10000_m.sql');
+    expect(set.files[9_999]!.name).toBe('10000_m.sql');
   });
 });
 
@@ -219,10 +219,10 @@ describe('discoverMigrations with migrations_pattern (wrangler 4.98+)', () => {
     fs.symlinkSync(path.join(root, 'real.sql'), path.join(root, 'migrations/0003_c/migration.sql'));
     const set = discoverMigrations(pattern(root, 'migrations/*/migration.sql'), root);
     expect(names(set)).toEqual(['0001_a/migration.sql']);
-    const byFile = Object.fromEntries(set.findings.map((f) => [f.file, f.message]));
-    expect(byFile['migrations/0099_stray.sql']).toContain('does not match migrations_pattern');
-    expect(byFile['migrations/0002_b/MIGRATION.SQL']).toContain('only when letter case is ignored');
-    expect(byFile['migrations/0003_c/migration.sql']).toContain('symbolic link');
+    const byFile = new Map(set.findings.map((f) => [f.file, f.message]));
+    expect(byFile.get('migrations/0099_stray.sql')).toContain('does not match migrations_pattern');
+    expect(byFile.get('migrations/0002_b/MIGRATION.SQL')).toContain('only when letter case is ignored');
+    expect(byFile.get('migrations/0003_c/migration.sql')).toContain('symbolic link');
   });
 });
 

@@ -4,9 +4,6 @@ import path from 'node:path';
 import { wrangler486Number, leadingDigits, wrangler486Order } from '../../src/migrations/order.js';
 import type { DatabaseTarget, MigrationFile } from '../../src/types.js';
 
-/** Corpus of real projects, read in place (never copied into the repository). */
-export const CORPUS = path.resolve(process.cwd(), '../shared/corpus');
-
 const created: string[] = [];
 
 /** A fresh temp directory holding `files` (paths relative to it; a null value makes a directory). */

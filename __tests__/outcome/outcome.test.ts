@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyGate, decideDatabase, decideRun, type DatabaseFacts } from '../../src/outcome.js';
-import type { FailMode, FailureKind, Finding, Phase } from '../../src/types.js';
+import type { FailMode, FailureKind, Finding, Phase, RuleId } from '../../src/types.js';
 import { REPO_ROOT } from '../support/temp-project.js';
 
 const MODES: FailMode[] = ['strict', 'skip-unavailable', 'warn'];
@@ -16,10 +16,11 @@ const DEPLOY: Phase[] = ['validate', 'preview', 'apply', 'history'];
 
 const SETTLED = ['migrations/0001_old.sql'];
 const scope = { basis: 'ledger' as const, settled: SETTLED, judged: ['0002_new.sql'] };
-const error = (file: string, rule = 'transaction-statement'): Finding => ({ rule, severity: 'error', file, line: 1, message: 'x' });
+const error = (file: string, rule: RuleId = 'transaction-statement'): Finding => ({ rule, severity: 'error', file, line: 1, message: 'x' });
 const pendingError = error('migrations/0002_new.sql');
 const historyError = error('migrations/0001_old.sql', 'unsafe-add-column');
 const ledgerError = error('migrations/0002_new.sql', 'applied-file-missing');
+const preflightError: Finding = { ...error('migrations/0002_new.sql', 'preflight-rows-lost'), table: 'posts', rows: 48_211 };
 const failure = (kind: FailureKind, phase: Phase = 'preview') => ({ phase, kind, message: `${kind} happened` });
 
 interface Row {
@@ -39,6 +40,10 @@ const ROWS: Record<string, Row> = {
     phases: DEPLOY,
     facts: { findings: [ledgerError], scope, pending: ['0002_new.sql'], applied: [] },
   },
+  'a preflight error (`preflight-rows-lost`: the target holds rows a pending migration would delete)': {
+    phases: DEPLOY,
+    facts: { findings: [preflightError], scope, pending: ['0002_new.sql'], applied: [] },
+  },
   'token not authorized or D1 not enabled (`not-authorized`)': { phases: DEPLOY, facts: { findings: [], failure: failure('not-authorized') } },
   'no credentials (`missing-credentials`)': { phases: DEPLOY, facts: { findings: [], failure: failure('missing-credentials') } },
   'no credentials, and an error in a migration': { phases: DEPLOY, facts: { findings: [pendingError], failure: failure('missing-credentials') } },
@@ -53,6 +58,24 @@ const ROWS: Record<string, Row> = {
     phases: DEPLOY,
     facts: { findings: [], scope, pending: ['0002_new.sql'], applied: [], failure: failure('not-applied', 'apply') },
   },
+  "an applied migration's file was edited (`applied-file-changed`)": {
+    phases: DEPLOY,
+    // The edited file already ran (settled), yet the finding counts: it is about what the ledger says.
+    facts: { findings: [error('migrations/0001_old.sql', 'applied-file-changed')], scope, pending: ['0002_new.sql'], applied: [] },
+  },
+  "another run holds the database's apply lock (`locked`)": {
+    phases: DEPLOY,
+    facts: { findings: [], scope, pending: ['0002_new.sql'], applied: [], failure: failure('locked', 'apply') },
+  },
+  '`to` names no pending migration (`usage`; the CLI exits 2)': {
+    phases: DEPLOY,
+    facts: { findings: [], scope, pending: ['0002_new.sql'], failure: failure('usage', 'apply') },
+  },
+  'a ledger operation refuses to write (`refused`: the live schema or the ledger disagrees)': {
+    phases: ['baseline'],
+    facts: { findings: [], failure: failure('refused', 'baseline') },
+  },
+  'baseline recorded the migrations as applied': { phases: ['baseline'], facts: { findings: [], recorded: ['0001_old.sql'] } },
   'applied, confirmed by the ledger': { phases: DEPLOY, facts: { findings: [], scope, pending: ['0002_new.sql'], applied: ['0002_new.sql'] } },
   'nothing pending': { phases: DEPLOY, facts: { findings: [], scope: { ...scope, judged: [] }, pending: [], applied: [] } },
 };
@@ -100,6 +123,8 @@ describe('every combination of facts under every fail mode', () => {
     'too-large',
     'cancelled',
     'wrangler-missing',
+    'locked',
+    'usage',
     'unknown',
   ];
   const cases: { pending: boolean; ledger: boolean; history: boolean; kind?: FailureKind; applied: boolean; mode: FailMode }[] = [];
@@ -151,6 +176,13 @@ describe('every combination of facts under every fail mode', () => {
       expect([JSON.stringify(c), gate.go]).toEqual([JSON.stringify(c), shouldGo]);
     }
   });
+});
+
+test('a preflight error blocks apply before anything runs, except under warn', () => {
+  const f: DatabaseFacts = { findings: [preflightError], scope, pending: ['0002_new.sql'] };
+  expect(applyGate(f, 'strict')).toEqual({ go: false, reason: 'Nothing was applied: 1 error(s) in the migrations that would run (fail-mode strict).' });
+  expect(applyGate(f, 'skip-unavailable').go).toBe(false);
+  expect(applyGate(f, 'warn')).toEqual({ go: true });
 });
 
 describe('the run', () => {

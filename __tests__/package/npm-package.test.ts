@@ -10,7 +10,16 @@ import path from 'node:path';
 import { DIST_CLI, NODE24, REPO_ROOT } from '../support/action-runner.js';
 import { TOML_DB } from '../support/project.js';
 
-const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as Record<string, any>;
+/** The package.json fields these tests check. */
+interface PackageJson {
+  name: string;
+  version: string;
+  private?: boolean;
+  bin?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  publishConfig?: Record<string, unknown>;
+}
+const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as PackageJson;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'd1m-npm-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 

@@ -30,7 +30,8 @@ describe('ledger drift', () => {
     const f = ledgerFindings([file('01_users.sql'), file('0002_b.sql')], [entry('0001_users.sql', 1)], target);
     expect(f).toEqual([expect.objectContaining({ rule: 'applied-file-missing', severity: 'error', file: 'migrations/01_users.sql', line: 1 })]);
     const renamed = ledgerFindings([file('0001_users_v2.sql')], [entry('0001_users.sql')], target);
-    expect(renamed[0]).toMatchObject({ rule: 'applied-file-missing', file: undefined });
+    expect(renamed[0]).toMatchObject({ rule: 'applied-file-missing' });
+    expect(renamed[0]!.file).toBeUndefined();
     expect(renamed[0]!.message).toMatch(/app-db \(production\) recorded 0001_users\.sql as applied on 2025-01-02 03:04:05, but there is no such file in migrations; if it was renamed, wrangler will run it again/);
     const exact = ledgerFindings([file('0002_users.sql')], [entry('0001_users.sql')], target);
     expect(exact[0]!.message).toMatch(/the file is now 0002_users\.sql; wrangler tracks files by name and would run it again/);

@@ -77,8 +77,9 @@ function edgeSets(): Record<string, MigrationFile[]> {
 
 /** Everything but which build ran it. */
 function comparable(r: ReplayResult): Omit<ReplayResult, 'engine'> {
-  const { engine: _engine, ...rest } = r;
-  return rest;
+  const rest: Partial<ReplayResult> = { ...r };
+  delete rest.engine;
+  return rest as Omit<ReplayResult, 'engine'>;
 }
 
 async function replay(files: MigrationFile[], extra: Partial<ReplayInput>): Promise<ReplayResult> {

@@ -26,10 +26,10 @@ describe('boundary values', () => {
     const f = failsWithData(r);
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ severity: 'error', file: 'migrations/0002_grade.sql', line: 2 });
-    expect(f[0].message).toContain('Fails once a row holds NULL in submissions.grade, which submissions allows today: NOT NULL constraint failed: __new_submissions.grade');
-    expect(f[0].message).toContain('at `INSERT INTO __new_submissions SELECT id, body, grade, note FROM submissions`');
-    expect(f[0].message).toContain('copy COALESCE(grade, <value>)');
-    expect(f[0].message).toContain('a DEFAULT does not apply to an explicit NULL');
+    expect(f[0]!.message).toContain('Fails once a row holds NULL in submissions.grade, which submissions allows today: NOT NULL constraint failed: __new_submissions.grade');
+    expect(f[0]!.message).toContain('at `INSERT INTO __new_submissions SELECT id, body, grade, note FROM submissions`');
+    expect(f[0]!.message).toContain('copy COALESCE(grade, <value>)');
+    expect(f[0]!.message).toContain('a DEFAULT does not apply to an explicit NULL');
     expect(r.failedAt).toBeUndefined();
   });
 
@@ -38,7 +38,7 @@ describe('boundary values', () => {
       ['body TEXT NOT NULL, grade INTEGER NOT NULL DEFAULT 0, note TEXT', 'id, body, coalesce(grade, 0), note'],
       ['body TEXT NOT NULL, grade INTEGER NOT NULL DEFAULT 0, note TEXT', 'id, body, ifnull(grade, 0), note'],
     ]) {
-      expect(failsWithData(await check(['0001_init.sql', SUBMISSIONS], ['0002_grade.sql', rebuild(columns, copy)]))).toEqual([]);
+      expect(failsWithData(await check(['0001_init.sql', SUBMISSIONS], ['0002_grade.sql', rebuild(columns!, copy!)]))).toEqual([]);
     }
     const omitted = `CREATE TABLE __new_submissions (id INTEGER PRIMARY KEY, body TEXT NOT NULL, grade INTEGER NOT NULL DEFAULT 0, note TEXT);
 INSERT INTO __new_submissions (id, body, note) SELECT id, body, note FROM submissions;
@@ -51,16 +51,16 @@ ALTER TABLE __new_submissions RENAME TO submissions;`;
     const r = await check(['0001_init.sql', SUBMISSIONS], ['0002_body.sql', rebuild('body TEXT NOT NULL CHECK (length(body) > 0), grade INTEGER, note TEXT', 'id, body, grade, note')]);
     const f = failsWithData(r);
     expect(f).toHaveLength(1);
-    expect(f[0].message).toContain("Fails once a row holds '' in submissions.body, which submissions allows today: CHECK constraint failed");
-    expect(f[0].message).not.toContain('(together)');
+    expect(f[0]!.message).toContain("Fails once a row holds '' in submissions.body, which submissions allows today: CHECK constraint failed");
+    expect(f[0]!.message).not.toContain('(together)');
   });
 
   test('the same UNIQUE value in two rows: the message says rows, not a row', async () => {
     const r = await check(['0001_init.sql', SUBMISSIONS], ['0002_note.sql', rebuild("body TEXT NOT NULL, grade INTEGER, note TEXT NOT NULL UNIQUE", "id, body, grade, coalesce(note, '')")]);
     const f = failsWithData(r);
     expect(f).toHaveLength(1);
-    expect(f[0].message).toContain('Fails once rows hold NULL in submissions.note');
-    expect(f[0].message).toContain('as soon as two rows hold that value');
+    expect(f[0]!.message).toContain('Fails once rows hold NULL in submissions.note');
+    expect(f[0]!.message).toContain('as soon as two rows hold that value');
   });
 
   test('a failure with values in every column is reported as before, not as a boundary failure', async () => {
@@ -68,7 +68,7 @@ ALTER TABLE __new_submissions RENAME TO submissions;`;
     const r = await check(['0001_init.sql', SUBMISSIONS], ['0002_x.sql', rebuild('body TEXT NOT NULL, grade INTEGER, note TEXT NOT NULL', 'id, body, grade, NULL')]);
     const f = failsWithData(r);
     expect(f).toHaveLength(1);
-    expect(f[0].message).toMatch(/^Fails once the tables hold rows: NOT NULL constraint failed: __new_submissions\.note/);
+    expect(f[0]!.message).toMatch(/^Fails once the tables hold rows: NOT NULL constraint failed: __new_submissions\.note/);
   });
 
   test('a copy of a table into itself or an INSERT ... VALUES does not run a second time', async () => {
@@ -89,7 +89,7 @@ ALTER TABLE __new_submissions RENAME TO submissions;`;
     expect(r.notes.filter((n) => /Data check skipped/.test(n))).toEqual([]);
     const f = failsWithData(r);
     expect(f.map((x) => x.file)).toEqual(['migrations/0003_again.sql']);
-    expect(f[0].message).toContain('NULL in submissions.grade');
+    expect(f[0]!.message).toContain('NULL in submissions.grade');
   });
 
   test('the rename-to-old pattern copies the rows of the table it renamed', async () => {

@@ -2,7 +2,7 @@
  * The data check on its own: each mechanism that loses rows or fails only with data, what the findings say
  * (table, line, statement, mechanism), their safe counterparts, the filler's handling of constraints, and
  * that the replay's own verdict, schema and applied list are untouched. The same mechanisms are checked
- * against real wrangler with real rows in __tests__/data-check/wrangler-truth.test.ts.
+ * against real wrangler with real rows in __tests__/data-check/wrangler-truth.int.test.ts.
  */
 import { afterAll } from '@jest/globals';
 import { validateDatabase } from '../../src/phases/validate.js';
@@ -39,10 +39,10 @@ describe('rows-lost', () => {
     const lost = r.findings.filter((f) => f.rule === 'rows-lost');
     expect(lost).toHaveLength(1);
     expect(lost[0]).toMatchObject({ severity: 'error', file: 'migrations/0002_rebuild.sql', line: 4, table: 'sessions' });
-    expect(lost[0].message).toContain('2 rows were deleted (the table is left empty)');
-    expect(lost[0].message).toContain('`DROP TABLE users`');
-    expect(lost[0].message).toContain('sessions.user_id REFERENCES users ON DELETE CASCADE');
-    expect(lost[0].message).toContain('PRAGMA foreign_keys = OFF has no effect');
+    expect(lost[0]!.message).toContain('2 rows were deleted (the table is left empty)');
+    expect(lost[0]!.message).toContain('`DROP TABLE users`');
+    expect(lost[0]!.message).toContain('sessions.user_id REFERENCES users ON DELETE CASCADE');
+    expect(lost[0]!.message).toContain('PRAGMA foreign_keys = OFF has no effect');
     // The static rule still explains the shape; the data check confirms the effect.
     expect(r.findings.map((f) => f.rule)).toContain('drop-referenced-table');
     expect(r.failedAt).toBeUndefined();
@@ -63,8 +63,8 @@ describe('rows-lost', () => {
     );
     const lost = r.findings.filter((f) => f.rule === 'rows-lost');
     expect(lost.map((f) => [f.table, f.line])).toEqual([['posts', 3]]);
-    expect(lost[0].message).toContain('2 rows were changed');
-    expect(lost[0].message).toContain('ON DELETE SET NULL');
+    expect(lost[0]!.message).toContain('2 rows were changed');
+    expect(lost[0]!.message).toContain('ON DELETE SET NULL');
   });
 
   test('INSERT OR REPLACE deletes the conflicting rows (and cascades); an upsert keeps them', async () => {
@@ -115,8 +115,8 @@ CREATE TRIGGER orders_status AFTER UPDATE OF status ON orders BEGIN DELETE FROM 
     const r = await check(['0001_init.sql', setup], ['0002_upper.sql', `UPDATE orders SET status = upper(status);`]);
     const lost = r.findings.filter((f) => f.rule === 'rows-lost');
     expect(lost.map((f) => f.table)).toEqual(['order_cache']);
-    expect(lost[0].message).toContain('trigger orders_status on orders');
-    expect(lost[0].message).not.toContain('NO ACTION');
+    expect(lost[0]!.message).toContain('trigger orders_status on orders');
+    expect(lost[0]!.message).not.toContain('NO ACTION');
     // The same UPDATE of a column the trigger does not watch loses nothing.
     const safe = await check(['0001_init.sql', setup], ['0002_total.sql', `UPDATE orders SET total = total + 1;`]);
     expect(data(safe)).toEqual([]);
@@ -135,7 +135,7 @@ DROP TABLE users_old;`,
     );
     const lost = r.findings.filter((f) => f.rule === 'rows-lost');
     expect(lost.map((f) => [f.table, f.line])).toEqual([['sessions', 4]]);
-    expect(lost[0].message).toContain('`ALTER TABLE users RENAME TO users_old` re-pointed it');
+    expect(lost[0]!.message).toContain('`ALTER TABLE users RENAME TO users_old` re-pointed it');
   });
 
   test('children rebuilt after the parent was dropped: the copy made after the cascade is empty', async () => {
@@ -153,7 +153,7 @@ ALTER TABLE __new_sessions RENAME TO sessions;`,
     );
     const lost = r.findings.filter((f) => f.rule === 'rows-lost');
     expect(lost.map((f) => [f.table, f.line])).toEqual([['sessions', 4]]);
-    expect(lost[0].message).toContain('it had 2 rows before and 0 after being rebuilt');
+    expect(lost[0]!.message).toContain('it had 2 rows before and 0 after being rebuilt');
   });
 
   test('children rebuilt first, pointing at the new parent, in one file: nothing is lost', async () => {
@@ -213,8 +213,8 @@ describe('fails-with-data', () => {
     const f = data(r);
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ rule: 'fails-with-data', severity: 'error', file: 'migrations/0002_rebuild.sql', line: 4 });
-    expect(f[0].message).toContain('FOREIGN KEY constraint failed');
-    expect(f[0].message).toContain('defer_foreign_keys = on does not help');
+    expect(f[0]!.message).toContain('FOREIGN KEY constraint failed');
+    expect(f[0]!.message).toContain('defer_foreign_keys = on does not help');
   });
 
   test('defer_foreign_keys turned off before the end discards the violations (as D1 does); a copy that drops parent rows is still caught', async () => {
@@ -238,8 +238,8 @@ describe('fails-with-data', () => {
     const unique = await check(init, ['0002_slug.sql', `ALTER TABLE users ADD COLUMN slug TEXT NOT NULL DEFAULT '';\nCREATE UNIQUE INDEX users_slug ON users (slug);`]);
     const u = unique.findings.filter((f) => f.rule === 'fails-with-data');
     expect(u.map((f) => f.line)).toEqual([2]);
-    expect(u[0].message).toContain('UNIQUE constraint failed: users.slug');
-    expect(u[0].message).toContain('duplicate values');
+    expect(u[0]!.message).toContain('UNIQUE constraint failed: users.slug');
+    expect(u[0]!.message).toContain('duplicate values');
 
     const safe = await check(init, ['0002_slug.sql', `ALTER TABLE users ADD COLUMN slug TEXT;\nCREATE UNIQUE INDEX users_slug ON users (slug);`]);
     expect(data(safe)).toEqual([]);
@@ -274,7 +274,7 @@ describe('fails-with-data', () => {
       ['fails-with-data', 'migrations/0003_rebuild.sql'],
       ['rows-lost', 'migrations/0003_rebuild.sql'],
     ]);
-    expect(data(r)[1].message).toContain("Fails once rows hold '' in users.email");
+    expect(data(r)[1]!.message).toContain("Fails once rows hold '' in users.email");
   });
 });
 

@@ -27,17 +27,17 @@ describe('double-quoted-string by context', () => {
     const [f, ...more] = await dqs(true, ['0001_init.sql', MESSAGE], ['0002_rebuild.sql', DRIZZLE_COPY]);
     expect(more).toEqual([]);
     expect(f).toMatchObject({ severity: 'error', file: 'migrations/0002_rebuild.sql', line: 3 });
-    expect(f.column).toBe('INSERT INTO `__new_message`("id", "email_id", "from_address", "to_address", "subject", "type", "sent_at") SELECT "id", "email_id", "from_address", '.length + 1);
-    expect(f.message).toContain('"to_address", "type", "sent_at" are not columns of the tables this statement reads');
-    expect(f.message).toContain('"to_address" into __new_message.to_address, "type" into __new_message.type, "sent_at" into __new_message.sent_at');
-    expect(f.message).toContain("The data check ran the file on rows: afterwards all 2 rows of message hold 'to_address' in to_address, 'type' in type, 'sent_at' in sent_at.");
-    expect(f.message).toContain('This corrupts data without any error');
+    expect(f!.column).toBe('INSERT INTO `__new_message`("id", "email_id", "from_address", "to_address", "subject", "type", "sent_at") SELECT "id", "email_id", "from_address", '.length + 1);
+    expect(f!.message).toContain('"to_address", "type", "sent_at" are not columns of the tables this statement reads');
+    expect(f!.message).toContain('"to_address" into __new_message.to_address, "type" into __new_message.type, "sent_at" into __new_message.sent_at');
+    expect(f!.message).toContain("The data check ran the file on rows: afterwards all 2 rows of message hold 'to_address' in to_address, 'type' in type, 'sent_at' in sent_at.");
+    expect(f!.message).toContain('This corrupts data without any error');
   });
 
   test('without the data check the error stands, without the rows sentence', async () => {
     const [f] = await dqs(false, ['0001_init.sql', MESSAGE], ['0002_rebuild.sql', DRIZZLE_COPY]);
-    expect(f.severity).toBe('error');
-    expect(f.message).not.toContain('The data check ran');
+    expect(f!.severity).toBe('error');
+    expect(f!.message).not.toContain('The data check ran');
   });
 
   test('an INSERT … SELECT without a column list: the position names the column', async () => {
@@ -46,20 +46,20 @@ describe('double-quoted-string by context', () => {
       ['0001_init.sql', 'CREATE TABLE a (id INTEGER PRIMARY KEY, x TEXT);'],
       ['0002_copy.sql', 'CREATE TABLE b (id INTEGER PRIMARY KEY, x TEXT, y TEXT);\nINSERT INTO b SELECT id, x, "y" FROM a;'],
     );
-    expect(f.severity).toBe('error');
-    expect(f.message).toContain('"y" into b.y');
-    expect(f.message).toContain("all 2 rows of b hold 'y' in y");
+    expect(f!.severity).toBe('error');
+    expect(f!.message).toContain('"y" into b.y');
+    expect(f!.message).toContain("all 2 rows of b hold 'y' in y");
   });
 
   test('UPDATE … SET col = "name": an error; the same name in its WHERE: a warning', async () => {
     const init: [string, string] = ['0001_init.sql', "CREATE TABLE t (id INTEGER PRIMARY KEY, status TEXT, label TEXT);"];
     const [set] = await dqs(true, init, ['0002_set.sql', 'UPDATE t SET label = "archived";']);
-    expect(set.severity).toBe('error');
-    expect(set.message).toContain('write that text into every row this UPDATE changes: "archived" into t.label');
-    expect(set.message).toContain("all 2 rows of t hold 'archived' in label");
+    expect(set!.severity).toBe('error');
+    expect(set!.message).toContain('write that text into every row this UPDATE changes: "archived" into t.label');
+    expect(set!.message).toContain("all 2 rows of t hold 'archived' in label");
     const [where] = await dqs(true, init, ['0002_where.sql', `UPDATE t SET label = 'old' WHERE status = "archived";`]);
-    expect(where.severity).toBe('warning');
-    expect(where.message).toContain(`"archived" is not a column here`);
+    expect(where!.severity).toBe('warning');
+    expect(where!.message).toContain(`"archived" is not a column here`);
   });
 
   test('INSERT … VALUES and a SELECT\'s WHERE stay warnings', async () => {
@@ -76,9 +76,9 @@ describe('double-quoted-string by context', () => {
       ['0001_init.sql', 'CREATE TABLE a (id INTEGER PRIMARY KEY, x TEXT);'],
       ['0002_copy.sql', 'CREATE TABLE b (id INTEGER PRIMARY KEY, x TEXT NOT NULL);\nINSERT INTO b (id, x) SELECT id, coalesce(x, "none") FROM a;'],
     );
-    expect(f.severity).toBe('error');
-    expect(f.message).toContain('"none" into b.x');
-    expect(f.message).not.toContain('The data check ran');
+    expect(f!.severity).toBe('error');
+    expect(f!.message).toContain('"none" into b.x');
+    expect(f!.message).not.toContain('The data check ran');
   });
 });
 

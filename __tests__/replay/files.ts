@@ -3,7 +3,7 @@ import type { MigrationFile } from '../../src/types.js';
 /** MigrationFile objects for in-memory SQL, numbered the way wrangler 4.86 parses names. */
 export function mfile(name: string, sql: string, dir = 'migrations'): MigrationFile {
   const numberText = /^(\d+)/.exec(name)?.[1] ?? null;
-  const n = parseInt(name.split('_')[0]);
+  const n = parseInt(name.split('_')[0]!);
   return {
     name,
     path: `/project/${dir}/${name}`,

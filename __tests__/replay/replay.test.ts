@@ -11,7 +11,7 @@ function rules(findings: Finding[]): string[] {
 function only(findings: Finding[], rule: string): Finding {
   const hits = findings.filter((f) => f.rule === rule);
   expect(hits).toHaveLength(1);
-  return hits[0];
+  return hits[0]!;
 }
 
 describe('replayMigrations: a set that applies', () => {
@@ -123,7 +123,7 @@ describe('replayMigrations: the first failing file', () => {
     );
     const r = await replayMigrations({ files, migrationsTable: TABLE });
     expect(rules(r.findings)).toEqual(['replay-error']);
-    expect(r.findings[0].file).toBe('migrations/0002_b.sql');
+    expect(r.findings[0]!.file).toBe('migrations/0002_b.sql');
     expect(r.notReplayed).toEqual(['0003_c.sql', '0004_d.sql']);
     expect(r.notes).toEqual([expect.stringContaining('2 later migrations were not replayed because 0002_b.sql failed')]);
   });
@@ -140,7 +140,7 @@ describe('replayMigrations: the first failing file', () => {
       ['sql-syntax', 'migrations/0002_b.sql', 4],
       ['sql-syntax', 'migrations/0002_b.sql', 6],
     ]);
-    expect(r.findings[1].message).toMatch(/near "CREAT": syntax error in `CREAT TABLE oops \(x\)`/);
+    expect(r.findings[1]!.message).toMatch(/near "CREAT": syntax error in `CREAT TABLE oops \(x\)`/);
   });
 
   test('a syntax error is sql-syntax, with the line of the statement in a CRLF file with non-ASCII text', async () => {
@@ -323,7 +323,7 @@ describe('replayMigrations: drop-referenced-table', () => {
       ['drop-referenced-table', 'migrations/0002_a.sql'],
       ['drop-referenced-table', 'migrations/0003_b.sql'],
     ]);
-    expect(r.findings[1].message).not.toContain('re-pointed');
+    expect(r.findings[1]!.message).not.toContain('re-pointed');
   });
 
   test('self references and unreferenced tables are not reported', async () => {

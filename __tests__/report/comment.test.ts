@@ -137,7 +137,7 @@ describe('renderComment', () => {
 
   it('cuts long content under the limit and points at the job summary', () => {
     const findings = Array.from({ length: 3000 }, (_, i) => ({
-      rule: 'destructive-change',
+      rule: 'destructive-change' as const,
       severity: 'warning' as const,
       file: `migrations/${String(i).padStart(4, '0')}_x.sql`,
       line: 1,

@@ -50,10 +50,10 @@ test('text names what was folded on one line; with details on, each in full', ()
 
 test('the JSON report carries details (and a rows-lost table) only where there are some', () => {
   const doc = toJson(report, { validateOnly: true }) as { databases: { findings: Record<string, unknown>[] }[] };
-  expect(doc.databases[0].findings[0].details).toEqual(report.databases[0].findings[0].details);
-  expect('details' in doc.databases[0].findings[1]).toBe(false);
-  const lost = toJson({ ...report, databases: [{ ...report.databases[0], findings: [{ rule: 'rows-lost', severity: 'error', table: 'sessions', message: 'm' }] }] }, { validateOnly: true }) as {
+  expect(doc.databases[0]!.findings[0]!.details).toEqual(report.databases[0]!.findings[0]!.details);
+  expect('details' in doc.databases[0]!.findings[1]!).toBe(false);
+  const lost = toJson({ ...report, databases: [{ ...report.databases[0]!, findings: [{ rule: 'rows-lost', severity: 'error', table: 'sessions', message: 'm' }] }] }, { validateOnly: true }) as {
     databases: { findings: Record<string, unknown>[] }[];
   };
-  expect(lost.databases[0].findings[0].table).toBe('sessions');
+  expect(lost.databases[0]!.findings[0]!.table).toBe('sessions');
 });

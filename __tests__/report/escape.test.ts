@@ -1,4 +1,4 @@
-import { codeBlock, escapeHtml, escapeMarkdown, inlineCode } from '../../src/report/escape.js';
+import { escapeMarkdown, inlineCode } from '../../src/report/escape.js';
 
 const ZWJ = '\u200d';
 
@@ -73,29 +73,5 @@ describe('inlineCode', () => {
 
   it('renders an empty string as an empty-looking span', () => {
     expect(inlineCode('')).toBe('` `');
-  });
-});
-
-describe('codeBlock', () => {
-  it('uses three backticks for ordinary text', () => {
-    expect(codeBlock('SELECT 1;', 'sql')).toBe('```sql\nSELECT 1;\n```');
-  });
-
-  it('uses a longer fence than any fence inside the text', () => {
-    const sql = 'SELECT 1;\n```\n@octocat\n````\n';
-    const out = codeBlock(sql, 'sql');
-    expect(out.startsWith('`````sql\n')).toBe(true);
-    expect(out.endsWith('\n`````')).toBe(true);
-    expect(out).toContain(sql);
-  });
-
-  it('strips backticks and spaces from the language', () => {
-    expect(codeBlock('x', 'sql` onload=1')).toBe('```sqlonload1\nx\n```');
-  });
-});
-
-describe('escapeHtml', () => {
-  it('escapes the five HTML-significant characters', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
   });
 });

@@ -35,7 +35,7 @@ describe('the runner model (actions/runner ActionCommand/ActionCommandManager)',
       ['ERROR', 'e\nf'],
       ['add-mask', 's'],
     ]);
-    expect(cmds[1].props).toEqual({ file: 'a,b', title: 't' });
+    expect(cmds[1]!.props).toEqual({ file: 'a,b', title: 't' });
   });
 
   test('finds the legacy form anywhere in a line, and ignores unregistered names', () => {

@@ -6,11 +6,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { artifactUri, FINGERPRINT_KEY, toSarif, type SarifContext } from '../../src/report/sarif.js';
-import { RULES, ruleDocsUrl } from '../../src/rules/catalog.js';
+import { RULES, ruleDocsUrl } from '../../src/rule-catalog.js';
 import type { DatabaseReport, Finding, Report } from '../../src/types.js';
+import type { SarifLog } from '../support/sarif/sarif-log.js';
 import { sarifSchemaErrors } from '../support/sarif/validate.js';
-
-type Json = any;
 
 function report(findingsByDb: [string | null, Finding[]][]): Report {
   const databases: DatabaseReport[] = findingsByDb.map(([environment, findings]) => ({
@@ -43,12 +42,12 @@ const drop: Finding = { rule: 'destructive-change', severity: 'warning', file: '
 
 describe('toSarif', () => {
   test('is valid SARIF 2.1.0 by the OASIS schema, with every rule of the catalog in tool.driver', () => {
-    const log = toSarif(report([[null, [drop, { rule: 'schema-drift', severity: 'error', message: 'users differs' }]]]), ctx()) as Json;
+    const log = toSarif(report([[null, [drop, { rule: 'schema-drift', severity: 'error', message: 'users differs' }]]]), ctx()) as SarifLog;
     expect(sarifSchemaErrors(log)).toEqual([]);
     expect(log.version).toBe('2.1.0');
-    const driver = log.runs[0].tool.driver;
+    const driver = log.runs[0]!.tool.driver;
     expect(driver).toMatchObject({ name: 'd1-migrate', version: '9.8.7', semanticVersion: '9.8.7' });
-    expect(driver.rules.map((r: Json) => r.id)).toEqual(RULES.map((r) => r.id));
+    expect(driver.rules.map((r) => r.id)).toEqual(RULES.map((r) => r.id));
     for (const [i, r] of RULES.entries()) {
       expect(driver.rules[i]).toMatchObject({
         id: r.id,
@@ -57,13 +56,13 @@ describe('toSarif', () => {
         helpUri: ruleDocsUrl(r.id),
         defaultConfiguration: { level: r.severity },
       });
-      expect(driver.rules[i].helpUri).toMatch(/\/docs\/rules\.md#[a-z-]+$/);
+      expect(driver.rules[i]!.helpUri).toMatch(/\/docs\/rules\.md#[a-z-]+$/);
     }
   });
 
   test('a result carries ruleId, ruleIndex, level, message and a location relative to the repository root', () => {
-    const log = toSarif(report([[null, [drop]]]), ctx()) as Json;
-    const [result] = log.runs[0].results;
+    const log = toSarif(report([[null, [drop]]]), ctx()) as SarifLog;
+    const [result] = log.runs[0]!.results;
     expect(result).toMatchObject({
       ruleId: 'destructive-change',
       ruleIndex: RULES.findIndex((r) => r.id === 'destructive-change'),
@@ -71,30 +70,30 @@ describe('toSarif', () => {
       message: { text: drop.message },
       locations: [{ physicalLocation: { artifactLocation: { uri: 'apps/api/migrations/0002_drop.sql', uriBaseId: 'SRCROOT' }, region: { startLine: 3, startColumn: 1 } } }],
     });
-    expect(log.runs[0].originalUriBaseIds.SRCROOT.uri).toBe('file:///repo/');
-    expect(Object.keys(result.partialFingerprints)).toEqual([FINGERPRINT_KEY]);
+    expect(log.runs[0]!.originalUriBaseIds.SRCROOT?.uri).toBe('file:///repo/');
+    expect(Object.keys(result!.partialFingerprints)).toEqual([FINGERPRINT_KEY]);
   });
 
   test('a finding about no file points at the wrangler config; one several environments share is one result', () => {
     const drift: Finding = { rule: 'schema-drift', severity: 'error', message: 'users differs' };
-    const log = toSarif(report([['staging', [drop, drift]], ['production', [drop]]]), ctx()) as Json;
-    const results = log.runs[0].results;
+    const log = toSarif(report([['staging', [drop, drift]], ['production', [drop]]]), ctx()) as SarifLog;
+    const results = log.runs[0]!.results;
     expect(results).toHaveLength(2);
-    expect(results[0].properties.databases).toEqual(['staging/DB', 'production/DB']);
-    expect(results[1].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'apps/api/wrangler.toml', uriBaseId: 'SRCROOT' }, region: { startLine: 1 } });
+    expect(results[0]!.properties.databases).toEqual(['staging/DB', 'production/DB']);
+    expect(results[1]!.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'apps/api/wrangler.toml', uriBaseId: 'SRCROOT' }, region: { startLine: 1 } });
   });
 
   test('hostile file names are percent-encoded, never break out of the URI; a file outside the repository gets a file: URI', () => {
     expect(artifactUri('/repo/migrations/0001_a b#c%d\n<x>.sql', repo)).toBe('migrations/0001_a%20b%23c%25d%0A%3Cx%3E.sql');
     expect(artifactUri('/elsewhere/0001_a.sql', repo)).toBe('file:///elsewhere/0001_a.sql');
-    const log = toSarif(report([[null, [{ ...drop, file: 'migrations/0001_a b#\n.sql' }]]]), ctx()) as Json;
+    const log = toSarif(report([[null, [{ ...drop, file: 'migrations/0001_a b#\n.sql' }]]]), ctx()) as SarifLog;
     expect(sarifSchemaErrors(log)).toEqual([]);
   });
 
   describe('fingerprints', () => {
     const file = '/repo/apps/api/migrations/0002_drop.sql';
     const fp = (text: string, findings: Finding[]) =>
-      (toSarif(report([[null, findings]]), ctx({ [file]: text })) as Json).runs[0].results.map((r: Json) => r.partialFingerprints[FINGERPRINT_KEY]);
+      (toSarif(report([[null, findings]]), ctx({ [file]: text })) as SarifLog).runs[0]!.results.map((r) => r.partialFingerprints[FINGERPRINT_KEY]);
 
     test('stay the same when lines are added above the finding or it is re-indented', () => {
       const before = fp('-- drop\nSELECT 1;\nDROP TABLE users;\n', [drop]);
@@ -134,21 +133,21 @@ describe('the SARIF log of a real run', () => {
       const first = await runCli(['validate', '--cwd', cwd, '--format', 'sarif']);
       expect(first.stderr).toBe('');
       expect(first.code).toBe(1);
-      const log = JSON.parse(first.stdout) as Json;
+      const log = JSON.parse(first.stdout) as SarifLog;
       expect(sarifSchemaErrors(log)).toEqual([]);
-      const results = log.runs[0].results as Json[];
+      const results = log.runs[0]!.results;
       const byRule = (id: string) => results.filter((r) => r.ruleId === id);
-      expect(byRule('transaction-statement').map((r) => r.locations[0].physicalLocation.artifactLocation.uri)).toEqual(['apps/api/migrations/0003_drop.sql', 'apps/api/migrations/0003_drop.sql']);
+      expect(byRule('transaction-statement').map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual(['apps/api/migrations/0003_drop.sql', 'apps/api/migrations/0003_drop.sql']);
       expect(byRule('transaction-statement').every((r) => r.level === 'error')).toBe(true);
-      expect(byRule('destructive-change')[0].locations[0].physicalLocation.region.startLine).toBe(2);
+      expect(byRule('destructive-change')[0]!.locations[0]!.physicalLocation.region.startLine).toBe(2);
       expect(byRule('number-gap')).toHaveLength(1);
 
       // An unrelated edit above the findings: the same alerts, on new lines.
       fs.writeFileSync(path.join(cwd, 'migrations', '0003_drop.sql'), '-- Remove jobs\n-- (moved to R2)\nBEGIN TRANSACTION;\nDROP TABLE jobs;\nCOMMIT;\n');
-      const second = JSON.parse((await runCli(['validate', '--cwd', cwd, '--format', 'sarif'])).stdout) as Json;
-      const prints = (l: Json) => l.runs[0].results.map((r: Json) => `${r.ruleId} ${r.partialFingerprints[FINGERPRINT_KEY]}`);
+      const second = JSON.parse((await runCli(['validate', '--cwd', cwd, '--format', 'sarif'])).stdout) as SarifLog;
+      const prints = (l: SarifLog) => l.runs[0]!.results.map((r) => `${r.ruleId} ${r.partialFingerprints[FINGERPRINT_KEY]}`);
       expect(prints(second)).toEqual(prints(log));
-      expect(second.runs[0].results.find((r: Json) => r.ruleId === 'destructive-change').locations[0].physicalLocation.region.startLine).toBe(4);
+      expect(second.runs[0]!.results.find((r) => r.ruleId === 'destructive-change')!.locations[0]!.physicalLocation.region.startLine).toBe(4);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

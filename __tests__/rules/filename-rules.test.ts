@@ -21,7 +21,7 @@ describe('duplicate-number', () => {
   test('numbers compare numerically, so 01 and 1 collide and the message says why', () => {
     const dups = rules(checkFilenames(filesFromNames(['01_a.sql', '1_b.sql', '2_c.sql']), 'unique'), 'duplicate-number');
     expect(dups).toHaveLength(2);
-    expect(dups[0].message).toContain('"01" and "1" are the same number to wrangler');
+    expect(dups[0]!.message).toContain('"01" and "1" are the same number to wrangler');
   });
 
   test('date_time names sharing the date run in name order, which is their time order: no finding', () => {
@@ -38,8 +38,8 @@ describe('duplicate-number', () => {
     const dups = rules(checkFilenames(filesFromNames(['20250420_120404_a.sql', '20250420_120404_b.sql', '20250420_172315_c.sql']), 'sequential'), 'duplicate-number');
     expect(dups.map((f) => f.file)).toEqual(['migrations/20250420_120404_a.sql', 'migrations/20250420_120404_b.sql']);
     expect(dups[0]).toMatchObject({ severity: 'error', line: 1 });
-    expect(dups[0].message).toContain('has the same numeric prefix, 20250420_120404, as 20250420_120404_b.sql');
-    expect(dups[0].message).toContain('give it a later timestamp');
+    expect(dups[0]!.message).toContain('has the same numeric prefix, 20250420_120404, as 20250420_120404_b.sql');
+    expect(dups[0]!.message).toContain('give it a later timestamp');
   });
 
   test('names sharing a number whose name order contradicts the rest of the prefix make the order ambiguous', () => {
@@ -48,7 +48,7 @@ describe('duplicate-number', () => {
     const dups = rules(checkFilenames(files, 'sequential'), 'duplicate-number');
     expect(dups).toHaveLength(1);
     expect(dups[0]).toMatchObject({ file: 'migrations/20250420_9_a.sql', severity: 'error' });
-    expect(dups[0].message).toContain('20250420_9_a.sql runs after 20250420_10_b.sql, although its numeric prefix 20250420_9 is smaller than 20250420_10');
+    expect(dups[0]!.message).toContain('20250420_9_a.sql runs after 20250420_10_b.sql, although its numeric prefix 20250420_9 is smaller than 20250420_10');
     // A bare number beside a sub-numbered one: `0001_2_b.sql` sorts before `0001_a.sql`.
     const bare = rules(checkFilenames(filesFromNames(['0001_a.sql', '0001_2_b.sql']), 'sequential'), 'duplicate-number');
     expect(bare.map((f) => f.file)).toEqual(['migrations/0001_a.sql']);
@@ -57,7 +57,7 @@ describe('duplicate-number', () => {
   test('three files with one number are all flagged with the full order', () => {
     const dups = rules(checkFilenames(filesFromNames(['0003_c.sql', '0003_a.sql', '0003_b.sql']), 'sequential'), 'duplicate-number');
     expect(dups).toHaveLength(3);
-    expect(dups[0].message).toContain('wrangler applies 0003_a.sql before 0003_b.sql before 0003_c.sql');
+    expect(dups[0]!.message).toContain('wrangler applies 0003_a.sql before 0003_b.sql before 0003_c.sql');
   });
 });
 
@@ -68,8 +68,8 @@ describe('number-gap', () => {
       ['migrations/0004_d.sql', 'warning'],
       ['migrations/0009_e.sql', 'warning'],
     ]);
-    expect(gaps[0].message).toContain('number 3 is missing between 0002_b.sql and 0004_d.sql');
-    expect(gaps[1].message).toContain('numbers 5 to 8 (4) are missing');
+    expect(gaps[0]!.message).toContain('number 3 is missing between 0002_b.sql and 0004_d.sql');
+    expect(gaps[1]!.message).toContain('numbers 5 to 8 (4) are missing');
   });
 
   test('the first number may be anything: 0000 and a history starting at 0020 are fine', () => {
@@ -105,16 +105,16 @@ describe('bad-filename', () => {
     expect(bad.map((f) => f.file)).toEqual(['migrations/README.sql', 'migrations/ROLLBACK_TEMPLATE.sql', 'migrations/init.sql']);
     const rollback = bad[1];
     expect(rollback).toMatchObject({ severity: 'error', line: 1 });
-    expect(rollback.message).toContain('wrangler WILL run it');
-    expect(rollback.message).toContain('wrangler applies it 4th of 5, after README.sql and before init.sql');
-    expect(rollback.message).toContain('move it out of migrations/');
-    expect(rollback.message).toContain('0003_<description>.sql');
+    expect(rollback!.message).toContain('wrangler WILL run it');
+    expect(rollback!.message).toContain('wrangler applies it 4th of 5, after README.sql and before init.sql');
+    expect(rollback!.message).toContain('move it out of migrations/');
+    expect(rollback!.message).toContain('0003_<description>.sql');
   });
 
   test('a number without the underscore is explained with the number wrangler reads', () => {
     const bad = rules(checkFilenames(filesFromNames(['0001-init.sql', '0002_b.sql']), 'sequential'), 'bad-filename');
     expect(bad).toHaveLength(1);
-    expect(bad[0].message).toContain('wrangler reads its number as 1');
+    expect(bad[0]!.message).toContain('wrangler reads its number as 1');
   });
 });
 
@@ -123,23 +123,23 @@ describe('ambiguous-order', () => {
     const names = Array.from({ length: 9 }, (_, i) => `${i + 1}_m${i + 1}.sql`).concat('10_last.sql');
     const amb = rules(checkFilenames(filesFromNames(names), 'sequential'), 'ambiguous-order');
     expect(amb).toHaveLength(1);
-    expect(amb[0].file).toBe('migrations/10_last.sql');
-    expect(amb[0].message).toContain('listed 1st by name (before 1_m1.sql), but wrangler applies it 10th of 10, after 9_m9.sql');
-    expect(amb[0].message).toContain('0010_last.sql');
+    expect(amb[0]!.file).toBe('migrations/10_last.sql');
+    expect(amb[0]!.message).toContain('listed 1st by name (before 1_m1.sql), but wrangler applies it 10th of 10, after 9_m9.sql');
+    expect(amb[0]!.message).toContain('0010_last.sql');
   });
 
   test('9_a.sql and 10_b.sql: the message states the order wrangler applies', () => {
     const amb = rules(checkFilenames(filesFromNames(['10_b.sql', '9_a.sql']), 'sequential'), 'ambiguous-order');
     expect(amb).toHaveLength(1);
-    expect(amb[0].message).toMatch(/wrangler applies it (1st of 2, before 10_b\.sql|2nd of 2, after 9_a\.sql)/);
+    expect(amb[0]!.message).toMatch(/wrangler applies it (1st of 2, before 10_b\.sql|2nd of 2, after 9_a\.sql)/);
   });
 
   test('a name without a number gets its real 4.86 position and what newer wrangler does', () => {
     const amb = rules(checkFilenames(filesFromNames(['0001_a.sql', 'seed.sql', '0002_b.sql']), 'off'), 'ambiguous-order');
     expect(amb).toHaveLength(1);
-    expect(amb[0].file).toBe('migrations/seed.sql');
-    expect(amb[0].message).toContain('wrangler 4.86 applies it 3rd of 3, after 0002_b.sql');
-    expect(amb[0].message).toContain('wrangler 4.98 and later apply it at the same position');
+    expect(amb[0]!.file).toBe('migrations/seed.sql');
+    expect(amb[0]!.message).toContain('wrangler 4.86 applies it 3rd of 3, after 0002_b.sql');
+    expect(amb[0]!.message).toContain('wrangler 4.98 and later apply it at the same position');
   });
 
   test('when wrangler 4.86 and newest wrangler disagree the warning says so', () => {

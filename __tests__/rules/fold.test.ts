@@ -38,11 +38,11 @@ describe('folding findings', () => {
     const found = await validate({ '0001_init.sql': INIT, '0002_sessions.sql': REBUILD_SESSIONS });
     expect(summary(found)).toEqual(['destructive-change warning 0002_sessions.sql:4']);
     const [f] = found;
-    expect(f.message).toContain('Table rebuild of `sessions` (copy into a new table, drop, rename): the data check ran it with 2 rows in sessions: every row was kept and nothing failed.');
-    expect(f.details).toHaveLength(3);
-    expect(f.details![0]).toMatch(/^destructive-change, line 4: Table rebuild of `sessions` \(copy into a new table, `DROP TABLE sessions`, rename\)/);
-    expect(f.details![1]).toMatch(/^foreign-keys-pragma, line 1: `PRAGMA foreign_keys = OFF` has no effect on D1/);
-    expect(f.details![2]).toMatch(/^foreign-keys-pragma, line 6: `PRAGMA foreign_keys = ON` has no effect on D1/);
+    expect(f!.message).toContain('Table rebuild of `sessions` (copy into a new table, drop, rename): the data check ran it with 2 rows in sessions: every row was kept and nothing failed.');
+    expect(f!.details).toHaveLength(3);
+    expect(f!.details![0]).toMatch(/^destructive-change, line 4: Table rebuild of `sessions` \(copy into a new table, `DROP TABLE sessions`, rename\)/);
+    expect(f!.details![1]).toMatch(/^foreign-keys-pragma, line 1: `PRAGMA foreign_keys = OFF` has no effect on D1/);
+    expect(f!.details![2]).toMatch(/^foreign-keys-pragma, line 6: `PRAGMA foreign_keys = ON` has no effect on D1/);
   });
 
   test('a column the new table lacks is named: its values are gone', async () => {
@@ -62,10 +62,10 @@ describe('folding findings', () => {
       'destructive-change warning 0002_users.sql:4',
     ]);
     const pragma = found[0];
-    expect(pragma.message).toContain('The file sets it again at line 6, with no effect either.');
-    expect(pragma.details).toEqual([expect.stringMatching(/^foreign-keys-pragma, line 6: `PRAGMA foreign_keys = ON`/)]);
-    expect(found[3].message).toMatch(/^Table rebuild of `users` \(copy into a new table, `DROP TABLE users`, rename\): rows survive only/);
-    expect(found[3].details).toBeUndefined();
+    expect(pragma!.message).toContain('The file sets it again at line 6, with no effect either.');
+    expect(pragma!.details).toEqual([expect.stringMatching(/^foreign-keys-pragma, line 6: `PRAGMA foreign_keys = ON`/)]);
+    expect(found[3]!.message).toMatch(/^Table rebuild of `users` \(copy into a new table, `DROP TABLE users`, rename\): rows survive only/);
+    expect(found[3]!.details).toBeUndefined();
   });
 
   test('without the data check nothing is proven: the rebuild keeps its full warning', async () => {
@@ -77,7 +77,7 @@ describe('folding findings', () => {
     const suppressed = REBUILD_SESSIONS.replace('PRAGMA foreign_keys=OFF;', '-- d1-migrate-ignore: foreign-keys-pragma\nPRAGMA foreign_keys=OFF;');
     const found = await validate({ '0001_init.sql': INIT, '0002_sessions.sql': suppressed }, false);
     expect(summary(found)).toEqual(['destructive-change warning 0002_sessions.sql:5', 'foreign-keys-pragma warning 0002_sessions.sql:7']);
-    expect(found[1].details).toBeUndefined();
+    expect(found[1]!.details).toBeUndefined();
 
     const project = makeProject({ 'wrangler.toml': 'name = "fold"\n', 'migrations/0001_init.sql': INIT, 'migrations/0002_sessions.sql': REBUILD_SESSIONS });
     const r = await validateDatabase(targetFor(project), { cwd: project, numbering: 'sequential', disabled: new Set(['destructive-change']) });

@@ -1,8 +1,9 @@
 import type { DatabaseTarget, Finding, MigrationFile } from '../../src/types.js';
 import type { ParsedMigration } from '../../src/sql/types.js';
 import type { RuleContext, StaticRule } from '../../src/rules/types.js';
-import { parseMigration } from '../../src/sql/split.js';
-import { runStaticRules } from '../../src/rules/index.js';
+import { applySuppressions, parseMigration } from '../../src/sql/split.js';
+import { checkStaticRules } from '../../src/rules/index.js';
+import { sortFindings } from '../../src/phases/validate.js';
 
 /** A migration file as discovery would produce it, for `migrations/<name>`. */
 export function migrationFile(sql: string, name = '0001_test.sql'): MigrationFile {
@@ -39,7 +40,12 @@ export function check(rule: StaticRule, ...sqls: string[]): Finding[] {
   return rule.check(contextOf(...sqls));
 }
 
-/** Findings of every static rule with suppressions applied. */
+/** The static rules' findings as validate reports them: disabled rules skipped, suppressions applied, in apply order. */
+export function staticFindings(ctx: RuleContext, disabled = new Set<string>()): Finding[] {
+  return sortFindings(applySuppressions(checkStaticRules(ctx, disabled), ctx.migrations), ctx.migrations.map((m) => m.file.relPath));
+}
+
+/** Findings of every static rule on one or more migration files, as validate reports them. */
 export function checkAll(...sqls: string[]): Finding[] {
-  return runStaticRules(contextOf(...sqls), new Set());
+  return staticFindings(contextOf(...sqls));
 }

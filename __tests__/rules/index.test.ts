@@ -1,8 +1,8 @@
-import { runStaticRules, STATIC_RULES } from '../../src/rules/index.js';
-import { RULE_IDS } from '../../src/rules/catalog.js';
-import { checkAll, contextOf } from './helpers.js';
+import { STATIC_RULES } from '../../src/rules/index.js';
+import { RULE_IDS } from '../../src/rule-catalog.js';
+import { checkAll, contextOf, staticFindings } from './helpers.js';
 
-describe('runStaticRules', () => {
+describe('the static rules as validate runs them', () => {
   test('every static rule id is in the catalog', () => {
     for (const rule of STATIC_RULES) expect(RULE_IDS.has(rule.id)).toBe(true);
   });
@@ -17,7 +17,7 @@ describe('runStaticRules', () => {
   });
 
   test('disabled rules do not run', () => {
-    expect(runStaticRules(contextOf('DROP TABLE b;\nBEGIN;'), new Set(['destructive-change'])).map((f) => f.rule)).toEqual(['transaction-statement']);
+    expect(staticFindings(contextOf('DROP TABLE b;\nBEGIN;'), new Set(['destructive-change'])).map((f) => f.rule)).toEqual(['transaction-statement']);
   });
 
   test('inline and file suppressions are applied', () => {

@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { unsafeAddColumn } from '../../src/rules/unsafe-add-column.js';
+import { loadSqliteWasm } from '../support/sqlite-wasm.js';
 import { check } from './helpers.js';
 
 const base = 'CREATE TABLE users (id INTEGER PRIMARY KEY);';
@@ -35,10 +34,8 @@ describe('unsafe-add-column', () => {
   });
 
   test('matches what SQLite does: the same ALTER passes on an empty table and fails once it has a row', async () => {
-    const mod = await import(pathToFileURL(createRequire(import.meta.url).resolve('@sqlite.org/sqlite-wasm')).href);
     // The WASM build prints every failed statement; these failures are the point of the test.
-    const sqlite3 = await mod.default({ print: () => {}, printErr: () => {} });
-    if (sqlite3.config) sqlite3.config.warn = () => {};
+    const sqlite3 = await loadSqliteWasm({ quiet: true });
     for (const [alter, error] of [
       ['ALTER TABLE users ADD COLUMN email TEXT NOT NULL', /NOT NULL column with default value NULL/],
       ['ALTER TABLE users ADD COLUMN created_at TEXT DEFAULT CURRENT_TIMESTAMP', /non-constant default/],

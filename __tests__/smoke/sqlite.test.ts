@@ -1,9 +1,6 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { loadSqliteWasm } from '../support/sqlite-wasm.js';
 
 test('the SQLite WASM build loads under jest', async () => {
-  const p = createRequire(import.meta.url).resolve('@sqlite.org/sqlite-wasm');
-  const mod = await import(pathToFileURL(p).href);
-  const sqlite3 = await mod.default();
+  const sqlite3 = await loadSqliteWasm();
   expect(sqlite3.version.libVersion).toMatch(/^3\./);
 });

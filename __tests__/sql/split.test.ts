@@ -1,5 +1,5 @@
 import { applySuppressions, parseMigration } from '../../src/sql/split.js';
-import type { Finding } from '../../src/types.js';
+import type { Finding, RuleId } from '../../src/types.js';
 import { migrationFile } from '../rules/helpers.js';
 
 const parse = (sql: string) => parseMigration(migrationFile(sql));
@@ -115,10 +115,10 @@ describe('suppressions', () => {
   });
 
   test('applySuppressions drops findings in suppressed statements and files and keeps the rest', () => {
-    const a = parseMigration(migrationFile('-- d1-migrate-ignore: r1\nDROP TABLE a;\nDROP TABLE b;', '0001_a.sql'));
-    const b = parseMigration(migrationFile('-- d1-migrate-ignore-file: r2\nDROP TABLE c;', '0002_b.sql'));
-    const f = (rule: string, file: string | undefined, line?: number): Finding => ({ rule, severity: 'error', file, line, message: '' });
-    const findings = [f('r1', 'migrations/0001_a.sql', 2), f('r1', 'migrations/0001_a.sql', 3), f('r2', 'migrations/0001_a.sql', 2), f('r2', 'migrations/0002_b.sql', 2), f('r1', 'migrations/0002_b.sql', 2), f('r1', undefined)];
+    const a = parseMigration(migrationFile('-- d1-migrate-ignore: destructive-change\nDROP TABLE a;\nDROP TABLE b;', '0001_a.sql'));
+    const b = parseMigration(migrationFile('-- d1-migrate-ignore-file: unsupported-statement\nDROP TABLE c;', '0002_b.sql'));
+    const f = (rule: RuleId, file: string | undefined, line?: number): Finding => ({ rule, severity: 'error', file, line, message: '' });
+    const findings = [f('destructive-change', 'migrations/0001_a.sql', 2), f('destructive-change', 'migrations/0001_a.sql', 3), f('unsupported-statement', 'migrations/0001_a.sql', 2), f('unsupported-statement', 'migrations/0002_b.sql', 2), f('destructive-change', 'migrations/0002_b.sql', 2), f('destructive-change', undefined)];
     expect(applySuppressions(findings, [a, b])).toEqual([findings[1], findings[2], findings[4], findings[5]]);
   });
 });

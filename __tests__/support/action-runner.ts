@@ -72,10 +72,10 @@ export function parseOutputFile(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   const re = /^([^\n<=]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) out[m[1]] = m[3];
+  while ((m = re.exec(text))) out[m[1]!] = m[3]!;
   for (const line of text.split('\n')) {
     const eq = /^([A-Za-z0-9_-]+)=(.*)$/.exec(line);
-    if (eq && !(eq[1] in out)) out[eq[1]] = eq[2];
+    if (eq && !(eq[1]! in out)) out[eq[1]!] = eq[2]!;
   }
   return out;
 }

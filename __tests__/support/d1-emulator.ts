@@ -9,15 +9,10 @@
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { prepareAt } from '../../src/replay/db/wasm.js';
 import { SqlText } from '../../src/replay/statements.js';
-
-/* eslint-disable @typescript-eslint/no-explicit-any -- the WASM module ships loose types */
-type Sqlite3 = any;
-type Db = any;
+import { loadSqliteWasm, type Database as Db, type Sqlite3Static as Sqlite3 } from './sqlite-wasm.js';
 
 export const D1_TRANSACTION_MESSAGE =
   'To execute a transaction, please use the state.storage.transaction() or state.storage.transactionSync() APIs instead of the SQL BEGIN TRANSACTION or SAVEPOINT statements. The JavaScript API is safer because it will automatically roll back on exceptions, and because it interacts correctly with Durable Objects\' automatic atomic write coalescing.';
@@ -32,6 +27,8 @@ export interface LoggedRequest {
   kind: RequestKind;
   /** First 120 characters of the SQL of a /query request. */
   sql?: string;
+  /** The whole SQL of a /query request. */
+  fullSql?: string;
   status: number | 'reset' | 'hang';
 }
 
@@ -41,7 +38,9 @@ export type FaultAction =
   | { kind: 'raw'; status: number; body: string }
   | { kind: 'reset' }
   | { kind: 'hang' }
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /** Answer only once `until` settles (e.g. when another request has been seen): ordering without timing. */
+  | { kind: 'until'; until: Promise<unknown> };
 
 export interface Fault {
   /** Which requests the fault applies to; 'any' = every D1 request (not the auth look-ups). */
@@ -73,15 +72,15 @@ interface EmulatedDatabase {
 
 let sqlitePromise: Promise<Sqlite3> | undefined;
 function loadSqlite(): Promise<Sqlite3> {
-  sqlitePromise ??= (async () => {
-    const entry = createRequire(import.meta.url).resolve('@sqlite.org/sqlite-wasm');
-    const mod = await import(pathToFileURL(entry).href);
-    // The WASM build prints every failed statement to stderr; expected failures would drown the test log.
-    const sqlite3 = await mod.default({ print: () => {}, printErr: () => {} });
-    if (sqlite3.config) sqlite3.config.warn = () => {};
-    return sqlite3;
-  })();
+  // The WASM build prints every failed statement to stderr; expected failures would drown the test log.
+  sqlitePromise ??= loadSqliteWasm({ quiet: true });
   return sqlitePromise;
+}
+
+/** The SQL of a /query request body (throws on a body that is not JSON). */
+function sqlOf(body: string): string {
+  const { sql } = JSON.parse(body) as { sql?: unknown };
+  return typeof sql === 'string' ? sql : '';
 }
 
 function envelope(result: unknown, extra: Record<string, unknown> = {}): string {
@@ -155,7 +154,7 @@ export class D1Emulator {
   select(nameOrUuid: string, sql: string): Record<string, unknown>[] {
     const d = this.find(nameOrUuid);
     if (!d) throw new Error(`no emulated database ${nameOrUuid}`);
-    return d.db.exec({ sql, rowMode: 'object', returnValue: 'resultRows' }) as Record<string, unknown>[];
+    return d.db.exec({ sql, rowMode: 'object', returnValue: 'resultRows' });
   }
 
   /** Names in the migrations table, in id order ([] when the table does not exist). */
@@ -193,7 +192,7 @@ export class D1Emulator {
     // D1 (workerd) refuses transaction control through SQLite's authorizer; so do we, except for the
     // BEGIN/COMMIT the emulator itself wraps each request in.
     capi.sqlite3_set_authorizer(
-      db.pointer,
+      db,
       (_p: unknown, action: number) =>
         !this.allowTransactionStatements && (action === capi.SQLITE_TRANSACTION || action === capi.SQLITE_SAVEPOINT)
           ? capi.SQLITE_DENY
@@ -229,7 +228,8 @@ export class D1Emulator {
     const entry: LoggedRequest = { method: req.method ?? 'GET', path: url.pathname, search: url.search, kind: route.kind, status: 200 };
     if (route.kind === 'query') {
       try {
-        entry.sql = String((JSON.parse(body) as { sql?: unknown }).sql ?? '').slice(0, 120);
+        entry.fullSql = sqlOf(body);
+        entry.sql = entry.fullSql.slice(0, 120);
       } catch {
         entry.sql = '<unparsable body>';
       }
@@ -253,6 +253,7 @@ export class D1Emulator {
       return;
     }
     if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
+    if (fault?.kind === 'until') await fault.until;
     if (fault?.kind === 'raw') {
       entry.status = fault.status;
       res.writeHead(fault.status, { 'content-type': 'text/html' });
@@ -285,7 +286,7 @@ export class D1Emulator {
       const account = parts[1];
       if (parts.length === 4) return { kind: 'list', account };
       const db = parts[4];
-      if (parts.length === 5) return { kind: method === 'GET' ? (this.isUuid(db) ? 'info' : 'lookup') : 'other', account, db };
+      if (parts.length === 5) return { kind: method === 'GET' ? (this.isUuid(db!) ? 'info' : 'lookup') : 'other', account, db };
       if (parts[5] === 'query' || parts[5] === 'raw') return { kind: 'query', account, db, action: parts[5] };
       if (parts[5] === 'time_travel' && parts[6] === 'bookmark') return { kind: 'bookmark', account, db };
       if (parts[5] === 'time_travel' && parts[6] === 'restore') return { kind: 'restore', account, db };
@@ -371,7 +372,7 @@ export class D1Emulator {
     const bookmark = `${this.bookmarkCounter.toString(16).padStart(8, '0')}-00000000-00004f3c-${randomUUID().replace(/-/g, '')}`;
     // sqlite3_js_db_export fails on a database that has no pages yet; an empty snapshot means "fresh".
     const empty = Number(d.db.selectValue('PRAGMA page_count')) === 0;
-    this.snapshots.set(`${d.uuid}/${bookmark}`, empty ? new Uint8Array() : this.sqlite3.capi.sqlite3_js_db_export(d.db.pointer));
+    this.snapshots.set(`${d.uuid}/${bookmark}`, empty ? new Uint8Array() : this.sqlite3.capi.sqlite3_js_db_export(d.db));
     return bookmark;
   }
 
@@ -381,7 +382,7 @@ export class D1Emulator {
     if (bytes.length > 0) {
       const p = wasm.allocFromTypedArray(bytes);
       const rc = capi.sqlite3_deserialize(
-        db.pointer,
+        db,
         'main',
         p,
         bytes.length,
@@ -399,7 +400,7 @@ export class D1Emulator {
   private runQuery(d: EmulatedDatabase, body: string): [number, string] {
     let sql: string;
     try {
-      sql = String((JSON.parse(body) as { sql?: unknown }).sql ?? '');
+      sql = sqlOf(body);
     } catch {
       return [400, errorEnvelope(7400, 'Malformed JSON body')];
     }
@@ -412,13 +413,15 @@ export class D1Emulator {
     // the one before), and each is run on its own so that its rows are its own.
     const statements: string[] = [];
     const perStatement: Record<string, unknown>[][] = [];
-    const changesBefore = capi.sqlite3_total_changes(d.db.pointer);
+    const changesBefore = capi.sqlite3_total_changes(d.db.pointer!);
     const text = new SqlText(sql);
+    // The same WASM module, typed by its own declarations here and by the replay's in src/.
+    const sqlite3 = this.sqlite3 as unknown as Parameters<typeof prepareAt>[0];
     this.control(d.db, 'BEGIN');
     try {
       for (let offset = 0; ; ) {
-        const p = prepareAt(this.sqlite3, d.db.pointer, text, offset);
-        if (!p.ok) throw Object.assign(new Error(p.message), { resultCode: capi.sqlite3_extended_errcode(d.db.pointer) & 0xff });
+        const p = prepareAt(sqlite3, d.db.pointer!, text, offset);
+        if (!p.ok) throw Object.assign(new Error(p.message), { resultCode: capi.sqlite3_extended_errcode(d.db.pointer!) & 0xff });
         if (!p.stmt) break;
         capi.sqlite3_finalize(p.stmt);
         const statement = text.slice(p.start, p.end);
@@ -429,20 +432,21 @@ export class D1Emulator {
         offset = p.end;
       }
       this.control(d.db, 'COMMIT');
-    } catch (error: any) {
+    } catch (caught: unknown) {
       this.control(d.db, 'ROLLBACK');
+      const error = caught as { resultCode?: number; message?: string } | undefined;
       const code = capi.sqlite3_js_rc_str(error?.resultCode ?? 1) ?? 'SQLITE_ERROR';
       // The authorizer refused the statement being prepared, which is not in `statements` yet.
       if (code === 'SQLITE_AUTH' && /not authorized/.test(String(error?.message)) && hasTransactionStatement(sql)) {
         return [400, errorEnvelope(7500, `${D1_TRANSACTION_MESSAGE}: SQLITE_AUTH`)];
       }
-      const message = String(error?.message ?? error).replace(/^SQLITE_[A-Z_]+: sqlite3 result code \d+: /, '');
+      const message = String(error?.message ?? caught).replace(/^SQLITE_[A-Z_]+: sqlite3 result code \d+: /, '');
       return [400, errorEnvelope(7500, `${message}: ${code}`)];
     } finally {
       text.free();
     }
     const duration = performance.now() - started;
-    const changes = capi.sqlite3_total_changes(d.db.pointer) - changesBefore;
+    const changes = capi.sqlite3_total_changes(d.db.pointer!) - changesBefore;
     const results = (statements.length ? statements : ['']).map((_s, i, all) => ({
       results: perStatement[i] ?? [],
       success: true,

@@ -204,7 +204,7 @@ export class GitHubEmulator {
         const body = parseBody(raw);
         if (typeof body?.body !== 'string') return send(422, { message: 'Invalid request: body is required' });
         if (body.body.length > 65_536) return send(422, { message: 'Validation Failed: body is too long (maximum is 65536 characters)' });
-        return send(201, this.create(owner, repo, issue, body.body, this.identityOf(authorization)));
+        return send(201, this.create(owner!, repo!, issue, body.body, this.identityOf(authorization)));
       }
     }
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname)) && method === 'PATCH') {
@@ -224,8 +224,8 @@ export class GitHubEmulator {
       return send(200, { login: me.login, type: me.type, id: 1 });
     }
     if (url.pathname === '/graphql' && method === 'POST') {
-      const query = String(parseBody(raw)?.query ?? '');
-      if (!/\bviewer\s*\{\s*login\s*\}/.test(query)) return send(200, { errors: [{ message: 'this emulator answers only { viewer { login } }' }] });
+      const query = parseBody(raw)?.query;
+      if (typeof query !== 'string' || !/\bviewer\s*\{\s*login\s*\}/.test(query)) return send(200, { errors: [{ message: 'this emulator answers only { viewer { login } }' }] });
       return send(200, { data: { viewer: { login: this.identityOf(authorization).login } } });
     }
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/.exec(url.pathname)) && method === 'GET') {

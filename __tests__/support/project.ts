@@ -1,9 +1,6 @@
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-
-/** Shared real-world migration sets (read in place, never copied into the repo). */
-export const CORPUS = resolve(process.cwd(), '..', 'shared', 'corpus');
+import { dirname, join } from 'node:path';
 
 /** A throw-away Worker project: files maps relative paths to contents. */
 export function makeProject(files: Record<string, string>): string {
@@ -13,13 +10,6 @@ export function makeProject(files: Record<string, string>): string {
     mkdirSync(dirname(p), { recursive: true });
     writeFileSync(p, content);
   }
-  return dir;
-}
-
-/** A copy of a corpus set in a temp dir (tests may write state next to it). */
-export function corpusProject(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'd1-corpus-'));
-  cpSync(join(CORPUS, name), dir, { recursive: true });
   return dir;
 }
 

@@ -136,6 +136,8 @@ export function testOptions(cwd: string, overrides: Partial<Options> = {}): Opti
     comment: 'off',
     rollbackOnFailure: false,
     timeoutMs: 60_000,
+    ledgerState: true,
+    force: false,
     ...overrides,
   };
 }

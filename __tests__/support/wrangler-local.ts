@@ -104,13 +104,13 @@ function parseOutput(out: string, exitCode: number): { failedMigration?: string;
   const pending = [...out.matchAll(/^│\s*(\S.*?)\s*│\s*$/gmu)].map((m) => m[1]).filter((n) => n !== 'name');
   // Status tables print one row per migration: "│ 0001_x.sql │ ✅ │". The last table is the final state.
   const status = new Map<string, boolean>();
-  for (const m of out.matchAll(/│\s*(\S.*?)\s*│\s*(✅|❌|🕒️)\s*│/gu)) status.set(m[1], m[2] === '✅');
+  for (const m of out.matchAll(/│\s*(\S.*?)\s*│\s*(✅|❌|🕒️)\s*│/gu)) status.set(m[1]!, m[2] === '✅');
   const applied = [...status].filter(([, ok]) => ok).map(([n]) => n);
   // wrangler 4.86 names the failing file; newer versions only print the error, so it is the first pending
   // file that was not applied.
   const failed =
     /Migration (.+?) failed with the following errors:/.exec(out)?.[1] ??
-    (exitCode !== 0 && /Executing on (local|remote) database/.test(out) ? [...new Set(pending)].find((n) => !applied.includes(n)) : undefined);
+    (exitCode !== 0 && /Executing on (local|remote) database/.test(out) ? [...new Set(pending)].find((n) => !applied.includes(n!)) : undefined);
   return { ...(failed !== undefined && { failedMigration: failed }), applied };
 }
 
@@ -138,14 +138,14 @@ export function wranglerFiles(projectDir: string, migrationsDir: string): Migrat
     .filter((n) => n.endsWith('.sql'))
     .toSorted()
     .sort((a, b) => {
-      const x = parseInt(a.split('_')[0]);
-      const y = parseInt(b.split('_')[0]);
+      const x = parseInt(a.split('_')[0]!);
+      const y = parseInt(b.split('_')[0]!);
       return x < y ? -1 : x > y ? 1 : 0;
     });
   return names.map((name) => {
     const path = join(abs, name);
     const numberText = /^(\d+)/.exec(name)?.[1] ?? null;
-    const n = parseInt(name.split('_')[0]);
+    const n = parseInt(name.split('_')[0]!);
     return {
       name,
       path,

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
 import { classifyFailure } from '../../src/wrangler/classify.js';
@@ -52,7 +53,7 @@ describe.each(VERSIONS)('classifying real wrangler %s output', (version) => {
     expect(f.exitCode).toBe(1);
     const c = classify(f);
     expect(c.kind).toBe(kind);
-    expect(c.message).not.toMatch(/\u001b\[/);
+    expect(c.message).not.toContain('\u001b[');
     expect(c.message).not.toMatch(/If you think this is a bug/);
     if (sqlite) expect(c.sqliteMessage).toBe(sqlite);
     // Only 4.86 names the failing migration (and newer versions print no ❌ table for API errors).

@@ -2,7 +2,24 @@ import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 import type { RawInputs } from '../options.js';
 
-export const COMMANDS = ['validate', 'preview', 'apply', 'history', 'run', 'restore', 'test', 'drift', 'rules', 'new', 'help', 'version'] as const;
+export const COMMANDS = [
+  'validate',
+  'preview',
+  'apply',
+  'history',
+  'run',
+  'restore',
+  'test',
+  'drift',
+  'baseline',
+  'mark-applied',
+  'rename-applied',
+  'unlock',
+  'rules',
+  'new',
+  'help',
+  'version',
+] as const;
 export type Command = (typeof COMMANDS)[number];
 export type Format = 'text' | 'json' | 'github' | 'sarif';
 const FORMATS: readonly Format[] = ['text', 'json', 'github', 'sarif'];
@@ -36,6 +53,7 @@ const FLAG_TO_INPUT = {
   report: 'report',
   sarif: 'sarif',
   timeout: 'timeout',
+  to: 'to',
 } as const;
 
 export function parseCli(argv: string[]): CliArgs {
@@ -50,6 +68,8 @@ export function parseCli(argv: string[]): CliArgs {
     verbose: { type: 'boolean', short: 'v' },
     'rollback-on-failure': { type: 'boolean' },
     'no-data-check': { type: 'boolean' },
+    force: { type: 'boolean' },
+    'no-ledger-state': { type: 'boolean' },
     since: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'V' },
@@ -72,6 +92,8 @@ export function parseCli(argv: string[]): CliArgs {
   }
   if (values['rollback-on-failure']) raw['rollback-on-failure'] = 'true';
   if (values['no-data-check']) raw['data-check'] = 'false';
+  if (values.force) raw.force = 'true';
+  if (values['no-ledger-state']) raw['ledger-state'] = 'false';
   const format = (values.format as string | undefined) ?? 'text';
   if (!FORMATS.includes(format as Format)) {
     throw new UsageError(`Invalid --format: "${format}". Allowed values: ${FORMATS.join(', ')}.`);
@@ -100,6 +122,16 @@ Commands:
   test       apply everything to a throw-away local D1 and list the schema
   restore    restore a remote database to a Time Travel --bookmark
   rules      list every rule id, its severity (after .d1-migrate.toml and flags) and rationale
+
+Ledger operations (each runs alone; rows written exactly as wrangler writes them; see README "Ledger operations"):
+  baseline --to M [--force]      record every migration up to and including M as applied without running
+                                 them, on a database that already has that schema (refused when the live
+                                 schema or the ledger disagrees; --force records despite schema differences)
+  mark-applied M [--force]       record one pending migration as applied without running it (same checks);
+                                 on an applied one whose file changed, --force accepts the edit
+  rename-applied OLD NEW         move the ledger record of a renamed applied file to its new name (the fix
+                                 for applied-file-missing after a deliberate rename)
+  unlock                         remove the apply lock a killed run left behind
   new        create the next migration file: d1-migrate new "add jobs table"
   version    print the version (also --version, -V)
 
@@ -121,6 +153,9 @@ Flags (same meaning as the action inputs):
   --phases a,b            for run: validate,preview,apply,history,test
   --persist-to DIR        local D1 state directory (target local)
   --wrangler CMD          how to run wrangler (default: the project's, else npx wrangler@4)
+  --to MIGRATION          apply/run: apply the pending migrations up to and including MIGRATION (a file
+                          name, or its number when unique), nothing after; baseline: the last one to record
+  --no-ledger-state       no state table: no applied-file checksums, no apply lock (docs/ledger.md)
   --bookmark ID           for restore
   --rollback-on-failure   restore the Time Travel bookmark when apply fails midway
   --report FILE           also write the JSON report to FILE

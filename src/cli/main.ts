@@ -24,7 +24,14 @@ const COMMAND_PHASES: Partial<Record<Command, Phase[]>> = {
   test: ['validate', 'test'],
   restore: ['restore'],
   drift: ['drift'],
+  baseline: ['baseline'],
+  'mark-applied': ['mark-applied'],
+  'rename-applied': ['rename-applied'],
+  unlock: ['unlock'],
 };
+
+/** Commands that take their arguments as positionals (ledger operations). */
+const LEDGER_COMMANDS: ReadonlySet<Command> = new Set(['baseline', 'mark-applied', 'rename-applied', 'unlock']);
 
 /** Runs one CLI command; returns the exit status (0 ok, 1 findings/failure, 2 usage or config error). */
 export async function main(argv: string[], baseDir: string, stdout: Writable = process.stdout, stderr: Writable = process.stderr): Promise<number> {
@@ -58,7 +65,7 @@ export async function main(argv: string[], baseDir: string, stdout: Writable = p
       if (raw.phases) throw new UsageError(`--phases is only for "run"; "${args.command}" runs its own phase.`);
       raw.phases = COMMAND_PHASES[args.command]!.join(',');
     }
-    const options = parseOptions(raw, { baseDir, source: 'cli' });
+    const options = parseOptions(raw, { baseDir, source: 'cli', ...(LEDGER_COMMANDS.has(args.command) ? { ledgerArgs: args.positionals } : {}) });
     const io: EngineIO = {
       info: (m) => (args.verbose ? err.write(m + '\n') : undefined),
       warning: (m) => err.write(`warning: ${m}\n`),
@@ -96,7 +103,9 @@ export async function main(argv: string[], baseDir: string, stdout: Writable = p
     else if (args.format === 'sarif') out.raw(inertJson(JSON.stringify(sarifLog(report, options), null, 2)) + '\n');
     else if (args.format === 'github') for (const a of annotationsFor(report, options.failMode)) out.raw(workflowCommand(a) + '\n');
     else out.write(toText(report, { color: Boolean((stdout as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR, validateOnly, details: args.verbose }));
-    return report.exitCode;
+    // A request that does not fit the database (`--to` naming no pending migration, a ledger operation's
+    // file) is a usage error, found only once the ledger was read.
+    return report.databases.some((d) => d.failure?.kind === 'usage') ? 2 : report.exitCode;
   } catch (error: unknown) {
     err.write(`d1-migrate: ${getErrorMessage(error)}\n`);
     return 2;

@@ -34,7 +34,7 @@ export function newMigration(args: { raw: RawInputs; baseDir: string; descriptio
     migrationsDir: args.raw['migrations-dir'] || undefined,
     allowMissingDir: true,
   });
-  const dir = target.migrationsDirAbs;
+  const dir = target!.migrationsDirAbs; // resolveDatabases returns at least one database or throws
   mkdirSync(dir, { recursive: true });
   const existing = readdirSync(dir).filter((n) => n.endsWith('.sql'));
   const number = nextNumber(existing, args.now ?? new Date());

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { parseOptions, type RawInputs } from '../options.js';
-import { RULES, ruleDocsUrl } from '../rules/catalog.js';
+import { RULES, ruleDocsUrl } from '../rule-catalog.js';
 import { describeSource, rulePolicy } from '../rules/policy.js';
 
 /**

@@ -1,4 +1,4 @@
-import { RULES } from '../rules/catalog.js';
+import { RULES } from '../rule-catalog.js';
 import { NUMBERING_MODES, RULE_SETTINGS, SECTION_KEYS } from './project-config.js';
 
 /** Where the published schema lives, for the `#:schema` line of a .d1-migrate.toml. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { getStaticTOMLValue, ParseError, parseTOML, type AST } from 'toml-eslint-parser';
 import { getErrorMessage, UsageError } from '../errors.js';
-import { RULE_IDS } from '../rules/catalog.js';
+import { RULE_IDS } from '../rule-catalog.js';
 import type { NumberingMode, Severity } from '../types.js';
 import { findConfig } from './find-config.js';
 import { isPlainObject } from './read-config.js';
@@ -93,7 +93,7 @@ export function readProjectConfig(file: string, cwd: string = process.cwd()): Pr
     if (error instanceof ParseError) throw new UsageError(`${shown}:${error.lineNumber}:${error.column + 1}: invalid TOML: ${error.message}`);
     throw new UsageError(`${shown}: invalid TOML: ${getErrorMessage(error)}`);
   }
-  return checkConfig(getStaticTOMLValue(ast) as Record<string, unknown>, new Lines(ast), shown, file);
+  return checkConfig(getStaticTOMLValue(ast), new Lines(ast), shown, file);
 }
 
 function checkConfig(raw: Record<string, unknown>, lines: Lines, shown: string, file: string): ProjectConfig {
@@ -137,7 +137,7 @@ function checkSection(raw: Record<string, unknown>, at: string[], where: string,
   const rulesTable = at.length ? `[${[...at, 'rules'].join('.')}]` : '[rules]';
   if (raw.rules !== undefined) {
     if (!isPlainObject(raw.rules)) fail([...at, 'rules'], `"rules" ${where} must be a table of rule = severity: ${rulesTable} (found ${kind(raw.rules)}).`);
-    for (const [id, value] of Object.entries(raw.rules as Record<string, unknown>)) {
+    for (const [id, value] of Object.entries(raw.rules)) {
       if (!RULE_IDS.has(id)) fail([...at, 'rules', id], `unknown rule ${quote(id)} in ${rulesTable}. Known rules: ${[...RULE_IDS].join(', ')}.`);
       if (typeof value !== 'string' || !(RULE_SETTINGS as readonly string[]).includes(value)) {
         fail([...at, 'rules', id], `${id} = ${show(value)} in ${rulesTable}: allowed values are "error", "warning" and "off".`);
@@ -153,7 +153,7 @@ function checkSection(raw: Record<string, unknown>, at: string[], where: string,
   }
   if (raw['data-check'] !== undefined) {
     if (typeof raw['data-check'] !== 'boolean') fail([...at, 'data-check'], `data-check = ${show(raw['data-check'])} ${where}: allowed values are true and false (TOML booleans, without quotes).`);
-    settings.dataCheck = raw['data-check'] as boolean;
+    settings.dataCheck = raw['data-check'];
   }
   if (raw.exclude !== undefined) {
     if (!Array.isArray(raw.exclude)) fail([...at, 'exclude'], `exclude ${where} must be an array of glob patterns, e.g. exclude = ["migrations/legacy/**"] (found ${kind(raw.exclude)}).`);

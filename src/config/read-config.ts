@@ -53,17 +53,7 @@ export function configFormat(configPath: string): ConfigFormat | null {
 
 /** Reads and parses a wrangler config file. Any problem is a UsageError naming the file. */
 export function readConfig(configPath: string): WranglerConfig {
-  const format = configFormat(configPath);
-  if (format === null) {
-    throw new UsageError(
-      `config: "${configPath}" is not a wrangler configuration file: the name must end in .toml, .json or .jsonc (wrangler ignores any other file and would find no D1 databases).`,
-    );
-  }
-  const text = readText(configPath);
-  const raw = format === 'toml' ? parseTomlText(text, configPath) : parseJsoncText(text, configPath);
-  if (!isPlainObject(raw)) {
-    throw new UsageError(`config: ${configPath} must contain an object at the top level, but it holds ${describe(raw)}.`);
-  }
+  const { raw, format } = readRawConfig(configPath);
 
   const environments = new Map<string, RawD1Scope>();
   const env = raw['env'];
@@ -90,6 +80,22 @@ export function readConfig(configPath: string): WranglerConfig {
     topLevel: { d1Databases: raw['d1_databases'] },
     environments,
   };
+}
+
+/** The whole parsed config, every key as written (for a copy of one binding, e.g. `--to`'s scoped config). */
+export function readRawConfig(configPath: string): { raw: Record<string, unknown>; format: ConfigFormat } {
+  const format = configFormat(configPath);
+  if (format === null) {
+    throw new UsageError(
+      `config: "${configPath}" is not a wrangler configuration file: the name must end in .toml, .json or .jsonc (wrangler ignores any other file and would find no D1 databases).`,
+    );
+  }
+  const text = readText(configPath);
+  const raw = format === 'toml' ? parseTomlText(text, configPath) : parseJsoncText(text, configPath);
+  if (!isPlainObject(raw)) {
+    throw new UsageError(`config: ${configPath} must contain an object at the top level, but it holds ${describe(raw)}.`);
+  }
+  return { raw, format };
 }
 
 function readText(configPath: string): string {
@@ -167,8 +173,8 @@ function parseJsoncText(text: string, file: string): unknown {
   }
   const errors: jsonc.ParseError[] = [];
   const data: unknown = jsonc.parse(text, errors, { allowTrailingComma: true, disallowComments: false });
-  if (errors.length > 0) {
-    const first = errors[0];
+  const first = errors[0];
+  if (first) {
     const { line, column } = lineColumn(text, first.offset);
     throw new UsageError(
       `config: ${file}:${line}:${column}: invalid ${kind}: ${jsonc.printParseErrorCode(first.error)} (comments and trailing commas are allowed, as wrangler allows them).`,
@@ -188,7 +194,8 @@ const EOF = 17;
 function jsonNestingTooDeep(text: string): number | undefined {
   const scanner = jsonc.createScanner(text, false);
   let depth = 0;
-  for (let t = scanner.scan(); t !== EOF; t = scanner.scan()) {
+  // The scanner returns SyntaxKind, a const enum; compare its numbers with the numbers above.
+  for (let t: number = scanner.scan(); t !== EOF; t = scanner.scan()) {
     if (t === OPEN_BRACE || t === OPEN_BRACKET) {
       if (++depth > MAX_CONFIG_DEPTH) return scanner.getTokenOffset();
     } else if (t === CLOSE_BRACE || t === CLOSE_BRACKET) depth = Math.max(0, depth - 1);

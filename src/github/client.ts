@@ -6,6 +6,7 @@
 import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
+import Bottleneck from 'bottleneck/light.js';
 
 export type GitHubClient = ReturnType<typeof getOctokit>;
 
@@ -18,6 +19,11 @@ export interface ClientOptions {
   maxRateLimitWaitSeconds?: number;
   /** Milliseconds per unit of `retry-after` / backoff (1000 in production; tests shorten it). */
   retryAfterBaseValue?: number;
+  /**
+   * Least milliseconds between two write requests, and between two that notify people (a comment): by
+   * default Octokit's 1000 and 3000, the spacing GitHub asks integrations to keep; tests shorten it.
+   */
+  writeSpacingMs?: number;
   /** Where rate-limit waits are reported (never with request headers, so the token cannot leak). */
   log?: (message: string) => void;
 }
@@ -48,6 +54,10 @@ export function createClient(token: string, apiUrl: string | undefined, opts: Cl
         fallbackSecondaryRateRetryAfter: 60,
         onRateLimit: onLimit('primary'),
         onSecondaryRateLimit: onLimit('secondary'),
+        ...(opts.writeSpacingMs !== undefined && {
+          write: new Bottleneck.Group({ maxConcurrent: 1, minTime: opts.writeSpacingMs }),
+          notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: opts.writeSpacingMs }),
+        }),
       },
       // Octokit's default logger writes request failures to the console; the loop reports them as warnings.
       log: { debug: () => {}, info: () => {}, warn: (m: string) => opts.log?.(m), error: (m: string) => opts.log?.(m) },

@@ -33,7 +33,7 @@ export async function upsertComment(input: UpsertCommentInput): Promise<UpsertCo
   try {
     const comments = await client.paginate(client.rest.issues.listComments, { ...where, issue_number: event.number, per_page: 100 });
     // Only the first line counts: someone quoting our comment elsewhere must not become the one we edit.
-    const marked = comments.filter((c) => (c.body ?? '').split('\n', 1)[0].trim() === marker);
+    const marked = comments.filter((c) => (c.body ?? '').split('\n', 1)[0]?.trim() === marker);
     // Who we are is asked only when there is a candidate; unknown means no comment is trusted.
     const me = marked.length ? await viewerLogin(client) : undefined;
     existing = me === undefined ? undefined : marked.find((c) => isAuthor(c.user, me));

@@ -85,7 +85,7 @@ export async function listPullRequestFiles(octokit: GitHubClient, event: PullReq
   });
   return files.map((f) => ({
     filename: f.filename,
-    status: f.status as PullRequestFile['status'],
+    status: f.status,
     previous_filename: f.previous_filename,
     patch: f.patch,
   }));

@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path';
 import type { ChangedFile, Finding } from '../types.js';
-import { ruleInfo } from '../rules/catalog.js';
+import { finding } from '../finding.js';
 
 export const MODIFIED_MIGRATION_RULE = 'modified-migration';
 
@@ -69,15 +69,14 @@ export function migrationChanges(files: readonly ChangedFile[], db: MigrationDir
           if (name !== null && names.has(name)) added.add(name);
         } else if (name !== null) {
           touched.add(name);
-          findings.push({
+          findings.push(finding({
             rule: MODIFIED_MIGRATION_RULE,
-            severity: ruleInfo(MODIFIED_MIGRATION_RULE).severity,
             file: local(f.filename),
             message:
               `${previous} exists on ${base} and this pull request renames it to ${name}. wrangler identifies ` +
               `migrations by file name, so every database that already applied ${previous} would run ${name} ` +
               `again (and fail or duplicate its changes). Keep the original name; put further changes in a new migration.`,
-          });
+          }));
         } else {
           removed.push(local(f.previous_filename ?? ''));
           findings.push(removalFinding(local(f.previous_filename ?? ''), previous, base, 'moves it out of the migrations folder'));
@@ -88,16 +87,15 @@ export function migrationChanges(files: readonly ChangedFile[], db: MigrationDir
       case 'changed':
         if (name !== null) {
           touched.add(name);
-          findings.push({
+          findings.push(finding({
             rule: MODIFIED_MIGRATION_RULE,
-            severity: ruleInfo(MODIFIED_MIGRATION_RULE).severity,
             file: local(f.filename),
             line: firstChangedLine(f.patch),
             message:
               `${name} exists on ${base} and this pull request edits it. wrangler never runs an applied migration ` +
               `again, so the edit silently reaches no database that already applied it, and those databases drift ` +
               `from fresh ones. ${NEW_MIGRATION_ADVICE}`,
-          });
+          }));
         }
         break;
       case 'removed':
@@ -115,15 +113,14 @@ export function migrationChanges(files: readonly ChangedFile[], db: MigrationDir
 }
 
 function removalFinding(file: string, name: string, base: string, what: string): Finding {
-  return {
+  return finding({
     rule: MODIFIED_MIGRATION_RULE,
-    severity: ruleInfo(MODIFIED_MIGRATION_RULE).severity,
     file,
     message:
       `${name} exists on ${base} and this pull request ${what}. Databases that applied it keep its changes and ` +
       `its ledger row (reported as applied-file-missing), while new databases no longer get them. To undo a ` +
       `migration, add a new migration that reverses it.`,
-  };
+  });
 }
 
 function clean(p: string): string {

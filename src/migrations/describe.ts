@@ -20,8 +20,10 @@ export function ordinal(n: number): string {
 export function describePosition(files: readonly { name: string }[], index: number): string {
   const parts = [`${ordinal(index + 1)} of ${files.length}`];
   const around: string[] = [];
-  if (index > 0) around.push(`after ${files[index - 1].name}`);
-  if (index < files.length - 1) around.push(`before ${files[index + 1].name}`);
+  const before = files[index - 1];
+  const after = files[index + 1];
+  if (before) around.push(`after ${before.name}`);
+  if (after) around.push(`before ${after.name}`);
   if (around.length > 0) parts.push(around.join(' and '));
   return parts.join(', ');
 }

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import { Minimatch } from 'minimatch';
 import { UsageError, getErrorMessage } from '../errors.js';
-import { ruleInfo } from '../rules/catalog.js';
+import { finding } from '../finding.js';
 import { isInside, normalizeRelativePath } from '../config/paths.js';
-import type { DatabaseTarget, Finding, MigrationFile, MigrationSet } from '../types.js';
+import type { DatabaseTarget, Finding, MigrationFile, MigrationSet, RuleId } from '../types.js';
 import { ignoredFileReason } from '../rules/ignored-file.js';
 import { leadingDigits, newestWranglerOrder, wrangler486Number, wrangler486Order } from './order.js';
 
@@ -63,17 +63,8 @@ class Context {
     return this.target.migrationsDir === '.' ? name : `${this.target.migrationsDir}/${name}`;
   }
 
-  private add(rule: string, name: string | undefined, message: string, line = 1): void {
-    const finding: Finding = {
-      rule,
-      severity: ruleInfo(rule).severity,
-      message,
-    };
-    if (name !== undefined) {
-      finding.file = this.relPath(name);
-      finding.line = line;
-    }
-    this.findings.push(finding);
+  private add(rule: RuleId, name: string | undefined, message: string, line = 1): void {
+    this.findings.push(finding({ rule, message, ...(name !== undefined && { file: this.relPath(name), line }) }));
   }
 
   private readDir(abs: string): fs.Dirent[] {
@@ -179,11 +170,10 @@ class Context {
         ? `They hold migration.sql files (a prisma/drizzle folder layout). wrangler 4.98 and later can run them with ` +
           `migrations_pattern = "${normalizeRelativePath(`${this.target.migrationsDirSetting}/*/migration.sql`)}" (and migrations_dir = "${this.target.migrationsDirSetting}") on the D1 binding; older wrangler cannot.`
         : `If they hold migrations, move the .sql files up into ${this.target.migrationsDir}/ or set migrations_pattern (wrangler 4.98 and later).`;
-    this.findings.push({
+    this.findings.push(finding({
       rule: 'ignored-file',
-      severity: ruleInfo('ignored-file').severity,
       message: `${this.target.migrationsDir}/ contains numbered folders (${shown}). wrangler does not look inside folders of the migrations directory, so nothing in them is applied. ${hint}`,
-    });
+    }));
   }
 
   /** Reads an entry the way wrangler does (`readFileSync(p, "utf8")`); a problem becomes a finding and null. */
@@ -245,12 +235,12 @@ class Context {
       );
     }
 
-    const first = entry.name.split('/')[0];
+    const first = entry.name.split('/')[0]!;
     return {
       name: entry.name,
       path: entry.abs,
       relPath: shown,
-      number: entry.name.includes('/') ? finiteOrNull(parseInt(first.split('_')[0], 10)) : wrangler486Number(entry.name),
+      number: entry.name.includes('/') ? finiteOrNull(parseInt(first.split('_')[0]!, 10)) : wrangler486Number(entry.name),
       numberText: leadingDigits(first),
       sql,
       bytes: buffer.length,

@@ -13,7 +13,7 @@ import type { MigrationFile } from '../types.js';
  * path segment counts, as for wrangler's number.
  */
 export function numberParts(name: string): string[] {
-  const first = name.split('/')[0];
+  const first = name.split('/')[0] ?? name;
   const segments = (name.includes('/') ? first : first.replace(/\.sql$/, '')).split('_');
   const parts: string[] = [];
   for (const s of segments) {
@@ -31,10 +31,10 @@ export function numberPrefix(name: string): string | null {
 
 /** Numeric order of two part lists, part by part (`9` < `10`); a list that is a prefix of the other first. */
 export function compareParts(a: readonly string[], b: readonly string[]): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const x = BigInt(a[i]);
-    const y = BigInt(b[i]);
-    if (x !== y) return x < y ? -1 : 1;
+  for (const [i, x] of a.entries()) {
+    const y = b[i];
+    if (y === undefined) break;
+    if (BigInt(x) !== BigInt(y)) return BigInt(x) < BigInt(y) ? -1 : 1;
   }
   return a.length - b.length;
 }
@@ -46,12 +46,13 @@ export function compareParts(a: readonly string[], b: readonly string[]): number
  */
 export function isTimestampPrefix(parts: readonly string[]): boolean {
   if (parts.length === 0) return false;
-  if (parts.length === 1 && /^1\d{9}(\d{3})?$/.test(parts[0])) return true;
+  const [a, b, c] = parts;
+  if (a === undefined) return false;
+  if (parts.length === 1 && /^1\d{9}(\d{3})?$/.test(a)) return true;
   const digits = parts.join('');
   const m = /^(19[7-9]\d|2\d{3})(\d{2})(\d{2})/.exec(digits);
   if (!m) return false;
   // The date opens the first part (`20250420…`) or is made of whole parts (`2025_04_20`): not `2024_0101`.
-  const [a, b, c] = parts;
   if (a.length < 8 && !(a.length === 4 && b?.length === 2 && c?.length === 2)) return false;
   const month = Number(m[2]);
   const day = Number(m[3]);

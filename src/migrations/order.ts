@@ -7,7 +7,7 @@
 /** Leading number as wrangler 4.86 reads it: `parseInt(name.split("_")[0])` (no radix), null for NaN. */
 export function wrangler486Number(name: string): number | null {
   // No radix on purpose: wrangler 4.86 omits it, so `0x1f_a.sql` is 31 there.
-  const n = parseInt(name.split('_')[0]);
+  const n = parseInt(name.split('_')[0]!);
   return Number.isNaN(n) ? null : n;
 }
 
@@ -25,8 +25,8 @@ export function leadingDigits(name: string): string | null {
 export function wrangler486Order(names: readonly string[]): string[] {
   return [...names].sort(codeUnitCompare).sort((a, b) => {
     // Verbatim from wrangler 4.86 apply.ts (no radix, NaN compares equal to everything).
-    const numberA = parseInt(a.split('_')[0]);
-    const numberB = parseInt(b.split('_')[0]);
+    const numberA = parseInt(a.split('_')[0]!);
+    const numberB = parseInt(b.split('_')[0]!);
     if (numberA < numberB) return -1;
     if (numberA > numberB) return 1;
     return 0;
@@ -47,7 +47,7 @@ export function compareMigrationPaths(a: string, b: string): number {
   const bSegments = b.split('/');
   const shared = Math.min(aSegments.length, bSegments.length);
   for (let i = 0; i < shared; i++) {
-    const cmp = compareSegments(aSegments[i], bSegments[i]);
+    const cmp = compareSegments(aSegments[i]!, bSegments[i]!);
     if (cmp !== 0) return cmp;
   }
   return aSegments.length - bSegments.length;
@@ -66,7 +66,7 @@ function compareSegments(a: string, b: string): number {
 
 // wrangler applies this to each segment it compares; for a segment the "first segment" is itself.
 function newestNumber(segment: string): number {
-  return parseInt(segment.split('/')[0].split('_')[0], 10);
+  return parseInt(segment.split('/')[0]!.split('_')[0]!, 10);
 }
 
 /** Newest wrangler apply order (compareMigrationPaths). */

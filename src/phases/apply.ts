@@ -2,10 +2,12 @@ import type { LedgerEntry } from '../types.js';
 import type { Classified } from '../wrangler/classify.js';
 import { readLedger, type LedgerRead } from '../wrangler/ledger.js';
 import { ApplyProgress } from '../wrangler/progress.js';
+import { scopedSession } from '../wrangler/scoped-config.js';
 import { d1Args, openSession, succeeded, type WranglerSession } from '../wrangler/session.js';
 import { currentBookmark, restoreBookmark, restoreCommand } from '../wrangler/time-travel.js';
 import { failureLine } from './failure-line.js';
 import { pendingMigrations } from './ledger.js';
+import { readBackAfterApply } from './ledger-state.js';
 import type { PhaseContext } from './types.js';
 
 /** How long the ledger re-read after apply may take (also after a timeout or cancellation). */
@@ -34,7 +36,9 @@ export async function applyPhase(ctx: PhaseContext): Promise<void> {
     ctx.ledgerBefore = read.entries;
   }
   const before = ctx.ledgerBefore;
-  const expected = pendingMigrations(ctx.migrations, before).map((m) => m.name);
+  // `--to`: only the files up to that migration are given to wrangler (src/wrangler/scoped-config.ts).
+  const expectedFiles = pendingMigrations(ctx.applyUpTo ?? ctx.migrations, before);
+  const expected = expectedFiles.map((m) => m.name);
   report.pending ??= expected;
   if (expected.length === 0) {
     // Nothing pending as of a ledger read moments ago: a wrangler run would only re-read it.
@@ -59,31 +63,38 @@ export async function applyPhase(ctx: PhaseContext): Promise<void> {
   }
 
   const progress = new ApplyProgress();
-  const result = await session.run(d1Args(session, ['migrations', 'apply']), {
-    onStdout: (chunk) => progress.push(chunk),
-    verbose: true,
-  });
+  const scoped = ctx.applyUpTo ? scopedSession(session, ctx.applyUpTo) : undefined;
+  const runner = scoped?.session ?? session;
+  let result;
+  try {
+    result = await runner.run(d1Args(runner, ['migrations', 'apply']), {
+      onStdout: (chunk) => progress.push(chunk),
+      verbose: true,
+    });
+  } finally {
+    scoped?.dispose();
+  }
   progress.end();
   // Read back even after a kill or timeout (the job's signal is ignored for this short read): only the
-  // database knows what happened.
-  const after = await readLedger(session, { signal: null, timeoutMs: REREAD_TIMEOUT_MS });
+  // database knows what happened. The same request records checksums and releases the lock.
+  const after = await readBackAfterApply(ctx, session, expectedFiles, { signal: null, timeoutMs: REREAD_TIMEOUT_MS });
 
   if (succeeded(result)) {
-    await verifySuccess(ctx, session, progress, after, before, expected);
+    verifySuccess(ctx, session, progress, after, before, expected);
   } else {
     await recordFailure(ctx, session, session.classify(result, { migrationsStarted: progress.started }), progress, after, before, expected);
   }
 }
 
 /** wrangler exited 0: the ledger must now hold exactly the pending migrations, no fewer and no others. */
-async function verifySuccess(
+function verifySuccess(
   ctx: PhaseContext,
   session: WranglerSession,
   progress: ApplyProgress,
   after: LedgerRead,
   before: LedgerEntry[],
   expected: string[],
-): Promise<void> {
+): void {
   const { report, io, target } = ctx;
   if (!after.ok) {
     report.applied = progress.applied.filter((n) => expected.includes(n));
@@ -203,6 +214,8 @@ async function offerTimeTravel(ctx: PhaseContext, session: WranglerSession, appl
       io.warning(message);
       report.applied = [];
       ctx.ledgerAfter = before;
+      // The restored database holds this run's lock row again (the bookmark was taken after the lock).
+      if (ctx.lock) ctx.lock.held = true;
       return;
     }
     const message = `Rollback failed (${restored.failure.message}). To return the database to its state before this run: ${command}`;

@@ -1,7 +1,7 @@
 import { schemaOf } from '../replay/replay.js';
 import { diffSchemas, type SchemaChange } from '../report/schema-diff.js';
-import { ruleInfo } from '../rules/catalog.js';
-import type { DatabaseReport, DriftComparison } from '../types.js';
+import { finding } from '../finding.js';
+import type { DatabaseReport, DriftComparison, SchemaObject } from '../types.js';
 import { readLedger } from '../wrangler/ledger.js';
 import { readLiveSchema } from '../wrangler/schema.js';
 import { openSession } from '../wrangler/session.js';
@@ -30,14 +30,18 @@ export async function driftPhase(ctx: PhaseContext): Promise<void> {
     report.failure ??= { phase: 'drift', kind: read.failure.kind, message: `reading the schema failed: ${read.failure.message}` };
     return;
   }
-  const live = read.objects
-    .filter((o) => o.tableName.toLowerCase() !== target.migrationsTable.toLowerCase() && !/^_cf_/i.test(o.name));
+  const live = userObjects(read.objects, target.migrationsTable);
   report.liveSchema = live;
 
   const applied = new Set(ledger.entries.map((e) => e.name));
   const files = ctx.migrations.filter((m) => applied.has(m.name));
   const expected = await schemaOf(files, target.migrationsTable);
   recordDrift(report, 'migrations', diffSchemas(expected, live), `the schema the ${files.length} applied migration(s) produce`);
+}
+
+/** The live objects the migrations own: not wrangler's ledger, not D1's `_cf_` tables (the tool's own table is left out by the query). */
+export function userObjects(objects: SchemaObject[], migrationsTable: string): SchemaObject[] {
+  return objects.filter((o) => o.tableName.toLowerCase() !== migrationsTable.toLowerCase() && !/^_cf_/i.test(o.name));
 }
 
 /** Cross-environment drift: every later environment's live schema against the first one's, per binding. */
@@ -51,6 +55,7 @@ export function compareEnvironments(databases: DatabaseReport[]): void {
   }
   for (const list of byBinding.values()) {
     const [reference, ...others] = list;
+    if (!reference) continue;
     for (const d of others) {
       const name = reference.environment ?? 'top level';
       recordDrift(d, `environment:${name}`, diffSchemas(reference.liveSchema!, d.liveSchema!), `environment ${name}`);
@@ -64,14 +69,14 @@ function recordDrift(report: DatabaseReport, against: string, changes: SchemaCha
   if (changes.length === 0) return;
   const shown = changes.slice(0, 10).map(describeChange).join('; ');
   const more = changes.length > 10 ? `; … ${changes.length - 10} more` : '';
-  report.findings.push({
+  report.findings.push(finding({
     rule: RULE,
-    severity: ruleInfo(RULE).severity,
     message: `The live schema of ${report.environment ?? 'top level'} · ${report.binding} differs from ${what}: ${shown}${more}. Find who changed it (a hand-run statement, an edited migration) and bring it back in line with a new migration.`,
-  });
+  }));
 }
 
-function describeChange(c: SchemaChange): string {
+/** One difference between the live schema and the reference, in words ("column users.email is missing from the database"). */
+export function describeChange(c: SchemaChange): string {
   const what = c.object === 'column' ? `column ${c.table}.${c.name}` : `${c.object} ${c.name}`;
   switch (c.kind) {
     case 'added':

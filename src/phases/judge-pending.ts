@@ -1,4 +1,4 @@
-import { REPLAY_RULES } from '../rules/catalog.js';
+import { REPLAY_RULES } from '../rule-catalog.js';
 import { replayMigrations } from '../replay/replay.js';
 import { rulePolicy } from '../rules/policy.js';
 import { pendingMigrations } from './ledger.js';

@@ -1,5 +1,5 @@
 import type { DatabaseTarget, Finding, LedgerEntry, MigrationFile } from '../types.js';
-import { ruleInfo } from '../rules/catalog.js';
+import { finding } from '../finding.js';
 
 /** Files not yet recorded in the ledger, in the order wrangler applies them (`migrations` is already in it). */
 export function pendingMigrations(migrations: MigrationFile[], ledger: LedgerEntry[]): MigrationFile[] {
@@ -22,15 +22,14 @@ export function ledgerFindings(migrations: MigrationFile[], ledger: LedgerEntry[
     if (files.has(entry.name)) continue;
     const renamed = pending.find((p) => sameMigration(p.name, entry.name));
     const when = entry.appliedAt ? ` on ${entry.appliedAt}` : '';
-    findings.push({
+    findings.push(finding({
       rule: 'applied-file-missing',
-      severity: ruleInfo('applied-file-missing').severity,
       file: renamed?.relPath,
       line: renamed ? 1 : undefined,
       message: renamed
         ? `${where} recorded ${entry.name} as applied${when}, but the file is now ${renamed.name}; wrangler tracks files by name and would run it again as a new migration.`
         : `${where} recorded ${entry.name} as applied${when}, but there is no such file in ${target.migrationsDir}; if it was renamed, wrangler will run it again under the new name.`,
-    });
+    }));
   }
 
   const order = new Map(migrations.map((m, i) => [m.name, i]));
@@ -43,13 +42,12 @@ export function ledgerFindings(migrations: MigrationFile[], ledger: LedgerEntry[
     const lastIndex = order.get(lastApplied.name)!;
     for (const p of pending) {
       if (order.get(p.name)! < lastIndex) {
-        findings.push({
+        findings.push(finding({
           rule: 'out-of-order',
-          severity: ruleInfo('out-of-order').severity,
           file: p.relPath,
           line: 1,
           message: `${p.name} is not applied on ${where} yet, but sorts before ${lastApplied.name}, which is; it will run after it, against a schema its author may not have expected.`,
-        });
+        }));
       }
     }
   }

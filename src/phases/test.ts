@@ -5,7 +5,7 @@ import { readLiveSchema } from '../wrangler/schema.js';
 import { d1Args, openSession, succeeded } from '../wrangler/session.js';
 import { failureLine } from './failure-line.js';
 import type { PhaseContext } from './types.js';
-import { ruleInfo } from '../rules/catalog.js';
+import { finding } from '../finding.js';
 import { recordFindings } from './record.js';
 
 /**
@@ -27,26 +27,26 @@ export async function testPhase(ctx: PhaseContext): Promise<void> {
       const detail = failure.sqliteMessage ?? failure.message;
       const file = failure.migration ? ctx.migrations.find((m) => m.name === failure.migration) : undefined;
       const where = failure.migration ? `${failure.migration}: ${detail}` : detail;
-      if (file) {
-        const line = failureLine(file.sql, detail);
-        recordFindings(ctx, [
-          {
-            rule: 'replay-error',
-            severity: ruleInfo('replay-error').severity,
-            file: file.relPath,
-            ...(line ? { line } : {}),
-            message: `Applying the migrations to a fresh local D1 with wrangler failed at ${file.name}: ${detail}`,
-          },
-        ]);
-      }
       if (file && report.scope?.settled.includes(file.relPath)) {
         // A migration that already ran (or that the change leaves alone) does not apply to an empty database:
-        // the history's base schema came from elsewhere. That is a fact about the repository, not a failure
-        // of this change; wrangler cannot get to the new migrations on a fresh database, the replay did.
+        // the history's base schema came from elsewhere. That is a fact about the repository (the replay
+        // reports it once), not a failure of this change: wrangler cannot get to the new migrations on a fresh
+        // database, the replay did.
         const message = `test: wrangler cannot apply the existing migrations to a fresh local D1 (${where}); the new migrations were checked by the replay only.`;
         report.notes.push(message.replace(/^test: /, ''));
         io.warning(message);
         return;
+      }
+      if (file) {
+        const line = failureLine(file.sql, detail);
+        recordFindings(ctx, [
+          finding({
+            rule: 'replay-error',
+            file: file.relPath,
+            ...(line ? { line } : {}),
+            message: `Applying the migrations to a fresh local D1 with wrangler failed at ${file.name}: ${detail}`,
+          }),
+        ]);
       }
       report.failure ??= { phase: 'test', kind: failure.kind, message: where };
       io.warning(`test: applying to a fresh local D1 failed: ${report.failure.message}`);

@@ -1,3 +1,5 @@
+import type { LockRequest } from '../ledger-state/lock.js';
+import type { LedgerState } from '../ledger-state/table.js';
 import type { DatabaseReport, DatabaseTarget, EngineIO, LedgerEntry, MigrationFile, Options, RunContext, SchemaObject } from '../types.js';
 
 /**
@@ -23,4 +25,12 @@ export interface PhaseContext {
   liveSchemaBefore?: SchemaObject[];
   /** Set by apply: the ledger read back after wrangler ran, which apply verified and history shows. */
   ledgerAfter?: LedgerEntry[];
+  /** Set by preview when the state is on: the tool's state rows (checksums, a lock) as read. */
+  state?: LedgerState;
+  /** Applied files without a recorded checksum (applied before the tool kept them): recorded by apply. */
+  unhashed?: MigrationFile[];
+  /** The lock this run took in preview's request (a run that applies), and whether it still holds it. */
+  lock?: { request: LockRequest; held: boolean };
+  /** `--to`: the files up to and including that migration (apply gives wrangler only these). */
+  applyUpTo?: MigrationFile[];
 }

@@ -87,8 +87,9 @@ export class ReplayCache {
       return undefined; // no directory yet
     }
     for (let i = keys.length - 1; i >= 0; i--) {
-      if (!present.has(keys[i])) continue;
-      const entry = this.read(keys[i], i + 1);
+      const key = keys[i]!;
+      if (!present.has(key)) continue;
+      const entry = this.read(key, i + 1);
       if (entry) return entry;
     }
     return undefined;

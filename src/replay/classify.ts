@@ -14,7 +14,7 @@ export function headTokens(sql: string, max: number): HeadToken[] {
   const out: HeadToken[] = [];
   let i = 0;
   while (i < sql.length && out.length < max) {
-    const c = sql[i];
+    const c = sql[i]!;
     if (/\s/.test(c)) {
       i++;
     } else if (c === '-' && sql[i + 1] === '-') {
@@ -37,13 +37,13 @@ export function headTokens(sql: string, max: number): HeadToken[] {
           }
           break;
         }
-        value += sql[j++];
+        value += sql[j++]!;
       }
       out.push({ value, quoted: true });
       i = j + 1;
     } else if (/[A-Za-z0-9_$\u0080-\uffff]/.test(c)) {
       let j = i;
-      while (j < sql.length && /[A-Za-z0-9_$\u0080-\uffff]/.test(sql[j])) j++;
+      while (j < sql.length && /[A-Za-z0-9_$\u0080-\uffff]/.test(sql[j]!)) j++;
       // Original spelling: the token may be a table name; keywords are compared case-insensitively.
       out.push({ value: sql.slice(i, j), quoted: false });
       i = j;
@@ -61,7 +61,8 @@ function isWord(t: HeadToken | undefined, word: string): boolean {
 
 /** Skips `schema.` in `[schema.]name`; returns the index of the name token. */
 function nameIndex(tokens: HeadToken[], i: number): number {
-  return tokens[i + 1]?.value === '.' && !tokens[i + 1].quoted ? i + 2 : i;
+  const dot = tokens[i + 1];
+  return dot?.value === '.' && !dot.quoted ? i + 2 : i;
 }
 
 export type StatementKind =
@@ -105,19 +106,22 @@ export function classifyStatement(sql: string): StatementKind {
       let i = 2;
       if (isWord(t[2], 'IF') && isWord(t[3], 'EXISTS')) i = 4;
       const n = nameIndex(t, i);
-      if (!t[n]) return { kind: 'other' };
-      return n === i ? { kind: 'drop-table', table: t[n].value } : { kind: 'drop-table', table: t[n].value, schema: t[i].value };
+      const name = t[n];
+      if (!name) return { kind: 'other' };
+      return n === i ? { kind: 'drop-table', table: name.value } : { kind: 'drop-table', table: name.value, schema: t[i]!.value };
     }
     case 'ALTER': {
       if (!isWord(t[1], 'TABLE')) return { kind: 'other' };
       const n = nameIndex(t, 2);
-      if (isWord(t[n + 1], 'RENAME') && isWord(t[n + 2], 'TO') && t[n + 3]) {
-        return { kind: 'rename-table', from: t[n].value, to: t[n + 3].value };
+      const from = t[n];
+      const to = t[n + 3];
+      if (from && isWord(t[n + 1], 'RENAME') && isWord(t[n + 2], 'TO') && to) {
+        return { kind: 'rename-table', from: from.value, to: to.value };
       }
       // ADD [COLUMN] name …, not ADD CONSTRAINT / CHECK / PRIMARY KEY …
       const col = isWord(t[n + 2], 'COLUMN') ? n + 3 : n + 2;
       if (t[n] && isWord(t[n + 1], 'ADD') && t[col] && (t[col].quoted || !/^(CONSTRAINT|CHECK|PRIMARY|UNIQUE|FOREIGN)$/i.test(t[col].value))) {
-        return n === 2 ? { kind: 'add-column', table: t[n].value } : { kind: 'add-column', table: t[n].value, schema: t[2].value };
+        return n === 2 ? { kind: 'add-column', table: t[n].value } : { kind: 'add-column', table: t[n].value, schema: t[2]!.value };
       }
       return { kind: 'other' };
     }
@@ -150,7 +154,7 @@ export function mayClassify(bytes: Uint8Array, start: number): boolean {
   let lettersOnly = true;
   let i = start;
   for (; i < bytes.length; i++) {
-    const c = bytes[i];
+    const c = bytes[i]!;
     if (c >= 0x80) return true;
     if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a)) key = key * 32 + (c & 0x1f);
     else if ((c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x24) lettersOnly = false;

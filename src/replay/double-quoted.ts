@@ -4,13 +4,14 @@
  * copy names every column in double quotes) or the right side of UPDATE … SET — it overwrites that column of
  * every row with the name itself, silently: an error. Elsewhere (a WHERE comparison, VALUES) a warning.
  */
-import type { Finding, MigrationFile } from '../types.js';
+import type { FindingInput } from '../finding.js';
+import type { MigrationFile } from '../types.js';
 import { significant } from './data/analyse.js';
 import { writtenValues, type LiteralRows, type WrittenValues } from './data/written-values.js';
 import { NeedsWasm, type SqlDb, type Stmt } from './db/types.js';
 import { SqlText } from './statements.js';
 
-const RULE = 'double-quoted-string';
+const RULE = 'double-quoted-string' as const;
 /** Literals looked for in one statement (each costs a prepare). */
 const MAX_LITERALS = 20;
 
@@ -49,7 +50,7 @@ export function doubleQuotedLiterals(db: SqlDb, text: SqlText, start: number, en
         index = work.indexOf(quoted);
       }
       if (index === -1) break;
-      out.push({ name: m[1].replace(/""/g, '"'), index });
+      out.push({ name: (m[1] ?? '').replace(/""/g, '"'), index });
       work = `${work.slice(0, index)}${'0'.padEnd(quoted.length)}${work.slice(index + quoted.length)}`;
     }
   });
@@ -88,7 +89,7 @@ export function doubleQuotedFinding(
   sql: string,
   literals: Literal[],
   rows: (name: string) => LiteralRows | undefined,
-): Omit<Finding, 'severity'> & { severity: 'error' | 'warning' } | undefined {
+): FindingInput & { severity: 'error' | 'warning' } | undefined {
   if (literals.length === 0) return undefined;
   const { placed, written } = place(sql, literals);
   const first = placed.reduce((a, b) => (b.index < a.index ? b : a));
@@ -98,7 +99,7 @@ export function doubleQuotedFinding(
   if (!written || writes.length === 0) {
     const [one] = placed;
     const message =
-      placed.length === 1
+      one && placed.length === 1
         ? `"${one.name}" is not a column here, so SQLite (and D1) silently read it as the text '${one.name}' (double-quoted string fallback): every row gets that string instead of a value. Write ${sqlText(one.name)} in single quotes if a string is meant, or name the right column.`
         : `${quoteList(placed)} are not columns here, so SQLite (and D1) silently read them as the texts ${placed.map((l) => `'${l.name}'`).join(', ')} (double-quoted string fallback). Write them in single quotes if strings are meant, or name the right columns.`;
     return { ...where, severity: 'warning', message };
@@ -125,6 +126,6 @@ export function doubleQuotedFinding(
     `${quoteList(writes)} ${writes.length === 1 ? 'is not a column' : 'are not columns'} of the tables this statement reads, so SQLite (and D1) silently read ${writes.length === 1 ? 'it' : 'them'} as text (double-quoted string fallback) and write that text into ${rowsOf}: ${list}.` +
     (others.length ? ` ${quoteList(others)} ${others.length === 1 ? 'is' : 'are'} read as text too.` : '') +
     (seen.length ? ` The data check ran the file on rows: afterwards ${seen.join(', and ')}.` : '') +
-    ` This corrupts data without any error: D1 applies the file. Name the column the value comes from, write NULL (or a value) for a column the old table does not have, or ${sqlText(writes[0].name)} in single quotes if that text is meant.`;
+    ` This corrupts data without any error: D1 applies the file. Name the column the value comes from, write NULL (or a value) for a column the old table does not have, or ${sqlText(writes[0]?.name ?? '')} in single quotes if that text is meant.`;
   return { ...where, severity: 'error', message };
 }

@@ -76,8 +76,9 @@ export interface DropContext {
 export function dropReferenced(ctx: DropContext, table: string): { finding?: Omit<Finding, 'severity'>; note?: string } {
   const { db, file, line } = ctx;
   const exists = db.objects(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE`, [table]);
-  if (exists.length === 0) return {};
-  const parent = String(exists[0].name);
+  const [found] = exists;
+  if (!found) return {};
+  const parent = String(found.name);
   const rows = referencing(db, parent);
   if (rows.length === 0) return {};
   const refs = new Map<string, { child: string; cols: string[]; onDelete: string }>();

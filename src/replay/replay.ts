@@ -8,7 +8,8 @@
  * move to the WASM build — the database copied as it was before the file — and redo the file there, so every
  * finding is the same on both.
  */
-import { DATA_LOSS_RULES, ruleInfo } from '../rules/catalog.js';
+import { finding, type FindingInput } from '../finding.js';
+import { DATA_LOSS_RULES } from '../rule-catalog.js';
 import { parseMigration } from '../sql/split.js';
 import type { ParsedMigration } from '../sql/types.js';
 import type { Finding, MigrationFile, SchemaObject } from '../types.js';
@@ -480,17 +481,10 @@ class Replayer {
   }
 
   /** Adds a finding with the rule's severity, or `severity` where the context decides it (double-quoted-string). */
-  private add(f: Omit<Finding, 'severity'>, severity = ruleInfo(f.rule).severity): void {
+  private add(f: FindingInput, severity?: Finding['severity']): void {
     if (this.disabled.has(f.rule)) return;
-    this.findings.push({
-      rule: f.rule,
-      severity,
-      ...(f.file !== undefined && { file: f.file }),
-      ...(f.line !== undefined && { line: f.line }),
-      ...(f.column !== undefined && { column: f.column }),
-      ...(f.table !== undefined && { table: f.table }),
-      message: f.message,
-    });
+    const made = finding(f);
+    this.findings.push(severity && severity !== made.severity ? { ...made, severity } : made);
   }
 }
 

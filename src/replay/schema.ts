@@ -2,6 +2,7 @@
  * The schema a replay leaves behind, in a stable order and form so that two replays (e.g. base branch vs
  * pull request) can be compared.
  */
+import { isToolTable } from '../ledger-state/table.js';
 import type { SchemaObject } from '../types.js';
 import type { SqlDb } from './db/types.js';
 
@@ -11,7 +12,7 @@ const TYPE_ORDER: Record<SchemaObject['type'], number> = { table: 0, index: 1, t
  * User objects of `sqlite_schema`: without SQLite's internal objects, wrangler's migrations table and D1's
  * reserved `_cf_` names. Sorted by table, then the table itself before its indexes and triggers, then name.
  */
-export function readSchema(db: SqlDb, migrationsTable: string): SchemaObject[] {
+export function readSchema(db: Pick<SqlDb, 'objects'>, migrationsTable: string): SchemaObject[] {
   // One row holding the whole schema as JSON: reading thousands of rows column by column through the WASM
   // boundary costs far more than SQLite building the JSON text and JSON.parse reading it.
   const rows = db.objects(
@@ -23,15 +24,9 @@ export function readSchema(db: SqlDb, migrationsTable: string): SchemaObject[] {
           AND name <> ?1 COLLATE NOCASE)`,
     [migrationsTable],
   );
-  const objects = JSON.parse(String(rows[0]?.objects ?? '[]')) as [unknown, unknown, unknown, unknown][];
-  return sortSchema(
-    objects.map(([type, name, tableName, sql]) => ({
-      type: type as SchemaObject['type'],
-      name: String(name),
-      tableName: String(tableName),
-      sql: sql == null ? null : String(sql),
-    })),
-  );
+  // sqlite_schema's columns are text (sql is NULL for automatic indexes).
+  const objects = JSON.parse(String(rows[0]?.objects ?? '[]')) as [SchemaObject['type'], string, string, string | null][];
+  return sortSchema(objects.filter(([, , tableName]) => !isToolTable(tableName)).map(([type, name, tableName, sql]) => ({ type, name, tableName, sql })));
 }
 
 export function sortSchema(objects: SchemaObject[]): SchemaObject[] {
@@ -52,11 +47,12 @@ const SEED_ORDER: Record<SchemaObject['type'], number> = { table: 0, view: 1, in
  * create their own shadow tables, which are then skipped), tables, views (again while one depends on
  * another), indexes, triggers. Returns what could not be created, as `name: SQLite's message`.
  */
-export function seedSchema(db: SqlDb, objects: readonly SchemaObject[]): string[] {
+export function seedSchema(db: Pick<SqlDb, 'objects' | 'tryExec'>, objects: readonly SchemaObject[]): string[] {
   const exists = (name: string) => db.objects(`SELECT 1 AS x FROM sqlite_schema WHERE name = ?1 COLLATE NOCASE`, [name]).length > 0;
   const isVirtual = (o: SchemaObject) => o.type === 'table' && /^\s*CREATE\s+VIRTUAL\s/i.test(o.sql ?? '');
+  // The tool's state table is not part of the schema the migrations build (src/ledger-state/table.ts).
   let todo = [...objects]
-    .filter((o) => o.sql !== null && /^\s*CREATE\s/i.test(o.sql))
+    .filter((o) => o.sql !== null && /^\s*CREATE\s/i.test(o.sql) && !isToolTable(o.tableName))
     .sort((a, b) => Number(isVirtual(b)) - Number(isVirtual(a)) || SEED_ORDER[a.type] - SEED_ORDER[b.type]);
   const errors = new Map<string, string>();
   // Views may be created before the views they read; repeat while a round makes progress.

@@ -41,7 +41,7 @@ export class SqlText {
     let hi = lineStarts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= offset) lo = mid;
+      if (lineStarts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
     return lo + 1;
@@ -116,7 +116,7 @@ export function isParseError(message: string): boolean {
 
 /** The first line of a statement, for messages (without a trailing `;`, cut at 100 characters). */
 export function firstLine(sql: string): string {
-  const line = sql.trim().split(/\r?\n/)[0].trim().replace(/;$/, '');
+  const line = sql.trim().split(/\r?\n/)[0]!.trim().replace(/;$/, '');
   return line.length > 100 ? `${line.slice(0, 99)}…` : line;
 }
 

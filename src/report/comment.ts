@@ -8,10 +8,11 @@
  *
  * Everything that comes from the repository (file names, SQL, messages) goes through escape.ts.
  */
-import { DATA_LOSS_RULES, ruleDocsUrl } from '../rules/catalog.js';
+import { DATA_LOSS_RULES, ruleDocsUrl } from '../rule-catalog.js';
 import type { DatabaseReport, Finding, Target } from '../types.js';
 import { escapeMarkdown, inlineCode } from './escape.js';
 import { countByRule, partitionFindings, settledWhere } from './groups.js';
+import { preflightSection } from './preflight.js';
 import { renderSchemaDiffLines, type SchemaChange } from './schema-diff.js';
 
 /** GitHub rejects comment bodies over 65,536 characters; the margin covers the marker and cut notices. */
@@ -209,7 +210,8 @@ export function renderComment(input: CommentInput): string {
   const infoBlock = informational.length
     ? ['', `<sub>${plural(informational.length, 'finding')} ${settledWhere(db)} — informational, not blocking: ${md(countByRule(informational), 2_000)}. The job summary lists them.</sub>`]
     : [];
-  const fixed = size(header) + size(dataBlock) + size(pending) + size(schema) + size(infoBlock) + size(footerFor(true));
+  const preflight = preflightSection(db, '#### Production preflight');
+  const fixed = size(header) + size(preflight) + size(dataBlock) + size(pending) + size(schema) + size(infoBlock) + size(footerFor(true));
   const findings = fit(findingLines, Math.max(0, limit - fixed - 200));
   const findingsBlock: string[] = [];
   if (findingLines.length) {
@@ -219,7 +221,7 @@ export function renderComment(input: CommentInput): string {
   findingsBlock.push(...infoBlock);
 
   const truncated = pendingItems.omitted > 0 || schemaOmitted > 0 || findings.omitted > 0 || notes.omitted > 0 || dataItems.omitted > 0;
-  let body = [...header, ...dataBlock, ...pending, ...findingsBlock, ...schema, ...footerFor(truncated)].join('\n');
+  let body = [...header, ...preflight, ...dataBlock, ...pending, ...findingsBlock, ...schema, ...footerFor(truncated)].join('\n');
   if (body.length > limit) {
     // Only reachable with an absurd header (e.g. a huge failure message): cut at a line boundary.
     const tail = footerFor(true).join('\n');

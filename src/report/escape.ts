@@ -9,18 +9,6 @@
 
 const ZWJ = '\u200d';
 
-/** HTML-escapes `& < > " '`: for text inside raw HTML (`<summary>`, attributes). */
-export function escapeHtml(text: string): string {
-  return noAutolinks(
-    text
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/"/g, '&quot;')
-      .replace(/'/g, '&#39;'),
-  );
-}
-
 /**
  * GFM's autolink extension turns bare `https://x`, `http://`, `ftp://`, `www.x` and `a@b.c` into links
  * without any markdown syntax, so backslash escapes do not stop them. cmark-gfm finds a scheme by reading
@@ -81,14 +69,4 @@ export function inlineCode(text: string, opts: { table?: boolean } = {}): string
   // needed when the content starts or ends with a backtick (it would merge with the fence) or a space.
   const pad = /^[` ]|[` ]$/.test(s) ? ' ' : '';
   return `${fence}${pad}${s}${pad}${fence}`;
-}
-
-/** A fenced code block whose fence is longer than any backtick run in `text`, so nothing inside can close it
- * (tilde lines cannot close a backtick fence). */
-export function codeBlock(text: string, lang = ''): string {
-  const fence = '`'.repeat(Math.max(3, longestBacktickRun(text) + 1));
-  // A backtick fence's info string may not contain backticks; keep language names to a safe alphabet.
-  const info = lang.replace(/[^A-Za-z0-9_+.-]/g, '');
-  const body = text.endsWith('\n') ? text : `${text}\n`;
-  return `${fence}${info}\n${body}${fence}`;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isInformational } from '../outcome.js';
-import { DATA_LOSS_RULES, RULES, ruleDocsUrl } from '../rules/catalog.js';
+import { DATA_LOSS_RULES, RULES, ruleDocsUrl, type RuleInfo } from '../rule-catalog.js';
 import type { Finding, Report } from '../types.js';
 
 /** Where the tool lives, for SARIF's `informationUri`. */
@@ -10,7 +10,7 @@ export const TOOL_URL = 'https://github.com/d1-migrate/d1-migrate-action';
 export const SARIF_SCHEMA_URL = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 /** Name of our partial fingerprint; the `/v1` changes only if the way it is computed ever does. */
 export const FINGERPRINT_KEY = 'd1MigrateFinding/v1';
-const WHOLE_FILE: ReadonlySet<string> = new Set(RULES.filter((r) => r.wholeFile).map((r) => r.id));
+const WHOLE_FILE: ReadonlySet<string> = new Set((RULES as readonly RuleInfo[]).filter((r) => r.wholeFile).map((r) => r.id));
 
 export interface SarifContext {
   version: string;

@@ -9,7 +9,7 @@
 import { tokenize as sqlTokenize } from '../sql/tokenize.js';
 import type { TokenKind } from '../sql/types.js';
 import type { SchemaChange, SchemaChangeKind, SchemaChangeObject, SchemaObject } from '../types.js';
-import { escapeMarkdown, inlineCode } from './escape.js';
+import { inlineCode } from './escape.js';
 
 export type { SchemaChange, SchemaChangeKind, SchemaChangeObject } from '../types.js';
 
@@ -146,7 +146,7 @@ function canonical(sql: string | null): string {
 
 function unquote(t: Token): string {
   if (t.kind !== 'quoted') return t.text;
-  const q = t.text[0];
+  const q = t.text[0]!;
   const inner = t.text.slice(1, -1);
   return q === '[' ? inner : inner.split(q + q).join(q);
 }
@@ -156,7 +156,7 @@ function columnList(sql: string | null): Token[][] | null {
   if (!sql) return null;
   const tokens = tokenize(sql);
   let i = 0;
-  const word = (w: string) => tokens[i]?.kind === 'word' && tokens[i].text.toUpperCase() === w;
+  const word = (w: string) => tokens[i]?.kind === 'word' && tokens[i]!.text.toUpperCase() === w;
   if (!word('CREATE')) return null;
   i++;
   if (word('TEMP') || word('TEMPORARY')) i++;
@@ -169,15 +169,14 @@ function columnList(sql: string | null): Token[][] | null {
   if (tokens[i]?.text !== '(') return null;
   const parts: Token[][] = [[]];
   let depth = 0;
-  for (i = i + 1; i < tokens.length; i++) {
-    const t = tokens[i];
+  for (const t of tokens.slice(i + 1)) {
     if (t.text === '(') depth++;
     if (t.text === ')') {
       if (depth === 0) return parts;
       depth--;
     }
     if (t.text === ',' && depth === 0) parts.push([]);
-    else parts[parts.length - 1].push(t);
+    else parts[parts.length - 1]!.push(t);
   }
   return null;
 }
@@ -189,8 +188,8 @@ function tableShape(sql: string | null): TableShape | null {
   if (!parts) return null;
   const shape: TableShape = { columns: new Map(), constraints: [] };
   for (const part of parts) {
-    if (part.length === 0) continue;
     const first = part[0];
+    if (!first) continue;
     const definition = joinTokens(part);
     const key = comparable(part);
     if (first.kind === 'word' && CONSTRAINT_START.has(first.text.toUpperCase())) {
@@ -252,10 +251,4 @@ export function renderSchemaDiffLines(changes: SchemaChange[], opts: { maxDefini
     }
   }
   return lines;
-}
-
-/** The diff as markdown; "No schema changes." when there are none. */
-export function renderSchemaDiff(changes: SchemaChange[]): string {
-  if (changes.length === 0) return escapeMarkdown('No schema changes.');
-  return renderSchemaDiffLines(changes).join('\n');
 }

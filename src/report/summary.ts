@@ -1,6 +1,7 @@
-import { DATA_LOSS_RULES, dataLossFirst } from '../rules/catalog.js';
+import { DATA_LOSS_RULES, dataLossFirst } from '../rule-catalog.js';
 import { escapeMarkdown, inlineCode } from './escape.js';
 import { countByRule, partitionFindings, settledWhere } from './groups.js';
+import { preflightSection } from './preflight.js';
 import { fitSummary } from './summary-limit.js';
 import type { DatabaseReport, Finding, Report, RunContext, Target } from '../types.js';
 
@@ -61,6 +62,7 @@ function databaseSection(db: DatabaseReport, run: RunContext): string[] {
   if (dataLoss) {
     out.push('', '> [!CAUTION]', `> ${dataLoss} finding(s) of the data check: these migrations delete or change rows, or fail, only on a database that has data — an empty local database does not show it. They are listed first.`);
   }
+  out.push(...preflightSection(db, '#### Production preflight'));
   if (judged.length) out.push('', ...findingsTable(dataLossFirst(judged)));
   if (db.applied) out.push('', `**Applied by this run (${db.applied.length}):** ${nameList(db.applied)}`);
   if (db.notAttempted?.length) out.push('', `**Not attempted (${db.notAttempted.length}):** ${nameList(db.notAttempted)}`);

@@ -1,3 +1,4 @@
+import type { PreflightReport } from '../preflight/types.js';
 import type { Report } from '../types.js';
 import { countByRule, partitionFindings, settledWhere } from './groups.js';
 
@@ -23,6 +24,7 @@ export function toText(report: Report, opts: { color: boolean; validateOnly: boo
     }
     if (!opts.validateOnly) {
       if (d.pending) lines.push(`  pending: ${d.pending.length ? d.pending.join(', ') : 'none'}`);
+      if (d.preflight) lines.push(`  preflight: ${preflightLine(d.preflight)}`);
       if (d.applied) lines.push(`  applied: ${d.applied.length ? d.applied.join(', ') : 'none'}`);
       if (d.failed) lines.push(c('31', `  failed: ${d.failed.name}: ${d.failed.message}`));
       if (d.notAttempted?.length) lines.push(`  not attempted: ${d.notAttempted.join(', ')}`);
@@ -40,4 +42,13 @@ export function toText(report: Report, opts: { color: boolean; validateOnly: boo
   lines.push(c(colour, `${verdict}: ${report.errors} error(s), ${report.warnings} warning(s)${info} in ${report.databases.length} database(s)`));
   if (report.failureMessage) lines.push(c('31', report.failureMessage));
   return lines.join('\n') + '\n';
+}
+
+/** The production preflight in one line (the findings carry the counts that matter). */
+function preflightLine(p: PreflightReport): string {
+  if (p.requests === 0 && p.entries.length === 0) return 'nothing to ask (no request made)';
+  const answered = p.entries.filter((e) => e.rows !== null);
+  const risks = answered.filter((e) => (e.effect === 'lost' || e.effect === 'fails') && (e.rows ?? 0) > 0).length;
+  const missing = p.entries.length - answered.length;
+  return `${answered.length} question(s) answered in ${p.requests} read-only request(s)${risks ? `, ${risks} with rows lost or a failure` : ', no rows lost, no failure'}${missing ? `, ${missing} not answered` : ''}`;
 }

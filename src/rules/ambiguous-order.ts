@@ -1,7 +1,7 @@
 import { describePosition, ordinal } from '../migrations/describe.js';
 import { codeUnitCompare, newestWranglerOrder, wrangler486Order } from '../migrations/order.js';
 import type { Finding, MigrationFile } from '../types.js';
-import { ruleInfo } from './catalog.js';
+import { finding } from '../finding.js';
 
 export const RULE_ID = 'ambiguous-order';
 
@@ -41,9 +41,8 @@ export function checkAmbiguousOrder(files: readonly MigrationFile[], source?: Or
           ? ' wrangler 4.98 and later apply it at the same position (after the numbered files, by name).'
           : ` wrangler 4.98 and later apply it ${ordinal(ni + 1)} instead (after every numbered file, by name), so the order depends on the wrangler version.`;
     }
-    findings.push({
+    findings.push(finding({
       rule: RULE_ID,
-      severity: ruleInfo(RULE_ID).severity,
       file: f.relPath,
       line: 1,
       message:
@@ -51,7 +50,7 @@ export function checkAmbiguousOrder(files: readonly MigrationFile[], source?: Or
         `wrangler ${src === 'wrangler-4.86' ? '4.86 ' : ''}applies it ${describePosition(files, index)}, ` +
         `only because ${src === 'wrangler-4.86' ? "its comparator treats a missing number as equal to every other file, so the position is an artefact of the sort" : 'unnumbered files sort after numbered ones'}.${versions} ` +
         `Give it a number (NNNN_name.sql) where it must run, or move it out of the folder if it is not a migration.`,
-    });
+    }));
   });
 
   // 2. Numbered files whose apply position disagrees with name order (mixed-width numbers).
@@ -64,9 +63,8 @@ export function checkAmbiguousOrder(files: readonly MigrationFile[], source?: Or
       reported.add(f.name);
       const rank = nameRank.get(f.name) as number;
       const nameNeighbour = rank + 1 < byName.length ? `before ${byName[rank + 1]}` : `after ${byName[rank - 1]}`;
-      findings.push({
+      findings.push(finding({
         rule: RULE_ID,
-        severity: ruleInfo(RULE_ID).severity,
         file: f.relPath,
         line: 1,
         message:
@@ -74,7 +72,7 @@ export function checkAmbiguousOrder(files: readonly MigrationFile[], source?: Or
           `wrangler orders by the number before the first "_" (${f.numberText ?? f.number}), not by name, and the numbers have different widths. ` +
           `ls, editors, GitHub and wrangler 4.86's \`migrations list\` therefore show a different order from the one apply uses. ` +
           `Pad every number to the same width (e.g. ${pad(f)}), renaming only files no database has applied yet.`,
-      });
+      }));
     });
   }
 
@@ -82,17 +80,16 @@ export function checkAmbiguousOrder(files: readonly MigrationFile[], source?: Or
   if (src === 'wrangler-4.86' && !sameOrder(old, newest)) {
     const k = old.findIndex((n, i) => n !== newest[i]);
     const f = files[k];
-    if (!reported.has(f.name)) {
-      findings.push({
+    if (f && !reported.has(f.name)) {
+      findings.push(finding({
         rule: RULE_ID,
-        severity: ruleInfo(RULE_ID).severity,
         file: f.relPath,
         line: 1,
         message:
           `wrangler 4.86 and wrangler 4.98+ apply these migrations in different orders: 4.86 applies ${old[k]} ${ordinal(k + 1)}, ` +
           `4.98+ applies ${newest[k]} there (4.86 reads the number with parseInt without a radix, e.g. "0x10" is 16). ` +
           `wrangler 4.86 order: ${old.join(', ')}. Rename the files to plain NNNN_name.sql so every wrangler agrees.`,
-      });
+      }));
     }
   }
   return findings;
@@ -116,18 +113,18 @@ function pad(f: MigrationFile): string {
 function longestIncreasingRun(values: readonly number[]): Set<number> {
   const tails: number[] = [];
   const prev = new Array<number>(values.length).fill(-1);
-  for (let i = 0; i < values.length; i++) {
+  for (const [i, value] of values.entries()) {
     let lo = 0;
     let hi = tails.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (values[tails[mid]] < values[i]) lo = mid + 1;
+      if (values[tails[mid]!]! < value) lo = mid + 1;
       else hi = mid;
     }
-    if (lo > 0) prev[i] = tails[lo - 1];
+    if (lo > 0) prev[i] = tails[lo - 1]!;
     tails[lo] = i;
   }
   const keep = new Set<number>();
-  for (let i = tails.length > 0 ? tails[tails.length - 1] : -1; i !== -1; i = prev[i]) keep.add(i);
+  for (let i = tails.at(-1) ?? -1; i !== -1; i = prev[i]!) keep.add(i);
   return keep;
 }

@@ -1,6 +1,6 @@
 import { describePosition, nextFreeNumber } from '../migrations/describe.js';
 import type { Finding, MigrationFile } from '../types.js';
-import { ruleInfo } from './catalog.js';
+import { finding } from '../finding.js';
 
 export const RULE_ID = 'bad-filename';
 
@@ -22,7 +22,8 @@ export function followsConvention(name: string): boolean {
  */
 export function checkBadFilenames(files: readonly MigrationFile[]): Finding[] {
   const findings: Finding[] = [];
-  const dir = files.length > 0 ? folderOf(files[0]) : '';
+  const first = files[0];
+  const dir = first ? folderOf(first) : '';
   const next = nextFreeNumber(files);
   files.forEach((f, index) => {
     if (followsConvention(f.name)) return;
@@ -30,9 +31,8 @@ export function checkBadFilenames(files: readonly MigrationFile[]): Finding[] {
       f.number === null
         ? `Its name has no leading number, so wrangler's sort treats it as equal to every other file and its place is an accident of the sort algorithm (wrangler 4.98 and later run it after every numbered file).`
         : `wrangler reads its number as ${f.number} (parseInt of the text before the first "_").`;
-    findings.push({
+    findings.push(finding({
       rule: RULE_ID,
-      severity: ruleInfo(RULE_ID).severity,
       file: f.relPath,
       line: 1,
       message:
@@ -40,7 +40,7 @@ export function checkBadFilenames(files: readonly MigrationFile[]): Finding[] {
         `wrangler applies it ${describePosition(files, index)}. ${numberNote} ` +
         `If it is not a migration (a template, seed, notes or rollback script), move it out of ${dir}; ` +
         `if it is, rename it to ${next}_<description>.sql (unless a database has already applied it under this name).`,
-    });
+    }));
   });
   return findings;
 }

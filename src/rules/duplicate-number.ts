@@ -1,9 +1,9 @@
 import { nextFreeNumber } from '../migrations/describe.js';
 import { compareParts, numberParts, numberPrefix, timestampNamed } from '../migrations/numbering.js';
 import type { Finding, MigrationFile } from '../types.js';
-import { ruleInfo } from './catalog.js';
+import { finding } from '../finding.js';
 
-export const RULE_ID = 'duplicate-number';
+export const RULE_ID = 'duplicate-number' as const;
 
 /**
  * Files that share a leading number. wrangler does not reject them: it applies every one, ordered by
@@ -31,7 +31,10 @@ export function checkDuplicateNumbers(files: readonly MigrationFile[]): Finding[
     if (group.length < 2) continue;
     const parts = new Map(group.map((f) => [f, numberParts(f.name)]));
     // A prefix wrangler reads differently from its digits (`0x10_a.sql`) is judged by wrangler's number alone.
-    const readable = group.every((f) => parts.get(f)!.length > 0 && BigInt(parts.get(f)![0]) === BigInt(number));
+    const readable = group.every((f) => {
+      const first = parts.get(f)![0];
+      return first !== undefined && BigInt(first) === BigInt(number);
+    });
     const colliding = readable ? group.filter((f) => group.some((g) => g !== f && compareParts(parts.get(f)!, parts.get(g)!) === 0)) : group;
     if (colliding.length > 0) findings.push(...collisions(colliding, number, next, readable));
     if (!readable) continue;
@@ -41,16 +44,15 @@ export function checkDuplicateNumbers(files: readonly MigrationFile[]): Finding[
       const earlier = group.slice(0, i).filter((g) => !colliding.includes(g) && compareParts(parts.get(g)!, parts.get(f)!) > 0);
       if (earlier.length === 0) return;
       const prefix = numberPrefix(f.name);
-      findings.push({
+      findings.push(finding({
         rule: RULE_ID,
-        severity: ruleInfo(RULE_ID).severity,
         file: f.relPath,
         line: 1,
         message:
           `${f.name} runs after ${earlier.map((g) => g.name).join(', ')}, although its numeric prefix ${prefix} is smaller than ${earlier.map((g) => numberPrefix(g.name)).join(', ')}. ` +
           `wrangler reads only the number before the first "_" (${number}, the same for these files) and applies files with the same number in name order, ` +
           `so the rest of each name is compared as text, not as numbers ("9" sorts after "10"). Give every part of the prefix a fixed width (zero-padded), renaming only files no database has applied yet.`,
-      });
+      }));
     });
   }
   return findings;
@@ -67,9 +69,8 @@ function collisions(group: MigrationFile[], number: number, next: string, byPref
       : '';
   return group.map((f) => {
     const others = group.filter((g) => g !== f).map((g) => g.name);
-    return {
+    return finding({
       rule: RULE_ID,
-      severity: ruleInfo(RULE_ID).severity,
       file: f.relPath,
       line: 1,
       message:
@@ -78,6 +79,6 @@ function collisions(group: MigrationFile[], number: number, next: string, byPref
         `If that is not the order they must run in (e.g. one uses a table the other creates), a fresh database fails or ends up different. ` +
         `Renumber so every file has its own number in the order they must run (${next}); ` +
         `do not rename a file that a database has already applied, since wrangler tracks files by name and would apply it again.`,
-    };
+    });
   });
 }

@@ -10,7 +10,7 @@
  */
 import type { KeptRebuild } from '../replay/data/rebuilds.js';
 import type { Finding } from '../types.js';
-import { DATA_LOSS_RULES } from './catalog.js';
+import { DATA_LOSS_RULES } from '../rule-catalog.js';
 
 const FK_PRAGMA = 'foreign-keys-pragma';
 const DESTRUCTIVE = 'destructive-change';

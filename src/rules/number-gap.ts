@@ -1,8 +1,8 @@
 import { timestampNamed } from '../migrations/numbering.js';
 import type { Finding, MigrationFile } from '../types.js';
-import { ruleInfo } from './catalog.js';
+import { finding } from '../finding.js';
 
-export const RULE_ID = 'number-gap';
+export const RULE_ID = 'number-gap' as const;
 
 /**
  * A number missing between two present ones in a sequential series (a file lost in a merge, renamed, or
@@ -21,16 +21,15 @@ export function checkNumberGaps(files: readonly MigrationFile[]): Finding[] {
   const numbers = [...firstWithNumber.keys()].sort((a, b) => a - b);
   const findings: Finding[] = [];
   for (let i = 1; i < numbers.length; i++) {
-    const before = numbers[i - 1];
-    const after = numbers[i];
+    const before = numbers[i - 1]!;
+    const after = numbers[i]!;
     if (after - before <= 1) continue;
     const prev = firstWithNumber.get(before) as MigrationFile;
     const file = firstWithNumber.get(after) as MigrationFile;
     const missingCount = after - before - 1;
     const missing = missingCount === 1 ? `number ${before + 1} is` : `numbers ${before + 1} to ${after - 1} (${missingCount}) are`;
-    findings.push({
+    findings.push(finding({
       rule: RULE_ID,
-      severity: ruleInfo(RULE_ID).severity,
       file: file.relPath,
       line: 1,
       message:
@@ -38,7 +37,7 @@ export function checkNumberGaps(files: readonly MigrationFile[]): Finding[] {
         `In a sequential series that usually means a file was lost, renamed, or is still on another branch; ` +
         `wrangler applies whatever is present, so a missing file that arrives later runs after ${file.name}, out of order. ` +
         `Restore the missing migration or renumber. If the gap is intended, set numbering to "unique" to check only for duplicates.`,
-    });
+    }));
   }
   return findings;
 }

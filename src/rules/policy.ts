@@ -2,7 +2,7 @@ import path from 'node:path';
 import { minimatch } from 'minimatch';
 import type { PolicySettings, ProjectConfig, RuleSetting } from '../config/project-config.js';
 import type { Finding, NumberingMode, Options } from '../types.js';
-import { RULES } from './catalog.js';
+import { RULES } from '../rule-catalog.js';
 
 /** Where a rule's setting comes from, strongest first: an input or flag, `[env.<name>]`, the config's top level, the catalog. */
 export type SettingSource = 'disable-rules' | `env.${string}` | 'config' | 'default';

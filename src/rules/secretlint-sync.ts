@@ -31,7 +31,7 @@ function translator(messages: Record<string, unknown>) {
   return (messageId: string, props?: unknown) => {
     const handler = messages[messageId];
     const localized = handler && typeof handler === 'object' ? (handler as Record<string, unknown>)['en'] : handler;
-    const message = typeof localized === 'function' ? String((localized as (p?: unknown) => unknown)(props)) : String(localized ?? messageId);
+    const message = typeof localized === 'function' ? String((localized as (p?: unknown) => unknown)(props)) : typeof localized === 'string' ? localized : messageId;
     return { message, messageId, data: props };
   };
 }

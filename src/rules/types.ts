@@ -1,4 +1,4 @@
-import type { DatabaseTarget, Finding, NumberingMode } from '../types.js';
+import type { DatabaseTarget, Finding, NumberingMode, RuleId } from '../types.js';
 import type { ParsedMigration } from '../sql/types.js';
 
 /** What a statement-level rule sees: every migration of one database, parsed, in apply order. */
@@ -10,6 +10,6 @@ export interface RuleContext {
 
 /** A rule that needs no database: it reads the parsed SQL only. */
 export interface StaticRule {
-  id: string;
+  id: RuleId;
   check(ctx: RuleContext): Finding[];
 }

@@ -54,7 +54,8 @@ export const unsafeAddColumn: StaticRule = {
   },
 };
 
-function columnProblem(def: Token[]): string | undefined {
+/** Why an ADD COLUMN definition (the tokens after the column name) fails once the table has rows, if it does. */
+export function columnProblem(def: Token[]): string | undefined {
   let notNull = false;
   let references = false;
   let defaultTokens: Token[] | undefined;

@@ -1,10 +1,10 @@
-import type { Finding } from '../types.js';
+import type { Finding, RuleId } from '../types.js';
 import type { ParsedMigration, Statement, Token } from '../sql/types.js';
-import { ruleInfo } from './catalog.js';
+import { finding } from '../finding.js';
 
 /** A finding for `rule` at a token (or statement) of a parsed migration; severity comes from the catalog. */
-export function findingAt(rule: string, pm: ParsedMigration, at: { line: number; column: number }, message: string): Finding {
-  return { rule, severity: ruleInfo(rule).severity, file: pm.file.relPath, line: at.line, column: at.column, message };
+export function findingAt(rule: RuleId, pm: ParsedMigration, at: { line: number; column: number }, message: string): Finding {
+  return finding({ rule, file: pm.file.relPath, line: at.line, column: at.column, message });
 }
 
 export function isWord(tok: Token | undefined, ...upper: string[]): boolean {

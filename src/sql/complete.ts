@@ -10,17 +10,20 @@
  * each prefix in turn; a NUL byte ends the text for SQLite, so it ends the search here.
  */
 
-const TK_SEMI = 0;
+// complete.c's token types; split.ts walks the same machine over the tokenizer's tokens.
+export const TK_SEMI = 0;
 const TK_WS = 1;
-const TK_OTHER = 2;
-const TK_EXPLAIN = 3;
-const TK_CREATE = 4;
-const TK_TEMP = 5;
-const TK_TRIGGER = 6;
-const TK_END = 7;
+export const TK_OTHER = 2;
+export const TK_EXPLAIN = 3;
+export const TK_CREATE = 4;
+export const TK_TEMP = 5;
+export const TK_TRIGGER = 6;
+export const TK_END = 7;
+export const START = 1;
 
-// complete.c's trans[][]: states 0 INVALID, 1 START, 2 NORMAL, 3 EXPLAIN, 4 CREATE, 5 TRIGGER, 6 SEMI, 7 END.
-const TRANS: readonly (readonly number[])[] = [
+// complete.c's trans[][]: states 0 INVALID, 1 START, 2 NORMAL, 3 EXPLAIN, 4 CREATE, 5 TRIGGER, 6 SEMI, 7 END
+// (columns: token types SEMI, WS, OTHER, EXPLAIN, CREATE, TEMP, TRIGGER, END).
+export const TRANS: readonly (readonly number[])[] = [
   [1, 0, 2, 3, 4, 2, 2, 2],
   [1, 1, 2, 3, 4, 2, 2, 2],
   [1, 2, 2, 2, 2, 2, 2, 2],
@@ -129,7 +132,7 @@ export function completeEnd(b: Uint8Array, start: number): number {
       }
       state = TRANS[state]![token]!;
       i++;
-      if (token === TK_SEMI && state === 1) return i;
+      if (token === TK_SEMI && state === START) return i;
     }
     return n;
   } finally {

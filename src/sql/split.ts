@@ -1,4 +1,5 @@
 import type { Finding, MigrationFile } from '../types.js';
+import { START, TK_CREATE, TK_END, TK_EXPLAIN, TK_OTHER, TK_SEMI, TK_TEMP, TK_TRIGGER, TRANS } from './complete.js';
 import { tokenize } from './tokenize.js';
 import { parseIgnoreComment } from './suppress.js';
 import type { ParsedMigration, Statement, Token } from './types.js';
@@ -9,27 +10,6 @@ import type { ParsedMigration, Statement, Token } from './types.js';
  * CREATE [TEMP] TRIGGER, whose end is a ';' followed by END and another ';'. CASE ... END needs no special
  * handling: inside a trigger body only an END directly after a ';' counts.
  */
-const TK_SEMI = 0;
-const TK_OTHER = 2;
-const TK_EXPLAIN = 3;
-const TK_CREATE = 4;
-const TK_TEMP = 5;
-const TK_TRIGGER = 6;
-const TK_END = 7;
-
-// States: 0 INVALID, 1 START, 2 NORMAL, 3 EXPLAIN, 4 CREATE, 5 TRIGGER, 6 SEMI, 7 END (columns: token types
-// SEMI, WS, OTHER, EXPLAIN, CREATE, TEMP, TRIGGER, END), copied from complete.c.
-const TRANS: readonly (readonly number[])[] = [
-  [1, 0, 2, 3, 4, 2, 2, 2],
-  [1, 1, 2, 3, 4, 2, 2, 2],
-  [1, 2, 2, 2, 2, 2, 2, 2],
-  [1, 3, 3, 2, 4, 2, 2, 2],
-  [1, 4, 2, 2, 2, 4, 5, 2],
-  [6, 5, 5, 5, 5, 5, 5, 5],
-  [6, 6, 5, 5, 5, 5, 5, 7],
-  [1, 7, 5, 5, 5, 5, 5, 5],
-];
-const START = 1;
 
 function tokenType(tok: Token): number {
   if (tok.kind === 'punct') return tok.text === ';' ? TK_SEMI : TK_OTHER;

@@ -1,6 +1,7 @@
 import type { LedgerEntry, SchemaObject } from '../types.js';
 import type { Classified } from './classify.js';
 import { executeStatements } from './execute.js';
+import { textOf } from './output.js';
 import { SCHEMA_OBJECTS_QUERY, SCHEMA_QUERY, toSchemaObjects } from './schema.js';
 import type { RunExtra, WranglerSession } from './session.js';
 
@@ -44,7 +45,7 @@ export async function readLedger(session: WranglerSession, extra?: RunExtra & { 
 }
 
 /** SQLite's own "no such table: <name>" for exactly this table (names may hold spaces and colons). */
-function isMissingTable(text: string, table: string): boolean {
+export function isMissingTable(text: string, table: string): boolean {
   const lower = text.toLowerCase();
   const name = table.toLowerCase();
   return [`no such table: ${name}:`, `no such table: main.${name}:`].some((m) => lower.includes(m)) || new RegExp(`no such table: (main\\.)?${escapeRegExp(name)}$`, 'm').test(lower);
@@ -60,6 +61,6 @@ export function toEntries(rows: Record<string, unknown>[]): LedgerEntry[] {
     .map((r) => ({
       id: typeof r.id === 'number' ? r.id : r.id === undefined || r.id === null ? undefined : Number(r.id),
       name: String(r.name),
-      appliedAt: r.applied_at === undefined || r.applied_at === null ? null : String(r.applied_at),
+      appliedAt: r.applied_at === undefined || r.applied_at === null ? null : textOf(r.applied_at),
     }));
 }

@@ -31,7 +31,11 @@ export function parseJsonOutput(stdout: string): JsonOutput | undefined {
     return undefined;
   }
   if (Array.isArray(value)) {
-    return { kind: 'results', results: value.map((r) => ({ results: Array.isArray(r?.results) ? r.results : [], success: r?.success })) };
+    const results = (value as unknown[]).map((r): QueryResult => {
+      const q = r as { results?: unknown; success?: boolean } | null | undefined;
+      return { results: Array.isArray(q?.results) ? (q.results as Record<string, unknown>[]) : [], success: q?.success };
+    });
+    return { kind: 'results', results };
   }
   if (value && typeof value === 'object') {
     const error = (value as { error?: unknown }).error;
@@ -39,14 +43,22 @@ export function parseJsonOutput(stdout: string): JsonOutput | undefined {
       const e = error as { text?: unknown; notes?: { text?: unknown }[]; code?: unknown };
       return {
         kind: 'error',
-        text: String(e.text ?? ''),
-        notes: Array.isArray(e.notes) ? e.notes.map((n) => String(n?.text ?? '')).filter(Boolean) : [],
+        text: textOf(e.text ?? ''),
+        notes: Array.isArray(e.notes) ? e.notes.map((n) => textOf(n?.text ?? '')).filter(Boolean) : [],
         code: typeof e.code === 'number' ? e.code : undefined,
       };
     }
     return { kind: 'object', value: value as Record<string, unknown> };
   }
   return undefined;
+}
+
+/**
+ * A value from wrangler's JSON as text: a string as it is, anything else as JSON writes it (a number or
+ * `null` reads the same as String() gives; an object does not collapse into "[object Object]").
+ */
+export function textOf(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 }
 
 const NOISE = [/^If you think this is a bug/, /^🪵\s+Logs were written/, /^Logs were written/, /^$/];

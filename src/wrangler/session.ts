@@ -37,11 +37,6 @@ export function wranglerCommandFor(cwd: string, option: string | undefined, path
   return cmd;
 }
 
-/** The job's cancellation signal when the engine provides one on the context. */
-export function signalOf(ctx: PhaseContext): AbortSignal | undefined {
-  return (ctx as PhaseContext & { signal?: AbortSignal }).signal;
-}
-
 export function openSession(ctx: PhaseContext, override?: { where?: Target; persistTo?: string }): WranglerSession {
   const { options } = ctx;
   const command = wranglerCommandFor(options.cwd, options.wrangler, ctx.env.PATH);
@@ -59,7 +54,7 @@ export function openSession(ctx: PhaseContext, override?: { where?: Target; pers
         cwd: options.cwd,
         env: ctx.env,
         timeoutMs: extra.timeoutMs ?? options.timeoutMs,
-        signal: extra.signal === null ? undefined : (extra.signal ?? signalOf(ctx)),
+        signal: extra.signal === null ? undefined : (extra.signal ?? ctx.signal),
         secrets,
         onStdout: extra.onStdout,
       });

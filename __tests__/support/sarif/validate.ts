@@ -8,7 +8,7 @@ const require = createRequire(import.meta.url);
 const Ajv04 = require('ajv-draft-04') as new (opts: object) => { compile(schema: object): ((data: unknown) => boolean) & { errors?: unknown[] | null } };
 const addFormats = require('ajv-formats') as (ajv: unknown) => void;
 
-const schema = JSON.parse(fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), 'sarif-schema-2.1.0.json'), 'utf8'));
+const schema = JSON.parse(fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), 'sarif-schema-2.1.0.json'), 'utf8')) as object;
 const ajv = new Ajv04({ allErrors: true, strict: false });
 addFormats(ajv);
 const validate = ajv.compile(schema);

@@ -66,7 +66,8 @@ function spelling(t: Token): string {
 export function nameAt(tokens: Token[], i: number): { name: string; next: number } | undefined {
   const t = tokens[i];
   if (!t || !NAME_KINDS.has(t.kind)) return undefined;
-  if (isPunct(tokens[i + 1], '.') && tokens[i + 2] && NAME_KINDS.has(tokens[i + 2].kind)) return { name: spelling(tokens[i + 2]), next: i + 3 };
+  const after = tokens[i + 2];
+  if (isPunct(tokens[i + 1], '.') && after && NAME_KINDS.has(after.kind)) return { name: spelling(after), next: i + 3 };
   return { name: spelling(t), next: i + 1 };
 }
 

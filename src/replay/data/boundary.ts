@@ -72,7 +72,8 @@ export function boundaryFinding(file: MigrationFile, failure: Failure, fills: Bo
   const head = failure.at?.facts.head;
   const shown = fills.slice(0, 6).map(describeFill).join(', ');
   const what = fills.length === 1 ? shown : `${shown}${fills.length > 6 ? ` and ${fills.length - 6} more` : ''} (together)`;
-  const allows = fills.length === 1 ? `which ${fills[0].table} allows today` : 'values the tables allow today';
+  const only = fills.length === 1 ? fills[0] : undefined;
+  const allows = only ? `which ${only.table} allows today` : 'values the tables allow today';
   // A UNIQUE column fails on the second row holding the value; everything else on the first.
   const [once, asSoon] = /^UNIQUE constraint failed/.test(msg) ? ['rows hold', 'two rows hold'] : ['a row holds', 'one row holds'];
   let hint = '';

@@ -139,7 +139,7 @@ export class DataCheck {
       return this.failed(file, ff, failure);
     }
 
-    const losses = findLosses(this.lossContext(), events, ff, rebuiltBefore, executed.length, (i) => describe(text, executed[i]));
+    const losses = findLosses(this.lossContext(), events, ff, rebuiltBefore, executed.length, (i) => describe(text, executed[i]!));
     try {
       this.literals = literalsWritten(twin.db, parsed.statements, ff.facts.map((f) => f.rename));
     } catch {

@@ -167,7 +167,7 @@ export class Filler {
     const vals: string[] = [];
     values.forEach((v, i) => {
       if (v !== DEFAULT) {
-        cols.push(q(columns[i]));
+        cols.push(q(columns[i]!));
         vals.push(v);
       }
     });
@@ -215,14 +215,14 @@ export class Filler {
       const f = fkOf.get(c.name.toLowerCase());
       if (f) {
         if (f.fk.parent.toLowerCase() === m.name.toLowerCase()) return this.selfReference(m, f.fk, f.pos, c, previous);
-        return (fkValues.get(f.fk.id) ?? []).map((row) => row[f.pos]);
+        return (fkValues.get(f.fk.id) ?? []).map((row) => row[f.pos]!);
       }
       return this.candidates(m, c, unique.has(c.name.toLowerCase()), literals);
     });
     let cands = build();
     const idx = m.columns.map(() => 0);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const values = cands.map((list, i) => list[Math.min(idx[i], list.length - 1)] ?? DEFAULT);
+      const values = cands.map((list, i) => list[Math.min(idx[i]!, list.length - 1)] ?? DEFAULT);
       this.resolveSelf(m, values);
       const error = this.insert(m, m.columns.map((c) => c.name), values);
       if (error === undefined) return values;
@@ -248,7 +248,7 @@ export class Filler {
 
   /** The parent columns a key points at: as listed, or the parent's primary key. */
   private targetColumns(fk: ForeignKey): string[] | undefined {
-    if (fk.to.every((c) => c !== null)) return fk.to as string[];
+    if (fk.to.every((c) => c !== null)) return fk.to;
     const pk = this.db.rows(`SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk`, [fk.parent]).map((r) => String(r[0]));
     return pk.length === fk.from.length ? pk : undefined;
   }
@@ -259,7 +259,8 @@ export class Filler {
     const to = fk.to[pos] ?? m.columns.filter((x) => x.pk > 0).sort((a, b) => a.pk - b.pk)[pos]?.name;
     if (previous && to) {
       const i = m.columns.findIndex((x) => x.name.toLowerCase() === to.toLowerCase());
-      if (i >= 0 && previous[i] !== DEFAULT) out.push(previous[i]);
+      const value = previous[i];
+      if (value !== undefined && value !== DEFAULT) out.push(value);
     }
     if (!c.notNull) out.push('NULL');
     if (to) out.push(`${SELF_MARK}${to}`);
@@ -272,7 +273,8 @@ export class Filler {
       if (!v.startsWith(SELF_MARK)) return;
       const to = v.slice(SELF_MARK.length).toLowerCase();
       const j = m.columns.findIndex((x) => x.name.toLowerCase() === to);
-      values[i] = j >= 0 && !values[j].startsWith(SELF_MARK) && values[j] !== DEFAULT ? values[j] : 'NULL';
+      const same = values[j];
+      values[i] = same !== undefined && !same.startsWith(SELF_MARK) && same !== DEFAULT ? same : 'NULL';
     });
   }
 
@@ -303,12 +305,12 @@ export class Filler {
     const index = (name: string) => m.columns.findIndex((c) => c.name.toLowerCase() === name.toLowerCase());
     let match = /^(?:NOT NULL|UNIQUE) constraint failed: (.+)$/.exec(error);
     if (match) {
-      const cols = match[1].split(', ').map((s) => index(s.slice(s.indexOf('.') + 1))).filter((i) => i >= 0);
+      const cols = match[1]!.split(', ').map((s) => index(s.slice(s.indexOf('.') + 1))).filter((i) => i >= 0);
       return cols.length ? cols : undefined;
     }
     match = /^CHECK constraint failed: (.+)$/s.exec(error);
     if (match) {
-      const expr = checkText(m.sql, match[1]);
+      const expr = checkText(m.sql, match[1]!);
       const words = new Set<string>();
       for (const t of tokenize(expr)) if (t.kind !== 'string' && t.kind !== 'number') words.add(t.value.toLowerCase());
       const cols = m.columns.map((c, i) => (words.has(c.name.toLowerCase()) ? i : -1)).filter((i) => i >= 0);
@@ -332,8 +334,8 @@ const SELF_MARK = '\u0002';
  */
 function advance(idx: number[], cands: string[][], blamed: number[]): boolean {
   for (const i of blamed) {
-    if (idx[i] + 1 < cands[i].length) {
-      idx[i]++;
+    if (idx[i]! + 1 < cands[i]!.length) {
+      idx[i]!++;
       return true;
     }
     idx[i] = 0;

@@ -82,7 +82,7 @@ export function copyOf(ff: FileFacts, lineage: Set<string>): Culprit | undefined
   if (!copy) return undefined;
   return {
     executed: { start: 0, end: 0, line: copy.line ?? 0, facts: copy },
-    victim: [...lineage][0],
+    victim: [...lineage][0] ?? '',
     mechanism: 'the copy does not take every row of the old table (a WHERE, a JOIN or a conflict clause leaves rows out), and the old table is dropped with them',
   };
 }

@@ -41,7 +41,7 @@ export interface LossContext {
  */
 export function findLosses(ctx: LossContext, events: RowEvent[], ff: FileFacts, rebuiltBefore: Map<string, number>, statements: number, describe: (i: number) => Executed): Loss[] {
   if (events.length === 0 && rebuiltBefore.size === 0) return [];
-  const facts: (Executed | undefined)[] = new Array(statements);
+  const facts = new Array<Executed | undefined>(statements);
   const at = (i: number) => (facts[i] ??= describe(i));
   const direct = (i: number, table: string) => at(i).facts.targets.some((t) => t.table.toLowerCase() === table);
 
@@ -70,8 +70,8 @@ export function findLosses(ctx: LossContext, events: RowEvent[], ff: FileFacts, 
           const stmt = d.get(e.key)!;
           d.delete(e.key);
           if (!e.unchanged) {
-            if (!changedPre.has(o!)) changedPre.set(o!, new Map());
-            changedPre.get(o!)!.set(e.key, stmt);
+            if (!changedPre.has(o)) changedPre.set(o, new Map());
+            changedPre.get(o)!.set(e.key, stmt);
           }
         }
         continue;

@@ -121,7 +121,7 @@ export function readTableMeta(db: SqlDb, name: string, sql: string): TableMeta {
   const pkCols = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk);
   const withoutRowid = /WITHOUT\s+ROWID/.test(options);
   if (pkCols.length > 0) uniques.set('(primary key)', pkCols.map((c) => c.name));
-  const rowidAlias = !withoutRowid && pkCols.length === 1 && pkCols[0].type.toUpperCase() === 'INTEGER' && !/\bPRIMARY\s+KEY\s+DESC\b/i.test(sql) ? pkCols[0].name : undefined;
+  const rowidAlias = !withoutRowid && pkCols.length === 1 && pkCols[0]!.type.toUpperCase() === 'INTEGER' && !/\bPRIMARY\s+KEY\s+DESC\b/i.test(sql) ? pkCols[0]!.name : undefined;
   return { name, sql, withoutRowid, strict: /\bSTRICT\b/.test(options), columns, fks: [...fks.values()], uniques: [...uniques.values()], ...(rowidAlias && { rowidAlias }) };
 }
 

@@ -171,7 +171,7 @@ export class Twin {
       executed.push({ start, end });
       if (kind.kind === 'add-column' && !this.opts.exactAlter && this.addColumn(kind.table, kind.schema, text.slice(start, end), opts.following === true)) return undefined;
       const error = stmt.run();
-      return error === undefined ? undefined : { failure: { message: error, at: describe(text, executed[executed.length - 1]) } };
+      return error === undefined ? undefined : { failure: { message: error, at: describe(text, executed[executed.length - 1]!) } };
     });
     // A statement that does not prepare fails the same way on the replay, which reports it.
     if ('failed' in walk) return { failure: { message: walk.failed.message } };
@@ -205,7 +205,7 @@ export class Twin {
    * of its work on a large schema — and skips dropping the ones it never created.
    */
   private skipIndex(text: SqlText, start: number, end: number): boolean {
-    const b = text.bytes[start] | 0x20;
+    const b = text.bytes[start]! | 0x20;
     if (b !== 0x63 && b !== 0x64) return false; // 'c' or 'd'
     const head = text.slice(start, Math.min(end, start + 24));
     if (!/^(CREATE|DROP)\s+INDEX\b/i.test(head)) return false;

@@ -46,7 +46,7 @@ function insertSelect(tokens: Token[], v: number): WrittenValues | undefined {
   let columns: string[] | undefined;
   if (isPunct(tokens[i], '(')) {
     const close = skipGroup(tokens, i);
-    columns = split(tokens, i + 1, close - 1).map(([a]) => (tokens[a].kind === 'word' ? tokens[a].text : tokens[a].value));
+    columns = split(tokens, i + 1, close - 1).map(([a]) => nameOf(tokens[a]!));
     i = close;
   }
   i = skipWith(tokens, i);
@@ -71,7 +71,7 @@ function updateSet(tokens: Token[], v: number): WrittenValues | undefined {
     // `col = expr`; a row-value assignment `(a, b) = (…)` is left out.
     if (!isPunct(tokens[from + 1], '=') || isPunct(tokens[from], '(')) continue;
     const t = tokens[from];
-    values.push({ column: t.kind === 'word' ? t.text : t.value, from: from + 2, to });
+    if (t) values.push({ column: nameOf(t), from: from + 2, to });
   }
   return { table: target.name, kind: 'update', values };
 }
@@ -80,7 +80,7 @@ function updateSet(tokens: Token[], v: number): WrittenValues | undefined {
 function topLevel(tokens: Token[], i: number, stop: (t: Token) => boolean): number {
   let depth = 0;
   for (let k = i; k < tokens.length; k++) {
-    const t = tokens[k];
+    const t = tokens[k]!;
     if (isPunct(t, '(')) depth++;
     else if (isPunct(t, ')')) depth--;
     else if (depth === 0 && (stop(t) || isPunct(t, ';'))) return k;
@@ -135,13 +135,13 @@ export function literalsWritten(
   statements.forEach((s, i) => {
     if (!s.tokens.some((t) => t.kind === 'dquoted')) return;
     const w = writtenValues(s.tokens);
-    const bare = w?.values.filter((v) => s.tokens[v.from].kind === 'dquoted' && (v.to - v.from === 1 || isWord(s.tokens[v.from + 1], 'AS'))) ?? [];
+    const bare = w?.values.filter((v) => s.tokens[v.from]?.kind === 'dquoted' && (v.to - v.from === 1 || isWord(s.tokens[v.from + 1], 'AS'))) ?? [];
     if (!w || bare.length === 0) return;
     let table = w.table;
     for (const r of renames.slice(i + 1)) if (r && r.from.toLowerCase() === table.toLowerCase()) table = r.to;
     const columns = db.rows(`SELECT name FROM pragma_table_info(?1)`, [table]).map((r) => String(r[0]));
     const pairs = bare
-      .map((v) => ({ name: s.tokens[v.from].value, column: typeof v.column === 'number' ? columns[v.column] : columns.find((c) => c.toLowerCase() === v.column.toString().toLowerCase()) }))
+      .map((v) => ({ name: s.tokens[v.from]!.value, column: typeof v.column === 'number' ? columns[v.column] : columns.find((c) => c.toLowerCase() === v.column.toString().toLowerCase()) }))
       .filter((p): p is { name: string; column: string } => p.column !== undefined);
     if (pairs.length === 0) return;
     const lit = (x: string) => `'${x.replace(/'/g, "''")}'`;
@@ -149,4 +149,9 @@ export function literalsWritten(
     pairs.forEach((p, k) => out.set(literalKey(s.line, p.name), { table, column: p.column, rows: Number(row[0] ?? 0), matching: Number(row[k + 1] ?? 0) }));
   });
   return out;
+}
+
+/** A column name as written: a word as typed, a quoted name unquoted. */
+function nameOf(t: Token): string {
+  return t.kind === 'word' ? t.text : t.value;
 }

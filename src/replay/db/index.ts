@@ -7,7 +7,7 @@ import { nodeBackend } from './node.js';
 import type { Backend } from './types.js';
 import { wasmBackend, type WasmBackend } from './wasm.js';
 
-export type { Backend, BackendName, Control, Prepared, SqlDb, Stmt } from './types.js';
+export type { Backend, BackendName, Control, Prepared, SqlDb, SqlValue, Stmt } from './types.js';
 export { NeedsWasm } from './types.js';
 export { wasmBackend, type RowChange, type WasmBackend, type WasmDb } from './wasm.js';
 

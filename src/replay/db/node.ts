@@ -13,7 +13,7 @@
  * still loads on Node 20.
  */
 import type { SqlText } from '../statements.js';
-import { NeedsWasm, type Backend, type Control, type Prepared, type SqlDb, type Stmt } from './types.js';
+import { NeedsWasm, type Backend, type Control, type Prepared, type SqlDb, type SqlValue, type Stmt } from './types.js';
 
 /** The parts of node:sqlite used here. */
 interface NodeStatement {
@@ -49,19 +49,21 @@ const CACHE = 64;
  * ExperimentalWarning when node:sqlite is first loaded; it is not the user's concern, so it is held back.
  */
 export async function nodeBackend(): Promise<NodeBackend | undefined> {
-  const emit = process.emitWarning;
-  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was, never called unbound
+  const original = process.emitWarning;
+  const emit = original.bind(process) as (...args: unknown[]) => void;
+  process.emitWarning = (warning: string | Error, ...rest: unknown[]) => {
     const text = typeof warning === 'string' ? warning : warning.message;
     if (/SQLite/i.test(text)) return;
-    (emit as (...args: unknown[]) => void).call(process, warning, ...rest);
-  }) as typeof process.emitWarning;
+    emit(warning, ...rest);
+  };
   let mod: NodeSqlite;
   try {
     mod = (await import(/* webpackIgnore: true */ SPECIFIER)) as NodeSqlite;
   } catch {
     return undefined;
   } finally {
-    process.emitWarning = emit;
+    process.emitWarning = original;
   }
   try {
     const probe = new mod.DatabaseSync(':memory:', { enableForeignKeyConstraints: true, enableDoubleQuotedStringLiterals: false });
@@ -81,7 +83,7 @@ export async function nodeBackend(): Promise<NodeBackend | undefined> {
 
 function atLeast(version: string, min: number[]): boolean {
   const v = version.split('.').map(Number);
-  for (let i = 0; i < min.length; i++) if ((v[i] ?? 0) !== min[i]) return (v[i] ?? 0) > min[i];
+  for (let i = 0; i < min.length; i++) if ((v[i] ?? 0) !== min[i]) return (v[i] ?? 0) > min[i]!;
   return true;
 }
 
@@ -143,16 +145,16 @@ export class NodeDb implements SqlDb {
     }
   }
 
-  rows(sql: string, bind: readonly unknown[] = []): unknown[][] {
+  rows(sql: string, bind: readonly unknown[] = []): SqlValue[][] {
     const s = this.cached(sql);
     s.setReturnArrays(true);
-    return s.all(...bind) as unknown[][];
+    return s.all(...bind) as unknown as SqlValue[][];
   }
 
-  objects(sql: string, bind: readonly unknown[] = []): Record<string, unknown>[] {
+  objects(sql: string, bind: readonly unknown[] = []): Record<string, SqlValue>[] {
     const s = this.cached(sql);
     s.setReturnArrays(false);
-    return s.all(...bind) as Record<string, unknown>[];
+    return s.all(...bind) as Record<string, SqlValue>[];
   }
 
   control(sql: string): Control {
@@ -238,10 +240,11 @@ export class NodeDb implements SqlDb {
       const m = DQS_MESSAGE.exec(message);
       if (!m) throw new NeedsWasm(`the statement does not prepare: ${message}`);
       if (!/^\s*(WITH|SELECT|INSERT|REPLACE|UPDATE|DELETE|VALUES)\b/i.test(work)) throw new NeedsWasm('a double-quoted string in DDL');
-      const quoted = `"${m[1]}"`;
+      const word = m[1] ?? '';
+      const quoted = `"${word}"`;
       const at = work.indexOf(quoted);
-      if (at === -1 || work.indexOf(quoted, at + 1) !== -1 || /["']/.test(m[1])) throw new NeedsWasm('a double-quoted string that cannot be placed');
-      work = `${work.slice(0, at)}'${m[1]}'${work.slice(at + quoted.length)}`;
+      if (at === -1 || work.indexOf(quoted, at + 1) !== -1 || /["']/.test(word)) throw new NeedsWasm('a double-quoted string that cannot be placed');
+      work = `${work.slice(0, at)}'${word}'${work.slice(at + quoted.length)}`;
     }
     throw new NeedsWasm('too many double-quoted strings');
   }

@@ -7,6 +7,9 @@ import type { SqlText } from '../statements.js';
 
 export type BackendName = 'wasm' | 'node';
 
+/** A value SQLite hands back for a column. */
+export type SqlValue = string | number | bigint | null | Uint8Array;
+
 /** One prepared statement of a connection. */
 export interface Stmt {
   /** Steps it to the end (rows are discarded); SQLite's error message, or undefined. */
@@ -30,9 +33,9 @@ export interface SqlDb {
   /** Runs SQL that returns no rows; SQLite's error message, or undefined. Never throws. */
   tryExec(sql: string): string | undefined;
   /** Rows as arrays of values (throws on an error). */
-  rows(sql: string, bind?: readonly unknown[]): unknown[][];
+  rows(sql: string, bind?: readonly unknown[]): SqlValue[][];
   /** Rows as objects keyed by column name (throws on an error). */
-  objects(sql: string, bind?: readonly unknown[]): Record<string, unknown>[];
+  objects(sql: string, bind?: readonly unknown[]): Record<string, SqlValue>[];
   control(sql: string): Control;
   /**
    * Prepares the statement of `text` that starts at `from` (after whitespace and comments); `stmt` is

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SqlText } from '../statements.js';
-import type { Backend, Control, Prepared, SqlDb, Stmt } from './types.js';
+import type { Backend, Control, Prepared, SqlDb, SqlValue, Stmt } from './types.js';
 
 /** A WASM pointer (this build is 32-bit, so pointers are plain numbers). */
 export type Ptr = number;
@@ -46,10 +46,11 @@ interface Capi {
  * per argument): for the calls made for every statement, with pointer and int arguments only.
  */
 interface RawExports {
-  sqlite3_prepare_v3(db: Ptr, sql: Ptr, nByte: number, flags: number, ppStmt: Ptr, pzTail: Ptr): number;
-  sqlite3_step(stmt: Ptr): number;
-  sqlite3_reset(stmt: Ptr): number;
-  sqlite3_finalize(stmt: Ptr): number;
+  // Plain functions (no `this`), so a hot loop may keep one in a local.
+  sqlite3_prepare_v3: (db: Ptr, sql: Ptr, nByte: number, flags: number, ppStmt: Ptr, pzTail: Ptr) => number;
+  sqlite3_step: (stmt: Ptr) => number;
+  sqlite3_reset: (stmt: Ptr) => number;
+  sqlite3_finalize: (stmt: Ptr) => number;
 }
 
 interface Wasm {
@@ -263,12 +264,12 @@ export class WasmDb implements SqlDb {
     return capi.sqlite3_exec(this.db.pointer, sql, 0, 0, 0) === capi.SQLITE_OK ? undefined : capi.sqlite3_errmsg(this.db.pointer);
   }
 
-  rows(sql: string, bind?: readonly unknown[]): unknown[][] {
-    return this.query(sql, bind, (s) => s.get([]));
+  rows(sql: string, bind?: readonly unknown[]): SqlValue[][] {
+    return this.query(sql, bind, (s) => s.get([]) as SqlValue[]);
   }
 
-  objects(sql: string, bind?: readonly unknown[]): Record<string, unknown>[] {
-    return this.query(sql, bind, (s) => s.get({}));
+  objects(sql: string, bind?: readonly unknown[]): Record<string, SqlValue>[] {
+    return this.query(sql, bind, (s) => s.get({}) as Record<string, SqlValue>);
   }
 
   private query<T>(sql: string, bind: readonly unknown[] | undefined, row: (s: OoStmt) => T): T[] {
@@ -408,7 +409,7 @@ export class WasmDb implements SqlDb {
 
 /** A 32-bit little-endian pointer (this build is wasm32). */
 function readPtr(heap: Uint8Array, at: Ptr): Ptr {
-  return (heap[at] | (heap[at + 1] << 8) | (heap[at + 2] << 16) | (heap[at + 3] << 24)) >>> 0;
+  return (heap[at]! | (heap[at + 1]! << 8) | (heap[at + 2]! << 16) | (heap[at + 3]! << 24)) >>> 0;
 }
 
 function writePtr(heap: Uint8Array, at: Ptr, value: Ptr): void {

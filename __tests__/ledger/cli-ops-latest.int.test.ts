@@ -1,0 +1,7 @@
+/** The CLI's ledger operations on wrangler latest's local D1 (the cases: cli-ops.cases.ts). */
+import { jest } from '@jest/globals';
+import { cliOpsSuite } from './cli-ops.cases.js';
+
+jest.setTimeout(600_000);
+
+describe('wrangler latest', () => cliOpsSuite('latest'));

@@ -922,16 +922,14 @@ async function measureProfile() {
   const p = project(10);
   const r = await runAction(p.dir, { target: 'local', wrangler: wrapper, 'persist-to': freshPersist() }, { timeoutMs: 600_000 });
   if (r.code !== 0) return na('profileLocal10', why(r, 'dist/index.js run'));
-  const calls = existsSync(log)
-    ? readFileSync(log, 'utf8')
-        .trim()
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => {
-          const [ms, rc, ...args] = l.split('\t');
-          return { ms: Number(ms), rc: Number(rc), args: args.join('\t').replaceAll(TMP, '$TMP') };
-        })
-    : [];
+  const calls = [];
+  // A record starts with "<ms>\t<rc>\t"; any other line continues the previous call's arguments (a wrapper
+  // of an older run, or a shell whose tr kept a newline), so no call is split into a NaN one.
+  for (const l of existsSync(log) ? readFileSync(log, 'utf8').split('\n') : []) {
+    const m = /^(\d+)\t(-?\d+)\t(.*)$/s.exec(l);
+    if (m) calls.push({ ms: Number(m[1]), rc: Number(m[2]), args: m[3].trim().replaceAll(TMP, '$TMP') });
+    else if (l.trim() && calls.length) calls[calls.length - 1].args += ` ${l.trim().replaceAll(TMP, '$TMP')}`;
+  }
   const inWrangler = calls.reduce((a, c) => a + c.ms, 0);
   results.metrics.profileLocal10 = { unit: 'ms', total: Math.round(r.ms), inWrangler, outsideWrangler: Math.round(r.ms - inWrangler), calls };
   console.log(`  total ${Math.round(r.ms)} ms, ${calls.length} wrangler call(s) = ${inWrangler} ms, own code ≈ ${Math.round(r.ms - inWrangler)} ms`);

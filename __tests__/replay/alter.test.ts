@@ -72,6 +72,20 @@ CREATE TRIGGER parent_ins AFTER INSERT ON parent BEGIN INSERT INTO log VALUES ('
     fast: true,
     after: "INSERT INTO parent (name) VALUES ('z')",
   },
+  // Only a virtual table whose name this table's extends by "_" is looked at (alter.ts reads no other CREATE statement).
+  "a virtual table's shadow table (mixed case): handed back": {
+    setup: "CREATE VIRTUAL TABLE Docs USING fts5(body); INSERT INTO Docs VALUES ('a');",
+    alter: 'ALTER TABLE docs_config ADD COLUMN x TEXT',
+    table: 'docs_config',
+    fast: false,
+  },
+  'a table next to a virtual table': {
+    setup: `${PARENT}\nCREATE VIRTUAL TABLE docs USING fts5(body); INSERT INTO docs VALUES ('a');`,
+    alter: 'ALTER TABLE parent ADD COLUMN note TEXT',
+    table: 'parent',
+    fast: true,
+    after: "SELECT count(*) FROM docs WHERE docs MATCH 'a'",
+  },
   'deferred violation pending: the commit still fails': {
     setup: `${PARENT}\n${CHILD.replace('ON DELETE CASCADE', 'DEFERRABLE INITIALLY DEFERRED')}`,
     alter: 'ALTER TABLE parent ADD COLUMN note TEXT',

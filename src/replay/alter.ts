@@ -50,11 +50,14 @@ export interface ForeignKeySwitch {
  */
 export function addColumn(db: SqlDb & ForeignKeySwitch, scratch: () => SqlDb, target: AddColumnTarget, opts: { succeeded?: boolean } = {}): boolean {
   if (target.schema !== undefined && target.schema.toLowerCase() !== 'main') return false;
-  // One pass over sqlite_schema (it has no index): the table's objects, and what would make this inexact.
+  // One pass over sqlite_schema (it has no index): the table's objects, and what would make this inexact. A
+  // virtual table matters only when this table's name extends its name by "_" (a shadow table): testing the
+  // name first spares reading the CREATE statement of every other table (most of the pass on a large schema).
   const schema = db
     .rows(
       `SELECT type, name, tbl_name, sql FROM sqlite_schema
-        WHERE tbl_name = ?1 COLLATE NOCASE OR name LIKE 'sqlite\\_s%' ESCAPE '\\' OR (type = 'table' AND sql LIKE 'CREATE VIRTUAL%')
+        WHERE tbl_name = ?1 COLLATE NOCASE OR name LIKE 'sqlite\\_s%' ESCAPE '\\'
+           OR (type = 'table' AND substr(lower(?1), 1, length(name) + 1) = lower(name) || '_' AND sql LIKE 'CREATE VIRTUAL%')
         ORDER BY rowid`,
       [target.table],
     )

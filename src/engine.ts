@@ -158,7 +158,10 @@ async function processDatabase(target: DatabaseTarget, ctx: DatabaseRun): Promis
       // Every finding that can block is known now: validate's, the change's, the ledger's and the preflight's.
       const gate = applyGate(report, options.failMode);
       if (gate.go) await applyPhase(phase);
-      else report.notes.push(gate.reason);
+      else {
+        phase.heldBack = true;
+        report.notes.push(gate.reason);
+      }
     }
   } finally {
     // Released on every path: applied, held back by the gate, nothing pending, failed, cancelled.

@@ -7,6 +7,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runEngine } from '../../src/engine.js';
 import { parseOptions, type RawInputs } from '../../src/options.js';
+import { STATE_TABLE } from '../../src/ledger-state/table.js';
 import type { DatabaseReport, Report } from '../../src/types.js';
 import { makeProject } from '../support/project.js';
 import { PATH_SYSTEM, REPO_ROOT } from '../support/temp-project.js';
@@ -82,9 +83,12 @@ export class LocalD1 {
    * included), in storage order. (The files themselves change on every request: workerd writes its own
    * bookkeeping to the WAL even for a SELECT, so the content is what can be compared.)
    */
-  content(): string {
-    const tables = this.query(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name`).map((r) => String(r.name));
-    const sql = [`SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE '_cf_%' ORDER BY type, name`, ...tables.map((t) => `SELECT * FROM "${t.replace(/"/g, '""')}"`)];
+  content(options: { withoutToolState?: boolean } = {}): string {
+    // The tool's own table (the apply lock, checksums) is left out on request: a run that applies takes the
+    // lock in preview's request, before it knows whether it will apply (docs/ledger.md).
+    const own = options.withoutToolState ? ` AND tbl_name <> '${STATE_TABLE}'` : '';
+    const tables = this.query(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'${own} ORDER BY name`).map((r) => String(r.name));
+    const sql = [`SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE '_cf_%'${own} ORDER BY type, name`, ...tables.map((t) => `SELECT * FROM "${t.replace(/"/g, '""')}"`)];
     return JSON.stringify(this.execute(sql.join(';\n')));
   }
 

@@ -92,8 +92,11 @@ PRAGMA foreign_keys=ON;
   expect(run.code).toBe(1);
   expect(run.outputs.status).toBe('invalid');
   const log = emulator.requests(from);
-  // preview (ledger + schema) and the preflight: two queries, nothing else reaches the database.
-  expect(log.filter((r) => r.kind === 'query')).toHaveLength(2);
+  // preview (ledger + schema + the apply lock), the preflight, and the lock's release: three queries, and the
+  // third does nothing but release (a held-back run records no checksums).
+  const queries = log.filter((r) => r.kind === 'query');
+  expect(queries).toHaveLength(3);
+  expect(queries[2]!.fullSql).toMatch(/^DELETE FROM d1_migrate_state WHERE ledger = 'd1_migrations' AND kind = 'lock' AND name = '' AND value = '[0-9a-f-]{36}'$/);
   const asked = preflightQueries(log);
   expect(asked).toHaveLength(1);
   const check = await readOnlyStatements(SCHEMA, asked[0]!.fullSql!);

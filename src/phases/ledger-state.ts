@@ -89,13 +89,14 @@ export async function readBackAfterApply(ctx: PhaseContext, session: WranglerSes
 /**
  * After the apply phase, whatever happened: a lock this run still holds is released (nothing was pending,
  * the gate held apply back, a Time Travel rollback brought the row back), together with the checksums of
- * applied files seen for the first time.
+ * applied files seen for the first time — unless the run failed or was held back.
  */
 export async function settleLedgerState(ctx: PhaseContext): Promise<void> {
   if (!ctx.lock?.held) return;
   const session = openSession(ctx);
   const table = session.target.migrationsTable;
-  const backlog = ctx.report.failure ? [] : (ctx.unhashed ?? []);
+  // A run that failed or was held back records nothing new: the release is its only write.
+  const backlog = ctx.report.failure || ctx.heldBack ? [] : (ctx.unhashed ?? []);
   const packed = packRequests(releaseLockPart(table, ctx.lock.request.token).statements, recordChecksumStatements(table, backlog, { replace: false }));
   const done = await executeStatements(session, packed.first, SETTLE);
   if (!done.ok) {

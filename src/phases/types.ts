@@ -33,4 +33,6 @@ export interface PhaseContext {
   lock?: { request: LockRequest; held: boolean };
   /** `--to`: the files up to and including that migration (apply gives wrangler only these). */
   applyUpTo?: MigrationFile[];
+  /** Set by the engine when the gate held apply back: a held-back run writes nothing but the lock's release. */
+  heldBack?: boolean;
 }

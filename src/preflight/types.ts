@@ -10,7 +10,17 @@
 export type ProbeEffect = 'lost' | 'fails' | 'info' | 'size';
 
 /** One question about one statement of a pending migration. */
-export interface Probe {
+export interface Probe extends QuestionSite {
+  /** How to count: rows of a FROM item for which `predicate` holds. */
+  scan?: { from: string; predicate: string };
+  /** ...or a complete SELECT of one integer. */
+  scalar?: string;
+  /** The finding's message for a count of `rows` on `where` (only for `lost`, `fails` and `size`). */
+  message?: (rows: number, where: string) => string;
+}
+
+/** Where a question is about and what it asks: shared by every form a question takes. */
+export interface QuestionSite {
   /** Migration name (as the ledger records it) and its working-directory-relative path. */
   migration: string;
   file: string;
@@ -20,33 +30,15 @@ export interface Probe {
   /** What is counted, in words (no values from the database ever appear in it). */
   question: string;
   effect: ProbeEffect;
-  /** How to count: rows of a FROM item for which `predicate` holds. */
-  scan?: { from: string; predicate: string };
-  /** ...or a complete SELECT of one integer. */
-  scalar?: string;
-  /** The finding's message for a count of `rows` on `where` (only for `lost`, `fails` and `size`). */
-  message?: (rows: number, where: string) => string;
 }
 
 /** A question the preflight could not put into SQL, and why. */
-export interface Unanswerable {
-  migration: string;
-  file: string;
-  line: number;
-  table: string;
-  question: string;
+export interface Unanswerable extends QuestionSite {
   why: string;
-  effect: ProbeEffect;
 }
 
 /** One question as reports show it: asked (rows) or not (why). Counts only: no value of a row. */
-export interface PreflightEntry {
-  migration: string;
-  file: string;
-  line: number;
-  table: string;
-  question: string;
-  effect: ProbeEffect;
+export interface PreflightEntry extends QuestionSite {
   /** The count; null when it was not asked or not answered. */
   rows: number | null;
   /** Why there is no count. */

@@ -147,6 +147,39 @@ describe('ADD COLUMN without a schema reload', () => {
     }
   });
 
+  // The data check's copy (rows) runs a file before the replay (no rows): the replay's empty table takes the
+  // copy's result without a scratch run, and must end exactly as SQLite's own ADD COLUMN leaves it.
+  test.each([
+    ['NOT NULL with a default', 'ALTER TABLE parent ADD COLUMN n INTEGER NOT NULL DEFAULT 7'],
+    ['CHECK over another column', "ALTER TABLE parent ADD COLUMN n TEXT DEFAULT 'a' CHECK (n <= name)"],
+    ['REFERENCES defaulting to NULL', 'ALTER TABLE parent ADD COLUMN other INTEGER REFERENCES parent(id)'],
+  ])('a result found on rows is reused on the empty table: %s', async (_name, alter) => {
+    const definition = 'CREATE TABLE parent (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE); CREATE INDEX parent_name ON parent (name);';
+    for (const [label, backend] of await backends()) {
+      const withRows = backend.open();
+      const real = backend.open();
+      const fast = backend.open();
+      const scratch = backend.open();
+      let scratchRuns = 0;
+      const counted = () => {
+        scratchRuns++;
+        return scratch;
+      };
+      try {
+        expect(withRows.tryExec(`${definition} INSERT INTO parent (name) VALUES ('a'), ('b');`)).toBeUndefined();
+        expect({ label, used: addColumn(withRows, counted, { table: 'parent', sql: alter }) }).toEqual({ label, used: true });
+        expect(scratchRuns).toBe(1);
+        for (const db of [real, fast]) expect(db.tryExec(definition)).toBeUndefined();
+        expect(real.tryExec(alter)).toBeUndefined();
+        expect({ label, used: addColumn(fast, counted, { table: 'parent', sql: alter }) }).toEqual({ label, used: true });
+        expect({ label, scratchRuns }).toEqual({ label, scratchRuns: 1 });
+        expect(state(fast)).toEqual(state(real));
+      } finally {
+        for (const db of [withRows, real, fast, scratch]) db.close();
+      }
+    }
+  });
+
   test('a temp object in the way: handed back', async () => {
     const db = (await wasmBackend()).open();
     const scratch = (await wasmBackend()).open();

@@ -81,9 +81,13 @@ export function addColumn(db: SqlDb & ForeignKeySwitch, scratch: () => SqlDb, ta
   if (!db.setForeignKeys && rows > 0 && !foreignKeysIdle(db, table.name, table.sql)) return false;
 
   // `succeeded`: the statement applied elsewhere on this very definition and cannot fail on rows, so the
-  // verdict is known and only the CREATE statement is needed.
+  // verdict is known and only the CREATE statement is needed. On an empty table a stored result stands too:
+  // every error ADD COLUMN raises is either raised whatever the rows (then nothing was stored) or needs a row,
+  // and the CREATE statement is an edit of the definition's text. (The data check's copy runs a file before
+  // the replay does, so the replay's empty table takes the copy's result.)
   const key = `${table.sql}\u0000${target.sql}`;
-  const created = (opts.succeeded && stored.get(key)) || scratchAlter(scratch(), db, { name: table.name, sql: table.sql }, columns, rows, target.sql);
+  const known = opts.succeeded === true || rows === 0 ? stored.get(key) : undefined;
+  const created = known ?? scratchAlter(scratch(), db, { name: table.name, sql: table.sql }, columns, rows, target.sql);
   if (created === undefined || !created.startsWith('CREATE TABLE ')) return false;
   if (stored.size >= STORED_MAX) stored.clear();
   stored.set(key, created);

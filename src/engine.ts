@@ -132,6 +132,7 @@ async function processDatabase(target: DatabaseTarget, ctx: DatabaseRun): Promis
       numbering: policy.numbering,
       disabled: new Set(policy.off),
       dataCheck: policy.dataCheck,
+      cacheDir: options.cacheDir,
       policy,
       settled,
       signal: ctx.signal,
@@ -141,7 +142,7 @@ async function processDatabase(target: DatabaseTarget, ctx: DatabaseRun): Promis
     report.schema = validated.schema;
     if (ctx.change && report.changes) report.schemaChanges = await schemaChangesOfChange(phase, validated, report.changes.added);
     const counts = countFindings(report);
-    io.info(`validate: ${validated.migrations.length} migrations, ${counts.errors} errors, ${counts.warnings} warnings${counts.informational ? `, ${counts.informational} informational` : ''}`);
+    io.info(`validate: ${validated.migrations.length} migrations, ${counts.errors} errors, ${counts.warnings} warnings${counts.informational ? `, ${counts.informational} informational` : ''} (replayed on ${validated.sqlite})`);
   }
 
   try {

@@ -1,4 +1,4 @@
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { loadProjectConfig } from './config/project-config.js';
 import { UsageError } from './errors.js';
@@ -20,6 +20,7 @@ export const INPUT_NAMES = [
   'numbering',
   'disable-rules',
   'data-check',
+  'cache-dir',
   'comment',
   'github-token',
   'cloudflare-api-token',
@@ -94,6 +95,27 @@ function optional(raw: string | undefined): string | undefined {
   return value === '' ? undefined : value;
 }
 
+/**
+ * The replay cache's directory (src/replay/cache.ts), absolute. The cache trusts what it finds there, so it
+ * may not be inside the working directory or the checkout, where a pull request can put files.
+ */
+function parseCacheDir(rawValue: string | undefined, cwd: string, env: NodeJS.ProcessEnv, source: InputSource): string | undefined {
+  const value = optional(rawValue);
+  if (value === undefined) return undefined;
+  const dir = resolve(cwd, value);
+  const within = (root: string) => {
+    const rel = relative(resolve(root), dir);
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  };
+  const root = [cwd, env.GITHUB_WORKSPACE].find((r) => r !== undefined && r !== '' && within(r));
+  if (root !== undefined) {
+    throw new UsageError(
+      `Invalid ${label('cache-dir', source)}: "${value}" is inside ${root === cwd ? 'the working directory' : 'the checkout (GITHUB_WORKSPACE)'}, where a pull request could put files the cache would trust. Use a directory outside it, e.g. \${{ runner.temp }}/d1-migrate-cache restored with actions/cache.`,
+    );
+  }
+  return dir;
+}
+
 /** The one place inputs are checked: every bad value fails here, before anything runs. */
 export function parseOptions(
   raw: RawInputs,
@@ -154,6 +176,8 @@ export function parseOptions(
   if (persistTo && target !== 'local') {
     throw new UsageError(`${label('persist-to', source)} is only used with target local (got target "${target}").`);
   }
+
+  const cacheDir = parseCacheDir(raw['cache-dir'], cwd, env, source);
 
   let timeoutMs = 10 * 60 * 1000;
   const timeoutRaw = optional(raw.timeout);
@@ -219,6 +243,7 @@ export function parseOptions(
     persistTo,
     rollbackOnFailure: bool('rollback-on-failure', raw['rollback-on-failure'], source),
     dataCheck: optional(raw['data-check']) === undefined ? undefined : bool('data-check', raw['data-check'], source),
+    ...(cacheDir !== undefined && { cacheDir }),
     bookmark,
     notifyWebhook: optional(raw['notify-webhook']),
     reportPath,

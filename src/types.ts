@@ -123,6 +123,8 @@ export interface Options {
   /** Run the validate replay a second time on synthetic rows (`rows-lost`, `fails-with-data`); undefined when
    * the input or flag is not given (.d1-migrate.toml, else on: see rulePolicy). */
   dataCheck?: boolean;
+  /** Directory of the replay cache (the `cache-dir` input, `--cache-dir`); undefined = no cache. */
+  cacheDir?: string;
   /** The project's .d1-migrate.toml, read and checked; undefined when there is none. */
   projectConfig?: ProjectConfig;
   /** Time Travel bookmark for the restore phase. */

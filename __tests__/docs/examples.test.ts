@@ -184,10 +184,12 @@ describe('workflow files', () => {
 /**
  * For each action the examples, the README and this repository's workflows use: the first major whose published
  * action.yml says `runs.using: node24` (read from the repositories' tags: actions/checkout v5, v6 and v7 say
- * node24, v4 node20; actions/setup-node likewise; github/codeql-action v4 says node24, v3 node20). A `node20`
+ * node24, v4 node20; actions/setup-node likewise; github/codeql-action v4 says node24, v3 node20; actions/cache v5
+ * runs on node24, v4 on node20). A `node20`
  * major makes every job that uses it carry the runner's "Node.js 20 actions are deprecated" annotation.
  */
 const FIRST_NODE24_MAJOR: Record<string, number> = {
+  'actions/cache': 5,
   'actions/checkout': 5,
   'actions/setup-node': 5,
   'github/codeql-action/upload-sarif': 4,

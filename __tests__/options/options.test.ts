@@ -30,6 +30,19 @@ describe('parseOptions', () => {
     expect(o.disableRules).toEqual(['number-gap', 'destructive-change']);
   });
 
+  test('cache-dir: absolute, and never inside the working directory or the checkout', () => {
+    expect(parseOptions({}, base).cacheDir).toBeUndefined();
+    expect(parseOptions({ 'cache-dir': '/tmp/d1-cache' }, base).cacheDir).toBe('/tmp/d1-cache');
+    expect(parseOptions({ 'cache-dir': '../cache' }, base).cacheDir).toBe('/work/cache');
+    for (const inside of ['.cache', '/work/project/sub', '/work/project']) {
+      expect(() => parseOptions({ 'cache-dir': inside }, base)).toThrow(UsageError);
+      expect(() => parseOptions({ 'cache-dir': inside }, base)).toThrow(/input 'cache-dir': .* is inside the working directory, where a pull request could put files/);
+    }
+    const workspace = { ...base, env: { GITHUB_WORKSPACE: '/work' } };
+    expect(() => parseOptions({ 'working-directory': 'project', 'cache-dir': '/work/other' }, { ...workspace, baseDir: '/work' })).toThrow(/inside the checkout \(GITHUB_WORKSPACE\)/);
+    expect(() => parseOptions({ 'cache-dir': '.cache' }, { ...base, source: 'cli' })).toThrow(/--cache-dir/);
+  });
+
   test('data-check is on unless set to false', () => {
     expect(parseOptions({ 'data-check': 'false' }, base).dataCheck).toBe(false);
     expect(parseOptions({ 'data-check': 'OFF' }, base).dataCheck).toBe(false);

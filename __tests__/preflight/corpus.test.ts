@@ -19,7 +19,7 @@ import { prepareRequest } from '../../src/preflight/request.js';
 import { fileFacts } from '../../src/replay/data/file-facts.js';
 import { replayMigrations, schemaOf } from '../../src/replay/replay.js';
 import { readSchema, seedSchema } from '../../src/replay/schema.js';
-import { loadSqlite, openD1Like, tryExec } from '../../src/replay/sqlite.js';
+import { loadSqlite, openD1Like, schemaDb, tryExec } from '../../src/replay/sqlite.js';
 import { parseMigration } from '../../src/sql/split.js';
 import { wranglerFiles } from '../support/wrangler-local.js';
 
@@ -55,9 +55,9 @@ async function check(set: string, dir: string): Promise<Case[]> {
     const seed = await replayMigrations({ files: files.slice(0, k + 1), migrationsTable: 'd1_migrations', dataCheck: true, dumpDataBefore: f.name });
     const db = openD1Like(sqlite3);
     try {
-      seedSchema(sqlite3, db, await schemaOf(files.slice(0, k), 'd1_migrations'));
+      seedSchema(schemaDb(sqlite3, db), await schemaOf(files.slice(0, k), 'd1_migrations'));
       for (const stmt of (seed.dataSeed ?? '').split('\n')) if (stmt) tryExec(sqlite3, db, stmt);
-      const live = readSchema(db, 'd1_migrations');
+      const live = readSchema(schemaDb(sqlite3, db), 'd1_migrations');
       const parsed = parseMigration(f);
       const derived = deriveProbes({ sqlite3, live, migrationsTable: 'd1_migrations', pending: [parsed] });
       const prepared = prepareRequest(sqlite3, live, derived.probes);

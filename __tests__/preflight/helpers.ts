@@ -6,7 +6,7 @@ import { deriveProbes } from '../../src/preflight/derive.js';
 import { prepareRequest } from '../../src/preflight/request.js';
 import type { Probe } from '../../src/preflight/types.js';
 import { readSchema } from '../../src/replay/schema.js';
-import { loadSqlite, openD1Like, tryExec } from '../../src/replay/sqlite.js';
+import { loadSqlite, openD1Like, schemaDb, tryExec } from '../../src/replay/sqlite.js';
 import { parseMigration } from '../../src/sql/split.js';
 import type { MigrationFile } from '../../src/types.js';
 
@@ -28,7 +28,7 @@ export async function preflight(schemaAndRows: string, files: Record<string, str
   const db = openD1Like(sqlite3);
   try {
     db.exec(schemaAndRows);
-    const live = readSchema(db, 'd1_migrations');
+    const live = readSchema(schemaDb(sqlite3, db), 'd1_migrations');
     const pending = Object.entries(files).map(([name, sql]) => parseMigration(migration(name, sql)));
     const derived = deriveProbes({ sqlite3, live, migrationsTable: 'd1_migrations', pending, dataLoss: opts.dataLoss });
     const prepared = prepareRequest(sqlite3, live, derived.probes);

@@ -5,7 +5,7 @@
  */
 import { checkReadOnly, prepareRequest } from '../../src/preflight/request.js';
 import { readSchema } from '../../src/replay/schema.js';
-import { loadSqlite, openD1Like } from '../../src/replay/sqlite.js';
+import { loadSqlite, openD1Like, schemaDb } from '../../src/replay/sqlite.js';
 import { applied, preflight, summary } from './helpers.js';
 
 const SCHEMA = `
@@ -292,7 +292,7 @@ test('only single read-only statements are sent: a write throws, a second statem
     expect(checkReadOnly(sqlite3, db, 'SELECT count(*) FROM nope')).toMatch(/does not compile on the live schema \(no such table: nope\)/);
     expect(checkReadOnly(sqlite3, db, 'SELECT count(*) FROM users')).toBeUndefined();
     // A question whose text was bent into two statements is dropped, the others are still sent.
-    const live = readSchema(db, 'd1_migrations');
+    const live = readSchema(schemaDb(sqlite3, db), 'd1_migrations');
     const base = { migration: 'm', file: 'f', line: 1, table: 'users', effect: 'fails' as const };
     const prepared = prepareRequest(sqlite3, live, [
       { ...base, question: 'a', scalar: '1) AS x; DELETE FROM users; SELECT (1' },

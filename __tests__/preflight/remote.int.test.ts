@@ -7,7 +7,7 @@
 import type { JsonReport } from '../support/json-report.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadSqlite, openD1Like } from '../../src/replay/sqlite.js';
+import { loadSqlite, openD1Like, prepareOn } from '../../src/replay/sqlite.js';
 import { SqlText } from '../../src/replay/statements.js';
 import { D1Emulator, type LoggedRequest } from '../support/d1-emulator.js';
 import { runAction } from '../support/action-runner.js';
@@ -53,12 +53,12 @@ const preflightQueries = (log: LoggedRequest[]) => log.filter((r) => r.kind === 
 async function readOnlyStatements(schema: string, sql: string): Promise<{ count: number; readOnly: boolean[] }> {
   const sqlite3 = await loadSqlite();
   const db = openD1Like(sqlite3);
-  const text = new SqlText(sqlite3, sql);
+  const text = new SqlText(sql);
   try {
     db.exec(schema);
     const readOnly: boolean[] = [];
     for (let offset = 0; ; ) {
-      const p = text.prepare(db.pointer, offset);
+      const p = prepareOn(sqlite3, db, text, offset);
       if (!p.ok) throw new Error(p.message);
       if (!p.stmt) break;
       readOnly.push((sqlite3.capi as unknown as { sqlite3_stmt_readonly(s: number): number }).sqlite3_stmt_readonly(p.stmt) === 1);

@@ -7,7 +7,7 @@
  */
 import { completeEnd, completeWork } from '../../src/sql/complete.js';
 import { applySuppressions, parseMigration } from '../../src/sql/split.js';
-import { loadSqlite, type Sqlite3 } from '../../src/replay/sqlite.js';
+import { loadSqlite, type Sqlite3 } from '../../src/replay/db/wasm.js';
 import { replayMigrations } from '../../src/replay/replay.js';
 import type { Finding, MigrationFile } from '../../src/types.js';
 import type { ParsedMigration } from '../../src/sql/types.js';

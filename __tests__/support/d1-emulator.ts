@@ -10,6 +10,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { prepareAt } from '../../src/replay/db/wasm.js';
 import { SqlText } from '../../src/replay/statements.js';
 import { loadSqliteWasm, type Database as Db, type Sqlite3Static as Sqlite3 } from './sqlite-wasm.js';
 
@@ -413,12 +414,13 @@ export class D1Emulator {
     const statements: string[] = [];
     const perStatement: Record<string, unknown>[][] = [];
     const changesBefore = capi.sqlite3_total_changes(d.db.pointer!);
+    const text = new SqlText(sql);
     // The same WASM module, typed by its own declarations here and by the replay's in src/.
-    const text = new SqlText(this.sqlite3 as unknown as ConstructorParameters<typeof SqlText>[0], sql);
+    const sqlite3 = this.sqlite3 as unknown as Parameters<typeof prepareAt>[0];
     this.control(d.db, 'BEGIN');
     try {
       for (let offset = 0; ; ) {
-        const p = text.prepare(d.db.pointer!, offset);
+        const p = prepareAt(sqlite3, d.db.pointer!, text, offset);
         if (!p.ok) throw Object.assign(new Error(p.message), { resultCode: capi.sqlite3_extended_errcode(d.db.pointer!) & 0xff });
         if (!p.stmt) break;
         capi.sqlite3_finalize(p.stmt);

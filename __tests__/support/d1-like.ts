@@ -13,19 +13,18 @@ export interface D1LikeRun {
 }
 
 export async function runLikeD1(files: string[]): Promise<D1LikeRun> {
-  const { loadSqlite, openD1Like, tryExec } = await import('../../src/replay/sqlite.js');
-  const sqlite3 = await loadSqlite();
-  const db = openD1Like(sqlite3);
+  const { wasmBackend } = await import('../../src/replay/db/wasm.js');
+  const db = (await wasmBackend()).open();
   let error: string | undefined;
   let failedAt: number | undefined;
   for (const [i, sql] of files.entries()) {
-    error = tryExec(sqlite3, db, `BEGIN; ${sql}; COMMIT;`);
+    error = db.tryExec(`BEGIN; ${sql}; COMMIT;`);
     if (error !== undefined) {
-      tryExec(sqlite3, db, 'ROLLBACK');
+      db.tryExec('ROLLBACK');
       failedAt = i;
       break;
     }
   }
-  const rows = (sql: string) => db.selectObjects(sql);
+  const rows = (sql: string) => db.objects(sql);
   return { error, failedAt, rows, count: (from) => Number(rows(`SELECT count(*) AS n FROM ${from}`)[0]!.n) };
 }

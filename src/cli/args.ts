@@ -48,6 +48,7 @@ const FLAG_TO_INPUT = {
   'disable-rules': 'disable-rules',
   wrangler: 'wrangler',
   'persist-to': 'persist-to',
+  'cache-dir': 'cache-dir',
   bookmark: 'bookmark',
   report: 'report',
   sarif: 'sarif',
@@ -145,6 +146,8 @@ Flags (same meaning as the action inputs):
   --numbering MODE        sequential | unique | off
   --disable-rules a,b     rule ids to turn off
   --no-data-check         skip running each migration on synthetic rows (rows-lost, fails-with-data)
+  --cache-dir DIR         keep the replay of unchanged migrations in DIR (outside the checkout) and
+                          replay only the files after them next time
   --since REF             judge only the migrations changed since the git REF (e.g. origin/main, for a
                           pre-push hook); findings in the others are informational
   --phases a,b            for run: validate,preview,apply,history,test

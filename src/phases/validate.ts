@@ -22,6 +22,8 @@ export interface ValidateOptions {
   policy?: PolicyFilter;
   /** The job's cancellation: the replay checks it between files. */
   signal?: AbortSignal;
+  /** The replay cache's directory (see src/replay/cache.ts). */
+  cacheDir?: string;
 }
 
 export interface ValidateResult {
@@ -32,6 +34,8 @@ export interface ValidateResult {
   notes: string[];
   /** The files parsed once, for later replays (pending migrations on the live schema). */
   parsed: ParsedMigration[];
+  /** Which SQLite build replayed them, for the log: `node:sqlite 3.53.4`, `SQLite WASM 3.54.1`. */
+  sqlite: string;
 }
 
 /**
@@ -53,6 +57,7 @@ export async function validateMigrations(target: DatabaseTarget, set: MigrationS
     parsed,
     settled: opts.settled,
     signal: opts.signal,
+    cacheDir: opts.cacheDir,
   });
   const all = [
     ...set.findings,
@@ -66,6 +71,7 @@ export async function validateMigrations(target: DatabaseTarget, set: MigrationS
     schema: replay.schema,
     notes: replay.notes,
     parsed,
+    sqlite: `${replay.engine.sqlite === 'node' ? 'node:sqlite' : 'SQLite WASM'} ${replay.engine.version}`,
   };
 }
 

@@ -8,7 +8,7 @@ import { fileFacts } from '../replay/data/file-facts.js';
 import { skipWith } from '../replay/data/analyse.js';
 import { classifyStatement } from '../replay/classify.js';
 import { seedSchema } from '../replay/schema.js';
-import { openD1Like, tryExec, type Sqlite3 } from '../replay/sqlite.js';
+import { openD1Like, schemaDb, tryExec, type Sqlite3 } from '../replay/sqlite.js';
 import { firstLine } from '../replay/statements.js';
 import { createMigrationsTableSql } from '../replay/wrangler-text.js';
 import type { ParsedMigration, Token } from '../sql/types.js';
@@ -46,7 +46,7 @@ export function deriveProbes(input: DeriveInput): Derived {
   const db = openD1Like(sqlite3);
   const out: Derived = { probes: [], unanswerable: [], notes: [] };
   try {
-    const errors = seedSchema(sqlite3, db, input.live);
+    const errors = seedSchema(schemaDb(sqlite3, db), input.live);
     if (errors.length) {
       out.notes.push(`Production preflight: the live schema could not be rebuilt (${errors.slice(0, 3).join('; ')}), so no question was asked.`);
       return out;

@@ -11,7 +11,7 @@ import { alteredByWrangler, q } from './sql.js';
 import type { Probe } from './types.js';
 import type { QueryResult } from '../wrangler/output.js';
 import { seedSchema } from '../replay/schema.js';
-import { openD1Like, type OoDb, type Sqlite3 } from '../replay/sqlite.js';
+import { openD1Like, prepareOn, schemaDb, type OoDb, type Sqlite3 } from '../replay/sqlite.js';
 import { SqlText } from '../replay/statements.js';
 import type { SchemaObject } from '../types.js';
 
@@ -55,7 +55,7 @@ export function prepareRequest(sqlite3: Sqlite3, live: readonly SchemaObject[], 
   const stmts = statementsOf(probes.map((probe, id) => ({ id, probe })));
   // The target's schema before the pending migrations: what the probes will run on.
   const db = openD1Like(sqlite3);
-  seedSchema(sqlite3, db, live);
+  seedSchema(schemaDb(sqlite3, db), live);
   try {
     const ok: Stmt[] = [];
     for (const s of stmts) {
@@ -102,9 +102,9 @@ function statementsOf(list: readonly { id: number; probe: Probe }[]): Stmt[] {
 
 /** Why `sql` may not be sent: it does not compile on the live schema, or holds more than one statement. Throws when it writes. */
 export function checkReadOnly(sqlite3: Sqlite3, db: OoDb, sql: string): string | undefined {
-  const text = new SqlText(sqlite3, sql);
+  const text = new SqlText(sql);
   try {
-    const p = text.prepare(db.pointer, 0);
+    const p = prepareOn(sqlite3, db, text, 0);
     if (!p.ok) return `it does not compile on the live schema (${p.message})`;
     if (!p.stmt) return 'it is empty';
     try {
@@ -113,7 +113,7 @@ export function checkReadOnly(sqlite3: Sqlite3, db: OoDb, sql: string): string |
     } finally {
       sqlite3.capi.sqlite3_finalize(p.stmt);
     }
-    const rest = text.prepare(db.pointer, p.end);
+    const rest = prepareOn(sqlite3, db, text, p.end);
     if (!rest.ok || rest.stmt) {
       if (rest.ok && rest.stmt) sqlite3.capi.sqlite3_finalize(rest.stmt);
       return 'it is more than one statement';

@@ -72,6 +72,7 @@ export type StatementKind =
   | { kind: 'vacuum' }
   | { kind: 'drop-table'; table: string; schema?: string }
   | { kind: 'rename-table'; from: string; to: string }
+  | { kind: 'add-column'; table: string; schema?: string }
   | { kind: 'other' };
 
 /**
@@ -116,6 +117,11 @@ export function classifyStatement(sql: string): StatementKind {
       const to = t[n + 3];
       if (from && isWord(t[n + 1], 'RENAME') && isWord(t[n + 2], 'TO') && to) {
         return { kind: 'rename-table', from: from.value, to: to.value };
+      }
+      // ADD [COLUMN] name …, not ADD CONSTRAINT / CHECK / PRIMARY KEY …
+      const col = isWord(t[n + 2], 'COLUMN') ? n + 3 : n + 2;
+      if (t[n] && isWord(t[n + 1], 'ADD') && t[col] && (t[col].quoted || !/^(CONSTRAINT|CHECK|PRIMARY|UNIQUE|FOREIGN)$/i.test(t[col].value))) {
+        return n === 2 ? { kind: 'add-column', table: t[n].value } : { kind: 'add-column', table: t[n].value, schema: t[2]!.value };
       }
       return { kind: 'other' };
     }

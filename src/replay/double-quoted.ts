@@ -8,7 +8,7 @@ import type { FindingInput } from '../finding.js';
 import type { MigrationFile } from '../types.js';
 import { significant } from './data/analyse.js';
 import { writtenValues, type LiteralRows, type WrittenValues } from './data/written-values.js';
-import { setDoubleQuotedStrings, type OoDb, type Ptr, type Sqlite3 } from './sqlite.js';
+import { NeedsWasm, type SqlDb, type Stmt } from './db/types.js';
 import { SqlText } from './statements.js';
 
 const RULE = 'double-quoted-string' as const;
@@ -26,18 +26,16 @@ interface Literal {
  * with the fallback off, each "no such column" is one; it is replaced by a constant of the same length and the
  * statement prepared again for the next.
  */
-export function doubleQuotedLiterals(sqlite3: Sqlite3, db: OoDb, text: SqlText, start: number, end: number, sql: string): Literal[] {
-  const { capi } = sqlite3;
+export function doubleQuotedLiterals(db: SqlDb, text: SqlText, start: number, end: number, sql: string): Literal[] {
   const out: Literal[] = [];
   let work = sql;
-  setDoubleQuotedStrings(sqlite3, db, false);
-  try {
+  db.withoutDoubleQuotedStrings(() => {
     for (let n = 0; n < MAX_LITERALS; n++) {
-      const copy = n === 0 ? undefined : new SqlText(sqlite3, work);
-      let r: { stmt: Ptr; message?: string; errorOffset?: number };
+      const copy = n === 0 ? undefined : new SqlText(work);
+      let r: { stmt?: Stmt; message?: string; errorOffset?: number };
       try {
-        r = copy ? copy.prepareRange(db.pointer, 0, copy.length) : text.prepareRange(db.pointer, start, end);
-        if (r.stmt) capi.sqlite3_finalize(r.stmt);
+        r = copy ? db.prepareRange(copy, 0, copy.length) : db.prepareRange(text, start, end);
+        r.stmt?.finalize();
       } finally {
         copy?.free();
       }
@@ -46,14 +44,16 @@ export function doubleQuotedLiterals(sqlite3: Sqlite3, db: OoDb, text: SqlText, 
       const quoted = `"${m[1]}"`;
       const rel = r.errorOffset === undefined ? -1 : r.errorOffset - (copy ? 0 : start);
       let index = rel < 0 ? -1 : Buffer.from(work, 'utf8').subarray(0, rel).toString('utf8').length;
-      if (!work.startsWith(quoted, index)) index = work.indexOf(quoted);
+      if (!work.startsWith(quoted, index)) {
+        // Without an offset (node:sqlite gives none) the text places it only when it occurs once.
+        if (db.backend !== 'wasm' && work.indexOf(quoted) !== work.lastIndexOf(quoted)) throw new NeedsWasm('a double-quoted string that occurs twice');
+        index = work.indexOf(quoted);
+      }
       if (index === -1) break;
       out.push({ name: (m[1] ?? '').replace(/""/g, '"'), index });
       work = `${work.slice(0, index)}${'0'.padEnd(quoted.length)}${work.slice(index + quoted.length)}`;
     }
-  } finally {
-    setDoubleQuotedStrings(sqlite3, db, true);
-  }
+  });
   return out;
 }
 

@@ -2,21 +2,29 @@
  * Replays migrations on an in-process SQLite that behaves like local D1 (workerd) does under
  * `wrangler d1 migrations apply --local`: each file plus wrangler's bookkeeping INSERT runs atomically, foreign
  * keys are enforced, double-quoted strings are accepted, and the first failing file stops the run.
+ *
+ * It runs on node:sqlite where the running Node has it (db/node.ts) and on the WASM build otherwise. What
+ * node:sqlite cannot do exactly (a failing statement's offset, some double-quoted strings) makes the replay
+ * move to the WASM build — the database copied as it was before the file — and redo the file there, so every
+ * finding is the same on both.
  */
 import { finding, type FindingInput } from '../finding.js';
 import { DATA_LOSS_RULES } from '../rule-catalog.js';
-import { checkDuplicateNumbers } from '../rules/duplicate-number.js';
 import { parseMigration } from '../sql/split.js';
 import type { ParsedMigration } from '../sql/types.js';
 import type { Finding, MigrationFile, SchemaObject } from '../types.js';
 import { classifyStatement, mayClassify, type StatementKind } from './classify.js';
+import { addColumn } from './alter.js';
+import { CacheUse, ReplayCache, type CachedReplay } from './cache.js';
 import { fillSql } from './data/boundary.js';
 import { DataCheck, type DataCheckOutcome } from './data/check.js';
 import type { KeptRebuild } from './data/rebuilds.js';
+import { NeedsWasm, replayBackend, wasm, type Backend, type Control, type SqlDb, type Stmt } from './db/index.js';
 import { doubleQuotedFinding, doubleQuotedLiterals } from './double-quoted.js';
+import { dropReferenced, Repointed } from './drop-referenced.js';
+import { describeFailure, type Failure } from './failure.js';
 import { readSchema, seedSchema } from './schema.js';
-import { loadSqlite, openD1Like, stepPrepared, tryExec, type OoDb, type Ptr, type Sqlite3 } from './sqlite.js';
-import { firstLine, isParseError, SqlText } from './statements.js';
+import { eachStatement, isParseError, SqlText } from './statements.js';
 import type { ReplayInput, ReplayResult } from './types.js';
 import { bookkeepingSql, createMigrationsTableSql, SEVERAL_TRANSACTIONS_MESSAGE, wranglerTrim } from './wrangler-text.js';
 
@@ -27,32 +35,15 @@ const DQS_RULE = 'double-quoted-string';
 const DROP_RULE = 'drop-referenced-table';
 const OTHER: StatementKind = { kind: 'other' };
 
-/** Where and why a file failed; `resumeAt` is where syntax checking of the rest of the file continues. */
-interface Failure {
-  message: string;
-  /** Byte offset of the failing statement, or undefined for a failure of the file as a whole. */
-  start?: number;
-  errorOffset?: number;
-  /** True when SQLite could not parse the statement. */
-  parse: boolean;
-  resumeAt?: number;
-  /** The message is complete (wrangler-specific failures); no statement context is added. */
-  final?: boolean;
-  line?: number;
-  /**
-   * The statement fails under local wrangler only because D1 rejects its kind, which the named static rule
-   * already reports: stop here as wrangler does, with a note instead of a second finding.
-   */
-  reportedBy?: string;
-}
-
 /** What workerd answers for transaction control (local wrangler fails the file with it). */
 const D1_TRANSACTION_MESSAGE =
   'To execute a transaction, please use the state.storage.transaction() or state.storage.transactionSync() APIs instead of the SQL BEGIN TRANSACTION or SAVEPOINT statements';
 
 export async function replayMigrations(input: ReplayInput): Promise<ReplayResult> {
-  const sqlite3 = await loadSqlite();
-  const replayer = new Replayer(sqlite3, input);
+  // A replay on a live schema (a few pending files) stays on the WASM build: seeding a schema read from D1
+  // may need double-quoted strings in DDL.
+  const backend = input.base || input.sqlite === 'wasm' ? await wasm() : await replayBackend();
+  const replayer = new Replayer(backend, input);
   try {
     return await replayer.run();
   } finally {
@@ -67,57 +58,107 @@ export async function schemaOf(files: MigrationFile[], migrationsTable: string):
 }
 
 class Replayer {
-  private readonly db: OoDb;
-  private scratch: OoDb | undefined;
+  private db: SqlDb;
+  private scratch: SqlDb | undefined;
+  /** An empty connection for alter.ts. */
+  private alterScratch: SqlDb | undefined;
   private readonly findings: Finding[] = [];
   private readonly notes: string[] = [];
   private readonly disabled: Set<string>;
-  /**
-   * Lower-cased new name → the old name and the tables whose foreign keys ALTER TABLE ... RENAME TO moved
-   * from the old name to the new one, to explain why a later DROP of the new name hits them.
-   */
-  private readonly repointed = new Map<string, { from: string; children: Set<string> }>();
-  /** SAVEPOINT / RELEASE of the per-file transaction, prepared once and reset after each use. */
-  private readonly savepoint: { pointer: Ptr; finalize(): unknown };
-  private readonly release: { pointer: Ptr; finalize(): unknown };
-  private readonly dataCheck: DataCheck | undefined;
+  private readonly repointed = new Repointed();
+  /** SAVEPOINT / RELEASE of the per-file transaction, prepared once. */
+  private savepoint: Control;
+  private release: Control;
+  private dataCheck: DataCheck | undefined;
   private readonly parsed: Map<string, ParsedMigration>;
   private dataSeed: string | undefined;
   /** The first settled file that failed: the schema later files run on is incomplete from then on. */
   private brokenHistory: string | undefined;
   private dataFill: string | undefined;
   private readonly kept: (KeptRebuild & { file: string })[] = [];
+  /** The file at which the replay moved to the WASM build. */
+  private movedAt: string | undefined;
+  /** Names of the files that applied, in order (restored ones first). */
+  private readonly replayed: string[] = [];
 
   constructor(
-    private readonly sqlite3: Sqlite3,
+    private backend: Backend,
     private readonly input: ReplayInput,
   ) {
     this.disabled = input.disabled ?? new Set();
-    this.db = openD1Like(sqlite3);
-    this.savepoint = this.db.prepare(`SAVEPOINT ${SAVEPOINT}`);
-    this.release = this.db.prepare(`RELEASE ${SAVEPOINT}`);
-    const dataRulesOn = [...DATA_LOSS_RULES].some((r) => !this.disabled.has(r));
-    this.dataCheck = input.dataCheck && dataRulesOn ? new DataCheck(sqlite3, this.db, input.migrationsTable) : undefined;
+    this.db = backend.open();
+    this.savepoint = this.db.control(`SAVEPOINT ${SAVEPOINT}`);
+    this.release = this.db.control(`RELEASE ${SAVEPOINT}`);
     this.parsed = new Map((input.parsed ?? []).map((p) => [p.file.name, p]));
   }
 
   close(): void {
-    this.savepoint.finalize();
-    this.release.finalize();
+    this.savepoint.close();
+    this.release.close();
     this.dataCheck?.close();
     this.db.close();
     this.scratch?.close();
+    this.alterScratch?.close();
   }
 
   async run(): Promise<ReplayResult> {
-    const result = await this.replayFiles();
+    const dataRulesOn = [...DATA_LOSS_RULES].some((r) => !this.disabled.has(r));
+    const dataCheck = this.input.dataCheck === true && dataRulesOn;
+    const wasmBuild = dataCheck ? await wasm() : undefined;
+    const cache = this.openCache(dataCheck, wasmBuild?.version);
+    const hit = cache?.restored;
+    if (hit) this.restore(hit);
+    if (wasmBuild) this.dataCheck = new DataCheck(wasmBuild, () => this.db, this.input.migrationsTable, { exactAlter: this.input.exactAlter === true, from: hit?.twin });
+    const result = await this.replayFiles(hit?.files ?? 0);
+    const fileNotes = [...result.notes];
     // The data check's run-wide note (tables it could not fill) comes after the notes of the files.
     result.notes.push(...(this.dataCheck?.notes() ?? []));
+    const clean = result.failedAt === undefined && this.brokenHistory === undefined;
+    const cached = cache?.finish(clean, () => this.snapshot(fileNotes));
+    if (cached) result.notes.push(cached.note);
     return {
       ...result,
+      ...(cached && { cache: { restored: hit?.files ?? 0, stored: cached.stored } }),
       ...(this.dataSeed !== undefined && { dataSeed: this.dataSeed }),
       ...(this.dataFill !== undefined && { dataFill: this.dataFill }),
       ...(this.kept.length > 0 && { keptRebuilds: this.kept }),
+      engine: { sqlite: this.backend.name, version: this.backend.version, ...(this.movedAt !== undefined && { movedToWasmAt: this.movedAt }) },
+    };
+  }
+
+  /** The cache, where asked for and exact (not on a live schema, not while dumping rows for the tests). */
+  private openCache(dataCheck: boolean, wasmVersion: string | undefined): CacheUse | undefined {
+    const { cacheDir, base, dumpDataBefore, exactAlter, files, migrationsTable } = this.input;
+    if (cacheDir === undefined || files.length === 0 || base || dumpDataBefore !== undefined || exactAlter) return undefined;
+    const sqlite = `${this.backend.version}${wasmVersion ? ` / ${wasmVersion}` : ''}`;
+    return new CacheUse(new ReplayCache(cacheDir, { migrationsTable, dataCheck, disabled: [...this.disabled], sqlite }), files);
+  }
+
+  /** Goes on from a stored state instead of replaying its files. */
+  private restore(hit: CachedReplay): void {
+    this.savepoint.close();
+    this.release.close();
+    this.db.close();
+    this.db = this.backend.openImage(hit.main);
+    this.savepoint = this.db.control(`SAVEPOINT ${SAVEPOINT}`);
+    this.release = this.db.control(`RELEASE ${SAVEPOINT}`);
+    this.findings.push(...hit.findings);
+    this.notes.push(...hit.notes);
+    this.replayed.push(...hit.replayed);
+    this.kept.push(...hit.kept);
+    this.repointed.restore(hit.repointed);
+  }
+
+  /** The state to store after the last file (`fileNotes`: the notes of the files, without run-wide ones). */
+  private snapshot(fileNotes: string[]): Omit<CachedReplay, 'files'> {
+    return {
+      main: this.db.serialize(),
+      ...(this.dataCheck && { twin: this.dataCheck.snapshot() }),
+      findings: [...this.findings],
+      notes: fileNotes,
+      replayed: [...this.replayed],
+      kept: [...this.kept],
+      repointed: this.repointed.entries(),
     };
   }
 
@@ -130,14 +171,14 @@ class Replayer {
     if (this.input.signal?.aborted) throw new Error('validate was cancelled (the job received a stop signal); nothing was applied.');
   }
 
-  private async replayFiles(): Promise<ReplayResult> {
+  private async replayFiles(from: number): Promise<Omit<ReplayResult, 'engine'>> {
     const { files, migrationsTable } = this.input;
-    const replayed: string[] = [];
+    const replayed = this.replayed;
     const notes = this.notes;
-    const baseErrors = this.input.base ? seedSchema(this.sqlite3, this.db, this.input.base) : undefined;
+    const baseErrors = this.input.base ? seedSchema(this.db, this.input.base) : undefined;
     if (this.input.base) this.dataCheck?.markOutOfSync();
-    const withBase = <T extends ReplayResult>(r: T): T => (baseErrors ? { ...r, baseErrors } : r);
-    const createError = tryExec(this.sqlite3, this.db, createMigrationsTableSql(migrationsTable));
+    const withBase = <T extends Omit<ReplayResult, 'engine'>>(r: T): T => (baseErrors ? { ...r, baseErrors } : r);
+    const createError = this.db.tryExec(createMigrationsTableSql(migrationsTable));
     if (createError) {
       this.add({
         rule: 'replay-error',
@@ -146,10 +187,10 @@ class Replayer {
       return withBase({ findings: this.findings, schema: [], replayed, failedAt: undefined, notReplayed: files.map((f) => f.name), notes });
     }
 
-    for (let i = 0; i < files.length; i++) {
+    for (let i = from; i < files.length; i++) {
       const file = files[i]!;
       await this.checkpoint();
-      if (this.applyFile(file)) {
+      if (await this.applyFile(file)) {
         replayed.push(file.name);
         continue;
       }
@@ -190,15 +231,13 @@ class Replayer {
   }
 
   /** Runs one file atomically; returns false (after reporting) when it fails. */
-  private applyFile(file: MigrationFile): boolean {
-    const { sqlite3 } = this;
-    const { wasm } = sqlite3;
+  private async applyFile(file: MigrationFile): Promise<boolean> {
     const body = stripBom(file.sql);
     const full = body + bookkeepingSql(this.input.migrationsTable, file.name);
     const bookStart = Buffer.byteLength(body, 'utf8');
-
     const trimmed = wranglerTrim(full);
     if (!trimmed.ok) {
+      await this.moveToWasm(file);
       this.reportFailure(file, undefined, bookStart, {
         message: `local wrangler refuses this file before running it: "${SEVERAL_TRANSACTIONS_MESSAGE.split('\n')[0]}" — the text "BEGIN TRANSACTION" still occurs after wrangler removed the first "BEGIN TRANSACTION;" (even inside a comment it counts). D1 runs each migration in a transaction already: remove every BEGIN TRANSACTION/COMMIT.`,
         parse: false,
@@ -208,34 +247,42 @@ class Replayer {
       this.syntaxCheckFile(file);
       return false;
     }
-
-    const text = new SqlText(sqlite3, trimmed.sql);
-    const db = this.db.pointer;
-    let failure: Failure | undefined;
-    const data = this.runDataCheck(file, text);
-    const beginError = stepPrepared(this.sqlite3, this.db, this.savepoint.pointer);
-    if (beginError) throw new Error(`replay: SAVEPOINT ${SAVEPOINT} failed: ${beginError}`);
+    const text = new SqlText(trimmed.sql);
     try {
-      let offset = 0;
-      for (;;) {
-        const p = text.prepare(db, offset);
-        if (!p.ok) {
-          failure = { message: p.message, start: p.start, errorOffset: p.errorOffset, parse: isParseError(p.message) };
-          break;
-        }
-        if (!p.stmt) break;
-        offset = p.end;
-        try {
-          failure = this.runStatement(file, text, p.stmt, p.start, p.end, data);
-        } finally {
-          wasm.exports.sqlite3_finalize(p.stmt);
-        }
-        if (failure) break;
+      const data = this.runDataCheck(file, text);
+      const findings = this.findings.length;
+      const notes = this.notes.length;
+      let applied: boolean;
+      try {
+        applied = this.applyText(file, text, bookStart, data);
+      } catch (e) {
+        if (!(e instanceof NeedsWasm)) throw e;
+        // Redo the file on the WASM build, from the database as it was before the file.
+        this.findings.length = findings;
+        this.notes.length = notes;
+        await this.moveToWasm(file);
+        applied = this.applyText(file, text, bookStart, data);
       }
+      if (applied && data?.follow) this.followDataCheck(text);
+      return applied;
+    } finally {
+      text.free();
+    }
+  }
+
+  /** The file's statements in one transaction; false (after reporting) when it fails. */
+  private applyText(file: MigrationFile, text: SqlText, bookStart: number, data: DataCheckOutcome | undefined): boolean {
+    const beginError = this.savepoint.run();
+    if (beginError) throw new Error(`replay: SAVEPOINT ${SAVEPOINT} failed: ${beginError}`);
+    let failure: Failure | undefined;
+    try {
+      const walk = eachStatement(this.db, text, 0, (stmt, start, end) => this.runStatement(file, text, stmt, start, end, data));
+      if ('failed' in walk) failure = { ...walk.failed, parse: isParseError(walk.failed.message) };
+      else if ('stopped' in walk) failure = walk.stopped;
       if (!failure) {
         // The outermost RELEASE commits, which is where deferred foreign keys are checked — as at the end of
         // D1's per-file transaction.
-        const commitError = stepPrepared(this.sqlite3, this.db, this.release.pointer);
+        const commitError = this.release.run();
         if (commitError) {
           failure = {
             message: `${commitError} when the file's transaction commits (deferred foreign key checks: PRAGMA defer_foreign_keys or DEFERRABLE INITIALLY DEFERRED keys)`,
@@ -244,24 +291,48 @@ class Replayer {
           };
         }
       }
-      if (failure) {
-        this.exec(`ROLLBACK TO ${SAVEPOINT}`);
-        this.exec(`RELEASE ${SAVEPOINT}`);
-        this.reportFailure(file, text, bookStart, failure);
-        if (failure.start !== undefined) {
-          const resumeAt = failure.resumeAt ?? text.statementEnd(failure.start);
-          this.syntaxCheckText(file, text, resumeAt, bookStart);
-        }
-        return false;
-      }
-      // Data findings count only for a file that applies: one that fails anyway is reported as failing.
-      for (const f of data?.findings ?? []) this.add(f);
-      this.notes.push(...(data?.notes ?? []));
-      for (const k of data?.kept ?? []) this.kept.push({ ...k, file: file.relPath });
-      return true;
-    } finally {
-      text.free();
+    } catch (e) {
+      this.rollback();
+      throw e;
     }
+    if (failure) {
+      this.rollback();
+      // A failing file is the WASM build's to report: its messages carry the offsets.
+      if (this.db.backend !== 'wasm') throw new NeedsWasm('a failing file');
+      this.reportFailure(file, text, bookStart, failure);
+      if (failure.start !== undefined) this.syntaxCheckText(file, text, failure.resumeAt ?? text.statementEnd(failure.start), bookStart);
+      return false;
+    }
+    // Data findings count only for a file that applies: one that fails anyway is reported as failing.
+    for (const f of data?.findings ?? []) this.add(f);
+    this.notes.push(...(data?.notes ?? []));
+    for (const k of data?.kept ?? []) this.kept.push({ ...k, file: file.relPath });
+    return true;
+  }
+
+  /** Ends the file's transaction without its changes (after a failure, or to redo it elsewhere). */
+  private rollback(): void {
+    this.exec(`ROLLBACK TO ${SAVEPOINT}`);
+    this.exec(`RELEASE ${SAVEPOINT}`);
+  }
+
+  /** Continues on the WASM build, from a copy of the database as it is (between files). */
+  private async moveToWasm(file: MigrationFile): Promise<void> {
+    if (this.db.backend === 'wasm') return;
+    this.movedAt = file.name;
+    const next = await wasm();
+    const image = this.db.serialize();
+    this.savepoint.close();
+    this.release.close();
+    this.db.close();
+    this.backend = next;
+    this.db = next.openImage(image);
+    this.savepoint = this.db.control(`SAVEPOINT ${SAVEPOINT}`);
+    this.release = this.db.control(`RELEASE ${SAVEPOINT}`);
+    this.scratch?.close();
+    this.scratch = undefined;
+    this.alterScratch?.close();
+    this.alterScratch = undefined;
   }
 
   /** The data check of one file (before it runs for real); a fault in it must not stop the replay. */
@@ -280,9 +351,17 @@ class Replayer {
     }
   }
 
+  /** The data check's twin catches up with a file that could not touch rows; a fault only costs a re-copy. */
+  private followDataCheck(text: SqlText): void {
+    try {
+      this.dataCheck?.follow(text);
+    } catch {
+      this.dataCheck?.markOutOfSync();
+    }
+  }
+
   /** Executes one prepared statement; returns the failure, if any. */
-  private runStatement(file: MigrationFile, text: SqlText, stmt: Ptr, start: number, end: number, data: DataCheckOutcome | undefined): Failure | undefined {
-    const { capi, wasm } = this.sqlite3;
+  private runStatement(file: MigrationFile, text: SqlText, stmt: Stmt, start: number, end: number, data: DataCheckOutcome | undefined): Failure | undefined {
     // Most statements (CREATE, INSERT, UPDATE...) are told apart by their first bytes, without decoding them.
     const kind: StatementKind = mayClassify(text.bytes, start) ? classifyStatement(text.slice(start, end)) : OTHER;
     switch (kind.kind) {
@@ -299,186 +378,67 @@ class Replayer {
       case 'vacuum':
         return { message: `D1 does not allow ${kind.kind === 'vacuum' ? 'VACUUM' : 'ATTACH/DETACH'}`, start, parse: false, resumeAt: end, reportedBy: 'unsupported-statement' };
       case 'drop-table':
-        if (!this.disabled.has(DROP_RULE) && (!kind.schema || kind.schema.toLowerCase() === 'main')) {
-          this.checkDropReferenced(file, text, start, kind.table, data);
-        }
+        if (!this.disabled.has(DROP_RULE) && (!kind.schema || kind.schema.toLowerCase() === 'main')) this.checkDropReferenced(file, text, start, kind.table, data);
         break;
       default:
         break;
     }
-    if (!this.disabled.has(DQS_RULE) && text.hasByte(start, end, 0x22)) this.checkDoubleQuoted(file, text, start, end, text.slice(start, end));
-    const movedChildren = kind.kind === 'rename-table' && !this.disabled.has(DROP_RULE) ? this.referencing(kind.from).map((r) => String(r.child)) : [];
-
-    const step = wasm.exports.sqlite3_step;
-    let rc: number;
-    do rc = step(stmt);
-    while (rc === capi.SQLITE_ROW);
-    if (rc !== capi.SQLITE_DONE) {
-      return { message: capi.sqlite3_errmsg(this.db.pointer), start, parse: false, resumeAt: end };
+    if (!this.disabled.has(DQS_RULE) && text.hasByte(start, end, 0x22)) this.checkDoubleQuoted(file, text, start, end);
+    const moved = kind.kind === 'rename-table' && !this.disabled.has(DROP_RULE) ? this.repointed.before(this.db, kind.from) : [];
+    if (kind.kind === 'add-column' && !this.input.exactAlter) {
+      const scratch = () => (this.alterScratch ??= this.backend.open());
+      if (addColumn(this.db, scratch, { table: kind.table, schema: kind.schema, sql: text.slice(start, end) })) return undefined;
     }
-    if (kind.kind === 'rename-table' && movedChildren.length > 0) {
-      this.repointed.set(kind.to.toLowerCase(), { from: kind.from, children: new Set(movedChildren) });
-    }
+    const error = stmt.run();
+    if (error !== undefined) return { message: error, start, parse: false, resumeAt: end };
+    if (kind.kind === 'rename-table') this.repointed.renamed(kind.from, kind.to, moved);
     return undefined;
   }
 
   /** Double-quoted names SQLite reads as text (double-quoted.ts): an error where they overwrite every row. */
-  private checkDoubleQuoted(file: MigrationFile, text: SqlText, start: number, end: number, sql: string): void {
-    const literals = doubleQuotedLiterals(this.sqlite3, this.db, text, start, end, sql);
+  private checkDoubleQuoted(file: MigrationFile, text: SqlText, start: number, end: number): void {
+    const sql = text.slice(start, end);
+    const literals = doubleQuotedLiterals(this.db, text, start, end, sql);
     if (literals.length === 0) return;
     const line = text.lineAt(start);
     const f = doubleQuotedFinding(file, text, start, sql, literals, (name) => this.dataCheck?.literalRows(line, name));
     if (f) this.add(f, f.severity);
   }
 
-  /**
-   * D1 keeps foreign keys on, so DROP TABLE of a parent runs an implicit DELETE that cascades into or is
-   * blocked by the children — invisible on the empty database a replay or a local apply starts from.
-   */
   private checkDropReferenced(file: MigrationFile, text: SqlText, start: number, table: string, data: DataCheckOutcome | undefined): void {
-    const exists = this.db.selectObjects(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE`, [table]);
-    const [found] = exists;
-    if (!found) return;
-    const parent = String(found.name);
-    const rows = this.referencing(parent);
-    if (rows.length === 0) return;
-    const refs = new Map<string, { child: string; cols: string[]; onDelete: string }>();
-    for (const r of rows) {
-      const key = `${String(r.child)}\u0000${String(r.id)}`;
-      const ref = refs.get(key) ?? { child: String(r.child), cols: [], onDelete: String(r.onDelete) };
-      ref.cols.push(String(r.col));
-      refs.set(key, ref);
-    }
-    const list = [...refs.values()].sort((a, b) => a.child.localeCompare(b.child) || a.cols.join().localeCompare(b.cols.join()));
-    const describe = list.map((r) => `${r.child}(${r.cols.join(', ')}) ON DELETE ${r.onDelete}`).join(', ');
-    const wiping = list.filter((r) => r.onDelete === 'CASCADE' || r.onDelete === 'SET NULL' || r.onDelete === 'SET DEFAULT');
-    const blocking = list.filter((r) => !wiping.includes(r));
-    const effects: string[] = [];
-    const cascade = wiping.filter((r) => r.onDelete === 'CASCADE').map((r) => r.child);
-    const nulling = wiping.filter((r) => r.onDelete !== 'CASCADE').map((r) => `${r.child}.${r.cols.join('/')}`);
-    if (cascade.length) effects.push(`deletes every row of ${unique(cascade).join(', ')}`);
-    if (nulling.length) effects.push(`resets ${unique(nulling).join(', ')} to NULL/default in every row`);
-    if (blocking.length) {
-      effects.push(
-        `fails with "FOREIGN KEY constraint failed" because of ${unique(blocking.map((r) => r.child)).join(', ')} (even with PRAGMA defer_foreign_keys = on, unless the file turns it off again before its end, which discards the violations unchecked)`,
-      );
-    }
-    const moved = this.repointed.get(parent.toLowerCase());
-    const movedHere = moved ? unique(list.map((r) => r.child).filter((c) => moved.children.has(c))) : [];
-    const repointed = moved && movedHere.length
-      ? ` ${movedHere.join(', ')} point${movedHere.length === 1 ? 's' : ''} at ${parent} because ALTER TABLE ${moved.from} RENAME TO ${parent} re-pointed ${movedHere.length === 1 ? 'its key' : 'their keys'}: SQLite rewrites other tables' references on rename.`
-      : '';
-    // The data check ran this file to its end with rows in every referencing table: what it saw beats the
-    // prediction (the children may be dropped or emptied before, or copied before the DROP).
     const line = text.lineAt(start);
-    if (data?.complete && this.dataCheck?.covers(list.map((r) => r.child)) && !data.findings.some((f) => f.line === line)) {
-      this.notes.push(
-        `${file.name} line ${line}: DROP TABLE ${parent} while ${unique(list.map((r) => r.child)).join(', ')} reference${list.length === 1 ? 's' : ''} it — the data check ran the file with rows in ${list.length === 1 ? 'that table' : 'those tables'} and no row was lost and nothing failed, so ${DROP_RULE} is not reported.`,
-      );
-      return;
-    }
-    this.add({
-      rule: DROP_RULE,
-      file: file.relPath,
-      line: text.lineAt(start),
-      message:
-        `DROP TABLE ${parent} while other tables reference it by foreign key: ${describe}.${repointed} ` +
-        `D1 always enforces foreign keys (PRAGMA foreign_keys = OFF has no effect there), so on a database with rows the DROP's implicit DELETE ${effects.join('; and ')}. ` +
-        `It passes on an empty database, so local tests do not show it. Rebuild the referencing tables in the same migration too, or avoid the rebuild (ALTER TABLE ADD/RENAME/DROP COLUMN); see drizzle-orm#4938.`,
-    });
-  }
-
-  /** Foreign keys of other tables that name `parent` (one row per column). */
-  private referencing(parent: string): Record<string, unknown>[] {
-    return this.db.selectObjects(
-      `SELECT m.name AS child, f.id AS id, f."from" AS col, upper(f.on_delete) AS onDelete
-         FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
-        WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE AND m.name <> ?1 COLLATE NOCASE
-        ORDER BY m.name, f.id, f.seq`,
-      [parent],
+    const r = dropReferenced(
+      {
+        db: this.db,
+        file,
+        line,
+        repointed: this.repointed,
+        // The data check ran this file to its end with rows in every referencing table: what it saw beats the
+        // prediction (the children may be dropped or emptied before, or copied before the DROP).
+        provenHarmless: (children) => !!data?.complete && !!this.dataCheck?.covers(children) && !data.findings.some((f) => f.line === line),
+      },
+      table,
     );
+    if (r.note) this.notes.push(r.note);
+    if (r.finding) this.add(r.finding);
   }
 
   private reportFailure(file: MigrationFile, text: SqlText | undefined, bookStart: number, f: Failure): void {
-    const shared = this.sharedNumberNote(file);
-    if (f.reportedBy && text && f.start !== undefined) {
-      const first = firstLine(text.slice(f.start, f.resumeAt ?? text.statementEnd(f.start)));
-      this.notes.push(
-        `${file.name} fails under local wrangler at line ${text.lineAt(f.start)} (\`${first}\`: ${sentence(f.message)}) — reported as ${f.reportedBy}; the replay stops there as wrangler does.`,
-      );
-      return;
-    }
-    if (f.final || !text || f.start === undefined) {
-      this.add({ rule: 'replay-error', file: file.relPath, line: f.line, message: `${sentence(f.message)}${shared}` });
-      return;
-    }
-    const lastLine = text.lineAt(Math.max(0, bookStart - 1));
-    if (f.start >= bookStart) {
-      const quoteNote = file.name.includes("'")
-        ? ` The file name contains a ' and wrangler (before 4.106) puts the name into that INSERT unescaped, so the INSERT is broken: rename the file.`
-        : '';
-      this.add({
-        rule: 'replay-error',
-        file: file.relPath,
-        line: lastLine,
-        message: `The bookkeeping row wrangler appends (INSERT INTO ${this.input.migrationsTable} (name) values ('${file.name}')) fails: ${f.message}.${quoteNote}${shared}`,
-      });
-      return;
-    }
-    const end = f.resumeAt ?? text.statementEnd(f.start);
-    const first = firstLine(text.slice(f.start, Math.min(end, bookStart)));
-    const line = text.lineAt(f.start);
-    const errLine = f.errorOffset !== undefined && f.errorOffset >= 0 ? text.lineAt(Math.min(f.errorOffset, text.length)) : line;
-    const where = errLine !== line && (f.errorOffset ?? -1) < bookStart ? ` (at line ${errLine})` : '';
-    if (f.parse) {
-      const runsIntoBookkeeping = (f.errorOffset ?? -1) >= bookStart || end > bookStart;
-      const semicolon = runsIntoBookkeeping
-        ? ` The file's last statement is not terminated by ';', so the INSERT that wrangler appends to record the migration runs into it: end the statement with ';'.`
-        : '';
-      this.add({ rule: 'sql-syntax', file: file.relPath, line, message: `${f.message} in \`${first}\`${where}.${semicolon}${shared}` });
-      return;
-    }
-    if (this.brokenHistory !== undefined && !this.input.settled?.has(file.name)) {
-      this.add({
-        rule: 'replay-unverified',
-        file: file.relPath,
-        line,
-        message: `${f.message} at \`${first}\`${where} — but the migrations before it do not replay (${this.brokenHistory} fails), so the schema it ran on is incomplete and the replay cannot tell whether the real database has what it needs. Preview with credentials checks it against the live schema.${shared}`,
-      });
-      return;
-    }
-    this.add({
-      rule: 'replay-error',
-      file: file.relPath,
-      line,
-      message: `${f.message} — replaying the migrations in wrangler's order on a fresh D1-like database fails at \`${first}\`${where}; wrangler stops here and rolls this file back.${shared}`,
-    });
-  }
-
-  /** Files sharing the failing file's number: wrangler runs them all, in name order. */
-  private sharedNumberNote(file: MigrationFile): string {
-    if (file.number === null) return '';
-    const same = this.input.files.filter((f) => f.number === file.number);
-    if (same.length < 2) return '';
-    // Date_time names of one day share the number yet run in their time order: a note only where duplicate-number
-    // finds a collision or a contradicted order among them.
-    if (checkDuplicateNumbers(same).length === 0) return '';
-    const names = same.map((f) => f.name);
-    const before = names.slice(0, names.indexOf(file.name));
-    const after = names.slice(names.indexOf(file.name) + 1);
-    const order = names.join(' before ');
-    const consequence = after.length
-      ? ` ${file.name} runs before ${after.join(', ')}, so anything it needs from ${after.length === 1 ? 'that file' : 'those files'} does not exist yet: give it a higher number.`
-      : before.length
-        ? ` ${file.name} runs after ${before.join(', ')}.`
-        : '';
-    return ` ${same.length} files share the number ${file.numberText ?? file.number}: wrangler applies ${order} (name order for equal numbers).${consequence}`;
+    const r = describeFailure(
+      { files: this.input.files, migrationsTable: this.input.migrationsTable, brokenHistory: this.brokenHistory, settled: this.input.settled },
+      file,
+      text,
+      bookStart,
+      f,
+    );
+    if ('note' in r) this.notes.push(r.note);
+    else this.add(r.finding);
   }
 
   /** Prepare-only check of a file that is not replayed: parse errors are reported, missing names are not. */
   private syntaxCheckFile(file: MigrationFile): void {
     const body = stripBom(file.sql);
-    const text = new SqlText(this.sqlite3, body + bookkeepingSql(this.input.migrationsTable, file.name));
+    const text = new SqlText(body + bookkeepingSql(this.input.migrationsTable, file.name));
     try {
       this.syntaxCheckText(file, text, 0, Buffer.byteLength(body, 'utf8'));
     } finally {
@@ -486,15 +446,15 @@ class Replayer {
     }
   }
 
+  /** Runs on the WASM build only (after a failure, which moved the replay there). */
   private syntaxCheckText(file: MigrationFile, text: SqlText, from: number, bookStart: number): void {
-    const db = this.scratchDb().pointer;
-    const { capi } = this.sqlite3;
+    const db = this.scratchDb();
     let offset = from;
     while (offset < text.length) {
-      const p = text.prepare(db, offset);
+      const p = db.prepare(text, offset);
       if (p.ok) {
         if (!p.stmt) return;
-        capi.sqlite3_finalize(p.stmt);
+        p.stmt.finalize();
         offset = p.end;
         continue;
       }
@@ -505,21 +465,18 @@ class Replayer {
     }
   }
 
-  private scratchDb(): OoDb {
+  private scratchDb(): SqlDb {
     if (!this.scratch) {
-      this.scratch = openD1Like(this.sqlite3);
-      try {
-        this.scratch.exec(createMigrationsTableSql(this.input.migrationsTable));
-      } catch {
-        // Already reported by run(); prepare-only checks do not need the table.
-      }
+      this.scratch = this.backend.open();
+      // Already reported by run() when it fails; prepare-only checks do not need the table.
+      this.scratch.tryExec(createMigrationsTableSql(this.input.migrationsTable));
     }
     return this.scratch;
   }
 
   /** Savepoint control: cannot fail unless the replay itself is broken, so a failure is thrown. */
   private exec(sql: string): void {
-    const error = tryExec(this.sqlite3, this.db, sql);
+    const error = this.db.tryExec(sql);
     if (error) throw new Error(`replay: ${sql} failed: ${error}`);
   }
 
@@ -536,16 +493,8 @@ function stripBom(sql: string): string {
   return sql.charCodeAt(0) === 0xfeff ? sql.slice(1) : sql;
 }
 
-function sentence(s: string): string {
-  return /[.!?]$/.test(s) ? s : `${s}.`;
-}
-
 function lineOfIndex(s: string, index: number): number {
   let n = 1;
   for (let i = s.indexOf('\n'); i !== -1 && i < index; i = s.indexOf('\n', i + 1)) n++;
   return n;
-}
-
-function unique(xs: string[]): string[] {
-  return [...new Set(xs)];
 }

@@ -4,7 +4,7 @@
  */
 import { isToolTable } from '../ledger-state/table.js';
 import type { SchemaObject } from '../types.js';
-import { tryExec, type OoDb, type Sqlite3 } from './sqlite.js';
+import type { SqlDb } from './db/types.js';
 
 const TYPE_ORDER: Record<SchemaObject['type'], number> = { table: 0, index: 1, trigger: 2, view: 3 };
 
@@ -12,10 +12,10 @@ const TYPE_ORDER: Record<SchemaObject['type'], number> = { table: 0, index: 1, t
  * User objects of `sqlite_schema`: without SQLite's internal objects, wrangler's migrations table and D1's
  * reserved `_cf_` names. Sorted by table, then the table itself before its indexes and triggers, then name.
  */
-export function readSchema(db: OoDb, migrationsTable: string): SchemaObject[] {
+export function readSchema(db: Pick<SqlDb, 'objects'>, migrationsTable: string): SchemaObject[] {
   // One row holding the whole schema as JSON: reading thousands of rows column by column through the WASM
   // boundary costs far more than SQLite building the JSON text and JSON.parse reading it.
-  const rows = db.selectObjects(
+  const rows = db.objects(
     `SELECT json_group_array(json_array(type, name, tbl_name, sql)) AS objects FROM (
        SELECT type, name, tbl_name, sql FROM sqlite_schema
         WHERE type IN ('table', 'index', 'trigger', 'view')
@@ -47,8 +47,8 @@ const SEED_ORDER: Record<SchemaObject['type'], number> = { table: 0, view: 1, in
  * create their own shadow tables, which are then skipped), tables, views (again while one depends on
  * another), indexes, triggers. Returns what could not be created, as `name: SQLite's message`.
  */
-export function seedSchema(sqlite3: Sqlite3, db: OoDb, objects: readonly SchemaObject[]): string[] {
-  const exists = (name: string) => db.selectObjects(`SELECT 1 AS x FROM sqlite_schema WHERE name = ?1 COLLATE NOCASE`, [name]).length > 0;
+export function seedSchema(db: Pick<SqlDb, 'objects' | 'tryExec'>, objects: readonly SchemaObject[]): string[] {
+  const exists = (name: string) => db.objects(`SELECT 1 AS x FROM sqlite_schema WHERE name = ?1 COLLATE NOCASE`, [name]).length > 0;
   const isVirtual = (o: SchemaObject) => o.type === 'table' && /^\s*CREATE\s+VIRTUAL\s/i.test(o.sql ?? '');
   // The tool's state table is not part of the schema the migrations build (src/ledger-state/table.ts).
   let todo = [...objects]
@@ -61,7 +61,7 @@ export function seedSchema(sqlite3: Sqlite3, db: OoDb, objects: readonly SchemaO
     const next: SchemaObject[] = [];
     for (const o of todo) {
       if (exists(o.name)) continue;
-      const error = tryExec(sqlite3, db, o.sql!);
+      const error = db.tryExec(o.sql!);
       if (error === undefined) {
         progress = true;
         errors.delete(o.name);

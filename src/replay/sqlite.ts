@@ -1,11 +1,10 @@
 /**
- * Loads the official SQLite WASM build once per process and opens connections configured like local D1
- * (workerd): foreign keys on, double-quoted string literals accepted.
+ * SQLite WASM through oo1, for the production preflight and tests: connections configured like local D1
+ * (workerd): foreign keys on, double-quoted string literals accepted. The replay itself goes through db/.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { SqlDb, SqlValue } from './db/types.js';
+import { loadSqlite as loadModule, prepareAt } from './db/wasm.js';
+import type { SqlText } from './statements.js';
 
 /** A WASM pointer (this build is 32-bit, so pointers are plain numbers). */
 export type Ptr = number;
@@ -48,8 +47,6 @@ export interface Wasm {
   pokePtr(p: Ptr, v: Ptr): void;
 }
 
-/** A value SQLite hands back for a column. */
-export type SqlValue = string | number | bigint | null | Uint8Array;
 
 /** An oo1.DB: only what the replay calls. */
 export interface OoDb {
@@ -69,32 +66,11 @@ export interface Sqlite3 {
 }
 
 /**
- * The bundle (dist/) ships node.mjs + sqlite3.wasm in dist/sqlite/ because webpack mangles the module when it
- * inlines it; from source (tests, tsx) the package resolves normally.
+ * The initialised module, the very one the replay's backend (db/wasm.ts) loads: one load per process. Its
+ * typing there is narrower in other places, so it is re-typed here for the oo1 helpers below.
  */
-function sqliteModulePath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  for (const c of [join(here, 'sqlite', 'node.mjs'), join(here, '..', 'sqlite', 'node.mjs')]) if (existsSync(c)) return c;
-  return createRequire(import.meta.url).resolve('@sqlite.org/sqlite-wasm');
-}
-
-let loading: Promise<Sqlite3> | undefined;
-
-/** The initialised module; initialising costs ~40 ms, so it is shared by every replay in the process. */
 export function loadSqlite(): Promise<Sqlite3> {
-  if (!loading) {
-    loading = (async () => {
-      const mod = (await import(/* webpackIgnore: true */ pathToFileURL(sqliteModulePath()).href)) as {
-        default: () => Promise<Sqlite3>;
-      };
-      return mod.default();
-    })();
-    // A failed load must not poison every later call in a long-lived process.
-    loading.catch(() => {
-      loading = undefined;
-    });
-  }
-  return loading;
+  return loadModule() as unknown as Promise<Sqlite3>;
 }
 
 /** Turns double-quoted string literals on or off for DML and DDL alike. */
@@ -134,4 +110,20 @@ export function openD1Like(sqlite3: Sqlite3): OoDb {
   setDoubleQuotedStrings(sqlite3, db, true);
   db.exec('PRAGMA foreign_keys = ON');
   return db;
+}
+
+/**
+ * Prepares the statement of `text` that starts at `from` on an oo1 connection, with the replay's own
+ * prepare-with-tail (db/wasm.ts): `stmt` is 0 when only comments remain; finalize it with capi.
+ */
+export function prepareOn(sqlite3: Sqlite3, db: OoDb, text: SqlText, from: number): ReturnType<typeof prepareAt> {
+  return prepareAt(sqlite3 as unknown as Parameters<typeof prepareAt>[0], db.pointer, text, from);
+}
+
+/** An oo1 connection seen as the schema helpers (schema.ts: readSchema, seedSchema) see a replay's. */
+export function schemaDb(sqlite3: Sqlite3, db: OoDb): Pick<SqlDb, 'objects' | 'tryExec'> {
+  return {
+    objects: (sql, bind) => db.selectObjects(sql, bind ? [...bind] : undefined),
+    tryExec: (sql) => tryExec(sqlite3, db, sql),
+  };
 }

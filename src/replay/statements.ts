@@ -1,38 +1,23 @@
 /**
- * Walks SQL one statement at a time with SQLite's own prepare-with-tail, so statement boundaries are
- * exactly SQLite's (triggers, strings, comments) and each statement keeps its position in the file.
+ * SQL text as SQLite reads it: UTF-8 bytes, with the positions a message needs (line, column) and the
+ * statement boundaries SQLite itself would find. The connections (db/*.ts) prepare statements from it; a
+ * backend that needs its own copy of the bytes (the WASM build's memory) keeps it here until free().
  */
 import { completeEnd } from '../sql/complete.js';
-import type { Ptr, Sqlite3 } from './sqlite.js';
-
-export type PrepareResult =
-  | { ok: true; stmt: Ptr; start: number; end: number }
-  | { ok: false; message: string; start: number; errorOffset: number };
+import type { SqlDb, Stmt } from './db/types.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** SQL text copied into WASM memory; offsets are UTF-8 byte offsets into it. */
 export class SqlText {
   readonly bytes: Uint8Array;
   /** Byte offset where each line starts; computed when a position is first asked for. */
   private lineStartsCache: number[] | undefined;
-  private readonly mem: Ptr;
-  private readonly sqlPtr: Ptr;
-  private freed = false;
+  /** Copies of the bytes owned by a backend, released with the text. */
+  private readonly copies = new Map<object, { free(): void }>();
 
-  constructor(
-    private readonly sqlite3: Sqlite3,
-    text: string,
-  ) {
+  constructor(text: string) {
     this.bytes = encoder.encode(text);
-    const { wasm } = sqlite3;
-    // Two pointer slots (ppStmt, pzTail) followed by the NUL-terminated SQL.
-    this.mem = wasm.alloc(8 + this.bytes.length + 1);
-    this.sqlPtr = this.mem + 8;
-    const heap = wasm.heap8u();
-    heap.set(this.bytes, this.sqlPtr);
-    heap[this.sqlPtr + this.bytes.length] = 0;
   }
 
   get length(): number {
@@ -95,77 +80,28 @@ export class SqlText {
   }
 
   /**
-   * Prepares the statement starting at `from`. `stmt` is 0 when only comments/whitespace remain.
-   * The caller must finalize a returned statement.
-   */
-  prepare(db: Ptr, from: number): PrepareResult {
-    this.assertLive();
-    const { capi, wasm } = this.sqlite3;
-    const start = this.skipTrivia(from);
-    const ppStmt = this.mem;
-    const pzTail = this.mem + 4;
-    // The raw export: capi's wrapper converts every argument and takes a scoped allocation on each call.
-    let heap = wasm.heap8u();
-    writePtr(heap, ppStmt, 0);
-    writePtr(heap, pzTail, 0);
-    // +1: the length includes the NUL terminator, so SQLite uses the text in place instead of copying the rest of the file per statement.
-    const rc = wasm.exports.sqlite3_prepare_v3(db, this.sqlPtr + start, this.bytes.length - start + 1, 0, ppStmt, pzTail);
-    if (rc !== capi.SQLITE_OK) {
-      const off = capi.sqlite3_error_offset(db);
-      return { ok: false, message: capi.sqlite3_errmsg(db), start, errorOffset: off >= 0 ? start + off : -1 };
-    }
-    // Preparing may have grown the memory, which detaches the old view.
-    heap = wasm.heap8u();
-    const stmt = readPtr(heap, ppStmt);
-    const tail = readPtr(heap, pzTail);
-    return { ok: true, stmt, start, end: stmt ? tail - this.sqlPtr : this.bytes.length };
-  }
-
-  /** Prepares exactly the bytes [start, end) (one statement already delimited), for a second look at it. */
-  prepareRange(db: Ptr, start: number, end: number): { stmt: Ptr; message?: string; errorOffset?: number } {
-    this.assertLive();
-    const { capi, wasm } = this.sqlite3;
-    const ppStmt = this.mem;
-    wasm.pokePtr(ppStmt, 0);
-    const rc = capi.sqlite3_prepare_v3(db, this.sqlPtr + start, end - start, 0, ppStmt, 0);
-    if (rc !== capi.SQLITE_OK) {
-      const off = capi.sqlite3_error_offset(db);
-      return { stmt: 0, message: capi.sqlite3_errmsg(db), errorOffset: off >= 0 ? start + off : undefined };
-    }
-    return { stmt: wasm.peekPtr(ppStmt) };
-  }
-
-  /**
-   * End of the statement starting at `start` when SQLite could not prepare it (so gave no tail): the first
-   * `;` after which sqlite3_complete() says the statement is complete, found in one pass (src/sql/complete.ts;
-   * asking sqlite3_complete() about each prefix was quadratic).
+   * End of the statement starting at `start` as sqlite3_complete() sees it: the first `;` after which the
+   * statement is complete, found in one pass (src/sql/complete.ts; asking sqlite3_complete() about each
+   * prefix was quadratic). Used where SQLite gave no tail (the statement did not prepare).
    */
   statementEnd(start: number): number {
     return completeEnd(this.bytes, start);
   }
 
-  free(): void {
-    if (!this.freed) {
-      this.sqlite3.wasm.dealloc(this.mem);
-      this.freed = true;
+  /** The copy of the bytes that `owner` (a backend) keeps, made on first use. */
+  copyFor<T extends { free(): void }>(owner: object, make: () => T): T {
+    let copy = this.copies.get(owner) as T | undefined;
+    if (!copy) {
+      copy = make();
+      this.copies.set(owner, copy);
     }
+    return copy;
   }
 
-  private assertLive(): void {
-    if (this.freed) throw new Error('SqlText used after free()');
+  free(): void {
+    for (const c of this.copies.values()) c.free();
+    this.copies.clear();
   }
-}
-
-/** A 32-bit little-endian pointer (this build is wasm32). */
-function readPtr(heap: Uint8Array, at: Ptr): Ptr {
-  return (heap[at]! | (heap[at + 1]! << 8) | (heap[at + 2]! << 16) | (heap[at + 3]! << 24)) >>> 0;
-}
-
-function writePtr(heap: Uint8Array, at: Ptr, value: Ptr): void {
-  heap[at] = value & 0xff;
-  heap[at + 1] = (value >>> 8) & 0xff;
-  heap[at + 2] = (value >>> 16) & 0xff;
-  heap[at + 3] = (value >>> 24) & 0xff;
 }
 
 function findSeq(b: Uint8Array, from: number, c1: number, c2: number): number {
@@ -182,4 +118,33 @@ export function isParseError(message: string): boolean {
 export function firstLine(sql: string): string {
   const line = sql.trim().split(/\r?\n/)[0]!.trim().replace(/;$/, '');
   return line.length > 100 ? `${line.slice(0, 99)}…` : line;
+}
+
+/** How a walk over the statements of a text ended. */
+export type WalkEnd<T> =
+  | { done: true }
+  /** A statement did not prepare. */
+  | { failed: { message: string; start: number; errorOffset: number } }
+  /** `visit` returned a value for the statement [start, end). */
+  | { stopped: T; start: number; end: number };
+
+/**
+ * The one statement loop of the replay and the data check: prepares each statement of `text` from `from` in
+ * turn on `db` and hands it to `visit` (then finalizes it), until `visit` returns a value, a statement does
+ * not prepare, or only comments remain.
+ */
+export function eachStatement<T>(db: SqlDb, text: SqlText, from: number, visit: (stmt: Stmt, start: number, end: number) => T | undefined): WalkEnd<T> {
+  for (let offset = from; ; ) {
+    const p = db.prepare(text, offset);
+    if (!p.ok) return { failed: p };
+    if (!p.stmt) return { done: true };
+    offset = p.end;
+    let result: T | undefined;
+    try {
+      result = visit(p.stmt, p.start, p.end);
+    } finally {
+      p.stmt.finalize();
+    }
+    if (result !== undefined) return { stopped: result, start: p.start, end: p.end };
+  }
 }

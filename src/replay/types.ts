@@ -1,6 +1,7 @@
 import type { ParsedMigration } from '../sql/types.js';
 import type { Finding, MigrationFile, SchemaObject } from '../types.js';
 import type { KeptRebuild } from './data/rebuilds.js';
+import type { BackendName } from './db/types.js';
 
 export interface ReplayInput {
   /** In the order wrangler applies them (the caller has already sorted them). */
@@ -34,6 +35,18 @@ export interface ReplayInput {
    * (ReplayResult.dataSeed), to put the same rows into a real database (tests compare with wrangler).
    */
   dumpDataBefore?: string;
+  /**
+   * Run every ALTER TABLE … ADD COLUMN as SQLite's own statement, which reloads the whole schema, instead of
+   * alter.ts's equivalent that does not (for the tests that compare the two).
+   */
+  exactAlter?: boolean;
+  /** The SQLite build to start on (the tests compare them); by default node:sqlite where it is usable. */
+  sqlite?: BackendName;
+  /**
+   * Restore the longest run of these files a previous replay stored in this directory, and store this one's
+   * state for the next (see cache.ts; `cache-dir`). Not with `base` or `dumpDataBefore`.
+   */
+  cacheDir?: string;
 }
 
 export interface ReplayResult {
@@ -62,4 +75,8 @@ export interface ReplayResult {
    * applied; `file` is the file's path as findings give it. validate folds their findings (rules/fold.ts).
    */
   keptRebuilds?: (KeptRebuild & { file: string })[];
+  /** With `cacheDir`: how many files were restored instead of replayed, and whether this replay was stored. */
+  cache?: { restored: number; stored: boolean };
+  /** Which SQLite build finished the replay, and the file it moved to the WASM build at, if it did. */
+  engine: { sqlite: BackendName; version: string; movedToWasmAt?: string };
 }

@@ -23,8 +23,12 @@ export interface StatementFacts {
   rename?: { from: string; to: string };
   /** CREATE INDEX / DROP INDEX: the index's name. */
   index?: { name: string; drop?: boolean };
-  /** CREATE [VIRTUAL] TABLE: the new table's name. */
-  creates?: { table: string; virtual: boolean };
+  /** INSERT of literal rows (VALUES or DEFAULT VALUES, no SELECT anywhere, no REPLACE, no upsert). */
+  plainInsert?: boolean;
+  /** ALTER TABLE … ADD COLUMN … DEFAULT that cannot fail on rows unless the table is STRICT: the table. */
+  addsDefaultTo?: string;
+  /** CREATE [VIRTUAL] TABLE: the new table's name (`ifNotExists`: it may be there already). */
+  creates?: { table: string; virtual: boolean; ifNotExists?: boolean };
   /** First line, for messages. */
   head: string;
   /** 1-based line in the file, when known. */
@@ -99,6 +103,9 @@ export function skipWith(tokens: Token[], from = 0): number {
   }
 }
 
+/** Statements that read or write no row (the replay stops at transaction control, ATTACH and VACUUM). */
+const ROWLESS_VERBS: ReadonlySet<string> = new Set(['PRAGMA', 'ANALYZE', 'REINDEX', 'EXPLAIN', 'BEGIN', 'COMMIT', 'END', 'ROLLBACK', 'SAVEPOINT', 'RELEASE', 'ATTACH', 'DETACH', 'VACUUM']);
+
 export function analyseStatement(sql: string): StatementFacts {
   return analyseTokens(significant(sql), sql);
 }
@@ -152,6 +159,8 @@ export function analyseTokens(tokens: Token[], sql: string): StatementFacts {
         // An upsert's DO UPDATE changes existing rows on purpose, like an UPDATE.
         const doUpdate = tokens.some((t, k) => isWord(t, 'DO') && isWord(tokens[k + 1], 'UPDATE'));
         if (doUpdate) facts.targets.push({ table: n.name, how: 'upsert' });
+        // Rows given literally: they meet other rows only through the table's triggers and constraints.
+        facts.plainInsert = !facts.replace && !doUpdate && !tokens.some((t) => isWord(t, 'SELECT'));
       }
       return facts;
     }
@@ -180,8 +189,15 @@ export function analyseTokens(tokens: Token[], sql: string): StatementFacts {
         if (to) facts.rename = { from: n.name, to: to.name };
       } else if (isWord(action, 'ADD')) {
         // SQLite checks NOT NULL, CHECK, REFERENCES and generated columns of a new column against existing
-        // rows only (since 3.37), so an empty table accepts what a filled one rejects.
-        facts.dataDependent = tokens.slice(n.next + 1).some((t) => isWord(t, 'NOT', 'CHECK', 'REFERENCES', 'GENERATED', 'AS', 'UNIQUE', 'PRIMARY') || isPunct(t, '('));
+        // rows only (since 3.37), so an empty table accepts what a filled one rejects; a default that is not a
+        // constant, too. NOT NULL with a non-NULL constant default cannot fail: every row gets the default.
+        const def = tokens.slice(n.next + 1);
+        const risky = def.some((t) => isWord(t, 'CHECK', 'REFERENCES', 'GENERATED', 'AS', 'UNIQUE', 'PRIMARY', 'CURRENT_TIME', 'CURRENT_DATE', 'CURRENT_TIMESTAMP') || isPunct(t, '('));
+        const notNull = def.some((t, i) => isWord(t, 'NOT') && isWord(def[i + 1], 'NULL'));
+        const d = def.findIndex((t) => isWord(t, 'DEFAULT'));
+        facts.dataDependent = risky || (notNull && (d === -1 || isWord(def[d + 1], 'NULL')));
+        // A STRICT table also checks the default's type against existing rows (see file-facts.ts).
+        if (!facts.dataDependent && d !== -1) facts.addsDefaultTo = n.name;
       }
       return facts;
     }
@@ -191,9 +207,12 @@ export function analyseTokens(tokens: Token[], sql: string): StatementFacts {
       const virtual = isWord(tokens[c], 'VIRTUAL');
       if (virtual) c++;
       if (isWord(tokens[c], 'TABLE')) {
-        if (isWord(tokens[c + 1], 'IF') && isWord(tokens[c + 2], 'NOT') && isWord(tokens[c + 3], 'EXISTS')) c += 3;
+        const ifNotExists = isWord(tokens[c + 1], 'IF') && isWord(tokens[c + 2], 'NOT') && isWord(tokens[c + 3], 'EXISTS');
+        if (ifNotExists) c += 3;
         const n = nameAt(tokens, c + 1);
-        if (n) facts.creates = { table: n.name, virtual };
+        if (n) facts.creates = { table: n.name, virtual, ...(ifNotExists && { ifNotExists }) };
+        // CREATE TABLE … AS SELECT reads rows (and evaluates its expressions on them).
+        facts.dataDependent = !!n && isWord(tokens[n.next], 'AS');
         return facts;
       }
       const unique = isWord(tokens[v + 1], 'UNIQUE');
@@ -211,7 +230,10 @@ export function analyseTokens(tokens: Token[], sql: string): StatementFacts {
       facts.dataDependent = unique || expression || partial;
       return facts;
     }
+    // SELECT, VALUES and anything else but statements that read or write no row: may read rows, and fail on
+    // what they hold (json_extract of a malformed value…).
     default:
+      facts.dataDependent = !ROWLESS_VERBS.has(verb);
       return facts;
   }
 }

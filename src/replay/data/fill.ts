@@ -4,7 +4,7 @@
  * which columns to vary next.
  */
 import { tokenize } from '../../sql/tokenize.js';
-import { tryExec, type OoDb, type Sqlite3 } from '../sqlite.js';
+import type { SqlDb } from '../db/types.js';
 import { existingObjects, q, readTableMeta, type ColumnInfo, type ForeignKey, type TableMeta } from './tables.js';
 
 /** Rows added to each table: enough for UNIQUE and one-to-one references to matter. */
@@ -34,20 +34,35 @@ export interface FillOutcome {
   uncovered: Map<string, [string, string]>;
 }
 
+export interface FillerState {
+  counter: number;
+  plans: [string, { columns: string[]; rows: string[][] }][];
+}
+
 export class Filler {
   private counter = 0;
   private meta = new Map<string, TableMeta>();
   /** VALUES that worked for a table, by its CREATE statement: a table rebuilt the same way is filled the same way. */
   private plans = new Map<string, { columns: string[]; rows: string[][] }>();
 
-  constructor(
-    private readonly sqlite3: Sqlite3,
-    private readonly db: OoDb,
-  ) {}
+  constructor(private readonly db: SqlDb) {}
+
+  /** What decides the values it picks next (for the replay cache). */
+  state(): FillerState {
+    return { counter: this.counter, plans: [...this.plans] };
+  }
+
+  /** A filler that goes on from `state`. */
+  static restore(db: SqlDb, state: FillerState): Filler {
+    const f = new Filler(db);
+    f.counter = state.counter;
+    f.plans = new Map(state.plans);
+    return f;
+  }
 
   /** The same filler (values, counter) for another database. */
-  rebind(db: OoDb): Filler {
-    const f = new Filler(this.sqlite3, db);
+  rebind(db: SqlDb): Filler {
+    const f = new Filler(db);
     f.counter = this.counter;
     f.plans = this.plans;
     return f;
@@ -157,7 +172,7 @@ export class Filler {
       }
     });
     const sql = cols.length ? `INSERT INTO ${q(m.name)} (${cols.join(', ')}) VALUES (${vals.join(', ')})` : `INSERT INTO ${q(m.name)} DEFAULT VALUES`;
-    return tryExec(this.sqlite3, this.db, sql);
+    return this.db.tryExec(sql);
   }
 
   /** One row that SQLite accepts, as literals per column (DEFAULT = omitted); or the reason none was found. */
@@ -181,7 +196,7 @@ export class Filler {
       const to = this.targetColumns(fk);
       if (to) {
         try {
-          const rows = this.db.selectArrays(
+          const rows = this.db.rows(
             `SELECT ${to.map((c) => `quote(${q(c)})`).join(', ')} FROM ${q(fk.parent)} WHERE ${to.map((c) => `${q(c)} IS NOT NULL`).join(' AND ')} LIMIT ${SYNTHETIC_ROWS * 2}`,
           );
           for (const row of rows) options.push(row.map(String));
@@ -225,7 +240,7 @@ export class Filler {
   /** Whether a table has a row (false when it does not exist). */
   private hasRows(table: string): boolean {
     try {
-      return this.db.selectArrays(`SELECT EXISTS (SELECT 1 FROM ${q(table)})`)[0]?.[0] === 1;
+      return this.db.rows(`SELECT EXISTS (SELECT 1 FROM ${q(table)})`)[0]?.[0] === 1;
     } catch {
       return false;
     }
@@ -234,7 +249,7 @@ export class Filler {
   /** The parent columns a key points at: as listed, or the parent's primary key. */
   private targetColumns(fk: ForeignKey): string[] | undefined {
     if (fk.to.every((c) => c !== null)) return fk.to;
-    const pk = this.db.selectArrays(`SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk`, [fk.parent]).map((r) => String(r[0]));
+    const pk = this.db.rows(`SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk`, [fk.parent]).map((r) => String(r[0]));
     return pk.length === fk.from.length ? pk : undefined;
   }
 

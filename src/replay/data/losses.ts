@@ -3,7 +3,7 @@
  * delete from, update or drop on purpose that vanished or changed, and rebuilt tables left with fewer rows;
  * each with the statement and the mechanism (a foreign key path, a REPLACE conflict, a trigger).
  */
-import type { OoDb } from '../sqlite.js';
+import type { SqlDb } from '../db/types.js';
 import { namesIn } from './analyse.js';
 import type { FileFacts } from './file-facts.js';
 import { copyOf, type Culprit, type Executed, type Loss } from './findings.js';
@@ -26,7 +26,7 @@ interface RowEvent {
 
 /** What the analysis reads from the twin. */
 export interface LossContext {
-  db: OoDb;
+  db: SqlDb;
   /** Virtual tables known so far (lower-cased). */
   virtuals: Set<string>;
   /** The migrations table and SQLite's and D1's own tables. */
@@ -206,7 +206,7 @@ function mechanism(ctx: LossContext, executed: Executed, victim: string, ff: Fil
  * Foreign keys leading from `child` up to `ancestor` whose actions carry a change down (CASCADE, SET NULL,
  * SET DEFAULT), breadth-first over a few levels; listed from the ancestor down.
  */
-function fkPath(db: OoDb, child: string, ancestor: string, onUpdate: boolean): { child: string; col: string; parent: string; action: string }[] | undefined {
+function fkPath(db: SqlDb, child: string, ancestor: string, onUpdate: boolean): { child: string; col: string; parent: string; action: string }[] | undefined {
   const target = ancestor.toLowerCase();
   type Step = { child: string; col: string; parent: string; action: string };
   const queue: { table: string; path: Step[] }[] = [{ table: child, path: [] }];
@@ -214,7 +214,7 @@ function fkPath(db: OoDb, child: string, ancestor: string, onUpdate: boolean): {
   while (queue.length > 0) {
     const { table, path } = queue.shift()!;
     if (path.length >= 4) continue;
-    const rows = db.selectObjects(`SELECT "table" AS parent, "from" AS col, upper(on_delete) AS d, upper(on_update) AS u FROM pragma_foreign_key_list(?1)`, [table]);
+    const rows = db.objects(`SELECT "table" AS parent, "from" AS col, upper(on_delete) AS d, upper(on_update) AS u FROM pragma_foreign_key_list(?1)`, [table]);
     for (const r of rows) {
       const parent = String(r.parent);
       const action = String(onUpdate ? r.u : r.d);

@@ -4,7 +4,7 @@
  * failed anywhere in the file. Such a rebuild is reported once, as one short warning (see rules/fold.ts),
  * instead of the long explanation of what a rebuild can do plus a foreign_keys pragma warning per line.
  */
-import type { OoDb } from '../sqlite.js';
+import type { SqlDb } from '../db/types.js';
 import type { FileFacts } from './file-facts.js';
 import { q } from './tables.js';
 
@@ -31,13 +31,13 @@ export interface KeptRebuild {
 }
 
 /** Columns and referencing tables of the tables about to be rebuilt (`rows`: their counts before the file). */
-export function rebuildsBefore(db: OoDb, rows: Map<string, number>, names: Map<string, string>): Map<string, RebuildBefore> {
+export function rebuildsBefore(db: SqlDb, rows: Map<string, number>, names: Map<string, string>): Map<string, RebuildBefore> {
   const out = new Map<string, RebuildBefore>();
   for (const [lower, n] of rows) {
     const name = names.get(lower) ?? lower;
-    const columns = db.selectArrays(`SELECT name FROM pragma_table_info(?1)`, [name]).map((r) => String(r[0]));
+    const columns = db.rows(`SELECT name FROM pragma_table_info(?1)`, [name]).map((r) => String(r[0]));
     const children = db
-      .selectArrays(
+      .rows(
         `SELECT DISTINCT m.name FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
           WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE AND m.name <> ?1 COLLATE NOCASE`,
         [name],
@@ -52,7 +52,7 @@ export function rebuildsBefore(db: OoDb, rows: Map<string, number>, names: Map<s
  * The rebuilds of a file that ran to its end with nothing lost or failed; `covered` says whether a table held
  * synthetic rows (a child the check could not fill proves nothing).
  */
-export function keptRebuilds(db: OoDb, ff: FileFacts, before: Map<string, RebuildBefore>, covered: (lower: string) => boolean): KeptRebuild[] {
+export function keptRebuilds(db: SqlDb, ff: FileFacts, before: Map<string, RebuildBefore>, covered: (lower: string) => boolean): KeptRebuild[] {
   const out: KeptRebuild[] = [];
   for (const [lower, b] of before) {
     if (b.rows === 0 || !b.children.every((c) => covered(c.toLowerCase()))) continue;
@@ -63,12 +63,12 @@ export function keptRebuilds(db: OoDb, ff: FileFacts, before: Map<string, Rebuil
     if (drop?.line === undefined) continue;
     let after: number;
     try {
-      after = Number(db.selectArrays(`SELECT count(*) FROM ${q(b.name)}`)[0]?.[0] ?? 0);
+      after = Number(db.rows(`SELECT count(*) FROM ${q(b.name)}`)[0]?.[0] ?? 0);
     } catch {
       continue; // not there again: not a rebuild
     }
     if (after < b.rows) continue;
-    const now = new Set(db.selectArrays(`SELECT lower(name) FROM pragma_table_info(?1)`, [b.name]).map((r) => String(r[0])));
+    const now = new Set(db.rows(`SELECT lower(name) FROM pragma_table_info(?1)`, [b.name]).map((r) => String(r[0])));
     out.push({ table: b.name, line: drop.line, rows: b.rows, droppedColumns: b.columns.filter((c) => !now.has(c.toLowerCase())), referencedBy: b.children });
   }
   return out;

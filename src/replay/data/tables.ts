@@ -3,7 +3,7 @@
  * keys and triggers. Queries filter inside SQLite and return only the rows asked for, because moving rows
  * into JavaScript is what costs time in the WASM build.
  */
-import type { OoDb } from '../sqlite.js';
+import type { SqlDb } from '../db/types.js';
 
 export interface ColumnInfo {
   name: string;
@@ -72,10 +72,10 @@ export function classifyObjects(rows: { name: string; type: string; sql: string 
  * Tables and views among `names` (compared case-insensitively), with their kind (see classifyObjects). Read
  * from sqlite_schema, filtered inside SQLite: pragma_table_list would inspect every table on each call.
  */
-export function existingObjects(db: OoDb, names: Iterable<string>, virtuals = new Set<string>()): Map<string, SchemaEntry> {
+export function existingObjects(db: SqlDb, names: Iterable<string>, virtuals = new Set<string>()): Map<string, SchemaEntry> {
   const list = [...names];
   if (list.length === 0) return new Map();
-  const rows = db.selectArrays(`SELECT name, type, sql FROM sqlite_schema WHERE type IN ('table', 'view') AND lower(name) IN (SELECT value FROM json_each(?1))`, [json(list)]);
+  const rows = db.rows(`SELECT name, type, sql FROM sqlite_schema WHERE type IN ('table', 'view') AND lower(name) IN (SELECT value FROM json_each(?1))`, [json(list)]);
   return classifyObjects(
     rows.map(([name, type, sql]) => ({ name: String(name), type: String(type), sql: String(sql ?? '') })),
     virtuals,
@@ -83,17 +83,17 @@ export function existingObjects(db: OoDb, names: Iterable<string>, virtuals = ne
 }
 
 /** Triggers on any of `tables` (views included: INSTEAD OF triggers). */
-export function triggersOn(db: OoDb, tables: Iterable<string>): { name: string; table: string; sql: string }[] {
+export function triggersOn(db: SqlDb, tables: Iterable<string>): { name: string; table: string; sql: string }[] {
   return db
-    .selectObjects(`SELECT name, tbl_name AS tbl, sql FROM sqlite_schema WHERE type = 'trigger' AND lower(tbl_name) IN (SELECT value FROM json_each(?1))`, [json(tables)])
+    .objects(`SELECT name, tbl_name AS tbl, sql FROM sqlite_schema WHERE type = 'trigger' AND lower(tbl_name) IN (SELECT value FROM json_each(?1))`, [json(tables)])
     .map((r) => ({ name: String(r.name), table: String(r.tbl), sql: String(r.sql ?? '') }));
 }
 
-export function readTableMeta(db: OoDb, name: string, sql: string): TableMeta {
+export function readTableMeta(db: SqlDb, name: string, sql: string): TableMeta {
   // The table options follow the closing parenthesis: `) WITHOUT ROWID, STRICT`.
   const options = /\)\s*([A-Za-z_,\s]*)$/.exec(sql)?.[1]?.toUpperCase() ?? '';
   // One query for columns (c), foreign keys (f) and UNIQUE indexes (u): each prepare costs more than the rows.
-  const rows = db.selectArrays(
+  const rows = db.rows(
     `SELECT 'c', name, type, "notnull", dflt_value, pk, hidden, NULL FROM pragma_table_xinfo(?1)
      UNION ALL SELECT 'f', id, "table", "from", "to", upper(on_delete), upper(on_update), seq FROM pragma_foreign_key_list(?1)
      UNION ALL SELECT 'u', il.name, ii.name, NULL, NULL, NULL, NULL, ii.seqno FROM pragma_index_list(?1) AS il JOIN pragma_index_info(il.name) AS ii WHERE il."unique" = 1`,

@@ -5,6 +5,7 @@
  * corruption — while the same fallback in a WHERE clause only compares with a constant.
  */
 import type { Token } from '../../sql/types.js';
+import type { SqlDb } from '../db/types.js';
 import { isPunct, isWord, nameAt, skipGroup, skipWith } from './analyse.js';
 import { q } from './tables.js';
 
@@ -126,7 +127,7 @@ export function literalKey(line: number, name: string): string {
  * column's synthetic values never equal its name.
  */
 export function literalsWritten(
-  db: { selectArrays(sql: string, bind?: unknown[]): unknown[][] },
+  db: Pick<SqlDb, 'rows'>,
   statements: { line: number; tokens: Token[] }[],
   renames: ({ from: string; to: string } | undefined)[],
 ): Map<string, LiteralRows> {
@@ -138,13 +139,13 @@ export function literalsWritten(
     if (!w || bare.length === 0) return;
     let table = w.table;
     for (const r of renames.slice(i + 1)) if (r && r.from.toLowerCase() === table.toLowerCase()) table = r.to;
-    const columns = db.selectArrays(`SELECT name FROM pragma_table_info(?1)`, [table]).map((r) => String(r[0]));
+    const columns = db.rows(`SELECT name FROM pragma_table_info(?1)`, [table]).map((r) => String(r[0]));
     const pairs = bare
       .map((v) => ({ name: s.tokens[v.from]!.value, column: typeof v.column === 'number' ? columns[v.column] : columns.find((c) => c.toLowerCase() === v.column.toString().toLowerCase()) }))
       .filter((p): p is { name: string; column: string } => p.column !== undefined);
     if (pairs.length === 0) return;
     const lit = (x: string) => `'${x.replace(/'/g, "''")}'`;
-    const row = db.selectArrays(`SELECT count(*), ${pairs.map((p) => `coalesce(sum(${q(p.column)} IS ${lit(p.name)}), 0)`).join(', ')} FROM ${q(table)}`)[0] ?? [];
+    const row = db.rows(`SELECT count(*), ${pairs.map((p) => `coalesce(sum(${q(p.column)} IS ${lit(p.name)}), 0)`).join(', ')} FROM ${q(table)}`)[0] ?? [];
     pairs.forEach((p, k) => out.set(literalKey(s.line, p.name), { table, column: p.column, rows: Number(row[0] ?? 0), matching: Number(row[k + 1] ?? 0) }));
   });
   return out;

@@ -1,0 +1,180 @@
+/**
+ * ALTER TABLE … ADD COLUMN without SQLite's reload of the whole schema. SQLite implements ADD COLUMN by
+ * editing the table's CREATE statement and then parsing every object of the schema again — 5 ms per
+ * statement on a schema of a thousand objects in the WASM build, most of a long history's replay. Here:
+ *
+ * 1. The statement runs on a scratch database that holds only that table and its rows. That gives SQLite's
+ *    own verdict (every error ADD COLUMN can raise depends on the table alone: its definition, whether it has
+ *    rows, and CHECK/NOT NULL/STRICT over those rows) and the CREATE statement SQLite would store.
+ * 2. If it fails there, the real statement runs (and fails the same way, with SQLite's message). If it
+ *    succeeds, the table is re-created with that CREATE statement — which SQLite parses alone — its rows
+ *    copied back under the same rowids, and its indexes and triggers created again in their order, all with
+ *    foreign key enforcement paused so that nothing cascades or is checked that ADD COLUMN would not touch.
+ *
+ * Where that cannot be done exactly (a temp schema, statistics tables, a virtual table's shadow table, a large
+ * table, foreign keys that cannot be paused inside the file's transaction) the real statement runs. What
+ * differs from a real ADD COLUMN is only where the table's rows sit in sqlite_schema (it moves to the end),
+ * which nothing the replay reports depends on; the differential tests run every fixture and corpus set both
+ * ways and compare.
+ */
+import type { SqlDb } from './db/types.js';
+
+/** Tables with more rows than this take the real statement (copying them would cost more than the reload). */
+const MAX_ROWS = 2000;
+const NESTED = 'd1_migrate_add_column';
+const KEEP = 'd1_migrate_add_column_rows';
+
+export interface AddColumnTarget {
+  /** The table as the statement names it (unquoted), and its schema qualifier. */
+  table: string;
+  schema?: string;
+  /** The statement's text. */
+  sql: string;
+}
+
+/**
+ * The CREATE statement SQLite stored for a table definition and an ADD COLUMN statement, for a statement that
+ * already succeeded once (the data check's twin follows the replay): it depends on nothing else.
+ */
+const stored = new Map<string, string>();
+const STORED_MAX = 512;
+
+/** What the connection can do about foreign keys inside a transaction (only the WASM build can pause them). */
+export interface ForeignKeySwitch {
+  setForeignKeys?(on: boolean): void;
+}
+
+/**
+ * Applies the ADD COLUMN by hand when that is exact; returns false when the caller must run the statement
+ * itself. `scratch` is an empty connection of the same build, kept for reuse.
+ */
+export function addColumn(db: SqlDb & ForeignKeySwitch, scratch: () => SqlDb, target: AddColumnTarget, opts: { succeeded?: boolean } = {}): boolean {
+  if (target.schema !== undefined && target.schema.toLowerCase() !== 'main') return false;
+  // One pass over sqlite_schema (it has no index): the table's objects, and what would make this inexact. A
+  // virtual table matters only when this table's name extends its name by "_" (a shadow table): testing the
+  // name first spares reading the CREATE statement of every other table (most of the pass on a large schema).
+  const schema = db
+    .rows(
+      `SELECT type, name, tbl_name, sql FROM sqlite_schema
+        WHERE tbl_name = ?1 COLLATE NOCASE OR name LIKE 'sqlite\\_s%' ESCAPE '\\'
+           OR (type = 'table' AND substr(lower(?1), 1, length(name) + 1) = lower(name) || '_' AND sql LIKE 'CREATE VIRTUAL%')
+        ORDER BY rowid`,
+      [target.table],
+    )
+    .map(([type, name, tbl, sql]) => ({ type: String(type), name: String(name), tbl: String(tbl), sql: sql === null ? null : String(sql) }));
+  const lower = target.table.toLowerCase();
+  const table = schema.find((o) => o.type === 'table' && o.name.toLowerCase() === lower);
+  if (!table?.sql || /^CREATE\s+VIRTUAL\b/i.test(table.sql) || /^sqlite_/i.test(table.name)) return false;
+  // Statistics tables (ANALYZE) keep rows per table; a virtual table's shadow tables are its module's.
+  if (schema.some((o) => /^sqlite_stat/i.test(o.name) || (o.type === 'table' && /^CREATE\s+VIRTUAL\b/i.test(o.sql ?? '') && lower.startsWith(`${o.name.toLowerCase()}_`)))) return false;
+  const [rowCount, columnList, temp] =
+    db.rows(
+      `SELECT (SELECT count(*) FROM (SELECT 1 FROM main.${q(table.name)} LIMIT ${MAX_ROWS + 1})),
+              (SELECT json_group_array(name) FROM pragma_table_xinfo(?1) WHERE hidden = 0),
+              (SELECT count(*) FROM sqlite_temp_schema)`,
+      [table.name],
+    )[0] ?? [];
+  const rows = Number(rowCount);
+  const columns = JSON.parse(String(columnList)) as string[];
+  // Temp objects could shadow the table or hang triggers on it; a column named like the rowid hides it.
+  if (Number(temp) !== 0 || rows > MAX_ROWS || columns.some((c) => /^(rowid|_rowid_|oid)$/i.test(c))) return false;
+  if (!db.setForeignKeys && rows > 0 && !foreignKeysIdle(db, table.name, table.sql)) return false;
+
+  // `succeeded`: the statement applied elsewhere on this very definition and cannot fail on rows, so the
+  // verdict is known and only the CREATE statement is needed. On an empty table a stored result stands too:
+  // every error ADD COLUMN raises is either raised whatever the rows (then nothing was stored) or needs a row,
+  // and the CREATE statement is an edit of the definition's text. (The data check's copy runs a file before
+  // the replay does, so the replay's empty table takes the copy's result.)
+  const key = `${table.sql}\u0000${target.sql}`;
+  const known = opts.succeeded === true || rows === 0 ? stored.get(key) : undefined;
+  const created = known ?? scratchAlter(scratch(), db, { name: table.name, sql: table.sql }, columns, rows, target.sql);
+  if (created === undefined || !created.startsWith('CREATE TABLE ')) return false;
+  if (stored.size >= STORED_MAX) stored.clear();
+  stored.set(key, created);
+
+  if (db.tryExec(`SAVEPOINT ${NESTED}`) !== undefined) return false;
+  db.setForeignKeys?.(false);
+  let done = false;
+  try {
+    const dependents = schema.filter((o) => o.tbl.toLowerCase() === lower && o.type !== 'table' && o.sql !== null).map((o) => o.sql!);
+    const withoutRowid = /\bWITHOUT\s+ROWID\b/i.test(table.sql.slice(table.sql.lastIndexOf(')')));
+    done = recreate(db, table.name, dependents, columns, rows, withoutRowid, created, schema.some((o) => o.name === 'sqlite_sequence'));
+  } finally {
+    db.setForeignKeys?.(true);
+    if (!done) db.tryExec(`ROLLBACK TO ${NESTED}`);
+    db.tryExec(`RELEASE ${NESTED}`);
+  }
+  return done;
+}
+
+/**
+ * Without a way to pause foreign keys: dropping the table must run no implicit DELETE — no table references
+ * it, its own keys are not deferred and defer_foreign_keys is off (SQLite then skips the DELETE) — and its
+ * rows, copied back with keys enforced, are checked against their parents as they were when inserted (a row
+ * whose parent is gone fails, and the real statement runs instead).
+ */
+function foreignKeysIdle(db: SqlDb, name: string, sql: string): boolean {
+  if (/\bDEFERRABLE\s+INITIALLY\s+DEFERRED\b/i.test(sql)) return false;
+  const [children, deferred] =
+    db.rows(
+      `SELECT (SELECT count(*) FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE),
+              (SELECT defer_foreign_keys FROM pragma_defer_foreign_keys)`,
+      [name],
+    )[0] ?? [1, 1];
+  return Number(children) === 0 && Number(deferred) === 0;
+}
+
+/**
+ * The statement on a scratch database holding only the table and its rows: the CREATE statement SQLite stores
+ * afterwards, or undefined when it fails (the real statement then gives the real error).
+ */
+function scratchAlter(s: SqlDb, db: SqlDb, table: { name: string; sql: string }, columns: string[], rows: number, sql: string): string | undefined {
+  s.tryExec('PRAGMA foreign_keys = OFF');
+  try {
+    if (s.tryExec(table.sql) !== undefined) return undefined;
+    if (rows > 0) {
+      const values = columns.map((c) => `quote(${q(c)})`).join(` || ', ' || `);
+      const inserts = db.rows(`SELECT 'INSERT INTO ${esc(q(table.name))} (${esc(columns.map(q).join(', '))}) VALUES (' || ${values} || ')' FROM ${q(table.name)}`);
+      if (s.tryExec(inserts.map((r) => String(r[0])).join(';\n')) !== undefined) return undefined;
+    }
+    // ADD COLUMN … REFERENCES with a non-NULL default is refused only while foreign keys are enforced.
+    s.tryExec('PRAGMA foreign_keys = ON');
+    if (s.tryExec(sql) !== undefined) return undefined;
+    const after = s.rows(`SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE`, [table.name])[0]?.[0];
+    return typeof after === 'string' ? after : undefined;
+  } finally {
+    s.tryExec('PRAGMA foreign_keys = OFF');
+    s.tryExec(`DROP TABLE IF EXISTS ${q(table.name)}`);
+    s.tryExec(`DELETE FROM sqlite_sequence`);
+  }
+}
+
+/**
+ * Drops the table and creates it again as `created`, with its rows (same rowids), its indexes and triggers
+ * (`dependents`, in their order) and its AUTOINCREMENT counter.
+ */
+function recreate(db: SqlDb, name: string, dependents: string[], columns: string[], rows: number, withoutRowid: boolean, created: string, autoincrement: boolean): boolean {
+  const ok = (sql: string) => db.tryExec(sql) === undefined;
+  const sequence = autoincrement ? db.rows(`SELECT seq FROM sqlite_sequence WHERE name = ?1`, [name])[0]?.[0] : undefined;
+  const list = columns.map(q).join(', ');
+  const keyed = withoutRowid ? list : `rowid, ${list}`;
+  if (rows > 0 && !ok(`CREATE TEMP TABLE ${KEEP} AS SELECT ${keyed} FROM main.${q(name)}`)) return false;
+  if (!ok(`DROP TABLE main.${q(name)}`) || !ok(created)) return false;
+  if (rows > 0 && !(ok(`INSERT INTO main.${q(name)} (${keyed}) SELECT ${keyed} FROM temp.${KEEP}`) && ok(`DROP TABLE temp.${KEEP}`))) return false;
+  for (const sql of dependents) if (!ok(sql)) return false;
+  if (sequence !== undefined && sequence !== null) {
+    // DROP TABLE removed the counter and copying the rows back set it to the highest rowid: put it back.
+    db.rows(`DELETE FROM sqlite_sequence WHERE name = ?1`, [name]);
+    db.rows(`INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)`, [name, sequence]);
+  }
+  return true;
+}
+
+function q(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Text inside a single-quoted SQL literal. */
+function esc(s: string): string {
+  return s.replace(/'/g, "''");
+}

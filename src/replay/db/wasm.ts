@@ -1,0 +1,420 @@
+/**
+ * The official SQLite WASM build (@sqlite.org/sqlite-wasm), loaded once per process. It runs on every Node
+ * and has what node:sqlite lacks: the pre-update hook the data check attributes row changes with, error
+ * offsets, sqlite3_db_status and per-connection settings that can change inside a transaction.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { SqlText } from '../statements.js';
+import type { Backend, Control, Prepared, SqlDb, SqlValue, Stmt } from './types.js';
+
+/** A WASM pointer (this build is 32-bit, so pointers are plain numbers). */
+export type Ptr = number;
+
+/** The parts of the C API used here; the package's own typings are far wider. */
+interface Capi {
+  SQLITE_OK: number;
+  SQLITE_ROW: number;
+  SQLITE_DONE: number;
+  SQLITE_INSERT: number;
+  SQLITE_DELETE: number;
+  SQLITE_UPDATE: number;
+  SQLITE_DBCONFIG_DQS_DML: number;
+  SQLITE_DBCONFIG_DQS_DDL: number;
+  SQLITE_DBCONFIG_ENABLE_FKEY: number;
+  SQLITE_DESERIALIZE_FREEONCLOSE: number;
+  SQLITE_DESERIALIZE_RESIZEABLE: number;
+  sqlite3_prepare_v3(db: Ptr, sql: Ptr, nByte: number, flags: number, ppStmt: Ptr, pzTail: Ptr): number;
+  sqlite3_errmsg(db: Ptr): string;
+  sqlite3_error_offset(db: Ptr): number;
+  sqlite3_exec(db: Ptr, sql: string, callback: 0, arg: 0, errmsg: 0): number;
+  sqlite3_complete(sql: string): number;
+  sqlite3_db_config(db: Ptr, op: number, ...args: number[]): number;
+  sqlite3_db_status(db: Ptr, op: number, cur: Ptr, hi: Ptr, reset: number): number;
+  sqlite3_preupdate_hook(db: Ptr, fn: PreupdateCallback | 0, ctx: 0): unknown;
+  sqlite3_preupdate_count(db: Ptr): number;
+  sqlite3_preupdate_old_js(db: Ptr, i: number): unknown;
+  sqlite3_preupdate_new_js(db: Ptr, i: number): unknown;
+  sqlite3_js_db_export(db: Ptr): Uint8Array;
+  sqlite3_deserialize(db: Ptr, schema: string, p: Ptr, n: number, max: number, flags: number): number;
+}
+
+/**
+ * Raw WASM exports, called without capi's per-call argument conversion (a scoped allocation and an adapter
+ * per argument): for the calls made for every statement, with pointer and int arguments only.
+ */
+interface RawExports {
+  // Plain functions (no `this`), so a hot loop may keep one in a local.
+  sqlite3_prepare_v3: (db: Ptr, sql: Ptr, nByte: number, flags: number, ppStmt: Ptr, pzTail: Ptr) => number;
+  sqlite3_step: (stmt: Ptr) => number;
+  sqlite3_reset: (stmt: Ptr) => number;
+  sqlite3_finalize: (stmt: Ptr) => number;
+}
+
+interface Wasm {
+  exports: RawExports;
+  alloc(n: number): Ptr;
+  dealloc(p: Ptr): void;
+  allocFromTypedArray(bytes: Uint8Array): Ptr;
+  heap8u(): Uint8Array;
+  peek32(p: Ptr): number;
+}
+
+/** An oo1.Stmt: only what is called. */
+interface OoStmt {
+  pointer: Ptr;
+  bind(values: readonly unknown[]): unknown;
+  step(): boolean;
+  get(into: unknown[]): unknown[];
+  get(into: Record<string, unknown>): Record<string, unknown>;
+  reset(clearBindings?: boolean): unknown;
+  finalize(): unknown;
+}
+
+/** An oo1.DB: only what is called. */
+interface OoDb {
+  pointer: Ptr;
+  prepare(sql: string): OoStmt;
+  close(): void;
+}
+
+export interface Sqlite3 {
+  capi: Capi;
+  wasm: Wasm;
+  oo1: { DB: new (filename: string, flags: string) => OoDb };
+  version: { libVersion: string };
+}
+
+/** sqlite3_preupdate_hook's callback: (ctx, db, op, schema, table, oldKey, newKey). */
+type PreupdateCallback = (ctx: unknown, db: Ptr, op: number, schema: string, table: string, oldKey: bigint, newKey: bigint) => void;
+
+/** One row change as the pre-update hook reports it, before it happens. */
+export interface RowChange {
+  op: 'insert' | 'delete' | 'update';
+  table: string;
+  /** Rowids; 0 for a WITHOUT ROWID table. */
+  oldKey: bigint;
+  newKey: bigint;
+  /** The row's values before (delete, update) or after (insert, update) the change. */
+  values(which: 'old' | 'new'): unknown[];
+}
+
+/** Prepared queries kept per connection: oo1's one-off select helpers cost several times a cached statement. */
+const CACHE = 64;
+
+/** sqlite3_db_status op: deferred foreign key violations not yet resolved (SQLITE_DBSTATUS_DEFERRED_FKS). */
+const DBSTATUS_DEFERRED_FKS = 10;
+
+/**
+ * The bundle (dist/) ships node.mjs + sqlite3.wasm in dist/sqlite/ because webpack mangles the module when it
+ * inlines it; from source (tests, tsx) the package resolves normally.
+ */
+function sqliteModulePath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const c of [join(here, 'sqlite', 'node.mjs'), join(here, '..', 'sqlite', 'node.mjs')]) if (existsSync(c)) return c;
+  return createRequire(import.meta.url).resolve('@sqlite.org/sqlite-wasm');
+}
+
+let loading: Promise<Sqlite3> | undefined;
+
+/** The initialised module; initialising costs ~40 ms, so it is shared by every connection in the process. */
+export function loadSqlite(): Promise<Sqlite3> {
+  if (!loading) {
+    loading = (async () => {
+      const mod = (await import(/* webpackIgnore: true */ pathToFileURL(sqliteModulePath()).href)) as { default: () => Promise<Sqlite3> };
+      return mod.default();
+    })();
+    // A failed load must not poison every later call in a long-lived process.
+    loading.catch(() => {
+      loading = undefined;
+    });
+  }
+  return loading;
+}
+
+/** The backend, once the module is loaded. */
+export async function wasmBackend(): Promise<WasmBackend> {
+  return new WasmBackend(await loadSqlite());
+}
+
+export class WasmBackend implements Backend {
+  readonly name = 'wasm';
+  readonly version: string;
+
+  constructor(readonly sqlite3: Sqlite3) {
+    this.version = sqlite3.version.libVersion;
+  }
+
+  open(): WasmDb {
+    return new WasmDb(this.sqlite3, new this.sqlite3.oo1.DB(':memory:', 'c'));
+  }
+
+  openImage(image: Uint8Array): WasmDb {
+    const db = this.open();
+    db.load(image);
+    return db;
+  }
+}
+
+/** The text's bytes in WASM memory, NUL-terminated, after two pointer slots (ppStmt, pzTail). */
+class WasmCopy {
+  readonly mem: Ptr;
+  readonly sql: Ptr;
+
+  constructor(
+    private readonly wasm: Wasm,
+    bytes: Uint8Array,
+  ) {
+    this.mem = wasm.alloc(8 + bytes.length + 1);
+    this.sql = this.mem + 8;
+    const heap = wasm.heap8u();
+    heap.set(bytes, this.sql);
+    heap[this.sql + bytes.length] = 0;
+  }
+
+  free(): void {
+    this.wasm.dealloc(this.mem);
+  }
+}
+
+function wasmCopy(sqlite3: Sqlite3, text: SqlText): WasmCopy {
+  return text.copyFor(sqlite3, () => new WasmCopy(sqlite3.wasm, text.bytes));
+}
+
+/**
+ * Prepares the statement of `text` starting at `from` with SQLite's prepare-with-tail, so statement
+ * boundaries are exactly SQLite's (triggers, strings, comments). `stmt` is 0 when only comments remain.
+ * Exported for the D1 API emulator of the tests, which runs its own module instance.
+ */
+export function prepareAt(
+  sqlite3: Sqlite3,
+  db: Ptr,
+  text: SqlText,
+  from: number,
+): { ok: true; stmt: Ptr; start: number; end: number } | { ok: false; message: string; start: number; errorOffset: number } {
+  const { capi, wasm } = sqlite3;
+  const copy = wasmCopy(sqlite3, text);
+  const start = text.skipTrivia(from);
+  const ppStmt = copy.mem;
+  const pzTail = copy.mem + 4;
+  let heap = wasm.heap8u();
+  writePtr(heap, ppStmt, 0);
+  writePtr(heap, pzTail, 0);
+  // +1: the length includes the NUL terminator, so SQLite uses the text in place instead of copying the rest of the file per statement.
+  const rc = wasm.exports.sqlite3_prepare_v3(db, copy.sql + start, text.length - start + 1, 0, ppStmt, pzTail);
+  if (rc !== capi.SQLITE_OK) {
+    const off = capi.sqlite3_error_offset(db);
+    return { ok: false, message: capi.sqlite3_errmsg(db), start, errorOffset: off >= 0 ? start + off : -1 };
+  }
+  // Preparing may have grown the memory, which detaches the old view.
+  heap = wasm.heap8u();
+  const stmt = readPtr(heap, ppStmt);
+  const tail = readPtr(heap, pzTail);
+  return { ok: true, stmt, start, end: stmt ? tail - copy.sql : text.length };
+}
+
+class WasmStmt implements Stmt {
+  constructor(
+    private readonly sqlite3: Sqlite3,
+    private readonly db: Ptr,
+    readonly pointer: Ptr,
+  ) {}
+
+  run(): string | undefined {
+    const { capi, wasm } = this.sqlite3;
+    const step = wasm.exports.sqlite3_step;
+    let rc: number;
+    do rc = step(this.pointer);
+    while (rc === capi.SQLITE_ROW);
+    return rc === capi.SQLITE_DONE ? undefined : capi.sqlite3_errmsg(this.db);
+  }
+
+  finalize(): void {
+    this.sqlite3.wasm.exports.sqlite3_finalize(this.pointer);
+  }
+}
+
+export class WasmDb implements SqlDb {
+  readonly backend = 'wasm';
+  private status: Ptr = 0;
+  private hook: PreupdateCallback | undefined;
+  private readonly cache = new Map<string, OoStmt>();
+
+  constructor(
+    private readonly sqlite3: Sqlite3,
+    private readonly db: OoDb,
+  ) {
+    this.setDoubleQuotedStrings(true);
+    this.tryExec('PRAGMA foreign_keys = ON');
+  }
+
+  /** Replaces the (empty) database by a copy of `image`. */
+  load(image: Uint8Array): void {
+    this.clearCache();
+    const { capi, wasm } = this.sqlite3;
+    const mem = wasm.allocFromTypedArray(image);
+    const rc = capi.sqlite3_deserialize(this.db.pointer, 'main', mem, image.length, image.length, capi.SQLITE_DESERIALIZE_FREEONCLOSE | capi.SQLITE_DESERIALIZE_RESIZEABLE);
+    if (rc !== capi.SQLITE_OK) throw new Error(`sqlite3_deserialize failed (${rc})`);
+  }
+
+  tryExec(sql: string): string | undefined {
+    const { capi } = this.sqlite3;
+    return capi.sqlite3_exec(this.db.pointer, sql, 0, 0, 0) === capi.SQLITE_OK ? undefined : capi.sqlite3_errmsg(this.db.pointer);
+  }
+
+  rows(sql: string, bind?: readonly unknown[]): SqlValue[][] {
+    return this.query(sql, bind, (s) => s.get([]) as SqlValue[]);
+  }
+
+  objects(sql: string, bind?: readonly unknown[]): Record<string, SqlValue>[] {
+    return this.query(sql, bind, (s) => s.get({}) as Record<string, SqlValue>);
+  }
+
+  private query<T>(sql: string, bind: readonly unknown[] | undefined, row: (s: OoStmt) => T): T[] {
+    let s = this.cache.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      if (this.cache.size >= CACHE) {
+        const [oldest, stmt] = this.cache.entries().next().value!;
+        stmt.finalize();
+        this.cache.delete(oldest);
+      }
+      this.cache.set(sql, s);
+    }
+    try {
+      if (bind && bind.length > 0) s.bind(bind);
+      const out: T[] = [];
+      while (s.step()) out.push(row(s));
+      return out;
+    } finally {
+      s.reset(true);
+    }
+  }
+
+  private clearCache(): void {
+    for (const s of this.cache.values()) s.finalize();
+    this.cache.clear();
+  }
+
+  control(sql: string): Control {
+    const { capi, wasm } = this.sqlite3;
+    const stmt = this.db.prepare(sql);
+    const db = this.db.pointer;
+    return {
+      run: () => {
+        const rc = wasm.exports.sqlite3_step(stmt.pointer);
+        const error = rc === capi.SQLITE_DONE ? undefined : capi.sqlite3_errmsg(db);
+        wasm.exports.sqlite3_reset(stmt.pointer);
+        return error;
+      },
+      close: () => void stmt.finalize(),
+    };
+  }
+
+  prepare(text: SqlText, from: number): Prepared {
+    const p = prepareAt(this.sqlite3, this.db.pointer, text, from);
+    if (!p.ok) return p;
+    return { ok: true, stmt: p.stmt ? new WasmStmt(this.sqlite3, this.db.pointer, p.stmt) : undefined, start: p.start, end: p.end };
+  }
+
+  prepareRange(text: SqlText, start: number, end: number): { stmt?: Stmt; message?: string; errorOffset?: number } {
+    const { capi, wasm } = this.sqlite3;
+    const copy = wasmCopy(this.sqlite3, text);
+    const db = this.db.pointer;
+    writePtr(wasm.heap8u(), copy.mem, 0);
+    const rc = wasm.exports.sqlite3_prepare_v3(db, copy.sql + start, end - start, 0, copy.mem, 0);
+    if (rc !== capi.SQLITE_OK) {
+      const off = capi.sqlite3_error_offset(db);
+      return { message: capi.sqlite3_errmsg(db), errorOffset: off >= 0 ? start + off : undefined };
+    }
+    const stmt = readPtr(wasm.heap8u(), copy.mem);
+    return stmt ? { stmt: new WasmStmt(this.sqlite3, db, stmt) } : {};
+  }
+
+  withoutDoubleQuotedStrings<T>(fn: () => T): T {
+    this.setDoubleQuotedStrings(false);
+    try {
+      return fn();
+    } finally {
+      this.setDoubleQuotedStrings(true);
+    }
+  }
+
+  /**
+   * Foreign key enforcement on or off. Unlike PRAGMA foreign_keys this takes effect inside a transaction,
+   * which a schema change done by hand (alter.ts) needs.
+   */
+  setForeignKeys(on: boolean): void {
+    const { capi } = this.sqlite3;
+    capi.sqlite3_db_config(this.db.pointer, capi.SQLITE_DBCONFIG_ENABLE_FKEY, on ? 1 : 0, 0);
+  }
+
+  /** Deferred foreign key violations of the open transaction (what makes its commit fail). */
+  deferredViolations(): number {
+    const { capi, wasm } = this.sqlite3;
+    if (!this.status) this.status = wasm.alloc(8);
+    const rc = capi.sqlite3_db_status(this.db.pointer, DBSTATUS_DEFERRED_FKS, this.status, this.status + 4, 0);
+    return rc === capi.SQLITE_OK ? wasm.peek32(this.status) : 0;
+  }
+
+  /** Calls `fn` before every row change of the main database (undefined: stop). */
+  onRowChange(fn: ((change: RowChange) => void) | undefined): void {
+    const { capi } = this.sqlite3;
+    if (!fn) {
+      if (this.hook) capi.sqlite3_preupdate_hook(this.db.pointer, 0, 0);
+      this.hook = undefined;
+      return;
+    }
+    this.hook = (_ctx, pDb, op, schema, table, oldKey, newKey) => {
+      if (schema !== 'main') return;
+      const kind = op === capi.SQLITE_INSERT ? 'insert' : op === capi.SQLITE_DELETE ? 'delete' : op === capi.SQLITE_UPDATE ? 'update' : undefined;
+      if (!kind) return;
+      fn({
+        op: kind,
+        table,
+        oldKey,
+        newKey,
+        values: (which) => {
+          const n = capi.sqlite3_preupdate_count(pDb);
+          const out: unknown[] = [];
+          for (let i = 0; i < n; i++) out.push(which === 'old' ? capi.sqlite3_preupdate_old_js(pDb, i) : capi.sqlite3_preupdate_new_js(pDb, i));
+          return out;
+        },
+      });
+    };
+    capi.sqlite3_preupdate_hook(this.db.pointer, this.hook, 0);
+  }
+
+  serialize(): Uint8Array {
+    return this.sqlite3.capi.sqlite3_js_db_export(this.db.pointer);
+  }
+
+  close(): void {
+    this.clearCache();
+    this.onRowChange(undefined);
+    if (this.status) this.sqlite3.wasm.dealloc(this.status);
+    this.status = 0;
+    this.db.close();
+  }
+
+  private setDoubleQuotedStrings(on: boolean): void {
+    // workerd accepts double-quoted strings; this build is compiled with DQS=0.
+    const { capi } = this.sqlite3;
+    capi.sqlite3_db_config(this.db.pointer, capi.SQLITE_DBCONFIG_DQS_DML, on ? 1 : 0, 0);
+    capi.sqlite3_db_config(this.db.pointer, capi.SQLITE_DBCONFIG_DQS_DDL, on ? 1 : 0, 0);
+  }
+}
+
+/** A 32-bit little-endian pointer (this build is wasm32). */
+function readPtr(heap: Uint8Array, at: Ptr): Ptr {
+  return (heap[at]! | (heap[at + 1]! << 8) | (heap[at + 2]! << 16) | (heap[at + 3]! << 24)) >>> 0;
+}
+
+function writePtr(heap: Uint8Array, at: Ptr, value: Ptr): void {
+  heap[at] = value & 0xff;
+  heap[at + 1] = (value >>> 8) & 0xff;
+  heap[at + 2] = (value >>> 16) & 0xff;
+  heap[at + 3] = (value >>> 24) & 0xff;
+}

@@ -30488,7 +30488,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6924);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4930);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30497,7 +30497,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6924:
+/***/ 4930:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41357,208 +41357,6 @@ function fail(ctx, failure) {
     ctx.io.warning(`apply: ${failure.message}`);
 }
 
-;// CONCATENATED MODULE: ./build/src/migrations/describe.js
-/** `1st`, `2nd`, `3rd`, `11th`, `22nd`. */
-function ordinal(n) {
-    const tens = n % 100;
-    if (tens >= 11 && tens <= 13)
-        return `${n}th`;
-    switch (n % 10) {
-        case 1:
-            return `${n}st`;
-        case 2:
-            return `${n}nd`;
-        case 3:
-            return `${n}rd`;
-        default:
-            return `${n}th`;
-    }
-}
-/** "applied 3rd of 10, after 0002_b.sql and before 0004_d.sql" for `files[index]` (files in apply order). */
-function describePosition(files, index) {
-    const parts = [`${ordinal(index + 1)} of ${files.length}`];
-    const around = [];
-    const before = files[index - 1];
-    const after = files[index + 1];
-    if (before)
-        around.push(`after ${before.name}`);
-    if (after)
-        around.push(`before ${after.name}`);
-    if (around.length > 0)
-        parts.push(around.join(' and '));
-    return parts.join(', ');
-}
-/** The next unused number, padded to the width the set uses (`0007` after `0006_x.sql`). */
-function nextFreeNumber(files) {
-    let max = 0;
-    let width = 4;
-    let sawNumber = false;
-    for (const f of files) {
-        if (f.number === null || f.numberText === null)
-            continue;
-        if (!sawNumber || f.number >= max) {
-            max = f.number;
-            width = f.numberText.length;
-            sawNumber = true;
-        }
-    }
-    const next = String(sawNumber ? max + 1 : 1);
-    return next.length >= width ? next : next.padStart(width, '0');
-}
-
-;// CONCATENATED MODULE: ./build/src/migrations/numbering.js
-/**
- * The leading all-digit parts of a name, split at "_": `20250420_120404_x.sql` → ['20250420', '120404'],
- * `0001_2fa.sql` → ['0001'], `0001.sql` → ['0001'], `init.sql` → []. With migrations_pattern only the first
- * path segment counts, as for wrangler's number.
- */
-function numberParts(name) {
-    const first = name.split('/')[0] ?? name;
-    const segments = (name.includes('/') ? first : first.replace(/\.sql$/, '')).split('_');
-    const parts = [];
-    for (const s of segments) {
-        if (!/^\d+$/.test(s))
-            break;
-        parts.push(s);
-    }
-    return parts;
-}
-/** The numeric prefix as written (`20250420_120404`), or null when the name has none. */
-function numberPrefix(name) {
-    const parts = numberParts(name);
-    return parts.length ? parts.join('_') : null;
-}
-/** Numeric order of two part lists, part by part (`9` < `10`); a list that is a prefix of the other first. */
-function compareParts(a, b) {
-    for (const [i, x] of a.entries()) {
-        const y = b[i];
-        if (y === undefined)
-            break;
-        if (BigInt(x) !== BigInt(y))
-            return BigInt(x) < BigInt(y) ? -1 : 1;
-    }
-    return a.length - b.length;
-}
-/**
- * Whether a numeric prefix reads as a point in time: a date (YYYYMMDD, or YYYY_MM_DD), optionally followed
- * by a time, in one part or several (`20240101120000`, `20250420_120404`, `2025_04_20_1204`); or Unix time in
- * seconds or milliseconds (drizzle-kit's `prefix: "unix"`, 10 or 13 digits).
- */
-function isTimestampPrefix(parts) {
-    if (parts.length === 0)
-        return false;
-    const [a, b, c] = parts;
-    if (a === undefined)
-        return false;
-    if (parts.length === 1 && /^1\d{9}(\d{3})?$/.test(a))
-        return true;
-    const digits = parts.join('');
-    const m = /^(19[7-9]\d|2\d{3})(\d{2})(\d{2})/.exec(digits);
-    if (!m)
-        return false;
-    // The date opens the first part (`20250420…`) or is made of whole parts (`2025_04_20`): not `2024_0101`.
-    if (a.length < 8 && !(a.length === 4 && b?.length === 2 && c?.length === 2))
-        return false;
-    const month = Number(m[2]);
-    const day = Number(m[3]);
-    return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
-/**
- * The folder names its migrations by time: at least two numbered files, and every numbered file's prefix reads
- * as a timestamp. Gaps between numbers then mean nothing, and files of the same day share wrangler's number.
- */
-function timestampNamed(files) {
-    const numbered = files.filter((f) => f.number !== null);
-    return numbered.length >= 2 && numbered.every((f) => isTimestampPrefix(numberParts(f.name)));
-}
-
-;// CONCATENATED MODULE: ./build/src/rules/duplicate-number.js
-
-
-
-const duplicate_number_RULE_ID = 'duplicate-number';
-/**
- * Files that share a leading number. wrangler does not reject them: it applies every one, ordered by
- * name among themselves, which is rarely the order the authors meant (each wrote "0001" on their branch).
- * Numbers compare as wrangler compares them (parsed integers), so `01_a.sql` and `1_b.sql` collide.
- *
- * Names whose numeric prefix goes on past the first "_" (`20250420_120404_x.sql`: a date and a time) share
- * wrangler's number per day, yet their name order is their time order: only files whose whole prefixes are
- * equal collide, and only files whose name order disagrees with their prefixes' numeric order
- * (`20250420_9_a.sql` runs after `20250420_10_b.sql`) make the order ambiguous. Nothing else is reported.
- *
- * @param files in apply order
- */
-function checkDuplicateNumbers(files) {
-    const groups = new Map();
-    for (const f of files) {
-        if (f.number === null)
-            continue;
-        const group = groups.get(f.number);
-        if (group === undefined)
-            groups.set(f.number, [f]);
-        else
-            group.push(f);
-    }
-    const findings = [];
-    const next = timestampNamed(files) ? 'give it a later timestamp' : `the next free number is ${nextFreeNumber(files)}`;
-    for (const [number, group] of groups) {
-        if (group.length < 2)
-            continue;
-        const parts = new Map(group.map((f) => [f, numberParts(f.name)]));
-        // A prefix wrangler reads differently from its digits (`0x10_a.sql`) is judged by wrangler's number alone.
-        const readable = group.every((f) => {
-            const first = parts.get(f)[0];
-            return first !== undefined && BigInt(first) === BigInt(number);
-        });
-        const colliding = readable ? group.filter((f) => group.some((g) => g !== f && compareParts(parts.get(f), parts.get(g)) === 0)) : group;
-        if (colliding.length > 0)
-            findings.push(...collisions(colliding, number, next, readable));
-        if (!readable)
-            continue;
-        // Apply order is name order here; a file applied after one whose prefix is larger runs out of its order.
-        group.forEach((f, i) => {
-            if (colliding.includes(f))
-                return;
-            const earlier = group.slice(0, i).filter((g) => !colliding.includes(g) && compareParts(parts.get(g), parts.get(f)) > 0);
-            if (earlier.length === 0)
-                return;
-            const prefix = numberPrefix(f.name);
-            findings.push(finding({
-                rule: duplicate_number_RULE_ID,
-                file: f.relPath,
-                line: 1,
-                message: `${f.name} runs after ${earlier.map((g) => g.name).join(', ')}, although its numeric prefix ${prefix} is smaller than ${earlier.map((g) => numberPrefix(g.name)).join(', ')}. ` +
-                    `wrangler reads only the number before the first "_" (${number}, the same for these files) and applies files with the same number in name order, ` +
-                    `so the rest of each name is compared as text, not as numbers ("9" sorts after "10"). Give every part of the prefix a fixed width (zero-padded), renaming only files no database has applied yet.`,
-            }));
-        });
-    }
-    return findings;
-}
-/** Files whose whole numeric prefixes are equal (or, for unreadable prefixes, whose wrangler numbers are). */
-function collisions(group, number, next, byPrefix) {
-    const order = group.map((f) => f.name).join(' before ');
-    const texts = [...new Set(group.map((f) => (byPrefix ? numberPrefix(f.name) : f.numberText) ?? String(number)))];
-    const what = byPrefix && group.some((f) => numberParts(f.name).length > 1) ? `numeric prefix, ${texts[0]},` : `number, ${number},`;
-    const sameNumber = texts.length > 1
-        ? ` (${texts.map((t) => `"${t}"`).join(' and ')} are the same number to wrangler: it sorts by the parsed number, not the text)`
-        : '';
-    return group.map((f) => {
-        const others = group.filter((g) => g !== f).map((g) => g.name);
-        return finding({
-            rule: duplicate_number_RULE_ID,
-            file: f.relPath,
-            line: 1,
-            message: `${f.name} has the same ${what} as ${others.join(', ')}${sameNumber}. ` +
-                `wrangler applies both, in name order: wrangler applies ${order}. ` +
-                `If that is not the order they must run in (e.g. one uses a table the other creates), a fresh database fails or ends up different. ` +
-                `Renumber so every file has its own number in the order they must run (${next}); ` +
-                `do not rename a file that a database has already applied, since wrangler tracks files by name and would apply it again.`,
-        });
-    });
-}
-
 ;// CONCATENATED MODULE: ./build/src/sql/complete.js
 /**
  * sqlite3_complete() (SQLite's complete.c) as one forward pass over UTF-8 bytes: where the statement that
@@ -42009,6 +41807,11 @@ function classifyStatement(sql) {
             if (from && isWord(t[n + 1], 'RENAME') && isWord(t[n + 2], 'TO') && to) {
                 return { kind: 'rename-table', from: from.value, to: to.value };
             }
+            // ADD [COLUMN] name …, not ADD CONSTRAINT / CHECK / PRIMARY KEY …
+            const col = isWord(t[n + 2], 'COLUMN') ? n + 3 : n + 2;
+            if (t[n] && isWord(t[n + 1], 'ADD') && t[col] && (t[col].quoted || !/^(CONSTRAINT|CHECK|PRIMARY|UNIQUE|FOREIGN)$/i.test(t[col].value))) {
+                return n === 2 ? { kind: 'add-column', table: t[n].value } : { kind: 'add-column', table: t[n].value, schema: t[2].value };
+            }
             return { kind: 'other' };
         }
         default:
@@ -42049,79 +41852,346 @@ function mayClassify(bytes, start) {
     return lettersOnly && i > start && i - start <= LONGEST_VERB && CLASSIFIED_VERBS.has(key);
 }
 
-;// CONCATENATED MODULE: external "node:module"
-const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+;// CONCATENATED MODULE: ./build/src/replay/alter.js
+/** Tables with more rows than this take the real statement (copying them would cost more than the reload). */
+const MAX_ROWS = 2000;
+const NESTED = 'd1_migrate_add_column';
+const KEEP = 'd1_migrate_add_column_rows';
+/**
+ * The CREATE statement SQLite stored for a table definition and an ADD COLUMN statement, for a statement that
+ * already succeeded once (the data check's twin follows the replay): it depends on nothing else.
+ */
+const stored = new Map();
+const STORED_MAX = 512;
+/**
+ * Applies the ADD COLUMN by hand when that is exact; returns false when the caller must run the statement
+ * itself. `scratch` is an empty connection of the same build, kept for reuse.
+ */
+function addColumn(db, scratch, target, opts = {}) {
+    if (target.schema !== undefined && target.schema.toLowerCase() !== 'main')
+        return false;
+    // One pass over sqlite_schema (it has no index): the table's objects, and what would make this inexact. A
+    // virtual table matters only when this table's name extends its name by "_" (a shadow table): testing the
+    // name first spares reading the CREATE statement of every other table (most of the pass on a large schema).
+    const schema = db
+        .rows(`SELECT type, name, tbl_name, sql FROM sqlite_schema
+        WHERE tbl_name = ?1 COLLATE NOCASE OR name LIKE 'sqlite\\_s%' ESCAPE '\\'
+           OR (type = 'table' AND substr(lower(?1), 1, length(name) + 1) = lower(name) || '_' AND sql LIKE 'CREATE VIRTUAL%')
+        ORDER BY rowid`, [target.table])
+        .map(([type, name, tbl, sql]) => ({ type: String(type), name: String(name), tbl: String(tbl), sql: sql === null ? null : String(sql) }));
+    const lower = target.table.toLowerCase();
+    const table = schema.find((o) => o.type === 'table' && o.name.toLowerCase() === lower);
+    if (!table?.sql || /^CREATE\s+VIRTUAL\b/i.test(table.sql) || /^sqlite_/i.test(table.name))
+        return false;
+    // Statistics tables (ANALYZE) keep rows per table; a virtual table's shadow tables are its module's.
+    if (schema.some((o) => /^sqlite_stat/i.test(o.name) || (o.type === 'table' && /^CREATE\s+VIRTUAL\b/i.test(o.sql ?? '') && lower.startsWith(`${o.name.toLowerCase()}_`))))
+        return false;
+    const [rowCount, columnList, temp] = db.rows(`SELECT (SELECT count(*) FROM (SELECT 1 FROM main.${q(table.name)} LIMIT ${MAX_ROWS + 1})),
+              (SELECT json_group_array(name) FROM pragma_table_xinfo(?1) WHERE hidden = 0),
+              (SELECT count(*) FROM sqlite_temp_schema)`, [table.name])[0] ?? [];
+    const rows = Number(rowCount);
+    const columns = JSON.parse(String(columnList));
+    // Temp objects could shadow the table or hang triggers on it; a column named like the rowid hides it.
+    if (Number(temp) !== 0 || rows > MAX_ROWS || columns.some((c) => /^(rowid|_rowid_|oid)$/i.test(c)))
+        return false;
+    if (!db.setForeignKeys && rows > 0 && !foreignKeysIdle(db, table.name, table.sql))
+        return false;
+    // `succeeded`: the statement applied elsewhere on this very definition and cannot fail on rows, so the
+    // verdict is known and only the CREATE statement is needed. On an empty table a stored result stands too:
+    // every error ADD COLUMN raises is either raised whatever the rows (then nothing was stored) or needs a row,
+    // and the CREATE statement is an edit of the definition's text. (The data check's copy runs a file before
+    // the replay does, so the replay's empty table takes the copy's result.)
+    const key = `${table.sql}\u0000${target.sql}`;
+    const known = opts.succeeded === true || rows === 0 ? stored.get(key) : undefined;
+    const created = known ?? scratchAlter(scratch(), db, { name: table.name, sql: table.sql }, columns, rows, target.sql);
+    if (created === undefined || !created.startsWith('CREATE TABLE '))
+        return false;
+    if (stored.size >= STORED_MAX)
+        stored.clear();
+    stored.set(key, created);
+    if (db.tryExec(`SAVEPOINT ${NESTED}`) !== undefined)
+        return false;
+    db.setForeignKeys?.(false);
+    let done = false;
+    try {
+        const dependents = schema.filter((o) => o.tbl.toLowerCase() === lower && o.type !== 'table' && o.sql !== null).map((o) => o.sql);
+        const withoutRowid = /\bWITHOUT\s+ROWID\b/i.test(table.sql.slice(table.sql.lastIndexOf(')')));
+        done = recreate(db, table.name, dependents, columns, rows, withoutRowid, created, schema.some((o) => o.name === 'sqlite_sequence'));
+    }
+    finally {
+        db.setForeignKeys?.(true);
+        if (!done)
+            db.tryExec(`ROLLBACK TO ${NESTED}`);
+        db.tryExec(`RELEASE ${NESTED}`);
+    }
+    return done;
+}
+/**
+ * Without a way to pause foreign keys: dropping the table must run no implicit DELETE — no table references
+ * it, its own keys are not deferred and defer_foreign_keys is off (SQLite then skips the DELETE) — and its
+ * rows, copied back with keys enforced, are checked against their parents as they were when inserted (a row
+ * whose parent is gone fails, and the real statement runs instead).
+ */
+function foreignKeysIdle(db, name, sql) {
+    if (/\bDEFERRABLE\s+INITIALLY\s+DEFERRED\b/i.test(sql))
+        return false;
+    const [children, deferred] = db.rows(`SELECT (SELECT count(*) FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE),
+              (SELECT defer_foreign_keys FROM pragma_defer_foreign_keys)`, [name])[0] ?? [1, 1];
+    return Number(children) === 0 && Number(deferred) === 0;
+}
+/**
+ * The statement on a scratch database holding only the table and its rows: the CREATE statement SQLite stores
+ * afterwards, or undefined when it fails (the real statement then gives the real error).
+ */
+function scratchAlter(s, db, table, columns, rows, sql) {
+    s.tryExec('PRAGMA foreign_keys = OFF');
+    try {
+        if (s.tryExec(table.sql) !== undefined)
+            return undefined;
+        if (rows > 0) {
+            const values = columns.map((c) => `quote(${q(c)})`).join(` || ', ' || `);
+            const inserts = db.rows(`SELECT 'INSERT INTO ${esc(q(table.name))} (${esc(columns.map(q).join(', '))}) VALUES (' || ${values} || ')' FROM ${q(table.name)}`);
+            if (s.tryExec(inserts.map((r) => String(r[0])).join(';\n')) !== undefined)
+                return undefined;
+        }
+        // ADD COLUMN … REFERENCES with a non-NULL default is refused only while foreign keys are enforced.
+        s.tryExec('PRAGMA foreign_keys = ON');
+        if (s.tryExec(sql) !== undefined)
+            return undefined;
+        const after = s.rows(`SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE`, [table.name])[0]?.[0];
+        return typeof after === 'string' ? after : undefined;
+    }
+    finally {
+        s.tryExec('PRAGMA foreign_keys = OFF');
+        s.tryExec(`DROP TABLE IF EXISTS ${q(table.name)}`);
+        s.tryExec(`DELETE FROM sqlite_sequence`);
+    }
+}
+/**
+ * Drops the table and creates it again as `created`, with its rows (same rowids), its indexes and triggers
+ * (`dependents`, in their order) and its AUTOINCREMENT counter.
+ */
+function recreate(db, name, dependents, columns, rows, withoutRowid, created, autoincrement) {
+    const ok = (sql) => db.tryExec(sql) === undefined;
+    const sequence = autoincrement ? db.rows(`SELECT seq FROM sqlite_sequence WHERE name = ?1`, [name])[0]?.[0] : undefined;
+    const list = columns.map(q).join(', ');
+    const keyed = withoutRowid ? list : `rowid, ${list}`;
+    if (rows > 0 && !ok(`CREATE TEMP TABLE ${KEEP} AS SELECT ${keyed} FROM main.${q(name)}`))
+        return false;
+    if (!ok(`DROP TABLE main.${q(name)}`) || !ok(created))
+        return false;
+    if (rows > 0 && !(ok(`INSERT INTO main.${q(name)} (${keyed}) SELECT ${keyed} FROM temp.${KEEP}`) && ok(`DROP TABLE temp.${KEEP}`)))
+        return false;
+    for (const sql of dependents)
+        if (!ok(sql))
+            return false;
+    if (sequence !== undefined && sequence !== null) {
+        // DROP TABLE removed the counter and copying the rows back set it to the highest rowid: put it back.
+        db.rows(`DELETE FROM sqlite_sequence WHERE name = ?1`, [name]);
+        db.rows(`INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)`, [name, sequence]);
+    }
+    return true;
+}
+function q(name) {
+    return `"${name.replace(/"/g, '""')}"`;
+}
+/** Text inside a single-quoted SQL literal. */
+function esc(s) {
+    return s.replace(/'/g, "''");
+}
+
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./build/src/replay/sqlite.js
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./build/src/version.js
 /**
- * Loads the official SQLite WASM build once per process and opens connections configured like local D1
- * (workerd): foreign keys on, double-quoted string literals accepted.
+ * The package version, printed by `d1-migrate --version` and written into SARIF. A constant rather than a read of
+ * package.json, so the bundle needs no file beside it; `npm version` rewrites it (scripts/sync-version.mjs) and a
+ * test fails when it differs from package.json.
+ */
+const VERSION = '1.0.0';
+
+;// CONCATENATED MODULE: ./build/src/replay/cache.js
+/**
+ * The replay cache (opt-in: `cache-dir`): the state of a replay after a run of files — the replay's database,
+ * the data check's twin, and what the replay reported about those files — stored under a hash of everything
+ * that decides that state: the tool itself, the options that change what a replay reports, and the name and
+ * content of every one of those files, in order. A later replay of the same files plus new ones restores
+ * the longest stored prefix and replays only the rest; any change to an earlier file (or its order, or the
+ * tool, or an option) gives a different hash, so nothing is restored. Only replays in which no file failed
+ * are stored.
+ *
+ * The directory must not be writable by the change under review (options.ts keeps it out of the working
+ * directory): an entry is trusted as what this tool stored.
  */
 
 
 
 
-/**
- * The bundle (dist/) ships node.mjs + sqlite3.wasm in dist/sqlite/ because webpack mangles the module when it
- * inlines it; from source (tests, tsx) the package resolves normally.
- */
-function sqliteModulePath() {
-    const here = (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
-    for (const c of [(0,external_node_path_.join)(here, 'sqlite', 'node.mjs'), (0,external_node_path_.join)(here, '..', 'sqlite', 'node.mjs')])
-        if ((0,external_node_fs_.existsSync)(c))
-            return c;
-    return (0,external_node_module_namespaceObject.createRequire)(import.meta.url).resolve('@sqlite.org/sqlite-wasm');
-}
-let loading;
-/** The initialised module; initialising costs ~40 ms, so it is shared by every replay in the process. */
-function loadSqlite() {
-    if (!loading) {
-        loading = (async () => {
-            const mod = (await import(/* webpackIgnore: true */ (0,external_node_url_.pathToFileURL)(sqliteModulePath()).href));
-            return mod.default();
-        })();
-        // A failed load must not poison every later call in a long-lived process.
-        loading.catch(() => {
-            loading = undefined;
-        });
+
+
+/** Bumped whenever what an entry holds, or how it is read, changes. */
+const FORMAT = 1;
+const MAGIC = 'd1-migrate replay cache\n';
+const SUFFIX = '.d1mc';
+/** Entries kept per directory (the newest); each holds two database images, compressed. */
+const cache_KEEP = 6;
+class ReplayCache {
+    dir;
+    base;
+    constructor(dir, parts) {
+        this.dir = dir;
+        this.base = sha256(JSON.stringify({ FORMAT, VERSION: VERSION, code: codeFingerprint(), ...parts, disabled: [...parts.disabled].sort() }));
     }
-    return loading;
+    /** The key after each file: keys[i] covers files[0..i]. */
+    keys(files) {
+        const out = [];
+        let h = this.base;
+        for (const f of files) {
+            h = sha256(`${h}\u0000${f.name}\u0000${sha256(f.sql)}`);
+            out.push(h);
+        }
+        return out;
+    }
+    /** The longest stored prefix of `keys` that reads back whole, if any. */
+    find(keys) {
+        let present;
+        try {
+            present = new Set((0,external_node_fs_.readdirSync)(this.dir).filter((n) => n.endsWith(SUFFIX)).map((n) => n.slice(0, -SUFFIX.length)));
+        }
+        catch {
+            return undefined; // no directory yet
+        }
+        for (let i = keys.length - 1; i >= 0; i--) {
+            const key = keys[i];
+            if (!present.has(key))
+                continue;
+            const entry = this.read(key, i + 1);
+            if (entry)
+                return entry;
+        }
+        return undefined;
+    }
+    /** Stores the state after `entry.files` files under `key` (written whole, then renamed into place). */
+    store(key, entry) {
+        (0,external_node_fs_.mkdirSync)(this.dir, { recursive: true });
+        const twin = entry.twin?.image ?? new Uint8Array();
+        const header = {
+            format: FORMAT,
+            key,
+            files: entry.files,
+            mainBytes: entry.main.length,
+            twinBytes: twin.length,
+            state: { findings: entry.findings, notes: entry.notes, replayed: entry.replayed, kept: entry.kept, repointed: entry.repointed, ...(entry.twin && { twin: entry.twin.state }) },
+        };
+        const json = Buffer.from(JSON.stringify(header), 'utf8');
+        const length = Buffer.alloc(4);
+        length.writeUInt32BE(json.length);
+        // Database images are mostly empty pages: level 1 compresses them ~10× at little cost.
+        const body = (0,external_node_zlib_.gzipSync)(Buffer.concat([Buffer.from(MAGIC), length, json, entry.main, twin]), { level: 1 });
+        const final = (0,external_node_path_.join)(this.dir, key + SUFFIX);
+        const partial = `${final}.${process.pid}.partial`;
+        (0,external_node_fs_.writeFileSync)(partial, body);
+        (0,external_node_fs_.renameSync)(partial, final);
+        this.prune();
+    }
+    read(key, files) {
+        const path = (0,external_node_path_.join)(this.dir, key + SUFFIX);
+        try {
+            const all = (0,external_node_zlib_.gunzipSync)((0,external_node_fs_.readFileSync)(path));
+            if (all.subarray(0, MAGIC.length).toString() !== MAGIC)
+                return undefined;
+            const length = all.readUInt32BE(MAGIC.length);
+            const start = MAGIC.length + 4;
+            const header = JSON.parse(all.subarray(start, start + length).toString('utf8'));
+            if (header.format !== FORMAT || header.key !== key || header.files !== files)
+                return undefined;
+            const mainAt = start + length;
+            const twinAt = mainAt + header.mainBytes;
+            if (twinAt + header.twinBytes !== all.length)
+                return undefined;
+            // Kept for being used: prune() drops the least recently used.
+            const now = new Date();
+            (0,external_node_fs_.utimesSync)(path, now, now);
+            const { twin, ...state } = header.state;
+            return {
+                files,
+                main: new Uint8Array(all.subarray(mainAt, twinAt)),
+                ...(twin && { twin: { image: new Uint8Array(all.subarray(twinAt)), state: twin } }),
+                ...state,
+            };
+        }
+        catch {
+            return undefined; // unreadable or half-written: as if absent
+        }
+    }
+    prune() {
+        const entries = (0,external_node_fs_.readdirSync)(this.dir)
+            .filter((n) => n.endsWith(SUFFIX))
+            .map((n) => ({ n, t: (0,external_node_fs_.statSync)((0,external_node_path_.join)(this.dir, n)).mtimeMs }))
+            .sort((a, b) => b.t - a.t);
+        for (const e of entries.slice(cache_KEEP))
+            (0,external_node_fs_.rmSync)((0,external_node_path_.join)(this.dir, e.n), { force: true });
+    }
 }
-/** Turns double-quoted string literals on or off for DML and DDL alike. */
-function setDoubleQuotedStrings(sqlite3, db, on) {
-    const { capi } = sqlite3;
-    capi.sqlite3_db_config(db.pointer, capi.SQLITE_DBCONFIG_DQS_DML, on ? 1 : 0, 0);
-    capi.sqlite3_db_config(db.pointer, capi.SQLITE_DBCONFIG_DQS_DDL, on ? 1 : 0, 0);
+function sha256(s) {
+    return (0,external_node_crypto_.createHash)('sha256').update(s).digest('hex');
 }
+let fingerprint;
 /**
- * Runs SQL without result rows and returns SQLite's error message, or undefined on success. Unlike oo1's
- * exec it neither throws nor logs a console warning for an expected failure.
+ * The code that replays: the bundle (dist/index.js or dist/cli/index.js) when bundled, so that any change
+ * to the tool invalidates every entry even where the version number stays the same.
  */
-function tryExec(sqlite3, db, sql) {
-    const { capi } = sqlite3;
-    return capi.sqlite3_exec(db.pointer, sql, 0, 0, 0) === capi.SQLITE_OK ? undefined : capi.sqlite3_errmsg(db.pointer);
+function codeFingerprint() {
+    if (fingerprint === undefined) {
+        try {
+            fingerprint = (0,external_node_crypto_.createHash)('sha256').update((0,external_node_fs_.readFileSync)((0,external_node_url_.fileURLToPath)(import.meta.url))).digest('hex');
+        }
+        catch {
+            fingerprint = 'unknown';
+        }
+    }
+    return fingerprint;
 }
-/**
- * Steps a statement prepared once and kept (savepoint control), then resets it for the next use; returns
- * SQLite's error message, if any.
- */
-function stepPrepared(sqlite3, db, stmt) {
-    const { capi, wasm } = sqlite3;
-    const rc = wasm.exports.sqlite3_step(stmt);
-    const error = rc === capi.SQLITE_DONE ? undefined : capi.sqlite3_errmsg(db.pointer);
-    wasm.exports.sqlite3_reset(stmt);
-    return error;
-}
-/**
- * A fresh in-memory database with D1's behaviour: workerd accepts double-quoted strings (this build is
- * compiled with DQS=0) and D1 always enforces foreign keys.
- */
-function openD1Like(sqlite3) {
-    const db = new sqlite3.oo1.DB(':memory:', 'c');
-    setDoubleQuotedStrings(sqlite3, db, true);
-    db.exec('PRAGMA foreign_keys = ON');
-    return db;
+/** One replay's use of the cache: what it restored, and after the replay, storing and the note. */
+class CacheUse {
+    cache;
+    files;
+    restored;
+    keys;
+    constructor(cache, files) {
+        this.cache = cache;
+        this.files = files;
+        this.keys = cache.keys(files);
+        this.restored = cache.find(this.keys);
+    }
+    /**
+     * After the replay: stores its state when every file applied and some were replayed (`state` makes it), and
+     * returns the note saying what happened, and whether it stored.
+     */
+    finish(clean, state) {
+        const n = this.files.length;
+        const restored = this.restored?.files ?? 0;
+        const dir = this.cache.dir;
+        const plural = (k) => `${k} migration${k === 1 ? '' : 's'}`;
+        const what = restored === n
+            ? `all ${plural(n)} restored from ${dir} (unchanged since a run that stored them); none replayed`
+            : restored > 0
+                ? `the first ${restored} of ${plural(n)} restored from ${dir} (unchanged since a run that stored them); ${n - restored} replayed`
+                : `no stored replay in ${dir} matches these migrations; all ${n} replayed`;
+        if (restored === n)
+            return { note: `Replay cache: ${what}.`, stored: false };
+        if (!clean)
+            return { note: `Replay cache: ${what}; nothing stored (a migration failed).`, stored: false };
+        try {
+            this.cache.store(this.keys[n - 1], { files: n, ...state() });
+            return { note: `Replay cache: ${what}; this replay was stored for the next run.`, stored: true };
+        }
+        catch (e) {
+            return { note: `Replay cache: ${what}; storing this replay failed: ${e.message}.`, stored: false };
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./build/src/replay/data/tables.js
@@ -42152,20 +42222,20 @@ function existingObjects(db, names, virtuals = new Set()) {
     const list = [...names];
     if (list.length === 0)
         return new Map();
-    const rows = db.selectArrays(`SELECT name, type, sql FROM sqlite_schema WHERE type IN ('table', 'view') AND lower(name) IN (SELECT value FROM json_each(?1))`, [json(list)]);
+    const rows = db.rows(`SELECT name, type, sql FROM sqlite_schema WHERE type IN ('table', 'view') AND lower(name) IN (SELECT value FROM json_each(?1))`, [json(list)]);
     return classifyObjects(rows.map(([name, type, sql]) => ({ name: String(name), type: String(type), sql: String(sql ?? '') })), virtuals);
 }
 /** Triggers on any of `tables` (views included: INSTEAD OF triggers). */
 function triggersOn(db, tables) {
     return db
-        .selectObjects(`SELECT name, tbl_name AS tbl, sql FROM sqlite_schema WHERE type = 'trigger' AND lower(tbl_name) IN (SELECT value FROM json_each(?1))`, [json(tables)])
+        .objects(`SELECT name, tbl_name AS tbl, sql FROM sqlite_schema WHERE type = 'trigger' AND lower(tbl_name) IN (SELECT value FROM json_each(?1))`, [json(tables)])
         .map((r) => ({ name: String(r.name), table: String(r.tbl), sql: String(r.sql ?? '') }));
 }
 function readTableMeta(db, name, sql) {
     // The table options follow the closing parenthesis: `) WITHOUT ROWID, STRICT`.
     const options = /\)\s*([A-Za-z_,\s]*)$/.exec(sql)?.[1]?.toUpperCase() ?? '';
     // One query for columns (c), foreign keys (f) and UNIQUE indexes (u): each prepare costs more than the rows.
-    const rows = db.selectArrays(`SELECT 'c', name, type, "notnull", dflt_value, pk, hidden, NULL FROM pragma_table_xinfo(?1)
+    const rows = db.rows(`SELECT 'c', name, type, "notnull", dflt_value, pk, hidden, NULL FROM pragma_table_xinfo(?1)
      UNION ALL SELECT 'f', id, "table", "from", "to", upper(on_delete), upper(on_update), seq FROM pragma_foreign_key_list(?1)
      UNION ALL SELECT 'u', il.name, ii.name, NULL, NULL, NULL, NULL, ii.seqno FROM pragma_index_list(?1) AS il JOIN pragma_index_info(il.name) AS ii WHERE il."unique" = 1`, [name]);
     const columns = [];
@@ -42198,7 +42268,7 @@ function readTableMeta(db, name, sql) {
     return { name, sql, withoutRowid, strict: /\bSTRICT\b/.test(options), columns, fks: [...fks.values()], uniques: [...uniques.values()], ...(rowidAlias && { rowidAlias }) };
 }
 /** A SQL identifier, double-quoted. */
-function q(name) {
+function tables_q(name) {
     return `"${name.replace(/"/g, '""')}"`;
 }
 
@@ -42208,7 +42278,6 @@ function q(name) {
  * them: SQLite is the judge of CHECK, NOT NULL, UNIQUE, types and foreign keys, and its error message says
  * which columns to vary next.
  */
-
 
 
 /** Rows added to each table: enough for UNIQUE and one-to-one references to matter. */
@@ -42231,19 +42300,28 @@ function affinity(type) {
 }
 const fill_sqlString = (s) => `'${s.replace(/'/g, "''")}'`;
 class Filler {
-    sqlite3;
     db;
     counter = 0;
     meta = new Map();
     /** VALUES that worked for a table, by its CREATE statement: a table rebuilt the same way is filled the same way. */
     plans = new Map();
-    constructor(sqlite3, db) {
-        this.sqlite3 = sqlite3;
+    constructor(db) {
         this.db = db;
+    }
+    /** What decides the values it picks next (for the replay cache). */
+    state() {
+        return { counter: this.counter, plans: [...this.plans] };
+    }
+    /** A filler that goes on from `state`. */
+    static restore(db, state) {
+        const f = new Filler(db);
+        f.counter = state.counter;
+        f.plans = new Map(state.plans);
+        return f;
     }
     /** The same filler (values, counter) for another database. */
     rebind(db) {
-        const f = new Filler(this.sqlite3, db);
+        const f = new Filler(db);
         f.counter = this.counter;
         f.plans = this.plans;
         return f;
@@ -42357,12 +42435,12 @@ class Filler {
         const vals = [];
         values.forEach((v, i) => {
             if (v !== DEFAULT) {
-                cols.push(q(columns[i]));
+                cols.push(tables_q(columns[i]));
                 vals.push(v);
             }
         });
-        const sql = cols.length ? `INSERT INTO ${q(m.name)} (${cols.join(', ')}) VALUES (${vals.join(', ')})` : `INSERT INTO ${q(m.name)} DEFAULT VALUES`;
-        return tryExec(this.sqlite3, this.db, sql);
+        const sql = cols.length ? `INSERT INTO ${tables_q(m.name)} (${cols.join(', ')}) VALUES (${vals.join(', ')})` : `INSERT INTO ${tables_q(m.name)} DEFAULT VALUES`;
+        return this.db.tryExec(sql);
     }
     /** One row that SQLite accepts, as literals per column (DEFAULT = omitted); or the reason none was found. */
     findRow(m, r, previous) {
@@ -42385,7 +42463,7 @@ class Filler {
             const to = this.targetColumns(fk);
             if (to) {
                 try {
-                    const rows = this.db.selectArrays(`SELECT ${to.map((c) => `quote(${q(c)})`).join(', ')} FROM ${q(fk.parent)} WHERE ${to.map((c) => `${q(c)} IS NOT NULL`).join(' AND ')} LIMIT ${SYNTHETIC_ROWS * 2}`);
+                    const rows = this.db.rows(`SELECT ${to.map((c) => `quote(${tables_q(c)})`).join(', ')} FROM ${tables_q(fk.parent)} WHERE ${to.map((c) => `${tables_q(c)} IS NOT NULL`).join(' AND ')} LIMIT ${SYNTHETIC_ROWS * 2}`);
                     for (const row of rows)
                         options.push(row.map(String));
                 }
@@ -42433,7 +42511,7 @@ class Filler {
     /** Whether a table has a row (false when it does not exist). */
     hasRows(table) {
         try {
-            return this.db.selectArrays(`SELECT EXISTS (SELECT 1 FROM ${q(table)})`)[0]?.[0] === 1;
+            return this.db.rows(`SELECT EXISTS (SELECT 1 FROM ${tables_q(table)})`)[0]?.[0] === 1;
         }
         catch {
             return false;
@@ -42443,7 +42521,7 @@ class Filler {
     targetColumns(fk) {
         if (fk.to.every((c) => c !== null))
             return fk.to;
-        const pk = this.db.selectArrays(`SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk`, [fk.parent]).map((r) => String(r[0]));
+        const pk = this.db.rows(`SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk`, [fk.parent]).map((r) => String(r[0]));
         return pk.length === fk.from.length ? pk : undefined;
     }
     /** A self-reference: NULL when allowed, else the row's own key (row 0) or the previous row's (row 1). */
@@ -42675,7 +42753,7 @@ function suspects(fills, message) {
 }
 /** The fills as SQL, one UPDATE per value (to put them into a real database's rows). */
 function fillSql(fills) {
-    return fills.map((f) => `UPDATE ${q(f.table)} SET ${q(f.column)} = ${f.value};`).join('\n');
+    return fills.map((f) => `UPDATE ${tables_q(f.table)} SET ${tables_q(f.column)} = ${f.value};`).join('\n');
 }
 /** `NULL in submissions.grade`, `'' in users.name`. */
 function describeFill(f) {
@@ -42717,76 +42795,59 @@ function boundaryFinding(file, failure, fills) {
     };
 }
 
-;// CONCATENATED MODULE: ./build/src/replay/wrangler-text.js
+;// CONCATENATED MODULE: ./build/src/replay/data/dump.js
+
 /**
- * The exact text wrangler 4.86 sends for one migration (packages/wrangler/src/d1/migrations/apply.ts,
- * helpers.ts, trimmer.ts), so the replay fails exactly where `wrangler d1 migrations apply --local` does.
+ * Every row of the ordinary tables as INSERT OR IGNORE statements, parents before children (rows the real
+ * database already has are skipped).
  */
-/** wrangler's initMigrationsTable statement; the table name is not quoted before wrangler 4.106. */
-function createMigrationsTableSql(table) {
-    return `CREATE TABLE IF NOT EXISTS ${table}(
-		id         INTEGER PRIMARY KEY AUTOINCREMENT,
-		name       TEXT UNIQUE,
-		applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL
-);`;
-}
-/**
- * The bookkeeping wrangler appends to the file. The name is interpolated unescaped (wrangler < 4.106), so a
- * `'` in a file name breaks the INSERT — that is what the pinned wrangler does, so the replay does it too.
- */
-function bookkeepingSql(table, name) {
-    return `
-								INSERT INTO ${table} (name)
-								values ('${name}');
-						`;
-}
-const SEVERAL_TRANSACTIONS_MESSAGE = 'Wrangler could not process the provided SQL file, as it contains several transactions.\nD1 runs your SQL in a transaction for you.\nPlease export an SQL file from your SQLite database and try again.';
-/**
- * Local wrangler's trimSqlQuery: if the text mentions `BEGIN TRANSACTION` anywhere (comments included), it
- * removes the first literal `BEGIN TRANSACTION;` and the first literal `COMMIT;`, and refuses the file if
- * `BEGIN TRANSACTION` still occurs. Removed text is replaced by spaces rather than deleted so byte offsets
- * and lines stay those of the file.
- */
-function wranglerTrim(sql) {
-    const marker = 'BEGIN TRANSACTION';
-    if (!sql.includes(marker))
-        return { ok: true, sql };
-    const blank = (s, what) => {
-        const i = s.indexOf(what);
-        return i === -1 ? s : s.slice(0, i) + ' '.repeat(what.length) + s.slice(i + what.length);
+function dumpRows(db, filler, virtuals, internal) {
+    const rows = db.rows(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY rowid`).map(([name, sql]) => ({ name: String(name), type: 'table', sql: String(sql ?? '') }));
+    const tables = [...classifyObjects(rows, virtuals).values()].filter((t) => t.kind === 'table' && !internal(t.name.toLowerCase()));
+    const metas = new Map(tables.map((t) => [t.name.toLowerCase(), filler.tableMeta(t.name.toLowerCase(), t.sql, t.name)]));
+    const order = [];
+    const seen = new Set();
+    const visit = (lower) => {
+        if (seen.has(lower) || !metas.has(lower))
+            return;
+        seen.add(lower);
+        for (const fk of metas.get(lower).fks)
+            visit(fk.parent.toLowerCase());
+        order.push(lower);
     };
-    const trimmed = blank(blank(sql, 'BEGIN TRANSACTION;'), 'COMMIT;');
-    const left = trimmed.indexOf(marker);
-    return left === -1 ? { ok: true, sql: trimmed } : { ok: false, index: left };
+    for (const t of metas.keys())
+        visit(t);
+    const out = [];
+    for (const lower of order) {
+        const m = metas.get(lower);
+        if (m.columns.length === 0)
+            continue;
+        const cols = m.columns.map((c) => tables_q(c.name)).join(', ');
+        const values = m.columns.map((c) => `quote(${tables_q(c.name)})`).join(` || ', ' || `);
+        for (const [row] of db.rows(`SELECT 'INSERT OR IGNORE INTO ${tables_q(m.name).replace(/'/g, "''")} (${cols.replace(/'/g, "''")}) VALUES (' || ${values} || ');' FROM ${tables_q(m.name)}`)) {
+            out.push(String(row));
+        }
+    }
+    return out.join('\n');
 }
 
 ;// CONCATENATED MODULE: ./build/src/replay/statements.js
 /**
- * Walks SQL one statement at a time with SQLite's own prepare-with-tail, so statement boundaries are
- * exactly SQLite's (triggers, strings, comments) and each statement keeps its position in the file.
+ * SQL text as SQLite reads it: UTF-8 bytes, with the positions a message needs (line, column) and the
+ * statement boundaries SQLite itself would find. The connections (db/*.ts) prepare statements from it; a
+ * backend that needs its own copy of the bytes (the WASM build's memory) keeps it here until free().
  */
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-/** SQL text copied into WASM memory; offsets are UTF-8 byte offsets into it. */
 class SqlText {
-    sqlite3;
     bytes;
     /** Byte offset where each line starts; computed when a position is first asked for. */
     lineStartsCache;
-    mem;
-    sqlPtr;
-    freed = false;
-    constructor(sqlite3, text) {
-        this.sqlite3 = sqlite3;
+    /** Copies of the bytes owned by a backend, released with the text. */
+    copies = new Map();
+    constructor(text) {
         this.bytes = encoder.encode(text);
-        const { wasm } = sqlite3;
-        // Two pointer slots (ppStmt, pzTail) followed by the NUL-terminated SQL.
-        this.mem = wasm.alloc(8 + this.bytes.length + 1);
-        this.sqlPtr = this.mem + 8;
-        const heap = wasm.heap8u();
-        heap.set(this.bytes, this.sqlPtr);
-        heap[this.sqlPtr + this.bytes.length] = 0;
     }
     get length() {
         return this.bytes.length;
@@ -42849,72 +42910,27 @@ class SqlText {
         return i;
     }
     /**
-     * Prepares the statement starting at `from`. `stmt` is 0 when only comments/whitespace remain.
-     * The caller must finalize a returned statement.
-     */
-    prepare(db, from) {
-        this.assertLive();
-        const { capi, wasm } = this.sqlite3;
-        const start = this.skipTrivia(from);
-        const ppStmt = this.mem;
-        const pzTail = this.mem + 4;
-        // The raw export: capi's wrapper converts every argument and takes a scoped allocation on each call.
-        let heap = wasm.heap8u();
-        writePtr(heap, ppStmt, 0);
-        writePtr(heap, pzTail, 0);
-        // +1: the length includes the NUL terminator, so SQLite uses the text in place instead of copying the rest of the file per statement.
-        const rc = wasm.exports.sqlite3_prepare_v3(db, this.sqlPtr + start, this.bytes.length - start + 1, 0, ppStmt, pzTail);
-        if (rc !== capi.SQLITE_OK) {
-            const off = capi.sqlite3_error_offset(db);
-            return { ok: false, message: capi.sqlite3_errmsg(db), start, errorOffset: off >= 0 ? start + off : -1 };
-        }
-        // Preparing may have grown the memory, which detaches the old view.
-        heap = wasm.heap8u();
-        const stmt = readPtr(heap, ppStmt);
-        const tail = readPtr(heap, pzTail);
-        return { ok: true, stmt, start, end: stmt ? tail - this.sqlPtr : this.bytes.length };
-    }
-    /** Prepares exactly the bytes [start, end) (one statement already delimited), for a second look at it. */
-    prepareRange(db, start, end) {
-        this.assertLive();
-        const { capi, wasm } = this.sqlite3;
-        const ppStmt = this.mem;
-        wasm.pokePtr(ppStmt, 0);
-        const rc = capi.sqlite3_prepare_v3(db, this.sqlPtr + start, end - start, 0, ppStmt, 0);
-        if (rc !== capi.SQLITE_OK) {
-            const off = capi.sqlite3_error_offset(db);
-            return { stmt: 0, message: capi.sqlite3_errmsg(db), errorOffset: off >= 0 ? start + off : undefined };
-        }
-        return { stmt: wasm.peekPtr(ppStmt) };
-    }
-    /**
-     * End of the statement starting at `start` when SQLite could not prepare it (so gave no tail): the first
-     * `;` after which sqlite3_complete() says the statement is complete, found in one pass (src/sql/complete.ts;
-     * asking sqlite3_complete() about each prefix was quadratic).
+     * End of the statement starting at `start` as sqlite3_complete() sees it: the first `;` after which the
+     * statement is complete, found in one pass (src/sql/complete.ts; asking sqlite3_complete() about each
+     * prefix was quadratic). Used where SQLite gave no tail (the statement did not prepare).
      */
     statementEnd(start) {
         return completeEnd(this.bytes, start);
     }
-    free() {
-        if (!this.freed) {
-            this.sqlite3.wasm.dealloc(this.mem);
-            this.freed = true;
+    /** The copy of the bytes that `owner` (a backend) keeps, made on first use. */
+    copyFor(owner, make) {
+        let copy = this.copies.get(owner);
+        if (!copy) {
+            copy = make();
+            this.copies.set(owner, copy);
         }
+        return copy;
     }
-    assertLive() {
-        if (this.freed)
-            throw new Error('SqlText used after free()');
+    free() {
+        for (const c of this.copies.values())
+            c.free();
+        this.copies.clear();
     }
-}
-/** A 32-bit little-endian pointer (this build is wasm32). */
-function readPtr(heap, at) {
-    return (heap[at] | (heap[at + 1] << 8) | (heap[at + 2] << 16) | (heap[at + 3] << 24)) >>> 0;
-}
-function writePtr(heap, at, value) {
-    heap[at] = value & 0xff;
-    heap[at + 1] = (value >>> 8) & 0xff;
-    heap[at + 2] = (value >>> 16) & 0xff;
-    heap[at + 3] = (value >>> 24) & 0xff;
 }
 function findSeq(b, from, c1, c2) {
     for (let i = from; i + 1 < b.length; i++)
@@ -42930,6 +42946,30 @@ function isParseError(message) {
 function firstLine(sql) {
     const line = sql.trim().split(/\r?\n/)[0].trim().replace(/;$/, '');
     return line.length > 100 ? `${line.slice(0, 99)}…` : line;
+}
+/**
+ * The one statement loop of the replay and the data check: prepares each statement of `text` from `from` in
+ * turn on `db` and hands it to `visit` (then finalizes it), until `visit` returns a value, a statement does
+ * not prepare, or only comments remain.
+ */
+function eachStatement(db, text, from, visit) {
+    for (let offset = from;;) {
+        const p = db.prepare(text, offset);
+        if (!p.ok)
+            return { failed: p };
+        if (!p.stmt)
+            return { done: true };
+        offset = p.end;
+        let result;
+        try {
+            result = visit(p.stmt, p.start, p.end);
+        }
+        finally {
+            p.stmt.finalize();
+        }
+        if (result !== undefined)
+            return { stopped: result, start: p.start, end: p.end };
+    }
 }
 
 ;// CONCATENATED MODULE: ./build/src/replay/data/analyse.js
@@ -43011,6 +43051,8 @@ function skipWith(tokens, from = 0) {
         return i;
     }
 }
+/** Statements that read or write no row (the replay stops at transaction control, ATTACH and VACUUM). */
+const ROWLESS_VERBS = new Set(['PRAGMA', 'ANALYZE', 'REINDEX', 'EXPLAIN', 'BEGIN', 'COMMIT', 'END', 'ROLLBACK', 'SAVEPOINT', 'RELEASE', 'ATTACH', 'DETACH', 'VACUUM']);
 function analyseStatement(sql) {
     return analyseTokens(significant(sql), sql);
 }
@@ -43067,6 +43109,8 @@ function analyseTokens(tokens, sql) {
                 const doUpdate = tokens.some((t, k) => analyse_isWord(t, 'DO') && analyse_isWord(tokens[k + 1], 'UPDATE'));
                 if (doUpdate)
                     facts.targets.push({ table: n.name, how: 'upsert' });
+                // Rows given literally: they meet other rows only through the table's triggers and constraints.
+                facts.plainInsert = !facts.replace && !doUpdate && !tokens.some((t) => analyse_isWord(t, 'SELECT'));
             }
             return facts;
         }
@@ -43102,8 +43146,16 @@ function analyseTokens(tokens, sql) {
             }
             else if (analyse_isWord(action, 'ADD')) {
                 // SQLite checks NOT NULL, CHECK, REFERENCES and generated columns of a new column against existing
-                // rows only (since 3.37), so an empty table accepts what a filled one rejects.
-                facts.dataDependent = tokens.slice(n.next + 1).some((t) => analyse_isWord(t, 'NOT', 'CHECK', 'REFERENCES', 'GENERATED', 'AS', 'UNIQUE', 'PRIMARY') || isPunct(t, '('));
+                // rows only (since 3.37), so an empty table accepts what a filled one rejects; a default that is not a
+                // constant, too. NOT NULL with a non-NULL constant default cannot fail: every row gets the default.
+                const def = tokens.slice(n.next + 1);
+                const risky = def.some((t) => analyse_isWord(t, 'CHECK', 'REFERENCES', 'GENERATED', 'AS', 'UNIQUE', 'PRIMARY', 'CURRENT_TIME', 'CURRENT_DATE', 'CURRENT_TIMESTAMP') || isPunct(t, '('));
+                const notNull = def.some((t, i) => analyse_isWord(t, 'NOT') && analyse_isWord(def[i + 1], 'NULL'));
+                const d = def.findIndex((t) => analyse_isWord(t, 'DEFAULT'));
+                facts.dataDependent = risky || (notNull && (d === -1 || analyse_isWord(def[d + 1], 'NULL')));
+                // A STRICT table also checks the default's type against existing rows (see file-facts.ts).
+                if (!facts.dataDependent && d !== -1)
+                    facts.addsDefaultTo = n.name;
             }
             return facts;
         }
@@ -43115,11 +43167,14 @@ function analyseTokens(tokens, sql) {
             if (virtual)
                 c++;
             if (analyse_isWord(tokens[c], 'TABLE')) {
-                if (analyse_isWord(tokens[c + 1], 'IF') && analyse_isWord(tokens[c + 2], 'NOT') && analyse_isWord(tokens[c + 3], 'EXISTS'))
+                const ifNotExists = analyse_isWord(tokens[c + 1], 'IF') && analyse_isWord(tokens[c + 2], 'NOT') && analyse_isWord(tokens[c + 3], 'EXISTS');
+                if (ifNotExists)
                     c += 3;
                 const n = nameAt(tokens, c + 1);
                 if (n)
-                    facts.creates = { table: n.name, virtual };
+                    facts.creates = { table: n.name, virtual, ...(ifNotExists && { ifNotExists }) };
+                // CREATE TABLE … AS SELECT reads rows (and evaluates its expressions on them).
+                facts.dataDependent = !!n && analyse_isWord(tokens[n.next], 'AS');
                 return facts;
             }
             const unique = analyse_isWord(tokens[v + 1], 'UNIQUE');
@@ -43139,7 +43194,10 @@ function analyseTokens(tokens, sql) {
             facts.dataDependent = unique || expression || partial;
             return facts;
         }
+        // SELECT, VALUES and anything else but statements that read or write no row: may read rows, and fail on
+        // what they hold (json_extract of a malformed value…).
         default:
+            facts.dataDependent = !ROWLESS_VERBS.has(verb);
             return facts;
     }
 }
@@ -43154,10 +43212,28 @@ function fileFacts(parsed) {
     const renames = [];
     const creates = new Map();
     const copySources = new Set();
+    const defaultsAddedTo = new Set();
+    const plainInsertsInto = new Set();
+    /** Tables the file has created so far (not `IF NOT EXISTS`, which may find one with rows). */
+    const fresh = new Set();
+    let createsTrigger = false;
     for (const s of parsed.statements) {
         const f = analyseTokens(s.tokens, s.text);
         f.line = s.line;
         facts.push(f);
+        createsTrigger ||= s.tokens.some((t, i) => i < 4 && t.kind === 'word' && t.value === 'TRIGGER');
+        // A table the file created before this statement held no row the twin could have filled: literal rows
+        // into it, and indexes on it, meet only the file's own rows, the same on an empty database.
+        const isFresh = (t) => t !== undefined && fresh.has(t.toLowerCase());
+        if (f.dataDependent && !createsTrigger && ((f.plainInsert && isFresh(f.writes)) || (f.index && !f.index.drop && isFresh(indexTable(s.tokens)))))
+            f.dataDependent = false;
+        if (f.creates && !f.creates.ifNotExists && !f.dataDependent)
+            fresh.add(f.creates.table.toLowerCase());
+        for (const t of f.targets)
+            if (t.how === 'drop')
+                fresh.delete(t.table.toLowerCase());
+        if (f.dataDependent && f.plainInsert && f.writes)
+            plainInsertsInto.add(f.writes.toLowerCase());
         for (const t of f.targets) {
             const lower = t.table.toLowerCase();
             if (t.how === 'delete' || t.how === 'update' || t.how === 'upsert')
@@ -43165,6 +43241,8 @@ function fileFacts(parsed) {
             if (t.how === 'drop')
                 replaced.add(lower);
         }
+        if (f.addsDefaultTo)
+            defaultsAddedTo.add(f.addsDefaultTo.toLowerCase());
         if (f.rename) {
             renames.push(f.rename);
             replaced.add(f.rename.from.toLowerCase());
@@ -43199,7 +43277,13 @@ function fileFacts(parsed) {
         else
             rowTargets.add(t);
     }
-    return { facts, rowTargets, rebuilt, renames, creates, copySources };
+    return { facts, rowTargets, rebuilt, renames, creates, copySources, defaultsAddedTo, plainInsertsInto, createsTrigger };
+}
+/** The table of CREATE [UNIQUE] INDEX … ON table. */
+function indexTable(tokens) {
+    const on = tokens.findIndex((t) => t.kind === 'word' && t.value === 'ON');
+    const t = on === -1 ? undefined : tokens[on + 1];
+    return t && NAME_KINDS.has(t.kind) && !(tokens[on + 2]?.kind === 'punct' && tokens[on + 2]?.text === '.') ? t.value : on === -1 ? undefined : tokens[on + 3]?.value;
 }
 /** The first DROP TABLE of the file (the usual cause of a deferred foreign key failure at its end). */
 function firstDrop(ff) {
@@ -43483,7 +43567,7 @@ function fkPath(db, child, ancestor, onUpdate) {
         const { table, path } = queue.shift();
         if (path.length >= 4)
             continue;
-        const rows = db.selectObjects(`SELECT "table" AS parent, "from" AS col, upper(on_delete) AS d, upper(on_update) AS u FROM pragma_foreign_key_list(?1)`, [table]);
+        const rows = db.objects(`SELECT "table" AS parent, "from" AS col, upper(on_delete) AS d, upper(on_update) AS u FROM pragma_foreign_key_list(?1)`, [table]);
         for (const r of rows) {
             const parent = String(r.parent);
             const action = String(onUpdate ? r.u : r.d);
@@ -43499,6 +43583,474 @@ function fkPath(db, child, ancestor, onUpdate) {
         }
     }
     return undefined;
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/data/rebuilds.js
+
+/** Columns and referencing tables of the tables about to be rebuilt (`rows`: their counts before the file). */
+function rebuildsBefore(db, rows, names) {
+    const out = new Map();
+    for (const [lower, n] of rows) {
+        const name = names.get(lower) ?? lower;
+        const columns = db.rows(`SELECT name FROM pragma_table_info(?1)`, [name]).map((r) => String(r[0]));
+        const children = db
+            .rows(`SELECT DISTINCT m.name FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
+          WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE AND m.name <> ?1 COLLATE NOCASE`, [name])
+            .map((r) => String(r[0]));
+        out.set(lower, { name, rows: n, columns, children });
+    }
+    return out;
+}
+/**
+ * The rebuilds of a file that ran to its end with nothing lost or failed; `covered` says whether a table held
+ * synthetic rows (a child the check could not fill proves nothing).
+ */
+function keptRebuilds(db, ff, before, covered) {
+    const out = [];
+    for (const [lower, b] of before) {
+        if (b.rows === 0 || !b.children.every((c) => covered(c.toLowerCase())))
+            continue;
+        // The DROP that ends the old table: of the table itself, or of a name it was renamed to (`users_old`).
+        const lineage = new Set([lower]);
+        for (const r of ff.renames)
+            if (lineage.has(r.from.toLowerCase()))
+                lineage.add(r.to.toLowerCase());
+        const drop = ff.facts.find((f) => f.targets.some((t) => t.how === 'drop' && lineage.has(t.table.toLowerCase())));
+        if (drop?.line === undefined)
+            continue;
+        let after;
+        try {
+            after = Number(db.rows(`SELECT count(*) FROM ${tables_q(b.name)}`)[0]?.[0] ?? 0);
+        }
+        catch {
+            continue; // not there again: not a rebuild
+        }
+        if (after < b.rows)
+            continue;
+        const now = new Set(db.rows(`SELECT lower(name) FROM pragma_table_info(?1)`, [b.name]).map((r) => String(r[0])));
+        out.push({ table: b.name, line: drop.line, rows: b.rows, droppedColumns: b.columns.filter((c) => !now.has(c.toLowerCase())), referencedBy: b.children });
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/wrangler-text.js
+/**
+ * The exact text wrangler 4.86 sends for one migration (packages/wrangler/src/d1/migrations/apply.ts,
+ * helpers.ts, trimmer.ts), so the replay fails exactly where `wrangler d1 migrations apply --local` does.
+ */
+/** wrangler's initMigrationsTable statement; the table name is not quoted before wrangler 4.106. */
+function createMigrationsTableSql(table) {
+    return `CREATE TABLE IF NOT EXISTS ${table}(
+		id         INTEGER PRIMARY KEY AUTOINCREMENT,
+		name       TEXT UNIQUE,
+		applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL
+);`;
+}
+/**
+ * The bookkeeping wrangler appends to the file. The name is interpolated unescaped (wrangler < 4.106), so a
+ * `'` in a file name breaks the INSERT — that is what the pinned wrangler does, so the replay does it too.
+ */
+function bookkeepingSql(table, name) {
+    return `
+								INSERT INTO ${table} (name)
+								values ('${name}');
+						`;
+}
+const SEVERAL_TRANSACTIONS_MESSAGE = 'Wrangler could not process the provided SQL file, as it contains several transactions.\nD1 runs your SQL in a transaction for you.\nPlease export an SQL file from your SQLite database and try again.';
+/**
+ * Local wrangler's trimSqlQuery: if the text mentions `BEGIN TRANSACTION` anywhere (comments included), it
+ * removes the first literal `BEGIN TRANSACTION;` and the first literal `COMMIT;`, and refuses the file if
+ * `BEGIN TRANSACTION` still occurs. Removed text is replaced by spaces rather than deleted so byte offsets
+ * and lines stay those of the file.
+ */
+function wranglerTrim(sql) {
+    const marker = 'BEGIN TRANSACTION';
+    if (!sql.includes(marker))
+        return { ok: true, sql };
+    const blank = (s, what) => {
+        const i = s.indexOf(what);
+        return i === -1 ? s : s.slice(0, i) + ' '.repeat(what.length) + s.slice(i + what.length);
+    };
+    const trimmed = blank(blank(sql, 'BEGIN TRANSACTION;'), 'COMMIT;');
+    const left = trimmed.indexOf(marker);
+    return left === -1 ? { ok: true, sql: trimmed } : { ok: false, index: left };
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/data/row-events.js
+class RowEvents {
+    ignored;
+    /** Row changes of the file being run; undefined while not recording (filling is not the file's doing). */
+    events;
+    /** Values of the rows deleted while the current file runs, by table and key (to recognise a re-insert). */
+    deletedValues = new Map();
+    /** Index (in execution order) of the statement running now. */
+    statement = 0;
+    constructor(
+    /** Tables whose changes are not the file's to answer for (the migrations table, SQLite's own). */
+    ignored) {
+        this.ignored = ignored;
+    }
+    /** Listens to `db` (a twin; a new one after a resync). */
+    attach(db) {
+        db.onRowChange((c) => this.record(c));
+    }
+    /** Starts recording a file's changes. */
+    start() {
+        this.events = [];
+        this.deletedValues = new Map();
+    }
+    /** Runs `fn` without recording (work of the check's own, not the file's). */
+    paused(fn) {
+        const events = this.events;
+        this.events = undefined;
+        try {
+            return fn();
+        }
+        finally {
+            this.events = events;
+        }
+    }
+    /** Stops recording and returns what was recorded. */
+    stop() {
+        const events = this.events ?? [];
+        this.events = undefined;
+        return events;
+    }
+    record(c) {
+        const events = this.events;
+        if (!events)
+            return;
+        const lower = c.table.toLowerCase();
+        if (this.ignored(lower))
+            return;
+        const stmt = this.statement;
+        // WITHOUT ROWID tables report key 0: their rows are told apart by their values.
+        const keyOf = (k, which) => (k !== 0n ? String(k) : `v:${row_events_stringify(c.values(which))}`);
+        if (c.op === 'insert') {
+            const key = keyOf(c.newKey, 'new');
+            // A row deleted and inserted again under the same key (REPLACE, a trigger rewriting a row) is only a
+            // change if its values differ.
+            const before = this.deletedValues.get(lower)?.get(key);
+            const unchanged = before !== undefined && before === row_events_stringify(c.values('new'));
+            events.push({ stmt, op: 'insert', table: lower, name: c.table, key, ...(unchanged && { unchanged: true }) });
+        }
+        else if (c.op === 'delete') {
+            const key = keyOf(c.oldKey, 'old');
+            if (!this.deletedValues.has(lower))
+                this.deletedValues.set(lower, new Map());
+            this.deletedValues.get(lower).set(key, row_events_stringify(c.values('old')));
+            events.push({ stmt, op: 'delete', table: lower, name: c.table, key });
+        }
+        else {
+            const before = c.values('old');
+            const after = c.values('new');
+            if (c.oldKey !== c.newKey || before.some((v, i) => !same(v, after[i]))) {
+                events.push({ stmt, op: 'update', table: lower, name: c.table, key: c.oldKey !== 0n ? String(c.oldKey) : `v:${row_events_stringify(before)}` });
+            }
+        }
+    }
+}
+function same(a, b) {
+    if (a instanceof Uint8Array && b instanceof Uint8Array)
+        return a.length === b.length && a.every((x, i) => x === b[i]);
+    return a === b || (typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b));
+}
+function row_events_stringify(values) {
+    return JSON.stringify(values, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? `x${Buffer.from(v).toString('hex')}` : v));
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/data/twin.js
+/**
+ * The data check's twin: a WASM database that goes through the same migrations as the replay but whose
+ * tables hold synthetic rows (fill.ts), with the pre-update hook recording what each file does to them
+ * (row-events.ts). It is its own database rather than a rollback on the replay's: rolling back DDL makes
+ * SQLite re-read the whole schema, which on a schema of a thousand objects costs more than running the file
+ * twice. When it misses a file (one that fails here but not on the replay), it is copied from the replay
+ * again before the next.
+ */
+
+
+
+
+
+
+
+
+
+const SAVEPOINT = 'd1_migrate_data_check';
+class Twin {
+    wasm;
+    main;
+    migrationsTable;
+    opts;
+    db;
+    filler;
+    events;
+    /** Virtual tables (lower-cased): their shadow tables are not filled. */
+    virtuals = new Set();
+    /** Tables reported as not covered, so each is named once per run. */
+    uncoveredSeen = new Set();
+    uncovered = [];
+    /** The twin missed a file (it failed there, the replay did not): copy the replay's database before the next. */
+    outOfSync = false;
+    /** Tables given synthetic rows (lower-cased). */
+    filledOnce = new Set();
+    /** Plain indexes the twin skipped (lower-cased names); see skipIndex(). */
+    skippedIndexes = new Set();
+    /** Highest sqlite_schema rowid seen: rows above it are objects created since. */
+    schemaRowid = 0;
+    /** An empty connection for alter.ts. */
+    scratch;
+    savepoint;
+    release;
+    constructor(wasm, 
+    /** The replay's database (copied after a missed file); a function because the replay may change it. */
+    main, migrationsTable, opts = {}, 
+    /** Where a previous run left it (replay cache). */
+    from) {
+        this.wasm = wasm;
+        this.main = main;
+        this.migrationsTable = migrationsTable;
+        this.opts = opts;
+        this.events = new RowEvents((lower) => lower === migrationsTable.toLowerCase() || lower.startsWith('sqlite_'));
+        if (from) {
+            this.db = this.open(wasm.openImage(from.image));
+            const s = from.state;
+            this.virtuals = new Set(s.virtuals);
+            this.uncoveredSeen = new Set(s.uncoveredSeen);
+            this.uncovered = [...s.uncovered];
+            this.outOfSync = s.outOfSync;
+            this.filledOnce = new Set(s.filledOnce);
+            this.skippedIndexes = new Set(s.skippedIndexes);
+            this.schemaRowid = s.schemaRowid;
+            this.filler = Filler.restore(this.db, s.filler);
+            return;
+        }
+        this.db = this.open(wasm.open());
+        this.db.tryExec(createMigrationsTableSql(migrationsTable));
+        this.filler = new Filler(this.db);
+    }
+    /** Its database and bookkeeping, to go on from later (replay cache). */
+    snapshot() {
+        return {
+            image: this.db.serialize(),
+            state: {
+                virtuals: [...this.virtuals],
+                uncoveredSeen: [...this.uncoveredSeen],
+                uncovered: [...this.uncovered],
+                outOfSync: this.outOfSync,
+                filledOnce: [...this.filledOnce],
+                skippedIndexes: [...this.skippedIndexes],
+                schemaRowid: this.schemaRowid,
+                filler: this.filler.state(),
+            },
+        };
+    }
+    open(db) {
+        this.events.attach(db);
+        this.savepoint = db.control(`SAVEPOINT ${SAVEPOINT}`);
+        this.release = db.control(`RELEASE ${SAVEPOINT}`);
+        return db;
+    }
+    close() {
+        this.closeDb();
+        this.scratch?.close();
+        this.scratch = undefined;
+    }
+    closeDb() {
+        this.savepoint.close();
+        this.release.close();
+        this.db.close();
+    }
+    /** Opens the file's transaction. */
+    begin() {
+        const error = this.savepoint.run();
+        if (error)
+            throw new Error(`data check: SAVEPOINT failed: ${error}`);
+    }
+    /** Commits it; SQLite's error (deferred foreign keys), if any. */
+    commit() {
+        return this.release.run();
+    }
+    /** Rolls the file back: the twin then misses it, and is copied from the replay before the next file. */
+    abandon() {
+        this.db.tryExec(`ROLLBACK TO ${SAVEPOINT}`);
+        this.db.tryExec(`RELEASE ${SAVEPOINT}`);
+        this.outOfSync = true;
+    }
+    /** Runs `fn` and rolls back everything it did; plain indexes it creates or drops are forgotten too. */
+    tryOut(name, fn) {
+        const skipped = new Set(this.skippedIndexes);
+        const begin = this.db.tryExec(`SAVEPOINT ${name}`);
+        if (begin)
+            throw new Error(`data check: SAVEPOINT failed: ${begin}`);
+        try {
+            return fn();
+        }
+        finally {
+            this.db.tryExec(`ROLLBACK TO ${name}`);
+            this.db.tryExec(`RELEASE ${name}`);
+            this.skippedIndexes = skipped;
+        }
+    }
+    /**
+     * Steps through the file; `executed` receives each statement's position (statement indexes of the events).
+     * `following`: the file already applied on the replay (see DataCheck.follow).
+     */
+    execute(text, executed, opts = {}) {
+        const walk = eachStatement(this.db, text, 0, (stmt, start, end) => {
+            const kind = mayClassify(text.bytes, start) ? classifyStatement(text.slice(start, end)) : { kind: 'other' };
+            // As the replay: D1 ignores it inside the file's transaction.
+            if (kind.kind === 'pragma-foreign-keys')
+                return undefined;
+            // The replay stops here as wrangler does; static rules report these.
+            if (kind.kind === 'transaction' || kind.kind === 'attach' || kind.kind === 'vacuum')
+                return 'skip';
+            if (this.skipIndex(text, start, end))
+                return undefined;
+            this.events.statement = executed.length;
+            executed.push({ start, end });
+            if (kind.kind === 'add-column' && !this.opts.exactAlter && this.addColumn(kind.table, kind.schema, text.slice(start, end), opts.following === true))
+                return undefined;
+            const error = stmt.run();
+            return error === undefined ? undefined : { failure: { message: error, at: findings_describe(text, executed[executed.length - 1]) } };
+        });
+        // A statement that does not prepare fails the same way on the replay, which reports it.
+        if ('failed' in walk)
+            return { failure: { message: walk.failed.message } };
+        return 'stopped' in walk ? walk.stopped : {};
+    }
+    /**
+     * ADD COLUMN by alter.ts (no schema reload); ADD COLUMN changes no row, so the copy it makes of the table's
+     * rows is not recorded. The re-created table is not new: the schema rowids it took are counted as seen.
+     */
+    addColumn(table, schema, sql, succeeded) {
+        const done = this.events.paused(() => addColumn(this.db, () => (this.scratch ??= this.wasm.open()), { table, schema, sql }, { succeeded }));
+        if (done)
+            this.schemaRowid = Math.max(this.schemaRowid, Number(this.db.rows(`SELECT max(rowid) FROM sqlite_schema`)[0]?.[0] ?? 0));
+        return done;
+    }
+    /** The failure of a file that ran to its end: deferred foreign keys still violated. */
+    pendingForeignKeys() {
+        return this.db.deferredViolations() > 0 ? { message: 'FOREIGN KEY constraint failed' } : undefined;
+    }
+    /** Whether `message` is about an index the twin skipped (INDEXED BY, REINDEX …): the twin's doing, not the data's. */
+    missingSkippedIndex(message) {
+        const missing = /^no such index: (.+)$/.exec(message)?.[1];
+        return missing !== undefined && this.skippedIndexes.has(missing.toLowerCase());
+    }
+    /**
+     * Plain indexes (not UNIQUE, no expression, not partial) change no statement's outcome, yet every one of
+     * them is parsed again each time an ALTER TABLE reloads the schema. The twin does without them — a third
+     * of its work on a large schema — and skips dropping the ones it never created.
+     */
+    skipIndex(text, start, end) {
+        const b = text.bytes[start] | 0x20;
+        if (b !== 0x63 && b !== 0x64)
+            return false; // 'c' or 'd'
+        const head = text.slice(start, Math.min(end, start + 24));
+        if (!/^(CREATE|DROP)\s+INDEX\b/i.test(head))
+            return false;
+        const facts = analyseStatement(text.slice(start, end));
+        if (facts.index?.drop)
+            return this.skippedIndexes.delete(facts.index.name.toLowerCase());
+        if (facts.index && !facts.dataDependent) {
+            this.skippedIndexes.add(facts.index.name.toLowerCase());
+            return true;
+        }
+        return false;
+    }
+    /** Whether a trigger fires on any of `tables` (lower-cased; views included). */
+    triggersOn(tables) {
+        return this.db.rows(`SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND lower(tbl_name) IN (SELECT value FROM json_each(?1)) LIMIT 1`, [JSON.stringify([...tables])]).length > 0;
+    }
+    /** Row counts of tables, in one query. */
+    counts(tables) {
+        if (tables.length === 0)
+            return new Map();
+        const row = this.db.rows(`SELECT ${tables.map((t) => `(SELECT count(*) FROM ${tables_q(t)})`).join(', ')}`)[0] ?? [];
+        return new Map(tables.map((t, i) => [t.toLowerCase(), Number(row[i] ?? 0)]));
+    }
+    /** The migrations table and SQLite's and D1's own tables. */
+    internal(lower) {
+        return lower === this.migrationsTable.toLowerCase() || lower.startsWith('sqlite_') || lower.startsWith('_cf_');
+    }
+    /** Whether every one of `tables` held synthetic rows (none was reported as not covered). */
+    covers(tables) {
+        return tables.every((t) => !this.uncoveredSeen.has(t.toLowerCase()));
+    }
+    /**
+     * Gives the tables the file created synthetic rows, and tops up tables left with too few. New tables are
+     * read by rowid from sqlite_schema (new rows get higher rowids), which is far cheaper than a scan of it.
+     */
+    refill(ff, events) {
+        let objects = new Map();
+        if (ff.creates.size > 0 || ff.renames.length > 0) {
+            const rows = this.db.rows(`SELECT rowid, name, sql FROM sqlite_schema WHERE rowid > ?1 AND type = 'table'`, [this.schemaRowid]).map(([rowid, name, sql]) => {
+                this.schemaRowid = Math.max(this.schemaRowid, Number(rowid));
+                return { name: String(name), type: 'table', sql: String(sql ?? '') };
+            });
+            // A table renamed into place keeps its schema row; it is filled if it has too few rows (below). A
+            // table created after the newest schema row was dropped may reuse that rowid: look it up by name.
+            const seen = new Set(rows.map((r) => r.name.toLowerCase()));
+            const missed = [...ff.creates.keys()].filter((lower) => !seen.has(lower));
+            for (const o of existingObjects(this.db, missed).values())
+                rows.push({ name: o.name, type: 'table', sql: o.sql });
+            objects = classifyObjects(rows, this.virtuals);
+        }
+        const shrunk = new Map();
+        for (const e of events)
+            if (e.op === 'delete' && !objects.has(e.table))
+                shrunk.set(e.table, e.name);
+        for (const r of ff.renames)
+            if (!objects.has(r.to.toLowerCase()))
+                shrunk.set(r.to.toLowerCase(), r.to);
+        if (shrunk.size > 0) {
+            const present = existingObjects(this.db, shrunk.keys(), this.virtuals);
+            const counts = this.counts([...present.values()].filter((o) => o.kind === 'table').map((o) => o.name));
+            for (const [lower, n] of counts)
+                if (n < SYNTHETIC_ROWS)
+                    objects.set(lower, present.get(lower));
+        }
+        this.fillObjects(objects);
+    }
+    fillObjects(objects) {
+        const needs = new Map();
+        for (const [lower, o] of objects) {
+            if (o.kind === 'virtual')
+                this.noteUncovered(lower, o.name, 'a virtual table: filled by its own module, e.g. through triggers');
+            if (o.kind !== 'table' || this.internal(lower) || this.uncoveredSeen.has(lower))
+                continue;
+            needs.set(lower, { name: o.name, sql: o.sql });
+        }
+        if (needs.size === 0)
+            return;
+        const outcome = this.filler.fill(needs, (lower) => this.filledOnce.has(lower));
+        for (const [lower, [name, reason]] of outcome.uncovered)
+            this.noteUncovered(lower, name, reason);
+        for (const lower of outcome.filled)
+            this.filledOnce.add(lower);
+    }
+    /** Replaces the twin by a copy of the replay's database, then fills every table again. */
+    resync() {
+        const image = this.main().serialize();
+        this.closeDb();
+        const next = this.open(this.wasm.openImage(image));
+        this.db = next;
+        this.filler = this.filler.rebind(next);
+        this.filledOnce = new Set();
+        this.skippedIndexes = new Set();
+        this.outOfSync = false;
+        this.schemaRowid = Number(next.rows(`SELECT max(rowid) FROM sqlite_schema`)[0]?.[0] ?? 0);
+        const all = next.rows(`SELECT lower(name) FROM sqlite_schema WHERE type = 'table'`).map((r) => String(r[0]));
+        this.fillObjects(existingObjects(this.db, all, this.virtuals));
+    }
+    noteUncovered(lower, name, reason) {
+        if (this.uncoveredSeen.has(lower))
+            return;
+        this.uncoveredSeen.add(lower);
+        this.uncovered.push(`${name} (${reason})`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./build/src/replay/data/written-values.js
@@ -43620,14 +44172,14 @@ function literalsWritten(db, statements, renames) {
         for (const r of renames.slice(i + 1))
             if (r && r.from.toLowerCase() === table.toLowerCase())
                 table = r.to;
-        const columns = db.selectArrays(`SELECT name FROM pragma_table_info(?1)`, [table]).map((r) => String(r[0]));
+        const columns = db.rows(`SELECT name FROM pragma_table_info(?1)`, [table]).map((r) => String(r[0]));
         const pairs = bare
             .map((v) => ({ name: s.tokens[v.from].value, column: typeof v.column === 'number' ? columns[v.column] : columns.find((c) => c.toLowerCase() === v.column.toString().toLowerCase()) }))
             .filter((p) => p.column !== undefined);
         if (pairs.length === 0)
             return;
         const lit = (x) => `'${x.replace(/'/g, "''")}'`;
-        const row = db.selectArrays(`SELECT count(*), ${pairs.map((p) => `coalesce(sum(${q(p.column)} IS ${lit(p.name)}), 0)`).join(', ')} FROM ${q(table)}`)[0] ?? [];
+        const row = db.rows(`SELECT count(*), ${pairs.map((p) => `coalesce(sum(${tables_q(p.column)} IS ${lit(p.name)}), 0)`).join(', ')} FROM ${tables_q(table)}`)[0] ?? [];
         pairs.forEach((p, k) => out.set(literalKey(s.line, p.name), { table, column: p.column, rows: Number(row[0] ?? 0), matching: Number(row[k + 1] ?? 0) }));
     });
     return out;
@@ -43635,54 +44187,6 @@ function literalsWritten(db, statements, renames) {
 /** A column name as written: a word as typed, a quoted name unquoted. */
 function nameOf(t) {
     return t.kind === 'word' ? t.text : t.value;
-}
-
-;// CONCATENATED MODULE: ./build/src/replay/data/rebuilds.js
-
-/** Columns and referencing tables of the tables about to be rebuilt (`rows`: their counts before the file). */
-function rebuildsBefore(db, rows, names) {
-    const out = new Map();
-    for (const [lower, n] of rows) {
-        const name = names.get(lower) ?? lower;
-        const columns = db.selectArrays(`SELECT name FROM pragma_table_info(?1)`, [name]).map((r) => String(r[0]));
-        const children = db
-            .selectArrays(`SELECT DISTINCT m.name FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
-          WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE AND m.name <> ?1 COLLATE NOCASE`, [name])
-            .map((r) => String(r[0]));
-        out.set(lower, { name, rows: n, columns, children });
-    }
-    return out;
-}
-/**
- * The rebuilds of a file that ran to its end with nothing lost or failed; `covered` says whether a table held
- * synthetic rows (a child the check could not fill proves nothing).
- */
-function keptRebuilds(db, ff, before, covered) {
-    const out = [];
-    for (const [lower, b] of before) {
-        if (b.rows === 0 || !b.children.every((c) => covered(c.toLowerCase())))
-            continue;
-        // The DROP that ends the old table: of the table itself, or of a name it was renamed to (`users_old`).
-        const lineage = new Set([lower]);
-        for (const r of ff.renames)
-            if (lineage.has(r.from.toLowerCase()))
-                lineage.add(r.to.toLowerCase());
-        const drop = ff.facts.find((f) => f.targets.some((t) => t.how === 'drop' && lineage.has(t.table.toLowerCase())));
-        if (drop?.line === undefined)
-            continue;
-        let after;
-        try {
-            after = Number(db.selectArrays(`SELECT count(*) FROM ${q(b.name)}`)[0]?.[0] ?? 0);
-        }
-        catch {
-            continue; // not there again: not a rebuild
-        }
-        if (after < b.rows)
-            continue;
-        const now = new Set(db.selectArrays(`SELECT lower(name) FROM pragma_table_info(?1)`, [b.name]).map((r) => String(r[0])));
-        out.push({ table: b.name, line: drop.line, rows: b.rows, droppedColumns: b.columns.filter((c) => !now.has(c.toLowerCase())), referencedBy: b.children });
-    }
-    return out;
 }
 
 ;// CONCATENATED MODULE: ./build/src/replay/data/check.js
@@ -43695,126 +44199,45 @@ function keptRebuilds(db, ff, before, covered) {
 
 
 
-
-
-
-const SAVEPOINT = 'd1_migrate_data_check';
 /** The second way's own savepoint (see boundary.ts): rolled back, the twin is as before. */
 const BOUNDARY_SAVEPOINT = 'd1_migrate_boundary';
 /** Single boundary values tried to name the one that breaks a file (only after the file failed with all). */
 const MAX_SINGLE_FILLS = 16;
-/** sqlite3_db_status op: deferred foreign key violations not yet resolved (SQLITE_DBSTATUS_DEFERRED_FKS). */
-const DBSTATUS_DEFERRED_FKS = 10;
 class DataCheck {
-    sqlite3;
-    main;
-    migrationsTable;
-    filler;
-    db;
-    api;
-    /** The twin missed a file (it failed there, the replay did not): copy the replay's database before the next. */
-    outOfSync = false;
-    /** Tables given synthetic rows in the twin (lower-cased). */
-    filledOnce = new Set();
-    /** Plain indexes the twin skipped (lower-cased names); see skipIndex(). */
-    skippedIndexes = new Set();
-    /** Highest sqlite_schema rowid seen in the twin: rows above it are objects created since. */
-    schemaRowid = 0;
-    /** Virtual tables (lower-cased): their shadow tables are not filled. */
-    virtuals = new Set();
-    /** Tables reported as not covered, so each is named once per run. */
-    uncoveredSeen = new Set();
-    uncovered = [];
-    status;
-    /** Row changes of the file being run; undefined while filling (those are not the file's). */
-    events;
-    /** Values of the rows deleted while the current file runs, by table and key (to recognise a re-insert). */
-    deletedValues = new Map();
-    stmtIndex = 0;
+    twin;
     /** What the last file that ran to its end wrote where a copy or an UPDATE names a column in double quotes. */
     literals = new Map();
-    hook = (...args) => this.onPreupdate(args);
-    /** SAVEPOINT / RELEASE of the twin, prepared once per twin (finalized when it closes). */
-    savepoint;
-    release;
-    constructor(sqlite3, main, migrationsTable) {
-        this.sqlite3 = sqlite3;
-        this.main = main;
-        this.migrationsTable = migrationsTable;
-        this.api = sqlite3.capi;
-        this.db = this.openTwin();
-        tryExec(sqlite3, this.db, createMigrationsTableSql(migrationsTable));
-        this.filler = new Filler(sqlite3, this.db);
-        this.status = sqlite3.wasm.alloc(8);
+    /** The facts of the file run() let through, for follow(). */
+    following;
+    constructor(wasm, main, migrationsTable, opts = {}) {
+        this.twin = new Twin(wasm, main, migrationsTable, opts, opts.from);
+    }
+    /** The twin as it is between files (replay cache). */
+    snapshot() {
+        return this.twin.snapshot();
     }
     close() {
-        this.sqlite3.wasm.dealloc(this.status);
-        this.closeTwin();
-    }
-    openTwin() {
-        const db = openD1Like(this.sqlite3);
-        this.api.sqlite3_preupdate_hook(db.pointer, this.hook, 0);
-        this.savepoint = db.prepare(`SAVEPOINT ${SAVEPOINT}`);
-        this.release = db.prepare(`RELEASE ${SAVEPOINT}`);
-        return db;
-    }
-    /** Closes the current twin (its prepared statements first). */
-    closeTwin() {
-        this.savepoint.finalize();
-        this.release.finalize();
-        this.api.sqlite3_preupdate_hook(this.db.pointer, 0, 0);
-        this.db.close();
+        this.twin.close();
     }
     /** The run-wide note about tables that could not be filled. */
     notes() {
-        if (this.uncovered.length === 0)
+        const { uncovered } = this.twin;
+        if (uncovered.length === 0)
             return [];
-        const shown = this.uncovered.slice(0, 20).join('; ');
-        const more = this.uncovered.length > 20 ? `; and ${this.uncovered.length - 20} more` : '';
-        const n = this.uncovered.length;
+        const shown = uncovered.slice(0, 20).join('; ');
+        const more = uncovered.length > 20 ? `; and ${uncovered.length - 20} more` : '';
+        const n = uncovered.length;
         return [`Data check: ${n} table${n === 1 ? '' : 's'} could not be given synthetic rows, so migrations were not checked against data in ${n === 1 ? 'it' : 'them'}: ${shown}${more}.`];
     }
-    /**
-     * Every row of the twin's ordinary tables as INSERT OR IGNORE statements, parents before children, so the
-     * same data can be put into a real database that already ran the same migrations (rows it already has
-     * are skipped).
-     */
+    /** The twin's rows as SQL (see dump.ts). */
     dump() {
-        if (this.outOfSync)
-            this.resync();
-        const rows = this.db
-            .selectArrays(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY rowid`)
-            .map(([name, sql]) => ({ name: String(name), type: 'table', sql: String(sql ?? '') }));
-        const tables = [...classifyObjects(rows, this.virtuals).values()].filter((t) => t.kind === 'table' && !this.internal(t.name.toLowerCase()));
-        const metas = new Map(tables.map((t) => [t.name.toLowerCase(), this.filler.tableMeta(t.name.toLowerCase(), t.sql, t.name)]));
-        const order = [];
-        const seen = new Set();
-        const visit = (lower) => {
-            if (seen.has(lower) || !metas.has(lower))
-                return;
-            seen.add(lower);
-            for (const fk of metas.get(lower).fks)
-                visit(fk.parent.toLowerCase());
-            order.push(lower);
-        };
-        for (const t of metas.keys())
-            visit(t);
-        const out = [];
-        for (const lower of order) {
-            const m = metas.get(lower);
-            if (m.columns.length === 0)
-                continue;
-            const cols = m.columns.map((c) => q(c.name)).join(', ');
-            const values = m.columns.map((c) => `quote(${q(c.name)})`).join(` || ', ' || `);
-            for (const [row] of this.db.selectArrays(`SELECT 'INSERT OR IGNORE INTO ${q(m.name).replace(/'/g, "''")} (${cols.replace(/'/g, "''")}) VALUES (' || ${values} || ');' FROM ${q(m.name)}`)) {
-                out.push(String(row));
-            }
-        }
-        return out.join('\n');
+        if (this.twin.outOfSync)
+            this.twin.resync();
+        return dumpRows(this.twin.db, this.twin.filler, this.twin.virtuals, (lower) => this.twin.internal(lower));
     }
     /** Whether every one of `tables` held synthetic rows (none was reported as not covered). */
     covers(tables) {
-        return tables.every((t) => !this.uncoveredSeen.has(t.toLowerCase()));
+        return this.twin.covers(tables);
     }
     /**
      * For the file the check just ran to its end: the rows of the column that the statement at `line` writes
@@ -43825,72 +44248,112 @@ class DataCheck {
     }
     /** After a fault in the check: the twin is re-copied before the next file. */
     markOutOfSync() {
-        this.outOfSync = true;
+        this.twin.outOfSync = true;
     }
     /**
      * Runs `text` (the file as wrangler sends it, bookkeeping INSERT included) on the twin, before the replay
      * runs it; then fills the tables the file created, for the next files.
      */
     run(file, text, parsed) {
+        const twin = this.twin;
         this.literals = new Map();
-        if (this.outOfSync)
-            this.resync();
+        this.following = undefined;
         const ff = fileFacts(parsed);
-        const { counts: rebuiltBefore, shapes } = this.rebuiltBefore(ff);
-        if (this.deferredViolations() !== 0) {
-            this.outOfSync = true;
-            return undefined;
+        if (!this.canTouchRows(ff)) {
+            this.following = ff;
+            return { findings: [], notes: [], complete: true, follow: true };
         }
+        if (twin.outOfSync)
+            twin.resync();
+        const { counts: rebuiltBefore, shapes } = this.rebuiltBefore(ff);
         const boundary = this.boundary(text, ff);
-        const begin = stepPrepared(this.sqlite3, this.db, this.savepoint.pointer);
-        if (begin)
-            throw new Error(`data check: SAVEPOINT failed: ${begin}`);
+        twin.begin();
         const executed = [];
         // Row changes are only needed where a statement can delete or change rows.
-        this.events = ff.facts.some((f) => f.dataDependent) ? [] : undefined;
-        this.deletedValues = new Map();
+        const record = ff.facts.some((f) => f.dataDependent);
+        if (record)
+            twin.events.start();
         let run;
         let events;
         try {
-            run = this.execute(text, executed);
+            run = twin.execute(text, executed);
         }
         finally {
-            events = this.events ?? [];
-            this.events = undefined;
+            events = record ? twin.events.stop() : [];
         }
         if (run === 'skip') {
             this.abandon();
             return undefined;
         }
-        const failure = run.failure ?? (this.deferredViolations() > 0 ? { message: 'FOREIGN KEY constraint failed' } : undefined);
-        if (failure) {
+        if (run.failure) {
             this.abandon();
+            const failure = run.failure;
             // INDEXED BY, REINDEX ... naming an index the twin skipped: the twin's doing, not the data's.
-            const missing = /^no such index: (.+)$/.exec(failure.message)?.[1];
-            if (missing && this.skippedIndexes.has(missing.toLowerCase()))
+            if (twin.missingSkippedIndex(failure.message))
                 return undefined;
             return this.failed(file, ff, failure);
         }
         const losses = findLosses(this.lossContext(), events, ff, rebuiltBefore, executed.length, (i) => findings_describe(text, executed[i]));
         try {
-            this.literals = literalsWritten(this.db, parsed.statements, ff.facts.map((f) => f.rename));
+            this.literals = literalsWritten(twin.db, parsed.statements, ff.facts.map((f) => f.rename));
         }
         catch {
             // Only a message detail depends on it.
         }
-        const released = stepPrepared(this.sqlite3, this.db, this.release.pointer);
+        const released = twin.commit();
         if (released) {
             this.abandon();
             return this.failed(file, ff, { message: released });
         }
         const findings = losses.map((l) => lossFinding(file, l));
         // Before the refill, which gives new tables (a rebuilt one renamed into place) rows of their own.
-        const kept = findings.length === 0 && !boundary && shapes.size > 0 ? keptRebuilds(this.db, ff, shapes, (t) => !this.uncoveredSeen.has(t)) : [];
-        this.refill(ff, events);
+        const kept = findings.length === 0 && !boundary && shapes.size > 0 ? keptRebuilds(twin.db, ff, shapes, (t) => !twin.uncoveredSeen.has(t)) : [];
+        twin.refill(ff, events);
         if (!boundary)
             return { findings, notes: [], complete: true, ...(kept.length > 0 && { kept }) };
         findings.unshift(boundaryFinding(file, boundary.failure, boundary.fills));
         return { findings, notes: [], complete: true, boundary: boundary.fills };
+    }
+    /**
+     * After the replay applied a file run() let through: the twin runs it too (nothing to record), or, when it
+     * must be copied from the replay again anyway, takes the copy, which holds the file already.
+     */
+    follow(text) {
+        const twin = this.twin;
+        const ff = this.following;
+        this.following = undefined;
+        if (!ff)
+            return;
+        if (twin.outOfSync) {
+            twin.resync();
+            return;
+        }
+        twin.begin();
+        const run = twin.execute(text, [], { following: true });
+        if (run === 'skip' || run.failure || twin.commit() !== undefined) {
+            twin.abandon();
+            return;
+        }
+        twin.refill(ff, []);
+    }
+    /**
+     * Whether a statement of the file can lose rows or fail because of them (the only files the twin runs with
+     * rows recorded): DML, DROP TABLE, a risky ADD COLUMN or index (analyse.ts), and an ADD COLUMN … DEFAULT on
+     * a STRICT table, which checks the default's type against the rows.
+     */
+    canTouchRows(ff) {
+        const dependent = ff.facts.filter((f) => f.dataDependent);
+        // Literal rows into tables without triggers cannot reach other rows (no REPLACE, no upsert, no SELECT).
+        const onlyPlainInserts = dependent.length > 0 && !ff.createsTrigger && dependent.every((f) => f.plainInsert && f.writes);
+        if (dependent.length > 0 && !onlyPlainInserts)
+            return true;
+        if (ff.defaultsAddedTo.size === 0 && !onlyPlainInserts)
+            return false;
+        if (this.twin.outOfSync)
+            this.twin.resync();
+        if (onlyPlainInserts && this.twin.triggersOn(ff.plainInsertsInto))
+            return true;
+        return [...existingObjects(this.twin.db, ff.defaultsAddedTo).values()].some((o) => /\bSTRICT\b/i.test(o.sql.slice(o.sql.lastIndexOf(')'))));
     }
     /**
      * The second way (boundary.ts), for a file that copies rows out of existing tables: the failure with the
@@ -43899,10 +44362,11 @@ class DataCheck {
     boundary(text, ff) {
         if (ff.copySources.size === 0)
             return undefined;
+        const twin = this.twin;
         const fills = [];
-        for (const [lower, o] of existingObjects(this.db, ff.copySources, this.virtuals)) {
-            if (o.kind === 'table' && !this.internal(lower))
-                fills.push(...boundaryFills(this.filler.tableMeta(lower, o.sql, o.name)));
+        for (const [lower, o] of existingObjects(twin.db, ff.copySources, twin.virtuals)) {
+            if (o.kind === 'table' && !twin.internal(lower))
+                fills.push(...boundaryFills(twin.filler.tableMeta(lower, o.sql, o.name)));
         }
         if (fills.length === 0)
             return undefined;
@@ -43920,17 +44384,14 @@ class DataCheck {
     }
     /** Runs the file with `fills` in every row, then rolls everything back; `applied` are the fills the tables took. */
     withBoundary(text, fills) {
-        const skipped = new Set(this.skippedIndexes);
-        const begin = tryExec(this.sqlite3, this.db, `SAVEPOINT ${BOUNDARY_SAVEPOINT}`);
-        if (begin)
-            throw new Error(`data check: SAVEPOINT failed: ${begin}`);
-        try {
+        const twin = this.twin;
+        return twin.tryOut(BOUNDARY_SAVEPOINT, () => {
             const applied = [];
             const byTable = new Map();
             for (const f of fills)
                 byTable.set(f.table, [...(byTable.get(f.table) ?? []), f]);
             for (const [table, list] of byTable) {
-                const set = (l) => tryExec(this.sqlite3, this.db, `UPDATE ${q(table)} SET ${l.map((f) => `${q(f.column)} = ${f.value}`).join(', ')}`);
+                const set = (l) => twin.db.tryExec(`UPDATE ${tables_q(table)} SET ${l.map((f) => `${tables_q(f.column)} = ${f.value}`).join(', ')}`);
                 // One UPDATE per table; a value the table refuses (its own CHECK, a trigger) is left out.
                 if (set(list) === undefined)
                     applied.push(...list);
@@ -43941,139 +44402,26 @@ class DataCheck {
             }
             if (applied.length === 0)
                 return { applied };
-            const run = this.execute(text, []);
+            const run = twin.execute(text, []);
             if (run === 'skip')
                 return { applied };
-            const failure = run.failure ?? (this.deferredViolations() > 0 ? { message: 'FOREIGN KEY constraint failed' } : undefined);
-            const missing = failure && /^no such index: (.+)$/.exec(failure.message)?.[1];
-            return { applied, ...(failure && !(missing && skipped.has(missing.toLowerCase())) && { failure }) };
-        }
-        finally {
-            tryExec(this.sqlite3, this.db, `ROLLBACK TO ${BOUNDARY_SAVEPOINT}`);
-            tryExec(this.sqlite3, this.db, `RELEASE ${BOUNDARY_SAVEPOINT}`);
-            // Running the file twice must not count its CREATE/DROP INDEX twice.
-            this.skippedIndexes = skipped;
-        }
+            const failure = run.failure ?? twin.pendingForeignKeys();
+            return { applied, ...(failure && !twin.missingSkippedIndex(failure.message) && { failure }) };
+        });
     }
-    /** Rolls the file back on the twin, which then misses it: it is copied from the replay before the next file. */
+    /** Rolls the file back on the twin, which then misses it. */
     abandon() {
         this.literals = new Map();
-        tryExec(this.sqlite3, this.db, `ROLLBACK TO ${SAVEPOINT}`);
-        tryExec(this.sqlite3, this.db, `RELEASE ${SAVEPOINT}`);
-        this.outOfSync = true;
+        this.twin.abandon();
     }
     /** The outcome of a file the twin could not apply: a fails-with-data finding, or a note. */
     failed(file, ff, failure) {
         const f = failureFinding(file, ff, failure);
         return 'note' in f ? { findings: [], notes: [f.note], complete: false } : { findings: [f], notes: [], complete: false };
     }
-    /** Steps through the file on the twin; `executed` receives each statement's position. */
-    execute(text, executed) {
-        const { capi, wasm } = this.sqlite3;
-        const db = this.db.pointer;
-        let offset = 0;
-        for (;;) {
-            const p = text.prepare(db, offset);
-            // A statement that does not prepare fails the same way on the replay, which reports it.
-            if (!p.ok)
-                return { failure: { message: p.message } };
-            if (!p.stmt)
-                break;
-            offset = p.end;
-            const kind = mayClassify(text.bytes, p.start) ? classifyStatement(text.slice(p.start, p.end)).kind : 'other';
-            if (kind === 'pragma-foreign-keys') {
-                wasm.exports.sqlite3_finalize(p.stmt);
-                continue;
-            }
-            if (kind === 'transaction' || kind === 'attach' || kind === 'vacuum') {
-                // The replay stops here as wrangler does; static rules report these.
-                wasm.exports.sqlite3_finalize(p.stmt);
-                return 'skip';
-            }
-            if (this.skipIndex(text, p.start, p.end)) {
-                wasm.exports.sqlite3_finalize(p.stmt);
-                continue;
-            }
-            this.stmtIndex = executed.length;
-            executed.push({ start: p.start, end: p.end });
-            let rc;
-            do
-                rc = wasm.exports.sqlite3_step(p.stmt);
-            while (rc === capi.SQLITE_ROW);
-            wasm.exports.sqlite3_finalize(p.stmt);
-            if (rc !== capi.SQLITE_DONE)
-                return { failure: { message: capi.sqlite3_errmsg(db), at: findings_describe(text, executed[executed.length - 1]) } };
-        }
-        return {};
-    }
-    /**
-     * Plain indexes (not UNIQUE, no expression, not partial) change no statement's outcome, yet every one of
-     * them is parsed again each time an ALTER TABLE reloads the schema. The twin does without them — a third
-     * of its work on a large schema — and skips dropping the ones it never created.
-     */
-    skipIndex(text, start, end) {
-        const b = text.bytes[start] | 0x20;
-        if (b !== 0x63 && b !== 0x64)
-            return false; // 'c' or 'd'
-        const head = text.slice(start, Math.min(end, start + 24));
-        if (!/^(CREATE|DROP)\s+INDEX\b/i.test(head))
-            return false;
-        const facts = analyseStatement(text.slice(start, end));
-        if (facts.index?.drop)
-            return this.skippedIndexes.delete(facts.index.name.toLowerCase());
-        if (facts.index && !facts.dataDependent) {
-            this.skippedIndexes.add(facts.index.name.toLowerCase());
-            return true;
-        }
-        return false;
-    }
-    /** sqlite3_preupdate_hook callback: (ctx, db, op, schema, table, oldKey, newKey). */
-    onPreupdate(args) {
-        const events = this.events;
-        if (!events)
-            return;
-        const [, pDb, op, schema, table, oldKey, newKey] = args;
-        if (schema !== 'main')
-            return;
-        const lower = table.toLowerCase();
-        if (lower === this.migrationsTable.toLowerCase() || lower.startsWith('sqlite_'))
-            return;
-        const { api } = this;
-        const stmt = this.stmtIndex;
-        const values = (which) => {
-            const n = api.sqlite3_preupdate_count(pDb);
-            const out = [];
-            for (let i = 0; i < n; i++)
-                out.push(which === 'old' ? api.sqlite3_preupdate_old_js(pDb, i) : api.sqlite3_preupdate_new_js(pDb, i));
-            return out;
-        };
-        // WITHOUT ROWID tables report key 0: their rows are told apart by their values.
-        const keyOf = (k, which) => (k !== 0n ? String(k) : `v:${check_stringify(values(which))}`);
-        if (op === api.SQLITE_INSERT) {
-            const key = keyOf(newKey, 'new');
-            // A row deleted and inserted again under the same key (REPLACE, a trigger rewriting a row) is only a
-            // change if its values differ.
-            const before = this.deletedValues.get(lower)?.get(key);
-            const same = before !== undefined && before === check_stringify(values('new'));
-            events.push({ stmt, op: 'insert', table: lower, name: table, key, ...(same && { unchanged: true }) });
-        }
-        else if (op === api.SQLITE_DELETE) {
-            const key = keyOf(oldKey, 'old');
-            if (!this.deletedValues.has(lower))
-                this.deletedValues.set(lower, new Map());
-            this.deletedValues.get(lower).set(key, check_stringify(values('old')));
-            events.push({ stmt, op: 'delete', table: lower, name: table, key });
-        }
-        else if (op === api.SQLITE_UPDATE) {
-            const before = values('old');
-            const after = values('new');
-            if (oldKey !== newKey || before.some((v, i) => !same(v, after[i]))) {
-                events.push({ stmt, op: 'update', table: lower, name: table, key: oldKey !== 0n ? String(oldKey) : `v:${check_stringify(before)}` });
-            }
-        }
-    }
     lossContext() {
-        return { db: this.db, virtuals: this.virtuals, internal: (lower) => this.internal(lower), counts: (tables) => this.counts(tables) };
+        const twin = this.twin;
+        return { db: twin.db, virtuals: twin.virtuals, internal: (lower) => twin.internal(lower), counts: (tables) => twin.counts(tables) };
     }
     /**
      * Row counts before the file of the tables it rebuilds (only those are compared by count), and what else
@@ -44082,118 +44430,584 @@ class DataCheck {
     rebuiltBefore(ff) {
         if (ff.rebuilt.size === 0)
             return { counts: new Map(), shapes: new Map() };
-        const present = [...existingObjects(this.db, ff.rebuilt, this.virtuals).values()].filter((o) => o.kind === 'table');
-        const counts = this.counts(present.map((o) => o.name));
-        return { counts, shapes: rebuildsBefore(this.db, counts, new Map(present.map((o) => [o.name.toLowerCase(), o.name]))) };
+        const twin = this.twin;
+        const present = [...existingObjects(twin.db, ff.rebuilt, twin.virtuals).values()].filter((o) => o.kind === 'table');
+        const counts = twin.counts(present.map((o) => o.name));
+        return { counts, shapes: rebuildsBefore(twin.db, counts, new Map(present.map((o) => [o.name.toLowerCase(), o.name]))) };
     }
-    /** Row counts of tables, in one query. */
-    counts(tables) {
-        if (tables.length === 0)
-            return new Map();
-        const row = this.db.selectArrays(`SELECT ${tables.map((t) => `(SELECT count(*) FROM ${q(t)})`).join(', ')}`)[0] ?? [];
-        return new Map(tables.map((t, i) => [t.toLowerCase(), Number(row[i] ?? 0)]));
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/db/types.js
+/**
+ * Thrown by a node:sqlite connection for what only the WASM build can do exactly (error offsets, a
+ * double-quoted literal it cannot place): the replay redoes the file on the WASM build (see replay.ts).
+ */
+class NeedsWasm extends Error {
+    constructor(why) {
+        super(`needs the WASM build: ${why}`);
+        this.name = 'NeedsWasm';
+    }
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/db/node.js
+
+/** A variable, so that neither TypeScript (whose Node 20 types lack it) nor the bundler resolves it. */
+const SPECIFIER = 'node:sqlite';
+/** The SQLite message for a double-quoted name that is not a column (when such strings are rejected). */
+const DQS_MESSAGE = /^no such column: "((?:[^"]|"")*)" - should this be a string literal/;
+/** Literals rewritten in one statement before giving up. */
+const MAX_LITERALS = 200;
+/** Prepared queries kept per connection (schema reads of the replay and its checks). */
+const CACHE = 64;
+/**
+ * The backend, or undefined where node:sqlite is missing or lacks what the replay needs. Node 22 prints an
+ * ExperimentalWarning when node:sqlite is first loaded; it is not the user's concern, so it is held back.
+ */
+async function nodeBackend() {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was, never called unbound
+    const original = process.emitWarning;
+    const emit = original.bind(process);
+    process.emitWarning = (warning, ...rest) => {
+        const text = typeof warning === 'string' ? warning : warning.message;
+        if (/SQLite/i.test(text))
+            return;
+        emit(warning, ...rest);
+    };
+    let mod;
+    try {
+        mod = (await import(/* webpackIgnore: true */ SPECIFIER));
+    }
+    catch {
+        return undefined;
+    }
+    finally {
+        process.emitWarning = original;
+    }
+    try {
+        const probe = new mod.DatabaseSync(':memory:', { enableForeignKeyConstraints: true, enableDoubleQuotedStringLiterals: false });
+        try {
+            const s = probe.prepare('SELECT sqlite_version() AS v; SELECT 2');
+            const usable = typeof probe.serialize === 'function' && typeof s.setReturnArrays === 'function' && s.sourceSQL === 'SELECT sqlite_version() AS v;';
+            s.setReturnArrays(true);
+            const version = String(s.all()[0][0]);
+            return usable && atLeast(version, [3, 45, 0]) ? new NodeBackend(mod, version) : undefined;
+        }
+        finally {
+            probe.close();
+        }
+    }
+    catch {
+        return undefined;
+    }
+}
+function atLeast(version, min) {
+    const v = version.split('.').map(Number);
+    for (let i = 0; i < min.length; i++)
+        if ((v[i] ?? 0) !== min[i])
+            return (v[i] ?? 0) > min[i];
+    return true;
+}
+class NodeBackend {
+    mod;
+    version;
+    name = 'node';
+    constructor(mod, version) {
+        this.mod = mod;
+        this.version = version;
+    }
+    open() {
+        return new NodeDb(new this.mod.DatabaseSync(':memory:', { enableForeignKeyConstraints: true, enableDoubleQuotedStringLiterals: false }));
+    }
+    openImage(image) {
+        const db = this.open();
+        db.load(image);
+        return db;
+    }
+}
+class NodeStmt {
+    stmt;
+    constructor(stmt) {
+        this.stmt = stmt;
+    }
+    run() {
+        try {
+            this.stmt.run();
+            return undefined;
+        }
+        catch (e) {
+            // The message is the WASM build's to give (with its offset): redo the file there.
+            throw new NeedsWasm(`a statement failed: ${e.message}`);
+        }
+    }
+    finalize() {
+        // node:sqlite finalizes a statement when it is garbage-collected.
+    }
+}
+class NodeDb {
+    db;
+    backend = 'node';
+    cache = new Map();
+    constructor(db) {
+        this.db = db;
+    }
+    load(image) {
+        this.cache.clear();
+        this.db.deserialize(image);
+        this.db.exec('PRAGMA foreign_keys = ON');
+    }
+    tryExec(sql) {
+        try {
+            this.db.exec(sql);
+            return undefined;
+        }
+        catch (e) {
+            return e.message;
+        }
+    }
+    rows(sql, bind = []) {
+        const s = this.cached(sql);
+        s.setReturnArrays(true);
+        return s.all(...bind);
+    }
+    objects(sql, bind = []) {
+        const s = this.cached(sql);
+        s.setReturnArrays(false);
+        return s.all(...bind);
+    }
+    control(sql) {
+        const s = this.db.prepare(sql);
+        return {
+            run: () => {
+                try {
+                    s.run();
+                    return undefined;
+                }
+                catch (e) {
+                    return e.message;
+                }
+            },
+            close: () => undefined,
+        };
     }
     /**
-     * Gives the tables the file created synthetic rows, and tops up tables left with too few. New tables are
-     * read by rowid from sqlite_schema (new rows get higher rowids), which is far cheaper than a scan of it.
+     * The statement that sqlite3_complete() delimits from `start` (the bytes SQLite's own tail would give for
+     * any statement that prepares; one it cannot prepare is the WASM build's to report).
      */
-    refill(ff, events) {
-        let objects = new Map();
-        if (ff.creates.size > 0 || ff.renames.length > 0) {
-            const rows = this.db
-                .selectArrays(`SELECT rowid, name, sql FROM sqlite_schema WHERE rowid > ?1 AND type = 'table'`, [this.schemaRowid])
-                .map(([rowid, name, sql]) => {
-                this.schemaRowid = Math.max(this.schemaRowid, Number(rowid));
-                return { name: String(name), type: 'table', sql: String(sql ?? '') };
-            });
-            // A table renamed into place keeps its schema row; it is filled if it has too few rows (below). A
-            // table created after the newest schema row was dropped may reuse that rowid: look it up by name.
-            const seen = new Set(rows.map((r) => r.name.toLowerCase()));
-            const missed = [...ff.creates.keys()].filter((lower) => !seen.has(lower));
-            for (const o of existingObjects(this.db, missed).values())
-                rows.push({ name: o.name, type: 'table', sql: o.sql });
-            objects = classifyObjects(rows, this.virtuals);
+    prepare(text, from) {
+        const start = text.skipTrivia(from);
+        if (start >= text.length)
+            return { ok: true, stmt: undefined, start, end: text.length };
+        const chunkEnd = text.statementEnd(start);
+        // A NUL byte ends the text for SQLite's prepare-with-tail; the WASM build handles it as SQLite does.
+        if (text.hasByte(start, chunkEnd, 0))
+            throw new NeedsWasm('a NUL byte in the statement');
+        const sql = text.slice(start, chunkEnd);
+        const stmt = this.prepareWithLiterals(sql);
+        const end = start + Buffer.byteLength(stmt.sourceSQL, 'utf8');
+        if (end > chunkEnd)
+            throw new NeedsWasm('statement boundary');
+        return { ok: true, stmt: new NodeStmt(stmt), start, end };
+    }
+    prepareRange(text, start, end) {
+        try {
+            return { stmt: new NodeStmt(this.db.prepare(text.slice(start, end))) };
         }
-        const shrunk = new Map();
-        for (const e of events)
-            if (e.op === 'delete' && !objects.has(e.table))
-                shrunk.set(e.table, e.name);
-        for (const r of ff.renames)
-            if (!objects.has(r.to.toLowerCase()))
-                shrunk.set(r.to.toLowerCase(), r.to);
-        if (shrunk.size > 0) {
-            const present = existingObjects(this.db, shrunk.keys(), this.virtuals);
-            const counts = this.counts([...present.values()].filter((o) => o.kind === 'table').map((o) => o.name));
-            for (const [lower, n] of counts)
-                if (n < SYNTHETIC_ROWS)
-                    objects.set(lower, present.get(lower));
+        catch (e) {
+            // No error offset here: double-quoted.ts places a literal by its text when that is unambiguous.
+            return { message: e.message };
         }
-        this.fillObjects(objects);
     }
-    /** Fills the tables among `lowers` that exist and are ordinary, new or with too few rows. */
-    fillTables(lowers) {
-        this.fillObjects(existingObjects(this.db, lowers, this.virtuals));
+    /** This connection rejects double-quoted strings always. */
+    withoutDoubleQuotedStrings(fn) {
+        return fn();
     }
-    fillObjects(objects) {
-        const needs = new Map();
-        for (const [lower, o] of objects) {
-            if (o.kind === 'virtual')
-                this.noteUncovered(lower, o.name, 'a virtual table: filled by its own module, e.g. through triggers');
-            if (o.kind !== 'table' || this.internal(lower) || this.uncoveredSeen.has(lower))
-                continue;
-            needs.set(lower, { name: o.name, sql: o.sql });
+    serialize() {
+        return this.db.serialize();
+    }
+    close() {
+        this.cache.clear();
+        this.db.close();
+    }
+    cached(sql) {
+        let s = this.cache.get(sql);
+        if (!s) {
+            s = this.db.prepare(sql);
+            if (this.cache.size >= CACHE)
+                this.cache.delete(this.cache.keys().next().value);
+            this.cache.set(sql, s);
         }
-        if (needs.size === 0)
-            return;
-        const outcome = this.filler.fill(needs, (lower) => this.filledOnce.has(lower));
-        for (const [lower, [name, reason]] of outcome.uncovered)
-            this.noteUncovered(lower, name, reason);
-        for (const lower of outcome.filled)
-            this.filledOnce.add(lower);
+        return s;
     }
-    /** Replaces the twin by a copy of the replay's database, then fills every table again. */
-    resync() {
-        const { wasm } = this.sqlite3;
-        const bytes = this.api.sqlite3_js_db_export(this.main.pointer);
-        this.closeTwin();
-        const next = this.openTwin();
-        this.db = next;
-        this.filler = this.filler.rebind(next);
-        const mem = wasm.allocFromTypedArray(bytes);
-        const rc = this.api.sqlite3_deserialize(next.pointer, 'main', mem, bytes.length, bytes.length, this.api.SQLITE_DESERIALIZE_FREEONCLOSE | this.api.SQLITE_DESERIALIZE_RESIZEABLE);
-        // Left out of sync: the next file tries again.
-        if (rc !== this.sqlite3.capi.SQLITE_OK)
-            throw new Error(`data check: copying the replay database failed (${rc})`);
-        this.filledOnce = new Set();
-        this.skippedIndexes = new Set();
-        this.outOfSync = false;
-        this.schemaRowid = Number(next.selectArrays(`SELECT max(rowid) FROM sqlite_schema`)[0]?.[0] ?? 0);
-        const all = next.selectArrays(`SELECT lower(name) FROM sqlite_schema WHERE type = 'table'`).map((r) => String(r[0]));
-        this.fillTables(all);
+    /**
+     * Prepares one statement as a connection accepting double-quoted strings would: each double-quoted name
+     * SQLite reads as text is written as that text in single quotes, which SQLite reads the same way. Only
+     * where that is exact: in DML (DDL keeps its text in the schema), for a name that occurs once in the
+     * statement and whose quotes need no escaping (so every offset stays where it was).
+     */
+    prepareWithLiterals(sql) {
+        let work = sql;
+        for (let n = 0; n <= MAX_LITERALS; n++) {
+            let message;
+            try {
+                return this.db.prepare(work);
+            }
+            catch (e) {
+                message = e.message;
+            }
+            const m = DQS_MESSAGE.exec(message);
+            if (!m)
+                throw new NeedsWasm(`the statement does not prepare: ${message}`);
+            if (!/^\s*(WITH|SELECT|INSERT|REPLACE|UPDATE|DELETE|VALUES)\b/i.test(work))
+                throw new NeedsWasm('a double-quoted string in DDL');
+            const word = m[1] ?? '';
+            const quoted = `"${word}"`;
+            const at = work.indexOf(quoted);
+            if (at === -1 || work.indexOf(quoted, at + 1) !== -1 || /["']/.test(word))
+                throw new NeedsWasm('a double-quoted string that cannot be placed');
+            work = `${work.slice(0, at)}'${word}'${work.slice(at + quoted.length)}`;
+        }
+        throw new NeedsWasm('too many double-quoted strings');
     }
-    internal(lower) {
-        return lower === this.migrationsTable.toLowerCase() || lower.startsWith('sqlite_') || lower.startsWith('_cf_');
+}
+
+;// CONCATENATED MODULE: external "node:module"
+const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+;// CONCATENATED MODULE: ./build/src/replay/db/wasm.js
+/**
+ * The official SQLite WASM build (@sqlite.org/sqlite-wasm), loaded once per process. It runs on every Node
+ * and has what node:sqlite lacks: the pre-update hook the data check attributes row changes with, error
+ * offsets, sqlite3_db_status and per-connection settings that can change inside a transaction.
+ */
+
+
+
+
+/** Prepared queries kept per connection: oo1's one-off select helpers cost several times a cached statement. */
+const wasm_CACHE = 64;
+/** sqlite3_db_status op: deferred foreign key violations not yet resolved (SQLITE_DBSTATUS_DEFERRED_FKS). */
+const DBSTATUS_DEFERRED_FKS = 10;
+/**
+ * The bundle (dist/) ships node.mjs + sqlite3.wasm in dist/sqlite/ because webpack mangles the module when it
+ * inlines it; from source (tests, tsx) the package resolves normally.
+ */
+function sqliteModulePath() {
+    const here = (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
+    for (const c of [(0,external_node_path_.join)(here, 'sqlite', 'node.mjs'), (0,external_node_path_.join)(here, '..', 'sqlite', 'node.mjs')])
+        if ((0,external_node_fs_.existsSync)(c))
+            return c;
+    return (0,external_node_module_namespaceObject.createRequire)(import.meta.url).resolve('@sqlite.org/sqlite-wasm');
+}
+let loading;
+/** The initialised module; initialising costs ~40 ms, so it is shared by every connection in the process. */
+function loadSqlite() {
+    if (!loading) {
+        loading = (async () => {
+            const mod = (await import(/* webpackIgnore: true */ (0,external_node_url_.pathToFileURL)(sqliteModulePath()).href));
+            return mod.default();
+        })();
+        // A failed load must not poison every later call in a long-lived process.
+        loading.catch(() => {
+            loading = undefined;
+        });
     }
-    noteUncovered(lower, name, reason) {
-        if (this.uncoveredSeen.has(lower))
-            return;
-        this.uncoveredSeen.add(lower);
-        this.uncovered.push(`${name} (${reason})`);
+    return loading;
+}
+/** The backend, once the module is loaded. */
+async function wasmBackend() {
+    return new WasmBackend(await loadSqlite());
+}
+class WasmBackend {
+    sqlite3;
+    name = 'wasm';
+    version;
+    constructor(sqlite3) {
+        this.sqlite3 = sqlite3;
+        this.version = sqlite3.version.libVersion;
     }
+    open() {
+        return new WasmDb(this.sqlite3, new this.sqlite3.oo1.DB(':memory:', 'c'));
+    }
+    openImage(image) {
+        const db = this.open();
+        db.load(image);
+        return db;
+    }
+}
+/** The text's bytes in WASM memory, NUL-terminated, after two pointer slots (ppStmt, pzTail). */
+class WasmCopy {
+    wasm;
+    mem;
+    sql;
+    constructor(wasm, bytes) {
+        this.wasm = wasm;
+        this.mem = wasm.alloc(8 + bytes.length + 1);
+        this.sql = this.mem + 8;
+        const heap = wasm.heap8u();
+        heap.set(bytes, this.sql);
+        heap[this.sql + bytes.length] = 0;
+    }
+    free() {
+        this.wasm.dealloc(this.mem);
+    }
+}
+function wasmCopy(sqlite3, text) {
+    return text.copyFor(sqlite3, () => new WasmCopy(sqlite3.wasm, text.bytes));
+}
+/**
+ * Prepares the statement of `text` starting at `from` with SQLite's prepare-with-tail, so statement
+ * boundaries are exactly SQLite's (triggers, strings, comments). `stmt` is 0 when only comments remain.
+ * Exported for the D1 API emulator of the tests, which runs its own module instance.
+ */
+function prepareAt(sqlite3, db, text, from) {
+    const { capi, wasm } = sqlite3;
+    const copy = wasmCopy(sqlite3, text);
+    const start = text.skipTrivia(from);
+    const ppStmt = copy.mem;
+    const pzTail = copy.mem + 4;
+    let heap = wasm.heap8u();
+    writePtr(heap, ppStmt, 0);
+    writePtr(heap, pzTail, 0);
+    // +1: the length includes the NUL terminator, so SQLite uses the text in place instead of copying the rest of the file per statement.
+    const rc = wasm.exports.sqlite3_prepare_v3(db, copy.sql + start, text.length - start + 1, 0, ppStmt, pzTail);
+    if (rc !== capi.SQLITE_OK) {
+        const off = capi.sqlite3_error_offset(db);
+        return { ok: false, message: capi.sqlite3_errmsg(db), start, errorOffset: off >= 0 ? start + off : -1 };
+    }
+    // Preparing may have grown the memory, which detaches the old view.
+    heap = wasm.heap8u();
+    const stmt = readPtr(heap, ppStmt);
+    const tail = readPtr(heap, pzTail);
+    return { ok: true, stmt, start, end: stmt ? tail - copy.sql : text.length };
+}
+class WasmStmt {
+    sqlite3;
+    db;
+    pointer;
+    constructor(sqlite3, db, pointer) {
+        this.sqlite3 = sqlite3;
+        this.db = db;
+        this.pointer = pointer;
+    }
+    run() {
+        const { capi, wasm } = this.sqlite3;
+        const step = wasm.exports.sqlite3_step;
+        let rc;
+        do
+            rc = step(this.pointer);
+        while (rc === capi.SQLITE_ROW);
+        return rc === capi.SQLITE_DONE ? undefined : capi.sqlite3_errmsg(this.db);
+    }
+    finalize() {
+        this.sqlite3.wasm.exports.sqlite3_finalize(this.pointer);
+    }
+}
+class WasmDb {
+    sqlite3;
+    db;
+    backend = 'wasm';
+    status = 0;
+    hook;
+    cache = new Map();
+    constructor(sqlite3, db) {
+        this.sqlite3 = sqlite3;
+        this.db = db;
+        this.setDoubleQuotedStrings(true);
+        this.tryExec('PRAGMA foreign_keys = ON');
+    }
+    /** Replaces the (empty) database by a copy of `image`. */
+    load(image) {
+        this.clearCache();
+        const { capi, wasm } = this.sqlite3;
+        const mem = wasm.allocFromTypedArray(image);
+        const rc = capi.sqlite3_deserialize(this.db.pointer, 'main', mem, image.length, image.length, capi.SQLITE_DESERIALIZE_FREEONCLOSE | capi.SQLITE_DESERIALIZE_RESIZEABLE);
+        if (rc !== capi.SQLITE_OK)
+            throw new Error(`sqlite3_deserialize failed (${rc})`);
+    }
+    tryExec(sql) {
+        const { capi } = this.sqlite3;
+        return capi.sqlite3_exec(this.db.pointer, sql, 0, 0, 0) === capi.SQLITE_OK ? undefined : capi.sqlite3_errmsg(this.db.pointer);
+    }
+    rows(sql, bind) {
+        return this.query(sql, bind, (s) => s.get([]));
+    }
+    objects(sql, bind) {
+        return this.query(sql, bind, (s) => s.get({}));
+    }
+    query(sql, bind, row) {
+        let s = this.cache.get(sql);
+        if (!s) {
+            s = this.db.prepare(sql);
+            if (this.cache.size >= wasm_CACHE) {
+                const [oldest, stmt] = this.cache.entries().next().value;
+                stmt.finalize();
+                this.cache.delete(oldest);
+            }
+            this.cache.set(sql, s);
+        }
+        try {
+            if (bind && bind.length > 0)
+                s.bind(bind);
+            const out = [];
+            while (s.step())
+                out.push(row(s));
+            return out;
+        }
+        finally {
+            s.reset(true);
+        }
+    }
+    clearCache() {
+        for (const s of this.cache.values())
+            s.finalize();
+        this.cache.clear();
+    }
+    control(sql) {
+        const { capi, wasm } = this.sqlite3;
+        const stmt = this.db.prepare(sql);
+        const db = this.db.pointer;
+        return {
+            run: () => {
+                const rc = wasm.exports.sqlite3_step(stmt.pointer);
+                const error = rc === capi.SQLITE_DONE ? undefined : capi.sqlite3_errmsg(db);
+                wasm.exports.sqlite3_reset(stmt.pointer);
+                return error;
+            },
+            close: () => void stmt.finalize(),
+        };
+    }
+    prepare(text, from) {
+        const p = prepareAt(this.sqlite3, this.db.pointer, text, from);
+        if (!p.ok)
+            return p;
+        return { ok: true, stmt: p.stmt ? new WasmStmt(this.sqlite3, this.db.pointer, p.stmt) : undefined, start: p.start, end: p.end };
+    }
+    prepareRange(text, start, end) {
+        const { capi, wasm } = this.sqlite3;
+        const copy = wasmCopy(this.sqlite3, text);
+        const db = this.db.pointer;
+        writePtr(wasm.heap8u(), copy.mem, 0);
+        const rc = wasm.exports.sqlite3_prepare_v3(db, copy.sql + start, end - start, 0, copy.mem, 0);
+        if (rc !== capi.SQLITE_OK) {
+            const off = capi.sqlite3_error_offset(db);
+            return { message: capi.sqlite3_errmsg(db), errorOffset: off >= 0 ? start + off : undefined };
+        }
+        const stmt = readPtr(wasm.heap8u(), copy.mem);
+        return stmt ? { stmt: new WasmStmt(this.sqlite3, db, stmt) } : {};
+    }
+    withoutDoubleQuotedStrings(fn) {
+        this.setDoubleQuotedStrings(false);
+        try {
+            return fn();
+        }
+        finally {
+            this.setDoubleQuotedStrings(true);
+        }
+    }
+    /**
+     * Foreign key enforcement on or off. Unlike PRAGMA foreign_keys this takes effect inside a transaction,
+     * which a schema change done by hand (alter.ts) needs.
+     */
+    setForeignKeys(on) {
+        const { capi } = this.sqlite3;
+        capi.sqlite3_db_config(this.db.pointer, capi.SQLITE_DBCONFIG_ENABLE_FKEY, on ? 1 : 0, 0);
+    }
+    /** Deferred foreign key violations of the open transaction (what makes its commit fail). */
     deferredViolations() {
-        const rc = this.api.sqlite3_db_status(this.db.pointer, DBSTATUS_DEFERRED_FKS, this.status, this.status + 4, 0);
-        if (rc !== this.sqlite3.capi.SQLITE_OK)
-            return 0;
-        return this.sqlite3.wasm.peek32(this.status);
+        const { capi, wasm } = this.sqlite3;
+        if (!this.status)
+            this.status = wasm.alloc(8);
+        const rc = capi.sqlite3_db_status(this.db.pointer, DBSTATUS_DEFERRED_FKS, this.status, this.status + 4, 0);
+        return rc === capi.SQLITE_OK ? wasm.peek32(this.status) : 0;
+    }
+    /** Calls `fn` before every row change of the main database (undefined: stop). */
+    onRowChange(fn) {
+        const { capi } = this.sqlite3;
+        if (!fn) {
+            if (this.hook)
+                capi.sqlite3_preupdate_hook(this.db.pointer, 0, 0);
+            this.hook = undefined;
+            return;
+        }
+        this.hook = (_ctx, pDb, op, schema, table, oldKey, newKey) => {
+            if (schema !== 'main')
+                return;
+            const kind = op === capi.SQLITE_INSERT ? 'insert' : op === capi.SQLITE_DELETE ? 'delete' : op === capi.SQLITE_UPDATE ? 'update' : undefined;
+            if (!kind)
+                return;
+            fn({
+                op: kind,
+                table,
+                oldKey,
+                newKey,
+                values: (which) => {
+                    const n = capi.sqlite3_preupdate_count(pDb);
+                    const out = [];
+                    for (let i = 0; i < n; i++)
+                        out.push(which === 'old' ? capi.sqlite3_preupdate_old_js(pDb, i) : capi.sqlite3_preupdate_new_js(pDb, i));
+                    return out;
+                },
+            });
+        };
+        capi.sqlite3_preupdate_hook(this.db.pointer, this.hook, 0);
+    }
+    serialize() {
+        return this.sqlite3.capi.sqlite3_js_db_export(this.db.pointer);
+    }
+    close() {
+        this.clearCache();
+        this.onRowChange(undefined);
+        if (this.status)
+            this.sqlite3.wasm.dealloc(this.status);
+        this.status = 0;
+        this.db.close();
+    }
+    setDoubleQuotedStrings(on) {
+        // workerd accepts double-quoted strings; this build is compiled with DQS=0.
+        const { capi } = this.sqlite3;
+        capi.sqlite3_db_config(this.db.pointer, capi.SQLITE_DBCONFIG_DQS_DML, on ? 1 : 0, 0);
+        capi.sqlite3_db_config(this.db.pointer, capi.SQLITE_DBCONFIG_DQS_DDL, on ? 1 : 0, 0);
     }
 }
-function same(a, b) {
-    if (a instanceof Uint8Array && b instanceof Uint8Array)
-        return a.length === b.length && a.every((x, i) => x === b[i]);
-    return a === b || (typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b));
+/** A 32-bit little-endian pointer (this build is wasm32). */
+function readPtr(heap, at) {
+    return (heap[at] | (heap[at + 1] << 8) | (heap[at + 2] << 16) | (heap[at + 3] << 24)) >>> 0;
 }
-function check_stringify(values) {
-    return JSON.stringify(values, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? `x${Buffer.from(v).toString('hex')}` : v));
+function writePtr(heap, at, value) {
+    heap[at] = value & 0xff;
+    heap[at + 1] = (value >>> 8) & 0xff;
+    heap[at + 2] = (value >>> 16) & 0xff;
+    heap[at + 3] = (value >>> 24) & 0xff;
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/db/index.js
+/**
+ * Which SQLite the replay runs on: node:sqlite where the running Node has what the replay needs (native, so
+ * much faster), else the WASM build. The WASM build is always there too: the data check and everything
+ * node:sqlite cannot do exactly run on it (see node.ts), and it is loaded only when first needed.
+ */
+
+
+
+
+/**
+ * `D1_MIGRATE_SQLITE=wasm` (or `node`) pins the backend: a diagnostic switch for the tests that compare the
+ * two and for the bench, not an input (an unusable `node` falls back to the WASM build).
+ */
+const PINNED = process.env.D1_MIGRATE_SQLITE;
+let fast;
+/** The backend the replay starts on. */
+async function replayBackend() {
+    if (PINNED !== 'wasm') {
+        fast ??= nodeBackend();
+        const b = await fast;
+        if (b)
+            return b;
+    }
+    return wasmBackend();
+}
+/** The WASM build (the data check's, and the fallback for what node:sqlite cannot do exactly). */
+function wasm() {
+    return wasmBackend();
 }
 
 ;// CONCATENATED MODULE: ./build/src/replay/double-quoted.js
@@ -44203,25 +45017,22 @@ function check_stringify(values) {
 
 const RULE = 'double-quoted-string';
 /** Literals looked for in one statement (each costs a prepare). */
-const MAX_LITERALS = 20;
+const double_quoted_MAX_LITERALS = 20;
 /**
  * Every double-quoted name of the statement [start, end) of `text` that SQLite reads as a string: prepared again
  * with the fallback off, each "no such column" is one; it is replaced by a constant of the same length and the
  * statement prepared again for the next.
  */
-function doubleQuotedLiterals(sqlite3, db, text, start, end, sql) {
-    const { capi } = sqlite3;
+function doubleQuotedLiterals(db, text, start, end, sql) {
     const out = [];
     let work = sql;
-    setDoubleQuotedStrings(sqlite3, db, false);
-    try {
-        for (let n = 0; n < MAX_LITERALS; n++) {
-            const copy = n === 0 ? undefined : new SqlText(sqlite3, work);
+    db.withoutDoubleQuotedStrings(() => {
+        for (let n = 0; n < double_quoted_MAX_LITERALS; n++) {
+            const copy = n === 0 ? undefined : new SqlText(work);
             let r;
             try {
-                r = copy ? copy.prepareRange(db.pointer, 0, copy.length) : text.prepareRange(db.pointer, start, end);
-                if (r.stmt)
-                    capi.sqlite3_finalize(r.stmt);
+                r = copy ? db.prepareRange(copy, 0, copy.length) : db.prepareRange(text, start, end);
+                r.stmt?.finalize();
             }
             finally {
                 copy?.free();
@@ -44232,17 +45043,18 @@ function doubleQuotedLiterals(sqlite3, db, text, start, end, sql) {
             const quoted = `"${m[1]}"`;
             const rel = r.errorOffset === undefined ? -1 : r.errorOffset - (copy ? 0 : start);
             let index = rel < 0 ? -1 : Buffer.from(work, 'utf8').subarray(0, rel).toString('utf8').length;
-            if (!work.startsWith(quoted, index))
+            if (!work.startsWith(quoted, index)) {
+                // Without an offset (node:sqlite gives none) the text places it only when it occurs once.
+                if (db.backend !== 'wasm' && work.indexOf(quoted) !== work.lastIndexOf(quoted))
+                    throw new NeedsWasm('a double-quoted string that occurs twice');
                 index = work.indexOf(quoted);
+            }
             if (index === -1)
                 break;
             out.push({ name: (m[1] ?? '').replace(/""/g, '"'), index });
             work = `${work.slice(0, index)}${'0'.padEnd(quoted.length)}${work.slice(index + quoted.length)}`;
         }
-    }
-    finally {
-        setDoubleQuotedStrings(sqlite3, db, true);
-    }
+    });
     return out;
 }
 function place(sql, literals) {
@@ -44305,12 +45117,400 @@ function doubleQuotedFinding(file, text, start, sql, literals, rows) {
     return { ...where, severity: 'error', message };
 }
 
+;// CONCATENATED MODULE: ./build/src/replay/drop-referenced.js
+const drop_referenced_RULE = 'drop-referenced-table';
+/** Foreign keys of other tables that name `parent`. */
+function referencing(db, parent) {
+    return db
+        .objects(`SELECT m.name AS child, f.id AS id, f."from" AS col, upper(f.on_delete) AS onDelete
+         FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
+        WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE AND m.name <> ?1 COLLATE NOCASE
+        ORDER BY m.name, f.id, f.seq`, [parent])
+        .map((r) => ({ child: String(r.child), id: Number(r.id), col: String(r.col), onDelete: String(r.onDelete) }));
+}
+/**
+ * Tables whose keys ALTER TABLE ... RENAME TO moved to a new name: lower-cased new name → the old name and
+ * those tables, to explain why a later DROP of the new name hits them.
+ */
+class Repointed {
+    moved = new Map();
+    /** Before a rename runs: the tables that reference `from`. */
+    before(db, from) {
+        return referencing(db, from).map((r) => r.child);
+    }
+    /** After it ran. */
+    renamed(from, to, children) {
+        if (children.length > 0)
+            this.moved.set(to.toLowerCase(), { from, children: new Set(children) });
+    }
+    get(parent) {
+        return this.moved.get(parent.toLowerCase());
+    }
+    /** What it holds, for the replay cache. */
+    entries() {
+        return [...this.moved].map(([k, v]) => [k, { from: v.from, children: [...v.children] }]);
+    }
+    restore(entries) {
+        for (const [k, v] of entries)
+            this.moved.set(k, { from: v.from, children: new Set(v.children) });
+    }
+}
+/** The finding (or the note when the data check proved it harmless) for DROP TABLE `table`, if any. */
+function dropReferenced(ctx, table) {
+    const { db, file, line } = ctx;
+    const exists = db.objects(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE`, [table]);
+    const [found] = exists;
+    if (!found)
+        return {};
+    const parent = String(found.name);
+    const rows = referencing(db, parent);
+    if (rows.length === 0)
+        return {};
+    const refs = new Map();
+    for (const r of rows) {
+        const key = `${r.child}\u0000${r.id}`;
+        const ref = refs.get(key) ?? { child: r.child, cols: [], onDelete: r.onDelete };
+        ref.cols.push(r.col);
+        refs.set(key, ref);
+    }
+    const list = [...refs.values()].sort((a, b) => a.child.localeCompare(b.child) || a.cols.join().localeCompare(b.cols.join()));
+    const describe = list.map((r) => `${r.child}(${r.cols.join(', ')}) ON DELETE ${r.onDelete}`).join(', ');
+    const wiping = list.filter((r) => r.onDelete === 'CASCADE' || r.onDelete === 'SET NULL' || r.onDelete === 'SET DEFAULT');
+    const blocking = list.filter((r) => !wiping.includes(r));
+    const effects = [];
+    const cascade = wiping.filter((r) => r.onDelete === 'CASCADE').map((r) => r.child);
+    const nulling = wiping.filter((r) => r.onDelete !== 'CASCADE').map((r) => `${r.child}.${r.cols.join('/')}`);
+    if (cascade.length)
+        effects.push(`deletes every row of ${unique(cascade).join(', ')}`);
+    if (nulling.length)
+        effects.push(`resets ${unique(nulling).join(', ')} to NULL/default in every row`);
+    if (blocking.length) {
+        effects.push(`fails with "FOREIGN KEY constraint failed" because of ${unique(blocking.map((r) => r.child)).join(', ')} (even with PRAGMA defer_foreign_keys = on, unless the file turns it off again before its end, which discards the violations unchecked)`);
+    }
+    const moved = ctx.repointed.get(parent);
+    const movedHere = moved ? unique(list.map((r) => r.child).filter((c) => moved.children.has(c))) : [];
+    const repointed = moved && movedHere.length
+        ? ` ${movedHere.join(', ')} point${movedHere.length === 1 ? 's' : ''} at ${parent} because ALTER TABLE ${moved.from} RENAME TO ${parent} re-pointed ${movedHere.length === 1 ? 'its key' : 'their keys'}: SQLite rewrites other tables' references on rename.`
+        : '';
+    const children = list.map((r) => r.child);
+    if (ctx.provenHarmless(children)) {
+        return {
+            note: `${file.name} line ${line}: DROP TABLE ${parent} while ${unique(children).join(', ')} reference${list.length === 1 ? 's' : ''} it — the data check ran the file with rows in ${list.length === 1 ? 'that table' : 'those tables'} and no row was lost and nothing failed, so ${drop_referenced_RULE} is not reported.`,
+        };
+    }
+    return {
+        finding: {
+            rule: drop_referenced_RULE,
+            file: file.relPath,
+            line,
+            message: `DROP TABLE ${parent} while other tables reference it by foreign key: ${describe}.${repointed} ` +
+                `D1 always enforces foreign keys (PRAGMA foreign_keys = OFF has no effect there), so on a database with rows the DROP's implicit DELETE ${effects.join('; and ')}. ` +
+                `It passes on an empty database, so local tests do not show it. Rebuild the referencing tables in the same migration too, or avoid the rebuild (ALTER TABLE ADD/RENAME/DROP COLUMN); see drizzle-orm#4938.`,
+        },
+    };
+}
+function unique(xs) {
+    return [...new Set(xs)];
+}
+
+;// CONCATENATED MODULE: ./build/src/migrations/describe.js
+/** `1st`, `2nd`, `3rd`, `11th`, `22nd`. */
+function ordinal(n) {
+    const tens = n % 100;
+    if (tens >= 11 && tens <= 13)
+        return `${n}th`;
+    switch (n % 10) {
+        case 1:
+            return `${n}st`;
+        case 2:
+            return `${n}nd`;
+        case 3:
+            return `${n}rd`;
+        default:
+            return `${n}th`;
+    }
+}
+/** "applied 3rd of 10, after 0002_b.sql and before 0004_d.sql" for `files[index]` (files in apply order). */
+function describePosition(files, index) {
+    const parts = [`${ordinal(index + 1)} of ${files.length}`];
+    const around = [];
+    const before = files[index - 1];
+    const after = files[index + 1];
+    if (before)
+        around.push(`after ${before.name}`);
+    if (after)
+        around.push(`before ${after.name}`);
+    if (around.length > 0)
+        parts.push(around.join(' and '));
+    return parts.join(', ');
+}
+/** The next unused number, padded to the width the set uses (`0007` after `0006_x.sql`). */
+function nextFreeNumber(files) {
+    let max = 0;
+    let width = 4;
+    let sawNumber = false;
+    for (const f of files) {
+        if (f.number === null || f.numberText === null)
+            continue;
+        if (!sawNumber || f.number >= max) {
+            max = f.number;
+            width = f.numberText.length;
+            sawNumber = true;
+        }
+    }
+    const next = String(sawNumber ? max + 1 : 1);
+    return next.length >= width ? next : next.padStart(width, '0');
+}
+
+;// CONCATENATED MODULE: ./build/src/migrations/numbering.js
+/**
+ * The leading all-digit parts of a name, split at "_": `20250420_120404_x.sql` → ['20250420', '120404'],
+ * `0001_2fa.sql` → ['0001'], `0001.sql` → ['0001'], `init.sql` → []. With migrations_pattern only the first
+ * path segment counts, as for wrangler's number.
+ */
+function numberParts(name) {
+    const first = name.split('/')[0] ?? name;
+    const segments = (name.includes('/') ? first : first.replace(/\.sql$/, '')).split('_');
+    const parts = [];
+    for (const s of segments) {
+        if (!/^\d+$/.test(s))
+            break;
+        parts.push(s);
+    }
+    return parts;
+}
+/** The numeric prefix as written (`20250420_120404`), or null when the name has none. */
+function numberPrefix(name) {
+    const parts = numberParts(name);
+    return parts.length ? parts.join('_') : null;
+}
+/** Numeric order of two part lists, part by part (`9` < `10`); a list that is a prefix of the other first. */
+function compareParts(a, b) {
+    for (const [i, x] of a.entries()) {
+        const y = b[i];
+        if (y === undefined)
+            break;
+        if (BigInt(x) !== BigInt(y))
+            return BigInt(x) < BigInt(y) ? -1 : 1;
+    }
+    return a.length - b.length;
+}
+/**
+ * Whether a numeric prefix reads as a point in time: a date (YYYYMMDD, or YYYY_MM_DD), optionally followed
+ * by a time, in one part or several (`20240101120000`, `20250420_120404`, `2025_04_20_1204`); or Unix time in
+ * seconds or milliseconds (drizzle-kit's `prefix: "unix"`, 10 or 13 digits).
+ */
+function isTimestampPrefix(parts) {
+    if (parts.length === 0)
+        return false;
+    const [a, b, c] = parts;
+    if (a === undefined)
+        return false;
+    if (parts.length === 1 && /^1\d{9}(\d{3})?$/.test(a))
+        return true;
+    const digits = parts.join('');
+    const m = /^(19[7-9]\d|2\d{3})(\d{2})(\d{2})/.exec(digits);
+    if (!m)
+        return false;
+    // The date opens the first part (`20250420…`) or is made of whole parts (`2025_04_20`): not `2024_0101`.
+    if (a.length < 8 && !(a.length === 4 && b?.length === 2 && c?.length === 2))
+        return false;
+    const month = Number(m[2]);
+    const day = Number(m[3]);
+    return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+/**
+ * The folder names its migrations by time: at least two numbered files, and every numbered file's prefix reads
+ * as a timestamp. Gaps between numbers then mean nothing, and files of the same day share wrangler's number.
+ */
+function timestampNamed(files) {
+    const numbered = files.filter((f) => f.number !== null);
+    return numbered.length >= 2 && numbered.every((f) => isTimestampPrefix(numberParts(f.name)));
+}
+
+;// CONCATENATED MODULE: ./build/src/rules/duplicate-number.js
+
+
+
+const duplicate_number_RULE_ID = 'duplicate-number';
+/**
+ * Files that share a leading number. wrangler does not reject them: it applies every one, ordered by
+ * name among themselves, which is rarely the order the authors meant (each wrote "0001" on their branch).
+ * Numbers compare as wrangler compares them (parsed integers), so `01_a.sql` and `1_b.sql` collide.
+ *
+ * Names whose numeric prefix goes on past the first "_" (`20250420_120404_x.sql`: a date and a time) share
+ * wrangler's number per day, yet their name order is their time order: only files whose whole prefixes are
+ * equal collide, and only files whose name order disagrees with their prefixes' numeric order
+ * (`20250420_9_a.sql` runs after `20250420_10_b.sql`) make the order ambiguous. Nothing else is reported.
+ *
+ * @param files in apply order
+ */
+function checkDuplicateNumbers(files) {
+    const groups = new Map();
+    for (const f of files) {
+        if (f.number === null)
+            continue;
+        const group = groups.get(f.number);
+        if (group === undefined)
+            groups.set(f.number, [f]);
+        else
+            group.push(f);
+    }
+    const findings = [];
+    const next = timestampNamed(files) ? 'give it a later timestamp' : `the next free number is ${nextFreeNumber(files)}`;
+    for (const [number, group] of groups) {
+        if (group.length < 2)
+            continue;
+        const parts = new Map(group.map((f) => [f, numberParts(f.name)]));
+        // A prefix wrangler reads differently from its digits (`0x10_a.sql`) is judged by wrangler's number alone.
+        const readable = group.every((f) => {
+            const first = parts.get(f)[0];
+            return first !== undefined && BigInt(first) === BigInt(number);
+        });
+        const colliding = readable ? group.filter((f) => group.some((g) => g !== f && compareParts(parts.get(f), parts.get(g)) === 0)) : group;
+        if (colliding.length > 0)
+            findings.push(...collisions(colliding, number, next, readable));
+        if (!readable)
+            continue;
+        // Apply order is name order here; a file applied after one whose prefix is larger runs out of its order.
+        group.forEach((f, i) => {
+            if (colliding.includes(f))
+                return;
+            const earlier = group.slice(0, i).filter((g) => !colliding.includes(g) && compareParts(parts.get(g), parts.get(f)) > 0);
+            if (earlier.length === 0)
+                return;
+            const prefix = numberPrefix(f.name);
+            findings.push(finding({
+                rule: duplicate_number_RULE_ID,
+                file: f.relPath,
+                line: 1,
+                message: `${f.name} runs after ${earlier.map((g) => g.name).join(', ')}, although its numeric prefix ${prefix} is smaller than ${earlier.map((g) => numberPrefix(g.name)).join(', ')}. ` +
+                    `wrangler reads only the number before the first "_" (${number}, the same for these files) and applies files with the same number in name order, ` +
+                    `so the rest of each name is compared as text, not as numbers ("9" sorts after "10"). Give every part of the prefix a fixed width (zero-padded), renaming only files no database has applied yet.`,
+            }));
+        });
+    }
+    return findings;
+}
+/** Files whose whole numeric prefixes are equal (or, for unreadable prefixes, whose wrangler numbers are). */
+function collisions(group, number, next, byPrefix) {
+    const order = group.map((f) => f.name).join(' before ');
+    const texts = [...new Set(group.map((f) => (byPrefix ? numberPrefix(f.name) : f.numberText) ?? String(number)))];
+    const what = byPrefix && group.some((f) => numberParts(f.name).length > 1) ? `numeric prefix, ${texts[0]},` : `number, ${number},`;
+    const sameNumber = texts.length > 1
+        ? ` (${texts.map((t) => `"${t}"`).join(' and ')} are the same number to wrangler: it sorts by the parsed number, not the text)`
+        : '';
+    return group.map((f) => {
+        const others = group.filter((g) => g !== f).map((g) => g.name);
+        return finding({
+            rule: duplicate_number_RULE_ID,
+            file: f.relPath,
+            line: 1,
+            message: `${f.name} has the same ${what} as ${others.join(', ')}${sameNumber}. ` +
+                `wrangler applies both, in name order: wrangler applies ${order}. ` +
+                `If that is not the order they must run in (e.g. one uses a table the other creates), a fresh database fails or ends up different. ` +
+                `Renumber so every file has its own number in the order they must run (${next}); ` +
+                `do not rename a file that a database has already applied, since wrangler tracks files by name and would apply it again.`,
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/failure.js
+/**
+ * How the replay words a file that fails: `sql-syntax` for text SQLite cannot parse, `replay-error` for a
+ * statement that fails (with the statement, the line SQLite points at and what wrangler does then),
+ * `replay-unverified` when the schema it ran on is incomplete, and notes where a static rule already says it.
+ */
+
+
+/** What to report for `f`; `bookStart` is where wrangler's bookkeeping INSERT begins in `text`. */
+function describeFailure(ctx, file, text, bookStart, f) {
+    const shared = sharedNumberNote(ctx.files, file);
+    if (f.reportedBy && text && f.start !== undefined) {
+        const first = firstLine(text.slice(f.start, f.resumeAt ?? text.statementEnd(f.start)));
+        return {
+            note: `${file.name} fails under local wrangler at line ${text.lineAt(f.start)} (\`${first}\`: ${sentence(f.message)}) — reported as ${f.reportedBy}; the replay stops there as wrangler does.`,
+        };
+    }
+    if (f.final || !text || f.start === undefined) {
+        return { finding: { rule: 'replay-error', file: file.relPath, line: f.line, message: `${sentence(f.message)}${shared}` } };
+    }
+    const lastLine = text.lineAt(Math.max(0, bookStart - 1));
+    if (f.start >= bookStart) {
+        const quoteNote = file.name.includes("'")
+            ? ` The file name contains a ' and wrangler (before 4.106) puts the name into that INSERT unescaped, so the INSERT is broken: rename the file.`
+            : '';
+        return {
+            finding: {
+                rule: 'replay-error',
+                file: file.relPath,
+                line: lastLine,
+                message: `The bookkeeping row wrangler appends (INSERT INTO ${ctx.migrationsTable} (name) values ('${file.name}')) fails: ${f.message}.${quoteNote}${shared}`,
+            },
+        };
+    }
+    const end = f.resumeAt ?? text.statementEnd(f.start);
+    const first = firstLine(text.slice(f.start, Math.min(end, bookStart)));
+    const line = text.lineAt(f.start);
+    const errLine = f.errorOffset !== undefined && f.errorOffset >= 0 ? text.lineAt(Math.min(f.errorOffset, text.length)) : line;
+    const where = errLine !== line && (f.errorOffset ?? -1) < bookStart ? ` (at line ${errLine})` : '';
+    if (f.parse) {
+        const runsIntoBookkeeping = (f.errorOffset ?? -1) >= bookStart || end > bookStart;
+        const semicolon = runsIntoBookkeeping
+            ? ` The file's last statement is not terminated by ';', so the INSERT that wrangler appends to record the migration runs into it: end the statement with ';'.`
+            : '';
+        return { finding: { rule: 'sql-syntax', file: file.relPath, line, message: `${f.message} in \`${first}\`${where}.${semicolon}${shared}` } };
+    }
+    if (ctx.brokenHistory !== undefined && !ctx.settled?.has(file.name)) {
+        return {
+            finding: {
+                rule: 'replay-unverified',
+                file: file.relPath,
+                line,
+                message: `${f.message} at \`${first}\`${where} — but the migrations before it do not replay (${ctx.brokenHistory} fails), so the schema it ran on is incomplete and the replay cannot tell whether the real database has what it needs. Preview with credentials checks it against the live schema.${shared}`,
+            },
+        };
+    }
+    return {
+        finding: {
+            rule: 'replay-error',
+            file: file.relPath,
+            line,
+            message: `${f.message} — replaying the migrations in wrangler's order on a fresh D1-like database fails at \`${first}\`${where}; wrangler stops here and rolls this file back.${shared}`,
+        },
+    };
+}
+/** Files sharing the failing file's number: wrangler runs them all, in name order. */
+function sharedNumberNote(files, file) {
+    if (file.number === null)
+        return '';
+    const same = files.filter((f) => f.number === file.number);
+    if (same.length < 2)
+        return '';
+    // Date_time names of one day share the number yet run in their time order: a note only where duplicate-number
+    // finds a collision or a contradicted order among them.
+    if (checkDuplicateNumbers(same).length === 0)
+        return '';
+    const names = same.map((f) => f.name);
+    const before = names.slice(0, names.indexOf(file.name));
+    const after = names.slice(names.indexOf(file.name) + 1);
+    const order = names.join(' before ');
+    const consequence = after.length
+        ? ` ${file.name} runs before ${after.join(', ')}, so anything it needs from ${after.length === 1 ? 'that file' : 'those files'} does not exist yet: give it a higher number.`
+        : before.length
+            ? ` ${file.name} runs after ${before.join(', ')}.`
+            : '';
+    return ` ${same.length} files share the number ${file.numberText ?? file.number}: wrangler applies ${order} (name order for equal numbers).${consequence}`;
+}
+function sentence(s) {
+    return /[.!?]$/.test(s) ? s : `${s}.`;
+}
+
 ;// CONCATENATED MODULE: ./build/src/replay/schema.js
 /**
  * The schema a replay leaves behind, in a stable order and form so that two replays (e.g. base branch vs
  * pull request) can be compared.
  */
-
 
 const TYPE_ORDER = { table: 0, index: 1, trigger: 2, view: 3 };
 /**
@@ -44320,7 +45520,7 @@ const TYPE_ORDER = { table: 0, index: 1, trigger: 2, view: 3 };
 function readSchema(db, migrationsTable) {
     // One row holding the whole schema as JSON: reading thousands of rows column by column through the WASM
     // boundary costs far more than SQLite building the JSON text and JSON.parse reading it.
-    const rows = db.selectObjects(`SELECT json_group_array(json_array(type, name, tbl_name, sql)) AS objects FROM (
+    const rows = db.objects(`SELECT json_group_array(json_array(type, name, tbl_name, sql)) AS objects FROM (
        SELECT type, name, tbl_name, sql FROM sqlite_schema
         WHERE type IN ('table', 'index', 'trigger', 'view')
           AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
@@ -44343,8 +45543,8 @@ const SEED_ORDER = { table: 0, view: 1, index: 2, trigger: 3 };
  * create their own shadow tables, which are then skipped), tables, views (again while one depends on
  * another), indexes, triggers. Returns what could not be created, as `name: SQLite's message`.
  */
-function seedSchema(sqlite3, db, objects) {
-    const exists = (name) => db.selectObjects(`SELECT 1 AS x FROM sqlite_schema WHERE name = ?1 COLLATE NOCASE`, [name]).length > 0;
+function seedSchema(db, objects) {
+    const exists = (name) => db.objects(`SELECT 1 AS x FROM sqlite_schema WHERE name = ?1 COLLATE NOCASE`, [name]).length > 0;
     const isVirtual = (o) => o.type === 'table' && /^\s*CREATE\s+VIRTUAL\s/i.test(o.sql ?? '');
     // The tool's state table is not part of the schema the migrations build (src/ledger-state/table.ts).
     let todo = [...objects]
@@ -44358,7 +45558,7 @@ function seedSchema(sqlite3, db, objects) {
         for (const o of todo) {
             if (exists(o.name))
                 continue;
-            const error = tryExec(sqlite3, db, o.sql);
+            const error = db.tryExec(o.sql);
             if (error === undefined) {
                 progress = true;
                 errors.delete(o.name);
@@ -44378,7 +45578,15 @@ function seedSchema(sqlite3, db, objects) {
  * Replays migrations on an in-process SQLite that behaves like local D1 (workerd) does under
  * `wrangler d1 migrations apply --local`: each file plus wrangler's bookkeeping INSERT runs atomically, foreign
  * keys are enforced, double-quoted strings are accepted, and the first failing file stops the run.
+ *
+ * It runs on node:sqlite where the running Node has it (db/node.ts) and on the WASM build otherwise. What
+ * node:sqlite cannot do exactly (a failing statement's offset, some double-quoted strings) makes the replay
+ * move to the WASM build — the database copied as it was before the file — and redo the file there, so every
+ * finding is the same on both.
  */
+
+
+
 
 
 
@@ -44398,8 +45606,10 @@ const OTHER = { kind: 'other' };
 /** What workerd answers for transaction control (local wrangler fails the file with it). */
 const D1_TRANSACTION_MESSAGE = 'To execute a transaction, please use the state.storage.transaction() or state.storage.transactionSync() APIs instead of the SQL BEGIN TRANSACTION or SAVEPOINT statements';
 async function replayMigrations(input) {
-    const sqlite3 = await loadSqlite();
-    const replayer = new Replayer(sqlite3, input);
+    // A replay on a live schema (a few pending files) stays on the WASM build: seeding a schema read from D1
+    // may need double-quoted strings in DDL.
+    const backend = input.base || input.sqlite === 'wasm' ? await wasm() : await replayBackend();
+    const replayer = new Replayer(backend, input);
     try {
         return await replayer.run();
     }
@@ -44413,19 +45623,17 @@ async function schemaOf(files, migrationsTable) {
     return result.schema;
 }
 class Replayer {
-    sqlite3;
+    backend;
     input;
     db;
     scratch;
+    /** An empty connection for alter.ts. */
+    alterScratch;
     findings = [];
     notes = [];
     disabled;
-    /**
-     * Lower-cased new name → the old name and the tables whose foreign keys ALTER TABLE ... RENAME TO moved
-     * from the old name to the new one, to explain why a later DROP of the new name hits them.
-     */
-    repointed = new Map();
-    /** SAVEPOINT / RELEASE of the per-file transaction, prepared once and reset after each use. */
+    repointed = new Repointed();
+    /** SAVEPOINT / RELEASE of the per-file transaction, prepared once. */
     savepoint;
     release;
     dataCheck;
@@ -44435,33 +45643,86 @@ class Replayer {
     brokenHistory;
     dataFill;
     kept = [];
-    constructor(sqlite3, input) {
-        this.sqlite3 = sqlite3;
+    /** The file at which the replay moved to the WASM build. */
+    movedAt;
+    /** Names of the files that applied, in order (restored ones first). */
+    replayed = [];
+    constructor(backend, input) {
+        this.backend = backend;
         this.input = input;
         this.disabled = input.disabled ?? new Set();
-        this.db = openD1Like(sqlite3);
-        this.savepoint = this.db.prepare(`SAVEPOINT ${replay_SAVEPOINT}`);
-        this.release = this.db.prepare(`RELEASE ${replay_SAVEPOINT}`);
-        const dataRulesOn = [...rule_catalog/* DATA_LOSS_RULES */.RQ].some((r) => !this.disabled.has(r));
-        this.dataCheck = input.dataCheck && dataRulesOn ? new DataCheck(sqlite3, this.db, input.migrationsTable) : undefined;
+        this.db = backend.open();
+        this.savepoint = this.db.control(`SAVEPOINT ${replay_SAVEPOINT}`);
+        this.release = this.db.control(`RELEASE ${replay_SAVEPOINT}`);
         this.parsed = new Map((input.parsed ?? []).map((p) => [p.file.name, p]));
     }
     close() {
-        this.savepoint.finalize();
-        this.release.finalize();
+        this.savepoint.close();
+        this.release.close();
         this.dataCheck?.close();
         this.db.close();
         this.scratch?.close();
+        this.alterScratch?.close();
     }
     async run() {
-        const result = await this.replayFiles();
+        const dataRulesOn = [...rule_catalog/* DATA_LOSS_RULES */.RQ].some((r) => !this.disabled.has(r));
+        const dataCheck = this.input.dataCheck === true && dataRulesOn;
+        const wasmBuild = dataCheck ? await wasm() : undefined;
+        const cache = this.openCache(dataCheck, wasmBuild?.version);
+        const hit = cache?.restored;
+        if (hit)
+            this.restore(hit);
+        if (wasmBuild)
+            this.dataCheck = new DataCheck(wasmBuild, () => this.db, this.input.migrationsTable, { exactAlter: this.input.exactAlter === true, from: hit?.twin });
+        const result = await this.replayFiles(hit?.files ?? 0);
+        const fileNotes = [...result.notes];
         // The data check's run-wide note (tables it could not fill) comes after the notes of the files.
         result.notes.push(...(this.dataCheck?.notes() ?? []));
+        const clean = result.failedAt === undefined && this.brokenHistory === undefined;
+        const cached = cache?.finish(clean, () => this.snapshot(fileNotes));
+        if (cached)
+            result.notes.push(cached.note);
         return {
             ...result,
+            ...(cached && { cache: { restored: hit?.files ?? 0, stored: cached.stored } }),
             ...(this.dataSeed !== undefined && { dataSeed: this.dataSeed }),
             ...(this.dataFill !== undefined && { dataFill: this.dataFill }),
             ...(this.kept.length > 0 && { keptRebuilds: this.kept }),
+            engine: { sqlite: this.backend.name, version: this.backend.version, ...(this.movedAt !== undefined && { movedToWasmAt: this.movedAt }) },
+        };
+    }
+    /** The cache, where asked for and exact (not on a live schema, not while dumping rows for the tests). */
+    openCache(dataCheck, wasmVersion) {
+        const { cacheDir, base, dumpDataBefore, exactAlter, files, migrationsTable } = this.input;
+        if (cacheDir === undefined || files.length === 0 || base || dumpDataBefore !== undefined || exactAlter)
+            return undefined;
+        const sqlite = `${this.backend.version}${wasmVersion ? ` / ${wasmVersion}` : ''}`;
+        return new CacheUse(new ReplayCache(cacheDir, { migrationsTable, dataCheck, disabled: [...this.disabled], sqlite }), files);
+    }
+    /** Goes on from a stored state instead of replaying its files. */
+    restore(hit) {
+        this.savepoint.close();
+        this.release.close();
+        this.db.close();
+        this.db = this.backend.openImage(hit.main);
+        this.savepoint = this.db.control(`SAVEPOINT ${replay_SAVEPOINT}`);
+        this.release = this.db.control(`RELEASE ${replay_SAVEPOINT}`);
+        this.findings.push(...hit.findings);
+        this.notes.push(...hit.notes);
+        this.replayed.push(...hit.replayed);
+        this.kept.push(...hit.kept);
+        this.repointed.restore(hit.repointed);
+    }
+    /** The state to store after the last file (`fileNotes`: the notes of the files, without run-wide ones). */
+    snapshot(fileNotes) {
+        return {
+            main: this.db.serialize(),
+            ...(this.dataCheck && { twin: this.dataCheck.snapshot() }),
+            findings: [...this.findings],
+            notes: fileNotes,
+            replayed: [...this.replayed],
+            kept: [...this.kept],
+            repointed: this.repointed.entries(),
         };
     }
     /**
@@ -44473,15 +45734,15 @@ class Replayer {
         if (this.input.signal?.aborted)
             throw new Error('validate was cancelled (the job received a stop signal); nothing was applied.');
     }
-    async replayFiles() {
+    async replayFiles(from) {
         const { files, migrationsTable } = this.input;
-        const replayed = [];
+        const replayed = this.replayed;
         const notes = this.notes;
-        const baseErrors = this.input.base ? seedSchema(this.sqlite3, this.db, this.input.base) : undefined;
+        const baseErrors = this.input.base ? seedSchema(this.db, this.input.base) : undefined;
         if (this.input.base)
             this.dataCheck?.markOutOfSync();
         const withBase = (r) => (baseErrors ? { ...r, baseErrors } : r);
-        const createError = tryExec(this.sqlite3, this.db, createMigrationsTableSql(migrationsTable));
+        const createError = this.db.tryExec(createMigrationsTableSql(migrationsTable));
         if (createError) {
             this.add({
                 rule: 'replay-error',
@@ -44489,10 +45750,10 @@ class Replayer {
             });
             return withBase({ findings: this.findings, schema: [], replayed, failedAt: undefined, notReplayed: files.map((f) => f.name), notes });
         }
-        for (let i = 0; i < files.length; i++) {
+        for (let i = from; i < files.length; i++) {
             const file = files[i];
             await this.checkpoint();
-            if (this.applyFile(file)) {
+            if (await this.applyFile(file)) {
                 replayed.push(file.name);
                 continue;
             }
@@ -44528,14 +45789,13 @@ class Replayer {
         this.notes.push(`The existing migrations do not replay on an empty database (${this.brokenHistory} fails: their base schema came from outside the migrations folder, or earlier files were deleted). That is reported, not blocking; the replay went on without the failing files, so the schema the new migrations were checked on may be incomplete — preview with credentials checks them against the real database.`);
     }
     /** Runs one file atomically; returns false (after reporting) when it fails. */
-    applyFile(file) {
-        const { sqlite3 } = this;
-        const { wasm } = sqlite3;
+    async applyFile(file) {
         const body = stripBom(file.sql);
         const full = body + bookkeepingSql(this.input.migrationsTable, file.name);
         const bookStart = Buffer.byteLength(body, 'utf8');
         const trimmed = wranglerTrim(full);
         if (!trimmed.ok) {
+            await this.moveToWasm(file);
             this.reportFailure(file, undefined, bookStart, {
                 message: `local wrangler refuses this file before running it: "${SEVERAL_TRANSACTIONS_MESSAGE.split('\n')[0]}" — the text "BEGIN TRANSACTION" still occurs after wrangler removed the first "BEGIN TRANSACTION;" (even inside a comment it counts). D1 runs each migration in a transaction already: remove every BEGIN TRANSACTION/COMMIT.`,
                 parse: false,
@@ -44545,37 +45805,48 @@ class Replayer {
             this.syntaxCheckFile(file);
             return false;
         }
-        const text = new SqlText(sqlite3, trimmed.sql);
-        const db = this.db.pointer;
-        let failure;
-        const data = this.runDataCheck(file, text);
-        const beginError = stepPrepared(this.sqlite3, this.db, this.savepoint.pointer);
+        const text = new SqlText(trimmed.sql);
+        try {
+            const data = this.runDataCheck(file, text);
+            const findings = this.findings.length;
+            const notes = this.notes.length;
+            let applied;
+            try {
+                applied = this.applyText(file, text, bookStart, data);
+            }
+            catch (e) {
+                if (!(e instanceof NeedsWasm))
+                    throw e;
+                // Redo the file on the WASM build, from the database as it was before the file.
+                this.findings.length = findings;
+                this.notes.length = notes;
+                await this.moveToWasm(file);
+                applied = this.applyText(file, text, bookStart, data);
+            }
+            if (applied && data?.follow)
+                this.followDataCheck(text);
+            return applied;
+        }
+        finally {
+            text.free();
+        }
+    }
+    /** The file's statements in one transaction; false (after reporting) when it fails. */
+    applyText(file, text, bookStart, data) {
+        const beginError = this.savepoint.run();
         if (beginError)
             throw new Error(`replay: SAVEPOINT ${replay_SAVEPOINT} failed: ${beginError}`);
+        let failure;
         try {
-            let offset = 0;
-            for (;;) {
-                const p = text.prepare(db, offset);
-                if (!p.ok) {
-                    failure = { message: p.message, start: p.start, errorOffset: p.errorOffset, parse: isParseError(p.message) };
-                    break;
-                }
-                if (!p.stmt)
-                    break;
-                offset = p.end;
-                try {
-                    failure = this.runStatement(file, text, p.stmt, p.start, p.end, data);
-                }
-                finally {
-                    wasm.exports.sqlite3_finalize(p.stmt);
-                }
-                if (failure)
-                    break;
-            }
+            const walk = eachStatement(this.db, text, 0, (stmt, start, end) => this.runStatement(file, text, stmt, start, end, data));
+            if ('failed' in walk)
+                failure = { ...walk.failed, parse: isParseError(walk.failed.message) };
+            else if ('stopped' in walk)
+                failure = walk.stopped;
             if (!failure) {
                 // The outermost RELEASE commits, which is where deferred foreign keys are checked — as at the end of
                 // D1's per-file transaction.
-                const commitError = stepPrepared(this.sqlite3, this.db, this.release.pointer);
+                const commitError = this.release.run();
                 if (commitError) {
                     failure = {
                         message: `${commitError} when the file's transaction commits (deferred foreign key checks: PRAGMA defer_foreign_keys or DEFERRABLE INITIALLY DEFERRED keys)`,
@@ -44584,27 +45855,52 @@ class Replayer {
                     };
                 }
             }
-            if (failure) {
-                this.exec(`ROLLBACK TO ${replay_SAVEPOINT}`);
-                this.exec(`RELEASE ${replay_SAVEPOINT}`);
-                this.reportFailure(file, text, bookStart, failure);
-                if (failure.start !== undefined) {
-                    const resumeAt = failure.resumeAt ?? text.statementEnd(failure.start);
-                    this.syntaxCheckText(file, text, resumeAt, bookStart);
-                }
-                return false;
-            }
-            // Data findings count only for a file that applies: one that fails anyway is reported as failing.
-            for (const f of data?.findings ?? [])
-                this.add(f);
-            this.notes.push(...(data?.notes ?? []));
-            for (const k of data?.kept ?? [])
-                this.kept.push({ ...k, file: file.relPath });
-            return true;
         }
-        finally {
-            text.free();
+        catch (e) {
+            this.rollback();
+            throw e;
         }
+        if (failure) {
+            this.rollback();
+            // A failing file is the WASM build's to report: its messages carry the offsets.
+            if (this.db.backend !== 'wasm')
+                throw new NeedsWasm('a failing file');
+            this.reportFailure(file, text, bookStart, failure);
+            if (failure.start !== undefined)
+                this.syntaxCheckText(file, text, failure.resumeAt ?? text.statementEnd(failure.start), bookStart);
+            return false;
+        }
+        // Data findings count only for a file that applies: one that fails anyway is reported as failing.
+        for (const f of data?.findings ?? [])
+            this.add(f);
+        this.notes.push(...(data?.notes ?? []));
+        for (const k of data?.kept ?? [])
+            this.kept.push({ ...k, file: file.relPath });
+        return true;
+    }
+    /** Ends the file's transaction without its changes (after a failure, or to redo it elsewhere). */
+    rollback() {
+        this.exec(`ROLLBACK TO ${replay_SAVEPOINT}`);
+        this.exec(`RELEASE ${replay_SAVEPOINT}`);
+    }
+    /** Continues on the WASM build, from a copy of the database as it is (between files). */
+    async moveToWasm(file) {
+        if (this.db.backend === 'wasm')
+            return;
+        this.movedAt = file.name;
+        const next = await wasm();
+        const image = this.db.serialize();
+        this.savepoint.close();
+        this.release.close();
+        this.db.close();
+        this.backend = next;
+        this.db = next.openImage(image);
+        this.savepoint = this.db.control(`SAVEPOINT ${replay_SAVEPOINT}`);
+        this.release = this.db.control(`RELEASE ${replay_SAVEPOINT}`);
+        this.scratch?.close();
+        this.scratch = undefined;
+        this.alterScratch?.close();
+        this.alterScratch = undefined;
     }
     /** The data check of one file (before it runs for real); a fault in it must not stop the replay. */
     runDataCheck(file, text) {
@@ -44625,9 +45921,17 @@ class Replayer {
             return undefined;
         }
     }
+    /** The data check's twin catches up with a file that could not touch rows; a fault only costs a re-copy. */
+    followDataCheck(text) {
+        try {
+            this.dataCheck?.follow(text);
+        }
+        catch {
+            this.dataCheck?.markOutOfSync();
+        }
+    }
     /** Executes one prepared statement; returns the failure, if any. */
     runStatement(file, text, stmt, start, end, data) {
-        const { capi, wasm } = this.sqlite3;
         // Most statements (CREATE, INSERT, UPDATE...) are told apart by their first bytes, without decoding them.
         const kind = mayClassify(text.bytes, start) ? classifyStatement(text.slice(start, end)) : OTHER;
         switch (kind.kind) {
@@ -44644,32 +45948,31 @@ class Replayer {
             case 'vacuum':
                 return { message: `D1 does not allow ${kind.kind === 'vacuum' ? 'VACUUM' : 'ATTACH/DETACH'}`, start, parse: false, resumeAt: end, reportedBy: 'unsupported-statement' };
             case 'drop-table':
-                if (!this.disabled.has(DROP_RULE) && (!kind.schema || kind.schema.toLowerCase() === 'main')) {
+                if (!this.disabled.has(DROP_RULE) && (!kind.schema || kind.schema.toLowerCase() === 'main'))
                     this.checkDropReferenced(file, text, start, kind.table, data);
-                }
                 break;
             default:
                 break;
         }
         if (!this.disabled.has(DQS_RULE) && text.hasByte(start, end, 0x22))
-            this.checkDoubleQuoted(file, text, start, end, text.slice(start, end));
-        const movedChildren = kind.kind === 'rename-table' && !this.disabled.has(DROP_RULE) ? this.referencing(kind.from).map((r) => String(r.child)) : [];
-        const step = wasm.exports.sqlite3_step;
-        let rc;
-        do
-            rc = step(stmt);
-        while (rc === capi.SQLITE_ROW);
-        if (rc !== capi.SQLITE_DONE) {
-            return { message: capi.sqlite3_errmsg(this.db.pointer), start, parse: false, resumeAt: end };
+            this.checkDoubleQuoted(file, text, start, end);
+        const moved = kind.kind === 'rename-table' && !this.disabled.has(DROP_RULE) ? this.repointed.before(this.db, kind.from) : [];
+        if (kind.kind === 'add-column' && !this.input.exactAlter) {
+            const scratch = () => (this.alterScratch ??= this.backend.open());
+            if (addColumn(this.db, scratch, { table: kind.table, schema: kind.schema, sql: text.slice(start, end) }))
+                return undefined;
         }
-        if (kind.kind === 'rename-table' && movedChildren.length > 0) {
-            this.repointed.set(kind.to.toLowerCase(), { from: kind.from, children: new Set(movedChildren) });
-        }
+        const error = stmt.run();
+        if (error !== undefined)
+            return { message: error, start, parse: false, resumeAt: end };
+        if (kind.kind === 'rename-table')
+            this.repointed.renamed(kind.from, kind.to, moved);
         return undefined;
     }
     /** Double-quoted names SQLite reads as text (double-quoted.ts): an error where they overwrite every row. */
-    checkDoubleQuoted(file, text, start, end, sql) {
-        const literals = doubleQuotedLiterals(this.sqlite3, this.db, text, start, end, sql);
+    checkDoubleQuoted(file, text, start, end) {
+        const sql = text.slice(start, end);
+        const literals = doubleQuotedLiterals(this.db, text, start, end, sql);
         if (literals.length === 0)
             return;
         const line = text.lineAt(start);
@@ -44677,147 +45980,33 @@ class Replayer {
         if (f)
             this.add(f, f.severity);
     }
-    /**
-     * D1 keeps foreign keys on, so DROP TABLE of a parent runs an implicit DELETE that cascades into or is
-     * blocked by the children — invisible on the empty database a replay or a local apply starts from.
-     */
     checkDropReferenced(file, text, start, table, data) {
-        const exists = this.db.selectObjects(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE`, [table]);
-        const [found] = exists;
-        if (!found)
-            return;
-        const parent = String(found.name);
-        const rows = this.referencing(parent);
-        if (rows.length === 0)
-            return;
-        const refs = new Map();
-        for (const r of rows) {
-            const key = `${String(r.child)}\u0000${String(r.id)}`;
-            const ref = refs.get(key) ?? { child: String(r.child), cols: [], onDelete: String(r.onDelete) };
-            ref.cols.push(String(r.col));
-            refs.set(key, ref);
-        }
-        const list = [...refs.values()].sort((a, b) => a.child.localeCompare(b.child) || a.cols.join().localeCompare(b.cols.join()));
-        const describe = list.map((r) => `${r.child}(${r.cols.join(', ')}) ON DELETE ${r.onDelete}`).join(', ');
-        const wiping = list.filter((r) => r.onDelete === 'CASCADE' || r.onDelete === 'SET NULL' || r.onDelete === 'SET DEFAULT');
-        const blocking = list.filter((r) => !wiping.includes(r));
-        const effects = [];
-        const cascade = wiping.filter((r) => r.onDelete === 'CASCADE').map((r) => r.child);
-        const nulling = wiping.filter((r) => r.onDelete !== 'CASCADE').map((r) => `${r.child}.${r.cols.join('/')}`);
-        if (cascade.length)
-            effects.push(`deletes every row of ${unique(cascade).join(', ')}`);
-        if (nulling.length)
-            effects.push(`resets ${unique(nulling).join(', ')} to NULL/default in every row`);
-        if (blocking.length) {
-            effects.push(`fails with "FOREIGN KEY constraint failed" because of ${unique(blocking.map((r) => r.child)).join(', ')} (even with PRAGMA defer_foreign_keys = on, unless the file turns it off again before its end, which discards the violations unchecked)`);
-        }
-        const moved = this.repointed.get(parent.toLowerCase());
-        const movedHere = moved ? unique(list.map((r) => r.child).filter((c) => moved.children.has(c))) : [];
-        const repointed = moved && movedHere.length
-            ? ` ${movedHere.join(', ')} point${movedHere.length === 1 ? 's' : ''} at ${parent} because ALTER TABLE ${moved.from} RENAME TO ${parent} re-pointed ${movedHere.length === 1 ? 'its key' : 'their keys'}: SQLite rewrites other tables' references on rename.`
-            : '';
-        // The data check ran this file to its end with rows in every referencing table: what it saw beats the
-        // prediction (the children may be dropped or emptied before, or copied before the DROP).
         const line = text.lineAt(start);
-        if (data?.complete && this.dataCheck?.covers(list.map((r) => r.child)) && !data.findings.some((f) => f.line === line)) {
-            this.notes.push(`${file.name} line ${line}: DROP TABLE ${parent} while ${unique(list.map((r) => r.child)).join(', ')} reference${list.length === 1 ? 's' : ''} it — the data check ran the file with rows in ${list.length === 1 ? 'that table' : 'those tables'} and no row was lost and nothing failed, so ${DROP_RULE} is not reported.`);
-            return;
-        }
-        this.add({
-            rule: DROP_RULE,
-            file: file.relPath,
-            line: text.lineAt(start),
-            message: `DROP TABLE ${parent} while other tables reference it by foreign key: ${describe}.${repointed} ` +
-                `D1 always enforces foreign keys (PRAGMA foreign_keys = OFF has no effect there), so on a database with rows the DROP's implicit DELETE ${effects.join('; and ')}. ` +
-                `It passes on an empty database, so local tests do not show it. Rebuild the referencing tables in the same migration too, or avoid the rebuild (ALTER TABLE ADD/RENAME/DROP COLUMN); see drizzle-orm#4938.`,
-        });
-    }
-    /** Foreign keys of other tables that name `parent` (one row per column). */
-    referencing(parent) {
-        return this.db.selectObjects(`SELECT m.name AS child, f.id AS id, f."from" AS col, upper(f.on_delete) AS onDelete
-         FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
-        WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE AND m.name <> ?1 COLLATE NOCASE
-        ORDER BY m.name, f.id, f.seq`, [parent]);
+        const r = dropReferenced({
+            db: this.db,
+            file,
+            line,
+            repointed: this.repointed,
+            // The data check ran this file to its end with rows in every referencing table: what it saw beats the
+            // prediction (the children may be dropped or emptied before, or copied before the DROP).
+            provenHarmless: (children) => !!data?.complete && !!this.dataCheck?.covers(children) && !data.findings.some((f) => f.line === line),
+        }, table);
+        if (r.note)
+            this.notes.push(r.note);
+        if (r.finding)
+            this.add(r.finding);
     }
     reportFailure(file, text, bookStart, f) {
-        const shared = this.sharedNumberNote(file);
-        if (f.reportedBy && text && f.start !== undefined) {
-            const first = firstLine(text.slice(f.start, f.resumeAt ?? text.statementEnd(f.start)));
-            this.notes.push(`${file.name} fails under local wrangler at line ${text.lineAt(f.start)} (\`${first}\`: ${sentence(f.message)}) — reported as ${f.reportedBy}; the replay stops there as wrangler does.`);
-            return;
-        }
-        if (f.final || !text || f.start === undefined) {
-            this.add({ rule: 'replay-error', file: file.relPath, line: f.line, message: `${sentence(f.message)}${shared}` });
-            return;
-        }
-        const lastLine = text.lineAt(Math.max(0, bookStart - 1));
-        if (f.start >= bookStart) {
-            const quoteNote = file.name.includes("'")
-                ? ` The file name contains a ' and wrangler (before 4.106) puts the name into that INSERT unescaped, so the INSERT is broken: rename the file.`
-                : '';
-            this.add({
-                rule: 'replay-error',
-                file: file.relPath,
-                line: lastLine,
-                message: `The bookkeeping row wrangler appends (INSERT INTO ${this.input.migrationsTable} (name) values ('${file.name}')) fails: ${f.message}.${quoteNote}${shared}`,
-            });
-            return;
-        }
-        const end = f.resumeAt ?? text.statementEnd(f.start);
-        const first = firstLine(text.slice(f.start, Math.min(end, bookStart)));
-        const line = text.lineAt(f.start);
-        const errLine = f.errorOffset !== undefined && f.errorOffset >= 0 ? text.lineAt(Math.min(f.errorOffset, text.length)) : line;
-        const where = errLine !== line && (f.errorOffset ?? -1) < bookStart ? ` (at line ${errLine})` : '';
-        if (f.parse) {
-            const runsIntoBookkeeping = (f.errorOffset ?? -1) >= bookStart || end > bookStart;
-            const semicolon = runsIntoBookkeeping
-                ? ` The file's last statement is not terminated by ';', so the INSERT that wrangler appends to record the migration runs into it: end the statement with ';'.`
-                : '';
-            this.add({ rule: 'sql-syntax', file: file.relPath, line, message: `${f.message} in \`${first}\`${where}.${semicolon}${shared}` });
-            return;
-        }
-        if (this.brokenHistory !== undefined && !this.input.settled?.has(file.name)) {
-            this.add({
-                rule: 'replay-unverified',
-                file: file.relPath,
-                line,
-                message: `${f.message} at \`${first}\`${where} — but the migrations before it do not replay (${this.brokenHistory} fails), so the schema it ran on is incomplete and the replay cannot tell whether the real database has what it needs. Preview with credentials checks it against the live schema.${shared}`,
-            });
-            return;
-        }
-        this.add({
-            rule: 'replay-error',
-            file: file.relPath,
-            line,
-            message: `${f.message} — replaying the migrations in wrangler's order on a fresh D1-like database fails at \`${first}\`${where}; wrangler stops here and rolls this file back.${shared}`,
-        });
-    }
-    /** Files sharing the failing file's number: wrangler runs them all, in name order. */
-    sharedNumberNote(file) {
-        if (file.number === null)
-            return '';
-        const same = this.input.files.filter((f) => f.number === file.number);
-        if (same.length < 2)
-            return '';
-        // Date_time names of one day share the number yet run in their time order: a note only where duplicate-number
-        // finds a collision or a contradicted order among them.
-        if (checkDuplicateNumbers(same).length === 0)
-            return '';
-        const names = same.map((f) => f.name);
-        const before = names.slice(0, names.indexOf(file.name));
-        const after = names.slice(names.indexOf(file.name) + 1);
-        const order = names.join(' before ');
-        const consequence = after.length
-            ? ` ${file.name} runs before ${after.join(', ')}, so anything it needs from ${after.length === 1 ? 'that file' : 'those files'} does not exist yet: give it a higher number.`
-            : before.length
-                ? ` ${file.name} runs after ${before.join(', ')}.`
-                : '';
-        return ` ${same.length} files share the number ${file.numberText ?? file.number}: wrangler applies ${order} (name order for equal numbers).${consequence}`;
+        const r = describeFailure({ files: this.input.files, migrationsTable: this.input.migrationsTable, brokenHistory: this.brokenHistory, settled: this.input.settled }, file, text, bookStart, f);
+        if ('note' in r)
+            this.notes.push(r.note);
+        else
+            this.add(r.finding);
     }
     /** Prepare-only check of a file that is not replayed: parse errors are reported, missing names are not. */
     syntaxCheckFile(file) {
         const body = stripBom(file.sql);
-        const text = new SqlText(this.sqlite3, body + bookkeepingSql(this.input.migrationsTable, file.name));
+        const text = new SqlText(body + bookkeepingSql(this.input.migrationsTable, file.name));
         try {
             this.syntaxCheckText(file, text, 0, Buffer.byteLength(body, 'utf8'));
         }
@@ -44825,16 +46014,16 @@ class Replayer {
             text.free();
         }
     }
+    /** Runs on the WASM build only (after a failure, which moved the replay there). */
     syntaxCheckText(file, text, from, bookStart) {
-        const db = this.scratchDb().pointer;
-        const { capi } = this.sqlite3;
+        const db = this.scratchDb();
         let offset = from;
         while (offset < text.length) {
-            const p = text.prepare(db, offset);
+            const p = db.prepare(text, offset);
             if (p.ok) {
                 if (!p.stmt)
                     return;
-                capi.sqlite3_finalize(p.stmt);
+                p.stmt.finalize();
                 offset = p.end;
                 continue;
             }
@@ -44846,19 +46035,15 @@ class Replayer {
     }
     scratchDb() {
         if (!this.scratch) {
-            this.scratch = openD1Like(this.sqlite3);
-            try {
-                this.scratch.exec(createMigrationsTableSql(this.input.migrationsTable));
-            }
-            catch {
-                // Already reported by run(); prepare-only checks do not need the table.
-            }
+            this.scratch = this.backend.open();
+            // Already reported by run() when it fails; prepare-only checks do not need the table.
+            this.scratch.tryExec(createMigrationsTableSql(this.input.migrationsTable));
         }
         return this.scratch;
     }
     /** Savepoint control: cannot fail unless the replay itself is broken, so a failure is thrown. */
     exec(sql) {
-        const error = tryExec(this.sqlite3, this.db, sql);
+        const error = this.db.tryExec(sql);
         if (error)
             throw new Error(`replay: ${sql} failed: ${error}`);
     }
@@ -44874,17 +46059,11 @@ class Replayer {
 function stripBom(sql) {
     return sql.charCodeAt(0) === 0xfeff ? sql.slice(1) : sql;
 }
-function sentence(s) {
-    return /[.!?]$/.test(s) ? s : `${s}.`;
-}
 function lineOfIndex(s, index) {
     let n = 1;
     for (let i = s.indexOf('\n'); i !== -1 && i < index; i = s.indexOf('\n', i + 1))
         n++;
     return n;
-}
-function unique(xs) {
-    return [...new Set(xs)];
 }
 
 // EXTERNAL MODULE: ./build/src/report/schema-diff.js
@@ -53361,6 +54540,7 @@ async function validateMigrations(target, set, opts) {
         parsed,
         settled: opts.settled,
         signal: opts.signal,
+        cacheDir: opts.cacheDir,
     });
     const all = [
         ...set.findings,
@@ -53374,6 +54554,7 @@ async function validateMigrations(target, set, opts) {
         schema: replay.schema,
         notes: replay.notes,
         parsed,
+        sqlite: `${replay.engine.sqlite === 'node' ? 'node:sqlite' : 'SQLite WASM'} ${replay.engine.version}`,
     };
 }
 /**
@@ -53519,6 +54700,65 @@ function markPredictions(findings, entries, statements, where) {
             : ` Production preflight on ${where}: ${total.toLocaleString('en-US')} row(s) affected (see preflight-${related.some((e) => e.effect === 'fails' && (e.rows ?? 0) > 0) ? 'fails' : 'rows-lost'}).`;
         return { ...f, rows: total, message: `${f.message}${note}` };
     });
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/sqlite.js
+
+/**
+ * The initialised module, the very one the replay's backend (db/wasm.ts) loads: one load per process. Its
+ * typing there is narrower in other places, so it is re-typed here for the oo1 helpers below.
+ */
+function sqlite_loadSqlite() {
+    return loadSqlite();
+}
+/** Turns double-quoted string literals on or off for DML and DDL alike. */
+function setDoubleQuotedStrings(sqlite3, db, on) {
+    const { capi } = sqlite3;
+    capi.sqlite3_db_config(db.pointer, capi.SQLITE_DBCONFIG_DQS_DML, on ? 1 : 0, 0);
+    capi.sqlite3_db_config(db.pointer, capi.SQLITE_DBCONFIG_DQS_DDL, on ? 1 : 0, 0);
+}
+/**
+ * Runs SQL without result rows and returns SQLite's error message, or undefined on success. Unlike oo1's
+ * exec it neither throws nor logs a console warning for an expected failure.
+ */
+function tryExec(sqlite3, db, sql) {
+    const { capi } = sqlite3;
+    return capi.sqlite3_exec(db.pointer, sql, 0, 0, 0) === capi.SQLITE_OK ? undefined : capi.sqlite3_errmsg(db.pointer);
+}
+/**
+ * Steps a statement prepared once and kept (savepoint control), then resets it for the next use; returns
+ * SQLite's error message, if any.
+ */
+function stepPrepared(sqlite3, db, stmt) {
+    const { capi, wasm } = sqlite3;
+    const rc = wasm.exports.sqlite3_step(stmt);
+    const error = rc === capi.SQLITE_DONE ? undefined : capi.sqlite3_errmsg(db.pointer);
+    wasm.exports.sqlite3_reset(stmt);
+    return error;
+}
+/**
+ * A fresh in-memory database with D1's behaviour: workerd accepts double-quoted strings (this build is
+ * compiled with DQS=0) and D1 always enforces foreign keys.
+ */
+function openD1Like(sqlite3) {
+    const db = new sqlite3.oo1.DB(':memory:', 'c');
+    setDoubleQuotedStrings(sqlite3, db, true);
+    db.exec('PRAGMA foreign_keys = ON');
+    return db;
+}
+/**
+ * Prepares the statement of `text` that starts at `from` on an oo1 connection, with the replay's own
+ * prepare-with-tail (db/wasm.ts): `stmt` is 0 when only comments remain; finalize it with capi.
+ */
+function prepareOn(sqlite3, db, text, from) {
+    return prepareAt(sqlite3, db.pointer, text, from);
+}
+/** An oo1 connection seen as the schema helpers (schema.ts: readSchema, seedSchema) see a replay's. */
+function schemaDb(sqlite3, db) {
+    return {
+        objects: (sql, bind) => db.selectObjects(sql, bind ? [...bind] : undefined),
+        tryExec: (sql) => tryExec(sqlite3, db, sql),
+    };
 }
 
 ;// CONCATENATED MODULE: ./build/src/preflight/context.js
@@ -53863,7 +55103,7 @@ function askCascade(ctx, d, depth = 0, path = []) {
     if (!parentShape || depth >= MAX_DEPTH)
         return touched;
     const via = [...path, parentShape.name];
-    for (const childName of referencing(ctx, parentShape.name)) {
+    for (const childName of cascade_referencing(ctx, parentShape.name)) {
         const child = readShape(ctx.db, childName);
         if (!child)
             continue;
@@ -53953,7 +55193,7 @@ function questionFor(action, child, keyText, cause) {
     return `rows of ${child} that reference rows ${cause} deletes (${keyText})`;
 }
 /** Tables with a foreign key naming `parent` (its current name; SQLite re-points keys on rename). */
-function referencing(ctx, parent) {
+function cascade_referencing(ctx, parent) {
     return ctx.db
         .selectArrays(`SELECT DISTINCT m.name FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
         WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE ORDER BY m.name`, [parent])
@@ -54863,7 +56103,7 @@ function deriveProbes(input) {
     const db = openD1Like(sqlite3);
     const out = { probes: [], unanswerable: [], notes: [] };
     try {
-        const errors = seedSchema(sqlite3, db, input.live);
+        const errors = seedSchema(schemaDb(sqlite3, db), input.live);
         if (errors.length) {
             out.notes.push(`Production preflight: the live schema could not be rebuilt (${errors.slice(0, 3).join('; ')}), so no question was asked.`);
             return out;
@@ -55180,7 +56420,7 @@ function prepareRequest(sqlite3, live, probes) {
     const stmts = statementsOf(probes.map((probe, id) => ({ id, probe })));
     // The target's schema before the pending migrations: what the probes will run on.
     const db = openD1Like(sqlite3);
-    seedSchema(sqlite3, db, live);
+    seedSchema(schemaDb(sqlite3, db), live);
     try {
         const ok = [];
         for (const s of stmts) {
@@ -55237,9 +56477,9 @@ function statementsOf(list) {
 }
 /** Why `sql` may not be sent: it does not compile on the live schema, or holds more than one statement. Throws when it writes. */
 function checkReadOnly(sqlite3, db, sql) {
-    const text = new SqlText(sqlite3, sql);
+    const text = new SqlText(sql);
     try {
-        const p = text.prepare(db.pointer, 0);
+        const p = prepareOn(sqlite3, db, text, 0);
         if (!p.ok)
             return `it does not compile on the live schema (${p.message})`;
         if (!p.stmt)
@@ -55252,7 +56492,7 @@ function checkReadOnly(sqlite3, db, sql) {
         finally {
             sqlite3.capi.sqlite3_finalize(p.stmt);
         }
-        const rest = text.prepare(db.pointer, p.end);
+        const rest = prepareOn(sqlite3, db, text, p.end);
         if (!rest.ok || rest.stmt) {
             if (rest.ok && rest.stmt)
                 sqlite3.capi.sqlite3_finalize(rest.stmt);
@@ -55341,7 +56581,7 @@ async function preflightPhase(ctx, parsed = []) {
     const where = (0,report_label/* databaseLabel */.m)(target, { name: true });
     const byName = new Map(parsed.map((p) => [p.file.name, p]));
     const files = pending.map((m) => byName.get(m.name) ?? parseMigration(m));
-    const sqlite3 = await loadSqlite();
+    const sqlite3 = await sqlite_loadSqlite();
     const dataLoss = new Set(report.findings.filter((f) => f.rule === 'rows-lost' && f.file !== undefined && f.table !== undefined).map((f) => `${f.file}\0${f.table.toLowerCase()}`));
     const all = deriveProbes({ sqlite3, live, migrationsTable: target.migrationsTable, pending: files, dataLoss });
     // A rule turned off is not asked about at all (its findings would be dropped anyway).
@@ -58131,6 +59371,7 @@ const INPUT_NAMES = [
     'numbering',
     'disable-rules',
     'data-check',
+    'cache-dir',
     'comment',
     'github-token',
     'cloudflare-api-token',
@@ -58197,6 +59438,25 @@ function optional(raw) {
     const value = (raw ?? '').trim();
     return value === '' ? undefined : value;
 }
+/**
+ * The replay cache's directory (src/replay/cache.ts), absolute. The cache trusts what it finds there, so it
+ * may not be inside the working directory or the checkout, where a pull request can put files.
+ */
+function parseCacheDir(rawValue, cwd, env, source) {
+    const value = optional(rawValue);
+    if (value === undefined)
+        return undefined;
+    const dir = (0,external_node_path_.resolve)(cwd, value);
+    const within = (root) => {
+        const rel = (0,external_node_path_.relative)((0,external_node_path_.resolve)(root), dir);
+        return rel === '' || (!rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel));
+    };
+    const root = [cwd, env.GITHUB_WORKSPACE].find((r) => r !== undefined && r !== '' && within(r));
+    if (root !== undefined) {
+        throw new UsageError(`Invalid ${options_label('cache-dir', source)}: "${value}" is inside ${root === cwd ? 'the working directory' : 'the checkout (GITHUB_WORKSPACE)'}, where a pull request could put files the cache would trust. Use a directory outside it, e.g. \${{ runner.temp }}/d1-migrate-cache restored with actions/cache.`);
+    }
+    return dir;
+}
 /** The one place inputs are checked: every bad value fails here, before anything runs. */
 function parseOptions(raw, opts) {
     const { source } = opts;
@@ -58250,6 +59510,7 @@ function parseOptions(raw, opts) {
     if (persistTo && target !== 'local') {
         throw new UsageError(`${options_label('persist-to', source)} is only used with target local (got target "${target}").`);
     }
+    const cacheDir = parseCacheDir(raw['cache-dir'], cwd, env, source);
     let timeoutMs = 10 * 60 * 1000;
     const timeoutRaw = optional(raw.timeout);
     if (timeoutRaw) {
@@ -58310,6 +59571,7 @@ function parseOptions(raw, opts) {
         persistTo,
         rollbackOnFailure: bool('rollback-on-failure', raw['rollback-on-failure'], source),
         dataCheck: optional(raw['data-check']) === undefined ? undefined : bool('data-check', raw['data-check'], source),
+        ...(cacheDir !== undefined && { cacheDir }),
         bookmark,
         notifyWebhook: optional(raw['notify-webhook']),
         reportPath,
@@ -59074,6 +60336,7 @@ async function processDatabase(target, ctx) {
             numbering: policy.numbering,
             disabled: new Set(policy.off),
             dataCheck: policy.dataCheck,
+            cacheDir: options.cacheDir,
             policy,
             settled,
             signal: ctx.signal,
@@ -59084,7 +60347,7 @@ async function processDatabase(target, ctx) {
         if (ctx.change && report.changes)
             report.schemaChanges = await schemaChangesOfChange(phase, validated, report.changes.added);
         const counts = (0,src_outcome/* countFindings */.Gt)(report);
-        io.info(`validate: ${validated.migrations.length} migrations, ${counts.errors} errors, ${counts.warnings} warnings${counts.informational ? `, ${counts.informational} informational` : ''}`);
+        io.info(`validate: ${validated.migrations.length} migrations, ${counts.errors} errors, ${counts.warnings} warnings${counts.informational ? `, ${counts.informational} informational` : ''} (replayed on ${validated.sqlite})`);
     }
     try {
         if (has('preview') || has('apply')) {
@@ -59376,14 +60639,6 @@ function databaseJson(d, validateOnly) {
 
 // EXTERNAL MODULE: ./build/src/report/preflight.js
 var preflight = __nccwpck_require__(987);
-;// CONCATENATED MODULE: ./build/src/version.js
-/**
- * The package version, printed by `d1-migrate --version` and written into SARIF. A constant rather than a read of
- * package.json, so the bundle needs no file beside it; `npm version` rewrites it (scripts/sync-version.mjs) and a
- * test fails when it differs from package.json.
- */
-const VERSION = '1.0.0';
-
 ;// CONCATENATED MODULE: ./build/src/report/sarif.js
 
 

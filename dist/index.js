@@ -54704,13 +54704,8 @@ function markPredictions(findings, entries, statements, where) {
 
 ;// CONCATENATED MODULE: ./build/src/replay/sqlite.js
 
-/**
- * The initialised module, the very one the replay's backend (db/wasm.ts) loads: one load per process. Its
- * typing there is narrower in other places, so it is re-typed here for the oo1 helpers below.
- */
-function sqlite_loadSqlite() {
-    return loadSqlite();
-}
+/** The initialised module, the very one the replay's backend (db/wasm.ts) loads: one load per process. */
+const sqlite_loadSqlite = loadSqlite;
 /** Turns double-quoted string literals on or off for DML and DDL alike. */
 function setDoubleQuotedStrings(sqlite3, db, on) {
     const { capi } = sqlite3;

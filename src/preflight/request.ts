@@ -108,7 +108,7 @@ export function checkReadOnly(sqlite3: Sqlite3, db: OoDb, sql: string): string |
     if (!p.ok) return `it does not compile on the live schema (${p.message})`;
     if (!p.stmt) return 'it is empty';
     try {
-      const readonly = (sqlite3.capi as unknown as { sqlite3_stmt_readonly(stmt: number): number }).sqlite3_stmt_readonly(p.stmt);
+      const readonly = sqlite3.capi.sqlite3_stmt_readonly(p.stmt);
       if (!readonly) throw new Error(`preflight bug: a probe is not read-only, refusing to send it: ${sql.slice(0, 200)}`);
     } finally {
       sqlite3.capi.sqlite3_finalize(p.stmt);

@@ -13,8 +13,8 @@ import type { Backend, Control, Prepared, SqlDb, SqlValue, Stmt } from './types.
 /** A WASM pointer (this build is 32-bit, so pointers are plain numbers). */
 export type Ptr = number;
 
-/** The parts of the C API used here; the package's own typings are far wider. */
-interface Capi {
+/** The parts of the C API used here and by the preflight (replay/sqlite.ts); the package's own typings are far wider. */
+export interface Capi {
   SQLITE_OK: number;
   SQLITE_ROW: number;
   SQLITE_DONE: number;
@@ -27,6 +27,9 @@ interface Capi {
   SQLITE_DESERIALIZE_FREEONCLOSE: number;
   SQLITE_DESERIALIZE_RESIZEABLE: number;
   sqlite3_prepare_v3(db: Ptr, sql: Ptr, nByte: number, flags: number, ppStmt: Ptr, pzTail: Ptr): number;
+  sqlite3_step(stmt: Ptr): number;
+  sqlite3_finalize(stmt: Ptr): number;
+  sqlite3_stmt_readonly(stmt: Ptr): number;
   sqlite3_errmsg(db: Ptr): string;
   sqlite3_error_offset(db: Ptr): number;
   sqlite3_exec(db: Ptr, sql: string, callback: 0, arg: 0, errmsg: 0): number;
@@ -45,7 +48,7 @@ interface Capi {
  * Raw WASM exports, called without capi's per-call argument conversion (a scoped allocation and an adapter
  * per argument): for the calls made for every statement, with pointer and int arguments only.
  */
-interface RawExports {
+export interface RawExports {
   // Plain functions (no `this`), so a hot loop may keep one in a local.
   sqlite3_prepare_v3: (db: Ptr, sql: Ptr, nByte: number, flags: number, ppStmt: Ptr, pzTail: Ptr) => number;
   sqlite3_step: (stmt: Ptr) => number;
@@ -53,7 +56,7 @@ interface RawExports {
   sqlite3_finalize: (stmt: Ptr) => number;
 }
 
-interface Wasm {
+export interface Wasm {
   exports: RawExports;
   alloc(n: number): Ptr;
   dealloc(p: Ptr): void;
@@ -73,10 +76,13 @@ interface OoStmt {
   finalize(): unknown;
 }
 
-/** An oo1.DB: only what is called. */
-interface OoDb {
+/** An oo1.DB: only what is called (here, by the preflight and by tests). */
+export interface OoDb {
   pointer: Ptr;
   prepare(sql: string): OoStmt;
+  exec(sql: string): unknown;
+  selectObjects(sql: string, bind?: unknown[]): Record<string, SqlValue>[];
+  selectArrays(sql: string, bind?: unknown[]): SqlValue[][];
   close(): void;
 }
 

@@ -1,17 +1,7 @@
 import { inertJson, inertText } from '../../src/report/inert.js';
 import { foreignCommands, runnerCommands } from '../support/runner-commands.js';
+import { rng } from '../support/rng.js';
 
-/** Small deterministic PRNG (mulberry32) so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Pieces an attacker combines: command names, both prefixes, every white space .NET trims, every line break. */
 const PIECES = [

@@ -5,19 +5,10 @@
 import { fitSummary, SUMMARY_MAX_BYTES } from '../../src/report/summary-limit.js';
 import { renderSummary } from '../../src/report/summary.js';
 import type { DatabaseReport, Report } from '../../src/types.js';
+import { rng } from '../support/rng.js';
 
 const bytes = (s: string) => new TextEncoder().encode(s).length;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Markdown the way the summary is built: headings, paragraphs, tables, fences and <details> blocks. */
 function randomMarkdown(next: () => number, blocks: number): string {

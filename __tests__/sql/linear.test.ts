@@ -11,17 +11,8 @@ import { loadSqlite, type Sqlite3 } from '../../src/replay/db/wasm.js';
 import { replayMigrations } from '../../src/replay/replay.js';
 import type { Finding, MigrationFile } from '../../src/types.js';
 import type { ParsedMigration } from '../../src/sql/types.js';
+import { rng } from '../support/rng.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   'CREATE', 'create', 'TEMP', 'TEMPORARY', 'TRIGGER', 'trigger', 'END', 'end', 'EXPLAIN', 'BEGIN', 'CASE', 'WHEN', 'THEN',

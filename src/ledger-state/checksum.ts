@@ -4,6 +4,7 @@
  * to one reaches no database: `applied-file-changed` says so before it misleads anyone.
  */
 import { createHash } from 'node:crypto';
+import { databaseLabel } from '../phases/migration-arg.js';
 import { ruleInfo } from '../rule-catalog.js';
 import type { DatabaseTarget, Finding, LedgerEntry, MigrationFile } from '../types.js';
 import { NOW_ISO, sqlIdent, sqlString } from './sql.js';
@@ -29,7 +30,7 @@ export function checksumFindings(
   target: DatabaseTarget,
 ): Finding[] {
   const files = new Map(migrations.map((m) => [m.name, m]));
-  const where = target.environment ? `${target.databaseName} (${target.environment})` : target.databaseName;
+  const where = databaseLabel(target);
   const findings: Finding[] = [];
   for (const entry of ledger) {
     const file = files.get(entry.name);

@@ -4,8 +4,8 @@
  * to one reaches no database: `applied-file-changed` says so before it misleads anyone.
  */
 import { createHash } from 'node:crypto';
+import { finding } from '../finding.js';
 import { databaseLabel } from '../phases/migration-arg.js';
-import { ruleInfo } from '../rule-catalog.js';
 import type { DatabaseTarget, Finding, LedgerEntry, MigrationFile } from '../types.js';
 import { NOW_ISO, sqlIdent, sqlString } from './sql.js';
 import { STATE_TABLE, type ChecksumRow } from './table.js';
@@ -38,16 +38,17 @@ export function checksumFindings(
     if (!file || !recorded) continue;
     const now = checksumOf(file.sql);
     if (now === recorded.sum) continue;
-    findings.push({
-      rule: CHANGED_RULE,
-      severity: ruleInfo(CHANGED_RULE).severity,
-      file: file.relPath,
-      line: 1,
-      message:
-        `${file.name} was applied to ${where}${entry.appliedAt ? ` on ${entry.appliedAt}` : ''}, and the file has changed since (recorded ${short(recorded.sum)}, now ${short(now)}). ` +
-        'wrangler never runs an applied file again, so the edit reaches no database: undo it and put the change in a new migration. ' +
-        `If the edit changes nothing that ran (a comment), accept it with \`d1-migrate mark-applied ${file.name} --force\`.`,
-    });
+    findings.push(
+      finding({
+        rule: CHANGED_RULE,
+        file: file.relPath,
+        line: 1,
+        message:
+          `${file.name} was applied to ${where}${entry.appliedAt ? ` on ${entry.appliedAt}` : ''}, and the file has changed since (recorded ${short(recorded.sum)}, now ${short(now)}). ` +
+          'wrangler never runs an applied file again, so the edit reaches no database: undo it and put the change in a new migration. ' +
+          `If the edit changes nothing that ran (a comment), accept it with \`d1-migrate mark-applied ${file.name} --force\`.`,
+      }),
+    );
   }
   return findings;
 }

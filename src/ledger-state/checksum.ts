@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { finding } from '../finding.js';
-import { databaseLabel } from '../phases/migration-arg.js';
+import { databaseNameLabel } from '../phases/migration-arg.js';
 import type { DatabaseTarget, Finding, LedgerEntry, MigrationFile } from '../types.js';
 import { NOW_ISO, sqlIdent, sqlString } from './sql.js';
 import { STATE_TABLE, type ChecksumRow } from './table.js';
@@ -30,7 +30,7 @@ export function checksumFindings(
   target: DatabaseTarget,
 ): Finding[] {
   const files = new Map(migrations.map((m) => [m.name, m]));
-  const where = databaseLabel(target);
+  const where = databaseNameLabel(target);
   const findings: Finding[] = [];
   for (const entry of ledger) {
     const file = files.get(entry.name);

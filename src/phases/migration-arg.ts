@@ -26,7 +26,10 @@ export function nameList(names: string[], max = 20): string {
   return names.length > max ? `${names.slice(0, max).join(', ')}, … ${names.length - max} more` : names.join(', ');
 }
 
-/** The database as messages name it: `<name>`, or `<name> (<environment>)`. */
-export function databaseLabel(target: DatabaseTarget): string {
+/**
+ * How the ledger's, the lock's and apply's messages name the database they speak of: `<name>`, or
+ * `<name> (<environment>)` (log lines and headings use report/label.ts databaseLabel, `production · DB`).
+ */
+export function databaseNameLabel(target: DatabaseTarget): string {
   return `${target.databaseName}${target.environment ? ` (${target.environment})` : ''}`;
 }

@@ -2,6 +2,7 @@ import type { LedgerEntry, SchemaObject } from '../types.js';
 import type { Classified } from './classify.js';
 import { executeStatements } from './execute.js';
 import { textOf } from './output.js';
+import { failureText } from './parts.js';
 import { SCHEMA_OBJECTS_QUERY, SCHEMA_QUERY, toSchemaObjects } from './schema.js';
 import type { RunExtra, WranglerSession } from './session.js';
 
@@ -35,7 +36,7 @@ export async function readLedger(session: WranglerSession, extra?: RunExtra & { 
       ? { ok: true, entries: toEntries(second?.results ?? []), exists: true, schema: toSchemaObjects(first?.results ?? []) }
       : { ok: true, entries: toEntries(first?.results ?? []), exists: true };
   }
-  if (read.error && isMissingTable([read.error.text, ...read.error.notes].join('\n'), table) && !read.stopped) return noLedgerYet(session, !!extra?.withSchema, extra);
+  if (read.error && isMissingTable(failureText(read), table) && !read.stopped) return noLedgerYet(session, !!extra?.withSchema, extra);
   return { ok: false, failure: read.failure };
 }
 

@@ -4,7 +4,8 @@
  * to one reaches no database: `applied-file-changed` says so before it misleads anyone.
  */
 import { createHash } from 'node:crypto';
-import { ruleInfo } from '../rule-catalog.js';
+import { finding } from '../finding.js';
+import { databaseNameLabel } from '../phases/migration-arg.js';
 import type { DatabaseTarget, Finding, LedgerEntry, MigrationFile } from '../types.js';
 import { NOW_ISO, sqlIdent, sqlString } from './sql.js';
 import { STATE_TABLE, type ChecksumRow } from './table.js';
@@ -29,7 +30,7 @@ export function checksumFindings(
   target: DatabaseTarget,
 ): Finding[] {
   const files = new Map(migrations.map((m) => [m.name, m]));
-  const where = target.environment ? `${target.databaseName} (${target.environment})` : target.databaseName;
+  const where = databaseNameLabel(target);
   const findings: Finding[] = [];
   for (const entry of ledger) {
     const file = files.get(entry.name);
@@ -37,16 +38,17 @@ export function checksumFindings(
     if (!file || !recorded) continue;
     const now = checksumOf(file.sql);
     if (now === recorded.sum) continue;
-    findings.push({
-      rule: CHANGED_RULE,
-      severity: ruleInfo(CHANGED_RULE).severity,
-      file: file.relPath,
-      line: 1,
-      message:
-        `${file.name} was applied to ${where}${entry.appliedAt ? ` on ${entry.appliedAt}` : ''}, and the file has changed since (recorded ${short(recorded.sum)}, now ${short(now)}). ` +
-        'wrangler never runs an applied file again, so the edit reaches no database: undo it and put the change in a new migration. ' +
-        `If the edit changes nothing that ran (a comment), accept it with \`d1-migrate mark-applied ${file.name} --force\`.`,
-    });
+    findings.push(
+      finding({
+        rule: CHANGED_RULE,
+        file: file.relPath,
+        line: 1,
+        message:
+          `${file.name} was applied to ${where}${entry.appliedAt ? ` on ${entry.appliedAt}` : ''}, and the file has changed since (recorded ${short(recorded.sum)}, now ${short(now)}). ` +
+          'wrangler never runs an applied file again, so the edit reaches no database: undo it and put the change in a new migration. ' +
+          `If the edit changes nothing that ran (a comment), accept it with \`d1-migrate mark-applied ${file.name} --force\`.`,
+      }),
+    );
   }
   return findings;
 }

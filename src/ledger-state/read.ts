@@ -4,10 +4,9 @@
  * the tool has applied to before; see docs/ledger.md for every case.
  */
 import type { LedgerEntry, SchemaObject } from '../types.js';
-import { executeStatements } from '../wrangler/execute.js';
-import { isMissingTable, ledgerQuery, readLedger, toEntries, type LedgerRead } from '../wrangler/ledger.js';
+import { isMissingTable, ledgerQuery, noLedgerYet, readLedger, toEntries, type LedgerRead } from '../wrangler/ledger.js';
 import { executeParts, failureText, type StatementPart } from '../wrangler/parts.js';
-import { SCHEMA_OBJECTS_QUERY, SCHEMA_QUERY, toSchemaObjects } from '../wrangler/schema.js';
+import { SCHEMA_OBJECTS_QUERY, toSchemaObjects } from '../wrangler/schema.js';
 import type { RunExtra, WranglerSession } from '../wrangler/session.js';
 import { acquireLockPart, type LockOutcome, type LockRequest } from './lock.js';
 import { sqlString } from './sql.js';
@@ -48,11 +47,8 @@ export async function readLedgerAndState(session: WranglerSession, opts: StateRe
   const text = failureText(read);
   if (isMissingTable(text, table)) {
     // No migration was applied yet: the state cannot matter (the tool creates both tables together).
-    if (!opts.withSchema) return { ok: true, entries: [], exists: false, state: NO_STATE };
-    const schema = await executeStatements(session, [SCHEMA_QUERY], extra);
-    return schema.ok
-      ? { ok: true, entries: [], exists: false, state: NO_STATE, schema: toSchemaObjects(schema.results[0]?.results ?? []) }
-      : { ok: false, failure: schema.failure };
+    const empty = await noLedgerYet(session, opts.withSchema, extra);
+    return empty.ok ? { ...empty, state: NO_STATE } : empty;
   }
   if (isMissingTable(text, STATE_TABLE)) {
     // Migrations were applied, but never by this tool (or with the state off): read as before, once.

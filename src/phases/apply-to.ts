@@ -1,5 +1,5 @@
 import { pendingMigrations } from './ledger.js';
-import { nameList, resolveMigration } from './migration-arg.js';
+import { databaseNameLabel, nameList, resolveMigration } from './migration-arg.js';
 import type { PhaseContext } from './types.js';
 
 /**
@@ -12,7 +12,7 @@ export function checkApplyTo(ctx: PhaseContext): void {
   const to = options.to;
   if (to === undefined || !ctx.ledgerBefore) return;
   const pending = pendingMigrations(ctx.migrations, ctx.ledgerBefore);
-  const where = `${target.databaseName}${target.environment ? ` (${target.environment})` : ''}`;
+  const where = databaseNameLabel(target);
   const list = `pending on ${where}: ${nameList(pending.map((m) => m.name))}`;
   const resolved = resolveMigration(to, ctx.migrations);
   if (!resolved.ok) {

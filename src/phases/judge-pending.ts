@@ -2,6 +2,7 @@ import { REPLAY_RULES } from '../rule-catalog.js';
 import { replayMigrations } from '../replay/replay.js';
 import { rulePolicy } from '../rules/policy.js';
 import { pendingMigrations } from './ledger.js';
+import { databaseNameLabel } from './migration-arg.js';
 import type { PhaseContext } from './types.js';
 import { finishFindings, sortFindings, type ValidateResult } from './validate.js';
 
@@ -27,7 +28,7 @@ export async function judgePendingOnLiveSchema(ctx: PhaseContext, validated: Val
     dataCheck: policy.dataCheck,
     parsed: validated.parsed.filter((p) => names.has(p.file.name)),
   });
-  const where = `${ctx.target.databaseName}${ctx.target.environment ? ` (${ctx.target.environment})` : ''}`;
+  const where = databaseNameLabel(ctx.target);
   if (result.baseErrors?.length) {
     report.notes.push(
       `The live schema of ${where} could not be rebuilt for the replay (${result.baseErrors.slice(0, 3).join('; ')}${result.baseErrors.length > 3 ? '; …' : ''}), so the pending migrations were checked on a replay of the migrations before them instead.`,

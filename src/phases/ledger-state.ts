@@ -13,7 +13,7 @@ import { executeStatements } from '../wrangler/execute.js';
 import { isMissingTable, ledgerQuery, readLedger, toEntries, type LedgerRead } from '../wrangler/ledger.js';
 import { failureText } from '../wrangler/parts.js';
 import { openSession, type RunExtra, type WranglerSession } from '../wrangler/session.js';
-import { nameList } from './migration-arg.js';
+import { databaseNameLabel, nameList } from './migration-arg.js';
 import { recordFindings } from './record.js';
 import type { PhaseContext } from './types.js';
 
@@ -33,7 +33,7 @@ export function recordStateRead(ctx: PhaseContext, read: Extract<StateRead, { ok
   ctx.state = state;
   recordFindings(ctx, checksumFindings(ctx.migrations, read.entries, state.checksums, target));
   ctx.unhashed = state.exists || read.lock ? unhashedApplied(ctx.migrations, read.entries, state.checksums) : [];
-  const where = `${target.databaseName}${target.environment ? ` (${target.environment})` : ''}`;
+  const where = databaseNameLabel(target);
   if (read.lock && request) {
     if (!read.lock.taken) {
       report.failure = {

@@ -1,4 +1,4 @@
-import type { MigrationFile } from '../types.js';
+import type { DatabaseTarget, MigrationFile } from '../types.js';
 
 export type ResolvedMigration = { ok: true; file: MigrationFile } | { ok: false; reason: string };
 
@@ -24,4 +24,12 @@ export function resolveMigration(arg: string, files: MigrationFile[]): ResolvedM
 export function nameList(names: string[], max = 20): string {
   if (names.length === 0) return 'none';
   return names.length > max ? `${names.slice(0, max).join(', ')}, … ${names.length - max} more` : names.join(', ');
+}
+
+/**
+ * How the ledger's, the lock's and apply's messages name the database they speak of: `<name>`, or
+ * `<name> (<environment>)` (log lines and headings use report/label.ts databaseLabel, `production · DB`).
+ */
+export function databaseNameLabel(target: DatabaseTarget): string {
+  return `${target.databaseName}${target.environment ? ` (${target.environment})` : ''}`;
 }

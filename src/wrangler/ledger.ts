@@ -2,6 +2,7 @@ import type { LedgerEntry, SchemaObject } from '../types.js';
 import type { Classified } from './classify.js';
 import { executeStatements } from './execute.js';
 import { textOf } from './output.js';
+import { failureText } from './parts.js';
 import { SCHEMA_OBJECTS_QUERY, SCHEMA_QUERY, toSchemaObjects } from './schema.js';
 import type { RunExtra, WranglerSession } from './session.js';
 
@@ -35,13 +36,15 @@ export async function readLedger(session: WranglerSession, extra?: RunExtra & { 
       ? { ok: true, entries: toEntries(second?.results ?? []), exists: true, schema: toSchemaObjects(first?.results ?? []) }
       : { ok: true, entries: toEntries(first?.results ?? []), exists: true };
   }
-  if (read.error && isMissingTable([read.error.text, ...read.error.notes].join('\n'), table) && !read.stopped) {
-    // A database no migration was applied to yet: nothing to read but (when asked) its schema.
-    if (!extra?.withSchema) return { ok: true, entries: [], exists: false };
-    const schema = await executeStatements(session, [SCHEMA_QUERY], extra);
-    return schema.ok ? { ok: true, entries: [], exists: false, schema: toSchemaObjects(schema.results[0]?.results ?? []) } : { ok: false, failure: schema.failure };
-  }
+  if (read.error && isMissingTable(failureText(read), table) && !read.stopped) return noLedgerYet(session, !!extra?.withSchema, extra);
   return { ok: false, failure: read.failure };
+}
+
+/** A database no migration was applied to yet (no ledger table): nothing to read but (when asked) its schema. */
+export async function noLedgerYet(session: WranglerSession, withSchema: boolean, extra?: RunExtra): Promise<LedgerRead> {
+  if (!withSchema) return { ok: true, entries: [], exists: false };
+  const schema = await executeStatements(session, [SCHEMA_QUERY], extra);
+  return schema.ok ? { ok: true, entries: [], exists: false, schema: toSchemaObjects(schema.results[0]?.results ?? []) } : { ok: false, failure: schema.failure };
 }
 
 /** SQLite's own "no such table: <name>" for exactly this table (names may hold spaces and colons). */

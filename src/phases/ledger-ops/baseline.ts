@@ -4,9 +4,9 @@
  * including <migration> is recorded as applied without running it, as wrangler would record it, after
  * checking that the live schema is what those files produce.
  */
-import { nameList, resolveMigration } from '../migration-arg.js';
+import { databaseNameLabel, nameList, resolveMigration } from '../migration-arg.js';
 import type { PhaseContext } from '../types.js';
-import { finishRecording, firstDifferences, openAndRead, refuse, schemaDifferences, usage, where } from './shared.js';
+import { finishRecording, firstDifferences, openAndRead, refuse, schemaDifferences, usage } from './shared.js';
 import { writeLedger } from './write.js';
 
 export async function baselinePhase(ctx: PhaseContext): Promise<void> {
@@ -26,7 +26,7 @@ export async function baselinePhase(ctx: PhaseContext): Promise<void> {
   if (disagree.length) {
     refuse(
       ctx,
-      `the ledger of ${where(target)} already records ${nameList(disagree)}, which ${disagree.length === 1 ? 'is' : 'are'} not among the migrations up to ${last.name} ` +
+      `the ledger of ${databaseNameLabel(target)} already records ${nameList(disagree)}, which ${disagree.length === 1 ? 'is' : 'are'} not among the migrations up to ${last.name} ` +
         '(a later migration, or a name with no file). A baseline records the start of the history of a database that has none yet. Nothing was written.',
     );
     return;
@@ -35,14 +35,14 @@ export async function baselinePhase(ctx: PhaseContext): Promise<void> {
   const toRecord = upTo.filter((m) => !recorded.has(m.name));
   if (toRecord.length === 0) {
     report.recorded = [];
-    report.notes.push(`Every migration up to ${last.name} is already recorded as applied on ${where(target)}; nothing to do.`);
+    report.notes.push(`Every migration up to ${last.name} is already recorded as applied on ${databaseNameLabel(target)}; nothing to do.`);
     return;
   }
 
   const compared = await schemaDifferences(upTo, read.schema, target.migrationsTable);
   const problems = 'problem' in compared ? [compared.problem] : compared.differences;
   if (problems.length) {
-    const what = 'problem' in compared ? compared.problem : `the live schema of ${where(target)} differs from what the ${upTo.length} migration(s) up to ${last.name} produce: ${firstDifferences(problems)}`;
+    const what = 'problem' in compared ? compared.problem : `the live schema of ${databaseNameLabel(target)} differs from what the ${upTo.length} migration(s) up to ${last.name} produce: ${firstDifferences(problems)}`;
     if (!options.force) {
       if (problems.length > 10) report.notes.push(...problems.map((p) => `difference: ${p}`));
       refuse(ctx, `${what}. Nothing was written. Bring the database or the files in line (or baseline to another migration); --force (input force: true) records them anyway.`);
@@ -58,5 +58,5 @@ export async function baselinePhase(ctx: PhaseContext): Promise<void> {
   finishRecording(ctx, toRecord.map((m) => m.name), written.entries);
   if (report.failure) return;
   report.notes.push(`Recorded ${toRecord.length} migration(s) as applied without running them: ${nameList(toRecord.map((m) => m.name))}. wrangler now treats them as applied.`);
-  io.info(`baseline: recorded ${toRecord.map((m) => m.name).join(', ')} on ${where(target)}`);
+  io.info(`baseline: recorded ${toRecord.map((m) => m.name).join(', ')} on ${databaseNameLabel(target)}`);
 }

@@ -6,9 +6,9 @@
  */
 import { checksumOf } from '../../ledger-state/checksum.js';
 import { pendingMigrations } from '../ledger.js';
-import { nameList, resolveMigration } from '../migration-arg.js';
+import { databaseNameLabel, nameList, resolveMigration } from '../migration-arg.js';
 import type { PhaseContext } from '../types.js';
-import { appliedPlus, finishRecording, firstDifferences, openAndRead, refuse, schemaDifferences, usage, where } from './shared.js';
+import { appliedPlus, finishRecording, firstDifferences, openAndRead, refuse, schemaDifferences, usage } from './shared.js';
 import { writeLedger } from './write.js';
 
 export async function markAppliedPhase(ctx: PhaseContext): Promise<void> {
@@ -20,7 +20,7 @@ export async function markAppliedPhase(ctx: PhaseContext): Promise<void> {
   const resolved = resolveMigration(arg, ctx.migrations);
   if (!resolved.ok) {
     const pending = pendingMigrations(ctx.migrations, read.entries).map((m) => m.name);
-    usage(ctx, `mark-applied: ${resolved.reason} in ${target.migrationsDir}. Pending on ${where(target)}: ${nameList(pending)}.`);
+    usage(ctx, `mark-applied: ${resolved.reason} in ${target.migrationsDir}. Pending on ${databaseNameLabel(target)}: ${nameList(pending)}.`);
     return;
   }
   const file = resolved.file;
@@ -31,13 +31,13 @@ export async function markAppliedPhase(ctx: PhaseContext): Promise<void> {
     const now = checksumOf(file.sql);
     if (!options.ledgerState || !recorded || recorded.sum === now) {
       report.recorded = [];
-      report.notes.push(`${file.name} is already recorded as applied on ${where(target)}${entry.appliedAt ? ` (${entry.appliedAt})` : ''}; nothing to do.`);
+      report.notes.push(`${file.name} is already recorded as applied on ${databaseNameLabel(target)}${entry.appliedAt ? ` (${entry.appliedAt})` : ''}; nothing to do.`);
       return;
     }
     if (!options.force) {
       refuse(
         ctx,
-        `${file.name} is already applied on ${where(target)}${entry.appliedAt ? ` (${entry.appliedAt})` : ''}, and its file has changed since. ` +
+        `${file.name} is already applied on ${databaseNameLabel(target)}${entry.appliedAt ? ` (${entry.appliedAt})` : ''}, and its file has changed since. ` +
           'Undo the edit, or accept it with --force (records the file as it is now; the edit itself never runs).',
       );
       return;
@@ -51,13 +51,13 @@ export async function markAppliedPhase(ctx: PhaseContext): Promise<void> {
 
   const missing = read.entries.filter((e) => !ctx.migrations.some((m) => m.name === e.name)).map((e) => e.name);
   if (missing.length) {
-    refuse(ctx, `the ledger of ${where(target)} records ${nameList(missing)} with no file (applied-file-missing); fix that first (\`d1-migrate rename-applied <old> <new>\` after a rename). Nothing was written.`);
+    refuse(ctx, `the ledger of ${databaseNameLabel(target)} records ${nameList(missing)} with no file (applied-file-missing); fix that first (\`d1-migrate rename-applied <old> <new>\` after a rename). Nothing was written.`);
     return;
   }
   const compared = await schemaDifferences(appliedPlus(ctx.migrations, read.entries, [file]), read.schema, target.migrationsTable);
   const problems = 'problem' in compared ? [compared.problem] : compared.differences;
   if (problems.length) {
-    const what = 'problem' in compared ? compared.problem : `the live schema of ${where(target)} differs from what the applied migrations plus ${file.name} produce: ${firstDifferences(problems)}`;
+    const what = 'problem' in compared ? compared.problem : `the live schema of ${databaseNameLabel(target)} differs from what the applied migrations plus ${file.name} produce: ${firstDifferences(problems)}`;
     if (!options.force) {
       if (problems.length > 10) report.notes.push(...problems.map((p) => `difference: ${p}`));
       refuse(ctx, `${what}. Nothing was written. Make the change ${file.name} describes first; --force records it anyway.`);
@@ -73,7 +73,7 @@ export async function markAppliedPhase(ctx: PhaseContext): Promise<void> {
   if (report.failure) return;
   const before = pendingMigrations(ctx.migrations, written.entries).filter((m) => ctx.migrations.indexOf(m) < ctx.migrations.indexOf(file));
   report.notes.push(
-    `Recorded ${file.name} as applied on ${where(target)} without running it.` +
+    `Recorded ${file.name} as applied on ${databaseNameLabel(target)} without running it.` +
       (before.length ? ` ${nameList(before.map((m) => m.name))} sort before it and stay pending.` : ''),
   );
 }

@@ -6,9 +6,9 @@
  * not what was applied under the old name (as far as a recorded checksum tells; --force skips that check).
  */
 import { checksumOf } from '../../ledger-state/checksum.js';
-import { nameList, resolveMigration } from '../migration-arg.js';
+import { databaseNameLabel, nameList, resolveMigration } from '../migration-arg.js';
 import type { PhaseContext } from '../types.js';
-import { finishRecording, openAndRead, refuse, usage, where } from './shared.js';
+import { finishRecording, openAndRead, refuse, usage } from './shared.js';
 import { writeLedger } from './write.js';
 
 export async function renameAppliedPhase(ctx: PhaseContext): Promise<void> {
@@ -20,7 +20,7 @@ export async function renameAppliedPhase(ctx: PhaseContext): Promise<void> {
   const old = read.entries.find((e) => e.name === oldArg) ?? read.entries.find((e) => e.name === `${oldArg}.sql`);
   if (!old) {
     const gone = read.entries.filter((e) => !ctx.migrations.some((m) => m.name === e.name)).map((e) => e.name);
-    usage(ctx, `rename-applied: the ledger of ${where(target)} records no "${oldArg}". Recorded names with no file: ${nameList(gone)}.`);
+    usage(ctx, `rename-applied: the ledger of ${databaseNameLabel(target)} records no "${oldArg}". Recorded names with no file: ${nameList(gone)}.`);
     return;
   }
   const resolved = resolveMigration(newArg, ctx.migrations);
@@ -34,7 +34,7 @@ export async function renameAppliedPhase(ctx: PhaseContext): Promise<void> {
     return;
   }
   if (read.entries.some((e) => e.name === file.name)) {
-    refuse(ctx, `${file.name} is already recorded as applied on ${where(target)}. Nothing was written.`);
+    refuse(ctx, `${file.name} is already recorded as applied on ${databaseNameLabel(target)}. Nothing was written.`);
     return;
   }
   const recorded = read.state.checksums.get(old.name);
@@ -56,7 +56,7 @@ export async function renameAppliedPhase(ctx: PhaseContext): Promise<void> {
   finishRecording(ctx, [file.name], written.entries, [old.name]);
   if (report.failure) return;
   report.notes.push(
-    `Renamed the record of ${old.name}${old.appliedAt ? ` (applied ${old.appliedAt})` : ''} to ${file.name} on ${where(target)}; wrangler now treats ${file.name} as applied.` +
+    `Renamed the record of ${old.name}${old.appliedAt ? ` (applied ${old.appliedAt})` : ''} to ${file.name} on ${databaseNameLabel(target)}; wrangler now treats ${file.name} as applied.` +
       (recorded ? '' : ` No checksum was recorded for ${old.name}, so the content could not be compared.`),
   );
 }

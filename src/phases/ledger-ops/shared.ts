@@ -3,7 +3,7 @@ import { NO_STATE, type LedgerState } from '../../ledger-state/table.js';
 import { replayMigrations } from '../../replay/replay.js';
 import { sortSchema } from '../../replay/schema.js';
 import { diffSchemas } from '../../report/schema-diff.js';
-import type { DatabaseTarget, LedgerEntry, LedgerPhase, MigrationFile, SchemaObject } from '../../types.js';
+import type { LedgerEntry, LedgerPhase, MigrationFile, SchemaObject } from '../../types.js';
 import { openSession, type WranglerSession } from '../../wrangler/session.js';
 import { describeChange, userObjects } from '../drift.js';
 import type { PhaseContext } from '../types.js';
@@ -17,10 +17,6 @@ export interface OpRead {
 
 export function phaseOf(ctx: PhaseContext): LedgerPhase {
   return ctx.options.phases[0] as LedgerPhase;
-}
-
-export function where(target: DatabaseTarget): string {
-  return `${target.databaseName}${target.environment ? ` (${target.environment})` : ''}`;
 }
 
 /** The ledger, the live schema and the state in one read-only request, as preview reads them. */

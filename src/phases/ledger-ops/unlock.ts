@@ -4,8 +4,8 @@ import { STATE_TABLE } from '../../ledger-state/table.js';
 import { isMissingTable } from '../../wrangler/ledger.js';
 import { executeParts, failureText } from '../../wrangler/parts.js';
 import { openSession } from '../../wrangler/session.js';
+import { databaseNameLabel } from '../migration-arg.js';
 import type { PhaseContext } from '../types.js';
-import { where } from './shared.js';
 
 export async function unlockPhase(ctx: PhaseContext): Promise<void> {
   const { report, target, io } = ctx;
@@ -17,7 +17,7 @@ export async function unlockPhase(ctx: PhaseContext): Promise<void> {
   const done = await executeParts(session, [unlockPart(target.migrationsTable)] as const);
   if (!done.ok) {
     if (!done.stopped && isMissingTable(failureText(done), STATE_TABLE)) {
-      report.notes.push(`${where(target)} has no lock (the tool's state table does not exist there).`);
+      report.notes.push(`${databaseNameLabel(target)} has no lock (the tool's state table does not exist there).`);
       return;
     }
     report.failure = { phase: 'unlock', kind: done.failure.kind, message: done.failure.message };
@@ -25,12 +25,12 @@ export async function unlockPhase(ctx: PhaseContext): Promise<void> {
   }
   const [removed] = done.values;
   if (!removed) {
-    report.notes.push(`${where(target)} was not locked.`);
+    report.notes.push(`${databaseNameLabel(target)} was not locked.`);
     io.info('unlock: there was no lock');
     return;
   }
   const live = removed.expiresAt > Date.now() / 1000;
-  const message = `Removed the lock on ${where(target)} held by ${describeLock(removed)}.${live ? ' It had not expired: make sure that run is not still applying migrations.' : ''}`;
+  const message = `Removed the lock on ${databaseNameLabel(target)} held by ${describeLock(removed)}.${live ? ' It had not expired: make sure that run is not still applying migrations.' : ''}`;
   report.notes.push(message);
   if (live) io.warning(message);
   else io.info(message);

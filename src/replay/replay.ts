@@ -136,12 +136,7 @@ class Replayer {
 
   /** Goes on from a stored state instead of replaying its files. */
   private restore(hit: CachedReplay): void {
-    this.savepoint.close();
-    this.release.close();
-    this.db.close();
-    this.db = this.backend.openImage(hit.main);
-    this.savepoint = this.db.control(`SAVEPOINT ${SAVEPOINT}`);
-    this.release = this.db.control(`RELEASE ${SAVEPOINT}`);
+    this.replaceDb(this.backend.openImage(hit.main));
     this.findings.push(...hit.findings);
     this.notes.push(...hit.notes);
     this.replayed.push(...hit.replayed);
@@ -316,19 +311,24 @@ class Replayer {
     this.exec(`RELEASE ${SAVEPOINT}`);
   }
 
+  /** Closes the database (and its savepoint statements) and goes on with `db`. */
+  private replaceDb(db: SqlDb): void {
+    this.savepoint.close();
+    this.release.close();
+    this.db.close();
+    this.db = db;
+    this.savepoint = db.control(`SAVEPOINT ${SAVEPOINT}`);
+    this.release = db.control(`RELEASE ${SAVEPOINT}`);
+  }
+
   /** Continues on the WASM build, from a copy of the database as it is (between files). */
   private async moveToWasm(file: MigrationFile): Promise<void> {
     if (this.db.backend === 'wasm') return;
     this.movedAt = file.name;
     const next = await wasm();
     const image = this.db.serialize();
-    this.savepoint.close();
-    this.release.close();
-    this.db.close();
     this.backend = next;
-    this.db = next.openImage(image);
-    this.savepoint = this.db.control(`SAVEPOINT ${SAVEPOINT}`);
-    this.release = this.db.control(`RELEASE ${SAVEPOINT}`);
+    this.replaceDb(next.openImage(image));
     this.scratch?.close();
     this.scratch = undefined;
     this.alterScratch?.close();

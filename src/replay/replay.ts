@@ -225,11 +225,15 @@ class Replayer {
     );
   }
 
+  /** The file as wrangler sends it (BOM dropped, its bookkeeping INSERT appended) and the byte offset of that INSERT. */
+  private withBookkeeping(file: MigrationFile): { full: string; bookStart: number } {
+    const body = stripBom(file.sql);
+    return { full: body + bookkeepingSql(this.input.migrationsTable, file.name), bookStart: Buffer.byteLength(body, 'utf8') };
+  }
+
   /** Runs one file atomically; returns false (after reporting) when it fails. */
   private async applyFile(file: MigrationFile): Promise<boolean> {
-    const body = stripBom(file.sql);
-    const full = body + bookkeepingSql(this.input.migrationsTable, file.name);
-    const bookStart = Buffer.byteLength(body, 'utf8');
+    const { full, bookStart } = this.withBookkeeping(file);
     const trimmed = wranglerTrim(full);
     if (!trimmed.ok) {
       await this.moveToWasm(file);
@@ -437,10 +441,10 @@ class Replayer {
 
   /** Prepare-only check of a file that is not replayed: parse errors are reported, missing names are not. */
   private syntaxCheckFile(file: MigrationFile): void {
-    const body = stripBom(file.sql);
-    const text = new SqlText(body + bookkeepingSql(this.input.migrationsTable, file.name));
+    const { full, bookStart } = this.withBookkeeping(file);
+    const text = new SqlText(full);
     try {
-      this.syntaxCheckText(file, text, 0, Buffer.byteLength(body, 'utf8'));
+      this.syntaxCheckText(file, text, 0, bookStart);
     } finally {
       text.free();
     }

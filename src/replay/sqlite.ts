@@ -3,7 +3,7 @@
  * (workerd): foreign keys on, double-quoted string literals accepted. The replay itself goes through db/.
  */
 import type { SqlDb } from './db/types.js';
-import { loadSqlite as loadModule, prepareAt, type OoDb, type Ptr, type Sqlite3 } from './db/wasm.js';
+import { loadSqlite as loadModule, prepareAt, type OoDb, type Sqlite3 } from './db/wasm.js';
 import type { SqlText } from './statements.js';
 
 export type { Capi, OoDb, Ptr, RawExports, Sqlite3, Wasm } from './db/wasm.js';
@@ -25,18 +25,6 @@ export function setDoubleQuotedStrings(sqlite3: Sqlite3, db: OoDb, on: boolean):
 export function tryExec(sqlite3: Sqlite3, db: OoDb, sql: string): string | undefined {
   const { capi } = sqlite3;
   return capi.sqlite3_exec(db.pointer, sql, 0, 0, 0) === capi.SQLITE_OK ? undefined : capi.sqlite3_errmsg(db.pointer);
-}
-
-/**
- * Steps a statement prepared once and kept (savepoint control), then resets it for the next use; returns
- * SQLite's error message, if any.
- */
-export function stepPrepared(sqlite3: Sqlite3, db: OoDb, stmt: Ptr): string | undefined {
-  const { capi, wasm } = sqlite3;
-  const rc = wasm.exports.sqlite3_step(stmt);
-  const error = rc === capi.SQLITE_DONE ? undefined : capi.sqlite3_errmsg(db.pointer);
-  wasm.exports.sqlite3_reset(stmt);
-  return error;
 }
 
 /**

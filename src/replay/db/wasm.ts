@@ -154,7 +154,7 @@ export class WasmBackend implements Backend {
   }
 
   open(): WasmDb {
-    return new WasmDb(this.sqlite3, new this.sqlite3.oo1.DB(':memory:', 'c'));
+    return new WasmDb(this.sqlite3, openD1Like(this.sqlite3));
   }
 
   openImage(image: Uint8Array): WasmDb {
@@ -251,10 +251,7 @@ export class WasmDb implements SqlDb {
   constructor(
     private readonly sqlite3: Sqlite3,
     private readonly db: OoDb,
-  ) {
-    this.setDoubleQuotedStrings(true);
-    this.tryExec('PRAGMA foreign_keys = ON');
-  }
+  ) {}
 
   /** Replaces the (empty) database by a copy of `image`. */
   load(image: Uint8Array): void {
@@ -266,8 +263,7 @@ export class WasmDb implements SqlDb {
   }
 
   tryExec(sql: string): string | undefined {
-    const { capi } = this.sqlite3;
-    return capi.sqlite3_exec(this.db.pointer, sql, 0, 0, 0) === capi.SQLITE_OK ? undefined : capi.sqlite3_errmsg(this.db.pointer);
+    return execOn(this.sqlite3, this.db.pointer, sql);
   }
 
   rows(sql: string, bind?: readonly unknown[]): SqlValue[][] {
@@ -340,11 +336,11 @@ export class WasmDb implements SqlDb {
   }
 
   withoutDoubleQuotedStrings<T>(fn: () => T): T {
-    this.setDoubleQuotedStrings(false);
+    setDoubleQuotedStrings(this.sqlite3, this.db.pointer, false);
     try {
       return fn();
     } finally {
-      this.setDoubleQuotedStrings(true);
+      setDoubleQuotedStrings(this.sqlite3, this.db.pointer, true);
     }
   }
 
@@ -404,13 +400,33 @@ export class WasmDb implements SqlDb {
     this.status = 0;
     this.db.close();
   }
+}
 
-  private setDoubleQuotedStrings(on: boolean): void {
-    // workerd accepts double-quoted strings; this build is compiled with DQS=0.
-    const { capi } = this.sqlite3;
-    capi.sqlite3_db_config(this.db.pointer, capi.SQLITE_DBCONFIG_DQS_DML, on ? 1 : 0, 0);
-    capi.sqlite3_db_config(this.db.pointer, capi.SQLITE_DBCONFIG_DQS_DDL, on ? 1 : 0, 0);
-  }
+/**
+ * A fresh in-memory database with D1's behaviour, for the replay (WasmDb) and the preflight (replay/sqlite.ts):
+ * workerd accepts double-quoted strings (this build is compiled with DQS=0) and D1 always enforces foreign keys.
+ */
+export function openD1Like(sqlite3: Sqlite3): OoDb {
+  const db = new sqlite3.oo1.DB(':memory:', 'c');
+  setDoubleQuotedStrings(sqlite3, db.pointer, true);
+  db.exec('PRAGMA foreign_keys = ON');
+  return db;
+}
+
+/** Turns double-quoted string literals on or off for DML and DDL alike. */
+function setDoubleQuotedStrings(sqlite3: Sqlite3, db: Ptr, on: boolean): void {
+  const { capi } = sqlite3;
+  capi.sqlite3_db_config(db, capi.SQLITE_DBCONFIG_DQS_DML, on ? 1 : 0, 0);
+  capi.sqlite3_db_config(db, capi.SQLITE_DBCONFIG_DQS_DDL, on ? 1 : 0, 0);
+}
+
+/**
+ * Runs SQL without result rows and returns SQLite's error message, or undefined on success. Unlike oo1's
+ * exec it neither throws nor logs a console warning for an expected failure.
+ */
+export function execOn(sqlite3: Sqlite3, db: Ptr, sql: string): string | undefined {
+  const { capi } = sqlite3;
+  return capi.sqlite3_exec(db, sql, 0, 0, 0) === capi.SQLITE_OK ? undefined : capi.sqlite3_errmsg(db);
 }
 
 /** A 32-bit little-endian pointer (this build is wasm32). */

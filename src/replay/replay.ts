@@ -136,12 +136,7 @@ class Replayer {
 
   /** Goes on from a stored state instead of replaying its files. */
   private restore(hit: CachedReplay): void {
-    this.savepoint.close();
-    this.release.close();
-    this.db.close();
-    this.db = this.backend.openImage(hit.main);
-    this.savepoint = this.db.control(`SAVEPOINT ${SAVEPOINT}`);
-    this.release = this.db.control(`RELEASE ${SAVEPOINT}`);
+    this.replaceDb(this.backend.openImage(hit.main));
     this.findings.push(...hit.findings);
     this.notes.push(...hit.notes);
     this.replayed.push(...hit.replayed);
@@ -230,11 +225,15 @@ class Replayer {
     );
   }
 
+  /** The file as wrangler sends it (BOM dropped, its bookkeeping INSERT appended) and the byte offset of that INSERT. */
+  private withBookkeeping(file: MigrationFile): { full: string; bookStart: number } {
+    const body = stripBom(file.sql);
+    return { full: body + bookkeepingSql(this.input.migrationsTable, file.name), bookStart: Buffer.byteLength(body, 'utf8') };
+  }
+
   /** Runs one file atomically; returns false (after reporting) when it fails. */
   private async applyFile(file: MigrationFile): Promise<boolean> {
-    const body = stripBom(file.sql);
-    const full = body + bookkeepingSql(this.input.migrationsTable, file.name);
-    const bookStart = Buffer.byteLength(body, 'utf8');
+    const { full, bookStart } = this.withBookkeeping(file);
     const trimmed = wranglerTrim(full);
     if (!trimmed.ok) {
       await this.moveToWasm(file);
@@ -316,19 +315,24 @@ class Replayer {
     this.exec(`RELEASE ${SAVEPOINT}`);
   }
 
+  /** Closes the database (and its savepoint statements) and goes on with `db`. */
+  private replaceDb(db: SqlDb): void {
+    this.savepoint.close();
+    this.release.close();
+    this.db.close();
+    this.db = db;
+    this.savepoint = db.control(`SAVEPOINT ${SAVEPOINT}`);
+    this.release = db.control(`RELEASE ${SAVEPOINT}`);
+  }
+
   /** Continues on the WASM build, from a copy of the database as it is (between files). */
   private async moveToWasm(file: MigrationFile): Promise<void> {
     if (this.db.backend === 'wasm') return;
     this.movedAt = file.name;
     const next = await wasm();
     const image = this.db.serialize();
-    this.savepoint.close();
-    this.release.close();
-    this.db.close();
     this.backend = next;
-    this.db = next.openImage(image);
-    this.savepoint = this.db.control(`SAVEPOINT ${SAVEPOINT}`);
-    this.release = this.db.control(`RELEASE ${SAVEPOINT}`);
+    this.replaceDb(next.openImage(image));
     this.scratch?.close();
     this.scratch = undefined;
     this.alterScratch?.close();
@@ -437,10 +441,10 @@ class Replayer {
 
   /** Prepare-only check of a file that is not replayed: parse errors are reported, missing names are not. */
   private syntaxCheckFile(file: MigrationFile): void {
-    const body = stripBom(file.sql);
-    const text = new SqlText(body + bookkeepingSql(this.input.migrationsTable, file.name));
+    const { full, bookStart } = this.withBookkeeping(file);
+    const text = new SqlText(full);
     try {
-      this.syntaxCheckText(file, text, 0, Buffer.byteLength(body, 'utf8'));
+      this.syntaxCheckText(file, text, 0, bookStart);
     } finally {
       text.free();
     }

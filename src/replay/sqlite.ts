@@ -3,51 +3,18 @@
  * (workerd): foreign keys on, double-quoted string literals accepted. The replay itself goes through db/.
  */
 import type { SqlDb } from './db/types.js';
-import { loadSqlite as loadModule, prepareAt, type OoDb, type Ptr, type Sqlite3 } from './db/wasm.js';
+import { execOn, loadSqlite as loadModule, prepareAt, type OoDb, type Sqlite3 } from './db/wasm.js';
 import type { SqlText } from './statements.js';
 
+export { openD1Like } from './db/wasm.js';
 export type { Capi, OoDb, Ptr, RawExports, Sqlite3, Wasm } from './db/wasm.js';
 
 /** The initialised module, the very one the replay's backend (db/wasm.ts) loads: one load per process. */
 export const loadSqlite = loadModule;
 
-/** Turns double-quoted string literals on or off for DML and DDL alike. */
-export function setDoubleQuotedStrings(sqlite3: Sqlite3, db: OoDb, on: boolean): void {
-  const { capi } = sqlite3;
-  capi.sqlite3_db_config(db.pointer, capi.SQLITE_DBCONFIG_DQS_DML, on ? 1 : 0, 0);
-  capi.sqlite3_db_config(db.pointer, capi.SQLITE_DBCONFIG_DQS_DDL, on ? 1 : 0, 0);
-}
-
-/**
- * Runs SQL without result rows and returns SQLite's error message, or undefined on success. Unlike oo1's
- * exec it neither throws nor logs a console warning for an expected failure.
- */
+/** Runs SQL without result rows; SQLite's error message, or undefined (db/wasm.ts execOn). */
 export function tryExec(sqlite3: Sqlite3, db: OoDb, sql: string): string | undefined {
-  const { capi } = sqlite3;
-  return capi.sqlite3_exec(db.pointer, sql, 0, 0, 0) === capi.SQLITE_OK ? undefined : capi.sqlite3_errmsg(db.pointer);
-}
-
-/**
- * Steps a statement prepared once and kept (savepoint control), then resets it for the next use; returns
- * SQLite's error message, if any.
- */
-export function stepPrepared(sqlite3: Sqlite3, db: OoDb, stmt: Ptr): string | undefined {
-  const { capi, wasm } = sqlite3;
-  const rc = wasm.exports.sqlite3_step(stmt);
-  const error = rc === capi.SQLITE_DONE ? undefined : capi.sqlite3_errmsg(db.pointer);
-  wasm.exports.sqlite3_reset(stmt);
-  return error;
-}
-
-/**
- * A fresh in-memory database with D1's behaviour: workerd accepts double-quoted strings (this build is
- * compiled with DQS=0) and D1 always enforces foreign keys.
- */
-export function openD1Like(sqlite3: Sqlite3): OoDb {
-  const db = new sqlite3.oo1.DB(':memory:', 'c');
-  setDoubleQuotedStrings(sqlite3, db, true);
-  db.exec('PRAGMA foreign_keys = ON');
-  return db;
+  return execOn(sqlite3, db.pointer, sql);
 }
 
 /**

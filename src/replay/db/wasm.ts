@@ -8,104 +8,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SqlText } from '../statements.js';
+import type { OoDb, OoStmt, PreupdateCallback, Ptr, RowChange, Sqlite3, Wasm } from './wasm-api.js';
 import type { Backend, Control, Prepared, SqlDb, SqlValue, Stmt } from './types.js';
 
-/** A WASM pointer (this build is 32-bit, so pointers are plain numbers). */
-export type Ptr = number;
-
-/** The parts of the C API used here and by the preflight (replay/sqlite.ts); the package's own typings are far wider. */
-export interface Capi {
-  SQLITE_OK: number;
-  SQLITE_ROW: number;
-  SQLITE_DONE: number;
-  SQLITE_INSERT: number;
-  SQLITE_DELETE: number;
-  SQLITE_UPDATE: number;
-  SQLITE_DBCONFIG_DQS_DML: number;
-  SQLITE_DBCONFIG_DQS_DDL: number;
-  SQLITE_DBCONFIG_ENABLE_FKEY: number;
-  SQLITE_DESERIALIZE_FREEONCLOSE: number;
-  SQLITE_DESERIALIZE_RESIZEABLE: number;
-  sqlite3_prepare_v3(db: Ptr, sql: Ptr, nByte: number, flags: number, ppStmt: Ptr, pzTail: Ptr): number;
-  sqlite3_step(stmt: Ptr): number;
-  sqlite3_finalize(stmt: Ptr): number;
-  sqlite3_stmt_readonly(stmt: Ptr): number;
-  sqlite3_errmsg(db: Ptr): string;
-  sqlite3_error_offset(db: Ptr): number;
-  sqlite3_exec(db: Ptr, sql: string, callback: 0, arg: 0, errmsg: 0): number;
-  sqlite3_complete(sql: string): number;
-  sqlite3_db_config(db: Ptr, op: number, ...args: number[]): number;
-  sqlite3_db_status(db: Ptr, op: number, cur: Ptr, hi: Ptr, reset: number): number;
-  sqlite3_preupdate_hook(db: Ptr, fn: PreupdateCallback | 0, ctx: 0): unknown;
-  sqlite3_preupdate_count(db: Ptr): number;
-  sqlite3_preupdate_old_js(db: Ptr, i: number): unknown;
-  sqlite3_preupdate_new_js(db: Ptr, i: number): unknown;
-  sqlite3_js_db_export(db: Ptr): Uint8Array;
-  sqlite3_deserialize(db: Ptr, schema: string, p: Ptr, n: number, max: number, flags: number): number;
-}
-
-/**
- * Raw WASM exports, called without capi's per-call argument conversion (a scoped allocation and an adapter
- * per argument): for the calls made for every statement, with pointer and int arguments only.
- */
-export interface RawExports {
-  // Plain functions (no `this`), so a hot loop may keep one in a local.
-  sqlite3_prepare_v3: (db: Ptr, sql: Ptr, nByte: number, flags: number, ppStmt: Ptr, pzTail: Ptr) => number;
-  sqlite3_step: (stmt: Ptr) => number;
-  sqlite3_reset: (stmt: Ptr) => number;
-  sqlite3_finalize: (stmt: Ptr) => number;
-}
-
-export interface Wasm {
-  exports: RawExports;
-  alloc(n: number): Ptr;
-  dealloc(p: Ptr): void;
-  allocFromTypedArray(bytes: Uint8Array): Ptr;
-  heap8u(): Uint8Array;
-  peek32(p: Ptr): number;
-}
-
-/** An oo1.Stmt: only what is called. */
-interface OoStmt {
-  pointer: Ptr;
-  bind(values: readonly unknown[]): unknown;
-  step(): boolean;
-  get(into: unknown[]): unknown[];
-  get(into: Record<string, unknown>): Record<string, unknown>;
-  reset(clearBindings?: boolean): unknown;
-  finalize(): unknown;
-}
-
-/** An oo1.DB: only what is called (here, by the preflight and by tests). */
-export interface OoDb {
-  pointer: Ptr;
-  prepare(sql: string): OoStmt;
-  exec(sql: string): unknown;
-  selectObjects(sql: string, bind?: unknown[]): Record<string, SqlValue>[];
-  selectArrays(sql: string, bind?: unknown[]): SqlValue[][];
-  close(): void;
-}
-
-export interface Sqlite3 {
-  capi: Capi;
-  wasm: Wasm;
-  oo1: { DB: new (filename: string, flags: string) => OoDb };
-  version: { libVersion: string };
-}
-
-/** sqlite3_preupdate_hook's callback: (ctx, db, op, schema, table, oldKey, newKey). */
-type PreupdateCallback = (ctx: unknown, db: Ptr, op: number, schema: string, table: string, oldKey: bigint, newKey: bigint) => void;
-
-/** One row change as the pre-update hook reports it, before it happens. */
-export interface RowChange {
-  op: 'insert' | 'delete' | 'update';
-  table: string;
-  /** Rowids; 0 for a WITHOUT ROWID table. */
-  oldKey: bigint;
-  newKey: bigint;
-  /** The row's values before (delete, update) or after (insert, update) the change. */
-  values(which: 'old' | 'new'): unknown[];
-}
+export type { Capi, OoDb, Ptr, RawExports, RowChange, Sqlite3, Wasm } from './wasm-api.js';
 
 /** Prepared queries kept per connection: oo1's one-off select helpers cost several times a cached statement. */
 const CACHE = 64;
@@ -154,7 +60,7 @@ export class WasmBackend implements Backend {
   }
 
   open(): WasmDb {
-    return new WasmDb(this.sqlite3, new this.sqlite3.oo1.DB(':memory:', 'c'));
+    return new WasmDb(this.sqlite3, openD1Like(this.sqlite3));
   }
 
   openImage(image: Uint8Array): WasmDb {
@@ -251,10 +157,7 @@ export class WasmDb implements SqlDb {
   constructor(
     private readonly sqlite3: Sqlite3,
     private readonly db: OoDb,
-  ) {
-    this.setDoubleQuotedStrings(true);
-    this.tryExec('PRAGMA foreign_keys = ON');
-  }
+  ) {}
 
   /** Replaces the (empty) database by a copy of `image`. */
   load(image: Uint8Array): void {
@@ -266,8 +169,7 @@ export class WasmDb implements SqlDb {
   }
 
   tryExec(sql: string): string | undefined {
-    const { capi } = this.sqlite3;
-    return capi.sqlite3_exec(this.db.pointer, sql, 0, 0, 0) === capi.SQLITE_OK ? undefined : capi.sqlite3_errmsg(this.db.pointer);
+    return execOn(this.sqlite3, this.db.pointer, sql);
   }
 
   rows(sql: string, bind?: readonly unknown[]): SqlValue[][] {
@@ -340,11 +242,11 @@ export class WasmDb implements SqlDb {
   }
 
   withoutDoubleQuotedStrings<T>(fn: () => T): T {
-    this.setDoubleQuotedStrings(false);
+    setDoubleQuotedStrings(this.sqlite3, this.db.pointer, false);
     try {
       return fn();
     } finally {
-      this.setDoubleQuotedStrings(true);
+      setDoubleQuotedStrings(this.sqlite3, this.db.pointer, true);
     }
   }
 
@@ -404,13 +306,33 @@ export class WasmDb implements SqlDb {
     this.status = 0;
     this.db.close();
   }
+}
 
-  private setDoubleQuotedStrings(on: boolean): void {
-    // workerd accepts double-quoted strings; this build is compiled with DQS=0.
-    const { capi } = this.sqlite3;
-    capi.sqlite3_db_config(this.db.pointer, capi.SQLITE_DBCONFIG_DQS_DML, on ? 1 : 0, 0);
-    capi.sqlite3_db_config(this.db.pointer, capi.SQLITE_DBCONFIG_DQS_DDL, on ? 1 : 0, 0);
-  }
+/**
+ * A fresh in-memory database with D1's behaviour, for the replay (WasmDb) and the preflight (replay/sqlite.ts):
+ * workerd accepts double-quoted strings (this build is compiled with DQS=0) and D1 always enforces foreign keys.
+ */
+export function openD1Like(sqlite3: Sqlite3): OoDb {
+  const db = new sqlite3.oo1.DB(':memory:', 'c');
+  setDoubleQuotedStrings(sqlite3, db.pointer, true);
+  db.exec('PRAGMA foreign_keys = ON');
+  return db;
+}
+
+/** Turns double-quoted string literals on or off for DML and DDL alike. */
+function setDoubleQuotedStrings(sqlite3: Sqlite3, db: Ptr, on: boolean): void {
+  const { capi } = sqlite3;
+  capi.sqlite3_db_config(db, capi.SQLITE_DBCONFIG_DQS_DML, on ? 1 : 0, 0);
+  capi.sqlite3_db_config(db, capi.SQLITE_DBCONFIG_DQS_DDL, on ? 1 : 0, 0);
+}
+
+/**
+ * Runs SQL without result rows and returns SQLite's error message, or undefined on success. Unlike oo1's
+ * exec it neither throws nor logs a console warning for an expected failure.
+ */
+export function execOn(sqlite3: Sqlite3, db: Ptr, sql: string): string | undefined {
+  const { capi } = sqlite3;
+  return capi.sqlite3_exec(db, sql, 0, 0, 0) === capi.SQLITE_OK ? undefined : capi.sqlite3_errmsg(db);
 }
 
 /** A 32-bit little-endian pointer (this build is wasm32). */

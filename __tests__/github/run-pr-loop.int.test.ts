@@ -283,4 +283,15 @@ describe('runPullRequestLoop against the GitHub emulator', () => {
     expect(gh.comments[0]!.body).toContain(`/blob/${HEAD_SHA}/db/migrations/0001_init.sql`);
     expect(gh.comments[0]!.body).toContain('npx d1-migrate validate --cwd db --database DB');
   });
+
+  test('a working directory named `..db` is below the root too: what the pull request changes there is judged', async () => {
+    // `..db` is a child, not a parent reference; read as outside, the prefix was '' and every migration
+    // in it settled (informational), the pull request's own edit included.
+    const root = makeProject({ '..db/wrangler.toml': TOML_DB, '..db/migrations/0001_init.sql': 'CREATE TABLE a (id INTEGER);\n' });
+    gh.setPullRequestFiles(OWNER, REPO, PR, [{ filename: '..db/migrations/0001_init.sql', status: 'modified' }]);
+    const { report } = await prRun(`${root}/..db`, prEnv(gh.url, { workspace: root }), { client: FAST });
+    expect(report.databases[0]!.findings.find((f) => f.rule === 'modified-migration')?.file).toBe('migrations/0001_init.sql');
+    expect(report.databases[0]!.scope).toMatchObject({ basis: 'pull-request', judged: ['0001_init.sql'], settled: [] });
+    expect(report.failed).toBe(true);
+  });
 });

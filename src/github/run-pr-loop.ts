@@ -6,7 +6,8 @@
  * - `postComments` after it: one sticky comment per environment/database, from the report alone.
  * Neither throws for GitHub API problems: those come back as warnings.
  */
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
+import { isInside } from '../config/paths.js';
 import { databaseLabel } from '../report/label.js';
 import { commentMarker, renderComment } from '../report/comment.js';
 import type { ChangeSet, EngineIO, Options, Report } from '../types.js';
@@ -135,7 +136,8 @@ export async function postComments(pr: PullRequestContext, report: Report, optio
 function repoPrefixOf(env: NodeJS.ProcessEnv, cwd: string): string {
   const root = env.GITHUB_WORKSPACE;
   if (!root) return '';
+  // isInside tests whole segments: a working directory named `..db` is below the root, not above it.
+  if (!isInside(resolve(root), resolve(cwd))) return '';
   const rel = relative(resolve(root), resolve(cwd));
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return '';
   return rel.split(sep).join('/');
 }

@@ -183,13 +183,15 @@ function judgeChange(phase: PhaseContext, change: ChangeSet): void {
   const c = migrationChanges(change.files, report, { repoPrefix: change.repoPrefix, baseRef: change.base });
   const touched = new Set(c.touched);
   report.changes = { added: c.added, removed: c.removed };
+  recordFindings(phase, c.findings);
+  // A list that may miss files settles nothing: every migration is judged, as without a change.
+  if (change.incomplete) return;
   report.scope = {
     basis: change.basis,
     settled: phase.migrations.filter((m) => !touched.has(m.name)).map((m) => m.relPath),
     judged: c.touched,
     ...(change.base !== undefined ? { base: change.base } : {}),
   };
-  recordFindings(phase, c.findings);
 }
 
 function finish(report: DatabaseReport, started: number, options: Options): DatabaseReport {

@@ -1,5 +1,6 @@
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
+import { isInside } from './config/paths.js';
 import { loadProjectConfig } from './config/project-config.js';
 import { UsageError } from './errors.js';
 import { RULE_IDS } from './rule-catalog.js';
@@ -103,11 +104,8 @@ function parseCacheDir(rawValue: string | undefined, cwd: string, env: NodeJS.Pr
   const value = optional(rawValue);
   if (value === undefined) return undefined;
   const dir = resolve(cwd, value);
-  const within = (root: string) => {
-    const rel = relative(resolve(root), dir);
-    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-  };
-  const root = [cwd, env.GITHUB_WORKSPACE].find((r) => r !== undefined && r !== '' && within(r));
+  // isInside tests whole segments: a directory named `..cache` is inside, not a parent reference.
+  const root = [cwd, env.GITHUB_WORKSPACE].find((r) => r !== undefined && r !== '' && isInside(resolve(r), dir));
   if (root !== undefined) {
     throw new UsageError(
       `Invalid ${label('cache-dir', source)}: "${value}" is inside ${root === cwd ? 'the working directory' : 'the checkout (GITHUB_WORKSPACE)'}, where a pull request could put files the cache would trust. Use a directory outside it, e.g. \${{ runner.temp }}/d1-migrate-cache restored with actions/cache.`,

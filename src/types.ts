@@ -171,6 +171,11 @@ export interface ChangeSet {
   /** The working directory relative to the repository root ('' when the same): file paths are repository-relative. */
   repoPrefix: string;
   files: ChangedFile[];
+  /**
+   * The list may miss files (GitHub lists at most 3,000 of a pull request): what it holds is still reported
+   * (modified-migration), but nothing is settled by it — a migration past the cut would pass as unchanged.
+   */
+  incomplete?: boolean;
 }
 
 /**

@@ -283,4 +283,28 @@ describe('runPullRequestLoop against the GitHub emulator', () => {
     expect(gh.comments[0]!.body).toContain(`/blob/${HEAD_SHA}/db/migrations/0001_init.sql`);
     expect(gh.comments[0]!.body).toContain('npx d1-migrate validate --cwd db --database DB');
   });
+
+  test('a pull request of 3,000 files (all GitHub lists) settles nothing: a migration past the cut is judged', async () => {
+    // GitHub's list stops at 3,000 files; 3,000 padding files sorted before `migrations/` push the new
+    // migration out of it. Taken as complete, the list made that migration "unchanged", its error informational.
+    const cwd = makeProject({ ...BASE_FILES, 'migrations/0002_tx.sql': 'BEGIN TRANSACTION;\nCREATE TABLE t (id INTEGER);\nCOMMIT;\n' });
+    const padding = Array.from({ length: 3_000 }, (_, i) => ({ filename: `a/${String(i).padStart(4, '0')}.txt`, status: 'added' as const }));
+    gh.setPullRequestFiles(OWNER, REPO, PR, padding);
+    const { result, report } = await run(cwd);
+    expect(result.warnings.join('\n')).toMatch(/changes 3,000 or more files, the most GitHub lists: every migration is judged/);
+    expect(report.databases[0]!.scope).toBeUndefined();
+    expect(report.informational).toBe(0);
+    expect(report.failed).toBe(true);
+  });
+
+  test('a working directory named `..db` is below the root too: what the pull request changes there is judged', async () => {
+    // `..db` is a child, not a parent reference; read as outside, the prefix was '' and every migration
+    // in it settled (informational), the pull request's own edit included.
+    const root = makeProject({ '..db/wrangler.toml': TOML_DB, '..db/migrations/0001_init.sql': 'CREATE TABLE a (id INTEGER);\n' });
+    gh.setPullRequestFiles(OWNER, REPO, PR, [{ filename: '..db/migrations/0001_init.sql', status: 'modified' }]);
+    const { report } = await prRun(`${root}/..db`, prEnv(gh.url, { workspace: root }), { client: FAST });
+    expect(report.databases[0]!.findings.find((f) => f.rule === 'modified-migration')?.file).toBe('migrations/0001_init.sql');
+    expect(report.databases[0]!.scope).toMatchObject({ basis: 'pull-request', judged: ['0001_init.sql'], settled: [] });
+    expect(report.failed).toBe(true);
+  });
 });

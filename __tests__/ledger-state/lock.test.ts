@@ -3,7 +3,7 @@
  * request, an expired lock is taken over (and says whose it was), a release removes only the releasing run's
  * row, unlock removes whatever is there.
  */
-import { acquireLockPart, lockHolder, lockTtlSeconds, releaseLockPart, unlockPart, type LockRequest } from '../../src/ledger-state/lock.js';
+import { acquireLockPart, describeLock, lockHolder, lockTtlSeconds, releaseLockPart, unlockPart, type LockRequest } from '../../src/ledger-state/lock.js';
 import { STATE_TABLE } from '../../src/ledger-state/table.js';
 import { database, type Database } from './sql-harness.js';
 
@@ -59,6 +59,24 @@ test('a hostile holder or ledger name stays data', () => {
   const evil = "x'); DROP TABLE d1_migrate_state; --";
   expect(acquire(request('a', evil), evil)).toMatchObject({ taken: true, lock: { holder: evil } });
   expect(d.rows(`SELECT ledger FROM ${STATE_TABLE}`)).toEqual([{ ledger: evil }]);
+});
+
+test('a lock row whose expires_at no Date can hold is described, not thrown on (it is a value of the target database)', () => {
+  // Written by anyone with SQL on the database (a migration included): the lock holds (or is expired), and the
+  // message about it must still be written instead of the run crashing with "Invalid time value".
+  acquire(request('a', 'planted'));
+  d.request([`UPDATE ${STATE_TABLE} SET expires_at = 1e20 WHERE kind = 'lock'`]);
+  const held = acquire(request('b'));
+  expect(held).toMatchObject({ taken: false, heldBy: { token: 'a', holder: 'planted' } });
+  expect(!held.taken && describeLock(held.heldBy)).toMatch(/^planted, taken at \S+, expires at unknown$/);
+  d.request([`UPDATE ${STATE_TABLE} SET expires_at = -1e20 WHERE kind = 'lock'`]);
+  const over = acquire(request('c'));
+  expect(over).toMatchObject({ taken: true, tookOver: { token: 'a' } });
+  expect(over.taken && over.tookOver && describeLock(over.tookOver)).toMatch(/expires at unknown$/);
+  const part = unlockPart('d1_migrations');
+  d.request([`UPDATE ${STATE_TABLE} SET expires_at = 1e300 WHERE kind = 'lock'`]);
+  const removed = part.parse(d.request(part.statements));
+  expect(removed && describeLock(removed)).toMatch(/^run c, taken at \S+, expires at unknown$/);
 });
 
 test('the holder names the workflow run, or user@host; only inert characters', () => {

@@ -63,6 +63,17 @@ describe('migrationChanges', () => {
     expect(c.findings.map((f) => f.file)).toEqual(['migrations/0001_a.sql']);
   });
 
+  it('keeps the leading dot of a hidden folder: what the change adds in `.d1/migrations` is judged, not settled', () => {
+    // clean() once stripped any leading `.`: `.d1/migrations` became `d1/migrations`, no pull request path
+    // matched, and every migration (the change's own included) counted as settled, i.e. informational.
+    const hidden = { migrationsDir: '.d1/migrations', migrations: ['0001_a.sql', '0002_b.sql'] };
+    const c = migrationChanges([{ filename: '.d1/migrations/0002_b.sql', status: 'added' }, { filename: '.d1/migrations/0001_a.sql', status: 'modified' }], hidden);
+    expect(c.added).toEqual(['0002_b.sql']);
+    expect(c.findings.map((f) => f.file)).toEqual(['.d1/migrations/0001_a.sql']);
+    const below = migrationChanges([{ filename: '..db/migrations/0001_a.sql', status: 'modified' }], DB, { repoPrefix: '..db' });
+    expect(below.findings.map((f) => f.file)).toEqual(['migrations/0001_a.sql']);
+  });
+
   it('works when the migrations folder is the working directory', () => {
     const c = migrationChanges([{ filename: '0001_a.sql', status: 'modified' }], { migrationsDir: '.', migrations: ['0001_a.sql'] });
     expect(c.findings.map((f) => f.file)).toEqual(['0001_a.sql']);

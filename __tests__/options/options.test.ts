@@ -34,7 +34,7 @@ describe('parseOptions', () => {
     expect(parseOptions({}, base).cacheDir).toBeUndefined();
     expect(parseOptions({ 'cache-dir': '/tmp/d1-cache' }, base).cacheDir).toBe('/tmp/d1-cache');
     expect(parseOptions({ 'cache-dir': '../cache' }, base).cacheDir).toBe('/work/cache');
-    for (const inside of ['.cache', '/work/project/sub', '/work/project']) {
+    for (const inside of ['.cache', '/work/project/sub', '/work/project', '..cache', '/work/project/..cache/sub']) {
       expect(() => parseOptions({ 'cache-dir': inside }, base)).toThrow(UsageError);
       expect(() => parseOptions({ 'cache-dir': inside }, base)).toThrow(/input 'cache-dir': .* is inside the working directory, where a pull request could put files/);
     }

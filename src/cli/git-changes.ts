@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { relative, resolve, sep } from 'node:path';
+import { isInside } from '../config/paths.js';
 import { getErrorMessage, UsageError } from '../errors.js';
 import type { ChangedFile, ChangeSet } from '../types.js';
 
@@ -40,8 +41,9 @@ export function gitChangeSet(cwd: string, ref: string): ChangeSet {
   for (const filename of git(['ls-files', '-z', '--others', '--exclude-standard', '--full-name', ':/']).split('\0')) {
     if (filename) files.push({ filename, status: 'added' });
   }
-  const prefix = relative(resolve(top), resolve(cwd)).split(sep).join('/');
-  return { basis: 'since', base: ref, repoPrefix: prefix.startsWith('..') ? '' : prefix, files };
+  // isInside tests whole segments: a working directory named `..db` is below the top, not above it.
+  const prefix = isInside(resolve(top), resolve(cwd)) ? relative(resolve(top), resolve(cwd)).split(sep).join('/') : '';
+  return { basis: 'since', base: ref, repoPrefix: prefix, files };
 }
 
 function firstLine(error: unknown): string {

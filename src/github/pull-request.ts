@@ -71,10 +71,12 @@ export function readPullRequestEvent(env: NodeJS.ProcessEnv): PullRequestEvent |
   };
 }
 
+/** The most files GitHub's list-files endpoint returns for one pull request. */
+export const PR_FILES_LIMIT = 3_000;
+
 /**
- * Every file the pull request changes, all pages. The endpoint returns at most 3,000 files (GitHub's
- * limit); a larger PR is incomplete here, which only weakens modified-migration detection, never invents
- * findings.
+ * Every file the pull request changes, all pages. The endpoint returns at most PR_FILES_LIMIT files; a list
+ * that long may miss some, so the change set built from it settles nothing (run-pr-loop.ts changeSetOf).
  */
 export async function listPullRequestFiles(octokit: GitHubClient, event: PullRequestEvent): Promise<PullRequestFile[]> {
   const files = await octokit.paginate(octokit.rest.pulls.listFiles, {

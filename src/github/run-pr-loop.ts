@@ -6,13 +6,14 @@
  * - `postComments` after it: one sticky comment per environment/database, from the report alone.
  * Neither throws for GitHub API problems: those come back as warnings.
  */
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
+import { isInside } from '../config/paths.js';
 import { databaseLabel } from '../report/label.js';
 import { commentMarker, renderComment } from '../report/comment.js';
 import type { ChangeSet, EngineIO, Options, Report } from '../types.js';
 import { createClient, describeApiError, type ClientOptions, type GitHubClient } from './client.js';
 import { upsertComment } from './comment.js';
-import { listPullRequestFiles, readPullRequestEvent, type PullRequestEvent, type PullRequestFile } from './pull-request.js';
+import { listPullRequestFiles, PR_FILES_LIMIT, readPullRequestEvent, type PullRequestEvent, type PullRequestFile } from './pull-request.js';
 
 export interface PullRequestInput {
   /** process.env: GITHUB_EVENT_NAME/PATH, GITHUB_API_URL, GITHUB_SERVER_URL, GITHUB_WORKSPACE, run ids. */
@@ -76,6 +77,11 @@ export async function readPullRequest(input: PullRequestInput): Promise<PullRequ
   try {
     context.files = await listPullRequestFiles(context.client, event);
     io.info(`pull request #${event.number}: ${context.files.length} changed file(s)`);
+    if (context.files.length >= PR_FILES_LIMIT) {
+      context.warnings.push(
+        `Pull request #${event.number} changes ${PR_FILES_LIMIT.toLocaleString('en-US')} or more files, the most GitHub lists: every migration is judged (not only the ones it changes), and edits of existing migrations past that cut are not detected.`,
+      );
+    }
   } catch (error: unknown) {
     const { message } = describeApiError(error, token);
     context.warnings.push(
@@ -88,7 +94,13 @@ export async function readPullRequest(input: PullRequestInput): Promise<PullRequ
 /** The change the engine judges: the pull request's files, when they could be listed. */
 export function changeSetOf(pr: PullRequestContext | undefined): ChangeSet | undefined {
   if (!pr?.files) return undefined;
-  return { basis: 'pull-request', base: pr.event.baseRef || undefined, repoPrefix: pr.repoPrefix, files: pr.files };
+  return {
+    basis: 'pull-request',
+    base: pr.event.baseRef || undefined,
+    repoPrefix: pr.repoPrefix,
+    files: pr.files,
+    ...(pr.files.length >= PR_FILES_LIMIT && { incomplete: true }),
+  };
 }
 
 /** After the engine: create or edit one sticky comment per environment/database. */
@@ -135,7 +147,8 @@ export async function postComments(pr: PullRequestContext, report: Report, optio
 function repoPrefixOf(env: NodeJS.ProcessEnv, cwd: string): string {
   const root = env.GITHUB_WORKSPACE;
   if (!root) return '';
+  // isInside tests whole segments: a working directory named `..db` is below the root, not above it.
+  if (!isInside(resolve(root), resolve(cwd))) return '';
   const rel = relative(resolve(root), resolve(cwd));
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return '';
   return rel.split(sep).join('/');
 }

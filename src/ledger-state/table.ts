@@ -92,9 +92,14 @@ export function toLockRow(r: Record<string, unknown>): LockRow {
   return { token: text(r.value), holder: text(r.detail) || 'unknown', at: text(r.at), expiresAt: Number(r.expires_at ?? 0) };
 }
 
-/** `2026-01-02T03:04:05Z` for a unix time in seconds. */
+/**
+ * `2026-01-02T03:04:05Z` for a unix time in seconds; 'unknown' for one no Date can hold. The time comes from
+ * a row of the target database (a lock's expires_at): a finite number beyond ±8.64e12 s would make
+ * toISOString throw, and a message about the lock must not become the run's crash.
+ */
 export function isoSeconds(seconds: number): string {
-  return Number.isFinite(seconds) ? new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') : 'unknown';
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? 'unknown' : date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** A column D1 returned, as text ('' for NULL): the state table only holds text and numbers. */

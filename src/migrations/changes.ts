@@ -124,7 +124,8 @@ function removalFinding(file: string, name: string, base: string, what: string):
 }
 
 function clean(p: string): string {
-  const n = posix.normalize(p.replace(/\\/g, '/')).replace(/^\.\/?/, '').replace(/\/$/, '');
+  // Only a `./` is dropped: the dot of a hidden folder (`.d1/migrations`) or of `..db` is part of the name.
+  const n = posix.normalize(p.replace(/\\/g, '/')).replace(/^\.\//, '').replace(/\/$/, '');
   return n === '.' ? '' : n;
 }
 

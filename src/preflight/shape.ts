@@ -4,7 +4,7 @@
  */
 import type { OoDb } from '../replay/sqlite.js';
 import type { Token } from '../sql/types.js';
-import { emit, groupEnd, isPunct, isWord, nameOf, q, splitTopLevel, tokensOf } from './sql.js';
+import { emit, isPunct, isWord, nameOf, q, skipGroup, splitTopLevel, tokensOf } from './sql.js';
 
 export interface ColumnShape {
   name: string;
@@ -114,7 +114,7 @@ export function indexTerms(sql: string): { terms: (string | undefined)[]; where?
   const on = tokens.findIndex((t) => isWord(t, 'ON'));
   const open = tokens.findIndex((t, i) => i > on && isPunct(t, '('));
   if (on < 0 || open < 0) return undefined;
-  const close = groupEnd(tokens, open);
+  const close = skipGroup(tokens, open);
   const terms = splitTopLevel(tokens.slice(open + 1, close - 1)).map((term) => {
     let end = term.length;
     if (isWord(term[end - 1], 'ASC', 'DESC')) end--;
@@ -134,7 +134,7 @@ export function checksOf(sql: string): (string | undefined)[] {
   const out: (string | undefined)[] = [];
   for (let i = 0; i < tokens.length; i++) {
     if (isWord(tokens[i], 'CHECK') && isPunct(tokens[i + 1], '(')) {
-      const end = groupEnd(tokens, i + 1);
+      const end = skipGroup(tokens, i + 1);
       out.push(emit(tokens.slice(i + 2, end - 1)));
       i = end - 1;
     }
@@ -152,7 +152,7 @@ export function addedColumn(tokens: readonly Token[]): { name: string; checks: (
   const checks: (string | undefined)[] = [];
   for (let i = at + 1; i < tokens.length; i++) {
     if (isWord(tokens[i], 'CHECK') && isPunct(tokens[i + 1], '(')) {
-      const end = groupEnd(tokens, i + 1);
+      const end = skipGroup(tokens, i + 1);
       checks.push(emit(tokens.slice(i + 2, end - 1)));
       i = end - 1;
     }

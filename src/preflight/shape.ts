@@ -130,9 +130,13 @@ export function indexTerms(sql: string): { terms: (string | undefined)[]; where?
 
 /** CHECK constraints of a CREATE TABLE statement (column and table constraints), re-emitted. */
 export function checksOf(sql: string): (string | undefined)[] {
-  const tokens = tokensOf(sql);
+  return checksFrom(tokensOf(sql), 0);
+}
+
+/** The `CHECK (expr)` expressions in `tokens` from index `from` on, re-emitted (undefined where not possible). */
+function checksFrom(tokens: readonly Token[], from: number): (string | undefined)[] {
   const out: (string | undefined)[] = [];
-  for (let i = 0; i < tokens.length; i++) {
+  for (let i = from; i < tokens.length; i++) {
     if (isWord(tokens[i], 'CHECK') && isPunct(tokens[i + 1], '(')) {
       const end = skipGroup(tokens, i + 1);
       out.push(emit(tokens.slice(i + 2, end - 1)));
@@ -149,15 +153,7 @@ export function addedColumn(tokens: readonly Token[]): { name: string; checks: (
   const at = isWord(tokens[add + 1], 'COLUMN') ? add + 2 : add + 1;
   const name = nameOf(tokens[at]);
   if (name === undefined) return undefined;
-  const checks: (string | undefined)[] = [];
-  for (let i = at + 1; i < tokens.length; i++) {
-    if (isWord(tokens[i], 'CHECK') && isPunct(tokens[i + 1], '(')) {
-      const end = skipGroup(tokens, i + 1);
-      checks.push(emit(tokens.slice(i + 2, end - 1)));
-      i = end - 1;
-    }
-  }
-  return { name, checks };
+  return { name, checks: checksFrom(tokens, at + 1) };
 }
 
 /** Insertable columns (not generated), in table order. */

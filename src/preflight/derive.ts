@@ -14,7 +14,7 @@ import { createMigrationsTableSql } from '../replay/wrangler-text.js';
 import type { ParsedMigration, Token } from '../sql/types.js';
 import type { SchemaObject } from '../types.js';
 import { afterCreateTable, alterTable, askDelete, askDrop, askIndex, askUpdate } from './change.js';
-import type { Point, WalkContext } from './context.js';
+import { fmt, type Point, type WalkContext } from './context.js';
 import { afterInsert, askInsert, parseInsert } from './insert.js';
 import { orphaned, referencedColumns } from './predicates.js';
 import { Relations } from './relations.js';
@@ -240,10 +240,6 @@ function commitCheck(ctx: WalkContext, table: string, out: Derived): void {
         `On ${where}, this migration fails when it commits: ${fmt(n)} row(s) of ${shape.name} reference a ${fk.parent} row that does not exist then (${fk.from.join('/')}): "FOREIGN KEY constraint failed". Copy the parent rows too, or fix the references first.`,
     });
   }
-}
-
-function fmt(n: number): string {
-  return n.toLocaleString('en-US');
 }
 
 /** CREATE TABLE / CREATE [UNIQUE] INDEX: what to do once the statement ran on the replay. */

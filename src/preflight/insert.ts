@@ -11,7 +11,7 @@ import { fmt, short, sideEffect, type WalkContext } from './context.js';
 import { collides, duplicatesQuery, orphaned, referencedColumns } from './predicates.js';
 import { copyOrigin, inheritsCheck, inheritsForeignKey, inheritsKey, inheritsNotNull, type Origin } from './origin.js';
 import { insertable, readShape, type TableShape } from './shape.js';
-import { emit, groupEnd, isPunct, isWord, nameOf, q, splitTopLevel } from './sql.js';
+import { emit, isPunct, isWord, nameOf, q, skipGroup, splitTopLevel } from './sql.js';
 
 type Mode = 'abort' | 'ignore' | 'replace' | 'upsert';
 
@@ -42,7 +42,7 @@ export function parseInsert(tokens: readonly Token[]): InsertParts | undefined {
   if (isWord(tokens[i], 'AS')) i += 2;
   let columns: string[] | undefined;
   if (isPunct(tokens[i], '(')) {
-    const end = groupEnd(tokens, i);
+    const end = skipGroup(tokens, i);
     columns = splitTopLevel(tokens.slice(i + 1, end - 1)).map((p) => nameOf(p[0]) ?? '');
     i = end;
   }

@@ -4,7 +4,7 @@
  */
 import type { OoDb } from '../replay/sqlite.js';
 import type { Token } from '../sql/types.js';
-import { emit, groupEnd, isPunct, isWord, nameOf, q, splitTopLevel, tokensOf } from './sql.js';
+import { emit, isPunct, isWord, nameOf, q, skipGroup, splitTopLevel, tokensOf } from './sql.js';
 
 export interface ColumnShape {
   name: string;
@@ -114,7 +114,7 @@ export function indexTerms(sql: string): { terms: (string | undefined)[]; where?
   const on = tokens.findIndex((t) => isWord(t, 'ON'));
   const open = tokens.findIndex((t, i) => i > on && isPunct(t, '('));
   if (on < 0 || open < 0) return undefined;
-  const close = groupEnd(tokens, open);
+  const close = skipGroup(tokens, open);
   const terms = splitTopLevel(tokens.slice(open + 1, close - 1)).map((term) => {
     let end = term.length;
     if (isWord(term[end - 1], 'ASC', 'DESC')) end--;
@@ -130,11 +130,15 @@ export function indexTerms(sql: string): { terms: (string | undefined)[]; where?
 
 /** CHECK constraints of a CREATE TABLE statement (column and table constraints), re-emitted. */
 export function checksOf(sql: string): (string | undefined)[] {
-  const tokens = tokensOf(sql);
+  return checksFrom(tokensOf(sql), 0);
+}
+
+/** The `CHECK (expr)` expressions in `tokens` from index `from` on, re-emitted (undefined where not possible). */
+function checksFrom(tokens: readonly Token[], from: number): (string | undefined)[] {
   const out: (string | undefined)[] = [];
-  for (let i = 0; i < tokens.length; i++) {
+  for (let i = from; i < tokens.length; i++) {
     if (isWord(tokens[i], 'CHECK') && isPunct(tokens[i + 1], '(')) {
-      const end = groupEnd(tokens, i + 1);
+      const end = skipGroup(tokens, i + 1);
       out.push(emit(tokens.slice(i + 2, end - 1)));
       i = end - 1;
     }
@@ -149,15 +153,7 @@ export function addedColumn(tokens: readonly Token[]): { name: string; checks: (
   const at = isWord(tokens[add + 1], 'COLUMN') ? add + 2 : add + 1;
   const name = nameOf(tokens[at]);
   if (name === undefined) return undefined;
-  const checks: (string | undefined)[] = [];
-  for (let i = at + 1; i < tokens.length; i++) {
-    if (isWord(tokens[i], 'CHECK') && isPunct(tokens[i + 1], '(')) {
-      const end = groupEnd(tokens, i + 1);
-      checks.push(emit(tokens.slice(i + 2, end - 1)));
-      i = end - 1;
-    }
-  }
-  return { name, checks };
+  return { name, checks: checksFrom(tokens, at + 1) };
 }
 
 /** Insertable columns (not generated), in table order. */

@@ -11,11 +11,11 @@
  */
 import type { Token } from '../sql/types.js';
 import { tokenize } from '../sql/tokenize.js';
+import { q } from '../replay/data/tables.js';
 
-/** A SQL identifier, double-quoted. */
-export function q(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
+// The token tests, group skipping and identifier quoting the data check already has serve the probes too.
+export { isPunct, isWord, skipGroup } from '../replay/data/analyse.js';
+export { q };
 
 /** The significant tokens (no comments, no whitespace) of a piece of SQL. */
 export function tokensOf(sql: string): Token[] {
@@ -68,18 +68,6 @@ export function emit(tokens: readonly Token[]): string | undefined {
   return out;
 }
 
-/** Index after the balanced group that opens at `i` (a `(` token). */
-export function groupEnd(tokens: readonly Token[], i: number): number {
-  let depth = 0;
-  for (let k = i; k < tokens.length; k++) {
-    const t = tokens[k]!;
-    if (t.kind !== 'punct') continue;
-    if (t.text === '(') depth++;
-    else if (t.text === ')' && --depth === 0) return k + 1;
-  }
-  return tokens.length;
-}
-
 /** Splits `tokens` at commas outside parentheses. */
 export function splitTopLevel(tokens: readonly Token[]): Token[][] {
   const parts: Token[][] = [[]];
@@ -94,14 +82,6 @@ export function splitTopLevel(tokens: readonly Token[]): Token[][] {
     parts[parts.length - 1]!.push(t);
   }
   return parts.filter((p) => p.length > 0);
-}
-
-export function isWord(t: Token | undefined, ...words: string[]): boolean {
-  return !!t && t.kind === 'word' && words.includes(t.value);
-}
-
-export function isPunct(t: Token | undefined, text: string): boolean {
-  return !!t && t.kind === 'punct' && t.text === text;
 }
 
 /** Token kinds that can name a table or column. */

@@ -10,7 +10,7 @@
  */
 import { DATA_LOSS_RULES, ruleDocsUrl } from '../rule-catalog.js';
 import type { DatabaseReport, Finding, Target } from '../types.js';
-import { escapeMarkdown, inlineCode } from './escape.js';
+import { cut, escapeMarkdown, inlineCode } from './escape.js';
 import { countByRule, partitionFindings, settledWhere } from './groups.js';
 import { preflightSection } from './preflight.js';
 import { renderSchemaDiffLines, type SchemaChange } from './schema-diff.js';
@@ -59,10 +59,6 @@ export function commentMarker(environment: string | null, binding: string): stri
 const MAX_TEXT = 1_000;
 const MAX_NAME = 300;
 const LIST_BUDGET = 12_000;
-
-function cut(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
-}
 
 const md = (text: string, max = MAX_TEXT) => escapeMarkdown(cut(text, max));
 const code = (text: string, max = MAX_NAME) => inlineCode(cut(text, max), { table: false });

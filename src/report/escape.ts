@@ -70,3 +70,8 @@ export function inlineCode(text: string, opts: { table?: boolean } = {}): string
   const pad = /^[` ]|[` ]$/.test(s) ? ' ' : '';
   return `${fence}${pad}${s}${pad}${fence}`;
 }
+
+/** `text` cut to `max` characters and marked with `…`: names and messages from a pull request can be huge. */
+export function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

@@ -5,7 +5,7 @@
  */
 import type { PreflightEntry } from '../preflight/types.js';
 import type { DatabaseReport, Report } from '../types.js';
-import { escapeMarkdown, inlineCode } from './escape.js';
+import { cut, escapeMarkdown, inlineCode } from './escape.js';
 
 /** Rows shown in the summary / comment table (the JSON report and the output have all). */
 const SHOWN = 20;
@@ -56,11 +56,6 @@ export function preflightSection(db: DatabaseReport, heading: string): string[] 
     if (more > 0) out.push(`| | | | … ${more} more in the JSON report and the \`preflight\` output | |`);
   }
   return out;
-}
-
-/** Names and questions come from migration files (a table name can be 10,000 characters): the section stays small. */
-function cut(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 function rank(e: PreflightEntry): number {

@@ -72,7 +72,7 @@ export function nameAt(tokens: Token[], i: number): { name: string; next: number
 }
 
 /** Index after a balanced parenthesised group starting at `i` (which must be '('). */
-export function skipGroup(tokens: Token[], i: number): number {
+export function skipGroup(tokens: readonly Token[], i: number): number {
   let depth = 0;
   for (let k = i; k < tokens.length; k++) {
     if (isPunct(tokens[k], '(')) depth++;

@@ -17,6 +17,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./build/src/config/paths.js
+var paths = __webpack_require__(192);
 // EXTERNAL MODULE: ./build/src/report/label.js
 var label = __webpack_require__(5774);
 // EXTERNAL MODULE: ./build/src/rule-catalog.js
@@ -55,11 +57,8 @@ function commentMarker(environment, binding) {
 const MAX_TEXT = 1_000;
 const MAX_NAME = 300;
 const LIST_BUDGET = 12_000;
-function cut(text, max) {
-    return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-const md = (text, max = MAX_TEXT) => (0,report_escape/* escapeMarkdown */.F)(cut(text, max));
-const code = (text, max = MAX_NAME) => (0,report_escape/* inlineCode */.t)(cut(text, max), { table: false });
+const md = (text, max = MAX_TEXT) => (0,report_escape/* escapeMarkdown */.FV)((0,report_escape/* cut */.Jj)(text, max));
+const code = (text, max = MAX_NAME) => (0,report_escape/* inlineCode */.ti)((0,report_escape/* cut */.Jj)(text, max), { table: false });
 /** Lines that fit into `budget` characters (each counted with its newline), and how many did not. */
 function fit(lines, budget) {
     let used = 0;
@@ -437,10 +436,11 @@ function readPullRequestEvent(env) {
         fork: headRepo !== null && headRepo.toLowerCase() !== repository.toLowerCase(),
     };
 }
+/** The most files GitHub's list-files endpoint returns for one pull request. */
+const PR_FILES_LIMIT = 3_000;
 /**
- * Every file the pull request changes, all pages. The endpoint returns at most 3,000 files (GitHub's
- * limit); a larger PR is incomplete here, which only weakens modified-migration detection, never invents
- * findings.
+ * Every file the pull request changes, all pages. The endpoint returns at most PR_FILES_LIMIT files; a list
+ * that long may miss some, so the change set built from it settles nothing (run-pr-loop.ts changeSetOf).
  */
 async function listPullRequestFiles(octokit, event) {
     const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
@@ -472,6 +472,7 @@ async function listPullRequestFiles(octokit, event) {
 
 
 
+
 /** Before the engine: undefined outside pull-request events (or without a readable event payload). */
 async function readPullRequest(input) {
     const { env, io, token } = input;
@@ -490,6 +491,9 @@ async function readPullRequest(input) {
     try {
         context.files = await listPullRequestFiles(context.client, event);
         io.info(`pull request #${event.number}: ${context.files.length} changed file(s)`);
+        if (context.files.length >= PR_FILES_LIMIT) {
+            context.warnings.push(`Pull request #${event.number} changes ${PR_FILES_LIMIT.toLocaleString('en-US')} or more files, the most GitHub lists: every migration is judged (not only the ones it changes), and edits of existing migrations past that cut are not detected.`);
+        }
     }
     catch (error) {
         const { message } = describeApiError(error, token);
@@ -501,7 +505,13 @@ async function readPullRequest(input) {
 function changeSetOf(pr) {
     if (!pr?.files)
         return undefined;
-    return { basis: 'pull-request', base: pr.event.baseRef || undefined, repoPrefix: pr.repoPrefix, files: pr.files };
+    return {
+        basis: 'pull-request',
+        base: pr.event.baseRef || undefined,
+        repoPrefix: pr.repoPrefix,
+        files: pr.files,
+        ...(pr.files.length >= PR_FILES_LIMIT && { incomplete: true }),
+    };
 }
 /** After the engine: create or edit one sticky comment per environment/database. */
 async function postComments(pr, report, options, env, io) {
@@ -548,9 +558,10 @@ function repoPrefixOf(env, cwd) {
     const root = env.GITHUB_WORKSPACE;
     if (!root)
         return '';
-    const rel = (0,external_node_path_.relative)((0,external_node_path_.resolve)(root), (0,external_node_path_.resolve)(cwd));
-    if (rel === '' || rel.startsWith('..') || (0,external_node_path_.isAbsolute)(rel))
+    // isInside tests whole segments: a working directory named `..db` is below the root, not above it.
+    if (!(0,paths/* isInside */.FK)((0,external_node_path_.resolve)(root), (0,external_node_path_.resolve)(cwd)))
         return '';
+    const rel = (0,external_node_path_.relative)((0,external_node_path_.resolve)(root), (0,external_node_path_.resolve)(cwd));
     return rel.split(external_node_path_.sep).join('/');
 }
 

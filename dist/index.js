@@ -30484,11 +30484,47 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
+/***/ 192:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FK: () => (/* binding */ isInside),
+/* harmony export */   T0: () => (/* binding */ toPosixRelative),
+/* harmony export */   Vd: () => (/* binding */ normalizeRelativePath)
+/* harmony export */ });
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+
+/**
+ * Canonical form of a relative path or glob, exactly as newest wrangler's `normalizeRelativePath`
+ * (d1/migrations/helpers.ts) computes it, so prefix checks between `migrations_dir` and
+ * `migrations_pattern` agree with wrangler's.
+ */
+function normalizeRelativePath(p) {
+    const normalized = node_path__WEBPACK_IMPORTED_MODULE_0__.posix.normalize(p.replace(/\\/g, '/'));
+    return normalized.endsWith('/') && normalized.length > 1 ? normalized.slice(0, -1) : normalized;
+}
+/** `abs` relative to `base` with forward slashes; `.` for the directory itself. */
+function toPosixRelative(base, abs) {
+    const rel = node_path__WEBPACK_IMPORTED_MODULE_0__.relative(base, abs);
+    if (rel === '')
+        return '.';
+    return rel.split(node_path__WEBPACK_IMPORTED_MODULE_0__.sep).join('/');
+}
+/** True when `child` is `parent` or lies below it (both absolute, already resolved). */
+function isInside(parent, child) {
+    const rel = node_path__WEBPACK_IMPORTED_MODULE_0__.relative(parent, child);
+    // `..foo` is a child named `..foo`, not a parent reference, so test whole segments.
+    return !(rel === '..' || rel.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_0__.sep}`) || node_path__WEBPACK_IMPORTED_MODULE_0__.isAbsolute(rel));
+}
+
+
+/***/ }),
+
 /***/ 6857:
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4930);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6361);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30497,7 +30533,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4930:
+/***/ 6361:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33563,31 +33599,8 @@ function isFile(p) {
     }
 }
 
-;// CONCATENATED MODULE: ./build/src/config/paths.js
-
-/**
- * Canonical form of a relative path or glob, exactly as newest wrangler's `normalizeRelativePath`
- * (d1/migrations/helpers.ts) computes it, so prefix checks between `migrations_dir` and
- * `migrations_pattern` agree with wrangler's.
- */
-function normalizeRelativePath(p) {
-    const normalized = external_node_path_.posix.normalize(p.replace(/\\/g, '/'));
-    return normalized.endsWith('/') && normalized.length > 1 ? normalized.slice(0, -1) : normalized;
-}
-/** `abs` relative to `base` with forward slashes; `.` for the directory itself. */
-function toPosixRelative(base, abs) {
-    const rel = external_node_path_.relative(base, abs);
-    if (rel === '')
-        return '.';
-    return rel.split(external_node_path_.sep).join('/');
-}
-/** True when `child` is `parent` or lies below it (both absolute, already resolved). */
-function isInside(parent, child) {
-    const rel = external_node_path_.relative(parent, child);
-    // `..foo` is a child named `..foo`, not a parent reference, so test whole segments.
-    return !(rel === '..' || rel.startsWith(`..${external_node_path_.sep}`) || external_node_path_.isAbsolute(rel));
-}
-
+// EXTERNAL MODULE: ./build/src/config/paths.js
+var paths = __nccwpck_require__(192);
 // EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
 var main = __nccwpck_require__(9547);
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
@@ -35252,7 +35265,7 @@ function toTarget(b, config, cwd, opts) {
         databaseName: b.database_name ?? b.binding,
         migrationsDirSetting: setting,
         migrationsDirAbs: abs,
-        migrationsDir: toPosixRelative(cwd, abs),
+        migrationsDir: (0,paths/* toPosixRelative */.T0)(cwd, abs),
         migrationsTable: b.migrations_table || DEFAULT_MIGRATIONS_TABLE,
         configPath: config.path,
     };
@@ -35277,17 +35290,17 @@ function resolvePattern(b, fileName, override) {
         throw new UsageError(`config: You have set \`migrations_pattern: "${rawPattern}"\` in your ${fileName} file but have not set \`migrations_dir\` for this D1 binding ("${b.binding}").\n\n` +
             `When \`migrations_pattern\` is set, \`migrations_dir\` must also be set, and \`migrations_pattern\` must start with \`\${migrations_dir}/\`. Add a \`migrations_dir\` entry to your ${fileName} file (for example, \`"migrations_dir": "migrations"\`).`);
     }
-    const dir = normalizeRelativePath(b.migrations_dir);
-    const pattern = normalizeRelativePath(rawPattern);
+    const dir = (0,paths/* normalizeRelativePath */.Vd)(b.migrations_dir);
+    const pattern = (0,paths/* normalizeRelativePath */.Vd)(rawPattern);
     const relative = stripDirPrefix(pattern, dir);
     if (relative === null) {
-        const suggested = normalizeRelativePath(`${dir}/*.sql`);
+        const suggested = (0,paths/* normalizeRelativePath */.Vd)(`${dir}/*.sql`);
         throw new UsageError(`config: The configured \`migrations_pattern: "${rawPattern}"\` in your ${fileName} file must start with \`${dir}/\` to match \`"migrations_dir": "${dir}"\` (binding "${b.binding}").\n\n` +
             `Either change \`migrations_pattern\` so it starts with \`${dir}/\` (for example, \`"${suggested}"\`), or change \`migrations_dir\` to match the start of your pattern.`);
     }
     if (override === undefined)
         return pattern;
-    const newDir = normalizeRelativePath(override);
+    const newDir = (0,paths/* normalizeRelativePath */.Vd)(override);
     return newDir === '.' ? relative : `${newDir}/${relative}`;
 }
 /** The pattern relative to `dir` (both normalized), or null when it does not start with `dir/`. */
@@ -35298,7 +35311,7 @@ function stripDirPrefix(pattern, dir) {
     return pattern.startsWith(prefix) ? pattern.slice(prefix.length) : null;
 }
 function checkMigrationsDir(abs, cwd, source, allowMissing) {
-    if (!isInside(cwd, abs)) {
+    if (!(0,paths/* isInside */.FK)(cwd, abs)) {
         throw new UsageError(`migrations-dir: ${source} resolves to ${abs}, which is outside the working directory ${cwd}. ` +
             `Migrations are only read from inside the working directory; set working-directory to a directory that contains them.`);
     }
@@ -35318,7 +35331,7 @@ function checkMigrationsDir(abs, cwd, source, allowMissing) {
     // A symlink inside the working directory may lead anywhere; judge where it really points.
     const realCwd = external_node_fs_.realpathSync(cwd);
     const realDir = external_node_fs_.realpathSync(abs);
-    if (!isInside(realCwd, realDir)) {
+    if (!(0,paths/* isInside */.FK)(realCwd, realDir)) {
         throw new UsageError(`migrations-dir: ${source} resolves through a symbolic link to ${realDir}, which is outside the working directory ${realCwd}. ` +
             `Migrations are only read from inside the working directory; replace the link with the real folder or set working-directory accordingly.`);
     }
@@ -35461,7 +35474,8 @@ function removalFinding(file, name, base, what) {
     });
 }
 function clean(p) {
-    const n = external_node_path_.posix.normalize(p.replace(/\\/g, '/')).replace(/^\.\/?/, '').replace(/\/$/, '');
+    // Only a `./` is dropped: the dot of a hidden folder (`.d1/migrations`) or of `..db` is part of the name.
+    const n = external_node_path_.posix.normalize(p.replace(/\\/g, '/')).replace(/^\.\//, '').replace(/\/$/, '');
     return n === '.' ? '' : n;
 }
 /** First added or removed line in a unified diff, as a line number in the new file. */
@@ -39215,7 +39229,7 @@ class Context {
     /** Newest wrangler listFilesRelative: regular files only, pruned with minimatch's partial matching. */
     listPattern(pattern) {
         const root = this.target.migrationsDirAbs;
-        const dirPrefix = normalizeRelativePath(this.target.migrationsDirSetting);
+        const dirPrefix = (0,paths/* normalizeRelativePath */.Vd)(this.target.migrationsDirSetting);
         const relativePattern = dirPrefix === '.' ? pattern : pattern.startsWith(`${dirPrefix}/`) ? pattern.slice(dirPrefix.length + 1) : pattern;
         const matcher = new Minimatch(relativePattern, { dot: false });
         const caseless = new Minimatch(relativePattern, { dot: false, nocase: true });
@@ -39269,7 +39283,7 @@ class Context {
         const shown = sorted.slice(0, 5).join(', ') + (sorted.length > 5 ? `, … (${sorted.length} in all)` : '');
         const hint = withMigrationSql.length > 0
             ? `They hold migration.sql files (a prisma/drizzle folder layout). wrangler 4.98 and later can run them with ` +
-                `migrations_pattern = "${normalizeRelativePath(`${this.target.migrationsDirSetting}/*/migration.sql`)}" (and migrations_dir = "${this.target.migrationsDirSetting}") on the D1 binding; older wrangler cannot.`
+                `migrations_pattern = "${(0,paths/* normalizeRelativePath */.Vd)(`${this.target.migrationsDirSetting}/*/migration.sql`)}" (and migrations_dir = "${this.target.migrationsDirSetting}") on the D1 binding; older wrangler cannot.`
             : `If they hold migrations, move the .sql files up into ${this.target.migrationsDir}/ or set migrations_pattern (wrangler 4.98 and later).`;
         this.findings.push(finding({
             rule: 'ignored-file',
@@ -39342,7 +39356,7 @@ class Context {
             return false;
         }
         this.realCwd ??= external_node_fs_.realpathSync(this.cwd);
-        if (!isInside(this.realCwd, real)) {
+        if (!(0,paths/* isInside */.FK)(this.realCwd, real)) {
             this.add(UNREADABLE_RULE, entry.name, `${shown} is a symbolic link to ${real}, outside the working directory ${this.realCwd}; it was not read. Replace the link with the migration file itself.`);
             return false;
         }
@@ -40186,6 +40200,26 @@ async function executeStatements(session, statements, extra) {
     };
 }
 
+;// CONCATENATED MODULE: ./build/src/wrangler/parts.js
+
+/** Runs every part's statements in one request and hands each part its own results. */
+async function executeParts(session, parts, extra) {
+    const executed = await executeStatements(session, parts.flatMap((p) => p.statements), extra);
+    if (!executed.ok)
+        return executed;
+    let offset = 0;
+    const values = parts.map((p) => {
+        const mine = executed.results.slice(offset, offset + p.statements.length);
+        offset += p.statements.length;
+        return p.parse(mine);
+    });
+    return { ok: true, values: values };
+}
+/** The text wrangler printed for a failed request, for recognising e.g. a missing table. */
+function failureText(failed) {
+    return failed.error ? [failed.error.text, ...failed.error.notes].join('\n') : failed.failure.message;
+}
+
 ;// CONCATENATED MODULE: ./build/src/ledger-state/sql.js
 /** SQL text for the statements the tool sends itself (d1 execute --command): literals quoted the SQL way. */
 /** A string literal. Names of migration files may hold quotes and newlines; all of them stay data. */
@@ -40266,9 +40300,14 @@ function toLedgerState(rows) {
 function toLockRow(r) {
     return { token: table_text(r.value), holder: table_text(r.detail) || 'unknown', at: table_text(r.at), expiresAt: Number(r.expires_at ?? 0) };
 }
-/** `2026-01-02T03:04:05Z` for a unix time in seconds. */
+/**
+ * `2026-01-02T03:04:05Z` for a unix time in seconds; 'unknown' for one no Date can hold. The time comes from
+ * a row of the target database (a lock's expires_at): a finite number beyond ±8.64e12 s would make
+ * toISOString throw, and a message about the lock must not become the run's crash.
+ */
 function isoSeconds(seconds) {
-    return Number.isFinite(seconds) ? new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') : 'unknown';
+    const date = new Date(seconds * 1000);
+    return Number.isNaN(date.getTime()) ? 'unknown' : date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 /** A column D1 returned, as text ('' for NULL): the state table only holds text and numbers. */
 function table_text(value) {
@@ -40310,6 +40349,7 @@ function toSchemaObjects(rows) {
 
 
 
+
 /** `SELECT * FROM "<table>" ORDER BY id` with the identifier quoted the SQL way. */
 function ledgerQuery(table) {
     return `SELECT * FROM "${table.replace(/"/g, '""')}" ORDER BY id`;
@@ -40328,14 +40368,16 @@ async function readLedger(session, extra) {
             ? { ok: true, entries: toEntries(second?.results ?? []), exists: true, schema: toSchemaObjects(first?.results ?? []) }
             : { ok: true, entries: toEntries(first?.results ?? []), exists: true };
     }
-    if (read.error && isMissingTable([read.error.text, ...read.error.notes].join('\n'), table) && !read.stopped) {
-        // A database no migration was applied to yet: nothing to read but (when asked) its schema.
-        if (!extra?.withSchema)
-            return { ok: true, entries: [], exists: false };
-        const schema = await executeStatements(session, [SCHEMA_QUERY], extra);
-        return schema.ok ? { ok: true, entries: [], exists: false, schema: toSchemaObjects(schema.results[0]?.results ?? []) } : { ok: false, failure: schema.failure };
-    }
+    if (read.error && isMissingTable(failureText(read), table) && !read.stopped)
+        return noLedgerYet(session, !!extra?.withSchema, extra);
     return { ok: false, failure: read.failure };
+}
+/** A database no migration was applied to yet (no ledger table): nothing to read but (when asked) its schema. */
+async function noLedgerYet(session, withSchema, extra) {
+    if (!withSchema)
+        return { ok: true, entries: [], exists: false };
+    const schema = await executeStatements(session, [SCHEMA_QUERY], extra);
+    return schema.ok ? { ok: true, entries: [], exists: false, schema: toSchemaObjects(schema.results[0]?.results ?? []) } : { ok: false, failure: schema.failure };
 }
 /** SQLite's own "no such table: <name>" for exactly this table (names may hold spaces and colons). */
 function isMissingTable(text, table) {
@@ -40462,7 +40504,7 @@ function scopedSession(session, files) {
         (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
         const binding = { ...entry, migrations_dir: dir, migrations_table: target.migrationsTable };
         if (target.migrationsPattern !== undefined) {
-            const relative = stripDirPrefix(target.migrationsPattern, normalizeRelativePath(target.migrationsDirSetting)) ?? target.migrationsPattern;
+            const relative = stripDirPrefix(target.migrationsPattern, (0,paths/* normalizeRelativePath */.Vd)(target.migrationsDirSetting)) ?? target.migrationsPattern;
             binding.migrations_pattern = `${dir}/${relative}`;
         }
         else
@@ -40629,12 +40671,48 @@ function sameMigration(a, b) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./build/src/phases/migration-arg.js
+/**
+ * The migration a user named (`--to`, `baseline --to`, `mark-applied`): its file name as wrangler records it
+ * (`0003_add_jobs.sql`), the name without `.sql`, its path as findings show it (`migrations/0003_add_jobs.sql`),
+ * or its number prefix (`3`, `0003`) when exactly one file has it.
+ */
+function resolveMigration(arg, files) {
+    const value = arg.trim();
+    const exact = files.find((m) => m.name === value || m.relPath === value || m.name === `${value}.sql`);
+    if (exact)
+        return { ok: true, file: exact };
+    if (/^\d+$/.test(value)) {
+        const n = Number(value);
+        const same = files.filter((m) => m.numberText === value || (m.number !== null && m.number === n));
+        if (same.length === 1)
+            return { ok: true, file: same[0] };
+        if (same.length > 1)
+            return { ok: false, reason: `"${value}" is ambiguous: ${same.map((m) => m.name).join(', ')} share that number; name the file` };
+    }
+    return { ok: false, reason: `there is no migration "${value}"` };
+}
+/** Names for a message: the first `max`, then how many more. */
+function nameList(names, max = 20) {
+    if (names.length === 0)
+        return 'none';
+    return names.length > max ? `${names.slice(0, max).join(', ')}, … ${names.length - max} more` : names.join(', ');
+}
+/**
+ * How the ledger's, the lock's and apply's messages name the database they speak of: `<name>`, or
+ * `<name> (<environment>)` (log lines and headings use report/label.ts databaseLabel, `production · DB`).
+ */
+function databaseNameLabel(target) {
+    return `${target.databaseName}${target.environment ? ` (${target.environment})` : ''}`;
+}
+
 ;// CONCATENATED MODULE: ./build/src/ledger-state/checksum.js
 /**
  * Applied-file checksums: when this tool applies (or records) a migration it keeps a hash of the file, and
  * every later preview/apply compares the file with it. wrangler never runs an applied file again, so an edit
  * to one reaches no database: `applied-file-changed` says so before it misleads anyone.
  */
+
 
 
 
@@ -40652,7 +40730,7 @@ function checksumOf(sql) {
 /** Applied files whose content is not what was applied (as far as a recorded checksum tells). */
 function checksumFindings(migrations, ledger, checksums, target) {
     const files = new Map(migrations.map((m) => [m.name, m]));
-    const where = target.environment ? `${target.databaseName} (${target.environment})` : target.databaseName;
+    const where = databaseNameLabel(target);
     const findings = [];
     for (const entry of ledger) {
         const file = files.get(entry.name);
@@ -40662,15 +40740,14 @@ function checksumFindings(migrations, ledger, checksums, target) {
         const now = checksumOf(file.sql);
         if (now === recorded.sum)
             continue;
-        findings.push({
+        findings.push(finding({
             rule: CHANGED_RULE,
-            severity: (0,rule_catalog/* ruleInfo */.PI)(CHANGED_RULE).severity,
             file: file.relPath,
             line: 1,
             message: `${file.name} was applied to ${where}${entry.appliedAt ? ` on ${entry.appliedAt}` : ''}, and the file has changed since (recorded ${checksum_short(recorded.sum)}, now ${checksum_short(now)}). ` +
                 'wrangler never runs an applied file again, so the edit reaches no database: undo it and put the change in a new migration. ' +
                 `If the edit changes nothing that ran (a comment), accept it with \`d1-migrate mark-applied ${file.name} --force\`.`,
-        });
+        }));
     }
     return findings;
 }
@@ -40841,54 +40918,6 @@ function describeLock(lock) {
     return `${lock.holder}${lock.at ? `, taken at ${lock.at}` : ''}${lock.expiresAt ? `, expires at ${isoSeconds(lock.expiresAt)}` : ''}`;
 }
 
-;// CONCATENATED MODULE: ./build/src/wrangler/parts.js
-
-/** Runs every part's statements in one request and hands each part its own results. */
-async function executeParts(session, parts, extra) {
-    const executed = await executeStatements(session, parts.flatMap((p) => p.statements), extra);
-    if (!executed.ok)
-        return executed;
-    let offset = 0;
-    const values = parts.map((p) => {
-        const mine = executed.results.slice(offset, offset + p.statements.length);
-        offset += p.statements.length;
-        return p.parse(mine);
-    });
-    return { ok: true, values: values };
-}
-/** The text wrangler printed for a failed request, for recognising e.g. a missing table. */
-function failureText(failed) {
-    return failed.error ? [failed.error.text, ...failed.error.notes].join('\n') : failed.failure.message;
-}
-
-;// CONCATENATED MODULE: ./build/src/phases/migration-arg.js
-/**
- * The migration a user named (`--to`, `baseline --to`, `mark-applied`): its file name as wrangler records it
- * (`0003_add_jobs.sql`), the name without `.sql`, its path as findings show it (`migrations/0003_add_jobs.sql`),
- * or its number prefix (`3`, `0003`) when exactly one file has it.
- */
-function resolveMigration(arg, files) {
-    const value = arg.trim();
-    const exact = files.find((m) => m.name === value || m.relPath === value || m.name === `${value}.sql`);
-    if (exact)
-        return { ok: true, file: exact };
-    if (/^\d+$/.test(value)) {
-        const n = Number(value);
-        const same = files.filter((m) => m.numberText === value || (m.number !== null && m.number === n));
-        if (same.length === 1)
-            return { ok: true, file: same[0] };
-        if (same.length > 1)
-            return { ok: false, reason: `"${value}" is ambiguous: ${same.map((m) => m.name).join(', ')} share that number; name the file` };
-    }
-    return { ok: false, reason: `there is no migration "${value}"` };
-}
-/** Names for a message: the first `max`, then how many more. */
-function nameList(names, max = 20) {
-    if (names.length === 0)
-        return 'none';
-    return names.length > max ? `${names.slice(0, max).join(', ')}, … ${names.length - max} more` : names.join(', ');
-}
-
 ;// CONCATENATED MODULE: ./build/src/rules/policy.js
 
 
@@ -41026,7 +41055,7 @@ function recordStateRead(ctx, read, request) {
     ctx.state = state;
     recordFindings(ctx, checksumFindings(ctx.migrations, read.entries, state.checksums, target));
     ctx.unhashed = state.exists || read.lock ? unhashedApplied(ctx.migrations, read.entries, state.checksums) : [];
-    const where = `${target.databaseName}${target.environment ? ` (${target.environment})` : ''}`;
+    const where = databaseNameLabel(target);
     if (read.lock && request) {
         if (!read.lock.taken) {
             report.failure = {
@@ -44725,7 +44754,7 @@ class WasmBackend {
         this.version = sqlite3.version.libVersion;
     }
     open() {
-        return new WasmDb(this.sqlite3, new this.sqlite3.oo1.DB(':memory:', 'c'));
+        return new WasmDb(this.sqlite3, openD1Like(this.sqlite3));
     }
     openImage(image) {
         const db = this.open();
@@ -44811,8 +44840,6 @@ class WasmDb {
     constructor(sqlite3, db) {
         this.sqlite3 = sqlite3;
         this.db = db;
-        this.setDoubleQuotedStrings(true);
-        this.tryExec('PRAGMA foreign_keys = ON');
     }
     /** Replaces the (empty) database by a copy of `image`. */
     load(image) {
@@ -44824,8 +44851,7 @@ class WasmDb {
             throw new Error(`sqlite3_deserialize failed (${rc})`);
     }
     tryExec(sql) {
-        const { capi } = this.sqlite3;
-        return capi.sqlite3_exec(this.db.pointer, sql, 0, 0, 0) === capi.SQLITE_OK ? undefined : capi.sqlite3_errmsg(this.db.pointer);
+        return execOn(this.sqlite3, this.db.pointer, sql);
     }
     rows(sql, bind) {
         return this.query(sql, bind, (s) => s.get([]));
@@ -44895,12 +44921,12 @@ class WasmDb {
         return stmt ? { stmt: new WasmStmt(this.sqlite3, db, stmt) } : {};
     }
     withoutDoubleQuotedStrings(fn) {
-        this.setDoubleQuotedStrings(false);
+        setDoubleQuotedStrings(this.sqlite3, this.db.pointer, false);
         try {
             return fn();
         }
         finally {
-            this.setDoubleQuotedStrings(true);
+            setDoubleQuotedStrings(this.sqlite3, this.db.pointer, true);
         }
     }
     /**
@@ -44961,12 +44987,30 @@ class WasmDb {
         this.status = 0;
         this.db.close();
     }
-    setDoubleQuotedStrings(on) {
-        // workerd accepts double-quoted strings; this build is compiled with DQS=0.
-        const { capi } = this.sqlite3;
-        capi.sqlite3_db_config(this.db.pointer, capi.SQLITE_DBCONFIG_DQS_DML, on ? 1 : 0, 0);
-        capi.sqlite3_db_config(this.db.pointer, capi.SQLITE_DBCONFIG_DQS_DDL, on ? 1 : 0, 0);
-    }
+}
+/**
+ * A fresh in-memory database with D1's behaviour, for the replay (WasmDb) and the preflight (replay/sqlite.ts):
+ * workerd accepts double-quoted strings (this build is compiled with DQS=0) and D1 always enforces foreign keys.
+ */
+function openD1Like(sqlite3) {
+    const db = new sqlite3.oo1.DB(':memory:', 'c');
+    setDoubleQuotedStrings(sqlite3, db.pointer, true);
+    db.exec('PRAGMA foreign_keys = ON');
+    return db;
+}
+/** Turns double-quoted string literals on or off for DML and DDL alike. */
+function setDoubleQuotedStrings(sqlite3, db, on) {
+    const { capi } = sqlite3;
+    capi.sqlite3_db_config(db, capi.SQLITE_DBCONFIG_DQS_DML, on ? 1 : 0, 0);
+    capi.sqlite3_db_config(db, capi.SQLITE_DBCONFIG_DQS_DDL, on ? 1 : 0, 0);
+}
+/**
+ * Runs SQL without result rows and returns SQLite's error message, or undefined on success. Unlike oo1's
+ * exec it neither throws nor logs a console warning for an expected failure.
+ */
+function execOn(sqlite3, db, sql) {
+    const { capi } = sqlite3;
+    return capi.sqlite3_exec(db, sql, 0, 0, 0) === capi.SQLITE_OK ? undefined : capi.sqlite3_errmsg(db);
 }
 /** A 32-bit little-endian pointer (this build is wasm32). */
 function readPtr(heap, at) {
@@ -45701,12 +45745,7 @@ class Replayer {
     }
     /** Goes on from a stored state instead of replaying its files. */
     restore(hit) {
-        this.savepoint.close();
-        this.release.close();
-        this.db.close();
-        this.db = this.backend.openImage(hit.main);
-        this.savepoint = this.db.control(`SAVEPOINT ${replay_SAVEPOINT}`);
-        this.release = this.db.control(`RELEASE ${replay_SAVEPOINT}`);
+        this.replaceDb(this.backend.openImage(hit.main));
         this.findings.push(...hit.findings);
         this.notes.push(...hit.notes);
         this.replayed.push(...hit.replayed);
@@ -45788,11 +45827,14 @@ class Replayer {
             return;
         this.notes.push(`The existing migrations do not replay on an empty database (${this.brokenHistory} fails: their base schema came from outside the migrations folder, or earlier files were deleted). That is reported, not blocking; the replay went on without the failing files, so the schema the new migrations were checked on may be incomplete — preview with credentials checks them against the real database.`);
     }
+    /** The file as wrangler sends it (BOM dropped, its bookkeeping INSERT appended) and the byte offset of that INSERT. */
+    withBookkeeping(file) {
+        const body = stripBom(file.sql);
+        return { full: body + bookkeepingSql(this.input.migrationsTable, file.name), bookStart: Buffer.byteLength(body, 'utf8') };
+    }
     /** Runs one file atomically; returns false (after reporting) when it fails. */
     async applyFile(file) {
-        const body = stripBom(file.sql);
-        const full = body + bookkeepingSql(this.input.migrationsTable, file.name);
-        const bookStart = Buffer.byteLength(body, 'utf8');
+        const { full, bookStart } = this.withBookkeeping(file);
         const trimmed = wranglerTrim(full);
         if (!trimmed.ok) {
             await this.moveToWasm(file);
@@ -45883,6 +45925,15 @@ class Replayer {
         this.exec(`ROLLBACK TO ${replay_SAVEPOINT}`);
         this.exec(`RELEASE ${replay_SAVEPOINT}`);
     }
+    /** Closes the database (and its savepoint statements) and goes on with `db`. */
+    replaceDb(db) {
+        this.savepoint.close();
+        this.release.close();
+        this.db.close();
+        this.db = db;
+        this.savepoint = db.control(`SAVEPOINT ${replay_SAVEPOINT}`);
+        this.release = db.control(`RELEASE ${replay_SAVEPOINT}`);
+    }
     /** Continues on the WASM build, from a copy of the database as it is (between files). */
     async moveToWasm(file) {
         if (this.db.backend === 'wasm')
@@ -45890,13 +45941,8 @@ class Replayer {
         this.movedAt = file.name;
         const next = await wasm();
         const image = this.db.serialize();
-        this.savepoint.close();
-        this.release.close();
-        this.db.close();
         this.backend = next;
-        this.db = next.openImage(image);
-        this.savepoint = this.db.control(`SAVEPOINT ${replay_SAVEPOINT}`);
-        this.release = this.db.control(`RELEASE ${replay_SAVEPOINT}`);
+        this.replaceDb(next.openImage(image));
         this.scratch?.close();
         this.scratch = undefined;
         this.alterScratch?.close();
@@ -46005,10 +46051,10 @@ class Replayer {
     }
     /** Prepare-only check of a file that is not replayed: parse errors are reported, missing names are not. */
     syntaxCheckFile(file) {
-        const body = stripBom(file.sql);
-        const text = new SqlText(body + bookkeepingSql(this.input.migrationsTable, file.name));
+        const { full, bookStart } = this.withBookkeeping(file);
+        const text = new SqlText(full);
         try {
-            this.syntaxCheckText(file, text, 0, Buffer.byteLength(body, 'utf8'));
+            this.syntaxCheckText(file, text, 0, bookStart);
         }
         finally {
             text.free();
@@ -46223,7 +46269,7 @@ function checkApplyTo(ctx) {
     if (to === undefined || !ctx.ledgerBefore)
         return;
     const pending = pendingMigrations(ctx.migrations, ctx.ledgerBefore);
-    const where = `${target.databaseName}${target.environment ? ` (${target.environment})` : ''}`;
+    const where = databaseNameLabel(target);
     const list = `pending on ${where}: ${nameList(pending.map((m) => m.name))}`;
     const resolved = resolveMigration(to, ctx.migrations);
     if (!resolved.ok) {
@@ -54583,6 +54629,7 @@ function sortFindings(findings, fileOrder = []) {
 
 
 
+
 /**
  * The pending migrations replayed on the target's live schema (as preview read it) instead of on a replay
  * of the history: what will run is checked against what is really there — also when the history does not
@@ -54607,7 +54654,7 @@ async function judgePendingOnLiveSchema(ctx, validated) {
         dataCheck: policy.dataCheck,
         parsed: validated.parsed.filter((p) => names.has(p.file.name)),
     });
-    const where = `${ctx.target.databaseName}${ctx.target.environment ? ` (${ctx.target.environment})` : ''}`;
+    const where = databaseNameLabel(ctx.target);
     if (result.baseErrors?.length) {
         report.notes.push(`The live schema of ${where} could not be rebuilt for the replay (${result.baseErrors.slice(0, 3).join('; ')}${result.baseErrors.length > 3 ? '; …' : ''}), so the pending migrations were checked on a replay of the migrations before them instead.`);
         return;
@@ -54704,42 +54751,12 @@ function markPredictions(findings, entries, statements, where) {
 
 ;// CONCATENATED MODULE: ./build/src/replay/sqlite.js
 
+
 /** The initialised module, the very one the replay's backend (db/wasm.ts) loads: one load per process. */
 const sqlite_loadSqlite = loadSqlite;
-/** Turns double-quoted string literals on or off for DML and DDL alike. */
-function setDoubleQuotedStrings(sqlite3, db, on) {
-    const { capi } = sqlite3;
-    capi.sqlite3_db_config(db.pointer, capi.SQLITE_DBCONFIG_DQS_DML, on ? 1 : 0, 0);
-    capi.sqlite3_db_config(db.pointer, capi.SQLITE_DBCONFIG_DQS_DDL, on ? 1 : 0, 0);
-}
-/**
- * Runs SQL without result rows and returns SQLite's error message, or undefined on success. Unlike oo1's
- * exec it neither throws nor logs a console warning for an expected failure.
- */
+/** Runs SQL without result rows; SQLite's error message, or undefined (db/wasm.ts execOn). */
 function tryExec(sqlite3, db, sql) {
-    const { capi } = sqlite3;
-    return capi.sqlite3_exec(db.pointer, sql, 0, 0, 0) === capi.SQLITE_OK ? undefined : capi.sqlite3_errmsg(db.pointer);
-}
-/**
- * Steps a statement prepared once and kept (savepoint control), then resets it for the next use; returns
- * SQLite's error message, if any.
- */
-function stepPrepared(sqlite3, db, stmt) {
-    const { capi, wasm } = sqlite3;
-    const rc = wasm.exports.sqlite3_step(stmt);
-    const error = rc === capi.SQLITE_DONE ? undefined : capi.sqlite3_errmsg(db.pointer);
-    wasm.exports.sqlite3_reset(stmt);
-    return error;
-}
-/**
- * A fresh in-memory database with D1's behaviour: workerd accepts double-quoted strings (this build is
- * compiled with DQS=0) and D1 always enforces foreign keys.
- */
-function openD1Like(sqlite3) {
-    const db = new sqlite3.oo1.DB(':memory:', 'c');
-    setDoubleQuotedStrings(sqlite3, db, true);
-    db.exec('PRAGMA foreign_keys = ON');
-    return db;
+    return execOn(sqlite3, db.pointer, sql);
 }
 /**
  * Prepares the statement of `text` that starts at `from` on an oo1 connection, with the replay's own
@@ -54781,10 +54798,10 @@ function context_short(sql, max = 80) {
 
 ;// CONCATENATED MODULE: ./build/src/preflight/sql.js
 
-/** A SQL identifier, double-quoted. */
-function sql_q(name) {
-    return `"${name.replace(/"/g, '""')}"`;
-}
+
+// The token tests, group skipping and identifier quoting the data check already has serve the probes too.
+
+
 /** The significant tokens (no comments, no whitespace) of a piece of SQL. */
 function tokensOf(sql) {
     return (0,sql_tokenize/* tokenize */.q)(sql).filter((t) => t.kind !== 'comment' && t.kind !== 'space');
@@ -54806,12 +54823,12 @@ function emit(tokens) {
                     continue;
                 }
                 // SQLite allows `$` inside a bare identifier; the splitter would read `$x$` as a dollar quote.
-                piece = t.text.includes('$') ? sql_q(t.text) : t.text;
+                piece = t.text.includes('$') ? tables_q(t.text) : t.text;
                 break;
             case 'dquoted':
             case 'bracketed':
             case 'backticked':
-                piece = sql_q(t.value);
+                piece = tables_q(t.value);
                 break;
             case 'string':
                 if (!/^'(?:[^']|'')*'$/s.test(t.text))
@@ -54835,20 +54852,6 @@ function emit(tokens) {
     }
     return out;
 }
-/** Index after the balanced group that opens at `i` (a `(` token). */
-function groupEnd(tokens, i) {
-    let depth = 0;
-    for (let k = i; k < tokens.length; k++) {
-        const t = tokens[k];
-        if (t.kind !== 'punct')
-            continue;
-        if (t.text === '(')
-            depth++;
-        else if (t.text === ')' && --depth === 0)
-            return k + 1;
-    }
-    return tokens.length;
-}
 /** Splits `tokens` at commas outside parentheses. */
 function splitTopLevel(tokens) {
     const parts = [[]];
@@ -54865,12 +54868,6 @@ function splitTopLevel(tokens) {
         parts[parts.length - 1].push(t);
     }
     return parts.filter((p) => p.length > 0);
-}
-function sql_isWord(t, ...words) {
-    return !!t && t.kind === 'word' && words.includes(t.value);
-}
-function sql_isPunct(t, text) {
-    return !!t && t.kind === 'punct' && t.text === text;
 }
 /** Token kinds that can name a table or column. */
 const sql_NAME_KINDS = new Set(['word', 'dquoted', 'bracketed', 'backticked']);
@@ -54906,7 +54903,7 @@ function alteredByWrangler(sql) {
  */
 
 /** Alias of the parent rows in foreign key predicates. */
-const PARENT = sql_q('d1m_parent');
+const PARENT = tables_q('d1m_parent');
 /** The columns a foreign key refers to: its own list, or the parent's primary key. */
 function referencedColumns(fk, parentPk) {
     if (fk.to.every((c) => c !== null))
@@ -54917,7 +54914,7 @@ function referencedColumns(fk, parentPk) {
 }
 /** Every column of the key holds a value (a key with a NULL is never checked). */
 function keyPresent(alias, columns) {
-    return columns.map((c) => `${sql_q(alias)}.${sql_q(c)} IS NOT NULL`).join(' AND ');
+    return columns.map((c) => `${tables_q(alias)}.${tables_q(c)} IS NOT NULL`).join(' AND ');
 }
 /**
  * Rows of `alias` whose foreign key matches a row of `parents` (a closed SELECT of the parent rows in
@@ -54925,14 +54922,14 @@ function keyPresent(alias, columns) {
  * decides, as SQLite's foreign key check does.
  */
 function referencesAny(alias, fk, to, parents) {
-    const pairs = fk.from.map((c, i) => `${PARENT}.${sql_q(to[i])} = ${sql_q(alias)}.${sql_q(c)}`).join(' AND ');
+    const pairs = fk.from.map((c, i) => `${PARENT}.${tables_q(to[i])} = ${tables_q(alias)}.${tables_q(c)}`).join(' AND ');
     return `(${keyPresent(alias, fk.from)} AND EXISTS (SELECT 1 FROM (${parents}) AS ${PARENT} WHERE ${pairs}))`;
 }
 /** Rows of `alias` whose foreign key points at no row of `parents` (undefined: the parent table is gone). */
 function orphaned(alias, fk, to, parents) {
     if (parents === undefined || to === undefined)
         return `(${keyPresent(alias, fk.from)})`;
-    const pairs = fk.from.map((c, i) => `${PARENT}.${sql_q(to[i])} = ${sql_q(alias)}.${sql_q(c)}`).join(' AND ');
+    const pairs = fk.from.map((c, i) => `${PARENT}.${tables_q(to[i])} = ${tables_q(alias)}.${tables_q(c)}`).join(' AND ');
     return `(${keyPresent(alias, fk.from)} AND NOT EXISTS (SELECT 1 FROM (${parents}) AS ${PARENT} WHERE ${pairs}))`;
 }
 /**
@@ -54942,7 +54939,7 @@ function orphaned(alias, fk, to, parents) {
 function duplicatesQuery(rows, alias, key) {
     const present = key.terms.map((t) => `(${t}) IS NOT NULL`);
     const where = [...present, ...(key.where !== undefined ? [`(${key.where})`] : [])].join(' AND ');
-    return `SELECT coalesce(sum(n) - count(*), 0) FROM (SELECT count(*) AS n FROM (${rows}) AS ${sql_q(alias)} WHERE ${where} GROUP BY ${key.terms.join(', ')} HAVING count(*) > 1)`;
+    return `SELECT coalesce(sum(n) - count(*), 0) FROM (SELECT count(*) AS n FROM (${rows}) AS ${tables_q(alias)} WHERE ${where} GROUP BY ${key.terms.join(', ')} HAVING count(*) > 1)`;
 }
 /**
  * Rows of `alias` that collide on `key` with a row of `incoming` (a closed SELECT of new rows): what
@@ -54951,8 +54948,8 @@ function duplicatesQuery(rows, alias, key) {
 function collides(alias, key, incoming) {
     if (key.unusable || key.where !== undefined || key.columns.length !== key.terms.length)
         return undefined;
-    const NEW = sql_q('d1m_new');
-    const pairs = key.columns.map((c) => `${sql_q(alias)}.${sql_q(c)} = ${NEW}.${sql_q(c)}`).join(' AND ');
+    const NEW = tables_q('d1m_new');
+    const pairs = key.columns.map((c) => `${tables_q(alias)}.${tables_q(c)} = ${NEW}.${tables_q(c)}`).join(' AND ');
     return `EXISTS (SELECT 1 FROM (${incoming}) AS ${NEW} WHERE ${pairs})`;
 }
 
@@ -54974,7 +54971,7 @@ function readShape(db, name) {
     }
     const withoutRowid = /\)\s*[A-Za-z_,\s]*WITHOUT\s+ROWID[A-Za-z_,\s]*$/i.test(sql);
     const rowidAlias = !withoutRowid && pk.length === 1 && pk[0].type.toUpperCase() === 'INTEGER' && !/\bPRIMARY\s+KEY\s+DESC\b/i.test(sql) ? pk[0].name : undefined;
-    const keys = rowidAlias ? [{ name: 'PRIMARY KEY', terms: [sql_q(rowidAlias)], columns: [rowidAlias] }] : [];
+    const keys = rowidAlias ? [{ name: 'PRIMARY KEY', terms: [tables_q(rowidAlias)], columns: [rowidAlias] }] : [];
     for (const ix of db.selectArrays(`SELECT il.name, il.origin, il.partial, m.sql FROM pragma_index_list(?1) AS il LEFT JOIN sqlite_schema AS m ON m.type = 'index' AND m.name = il.name WHERE il."unique" = 1`, [real])) {
         keys.push(readKey(db, String(ix[0]), ix[3] === null || ix[3] === undefined ? undefined : String(ix[3])));
     }
@@ -55001,7 +54998,7 @@ function readKey(db, index, sql) {
         const coll = String(c[2] ?? 'BINARY');
         if (Number(c[0]) >= 0) {
             columns.push(String(c[1]));
-            terms.push(`${sql_q(String(c[1]))} COLLATE ${sql_q(coll)}`);
+            terms.push(`${tables_q(String(c[1]))} COLLATE ${tables_q(coll)}`);
             return;
         }
         // An expression term: its text comes from the CREATE INDEX statement.
@@ -55009,7 +55006,7 @@ function readKey(db, index, sql) {
         if (expr === undefined)
             unusable = true;
         else
-            terms.push(`(${expr}) COLLATE ${sql_q(coll)}`);
+            terms.push(`(${expr}) COLLATE ${tables_q(coll)}`);
     });
     const where = parsed?.where;
     if (parsed && parsed.whereUnusable)
@@ -55019,21 +55016,21 @@ function readKey(db, index, sql) {
 /** The key expressions (collation and ASC/DESC removed) and WHERE of a CREATE INDEX statement. */
 function indexTerms(sql) {
     const tokens = tokensOf(sql);
-    const on = tokens.findIndex((t) => sql_isWord(t, 'ON'));
-    const open = tokens.findIndex((t, i) => i > on && sql_isPunct(t, '('));
+    const on = tokens.findIndex((t) => analyse_isWord(t, 'ON'));
+    const open = tokens.findIndex((t, i) => i > on && isPunct(t, '('));
     if (on < 0 || open < 0)
         return undefined;
-    const close = groupEnd(tokens, open);
+    const close = skipGroup(tokens, open);
     const terms = splitTopLevel(tokens.slice(open + 1, close - 1)).map((term) => {
         let end = term.length;
-        if (sql_isWord(term[end - 1], 'ASC', 'DESC'))
+        if (analyse_isWord(term[end - 1], 'ASC', 'DESC'))
             end--;
         // `COLLATE x` at the end: the collation is read from pragma_index_xinfo instead.
-        if (end >= 2 && sql_isWord(term[end - 2], 'COLLATE'))
+        if (end >= 2 && analyse_isWord(term[end - 2], 'COLLATE'))
             end -= 2;
         return emit(term.slice(0, end));
     });
-    const w = tokens.findIndex((t, i) => i >= close && sql_isWord(t, 'WHERE'));
+    const w = tokens.findIndex((t, i) => i >= close && analyse_isWord(t, 'WHERE'));
     if (w < 0)
         return { terms };
     const where = emit(tokens.slice(w + 1));
@@ -55041,11 +55038,14 @@ function indexTerms(sql) {
 }
 /** CHECK constraints of a CREATE TABLE statement (column and table constraints), re-emitted. */
 function checksOf(sql) {
-    const tokens = tokensOf(sql);
+    return checksFrom(tokensOf(sql), 0);
+}
+/** The `CHECK (expr)` expressions in `tokens` from index `from` on, re-emitted (undefined where not possible). */
+function checksFrom(tokens, from) {
     const out = [];
-    for (let i = 0; i < tokens.length; i++) {
-        if (sql_isWord(tokens[i], 'CHECK') && sql_isPunct(tokens[i + 1], '(')) {
-            const end = groupEnd(tokens, i + 1);
+    for (let i = from; i < tokens.length; i++) {
+        if (analyse_isWord(tokens[i], 'CHECK') && isPunct(tokens[i + 1], '(')) {
+            const end = skipGroup(tokens, i + 1);
             out.push(emit(tokens.slice(i + 2, end - 1)));
             i = end - 1;
         }
@@ -55054,22 +55054,14 @@ function checksOf(sql) {
 }
 /** Column definitions of `ALTER TABLE t ADD [COLUMN] <def>`: the column name and its CHECK expressions. */
 function addedColumn(tokens) {
-    const add = tokens.findIndex((t) => sql_isWord(t, 'ADD'));
+    const add = tokens.findIndex((t) => analyse_isWord(t, 'ADD'));
     if (add < 0)
         return undefined;
-    const at = sql_isWord(tokens[add + 1], 'COLUMN') ? add + 2 : add + 1;
+    const at = analyse_isWord(tokens[add + 1], 'COLUMN') ? add + 2 : add + 1;
     const name = sql_nameOf(tokens[at]);
     if (name === undefined)
         return undefined;
-    const checks = [];
-    for (let i = at + 1; i < tokens.length; i++) {
-        if (sql_isWord(tokens[i], 'CHECK') && sql_isPunct(tokens[i + 1], '(')) {
-            const end = groupEnd(tokens, i + 1);
-            checks.push(emit(tokens.slice(i + 2, end - 1)));
-            i = end - 1;
-        }
-    }
-    return { name, checks };
+    return { name, checks: checksFrom(tokens, at + 1) };
 }
 /** Insertable columns (not generated), in table order. */
 function insertable(shape) {
@@ -55205,23 +55197,23 @@ function cause(head, line) {
 const coll = (term) => /COLLATE ("(?:[^"]|"")*")$/.exec(term)?.[1]?.toUpperCase() ?? '"BINARY"';
 /** The origin of `INSERT INTO x (listed) <source>` when the source is a copy of plain columns of one table. */
 function copyOrigin(ctx, source, listed) {
-    if (!sql_isWord(source[0], 'SELECT') || sql_isWord(source[1], 'DISTINCT'))
+    if (!analyse_isWord(source[0], 'SELECT') || analyse_isWord(source[1], 'DISTINCT'))
         return undefined;
-    const from = source.findIndex((t) => sql_isWord(t, 'FROM'));
+    const from = source.findIndex((t) => analyse_isWord(t, 'FROM'));
     if (from < 0)
         return undefined;
     const tableName = sql_nameOf(source[from + 1]);
     let k = from + 2;
     let alias;
-    if (sql_isWord(source[k], 'AS'))
+    if (analyse_isWord(source[k], 'AS'))
         k++;
-    if (source[k] && sql_nameOf(source[k]) !== undefined && !sql_isWord(source[k], 'WHERE', 'GROUP', 'ORDER', 'LIMIT'))
+    if (source[k] && sql_nameOf(source[k]) !== undefined && !analyse_isWord(source[k], 'WHERE', 'GROUP', 'ORDER', 'LIMIT'))
         alias = sql_nameOf(source[k++]);
     // After the one table only WHERE / GROUP BY / ORDER BY / LIMIT: every copied row is a row of it.
-    if (tableName === undefined || (source[k] && !sql_isWord(source[k], 'WHERE', 'GROUP', 'ORDER', 'LIMIT')))
+    if (tableName === undefined || (source[k] && !analyse_isWord(source[k], 'WHERE', 'GROUP', 'ORDER', 'LIMIT')))
         return undefined;
     const rest = source.slice(k);
-    if (rest.some((t) => sql_isWord(t, 'UNION', 'INTERSECT', 'EXCEPT')))
+    if (rest.some((t) => analyse_isWord(t, 'UNION', 'INTERSECT', 'EXCEPT')))
         return undefined;
     if (!ctx.rels.has(tableName))
         return undefined;
@@ -55234,9 +55226,9 @@ function copyOrigin(ctx, source, listed) {
     const columns = new Map();
     items.forEach((item, i) => {
         let col;
-        if (item.length === 1 || (item.length === 3 && sql_isWord(item[1], 'AS')))
+        if (item.length === 1 || (item.length === 3 && analyse_isWord(item[1], 'AS')))
             col = sql_nameOf(item[0]);
-        else if ((item.length === 3 || (item.length === 5 && sql_isWord(item[3], 'AS'))) && sql_isPunct(item[1], '.')) {
+        else if ((item.length === 3 || (item.length === 5 && analyse_isWord(item[3], 'AS'))) && isPunct(item[1], '.')) {
             const q0 = sql_nameOf(item[0])?.toLowerCase();
             if (q0 === tableName.toLowerCase() || q0 === alias?.toLowerCase())
                 col = sql_nameOf(item[2]);
@@ -55252,7 +55244,7 @@ function copyOrigin(ctx, source, listed) {
     return {
         table: shape.name.toLowerCase(),
         columns,
-        complete: rest.length === 0 || rest.every((t) => !sql_isWord(t, 'WHERE', 'GROUP', 'HAVING', 'LIMIT')),
+        complete: rest.length === 0 || rest.every((t) => !analyse_isWord(t, 'WHERE', 'GROUP', 'HAVING', 'LIMIT')),
         notNull: new Set(shape.columns.filter((c) => c.notNull || c.name === shape.rowidAlias).map((c) => c.name.toLowerCase())),
         keys: shape.keys.filter((key) => !key.unusable && key.where === undefined && key.columns.length === key.terms.length).map((key) => ({ columns: key.columns.map((c) => c.toLowerCase()), colls: key.terms.map(coll) })),
         fks,
@@ -55366,11 +55358,11 @@ class Relations {
             return { ok: false, why: `${name} does not exist at that point` };
         switch (r.kind) {
             case 'target':
-                return { ok: true, sql: `main.${sql_q(r.name)} AS ${sql_q(alias)}`, reads: true };
+                return { ok: true, sql: `main.${tables_q(r.name)} AS ${tables_q(alias)}`, reads: true };
             case 'empty':
-                return { ok: true, sql: `(${emptySelect(r.columns)}) AS ${sql_q(alias)}`, reads: false };
+                return { ok: true, sql: `(${emptySelect(r.columns)}) AS ${tables_q(alias)}`, reads: false };
             case 'derived':
-                return { ok: true, sql: `(${r.sql}) AS ${sql_q(alias)}`, reads: r.reads };
+                return { ok: true, sql: `(${r.sql}) AS ${tables_q(alias)}`, reads: r.reads };
             case 'unknown':
                 return { ok: false, why: `what ${name} holds at that point is not known: ${r.why}` };
         }
@@ -55381,7 +55373,7 @@ class Relations {
         if (!r)
             return { ok: false, why: `${name} does not exist at that point` };
         if (r.kind === 'target')
-            return { ok: true, sql: `SELECT * FROM main.${sql_q(r.name)}`, reads: true };
+            return { ok: true, sql: `SELECT * FROM main.${tables_q(r.name)}`, reads: true };
         if (r.kind === 'empty')
             return { ok: true, sql: emptySelect(r.columns), reads: false };
         if (r.kind === 'derived')
@@ -55422,7 +55414,7 @@ class Relations {
             if (!s.ok)
                 return s;
             reads ||= s.reads;
-            ctes.push(`${sql_q(e.name)} AS (${s.sql})`);
+            ctes.push(`${tables_q(e.name)} AS (${s.sql})`);
         }
         return { ok: true, sql: ctes.length ? `WITH ${ctes.join(', ')} ${body}` : body, reads };
     }
@@ -55430,7 +55422,7 @@ class Relations {
 /** No rows, with the given column names. */
 function emptySelect(columns) {
     const cols = columns.length ? columns : ['_'];
-    return `SELECT ${cols.map((c) => `NULL AS ${sql_q(c)}`).join(', ')} LIMIT 0`;
+    return `SELECT ${cols.map((c) => `NULL AS ${tables_q(c)}`).join(', ')} LIMIT 0`;
 }
 
 ;// CONCATENATED MODULE: ./build/src/preflight/change.js
@@ -55461,25 +55453,25 @@ function findTop(tokens, from, ...words) {
     let depth = 0;
     for (let k = from; k < tokens.length; k++) {
         const t = tokens[k];
-        if (sql_isPunct(t, '('))
+        if (isPunct(t, '('))
             depth++;
-        else if (sql_isPunct(t, ')'))
+        else if (isPunct(t, ')'))
             depth--;
-        else if (depth === 0 && sql_isWord(t, ...words))
+        else if (depth === 0 && analyse_isWord(t, ...words))
             return k;
     }
     return -1;
 }
 /** `[schema.]name [AS alias]` at `i`. */
 function target(tokens, i) {
-    if (sql_isPunct(tokens[i + 1], '.'))
+    if (isPunct(tokens[i + 1], '.'))
         i += 2;
     const name = sql_nameOf(tokens[i]);
     if (name === undefined)
         return undefined;
     let next = i + 1;
     let alias;
-    if (sql_isWord(tokens[next], 'AS')) {
+    if (analyse_isWord(tokens[next], 'AS')) {
         alias = sql_nameOf(tokens[next + 1]);
         next += 2;
     }
@@ -55487,7 +55479,7 @@ function target(tokens, i) {
 }
 /** DELETE FROM t [WHERE w]: how many rows (on purpose), the cascades, and t afterwards. Returns the tables touched. */
 function askDelete(ctx, tokens, verb) {
-    const t = target(tokens, sql_isWord(tokens[verb + 1], 'FROM') ? verb + 2 : verb + 1);
+    const t = target(tokens, analyse_isWord(tokens[verb + 1], 'FROM') ? verb + 2 : verb + 1);
     const shape = t && readShape(ctx.db, t.name);
     if (!t || !shape)
         return new Set();
@@ -55495,7 +55487,7 @@ function askDelete(ctx, tokens, verb) {
     const alias = t.alias ?? x;
     const whereAt = findTop(tokens, t.next, 'WHERE');
     const endAt = findTop(tokens, t.next, 'RETURNING', 'ORDER', 'LIMIT');
-    const unsupported = endAt >= 0 && !sql_isWord(tokens[endAt], 'RETURNING');
+    const unsupported = endAt >= 0 && !analyse_isWord(tokens[endAt], 'RETURNING');
     const where = whereAt < 0 ? undefined : tokens.slice(whereAt + 1, endAt < 0 ? tokens.length : endAt);
     const w = where && emit(where);
     const from = ctx.rels.from(x, alias);
@@ -55531,7 +55523,7 @@ function askDelete(ctx, tokens, verb) {
 /** UPDATE t SET … [WHERE w]: how many rows (on purpose), and t afterwards. Returns the tables touched. */
 function askUpdate(ctx, tokens, verb) {
     let i = verb + 1;
-    const conflict = sql_isWord(tokens[i], 'OR');
+    const conflict = analyse_isWord(tokens[i], 'OR');
     if (conflict)
         i += 2;
     const t = target(tokens, i);
@@ -55555,11 +55547,11 @@ function askUpdate(ctx, tokens, verb) {
     const alias = t.alias ?? x;
     const from = ctx.rels.from(x, alias);
     const w = where && emit(where);
-    const simple = set >= 0 && !conflict && (end < 0 || sql_isWord(tokens[end], 'RETURNING')) && (!where || w !== undefined);
+    const simple = set >= 0 && !conflict && (end < 0 || analyse_isWord(tokens[end], 'RETURNING')) && (!where || w !== undefined);
     const assigned = new Map();
     for (const a of simple ? assignments : []) {
         const col = sql_nameOf(a[0]);
-        const text = sql_isPunct(a[1], '=') ? emit(a.slice(2)) : undefined;
+        const text = isPunct(a[1], '=') ? emit(a.slice(2)) : undefined;
         if (col === undefined || text === undefined)
             return forgetAll(ctx, touched, `${c} (an assignment the preflight does not read)`);
         assigned.set(col.toLowerCase(), { text, tokens: a.slice(2) });
@@ -55575,8 +55567,8 @@ function askUpdate(ctx, tokens, verb) {
         .map((col) => {
         const a = assigned.get(col.name.toLowerCase());
         if (!a)
-            return `${sql_q(alias)}.${sql_q(col.name)} AS ${sql_q(col.name)}`;
-        return `${w !== undefined ? `iif(${w}, (${a.text}), ${sql_q(alias)}.${sql_q(col.name)})` : `(${a.text})`} AS ${sql_q(col.name)}`;
+            return `${tables_q(alias)}.${tables_q(col.name)} AS ${tables_q(col.name)}`;
+        return `${w !== undefined ? `iif(${w}, (${a.text}), ${tables_q(alias)}.${tables_q(col.name)})` : `(${a.text})`} AS ${tables_q(col.name)}`;
     })
         .join(', ');
     const after = ctx.rels.close(`SELECT ${projection} FROM ${from.sql}`, fragments, from.reads);
@@ -55616,26 +55608,26 @@ function alterTable(ctx, tokens, verb) {
         else
             ctx.rels.set(x, { kind: 'derived', sql: `SELECT ${list.join(', ')} FROM ${from.sql}`, reads: from.reads });
     };
-    if (sql_isWord(action, 'RENAME') && sql_isWord(tokens[t.next + 1], 'TO')) {
+    if (analyse_isWord(action, 'RENAME') && analyse_isWord(tokens[t.next + 1], 'TO')) {
         const to = sql_nameOf(tokens[t.next + 2]);
         return { after: () => to !== undefined && ctx.rels.rename(x, to) };
     }
-    if (sql_isWord(action, 'RENAME')) {
-        const k = sql_isWord(tokens[t.next + 1], 'COLUMN') ? t.next + 2 : t.next + 1;
+    if (analyse_isWord(action, 'RENAME')) {
+        const k = analyse_isWord(tokens[t.next + 1], 'COLUMN') ? t.next + 2 : t.next + 1;
         const from = sql_nameOf(tokens[k]);
-        const to = sql_isWord(tokens[k + 1], 'TO') ? sql_nameOf(tokens[k + 2]) : undefined;
+        const to = analyse_isWord(tokens[k + 1], 'TO') ? sql_nameOf(tokens[k + 2]) : undefined;
         if (from === undefined || to === undefined || ctx.rels.get(x)?.kind === 'empty')
             return none;
-        return { after: () => project(cols.map((col) => (col.toLowerCase() === from.toLowerCase() ? `${sql_q(col)} AS ${sql_q(to)}` : sql_q(col))), `${c} renamed a column`) };
+        return { after: () => project(cols.map((col) => (col.toLowerCase() === from.toLowerCase() ? `${tables_q(col)} AS ${tables_q(to)}` : tables_q(col))), `${c} renamed a column`) };
     }
-    if (sql_isWord(action, 'DROP')) {
-        const k = sql_isWord(tokens[t.next + 1], 'COLUMN') ? t.next + 2 : t.next + 1;
+    if (analyse_isWord(action, 'DROP')) {
+        const k = analyse_isWord(tokens[t.next + 1], 'COLUMN') ? t.next + 2 : t.next + 1;
         const gone = sql_nameOf(tokens[k])?.toLowerCase();
         if (gone === undefined || ctx.rels.get(x)?.kind === 'empty')
             return none;
-        return { after: () => project(cols.filter((col) => col.toLowerCase() !== gone).map(sql_q), `${c} dropped a column`) };
+        return { after: () => project(cols.filter((col) => col.toLowerCase() !== gone).map(tables_q), `${c} dropped a column`) };
     }
-    if (!sql_isWord(action, 'ADD'))
+    if (!analyse_isWord(action, 'ADD'))
         return none;
     const added = addedColumn(tokens.slice(t.next));
     if (!added)
@@ -55666,7 +55658,7 @@ function alterTable(ctx, tokens, verb) {
                 ctx.rels.forget([x], before.ok ? `${c} added a generated column` : before.why);
                 return;
             }
-            const sql = `SELECT ${cols.map(sql_q).join(', ')}, ${col.dflt !== null ? `(${col.dflt})` : 'NULL'} AS ${sql_q(col.name)} FROM ${before.sql}`;
+            const sql = `SELECT ${cols.map(tables_q).join(', ')}, ${col.dflt !== null ? `(${col.dflt})` : 'NULL'} AS ${tables_q(col.name)} FROM ${before.sql}`;
             if (before.reads) {
                 for (const check of added.checks) {
                     if (check === undefined)
@@ -55675,7 +55667,7 @@ function alterTable(ctx, tokens, verb) {
                         table: x,
                         question: `rows of ${x} that fail the new column's CHECK (${context_short(check)}) with its default`,
                         effect: 'fails',
-                        scan: { from: `(${sql}) AS ${sql_q(x)}`, predicate: `NOT (${check})` },
+                        scan: { from: `(${sql}) AS ${tables_q(x)}`, predicate: `NOT (${check})` },
                         message: (n, where) => `On ${where}, ${context_fmt(n)} row(s) of ${x} fail CHECK (${context_short(check)}) once ${col.name} holds its default, so ${c} fails ("CHECK constraint failed"). Choose a default the CHECK accepts, or add the column without the CHECK and backfill first.`,
                     });
                 }
@@ -55739,7 +55731,7 @@ function afterCreateTable(ctx, tokens, name, virtual, existed) {
         return;
     }
     const cols = insertable(shape).map((c) => c.name);
-    const as = tokens.findIndex((t, i) => sql_isWord(t, 'AS') && i > 2 && (sql_isWord(tokens[i + 1], 'SELECT', 'WITH', 'VALUES')));
+    const as = tokens.findIndex((t, i) => analyse_isWord(t, 'AS') && i > 2 && (analyse_isWord(tokens[i + 1], 'SELECT', 'WITH', 'VALUES')));
     if (as < 0) {
         ctx.rels.set(shape.name, { kind: 'empty', columns: cols });
         return;
@@ -55751,8 +55743,8 @@ function afterCreateTable(ctx, tokens, name, virtual, existed) {
         ctx.rels.set(shape.name, { kind: 'unknown', why: src?.why ?? 'CREATE TABLE … AS SELECT that cannot be embedded' });
         return;
     }
-    const list = cols.map((c) => sql_q(c)).join(', ');
-    ctx.rels.set(shape.name, { kind: 'derived', sql: `WITH ${sql_q('d1m_src')}(${list}) AS (${src.sql}) SELECT ${list} FROM ${sql_q('d1m_src')}`, reads: src.reads });
+    const list = cols.map((c) => tables_q(c)).join(', ');
+    ctx.rels.set(shape.name, { kind: 'derived', sql: `WITH ${tables_q('d1m_src')}(${list}) AS (${src.sql}) SELECT ${list} FROM ${tables_q('d1m_src')}`, reads: src.reads });
 }
 
 ;// CONCATENATED MODULE: ./build/src/preflight/insert.js
@@ -55773,48 +55765,48 @@ function afterCreateTable(ctx, tokens, name, virtual, existed) {
 function parseInsert(tokens) {
     const v = skipWith(tokens);
     let i = v + 1;
-    let mode = sql_isWord(tokens[v], 'REPLACE') ? 'replace' : 'abort';
-    if (sql_isWord(tokens[i], 'OR')) {
+    let mode = analyse_isWord(tokens[v], 'REPLACE') ? 'replace' : 'abort';
+    if (analyse_isWord(tokens[i], 'OR')) {
         const how = tokens[i + 1]?.value;
         mode = how === 'REPLACE' ? 'replace' : how === 'IGNORE' ? 'ignore' : 'abort';
         i += 2;
     }
-    if (!sql_isWord(tokens[i], 'INTO'))
+    if (!analyse_isWord(tokens[i], 'INTO'))
         return undefined;
     i++;
-    if (sql_isPunct(tokens[i + 1], '.'))
+    if (isPunct(tokens[i + 1], '.'))
         i += 2;
     const table = sql_nameOf(tokens[i]);
     if (table === undefined)
         return undefined;
     i++;
-    if (sql_isWord(tokens[i], 'AS'))
+    if (analyse_isWord(tokens[i], 'AS'))
         i += 2;
     let columns;
-    if (sql_isPunct(tokens[i], '(')) {
-        const end = groupEnd(tokens, i);
+    if (isPunct(tokens[i], '(')) {
+        const end = skipGroup(tokens, i);
         columns = splitTopLevel(tokens.slice(i + 1, end - 1)).map((p) => sql_nameOf(p[0]) ?? '');
         i = end;
     }
-    if (sql_isWord(tokens[i], 'DEFAULT') && sql_isWord(tokens[i + 1], 'VALUES'))
+    if (analyse_isWord(tokens[i], 'DEFAULT') && analyse_isWord(tokens[i + 1], 'VALUES'))
         return { table, mode, ...(columns && { columns }) };
     let end = tokens.length;
     let depth = 0;
     for (let k = i; k < tokens.length; k++) {
         const t = tokens[k];
-        if (sql_isPunct(t, '('))
+        if (isPunct(t, '('))
             depth++;
-        else if (sql_isPunct(t, ')'))
+        else if (isPunct(t, ')'))
             depth--;
-        else if (depth === 0 && ((sql_isWord(t, 'ON') && sql_isWord(tokens[k + 1], 'CONFLICT')) || sql_isWord(t, 'RETURNING'))) {
+        else if (depth === 0 && ((analyse_isWord(t, 'ON') && analyse_isWord(tokens[k + 1], 'CONFLICT')) || analyse_isWord(t, 'RETURNING'))) {
             end = k;
             break;
         }
     }
     const upsert = tokens.slice(end);
-    if (upsert.some((t, k) => sql_isWord(t, 'DO') && sql_isWord(upsert[k + 1], 'UPDATE')))
+    if (upsert.some((t, k) => analyse_isWord(t, 'DO') && analyse_isWord(upsert[k + 1], 'UPDATE')))
         mode = 'upsert';
-    else if (upsert.some((t, k) => sql_isWord(t, 'DO') && sql_isWord(upsert[k + 1], 'NOTHING')))
+    else if (upsert.some((t, k) => analyse_isWord(t, 'DO') && analyse_isWord(upsert[k + 1], 'NOTHING')))
         mode = 'ignore';
     return { table, mode, ...(columns && { columns }), source: [...tokens.slice(0, v), ...tokens.slice(i, end)] };
 }
@@ -55835,17 +55827,17 @@ function askInsert(ctx, parts, copy) {
             ctx.cannot(x, `rows ${cause(ctx.at.head, ctx.at.line)} inserts into ${x}`, src?.why ?? 'the statement cannot be embedded in a query (a bound parameter?)');
         return undefined;
     }
-    const srcCols = listed.map((_, i) => sql_q(`c${i + 1}`)).join(', ');
+    const srcCols = listed.map((_, i) => tables_q(`c${i + 1}`)).join(', ');
     const projection = cols
         .map((c) => {
         const at = listed.indexOf(c.name.toLowerCase());
         if (at >= 0)
-            return `${sql_q(`c${at + 1}`)} AS ${sql_q(c.name)}`;
-        return `${c.dflt !== null ? `(${c.dflt})` : 'NULL'} AS ${sql_q(c.name)}`;
+            return `${tables_q(`c${at + 1}`)} AS ${tables_q(c.name)}`;
+        return `${c.dflt !== null ? `(${c.dflt})` : 'NULL'} AS ${tables_q(c.name)}`;
     })
         .join(', ');
-    const rows = `WITH ${sql_q('d1m_src')}(${srcCols}) AS (${src.sql}) SELECT ${projection} FROM ${sql_q('d1m_src')}`;
-    const newFrom = `(${rows}) AS ${sql_q(x)}`;
+    const rows = `WITH ${tables_q('d1m_src')}(${srcCols}) AS (${src.sql}) SELECT ${projection} FROM ${tables_q('d1m_src')}`;
+    const newFrom = `(${rows}) AS ${tables_q(x)}`;
     const what = copy ? `rows copied into ${x}` : `rows ${cause(ctx.at.head, ctx.at.line)} inserts into ${x}`;
     // Rows the migration wrote itself (VALUES) were already checked by the replay; only target rows are news.
     const rebuild = copy && wasEmpty;
@@ -55862,7 +55854,7 @@ function askInsert(ctx, parts, copy) {
                 table: x,
                 question: `${what} with NULL in ${c.name} (NOT NULL)`,
                 effect: r.effect,
-                scan: { from: newFrom, predicate: `${sql_q(c.name)} IS NULL` },
+                scan: { from: newFrom, predicate: `${tables_q(c.name)} IS NULL` },
                 message: (n, where) => `On ${where}, ${context_fmt(n)} ${what} hold NULL in ${c.name}, which is NOT NULL: they ${r.verb} ("NOT NULL constraint failed: ${x}.${c.name}") at ${cause(ctx.at.head, ctx.at.line)}. Fill them first (\`UPDATE … SET ${c.name} = … WHERE ${c.name} IS NULL\`) or copy \`coalesce(${c.name}, …)\`.`,
             });
         }
@@ -55923,7 +55915,7 @@ function askUnique(ctx, shape, incoming, mode, rebuild, what, listed, origin) {
     // Literal rows (VALUES) colliding with literal rows of earlier statements fail on the replay already: only
     // the target's own rows are news for them.
     const existing = newReads ? ctx.rels.select(shape.name) : ctx.rels.targetPart(shape.name);
-    const names = insertable(shape).map((c) => sql_q(c.name)).join(', ');
+    const names = insertable(shape).map((c) => tables_q(c.name)).join(', ');
     const both = existing.ok && existing.reads ? `SELECT ${names} FROM (${existing.sql}) UNION ALL SELECT ${names} FROM (${rows})` : rows;
     if (!newReads && !(existing.ok && existing.reads))
         return;
@@ -55946,7 +55938,7 @@ function askUnique(ctx, shape, incoming, mode, rebuild, what, listed, origin) {
         // Literal rows against the target's: one lookup per new row through the key's own index, not a GROUP BY.
         const plain = !newReads && existing.ok && key.where === undefined && key.columns.length === key.terms.length;
         const lookup = plain
-            ? `EXISTS (SELECT 1 FROM (${existing.sql}) AS ${sql_q('d1m_t')} WHERE ${key.columns.map((c, i) => `${sql_q('d1m_t')}.${sql_q(c)} = ${sql_q(shape.name)}.${sql_q(c)}${/ COLLATE "(?:[^"]|"")*"$/.exec(key.terms[i])?.[0] ?? ''}`).join(' AND ')})`
+            ? `EXISTS (SELECT 1 FROM (${existing.sql}) AS ${tables_q('d1m_t')} WHERE ${key.columns.map((c, i) => `${tables_q('d1m_t')}.${tables_q(c)} = ${tables_q(shape.name)}.${tables_q(c)}${/ COLLATE "(?:[^"]|"")*"$/.exec(key.terms[i])?.[0] ?? ''}`).join(' AND ')})`
             : undefined;
         ctx.ask({
             table: shape.name,
@@ -55963,7 +55955,7 @@ function askUnique(ctx, shape, incoming, mode, rebuild, what, listed, origin) {
 function askLeftBehind(ctx, shape, parts, rows, listed) {
     const source = parts.source ?? [];
     const names = new Set(source.map((t) => sql_nameOf(t)?.toLowerCase()).filter((n) => !!n));
-    const filtered = source.some((t) => sql_isWord(t, ...FILTERS));
+    const filtered = source.some((t) => analyse_isWord(t, ...FILTERS));
     const newCols = new Map(insertable(shape).map((c) => [c.name.toLowerCase(), c]));
     for (const lower of names) {
         if (!ctx.ff.rebuilt.has(lower) || !ctx.rels.has(lower))
@@ -55994,7 +55986,7 @@ function askLeftBehind(ctx, shape, parts, rows, listed) {
             const lowerCol = c.name.toLowerCase();
             const target = newCols.get(lowerCol);
             if (target && !listed.includes(lowerCol)) {
-                const predicate = `${sql_q(c.name)} IS NOT NULL${target.dflt !== null ? ` AND ${sql_q(c.name)} IS NOT (${target.dflt})` : ''}`;
+                const predicate = `${tables_q(c.name)} IS NOT NULL${target.dflt !== null ? ` AND ${tables_q(c.name)} IS NOT (${target.dflt})` : ''}`;
                 ctx.ask({
                     table: s.name,
                     question: `rows of ${s.name} whose ${c.name} the copy into ${shape.name} does not copy (it gets its default)`,
@@ -56004,7 +55996,7 @@ function askLeftBehind(ctx, shape, parts, rows, listed) {
                 });
             }
             else if (!target) {
-                ctx.ask({ table: s.name, question: `rows of ${s.name} holding a value in ${c.name}, which ${shape.name} does not have (dropped on purpose?)`, effect: 'info', scan: { from: from.sql, predicate: `${sql_q(c.name)} IS NOT NULL` } });
+                ctx.ask({ table: s.name, question: `rows of ${s.name} holding a value in ${c.name}, which ${shape.name} does not have (dropped on purpose?)`, effect: 'info', scan: { from: from.sql, predicate: `${tables_q(c.name)} IS NOT NULL` } });
             }
         }
     }
@@ -56026,9 +56018,9 @@ function askReplaced(ctx, shape, rows, newReads) {
     }
     const hit = `(${hits.join(' OR ')})`;
     const cols = insertable(shape);
-    const NEW = sql_q('d1m_new');
-    const pairs = shape.keys.filter((k) => collides(x, k, rows) !== undefined).map((k) => k.columns.map((c) => `${NEW}.${sql_q(c)} = ${sql_q(x)}.${sql_q(c)}`).join(' AND '));
-    const differs = `EXISTS (SELECT 1 FROM (${rows}) AS ${NEW} WHERE (${pairs.map((p) => `(${p})`).join(' OR ')}) AND (${cols.map((c) => `${NEW}.${sql_q(c.name)} IS NOT ${sql_q(x)}.${sql_q(c.name)}`).join(' OR ')}))`;
+    const NEW = tables_q('d1m_new');
+    const pairs = shape.keys.filter((k) => collides(x, k, rows) !== undefined).map((k) => k.columns.map((c) => `${NEW}.${tables_q(c)} = ${tables_q(x)}.${tables_q(c)}`).join(' AND '));
+    const differs = `EXISTS (SELECT 1 FROM (${rows}) AS ${NEW} WHERE (${pairs.map((p) => `(${p})`).join(' OR ')}) AND (${cols.map((c) => `${NEW}.${tables_q(c.name)} IS NOT ${tables_q(x)}.${tables_q(c.name)}`).join(' OR ')}))`;
     const side = sideEffect(ctx, x);
     ctx.ask({
         table: x,
@@ -56063,7 +56055,7 @@ function afterInsert(ctx, parts, asked) {
     const existing = ctx.rels.select(x);
     if (!existing.ok)
         return;
-    const names = insertable(shape).map((c) => sql_q(c.name)).join(', ');
+    const names = insertable(shape).map((c) => tables_q(c.name)).join(', ');
     const targetPart = asked.reads ? undefined : ctx.rels.targetPart(x);
     ctx.rels.set(x, {
         kind: 'derived',
@@ -56080,6 +56072,7 @@ function afterInsert(ctx, parts, asked) {
  * turned into counts over the target's rows — through the relations (relations.ts) that say what every
  * table holds at that point, in terms of the tables as they are now.
  */
+
 
 
 
@@ -56204,10 +56197,10 @@ function walkFile(sqlite3, db, rels, parsed, dataLoss, out) {
                 break;
             }
             case 'DROP': {
-                if (!sql_isWord(tokens[v + 1], 'TABLE'))
+                if (!analyse_isWord(tokens[v + 1], 'TABLE'))
                     break;
-                const i = sql_isWord(tokens[v + 2], 'IF') ? v + 4 : v + 2;
-                const name = sql_nameOf(sql_isPunct(tokens[i + 1], '.') ? tokens[i + 2] : tokens[i]);
+                const i = analyse_isWord(tokens[v + 2], 'IF') ? v + 4 : v + 2;
+                const name = sql_nameOf(isPunct(tokens[i + 1], '.') ? tokens[i + 2] : tokens[i]);
                 if (name === undefined)
                     break;
                 const touched = askDrop(ctx, name);
@@ -56232,14 +56225,14 @@ function walkFile(sqlite3, db, rels, parsed, dataLoss, out) {
                 const parts = parseInsert(tokens);
                 if (!parts)
                     break;
-                const copy = parts.source !== undefined && parts.source.some((t) => sql_isWord(t, 'SELECT'));
+                const copy = parts.source !== undefined && parts.source.some((t) => analyse_isWord(t, 'SELECT'));
                 const asked = askInsert(ctx, parts, copy);
                 after = () => afterInsert(ctx, parts, asked);
                 written = parts.table;
                 break;
             }
             case 'ALTER': {
-                if (!sql_isWord(tokens[v + 1], 'TABLE'))
+                if (!analyse_isWord(tokens[v + 1], 'TABLE'))
                     break;
                 const alter = alterTable(ctx, tokens, v);
                 after = () => {
@@ -56296,34 +56289,31 @@ function commitCheck(ctx, table, out) {
             question,
             effect: 'fails',
             scan: { from: from.sql, predicate: orphaned(shape.name, fk, to, parent && parent.ok ? parent.sql : undefined) },
-            message: (n, where) => `On ${where}, this migration fails when it commits: ${derive_fmt(n)} row(s) of ${shape.name} reference a ${fk.parent} row that does not exist then (${fk.from.join('/')}): "FOREIGN KEY constraint failed". Copy the parent rows too, or fix the references first.`,
+            message: (n, where) => `On ${where}, this migration fails when it commits: ${context_fmt(n)} row(s) of ${shape.name} reference a ${fk.parent} row that does not exist then (${fk.from.join('/')}): "FOREIGN KEY constraint failed". Copy the parent rows too, or fix the references first.`,
         });
     }
-}
-function derive_fmt(n) {
-    return n.toLocaleString('en-US');
 }
 /** CREATE TABLE / CREATE [UNIQUE] INDEX: what to do once the statement ran on the replay. */
 function createHook(ctx, tokens, v) {
     let c = v + 1;
-    if (sql_isWord(tokens[c], 'TEMP', 'TEMPORARY'))
+    if (analyse_isWord(tokens[c], 'TEMP', 'TEMPORARY'))
         c++;
-    const virtual = sql_isWord(tokens[c], 'VIRTUAL');
+    const virtual = analyse_isWord(tokens[c], 'VIRTUAL');
     if (virtual)
         c++;
-    if (sql_isWord(tokens[c], 'TABLE')) {
-        const at = sql_isWord(tokens[c + 1], 'IF') ? c + 4 : c + 1;
-        const name = sql_nameOf(sql_isPunct(tokens[at + 1], '.') ? tokens[at + 2] : tokens[at]);
+    if (analyse_isWord(tokens[c], 'TABLE')) {
+        const at = analyse_isWord(tokens[c + 1], 'IF') ? c + 4 : c + 1;
+        const name = sql_nameOf(isPunct(tokens[at + 1], '.') ? tokens[at + 2] : tokens[at]);
         if (name === undefined)
             return () => { };
         const existed = readShape(ctx.db, name) !== undefined;
         return () => afterCreateTable(ctx, tokens, name, virtual, existed);
     }
-    const k = sql_isWord(tokens[v + 1], 'UNIQUE') ? v + 2 : v + 1;
-    if (!sql_isWord(tokens[k], 'INDEX'))
+    const k = analyse_isWord(tokens[v + 1], 'UNIQUE') ? v + 2 : v + 1;
+    if (!analyse_isWord(tokens[k], 'INDEX'))
         return () => { };
-    const at = sql_isWord(tokens[k + 1], 'IF') ? k + 4 : k + 1;
-    const name = sql_nameOf(sql_isPunct(tokens[at + 1], '.') ? tokens[at + 2] : tokens[at]);
+    const at = analyse_isWord(tokens[k + 1], 'IF') ? k + 4 : k + 1;
+    const name = sql_nameOf(isPunct(tokens[at + 1], '.') ? tokens[at + 2] : tokens[at]);
     if (name === undefined)
         return () => { };
     const existed = ctx.db.selectArrays(`SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?1 COLLATE NOCASE`, [name]).length > 0;
@@ -56335,12 +56325,12 @@ function createHook(ctx, tokens, v) {
 /** `PRAGMA defer_foreign_keys = on/off`: true, false, or undefined for any other pragma. */
 function deferSetting(tokens, v) {
     let i = v + 1;
-    if (sql_isPunct(tokens[i + 1], '.'))
+    if (isPunct(tokens[i + 1], '.'))
         i += 2;
     if (sql_nameOf(tokens[i])?.toLowerCase() !== 'defer_foreign_keys')
         return undefined;
     const value = tokens[i + 2];
-    if (!value || !(sql_isPunct(tokens[i + 1], '=') || sql_isPunct(tokens[i + 1], '(')))
+    if (!value || !(isPunct(tokens[i + 1], '=') || isPunct(tokens[i + 1], '(')))
         return undefined;
     const text = (value.kind === 'string' ? value.value : value.text).toLowerCase();
     if (['on', 'true', 'yes', '1'].includes(text))
@@ -56352,20 +56342,20 @@ function deferSetting(tokens, v) {
 /** The table of `DELETE FROM t` / `UPDATE [OR x] t`. */
 function nameAfter(tokens, v) {
     let i = v + 1;
-    if (sql_isWord(tokens[i], 'FROM'))
+    if (analyse_isWord(tokens[i], 'FROM'))
         i++;
-    if (sql_isWord(tokens[i], 'OR'))
+    if (analyse_isWord(tokens[i], 'OR'))
         i += 2;
-    if (sql_isPunct(tokens[i + 1], '.'))
+    if (isPunct(tokens[i + 1], '.'))
         i += 2;
     return sql_nameOf(tokens[i]);
 }
 function renameOf(tokens, v) {
     let i = v + 2;
-    if (sql_isPunct(tokens[i + 1], '.'))
+    if (isPunct(tokens[i + 1], '.'))
         i += 2;
     const from = sql_nameOf(tokens[i]);
-    if (from === undefined || !sql_isWord(tokens[i + 1], 'RENAME') || !sql_isWord(tokens[i + 2], 'TO'))
+    if (from === undefined || !analyse_isWord(tokens[i + 1], 'RENAME') || !analyse_isWord(tokens[i + 2], 'TO'))
         return undefined;
     const to = sql_nameOf(tokens[i + 3]);
     return to === undefined ? undefined : { from, to };
@@ -56375,7 +56365,7 @@ function forgetTriggerTargets(db, rels, table, why) {
     const triggers = db.selectArrays(`SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?1 COLLATE NOCASE`, [table]);
     for (const [sql] of triggers) {
         const tokens = tokensOf(String(sql ?? ''));
-        const body = tokens.findIndex((t) => sql_isWord(t, 'BEGIN'));
+        const body = tokens.findIndex((t) => analyse_isWord(t, 'BEGIN'));
         rels.forget([...namesOf(tokens.slice(body + 1))].filter((n) => rels.has(n)), why);
     }
 }
@@ -56460,13 +56450,13 @@ function statementsOf(list) {
     for (const [from, all] of scans) {
         for (let i = 0; i < all.length; i += MAX_COLUMNS) {
             const some = all.slice(i, i + MAX_COLUMNS);
-            const cols = some.map((c) => `coalesce(sum(iif(${c.predicate}, 1, 0)), 0) AS ${sql_q(`q${c.id}`)}`);
+            const cols = some.map((c) => `coalesce(sum(iif(${c.predicate}, 1, 0)), 0) AS ${tables_q(`q${c.id}`)}`);
             out.push({ sql: `SELECT ${cols.join(', ')} FROM ${from}`, ids: some.map((c) => c.id) });
         }
     }
     for (const { id, probe } of list) {
         if (probe.scalar !== undefined)
-            out.push({ sql: `SELECT (${probe.scalar}) AS ${sql_q(`q${id}`)}`, ids: [id] });
+            out.push({ sql: `SELECT (${probe.scalar}) AS ${tables_q(`q${id}`)}`, ids: [id] });
     }
     return out;
 }
@@ -59083,7 +59073,7 @@ function parseTOML(code, options) {
 function repositoryRoot(cwd, env = {}) {
     const start = external_node_path_.resolve(cwd);
     const workspace = env.GITHUB_WORKSPACE ? external_node_path_.resolve(env.GITHUB_WORKSPACE) : undefined;
-    if (workspace && repo_root_isInside(start, workspace))
+    if (workspace && isInside(start, workspace))
         return workspace;
     for (let dir = start;; dir = external_node_path_.dirname(dir)) {
         if (repo_root_exists(external_node_path_.join(dir, '.git')))
@@ -59093,7 +59083,7 @@ function repositoryRoot(cwd, env = {}) {
     }
 }
 /** Whether `p` is `dir` or below it. */
-function repo_root_isInside(p, dir) {
+function isInside(p, dir) {
     const rel = external_node_path_.relative(dir, p);
     return rel === '' || (rel !== '..' && !rel.startsWith(`..${external_node_path_.sep}`) && !external_node_path_.isAbsolute(rel));
 }
@@ -59354,6 +59344,7 @@ function kind(value) {
 
 
 
+
 const INPUT_NAMES = [
     'working-directory',
     'config',
@@ -59442,11 +59433,8 @@ function parseCacheDir(rawValue, cwd, env, source) {
     if (value === undefined)
         return undefined;
     const dir = (0,external_node_path_.resolve)(cwd, value);
-    const within = (root) => {
-        const rel = (0,external_node_path_.relative)((0,external_node_path_.resolve)(root), dir);
-        return rel === '' || (!rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel));
-    };
-    const root = [cwd, env.GITHUB_WORKSPACE].find((r) => r !== undefined && r !== '' && within(r));
+    // isInside tests whole segments: a directory named `..cache` is inside, not a parent reference.
+    const root = [cwd, env.GITHUB_WORKSPACE].find((r) => r !== undefined && r !== '' && (0,paths/* isInside */.FK)((0,external_node_path_.resolve)(r), dir));
     if (root !== undefined) {
         throw new UsageError(`Invalid ${options_label('cache-dir', source)}: "${value}" is inside ${root === cwd ? 'the working directory' : 'the checkout (GITHUB_WORKSPACE)'}, where a pull request could put files the cache would trust. Use a directory outside it, e.g. \${{ runner.temp }}/d1-migrate-cache restored with actions/cache.`);
     }
@@ -59588,7 +59576,6 @@ function parseOptions(raw, opts) {
 
 
 
-
 const schemaPart = (query) => ({ statements: [query], parse: (r) => toSchemaObjects(r[0]?.results ?? []) });
 const entriesPart = (table) => ({ statements: [ledgerQuery(table)], parse: (r) => toEntries(r[0]?.results ?? []) });
 const statePart = (table) => ({ statements: [selectState(table)], parse: (r) => toLedgerState(r[0]?.results ?? []) });
@@ -59608,12 +59595,8 @@ async function readLedgerAndState(session, opts, extra) {
     const text = failureText(read);
     if (isMissingTable(text, table)) {
         // No migration was applied yet: the state cannot matter (the tool creates both tables together).
-        if (!opts.withSchema)
-            return { ok: true, entries: [], exists: false, state: NO_STATE };
-        const schema = await executeStatements(session, [SCHEMA_QUERY], extra);
-        return schema.ok
-            ? { ok: true, entries: [], exists: false, state: NO_STATE, schema: toSchemaObjects(schema.results[0]?.results ?? []) }
-            : { ok: false, failure: schema.failure };
+        const empty = await noLedgerYet(session, opts.withSchema, extra);
+        return empty.ok ? { ...empty, state: NO_STATE } : empty;
     }
     if (isMissingTable(text, STATE_TABLE)) {
         // Migrations were applied, but never by this tool (or with the state off): read as before, once.
@@ -59651,9 +59634,6 @@ async function readAndLock(session, table, lock, withSchema, extra) {
 
 function phaseOf(ctx) {
     return ctx.options.phases[0];
-}
-function where(target) {
-    return `${target.databaseName}${target.environment ? ` (${target.environment})` : ''}`;
 }
 /** The ledger, the live schema and the state in one read-only request, as preview reads them. */
 async function openAndRead(ctx, opts) {
@@ -59846,7 +59826,7 @@ async function baselinePhase(ctx) {
     const names = new Set(upTo.map((m) => m.name));
     const disagree = read.entries.filter((e) => !names.has(e.name)).map((e) => e.name);
     if (disagree.length) {
-        refuse(ctx, `the ledger of ${where(target)} already records ${nameList(disagree)}, which ${disagree.length === 1 ? 'is' : 'are'} not among the migrations up to ${last.name} ` +
+        refuse(ctx, `the ledger of ${databaseNameLabel(target)} already records ${nameList(disagree)}, which ${disagree.length === 1 ? 'is' : 'are'} not among the migrations up to ${last.name} ` +
             '(a later migration, or a name with no file). A baseline records the start of the history of a database that has none yet. Nothing was written.');
         return;
     }
@@ -59854,13 +59834,13 @@ async function baselinePhase(ctx) {
     const toRecord = upTo.filter((m) => !recorded.has(m.name));
     if (toRecord.length === 0) {
         report.recorded = [];
-        report.notes.push(`Every migration up to ${last.name} is already recorded as applied on ${where(target)}; nothing to do.`);
+        report.notes.push(`Every migration up to ${last.name} is already recorded as applied on ${databaseNameLabel(target)}; nothing to do.`);
         return;
     }
     const compared = await schemaDifferences(upTo, read.schema, target.migrationsTable);
     const problems = 'problem' in compared ? [compared.problem] : compared.differences;
     if (problems.length) {
-        const what = 'problem' in compared ? compared.problem : `the live schema of ${where(target)} differs from what the ${upTo.length} migration(s) up to ${last.name} produce: ${firstDifferences(problems)}`;
+        const what = 'problem' in compared ? compared.problem : `the live schema of ${databaseNameLabel(target)} differs from what the ${upTo.length} migration(s) up to ${last.name} produce: ${firstDifferences(problems)}`;
         if (!options.force) {
             if (problems.length > 10)
                 report.notes.push(...problems.map((p) => `difference: ${p}`));
@@ -59878,7 +59858,7 @@ async function baselinePhase(ctx) {
     if (report.failure)
         return;
     report.notes.push(`Recorded ${toRecord.length} migration(s) as applied without running them: ${nameList(toRecord.map((m) => m.name))}. wrangler now treats them as applied.`);
-    io.info(`baseline: recorded ${toRecord.map((m) => m.name).join(', ')} on ${where(target)}`);
+    io.info(`baseline: recorded ${toRecord.map((m) => m.name).join(', ')} on ${databaseNameLabel(target)}`);
 }
 
 ;// CONCATENATED MODULE: ./build/src/phases/ledger-ops/mark-applied.js
@@ -59903,7 +59883,7 @@ async function markAppliedPhase(ctx) {
     const resolved = resolveMigration(arg, ctx.migrations);
     if (!resolved.ok) {
         const pending = pendingMigrations(ctx.migrations, read.entries).map((m) => m.name);
-        usage(ctx, `mark-applied: ${resolved.reason} in ${target.migrationsDir}. Pending on ${where(target)}: ${nameList(pending)}.`);
+        usage(ctx, `mark-applied: ${resolved.reason} in ${target.migrationsDir}. Pending on ${databaseNameLabel(target)}: ${nameList(pending)}.`);
         return;
     }
     const file = resolved.file;
@@ -59913,11 +59893,11 @@ async function markAppliedPhase(ctx) {
         const now = checksumOf(file.sql);
         if (!options.ledgerState || !recorded || recorded.sum === now) {
             report.recorded = [];
-            report.notes.push(`${file.name} is already recorded as applied on ${where(target)}${entry.appliedAt ? ` (${entry.appliedAt})` : ''}; nothing to do.`);
+            report.notes.push(`${file.name} is already recorded as applied on ${databaseNameLabel(target)}${entry.appliedAt ? ` (${entry.appliedAt})` : ''}; nothing to do.`);
             return;
         }
         if (!options.force) {
-            refuse(ctx, `${file.name} is already applied on ${where(target)}${entry.appliedAt ? ` (${entry.appliedAt})` : ''}, and its file has changed since. ` +
+            refuse(ctx, `${file.name} is already applied on ${databaseNameLabel(target)}${entry.appliedAt ? ` (${entry.appliedAt})` : ''}, and its file has changed since. ` +
                 'Undo the edit, or accept it with --force (records the file as it is now; the edit itself never runs).');
             return;
         }
@@ -59930,13 +59910,13 @@ async function markAppliedPhase(ctx) {
     }
     const missing = read.entries.filter((e) => !ctx.migrations.some((m) => m.name === e.name)).map((e) => e.name);
     if (missing.length) {
-        refuse(ctx, `the ledger of ${where(target)} records ${nameList(missing)} with no file (applied-file-missing); fix that first (\`d1-migrate rename-applied <old> <new>\` after a rename). Nothing was written.`);
+        refuse(ctx, `the ledger of ${databaseNameLabel(target)} records ${nameList(missing)} with no file (applied-file-missing); fix that first (\`d1-migrate rename-applied <old> <new>\` after a rename). Nothing was written.`);
         return;
     }
     const compared = await schemaDifferences(appliedPlus(ctx.migrations, read.entries, [file]), read.schema, target.migrationsTable);
     const problems = 'problem' in compared ? [compared.problem] : compared.differences;
     if (problems.length) {
-        const what = 'problem' in compared ? compared.problem : `the live schema of ${where(target)} differs from what the applied migrations plus ${file.name} produce: ${firstDifferences(problems)}`;
+        const what = 'problem' in compared ? compared.problem : `the live schema of ${databaseNameLabel(target)} differs from what the applied migrations plus ${file.name} produce: ${firstDifferences(problems)}`;
         if (!options.force) {
             if (problems.length > 10)
                 report.notes.push(...problems.map((p) => `difference: ${p}`));
@@ -59954,7 +59934,7 @@ async function markAppliedPhase(ctx) {
     if (report.failure)
         return;
     const before = pendingMigrations(ctx.migrations, written.entries).filter((m) => ctx.migrations.indexOf(m) < ctx.migrations.indexOf(file));
-    report.notes.push(`Recorded ${file.name} as applied on ${where(target)} without running it.` +
+    report.notes.push(`Recorded ${file.name} as applied on ${databaseNameLabel(target)} without running it.` +
         (before.length ? ` ${nameList(before.map((m) => m.name))} sort before it and stay pending.` : ''));
 }
 
@@ -59980,7 +59960,7 @@ async function renameAppliedPhase(ctx) {
     const old = read.entries.find((e) => e.name === oldArg) ?? read.entries.find((e) => e.name === `${oldArg}.sql`);
     if (!old) {
         const gone = read.entries.filter((e) => !ctx.migrations.some((m) => m.name === e.name)).map((e) => e.name);
-        usage(ctx, `rename-applied: the ledger of ${where(target)} records no "${oldArg}". Recorded names with no file: ${nameList(gone)}.`);
+        usage(ctx, `rename-applied: the ledger of ${databaseNameLabel(target)} records no "${oldArg}". Recorded names with no file: ${nameList(gone)}.`);
         return;
     }
     const resolved = resolveMigration(newArg, ctx.migrations);
@@ -59994,7 +59974,7 @@ async function renameAppliedPhase(ctx) {
         return;
     }
     if (read.entries.some((e) => e.name === file.name)) {
-        refuse(ctx, `${file.name} is already recorded as applied on ${where(target)}. Nothing was written.`);
+        refuse(ctx, `${file.name} is already recorded as applied on ${databaseNameLabel(target)}. Nothing was written.`);
         return;
     }
     const recorded = read.state.checksums.get(old.name);
@@ -60014,7 +59994,7 @@ async function renameAppliedPhase(ctx) {
     finishRecording(ctx, [file.name], written.entries, [old.name]);
     if (report.failure)
         return;
-    report.notes.push(`Renamed the record of ${old.name}${old.appliedAt ? ` (applied ${old.appliedAt})` : ''} to ${file.name} on ${where(target)}; wrangler now treats ${file.name} as applied.` +
+    report.notes.push(`Renamed the record of ${old.name}${old.appliedAt ? ` (applied ${old.appliedAt})` : ''} to ${file.name} on ${databaseNameLabel(target)}; wrangler now treats ${file.name} as applied.` +
         (recorded ? '' : ` No checksum was recorded for ${old.name}, so the content could not be compared.`));
 }
 
@@ -60036,7 +60016,7 @@ async function unlockPhase(ctx) {
     const done = await executeParts(session, [unlockPart(target.migrationsTable)]);
     if (!done.ok) {
         if (!done.stopped && isMissingTable(failureText(done), STATE_TABLE)) {
-            report.notes.push(`${where(target)} has no lock (the tool's state table does not exist there).`);
+            report.notes.push(`${databaseNameLabel(target)} has no lock (the tool's state table does not exist there).`);
             return;
         }
         report.failure = { phase: 'unlock', kind: done.failure.kind, message: done.failure.message };
@@ -60044,12 +60024,12 @@ async function unlockPhase(ctx) {
     }
     const [removed] = done.values;
     if (!removed) {
-        report.notes.push(`${where(target)} was not locked.`);
+        report.notes.push(`${databaseNameLabel(target)} was not locked.`);
         io.info('unlock: there was no lock');
         return;
     }
     const live = removed.expiresAt > Date.now() / 1000;
-    const message = `Removed the lock on ${where(target)} held by ${describeLock(removed)}.${live ? ' It had not expired: make sure that run is not still applying migrations.' : ''}`;
+    const message = `Removed the lock on ${databaseNameLabel(target)} held by ${describeLock(removed)}.${live ? ' It had not expired: make sure that run is not still applying migrations.' : ''}`;
     report.notes.push(message);
     if (live)
         io.warning(message);
@@ -60389,13 +60369,16 @@ function judgeChange(phase, change) {
     const c = migrationChanges(change.files, report, { repoPrefix: change.repoPrefix, baseRef: change.base });
     const touched = new Set(c.touched);
     report.changes = { added: c.added, removed: c.removed };
+    recordFindings(phase, c.findings);
+    // A list that may miss files settles nothing: every migration is judged, as without a change.
+    if (change.incomplete)
+        return;
     report.scope = {
         basis: change.basis,
         settled: phase.migrations.filter((m) => !touched.has(m.name)).map((m) => m.relPath),
         judged: c.touched,
         ...(change.base !== undefined ? { base: change.base } : {}),
     };
-    recordFindings(phase, c.findings);
 }
 function finish(report, started, options) {
     report.durationMs = Date.now() - started;
@@ -60943,7 +60926,7 @@ function cleanBefore(lines, i) {
 }
 function note(shown, total, after, reportPath) {
     const where = after ? ` in the section “${after.length > 200 ? `${after.slice(0, 199)}…` : after}”` : '';
-    const rest = reportPath ? `the JSON report ${(0,report_escape/* inlineCode */.t)(reportPath, { table: false })} (output \`report\`)` : 'the JSON report (set the `report` input to write one)';
+    const rest = reportPath ? `the JSON report ${(0,report_escape/* inlineCode */.ti)(reportPath, { table: false })} (output \`report\`)` : 'the JSON report (set the `report` input to write one)';
     return (`> [!WARNING]\n> The summary was cut here${where}: GitHub accepts at most 1 MiB (${SUMMARY_MAX_BYTES.toLocaleString('en-US')} bytes) per step summary, ` +
         `and this one has ${total.toLocaleString('en-US')} bytes; ${shown.toLocaleString('en-US')} are shown. Everything is in ${rest}.\n`);
 }
@@ -60970,30 +60953,30 @@ function renderSummary({ report, run, target, reportPath }) {
     const info = report.informational ? `, ${report.informational} informational (not blocking)` : '';
     out.push(`## ${icon} D1 migrations: ${report.status}`);
     out.push('');
-    out.push(`${report.errors} error(s), ${report.warnings} warning(s)${info} in ${report.databases.length} database(s), target ${(0,report_escape/* inlineCode */.t)(target)}, ${(report.durationMs / 1000).toFixed(1)} s.`);
+    out.push(`${report.errors} error(s), ${report.warnings} warning(s)${info} in ${report.databases.length} database(s), target ${(0,report_escape/* inlineCode */.ti)(target)}, ${(report.durationMs / 1000).toFixed(1)} s.`);
     if (report.failureMessage)
-        out.push('', `**Failed:** ${(0,report_escape/* escapeMarkdown */.F)(report.failureMessage)}`);
+        out.push('', `**Failed:** ${(0,report_escape/* escapeMarkdown */.FV)(report.failureMessage)}`);
     for (const db of report.databases)
         out.push('', ...databaseSection(db, run));
     if (reportPath)
-        out.push('', `<sub>Full JSON report: ${(0,report_escape/* inlineCode */.t)(reportPath)}</sub>`);
+        out.push('', `<sub>Full JSON report: ${(0,report_escape/* inlineCode */.ti)(reportPath)}</sub>`);
     // GitHub's 1 MiB is bytes; fitSummary cuts cleanly and says where (src/report/summary-limit.ts).
     return fitSummary(out.join('\n') + '\n', { reportPath });
 }
 function databaseSection(db, run) {
     const out = [];
-    const env = db.environment ? `${(0,report_escape/* escapeMarkdown */.F)(db.environment)} · ` : '';
-    out.push(`### ${ICON[db.status] ?? ''} ${env}${(0,report_escape/* inlineCode */.t)(db.binding)} (${(0,report_escape/* escapeMarkdown */.F)(db.databaseName)}): ${db.status}`);
+    const env = db.environment ? `${(0,report_escape/* escapeMarkdown */.FV)(db.environment)} · ` : '';
+    out.push(`### ${ICON[db.status] ?? ''} ${env}${(0,report_escape/* inlineCode */.ti)(db.binding)} (${(0,report_escape/* escapeMarkdown */.FV)(db.databaseName)}): ${db.status}`);
     const { judged, informational } = (0,groups/* partitionFindings */.p7)(db);
     const errors = judged.filter((f) => f.severity === 'error').length;
     const warnings = judged.length - errors;
     const info = informational.length ? ` · ${informational.length} informational` : '';
-    out.push('', `${db.migrations.length} migration(s) in ${(0,report_escape/* inlineCode */.t)(db.migrationsDir)} · ${errors} error(s) · ${warnings} warning(s)${info} · ${(db.durationMs / 1000).toFixed(1)} s`);
+    out.push('', `${db.migrations.length} migration(s) in ${(0,report_escape/* inlineCode */.ti)(db.migrationsDir)} · ${errors} error(s) · ${warnings} warning(s)${info} · ${(db.durationMs / 1000).toFixed(1)} s`);
     if (db.failure)
-        out.push('', `**${(0,report_escape/* escapeMarkdown */.F)(db.failure.phase)} failed** (${(0,report_escape/* inlineCode */.t)(db.failure.kind)}): ${(0,report_escape/* escapeMarkdown */.F)(db.failure.message)}`);
+        out.push('', `**${(0,report_escape/* escapeMarkdown */.FV)(db.failure.phase)} failed** (${(0,report_escape/* inlineCode */.ti)(db.failure.kind)}): ${(0,report_escape/* escapeMarkdown */.FV)(db.failure.message)}`);
     if (db.failed) {
         const line = db.failed.line ? ` (line ${db.failed.line})` : '';
-        out.push('', `**Failed migration:** ${(0,report_escape/* inlineCode */.t)(db.failed.name)}${line}: ${(0,report_escape/* escapeMarkdown */.F)(db.failed.message)}`);
+        out.push('', `**Failed migration:** ${(0,report_escape/* inlineCode */.ti)(db.failed.name)}${line}: ${(0,report_escape/* escapeMarkdown */.FV)(db.failed.message)}`);
     }
     // What will run (or what the change adds) and its verdict come first; the history's findings are folded below.
     if (db.pending)
@@ -61012,14 +60995,14 @@ function databaseSection(db, run) {
     if (db.notAttempted?.length)
         out.push('', `**Not attempted (${db.notAttempted.length}):** ${summary_nameList(db.notAttempted)}`);
     if (db.bookmark)
-        out.push('', `**Time Travel bookmark before apply:** ${(0,report_escape/* inlineCode */.t)(db.bookmark)}`);
+        out.push('', `**Time Travel bookmark before apply:** ${(0,report_escape/* inlineCode */.ti)(db.bookmark)}`);
     if (informational.length) {
-        out.push('', `<details><summary>${informational.length} finding(s) ${(0,groups/* settledWhere */.vv)(db)} — informational, not blocking: ${(0,report_escape/* escapeMarkdown */.F)((0,groups/* countByRule */.$i)(informational))}</summary>`, '', ...findingsTable(informational), '', '</details>');
+        out.push('', `<details><summary>${informational.length} finding(s) ${(0,groups/* settledWhere */.vv)(db)} — informational, not blocking: ${(0,report_escape/* escapeMarkdown */.FV)((0,groups/* countByRule */.$i)(informational))}</summary>`, '', ...findingsTable(informational), '', '</details>');
     }
     if (db.history)
         out.push('', ...historyTable(db, run));
     for (const d of db.drift ?? []) {
-        const against = d.against === 'migrations' ? 'the applied migrations' : `environment ${(0,report_escape/* escapeMarkdown */.F)(d.against.replace(/^environment:/, ''))}`;
+        const against = d.against === 'migrations' ? 'the applied migrations' : `environment ${(0,report_escape/* escapeMarkdown */.FV)(d.against.replace(/^environment:/, ''))}`;
         if (!d.changes.length) {
             out.push('', `**Schema drift vs ${against}:** none`);
             continue;
@@ -61037,22 +61020,22 @@ function databaseSection(db, run) {
         out.push('', '<details><summary>Resulting schema (' + tables.length + ' objects)</summary>', '');
         out.push('| type | name | table |', '| --- | --- | --- |');
         for (const o of tables.slice(0, 500))
-            out.push(`| ${o.type} | ${(0,report_escape/* inlineCode */.t)(o.name)} | ${(0,report_escape/* inlineCode */.t)(o.tableName)} |`);
+            out.push(`| ${o.type} | ${(0,report_escape/* inlineCode */.ti)(o.name)} | ${(0,report_escape/* inlineCode */.ti)(o.tableName)} |`);
         out.push('', '</details>');
     }
     for (const note of db.notes)
-        out.push('', `> ${(0,report_escape/* escapeMarkdown */.F)(note)}`);
+        out.push('', `> ${(0,report_escape/* escapeMarkdown */.FV)(note)}`);
     return out;
 }
 function findingsTable(findings) {
     const out = ['| | rule | where | message |', '| --- | --- | --- | --- |'];
     for (const f of findings.slice(0, 500)) {
-        const where = f.file ? (0,report_escape/* inlineCode */.t)(`${f.file}${f.line ? `:${f.line}` : ''}`) : '';
+        const where = f.file ? (0,report_escape/* inlineCode */.ti)(`${f.file}${f.line ? `:${f.line}` : ''}`) : '';
         // What was folded into this finding (src/rules/fold.ts) stays one click away, inside the same cell.
         const folded = f.details?.length
-            ? ` <details><summary>${f.details.length} folded into this</summary>${f.details.map((d) => (0,report_escape/* escapeMarkdown */.F)(d)).join('<br>')}</details>`
+            ? ` <details><summary>${f.details.length} folded into this</summary>${f.details.map((d) => (0,report_escape/* escapeMarkdown */.FV)(d)).join('<br>')}</details>`
             : '';
-        out.push(`| ${f.severity === 'error' ? '❌' : '⚠️'} | ${(0,report_escape/* inlineCode */.t)(f.rule)} | ${where} | ${(0,report_escape/* escapeMarkdown */.F)(f.message)}${folded} |`);
+        out.push(`| ${f.severity === 'error' ? '❌' : '⚠️'} | ${(0,report_escape/* inlineCode */.ti)(f.rule)} | ${where} | ${(0,report_escape/* escapeMarkdown */.FV)(f.message)}${folded} |`);
     }
     if (findings.length > 500)
         out.push(`| | | | … ${findings.length - 500} more in the JSON report |`);
@@ -61061,19 +61044,19 @@ function findingsTable(findings) {
 function summary_nameList(names) {
     if (!names.length)
         return 'none';
-    const shown = names.slice(0, LIST_LIMIT).map((n) => (0,report_escape/* inlineCode */.t)(n)).join(', ');
+    const shown = names.slice(0, LIST_LIMIT).map((n) => (0,report_escape/* inlineCode */.ti)(n)).join(', ');
     return names.length > LIST_LIMIT ? `${shown}, … ${names.length - LIST_LIMIT} more` : shown;
 }
 function historyTable(db, run) {
     const history = db.history ?? [];
     const mine = new Set(db.applied ?? []);
-    const who = [run.actor && `by ${(0,report_escape/* escapeMarkdown */.F)(run.actor)}`, run.sha && `at ${(0,report_escape/* inlineCode */.t)(run.sha.slice(0, 7))}`, run.runUrl && `[run](${run.runUrl})`]
+    const who = [run.actor && `by ${(0,report_escape/* escapeMarkdown */.FV)(run.actor)}`, run.sha && `at ${(0,report_escape/* inlineCode */.ti)(run.sha.slice(0, 7))}`, run.runUrl && `[run](${run.runUrl})`]
         .filter(Boolean)
         .join(' ');
     const out = [`**History (${history.length} applied):**`, '', '| # | migration | applied at | this run |', '| --- | --- | --- | --- |'];
     const shown = history.length > 200 ? history.slice(-200) : history;
     for (const h of shown) {
-        out.push(`| ${h.id ?? ''} | ${(0,report_escape/* inlineCode */.t)(h.name)} | ${(0,report_escape/* escapeMarkdown */.F)(h.appliedAt ?? '')} | ${mine.has(h.name) ? `✅ ${who}` : ''} |`);
+        out.push(`| ${h.id ?? ''} | ${(0,report_escape/* inlineCode */.ti)(h.name)} | ${(0,report_escape/* escapeMarkdown */.FV)(h.appliedAt ?? '')} | ${mine.has(h.name) ? `✅ ${who}` : ''} |`);
     }
     if (history.length > shown.length)
         out.push(`| | … ${history.length - shown.length} earlier | | |`);
@@ -61444,8 +61427,9 @@ function decideRun(databases, rules) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   F: () => (/* binding */ escapeMarkdown),
-/* harmony export */   t: () => (/* binding */ inlineCode)
+/* harmony export */   FV: () => (/* binding */ escapeMarkdown),
+/* harmony export */   Jj: () => (/* binding */ cut),
+/* harmony export */   ti: () => (/* binding */ inlineCode)
 /* harmony export */ });
 /**
  * Escaping for text that comes from the repository (file names, SQL, messages) before it goes into
@@ -61514,6 +61498,10 @@ function inlineCode(text, opts = {}) {
     // needed when the content starts or ends with a backtick (it would merge with the fence) or a space.
     const pad = /^[` ]|[` ]$/.test(s) ? ' ' : '';
     return `${fence}${pad}${s}${pad}${fence}`;
+}
+/** `text` cut to `max` characters and marked with `…`: names and messages from a pull request can be huge. */
+function cut(text, max) {
+    return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 
@@ -61622,18 +61610,14 @@ function preflightSection(db, heading) {
     if (shown.length) {
         out.push('', '| migration | line | table | question | rows |', '| --- | --- | --- | --- | --- |');
         for (const e of shown) {
-            const rows = e.rows === null ? `not answered: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .F)(cut(e.why ?? '', 300))}` : `${e.rows.toLocaleString('en-US')} (${EFFECT[e.effect]})`;
-            out.push(`| ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .inlineCode */ .t)(cut(e.migration, 200))} | ${e.line} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .inlineCode */ .t)(cut(e.table, 100))} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .F)(cut(e.question, 300))} | ${rows} |`);
+            const rows = e.rows === null ? `not answered: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .cut */ .Jj)(e.why ?? '', 300))}` : `${e.rows.toLocaleString('en-US')} (${EFFECT[e.effect]})`;
+            out.push(`| ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .inlineCode */ .ti)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .cut */ .Jj)(e.migration, 200))} | ${e.line} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .inlineCode */ .ti)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .cut */ .Jj)(e.table, 100))} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .cut */ .Jj)(e.question, 300))} | ${rows} |`);
         }
         const more = pf.entries.filter((e) => (e.rows ?? 0) > 0 || e.rows === null).length - shown.length;
         if (more > 0)
             out.push(`| | | | … ${more} more in the JSON report and the \`preflight\` output | |`);
     }
     return out;
-}
-/** Names and questions come from migration files (a table name can be 10,000 characters): the section stays small. */
-function cut(text, max) {
-    return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 function rank(e) {
     if (e.rows === null)
@@ -61870,7 +61854,7 @@ function renderSchemaDiffLines(changes, opts = {}) {
     const max = opts.maxDefinition ?? 300;
     const cut = (s) => (s.length > max ? `${s.slice(0, max)}…` : s);
     const one = (s) => s.replace(/\s+/g, ' ').trim();
-    const code = (s) => (0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .inlineCode */ .t)(cut(one(s)), { table: false });
+    const code = (s) => (0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .inlineCode */ .ti)(cut(one(s)), { table: false });
     const lines = [];
     for (const c of changes) {
         const icon = ICON[c.kind];

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { findConfig } from './config/find-config.js';
 import { resolveDatabases } from './config/resolve-databases.js';
 import { migrationChanges } from './migrations/changes.js';
@@ -184,6 +185,7 @@ function judgeChange(phase: PhaseContext, change: ChangeSet): void {
   const touched = new Set(c.touched);
   report.changes = { added: c.added, removed: c.removed };
   recordFindings(phase, c.findings);
+  warnIfChangesPolicy(phase, change);
   // A list that may miss files settles nothing: every migration is judged, as without a change.
   if (change.incomplete) return;
   report.scope = {
@@ -192,6 +194,25 @@ function judgeChange(phase: PhaseContext, change: ChangeSet): void {
     judged: c.touched,
     ...(change.base !== undefined ? { base: change.base } : {}),
   };
+}
+
+/**
+ * The rule policy is read from the checkout, so a change to .d1-migrate.toml applies to the very check that
+ * judges it (it can turn a rule off or exclude its own files). Said where a reviewer reads it; whether such a
+ * change is acceptable is the reviewer's call.
+ */
+function warnIfChangesPolicy(phase: PhaseContext, change: ChangeSet): void {
+  const config = phase.options.projectConfig;
+  if (!config) return;
+  const fromCwd = path.relative(phase.options.cwd, config.path).split(path.sep).join('/');
+  const inRepo = path.posix.normalize(path.posix.join(change.repoPrefix || '.', fromCwd));
+  const touched = change.files.find((f) => f.filename === inRepo || f.previous_filename === inRepo);
+  if (!touched) return;
+  const message =
+    `${change.basis === 'pull-request' ? 'This pull request' : `The change since ${change.base ?? 'the base'}`} ${touched.status === 'removed' ? 'removes' : 'changes'} ${inRepo}, ` +
+    'the rule settings this check ran with (severities, rules turned off, excluded paths): review that change with the migrations.';
+  phase.report.notes.push(message);
+  phase.io.warning(message);
 }
 
 function finish(report: DatabaseReport, started: number, options: Options): DatabaseReport {

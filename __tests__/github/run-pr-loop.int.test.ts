@@ -307,4 +307,20 @@ describe('runPullRequestLoop against the GitHub emulator', () => {
     expect(report.databases[0]!.scope).toMatchObject({ basis: 'pull-request', judged: ['0001_init.sql'], settled: [] });
     expect(report.failed).toBe(true);
   });
+  test('a pull request that changes .d1-migrate.toml is told so, on the check it changes the rules of', async () => {
+    // The policy is read from the checkout: this pull request turns off the very rule its migration breaks.
+    const policy = '[rules]\ntransaction-statement = "off"\n';
+    const cwd = makeProject({ ...BASE_FILES, '.d1-migrate.toml': policy, 'migrations/0002_tx.sql': 'BEGIN TRANSACTION;\nCREATE TABLE t (id INTEGER);\nCOMMIT;\n' });
+    gh.setPullRequestFiles(OWNER, REPO, PR, [...added('0002_tx.sql'), { filename: '.d1-migrate.toml', status: 'modified', patch: '@@ -0,0 +1 @@\n+x' }]);
+    const { report, io } = await run(cwd);
+    const said = /This pull request changes \.d1-migrate\.toml, the rule settings this check ran with/;
+    expect(report.databases[0]!.notes.join('\n')).toMatch(said);
+    expect(io.lines.join('\n')).toMatch(said);
+    expect(gh.comments[0]!.body).toMatch(said);
+
+    // The same project, the pull request leaving the policy alone: nothing is said.
+    gh.setPullRequestFiles(OWNER, REPO, PR, added('0002_tx.sql'));
+    const quiet = await run(cwd);
+    expect(quiet.report.databases[0]!.notes.join('\n')).not.toMatch(/\.d1-migrate\.toml/);
+  });
 });

@@ -1930,10 +1930,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ main_main)
 });
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(24);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(760);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
 ;// CONCATENATED MODULE: ./build/src/errors.js
 /**
  * A problem with how the tool was called or configured: a bad input value, a config file that cannot be
@@ -29436,6 +29436,7 @@ async function testPhase(ctx) {
 
 
 
+
 /**
  * Runs the chosen phases for every environment (in order) and every selected database. Stops before
  * the next environment once one fails, so `environment: staging, production` never reaches production
@@ -29578,6 +29579,7 @@ function judgeChange(phase, change) {
     const touched = new Set(c.touched);
     report.changes = { added: c.added, removed: c.removed };
     recordFindings(phase, c.findings);
+    warnIfChangesPolicy(phase, change);
     // A list that may miss files settles nothing: every migration is judged, as without a change.
     if (change.incomplete)
         return;
@@ -29587,6 +29589,25 @@ function judgeChange(phase, change) {
         judged: c.touched,
         ...(change.base !== undefined ? { base: change.base } : {}),
     };
+}
+/**
+ * The rule policy is read from the checkout, so a change to .d1-migrate.toml applies to the very check that
+ * judges it (it can turn a rule off or exclude its own files). Said where a reviewer reads it; whether such a
+ * change is acceptable is the reviewer's call.
+ */
+function warnIfChangesPolicy(phase, change) {
+    const config = phase.options.projectConfig;
+    if (!config)
+        return;
+    const fromCwd = external_node_path_.relative(phase.options.cwd, config.path).split(external_node_path_.sep).join('/');
+    const inRepo = external_node_path_.posix.normalize(external_node_path_.posix.join(change.repoPrefix || '.', fromCwd));
+    const touched = change.files.find((f) => f.filename === inRepo || f.previous_filename === inRepo);
+    if (!touched)
+        return;
+    const message = `${change.basis === 'pull-request' ? 'This pull request' : `The change since ${change.base ?? 'the base'}`} ${touched.status === 'removed' ? 'removes' : 'changes'} ${inRepo}, ` +
+        'the rule settings this check ran with (severities, rules turned off, excluded paths): review that change with the migrations.';
+    phase.report.notes.push(message);
+    phase.io.warning(message);
 }
 function finish(report, started, options) {
     report.durationMs = Date.now() - started;

@@ -59062,6 +59062,7 @@ function parseTOML(code, options) {
 ;// CONCATENATED MODULE: ./build/src/config/repo-root.js
 
 
+
 /**
  * The repository root a working directory belongs to: GITHUB_WORKSPACE when the directory lies inside it (the
  * checkout on a runner), else the nearest directory holding `.git` (a directory, or the file of a worktree or a
@@ -59073,7 +59074,7 @@ function parseTOML(code, options) {
 function repositoryRoot(cwd, env = {}) {
     const start = external_node_path_.resolve(cwd);
     const workspace = env.GITHUB_WORKSPACE ? external_node_path_.resolve(env.GITHUB_WORKSPACE) : undefined;
-    if (workspace && isInside(start, workspace))
+    if (workspace && (0,paths/* isInside */.FK)(workspace, start))
         return workspace;
     for (let dir = start;; dir = external_node_path_.dirname(dir)) {
         if (repo_root_exists(external_node_path_.join(dir, '.git')))
@@ -59081,11 +59082,6 @@ function repositoryRoot(cwd, env = {}) {
         if (external_node_path_.dirname(dir) === dir)
             return undefined;
     }
-}
-/** Whether `p` is `dir` or below it. */
-function isInside(p, dir) {
-    const rel = external_node_path_.relative(dir, p);
-    return rel === '' || (rel !== '..' && !rel.startsWith(`..${external_node_path_.sep}`) && !external_node_path_.isAbsolute(rel));
 }
 function repo_root_exists(p) {
     try {
@@ -59098,6 +59094,7 @@ function repo_root_exists(p) {
 }
 
 ;// CONCATENATED MODULE: ./build/src/config/project-config.js
+
 
 
 
@@ -59316,7 +59313,7 @@ class Lines {
 const key = (at) => at.map(String).join('\u0000');
 function displayPath(file, cwd) {
     const rel = external_node_path_.relative(cwd, file);
-    return rel === '' || rel.startsWith('..') || external_node_path_.isAbsolute(rel) ? file : rel.split(external_node_path_.sep).join('/');
+    return rel === '' || !(0,paths/* isInside */.FK)(cwd, file) ? file : rel.split(external_node_path_.sep).join('/');
 }
 /** A key as written in TOML: bare when it can be, else quoted (a hostile key cannot break the message). */
 function quote(k) {

@@ -5,6 +5,7 @@ import { getErrorMessage, UsageError } from '../errors.js';
 import { RULE_IDS } from '../rule-catalog.js';
 import type { NumberingMode, Severity } from '../types.js';
 import { findConfig } from './find-config.js';
+import { isInside } from './paths.js';
 import { isPlainObject } from './read-config.js';
 import { repositoryRoot } from './repo-root.js';
 
@@ -226,7 +227,7 @@ const key = (at: (string | number)[]) => at.map(String).join('\u0000');
 
 function displayPath(file: string, cwd: string): string {
   const rel = path.relative(cwd, file);
-  return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? file : rel.split(path.sep).join('/');
+  return rel === '' || !isInside(cwd, file) ? file : rel.split(path.sep).join('/');
 }
 
 /** A key as written in TOML: bare when it can be, else quoted (a hostile key cannot break the message). */

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { isInside } from './paths.js';
 
 /**
  * The repository root a working directory belongs to: GITHUB_WORKSPACE when the directory lies inside it (the
@@ -12,17 +13,11 @@ import path from 'node:path';
 export function repositoryRoot(cwd: string, env: NodeJS.ProcessEnv = {}): string | undefined {
   const start = path.resolve(cwd);
   const workspace = env.GITHUB_WORKSPACE ? path.resolve(env.GITHUB_WORKSPACE) : undefined;
-  if (workspace && isInside(start, workspace)) return workspace;
+  if (workspace && isInside(workspace, start)) return workspace;
   for (let dir = start; ; dir = path.dirname(dir)) {
     if (exists(path.join(dir, '.git'))) return dir;
     if (path.dirname(dir) === dir) return undefined;
   }
-}
-
-/** Whether `p` is `dir` or below it. */
-export function isInside(p: string, dir: string): boolean {
-  const rel = path.relative(dir, p);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 function exists(p: string): boolean {

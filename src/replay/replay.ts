@@ -19,7 +19,7 @@ import { CacheUse, ReplayCache, type CachedReplay } from './cache.js';
 import { fillSql } from './data/boundary.js';
 import { DataCheck, type DataCheckOutcome } from './data/check.js';
 import type { KeptRebuild } from './data/rebuilds.js';
-import { NeedsWasm, replayBackend, wasm, type Backend, type Control, type SqlDb, type Stmt } from './db/index.js';
+import { NeedsWasm, replayBackend, wasm, type Backend, type Control, type SqlDb, type Stmt, type WasmWork } from './db/index.js';
 import { doubleQuotedFinding, doubleQuotedLiterals } from './double-quoted.js';
 import { dropReferenced, Repointed } from './drop-referenced.js';
 import { describeFailure, type Failure } from './failure.js';
@@ -42,13 +42,21 @@ const D1_TRANSACTION_MESSAGE =
 export async function replayMigrations(input: ReplayInput): Promise<ReplayResult> {
   // A replay on a live schema (a few pending files) stays on the WASM build: seeding a schema read from D1
   // may need double-quoted strings in DDL.
-  const backend = input.base || input.sqlite === 'wasm' ? await wasm() : await replayBackend();
+  const work = wasmWork(input);
+  const backend = input.base || input.sqlite === 'wasm' ? await wasm(work) : await replayBackend(work);
   const replayer = new Replayer(backend, input);
   try {
     return await replayer.run();
   } finally {
     replayer.close();
   }
+}
+
+/** What the replay will run on the WASM build at most: every file, twice with the data check (its twin). */
+function wasmWork(input: ReplayInput): WasmWork {
+  let bytes = 0;
+  for (const f of input.files) bytes += f.sql.length;
+  return { bytes: input.dataCheck === true ? 2 * bytes : bytes };
 }
 
 /** The schema after applying `files` in order (e.g. a base branch's migrations, for a PR schema diff). */
@@ -104,7 +112,7 @@ class Replayer {
   async run(): Promise<ReplayResult> {
     const dataRulesOn = [...DATA_LOSS_RULES].some((r) => !this.disabled.has(r));
     const dataCheck = this.input.dataCheck === true && dataRulesOn;
-    const wasmBuild = dataCheck ? await wasm() : undefined;
+    const wasmBuild = dataCheck ? await wasm(wasmWork(this.input)) : undefined;
     const cache = this.openCache(dataCheck, wasmBuild?.version);
     const hit = cache?.restored;
     if (hit) this.restore(hit);

@@ -5,11 +5,11 @@
  */
 import { nodeBackend } from './node.js';
 import type { Backend } from './types.js';
-import { wasmBackend, type WasmBackend } from './wasm.js';
+import { wasmBackend, type WasmBackend, type WasmWork } from './wasm.js';
 
 export type { Backend, BackendName, Control, Prepared, SqlDb, SqlValue, Stmt } from './types.js';
 export { NeedsWasm } from './types.js';
-export { wasmBackend, type RowChange, type WasmBackend, type WasmDb } from './wasm.js';
+export { wasmBackend, type RowChange, type WasmBackend, type WasmDb, type WasmWork } from './wasm.js';
 
 /**
  * `D1_MIGRATE_SQLITE=wasm` (or `node`) pins the backend: a diagnostic switch for the tests that compare the
@@ -19,17 +19,17 @@ const PINNED = process.env.D1_MIGRATE_SQLITE;
 
 let fast: Promise<Backend | undefined> | undefined;
 
-/** The backend the replay starts on. */
-export async function replayBackend(): Promise<Backend> {
+/** The backend the replay starts on (`work`: what it will run, should that be the WASM build; see loadSqlite). */
+export async function replayBackend(work?: WasmWork): Promise<Backend> {
   if (PINNED !== 'wasm') {
     fast ??= nodeBackend();
     const b = await fast;
     if (b) return b;
   }
-  return wasmBackend();
+  return wasmBackend(work);
 }
 
 /** The WASM build (the data check's, and the fallback for what node:sqlite cannot do exactly). */
-export function wasm(): Promise<WasmBackend> {
-  return wasmBackend();
+export function wasm(work?: WasmWork): Promise<WasmBackend> {
+  return wasmBackend(work);
 }

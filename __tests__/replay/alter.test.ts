@@ -4,7 +4,7 @@
  * indexes, triggers and AUTOINCREMENT counter, and the same behaviour afterwards. Each case runs both ways on
  * two databases and compares everything; on node:sqlite too where the running Node has it.
  */
-import { addColumn } from '../../src/replay/alter.js';
+import { addColumn, rowsHoldConstraints } from '../../src/replay/alter.js';
 import type { Backend, SqlDb } from '../../src/replay/db/index.js';
 import { nodeBackend } from '../../src/replay/db/node.js';
 import { wasmBackend } from '../../src/replay/db/wasm.js';
@@ -178,6 +178,68 @@ describe('ADD COLUMN without a schema reload', () => {
         for (const db of [withRows, real, fast, scratch]) db.close();
       }
     }
+  });
+
+  // The twin (synthetic rows) runs a file before the replay (its own rows): where rows are known to hold their
+  // table's constraints, a verdict found on some rows stands for any rows — unless the column brings a CHECK or
+  // is generated, whose value depends on the row.
+  describe('a result found on rows, reused on other rows', () => {
+    const definition = "CREATE TABLE parent (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL CHECK (name <> 'bad'), n0 INTEGER);";
+    const good = `${definition} INSERT INTO parent (name, n0) VALUES ('a', 1), ('b', 2);`;
+    const other = `${definition} INSERT INTO parent (name, n0) VALUES ('c', 9);`;
+    const hostile = `${definition} INSERT INTO parent (name) VALUES ('c'); PRAGMA ignore_check_constraints = ON; INSERT INTO parent (name) VALUES ('bad'); PRAGMA ignore_check_constraints = OFF;`;
+
+    async function twice(alter: string, second: string, holds: boolean): Promise<{ scratchRuns: number; label: string }[]> {
+      const out: { scratchRuns: number; label: string }[] = [];
+      for (const [label, backend] of await backends()) {
+        const first = backend.open();
+        const real = backend.open();
+        const fast = backend.open();
+        const scratch = backend.open();
+        let scratchRuns = 0;
+        const counted = () => {
+          scratchRuns++;
+          return scratch;
+        };
+        try {
+          expect(first.tryExec(good)).toBeUndefined();
+          expect({ label, used: addColumn(first, counted, { table: 'parent', sql: alter }, { rowsHoldConstraints: true }) }).toEqual({ label, used: true });
+          for (const db of [real, fast]) expect(db.tryExec(second)).toBeUndefined();
+          const realError = real.tryExec(alter);
+          const used = addColumn(fast, counted, { table: 'parent', sql: alter }, { rowsHoldConstraints: holds });
+          expect({ label, error: used ? undefined : fast.tryExec(alter) }).toEqual({ label, error: realError });
+          expect(state(fast)).toEqual(state(real));
+          out.push({ label, scratchRuns });
+        } finally {
+          for (const db of [first, real, fast, scratch]) db.close();
+        }
+      }
+      return out;
+    }
+
+    test('a plain column on rows that hold the constraints: no second scratch run, same result', async () => {
+      for (const r of await twice('ALTER TABLE parent ADD COLUMN n INTEGER NOT NULL DEFAULT 7', other, true)) expect(r).toEqual({ label: r.label, scratchRuns: 1 });
+    });
+
+    test('a column with its own CHECK is tried on the rows again', async () => {
+      for (const r of await twice('ALTER TABLE parent ADD COLUMN n2 INTEGER DEFAULT 1 CHECK (n2 <= n0)', other, true)) expect(r).toEqual({ label: r.label, scratchRuns: 2 });
+    });
+
+    test('rows written with CHECKs off: tried again, and fail as SQLite fails', async () => {
+      expect(rowsHoldConstraints([{ sql: hostile }])).toBe(false);
+      for (const r of await twice('ALTER TABLE parent ADD COLUMN n3 INTEGER NOT NULL DEFAULT 7', hostile, rowsHoldConstraints([{ sql: hostile }]))) {
+        expect(r).toEqual({ label: r.label, scratchRuns: 2 });
+      }
+    });
+
+    test.each([
+      ['PRAGMA ignore_check_constraints = 1;', false],
+      ['-- pragma IGNORE_CHECK_CONSTRAINTS in a comment counts too\nSELECT 1;', false],
+      ['PRAGMA writable_schema = ON;', false],
+      ['CREATE TABLE t (checks TEXT); INSERT INTO t VALUES (1);', true],
+    ])('rowsHoldConstraints(%j) = %s', (sql, expected) => {
+      expect(rowsHoldConstraints([{ sql: 'CREATE TABLE a (x);' }, { sql }])).toBe(expected);
+    });
   });
 
   test('a temp object in the way: handed back', async () => {

@@ -32,12 +32,56 @@ export interface AddColumnTarget {
   sql: string;
 }
 
+export interface AddColumnOptions {
+  /** The statement applied elsewhere on this very definition (the data check's twin follows the replay). */
+  succeeded?: boolean;
+  /**
+   * Every row of the database was written with its table's constraints enforced: no file so far turns CHECK
+   * constraints off or writes the schema by hand (see rowsHoldConstraints).
+   */
+  rowsHoldConstraints?: boolean;
+}
+
+/**
+ * Whether rows written by `files` hold their tables' constraints: none of them mentions
+ * `ignore_check_constraints` or `writable_schema` (anywhere, comments included: too cautious is only slower).
+ */
+export function rowsHoldConstraints(files: readonly { sql: string }[]): boolean {
+  return !files.some((f) => /ignore_check_constraints|writable_schema/i.test(f.sql));
+}
+
 /**
  * The CREATE statement SQLite stored for a table definition and an ADD COLUMN statement, for a statement that
  * already succeeded once (the data check's twin follows the replay): it depends on nothing else.
  */
 const stored = new Map<string, string>();
 const STORED_MAX = 512;
+
+/**
+ * The same, for a table that had rows: SQLite's verdict on ADD COLUMN reads the rows only in two ways. Some
+ * errors are raised "if not empty" (NOT NULL without a default, REFERENCES with a default, a non-constant
+ * default, a STORED column): the same for any rows. And, when the table has a CHECK, is STRICT or the column is
+ * generated NOT NULL, pragma_quick_check over the rows, which tests every CHECK, NOT NULL and STRICT type of
+ * the table. Rows written with those enforced pass all but the new column's own, and the new column holds the
+ * same default in every row: so unless the column brings a CHECK or is generated (its value depends on the
+ * row), a table with rows gets the verdict any table with rows gets (see rowsOnlyCount).
+ */
+const storedNonEmpty = new Map<string, string>();
+
+function remember(map: Map<string, string>, key: string, created: string): void {
+  if (map.size >= STORED_MAX) map.clear();
+  map.set(key, created);
+}
+
+/**
+ * Whether the verdict with rows depends only on there being rows: the caller vouches that every row was
+ * written under its table's constraints (`rowsHoldConstraints`: no file turns CHECKs off or edits the schema
+ * by hand), and the statement adds no CHECK and no generated column (any `CHECK`, `AS` or `GENERATED` word in
+ * it, even one in a name or a string, counts: too cautious is only slower).
+ */
+function rowsOnlyCount(opts: { rowsHoldConstraints?: boolean }, sql: string): boolean {
+  return opts.rowsHoldConstraints === true && !/\b(CHECK|AS|GENERATED)\b/i.test(sql);
+}
 
 /** What the connection can do about foreign keys inside a transaction (only the WASM build can pause them). */
 export interface ForeignKeySwitch {
@@ -48,25 +92,25 @@ export interface ForeignKeySwitch {
  * Applies the ADD COLUMN by hand when that is exact; returns false when the caller must run the statement
  * itself. `scratch` is an empty connection of the same build, kept for reuse.
  */
-export function addColumn(db: SqlDb & ForeignKeySwitch, scratch: () => SqlDb, target: AddColumnTarget, opts: { succeeded?: boolean } = {}): boolean {
+export function addColumn(db: SqlDb & ForeignKeySwitch, scratch: () => SqlDb, target: AddColumnTarget, opts: AddColumnOptions = {}): boolean {
   if (target.schema !== undefined && target.schema.toLowerCase() !== 'main') return false;
   // One pass over sqlite_schema (it has no index): the table's objects, and what would make this inexact. A
   // virtual table matters only when this table's name extends its name by "_" (a shadow table): testing the
   // name first spares reading the CREATE statement of every other table (most of the pass on a large schema).
+  // Virtual tables are the only tables without a root page: cheaper to test per row than their SQL text.
   const schema = db
     .rows(
-      `SELECT type, name, tbl_name, sql FROM sqlite_schema
-        WHERE tbl_name = ?1 COLLATE NOCASE OR name LIKE 'sqlite\\_s%' ESCAPE '\\'
-           OR (type = 'table' AND substr(lower(?1), 1, length(name) + 1) = lower(name) || '_' AND sql LIKE 'CREATE VIRTUAL%')
+      `SELECT type, name, tbl_name, sql, rootpage FROM sqlite_schema
+        WHERE tbl_name = ?1 COLLATE NOCASE OR name LIKE 'sqlite\\_s%' ESCAPE '\\' OR (type = 'table' AND rootpage = 0)
         ORDER BY rowid`,
       [target.table],
     )
-    .map(([type, name, tbl, sql]) => ({ type: String(type), name: String(name), tbl: String(tbl), sql: sql === null ? null : String(sql) }));
+    .map(([type, name, tbl, sql, root]) => ({ type: String(type), name: String(name), tbl: String(tbl), sql: sql === null ? null : String(sql), virtual: String(type) === 'table' && Number(root) === 0 }));
   const lower = target.table.toLowerCase();
   const table = schema.find((o) => o.type === 'table' && o.name.toLowerCase() === lower);
-  if (!table?.sql || /^CREATE\s+VIRTUAL\b/i.test(table.sql) || /^sqlite_/i.test(table.name)) return false;
+  if (!table?.sql || table.virtual || /^CREATE\s+VIRTUAL\b/i.test(table.sql) || /^sqlite_/i.test(table.name)) return false;
   // Statistics tables (ANALYZE) keep rows per table; a virtual table's shadow tables are its module's.
-  if (schema.some((o) => /^sqlite_stat/i.test(o.name) || (o.type === 'table' && /^CREATE\s+VIRTUAL\b/i.test(o.sql ?? '') && lower.startsWith(`${o.name.toLowerCase()}_`)))) return false;
+  if (schema.some((o) => /^sqlite_stat/i.test(o.name) || (o.virtual && lower.startsWith(`${o.name.toLowerCase()}_`)))) return false;
   const [rowCount, columnList, temp] =
     db.rows(
       `SELECT (SELECT count(*) FROM (SELECT 1 FROM main.${q(table.name)} LIMIT ${MAX_ROWS + 1})),
@@ -86,11 +130,11 @@ export function addColumn(db: SqlDb & ForeignKeySwitch, scratch: () => SqlDb, ta
   // and the CREATE statement is an edit of the definition's text. (The data check's copy runs a file before
   // the replay does, so the replay's empty table takes the copy's result.)
   const key = `${table.sql}\u0000${target.sql}`;
-  const known = opts.succeeded === true || rows === 0 ? stored.get(key) : undefined;
+  const known = opts.succeeded === true || rows === 0 ? stored.get(key) : rowsOnlyCount(opts, target.sql) ? storedNonEmpty.get(key) : undefined;
   const created = known ?? scratchAlter(scratch(), db, { name: table.name, sql: table.sql }, columns, rows, target.sql);
   if (created === undefined || !created.startsWith('CREATE TABLE ')) return false;
-  if (stored.size >= STORED_MAX) stored.clear();
-  stored.set(key, created);
+  remember(stored, key, created);
+  if (rows > 0) remember(storedNonEmpty, key, created);
 
   if (db.tryExec(`SAVEPOINT ${NESTED}`) !== undefined) return false;
   db.setForeignKeys?.(false);

@@ -14,7 +14,7 @@ import { parseMigration } from '../sql/split.js';
 import type { ParsedMigration } from '../sql/types.js';
 import type { Finding, MigrationFile, SchemaObject } from '../types.js';
 import { classifyStatement, mayClassify, type StatementKind } from './classify.js';
-import { addColumn } from './alter.js';
+import { addColumn, rowsHoldConstraints } from './alter.js';
 import { CacheUse, ReplayCache, type CachedReplay } from './cache.js';
 import { fillSql } from './data/boundary.js';
 import { DataCheck, type DataCheckOutcome } from './data/check.js';
@@ -68,6 +68,8 @@ export async function schemaOf(files: MigrationFile[], migrationsTable: string):
 class Replayer {
   private db: SqlDb;
   private scratch: SqlDb | undefined;
+  /** No file turns CHECKs off or edits the schema by hand (alter.ts: rowsHoldConstraints). */
+  private readonly rowsHoldConstraints: boolean;
   /** An empty connection for alter.ts. */
   private alterScratch: SqlDb | undefined;
   private readonly findings: Finding[] = [];
@@ -94,6 +96,7 @@ class Replayer {
     private readonly input: ReplayInput,
   ) {
     this.disabled = input.disabled ?? new Set();
+    this.rowsHoldConstraints = rowsHoldConstraints(input.files);
     this.db = backend.open();
     this.savepoint = this.db.control(`SAVEPOINT ${SAVEPOINT}`);
     this.release = this.db.control(`RELEASE ${SAVEPOINT}`);
@@ -116,7 +119,7 @@ class Replayer {
     const cache = this.openCache(dataCheck, wasmBuild?.version);
     const hit = cache?.restored;
     if (hit) this.restore(hit);
-    if (wasmBuild) this.dataCheck = new DataCheck(wasmBuild, () => this.db, this.input.migrationsTable, { exactAlter: this.input.exactAlter === true, from: hit?.twin });
+    if (wasmBuild) this.dataCheck = new DataCheck(wasmBuild, () => this.db, this.input.migrationsTable, { exactAlter: this.input.exactAlter === true, rowsHoldConstraints: this.rowsHoldConstraints, from: hit?.twin });
     const result = await this.replayFiles(hit?.files ?? 0);
     const fileNotes = [...result.notes];
     // The data check's run-wide note (tables it could not fill) comes after the notes of the files.
@@ -399,7 +402,7 @@ class Replayer {
     const moved = kind.kind === 'rename-table' && !this.disabled.has(DROP_RULE) ? this.repointed.before(this.db, kind.from) : [];
     if (kind.kind === 'add-column' && !this.input.exactAlter) {
       const scratch = () => (this.alterScratch ??= this.backend.open());
-      if (addColumn(this.db, scratch, { table: kind.table, schema: kind.schema, sql: text.slice(start, end) })) return undefined;
+      if (addColumn(this.db, scratch, { table: kind.table, schema: kind.schema, sql: text.slice(start, end) }, { rowsHoldConstraints: this.rowsHoldConstraints })) return undefined;
     }
     const error = stmt.run();
     if (error !== undefined) return { message: error, start, parse: false, resumeAt: end };

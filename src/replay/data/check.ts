@@ -52,7 +52,7 @@ export class DataCheck {
   /** The facts of the file run() let through, for follow(). */
   private following: FileFacts | undefined;
 
-  constructor(wasm: WasmBackend, main: () => SqlDb, migrationsTable: string, opts: { exactAlter?: boolean; from?: { image: Uint8Array; state: TwinState } } = {}) {
+  constructor(wasm: WasmBackend, main: () => SqlDb, migrationsTable: string, opts: { exactAlter?: boolean; rowsHoldConstraints?: boolean; from?: { image: Uint8Array; state: TwinState } } = {}) {
     this.twin = new Twin(wasm, main, migrationsTable, opts, opts.from);
   }
 

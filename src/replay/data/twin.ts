@@ -64,7 +64,8 @@ export class Twin {
     /** The replay's database (copied after a missed file); a function because the replay may change it. */
     private readonly main: () => SqlDb,
     private readonly migrationsTable: string,
-    private readonly opts: { exactAlter?: boolean } = {},
+    /** exactAlter, rowsHoldConstraints: see ReplayInput and alter.ts. */
+    private readonly opts: { exactAlter?: boolean; rowsHoldConstraints?: boolean } = {},
     /** Where a previous run left it (replay cache). */
     from?: { image: Uint8Array; state: TwinState },
   ) {
@@ -183,7 +184,7 @@ export class Twin {
    * rows is not recorded. The re-created table is not new: the schema rowids it took are counted as seen.
    */
   private addColumn(table: string, schema: string | undefined, sql: string, succeeded: boolean): boolean {
-    const done = this.events.paused(() => addColumn(this.db, () => (this.scratch ??= this.wasm.open()), { table, schema, sql }, { succeeded }));
+    const done = this.events.paused(() => addColumn(this.db, () => (this.scratch ??= this.wasm.open()), { table, schema, sql }, { succeeded, rowsHoldConstraints: this.opts.rowsHoldConstraints === true }));
     if (done) this.schemaRowid = Math.max(this.schemaRowid, Number(this.db.rows(`SELECT max(rowid) FROM sqlite_schema`)[0]?.[0] ?? 0));
     return done;
   }

@@ -30524,7 +30524,7 @@ function isInside(parent, child) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6361);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9081);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30533,7 +30533,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6361:
+/***/ 9081:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41887,11 +41887,42 @@ const MAX_ROWS = 2000;
 const NESTED = 'd1_migrate_add_column';
 const KEEP = 'd1_migrate_add_column_rows';
 /**
+ * Whether rows written by `files` hold their tables' constraints: none of them mentions
+ * `ignore_check_constraints` or `writable_schema` (anywhere, comments included: too cautious is only slower).
+ */
+function rowsHoldConstraints(files) {
+    return !files.some((f) => /ignore_check_constraints|writable_schema/i.test(f.sql));
+}
+/**
  * The CREATE statement SQLite stored for a table definition and an ADD COLUMN statement, for a statement that
  * already succeeded once (the data check's twin follows the replay): it depends on nothing else.
  */
 const stored = new Map();
 const STORED_MAX = 512;
+/**
+ * The same, for a table that had rows: SQLite's verdict on ADD COLUMN reads the rows only in two ways. Some
+ * errors are raised "if not empty" (NOT NULL without a default, REFERENCES with a default, a non-constant
+ * default, a STORED column): the same for any rows. And, when the table has a CHECK, is STRICT or the column is
+ * generated NOT NULL, pragma_quick_check over the rows, which tests every CHECK, NOT NULL and STRICT type of
+ * the table. Rows written with those enforced pass all but the new column's own, and the new column holds the
+ * same default in every row: so unless the column brings a CHECK or is generated (its value depends on the
+ * row), a table with rows gets the verdict any table with rows gets (see rowsOnlyCount).
+ */
+const storedNonEmpty = new Map();
+function remember(map, key, created) {
+    if (map.size >= STORED_MAX)
+        map.clear();
+    map.set(key, created);
+}
+/**
+ * Whether the verdict with rows depends only on there being rows: the caller vouches that every row was
+ * written under its table's constraints (`rowsHoldConstraints`: no file turns CHECKs off or edits the schema
+ * by hand), and the statement adds no CHECK and no generated column (any `CHECK`, `AS` or `GENERATED` word in
+ * it, even one in a name or a string, counts: too cautious is only slower).
+ */
+function rowsOnlyCount(opts, sql) {
+    return opts.rowsHoldConstraints === true && !/\b(CHECK|AS|GENERATED)\b/i.test(sql);
+}
 /**
  * Applies the ADD COLUMN by hand when that is exact; returns false when the caller must run the statement
  * itself. `scratch` is an empty connection of the same build, kept for reuse.
@@ -41902,18 +41933,18 @@ function addColumn(db, scratch, target, opts = {}) {
     // One pass over sqlite_schema (it has no index): the table's objects, and what would make this inexact. A
     // virtual table matters only when this table's name extends its name by "_" (a shadow table): testing the
     // name first spares reading the CREATE statement of every other table (most of the pass on a large schema).
+    // Virtual tables are the only tables without a root page: cheaper to test per row than their SQL text.
     const schema = db
-        .rows(`SELECT type, name, tbl_name, sql FROM sqlite_schema
-        WHERE tbl_name = ?1 COLLATE NOCASE OR name LIKE 'sqlite\\_s%' ESCAPE '\\'
-           OR (type = 'table' AND substr(lower(?1), 1, length(name) + 1) = lower(name) || '_' AND sql LIKE 'CREATE VIRTUAL%')
+        .rows(`SELECT type, name, tbl_name, sql, rootpage FROM sqlite_schema
+        WHERE tbl_name = ?1 COLLATE NOCASE OR name LIKE 'sqlite\\_s%' ESCAPE '\\' OR (type = 'table' AND rootpage = 0)
         ORDER BY rowid`, [target.table])
-        .map(([type, name, tbl, sql]) => ({ type: String(type), name: String(name), tbl: String(tbl), sql: sql === null ? null : String(sql) }));
+        .map(([type, name, tbl, sql, root]) => ({ type: String(type), name: String(name), tbl: String(tbl), sql: sql === null ? null : String(sql), virtual: String(type) === 'table' && Number(root) === 0 }));
     const lower = target.table.toLowerCase();
     const table = schema.find((o) => o.type === 'table' && o.name.toLowerCase() === lower);
-    if (!table?.sql || /^CREATE\s+VIRTUAL\b/i.test(table.sql) || /^sqlite_/i.test(table.name))
+    if (!table?.sql || table.virtual || /^CREATE\s+VIRTUAL\b/i.test(table.sql) || /^sqlite_/i.test(table.name))
         return false;
     // Statistics tables (ANALYZE) keep rows per table; a virtual table's shadow tables are its module's.
-    if (schema.some((o) => /^sqlite_stat/i.test(o.name) || (o.type === 'table' && /^CREATE\s+VIRTUAL\b/i.test(o.sql ?? '') && lower.startsWith(`${o.name.toLowerCase()}_`))))
+    if (schema.some((o) => /^sqlite_stat/i.test(o.name) || (o.virtual && lower.startsWith(`${o.name.toLowerCase()}_`))))
         return false;
     const [rowCount, columnList, temp] = db.rows(`SELECT (SELECT count(*) FROM (SELECT 1 FROM main.${q(table.name)} LIMIT ${MAX_ROWS + 1})),
               (SELECT json_group_array(name) FROM pragma_table_xinfo(?1) WHERE hidden = 0),
@@ -41931,13 +41962,16 @@ function addColumn(db, scratch, target, opts = {}) {
     // and the CREATE statement is an edit of the definition's text. (The data check's copy runs a file before
     // the replay does, so the replay's empty table takes the copy's result.)
     const key = `${table.sql}\u0000${target.sql}`;
-    const known = opts.succeeded === true || rows === 0 ? stored.get(key) : undefined;
-    const created = known ?? scratchAlter(scratch(), db, { name: table.name, sql: table.sql }, columns, rows, target.sql);
+    const known = opts.succeeded === true || rows === 0 ? stored.get(key) : rowsOnlyCount(opts, target.sql) ? storedNonEmpty.get(key) : undefined;
+    // A statement known to succeed needs only the CREATE statement, which is an edit of the definition's text:
+    // the scratch run leaves the rows out.
+    const onRows = rows > 0 && opts.succeeded !== true;
+    const created = known ?? scratchAlter(scratch(), db, { name: table.name, sql: table.sql }, columns, onRows ? rows : 0, target.sql);
     if (created === undefined || !created.startsWith('CREATE TABLE '))
         return false;
-    if (stored.size >= STORED_MAX)
-        stored.clear();
-    stored.set(key, created);
+    remember(stored, key, created);
+    if (onRows)
+        remember(storedNonEmpty, key, created);
     if (db.tryExec(`SAVEPOINT ${NESTED}`) !== undefined)
         return false;
     db.setForeignKeys?.(false);
@@ -43704,6 +43738,14 @@ function wranglerTrim(sql) {
     const left = trimmed.indexOf(marker);
     return left === -1 ? { ok: true, sql: trimmed } : { ok: false, index: left };
 }
+/**
+ * The file as wrangler sends it: BOM dropped (wrangler's splitter trims each statement with String#trim), its
+ * bookkeeping INSERT appended; `bookStart` is the byte offset of that INSERT.
+ */
+function wranglerFileText(file, migrationsTable) {
+    const body = file.sql.charCodeAt(0) === 0xfeff ? file.sql.slice(1) : file.sql;
+    return { full: body + bookkeepingSql(migrationsTable, file.name), bookStart: Buffer.byteLength(body, 'utf8') };
+}
 
 ;// CONCATENATED MODULE: ./build/src/replay/data/row-events.js
 class RowEvents {
@@ -43834,7 +43876,9 @@ class Twin {
     release;
     constructor(wasm, 
     /** The replay's database (copied after a missed file); a function because the replay may change it. */
-    main, migrationsTable, opts = {}, 
+    main, migrationsTable, 
+    /** exactAlter, rowsHoldConstraints: see ReplayInput and alter.ts. */
+    opts = {}, 
     /** Where a previous run left it (replay cache). */
     from) {
         this.wasm = wasm;
@@ -43954,7 +43998,7 @@ class Twin {
      * rows is not recorded. The re-created table is not new: the schema rowids it took are counted as seen.
      */
     addColumn(table, schema, sql, succeeded) {
-        const done = this.events.paused(() => addColumn(this.db, () => (this.scratch ??= this.wasm.open()), { table, schema, sql }, { succeeded }));
+        const done = this.events.paused(() => addColumn(this.db, () => (this.scratch ??= this.wasm.open()), { table, schema, sql }, { succeeded, rowsHoldConstraints: this.opts.rowsHoldConstraints === true }));
         if (done)
             this.schemaRowid = Math.max(this.schemaRowid, Number(this.db.rows(`SELECT max(rowid) FROM sqlite_schema`)[0]?.[0] ?? 0));
         return done;
@@ -44248,9 +44292,12 @@ class DataCheck {
     close() {
         this.twin.close();
     }
-    /** The run-wide note about tables that could not be filled. */
-    notes() {
-        const { uncovered } = this.twin;
+    /**
+     * The run-wide note about tables that could not be filled: the first `noted` of them (by default all; a
+     * twin in a worker thread may have gone on past the replay's last file, see parallel.ts).
+     */
+    notes(noted = this.twin.uncovered.length) {
+        const uncovered = this.twin.uncovered.slice(0, noted);
         if (uncovered.length === 0)
             return [];
         const shown = uncovered.slice(0, 20).join('; ');
@@ -44263,6 +44310,10 @@ class DataCheck {
         if (this.twin.outOfSync)
             this.twin.resync();
         return dumpRows(this.twin.db, this.twin.filler, this.twin.virtuals, (lower) => this.twin.internal(lower));
+    }
+    /** What the replay reads of the check after a file (literalRows, covers, notes), as data for another thread. */
+    readings() {
+        return { literals: [...this.literals], uncovered: [...this.twin.uncoveredSeen], noted: this.twin.uncovered.length };
     }
     /** Whether every one of `tables` held synthetic rows (none was reported as not covered). */
     covers(tables) {
@@ -44463,6 +44514,254 @@ class DataCheck {
         const present = [...existingObjects(twin.db, ff.rebuilt, twin.virtuals).values()].filter((o) => o.kind === 'table');
         const counts = twin.counts(present.map((o) => o.name));
         return { counts, shapes: rebuildsBefore(twin.db, counts, new Map(present.map((o) => [o.name.toLowerCase(), o.name]))) };
+    }
+}
+
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./build/src/replay/data/parallel.js
+/**
+ * The data check with its twin in a worker thread (twin-worker.ts), so that on two cores the twin's work and
+ * the replay's overlap: the twin checks file i+1 while the replay applies file i. The replay still takes each
+ * file's outcome before it runs the file, so what it reports is what the check in its own thread would give
+ * (the differential test runs every fixture and corpus set both ways and compares the JSON reports).
+ *
+ * Used only where running ahead is exact and pays: a long enough run, no live schema to seed, no files the
+ * target already applied (the replay goes on past those when they fail, which the twin cannot know ahead), no
+ * dump of the twin's rows, a second core, and the worker's bundle beside this one (from the TypeScript
+ * sources, as in the unit tests, the check stays in the replay's thread). A worker that fails hands over to
+ * the replay's thread, which copies its database again: the check goes on, with a note.
+ */
+
+
+
+
+
+
+/**
+ * SQL to check below which the twin stays in the replay's thread: starting the worker (its own V8 isolate,
+ * bundle and SQLite module) costs about 100 ms, which a run shorter than a few hundred files does not win back.
+ */
+const MIN_PARALLEL_BYTES = 200 * 1024;
+/**
+ * The worker's script when the twin should run in one, else undefined. `input.twinWorker` (tests) or
+ * `D1_MIGRATE_TWIN=thread|worker` (bench; a diagnostic switch, not an input) pins the choice; a pinned worker
+ * still needs a run where running ahead is exact.
+ */
+function parallelTwin(input, from, env = process.env, cores = (0,external_node_os_namespaceObject.availableParallelism)()) {
+    if (input.twinWorker === false || env.D1_MIGRATE_TWIN === 'thread')
+        return undefined;
+    if (input.base || input.dumpDataBefore !== undefined || (input.settled && input.settled.size > 0))
+        return undefined;
+    if (typeof input.twinWorker === 'string')
+        return input.twinWorker;
+    if (env.D1_MIGRATE_TWIN !== 'worker') {
+        let bytes = 0;
+        for (let i = from; i < input.files.length; i++)
+            bytes += input.files[i].sql.length;
+        if (bytes < MIN_PARALLEL_BYTES || cores < 2)
+            return undefined;
+    }
+    return twinWorkerScript();
+}
+/** dist/twin/index.js, beside the bundle this code is in (dist/index.js or dist/cli/index.js). */
+function twinWorkerScript() {
+    const here = (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
+    for (const c of [(0,external_node_path_.join)(here, 'twin', 'index.js'), (0,external_node_path_.join)(here, '..', 'twin', 'index.js')])
+        if ((0,external_node_fs_.existsSync)(c))
+            return c;
+    return undefined;
+}
+class ParallelRunner {
+    opts;
+    fallback;
+    worker;
+    port;
+    flag = new Int32Array(new SharedArrayBuffer(4));
+    outcomes = new Map();
+    /** The image the worker waits for (the replay's database before that file). */
+    needed;
+    done;
+    failure;
+    wake;
+    readings = { literals: [], uncovered: [], noted: 0 };
+    literals = new Map();
+    /** After a failure of the worker: the check in the replay's thread. */
+    local;
+    constructor(script, opts, fallback) {
+        this.opts = opts;
+        this.fallback = fallback;
+        const channel = new external_node_worker_threads_.MessageChannel();
+        this.port = channel.port1;
+        let bytes = 0;
+        for (let i = opts.from; i < opts.files.length; i++)
+            bytes += opts.files[i].sql.length;
+        const data = { ...opts, work: { bytes }, port: channel.port2, signal: this.flag.buffer };
+        this.worker = new external_node_worker_threads_.Worker(script, { workerData: data, transferList: [channel.port2] });
+        this.port.on('message', (m) => this.receive(m));
+        // What the worker posted before it stopped still counts (its end, a last outcome): the worker's events may
+        // come before the port's messages.
+        this.worker.on('error', (e) => {
+            this.drain();
+            this.fail(e.message);
+        });
+        this.worker.on('exit', (code) => {
+            this.drain();
+            if (!this.done)
+                this.fail(`it exited (code ${code})`);
+        });
+    }
+    /** Whether the check went on in the replay's thread (the worker failed). */
+    get handedOver() {
+        return this.local !== undefined;
+    }
+    async run(index, file, text, parsed, before) {
+        if (this.local)
+            return this.local.run(index, file, text, parsed);
+        for (;;) {
+            const got = this.outcomes.get(index);
+            if (got) {
+                this.outcomes.delete(index);
+                this.readings = got.readings;
+                this.literals = new Map(got.readings.literals);
+                return got.checked;
+            }
+            if (this.failure !== undefined)
+                return this.handOver(index, file, text, parsed);
+            if (this.needed !== undefined) {
+                if (this.needed !== index)
+                    return this.handOver(index, file, text, parsed, `it asked for the database before file ${this.needed + 1} while the replay was before file ${index + 1}`);
+                this.needed = undefined;
+                const image = before();
+                this.send({ type: 'image', image }, [image.buffer]);
+                continue;
+            }
+            await this.next();
+        }
+    }
+    follow(text) {
+        // The worker followed the file already, unless it failed since.
+        this.local?.follow(text);
+    }
+    literalRows(line, name) {
+        if (this.local)
+            return this.local.literalRows(line, name);
+        return this.literals.get(literalKey(line, name));
+    }
+    covers(tables) {
+        if (this.local)
+            return this.local.covers(tables);
+        const seen = new Set(this.readings.uncovered);
+        return tables.every((t) => !seen.has(t.toLowerCase()));
+    }
+    async finish(last, snapshot, before) {
+        if (this.local)
+            return this.local.finish(last, snapshot);
+        // A worker waiting for the image after the last file (it followed it) gets it: a snapshot must hold it.
+        if (this.needed === this.opts.files.length && this.failure === undefined) {
+            this.needed = undefined;
+            const image = before();
+            this.send({ type: 'image', image }, [image.buffer]);
+        }
+        this.send({ type: 'finish', last, snapshot });
+        while (!this.done && this.failure === undefined)
+            await this.next();
+        if (this.done)
+            return this.done;
+        return { notes: [`Data check: its worker thread failed at the end (${this.failure}); the note on tables it could not fill is missing.`] };
+    }
+    close() {
+        this.local?.close();
+        this.port.close();
+        void this.worker.terminate();
+    }
+    send(m, transfer = []) {
+        this.port.postMessage(m, transfer);
+        Atomics.store(this.flag, 0, 1);
+        Atomics.notify(this.flag, 0);
+    }
+    receive(m) {
+        if (m.type === 'outcome')
+            this.outcomes.set(m.index, { checked: m.checked, readings: m.readings });
+        else if (m.type === 'need-image')
+            this.needed = m.before;
+        else if (m.type === 'done')
+            this.done = { notes: m.notes, ...(m.twin && { twin: m.twin }) };
+        else
+            this.fail(m.message);
+        this.wake?.();
+    }
+    drain() {
+        for (let m = (0,external_node_worker_threads_.receiveMessageOnPort)(this.port); m; m = (0,external_node_worker_threads_.receiveMessageOnPort)(this.port))
+            this.receive(m.message);
+    }
+    fail(message) {
+        this.failure ??= message;
+        this.wake?.();
+    }
+    next() {
+        return new Promise((resolve) => {
+            this.wake = () => {
+                this.wake = undefined;
+                resolve();
+            };
+        });
+    }
+    /** The worker failed: the check goes on in the replay's thread, from a fresh copy of its database. */
+    async handOver(index, file, text, parsed, why) {
+        const reason = why ?? this.failure ?? 'unknown';
+        void this.worker.terminate();
+        this.local = await this.fallback();
+        this.local.check.markOutOfSync();
+        const checked = await this.local.run(index, file, text, parsed);
+        return { ...checked, notes: [`Data check: its worker thread failed (${reason}); the check went on in the replay's thread from ${file.name}.`, ...(checked.notes ?? [])] };
+    }
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/data/runner.js
+/** The check in the replay's own thread. */
+class LocalRunner {
+    check;
+    constructor(check) {
+        this.check = check;
+    }
+    run(_index, file, text, parsed) {
+        return Promise.resolve(runChecked(this.check, file, text, parsed));
+    }
+    follow(text) {
+        followChecked(this.check, text);
+    }
+    literalRows(line, name) {
+        return this.check.literalRows(line, name);
+    }
+    covers(tables) {
+        return this.check.covers(tables);
+    }
+    finish(_last, snapshot) {
+        return Promise.resolve({ notes: this.check.notes(), ...(snapshot && { twin: this.check.snapshot() }) });
+    }
+    close() {
+        this.check.close();
+    }
+}
+/** One file's check; a fault in it must not stop the replay (the twin is copied again before the next file). */
+function runChecked(check, file, text, parsed) {
+    try {
+        const outcome = check.run(file, text, parsed());
+        return outcome ? { outcome } : {};
+    }
+    catch (e) {
+        check.markOutOfSync();
+        return { notes: [`Data check skipped for ${file.name}: ${e.message}`] };
+    }
+}
+/** The twin catches up with a file that could not touch rows; a fault only costs a re-copy. */
+function followChecked(check, text) {
+    try {
+        check.follow(text);
+    }
+    catch {
+        check.markOutOfSync();
     }
 }
 
@@ -44701,12 +45000,15 @@ class NodeDb {
 
 ;// CONCATENATED MODULE: external "node:module"
 const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
 ;// CONCATENATED MODULE: ./build/src/replay/db/wasm.js
 /**
  * The official SQLite WASM build (@sqlite.org/sqlite-wasm), loaded once per process. It runs on every Node
  * and has what node:sqlite lacks: the pre-update hook the data check attributes row changes with, error
  * offsets, sqlite3_db_status and per-connection settings that can change inside a transaction.
  */
+
 
 
 
@@ -44727,9 +45029,39 @@ function sqliteModulePath() {
     return (0,external_node_module_namespaceObject.createRequire)(import.meta.url).resolve('@sqlite.org/sqlite-wasm');
 }
 let loading;
-/** The initialised module; initialising costs ~40 ms, so it is shared by every connection in the process. */
-function loadSqlite() {
+/**
+ * Below this much SQL, Node 20 keeps the module on V8's baseline compiler (see chooseTiering). Measured with
+ * the bench's generated sets on Node 20 (validate, data check on, so each file runs twice): 3 files 300 →
+ * 195 ms, 100 files 550 → 380 ms, 300 files (540 KB run) 880 → 740 ms; 600 files (1.07 MB run) even;
+ * 1,000 files (1.83 MB run) 8 % slower on the baseline code.
+ */
+const LIGHT_WORK_BYTES = 800 * 1024;
+/**
+ * Node 20 (V8 11.3) compiles hot WASM functions again with its optimising compiler on background threads, and
+ * the process waits for those compilations before it exits: 70–100 ms of a 300 ms validate of a small project,
+ * more than the optimised code wins back on a short run. So a light run keeps the baseline code. Node 22 and
+ * later do not wait at exit and keep V8's default. The flag is read when the module is compiled, hence here,
+ * before the first load. `D1_MIGRATE_WASM_TIERING=baseline|default` pins the choice (bench and tests); any
+ * other value is ignored, as it is a diagnostic switch, not an input.
+ */
+function wasmTiering(work, nodeVersion, pinned) {
+    if (pinned === 'baseline' || pinned === 'default')
+        return pinned;
+    const major = Number(nodeVersion.replace(/^v/, '').split('.')[0]);
+    return major < 22 && work !== undefined && work.bytes < LIGHT_WORK_BYTES ? 'baseline' : 'default';
+}
+function chooseTiering(work) {
+    if (wasmTiering(work, process.versions.node, process.env.D1_MIGRATE_WASM_TIERING) === 'baseline')
+        (0,external_node_v8_namespaceObject.setFlagsFromString)('--liftoff-only');
+}
+/**
+ * The initialised module; initialising costs ~40 ms, so it is shared by every connection in the process.
+ * `work`: what the caller will run on it, for the first load's choice of compiler (chooseTiering); unknown
+ * work keeps V8's default.
+ */
+function loadSqlite(work) {
     if (!loading) {
+        chooseTiering(work);
         loading = (async () => {
             const mod = (await import(/* webpackIgnore: true */ (0,external_node_url_.pathToFileURL)(sqliteModulePath()).href));
             return mod.default();
@@ -44741,9 +45073,9 @@ function loadSqlite() {
     }
     return loading;
 }
-/** The backend, once the module is loaded. */
-async function wasmBackend() {
-    return new WasmBackend(await loadSqlite());
+/** The backend, once the module is loaded (`work`: see loadSqlite). */
+async function wasmBackend(work) {
+    return new WasmBackend(await loadSqlite(work));
 }
 class WasmBackend {
     sqlite3;
@@ -45039,19 +45371,19 @@ function writePtr(heap, at, value) {
  */
 const PINNED = process.env.D1_MIGRATE_SQLITE;
 let fast;
-/** The backend the replay starts on. */
-async function replayBackend() {
+/** The backend the replay starts on (`work`: what it will run, should that be the WASM build; see loadSqlite). */
+async function replayBackend(work) {
     if (PINNED !== 'wasm') {
         fast ??= nodeBackend();
         const b = await fast;
         if (b)
             return b;
     }
-    return wasmBackend();
+    return wasmBackend(work);
 }
 /** The WASM build (the data check's, and the fallback for what node:sqlite cannot do exactly). */
-function wasm() {
-    return wasmBackend();
+function wasm(work) {
+    return wasmBackend(work);
 }
 
 ;// CONCATENATED MODULE: ./build/src/replay/double-quoted.js
@@ -45643,6 +45975,8 @@ function seedSchema(db, objects) {
 
 
 
+
+
 const replay_SAVEPOINT = 'd1_migrate_replay';
 const DQS_RULE = 'double-quoted-string';
 const DROP_RULE = 'drop-referenced-table';
@@ -45652,7 +45986,8 @@ const D1_TRANSACTION_MESSAGE = 'To execute a transaction, please use the state.s
 async function replayMigrations(input) {
     // A replay on a live schema (a few pending files) stays on the WASM build: seeding a schema read from D1
     // may need double-quoted strings in DDL.
-    const backend = input.base || input.sqlite === 'wasm' ? await wasm() : await replayBackend();
+    const work = wasmWork(input);
+    const backend = input.base || input.sqlite === 'wasm' ? await wasm(work) : await replayBackend(work);
     const replayer = new Replayer(backend, input);
     try {
         return await replayer.run();
@@ -45660,6 +45995,13 @@ async function replayMigrations(input) {
     finally {
         replayer.close();
     }
+}
+/** What the replay will run on the WASM build at most: every file, twice with the data check (its twin). */
+function wasmWork(input) {
+    let bytes = 0;
+    for (const f of input.files)
+        bytes += f.sql.length;
+    return { bytes: input.dataCheck === true ? 2 * bytes : bytes };
 }
 /** The schema after applying `files` in order (e.g. a base branch's migrations, for a PR schema diff). */
 async function schemaOf(files, migrationsTable) {
@@ -45671,6 +46013,8 @@ class Replayer {
     input;
     db;
     scratch;
+    /** No file turns CHECKs off or edits the schema by hand (alter.ts: rowsHoldConstraints). */
+    rowsHoldConstraints;
     /** An empty connection for alter.ts. */
     alterScratch;
     findings = [];
@@ -45681,6 +46025,10 @@ class Replayer {
     savepoint;
     release;
     dataCheck;
+    /** The check in this thread (only that one can dump its rows before a file, for the tests). */
+    localCheck;
+    /** The last file the data check ran for, and whether the twin then followed it (DataCheckRunner.finish). */
+    lastChecked = { index: -1, followed: false };
     parsed;
     dataSeed;
     /** The first settled file that failed: the schema later files run on is incomplete from then on. */
@@ -45695,6 +46043,7 @@ class Replayer {
         this.backend = backend;
         this.input = input;
         this.disabled = input.disabled ?? new Set();
+        this.rowsHoldConstraints = rowsHoldConstraints(input.files);
         this.db = backend.open();
         this.savepoint = this.db.control(`SAVEPOINT ${replay_SAVEPOINT}`);
         this.release = this.db.control(`RELEASE ${replay_SAVEPOINT}`);
@@ -45711,19 +46060,20 @@ class Replayer {
     async run() {
         const dataRulesOn = [...rule_catalog/* DATA_LOSS_RULES */.RQ].some((r) => !this.disabled.has(r));
         const dataCheck = this.input.dataCheck === true && dataRulesOn;
-        const wasmBuild = dataCheck ? await wasm() : undefined;
-        const cache = this.openCache(dataCheck, wasmBuild?.version);
+        // The cache key names the SQLite builds that made it (the data check's is the WASM build's).
+        const cache = this.input.cacheDir === undefined ? undefined : this.openCache(dataCheck, dataCheck ? (await wasm(wasmWork(this.input))).version : undefined);
         const hit = cache?.restored;
         if (hit)
             this.restore(hit);
-        if (wasmBuild)
-            this.dataCheck = new DataCheck(wasmBuild, () => this.db, this.input.migrationsTable, { exactAlter: this.input.exactAlter === true, from: hit?.twin });
+        if (dataCheck)
+            this.dataCheck = await this.startDataCheck(hit?.files ?? 0, hit?.twin);
         const result = await this.replayFiles(hit?.files ?? 0);
         const fileNotes = [...result.notes];
-        // The data check's run-wide note (tables it could not fill) comes after the notes of the files.
-        result.notes.push(...(this.dataCheck?.notes() ?? []));
         const clean = result.failedAt === undefined && this.brokenHistory === undefined;
-        const cached = cache?.finish(clean, () => this.snapshot(fileNotes));
+        const end = await this.dataCheck?.finish(this.lastChecked, cache !== undefined && clean, () => this.db.serialize());
+        // The data check's run-wide note (tables it could not fill) comes after the notes of the files.
+        result.notes.push(...(end?.notes ?? []));
+        const cached = cache?.finish(clean, () => this.snapshot(fileNotes, end?.twin));
         if (cached)
             result.notes.push(cached.note);
         return {
@@ -45732,7 +46082,12 @@ class Replayer {
             ...(this.dataSeed !== undefined && { dataSeed: this.dataSeed }),
             ...(this.dataFill !== undefined && { dataFill: this.dataFill }),
             ...(this.kept.length > 0 && { keptRebuilds: this.kept }),
-            engine: { sqlite: this.backend.name, version: this.backend.version, ...(this.movedAt !== undefined && { movedToWasmAt: this.movedAt }) },
+            engine: {
+                sqlite: this.backend.name,
+                version: this.backend.version,
+                ...(this.movedAt !== undefined && { movedToWasmAt: this.movedAt }),
+                ...(this.dataCheck && { twin: this.dataCheck instanceof ParallelRunner && !this.dataCheck.handedOver ? 'worker' : 'thread' }),
+            },
         };
     }
     /** The cache, where asked for and exact (not on a live schema, not while dumping rows for the tests). */
@@ -45752,11 +46107,26 @@ class Replayer {
         this.kept.push(...hit.kept);
         this.repointed.restore(hit.repointed);
     }
+    /**
+     * The data check: its twin in a worker thread where that is exact and pays (parallel.ts), else here. `from`:
+     * the first file to run (after those restored from the cache), `twin`: the twin the cache restored.
+     */
+    async startDataCheck(from, twin) {
+        const opts = { exactAlter: this.input.exactAlter === true, rowsHoldConstraints: this.rowsHoldConstraints };
+        const parallel = parallelTwin(this.input, from);
+        if (parallel)
+            return new ParallelRunner(parallel, { files: this.input.files, from, migrationsTable: this.input.migrationsTable, ...opts, ...(twin && { twin }) }, () => this.localRunner(opts));
+        return this.localRunner({ ...opts, ...(twin && { from: twin }) });
+    }
+    async localRunner(opts) {
+        this.localCheck = new DataCheck(await wasm(wasmWork(this.input)), () => this.db, this.input.migrationsTable, opts);
+        return new LocalRunner(this.localCheck);
+    }
     /** The state to store after the last file (`fileNotes`: the notes of the files, without run-wide ones). */
-    snapshot(fileNotes) {
+    snapshot(fileNotes, twin) {
         return {
             main: this.db.serialize(),
-            ...(this.dataCheck && { twin: this.dataCheck.snapshot() }),
+            ...(twin && { twin }),
             findings: [...this.findings],
             notes: fileNotes,
             replayed: [...this.replayed],
@@ -45779,7 +46149,7 @@ class Replayer {
         const notes = this.notes;
         const baseErrors = this.input.base ? seedSchema(this.db, this.input.base) : undefined;
         if (this.input.base)
-            this.dataCheck?.markOutOfSync();
+            this.localCheck?.markOutOfSync();
         const withBase = (r) => (baseErrors ? { ...r, baseErrors } : r);
         const createError = this.db.tryExec(createMigrationsTableSql(migrationsTable));
         if (createError) {
@@ -45792,7 +46162,7 @@ class Replayer {
         for (let i = from; i < files.length; i++) {
             const file = files[i];
             await this.checkpoint();
-            if (await this.applyFile(file)) {
+            if (await this.applyFile(file, i)) {
                 replayed.push(file.name);
                 continue;
             }
@@ -45827,14 +46197,9 @@ class Replayer {
             return;
         this.notes.push(`The existing migrations do not replay on an empty database (${this.brokenHistory} fails: their base schema came from outside the migrations folder, or earlier files were deleted). That is reported, not blocking; the replay went on without the failing files, so the schema the new migrations were checked on may be incomplete — preview with credentials checks them against the real database.`);
     }
-    /** The file as wrangler sends it (BOM dropped, its bookkeeping INSERT appended) and the byte offset of that INSERT. */
-    withBookkeeping(file) {
-        const body = stripBom(file.sql);
-        return { full: body + bookkeepingSql(this.input.migrationsTable, file.name), bookStart: Buffer.byteLength(body, 'utf8') };
-    }
     /** Runs one file atomically; returns false (after reporting) when it fails. */
-    async applyFile(file) {
-        const { full, bookStart } = this.withBookkeeping(file);
+    async applyFile(file, index) {
+        const { full, bookStart } = wranglerFileText(file, this.input.migrationsTable);
         const trimmed = wranglerTrim(full);
         if (!trimmed.ok) {
             await this.moveToWasm(file);
@@ -45849,7 +46214,7 @@ class Replayer {
         }
         const text = new SqlText(trimmed.sql);
         try {
-            const data = this.runDataCheck(file, text);
+            const data = await this.runDataCheck(file, index, text);
             const findings = this.findings.length;
             const notes = this.notes.length;
             let applied;
@@ -45949,32 +46314,31 @@ class Replayer {
         this.alterScratch = undefined;
     }
     /** The data check of one file (before it runs for real); a fault in it must not stop the replay. */
-    runDataCheck(file, text) {
+    async runDataCheck(file, index, text) {
         if (!this.dataCheck)
             return undefined;
-        try {
-            const dump = this.input.dumpDataBefore === file.name;
-            if (dump)
-                this.dataSeed = this.dataCheck.dump();
-            const outcome = this.dataCheck.run(file, text, this.parsed.get(file.name) ?? parseMigration(file));
-            if (dump && outcome?.boundary)
-                this.dataFill = fillSql(outcome.boundary);
-            return outcome;
+        const dump = this.input.dumpDataBefore === file.name && this.localCheck !== undefined;
+        if (dump) {
+            try {
+                this.dataSeed = this.localCheck.dump();
+            }
+            catch (e) {
+                this.localCheck.markOutOfSync();
+                this.notes.push(`Data check skipped for ${file.name}: ${e.message}`);
+                return undefined;
+            }
         }
-        catch (e) {
-            this.dataCheck.markOutOfSync();
-            this.notes.push(`Data check skipped for ${file.name}: ${e.message}`);
-            return undefined;
-        }
+        const checked = await this.dataCheck.run(index, file, text, () => this.parsed.get(file.name) ?? parseMigration(file), () => this.db.serialize());
+        this.lastChecked = { index, followed: false };
+        this.notes.push(...(checked.notes ?? []));
+        if (dump && checked.outcome?.boundary)
+            this.dataFill = fillSql(checked.outcome.boundary);
+        return checked.outcome;
     }
-    /** The data check's twin catches up with a file that could not touch rows; a fault only costs a re-copy. */
+    /** The data check's twin catches up with a file that could not touch rows. */
     followDataCheck(text) {
-        try {
-            this.dataCheck?.follow(text);
-        }
-        catch {
-            this.dataCheck?.markOutOfSync();
-        }
+        this.dataCheck?.follow(text);
+        this.lastChecked = { ...this.lastChecked, followed: true };
     }
     /** Executes one prepared statement; returns the failure, if any. */
     runStatement(file, text, stmt, start, end, data) {
@@ -46005,7 +46369,7 @@ class Replayer {
         const moved = kind.kind === 'rename-table' && !this.disabled.has(DROP_RULE) ? this.repointed.before(this.db, kind.from) : [];
         if (kind.kind === 'add-column' && !this.input.exactAlter) {
             const scratch = () => (this.alterScratch ??= this.backend.open());
-            if (addColumn(this.db, scratch, { table: kind.table, schema: kind.schema, sql: text.slice(start, end) }))
+            if (addColumn(this.db, scratch, { table: kind.table, schema: kind.schema, sql: text.slice(start, end) }, { rowsHoldConstraints: this.rowsHoldConstraints }))
                 return undefined;
         }
         const error = stmt.run();
@@ -46051,7 +46415,7 @@ class Replayer {
     }
     /** Prepare-only check of a file that is not replayed: parse errors are reported, missing names are not. */
     syntaxCheckFile(file) {
-        const { full, bookStart } = this.withBookkeeping(file);
+        const { full, bookStart } = wranglerFileText(file, this.input.migrationsTable);
         const text = new SqlText(full);
         try {
             this.syntaxCheckText(file, text, 0, bookStart);
@@ -46100,10 +46464,6 @@ class Replayer {
         const made = finding(f);
         this.findings.push(severity && severity !== made.severity ? { ...made, severity } : made);
     }
-}
-/** wrangler's statement splitter trims each statement with String#trim, which drops a leading BOM. */
-function stripBom(sql) {
-    return sql.charCodeAt(0) === 0xfeff ? sql.slice(1) : sql;
 }
 function lineOfIndex(s, index) {
     let n = 1;
@@ -54600,7 +54960,7 @@ async function validateMigrations(target, set, opts) {
         schema: replay.schema,
         notes: replay.notes,
         parsed,
-        sqlite: `${replay.engine.sqlite === 'node' ? 'node:sqlite' : 'SQLite WASM'} ${replay.engine.version}`,
+        sqlite: `${replay.engine.sqlite === 'node' ? 'node:sqlite' : 'SQLite WASM'} ${replay.engine.version}${replay.engine.twin === 'worker' ? ', data check in a worker thread' : ''}`,
     };
 }
 /**

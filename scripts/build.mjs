@@ -15,6 +15,8 @@ rmSync(join(root, 'dist'), { recursive: true, force: true });
 run(bin('tsc'), ['-p', 'tsconfig.build.json']);
 run(bin('ncc'), ['build', 'build/src/index.js', '-o', 'dist', '--license', 'licenses.txt', '--quiet']);
 run(bin('ncc'), ['build', 'build/src/cli/index.js', '-o', 'dist/cli', '--license', 'licenses.txt', '--quiet']);
+// The data check's twin in a worker thread (src/replay/data/parallel.ts finds it beside either bundle).
+run(bin('ncc'), ['build', 'build/src/replay/data/twin-main.js', '-o', 'dist/twin', '--license', 'licenses.txt', '--quiet']);
 
 const sqliteDir = dirname(createRequire(import.meta.url).resolve('@sqlite.org/sqlite-wasm'));
 mkdirSync(join(root, 'dist', 'sqlite'), { recursive: true });

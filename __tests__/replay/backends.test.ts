@@ -5,7 +5,9 @@
  * on the WASM build with alter.ts, and on node:sqlite where the running Node has it (Node 24: run this file
  * with tools/compat's node, as `npm test` does for the Node 24 suite). Findings, notes, schema, the files
  * replayed and the rebuilds proven harmless must be identical — everything validate's JSON report takes from
- * the replay. The same comparison runs on the bundle's JSON report in bundle-backends.test.ts.
+ * the replay. The same comparison runs on the bundle's JSON report in bundle-backends.test.ts. The data
+ * check's twin runs in the replay's thread for all of these, and once more in a worker thread (the worker
+ * bundle, dist/twin/index.js, data/parallel.ts), which must not change a thing either.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -20,6 +22,7 @@ import { targetFor } from '../migrations/fixtures.js';
 import { mfile, mfiles } from './files.js';
 
 const CORPUS = resolve(process.cwd(), '../shared/corpus');
+const TWIN_WORKER = resolve(process.cwd(), 'dist/twin/index.js');
 /** Each corpus set's migrations folder (see ../shared/corpus/README.md). */
 const CORPUS_DIRS: Record<string, string> = {
   cloudflare__wildebeest: 'migrations',
@@ -71,6 +74,19 @@ function edgeSets(): Record<string, MigrationFile[]> {
       ['0002_orphan.sql', `DELETE FROM p;\n`],
     ),
     'a NUL byte in a file': mfiles(base, ['0002_nul.sql', `CREATE TABLE n (x);\u0000 CREATE TABLE m (y);\n`], ['0003_after.sql', `CREATE TABLE o (z);\n`]),
+    // The twin fails a file the replay applies: it is copied from the replay again before the next file (in a
+    // worker thread, it waits for the replay to get there and send its database).
+    'fails with data, then a file the twin follows, then one it checks': mfiles(
+      ['0001_init.sql', `CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);\n`],
+      ['0002_required.sql', `ALTER TABLE t ADD COLUMN b TEXT NOT NULL;\n`],
+      ['0003_child.sql', `CREATE TABLE u (id INTEGER PRIMARY KEY, t_id INTEGER REFERENCES t(id) ON DELETE CASCADE);\n`],
+      ['0004_prune.sql', `DELETE FROM t WHERE id > 100;\n`],
+    ),
+    'fails with data, then a file it checks': mfiles(
+      ['0001_init.sql', `CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);\nCREATE TABLE c (id INTEGER PRIMARY KEY, t_id INTEGER REFERENCES t(id) ON DELETE CASCADE);\n`],
+      ['0002_required.sql', `ALTER TABLE t ADD COLUMN b TEXT NOT NULL;\n`],
+      ['0003_rebuild.sql', `CREATE TABLE t_new (id INTEGER PRIMARY KEY, a TEXT NOT NULL DEFAULT '', b TEXT);\nINSERT INTO t_new SELECT id, coalesce(a, ''), b FROM t;\nDROP TABLE t;\nALTER TABLE t_new RENAME TO t;\n`],
+    ),
     'non-ASCII text and names': mfiles(['0001_ünï.sql', `CREATE TABLE "straße" (id INTEGER PRIMARY KEY, "naïve" TEXT DEFAULT 'é');\nINSERT INTO "straße" ("naïve") VALUES ('日本');\nALTER TABLE "straße" ADD COLUMN "größe" INTEGER NOT NULL DEFAULT 1;\n`]),
   };
 }
@@ -96,7 +112,9 @@ beforeAll(async () => {
   if (!existsSync(CORPUS)) console.log(`corpus sets skipped: ${CORPUS} is absent`);
 });
 
-test('the sets are there', () => {
+test('the sets are there, and the worker bundle', () => {
+  // dist/ is committed and CI checks it matches the sources: a missing worker bundle is a broken checkout.
+  expect(existsSync(TWIN_WORKER)).toBe(true);
   expect(Object.keys(all).length).toBeGreaterThanOrEqual(DATA_CHECK_CASES.length + BOUNDARY_CASES.length + 10);
 });
 
@@ -105,10 +123,13 @@ describe('same report on every SQLite build and either ADD COLUMN', () => {
   test('every set', async () => {
     const moved: string[] = [];
     for (const [name, files] of Object.entries(all)) {
-      const reference = comparable(await replay(files, { sqlite: 'wasm', exactAlter: true }));
-      expect({ set: name, result: comparable(await replay(files, { sqlite: 'wasm' })) }).toEqual({ set: name, result: reference });
+      const reference = comparable(await replay(files, { sqlite: 'wasm', exactAlter: true, twinWorker: false }));
+      expect({ set: name, result: comparable(await replay(files, { sqlite: 'wasm', twinWorker: false })) }).toEqual({ set: name, result: reference });
+      if (existsSync(TWIN_WORKER)) {
+        expect({ set: name, twin: 'worker', result: comparable(await replay(files, { twinWorker: TWIN_WORKER })) }).toEqual({ set: name, twin: 'worker', result: reference });
+      }
       if (!haveNode) continue;
-      const node = await replay(files, { sqlite: 'node' });
+      const node = await replay(files, { sqlite: 'node', twinWorker: false });
       expect({ set: name, result: comparable(node) }).toEqual({ set: name, result: reference });
       if (node.engine.movedToWasmAt) moved.push(`${name} (at ${node.engine.movedToWasmAt})`);
       if (NATIVE_THROUGHOUT.has(name)) expect({ set: name, engine: node.engine.sqlite }).toEqual({ set: name, engine: 'node' });

@@ -3,7 +3,8 @@
  * node:sqlite, against the same bundle pinned to the SQLite WASM build (D1_MIGRATE_SQLITE=wasm): validate's JSON
  * report must be identical for the demo, a generated history, fixture sets and every corpus set. This also
  * proves the bundle loads node:sqlite through its guarded dynamic import (and still starts on Node 20: the
- * action tests run it there). backends.test.ts compares the replay's full result in-process.
+ * action tests run it there). backends.test.ts compares the replay's full result in-process. The data check's
+ * twin in a worker thread (D1_MIGRATE_TWIN=worker) must not change the report either.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,8 +44,8 @@ function lastStderr(env: NodeJS.ProcessEnv, dir: string): string {
   return r.stderr;
 }
 
-function validate(dir: string, sqlite: 'wasm' | undefined): unknown {
-  const env = { ...process.env, ...(sqlite && { D1_MIGRATE_SQLITE: sqlite }) };
+function validate(dir: string, sqlite: 'wasm' | undefined, twin: 'thread' | 'worker' = 'thread'): unknown {
+  const env = { ...process.env, ...(sqlite && { D1_MIGRATE_SQLITE: sqlite }), D1_MIGRATE_TWIN: twin };
   if (!sqlite) delete env.D1_MIGRATE_SQLITE;
   let out: string;
   try {
@@ -66,7 +67,10 @@ function validate(dir: string, sqlite: 'wasm' | undefined): unknown {
       for (const set of readdirSync(CORPUS).filter((s) => CORPUS_DIRS[s])) projects[`corpus: ${set}`] = project(set, [], join(CORPUS, set, CORPUS_DIRS[set]!));
     }
     for (const [name, dir] of Object.entries(projects)) {
-      expect({ name, report: validate(dir, undefined) }).toEqual({ name, report: validate(dir, 'wasm') });
+      const reference = validate(dir, 'wasm');
+      expect({ name, report: validate(dir, undefined) }).toEqual({ name, report: reference });
+      // The data check's twin in a worker thread (dist/twin/index.js), next to node:sqlite's replay.
+      expect({ name, twin: 'worker', report: validate(dir, undefined, 'worker') }).toEqual({ name, twin: 'worker', report: reference });
     }
   });
 

@@ -4,7 +4,7 @@
  * findings on the new ones included); any change to an earlier file, to their order or to an option that
  * changes the outcome must restore nothing; a failing replay stores nothing; a damaged entry is ignored.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +13,7 @@ import type { MigrationFile } from '../../src/types.js';
 import { DATA_CHECK_CASES } from '../data-check/fixtures.js';
 import { mfile, mfiles } from './files.js';
 
+const TWIN_WORKER = resolve(process.cwd(), 'dist/twin/index.js');
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -72,6 +73,26 @@ describe('the replay cache', () => {
       const again = await replay(files, { cacheDir: dir });
       expect({ name, cache: again.cache }).toEqual({ name, cache: { restored: files.length, stored: false } });
       expect({ name, report: report(again) }).toEqual({ name, report: report(full) });
+    }
+  });
+
+  // The data check's twin in a worker thread (dist/twin/index.js) stores and restores its state the same way.
+  test('a twin in a worker thread stores and restores what the replay thread would, either way round', async () => {
+    expect(existsSync(TWIN_WORKER)).toBe(true);
+    const modes: [false | string, false | string][] = [
+      [TWIN_WORKER, TWIN_WORKER],
+      [TWIN_WORKER, false],
+      [false, TWIN_WORKER],
+    ];
+    for (const [name, files] of Object.entries(await sets())) {
+      const full = await replay(files, { twinWorker: false });
+      for (const [store, restore] of modes) {
+        const dir = cacheDir();
+        await replay(files.slice(0, -1), { cacheDir: dir, twinWorker: store });
+        const next = await replay(files, { cacheDir: dir, twinWorker: restore });
+        expect({ name, store, restore, cache: next.cache }).toEqual({ name, store, restore, cache: { restored: files.length - 1, stored: true } });
+        expect({ name, store, restore, report: report(next) }).toEqual({ name, store, restore, report: report(full) });
+      }
     }
   });
 

@@ -71,7 +71,7 @@ export async function validateMigrations(target: DatabaseTarget, set: MigrationS
     schema: replay.schema,
     notes: replay.notes,
     parsed,
-    sqlite: `${replay.engine.sqlite === 'node' ? 'node:sqlite' : 'SQLite WASM'} ${replay.engine.version}`,
+    sqlite: `${replay.engine.sqlite === 'node' ? 'node:sqlite' : 'SQLite WASM'} ${replay.engine.version}${replay.engine.twin === 'worker' ? ', data check in a worker thread' : ''}`,
   };
 }
 

@@ -33,7 +33,10 @@ export interface AddColumnTarget {
 }
 
 export interface AddColumnOptions {
-  /** The statement applied elsewhere on this very definition (the data check's twin follows the replay). */
+  /**
+   * The statement applied elsewhere on this very definition and cannot fail on rows (the data check's twin
+   * follows the replay; in a worker thread it follows ahead of it, see data/twin-worker.ts).
+   */
   succeeded?: boolean;
   /**
    * Every row of the database was written with its table's constraints enforced: no file so far turns CHECK
@@ -131,10 +134,13 @@ export function addColumn(db: SqlDb & ForeignKeySwitch, scratch: () => SqlDb, ta
   // the replay does, so the replay's empty table takes the copy's result.)
   const key = `${table.sql}\u0000${target.sql}`;
   const known = opts.succeeded === true || rows === 0 ? stored.get(key) : rowsOnlyCount(opts, target.sql) ? storedNonEmpty.get(key) : undefined;
-  const created = known ?? scratchAlter(scratch(), db, { name: table.name, sql: table.sql }, columns, rows, target.sql);
+  // A statement known to succeed needs only the CREATE statement, which is an edit of the definition's text:
+  // the scratch run leaves the rows out.
+  const onRows = rows > 0 && opts.succeeded !== true;
+  const created = known ?? scratchAlter(scratch(), db, { name: table.name, sql: table.sql }, columns, onRows ? rows : 0, target.sql);
   if (created === undefined || !created.startsWith('CREATE TABLE ')) return false;
   remember(stored, key, created);
-  if (rows > 0) remember(storedNonEmpty, key, created);
+  if (onRows) remember(storedNonEmpty, key, created);
 
   if (db.tryExec(`SAVEPOINT ${NESTED}`) !== undefined) return false;
   db.setForeignKeys?.(false);

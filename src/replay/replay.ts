@@ -18,6 +18,8 @@ import { addColumn, rowsHoldConstraints } from './alter.js';
 import { CacheUse, ReplayCache, type CachedReplay } from './cache.js';
 import { fillSql } from './data/boundary.js';
 import { DataCheck, type DataCheckOutcome } from './data/check.js';
+import { ParallelRunner, parallelTwin } from './data/parallel.js';
+import { LocalRunner, type DataCheckRunner, type TwinImage } from './data/runner.js';
 import type { KeptRebuild } from './data/rebuilds.js';
 import { NeedsWasm, replayBackend, wasm, type Backend, type Control, type SqlDb, type Stmt, type WasmWork } from './db/index.js';
 import { doubleQuotedFinding, doubleQuotedLiterals } from './double-quoted.js';
@@ -26,7 +28,7 @@ import { describeFailure, type Failure } from './failure.js';
 import { readSchema, seedSchema } from './schema.js';
 import { eachStatement, isParseError, SqlText } from './statements.js';
 import type { ReplayInput, ReplayResult } from './types.js';
-import { bookkeepingSql, createMigrationsTableSql, SEVERAL_TRANSACTIONS_MESSAGE, wranglerTrim } from './wrangler-text.js';
+import { createMigrationsTableSql, SEVERAL_TRANSACTIONS_MESSAGE, wranglerFileText, wranglerTrim } from './wrangler-text.js';
 
 export type { ReplayInput, ReplayResult } from './types.js';
 
@@ -79,7 +81,11 @@ class Replayer {
   /** SAVEPOINT / RELEASE of the per-file transaction, prepared once. */
   private savepoint: Control;
   private release: Control;
-  private dataCheck: DataCheck | undefined;
+  private dataCheck: DataCheckRunner | undefined;
+  /** The check in this thread (only that one can dump its rows before a file, for the tests). */
+  private localCheck: DataCheck | undefined;
+  /** The last file the data check ran for, and whether the twin then followed it (DataCheckRunner.finish). */
+  private lastChecked = { index: -1, followed: false };
   private readonly parsed: Map<string, ParsedMigration>;
   private dataSeed: string | undefined;
   /** The first settled file that failed: the schema later files run on is incomplete from then on. */
@@ -115,17 +121,18 @@ class Replayer {
   async run(): Promise<ReplayResult> {
     const dataRulesOn = [...DATA_LOSS_RULES].some((r) => !this.disabled.has(r));
     const dataCheck = this.input.dataCheck === true && dataRulesOn;
-    const wasmBuild = dataCheck ? await wasm(wasmWork(this.input)) : undefined;
-    const cache = this.openCache(dataCheck, wasmBuild?.version);
+    // The cache key names the SQLite builds that made it (the data check's is the WASM build's).
+    const cache = this.input.cacheDir === undefined ? undefined : this.openCache(dataCheck, dataCheck ? (await wasm(wasmWork(this.input))).version : undefined);
     const hit = cache?.restored;
     if (hit) this.restore(hit);
-    if (wasmBuild) this.dataCheck = new DataCheck(wasmBuild, () => this.db, this.input.migrationsTable, { exactAlter: this.input.exactAlter === true, rowsHoldConstraints: this.rowsHoldConstraints, from: hit?.twin });
+    if (dataCheck) this.dataCheck = await this.startDataCheck(hit?.files ?? 0, hit?.twin);
     const result = await this.replayFiles(hit?.files ?? 0);
     const fileNotes = [...result.notes];
-    // The data check's run-wide note (tables it could not fill) comes after the notes of the files.
-    result.notes.push(...(this.dataCheck?.notes() ?? []));
     const clean = result.failedAt === undefined && this.brokenHistory === undefined;
-    const cached = cache?.finish(clean, () => this.snapshot(fileNotes));
+    const end = await this.dataCheck?.finish(this.lastChecked, cache !== undefined && clean, () => this.db.serialize());
+    // The data check's run-wide note (tables it could not fill) comes after the notes of the files.
+    result.notes.push(...(end?.notes ?? []));
+    const cached = cache?.finish(clean, () => this.snapshot(fileNotes, end?.twin));
     if (cached) result.notes.push(cached.note);
     return {
       ...result,
@@ -133,7 +140,12 @@ class Replayer {
       ...(this.dataSeed !== undefined && { dataSeed: this.dataSeed }),
       ...(this.dataFill !== undefined && { dataFill: this.dataFill }),
       ...(this.kept.length > 0 && { keptRebuilds: this.kept }),
-      engine: { sqlite: this.backend.name, version: this.backend.version, ...(this.movedAt !== undefined && { movedToWasmAt: this.movedAt }) },
+      engine: {
+        sqlite: this.backend.name,
+        version: this.backend.version,
+        ...(this.movedAt !== undefined && { movedToWasmAt: this.movedAt }),
+        ...(this.dataCheck && { twin: this.dataCheck instanceof ParallelRunner && !this.dataCheck.handedOver ? ('worker' as const) : ('thread' as const) }),
+      },
     };
   }
 
@@ -155,11 +167,27 @@ class Replayer {
     this.repointed.restore(hit.repointed);
   }
 
+  /**
+   * The data check: its twin in a worker thread where that is exact and pays (parallel.ts), else here. `from`:
+   * the first file to run (after those restored from the cache), `twin`: the twin the cache restored.
+   */
+  private async startDataCheck(from: number, twin: TwinImage | undefined): Promise<DataCheckRunner> {
+    const opts = { exactAlter: this.input.exactAlter === true, rowsHoldConstraints: this.rowsHoldConstraints };
+    const parallel = parallelTwin(this.input, from);
+    if (parallel) return new ParallelRunner(parallel, { files: this.input.files, from, migrationsTable: this.input.migrationsTable, ...opts, ...(twin && { twin }) }, () => this.localRunner(opts));
+    return this.localRunner({ ...opts, ...(twin && { from: twin }) });
+  }
+
+  private async localRunner(opts: { exactAlter: boolean; rowsHoldConstraints: boolean; from?: TwinImage }): Promise<LocalRunner> {
+    this.localCheck = new DataCheck(await wasm(wasmWork(this.input)), () => this.db, this.input.migrationsTable, opts);
+    return new LocalRunner(this.localCheck);
+  }
+
   /** The state to store after the last file (`fileNotes`: the notes of the files, without run-wide ones). */
-  private snapshot(fileNotes: string[]): Omit<CachedReplay, 'files'> {
+  private snapshot(fileNotes: string[], twin: TwinImage | undefined): Omit<CachedReplay, 'files'> {
     return {
       main: this.db.serialize(),
-      ...(this.dataCheck && { twin: this.dataCheck.snapshot() }),
+      ...(twin && { twin }),
       findings: [...this.findings],
       notes: fileNotes,
       replayed: [...this.replayed],
@@ -182,7 +210,7 @@ class Replayer {
     const replayed = this.replayed;
     const notes = this.notes;
     const baseErrors = this.input.base ? seedSchema(this.db, this.input.base) : undefined;
-    if (this.input.base) this.dataCheck?.markOutOfSync();
+    if (this.input.base) this.localCheck?.markOutOfSync();
     const withBase = <T extends Omit<ReplayResult, 'engine'>>(r: T): T => (baseErrors ? { ...r, baseErrors } : r);
     const createError = this.db.tryExec(createMigrationsTableSql(migrationsTable));
     if (createError) {
@@ -196,7 +224,7 @@ class Replayer {
     for (let i = from; i < files.length; i++) {
       const file = files[i]!;
       await this.checkpoint();
-      if (await this.applyFile(file)) {
+      if (await this.applyFile(file, i)) {
         replayed.push(file.name);
         continue;
       }
@@ -236,15 +264,9 @@ class Replayer {
     );
   }
 
-  /** The file as wrangler sends it (BOM dropped, its bookkeeping INSERT appended) and the byte offset of that INSERT. */
-  private withBookkeeping(file: MigrationFile): { full: string; bookStart: number } {
-    const body = stripBom(file.sql);
-    return { full: body + bookkeepingSql(this.input.migrationsTable, file.name), bookStart: Buffer.byteLength(body, 'utf8') };
-  }
-
   /** Runs one file atomically; returns false (after reporting) when it fails. */
-  private async applyFile(file: MigrationFile): Promise<boolean> {
-    const { full, bookStart } = this.withBookkeeping(file);
+  private async applyFile(file: MigrationFile, index: number): Promise<boolean> {
+    const { full, bookStart } = wranglerFileText(file, this.input.migrationsTable);
     const trimmed = wranglerTrim(full);
     if (!trimmed.ok) {
       await this.moveToWasm(file);
@@ -259,7 +281,7 @@ class Replayer {
     }
     const text = new SqlText(trimmed.sql);
     try {
-      const data = this.runDataCheck(file, text);
+      const data = await this.runDataCheck(file, index, text);
       const findings = this.findings.length;
       const notes = this.notes.length;
       let applied: boolean;
@@ -351,28 +373,29 @@ class Replayer {
   }
 
   /** The data check of one file (before it runs for real); a fault in it must not stop the replay. */
-  private runDataCheck(file: MigrationFile, text: SqlText): DataCheckOutcome | undefined {
+  private async runDataCheck(file: MigrationFile, index: number, text: SqlText): Promise<DataCheckOutcome | undefined> {
     if (!this.dataCheck) return undefined;
-    try {
-      const dump = this.input.dumpDataBefore === file.name;
-      if (dump) this.dataSeed = this.dataCheck.dump();
-      const outcome = this.dataCheck.run(file, text, this.parsed.get(file.name) ?? parseMigration(file));
-      if (dump && outcome?.boundary) this.dataFill = fillSql(outcome.boundary);
-      return outcome;
-    } catch (e) {
-      this.dataCheck.markOutOfSync();
-      this.notes.push(`Data check skipped for ${file.name}: ${(e as Error).message}`);
-      return undefined;
+    const dump = this.input.dumpDataBefore === file.name && this.localCheck !== undefined;
+    if (dump) {
+      try {
+        this.dataSeed = this.localCheck!.dump();
+      } catch (e) {
+        this.localCheck!.markOutOfSync();
+        this.notes.push(`Data check skipped for ${file.name}: ${(e as Error).message}`);
+        return undefined;
+      }
     }
+    const checked = await this.dataCheck.run(index, file, text, () => this.parsed.get(file.name) ?? parseMigration(file), () => this.db.serialize());
+    this.lastChecked = { index, followed: false };
+    this.notes.push(...(checked.notes ?? []));
+    if (dump && checked.outcome?.boundary) this.dataFill = fillSql(checked.outcome.boundary);
+    return checked.outcome;
   }
 
-  /** The data check's twin catches up with a file that could not touch rows; a fault only costs a re-copy. */
+  /** The data check's twin catches up with a file that could not touch rows. */
   private followDataCheck(text: SqlText): void {
-    try {
-      this.dataCheck?.follow(text);
-    } catch {
-      this.dataCheck?.markOutOfSync();
-    }
+    this.dataCheck?.follow(text);
+    this.lastChecked = { ...this.lastChecked, followed: true };
   }
 
   /** Executes one prepared statement; returns the failure, if any. */
@@ -452,7 +475,7 @@ class Replayer {
 
   /** Prepare-only check of a file that is not replayed: parse errors are reported, missing names are not. */
   private syntaxCheckFile(file: MigrationFile): void {
-    const { full, bookStart } = this.withBookkeeping(file);
+    const { full, bookStart } = wranglerFileText(file, this.input.migrationsTable);
     const text = new SqlText(full);
     try {
       this.syntaxCheckText(file, text, 0, bookStart);
@@ -501,11 +524,6 @@ class Replayer {
     const made = finding(f);
     this.findings.push(severity && severity !== made.severity ? { ...made, severity } : made);
   }
-}
-
-/** wrangler's statement splitter trims each statement with String#trim, which drops a leading BOM. */
-function stripBom(sql: string): string {
-  return sql.charCodeAt(0) === 0xfeff ? sql.slice(1) : sql;
 }
 
 function lineOfIndex(s: string, index: number): number {

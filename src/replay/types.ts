@@ -40,6 +40,11 @@ export interface ReplayInput {
    * alter.ts's equivalent that does not (for the tests that compare the two).
    */
   exactAlter?: boolean;
+  /**
+   * Where the data check's twin runs (the tests compare them): false in the replay's thread, a path to the
+   * worker bundle (dist/twin/index.js) in a worker; by default a worker where that pays (data/parallel.ts).
+   */
+  twinWorker?: false | string;
   /** The SQLite build to start on (the tests compare them); by default node:sqlite where it is usable. */
   sqlite?: BackendName;
   /**
@@ -78,5 +83,6 @@ export interface ReplayResult {
   /** With `cacheDir`: how many files were restored instead of replayed, and whether this replay was stored. */
   cache?: { restored: number; stored: boolean };
   /** Which SQLite build finished the replay, and the file it moved to the WASM build at, if it did. */
-  engine: { sqlite: BackendName; version: string; movedToWasmAt?: string };
+  /** Which build replayed; `twin`: where the data check's twin ran (data/parallel.ts), when it ran. */
+  engine: { sqlite: BackendName; version: string; movedToWasmAt?: string; twin?: 'thread' | 'worker' };
 }

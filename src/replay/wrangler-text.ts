@@ -45,3 +45,12 @@ export function wranglerTrim(sql: string): TrimResult {
   const left = trimmed.indexOf(marker);
   return left === -1 ? { ok: true, sql: trimmed } : { ok: false, index: left };
 }
+
+/**
+ * The file as wrangler sends it: BOM dropped (wrangler's splitter trims each statement with String#trim), its
+ * bookkeeping INSERT appended; `bookStart` is the byte offset of that INSERT.
+ */
+export function wranglerFileText(file: { sql: string; name: string }, migrationsTable: string): { full: string; bookStart: number } {
+  const body = file.sql.charCodeAt(0) === 0xfeff ? file.sql.slice(1) : file.sql;
+  return { full: body + bookkeepingSql(migrationsTable, file.name), bookStart: Buffer.byteLength(body, 'utf8') };
+}

@@ -45,6 +45,15 @@ export interface DataCheckOutcome {
   follow?: boolean;
 }
 
+/** DataCheck.readings(). */
+export interface TwinReadings {
+  literals: [string, LiteralRows][];
+  /** Tables reported as not covered (lower-cased). */
+  uncovered: string[];
+  /** How many not-covered tables the run-wide note names so far. */
+  noted: number;
+}
+
 export class DataCheck {
   private readonly twin: Twin;
   /** What the last file that ran to its end wrote where a copy or an UPDATE names a column in double quotes. */
@@ -65,9 +74,12 @@ export class DataCheck {
     this.twin.close();
   }
 
-  /** The run-wide note about tables that could not be filled. */
-  notes(): string[] {
-    const { uncovered } = this.twin;
+  /**
+   * The run-wide note about tables that could not be filled: the first `noted` of them (by default all; a
+   * twin in a worker thread may have gone on past the replay's last file, see parallel.ts).
+   */
+  notes(noted = this.twin.uncovered.length): string[] {
+    const uncovered = this.twin.uncovered.slice(0, noted);
     if (uncovered.length === 0) return [];
     const shown = uncovered.slice(0, 20).join('; ');
     const more = uncovered.length > 20 ? `; and ${uncovered.length - 20} more` : '';
@@ -79,6 +91,11 @@ export class DataCheck {
   dump(): string {
     if (this.twin.outOfSync) this.twin.resync();
     return dumpRows(this.twin.db, this.twin.filler, this.twin.virtuals, (lower) => this.twin.internal(lower));
+  }
+
+  /** What the replay reads of the check after a file (literalRows, covers, notes), as data for another thread. */
+  readings(): TwinReadings {
+    return { literals: [...this.literals], uncovered: [...this.twin.uncoveredSeen], noted: this.twin.uncovered.length };
   }
 
   /** Whether every one of `tables` held synthetic rows (none was reported as not covered). */

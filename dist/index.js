@@ -44540,9 +44540,12 @@ var external_node_worker_threads_ = __nccwpck_require__(5919);
 
 /**
  * SQL to check below which the twin stays in the replay's thread: starting the worker (its own V8 isolate,
- * bundle and SQLite module) costs about 100 ms, which a run shorter than a few hundred files does not win back.
+ * bundle and SQLite module) and the two threads slowing each other down on a 2-core machine cost more than
+ * the overlap wins on a shorter run. Measured with the bench's generated sets (worker / thread, wall time):
+ * 100 files 1.11–1.24×, 300 files (270 KB) 1.02×, 600 files (535 KB) 0.84× (Node 24) and 0.94× (Node 20),
+ * 1,000 files 0.77× and 0.87×.
  */
-const MIN_PARALLEL_BYTES = 200 * 1024;
+const MIN_PARALLEL_BYTES = 400 * 1024;
 /**
  * The worker's script when the twin should run in one, else undefined. `input.twinWorker` (tests) or
  * `D1_MIGRATE_TWIN=thread|worker` (bench; a diagnostic switch, not an input) pins the choice; a pinned worker

@@ -19,7 +19,7 @@ const dir = mkdtempSync(join(tmpdir(), 'd1m-parallel-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const small = [mfile('0001_a.sql', 'CREATE TABLE a (id INTEGER PRIMARY KEY);\n')];
-const big = [mfile('0001_a.sql', `CREATE TABLE a (id INTEGER PRIMARY KEY);\n${'-- padding\n'.repeat(30_000)}`)];
+const big = [mfile('0001_a.sql', `CREATE TABLE a (id INTEGER PRIMARY KEY);\n${'-- padding\n'.repeat(60_000)}`)];
 const input = (files: ReplayInput['files'], extra: Partial<ReplayInput> = {}): ReplayInput => ({ files, migrationsTable: 'd1_migrations', dataCheck: true, ...extra });
 
 describe('parallelTwin: where the twin runs', () => {
@@ -36,6 +36,19 @@ describe('parallelTwin: where the twin runs', () => {
     ['the switch, from the sources', input(small), { D1_MIGRATE_TWIN: 'worker' }, 2, undefined],
   ])('%s', (_name, i, env, cores, expected) => {
     expect(parallelTwin(i, 0, env, cores)).toBe(expected);
+  });
+
+  // With the worker bundle beside the code (as in dist/).
+  const bundle = () => '/dist/twin/index.js';
+  test.each<[string, ReplayInput, number, NodeJS.ProcessEnv, number, string | undefined]>([
+    ['a long run on two cores', input(big), 0, {}, 2, '/dist/twin/index.js'],
+    ['a long run on one core', input(big), 0, {}, 1, undefined],
+    ['a short run', input(small), 0, {}, 2, undefined],
+    ['a short run, the switch', input(small), 0, { D1_MIGRATE_TWIN: 'worker' }, 1, '/dist/twin/index.js'],
+    ['the long file restored from the cache: what is left is short', input([...big, ...small]), 1, {}, 2, undefined],
+    ['an unknown switch value is no switch', input(small), 0, { D1_MIGRATE_TWIN: 'yes' }, 2, undefined],
+  ])('with the bundle: %s', (_name, i, from, env, cores, expected) => {
+    expect(parallelTwin(i, from, env, cores, bundle)).toBe(expected);
   });
 });
 

@@ -26,16 +26,19 @@ import { literalKey, type LiteralRows } from './written-values.js';
 
 /**
  * SQL to check below which the twin stays in the replay's thread: starting the worker (its own V8 isolate,
- * bundle and SQLite module) costs about 100 ms, which a run shorter than a few hundred files does not win back.
+ * bundle and SQLite module) and the two threads slowing each other down on a 2-core machine cost more than
+ * the overlap wins on a shorter run. Measured with the bench's generated sets (worker / thread, wall time):
+ * 100 files 1.11–1.24×, 300 files (270 KB) 1.02×, 600 files (535 KB) 0.84× (Node 24) and 0.94× (Node 20),
+ * 1,000 files 0.77× and 0.87×.
  */
-const MIN_PARALLEL_BYTES = 200 * 1024;
+const MIN_PARALLEL_BYTES = 400 * 1024;
 
 /**
  * The worker's script when the twin should run in one, else undefined. `input.twinWorker` (tests) or
  * `D1_MIGRATE_TWIN=thread|worker` (bench; a diagnostic switch, not an input) pins the choice; a pinned worker
  * still needs a run where running ahead is exact.
  */
-export function parallelTwin(input: ReplayInput, from: number, env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): string | undefined {
+export function parallelTwin(input: ReplayInput, from: number, env: NodeJS.ProcessEnv = process.env, cores = availableParallelism(), script = twinWorkerScript): string | undefined {
   if (input.twinWorker === false || env.D1_MIGRATE_TWIN === 'thread') return undefined;
   if (input.base || input.dumpDataBefore !== undefined || (input.settled && input.settled.size > 0)) return undefined;
   if (typeof input.twinWorker === 'string') return input.twinWorker;
@@ -44,7 +47,7 @@ export function parallelTwin(input: ReplayInput, from: number, env: NodeJS.Proce
     for (let i = from; i < input.files.length; i++) bytes += input.files[i]!.sql.length;
     if (bytes < MIN_PARALLEL_BYTES || cores < 2) return undefined;
   }
-  return twinWorkerScript();
+  return script();
 }
 
 /** dist/twin/index.js, beside the bundle this code is in (dist/index.js or dist/cli/index.js). */

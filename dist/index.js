@@ -44538,6 +44538,7 @@ var external_node_worker_threads_ = __nccwpck_require__(5919);
 
 
 
+
 /**
  * SQL to check below which the twin stays in the replay's thread: starting the worker (its own V8 isolate,
  * bundle and SQLite module) and the two threads slowing each other down on a 2-core machine cost more than
@@ -44551,7 +44552,7 @@ const MIN_PARALLEL_BYTES = 400 * 1024;
  * `D1_MIGRATE_TWIN=thread|worker` (bench; a diagnostic switch, not an input) pins the choice; a pinned worker
  * still needs a run where running ahead is exact.
  */
-function parallelTwin(input, from, env = process.env, cores = (0,external_node_os_namespaceObject.availableParallelism)()) {
+function parallelTwin(input, from, env = process.env, cores = (0,external_node_os_namespaceObject.availableParallelism)(), script = twinWorkerScript) {
     if (input.twinWorker === false || env.D1_MIGRATE_TWIN === 'thread')
         return undefined;
     if (input.base || input.dumpDataBefore !== undefined || (input.settled && input.settled.size > 0))
@@ -44565,7 +44566,7 @@ function parallelTwin(input, from, env = process.env, cores = (0,external_node_o
         if (bytes < MIN_PARALLEL_BYTES || cores < 2)
             return undefined;
     }
-    return twinWorkerScript();
+    return script();
 }
 /** dist/twin/index.js, beside the bundle this code is in (dist/index.js or dist/cli/index.js). */
 function twinWorkerScript() {
@@ -44575,9 +44576,28 @@ function twinWorkerScript() {
             return c;
     return undefined;
 }
+/**
+ * The twin's worker started before the replay, so that its start (~100 ms: an isolate, the bundle, the SQLite
+ * module) overlaps the replay's own preparation (validate parses the files and runs the static rules
+ * meanwhile). Only where the replay would start one anyway and from its first file (no replay cache, which
+ * may restore files first). The caller closes it (close() is idempotent); the replay adopts it.
+ */
+function startTwinEarly(input) {
+    if (input.cacheDir !== undefined || input.dataCheck !== true || input.exactAlter)
+        return undefined;
+    const script = parallelTwin(input, 0);
+    if (!script)
+        return undefined;
+    return new ParallelRunner(script, {
+        files: input.files,
+        from: 0,
+        migrationsTable: input.migrationsTable,
+        exactAlter: false,
+        rowsHoldConstraints: rowsHoldConstraints(input.files),
+    });
+}
 class ParallelRunner {
     opts;
-    fallback;
     worker;
     port;
     flag = new Int32Array(new SharedArrayBuffer(4));
@@ -44591,9 +44611,13 @@ class ParallelRunner {
     literals = new Map();
     /** After a failure of the worker: the check in the replay's thread. */
     local;
+    closed = false;
+    /** What a failing worker hands over to (set by the replay that adopts a runner started early). */
+    fallback = () => Promise.reject(new Error('no replay adopted the data check'));
     constructor(script, opts, fallback) {
         this.opts = opts;
-        this.fallback = fallback;
+        if (fallback)
+            this.fallback = fallback;
         const channel = new external_node_worker_threads_.MessageChannel();
         this.port = channel.port1;
         let bytes = 0;
@@ -44674,6 +44698,9 @@ class ParallelRunner {
         return { notes: [`Data check: its worker thread failed at the end (${this.failure}); the note on tables it could not fill is missing.`] };
     }
     close() {
+        if (this.closed)
+            return;
+        this.closed = true;
         this.local?.close();
         this.port.close();
         void this.worker.terminate();
@@ -45980,6 +46007,7 @@ function seedSchema(db, objects) {
 
 
 
+
 const replay_SAVEPOINT = 'd1_migrate_replay';
 const DQS_RULE = 'double-quoted-string';
 const DROP_RULE = 'drop-referenced-table';
@@ -46056,6 +46084,7 @@ class Replayer {
         this.savepoint.close();
         this.release.close();
         this.dataCheck?.close();
+        this.input.twinStarted?.close();
         this.db.close();
         this.scratch?.close();
         this.alterScratch?.close();
@@ -46116,6 +46145,12 @@ class Replayer {
      */
     async startDataCheck(from, twin) {
         const opts = { exactAlter: this.input.exactAlter === true, rowsHoldConstraints: this.rowsHoldConstraints };
+        const started = this.input.twinStarted;
+        if (started && from === 0 && !twin && parallelTwin(this.input, from) !== undefined) {
+            started.fallback = () => this.localRunner(opts);
+            return started;
+        }
+        started?.close();
         const parallel = parallelTwin(this.input, from);
         if (parallel)
             return new ParallelRunner(parallel, { files: this.input.files, from, migrationsTable: this.input.migrationsTable, ...opts, ...(twin && { twin }) }, () => this.localRunner(opts));
@@ -54940,23 +54975,29 @@ async function validateDatabase(target, opts) {
 }
 /** validateDatabase on a set discovered already (the engine needs the file list before it validates). */
 async function validateMigrations(target, set, opts) {
-    const parsed = set.files.map((file) => parseMigration(file));
-    const replay = await replayMigrations({
+    const input = {
         files: set.files,
         migrationsTable: target.migrationsTable,
         disabled: opts.disabled,
         dataCheck: opts.dataCheck ?? true,
-        parsed,
         settled: opts.settled,
         signal: opts.signal,
         cacheDir: opts.cacheDir,
-    });
-    const all = [
-        ...set.findings,
-        ...checkFilenames(set.files, opts.numbering),
-        ...checkStaticRules({ target, migrations: parsed, numbering: opts.numbering }, opts.disabled),
-        ...replay.findings,
-    ];
+    };
+    // The data check's worker (long runs) starts first: its start overlaps the parsing and the static rules.
+    const twinStarted = startTwinEarly(input);
+    let replay;
+    let all;
+    let parsed;
+    try {
+        parsed = set.files.map((file) => parseMigration(file));
+        const early = [...set.findings, ...checkFilenames(set.files, opts.numbering), ...checkStaticRules({ target, migrations: parsed, numbering: opts.numbering }, opts.disabled)];
+        replay = await replayMigrations({ ...input, parsed, ...(twinStarted && { twinStarted }) });
+        all = [...early, ...replay.findings];
+    }
+    finally {
+        twinStarted?.close();
+    }
     return {
         migrations: set.files,
         findings: finishFindings(all, parsed, opts.policy ?? { off: opts.disabled }, set.files, replay.keptRebuilds),

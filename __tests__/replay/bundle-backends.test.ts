@@ -74,6 +74,18 @@ function validate(dir: string, sqlite: 'wasm' | undefined, twin: 'thread' | 'wor
     }
   });
 
+  // validate starts the worker before the replay; with the data check's rules off no replay adopts it, and the
+  // process must still end at once (a worker left waiting would hold it open).
+  test.each([
+    ['adopted', [] as string[], /\(replayed on node:sqlite [\d.]+, data check in a worker thread\)/],
+    ['started early, then not needed (data-check rules off)', ['--disable-rules', 'rows-lost,fails-with-data'], /\(replayed on node:sqlite [\d.]+\)$/m],
+  ])('the worker started early: %s', (_name, extra, log) => {
+    const dir = resolve(process.cwd(), 'examples/demo');
+    const r = spawnSync(NODE24, [DIST_CLI, 'validate', '--cwd', dir, '--verbose', ...extra], { env: { ...process.env, D1_MIGRATE_TWIN: 'worker' }, encoding: 'utf8', timeout: 60_000 });
+    expect({ status: r.status, signal: r.signal }).toEqual({ status: 0, signal: null });
+    expect(r.stderr).toMatch(log);
+  });
+
   test('which build replayed is in the log (--verbose): node:sqlite on Node 24 unless pinned', () => {
     const dir = resolve(process.cwd(), 'examples/demo');
     const log = (env: NodeJS.ProcessEnv) => lastStderr(env, dir);

@@ -3,7 +3,7 @@ import { checkFilenames } from '../rules/filename-rules.js';
 import { foldFindings } from '../rules/fold.js';
 import { checkStaticRules } from '../rules/index.js';
 import { applyRulePolicy, type PolicyFilter } from '../rules/policy.js';
-import { replayMigrations } from '../replay/replay.js';
+import { replayMigrations, startTwinEarly, type ReplayInput, type ReplayResult } from '../replay/replay.js';
 import { applySuppressions, parseMigration } from '../sql/split.js';
 import type { ParsedMigration } from '../sql/types.js';
 import type { DatabaseTarget, Finding, MigrationFile, MigrationSet, NumberingMode, SchemaObject } from '../types.js';
@@ -48,23 +48,28 @@ export async function validateDatabase(target: DatabaseTarget, opts: ValidateOpt
 
 /** validateDatabase on a set discovered already (the engine needs the file list before it validates). */
 export async function validateMigrations(target: DatabaseTarget, set: MigrationSet, opts: ValidateOptions): Promise<ValidateResult> {
-  const parsed = set.files.map((file) => parseMigration(file));
-  const replay = await replayMigrations({
+  const input: ReplayInput = {
     files: set.files,
     migrationsTable: target.migrationsTable,
     disabled: opts.disabled,
     dataCheck: opts.dataCheck ?? true,
-    parsed,
     settled: opts.settled,
     signal: opts.signal,
     cacheDir: opts.cacheDir,
-  });
-  const all = [
-    ...set.findings,
-    ...checkFilenames(set.files, opts.numbering),
-    ...checkStaticRules({ target, migrations: parsed, numbering: opts.numbering }, opts.disabled),
-    ...replay.findings,
-  ];
+  };
+  // The data check's worker (long runs) starts first: its start overlaps the parsing and the static rules.
+  const twinStarted = startTwinEarly(input);
+  let replay: ReplayResult;
+  let all: Finding[];
+  let parsed: ParsedMigration[];
+  try {
+    parsed = set.files.map((file) => parseMigration(file));
+    const early = [...set.findings, ...checkFilenames(set.files, opts.numbering), ...checkStaticRules({ target, migrations: parsed, numbering: opts.numbering }, opts.disabled)];
+    replay = await replayMigrations({ ...input, parsed, ...(twinStarted && { twinStarted }) });
+    all = [...early, ...replay.findings];
+  } finally {
+    twinStarted?.close();
+  }
   return {
     migrations: set.files,
     findings: finishFindings(all, parsed, opts.policy ?? { off: opts.disabled }, set.files, replay.keptRebuilds),

@@ -31,6 +31,7 @@ import type { ReplayInput, ReplayResult } from './types.js';
 import { createMigrationsTableSql, SEVERAL_TRANSACTIONS_MESSAGE, wranglerFileText, wranglerTrim } from './wrangler-text.js';
 
 export type { ReplayInput, ReplayResult } from './types.js';
+export { startTwinEarly } from './data/parallel.js';
 
 const SAVEPOINT = 'd1_migrate_replay';
 const DQS_RULE = 'double-quoted-string';
@@ -113,6 +114,7 @@ class Replayer {
     this.savepoint.close();
     this.release.close();
     this.dataCheck?.close();
+    this.input.twinStarted?.close();
     this.db.close();
     this.scratch?.close();
     this.alterScratch?.close();
@@ -173,6 +175,12 @@ class Replayer {
    */
   private async startDataCheck(from: number, twin: TwinImage | undefined): Promise<DataCheckRunner> {
     const opts = { exactAlter: this.input.exactAlter === true, rowsHoldConstraints: this.rowsHoldConstraints };
+    const started = this.input.twinStarted;
+    if (started && from === 0 && !twin && parallelTwin(this.input, from) !== undefined) {
+      started.fallback = () => this.localRunner(opts);
+      return started;
+    }
+    started?.close();
     const parallel = parallelTwin(this.input, from);
     if (parallel) return new ParallelRunner(parallel, { files: this.input.files, from, migrationsTable: this.input.migrationsTable, ...opts, ...(twin && { twin }) }, () => this.localRunner(opts));
     return this.localRunner({ ...opts, ...(twin && { from: twin }) });

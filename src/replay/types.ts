@@ -1,5 +1,6 @@
 import type { ParsedMigration } from '../sql/types.js';
 import type { Finding, MigrationFile, SchemaObject } from '../types.js';
+import type { ParallelRunner } from './data/parallel.js';
 import type { KeptRebuild } from './data/rebuilds.js';
 import type { BackendName } from './db/types.js';
 
@@ -45,6 +46,11 @@ export interface ReplayInput {
    * worker bundle (dist/twin/index.js) in a worker; by default a worker where that pays (data/parallel.ts).
    */
   twinWorker?: false | string;
+  /**
+   * The twin's worker, started before the replay (data/parallel.ts startTwinEarly); the replay adopts it where
+   * it would start one itself from the first file, else closes it. The caller closes it too (idempotent).
+   */
+  twinStarted?: ParallelRunner;
   /** The SQLite build to start on (the tests compare them); by default node:sqlite where it is usable. */
   sqlite?: BackendName;
   /**

@@ -18,6 +18,7 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
 import type { ParsedMigration } from '../../sql/types.js';
 import type { MigrationFile } from '../../types.js';
 import type { SqlText } from '../statements.js';
+import { rowsHoldConstraints } from '../alter.js';
 import type { ReplayInput } from '../types.js';
 import type { TwinReadings } from './check.js';
 import type { CheckedFile, DataCheckRunner, LocalRunner, TwinImage } from './runner.js';
@@ -59,6 +60,25 @@ function twinWorkerScript(): string | undefined {
 
 type Options = Omit<TwinWorkerData, 'port' | 'signal' | 'work'>;
 
+/**
+ * The twin's worker started before the replay, so that its start (~100 ms: an isolate, the bundle, the SQLite
+ * module) overlaps the replay's own preparation (validate parses the files and runs the static rules
+ * meanwhile). Only where the replay would start one anyway and from its first file (no replay cache, which
+ * may restore files first). The caller closes it (close() is idempotent); the replay adopts it.
+ */
+export function startTwinEarly(input: ReplayInput): ParallelRunner | undefined {
+  if (input.cacheDir !== undefined || input.dataCheck !== true || input.exactAlter) return undefined;
+  const script = parallelTwin(input, 0);
+  if (!script) return undefined;
+  return new ParallelRunner(script, {
+    files: input.files,
+    from: 0,
+    migrationsTable: input.migrationsTable,
+    exactAlter: false,
+    rowsHoldConstraints: rowsHoldConstraints(input.files),
+  });
+}
+
 export class ParallelRunner implements DataCheckRunner {
   private readonly worker: Worker;
   private readonly port: MessageChannel['port1'];
@@ -73,12 +93,16 @@ export class ParallelRunner implements DataCheckRunner {
   private literals = new Map<string, LiteralRows>();
   /** After a failure of the worker: the check in the replay's thread. */
   private local: LocalRunner | undefined;
+  private closed = false;
+  /** What a failing worker hands over to (set by the replay that adopts a runner started early). */
+  fallback: () => Promise<LocalRunner> = () => Promise.reject(new Error('no replay adopted the data check'));
 
   constructor(
     script: string,
-    private readonly opts: Options,
-    private readonly fallback: () => Promise<LocalRunner>,
+    readonly opts: Options,
+    fallback?: () => Promise<LocalRunner>,
   ) {
+    if (fallback) this.fallback = fallback;
     const channel = new MessageChannel();
     this.port = channel.port1;
     let bytes = 0;
@@ -156,6 +180,8 @@ export class ParallelRunner implements DataCheckRunner {
   }
 
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.local?.close();
     this.port.close();
     void this.worker.terminate();

@@ -1912,7 +1912,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(109);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(775);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), process.cwd());
 
@@ -1921,7 +1921,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 109:
+/***/ 775:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -11210,6 +11210,627 @@ class CacheUse {
     }
 }
 
+;// CONCATENATED MODULE: ./build/src/replay/db/types.js
+/**
+ * Thrown by a node:sqlite connection for what only the WASM build can do exactly (error offsets, a
+ * double-quoted literal it cannot place): the replay redoes the file on the WASM build (see replay.ts).
+ */
+class NeedsWasm extends Error {
+    constructor(why) {
+        super(`needs the WASM build: ${why}`);
+        this.name = 'NeedsWasm';
+    }
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/db/node.js
+
+/** A variable, so that neither TypeScript (whose Node 20 types lack it) nor the bundler resolves it. */
+const SPECIFIER = 'node:sqlite';
+/** The SQLite message for a double-quoted name that is not a column (when such strings are rejected). */
+const DQS_MESSAGE = /^no such column: "((?:[^"]|"")*)" - should this be a string literal/;
+/** Literals rewritten in one statement before giving up. */
+const MAX_LITERALS = 200;
+/** Prepared queries kept per connection (schema reads of the replay and its checks). */
+const CACHE = 64;
+/**
+ * The backend, or undefined where node:sqlite is missing or lacks what the replay needs. Node 22 prints an
+ * ExperimentalWarning when node:sqlite is first loaded; it is not the user's concern, so it is held back.
+ */
+async function nodeBackend() {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was, never called unbound
+    const original = process.emitWarning;
+    const emit = original.bind(process);
+    process.emitWarning = (warning, ...rest) => {
+        const text = typeof warning === 'string' ? warning : warning.message;
+        if (/SQLite/i.test(text))
+            return;
+        emit(warning, ...rest);
+    };
+    let mod;
+    try {
+        mod = (await import(/* webpackIgnore: true */ SPECIFIER));
+    }
+    catch {
+        return undefined;
+    }
+    finally {
+        process.emitWarning = original;
+    }
+    try {
+        const probe = new mod.DatabaseSync(':memory:', { enableForeignKeyConstraints: true, enableDoubleQuotedStringLiterals: false });
+        try {
+            const s = probe.prepare('SELECT sqlite_version() AS v; SELECT 2');
+            const usable = typeof probe.serialize === 'function' && typeof s.setReturnArrays === 'function' && s.sourceSQL === 'SELECT sqlite_version() AS v;';
+            s.setReturnArrays(true);
+            const version = String(s.all()[0][0]);
+            return usable && atLeast(version, [3, 45, 0]) ? new NodeBackend(mod, version) : undefined;
+        }
+        finally {
+            probe.close();
+        }
+    }
+    catch {
+        return undefined;
+    }
+}
+function atLeast(version, min) {
+    const v = version.split('.').map(Number);
+    for (let i = 0; i < min.length; i++)
+        if ((v[i] ?? 0) !== min[i])
+            return (v[i] ?? 0) > min[i];
+    return true;
+}
+class NodeBackend {
+    mod;
+    version;
+    name = 'node';
+    constructor(mod, version) {
+        this.mod = mod;
+        this.version = version;
+    }
+    open() {
+        return new NodeDb(new this.mod.DatabaseSync(':memory:', { enableForeignKeyConstraints: true, enableDoubleQuotedStringLiterals: false }));
+    }
+    openImage(image) {
+        const db = this.open();
+        db.load(image);
+        return db;
+    }
+}
+class NodeStmt {
+    stmt;
+    constructor(stmt) {
+        this.stmt = stmt;
+    }
+    run() {
+        try {
+            this.stmt.run();
+            return undefined;
+        }
+        catch (e) {
+            // The message is the WASM build's to give (with its offset): redo the file there.
+            throw new NeedsWasm(`a statement failed: ${e.message}`);
+        }
+    }
+    finalize() {
+        // node:sqlite finalizes a statement when it is garbage-collected.
+    }
+}
+class NodeDb {
+    db;
+    backend = 'node';
+    cache = new Map();
+    constructor(db) {
+        this.db = db;
+    }
+    load(image) {
+        this.cache.clear();
+        this.db.deserialize(image);
+        this.db.exec('PRAGMA foreign_keys = ON');
+    }
+    tryExec(sql) {
+        try {
+            this.db.exec(sql);
+            return undefined;
+        }
+        catch (e) {
+            return e.message;
+        }
+    }
+    rows(sql, bind = []) {
+        const s = this.cached(sql);
+        s.setReturnArrays(true);
+        return s.all(...bind);
+    }
+    objects(sql, bind = []) {
+        const s = this.cached(sql);
+        s.setReturnArrays(false);
+        return s.all(...bind);
+    }
+    control(sql) {
+        const s = this.db.prepare(sql);
+        return {
+            run: () => {
+                try {
+                    s.run();
+                    return undefined;
+                }
+                catch (e) {
+                    return e.message;
+                }
+            },
+            close: () => undefined,
+        };
+    }
+    /**
+     * The statement that sqlite3_complete() delimits from `start` (the bytes SQLite's own tail would give for
+     * any statement that prepares; one it cannot prepare is the WASM build's to report).
+     */
+    prepare(text, from) {
+        const start = text.skipTrivia(from);
+        if (start >= text.length)
+            return { ok: true, stmt: undefined, start, end: text.length };
+        const chunkEnd = text.statementEnd(start);
+        // A NUL byte ends the text for SQLite's prepare-with-tail; the WASM build handles it as SQLite does.
+        if (text.hasByte(start, chunkEnd, 0))
+            throw new NeedsWasm('a NUL byte in the statement');
+        const sql = text.slice(start, chunkEnd);
+        const stmt = this.prepareWithLiterals(sql);
+        const end = start + Buffer.byteLength(stmt.sourceSQL, 'utf8');
+        if (end > chunkEnd)
+            throw new NeedsWasm('statement boundary');
+        return { ok: true, stmt: new NodeStmt(stmt), start, end };
+    }
+    prepareRange(text, start, end) {
+        try {
+            return { stmt: new NodeStmt(this.db.prepare(text.slice(start, end))) };
+        }
+        catch (e) {
+            // No error offset here: double-quoted.ts places a literal by its text when that is unambiguous.
+            return { message: e.message };
+        }
+    }
+    /** This connection rejects double-quoted strings always. */
+    withoutDoubleQuotedStrings(fn) {
+        return fn();
+    }
+    serialize() {
+        return this.db.serialize();
+    }
+    close() {
+        this.cache.clear();
+        this.db.close();
+    }
+    cached(sql) {
+        let s = this.cache.get(sql);
+        if (!s) {
+            s = this.db.prepare(sql);
+            if (this.cache.size >= CACHE)
+                this.cache.delete(this.cache.keys().next().value);
+            this.cache.set(sql, s);
+        }
+        return s;
+    }
+    /**
+     * Prepares one statement as a connection accepting double-quoted strings would: each double-quoted name
+     * SQLite reads as text is written as that text in single quotes, which SQLite reads the same way. Only
+     * where that is exact: in DML (DDL keeps its text in the schema), for a name that occurs once in the
+     * statement and whose quotes need no escaping (so every offset stays where it was).
+     */
+    prepareWithLiterals(sql) {
+        let work = sql;
+        for (let n = 0; n <= MAX_LITERALS; n++) {
+            let message;
+            try {
+                return this.db.prepare(work);
+            }
+            catch (e) {
+                message = e.message;
+            }
+            const m = DQS_MESSAGE.exec(message);
+            if (!m)
+                throw new NeedsWasm(`the statement does not prepare: ${message}`);
+            if (!/^\s*(WITH|SELECT|INSERT|REPLACE|UPDATE|DELETE|VALUES)\b/i.test(work))
+                throw new NeedsWasm('a double-quoted string in DDL');
+            const word = m[1] ?? '';
+            const quoted = `"${word}"`;
+            const at = work.indexOf(quoted);
+            if (at === -1 || work.indexOf(quoted, at + 1) !== -1 || /["']/.test(word))
+                throw new NeedsWasm('a double-quoted string that cannot be placed');
+            work = `${work.slice(0, at)}'${word}'${work.slice(at + quoted.length)}`;
+        }
+        throw new NeedsWasm('too many double-quoted strings');
+    }
+}
+
+;// CONCATENATED MODULE: external "node:module"
+const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+;// CONCATENATED MODULE: ./build/src/replay/db/wasm.js
+/**
+ * The official SQLite WASM build (@sqlite.org/sqlite-wasm), loaded once per process. It runs on every Node
+ * and has what node:sqlite lacks: the pre-update hook the data check attributes row changes with, error
+ * offsets, sqlite3_db_status and per-connection settings that can change inside a transaction.
+ */
+
+
+
+
+
+/** Prepared queries kept per connection: oo1's one-off select helpers cost several times a cached statement. */
+const wasm_CACHE = 64;
+/** sqlite3_db_status op: deferred foreign key violations not yet resolved (SQLITE_DBSTATUS_DEFERRED_FKS). */
+const DBSTATUS_DEFERRED_FKS = 10;
+/**
+ * The bundle (dist/) ships node.mjs + sqlite3.wasm in dist/sqlite/ because webpack mangles the module when it
+ * inlines it; from source (tests, tsx) the package resolves normally.
+ */
+function sqliteModulePath() {
+    const here = (0,external_node_path_.dirname)((0,external_node_url_namespaceObject.fileURLToPath)(import.meta.url));
+    for (const c of [(0,external_node_path_.join)(here, 'sqlite', 'node.mjs'), (0,external_node_path_.join)(here, '..', 'sqlite', 'node.mjs')])
+        if ((0,external_node_fs_.existsSync)(c))
+            return c;
+    return (0,external_node_module_namespaceObject.createRequire)(import.meta.url).resolve('@sqlite.org/sqlite-wasm');
+}
+let loading;
+/**
+ * Below this much SQL, Node 20 keeps the module on V8's baseline compiler (see chooseTiering). Measured with
+ * the bench's generated sets on Node 20 (validate, data check on, so each file runs twice): 3 files 300 →
+ * 195 ms, 100 files 550 → 380 ms, 300 files (540 KB run) 880 → 740 ms; 600 files (1.07 MB run) even;
+ * 1,000 files (1.83 MB run) 8 % slower on the baseline code.
+ */
+const LIGHT_WORK_BYTES = 800 * 1024;
+/**
+ * Node 20 (V8 11.3) compiles hot WASM functions again with its optimising compiler on background threads, and
+ * the process waits for those compilations before it exits: 70–100 ms of a 300 ms validate of a small project,
+ * more than the optimised code wins back on a short run. So a light run keeps the baseline code. Node 22 and
+ * later do not wait at exit and keep V8's default. The flag is read when the module is compiled, hence here,
+ * before the first load. `D1_MIGRATE_WASM_TIERING=baseline|default` pins the choice (bench and tests); any
+ * other value is ignored, as it is a diagnostic switch, not an input.
+ */
+function wasmTiering(work, nodeVersion, pinned) {
+    if (pinned === 'baseline' || pinned === 'default')
+        return pinned;
+    const major = Number(nodeVersion.replace(/^v/, '').split('.')[0]);
+    return major < 22 && work !== undefined && work.bytes < LIGHT_WORK_BYTES ? 'baseline' : 'default';
+}
+function chooseTiering(work) {
+    if (wasmTiering(work, process.versions.node, process.env.D1_MIGRATE_WASM_TIERING) === 'baseline')
+        (0,external_node_v8_namespaceObject.setFlagsFromString)('--liftoff-only');
+}
+/**
+ * The initialised module; initialising costs ~40 ms, so it is shared by every connection in the process.
+ * `work`: what the caller will run on it, for the first load's choice of compiler (chooseTiering); unknown
+ * work keeps V8's default.
+ */
+function loadSqlite(work) {
+    if (!loading) {
+        chooseTiering(work);
+        loading = (async () => {
+            const mod = (await import(/* webpackIgnore: true */ (0,external_node_url_namespaceObject.pathToFileURL)(sqliteModulePath()).href));
+            return mod.default();
+        })();
+        // A failed load must not poison every later call in a long-lived process.
+        loading.catch(() => {
+            loading = undefined;
+        });
+    }
+    return loading;
+}
+/** The backend, once the module is loaded (`work`: see loadSqlite). */
+async function wasmBackend(work) {
+    return new WasmBackend(await loadSqlite(work));
+}
+class WasmBackend {
+    sqlite3;
+    name = 'wasm';
+    version;
+    constructor(sqlite3) {
+        this.sqlite3 = sqlite3;
+        this.version = sqlite3.version.libVersion;
+    }
+    open() {
+        return new WasmDb(this.sqlite3, openD1Like(this.sqlite3));
+    }
+    openImage(image) {
+        const db = this.open();
+        db.load(image);
+        return db;
+    }
+}
+/** The text's bytes in WASM memory, NUL-terminated, after two pointer slots (ppStmt, pzTail). */
+class WasmCopy {
+    wasm;
+    mem;
+    sql;
+    constructor(wasm, bytes) {
+        this.wasm = wasm;
+        this.mem = wasm.alloc(8 + bytes.length + 1);
+        this.sql = this.mem + 8;
+        const heap = wasm.heap8u();
+        heap.set(bytes, this.sql);
+        heap[this.sql + bytes.length] = 0;
+    }
+    free() {
+        this.wasm.dealloc(this.mem);
+    }
+}
+function wasmCopy(sqlite3, text) {
+    return text.copyFor(sqlite3, () => new WasmCopy(sqlite3.wasm, text.bytes));
+}
+/**
+ * Prepares the statement of `text` starting at `from` with SQLite's prepare-with-tail, so statement
+ * boundaries are exactly SQLite's (triggers, strings, comments). `stmt` is 0 when only comments remain.
+ * Exported for the D1 API emulator of the tests, which runs its own module instance.
+ */
+function prepareAt(sqlite3, db, text, from) {
+    const { capi, wasm } = sqlite3;
+    const copy = wasmCopy(sqlite3, text);
+    const start = text.skipTrivia(from);
+    const ppStmt = copy.mem;
+    const pzTail = copy.mem + 4;
+    let heap = wasm.heap8u();
+    writePtr(heap, ppStmt, 0);
+    writePtr(heap, pzTail, 0);
+    // +1: the length includes the NUL terminator, so SQLite uses the text in place instead of copying the rest of the file per statement.
+    const rc = wasm.exports.sqlite3_prepare_v3(db, copy.sql + start, text.length - start + 1, 0, ppStmt, pzTail);
+    if (rc !== capi.SQLITE_OK) {
+        const off = capi.sqlite3_error_offset(db);
+        return { ok: false, message: capi.sqlite3_errmsg(db), start, errorOffset: off >= 0 ? start + off : -1 };
+    }
+    // Preparing may have grown the memory, which detaches the old view.
+    heap = wasm.heap8u();
+    const stmt = readPtr(heap, ppStmt);
+    const tail = readPtr(heap, pzTail);
+    return { ok: true, stmt, start, end: stmt ? tail - copy.sql : text.length };
+}
+class WasmStmt {
+    sqlite3;
+    db;
+    pointer;
+    constructor(sqlite3, db, pointer) {
+        this.sqlite3 = sqlite3;
+        this.db = db;
+        this.pointer = pointer;
+    }
+    run() {
+        const { capi, wasm } = this.sqlite3;
+        const step = wasm.exports.sqlite3_step;
+        let rc;
+        do
+            rc = step(this.pointer);
+        while (rc === capi.SQLITE_ROW);
+        return rc === capi.SQLITE_DONE ? undefined : capi.sqlite3_errmsg(this.db);
+    }
+    finalize() {
+        this.sqlite3.wasm.exports.sqlite3_finalize(this.pointer);
+    }
+}
+class WasmDb {
+    sqlite3;
+    db;
+    backend = 'wasm';
+    status = 0;
+    hook;
+    cache = new Map();
+    constructor(sqlite3, db) {
+        this.sqlite3 = sqlite3;
+        this.db = db;
+    }
+    /** Replaces the (empty) database by a copy of `image`. */
+    load(image) {
+        this.clearCache();
+        const { capi, wasm } = this.sqlite3;
+        const mem = wasm.allocFromTypedArray(image);
+        const rc = capi.sqlite3_deserialize(this.db.pointer, 'main', mem, image.length, image.length, capi.SQLITE_DESERIALIZE_FREEONCLOSE | capi.SQLITE_DESERIALIZE_RESIZEABLE);
+        if (rc !== capi.SQLITE_OK)
+            throw new Error(`sqlite3_deserialize failed (${rc})`);
+    }
+    tryExec(sql) {
+        return execOn(this.sqlite3, this.db.pointer, sql);
+    }
+    rows(sql, bind) {
+        return this.query(sql, bind, (s) => s.get([]));
+    }
+    objects(sql, bind) {
+        return this.query(sql, bind, (s) => s.get({}));
+    }
+    query(sql, bind, row) {
+        let s = this.cache.get(sql);
+        if (!s) {
+            s = this.db.prepare(sql);
+            if (this.cache.size >= wasm_CACHE) {
+                const [oldest, stmt] = this.cache.entries().next().value;
+                stmt.finalize();
+                this.cache.delete(oldest);
+            }
+            this.cache.set(sql, s);
+        }
+        try {
+            if (bind && bind.length > 0)
+                s.bind(bind);
+            const out = [];
+            while (s.step())
+                out.push(row(s));
+            return out;
+        }
+        finally {
+            s.reset(true);
+        }
+    }
+    clearCache() {
+        for (const s of this.cache.values())
+            s.finalize();
+        this.cache.clear();
+    }
+    control(sql) {
+        const { capi, wasm } = this.sqlite3;
+        const stmt = this.db.prepare(sql);
+        const db = this.db.pointer;
+        return {
+            run: () => {
+                const rc = wasm.exports.sqlite3_step(stmt.pointer);
+                const error = rc === capi.SQLITE_DONE ? undefined : capi.sqlite3_errmsg(db);
+                wasm.exports.sqlite3_reset(stmt.pointer);
+                return error;
+            },
+            close: () => void stmt.finalize(),
+        };
+    }
+    prepare(text, from) {
+        const p = prepareAt(this.sqlite3, this.db.pointer, text, from);
+        if (!p.ok)
+            return p;
+        return { ok: true, stmt: p.stmt ? new WasmStmt(this.sqlite3, this.db.pointer, p.stmt) : undefined, start: p.start, end: p.end };
+    }
+    prepareRange(text, start, end) {
+        const { capi, wasm } = this.sqlite3;
+        const copy = wasmCopy(this.sqlite3, text);
+        const db = this.db.pointer;
+        writePtr(wasm.heap8u(), copy.mem, 0);
+        const rc = wasm.exports.sqlite3_prepare_v3(db, copy.sql + start, end - start, 0, copy.mem, 0);
+        if (rc !== capi.SQLITE_OK) {
+            const off = capi.sqlite3_error_offset(db);
+            return { message: capi.sqlite3_errmsg(db), errorOffset: off >= 0 ? start + off : undefined };
+        }
+        const stmt = readPtr(wasm.heap8u(), copy.mem);
+        return stmt ? { stmt: new WasmStmt(this.sqlite3, db, stmt) } : {};
+    }
+    withoutDoubleQuotedStrings(fn) {
+        setDoubleQuotedStrings(this.sqlite3, this.db.pointer, false);
+        try {
+            return fn();
+        }
+        finally {
+            setDoubleQuotedStrings(this.sqlite3, this.db.pointer, true);
+        }
+    }
+    /**
+     * Foreign key enforcement on or off. Unlike PRAGMA foreign_keys this takes effect inside a transaction,
+     * which a schema change done by hand (alter.ts) needs.
+     */
+    setForeignKeys(on) {
+        const { capi } = this.sqlite3;
+        capi.sqlite3_db_config(this.db.pointer, capi.SQLITE_DBCONFIG_ENABLE_FKEY, on ? 1 : 0, 0);
+    }
+    /** Deferred foreign key violations of the open transaction (what makes its commit fail). */
+    deferredViolations() {
+        const { capi, wasm } = this.sqlite3;
+        if (!this.status)
+            this.status = wasm.alloc(8);
+        const rc = capi.sqlite3_db_status(this.db.pointer, DBSTATUS_DEFERRED_FKS, this.status, this.status + 4, 0);
+        return rc === capi.SQLITE_OK ? wasm.peek32(this.status) : 0;
+    }
+    /** Calls `fn` before every row change of the main database (undefined: stop). */
+    onRowChange(fn) {
+        const { capi } = this.sqlite3;
+        if (!fn) {
+            if (this.hook)
+                capi.sqlite3_preupdate_hook(this.db.pointer, 0, 0);
+            this.hook = undefined;
+            return;
+        }
+        this.hook = (_ctx, pDb, op, schema, table, oldKey, newKey) => {
+            if (schema !== 'main')
+                return;
+            const kind = op === capi.SQLITE_INSERT ? 'insert' : op === capi.SQLITE_DELETE ? 'delete' : op === capi.SQLITE_UPDATE ? 'update' : undefined;
+            if (!kind)
+                return;
+            fn({
+                op: kind,
+                table,
+                oldKey,
+                newKey,
+                values: (which) => {
+                    const n = capi.sqlite3_preupdate_count(pDb);
+                    const out = [];
+                    for (let i = 0; i < n; i++)
+                        out.push(which === 'old' ? capi.sqlite3_preupdate_old_js(pDb, i) : capi.sqlite3_preupdate_new_js(pDb, i));
+                    return out;
+                },
+            });
+        };
+        capi.sqlite3_preupdate_hook(this.db.pointer, this.hook, 0);
+    }
+    serialize() {
+        return this.sqlite3.capi.sqlite3_js_db_export(this.db.pointer);
+    }
+    close() {
+        this.clearCache();
+        this.onRowChange(undefined);
+        if (this.status)
+            this.sqlite3.wasm.dealloc(this.status);
+        this.status = 0;
+        this.db.close();
+    }
+}
+/**
+ * A fresh in-memory database with D1's behaviour, for the replay (WasmDb) and the preflight (replay/sqlite.ts):
+ * workerd accepts double-quoted strings (this build is compiled with DQS=0) and D1 always enforces foreign keys.
+ */
+function openD1Like(sqlite3) {
+    const db = new sqlite3.oo1.DB(':memory:', 'c');
+    setDoubleQuotedStrings(sqlite3, db.pointer, true);
+    db.exec('PRAGMA foreign_keys = ON');
+    return db;
+}
+/** Turns double-quoted string literals on or off for DML and DDL alike. */
+function setDoubleQuotedStrings(sqlite3, db, on) {
+    const { capi } = sqlite3;
+    capi.sqlite3_db_config(db, capi.SQLITE_DBCONFIG_DQS_DML, on ? 1 : 0, 0);
+    capi.sqlite3_db_config(db, capi.SQLITE_DBCONFIG_DQS_DDL, on ? 1 : 0, 0);
+}
+/**
+ * Runs SQL without result rows and returns SQLite's error message, or undefined on success. Unlike oo1's
+ * exec it neither throws nor logs a console warning for an expected failure.
+ */
+function execOn(sqlite3, db, sql) {
+    const { capi } = sqlite3;
+    return capi.sqlite3_exec(db, sql, 0, 0, 0) === capi.SQLITE_OK ? undefined : capi.sqlite3_errmsg(db);
+}
+/** A 32-bit little-endian pointer (this build is wasm32). */
+function readPtr(heap, at) {
+    return (heap[at] | (heap[at + 1] << 8) | (heap[at + 2] << 16) | (heap[at + 3] << 24)) >>> 0;
+}
+function writePtr(heap, at, value) {
+    heap[at] = value & 0xff;
+    heap[at + 1] = (value >>> 8) & 0xff;
+    heap[at + 2] = (value >>> 16) & 0xff;
+    heap[at + 3] = (value >>> 24) & 0xff;
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/db/index.js
+/**
+ * Which SQLite the replay runs on: node:sqlite where the running Node has what the replay needs (native, so
+ * much faster), else the WASM build. The WASM build is always there too: the data check and everything
+ * node:sqlite cannot do exactly run on it (see node.ts), and it is loaded only when first needed.
+ */
+
+
+
+
+/**
+ * `D1_MIGRATE_SQLITE=wasm` (or `node`) pins the backend: a diagnostic switch for the tests that compare the
+ * two and for the bench, not an input (an unusable `node` falls back to the WASM build).
+ */
+const PINNED = process.env.D1_MIGRATE_SQLITE;
+let fast;
+/** The backend the replay starts on (`work`: what it will run, should that be the WASM build; see loadSqlite). */
+async function replayBackend(work) {
+    if (PINNED !== 'wasm') {
+        fast ??= nodeBackend();
+        const b = await fast;
+        if (b)
+            return b;
+    }
+    return wasmBackend(work);
+}
+/** The WASM build (the data check's, and the fallback for what node:sqlite cannot do exactly). */
+function wasm(work) {
+    return wasmBackend(work);
+}
+
 ;// CONCATENATED MODULE: ./build/src/replay/data/tables.js
 const json = (names) => JSON.stringify([...names].map((n) => n.toLowerCase()));
 const VIRTUAL = /^CREATE\s+VIRTUAL\s/i;
@@ -13748,625 +14369,112 @@ function followChecked(check, text) {
     }
 }
 
-;// CONCATENATED MODULE: ./build/src/replay/db/types.js
-/**
- * Thrown by a node:sqlite connection for what only the WASM build can do exactly (error offsets, a
- * double-quoted literal it cannot place): the replay redoes the file on the WASM build (see replay.ts).
- */
-class NeedsWasm extends Error {
-    constructor(why) {
-        super(`needs the WASM build: ${why}`);
-        this.name = 'NeedsWasm';
-    }
-}
+;// CONCATENATED MODULE: ./build/src/replay/data/driver.js
 
-;// CONCATENATED MODULE: ./build/src/replay/db/node.js
 
-/** A variable, so that neither TypeScript (whose Node 20 types lack it) nor the bundler resolves it. */
-const SPECIFIER = 'node:sqlite';
-/** The SQLite message for a double-quoted name that is not a column (when such strings are rejected). */
-const DQS_MESSAGE = /^no such column: "((?:[^"]|"")*)" - should this be a string literal/;
-/** Literals rewritten in one statement before giving up. */
-const MAX_LITERALS = 200;
-/** Prepared queries kept per connection (schema reads of the replay and its checks). */
-const CACHE = 64;
-/**
- * The backend, or undefined where node:sqlite is missing or lacks what the replay needs. Node 22 prints an
- * ExperimentalWarning when node:sqlite is first loaded; it is not the user's concern, so it is held back.
- */
-async function nodeBackend() {
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was, never called unbound
-    const original = process.emitWarning;
-    const emit = original.bind(process);
-    process.emitWarning = (warning, ...rest) => {
-        const text = typeof warning === 'string' ? warning : warning.message;
-        if (/SQLite/i.test(text))
-            return;
-        emit(warning, ...rest);
-    };
-    let mod;
-    try {
-        mod = (await import(/* webpackIgnore: true */ SPECIFIER));
-    }
-    catch {
-        return undefined;
-    }
-    finally {
-        process.emitWarning = original;
-    }
-    try {
-        const probe = new mod.DatabaseSync(':memory:', { enableForeignKeyConstraints: true, enableDoubleQuotedStringLiterals: false });
-        try {
-            const s = probe.prepare('SELECT sqlite_version() AS v; SELECT 2');
-            const usable = typeof probe.serialize === 'function' && typeof s.setReturnArrays === 'function' && s.sourceSQL === 'SELECT sqlite_version() AS v;';
-            s.setReturnArrays(true);
-            const version = String(s.all()[0][0]);
-            return usable && atLeast(version, [3, 45, 0]) ? new NodeBackend(mod, version) : undefined;
-        }
-        finally {
-            probe.close();
-        }
-    }
-    catch {
-        return undefined;
-    }
+
+
+
+/** What the replay will run on the WASM build at most: every file, twice with the data check (its twin). */
+function wasmWork(input) {
+    let bytes = 0;
+    for (const f of input.files)
+        bytes += f.sql.length;
+    return { bytes: input.dataCheck === true ? 2 * bytes : bytes };
 }
-function atLeast(version, min) {
-    const v = version.split('.').map(Number);
-    for (let i = 0; i < min.length; i++)
-        if ((v[i] ?? 0) !== min[i])
-            return (v[i] ?? 0) > min[i];
-    return true;
-}
-class NodeBackend {
-    mod;
-    version;
-    name = 'node';
-    constructor(mod, version) {
-        this.mod = mod;
-        this.version = version;
-    }
-    open() {
-        return new NodeDb(new this.mod.DatabaseSync(':memory:', { enableForeignKeyConstraints: true, enableDoubleQuotedStringLiterals: false }));
-    }
-    openImage(image) {
-        const db = this.open();
-        db.load(image);
-        return db;
-    }
-}
-class NodeStmt {
-    stmt;
-    constructor(stmt) {
-        this.stmt = stmt;
-    }
-    run() {
-        try {
-            this.stmt.run();
-            return undefined;
-        }
-        catch (e) {
-            // The message is the WASM build's to give (with its offset): redo the file there.
-            throw new NeedsWasm(`a statement failed: ${e.message}`);
-        }
-    }
-    finalize() {
-        // node:sqlite finalizes a statement when it is garbage-collected.
-    }
-}
-class NodeDb {
-    db;
-    backend = 'node';
-    cache = new Map();
-    constructor(db) {
-        this.db = db;
-    }
-    load(image) {
-        this.cache.clear();
-        this.db.deserialize(image);
-        this.db.exec('PRAGMA foreign_keys = ON');
-    }
-    tryExec(sql) {
-        try {
-            this.db.exec(sql);
-            return undefined;
-        }
-        catch (e) {
-            return e.message;
-        }
-    }
-    rows(sql, bind = []) {
-        const s = this.cached(sql);
-        s.setReturnArrays(true);
-        return s.all(...bind);
-    }
-    objects(sql, bind = []) {
-        const s = this.cached(sql);
-        s.setReturnArrays(false);
-        return s.all(...bind);
-    }
-    control(sql) {
-        const s = this.db.prepare(sql);
-        return {
-            run: () => {
-                try {
-                    s.run();
-                    return undefined;
-                }
-                catch (e) {
-                    return e.message;
-                }
-            },
-            close: () => undefined,
-        };
+class DataCheckDriver {
+    input;
+    replayDb;
+    notes;
+    opts;
+    runner;
+    /** The check in this thread, when it runs here (only that one can dump its rows). */
+    local;
+    /** The last file checked, and whether the twin then followed it (DataCheckRunner.finish). */
+    last = { index: -1, followed: false };
+    /** The twin's rows before input.dumpDataBefore, as SQL, and the boundary fill of that file (tests). */
+    dataSeed;
+    dataFill;
+    constructor(input, 
+    /** The replay's database now (the twin is copied from it again after a file it missed). */
+    replayDb, 
+    /** The replay's notes: a check's own notes go in among them, in file order. */
+    notes, opts) {
+        this.input = input;
+        this.replayDb = replayDb;
+        this.notes = notes;
+        this.opts = opts;
     }
     /**
-     * The statement that sqlite3_complete() delimits from `start` (the bytes SQLite's own tail would give for
-     * any statement that prepares; one it cannot prepare is the WASM build's to report).
+     * The check from file `from` on (those before were restored from the replay cache, with `twin`); a worker
+     * validate started early (input.twinStarted) is adopted where it fits, else closed.
      */
-    prepare(text, from) {
-        const start = text.skipTrivia(from);
-        if (start >= text.length)
-            return { ok: true, stmt: undefined, start, end: text.length };
-        const chunkEnd = text.statementEnd(start);
-        // A NUL byte ends the text for SQLite's prepare-with-tail; the WASM build handles it as SQLite does.
-        if (text.hasByte(start, chunkEnd, 0))
-            throw new NeedsWasm('a NUL byte in the statement');
-        const sql = text.slice(start, chunkEnd);
-        const stmt = this.prepareWithLiterals(sql);
-        const end = start + Buffer.byteLength(stmt.sourceSQL, 'utf8');
-        if (end > chunkEnd)
-            throw new NeedsWasm('statement boundary');
-        return { ok: true, stmt: new NodeStmt(stmt), start, end };
-    }
-    prepareRange(text, start, end) {
-        try {
-            return { stmt: new NodeStmt(this.db.prepare(text.slice(start, end))) };
+    static async start(input, replayDb, notes, opts, from, twin) {
+        const d = new DataCheckDriver(input, replayDb, notes, opts);
+        const started = input.twinStarted;
+        const script = parallelTwin(input, from);
+        if (started && from === 0 && !twin && script !== undefined) {
+            started.fallback = () => d.localRunner();
+            d.runner = started;
+            return d;
         }
-        catch (e) {
-            // No error offset here: double-quoted.ts places a literal by its text when that is unambiguous.
-            return { message: e.message };
-        }
+        started?.close();
+        if (script)
+            d.runner = new ParallelRunner(script, { files: input.files, from, migrationsTable: input.migrationsTable, ...opts, ...(twin && { twin }) }, () => d.localRunner());
+        else
+            d.runner = await d.localRunner(twin);
+        return d;
     }
-    /** This connection rejects double-quoted strings always. */
-    withoutDoubleQuotedStrings(fn) {
-        return fn();
+    async localRunner(from) {
+        this.local = new DataCheck(await wasm(wasmWork(this.input)), this.replayDb, this.input.migrationsTable, { ...this.opts, ...(from && { from }) });
+        return new LocalRunner(this.local);
     }
-    serialize() {
-        return this.db.serialize();
+    /** Where the twin ran: in a worker unless there was none or it failed and handed over. */
+    get where() {
+        return this.runner instanceof ParallelRunner && !this.runner.handedOver ? 'worker' : 'thread';
     }
-    close() {
-        this.cache.clear();
-        this.db.close();
+    /** The replay starts from a live schema: the twin is copied from it before the first file. */
+    markOutOfSync() {
+        this.local?.markOutOfSync();
     }
-    cached(sql) {
-        let s = this.cache.get(sql);
-        if (!s) {
-            s = this.db.prepare(sql);
-            if (this.cache.size >= CACHE)
-                this.cache.delete(this.cache.keys().next().value);
-            this.cache.set(sql, s);
-        }
-        return s;
-    }
-    /**
-     * Prepares one statement as a connection accepting double-quoted strings would: each double-quoted name
-     * SQLite reads as text is written as that text in single quotes, which SQLite reads the same way. Only
-     * where that is exact: in DML (DDL keeps its text in the schema), for a name that occurs once in the
-     * statement and whose quotes need no escaping (so every offset stays where it was).
-     */
-    prepareWithLiterals(sql) {
-        let work = sql;
-        for (let n = 0; n <= MAX_LITERALS; n++) {
-            let message;
+    /** The check of one file, before the replay runs it; a fault in it costs that file's check (a note), never the replay. */
+    async run(file, index, text, parsed) {
+        const dump = this.input.dumpDataBefore === file.name ? this.local : undefined;
+        if (dump) {
             try {
-                return this.db.prepare(work);
+                this.dataSeed = dump.dump();
             }
             catch (e) {
-                message = e.message;
+                dump.markOutOfSync();
+                this.notes.push(`Data check skipped for ${file.name}: ${e.message}`);
+                return undefined;
             }
-            const m = DQS_MESSAGE.exec(message);
-            if (!m)
-                throw new NeedsWasm(`the statement does not prepare: ${message}`);
-            if (!/^\s*(WITH|SELECT|INSERT|REPLACE|UPDATE|DELETE|VALUES)\b/i.test(work))
-                throw new NeedsWasm('a double-quoted string in DDL');
-            const word = m[1] ?? '';
-            const quoted = `"${word}"`;
-            const at = work.indexOf(quoted);
-            if (at === -1 || work.indexOf(quoted, at + 1) !== -1 || /["']/.test(word))
-                throw new NeedsWasm('a double-quoted string that cannot be placed');
-            work = `${work.slice(0, at)}'${word}'${work.slice(at + quoted.length)}`;
         }
-        throw new NeedsWasm('too many double-quoted strings');
+        const checked = await this.runner.run(index, file, text, parsed, () => this.replayDb().serialize());
+        this.last = { index, followed: false };
+        this.notes.push(...(checked.notes ?? []));
+        if (dump && checked.outcome?.boundary)
+            this.dataFill = fillSql(checked.outcome.boundary);
+        return checked.outcome;
     }
-}
-
-;// CONCATENATED MODULE: external "node:module"
-const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
-;// CONCATENATED MODULE: external "node:v8"
-const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
-;// CONCATENATED MODULE: ./build/src/replay/db/wasm.js
-/**
- * The official SQLite WASM build (@sqlite.org/sqlite-wasm), loaded once per process. It runs on every Node
- * and has what node:sqlite lacks: the pre-update hook the data check attributes row changes with, error
- * offsets, sqlite3_db_status and per-connection settings that can change inside a transaction.
- */
-
-
-
-
-
-/** Prepared queries kept per connection: oo1's one-off select helpers cost several times a cached statement. */
-const wasm_CACHE = 64;
-/** sqlite3_db_status op: deferred foreign key violations not yet resolved (SQLITE_DBSTATUS_DEFERRED_FKS). */
-const DBSTATUS_DEFERRED_FKS = 10;
-/**
- * The bundle (dist/) ships node.mjs + sqlite3.wasm in dist/sqlite/ because webpack mangles the module when it
- * inlines it; from source (tests, tsx) the package resolves normally.
- */
-function sqliteModulePath() {
-    const here = (0,external_node_path_.dirname)((0,external_node_url_namespaceObject.fileURLToPath)(import.meta.url));
-    for (const c of [(0,external_node_path_.join)(here, 'sqlite', 'node.mjs'), (0,external_node_path_.join)(here, '..', 'sqlite', 'node.mjs')])
-        if ((0,external_node_fs_.existsSync)(c))
-            return c;
-    return (0,external_node_module_namespaceObject.createRequire)(import.meta.url).resolve('@sqlite.org/sqlite-wasm');
-}
-let loading;
-/**
- * Below this much SQL, Node 20 keeps the module on V8's baseline compiler (see chooseTiering). Measured with
- * the bench's generated sets on Node 20 (validate, data check on, so each file runs twice): 3 files 300 →
- * 195 ms, 100 files 550 → 380 ms, 300 files (540 KB run) 880 → 740 ms; 600 files (1.07 MB run) even;
- * 1,000 files (1.83 MB run) 8 % slower on the baseline code.
- */
-const LIGHT_WORK_BYTES = 800 * 1024;
-/**
- * Node 20 (V8 11.3) compiles hot WASM functions again with its optimising compiler on background threads, and
- * the process waits for those compilations before it exits: 70–100 ms of a 300 ms validate of a small project,
- * more than the optimised code wins back on a short run. So a light run keeps the baseline code. Node 22 and
- * later do not wait at exit and keep V8's default. The flag is read when the module is compiled, hence here,
- * before the first load. `D1_MIGRATE_WASM_TIERING=baseline|default` pins the choice (bench and tests); any
- * other value is ignored, as it is a diagnostic switch, not an input.
- */
-function wasmTiering(work, nodeVersion, pinned) {
-    if (pinned === 'baseline' || pinned === 'default')
-        return pinned;
-    const major = Number(nodeVersion.replace(/^v/, '').split('.')[0]);
-    return major < 22 && work !== undefined && work.bytes < LIGHT_WORK_BYTES ? 'baseline' : 'default';
-}
-function chooseTiering(work) {
-    if (wasmTiering(work, process.versions.node, process.env.D1_MIGRATE_WASM_TIERING) === 'baseline')
-        (0,external_node_v8_namespaceObject.setFlagsFromString)('--liftoff-only');
-}
-/**
- * The initialised module; initialising costs ~40 ms, so it is shared by every connection in the process.
- * `work`: what the caller will run on it, for the first load's choice of compiler (chooseTiering); unknown
- * work keeps V8's default.
- */
-function loadSqlite(work) {
-    if (!loading) {
-        chooseTiering(work);
-        loading = (async () => {
-            const mod = (await import(/* webpackIgnore: true */ (0,external_node_url_namespaceObject.pathToFileURL)(sqliteModulePath()).href));
-            return mod.default();
-        })();
-        // A failed load must not poison every later call in a long-lived process.
-        loading.catch(() => {
-            loading = undefined;
-        });
+    /** The replay applied a file whose check said the twin may simply follow it. */
+    follow(text) {
+        this.runner.follow(text);
+        this.last = { ...this.last, followed: true };
     }
-    return loading;
-}
-/** The backend, once the module is loaded (`work`: see loadSqlite). */
-async function wasmBackend(work) {
-    return new WasmBackend(await loadSqlite(work));
-}
-class WasmBackend {
-    sqlite3;
-    name = 'wasm';
-    version;
-    constructor(sqlite3) {
-        this.sqlite3 = sqlite3;
-        this.version = sqlite3.version.libVersion;
+    literalRows(line, name) {
+        return this.runner.literalRows(line, name);
     }
-    open() {
-        return new WasmDb(this.sqlite3, openD1Like(this.sqlite3));
+    covers(tables) {
+        return this.runner.covers(tables);
     }
-    openImage(image) {
-        const db = this.open();
-        db.load(image);
-        return db;
-    }
-}
-/** The text's bytes in WASM memory, NUL-terminated, after two pointer slots (ppStmt, pzTail). */
-class WasmCopy {
-    wasm;
-    mem;
-    sql;
-    constructor(wasm, bytes) {
-        this.wasm = wasm;
-        this.mem = wasm.alloc(8 + bytes.length + 1);
-        this.sql = this.mem + 8;
-        const heap = wasm.heap8u();
-        heap.set(bytes, this.sql);
-        heap[this.sql + bytes.length] = 0;
-    }
-    free() {
-        this.wasm.dealloc(this.mem);
-    }
-}
-function wasmCopy(sqlite3, text) {
-    return text.copyFor(sqlite3, () => new WasmCopy(sqlite3.wasm, text.bytes));
-}
-/**
- * Prepares the statement of `text` starting at `from` with SQLite's prepare-with-tail, so statement
- * boundaries are exactly SQLite's (triggers, strings, comments). `stmt` is 0 when only comments remain.
- * Exported for the D1 API emulator of the tests, which runs its own module instance.
- */
-function prepareAt(sqlite3, db, text, from) {
-    const { capi, wasm } = sqlite3;
-    const copy = wasmCopy(sqlite3, text);
-    const start = text.skipTrivia(from);
-    const ppStmt = copy.mem;
-    const pzTail = copy.mem + 4;
-    let heap = wasm.heap8u();
-    writePtr(heap, ppStmt, 0);
-    writePtr(heap, pzTail, 0);
-    // +1: the length includes the NUL terminator, so SQLite uses the text in place instead of copying the rest of the file per statement.
-    const rc = wasm.exports.sqlite3_prepare_v3(db, copy.sql + start, text.length - start + 1, 0, ppStmt, pzTail);
-    if (rc !== capi.SQLITE_OK) {
-        const off = capi.sqlite3_error_offset(db);
-        return { ok: false, message: capi.sqlite3_errmsg(db), start, errorOffset: off >= 0 ? start + off : -1 };
-    }
-    // Preparing may have grown the memory, which detaches the old view.
-    heap = wasm.heap8u();
-    const stmt = readPtr(heap, ppStmt);
-    const tail = readPtr(heap, pzTail);
-    return { ok: true, stmt, start, end: stmt ? tail - copy.sql : text.length };
-}
-class WasmStmt {
-    sqlite3;
-    db;
-    pointer;
-    constructor(sqlite3, db, pointer) {
-        this.sqlite3 = sqlite3;
-        this.db = db;
-        this.pointer = pointer;
-    }
-    run() {
-        const { capi, wasm } = this.sqlite3;
-        const step = wasm.exports.sqlite3_step;
-        let rc;
-        do
-            rc = step(this.pointer);
-        while (rc === capi.SQLITE_ROW);
-        return rc === capi.SQLITE_DONE ? undefined : capi.sqlite3_errmsg(this.db);
-    }
-    finalize() {
-        this.sqlite3.wasm.exports.sqlite3_finalize(this.pointer);
-    }
-}
-class WasmDb {
-    sqlite3;
-    db;
-    backend = 'wasm';
-    status = 0;
-    hook;
-    cache = new Map();
-    constructor(sqlite3, db) {
-        this.sqlite3 = sqlite3;
-        this.db = db;
-    }
-    /** Replaces the (empty) database by a copy of `image`. */
-    load(image) {
-        this.clearCache();
-        const { capi, wasm } = this.sqlite3;
-        const mem = wasm.allocFromTypedArray(image);
-        const rc = capi.sqlite3_deserialize(this.db.pointer, 'main', mem, image.length, image.length, capi.SQLITE_DESERIALIZE_FREEONCLOSE | capi.SQLITE_DESERIALIZE_RESIZEABLE);
-        if (rc !== capi.SQLITE_OK)
-            throw new Error(`sqlite3_deserialize failed (${rc})`);
-    }
-    tryExec(sql) {
-        return execOn(this.sqlite3, this.db.pointer, sql);
-    }
-    rows(sql, bind) {
-        return this.query(sql, bind, (s) => s.get([]));
-    }
-    objects(sql, bind) {
-        return this.query(sql, bind, (s) => s.get({}));
-    }
-    query(sql, bind, row) {
-        let s = this.cache.get(sql);
-        if (!s) {
-            s = this.db.prepare(sql);
-            if (this.cache.size >= wasm_CACHE) {
-                const [oldest, stmt] = this.cache.entries().next().value;
-                stmt.finalize();
-                this.cache.delete(oldest);
-            }
-            this.cache.set(sql, s);
-        }
-        try {
-            if (bind && bind.length > 0)
-                s.bind(bind);
-            const out = [];
-            while (s.step())
-                out.push(row(s));
-            return out;
-        }
-        finally {
-            s.reset(true);
-        }
-    }
-    clearCache() {
-        for (const s of this.cache.values())
-            s.finalize();
-        this.cache.clear();
-    }
-    control(sql) {
-        const { capi, wasm } = this.sqlite3;
-        const stmt = this.db.prepare(sql);
-        const db = this.db.pointer;
-        return {
-            run: () => {
-                const rc = wasm.exports.sqlite3_step(stmt.pointer);
-                const error = rc === capi.SQLITE_DONE ? undefined : capi.sqlite3_errmsg(db);
-                wasm.exports.sqlite3_reset(stmt.pointer);
-                return error;
-            },
-            close: () => void stmt.finalize(),
-        };
-    }
-    prepare(text, from) {
-        const p = prepareAt(this.sqlite3, this.db.pointer, text, from);
-        if (!p.ok)
-            return p;
-        return { ok: true, stmt: p.stmt ? new WasmStmt(this.sqlite3, this.db.pointer, p.stmt) : undefined, start: p.start, end: p.end };
-    }
-    prepareRange(text, start, end) {
-        const { capi, wasm } = this.sqlite3;
-        const copy = wasmCopy(this.sqlite3, text);
-        const db = this.db.pointer;
-        writePtr(wasm.heap8u(), copy.mem, 0);
-        const rc = wasm.exports.sqlite3_prepare_v3(db, copy.sql + start, end - start, 0, copy.mem, 0);
-        if (rc !== capi.SQLITE_OK) {
-            const off = capi.sqlite3_error_offset(db);
-            return { message: capi.sqlite3_errmsg(db), errorOffset: off >= 0 ? start + off : undefined };
-        }
-        const stmt = readPtr(wasm.heap8u(), copy.mem);
-        return stmt ? { stmt: new WasmStmt(this.sqlite3, db, stmt) } : {};
-    }
-    withoutDoubleQuotedStrings(fn) {
-        setDoubleQuotedStrings(this.sqlite3, this.db.pointer, false);
-        try {
-            return fn();
-        }
-        finally {
-            setDoubleQuotedStrings(this.sqlite3, this.db.pointer, true);
-        }
-    }
-    /**
-     * Foreign key enforcement on or off. Unlike PRAGMA foreign_keys this takes effect inside a transaction,
-     * which a schema change done by hand (alter.ts) needs.
-     */
-    setForeignKeys(on) {
-        const { capi } = this.sqlite3;
-        capi.sqlite3_db_config(this.db.pointer, capi.SQLITE_DBCONFIG_ENABLE_FKEY, on ? 1 : 0, 0);
-    }
-    /** Deferred foreign key violations of the open transaction (what makes its commit fail). */
-    deferredViolations() {
-        const { capi, wasm } = this.sqlite3;
-        if (!this.status)
-            this.status = wasm.alloc(8);
-        const rc = capi.sqlite3_db_status(this.db.pointer, DBSTATUS_DEFERRED_FKS, this.status, this.status + 4, 0);
-        return rc === capi.SQLITE_OK ? wasm.peek32(this.status) : 0;
-    }
-    /** Calls `fn` before every row change of the main database (undefined: stop). */
-    onRowChange(fn) {
-        const { capi } = this.sqlite3;
-        if (!fn) {
-            if (this.hook)
-                capi.sqlite3_preupdate_hook(this.db.pointer, 0, 0);
-            this.hook = undefined;
-            return;
-        }
-        this.hook = (_ctx, pDb, op, schema, table, oldKey, newKey) => {
-            if (schema !== 'main')
-                return;
-            const kind = op === capi.SQLITE_INSERT ? 'insert' : op === capi.SQLITE_DELETE ? 'delete' : op === capi.SQLITE_UPDATE ? 'update' : undefined;
-            if (!kind)
-                return;
-            fn({
-                op: kind,
-                table,
-                oldKey,
-                newKey,
-                values: (which) => {
-                    const n = capi.sqlite3_preupdate_count(pDb);
-                    const out = [];
-                    for (let i = 0; i < n; i++)
-                        out.push(which === 'old' ? capi.sqlite3_preupdate_old_js(pDb, i) : capi.sqlite3_preupdate_new_js(pDb, i));
-                    return out;
-                },
-            });
-        };
-        capi.sqlite3_preupdate_hook(this.db.pointer, this.hook, 0);
-    }
-    serialize() {
-        return this.sqlite3.capi.sqlite3_js_db_export(this.db.pointer);
+    /** The run-wide notes and, when `snapshot`, the twin to store in the replay cache. */
+    finish(snapshot) {
+        return this.runner.finish(this.last, snapshot, () => this.replayDb().serialize());
     }
     close() {
-        this.clearCache();
-        this.onRowChange(undefined);
-        if (this.status)
-            this.sqlite3.wasm.dealloc(this.status);
-        this.status = 0;
-        this.db.close();
+        this.runner.close();
     }
-}
-/**
- * A fresh in-memory database with D1's behaviour, for the replay (WasmDb) and the preflight (replay/sqlite.ts):
- * workerd accepts double-quoted strings (this build is compiled with DQS=0) and D1 always enforces foreign keys.
- */
-function openD1Like(sqlite3) {
-    const db = new sqlite3.oo1.DB(':memory:', 'c');
-    setDoubleQuotedStrings(sqlite3, db.pointer, true);
-    db.exec('PRAGMA foreign_keys = ON');
-    return db;
-}
-/** Turns double-quoted string literals on or off for DML and DDL alike. */
-function setDoubleQuotedStrings(sqlite3, db, on) {
-    const { capi } = sqlite3;
-    capi.sqlite3_db_config(db, capi.SQLITE_DBCONFIG_DQS_DML, on ? 1 : 0, 0);
-    capi.sqlite3_db_config(db, capi.SQLITE_DBCONFIG_DQS_DDL, on ? 1 : 0, 0);
-}
-/**
- * Runs SQL without result rows and returns SQLite's error message, or undefined on success. Unlike oo1's
- * exec it neither throws nor logs a console warning for an expected failure.
- */
-function execOn(sqlite3, db, sql) {
-    const { capi } = sqlite3;
-    return capi.sqlite3_exec(db, sql, 0, 0, 0) === capi.SQLITE_OK ? undefined : capi.sqlite3_errmsg(db);
-}
-/** A 32-bit little-endian pointer (this build is wasm32). */
-function readPtr(heap, at) {
-    return (heap[at] | (heap[at + 1] << 8) | (heap[at + 2] << 16) | (heap[at + 3] << 24)) >>> 0;
-}
-function writePtr(heap, at, value) {
-    heap[at] = value & 0xff;
-    heap[at + 1] = (value >>> 8) & 0xff;
-    heap[at + 2] = (value >>> 16) & 0xff;
-    heap[at + 3] = (value >>> 24) & 0xff;
-}
-
-;// CONCATENATED MODULE: ./build/src/replay/db/index.js
-/**
- * Which SQLite the replay runs on: node:sqlite where the running Node has what the replay needs (native, so
- * much faster), else the WASM build. The WASM build is always there too: the data check and everything
- * node:sqlite cannot do exactly run on it (see node.ts), and it is loaded only when first needed.
- */
-
-
-
-
-/**
- * `D1_MIGRATE_SQLITE=wasm` (or `node`) pins the backend: a diagnostic switch for the tests that compare the
- * two and for the bench, not an input (an unusable `node` falls back to the WASM build).
- */
-const PINNED = process.env.D1_MIGRATE_SQLITE;
-let fast;
-/** The backend the replay starts on (`work`: what it will run, should that be the WASM build; see loadSqlite). */
-async function replayBackend(work) {
-    if (PINNED !== 'wasm') {
-        fast ??= nodeBackend();
-        const b = await fast;
-        if (b)
-            return b;
-    }
-    return wasmBackend(work);
-}
-/** The WASM build (the data check's, and the fallback for what node:sqlite cannot do exactly). */
-function wasm(work) {
-    return wasmBackend(work);
 }
 
 ;// CONCATENATED MODULE: ./build/src/replay/double-quoted.js
@@ -14958,9 +15066,6 @@ function seedSchema(db, objects) {
 
 
 
-
-
-
 const replay_SAVEPOINT = 'd1_migrate_replay';
 const DQS_RULE = 'double-quoted-string';
 const DROP_RULE = 'drop-referenced-table';
@@ -14979,13 +15084,6 @@ async function replayMigrations(input) {
     finally {
         replayer.close();
     }
-}
-/** What the replay will run on the WASM build at most: every file, twice with the data check (its twin). */
-function wasmWork(input) {
-    let bytes = 0;
-    for (const f of input.files)
-        bytes += f.sql.length;
-    return { bytes: input.dataCheck === true ? 2 * bytes : bytes };
 }
 /** The schema after applying `files` in order (e.g. a base branch's migrations, for a PR schema diff). */
 async function schemaOf(files, migrationsTable) {
@@ -15009,15 +15107,9 @@ class Replayer {
     savepoint;
     release;
     dataCheck;
-    /** The check in this thread (only that one can dump its rows before a file, for the tests). */
-    localCheck;
-    /** The last file the data check ran for, and whether the twin then followed it (DataCheckRunner.finish). */
-    lastChecked = { index: -1, followed: false };
     parsed;
-    dataSeed;
     /** The first settled file that failed: the schema later files run on is incomplete from then on. */
     brokenHistory;
-    dataFill;
     kept = [];
     /** The file at which the replay moved to the WASM build. */
     movedAt;
@@ -15050,12 +15142,13 @@ class Replayer {
         const hit = cache?.restored;
         if (hit)
             this.restore(hit);
+        const opts = { exactAlter: this.input.exactAlter === true, rowsHoldConstraints: this.rowsHoldConstraints };
         if (dataCheck)
-            this.dataCheck = await this.startDataCheck(hit?.files ?? 0, hit?.twin);
+            this.dataCheck = await DataCheckDriver.start(this.input, () => this.db, this.notes, opts, hit?.files ?? 0, hit?.twin);
         const result = await this.replayFiles(hit?.files ?? 0);
         const fileNotes = [...result.notes];
         const clean = result.failedAt === undefined && this.brokenHistory === undefined;
-        const end = await this.dataCheck?.finish(this.lastChecked, cache !== undefined && clean, () => this.db.serialize());
+        const end = await this.dataCheck?.finish(cache !== undefined && clean);
         // The data check's run-wide note (tables it could not fill) comes after the notes of the files.
         result.notes.push(...(end?.notes ?? []));
         const cached = cache?.finish(clean, () => this.snapshot(fileNotes, end?.twin));
@@ -15064,14 +15157,14 @@ class Replayer {
         return {
             ...result,
             ...(cached && { cache: { restored: hit?.files ?? 0, stored: cached.stored } }),
-            ...(this.dataSeed !== undefined && { dataSeed: this.dataSeed }),
-            ...(this.dataFill !== undefined && { dataFill: this.dataFill }),
+            ...(this.dataCheck?.dataSeed !== undefined && { dataSeed: this.dataCheck.dataSeed }),
+            ...(this.dataCheck?.dataFill !== undefined && { dataFill: this.dataCheck.dataFill }),
             ...(this.kept.length > 0 && { keptRebuilds: this.kept }),
             engine: {
                 sqlite: this.backend.name,
                 version: this.backend.version,
                 ...(this.movedAt !== undefined && { movedToWasmAt: this.movedAt }),
-                ...(this.dataCheck && { twin: this.dataCheck instanceof ParallelRunner && !this.dataCheck.handedOver ? 'worker' : 'thread' }),
+                ...(this.dataCheck && { twin: this.dataCheck.where }),
             },
         };
     }
@@ -15091,27 +15184,6 @@ class Replayer {
         this.replayed.push(...hit.replayed);
         this.kept.push(...hit.kept);
         this.repointed.restore(hit.repointed);
-    }
-    /**
-     * The data check: its twin in a worker thread where that is exact and pays (parallel.ts), else here. `from`:
-     * the first file to run (after those restored from the cache), `twin`: the twin the cache restored.
-     */
-    async startDataCheck(from, twin) {
-        const opts = { exactAlter: this.input.exactAlter === true, rowsHoldConstraints: this.rowsHoldConstraints };
-        const started = this.input.twinStarted;
-        if (started && from === 0 && !twin && parallelTwin(this.input, from) !== undefined) {
-            started.fallback = () => this.localRunner(opts);
-            return started;
-        }
-        started?.close();
-        const parallel = parallelTwin(this.input, from);
-        if (parallel)
-            return new ParallelRunner(parallel, { files: this.input.files, from, migrationsTable: this.input.migrationsTable, ...opts, ...(twin && { twin }) }, () => this.localRunner(opts));
-        return this.localRunner({ ...opts, ...(twin && { from: twin }) });
-    }
-    async localRunner(opts) {
-        this.localCheck = new DataCheck(await wasm(wasmWork(this.input)), () => this.db, this.input.migrationsTable, opts);
-        return new LocalRunner(this.localCheck);
     }
     /** The state to store after the last file (`fileNotes`: the notes of the files, without run-wide ones). */
     snapshot(fileNotes, twin) {
@@ -15140,7 +15212,7 @@ class Replayer {
         const notes = this.notes;
         const baseErrors = this.input.base ? seedSchema(this.db, this.input.base) : undefined;
         if (this.input.base)
-            this.localCheck?.markOutOfSync();
+            this.dataCheck?.markOutOfSync();
         const withBase = (r) => (baseErrors ? { ...r, baseErrors } : r);
         const createError = this.db.tryExec(createMigrationsTableSql(migrationsTable));
         if (createError) {
@@ -15205,7 +15277,7 @@ class Replayer {
         }
         const text = new SqlText(trimmed.sql);
         try {
-            const data = await this.runDataCheck(file, index, text);
+            const data = await this.dataCheck?.run(file, index, text, () => this.parsed.get(file.name) ?? parseMigration(file));
             const findings = this.findings.length;
             const notes = this.notes.length;
             let applied;
@@ -15222,7 +15294,7 @@ class Replayer {
                 applied = this.applyText(file, text, bookStart, data);
             }
             if (applied && data?.follow)
-                this.followDataCheck(text);
+                this.dataCheck?.follow(text);
             return applied;
         }
         finally {
@@ -15303,33 +15375,6 @@ class Replayer {
         this.scratch = undefined;
         this.alterScratch?.close();
         this.alterScratch = undefined;
-    }
-    /** The data check of one file (before it runs for real); a fault in it must not stop the replay. */
-    async runDataCheck(file, index, text) {
-        if (!this.dataCheck)
-            return undefined;
-        const dump = this.input.dumpDataBefore === file.name && this.localCheck !== undefined;
-        if (dump) {
-            try {
-                this.dataSeed = this.localCheck.dump();
-            }
-            catch (e) {
-                this.localCheck.markOutOfSync();
-                this.notes.push(`Data check skipped for ${file.name}: ${e.message}`);
-                return undefined;
-            }
-        }
-        const checked = await this.dataCheck.run(index, file, text, () => this.parsed.get(file.name) ?? parseMigration(file), () => this.db.serialize());
-        this.lastChecked = { index, followed: false };
-        this.notes.push(...(checked.notes ?? []));
-        if (dump && checked.outcome?.boundary)
-            this.dataFill = fillSql(checked.outcome.boundary);
-        return checked.outcome;
-    }
-    /** The data check's twin catches up with a file that could not touch rows. */
-    followDataCheck(text) {
-        this.dataCheck?.follow(text);
-        this.lastChecked = { ...this.lastChecked, followed: true };
     }
     /** Executes one prepared statement; returns the failure, if any. */
     runStatement(file, text, stmt, start, end, data) {

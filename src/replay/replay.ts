@@ -16,12 +16,11 @@ import type { Finding, MigrationFile, SchemaObject } from '../types.js';
 import { classifyStatement, mayClassify, type StatementKind } from './classify.js';
 import { addColumn, rowsHoldConstraints } from './alter.js';
 import { CacheUse, ReplayCache, type CachedReplay } from './cache.js';
-import { fillSql } from './data/boundary.js';
-import { DataCheck, type DataCheckOutcome } from './data/check.js';
-import { ParallelRunner, parallelTwin } from './data/parallel.js';
-import { LocalRunner, type DataCheckRunner, type TwinImage } from './data/runner.js';
+import type { DataCheckOutcome } from './data/check.js';
+import { DataCheckDriver, wasmWork } from './data/driver.js';
+import type { TwinImage } from './data/runner.js';
 import type { KeptRebuild } from './data/rebuilds.js';
-import { NeedsWasm, replayBackend, wasm, type Backend, type Control, type SqlDb, type Stmt, type WasmWork } from './db/index.js';
+import { NeedsWasm, replayBackend, wasm, type Backend, type Control, type SqlDb, type Stmt } from './db/index.js';
 import { doubleQuotedFinding, doubleQuotedLiterals } from './double-quoted.js';
 import { dropReferenced, Repointed } from './drop-referenced.js';
 import { describeFailure, type Failure } from './failure.js';
@@ -55,13 +54,6 @@ export async function replayMigrations(input: ReplayInput): Promise<ReplayResult
   }
 }
 
-/** What the replay will run on the WASM build at most: every file, twice with the data check (its twin). */
-function wasmWork(input: ReplayInput): WasmWork {
-  let bytes = 0;
-  for (const f of input.files) bytes += f.sql.length;
-  return { bytes: input.dataCheck === true ? 2 * bytes : bytes };
-}
-
 /** The schema after applying `files` in order (e.g. a base branch's migrations, for a PR schema diff). */
 export async function schemaOf(files: MigrationFile[], migrationsTable: string): Promise<SchemaObject[]> {
   const result = await replayMigrations({ files, migrationsTable, disabled: new Set([DQS_RULE, DROP_RULE]) });
@@ -82,16 +74,10 @@ class Replayer {
   /** SAVEPOINT / RELEASE of the per-file transaction, prepared once. */
   private savepoint: Control;
   private release: Control;
-  private dataCheck: DataCheckRunner | undefined;
-  /** The check in this thread (only that one can dump its rows before a file, for the tests). */
-  private localCheck: DataCheck | undefined;
-  /** The last file the data check ran for, and whether the twin then followed it (DataCheckRunner.finish). */
-  private lastChecked = { index: -1, followed: false };
+  private dataCheck: DataCheckDriver | undefined;
   private readonly parsed: Map<string, ParsedMigration>;
-  private dataSeed: string | undefined;
   /** The first settled file that failed: the schema later files run on is incomplete from then on. */
   private brokenHistory: string | undefined;
-  private dataFill: string | undefined;
   private readonly kept: (KeptRebuild & { file: string })[] = [];
   /** The file at which the replay moved to the WASM build. */
   private movedAt: string | undefined;
@@ -127,11 +113,12 @@ class Replayer {
     const cache = this.input.cacheDir === undefined ? undefined : this.openCache(dataCheck, dataCheck ? (await wasm(wasmWork(this.input))).version : undefined);
     const hit = cache?.restored;
     if (hit) this.restore(hit);
-    if (dataCheck) this.dataCheck = await this.startDataCheck(hit?.files ?? 0, hit?.twin);
+    const opts = { exactAlter: this.input.exactAlter === true, rowsHoldConstraints: this.rowsHoldConstraints };
+    if (dataCheck) this.dataCheck = await DataCheckDriver.start(this.input, () => this.db, this.notes, opts, hit?.files ?? 0, hit?.twin);
     const result = await this.replayFiles(hit?.files ?? 0);
     const fileNotes = [...result.notes];
     const clean = result.failedAt === undefined && this.brokenHistory === undefined;
-    const end = await this.dataCheck?.finish(this.lastChecked, cache !== undefined && clean, () => this.db.serialize());
+    const end = await this.dataCheck?.finish(cache !== undefined && clean);
     // The data check's run-wide note (tables it could not fill) comes after the notes of the files.
     result.notes.push(...(end?.notes ?? []));
     const cached = cache?.finish(clean, () => this.snapshot(fileNotes, end?.twin));
@@ -139,14 +126,14 @@ class Replayer {
     return {
       ...result,
       ...(cached && { cache: { restored: hit?.files ?? 0, stored: cached.stored } }),
-      ...(this.dataSeed !== undefined && { dataSeed: this.dataSeed }),
-      ...(this.dataFill !== undefined && { dataFill: this.dataFill }),
+      ...(this.dataCheck?.dataSeed !== undefined && { dataSeed: this.dataCheck.dataSeed }),
+      ...(this.dataCheck?.dataFill !== undefined && { dataFill: this.dataCheck.dataFill }),
       ...(this.kept.length > 0 && { keptRebuilds: this.kept }),
       engine: {
         sqlite: this.backend.name,
         version: this.backend.version,
         ...(this.movedAt !== undefined && { movedToWasmAt: this.movedAt }),
-        ...(this.dataCheck && { twin: this.dataCheck instanceof ParallelRunner && !this.dataCheck.handedOver ? ('worker' as const) : ('thread' as const) }),
+        ...(this.dataCheck && { twin: this.dataCheck.where }),
       },
     };
   }
@@ -167,28 +154,6 @@ class Replayer {
     this.replayed.push(...hit.replayed);
     this.kept.push(...hit.kept);
     this.repointed.restore(hit.repointed);
-  }
-
-  /**
-   * The data check: its twin in a worker thread where that is exact and pays (parallel.ts), else here. `from`:
-   * the first file to run (after those restored from the cache), `twin`: the twin the cache restored.
-   */
-  private async startDataCheck(from: number, twin: TwinImage | undefined): Promise<DataCheckRunner> {
-    const opts = { exactAlter: this.input.exactAlter === true, rowsHoldConstraints: this.rowsHoldConstraints };
-    const started = this.input.twinStarted;
-    if (started && from === 0 && !twin && parallelTwin(this.input, from) !== undefined) {
-      started.fallback = () => this.localRunner(opts);
-      return started;
-    }
-    started?.close();
-    const parallel = parallelTwin(this.input, from);
-    if (parallel) return new ParallelRunner(parallel, { files: this.input.files, from, migrationsTable: this.input.migrationsTable, ...opts, ...(twin && { twin }) }, () => this.localRunner(opts));
-    return this.localRunner({ ...opts, ...(twin && { from: twin }) });
-  }
-
-  private async localRunner(opts: { exactAlter: boolean; rowsHoldConstraints: boolean; from?: TwinImage }): Promise<LocalRunner> {
-    this.localCheck = new DataCheck(await wasm(wasmWork(this.input)), () => this.db, this.input.migrationsTable, opts);
-    return new LocalRunner(this.localCheck);
   }
 
   /** The state to store after the last file (`fileNotes`: the notes of the files, without run-wide ones). */
@@ -218,7 +183,7 @@ class Replayer {
     const replayed = this.replayed;
     const notes = this.notes;
     const baseErrors = this.input.base ? seedSchema(this.db, this.input.base) : undefined;
-    if (this.input.base) this.localCheck?.markOutOfSync();
+    if (this.input.base) this.dataCheck?.markOutOfSync();
     const withBase = <T extends Omit<ReplayResult, 'engine'>>(r: T): T => (baseErrors ? { ...r, baseErrors } : r);
     const createError = this.db.tryExec(createMigrationsTableSql(migrationsTable));
     if (createError) {
@@ -289,7 +254,7 @@ class Replayer {
     }
     const text = new SqlText(trimmed.sql);
     try {
-      const data = await this.runDataCheck(file, index, text);
+      const data = await this.dataCheck?.run(file, index, text, () => this.parsed.get(file.name) ?? parseMigration(file));
       const findings = this.findings.length;
       const notes = this.notes.length;
       let applied: boolean;
@@ -303,7 +268,7 @@ class Replayer {
         await this.moveToWasm(file);
         applied = this.applyText(file, text, bookStart, data);
       }
-      if (applied && data?.follow) this.followDataCheck(text);
+      if (applied && data?.follow) this.dataCheck?.follow(text);
       return applied;
     } finally {
       text.free();
@@ -378,32 +343,6 @@ class Replayer {
     this.scratch = undefined;
     this.alterScratch?.close();
     this.alterScratch = undefined;
-  }
-
-  /** The data check of one file (before it runs for real); a fault in it must not stop the replay. */
-  private async runDataCheck(file: MigrationFile, index: number, text: SqlText): Promise<DataCheckOutcome | undefined> {
-    if (!this.dataCheck) return undefined;
-    const dump = this.input.dumpDataBefore === file.name && this.localCheck !== undefined;
-    if (dump) {
-      try {
-        this.dataSeed = this.localCheck!.dump();
-      } catch (e) {
-        this.localCheck!.markOutOfSync();
-        this.notes.push(`Data check skipped for ${file.name}: ${(e as Error).message}`);
-        return undefined;
-      }
-    }
-    const checked = await this.dataCheck.run(index, file, text, () => this.parsed.get(file.name) ?? parseMigration(file), () => this.db.serialize());
-    this.lastChecked = { index, followed: false };
-    this.notes.push(...(checked.notes ?? []));
-    if (dump && checked.outcome?.boundary) this.dataFill = fillSql(checked.outcome.boundary);
-    return checked.outcome;
-  }
-
-  /** The data check's twin catches up with a file that could not touch rows. */
-  private followDataCheck(text: SqlText): void {
-    this.dataCheck?.follow(text);
-    this.lastChecked = { ...this.lastChecked, followed: true };
   }
 
   /** Executes one prepared statement; returns the failure, if any. */

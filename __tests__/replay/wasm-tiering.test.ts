@@ -27,4 +27,14 @@ describe('wasmTiering', () => {
   ] as const)('%s bytes on Node %s, pinned %s: %s', (bytes, node, pinned, expected) => {
     expect(wasmTiering(bytes === undefined ? undefined : { bytes }, node, pinned)).toBe(expected);
   });
+
+  // Two threads side by side (the data check's twin in a worker): the baseline code pays for longer.
+  it.each([
+    [900 * KB, '20.20.2', 'baseline'],
+    [1279 * KB, '20.20.2', 'baseline'],
+    [1280 * KB, '20.20.2', 'default'],
+    [900 * KB, '24.21.0', 'default'],
+  ] as const)('%s bytes per thread, two threads, on Node %s: %s', (bytes, node, expected) => {
+    expect(wasmTiering({ bytes, parallel: true }, node, undefined)).toBe(expected);
+  });
 });

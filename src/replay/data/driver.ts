@@ -15,11 +15,15 @@ import { ParallelRunner, parallelTwin } from './parallel.js';
 import { LocalRunner, type DataCheckRunner, type TwinImage } from './runner.js';
 import type { LiteralRows } from './written-values.js';
 
-/** What the replay will run on the WASM build at most: every file, twice with the data check (its twin). */
+/**
+ * What a thread will run on the WASM build at most: every file, twice with the data check (its twin) unless
+ * the twin runs in a worker thread beside the replay (then each thread runs every file once, side by side).
+ */
 export function wasmWork(input: ReplayInput): WasmWork {
   let bytes = 0;
   for (const f of input.files) bytes += f.sql.length;
-  return { bytes: input.dataCheck === true ? 2 * bytes : bytes };
+  if (input.dataCheck !== true) return { bytes };
+  return input.twinStarted !== undefined || parallelTwin(input, 0) !== undefined ? { bytes, parallel: true } : { bytes: 2 * bytes };
 }
 
 interface Options {

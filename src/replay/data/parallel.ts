@@ -107,7 +107,7 @@ export class ParallelRunner implements DataCheckRunner {
     this.port = channel.port1;
     let bytes = 0;
     for (let i = opts.from; i < opts.files.length; i++) bytes += opts.files[i]!.sql.length;
-    const data: TwinWorkerData = { ...opts, work: { bytes }, port: channel.port2, signal: this.flag.buffer };
+    const data: TwinWorkerData = { ...opts, work: { bytes, parallel: true }, port: channel.port2, signal: this.flag.buffer };
     this.worker = new Worker(script, { workerData: data, transferList: [channel.port2] });
     this.port.on('message', (m: FromWorker) => this.receive(m));
     // What the worker posted before it stopped still counts (its end, a last outcome): the worker's events may

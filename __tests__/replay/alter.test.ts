@@ -115,6 +115,26 @@ async function backends(): Promise<[string, Backend][]> {
   return out;
 }
 
+/**
+ * Per build: a database a result is first found on, one for SQLite's own ADD COLUMN, one for alter.ts's, and
+ * the scratch connection, counting how often alter.ts asks for it.
+ */
+async function eachBackend(fn: (c: { label: string; first: SqlDb; real: SqlDb; fast: SqlDb; counted: () => SqlDb; runs: () => number }) => void): Promise<void> {
+  for (const [label, backend] of await backends()) {
+    const [first, real, fast, scratch] = [backend.open(), backend.open(), backend.open(), backend.open()];
+    let runs = 0;
+    const counted = () => {
+      runs++;
+      return scratch;
+    };
+    try {
+      fn({ label, first, real, fast, counted, runs: () => runs });
+    } finally {
+      for (const db of [first, real, fast, scratch]) db.close();
+    }
+  }
+}
+
 describe('ADD COLUMN without a schema reload', () => {
   test.each(Object.keys(CASES))('%s', async (name) => {
     const c = CASES[name]!;
@@ -155,29 +175,16 @@ describe('ADD COLUMN without a schema reload', () => {
     ['REFERENCES defaulting to NULL', 'ALTER TABLE parent ADD COLUMN other INTEGER REFERENCES parent(id)'],
   ])('a result found on rows is reused on the empty table: %s', async (_name, alter) => {
     const definition = 'CREATE TABLE parent (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE); CREATE INDEX parent_name ON parent (name);';
-    for (const [label, backend] of await backends()) {
-      const withRows = backend.open();
-      const real = backend.open();
-      const fast = backend.open();
-      const scratch = backend.open();
-      let scratchRuns = 0;
-      const counted = () => {
-        scratchRuns++;
-        return scratch;
-      };
-      try {
-        expect(withRows.tryExec(`${definition} INSERT INTO parent (name) VALUES ('a'), ('b');`)).toBeUndefined();
-        expect({ label, used: addColumn(withRows, counted, { table: 'parent', sql: alter }) }).toEqual({ label, used: true });
-        expect(scratchRuns).toBe(1);
-        for (const db of [real, fast]) expect(db.tryExec(definition)).toBeUndefined();
-        expect(real.tryExec(alter)).toBeUndefined();
-        expect({ label, used: addColumn(fast, counted, { table: 'parent', sql: alter }) }).toEqual({ label, used: true });
-        expect({ label, scratchRuns }).toEqual({ label, scratchRuns: 1 });
-        expect(state(fast)).toEqual(state(real));
-      } finally {
-        for (const db of [withRows, real, fast, scratch]) db.close();
-      }
-    }
+    await eachBackend(({ label, first, real, fast, counted, runs }) => {
+      expect(first.tryExec(`${definition} INSERT INTO parent (name) VALUES ('a'), ('b');`)).toBeUndefined();
+      expect({ label, used: addColumn(first, counted, { table: 'parent', sql: alter }) }).toEqual({ label, used: true });
+      expect(runs()).toBe(1);
+      for (const db of [real, fast]) expect(db.tryExec(definition)).toBeUndefined();
+      expect(real.tryExec(alter)).toBeUndefined();
+      expect({ label, used: addColumn(fast, counted, { table: 'parent', sql: alter }) }).toEqual({ label, used: true });
+      expect({ label, scratchRuns: runs() }).toEqual({ label, scratchRuns: 1 });
+      expect(state(fast)).toEqual(state(real));
+    });
   });
 
   // The twin (synthetic rows) runs a file before the replay (its own rows): where rows are known to hold their
@@ -191,29 +198,16 @@ describe('ADD COLUMN without a schema reload', () => {
 
     async function twice(alter: string, second: string, holds: boolean): Promise<{ scratchRuns: number; label: string }[]> {
       const out: { scratchRuns: number; label: string }[] = [];
-      for (const [label, backend] of await backends()) {
-        const first = backend.open();
-        const real = backend.open();
-        const fast = backend.open();
-        const scratch = backend.open();
-        let scratchRuns = 0;
-        const counted = () => {
-          scratchRuns++;
-          return scratch;
-        };
-        try {
-          expect(first.tryExec(good)).toBeUndefined();
-          expect({ label, used: addColumn(first, counted, { table: 'parent', sql: alter }, { rowsHoldConstraints: true }) }).toEqual({ label, used: true });
-          for (const db of [real, fast]) expect(db.tryExec(second)).toBeUndefined();
-          const realError = real.tryExec(alter);
-          const used = addColumn(fast, counted, { table: 'parent', sql: alter }, { rowsHoldConstraints: holds });
-          expect({ label, error: used ? undefined : fast.tryExec(alter) }).toEqual({ label, error: realError });
-          expect(state(fast)).toEqual(state(real));
-          out.push({ label, scratchRuns });
-        } finally {
-          for (const db of [first, real, fast, scratch]) db.close();
-        }
-      }
+      await eachBackend(({ label, first, real, fast, counted, runs }) => {
+        expect(first.tryExec(good)).toBeUndefined();
+        expect({ label, used: addColumn(first, counted, { table: 'parent', sql: alter }, { rowsHoldConstraints: true }) }).toEqual({ label, used: true });
+        for (const db of [real, fast]) expect(db.tryExec(second)).toBeUndefined();
+        const realError = real.tryExec(alter);
+        const used = addColumn(fast, counted, { table: 'parent', sql: alter }, { rowsHoldConstraints: holds });
+        expect({ label, error: used ? undefined : fast.tryExec(alter) }).toEqual({ label, error: realError });
+        expect(state(fast)).toEqual(state(real));
+        out.push({ label, scratchRuns: runs() });
+      });
       return out;
     }
 

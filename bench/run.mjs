@@ -1050,7 +1050,9 @@ function markdown(rows) {
   out.push(
     "- Node 24 replays on node:sqlite (native); Node 20 on the SQLite WASM build; the data check runs on the WASM build on both, its twin in a worker thread from 400 KB of SQL on (the 1,000-file set), overlapping the replay on the second core: wall time falls, CPU time rises a little (the CPU rows). On 2 cores the two threads slow each other down (two validates side by side here take 1.3–1.5× as long each), so the gain is less than the twin's share.",
   );
-  out.push('- Node 20 runs light work (under 800 KB of SQL to run) on V8\'s baseline WASM code: Node 20 waits at exit for background optimising compilations a short run never uses (70–100 ms of a small validate).');
+  out.push(
+    "- Node 20 runs light work (under 800 KB of SQL to run, or 1.25 MB per thread when the twin runs in a worker) on V8's baseline WASM code: Node 20 waits at exit for background optimising compilations a short run never uses (70–100 ms of a small validate), and with two busy threads they take CPU from both.",
+  );
   if (m.wranglerLocal1000?.extrapolated) out.push(`- wrangler on 1,000 files is ${m.wranglerLocal1000.note}.`);
   if (m.preflightExtraRequests?.preflight) {
     out.push(

@@ -58,8 +58,8 @@ describe('the npm package', () => {
     expect(pkg.publishConfig).toEqual({ access: 'public', provenance: true });
   });
 
-  test('holds the CLI bundle, the SQLite WASM, the README, the licence and the docs, and nothing of tests, bench or tools', () => {
-    for (const f of ['dist/cli/index.js', 'dist/cli/licenses.txt', 'dist/sqlite/node.mjs', 'dist/sqlite/sqlite3.wasm', 'README.md', 'LICENSE', 'package.json', 'schema/d1-migrate.schema.json', 'docs/rules.md']) {
+  test('holds the CLI bundle, the SQLite WASM, the data check worker, the README, the licence and the docs, and nothing of tests, bench or tools', () => {
+    for (const f of ['dist/cli/index.js', 'dist/cli/licenses.txt', 'dist/sqlite/node.mjs', 'dist/sqlite/sqlite3.wasm', 'dist/twin/index.js', 'README.md', 'LICENSE', 'package.json', 'schema/d1-migrate.schema.json', 'docs/rules.md']) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => /^(__tests__|bench|tools|scripts|src|examples\/demo)\//.test(f) || f === 'dist/index.js')).toEqual([]);
@@ -115,5 +115,12 @@ describe('the npm package', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ status: 'valid' });
     // The bin's `#!/usr/bin/env node` finds this node first.
     expect(execFileSync('node', ['--version'], { env, encoding: 'utf8' })).toMatch(/^v24\./);
+  });
+
+  test("the installed CLI finds the data check's worker (dist/twin) beside its bundle", () => {
+    const bin = path.join(project, 'node_modules', '.bin', 'd1-migrate');
+    const r = spawnSync(bin, ['validate', '--verbose'], { cwd: project, env: { ...npmEnv, D1_MIGRATE_TWIN: 'worker' }, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/\(replayed on [^)]*, data check in a worker thread\)/);
   });
 });

@@ -14133,6 +14133,13 @@ const MIN_PARALLEL_BYTES = 400 * 1024;
  * `D1_MIGRATE_TWIN=thread|worker` (bench; a diagnostic switch, not an input) pins the choice; a pinned worker
  * still needs a run where running ahead is exact.
  */
+/** How much SQL the files from `from` on hold (UTF-16 code units: what the thresholds here were measured in). */
+function sqlLength(files, from = 0) {
+    let n = 0;
+    for (let i = from; i < files.length; i++)
+        n += files[i].sql.length;
+    return n;
+}
 function parallelTwin(input, from, env = process.env, cores = (0,external_node_os_namespaceObject.availableParallelism)(), script = twinWorkerScript) {
     if (input.twinWorker === false || env.D1_MIGRATE_TWIN === 'thread')
         return undefined;
@@ -14140,13 +14147,8 @@ function parallelTwin(input, from, env = process.env, cores = (0,external_node_o
         return undefined;
     if (typeof input.twinWorker === 'string')
         return input.twinWorker;
-    if (env.D1_MIGRATE_TWIN !== 'worker') {
-        let bytes = 0;
-        for (let i = from; i < input.files.length; i++)
-            bytes += input.files[i].sql.length;
-        if (bytes < MIN_PARALLEL_BYTES || cores < 2)
-            return undefined;
-    }
+    if (env.D1_MIGRATE_TWIN !== 'worker' && (sqlLength(input.files, from) < MIN_PARALLEL_BYTES || cores < 2))
+        return undefined;
     return script();
 }
 /** dist/twin/index.js, beside the bundle this code is in (dist/index.js or dist/cli/index.js). */
@@ -14188,8 +14190,9 @@ class ParallelRunner {
     done;
     failure;
     wake;
-    readings = { literals: [], uncovered: [], noted: 0 };
+    /** What the replay reads of the last file's check (literalRows, covers). */
     literals = new Map();
+    uncovered = new Set();
     /** After a failure of the worker: the check in the replay's thread. */
     local;
     closed = false;
@@ -14201,10 +14204,7 @@ class ParallelRunner {
             this.fallback = fallback;
         const channel = new external_node_worker_threads_namespaceObject.MessageChannel();
         this.port = channel.port1;
-        let bytes = 0;
-        for (let i = opts.from; i < opts.files.length; i++)
-            bytes += opts.files[i].sql.length;
-        const data = { ...opts, work: { bytes, parallel: true }, port: channel.port2, signal: this.flag.buffer };
+        const data = { ...opts, work: { bytes: sqlLength(opts.files, opts.from), parallel: true }, port: channel.port2, signal: this.flag.buffer };
         this.worker = new external_node_worker_threads_namespaceObject.Worker(script, { workerData: data, transferList: [channel.port2] });
         this.port.on('message', (m) => this.receive(m));
         // What the worker posted before it stopped still counts (its end, a last outcome): the worker's events may
@@ -14230,8 +14230,8 @@ class ParallelRunner {
             const got = this.outcomes.get(index);
             if (got) {
                 this.outcomes.delete(index);
-                this.readings = got.readings;
                 this.literals = new Map(got.readings.literals);
+                this.uncovered = new Set(got.readings.uncovered);
                 return got.checked;
             }
             if (this.failure !== undefined)
@@ -14239,9 +14239,7 @@ class ParallelRunner {
             if (this.needed !== undefined) {
                 if (this.needed !== index)
                     return this.handOver(index, file, text, parsed, `it asked for the database before file ${this.needed + 1} while the replay was before file ${index + 1}`);
-                this.needed = undefined;
-                const image = before();
-                this.send({ type: 'image', image }, [image.buffer]);
+                this.sendImage(before);
                 continue;
             }
             await this.next();
@@ -14259,18 +14257,14 @@ class ParallelRunner {
     covers(tables) {
         if (this.local)
             return this.local.covers(tables);
-        const seen = new Set(this.readings.uncovered);
-        return tables.every((t) => !seen.has(t.toLowerCase()));
+        return tables.every((t) => !this.uncovered.has(t.toLowerCase()));
     }
     async finish(last, snapshot, before) {
         if (this.local)
             return this.local.finish(last, snapshot);
         // A worker waiting for the image after the last file (it followed it) gets it: a snapshot must hold it.
-        if (this.needed === this.opts.files.length && this.failure === undefined) {
-            this.needed = undefined;
-            const image = before();
-            this.send({ type: 'image', image }, [image.buffer]);
-        }
+        if (this.needed === this.opts.files.length && this.failure === undefined)
+            this.sendImage(before);
         this.send({ type: 'finish', last, snapshot });
         while (!this.done && this.failure === undefined)
             await this.next();
@@ -14285,6 +14279,12 @@ class ParallelRunner {
         this.local?.close();
         this.port.close();
         void this.worker.terminate();
+    }
+    /** The replay's database as it is now, to the worker waiting for it. */
+    sendImage(before) {
+        this.needed = undefined;
+        const image = before();
+        this.send({ type: 'image', image }, [image.buffer]);
     }
     send(m, transfer = []) {
         this.port.postMessage(m, transfer);
@@ -14387,9 +14387,7 @@ function followChecked(check, text) {
  * the twin runs in a worker thread beside the replay (then each thread runs every file once, side by side).
  */
 function wasmWork(input) {
-    let bytes = 0;
-    for (const f of input.files)
-        bytes += f.sql.length;
+    const bytes = sqlLength(input.files);
     if (input.dataCheck !== true)
         return { bytes };
     return input.twinStarted !== undefined || parallelTwin(input, 0) !== undefined ? { bytes, parallel: true } : { bytes: 2 * bytes };
@@ -15141,7 +15139,6 @@ class Replayer {
         this.savepoint.close();
         this.release.close();
         this.dataCheck?.close();
-        this.input.twinStarted?.close();
         this.db.close();
         this.scratch?.close();
         this.alterScratch?.close();
@@ -24253,26 +24250,22 @@ async function validateMigrations(target, set, opts) {
     };
     // The data check's worker (long runs) starts first: its start overlaps the parsing and the static rules.
     const twinStarted = startTwinEarly(input);
-    let replay;
-    let all;
-    let parsed;
     try {
-        parsed = set.files.map((file) => parseMigration(file));
+        const parsed = set.files.map((file) => parseMigration(file));
         const early = [...set.findings, ...checkFilenames(set.files, opts.numbering), ...checkStaticRules({ target, migrations: parsed, numbering: opts.numbering }, opts.disabled)];
-        replay = await replayMigrations({ ...input, parsed, ...(twinStarted && { twinStarted }) });
-        all = [...early, ...replay.findings];
+        const replay = await replayMigrations({ ...input, parsed, ...(twinStarted && { twinStarted }) });
+        return {
+            migrations: set.files,
+            findings: finishFindings([...early, ...replay.findings], parsed, opts.policy ?? { off: opts.disabled }, set.files, replay.keptRebuilds),
+            schema: replay.schema,
+            notes: replay.notes,
+            parsed,
+            sqlite: `${replay.engine.sqlite === 'node' ? 'node:sqlite' : 'SQLite WASM'} ${replay.engine.version}${replay.engine.twin === 'worker' ? ', data check in a worker thread' : ''}`,
+        };
     }
     finally {
         twinStarted?.close();
     }
-    return {
-        migrations: set.files,
-        findings: finishFindings(all, parsed, opts.policy ?? { off: opts.disabled }, set.files, replay.keptRebuilds),
-        schema: replay.schema,
-        notes: replay.notes,
-        parsed,
-        sqlite: `${replay.engine.sqlite === 'node' ? 'node:sqlite' : 'SQLite WASM'} ${replay.engine.version}${replay.engine.twin === 'worker' ? ', data check in a worker thread' : ''}`,
-    };
 }
 /**
  * Applies the rule policy (rules off, severities, excluded paths), drops suppressed (`-- d1-migrate-ignore`)

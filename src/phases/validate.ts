@@ -3,7 +3,7 @@ import { checkFilenames } from '../rules/filename-rules.js';
 import { foldFindings } from '../rules/fold.js';
 import { checkStaticRules } from '../rules/index.js';
 import { applyRulePolicy, type PolicyFilter } from '../rules/policy.js';
-import { replayMigrations, startTwinEarly, type ReplayInput, type ReplayResult } from '../replay/replay.js';
+import { replayMigrations, startTwinEarly, type ReplayInput } from '../replay/replay.js';
 import { applySuppressions, parseMigration } from '../sql/split.js';
 import type { ParsedMigration } from '../sql/types.js';
 import type { DatabaseTarget, Finding, MigrationFile, MigrationSet, NumberingMode, SchemaObject } from '../types.js';
@@ -59,25 +59,21 @@ export async function validateMigrations(target: DatabaseTarget, set: MigrationS
   };
   // The data check's worker (long runs) starts first: its start overlaps the parsing and the static rules.
   const twinStarted = startTwinEarly(input);
-  let replay: ReplayResult;
-  let all: Finding[];
-  let parsed: ParsedMigration[];
   try {
-    parsed = set.files.map((file) => parseMigration(file));
+    const parsed = set.files.map((file) => parseMigration(file));
     const early = [...set.findings, ...checkFilenames(set.files, opts.numbering), ...checkStaticRules({ target, migrations: parsed, numbering: opts.numbering }, opts.disabled)];
-    replay = await replayMigrations({ ...input, parsed, ...(twinStarted && { twinStarted }) });
-    all = [...early, ...replay.findings];
+    const replay = await replayMigrations({ ...input, parsed, ...(twinStarted && { twinStarted }) });
+    return {
+      migrations: set.files,
+      findings: finishFindings([...early, ...replay.findings], parsed, opts.policy ?? { off: opts.disabled }, set.files, replay.keptRebuilds),
+      schema: replay.schema,
+      notes: replay.notes,
+      parsed,
+      sqlite: `${replay.engine.sqlite === 'node' ? 'node:sqlite' : 'SQLite WASM'} ${replay.engine.version}${replay.engine.twin === 'worker' ? ', data check in a worker thread' : ''}`,
+    };
   } finally {
     twinStarted?.close();
   }
-  return {
-    migrations: set.files,
-    findings: finishFindings(all, parsed, opts.policy ?? { off: opts.disabled }, set.files, replay.keptRebuilds),
-    schema: replay.schema,
-    notes: replay.notes,
-    parsed,
-    sqlite: `${replay.engine.sqlite === 'node' ? 'node:sqlite' : 'SQLite WASM'} ${replay.engine.version}${replay.engine.twin === 'worker' ? ', data check in a worker thread' : ''}`,
-  };
 }
 
 /**

@@ -100,7 +100,6 @@ class Replayer {
     this.savepoint.close();
     this.release.close();
     this.dataCheck?.close();
-    this.input.twinStarted?.close();
     this.db.close();
     this.scratch?.close();
     this.alterScratch?.close();

@@ -48,7 +48,8 @@ export interface ReplayInput {
   twinWorker?: false | string;
   /**
    * The twin's worker, started before the replay (data/parallel.ts startTwinEarly); the replay adopts it where
-   * it would start one itself from the first file, else closes it. The caller closes it too (idempotent).
+   * it would start one itself from the first file (and then closes it), else closes it at once. The caller
+   * closes it in any case when the replay ends or fails (close() is idempotent).
    */
   twinStarted?: ParallelRunner;
   /** The SQLite build to start on (the tests compare them); by default node:sqlite where it is usable. */

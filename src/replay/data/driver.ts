@@ -11,7 +11,7 @@ import type { SqlText } from '../statements.js';
 import type { ReplayInput } from '../types.js';
 import { fillSql } from './boundary.js';
 import { DataCheck, type DataCheckOutcome } from './check.js';
-import { ParallelRunner, parallelTwin } from './parallel.js';
+import { ParallelRunner, parallelTwin, sqlLength } from './parallel.js';
 import { LocalRunner, type DataCheckRunner, type TwinImage } from './runner.js';
 import type { LiteralRows } from './written-values.js';
 
@@ -20,8 +20,7 @@ import type { LiteralRows } from './written-values.js';
  * the twin runs in a worker thread beside the replay (then each thread runs every file once, side by side).
  */
 export function wasmWork(input: ReplayInput): WasmWork {
-  let bytes = 0;
-  for (const f of input.files) bytes += f.sql.length;
+  const bytes = sqlLength(input.files);
   if (input.dataCheck !== true) return { bytes };
   return input.twinStarted !== undefined || parallelTwin(input, 0) !== undefined ? { bytes, parallel: true } : { bytes: 2 * bytes };
 }

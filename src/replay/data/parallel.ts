@@ -39,15 +39,18 @@ const MIN_PARALLEL_BYTES = 400 * 1024;
  * `D1_MIGRATE_TWIN=thread|worker` (bench; a diagnostic switch, not an input) pins the choice; a pinned worker
  * still needs a run where running ahead is exact.
  */
+/** How much SQL the files from `from` on hold (UTF-16 code units: what the thresholds here were measured in). */
+export function sqlLength(files: readonly { sql: string }[], from = 0): number {
+  let n = 0;
+  for (let i = from; i < files.length; i++) n += files[i]!.sql.length;
+  return n;
+}
+
 export function parallelTwin(input: ReplayInput, from: number, env: NodeJS.ProcessEnv = process.env, cores = availableParallelism(), script = twinWorkerScript): string | undefined {
   if (input.twinWorker === false || env.D1_MIGRATE_TWIN === 'thread') return undefined;
   if (input.base || input.dumpDataBefore !== undefined || (input.settled && input.settled.size > 0)) return undefined;
   if (typeof input.twinWorker === 'string') return input.twinWorker;
-  if (env.D1_MIGRATE_TWIN !== 'worker') {
-    let bytes = 0;
-    for (let i = from; i < input.files.length; i++) bytes += input.files[i]!.sql.length;
-    if (bytes < MIN_PARALLEL_BYTES || cores < 2) return undefined;
-  }
+  if (env.D1_MIGRATE_TWIN !== 'worker' && (sqlLength(input.files, from) < MIN_PARALLEL_BYTES || cores < 2)) return undefined;
   return script();
 }
 
@@ -89,8 +92,9 @@ export class ParallelRunner implements DataCheckRunner {
   private done: { notes: string[]; twin?: TwinImage } | undefined;
   private failure: string | undefined;
   private wake: (() => void) | undefined;
-  private readings: TwinReadings = { literals: [], uncovered: [], noted: 0 };
+  /** What the replay reads of the last file's check (literalRows, covers). */
   private literals = new Map<string, LiteralRows>();
+  private uncovered = new Set<string>();
   /** After a failure of the worker: the check in the replay's thread. */
   private local: LocalRunner | undefined;
   private closed = false;
@@ -105,9 +109,7 @@ export class ParallelRunner implements DataCheckRunner {
     if (fallback) this.fallback = fallback;
     const channel = new MessageChannel();
     this.port = channel.port1;
-    let bytes = 0;
-    for (let i = opts.from; i < opts.files.length; i++) bytes += opts.files[i]!.sql.length;
-    const data: TwinWorkerData = { ...opts, work: { bytes, parallel: true }, port: channel.port2, signal: this.flag.buffer };
+    const data: TwinWorkerData = { ...opts, work: { bytes: sqlLength(opts.files, opts.from), parallel: true }, port: channel.port2, signal: this.flag.buffer };
     this.worker = new Worker(script, { workerData: data, transferList: [channel.port2] });
     this.port.on('message', (m: FromWorker) => this.receive(m));
     // What the worker posted before it stopped still counts (its end, a last outcome): the worker's events may
@@ -133,16 +135,14 @@ export class ParallelRunner implements DataCheckRunner {
       const got = this.outcomes.get(index);
       if (got) {
         this.outcomes.delete(index);
-        this.readings = got.readings;
         this.literals = new Map(got.readings.literals);
+        this.uncovered = new Set(got.readings.uncovered);
         return got.checked;
       }
       if (this.failure !== undefined) return this.handOver(index, file, text, parsed);
       if (this.needed !== undefined) {
         if (this.needed !== index) return this.handOver(index, file, text, parsed, `it asked for the database before file ${this.needed + 1} while the replay was before file ${index + 1}`);
-        this.needed = undefined;
-        const image = before();
-        this.send({ type: 'image', image }, [image.buffer as ArrayBuffer]);
+        this.sendImage(before);
         continue;
       }
       await this.next();
@@ -161,18 +161,13 @@ export class ParallelRunner implements DataCheckRunner {
 
   covers(tables: string[]): boolean {
     if (this.local) return this.local.covers(tables);
-    const seen = new Set(this.readings.uncovered);
-    return tables.every((t) => !seen.has(t.toLowerCase()));
+    return tables.every((t) => !this.uncovered.has(t.toLowerCase()));
   }
 
   async finish(last: { index: number; followed: boolean }, snapshot: boolean, before: () => Uint8Array): Promise<{ notes: string[]; twin?: TwinImage }> {
     if (this.local) return this.local.finish(last, snapshot);
     // A worker waiting for the image after the last file (it followed it) gets it: a snapshot must hold it.
-    if (this.needed === this.opts.files.length && this.failure === undefined) {
-      this.needed = undefined;
-      const image = before();
-      this.send({ type: 'image', image }, [image.buffer as ArrayBuffer]);
-    }
+    if (this.needed === this.opts.files.length && this.failure === undefined) this.sendImage(before);
     this.send({ type: 'finish', last, snapshot });
     while (!this.done && this.failure === undefined) await this.next();
     if (this.done) return this.done;
@@ -185,6 +180,13 @@ export class ParallelRunner implements DataCheckRunner {
     this.local?.close();
     this.port.close();
     void this.worker.terminate();
+  }
+
+  /** The replay's database as it is now, to the worker waiting for it. */
+  private sendImage(before: () => Uint8Array): void {
+    this.needed = undefined;
+    const image = before();
+    this.send({ type: 'image', image }, [image.buffer as ArrayBuffer]);
   }
 
   private send(m: ToWorker, transfer: ArrayBuffer[] = []): void {

@@ -1912,7 +1912,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(775);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(197);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), process.cwd());
 
@@ -1921,7 +1921,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 775:
+/***/ 197:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10834,7 +10834,81 @@ function mayClassify(bytes, start) {
     return lettersOnly && i > start && i - start <= LONGEST_VERB && CLASSIFIED_VERBS.has(key);
 }
 
+;// CONCATENATED MODULE: ./build/src/replay/references.js
+/** A condition on sqlite_schema `m` that keeps every table that may reference `name`, bound as `?2`. */
+function mayReference(name) {
+    return /["'`\]]/.test(name) ? { where: '', bind: [] } : { where: 'AND instr(lower(m.sql), lower(?2)) > 0', bind: [name] };
+}
+/** The foreign keys that point at `parent` (its own included). */
+function childKeys(db, parent) {
+    const filter = mayReference(parent);
+    const keys = new Map();
+    const rows = db.rows(`SELECT m.name, f.id, f."from", m.sql FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
+      WHERE m.type = 'table' ${filter.where} AND f."table" = ?1 COLLATE NOCASE ORDER BY m.name, f.id, f.seq`, [parent, ...filter.bind]);
+    for (const [child, id, column, sql] of rows) {
+        const k = `${String(child)}\u0000${String(id)}`;
+        if (!keys.has(k))
+            keys.set(k, { child: String(child), id: Number(id), columns: [], deferred: /\bDEFERRED\b/i.test(String(sql)) });
+        keys.get(k).columns.push(String(column));
+    }
+    return [...keys.values()];
+}
+/** Tables with a foreign key to `parent` (`others`: not `parent` itself). */
+function childTables(db, parent, opts = {}) {
+    const filter = mayReference(parent);
+    return db
+        .rows(`SELECT DISTINCT m.name FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
+        WHERE m.type = 'table' ${filter.where} AND f."table" = ?1 COLLATE NOCASE ${opts.others ? 'AND m.name <> ?1 COLLATE NOCASE' : ''}`, [parent, ...filter.bind])
+        .map((r) => String(r[0]));
+}
+
+;// CONCATENATED MODULE: ./build/src/replay/alter-keys.js
+
+const PLAIN = { recreate: (fn) => fn(), drop: (fn) => fn() };
+/** How to re-create table `name` (CREATE statement `sql`, `rows` rows); undefined when it cannot be done exactly. */
+function keyGuard(db, name, sql, rows) {
+    if (db.setForeignKeys) {
+        const set = db.setForeignKeys.bind(db);
+        return {
+            recreate: (fn) => {
+                set(false);
+                try {
+                    return fn();
+                }
+                finally {
+                    set(true);
+                }
+            },
+            drop: (fn) => fn(),
+        };
+    }
+    // An empty table: the implicit DELETE deletes nothing.
+    if (rows === 0)
+        return PLAIN;
+    // Its own deferred keys, or all keys deferred: SQLite runs the implicit DELETE to settle the deferred count.
+    if (/\bDEFERRABLE\s+INITIALLY\s+DEFERRED\b/i.test(sql))
+        return undefined;
+    if (Number(db.rows(`SELECT defer_foreign_keys FROM pragma_defer_foreign_keys`)[0]?.[0] ?? 1) !== 0)
+        return undefined;
+    const keys = childKeys(db, name);
+    if (keys.length === 0)
+        return PLAIN;
+    const pointing = db.rows(`SELECT ${keys.map((k) => `EXISTS (SELECT 1 FROM main.${q(k.child)} WHERE ${k.columns.map((c) => `${q(c)} IS NOT NULL`).join(' AND ')})`).join(', ')}`)[0] ?? [];
+    const live = keys.filter((_k, i) => Number(pointing[i] ?? 1) !== 0);
+    if (live.length === 0)
+        return PLAIN;
+    if (!db.ignoringReads || live.some((k) => k.deferred))
+        return undefined;
+    const reads = live.flatMap((k) => k.columns.map((column) => ({ table: k.child, column })));
+    const ignoring = db.ignoringReads.bind(db);
+    return { recreate: (fn) => fn(), drop: (fn) => ignoring(reads, fn) };
+}
+function q(name) {
+    return `"${name.replace(/"/g, '""')}"`;
+}
+
 ;// CONCATENATED MODULE: ./build/src/replay/alter.js
+
 /** Tables with more rows than this take the real statement (copying them would cost more than the reload). */
 const MAX_ROWS = 2000;
 const NESTED = 'd1_migrate_add_column';
@@ -10899,7 +10973,7 @@ function addColumn(db, scratch, target, opts = {}) {
     // Statistics tables (ANALYZE) keep rows per table; a virtual table's shadow tables are its module's.
     if (schema.some((o) => /^sqlite_stat/i.test(o.name) || (o.virtual && lower.startsWith(`${o.name.toLowerCase()}_`))))
         return false;
-    const [rowCount, columnList, temp] = db.rows(`SELECT (SELECT count(*) FROM (SELECT 1 FROM main.${q(table.name)} LIMIT ${MAX_ROWS + 1})),
+    const [rowCount, columnList, temp] = db.rows(`SELECT (SELECT count(*) FROM (SELECT 1 FROM main.${alter_q(table.name)} LIMIT ${MAX_ROWS + 1})),
               (SELECT json_group_array(name) FROM pragma_table_xinfo(?1) WHERE hidden = 0),
               (SELECT count(*) FROM sqlite_temp_schema)`, [table.name])[0] ?? [];
     const rows = Number(rowCount);
@@ -10907,7 +10981,8 @@ function addColumn(db, scratch, target, opts = {}) {
     // Temp objects could shadow the table or hang triggers on it; a column named like the rowid hides it.
     if (Number(temp) !== 0 || rows > MAX_ROWS || columns.some((c) => /^(rowid|_rowid_|oid)$/i.test(c)))
         return false;
-    if (!db.setForeignKeys && rows > 0 && !foreignKeysIdle(db, table.name, table.sql))
+    const guard = keyGuard(db, table.name, table.sql, rows);
+    if (!guard)
         return false;
     // `succeeded`: the statement applied elsewhere on this very definition and cannot fail on rows, so the
     // verdict is known and only the CREATE statement is needed. On an empty table a stored result stands too:
@@ -10927,33 +11002,18 @@ function addColumn(db, scratch, target, opts = {}) {
         remember(storedNonEmpty, key, created);
     if (db.tryExec(`SAVEPOINT ${NESTED}`) !== undefined)
         return false;
-    db.setForeignKeys?.(false);
     let done = false;
     try {
         const dependents = schema.filter((o) => o.tbl.toLowerCase() === lower && o.type !== 'table' && o.sql !== null).map((o) => o.sql);
         const withoutRowid = /\bWITHOUT\s+ROWID\b/i.test(table.sql.slice(table.sql.lastIndexOf(')')));
-        done = recreate(db, table.name, dependents, columns, rows, withoutRowid, created, schema.some((o) => o.name === 'sqlite_sequence'));
+        done = guard.recreate(() => recreate(db, guard, table.name, dependents, columns, rows, withoutRowid, created, schema.some((o) => o.name === 'sqlite_sequence')));
     }
     finally {
-        db.setForeignKeys?.(true);
         if (!done)
             db.tryExec(`ROLLBACK TO ${NESTED}`);
         db.tryExec(`RELEASE ${NESTED}`);
     }
     return done;
-}
-/**
- * Without a way to pause foreign keys: dropping the table must run no implicit DELETE — no table references
- * it, its own keys are not deferred and defer_foreign_keys is off (SQLite then skips the DELETE) — and its
- * rows, copied back with keys enforced, are checked against their parents as they were when inserted (a row
- * whose parent is gone fails, and the real statement runs instead).
- */
-function foreignKeysIdle(db, name, sql) {
-    if (/\bDEFERRABLE\s+INITIALLY\s+DEFERRED\b/i.test(sql))
-        return false;
-    const [children, deferred] = db.rows(`SELECT (SELECT count(*) FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE),
-              (SELECT defer_foreign_keys FROM pragma_defer_foreign_keys)`, [name])[0] ?? [1, 1];
-    return Number(children) === 0 && Number(deferred) === 0;
 }
 /**
  * The statement on a scratch database holding only the table and its rows: the CREATE statement SQLite stores
@@ -10965,8 +11025,8 @@ function scratchAlter(s, db, table, columns, rows, sql) {
         if (s.tryExec(table.sql) !== undefined)
             return undefined;
         if (rows > 0) {
-            const values = columns.map((c) => `quote(${q(c)})`).join(` || ', ' || `);
-            const inserts = db.rows(`SELECT 'INSERT INTO ${esc(q(table.name))} (${esc(columns.map(q).join(', '))}) VALUES (' || ${values} || ')' FROM ${q(table.name)}`);
+            const values = columns.map((c) => `quote(${alter_q(c)})`).join(` || ', ' || `);
+            const inserts = db.rows(`SELECT 'INSERT INTO ${esc(alter_q(table.name))} (${esc(columns.map(alter_q).join(', '))}) VALUES (' || ${values} || ')' FROM ${alter_q(table.name)}`);
             if (s.tryExec(inserts.map((r) => String(r[0])).join(';\n')) !== undefined)
                 return undefined;
         }
@@ -10979,7 +11039,7 @@ function scratchAlter(s, db, table, columns, rows, sql) {
     }
     finally {
         s.tryExec('PRAGMA foreign_keys = OFF');
-        s.tryExec(`DROP TABLE IF EXISTS ${q(table.name)}`);
+        s.tryExec(`DROP TABLE IF EXISTS ${alter_q(table.name)}`);
         s.tryExec(`DELETE FROM sqlite_sequence`);
     }
 }
@@ -10987,16 +11047,16 @@ function scratchAlter(s, db, table, columns, rows, sql) {
  * Drops the table and creates it again as `created`, with its rows (same rowids), its indexes and triggers
  * (`dependents`, in their order) and its AUTOINCREMENT counter.
  */
-function recreate(db, name, dependents, columns, rows, withoutRowid, created, autoincrement) {
+function recreate(db, guard, name, dependents, columns, rows, withoutRowid, created, autoincrement) {
     const ok = (sql) => db.tryExec(sql) === undefined;
     const sequence = autoincrement ? db.rows(`SELECT seq FROM sqlite_sequence WHERE name = ?1`, [name])[0]?.[0] : undefined;
-    const list = columns.map(q).join(', ');
+    const list = columns.map(alter_q).join(', ');
     const keyed = withoutRowid ? list : `rowid, ${list}`;
-    if (rows > 0 && !ok(`CREATE TEMP TABLE ${KEEP} AS SELECT ${keyed} FROM main.${q(name)}`))
+    if (rows > 0 && !ok(`CREATE TEMP TABLE ${KEEP} AS SELECT ${keyed} FROM main.${alter_q(name)}`))
         return false;
-    if (!ok(`DROP TABLE main.${q(name)}`) || !ok(created))
+    if (!guard.drop(() => ok(`DROP TABLE main.${alter_q(name)}`)) || !ok(created))
         return false;
-    if (rows > 0 && !(ok(`INSERT INTO main.${q(name)} (${keyed}) SELECT ${keyed} FROM temp.${KEEP}`) && ok(`DROP TABLE temp.${KEEP}`)))
+    if (rows > 0 && !(ok(`INSERT INTO main.${alter_q(name)} (${keyed}) SELECT ${keyed} FROM temp.${KEEP}`) && ok(`DROP TABLE temp.${KEEP}`)))
         return false;
     for (const sql of dependents)
         if (!ok(sql))
@@ -11008,7 +11068,7 @@ function recreate(db, name, dependents, columns, rows, withoutRowid, created, au
     }
     return true;
 }
-function q(name) {
+function alter_q(name) {
     return `"${name.replace(/"/g, '""')}"`;
 }
 /** Text inside a single-quoted SQL literal. */
@@ -11232,6 +11292,10 @@ const DQS_MESSAGE = /^no such column: "((?:[^"]|"")*)" - should this be a string
 const MAX_LITERALS = 200;
 /** Prepared queries kept per connection (schema reads of the replay and its checks). */
 const CACHE = 64;
+/** SQLite's authorizer codes (sqlite3.h): the action of reading a column, and the answers. */
+const SQLITE_READ = 20;
+const SQLITE_OK = 0;
+const SQLITE_IGNORE = 2;
 /**
  * The backend, or undefined where node:sqlite is missing or lacks what the replay needs. Node 22 prints an
  * ExperimentalWarning when node:sqlite is first loaded; it is not the user's concern, so it is held back.
@@ -11320,8 +11384,31 @@ class NodeDb {
     db;
     backend = 'node';
     cache = new Map();
+    /** See ForeignKeySwitch (alter-keys.ts); undefined where this Node has no authorizer. */
+    ignoringReads;
     constructor(db) {
         this.db = db;
+        if (typeof db.setAuthorizer === 'function')
+            this.ignoringReads = (columns, fn) => this.withReadsIgnored(columns, fn);
+    }
+    /**
+     * Runs `fn` while SQLite's authorizer answers SQLITE_IGNORE to reading `columns` of tables in main: statements
+     * prepared meanwhile read them as NULL. Setting or clearing an authorizer expires every prepared statement,
+     * and none prepared meanwhile stays in the cache (those prepared before are prepared again after).
+     */
+    withReadsIgnored(columns, fn) {
+        const ignored = new Set(columns.map((c) => `${c.table.toLowerCase()}\u0000${c.column.toLowerCase()}`));
+        this.db.setAuthorizer((action, table, column, db) => action === SQLITE_READ && db === 'main' && ignored.has(`${(table ?? '').toLowerCase()}\u0000${(column ?? '').toLowerCase()}`) ? SQLITE_IGNORE : SQLITE_OK);
+        const kept = new Set(this.cache.keys());
+        try {
+            return fn();
+        }
+        finally {
+            this.db.setAuthorizer(null);
+            for (const sql of [...this.cache.keys()])
+                if (!kept.has(sql))
+                    this.cache.delete(sql);
+        }
     }
     load(image) {
         this.cache.clear();
@@ -13231,16 +13318,14 @@ function fkPath(db, child, ancestor, onUpdate) {
 
 ;// CONCATENATED MODULE: ./build/src/replay/data/rebuilds.js
 
+
 /** Columns and referencing tables of the tables about to be rebuilt (`rows`: their counts before the file). */
 function rebuildsBefore(db, rows, names) {
     const out = new Map();
     for (const [lower, n] of rows) {
         const name = names.get(lower) ?? lower;
         const columns = db.rows(`SELECT name FROM pragma_table_info(?1)`, [name]).map((r) => String(r[0]));
-        const children = db
-            .rows(`SELECT DISTINCT m.name FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
-          WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE AND m.name <> ?1 COLLATE NOCASE`, [name])
-            .map((r) => String(r[0]));
+        const children = childTables(db, name, { others: true });
         out.set(lower, { name, rows: n, columns, children });
     }
     return out;
@@ -14595,14 +14680,16 @@ function doubleQuotedFinding(file, text, start, sql, literals, rows) {
 }
 
 ;// CONCATENATED MODULE: ./build/src/replay/drop-referenced.js
+
 const drop_referenced_RULE = 'drop-referenced-table';
 /** Foreign keys of other tables that name `parent`. */
 function referencing(db, parent) {
+    const filter = mayReference(parent);
     return db
         .objects(`SELECT m.name AS child, f.id AS id, f."from" AS col, upper(f.on_delete) AS onDelete
          FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
-        WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE AND m.name <> ?1 COLLATE NOCASE
-        ORDER BY m.name, f.id, f.seq`, [parent])
+        WHERE m.type = 'table' ${filter.where} AND f."table" = ?1 COLLATE NOCASE AND m.name <> ?1 COLLATE NOCASE
+        ORDER BY m.name, f.id, f.seq`, [parent, ...filter.bind])
         .map((r) => ({ child: String(r.child), id: Number(r.id), col: String(r.col), onDelete: String(r.onDelete) }));
 }
 /**

@@ -18,6 +18,7 @@
  * ways and compare.
  */
 import type { SqlDb } from './db/types.js';
+import { keyGuard, type ForeignKeySwitch, type KeyGuard } from './alter-keys.js';
 
 /** Tables with more rows than this take the real statement (copying them would cost more than the reload). */
 const MAX_ROWS = 2000;
@@ -86,11 +87,6 @@ function rowsOnlyCount(opts: { rowsHoldConstraints?: boolean }, sql: string): bo
   return opts.rowsHoldConstraints === true && !/\b(CHECK|AS|GENERATED)\b/i.test(sql);
 }
 
-/** What the connection can do about foreign keys inside a transaction (only the WASM build can pause them). */
-export interface ForeignKeySwitch {
-  setForeignKeys?(on: boolean): void;
-}
-
 /**
  * Applies the ADD COLUMN by hand when that is exact; returns false when the caller must run the statement
  * itself. `scratch` is an empty connection of the same build, kept for reuse.
@@ -125,7 +121,8 @@ export function addColumn(db: SqlDb & ForeignKeySwitch, scratch: () => SqlDb, ta
   const columns = JSON.parse(String(columnList)) as string[];
   // Temp objects could shadow the table or hang triggers on it; a column named like the rowid hides it.
   if (Number(temp) !== 0 || rows > MAX_ROWS || columns.some((c) => /^(rowid|_rowid_|oid)$/i.test(c))) return false;
-  if (!db.setForeignKeys && rows > 0 && !foreignKeysIdle(db, table.name, table.sql)) return false;
+  const guard = keyGuard(db, table.name, table.sql, rows);
+  if (!guard) return false;
 
   // `succeeded`: the statement applied elsewhere on this very definition and cannot fail on rows, so the
   // verdict is known and only the CREATE statement is needed. On an empty table a stored result stands too:
@@ -143,35 +140,16 @@ export function addColumn(db: SqlDb & ForeignKeySwitch, scratch: () => SqlDb, ta
   if (onRows) remember(storedNonEmpty, key, created);
 
   if (db.tryExec(`SAVEPOINT ${NESTED}`) !== undefined) return false;
-  db.setForeignKeys?.(false);
   let done = false;
   try {
     const dependents = schema.filter((o) => o.tbl.toLowerCase() === lower && o.type !== 'table' && o.sql !== null).map((o) => o.sql!);
     const withoutRowid = /\bWITHOUT\s+ROWID\b/i.test(table.sql.slice(table.sql.lastIndexOf(')')));
-    done = recreate(db, table.name, dependents, columns, rows, withoutRowid, created, schema.some((o) => o.name === 'sqlite_sequence'));
+    done = guard.recreate(() => recreate(db, guard, table.name, dependents, columns, rows, withoutRowid, created, schema.some((o) => o.name === 'sqlite_sequence')));
   } finally {
-    db.setForeignKeys?.(true);
     if (!done) db.tryExec(`ROLLBACK TO ${NESTED}`);
     db.tryExec(`RELEASE ${NESTED}`);
   }
   return done;
-}
-
-/**
- * Without a way to pause foreign keys: dropping the table must run no implicit DELETE — no table references
- * it, its own keys are not deferred and defer_foreign_keys is off (SQLite then skips the DELETE) — and its
- * rows, copied back with keys enforced, are checked against their parents as they were when inserted (a row
- * whose parent is gone fails, and the real statement runs instead).
- */
-function foreignKeysIdle(db: SqlDb, name: string, sql: string): boolean {
-  if (/\bDEFERRABLE\s+INITIALLY\s+DEFERRED\b/i.test(sql)) return false;
-  const [children, deferred] =
-    db.rows(
-      `SELECT (SELECT count(*) FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE),
-              (SELECT defer_foreign_keys FROM pragma_defer_foreign_keys)`,
-      [name],
-    )[0] ?? [1, 1];
-  return Number(children) === 0 && Number(deferred) === 0;
 }
 
 /**
@@ -203,13 +181,13 @@ function scratchAlter(s: SqlDb, db: SqlDb, table: { name: string; sql: string },
  * Drops the table and creates it again as `created`, with its rows (same rowids), its indexes and triggers
  * (`dependents`, in their order) and its AUTOINCREMENT counter.
  */
-function recreate(db: SqlDb, name: string, dependents: string[], columns: string[], rows: number, withoutRowid: boolean, created: string, autoincrement: boolean): boolean {
+function recreate(db: SqlDb, guard: KeyGuard, name: string, dependents: string[], columns: string[], rows: number, withoutRowid: boolean, created: string, autoincrement: boolean): boolean {
   const ok = (sql: string) => db.tryExec(sql) === undefined;
   const sequence = autoincrement ? db.rows(`SELECT seq FROM sqlite_sequence WHERE name = ?1`, [name])[0]?.[0] : undefined;
   const list = columns.map(q).join(', ');
   const keyed = withoutRowid ? list : `rowid, ${list}`;
   if (rows > 0 && !ok(`CREATE TEMP TABLE ${KEEP} AS SELECT ${keyed} FROM main.${q(name)}`)) return false;
-  if (!ok(`DROP TABLE main.${q(name)}`) || !ok(created)) return false;
+  if (!guard.drop(() => ok(`DROP TABLE main.${q(name)}`)) || !ok(created)) return false;
   if (rows > 0 && !(ok(`INSERT INTO main.${q(name)} (${keyed}) SELECT ${keyed} FROM temp.${KEEP}`) && ok(`DROP TABLE temp.${KEEP}`))) return false;
   for (const sql of dependents) if (!ok(sql)) return false;
   if (sequence !== undefined && sequence !== null) {

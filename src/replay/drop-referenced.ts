@@ -5,6 +5,7 @@
  */
 import type { Finding, MigrationFile } from '../types.js';
 import type { SqlDb } from './db/types.js';
+import { mayReference } from './references.js';
 
 const RULE = 'drop-referenced-table';
 
@@ -18,13 +19,14 @@ interface Reference {
 
 /** Foreign keys of other tables that name `parent`. */
 export function referencing(db: SqlDb, parent: string): Reference[] {
+  const filter = mayReference(parent);
   return db
     .objects(
       `SELECT m.name AS child, f.id AS id, f."from" AS col, upper(f.on_delete) AS onDelete
          FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
-        WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE AND m.name <> ?1 COLLATE NOCASE
+        WHERE m.type = 'table' ${filter.where} AND f."table" = ?1 COLLATE NOCASE AND m.name <> ?1 COLLATE NOCASE
         ORDER BY m.name, f.id, f.seq`,
-      [parent],
+      [parent, ...filter.bind],
     )
     .map((r) => ({ child: String(r.child), id: Number(r.id), col: String(r.col), onDelete: String(r.onDelete) }));
 }

@@ -5,6 +5,7 @@
  * instead of the long explanation of what a rebuild can do plus a foreign_keys pragma warning per line.
  */
 import type { SqlDb } from '../db/types.js';
+import { childTables } from '../references.js';
 import type { FileFacts } from './file-facts.js';
 import { q } from './tables.js';
 
@@ -36,13 +37,7 @@ export function rebuildsBefore(db: SqlDb, rows: Map<string, number>, names: Map<
   for (const [lower, n] of rows) {
     const name = names.get(lower) ?? lower;
     const columns = db.rows(`SELECT name FROM pragma_table_info(?1)`, [name]).map((r) => String(r[0]));
-    const children = db
-      .rows(
-        `SELECT DISTINCT m.name FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
-          WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE AND m.name <> ?1 COLLATE NOCASE`,
-        [name],
-      )
-      .map((r) => String(r[0]));
+    const children = childTables(db, name, { others: true });
     out.set(lower, { name, rows: n, columns, children });
   }
   return out;

@@ -25,6 +25,8 @@ interface NodeStatement {
 
 interface NodeDatabase {
   exec(sql: string): void;
+  /** Node 24.?+ (absent before: alter-keys.ts then does without). */
+  setAuthorizer?(callback: ((action: number, a: string | null, b: string | null, db: string | null, trigger: string | null) => number) | null): void;
   prepare(sql: string): NodeStatement;
   serialize(): Uint8Array;
   deserialize(image: Uint8Array): void;
@@ -43,6 +45,10 @@ const DQS_MESSAGE = /^no such column: "((?:[^"]|"")*)" - should this be a string
 const MAX_LITERALS = 200;
 /** Prepared queries kept per connection (schema reads of the replay and its checks). */
 const CACHE = 64;
+/** SQLite's authorizer codes (sqlite3.h): the action of reading a column, and the answers. */
+const SQLITE_READ = 20;
+const SQLITE_OK = 0;
+const SQLITE_IGNORE = 2;
 
 /**
  * The backend, or undefined where node:sqlite is missing or lacks what the replay needs. Node 22 prints an
@@ -127,8 +133,31 @@ class NodeStmt implements Stmt {
 export class NodeDb implements SqlDb {
   readonly backend = 'node';
   private readonly cache = new Map<string, NodeStatement>();
+  /** See ForeignKeySwitch (alter-keys.ts); undefined where this Node has no authorizer. */
+  readonly ignoringReads?: <T>(columns: { table: string; column: string }[], fn: () => T) => T;
 
-  constructor(private readonly db: NodeDatabase) {}
+  constructor(private readonly db: NodeDatabase) {
+    if (typeof db.setAuthorizer === 'function') this.ignoringReads = (columns, fn) => this.withReadsIgnored(columns, fn);
+  }
+
+  /**
+   * Runs `fn` while SQLite's authorizer answers SQLITE_IGNORE to reading `columns` of tables in main: statements
+   * prepared meanwhile read them as NULL. Setting or clearing an authorizer expires every prepared statement,
+   * and none prepared meanwhile stays in the cache (those prepared before are prepared again after).
+   */
+  private withReadsIgnored<T>(columns: { table: string; column: string }[], fn: () => T): T {
+    const ignored = new Set(columns.map((c) => `${c.table.toLowerCase()}\u0000${c.column.toLowerCase()}`));
+    this.db.setAuthorizer!((action, table, column, db) =>
+      action === SQLITE_READ && db === 'main' && ignored.has(`${(table ?? '').toLowerCase()}\u0000${(column ?? '').toLowerCase()}`) ? SQLITE_IGNORE : SQLITE_OK,
+    );
+    const kept = new Set(this.cache.keys());
+    try {
+      return fn();
+    } finally {
+      this.db.setAuthorizer!(null);
+      for (const sql of [...this.cache.keys()]) if (!kept.has(sql)) this.cache.delete(sql);
+    }
+  }
 
   load(image: Uint8Array): void {
     this.cache.clear();

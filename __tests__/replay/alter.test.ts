@@ -193,6 +193,39 @@ INSERT INTO c_restrict (p) VALUES (4); INSERT INTO c_none (p) VALUES (2);`,
     fastNode: true,
     after: 'DELETE FROM parent WHERE id = 1',
   },
+  'a real -0.0 (SQL text cannot say it): handed back': {
+    setup: `CREATE TABLE v (id INTEGER PRIMARY KEY, a, b TEXT, c REAL, d BLOB, e NUMERIC, f INT);
+INSERT INTO v VALUES (3, 5, CAST(X'610062' AS TEXT), 0.1 + 0.2, X'00ff', '12', 4.5), (9, 5.0, 'it''s', 1e308 * 10, NULL, 1.0, '7'), (10, -0.0, '', 4.9e-324, X'', 'x', 9223372036854775807);
+DELETE FROM v WHERE id = 9; INSERT INTO v (a, b) VALUES (1.0000000000000002, 'Zoë');`,
+    alter: "ALTER TABLE v ADD COLUMN g TEXT NOT NULL DEFAULT 'g'",
+    table: 'v',
+    fast: false,
+    fastNode: false,
+  },
+  'values of every type come back as they were (text with a NUL, reals, blobs, integers in an untyped column), rowids with gaps': {
+    setup: `CREATE TABLE v (id INTEGER PRIMARY KEY, a, b TEXT, c REAL, d BLOB, e NUMERIC, f INT);
+INSERT INTO v VALUES (3, 5, CAST(X'610062' AS TEXT), 0.1 + 0.2, X'00ff', '12', 4.5), (9, 5.0, 'it''s', 1e308 * 10, NULL, 1.0, '7'), (10, -2.5e-300, '', 4.9e-324, X'', 'x', 9223372036854775807);
+DELETE FROM v WHERE id = 9; INSERT INTO v (a, b) VALUES (1.0000000000000002, 'Zoë');`,
+    alter: "ALTER TABLE v ADD COLUMN g TEXT NOT NULL DEFAULT 'g'",
+    table: 'v',
+    fast: true,
+    fastNode: true,
+  },
+  'WITHOUT ROWID with a text key holding a NUL': {
+    setup: "CREATE TABLE w (k TEXT PRIMARY KEY, v) WITHOUT ROWID; INSERT INTO w VALUES (CAST(X'6100' AS TEXT), 1), ('a', 2.5), (CAST(X'61006200' AS TEXT), X'01');",
+    alter: 'ALTER TABLE w ADD COLUMN extra INTEGER DEFAULT 3',
+    table: 'w',
+    fast: true,
+    fastNode: true,
+  },
+  'more rows than one INSERT of the copy holds': {
+    setup: "CREATE TABLE many (id INTEGER PRIMARY KEY AUTOINCREMENT, n INTEGER, t TEXT); WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 450) INSERT INTO many (n, t) SELECT i * 3, 'row ' || i FROM s; DELETE FROM many WHERE id % 7 = 0;",
+    alter: 'ALTER TABLE many ADD COLUMN flag INTEGER NOT NULL DEFAULT 0 CHECK (flag IN (0, 1))',
+    table: 'many',
+    fast: true,
+    fastNode: true,
+    after: "INSERT INTO many (n) VALUES (-1)",
+  },
   'deferred violation pending: the commit still fails': {
     setup: `${PARENT}\n${CHILD.replace('ON DELETE CASCADE', 'DEFERRABLE INITIALLY DEFERRED')}`,
     alter: 'ALTER TABLE parent ADD COLUMN note TEXT',
@@ -210,6 +243,9 @@ function state(db: SqlDb): unknown {
   for (const t of tables) {
     const withoutRowid = /WITHOUT ROWID/i.test(String(schema.find((r) => r[1] === t)?.[3]));
     rows[t] = db.rows(`SELECT ${withoutRowid ? '' : 'rowid, '}* FROM "${t.replace(/"/g, '""')}" ORDER BY 1`);
+    // Each value's type and bytes too (JavaScript reads 5 and 5.0 alike, and text only up to a NUL).
+    const cols = db.rows(`SELECT name FROM pragma_table_xinfo(?1)`, [t]).map((r) => `"${String(r[0]).replace(/"/g, '""')}"`);
+    rows[`${t} (types)`] = db.rows(`SELECT ${cols.map((c) => `typeof(${c}) || ':' || hex(${c})`).join(` || ',' || `)} FROM "${t.replace(/"/g, '""')}" ORDER BY ${withoutRowid ? '1' : 'rowid'}`);
   }
   const seq = schema.some((r) => r[1] === 'sqlite_sequence') ? db.rows('SELECT name, seq FROM sqlite_sequence ORDER BY name') : [];
   return { schema, rows, seq, fk: db.rows('PRAGMA foreign_key_check') };

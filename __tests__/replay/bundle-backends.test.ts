@@ -63,6 +63,15 @@ function validate(dir: string, sqlite: 'wasm' | undefined, twin: 'thread' | 'wor
     gen.generateProject({ count: 300, dir: join(root, 'generated') });
     projects['generated 300'] = join(root, 'generated');
     for (const c of DATA_CHECK_CASES.slice(0, 8)) projects[`data-check: ${c.id}`] = project(c.id, [...c.setup, c.migration]);
+    // ADD COLUMN by hand on node:sqlite (alter.ts): integers beyond 2^53 (node:sqlite reads them only as
+    // bigints), a parent whose rows children point at (the DROP under an authorizer), a real -0.0 (handed back).
+    projects['edge: ADD COLUMN on node:sqlite'] = project('edge-add-column', [
+      ['0001_big.sql', "CREATE TABLE big (id INTEGER PRIMARY KEY AUTOINCREMENT, v INTEGER);\nINSERT INTO big VALUES (9223372036854775807, -9223372036854775808), (9007199254740993, 1);\n"],
+      ['0002_add.sql', 'ALTER TABLE big ADD COLUMN w TEXT;\n'],
+      ['0003_family.sql', "CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT);\nCREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id) ON DELETE CASCADE);\nINSERT INTO parent VALUES (1, 'a'), (2, 'b');\nINSERT INTO child VALUES (1, 1), (2, 2);\n"],
+      ['0004_add.sql', "ALTER TABLE parent ADD COLUMN note TEXT NOT NULL DEFAULT '';\nDELETE FROM parent WHERE id = 2;\n"],
+      ['0005_zero.sql', 'CREATE TABLE z (v);\nINSERT INTO z VALUES (-0.0), (0.5);\nALTER TABLE z ADD COLUMN w INTEGER;\n'],
+    ]);
     if (existsSync(CORPUS)) {
       for (const set of readdirSync(CORPUS).filter((s) => CORPUS_DIRS[s])) projects[`corpus: ${set}`] = project(set, [], join(CORPUS, set, CORPUS_DIRS[set]!));
     }

@@ -10912,7 +10912,6 @@ function q(name) {
 /** Tables with more rows than this take the real statement (copying them would cost more than the reload). */
 const MAX_ROWS = 2000;
 const NESTED = 'd1_migrate_add_column';
-const KEEP = 'd1_migrate_add_column_rows';
 /**
  * Whether rows written by `files` hold their tables' constraints: none of them mentions
  * `ignore_check_constraints` or `writable_schema` (anywhere, comments included: too cautious is only slower).
@@ -10994,7 +10993,11 @@ function addColumn(db, scratch, target, opts = {}) {
     // A statement known to succeed needs only the CREATE statement, which is an edit of the definition's text:
     // the scratch run leaves the rows out.
     const onRows = rows > 0 && opts.succeeded !== true;
-    const created = known ?? scratchAlter(scratch(), db, { name: table.name, sql: table.sql }, columns, onRows ? rows : 0, target.sql);
+    const withoutRowid = /\bWITHOUT\s+ROWID\b/i.test(table.sql.slice(table.sql.lastIndexOf(')')));
+    const copy = rows > 0 ? rowCopy(db, table.name, columns, withoutRowid) : undefined;
+    if (rows > 0 && !copy)
+        return false;
+    const created = known ?? scratchAlter(scratch(), { name: table.name, sql: table.sql }, onRows ? copy : undefined, target.sql);
     if (created === undefined || !created.startsWith('CREATE TABLE '))
         return false;
     remember(stored, key, created);
@@ -11005,8 +11008,7 @@ function addColumn(db, scratch, target, opts = {}) {
     let done = false;
     try {
         const dependents = schema.filter((o) => o.tbl.toLowerCase() === lower && o.type !== 'table' && o.sql !== null).map((o) => o.sql);
-        const withoutRowid = /\bWITHOUT\s+ROWID\b/i.test(table.sql.slice(table.sql.lastIndexOf(')')));
-        done = guard.recreate(() => recreate(db, guard, table.name, dependents, columns, rows, withoutRowid, created, schema.some((o) => o.name === 'sqlite_sequence')));
+        done = guard.recreate(() => recreate(db, guard, table.name, dependents, copy, created, schema.some((o) => o.name === 'sqlite_sequence')));
     }
     finally {
         if (!done)
@@ -11015,49 +11017,72 @@ function addColumn(db, scratch, target, opts = {}) {
     }
     return done;
 }
+/** Rows per INSERT statement of a RowCopy. */
+const ROWS_PER_INSERT = 200;
 /**
- * The statement on a scratch database holding only the table and its rows: the CREATE statement SQLite stores
- * afterwards, or undefined when it fails (the real statement then gives the real error).
+ * The rows of table `name` as INSERT statements: every value as an SQL literal (quote(): integers, reals that
+ * read back as the same double, blobs as X'..'), text as its bytes cast back to text (quote() would stop at a
+ * NUL), with the rowid unless the table is WITHOUT ROWID. Re-inserted into a table whose columns have the same
+ * declared types, each value gets the same type again. Undefined when a row holds a real zero: SQLite writes
+ * -0.0 as 0.0 in SQL text. (Literals rather than a temporary table: creating and dropping one costs two
+ * passes over the schema, most of an ADD COLUMN on a large schema.)
  */
-function scratchAlter(s, db, table, columns, rows, sql) {
+function rowCopy(db, name, columns, withoutRowid) {
+    const keyed = withoutRowid ? columns.map(alter_q) : ['rowid', ...columns.map(alter_q)];
+    const literal = (c) => `CASE typeof(${c}) WHEN 'text' THEN 'CAST(X''' || hex(${c}) || ''' AS TEXT)' ELSE quote(${c}) END`;
+    const realZero = columns.map((c) => `(typeof(${alter_q(c)}) = 'real' AND ${alter_q(c)} = 0)`).join(' OR ');
+    const found = db.rows(`SELECT '(' || ${keyed.map(literal).join(` || ', ' || `)} || ')', ${realZero} FROM main.${alter_q(name)}`);
+    if (found.some((r) => Number(r[1]) !== 0))
+        return undefined;
+    const tuples = found.map((r) => String(r[0]));
+    const statements = [];
+    for (let i = 0; i < tuples.length; i += ROWS_PER_INSERT) {
+        statements.push(`INSERT INTO main.${alter_q(name)} (${keyed.join(', ')}) VALUES ${tuples.slice(i, i + ROWS_PER_INSERT).join(', ')}`);
+    }
+    return { statements };
+}
+/**
+ * The statement on a scratch database holding only the table and `rows` (none: an empty table): the CREATE
+ * statement SQLite stores afterwards, or undefined when it fails (the real statement then gives the real error).
+ */
+function scratchAlter(s, table, rows, sql) {
+    // Foreign keys matter to ADD COLUMN only for a REFERENCES column with a non-NULL default, which is refused
+    // while they are enforced; the rows go in without them (their parents are not here).
+    const keys = /\bREFERENCES\b/i.test(sql);
     s.tryExec('PRAGMA foreign_keys = OFF');
     try {
         if (s.tryExec(table.sql) !== undefined)
             return undefined;
-        if (rows > 0) {
-            const values = columns.map((c) => `quote(${alter_q(c)})`).join(` || ', ' || `);
-            const inserts = db.rows(`SELECT 'INSERT INTO ${esc(alter_q(table.name))} (${esc(columns.map(alter_q).join(', '))}) VALUES (' || ${values} || ')' FROM ${alter_q(table.name)}`);
-            if (s.tryExec(inserts.map((r) => String(r[0])).join(';\n')) !== undefined)
+        for (const insert of rows?.statements ?? [])
+            if (s.tryExec(insert) !== undefined)
                 return undefined;
-        }
-        // ADD COLUMN … REFERENCES with a non-NULL default is refused only while foreign keys are enforced.
-        s.tryExec('PRAGMA foreign_keys = ON');
+        if (keys)
+            s.tryExec('PRAGMA foreign_keys = ON');
         if (s.tryExec(sql) !== undefined)
             return undefined;
         const after = s.rows(`SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE`, [table.name])[0]?.[0];
         return typeof after === 'string' ? after : undefined;
     }
     finally {
-        s.tryExec('PRAGMA foreign_keys = OFF');
+        if (keys)
+            s.tryExec('PRAGMA foreign_keys = OFF');
         s.tryExec(`DROP TABLE IF EXISTS ${alter_q(table.name)}`);
-        s.tryExec(`DELETE FROM sqlite_sequence`);
+        if (/\bAUTOINCREMENT\b/i.test(table.sql))
+            s.tryExec(`DELETE FROM sqlite_sequence`);
     }
 }
 /**
- * Drops the table and creates it again as `created`, with its rows (same rowids), its indexes and triggers
- * (`dependents`, in their order) and its AUTOINCREMENT counter.
+ * Drops the table and creates it again as `created`, with its rows (`copy`: same rowids), its indexes and
+ * triggers (`dependents`, in their order) and its AUTOINCREMENT counter.
  */
-function recreate(db, guard, name, dependents, columns, rows, withoutRowid, created, autoincrement) {
+function recreate(db, guard, name, dependents, copy, created, autoincrement) {
     const ok = (sql) => db.tryExec(sql) === undefined;
     const sequence = autoincrement ? db.rows(`SELECT seq FROM sqlite_sequence WHERE name = ?1`, [name])[0]?.[0] : undefined;
-    const list = columns.map(alter_q).join(', ');
-    const keyed = withoutRowid ? list : `rowid, ${list}`;
-    if (rows > 0 && !ok(`CREATE TEMP TABLE ${KEEP} AS SELECT ${keyed} FROM main.${alter_q(name)}`))
-        return false;
     if (!guard.drop(() => ok(`DROP TABLE main.${alter_q(name)}`)) || !ok(created))
         return false;
-    if (rows > 0 && !(ok(`INSERT INTO main.${alter_q(name)} (${keyed}) SELECT ${keyed} FROM temp.${KEEP}`) && ok(`DROP TABLE temp.${KEEP}`)))
-        return false;
+    for (const insert of copy?.statements ?? [])
+        if (!ok(insert))
+            return false;
     for (const sql of dependents)
         if (!ok(sql))
             return false;
@@ -11070,10 +11095,6 @@ function recreate(db, guard, name, dependents, columns, rows, withoutRowid, crea
 }
 function alter_q(name) {
     return `"${name.replace(/"/g, '""')}"`;
-}
-/** Text inside a single-quoted SQL literal. */
-function esc(s) {
-    return s.replace(/'/g, "''");
 }
 
 ;// CONCATENATED MODULE: external "node:url"
@@ -11112,7 +11133,7 @@ const FORMAT = 1;
 const MAGIC = 'd1-migrate replay cache\n';
 const SUFFIX = '.d1mc';
 /** Entries kept per directory (the newest); each holds two database images, compressed. */
-const cache_KEEP = 6;
+const KEEP = 6;
 class ReplayCache {
     dir;
     base;
@@ -11207,7 +11228,7 @@ class ReplayCache {
             .filter((n) => n.endsWith(SUFFIX))
             .map((n) => ({ n, t: (0,external_node_fs_.statSync)((0,external_node_path_.join)(this.dir, n)).mtimeMs }))
             .sort((a, b) => b.t - a.t);
-        for (const e of entries.slice(cache_KEEP))
+        for (const e of entries.slice(KEEP))
             (0,external_node_fs_.rmSync)((0,external_node_path_.join)(this.dir, e.n), { force: true });
     }
 }
@@ -11337,6 +11358,30 @@ async function nodeBackend() {
         return undefined;
     }
 }
+/**
+ * A statement's rows with integers as the WASM build gives them: a number, or a bigint beyond 2^53
+ * (node:sqlite refuses to read those as numbers; it is asked again for bigints, kept only where needed).
+ */
+function node_all(s, bind, fix) {
+    try {
+        return s.all(...bind);
+    }
+    catch (e) {
+        // By name: the error may come from another realm (a test runner's).
+        if (e?.name !== 'RangeError')
+            throw e;
+    }
+    s.setReadBigInts(true);
+    try {
+        return s.all(...bind).map(fix);
+    }
+    finally {
+        s.setReadBigInts(false);
+    }
+}
+function safeNumber(v) {
+    return typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+}
 function atLeast(version, min) {
     const v = version.split('.').map(Number);
     for (let i = 0; i < min.length; i++)
@@ -11427,12 +11472,12 @@ class NodeDb {
     rows(sql, bind = []) {
         const s = this.cached(sql);
         s.setReturnArrays(true);
-        return s.all(...bind);
+        return node_all(s, bind, (row) => row.map(safeNumber));
     }
     objects(sql, bind = []) {
         const s = this.cached(sql);
         s.setReturnArrays(false);
-        return s.all(...bind);
+        return node_all(s, bind, (row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, safeNumber(v)])));
     }
     control(sql) {
         const s = this.db.prepare(sql);

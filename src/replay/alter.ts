@@ -23,7 +23,6 @@ import { keyGuard, type ForeignKeySwitch, type KeyGuard } from './alter-keys.js'
 /** Tables with more rows than this take the real statement (copying them would cost more than the reload). */
 const MAX_ROWS = 2000;
 const NESTED = 'd1_migrate_add_column';
-const KEEP = 'd1_migrate_add_column_rows';
 
 export interface AddColumnTarget {
   /** The table as the statement names it (unquoted), and its schema qualifier. */
@@ -134,7 +133,10 @@ export function addColumn(db: SqlDb & ForeignKeySwitch, scratch: () => SqlDb, ta
   // A statement known to succeed needs only the CREATE statement, which is an edit of the definition's text:
   // the scratch run leaves the rows out.
   const onRows = rows > 0 && opts.succeeded !== true;
-  const created = known ?? scratchAlter(scratch(), db, { name: table.name, sql: table.sql }, columns, onRows ? rows : 0, target.sql);
+  const withoutRowid = /\bWITHOUT\s+ROWID\b/i.test(table.sql.slice(table.sql.lastIndexOf(')')));
+  const copy = rows > 0 ? rowCopy(db, table.name, columns, withoutRowid) : undefined;
+  if (rows > 0 && !copy) return false;
+  const created = known ?? scratchAlter(scratch(), { name: table.name, sql: table.sql }, onRows ? copy : undefined, target.sql);
   if (created === undefined || !created.startsWith('CREATE TABLE ')) return false;
   remember(stored, key, created);
   if (onRows) remember(storedNonEmpty, key, created);
@@ -143,8 +145,7 @@ export function addColumn(db: SqlDb & ForeignKeySwitch, scratch: () => SqlDb, ta
   let done = false;
   try {
     const dependents = schema.filter((o) => o.tbl.toLowerCase() === lower && o.type !== 'table' && o.sql !== null).map((o) => o.sql!);
-    const withoutRowid = /\bWITHOUT\s+ROWID\b/i.test(table.sql.slice(table.sql.lastIndexOf(')')));
-    done = guard.recreate(() => recreate(db, guard, table.name, dependents, columns, rows, withoutRowid, created, schema.some((o) => o.name === 'sqlite_sequence')));
+    done = guard.recreate(() => recreate(db, guard, table.name, dependents, copy, created, schema.some((o) => o.name === 'sqlite_sequence')));
   } finally {
     if (!done) db.tryExec(`ROLLBACK TO ${NESTED}`);
     db.tryExec(`RELEASE ${NESTED}`);
@@ -152,43 +153,68 @@ export function addColumn(db: SqlDb & ForeignKeySwitch, scratch: () => SqlDb, ta
   return done;
 }
 
+/** A table's rows as INSERT statements that put each back exactly: same rowid, same values of the same types. */
+interface RowCopy {
+  statements: string[];
+}
+
+/** Rows per INSERT statement of a RowCopy. */
+const ROWS_PER_INSERT = 200;
+
 /**
- * The statement on a scratch database holding only the table and its rows: the CREATE statement SQLite stores
- * afterwards, or undefined when it fails (the real statement then gives the real error).
+ * The rows of table `name` as INSERT statements: every value as an SQL literal (quote(): integers, reals that
+ * read back as the same double, blobs as X'..'), text as its bytes cast back to text (quote() would stop at a
+ * NUL), with the rowid unless the table is WITHOUT ROWID. Re-inserted into a table whose columns have the same
+ * declared types, each value gets the same type again. Undefined when a row holds a real zero: SQLite writes
+ * -0.0 as 0.0 in SQL text. (Literals rather than a temporary table: creating and dropping one costs two
+ * passes over the schema, most of an ADD COLUMN on a large schema.)
  */
-function scratchAlter(s: SqlDb, db: SqlDb, table: { name: string; sql: string }, columns: string[], rows: number, sql: string): string | undefined {
+function rowCopy(db: SqlDb, name: string, columns: string[], withoutRowid: boolean): RowCopy | undefined {
+  const keyed = withoutRowid ? columns.map(q) : ['rowid', ...columns.map(q)];
+  const literal = (c: string) => `CASE typeof(${c}) WHEN 'text' THEN 'CAST(X''' || hex(${c}) || ''' AS TEXT)' ELSE quote(${c}) END`;
+  const realZero = columns.map((c) => `(typeof(${q(c)}) = 'real' AND ${q(c)} = 0)`).join(' OR ');
+  const found = db.rows(`SELECT '(' || ${keyed.map(literal).join(` || ', ' || `)} || ')', ${realZero} FROM main.${q(name)}`);
+  if (found.some((r) => Number(r[1]) !== 0)) return undefined;
+  const tuples = found.map((r) => String(r[0]));
+  const statements: string[] = [];
+  for (let i = 0; i < tuples.length; i += ROWS_PER_INSERT) {
+    statements.push(`INSERT INTO main.${q(name)} (${keyed.join(', ')}) VALUES ${tuples.slice(i, i + ROWS_PER_INSERT).join(', ')}`);
+  }
+  return { statements };
+}
+
+/**
+ * The statement on a scratch database holding only the table and `rows` (none: an empty table): the CREATE
+ * statement SQLite stores afterwards, or undefined when it fails (the real statement then gives the real error).
+ */
+function scratchAlter(s: SqlDb, table: { name: string; sql: string }, rows: RowCopy | undefined, sql: string): string | undefined {
+  // Foreign keys matter to ADD COLUMN only for a REFERENCES column with a non-NULL default, which is refused
+  // while they are enforced; the rows go in without them (their parents are not here).
+  const keys = /\bREFERENCES\b/i.test(sql);
   s.tryExec('PRAGMA foreign_keys = OFF');
   try {
     if (s.tryExec(table.sql) !== undefined) return undefined;
-    if (rows > 0) {
-      const values = columns.map((c) => `quote(${q(c)})`).join(` || ', ' || `);
-      const inserts = db.rows(`SELECT 'INSERT INTO ${esc(q(table.name))} (${esc(columns.map(q).join(', '))}) VALUES (' || ${values} || ')' FROM ${q(table.name)}`);
-      if (s.tryExec(inserts.map((r) => String(r[0])).join(';\n')) !== undefined) return undefined;
-    }
-    // ADD COLUMN … REFERENCES with a non-NULL default is refused only while foreign keys are enforced.
-    s.tryExec('PRAGMA foreign_keys = ON');
+    for (const insert of rows?.statements ?? []) if (s.tryExec(insert) !== undefined) return undefined;
+    if (keys) s.tryExec('PRAGMA foreign_keys = ON');
     if (s.tryExec(sql) !== undefined) return undefined;
     const after = s.rows(`SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE`, [table.name])[0]?.[0];
     return typeof after === 'string' ? after : undefined;
   } finally {
-    s.tryExec('PRAGMA foreign_keys = OFF');
+    if (keys) s.tryExec('PRAGMA foreign_keys = OFF');
     s.tryExec(`DROP TABLE IF EXISTS ${q(table.name)}`);
-    s.tryExec(`DELETE FROM sqlite_sequence`);
+    if (/\bAUTOINCREMENT\b/i.test(table.sql)) s.tryExec(`DELETE FROM sqlite_sequence`);
   }
 }
 
 /**
- * Drops the table and creates it again as `created`, with its rows (same rowids), its indexes and triggers
- * (`dependents`, in their order) and its AUTOINCREMENT counter.
+ * Drops the table and creates it again as `created`, with its rows (`copy`: same rowids), its indexes and
+ * triggers (`dependents`, in their order) and its AUTOINCREMENT counter.
  */
-function recreate(db: SqlDb, guard: KeyGuard, name: string, dependents: string[], columns: string[], rows: number, withoutRowid: boolean, created: string, autoincrement: boolean): boolean {
+function recreate(db: SqlDb, guard: KeyGuard, name: string, dependents: string[], copy: RowCopy | undefined, created: string, autoincrement: boolean): boolean {
   const ok = (sql: string) => db.tryExec(sql) === undefined;
   const sequence = autoincrement ? db.rows(`SELECT seq FROM sqlite_sequence WHERE name = ?1`, [name])[0]?.[0] : undefined;
-  const list = columns.map(q).join(', ');
-  const keyed = withoutRowid ? list : `rowid, ${list}`;
-  if (rows > 0 && !ok(`CREATE TEMP TABLE ${KEEP} AS SELECT ${keyed} FROM main.${q(name)}`)) return false;
   if (!guard.drop(() => ok(`DROP TABLE main.${q(name)}`)) || !ok(created)) return false;
-  if (rows > 0 && !(ok(`INSERT INTO main.${q(name)} (${keyed}) SELECT ${keyed} FROM temp.${KEEP}`) && ok(`DROP TABLE temp.${KEEP}`))) return false;
+  for (const insert of copy?.statements ?? []) if (!ok(insert)) return false;
   for (const sql of dependents) if (!ok(sql)) return false;
   if (sequence !== undefined && sequence !== null) {
     // DROP TABLE removed the counter and copying the rows back set it to the highest rowid: put it back.
@@ -200,9 +226,4 @@ function recreate(db: SqlDb, guard: KeyGuard, name: string, dependents: string[]
 
 function q(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** Text inside a single-quoted SQL literal. */
-function esc(s: string): string {
-  return s.replace(/'/g, "''");
 }

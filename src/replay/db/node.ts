@@ -21,6 +21,7 @@ interface NodeStatement {
   run(...bind: unknown[]): unknown;
   all(...bind: unknown[]): unknown[];
   setReturnArrays(on: boolean): void;
+  setReadBigInts(on: boolean): void;
 }
 
 interface NodeDatabase {
@@ -85,6 +86,29 @@ export async function nodeBackend(): Promise<NodeBackend | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A statement's rows with integers as the WASM build gives them: a number, or a bigint beyond 2^53
+ * (node:sqlite refuses to read those as numbers; it is asked again for bigints, kept only where needed).
+ */
+function all(s: NodeStatement, bind: readonly unknown[], fix: (row: unknown) => unknown): unknown[] {
+  try {
+    return s.all(...bind);
+  } catch (e) {
+    // By name: the error may come from another realm (a test runner's).
+    if ((e as Error | undefined)?.name !== 'RangeError') throw e;
+  }
+  s.setReadBigInts(true);
+  try {
+    return s.all(...bind).map(fix);
+  } finally {
+    s.setReadBigInts(false);
+  }
+}
+
+function safeNumber(v: SqlValue): SqlValue {
+  return typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 }
 
 function atLeast(version: string, min: number[]): boolean {
@@ -177,13 +201,13 @@ export class NodeDb implements SqlDb {
   rows(sql: string, bind: readonly unknown[] = []): SqlValue[][] {
     const s = this.cached(sql);
     s.setReturnArrays(true);
-    return s.all(...bind) as unknown as SqlValue[][];
+    return all(s, bind, (row) => (row as SqlValue[]).map(safeNumber)) as SqlValue[][];
   }
 
   objects(sql: string, bind: readonly unknown[] = []): Record<string, SqlValue>[] {
     const s = this.cached(sql);
     s.setReturnArrays(false);
-    return s.all(...bind) as Record<string, SqlValue>[];
+    return all(s, bind, (row) => Object.fromEntries(Object.entries(row as Record<string, SqlValue>).map(([k, v]) => [k, safeNumber(v)]))) as Record<string, SqlValue>[];
   }
 
   control(sql: string): Control {

@@ -41881,21 +41881,100 @@ function mayClassify(bytes, start) {
     return lettersOnly && i > start && i - start <= LONGEST_VERB && CLASSIFIED_VERBS.has(key);
 }
 
+;// CONCATENATED MODULE: ./build/src/replay/data/tables.js
+const json = (names) => JSON.stringify([...names].map((n) => n.toLowerCase()));
+const VIRTUAL = /^CREATE\s+VIRTUAL\s/i;
+/**
+ * The kind of each sqlite_schema row: a virtual table, one of a virtual table's shadow tables (named
+ * `<virtual>_...`), a view or an ordinary table. Virtual tables among `rows` are added to `virtuals` first,
+ * so shadow tables created with them are recognised; `virtuals` carries the ones known from before.
+ */
+function classifyObjects(rows, virtuals) {
+    for (const r of rows)
+        if (r.type === 'table' && VIRTUAL.test(r.sql))
+            virtuals.add(r.name.toLowerCase());
+    const out = new Map();
+    for (const r of rows) {
+        const lower = r.name.toLowerCase();
+        const kind = r.type === 'view' ? 'view' : virtuals.has(lower) ? 'virtual' : [...virtuals].some((v) => lower.startsWith(`${v}_`)) ? 'shadow' : 'table';
+        out.set(lower, { name: r.name, kind, sql: r.sql });
+    }
+    return out;
+}
+/**
+ * Tables and views among `names` (compared case-insensitively), with their kind (see classifyObjects). Read
+ * from sqlite_schema, filtered inside SQLite: pragma_table_list would inspect every table on each call.
+ */
+function existingObjects(db, names, virtuals = new Set()) {
+    const list = [...names];
+    if (list.length === 0)
+        return new Map();
+    const rows = db.rows(`SELECT name, type, sql FROM sqlite_schema WHERE type IN ('table', 'view') AND lower(name) IN (SELECT value FROM json_each(?1))`, [json(list)]);
+    return classifyObjects(rows.map(([name, type, sql]) => ({ name: String(name), type: String(type), sql: String(sql ?? '') })), virtuals);
+}
+/** Triggers on any of `tables` (views included: INSTEAD OF triggers). */
+function triggersOn(db, tables) {
+    return db
+        .objects(`SELECT name, tbl_name AS tbl, sql FROM sqlite_schema WHERE type = 'trigger' AND lower(tbl_name) IN (SELECT value FROM json_each(?1))`, [json(tables)])
+        .map((r) => ({ name: String(r.name), table: String(r.tbl), sql: String(r.sql ?? '') }));
+}
+function readTableMeta(db, name, sql) {
+    // The table options follow the closing parenthesis: `) WITHOUT ROWID, STRICT`.
+    const options = /\)\s*([A-Za-z_,\s]*)$/.exec(sql)?.[1]?.toUpperCase() ?? '';
+    // One query for columns (c), foreign keys (f) and UNIQUE indexes (u): each prepare costs more than the rows.
+    const rows = db.rows(`SELECT 'c', name, type, "notnull", dflt_value, pk, hidden, NULL FROM pragma_table_xinfo(?1)
+     UNION ALL SELECT 'f', id, "table", "from", "to", upper(on_delete), upper(on_update), seq FROM pragma_foreign_key_list(?1)
+     UNION ALL SELECT 'u', il.name, ii.name, NULL, NULL, NULL, NULL, ii.seqno FROM pragma_index_list(?1) AS il JOIN pragma_index_info(il.name) AS ii WHERE il."unique" = 1`, [name]);
+    const columns = [];
+    const fks = new Map();
+    const uniques = new Map();
+    for (const r of rows) {
+        if (r[0] === 'c') {
+            if (Number(r[6]) !== 0)
+                continue;
+            columns.push({ name: String(r[1]), type: String(r[2] ?? ''), notNull: Number(r[3]) === 1, dflt: r[4] === null || r[4] === undefined ? null : String(r[4]), pk: Number(r[5]) });
+        }
+        else if (r[0] === 'f') {
+            const id = Number(r[1]);
+            const fk = fks.get(id) ?? { id, parent: String(r[2]), from: [], to: [], onDelete: String(r[5]), onUpdate: String(r[6]) };
+            fk.from.push(String(r[3]));
+            fk.to.push(r[4] === null || r[4] === undefined ? null : String(r[4]));
+            fks.set(id, fk);
+        }
+        else if (r[2] !== null) {
+            const cols = uniques.get(String(r[1])) ?? [];
+            cols.push(String(r[2]));
+            uniques.set(String(r[1]), cols);
+        }
+    }
+    const pkCols = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk);
+    const withoutRowid = /WITHOUT\s+ROWID/.test(options);
+    if (pkCols.length > 0)
+        uniques.set('(primary key)', pkCols.map((c) => c.name));
+    const rowidAlias = !withoutRowid && pkCols.length === 1 && pkCols[0].type.toUpperCase() === 'INTEGER' && !/\bPRIMARY\s+KEY\s+DESC\b/i.test(sql) ? pkCols[0].name : undefined;
+    return { name, sql, withoutRowid, strict: /\bSTRICT\b/.test(options), columns, fks: [...fks.values()], uniques: [...uniques.values()], ...(rowidAlias && { rowidAlias }) };
+}
+/** A SQL identifier, double-quoted. */
+function q(name) {
+    return `"${name.replace(/"/g, '""')}"`;
+}
+
 ;// CONCATENATED MODULE: ./build/src/replay/references.js
 /** A condition on sqlite_schema `m` that keeps every table that may reference `name`, bound as `?2`. */
 function mayReference(name) {
     return /["'`\]]/.test(name) ? { where: '', bind: [] } : { where: 'AND instr(lower(m.sql), lower(?2)) > 0', bind: [name] };
 }
-/** The foreign keys that point at `parent` (its own included). */
-function childKeys(db, parent) {
+/** The foreign keys that point at `parent`, by table name and key id (`others`: not `parent`'s own). */
+function childKeys(db, parent, opts = {}) {
     const filter = mayReference(parent);
     const keys = new Map();
-    const rows = db.rows(`SELECT m.name, f.id, f."from", m.sql FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
-      WHERE m.type = 'table' ${filter.where} AND f."table" = ?1 COLLATE NOCASE ORDER BY m.name, f.id, f.seq`, [parent, ...filter.bind]);
-    for (const [child, id, column, sql] of rows) {
+    const rows = db.rows(`SELECT m.name, f.id, f."from", upper(f.on_delete), m.sql FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
+      WHERE m.type = 'table' ${filter.where} AND f."table" = ?1 COLLATE NOCASE ${opts.others ? 'AND m.name <> ?1 COLLATE NOCASE' : ''}
+      ORDER BY m.name, f.id, f.seq`, [parent, ...filter.bind]);
+    for (const [child, id, column, onDelete, sql] of rows) {
         const k = `${String(child)}\u0000${String(id)}`;
         if (!keys.has(k))
-            keys.set(k, { child: String(child), id: Number(id), columns: [], deferred: /\bDEFERRED\b/i.test(String(sql)) });
+            keys.set(k, { child: String(child), id: Number(id), columns: [], onDelete: String(onDelete), deferred: /\bDEFERRED\b/i.test(String(sql)) });
         keys.get(k).columns.push(String(column));
     }
     return [...keys.values()];
@@ -41910,6 +41989,7 @@ function childTables(db, parent, opts = {}) {
 }
 
 ;// CONCATENATED MODULE: ./build/src/replay/alter-keys.js
+
 
 const PLAIN = { recreate: (fn) => fn(), drop: (fn) => fn() };
 /** How to re-create table `name` (CREATE statement `sql`, `rows` rows); undefined when it cannot be done exactly. */
@@ -41950,11 +42030,9 @@ function keyGuard(db, name, sql, rows) {
     const ignoring = db.ignoringReads.bind(db);
     return { recreate: (fn) => fn(), drop: (fn) => ignoring(reads, fn) };
 }
-function q(name) {
-    return `"${name.replace(/"/g, '""')}"`;
-}
 
 ;// CONCATENATED MODULE: ./build/src/replay/alter.js
+
 
 /** Tables with more rows than this take the real statement (copying them would cost more than the reload). */
 const MAX_ROWS = 2000;
@@ -42019,7 +42097,7 @@ function addColumn(db, scratch, target, opts = {}) {
     // Statistics tables (ANALYZE) keep rows per table; a virtual table's shadow tables are its module's.
     if (schema.some((o) => /^sqlite_stat/i.test(o.name) || (o.virtual && lower.startsWith(`${o.name.toLowerCase()}_`))))
         return false;
-    const [rowCount, columnList, temp] = db.rows(`SELECT (SELECT count(*) FROM (SELECT 1 FROM main.${alter_q(table.name)} LIMIT ${MAX_ROWS + 1})),
+    const [rowCount, columnList, temp] = db.rows(`SELECT (SELECT count(*) FROM (SELECT 1 FROM main.${q(table.name)} LIMIT ${MAX_ROWS + 1})),
               (SELECT json_group_array(name) FROM pragma_table_xinfo(?1) WHERE hidden = 0),
               (SELECT count(*) FROM sqlite_temp_schema)`, [table.name])[0] ?? [];
     const rows = Number(rowCount);
@@ -42075,16 +42153,16 @@ const ROWS_PER_INSERT = 200;
  * passes over the schema, most of an ADD COLUMN on a large schema.)
  */
 function rowCopy(db, name, columns, withoutRowid) {
-    const keyed = withoutRowid ? columns.map(alter_q) : ['rowid', ...columns.map(alter_q)];
+    const keyed = withoutRowid ? columns.map(q) : ['rowid', ...columns.map(q)];
     const literal = (c) => `CASE typeof(${c}) WHEN 'text' THEN 'CAST(X''' || hex(${c}) || ''' AS TEXT)' ELSE quote(${c}) END`;
-    const realZero = columns.map((c) => `(typeof(${alter_q(c)}) = 'real' AND ${alter_q(c)} = 0)`).join(' OR ');
-    const found = db.rows(`SELECT '(' || ${keyed.map(literal).join(` || ', ' || `)} || ')', ${realZero} FROM main.${alter_q(name)}`);
+    const realZero = columns.map((c) => `(typeof(${q(c)}) = 'real' AND ${q(c)} = 0)`).join(' OR ');
+    const found = db.rows(`SELECT '(' || ${keyed.map(literal).join(` || ', ' || `)} || ')', ${realZero} FROM main.${q(name)}`);
     if (found.some((r) => Number(r[1]) !== 0))
         return undefined;
     const tuples = found.map((r) => String(r[0]));
     const statements = [];
     for (let i = 0; i < tuples.length; i += ROWS_PER_INSERT) {
-        statements.push(`INSERT INTO main.${alter_q(name)} (${keyed.join(', ')}) VALUES ${tuples.slice(i, i + ROWS_PER_INSERT).join(', ')}`);
+        statements.push(`INSERT INTO main.${q(name)} (${keyed.join(', ')}) VALUES ${tuples.slice(i, i + ROWS_PER_INSERT).join(', ')}`);
     }
     return { statements };
 }
@@ -42113,7 +42191,7 @@ function scratchAlter(s, table, rows, sql) {
     finally {
         if (keys)
             s.tryExec('PRAGMA foreign_keys = OFF');
-        s.tryExec(`DROP TABLE IF EXISTS ${alter_q(table.name)}`);
+        s.tryExec(`DROP TABLE IF EXISTS ${q(table.name)}`);
         if (/\bAUTOINCREMENT\b/i.test(table.sql))
             s.tryExec(`DELETE FROM sqlite_sequence`);
     }
@@ -42125,7 +42203,7 @@ function scratchAlter(s, table, rows, sql) {
 function recreate(db, guard, name, dependents, copy, created, autoincrement) {
     const ok = (sql) => db.tryExec(sql) === undefined;
     const sequence = autoincrement ? db.rows(`SELECT seq FROM sqlite_sequence WHERE name = ?1`, [name])[0]?.[0] : undefined;
-    if (!guard.drop(() => ok(`DROP TABLE main.${alter_q(name)}`)) || !ok(created))
+    if (!guard.drop(() => ok(`DROP TABLE main.${q(name)}`)) || !ok(created))
         return false;
     for (const insert of copy?.statements ?? [])
         if (!ok(insert))
@@ -42139,9 +42217,6 @@ function recreate(db, guard, name, dependents, copy, created, autoincrement) {
         db.rows(`INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)`, [name, sequence]);
     }
     return true;
-}
-function alter_q(name) {
-    return `"${name.replace(/"/g, '""')}"`;
 }
 
 // EXTERNAL MODULE: external "node:url"
@@ -42407,7 +42482,9 @@ async function nodeBackend() {
 }
 /**
  * A statement's rows with integers as the WASM build gives them: a number, or a bigint beyond 2^53
- * (node:sqlite refuses to read those as numbers; it is asked again for bigints, kept only where needed).
+ * (node:sqlite refuses to read those as numbers; it is asked again for bigints, kept only where needed). Asking
+ * again repeats no change: rows() and objects() run this project's own queries, none of which both changes
+ * something and returns rows (no RETURNING); migrations run through prepare() and Stmt.run().
  */
 function node_all(s, bind, fix) {
     try {
@@ -43017,84 +43094,6 @@ function wasm(work) {
     return wasmBackend(work);
 }
 
-;// CONCATENATED MODULE: ./build/src/replay/data/tables.js
-const json = (names) => JSON.stringify([...names].map((n) => n.toLowerCase()));
-const VIRTUAL = /^CREATE\s+VIRTUAL\s/i;
-/**
- * The kind of each sqlite_schema row: a virtual table, one of a virtual table's shadow tables (named
- * `<virtual>_...`), a view or an ordinary table. Virtual tables among `rows` are added to `virtuals` first,
- * so shadow tables created with them are recognised; `virtuals` carries the ones known from before.
- */
-function classifyObjects(rows, virtuals) {
-    for (const r of rows)
-        if (r.type === 'table' && VIRTUAL.test(r.sql))
-            virtuals.add(r.name.toLowerCase());
-    const out = new Map();
-    for (const r of rows) {
-        const lower = r.name.toLowerCase();
-        const kind = r.type === 'view' ? 'view' : virtuals.has(lower) ? 'virtual' : [...virtuals].some((v) => lower.startsWith(`${v}_`)) ? 'shadow' : 'table';
-        out.set(lower, { name: r.name, kind, sql: r.sql });
-    }
-    return out;
-}
-/**
- * Tables and views among `names` (compared case-insensitively), with their kind (see classifyObjects). Read
- * from sqlite_schema, filtered inside SQLite: pragma_table_list would inspect every table on each call.
- */
-function existingObjects(db, names, virtuals = new Set()) {
-    const list = [...names];
-    if (list.length === 0)
-        return new Map();
-    const rows = db.rows(`SELECT name, type, sql FROM sqlite_schema WHERE type IN ('table', 'view') AND lower(name) IN (SELECT value FROM json_each(?1))`, [json(list)]);
-    return classifyObjects(rows.map(([name, type, sql]) => ({ name: String(name), type: String(type), sql: String(sql ?? '') })), virtuals);
-}
-/** Triggers on any of `tables` (views included: INSTEAD OF triggers). */
-function triggersOn(db, tables) {
-    return db
-        .objects(`SELECT name, tbl_name AS tbl, sql FROM sqlite_schema WHERE type = 'trigger' AND lower(tbl_name) IN (SELECT value FROM json_each(?1))`, [json(tables)])
-        .map((r) => ({ name: String(r.name), table: String(r.tbl), sql: String(r.sql ?? '') }));
-}
-function readTableMeta(db, name, sql) {
-    // The table options follow the closing parenthesis: `) WITHOUT ROWID, STRICT`.
-    const options = /\)\s*([A-Za-z_,\s]*)$/.exec(sql)?.[1]?.toUpperCase() ?? '';
-    // One query for columns (c), foreign keys (f) and UNIQUE indexes (u): each prepare costs more than the rows.
-    const rows = db.rows(`SELECT 'c', name, type, "notnull", dflt_value, pk, hidden, NULL FROM pragma_table_xinfo(?1)
-     UNION ALL SELECT 'f', id, "table", "from", "to", upper(on_delete), upper(on_update), seq FROM pragma_foreign_key_list(?1)
-     UNION ALL SELECT 'u', il.name, ii.name, NULL, NULL, NULL, NULL, ii.seqno FROM pragma_index_list(?1) AS il JOIN pragma_index_info(il.name) AS ii WHERE il."unique" = 1`, [name]);
-    const columns = [];
-    const fks = new Map();
-    const uniques = new Map();
-    for (const r of rows) {
-        if (r[0] === 'c') {
-            if (Number(r[6]) !== 0)
-                continue;
-            columns.push({ name: String(r[1]), type: String(r[2] ?? ''), notNull: Number(r[3]) === 1, dflt: r[4] === null || r[4] === undefined ? null : String(r[4]), pk: Number(r[5]) });
-        }
-        else if (r[0] === 'f') {
-            const id = Number(r[1]);
-            const fk = fks.get(id) ?? { id, parent: String(r[2]), from: [], to: [], onDelete: String(r[5]), onUpdate: String(r[6]) };
-            fk.from.push(String(r[3]));
-            fk.to.push(r[4] === null || r[4] === undefined ? null : String(r[4]));
-            fks.set(id, fk);
-        }
-        else if (r[2] !== null) {
-            const cols = uniques.get(String(r[1])) ?? [];
-            cols.push(String(r[2]));
-            uniques.set(String(r[1]), cols);
-        }
-    }
-    const pkCols = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk);
-    const withoutRowid = /WITHOUT\s+ROWID/.test(options);
-    if (pkCols.length > 0)
-        uniques.set('(primary key)', pkCols.map((c) => c.name));
-    const rowidAlias = !withoutRowid && pkCols.length === 1 && pkCols[0].type.toUpperCase() === 'INTEGER' && !/\bPRIMARY\s+KEY\s+DESC\b/i.test(sql) ? pkCols[0].name : undefined;
-    return { name, sql, withoutRowid, strict: /\bSTRICT\b/.test(options), columns, fks: [...fks.values()], uniques: [...uniques.values()], ...(rowidAlias && { rowidAlias }) };
-}
-/** A SQL identifier, double-quoted. */
-function tables_q(name) {
-    return `"${name.replace(/"/g, '""')}"`;
-}
-
 ;// CONCATENATED MODULE: ./build/src/replay/data/fill.js
 /**
  * Puts synthetic rows into tables so a migration meets a database that has data. Values are found by trying
@@ -43258,11 +43257,11 @@ class Filler {
         const vals = [];
         values.forEach((v, i) => {
             if (v !== DEFAULT) {
-                cols.push(tables_q(columns[i]));
+                cols.push(q(columns[i]));
                 vals.push(v);
             }
         });
-        const sql = cols.length ? `INSERT INTO ${tables_q(m.name)} (${cols.join(', ')}) VALUES (${vals.join(', ')})` : `INSERT INTO ${tables_q(m.name)} DEFAULT VALUES`;
+        const sql = cols.length ? `INSERT INTO ${q(m.name)} (${cols.join(', ')}) VALUES (${vals.join(', ')})` : `INSERT INTO ${q(m.name)} DEFAULT VALUES`;
         return this.db.tryExec(sql);
     }
     /** One row that SQLite accepts, as literals per column (DEFAULT = omitted); or the reason none was found. */
@@ -43286,7 +43285,7 @@ class Filler {
             const to = this.targetColumns(fk);
             if (to) {
                 try {
-                    const rows = this.db.rows(`SELECT ${to.map((c) => `quote(${tables_q(c)})`).join(', ')} FROM ${tables_q(fk.parent)} WHERE ${to.map((c) => `${tables_q(c)} IS NOT NULL`).join(' AND ')} LIMIT ${SYNTHETIC_ROWS * 2}`);
+                    const rows = this.db.rows(`SELECT ${to.map((c) => `quote(${q(c)})`).join(', ')} FROM ${q(fk.parent)} WHERE ${to.map((c) => `${q(c)} IS NOT NULL`).join(' AND ')} LIMIT ${SYNTHETIC_ROWS * 2}`);
                     for (const row of rows)
                         options.push(row.map(String));
                 }
@@ -43334,7 +43333,7 @@ class Filler {
     /** Whether a table has a row (false when it does not exist). */
     hasRows(table) {
         try {
-            return this.db.rows(`SELECT EXISTS (SELECT 1 FROM ${tables_q(table)})`)[0]?.[0] === 1;
+            return this.db.rows(`SELECT EXISTS (SELECT 1 FROM ${q(table)})`)[0]?.[0] === 1;
         }
         catch {
             return false;
@@ -43576,7 +43575,7 @@ function suspects(fills, message) {
 }
 /** The fills as SQL, one UPDATE per value (to put them into a real database's rows). */
 function fillSql(fills) {
-    return fills.map((f) => `UPDATE ${tables_q(f.table)} SET ${tables_q(f.column)} = ${f.value};`).join('\n');
+    return fills.map((f) => `UPDATE ${q(f.table)} SET ${q(f.column)} = ${f.value};`).join('\n');
 }
 /** `NULL in submissions.grade`, `'' in users.name`. */
 function describeFill(f) {
@@ -43645,9 +43644,9 @@ function dumpRows(db, filler, virtuals, internal) {
         const m = metas.get(lower);
         if (m.columns.length === 0)
             continue;
-        const cols = m.columns.map((c) => tables_q(c.name)).join(', ');
-        const values = m.columns.map((c) => `quote(${tables_q(c.name)})`).join(` || ', ' || `);
-        for (const [row] of db.rows(`SELECT 'INSERT OR IGNORE INTO ${tables_q(m.name).replace(/'/g, "''")} (${cols.replace(/'/g, "''")}) VALUES (' || ${values} || ');' FROM ${tables_q(m.name)}`)) {
+        const cols = m.columns.map((c) => q(c.name)).join(', ');
+        const values = m.columns.map((c) => `quote(${q(c.name)})`).join(` || ', ' || `);
+        for (const [row] of db.rows(`SELECT 'INSERT OR IGNORE INTO ${q(m.name).replace(/'/g, "''")} (${cols.replace(/'/g, "''")}) VALUES (' || ${values} || ');' FROM ${q(m.name)}`)) {
             out.push(String(row));
         }
     }
@@ -44441,7 +44440,7 @@ function keptRebuilds(db, ff, before, covered) {
             continue;
         let after;
         try {
-            after = Number(db.rows(`SELECT count(*) FROM ${tables_q(b.name)}`)[0]?.[0] ?? 0);
+            after = Number(db.rows(`SELECT count(*) FROM ${q(b.name)}`)[0]?.[0] ?? 0);
         }
         catch {
             continue; // not there again: not a rebuild
@@ -44799,7 +44798,7 @@ class Twin {
     counts(tables) {
         if (tables.length === 0)
             return new Map();
-        const row = this.db.rows(`SELECT ${tables.map((t) => `(SELECT count(*) FROM ${tables_q(t)})`).join(', ')}`)[0] ?? [];
+        const row = this.db.rows(`SELECT ${tables.map((t) => `(SELECT count(*) FROM ${q(t)})`).join(', ')}`)[0] ?? [];
         return new Map(tables.map((t, i) => [t.toLowerCase(), Number(row[i] ?? 0)]));
     }
     /** The migrations table and SQLite's and D1's own tables. */
@@ -45010,7 +45009,7 @@ function literalsWritten(db, statements, renames) {
         if (pairs.length === 0)
             return;
         const lit = (x) => `'${x.replace(/'/g, "''")}'`;
-        const row = db.rows(`SELECT count(*), ${pairs.map((p) => `coalesce(sum(${tables_q(p.column)} IS ${lit(p.name)}), 0)`).join(', ')} FROM ${tables_q(table)}`)[0] ?? [];
+        const row = db.rows(`SELECT count(*), ${pairs.map((p) => `coalesce(sum(${q(p.column)} IS ${lit(p.name)}), 0)`).join(', ')} FROM ${q(table)}`)[0] ?? [];
         pairs.forEach((p, k) => out.set(literalKey(s.line, p.name), { table, column: p.column, rows: Number(row[0] ?? 0), matching: Number(row[k + 1] ?? 0) }));
     });
     return out;
@@ -45229,7 +45228,7 @@ class DataCheck {
             for (const f of fills)
                 byTable.set(f.table, [...(byTable.get(f.table) ?? []), f]);
             for (const [table, list] of byTable) {
-                const set = (l) => twin.db.tryExec(`UPDATE ${tables_q(table)} SET ${l.map((f) => `${tables_q(f.column)} = ${f.value}`).join(', ')}`);
+                const set = (l) => twin.db.tryExec(`UPDATE ${q(table)} SET ${l.map((f) => `${q(f.column)} = ${f.value}`).join(', ')}`);
                 // One UPDATE per table; a value the table refuses (its own CHECK, a trigger) is left out.
                 if (set(list) === undefined)
                     applied.push(...list);
@@ -45774,16 +45773,6 @@ function doubleQuotedFinding(file, text, start, sql, literals, rows) {
 ;// CONCATENATED MODULE: ./build/src/replay/drop-referenced.js
 
 const drop_referenced_RULE = 'drop-referenced-table';
-/** Foreign keys of other tables that name `parent`. */
-function referencing(db, parent) {
-    const filter = mayReference(parent);
-    return db
-        .objects(`SELECT m.name AS child, f.id AS id, f."from" AS col, upper(f.on_delete) AS onDelete
-         FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
-        WHERE m.type = 'table' ${filter.where} AND f."table" = ?1 COLLATE NOCASE AND m.name <> ?1 COLLATE NOCASE
-        ORDER BY m.name, f.id, f.seq`, [parent, ...filter.bind])
-        .map((r) => ({ child: String(r.child), id: Number(r.id), col: String(r.col), onDelete: String(r.onDelete) }));
-}
 /**
  * Tables whose keys ALTER TABLE ... RENAME TO moved to a new name: lower-cased new name → the old name and
  * those tables, to explain why a later DROP of the new name hits them.
@@ -45792,7 +45781,7 @@ class Repointed {
     moved = new Map();
     /** Before a rename runs: the tables that reference `from`. */
     before(db, from) {
-        return referencing(db, from).map((r) => r.child);
+        return childKeys(db, from, { others: true }).map((k) => k.child);
     }
     /** After it ran. */
     renamed(from, to, children) {
@@ -45819,17 +45808,10 @@ function dropReferenced(ctx, table) {
     if (!found)
         return {};
     const parent = String(found.name);
-    const rows = referencing(db, parent);
-    if (rows.length === 0)
+    const keys = childKeys(db, parent, { others: true });
+    if (keys.length === 0)
         return {};
-    const refs = new Map();
-    for (const r of rows) {
-        const key = `${r.child}\u0000${r.id}`;
-        const ref = refs.get(key) ?? { child: r.child, cols: [], onDelete: r.onDelete };
-        ref.cols.push(r.col);
-        refs.set(key, ref);
-    }
-    const list = [...refs.values()].sort((a, b) => a.child.localeCompare(b.child) || a.cols.join().localeCompare(b.cols.join()));
+    const list = keys.map((k) => ({ child: k.child, cols: k.columns, onDelete: k.onDelete })).sort((a, b) => a.child.localeCompare(b.child) || a.cols.join().localeCompare(b.cols.join()));
     const describe = list.map((r) => `${r.child}(${r.cols.join(', ')}) ON DELETE ${r.onDelete}`).join(', ');
     const wiping = list.filter((r) => r.onDelete === 'CASCADE' || r.onDelete === 'SET NULL' || r.onDelete === 'SET DEFAULT');
     const blocking = list.filter((r) => !wiping.includes(r));
@@ -55409,12 +55391,12 @@ function emit(tokens) {
                     continue;
                 }
                 // SQLite allows `$` inside a bare identifier; the splitter would read `$x$` as a dollar quote.
-                piece = t.text.includes('$') ? tables_q(t.text) : t.text;
+                piece = t.text.includes('$') ? q(t.text) : t.text;
                 break;
             case 'dquoted':
             case 'bracketed':
             case 'backticked':
-                piece = tables_q(t.value);
+                piece = q(t.value);
                 break;
             case 'string':
                 if (!/^'(?:[^']|'')*'$/s.test(t.text))
@@ -55489,7 +55471,7 @@ function alteredByWrangler(sql) {
  */
 
 /** Alias of the parent rows in foreign key predicates. */
-const PARENT = tables_q('d1m_parent');
+const PARENT = q('d1m_parent');
 /** The columns a foreign key refers to: its own list, or the parent's primary key. */
 function referencedColumns(fk, parentPk) {
     if (fk.to.every((c) => c !== null))
@@ -55500,7 +55482,7 @@ function referencedColumns(fk, parentPk) {
 }
 /** Every column of the key holds a value (a key with a NULL is never checked). */
 function keyPresent(alias, columns) {
-    return columns.map((c) => `${tables_q(alias)}.${tables_q(c)} IS NOT NULL`).join(' AND ');
+    return columns.map((c) => `${q(alias)}.${q(c)} IS NOT NULL`).join(' AND ');
 }
 /**
  * Rows of `alias` whose foreign key matches a row of `parents` (a closed SELECT of the parent rows in
@@ -55508,14 +55490,14 @@ function keyPresent(alias, columns) {
  * decides, as SQLite's foreign key check does.
  */
 function referencesAny(alias, fk, to, parents) {
-    const pairs = fk.from.map((c, i) => `${PARENT}.${tables_q(to[i])} = ${tables_q(alias)}.${tables_q(c)}`).join(' AND ');
+    const pairs = fk.from.map((c, i) => `${PARENT}.${q(to[i])} = ${q(alias)}.${q(c)}`).join(' AND ');
     return `(${keyPresent(alias, fk.from)} AND EXISTS (SELECT 1 FROM (${parents}) AS ${PARENT} WHERE ${pairs}))`;
 }
 /** Rows of `alias` whose foreign key points at no row of `parents` (undefined: the parent table is gone). */
 function orphaned(alias, fk, to, parents) {
     if (parents === undefined || to === undefined)
         return `(${keyPresent(alias, fk.from)})`;
-    const pairs = fk.from.map((c, i) => `${PARENT}.${tables_q(to[i])} = ${tables_q(alias)}.${tables_q(c)}`).join(' AND ');
+    const pairs = fk.from.map((c, i) => `${PARENT}.${q(to[i])} = ${q(alias)}.${q(c)}`).join(' AND ');
     return `(${keyPresent(alias, fk.from)} AND NOT EXISTS (SELECT 1 FROM (${parents}) AS ${PARENT} WHERE ${pairs}))`;
 }
 /**
@@ -55525,7 +55507,7 @@ function orphaned(alias, fk, to, parents) {
 function duplicatesQuery(rows, alias, key) {
     const present = key.terms.map((t) => `(${t}) IS NOT NULL`);
     const where = [...present, ...(key.where !== undefined ? [`(${key.where})`] : [])].join(' AND ');
-    return `SELECT coalesce(sum(n) - count(*), 0) FROM (SELECT count(*) AS n FROM (${rows}) AS ${tables_q(alias)} WHERE ${where} GROUP BY ${key.terms.join(', ')} HAVING count(*) > 1)`;
+    return `SELECT coalesce(sum(n) - count(*), 0) FROM (SELECT count(*) AS n FROM (${rows}) AS ${q(alias)} WHERE ${where} GROUP BY ${key.terms.join(', ')} HAVING count(*) > 1)`;
 }
 /**
  * Rows of `alias` that collide on `key` with a row of `incoming` (a closed SELECT of new rows): what
@@ -55534,8 +55516,8 @@ function duplicatesQuery(rows, alias, key) {
 function collides(alias, key, incoming) {
     if (key.unusable || key.where !== undefined || key.columns.length !== key.terms.length)
         return undefined;
-    const NEW = tables_q('d1m_new');
-    const pairs = key.columns.map((c) => `${tables_q(alias)}.${tables_q(c)} = ${NEW}.${tables_q(c)}`).join(' AND ');
+    const NEW = q('d1m_new');
+    const pairs = key.columns.map((c) => `${q(alias)}.${q(c)} = ${NEW}.${q(c)}`).join(' AND ');
     return `EXISTS (SELECT 1 FROM (${incoming}) AS ${NEW} WHERE ${pairs})`;
 }
 
@@ -55557,7 +55539,7 @@ function readShape(db, name) {
     }
     const withoutRowid = /\)\s*[A-Za-z_,\s]*WITHOUT\s+ROWID[A-Za-z_,\s]*$/i.test(sql);
     const rowidAlias = !withoutRowid && pk.length === 1 && pk[0].type.toUpperCase() === 'INTEGER' && !/\bPRIMARY\s+KEY\s+DESC\b/i.test(sql) ? pk[0].name : undefined;
-    const keys = rowidAlias ? [{ name: 'PRIMARY KEY', terms: [tables_q(rowidAlias)], columns: [rowidAlias] }] : [];
+    const keys = rowidAlias ? [{ name: 'PRIMARY KEY', terms: [q(rowidAlias)], columns: [rowidAlias] }] : [];
     for (const ix of db.selectArrays(`SELECT il.name, il.origin, il.partial, m.sql FROM pragma_index_list(?1) AS il LEFT JOIN sqlite_schema AS m ON m.type = 'index' AND m.name = il.name WHERE il."unique" = 1`, [real])) {
         keys.push(readKey(db, String(ix[0]), ix[3] === null || ix[3] === undefined ? undefined : String(ix[3])));
     }
@@ -55584,7 +55566,7 @@ function readKey(db, index, sql) {
         const coll = String(c[2] ?? 'BINARY');
         if (Number(c[0]) >= 0) {
             columns.push(String(c[1]));
-            terms.push(`${tables_q(String(c[1]))} COLLATE ${tables_q(coll)}`);
+            terms.push(`${q(String(c[1]))} COLLATE ${q(coll)}`);
             return;
         }
         // An expression term: its text comes from the CREATE INDEX statement.
@@ -55592,7 +55574,7 @@ function readKey(db, index, sql) {
         if (expr === undefined)
             unusable = true;
         else
-            terms.push(`(${expr}) COLLATE ${tables_q(coll)}`);
+            terms.push(`(${expr}) COLLATE ${q(coll)}`);
     });
     const where = parsed?.where;
     if (parsed && parsed.whereUnusable)
@@ -55676,7 +55658,7 @@ function askCascade(ctx, d, depth = 0, path = []) {
     if (!parentShape || depth >= MAX_DEPTH)
         return touched;
     const via = [...path, parentShape.name];
-    for (const childName of cascade_referencing(ctx, parentShape.name)) {
+    for (const childName of referencing(ctx, parentShape.name)) {
         const child = readShape(ctx.db, childName);
         if (!child)
             continue;
@@ -55766,7 +55748,7 @@ function questionFor(action, child, keyText, cause) {
     return `rows of ${child} that reference rows ${cause} deletes (${keyText})`;
 }
 /** Tables with a foreign key naming `parent` (its current name; SQLite re-points keys on rename). */
-function cascade_referencing(ctx, parent) {
+function referencing(ctx, parent) {
     return ctx.db
         .selectArrays(`SELECT DISTINCT m.name FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
         WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE ORDER BY m.name`, [parent])
@@ -55944,11 +55926,11 @@ class Relations {
             return { ok: false, why: `${name} does not exist at that point` };
         switch (r.kind) {
             case 'target':
-                return { ok: true, sql: `main.${tables_q(r.name)} AS ${tables_q(alias)}`, reads: true };
+                return { ok: true, sql: `main.${q(r.name)} AS ${q(alias)}`, reads: true };
             case 'empty':
-                return { ok: true, sql: `(${emptySelect(r.columns)}) AS ${tables_q(alias)}`, reads: false };
+                return { ok: true, sql: `(${emptySelect(r.columns)}) AS ${q(alias)}`, reads: false };
             case 'derived':
-                return { ok: true, sql: `(${r.sql}) AS ${tables_q(alias)}`, reads: r.reads };
+                return { ok: true, sql: `(${r.sql}) AS ${q(alias)}`, reads: r.reads };
             case 'unknown':
                 return { ok: false, why: `what ${name} holds at that point is not known: ${r.why}` };
         }
@@ -55959,7 +55941,7 @@ class Relations {
         if (!r)
             return { ok: false, why: `${name} does not exist at that point` };
         if (r.kind === 'target')
-            return { ok: true, sql: `SELECT * FROM main.${tables_q(r.name)}`, reads: true };
+            return { ok: true, sql: `SELECT * FROM main.${q(r.name)}`, reads: true };
         if (r.kind === 'empty')
             return { ok: true, sql: emptySelect(r.columns), reads: false };
         if (r.kind === 'derived')
@@ -56000,7 +55982,7 @@ class Relations {
             if (!s.ok)
                 return s;
             reads ||= s.reads;
-            ctes.push(`${tables_q(e.name)} AS (${s.sql})`);
+            ctes.push(`${q(e.name)} AS (${s.sql})`);
         }
         return { ok: true, sql: ctes.length ? `WITH ${ctes.join(', ')} ${body}` : body, reads };
     }
@@ -56008,7 +55990,7 @@ class Relations {
 /** No rows, with the given column names. */
 function emptySelect(columns) {
     const cols = columns.length ? columns : ['_'];
-    return `SELECT ${cols.map((c) => `NULL AS ${tables_q(c)}`).join(', ')} LIMIT 0`;
+    return `SELECT ${cols.map((c) => `NULL AS ${q(c)}`).join(', ')} LIMIT 0`;
 }
 
 ;// CONCATENATED MODULE: ./build/src/preflight/change.js
@@ -56153,8 +56135,8 @@ function askUpdate(ctx, tokens, verb) {
         .map((col) => {
         const a = assigned.get(col.name.toLowerCase());
         if (!a)
-            return `${tables_q(alias)}.${tables_q(col.name)} AS ${tables_q(col.name)}`;
-        return `${w !== undefined ? `iif(${w}, (${a.text}), ${tables_q(alias)}.${tables_q(col.name)})` : `(${a.text})`} AS ${tables_q(col.name)}`;
+            return `${q(alias)}.${q(col.name)} AS ${q(col.name)}`;
+        return `${w !== undefined ? `iif(${w}, (${a.text}), ${q(alias)}.${q(col.name)})` : `(${a.text})`} AS ${q(col.name)}`;
     })
         .join(', ');
     const after = ctx.rels.close(`SELECT ${projection} FROM ${from.sql}`, fragments, from.reads);
@@ -56204,14 +56186,14 @@ function alterTable(ctx, tokens, verb) {
         const to = analyse_isWord(tokens[k + 1], 'TO') ? sql_nameOf(tokens[k + 2]) : undefined;
         if (from === undefined || to === undefined || ctx.rels.get(x)?.kind === 'empty')
             return none;
-        return { after: () => project(cols.map((col) => (col.toLowerCase() === from.toLowerCase() ? `${tables_q(col)} AS ${tables_q(to)}` : tables_q(col))), `${c} renamed a column`) };
+        return { after: () => project(cols.map((col) => (col.toLowerCase() === from.toLowerCase() ? `${q(col)} AS ${q(to)}` : q(col))), `${c} renamed a column`) };
     }
     if (analyse_isWord(action, 'DROP')) {
         const k = analyse_isWord(tokens[t.next + 1], 'COLUMN') ? t.next + 2 : t.next + 1;
         const gone = sql_nameOf(tokens[k])?.toLowerCase();
         if (gone === undefined || ctx.rels.get(x)?.kind === 'empty')
             return none;
-        return { after: () => project(cols.filter((col) => col.toLowerCase() !== gone).map(tables_q), `${c} dropped a column`) };
+        return { after: () => project(cols.filter((col) => col.toLowerCase() !== gone).map(q), `${c} dropped a column`) };
     }
     if (!analyse_isWord(action, 'ADD'))
         return none;
@@ -56244,7 +56226,7 @@ function alterTable(ctx, tokens, verb) {
                 ctx.rels.forget([x], before.ok ? `${c} added a generated column` : before.why);
                 return;
             }
-            const sql = `SELECT ${cols.map(tables_q).join(', ')}, ${col.dflt !== null ? `(${col.dflt})` : 'NULL'} AS ${tables_q(col.name)} FROM ${before.sql}`;
+            const sql = `SELECT ${cols.map(q).join(', ')}, ${col.dflt !== null ? `(${col.dflt})` : 'NULL'} AS ${q(col.name)} FROM ${before.sql}`;
             if (before.reads) {
                 for (const check of added.checks) {
                     if (check === undefined)
@@ -56253,7 +56235,7 @@ function alterTable(ctx, tokens, verb) {
                         table: x,
                         question: `rows of ${x} that fail the new column's CHECK (${context_short(check)}) with its default`,
                         effect: 'fails',
-                        scan: { from: `(${sql}) AS ${tables_q(x)}`, predicate: `NOT (${check})` },
+                        scan: { from: `(${sql}) AS ${q(x)}`, predicate: `NOT (${check})` },
                         message: (n, where) => `On ${where}, ${context_fmt(n)} row(s) of ${x} fail CHECK (${context_short(check)}) once ${col.name} holds its default, so ${c} fails ("CHECK constraint failed"). Choose a default the CHECK accepts, or add the column without the CHECK and backfill first.`,
                     });
                 }
@@ -56329,8 +56311,8 @@ function afterCreateTable(ctx, tokens, name, virtual, existed) {
         ctx.rels.set(shape.name, { kind: 'unknown', why: src?.why ?? 'CREATE TABLE … AS SELECT that cannot be embedded' });
         return;
     }
-    const list = cols.map((c) => tables_q(c)).join(', ');
-    ctx.rels.set(shape.name, { kind: 'derived', sql: `WITH ${tables_q('d1m_src')}(${list}) AS (${src.sql}) SELECT ${list} FROM ${tables_q('d1m_src')}`, reads: src.reads });
+    const list = cols.map((c) => q(c)).join(', ');
+    ctx.rels.set(shape.name, { kind: 'derived', sql: `WITH ${q('d1m_src')}(${list}) AS (${src.sql}) SELECT ${list} FROM ${q('d1m_src')}`, reads: src.reads });
 }
 
 ;// CONCATENATED MODULE: ./build/src/preflight/insert.js
@@ -56413,17 +56395,17 @@ function askInsert(ctx, parts, copy) {
             ctx.cannot(x, `rows ${cause(ctx.at.head, ctx.at.line)} inserts into ${x}`, src?.why ?? 'the statement cannot be embedded in a query (a bound parameter?)');
         return undefined;
     }
-    const srcCols = listed.map((_, i) => tables_q(`c${i + 1}`)).join(', ');
+    const srcCols = listed.map((_, i) => q(`c${i + 1}`)).join(', ');
     const projection = cols
         .map((c) => {
         const at = listed.indexOf(c.name.toLowerCase());
         if (at >= 0)
-            return `${tables_q(`c${at + 1}`)} AS ${tables_q(c.name)}`;
-        return `${c.dflt !== null ? `(${c.dflt})` : 'NULL'} AS ${tables_q(c.name)}`;
+            return `${q(`c${at + 1}`)} AS ${q(c.name)}`;
+        return `${c.dflt !== null ? `(${c.dflt})` : 'NULL'} AS ${q(c.name)}`;
     })
         .join(', ');
-    const rows = `WITH ${tables_q('d1m_src')}(${srcCols}) AS (${src.sql}) SELECT ${projection} FROM ${tables_q('d1m_src')}`;
-    const newFrom = `(${rows}) AS ${tables_q(x)}`;
+    const rows = `WITH ${q('d1m_src')}(${srcCols}) AS (${src.sql}) SELECT ${projection} FROM ${q('d1m_src')}`;
+    const newFrom = `(${rows}) AS ${q(x)}`;
     const what = copy ? `rows copied into ${x}` : `rows ${cause(ctx.at.head, ctx.at.line)} inserts into ${x}`;
     // Rows the migration wrote itself (VALUES) were already checked by the replay; only target rows are news.
     const rebuild = copy && wasEmpty;
@@ -56440,7 +56422,7 @@ function askInsert(ctx, parts, copy) {
                 table: x,
                 question: `${what} with NULL in ${c.name} (NOT NULL)`,
                 effect: r.effect,
-                scan: { from: newFrom, predicate: `${tables_q(c.name)} IS NULL` },
+                scan: { from: newFrom, predicate: `${q(c.name)} IS NULL` },
                 message: (n, where) => `On ${where}, ${context_fmt(n)} ${what} hold NULL in ${c.name}, which is NOT NULL: they ${r.verb} ("NOT NULL constraint failed: ${x}.${c.name}") at ${cause(ctx.at.head, ctx.at.line)}. Fill them first (\`UPDATE … SET ${c.name} = … WHERE ${c.name} IS NULL\`) or copy \`coalesce(${c.name}, …)\`.`,
             });
         }
@@ -56501,7 +56483,7 @@ function askUnique(ctx, shape, incoming, mode, rebuild, what, listed, origin) {
     // Literal rows (VALUES) colliding with literal rows of earlier statements fail on the replay already: only
     // the target's own rows are news for them.
     const existing = newReads ? ctx.rels.select(shape.name) : ctx.rels.targetPart(shape.name);
-    const names = insertable(shape).map((c) => tables_q(c.name)).join(', ');
+    const names = insertable(shape).map((c) => q(c.name)).join(', ');
     const both = existing.ok && existing.reads ? `SELECT ${names} FROM (${existing.sql}) UNION ALL SELECT ${names} FROM (${rows})` : rows;
     if (!newReads && !(existing.ok && existing.reads))
         return;
@@ -56524,7 +56506,7 @@ function askUnique(ctx, shape, incoming, mode, rebuild, what, listed, origin) {
         // Literal rows against the target's: one lookup per new row through the key's own index, not a GROUP BY.
         const plain = !newReads && existing.ok && key.where === undefined && key.columns.length === key.terms.length;
         const lookup = plain
-            ? `EXISTS (SELECT 1 FROM (${existing.sql}) AS ${tables_q('d1m_t')} WHERE ${key.columns.map((c, i) => `${tables_q('d1m_t')}.${tables_q(c)} = ${tables_q(shape.name)}.${tables_q(c)}${/ COLLATE "(?:[^"]|"")*"$/.exec(key.terms[i])?.[0] ?? ''}`).join(' AND ')})`
+            ? `EXISTS (SELECT 1 FROM (${existing.sql}) AS ${q('d1m_t')} WHERE ${key.columns.map((c, i) => `${q('d1m_t')}.${q(c)} = ${q(shape.name)}.${q(c)}${/ COLLATE "(?:[^"]|"")*"$/.exec(key.terms[i])?.[0] ?? ''}`).join(' AND ')})`
             : undefined;
         ctx.ask({
             table: shape.name,
@@ -56572,7 +56554,7 @@ function askLeftBehind(ctx, shape, parts, rows, listed) {
             const lowerCol = c.name.toLowerCase();
             const target = newCols.get(lowerCol);
             if (target && !listed.includes(lowerCol)) {
-                const predicate = `${tables_q(c.name)} IS NOT NULL${target.dflt !== null ? ` AND ${tables_q(c.name)} IS NOT (${target.dflt})` : ''}`;
+                const predicate = `${q(c.name)} IS NOT NULL${target.dflt !== null ? ` AND ${q(c.name)} IS NOT (${target.dflt})` : ''}`;
                 ctx.ask({
                     table: s.name,
                     question: `rows of ${s.name} whose ${c.name} the copy into ${shape.name} does not copy (it gets its default)`,
@@ -56582,7 +56564,7 @@ function askLeftBehind(ctx, shape, parts, rows, listed) {
                 });
             }
             else if (!target) {
-                ctx.ask({ table: s.name, question: `rows of ${s.name} holding a value in ${c.name}, which ${shape.name} does not have (dropped on purpose?)`, effect: 'info', scan: { from: from.sql, predicate: `${tables_q(c.name)} IS NOT NULL` } });
+                ctx.ask({ table: s.name, question: `rows of ${s.name} holding a value in ${c.name}, which ${shape.name} does not have (dropped on purpose?)`, effect: 'info', scan: { from: from.sql, predicate: `${q(c.name)} IS NOT NULL` } });
             }
         }
     }
@@ -56604,9 +56586,9 @@ function askReplaced(ctx, shape, rows, newReads) {
     }
     const hit = `(${hits.join(' OR ')})`;
     const cols = insertable(shape);
-    const NEW = tables_q('d1m_new');
-    const pairs = shape.keys.filter((k) => collides(x, k, rows) !== undefined).map((k) => k.columns.map((c) => `${NEW}.${tables_q(c)} = ${tables_q(x)}.${tables_q(c)}`).join(' AND '));
-    const differs = `EXISTS (SELECT 1 FROM (${rows}) AS ${NEW} WHERE (${pairs.map((p) => `(${p})`).join(' OR ')}) AND (${cols.map((c) => `${NEW}.${tables_q(c.name)} IS NOT ${tables_q(x)}.${tables_q(c.name)}`).join(' OR ')}))`;
+    const NEW = q('d1m_new');
+    const pairs = shape.keys.filter((k) => collides(x, k, rows) !== undefined).map((k) => k.columns.map((c) => `${NEW}.${q(c)} = ${q(x)}.${q(c)}`).join(' AND '));
+    const differs = `EXISTS (SELECT 1 FROM (${rows}) AS ${NEW} WHERE (${pairs.map((p) => `(${p})`).join(' OR ')}) AND (${cols.map((c) => `${NEW}.${q(c.name)} IS NOT ${q(x)}.${q(c.name)}`).join(' OR ')}))`;
     const side = sideEffect(ctx, x);
     ctx.ask({
         table: x,
@@ -56641,7 +56623,7 @@ function afterInsert(ctx, parts, asked) {
     const existing = ctx.rels.select(x);
     if (!existing.ok)
         return;
-    const names = insertable(shape).map((c) => tables_q(c.name)).join(', ');
+    const names = insertable(shape).map((c) => q(c.name)).join(', ');
     const targetPart = asked.reads ? undefined : ctx.rels.targetPart(x);
     ctx.rels.set(x, {
         kind: 'derived',
@@ -57036,13 +57018,13 @@ function statementsOf(list) {
     for (const [from, all] of scans) {
         for (let i = 0; i < all.length; i += MAX_COLUMNS) {
             const some = all.slice(i, i + MAX_COLUMNS);
-            const cols = some.map((c) => `coalesce(sum(iif(${c.predicate}, 1, 0)), 0) AS ${tables_q(`q${c.id}`)}`);
+            const cols = some.map((c) => `coalesce(sum(iif(${c.predicate}, 1, 0)), 0) AS ${q(`q${c.id}`)}`);
             out.push({ sql: `SELECT ${cols.join(', ')} FROM ${from}`, ids: some.map((c) => c.id) });
         }
     }
     for (const { id, probe } of list) {
         if (probe.scalar !== undefined)
-            out.push({ sql: `SELECT (${probe.scalar}) AS ${tables_q(`q${id}`)}`, ids: [id] });
+            out.push({ sql: `SELECT (${probe.scalar}) AS ${q(`q${id}`)}`, ids: [id] });
     }
     return out;
 }

@@ -718,7 +718,9 @@ async function node_nodeBackend() {
 }
 /**
  * A statement's rows with integers as the WASM build gives them: a number, or a bigint beyond 2^53
- * (node:sqlite refuses to read those as numbers; it is asked again for bigints, kept only where needed).
+ * (node:sqlite refuses to read those as numbers; it is asked again for bigints, kept only where needed). Asking
+ * again repeats no change: rows() and objects() run this project's own queries, none of which both changes
+ * something and returns rows (no RETURNING); migrations run through prepare() and Stmt.run().
  */
 function node_all(s, bind, fix) {
     try {
@@ -2781,16 +2783,17 @@ function fkPath(db, child, ancestor, onUpdate) {
 function mayReference(name) {
     return /["'`\]]/.test(name) ? { where: '', bind: [] } : { where: 'AND instr(lower(m.sql), lower(?2)) > 0', bind: [name] };
 }
-/** The foreign keys that point at `parent` (its own included). */
-function childKeys(db, parent) {
+/** The foreign keys that point at `parent`, by table name and key id (`others`: not `parent`'s own). */
+function childKeys(db, parent, opts = {}) {
     const filter = mayReference(parent);
     const keys = new Map();
-    const rows = db.rows(`SELECT m.name, f.id, f."from", m.sql FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
-      WHERE m.type = 'table' ${filter.where} AND f."table" = ?1 COLLATE NOCASE ORDER BY m.name, f.id, f.seq`, [parent, ...filter.bind]);
-    for (const [child, id, column, sql] of rows) {
+    const rows = db.rows(`SELECT m.name, f.id, f."from", upper(f.on_delete), m.sql FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
+      WHERE m.type = 'table' ${filter.where} AND f."table" = ?1 COLLATE NOCASE ${opts.others ? 'AND m.name <> ?1 COLLATE NOCASE' : ''}
+      ORDER BY m.name, f.id, f.seq`, [parent, ...filter.bind]);
+    for (const [child, id, column, onDelete, sql] of rows) {
         const k = `${String(child)}\u0000${String(id)}`;
         if (!keys.has(k))
-            keys.set(k, { child: String(child), id: Number(id), columns: [], deferred: /\bDEFERRED\b/i.test(String(sql)) });
+            keys.set(k, { child: String(child), id: Number(id), columns: [], onDelete: String(onDelete), deferred: /\bDEFERRED\b/i.test(String(sql)) });
         keys.get(k).columns.push(String(column));
     }
     return [...keys.values()];
@@ -2852,6 +2855,7 @@ function keptRebuilds(db, ff, before, covered) {
 
 ;// CONCATENATED MODULE: ./build/src/replay/alter-keys.js
 
+
 const PLAIN = { recreate: (fn) => fn(), drop: (fn) => fn() };
 /** How to re-create table `name` (CREATE statement `sql`, `rows` rows); undefined when it cannot be done exactly. */
 function keyGuard(db, name, sql, rows) {
@@ -2881,7 +2885,7 @@ function keyGuard(db, name, sql, rows) {
     const keys = childKeys(db, name);
     if (keys.length === 0)
         return PLAIN;
-    const pointing = db.rows(`SELECT ${keys.map((k) => `EXISTS (SELECT 1 FROM main.${alter_keys_q(k.child)} WHERE ${k.columns.map((c) => `${alter_keys_q(c)} IS NOT NULL`).join(' AND ')})`).join(', ')}`)[0] ?? [];
+    const pointing = db.rows(`SELECT ${keys.map((k) => `EXISTS (SELECT 1 FROM main.${tables_q(k.child)} WHERE ${k.columns.map((c) => `${tables_q(c)} IS NOT NULL`).join(' AND ')})`).join(', ')}`)[0] ?? [];
     const live = keys.filter((_k, i) => Number(pointing[i] ?? 1) !== 0);
     if (live.length === 0)
         return PLAIN;
@@ -2891,11 +2895,9 @@ function keyGuard(db, name, sql, rows) {
     const ignoring = db.ignoringReads.bind(db);
     return { recreate: (fn) => fn(), drop: (fn) => ignoring(reads, fn) };
 }
-function alter_keys_q(name) {
-    return `"${name.replace(/"/g, '""')}"`;
-}
 
 ;// CONCATENATED MODULE: ./build/src/replay/alter.js
+
 
 /** Tables with more rows than this take the real statement (copying them would cost more than the reload). */
 const MAX_ROWS = 2000;
@@ -2960,7 +2962,7 @@ function addColumn(db, scratch, target, opts = {}) {
     // Statistics tables (ANALYZE) keep rows per table; a virtual table's shadow tables are its module's.
     if (schema.some((o) => /^sqlite_stat/i.test(o.name) || (o.virtual && lower.startsWith(`${o.name.toLowerCase()}_`))))
         return false;
-    const [rowCount, columnList, temp] = db.rows(`SELECT (SELECT count(*) FROM (SELECT 1 FROM main.${alter_q(table.name)} LIMIT ${MAX_ROWS + 1})),
+    const [rowCount, columnList, temp] = db.rows(`SELECT (SELECT count(*) FROM (SELECT 1 FROM main.${tables_q(table.name)} LIMIT ${MAX_ROWS + 1})),
               (SELECT json_group_array(name) FROM pragma_table_xinfo(?1) WHERE hidden = 0),
               (SELECT count(*) FROM sqlite_temp_schema)`, [table.name])[0] ?? [];
     const rows = Number(rowCount);
@@ -3016,16 +3018,16 @@ const ROWS_PER_INSERT = 200;
  * passes over the schema, most of an ADD COLUMN on a large schema.)
  */
 function rowCopy(db, name, columns, withoutRowid) {
-    const keyed = withoutRowid ? columns.map(alter_q) : ['rowid', ...columns.map(alter_q)];
+    const keyed = withoutRowid ? columns.map(tables_q) : ['rowid', ...columns.map(tables_q)];
     const literal = (c) => `CASE typeof(${c}) WHEN 'text' THEN 'CAST(X''' || hex(${c}) || ''' AS TEXT)' ELSE quote(${c}) END`;
-    const realZero = columns.map((c) => `(typeof(${alter_q(c)}) = 'real' AND ${alter_q(c)} = 0)`).join(' OR ');
-    const found = db.rows(`SELECT '(' || ${keyed.map(literal).join(` || ', ' || `)} || ')', ${realZero} FROM main.${alter_q(name)}`);
+    const realZero = columns.map((c) => `(typeof(${tables_q(c)}) = 'real' AND ${tables_q(c)} = 0)`).join(' OR ');
+    const found = db.rows(`SELECT '(' || ${keyed.map(literal).join(` || ', ' || `)} || ')', ${realZero} FROM main.${tables_q(name)}`);
     if (found.some((r) => Number(r[1]) !== 0))
         return undefined;
     const tuples = found.map((r) => String(r[0]));
     const statements = [];
     for (let i = 0; i < tuples.length; i += ROWS_PER_INSERT) {
-        statements.push(`INSERT INTO main.${alter_q(name)} (${keyed.join(', ')}) VALUES ${tuples.slice(i, i + ROWS_PER_INSERT).join(', ')}`);
+        statements.push(`INSERT INTO main.${tables_q(name)} (${keyed.join(', ')}) VALUES ${tuples.slice(i, i + ROWS_PER_INSERT).join(', ')}`);
     }
     return { statements };
 }
@@ -3054,7 +3056,7 @@ function scratchAlter(s, table, rows, sql) {
     finally {
         if (keys)
             s.tryExec('PRAGMA foreign_keys = OFF');
-        s.tryExec(`DROP TABLE IF EXISTS ${alter_q(table.name)}`);
+        s.tryExec(`DROP TABLE IF EXISTS ${tables_q(table.name)}`);
         if (/\bAUTOINCREMENT\b/i.test(table.sql))
             s.tryExec(`DELETE FROM sqlite_sequence`);
     }
@@ -3066,7 +3068,7 @@ function scratchAlter(s, table, rows, sql) {
 function recreate(db, guard, name, dependents, copy, created, autoincrement) {
     const ok = (sql) => db.tryExec(sql) === undefined;
     const sequence = autoincrement ? db.rows(`SELECT seq FROM sqlite_sequence WHERE name = ?1`, [name])[0]?.[0] : undefined;
-    if (!guard.drop(() => ok(`DROP TABLE main.${alter_q(name)}`)) || !ok(created))
+    if (!guard.drop(() => ok(`DROP TABLE main.${tables_q(name)}`)) || !ok(created))
         return false;
     for (const insert of copy?.statements ?? [])
         if (!ok(insert))
@@ -3080,9 +3082,6 @@ function recreate(db, guard, name, dependents, copy, created, autoincrement) {
         db.rows(`INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)`, [name, sequence]);
     }
     return true;
-}
-function alter_q(name) {
-    return `"${name.replace(/"/g, '""')}"`;
 }
 
 ;// CONCATENATED MODULE: ./build/src/replay/classify.js

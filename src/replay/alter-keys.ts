@@ -14,6 +14,7 @@
  * In both, the rows copied back are checked against their own parents as they were when inserted.
  */
 import type { SqlDb } from './db/types.js';
+import { q } from './data/tables.js';
 import { childKeys } from './references.js';
 
 /** What a connection offers to keep foreign keys from acting (see db/wasm.ts and db/node.ts). */
@@ -63,8 +64,4 @@ export function keyGuard(db: SqlDb & ForeignKeySwitch, name: string, sql: string
   const reads = live.flatMap((k) => k.columns.map((column) => ({ table: k.child, column })));
   const ignoring = db.ignoringReads.bind(db);
   return { recreate: (fn) => fn(), drop: (fn) => ignoring(reads, fn) };
-}
-
-function q(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }

@@ -19,6 +19,7 @@
  */
 import type { SqlDb } from './db/types.js';
 import { keyGuard, type ForeignKeySwitch, type KeyGuard } from './alter-keys.js';
+import { q } from './data/tables.js';
 
 /** Tables with more rows than this take the real statement (copying them would cost more than the reload). */
 const MAX_ROWS = 2000;
@@ -222,8 +223,4 @@ function recreate(db: SqlDb, guard: KeyGuard, name: string, dependents: string[]
     db.rows(`INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)`, [name, sequence]);
   }
   return true;
-}
-
-function q(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }

@@ -5,31 +5,9 @@
  */
 import type { Finding, MigrationFile } from '../types.js';
 import type { SqlDb } from './db/types.js';
-import { mayReference } from './references.js';
+import { childKeys } from './references.js';
 
 const RULE = 'drop-referenced-table';
-
-/** A foreign key of another table naming the parent (one row per column). */
-interface Reference {
-  child: string;
-  id: number;
-  col: string;
-  onDelete: string;
-}
-
-/** Foreign keys of other tables that name `parent`. */
-export function referencing(db: SqlDb, parent: string): Reference[] {
-  const filter = mayReference(parent);
-  return db
-    .objects(
-      `SELECT m.name AS child, f.id AS id, f."from" AS col, upper(f.on_delete) AS onDelete
-         FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f
-        WHERE m.type = 'table' ${filter.where} AND f."table" = ?1 COLLATE NOCASE AND m.name <> ?1 COLLATE NOCASE
-        ORDER BY m.name, f.id, f.seq`,
-      [parent, ...filter.bind],
-    )
-    .map((r) => ({ child: String(r.child), id: Number(r.id), col: String(r.col), onDelete: String(r.onDelete) }));
-}
 
 /**
  * Tables whose keys ALTER TABLE ... RENAME TO moved to a new name: lower-cased new name → the old name and
@@ -40,7 +18,7 @@ export class Repointed {
 
   /** Before a rename runs: the tables that reference `from`. */
   before(db: SqlDb, from: string): string[] {
-    return referencing(db, from).map((r) => r.child);
+    return childKeys(db, from, { others: true }).map((k) => k.child);
   }
 
   /** After it ran. */
@@ -81,16 +59,9 @@ export function dropReferenced(ctx: DropContext, table: string): { finding?: Omi
   const [found] = exists;
   if (!found) return {};
   const parent = String(found.name);
-  const rows = referencing(db, parent);
-  if (rows.length === 0) return {};
-  const refs = new Map<string, { child: string; cols: string[]; onDelete: string }>();
-  for (const r of rows) {
-    const key = `${r.child}\u0000${r.id}`;
-    const ref = refs.get(key) ?? { child: r.child, cols: [], onDelete: r.onDelete };
-    ref.cols.push(r.col);
-    refs.set(key, ref);
-  }
-  const list = [...refs.values()].sort((a, b) => a.child.localeCompare(b.child) || a.cols.join().localeCompare(b.cols.join()));
+  const keys = childKeys(db, parent, { others: true });
+  if (keys.length === 0) return {};
+  const list = keys.map((k) => ({ child: k.child, cols: k.columns, onDelete: k.onDelete })).sort((a, b) => a.child.localeCompare(b.child) || a.cols.join().localeCompare(b.cols.join()));
   const describe = list.map((r) => `${r.child}(${r.cols.join(', ')}) ON DELETE ${r.onDelete}`).join(', ');
   const wiping = list.filter((r) => r.onDelete === 'CASCADE' || r.onDelete === 'SET NULL' || r.onDelete === 'SET DEFAULT');
   const blocking = list.filter((r) => !wiping.includes(r));

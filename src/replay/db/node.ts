@@ -90,7 +90,9 @@ export async function nodeBackend(): Promise<NodeBackend | undefined> {
 
 /**
  * A statement's rows with integers as the WASM build gives them: a number, or a bigint beyond 2^53
- * (node:sqlite refuses to read those as numbers; it is asked again for bigints, kept only where needed).
+ * (node:sqlite refuses to read those as numbers; it is asked again for bigints, kept only where needed). Asking
+ * again repeats no change: rows() and objects() run this project's own queries, none of which both changes
+ * something and returns rows (no RETURNING); migrations run through prepare() and Stmt.run().
  */
 function all(s: NodeStatement, bind: readonly unknown[], fix: (row: unknown) => unknown): unknown[] {
   try {

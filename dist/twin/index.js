@@ -13,7 +13,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(919);
-/* harmony import */ var _twin_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(525);
+/* harmony import */ var _twin_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(568);
 /** Entry of the twin's worker bundle (dist/twin/index.js, started by parallel.ts). */
 
 
@@ -24,7 +24,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 525:
+/***/ 568:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -945,12 +945,241 @@ const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:url"
 const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+;// CONCATENATED MODULE: ./build/src/replay/db/wasm-raw.js
+const SQLITE_INTEGER = 1;
+const SQLITE_FLOAT = 2;
+const SQLITE_TEXT = 3;
+const SQLITE_BLOB = 4;
+const SQLITE_NULL = 5;
+/** The destructor that tells SQLite to copy a bound value at once (so the buffer can be reused). */
+const SQLITE_TRANSIENT = -1;
+const INT32_MIN = -0x80000000;
+const INT32_MAX = 0x7fffffff;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+function integer(v) {
+    return v >= Number.MIN_SAFE_INTEGER && v <= Number.MAX_SAFE_INTEGER ? Number(v) : v;
+}
+const instances = new WeakMap();
+/** The module instance's RawValues (its connections share the scratch buffer, used within one call only). */
+function rawValues(sqlite3) {
+    let r = instances.get(sqlite3);
+    if (!r)
+        instances.set(sqlite3, (r = new RawValues(sqlite3)));
+    return r;
+}
+class RawValues {
+    sqlite3;
+    x;
+    decoder = new TextDecoder();
+    encoder = new TextEncoder();
+    /** Scratch memory for text and blobs handed to SQLite (copied by it at once) and the hook's out-pointer. */
+    buffer = 0;
+    capacity = 0;
+    slot = 0;
+    constructor(sqlite3) {
+        this.sqlite3 = sqlite3;
+        this.x = sqlite3.wasm.exports;
+    }
+    /** A NUL-terminated UTF-8 string in WASM memory (null for a null pointer), as capi's cstrToJs reads it. */
+    text(p) {
+        if (!p)
+            return null;
+        const heap = this.sqlite3.wasm.heap8u();
+        const end = heap.indexOf(0, p);
+        return end === p ? '' : this.decoder.decode(heap.subarray(p, end < 0 ? heap.length : end));
+    }
+    /** A text value: all its `n` bytes, NULs included (capi's sqlite3_column_text and sqlite3_value_text). */
+    bytesText(p, n) {
+        if (!p)
+            return null;
+        return n === 0 ? '' : this.decoder.decode(this.sqlite3.wasm.heap8u().subarray(p, p + n));
+    }
+    /** SQLite's message for the connection's last error. */
+    errmsg(db) {
+        return this.text(this.x.sqlite3_errmsg(db)) ?? '';
+    }
+    /** sqlite3_exec of `sql` (no callback); SQLite's error message, or undefined. */
+    exec(db, sql) {
+        const p = this.encode(sql, true);
+        return this.x.sqlite3_exec(db, p, 0, 0, 0) === 0 ? undefined : this.errmsg(db);
+    }
+    /** Binds `values` to parameters 1..n as oo1's Stmt.bind(array) does; throws what it would refuse. */
+    bind(stmt, values) {
+        const x = this.x;
+        const count = x.sqlite3_bind_parameter_count(stmt);
+        if (values.length > count)
+            throw new Error(`Bind index ${count + 1} is out of range.`);
+        for (let i = 0; i < values.length; i++) {
+            const v = values[i];
+            const at = i + 1;
+            let rc;
+            if (v === null || v === undefined)
+                rc = x.sqlite3_bind_null(stmt, at);
+            else if (typeof v === 'string')
+                rc = x.sqlite3_bind_text(stmt, at, this.encode(v, false), this.encodedLength, SQLITE_TRANSIENT);
+            else if (typeof v === 'number') {
+                if (Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX)
+                    rc = x.sqlite3_bind_int(stmt, at, v);
+                else if (Number.isInteger(v))
+                    rc = x.sqlite3_bind_int64(stmt, at, BigInt(v));
+                else
+                    rc = x.sqlite3_bind_double(stmt, at, v);
+            }
+            else if (typeof v === 'bigint') {
+                if (v < INT64_MIN || v > INT64_MAX)
+                    throw new Error(`BigInt value is too big to store without precision loss: ${v}`);
+                rc = x.sqlite3_bind_int64(stmt, at, v);
+            }
+            else if (typeof v === 'boolean')
+                rc = x.sqlite3_bind_int(stmt, at, v ? 1 : 0);
+            else if (v instanceof Uint8Array || v instanceof Int8Array || v instanceof ArrayBuffer) {
+                const bytes = v instanceof ArrayBuffer ? new Uint8Array(v) : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+                const p = this.reserve(Math.max(1, bytes.length));
+                this.sqlite3.wasm.heap8u().set(bytes, p);
+                rc = x.sqlite3_bind_blob(stmt, at, p, bytes.length, SQLITE_TRANSIENT);
+            }
+            else
+                throw new Error(`Unsupported bind() argument type: ${typeof v}`);
+            if (rc !== 0)
+                throw new Error(`sqlite3 result code ${rc} binding parameter ${at}`);
+        }
+    }
+    /** Steps `stmt`: true for a row, false at its end; throws SQLite's error as oo1 does. */
+    step(db, stmt) {
+        const rc = this.x.sqlite3_step(stmt);
+        if (rc === 100)
+            return true;
+        if (rc === 101)
+            return false;
+        throw new Error(`${this.sqlite3.capi.sqlite3_js_rc_str(rc)}: sqlite3 result code ${rc}: ${this.errmsg(db)}`);
+    }
+    /** Resets `stmt` and clears its bindings (errors were reported by step()). */
+    reset(stmt) {
+        this.x.sqlite3_clear_bindings(stmt);
+        this.x.sqlite3_reset(stmt);
+    }
+    columnCount(stmt) {
+        return this.x.sqlite3_column_count(stmt);
+    }
+    columnNames(stmt) {
+        const n = this.x.sqlite3_column_count(stmt);
+        const out = [];
+        for (let i = 0; i < n; i++)
+            out.push(this.text(this.x.sqlite3_column_name(stmt, i)) ?? '');
+        return out;
+    }
+    /** The current row's values (oo1's Stmt.get([])). */
+    row(stmt, n) {
+        const out = new Array(n);
+        for (let i = 0; i < n; i++)
+            out[i] = this.column(stmt, i);
+        return out;
+    }
+    column(stmt, i) {
+        const x = this.x;
+        switch (x.sqlite3_column_type(stmt, i)) {
+            case SQLITE_INTEGER:
+                return integer(x.sqlite3_column_int64(stmt, i));
+            case SQLITE_FLOAT:
+                return x.sqlite3_column_double(stmt, i);
+            case SQLITE_TEXT:
+                return this.bytesText(x.sqlite3_column_text(stmt, i), x.sqlite3_column_bytes(stmt, i));
+            case SQLITE_BLOB: {
+                const n = x.sqlite3_column_bytes(stmt, i);
+                const p = x.sqlite3_column_blob(stmt, i);
+                return n ? this.sqlite3.wasm.heap8u().slice(p, p + n) : new Uint8Array(0);
+            }
+            case SQLITE_NULL:
+            default:
+                return null;
+        }
+    }
+    /**
+     * Installs `fn` as the connection's pre-update hook; its function table entry, for removePreupdateHook.
+     * capi's own binding decodes both names into strings on every row change; here the schema is compared in
+     * place (isMain).
+     */
+    installPreupdateHook(db, fn) {
+        const wasm = this.sqlite3.wasm;
+        const p = wasm.installFunction((_ctx, pDb, op, zDb, zTable, oldKey, newKey) => fn(pDb, op, zDb, zTable, oldKey, newKey), 'v(ppippjj)');
+        this.x.sqlite3_preupdate_hook(db, p, 0);
+        return p;
+    }
+    removePreupdateHook(db, p) {
+        this.x.sqlite3_preupdate_hook(db, 0, 0);
+        this.sqlite3.wasm.uninstallFunction(p);
+    }
+    /** Whether the C string at `p` is "main". */
+    isMain(p) {
+        const h = this.sqlite3.wasm.heap8u();
+        return h[p] === 0x6d && h[p + 1] === 0x61 && h[p + 2] === 0x69 && h[p + 3] === 0x6e && h[p + 4] === 0;
+    }
+    /** Inside the pre-update hook: the row's values before or after the change (capi's preupdate_*_js). */
+    preupdate(db, which) {
+        const x = this.x;
+        if (!this.slot)
+            this.slot = this.sqlite3.wasm.alloc(4);
+        const n = x.sqlite3_preupdate_count(db);
+        const out = [];
+        for (let i = 0; i < n; i++) {
+            const rc = which === 'old' ? x.sqlite3_preupdate_old(db, i, this.slot) : x.sqlite3_preupdate_new(db, i, this.slot);
+            if (rc !== 0)
+                throw new Error(`sqlite3_preupdate_${which}() failed with code ${rc}`);
+            const v = this.sqlite3.wasm.peek32(this.slot);
+            out.push(v ? this.value(v) : undefined);
+        }
+        return out;
+    }
+    value(v) {
+        const x = this.x;
+        switch (x.sqlite3_value_type(v)) {
+            case SQLITE_INTEGER:
+                return integer(x.sqlite3_value_int64(v));
+            case SQLITE_FLOAT:
+                return x.sqlite3_value_double(v);
+            case SQLITE_TEXT:
+                return this.bytesText(x.sqlite3_value_text(v), x.sqlite3_value_bytes(v));
+            case SQLITE_BLOB: {
+                const n = x.sqlite3_value_bytes(v);
+                const p = x.sqlite3_value_blob(v);
+                return n ? this.sqlite3.wasm.heap8u().slice(p, p + n) : null;
+            }
+            default:
+                return null;
+        }
+    }
+    /** Bytes written by the last encode(). */
+    encodedLength = 0;
+    /** `s` as UTF-8 in the scratch buffer (NUL-terminated when `nul`); its pointer. */
+    encode(s, nul) {
+        // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+        const p = this.reserve(s.length * 3 + 1);
+        const heap = this.sqlite3.wasm.heap8u();
+        const { written } = this.encoder.encodeInto(s, heap.subarray(p, p + this.capacity - 1));
+        if (nul)
+            heap[p + written] = 0;
+        this.encodedLength = written;
+        return p;
+    }
+    reserve(n) {
+        if (n > this.capacity) {
+            if (this.buffer)
+                this.sqlite3.wasm.dealloc(this.buffer);
+            this.capacity = Math.max(n, 2 * this.capacity, 4096);
+            this.buffer = this.sqlite3.wasm.alloc(this.capacity);
+        }
+        return this.buffer;
+    }
+}
+
 ;// CONCATENATED MODULE: ./build/src/replay/db/wasm.js
 /**
  * The official SQLite WASM build (@sqlite.org/sqlite-wasm), loaded once per process. It runs on every Node
  * and has what node:sqlite lacks: the pre-update hook the data check attributes row changes with, error
  * offsets, sqlite3_db_status and per-connection settings that can change inside a transaction.
  */
+
 
 
 
@@ -1117,11 +1346,14 @@ class WasmDb {
     db;
     backend = 'wasm';
     status = 0;
-    hook;
+    /** The pre-update hook's entry in the WASM function table (0: none). */
+    hook = 0;
     cache = new Map();
+    raw;
     constructor(sqlite3, db) {
         this.sqlite3 = sqlite3;
         this.db = db;
+        this.raw = rawValues(sqlite3);
     }
     /** Replaces the (empty) database by a copy of `image`. */
     load(image) {
@@ -1136,11 +1368,15 @@ class WasmDb {
         return execOn(this.sqlite3, this.db.pointer, sql);
     }
     rows(sql, bind) {
-        return this.query(sql, bind, (s) => s.get([]));
+        return this.query(sql, bind, (row) => row);
     }
     objects(sql, bind) {
-        return this.query(sql, bind, (s) => s.get({}));
+        return this.query(sql, bind, (row, names) => Object.fromEntries(names().map((n, i) => [n, row[i]])));
     }
+    /**
+     * Runs a query, prepared once per connection (oo1 prepares it: its errors are the ones callers know), with
+     * parameters and rows through the raw exports (wasm-raw.ts).
+     */
     query(sql, bind, row) {
         let s = this.cache.get(sql);
         if (!s) {
@@ -1152,16 +1388,24 @@ class WasmDb {
             }
             this.cache.set(sql, s);
         }
+        const raw = this.raw;
+        const p = s.pointer;
         try {
             if (bind && bind.length > 0)
-                s.bind(bind);
+                raw.bind(p, bind);
             const out = [];
-            while (s.step())
-                out.push(row(s));
+            // Read after the first step: a statement prepared again after a schema change may have other columns.
+            let n = -1;
+            let names;
+            while (raw.step(this.db.pointer, p)) {
+                if (n < 0)
+                    n = raw.columnCount(p);
+                out.push(row(raw.row(p, n), () => (names ??= raw.columnNames(p))));
+            }
             return out;
         }
         finally {
-            s.reset(true);
+            raw.reset(p);
         }
     }
     clearCache() {
@@ -1229,34 +1473,21 @@ class WasmDb {
     }
     /** Calls `fn` before every row change of the main database (undefined: stop). */
     onRowChange(fn) {
-        const { capi } = this.sqlite3;
-        if (!fn) {
-            if (this.hook)
-                capi.sqlite3_preupdate_hook(this.db.pointer, 0, 0);
-            this.hook = undefined;
+        const raw = this.raw;
+        if (this.hook)
+            raw.removePreupdateHook(this.db.pointer, this.hook);
+        this.hook = 0;
+        if (!fn)
             return;
-        }
-        this.hook = (_ctx, pDb, op, schema, table, oldKey, newKey) => {
-            if (schema !== 'main')
+        const { SQLITE_INSERT, SQLITE_DELETE, SQLITE_UPDATE } = this.sqlite3.capi;
+        this.hook = raw.installPreupdateHook(this.db.pointer, (pDb, op, zDb, zTable, oldKey, newKey) => {
+            if (!raw.isMain(zDb))
                 return;
-            const kind = op === capi.SQLITE_INSERT ? 'insert' : op === capi.SQLITE_DELETE ? 'delete' : op === capi.SQLITE_UPDATE ? 'update' : undefined;
+            const kind = op === SQLITE_INSERT ? 'insert' : op === SQLITE_DELETE ? 'delete' : op === SQLITE_UPDATE ? 'update' : undefined;
             if (!kind)
                 return;
-            fn({
-                op: kind,
-                table,
-                oldKey,
-                newKey,
-                values: (which) => {
-                    const n = capi.sqlite3_preupdate_count(pDb);
-                    const out = [];
-                    for (let i = 0; i < n; i++)
-                        out.push(which === 'old' ? capi.sqlite3_preupdate_old_js(pDb, i) : capi.sqlite3_preupdate_new_js(pDb, i));
-                    return out;
-                },
-            });
-        };
-        capi.sqlite3_preupdate_hook(this.db.pointer, this.hook, 0);
+            fn({ op: kind, table: raw.text(zTable) ?? '', oldKey, newKey, values: (which) => raw.preupdate(pDb, which) });
+        });
     }
     serialize() {
         return this.sqlite3.capi.sqlite3_js_db_export(this.db.pointer);
@@ -1291,8 +1522,7 @@ function setDoubleQuotedStrings(sqlite3, db, on) {
  * exec it neither throws nor logs a console warning for an expected failure.
  */
 function execOn(sqlite3, db, sql) {
-    const { capi } = sqlite3;
-    return capi.sqlite3_exec(db, sql, 0, 0, 0) === capi.SQLITE_OK ? undefined : capi.sqlite3_errmsg(db);
+    return rawValues(sqlite3).exec(db, sql);
 }
 /** A 32-bit little-endian pointer (this build is wasm32). */
 function readPtr(heap, at) {
@@ -3019,12 +3249,18 @@ const ROWS_PER_INSERT = 200;
  */
 function rowCopy(db, name, columns, withoutRowid) {
     const keyed = withoutRowid ? columns.map(tables_q) : ['rowid', ...columns.map(tables_q)];
+    // One result column per value: SQLite prepares that in under half the time of one concatenated tuple.
     const literal = (c) => `CASE typeof(${c}) WHEN 'text' THEN 'CAST(X''' || hex(${c}) || ''' AS TEXT)' ELSE quote(${c}) END`;
-    const realZero = columns.map((c) => `(typeof(${tables_q(c)}) = 'real' AND ${tables_q(c)} = 0)`).join(' OR ');
-    const found = db.rows(`SELECT '(' || ${keyed.map(literal).join(` || ', ' || `)} || ')', ${realZero} FROM main.${tables_q(name)}`);
-    if (found.some((r) => Number(r[1]) !== 0))
-        return undefined;
-    const tuples = found.map((r) => String(r[0]));
+    const found = db.rows(`SELECT ${keyed.map(literal).join(', ')} FROM main.${tables_q(name)}`);
+    const tuples = [];
+    for (const row of found) {
+        const values = row.map(String);
+        // quote() writes every real with a decimal point ("0.0", "-0.0", "1.0e+300"); no other literal starts
+        // with a digit or a minus sign and holds one.
+        if (values.some((v) => /^-?\d/.test(v) && v.includes('.') && Number(v) === 0))
+            return undefined;
+        tuples.push(`(${values.join(', ')})`);
+    }
     const statements = [];
     for (let i = 0; i < tuples.length; i += ROWS_PER_INSERT) {
         statements.push(`INSERT INTO main.${tables_q(name)} (${keyed.join(', ')}) VALUES ${tuples.slice(i, i + ROWS_PER_INSERT).join(', ')}`);

@@ -172,11 +172,17 @@ const ROWS_PER_INSERT = 200;
  */
 function rowCopy(db: SqlDb, name: string, columns: string[], withoutRowid: boolean): RowCopy | undefined {
   const keyed = withoutRowid ? columns.map(q) : ['rowid', ...columns.map(q)];
+  // One result column per value: SQLite prepares that in under half the time of one concatenated tuple.
   const literal = (c: string) => `CASE typeof(${c}) WHEN 'text' THEN 'CAST(X''' || hex(${c}) || ''' AS TEXT)' ELSE quote(${c}) END`;
-  const realZero = columns.map((c) => `(typeof(${q(c)}) = 'real' AND ${q(c)} = 0)`).join(' OR ');
-  const found = db.rows(`SELECT '(' || ${keyed.map(literal).join(` || ', ' || `)} || ')', ${realZero} FROM main.${q(name)}`);
-  if (found.some((r) => Number(r[1]) !== 0)) return undefined;
-  const tuples = found.map((r) => String(r[0]));
+  const found = db.rows(`SELECT ${keyed.map(literal).join(', ')} FROM main.${q(name)}`);
+  const tuples: string[] = [];
+  for (const row of found) {
+    const values = row.map(String);
+    // quote() writes every real with a decimal point ("0.0", "-0.0", "1.0e+300"); no other literal starts
+    // with a digit or a minus sign and holds one.
+    if (values.some((v) => /^-?\d/.test(v) && v.includes('.') && Number(v) === 0)) return undefined;
+    tuples.push(`(${values.join(', ')})`);
+  }
   const statements: string[] = [];
   for (let i = 0; i < tuples.length; i += ROWS_PER_INSERT) {
     statements.push(`INSERT INTO main.${q(name)} (${keyed.join(', ')}) VALUES ${tuples.slice(i, i + ROWS_PER_INSERT).join(', ')}`);

@@ -27,14 +27,10 @@ export interface Capi {
   sqlite3_stmt_readonly(stmt: Ptr): number;
   sqlite3_errmsg(db: Ptr): string;
   sqlite3_error_offset(db: Ptr): number;
-  sqlite3_exec(db: Ptr, sql: string, callback: 0, arg: 0, errmsg: 0): number;
   sqlite3_complete(sql: string): number;
   sqlite3_db_config(db: Ptr, op: number, ...args: number[]): number;
   sqlite3_db_status(db: Ptr, op: number, cur: Ptr, hi: Ptr, reset: number): number;
-  sqlite3_preupdate_hook(db: Ptr, fn: PreupdateCallback | 0, ctx: 0): unknown;
-  sqlite3_preupdate_count(db: Ptr): number;
-  sqlite3_preupdate_old_js(db: Ptr, i: number): unknown;
-  sqlite3_preupdate_new_js(db: Ptr, i: number): unknown;
+  sqlite3_js_rc_str(rc: number): string;
   sqlite3_js_db_export(db: Ptr): Uint8Array;
   sqlite3_deserialize(db: Ptr, schema: string, p: Ptr, n: number, max: number, flags: number): number;
 }
@@ -58,16 +54,14 @@ export interface Wasm {
   allocFromTypedArray(bytes: Uint8Array): Ptr;
   heap8u(): Uint8Array;
   peek32(p: Ptr): number;
+  /** Adds a JS function to the module's function table (signature letters as the module documents them). */
+  installFunction(fn: (...args: never[]) => unknown, signature: string): Ptr;
+  uninstallFunction(p: Ptr): unknown;
 }
 
 /** An oo1.Stmt: only what is called. */
 export interface OoStmt {
   pointer: Ptr;
-  bind(values: readonly unknown[]): unknown;
-  step(): boolean;
-  get(into: unknown[]): unknown[];
-  get(into: Record<string, unknown>): Record<string, unknown>;
-  reset(clearBindings?: boolean): unknown;
   finalize(): unknown;
 }
 
@@ -88,8 +82,6 @@ export interface Sqlite3 {
   version: { libVersion: string };
 }
 
-/** sqlite3_preupdate_hook's callback: (ctx, db, op, schema, table, oldKey, newKey). */
-export type PreupdateCallback = (ctx: unknown, db: Ptr, op: number, schema: string, table: string, oldKey: bigint, newKey: bigint) => void;
 
 /** One row change as the pre-update hook reports it, before it happens. */
 export interface RowChange {

@@ -9,7 +9,8 @@ import { setFlagsFromString } from 'node:v8';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SqlText } from '../statements.js';
-import type { OoDb, OoStmt, PreupdateCallback, Ptr, RowChange, Sqlite3, Wasm } from './wasm-api.js';
+import type { OoDb, OoStmt, Ptr, RowChange, Sqlite3, Wasm } from './wasm-api.js';
+import { rawValues, type RawValues } from './wasm-raw.js';
 import type { Backend, Control, Prepared, SqlDb, SqlValue, Stmt } from './types.js';
 
 export type { Capi, OoDb, Ptr, RawExports, RowChange, Sqlite3, Wasm } from './wasm-api.js';
@@ -19,6 +20,7 @@ const CACHE = 64;
 
 /** sqlite3_db_status op: deferred foreign key violations not yet resolved (SQLITE_DBSTATUS_DEFERRED_FKS). */
 const DBSTATUS_DEFERRED_FKS = 10;
+
 
 /**
  * The bundle (dist/) ships node.mjs + sqlite3.wasm in dist/sqlite/ because webpack mangles the module when it
@@ -199,13 +201,17 @@ class WasmStmt implements Stmt {
 export class WasmDb implements SqlDb {
   readonly backend = 'wasm';
   private status: Ptr = 0;
-  private hook: PreupdateCallback | undefined;
+  /** The pre-update hook's entry in the WASM function table (0: none). */
+  private hook: Ptr = 0;
   private readonly cache = new Map<string, OoStmt>();
+  private readonly raw: RawValues;
 
   constructor(
     private readonly sqlite3: Sqlite3,
     private readonly db: OoDb,
-  ) {}
+  ) {
+    this.raw = rawValues(sqlite3);
+  }
 
   /** Replaces the (empty) database by a copy of `image`. */
   load(image: Uint8Array): void {
@@ -221,14 +227,18 @@ export class WasmDb implements SqlDb {
   }
 
   rows(sql: string, bind?: readonly unknown[]): SqlValue[][] {
-    return this.query(sql, bind, (s) => s.get([]) as SqlValue[]);
+    return this.query(sql, bind, (row) => row);
   }
 
   objects(sql: string, bind?: readonly unknown[]): Record<string, SqlValue>[] {
-    return this.query(sql, bind, (s) => s.get({}) as Record<string, SqlValue>);
+    return this.query(sql, bind, (row, names) => Object.fromEntries(names().map((n, i) => [n, row[i]!])));
   }
 
-  private query<T>(sql: string, bind: readonly unknown[] | undefined, row: (s: OoStmt) => T): T[] {
+  /**
+   * Runs a query, prepared once per connection (oo1 prepares it: its errors are the ones callers know), with
+   * parameters and rows through the raw exports (wasm-raw.ts).
+   */
+  private query<T>(sql: string, bind: readonly unknown[] | undefined, row: (values: SqlValue[], names: () => string[]) => T): T[] {
     let s = this.cache.get(sql);
     if (!s) {
       s = this.db.prepare(sql);
@@ -239,13 +249,21 @@ export class WasmDb implements SqlDb {
       }
       this.cache.set(sql, s);
     }
+    const raw = this.raw;
+    const p = s.pointer;
     try {
-      if (bind && bind.length > 0) s.bind(bind);
+      if (bind && bind.length > 0) raw.bind(p, bind);
       const out: T[] = [];
-      while (s.step()) out.push(row(s));
+      // Read after the first step: a statement prepared again after a schema change may have other columns.
+      let n = -1;
+      let names: string[] | undefined;
+      while (raw.step(this.db.pointer, p)) {
+        if (n < 0) n = raw.columnCount(p);
+        out.push(row(raw.row(p, n), () => (names ??= raw.columnNames(p))));
+      }
       return out;
     } finally {
-      s.reset(true);
+      raw.reset(p);
     }
   }
 
@@ -317,30 +335,17 @@ export class WasmDb implements SqlDb {
 
   /** Calls `fn` before every row change of the main database (undefined: stop). */
   onRowChange(fn: ((change: RowChange) => void) | undefined): void {
-    const { capi } = this.sqlite3;
-    if (!fn) {
-      if (this.hook) capi.sqlite3_preupdate_hook(this.db.pointer, 0, 0);
-      this.hook = undefined;
-      return;
-    }
-    this.hook = (_ctx, pDb, op, schema, table, oldKey, newKey) => {
-      if (schema !== 'main') return;
-      const kind = op === capi.SQLITE_INSERT ? 'insert' : op === capi.SQLITE_DELETE ? 'delete' : op === capi.SQLITE_UPDATE ? 'update' : undefined;
+    const raw = this.raw;
+    if (this.hook) raw.removePreupdateHook(this.db.pointer, this.hook);
+    this.hook = 0;
+    if (!fn) return;
+    const { SQLITE_INSERT, SQLITE_DELETE, SQLITE_UPDATE } = this.sqlite3.capi;
+    this.hook = raw.installPreupdateHook(this.db.pointer, (pDb, op, zDb, zTable, oldKey, newKey) => {
+      if (!raw.isMain(zDb)) return;
+      const kind = op === SQLITE_INSERT ? 'insert' : op === SQLITE_DELETE ? 'delete' : op === SQLITE_UPDATE ? 'update' : undefined;
       if (!kind) return;
-      fn({
-        op: kind,
-        table,
-        oldKey,
-        newKey,
-        values: (which) => {
-          const n = capi.sqlite3_preupdate_count(pDb);
-          const out: unknown[] = [];
-          for (let i = 0; i < n; i++) out.push(which === 'old' ? capi.sqlite3_preupdate_old_js(pDb, i) : capi.sqlite3_preupdate_new_js(pDb, i));
-          return out;
-        },
-      });
-    };
-    capi.sqlite3_preupdate_hook(this.db.pointer, this.hook, 0);
+      fn({ op: kind, table: raw.text(zTable) ?? '', oldKey, newKey, values: (which) => raw.preupdate(pDb, which) });
+    });
   }
 
   serialize(): Uint8Array {
@@ -379,8 +384,7 @@ function setDoubleQuotedStrings(sqlite3: Sqlite3, db: Ptr, on: boolean): void {
  * exec it neither throws nor logs a console warning for an expected failure.
  */
 export function execOn(sqlite3: Sqlite3, db: Ptr, sql: string): string | undefined {
-  const { capi } = sqlite3;
-  return capi.sqlite3_exec(db, sql, 0, 0, 0) === capi.SQLITE_OK ? undefined : capi.sqlite3_errmsg(db);
+  return rawValues(sqlite3).exec(db, sql);
 }
 
 /** A 32-bit little-endian pointer (this build is wasm32). */

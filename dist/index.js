@@ -42714,36 +42714,84 @@ const SQLITE_INTEGER = 1;
 const SQLITE_FLOAT = 2;
 const SQLITE_TEXT = 3;
 const SQLITE_BLOB = 4;
-const SQLITE_NULL = 5;
 /** The destructor that tells SQLite to copy a bound value at once (so the buffer can be reused). */
 const SQLITE_TRANSIENT = -1;
 const INT32_MIN = -0x80000000;
 const INT32_MAX = 0x7fffffff;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 function integer(v) {
     return v >= Number.MIN_SAFE_INTEGER && v <= Number.MAX_SAFE_INTEGER ? Number(v) : v;
 }
 const instances = new WeakMap();
-/** The module instance's RawValues (its connections share the scratch buffer, used within one call only). */
+/** The module instance's RawValues (its connections share the scratch memory, used within one call only). */
 function rawValues(sqlite3) {
     let r = instances.get(sqlite3);
     if (!r)
         instances.set(sqlite3, (r = new RawValues(sqlite3)));
     return r;
 }
+/**
+ * Memory in the module for bytes handed to SQLite: kept between calls (an allocation per call is what the
+ * wrappers cost), but not beyond KEEP_BYTES once a large statement is done.
+ */
+class Scratch {
+    sqlite3;
+    p = 0;
+    capacity = 0;
+    constructor(sqlite3) {
+        this.sqlite3 = sqlite3;
+    }
+    /** At least `n` bytes; their address. */
+    reserve(n) {
+        if (n > this.capacity) {
+            this.release();
+            this.capacity = Math.max(n, 2 * this.capacity, 4096);
+            this.p = this.sqlite3.wasm.alloc(this.capacity);
+        }
+        return this.p;
+    }
+    /** `s` as UTF-8 (NUL-terminated when `nul`): its address and byte length. */
+    encode(s, nul) {
+        // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+        const p = this.reserve(s.length * 3 + 1);
+        const heap = this.sqlite3.wasm.heap8u();
+        const { written } = encoder.encodeInto(s, heap.subarray(p, p + this.capacity - 1));
+        if (nul)
+            heap[p + written] = 0;
+        return [p, written];
+    }
+    /** Frees the memory if it grew past KEEP_BYTES (or always, with `all`). */
+    trim(all = false) {
+        if (all || this.capacity > KEEP_BYTES)
+            this.release();
+    }
+    release() {
+        if (this.p)
+            this.sqlite3.wasm.dealloc(this.p);
+        this.p = 0;
+        this.capacity = 0;
+    }
+}
+/** Scratch memory kept between calls: above this, a large statement's copy is freed once it ran. */
+const KEEP_BYTES = 1 << 20;
 class RawValues {
     sqlite3;
     x;
-    decoder = new TextDecoder();
-    encoder = new TextEncoder();
-    /** Scratch memory for text and blobs handed to SQLite (copied by it at once) and the hook's out-pointer. */
-    buffer = 0;
-    capacity = 0;
+    /** Bound text and blobs (SQLite copies them at once: free again when bind() returns). */
+    values;
+    /** SQL text for exec(), in use until it returns; a hook running SQL meanwhile gets memory of its own. */
+    sql;
+    execDepth = 0;
+    /** The pre-update hook's out-pointer (apart from both: the hook fires inside exec() and step()). */
     slot = 0;
     constructor(sqlite3) {
         this.sqlite3 = sqlite3;
         this.x = sqlite3.wasm.exports;
+        this.values = new Scratch(sqlite3);
+        this.sql = new Scratch(sqlite3);
     }
     /** A NUL-terminated UTF-8 string in WASM memory (null for a null pointer), as capi's cstrToJs reads it. */
     text(p) {
@@ -42751,13 +42799,7 @@ class RawValues {
             return null;
         const heap = this.sqlite3.wasm.heap8u();
         const end = heap.indexOf(0, p);
-        return end === p ? '' : this.decoder.decode(heap.subarray(p, end < 0 ? heap.length : end));
-    }
-    /** A text value: all its `n` bytes, NULs included (capi's sqlite3_column_text and sqlite3_value_text). */
-    bytesText(p, n) {
-        if (!p)
-            return null;
-        return n === 0 ? '' : this.decoder.decode(this.sqlite3.wasm.heap8u().subarray(p, p + n));
+        return end === p ? '' : decoder.decode(heap.subarray(p, end < 0 ? heap.length : end));
     }
     /** SQLite's message for the connection's last error. */
     errmsg(db) {
@@ -42765,8 +42807,16 @@ class RawValues {
     }
     /** sqlite3_exec of `sql` (no callback); SQLite's error message, or undefined. */
     exec(db, sql) {
-        const p = this.encode(sql, true);
-        return this.x.sqlite3_exec(db, p, 0, 0, 0) === 0 ? undefined : this.errmsg(db);
+        const scratch = this.execDepth === 0 ? this.sql : new Scratch(this.sqlite3);
+        this.execDepth++;
+        try {
+            const [p] = scratch.encode(sql, true);
+            return this.x.sqlite3_exec(db, p, 0, 0, 0) === 0 ? undefined : this.errmsg(db);
+        }
+        finally {
+            this.execDepth--;
+            scratch.trim(scratch !== this.sql);
+        }
     }
     /** Binds `values` to parameters 1..n as oo1's Stmt.bind(array) does; throws what it would refuse. */
     bind(stmt, values) {
@@ -42774,39 +42824,47 @@ class RawValues {
         const count = x.sqlite3_bind_parameter_count(stmt);
         if (values.length > count)
             throw new Error(`Bind index ${count + 1} is out of range.`);
-        for (let i = 0; i < values.length; i++) {
-            const v = values[i];
-            const at = i + 1;
-            let rc;
-            if (v === null || v === undefined)
-                rc = x.sqlite3_bind_null(stmt, at);
-            else if (typeof v === 'string')
-                rc = x.sqlite3_bind_text(stmt, at, this.encode(v, false), this.encodedLength, SQLITE_TRANSIENT);
-            else if (typeof v === 'number') {
-                if (Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX)
-                    rc = x.sqlite3_bind_int(stmt, at, v);
-                else if (Number.isInteger(v))
-                    rc = x.sqlite3_bind_int64(stmt, at, BigInt(v));
+        try {
+            for (let i = 0; i < values.length; i++) {
+                const v = values[i];
+                const at = i + 1;
+                let rc;
+                if (v === null || v === undefined)
+                    rc = x.sqlite3_bind_null(stmt, at);
+                else if (typeof v === 'string') {
+                    const [p, n] = this.values.encode(v, false);
+                    rc = x.sqlite3_bind_text(stmt, at, p, n, SQLITE_TRANSIENT);
+                }
+                else if (typeof v === 'number') {
+                    if (Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX)
+                        rc = x.sqlite3_bind_int(stmt, at, v);
+                    else if (Number.isInteger(v))
+                        rc = x.sqlite3_bind_int64(stmt, at, BigInt(v));
+                    else
+                        rc = x.sqlite3_bind_double(stmt, at, v);
+                }
+                else if (typeof v === 'bigint') {
+                    if (v < INT64_MIN || v > INT64_MAX)
+                        throw new Error(`BigInt value is too big to store without precision loss: ${v}`);
+                    rc = x.sqlite3_bind_int64(stmt, at, v);
+                }
+                else if (typeof v === 'boolean')
+                    rc = x.sqlite3_bind_int(stmt, at, v ? 1 : 0);
+                else if (v instanceof Uint8Array || v instanceof Int8Array || v instanceof ArrayBuffer) {
+                    const bytes = v instanceof ArrayBuffer ? new Uint8Array(v) : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+                    // A zero-length blob needs a non-null address (SQLite binds NULL for a null one).
+                    const p = this.values.reserve(Math.max(1, bytes.length));
+                    this.sqlite3.wasm.heap8u().set(bytes, p);
+                    rc = x.sqlite3_bind_blob(stmt, at, p, bytes.length, SQLITE_TRANSIENT);
+                }
                 else
-                    rc = x.sqlite3_bind_double(stmt, at, v);
+                    throw new Error(`Unsupported bind() argument type: ${typeof v}`);
+                if (rc !== 0)
+                    throw new Error(`sqlite3 result code ${rc} binding parameter ${at}`);
             }
-            else if (typeof v === 'bigint') {
-                if (v < INT64_MIN || v > INT64_MAX)
-                    throw new Error(`BigInt value is too big to store without precision loss: ${v}`);
-                rc = x.sqlite3_bind_int64(stmt, at, v);
-            }
-            else if (typeof v === 'boolean')
-                rc = x.sqlite3_bind_int(stmt, at, v ? 1 : 0);
-            else if (v instanceof Uint8Array || v instanceof Int8Array || v instanceof ArrayBuffer) {
-                const bytes = v instanceof ArrayBuffer ? new Uint8Array(v) : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-                const p = this.reserve(Math.max(1, bytes.length));
-                this.sqlite3.wasm.heap8u().set(bytes, p);
-                rc = x.sqlite3_bind_blob(stmt, at, p, bytes.length, SQLITE_TRANSIENT);
-            }
-            else
-                throw new Error(`Unsupported bind() argument type: ${typeof v}`);
-            if (rc !== 0)
-                throw new Error(`sqlite3 result code ${rc} binding parameter ${at}`);
+        }
+        finally {
+            this.values.trim();
         }
     }
     /** Steps `stmt`: true for a row, false at its end; throws SQLite's error as oo1 does. */
@@ -42833,31 +42891,12 @@ class RawValues {
             out.push(this.text(this.x.sqlite3_column_name(stmt, i)) ?? '');
         return out;
     }
-    /** The current row's values (oo1's Stmt.get([])). */
+    /** The current row's values (oo1's Stmt.get([]): an empty blob is an empty array). */
     row(stmt, n) {
         const out = new Array(n);
         for (let i = 0; i < n; i++)
-            out[i] = this.column(stmt, i);
+            out[i] = this.value(this.x.sqlite3_column_value(stmt, i), false);
         return out;
-    }
-    column(stmt, i) {
-        const x = this.x;
-        switch (x.sqlite3_column_type(stmt, i)) {
-            case SQLITE_INTEGER:
-                return integer(x.sqlite3_column_int64(stmt, i));
-            case SQLITE_FLOAT:
-                return x.sqlite3_column_double(stmt, i);
-            case SQLITE_TEXT:
-                return this.bytesText(x.sqlite3_column_text(stmt, i), x.sqlite3_column_bytes(stmt, i));
-            case SQLITE_BLOB: {
-                const n = x.sqlite3_column_bytes(stmt, i);
-                const p = x.sqlite3_column_blob(stmt, i);
-                return n ? this.sqlite3.wasm.heap8u().slice(p, p + n) : new Uint8Array(0);
-            }
-            case SQLITE_NULL:
-            default:
-                return null;
-        }
     }
     /**
      * Installs `fn` as the connection's pre-update hook; its function table entry, for removePreupdateHook.
@@ -42891,49 +42930,39 @@ class RawValues {
             if (rc !== 0)
                 throw new Error(`sqlite3_preupdate_${which}() failed with code ${rc}`);
             const v = this.sqlite3.wasm.peek32(this.slot);
-            out.push(v ? this.value(v) : undefined);
+            // An empty blob is null here, as capi's sqlite3_value_to_js has it.
+            out.push(v ? this.value(v, true) : undefined);
         }
         return out;
     }
-    value(v) {
+    /**
+     * A value as capi reads it (sqlite3_value_to_js; a row's columns are read through the same calls):
+     * integers as numbers where safe, else bigints; text with all its bytes, NULs included.
+     */
+    value(v, emptyBlobIsNull) {
         const x = this.x;
         switch (x.sqlite3_value_type(v)) {
             case SQLITE_INTEGER:
                 return integer(x.sqlite3_value_int64(v));
             case SQLITE_FLOAT:
                 return x.sqlite3_value_double(v);
-            case SQLITE_TEXT:
-                return this.bytesText(x.sqlite3_value_text(v), x.sqlite3_value_bytes(v));
+            case SQLITE_TEXT: {
+                const p = x.sqlite3_value_text(v);
+                const n = x.sqlite3_value_bytes(v);
+                if (!p)
+                    return null;
+                return n === 0 ? '' : decoder.decode(this.sqlite3.wasm.heap8u().subarray(p, p + n));
+            }
             case SQLITE_BLOB: {
                 const n = x.sqlite3_value_bytes(v);
                 const p = x.sqlite3_value_blob(v);
-                return n ? this.sqlite3.wasm.heap8u().slice(p, p + n) : null;
+                if (n)
+                    return this.sqlite3.wasm.heap8u().slice(p, p + n);
+                return emptyBlobIsNull ? null : new Uint8Array(0);
             }
             default:
                 return null;
         }
-    }
-    /** Bytes written by the last encode(). */
-    encodedLength = 0;
-    /** `s` as UTF-8 in the scratch buffer (NUL-terminated when `nul`); its pointer. */
-    encode(s, nul) {
-        // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-        const p = this.reserve(s.length * 3 + 1);
-        const heap = this.sqlite3.wasm.heap8u();
-        const { written } = this.encoder.encodeInto(s, heap.subarray(p, p + this.capacity - 1));
-        if (nul)
-            heap[p + written] = 0;
-        this.encodedLength = written;
-        return p;
-    }
-    reserve(n) {
-        if (n > this.capacity) {
-            if (this.buffer)
-                this.sqlite3.wasm.dealloc(this.buffer);
-            this.capacity = Math.max(n, 2 * this.capacity, 4096);
-            this.buffer = this.sqlite3.wasm.alloc(this.capacity);
-        }
-        return this.buffer;
     }
 }
 
@@ -43129,7 +43158,7 @@ class WasmDb {
             throw new Error(`sqlite3_deserialize failed (${rc})`);
     }
     tryExec(sql) {
-        return execOn(this.sqlite3, this.db.pointer, sql);
+        return this.raw.exec(this.db.pointer, sql);
     }
     rows(sql, bind) {
         return this.query(sql, bind, (row) => row);
@@ -43896,8 +43925,8 @@ function dumpRows(db, filler, virtuals, internal) {
  * backend that needs its own copy of the bytes (the WASM build's memory) keeps it here until free().
  */
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+const statements_encoder = new TextEncoder();
+const statements_decoder = new TextDecoder();
 class SqlText {
     bytes;
     /** Byte offset where each line starts; computed when a position is first asked for. */
@@ -43905,7 +43934,7 @@ class SqlText {
     /** Copies of the bytes owned by a backend, released with the text. */
     copies = new Map();
     constructor(text) {
-        this.bytes = encoder.encode(text);
+        this.bytes = statements_encoder.encode(text);
     }
     get length() {
         return this.bytes.length;
@@ -43937,10 +43966,10 @@ class SqlText {
     /** 1-based column (in characters) of a byte offset. */
     columnAt(offset) {
         const lineStart = this.lineStarts[this.lineAt(offset) - 1];
-        return decoder.decode(this.bytes.subarray(lineStart, offset)).length + 1;
+        return statements_decoder.decode(this.bytes.subarray(lineStart, offset)).length + 1;
     }
     slice(start, end) {
-        return decoder.decode(this.bytes.subarray(start, end));
+        return statements_decoder.decode(this.bytes.subarray(start, end));
     }
     hasByte(start, end, byte) {
         // Search only [start, end): indexOf from `start` alone scans to the end of the file for every statement.

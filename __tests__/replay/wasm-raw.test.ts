@@ -151,6 +151,29 @@ describe('row changes through the raw pre-update hook', () => {
     }
   });
 
+  it('leave the SQL text of a running exec alone when the hook reads meanwhile', () => {
+    const db = backend.open();
+    try {
+      expect(db.tryExec('CREATE TABLE a (x); CREATE TABLE b (y)')).toBeUndefined();
+      const read: unknown[] = [];
+      db.onRowChange((c) => {
+        if (c.table !== 'a') return;
+        // Longer than the outer text: sharing its memory would overwrite the statements still to run.
+        read.push(db.tryExec(`SELECT '${'z'.repeat(300)}'`), db.rows('SELECT length(?1)', ['q'.repeat(300)])[0]![0]);
+      });
+      expect(db.tryExec("INSERT INTO a VALUES (1); INSERT INTO a VALUES (2); INSERT INTO b VALUES ('end')")).toBeUndefined();
+      db.onRowChange(undefined);
+      expect(read).toEqual([undefined, 300, undefined, 300]);
+      expect(db.rows('SELECT (SELECT group_concat(x) FROM a), (SELECT group_concat(y) FROM b)')).toEqual([['1,2', 'end']]);
+      // A statement far over the memory kept between calls still runs whole.
+      expect(db.rows(`SELECT length('${'w'.repeat(2_000_000)}')`)).toEqual([[2_000_000]]);
+      expect(db.tryExec(`INSERT INTO b VALUES ('${'v'.repeat(2_000_000)}')`)).toBeUndefined();
+      expect(db.rows('SELECT max(length(y)) FROM b')).toEqual([[2_000_000]]);
+    } finally {
+      db.close();
+    }
+  });
+
   it('share one scratch buffer per module instance', () => {
     const sqlite3 = (backend as unknown as { sqlite3: Sqlite3 }).sqlite3;
     expect(rawValues(sqlite3)).toBe(rawValues(sqlite3));

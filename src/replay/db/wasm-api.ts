@@ -37,7 +37,8 @@ export interface Capi {
 
 /**
  * Raw WASM exports, called without capi's per-call argument conversion (a scoped allocation and an adapter
- * per argument): for the calls made for every statement, with pointer and int arguments only.
+ * per argument): for the calls made for every statement or value (db/wasm.ts, db/wasm-raw.ts), with pointer
+ * and int arguments only (64-bit integers as bigints).
  */
 export interface RawExports {
   // Plain functions (no `this`), so a hot loop may keep one in a local.
@@ -45,6 +46,29 @@ export interface RawExports {
   sqlite3_step: (stmt: Ptr) => number;
   sqlite3_reset: (stmt: Ptr) => number;
   sqlite3_finalize: (stmt: Ptr) => number;
+  sqlite3_clear_bindings: (stmt: Ptr) => number;
+  sqlite3_bind_parameter_count: (stmt: Ptr) => number;
+  sqlite3_bind_null: (stmt: Ptr, i: number) => number;
+  sqlite3_bind_int: (stmt: Ptr, i: number, v: number) => number;
+  sqlite3_bind_int64: (stmt: Ptr, i: number, v: bigint) => number;
+  sqlite3_bind_double: (stmt: Ptr, i: number, v: number) => number;
+  sqlite3_bind_text: (stmt: Ptr, i: number, p: Ptr, n: number, destructor: number) => number;
+  sqlite3_bind_blob: (stmt: Ptr, i: number, p: Ptr, n: number, destructor: number) => number;
+  sqlite3_column_count: (stmt: Ptr) => number;
+  sqlite3_column_name: (stmt: Ptr, i: number) => Ptr;
+  sqlite3_column_value: (stmt: Ptr, i: number) => Ptr;
+  sqlite3_preupdate_count: (db: Ptr) => number;
+  sqlite3_preupdate_old: (db: Ptr, i: number, out: Ptr) => number;
+  sqlite3_preupdate_new: (db: Ptr, i: number, out: Ptr) => number;
+  sqlite3_preupdate_hook: (db: Ptr, fn: Ptr, ctx: Ptr) => Ptr;
+  sqlite3_value_type: (v: Ptr) => number;
+  sqlite3_value_int64: (v: Ptr) => bigint;
+  sqlite3_value_double: (v: Ptr) => number;
+  sqlite3_value_text: (v: Ptr) => Ptr;
+  sqlite3_value_bytes: (v: Ptr) => number;
+  sqlite3_value_blob: (v: Ptr) => Ptr;
+  sqlite3_exec: (db: Ptr, sql: Ptr, callback: 0, arg: 0, errmsg: 0) => number;
+  sqlite3_errmsg: (db: Ptr) => Ptr;
 }
 
 export interface Wasm {
@@ -81,7 +105,6 @@ export interface Sqlite3 {
   oo1: { DB: new (filename: string, flags: string) => OoDb };
   version: { libVersion: string };
 }
-
 
 /** One row change as the pre-update hook reports it, before it happens. */
 export interface RowChange {

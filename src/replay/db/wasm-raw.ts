@@ -7,50 +7,15 @@
  * integers as numbers where they are safe, else bigints; text with all its bytes (NULs included); empty
  * blobs as an empty array from a row, as null from the hook (wasm-raw.test.ts compares both ways).
  */
-import type { Ptr, Sqlite3 } from './wasm-api.js';
+import type { Ptr, RawExports, Sqlite3 } from './wasm-api.js';
 import type { SqlValue } from './types.js';
 
 const SQLITE_INTEGER = 1;
 const SQLITE_FLOAT = 2;
 const SQLITE_TEXT = 3;
 const SQLITE_BLOB = 4;
-const SQLITE_NULL = 5;
 /** The destructor that tells SQLite to copy a bound value at once (so the buffer can be reused). */
 const SQLITE_TRANSIENT = -1;
-
-/** The raw exports used here (pointer and int arguments; i64 as bigint). */
-interface ValueExports {
-  sqlite3_step(stmt: Ptr): number;
-  sqlite3_reset(stmt: Ptr): number;
-  sqlite3_clear_bindings(stmt: Ptr): number;
-  sqlite3_bind_parameter_count(stmt: Ptr): number;
-  sqlite3_bind_null(stmt: Ptr, i: number): number;
-  sqlite3_bind_int(stmt: Ptr, i: number, v: number): number;
-  sqlite3_bind_int64(stmt: Ptr, i: number, v: bigint): number;
-  sqlite3_bind_double(stmt: Ptr, i: number, v: number): number;
-  sqlite3_bind_text(stmt: Ptr, i: number, p: Ptr, n: number, destructor: number): number;
-  sqlite3_bind_blob(stmt: Ptr, i: number, p: Ptr, n: number, destructor: number): number;
-  sqlite3_column_count(stmt: Ptr): number;
-  sqlite3_column_name(stmt: Ptr, i: number): Ptr;
-  sqlite3_column_type(stmt: Ptr, i: number): number;
-  sqlite3_column_int64(stmt: Ptr, i: number): bigint;
-  sqlite3_column_double(stmt: Ptr, i: number): number;
-  sqlite3_column_text(stmt: Ptr, i: number): Ptr;
-  sqlite3_column_bytes(stmt: Ptr, i: number): number;
-  sqlite3_column_blob(stmt: Ptr, i: number): Ptr;
-  sqlite3_preupdate_count(db: Ptr): number;
-  sqlite3_preupdate_old(db: Ptr, i: number, out: Ptr): number;
-  sqlite3_preupdate_new(db: Ptr, i: number, out: Ptr): number;
-  sqlite3_value_type(v: Ptr): number;
-  sqlite3_value_int64(v: Ptr): bigint;
-  sqlite3_value_double(v: Ptr): number;
-  sqlite3_value_text(v: Ptr): Ptr;
-  sqlite3_value_bytes(v: Ptr): number;
-  sqlite3_value_blob(v: Ptr): Ptr;
-  sqlite3_exec(db: Ptr, sql: Ptr, callback: 0, arg: 0, errmsg: 0): number;
-  sqlite3_errmsg(db: Ptr): Ptr;
-  sqlite3_preupdate_hook(db: Ptr, fn: Ptr, ctx: Ptr): Ptr;
-}
 
 /** The hook as installed here: (db, op, schema name, table name: C strings, old rowid, new rowid). */
 export type RawPreupdate = (db: Ptr, op: number, zDb: Ptr, zTable: Ptr, oldKey: bigint, newKey: bigint) => void;
@@ -59,6 +24,8 @@ const INT32_MIN = -0x80000000;
 const INT32_MAX = 0x7fffffff;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 function integer(v: bigint): number | bigint {
   return v >= Number.MIN_SAFE_INTEGER && v <= Number.MAX_SAFE_INTEGER ? Number(v) : v;
@@ -66,24 +33,72 @@ function integer(v: bigint): number | bigint {
 
 const instances = new WeakMap<Sqlite3, RawValues>();
 
-/** The module instance's RawValues (its connections share the scratch buffer, used within one call only). */
+/** The module instance's RawValues (its connections share the scratch memory, used within one call only). */
 export function rawValues(sqlite3: Sqlite3): RawValues {
   let r = instances.get(sqlite3);
   if (!r) instances.set(sqlite3, (r = new RawValues(sqlite3)));
   return r;
 }
 
-export class RawValues {
-  private readonly x: ValueExports;
-  private readonly decoder = new TextDecoder();
-  private readonly encoder = new TextEncoder();
-  /** Scratch memory for text and blobs handed to SQLite (copied by it at once) and the hook's out-pointer. */
-  private buffer: Ptr = 0;
+/**
+ * Memory in the module for bytes handed to SQLite: kept between calls (an allocation per call is what the
+ * wrappers cost), but not beyond KEEP_BYTES once a large statement is done.
+ */
+class Scratch {
+  private p: Ptr = 0;
   private capacity = 0;
+
+  constructor(private readonly sqlite3: Sqlite3) {}
+
+  /** At least `n` bytes; their address. */
+  reserve(n: number): Ptr {
+    if (n > this.capacity) {
+      this.release();
+      this.capacity = Math.max(n, 2 * this.capacity, 4096);
+      this.p = this.sqlite3.wasm.alloc(this.capacity);
+    }
+    return this.p;
+  }
+
+  /** `s` as UTF-8 (NUL-terminated when `nul`): its address and byte length. */
+  encode(s: string, nul: boolean): [Ptr, number] {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    const p = this.reserve(s.length * 3 + 1);
+    const heap = this.sqlite3.wasm.heap8u();
+    const { written } = encoder.encodeInto(s, heap.subarray(p, p + this.capacity - 1));
+    if (nul) heap[p + written] = 0;
+    return [p, written];
+  }
+
+  /** Frees the memory if it grew past KEEP_BYTES (or always, with `all`). */
+  trim(all = false): void {
+    if (all || this.capacity > KEEP_BYTES) this.release();
+  }
+
+  private release(): void {
+    if (this.p) this.sqlite3.wasm.dealloc(this.p);
+    this.p = 0;
+    this.capacity = 0;
+  }
+}
+
+/** Scratch memory kept between calls: above this, a large statement's copy is freed once it ran. */
+const KEEP_BYTES = 1 << 20;
+
+export class RawValues {
+  private readonly x: RawExports;
+  /** Bound text and blobs (SQLite copies them at once: free again when bind() returns). */
+  private readonly values: Scratch;
+  /** SQL text for exec(), in use until it returns; a hook running SQL meanwhile gets memory of its own. */
+  private readonly sql: Scratch;
+  private execDepth = 0;
+  /** The pre-update hook's out-pointer (apart from both: the hook fires inside exec() and step()). */
   private slot: Ptr = 0;
 
   constructor(private readonly sqlite3: Sqlite3) {
-    this.x = sqlite3.wasm.exports as unknown as ValueExports;
+    this.x = sqlite3.wasm.exports;
+    this.values = new Scratch(sqlite3);
+    this.sql = new Scratch(sqlite3);
   }
 
   /** A NUL-terminated UTF-8 string in WASM memory (null for a null pointer), as capi's cstrToJs reads it. */
@@ -91,13 +106,7 @@ export class RawValues {
     if (!p) return null;
     const heap = this.sqlite3.wasm.heap8u();
     const end = heap.indexOf(0, p);
-    return end === p ? '' : this.decoder.decode(heap.subarray(p, end < 0 ? heap.length : end));
-  }
-
-  /** A text value: all its `n` bytes, NULs included (capi's sqlite3_column_text and sqlite3_value_text). */
-  private bytesText(p: Ptr, n: number): string | null {
-    if (!p) return null;
-    return n === 0 ? '' : this.decoder.decode(this.sqlite3.wasm.heap8u().subarray(p, p + n));
+    return end === p ? '' : decoder.decode(heap.subarray(p, end < 0 ? heap.length : end));
   }
 
   /** SQLite's message for the connection's last error. */
@@ -107,8 +116,15 @@ export class RawValues {
 
   /** sqlite3_exec of `sql` (no callback); SQLite's error message, or undefined. */
   exec(db: Ptr, sql: string): string | undefined {
-    const p = this.encode(sql, true);
-    return this.x.sqlite3_exec(db, p, 0, 0, 0) === 0 ? undefined : this.errmsg(db);
+    const scratch = this.execDepth === 0 ? this.sql : new Scratch(this.sqlite3);
+    this.execDepth++;
+    try {
+      const [p] = scratch.encode(sql, true);
+      return this.x.sqlite3_exec(db, p, 0, 0, 0) === 0 ? undefined : this.errmsg(db);
+    } finally {
+      this.execDepth--;
+      scratch.trim(scratch !== this.sql);
+    }
   }
 
   /** Binds `values` to parameters 1..n as oo1's Stmt.bind(array) does; throws what it would refuse. */
@@ -116,27 +132,34 @@ export class RawValues {
     const x = this.x;
     const count = x.sqlite3_bind_parameter_count(stmt);
     if (values.length > count) throw new Error(`Bind index ${count + 1} is out of range.`);
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      const at = i + 1;
-      let rc: number;
-      if (v === null || v === undefined) rc = x.sqlite3_bind_null(stmt, at);
-      else if (typeof v === 'string') rc = x.sqlite3_bind_text(stmt, at, this.encode(v, false), this.encodedLength, SQLITE_TRANSIENT);
-      else if (typeof v === 'number') {
-        if (Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX) rc = x.sqlite3_bind_int(stmt, at, v);
-        else if (Number.isInteger(v)) rc = x.sqlite3_bind_int64(stmt, at, BigInt(v));
-        else rc = x.sqlite3_bind_double(stmt, at, v);
-      } else if (typeof v === 'bigint') {
-        if (v < INT64_MIN || v > INT64_MAX) throw new Error(`BigInt value is too big to store without precision loss: ${v}`);
-        rc = x.sqlite3_bind_int64(stmt, at, v);
-      } else if (typeof v === 'boolean') rc = x.sqlite3_bind_int(stmt, at, v ? 1 : 0);
-      else if (v instanceof Uint8Array || v instanceof Int8Array || v instanceof ArrayBuffer) {
-        const bytes = v instanceof ArrayBuffer ? new Uint8Array(v) : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-        const p = this.reserve(Math.max(1, bytes.length));
-        this.sqlite3.wasm.heap8u().set(bytes, p);
-        rc = x.sqlite3_bind_blob(stmt, at, p, bytes.length, SQLITE_TRANSIENT);
-      } else throw new Error(`Unsupported bind() argument type: ${typeof v}`);
-      if (rc !== 0) throw new Error(`sqlite3 result code ${rc} binding parameter ${at}`);
+    try {
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        const at = i + 1;
+        let rc: number;
+        if (v === null || v === undefined) rc = x.sqlite3_bind_null(stmt, at);
+        else if (typeof v === 'string') {
+          const [p, n] = this.values.encode(v, false);
+          rc = x.sqlite3_bind_text(stmt, at, p, n, SQLITE_TRANSIENT);
+        } else if (typeof v === 'number') {
+          if (Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX) rc = x.sqlite3_bind_int(stmt, at, v);
+          else if (Number.isInteger(v)) rc = x.sqlite3_bind_int64(stmt, at, BigInt(v));
+          else rc = x.sqlite3_bind_double(stmt, at, v);
+        } else if (typeof v === 'bigint') {
+          if (v < INT64_MIN || v > INT64_MAX) throw new Error(`BigInt value is too big to store without precision loss: ${v}`);
+          rc = x.sqlite3_bind_int64(stmt, at, v);
+        } else if (typeof v === 'boolean') rc = x.sqlite3_bind_int(stmt, at, v ? 1 : 0);
+        else if (v instanceof Uint8Array || v instanceof Int8Array || v instanceof ArrayBuffer) {
+          const bytes = v instanceof ArrayBuffer ? new Uint8Array(v) : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+          // A zero-length blob needs a non-null address (SQLite binds NULL for a null one).
+          const p = this.values.reserve(Math.max(1, bytes.length));
+          this.sqlite3.wasm.heap8u().set(bytes, p);
+          rc = x.sqlite3_bind_blob(stmt, at, p, bytes.length, SQLITE_TRANSIENT);
+        } else throw new Error(`Unsupported bind() argument type: ${typeof v}`);
+        if (rc !== 0) throw new Error(`sqlite3 result code ${rc} binding parameter ${at}`);
+      }
+    } finally {
+      this.values.trim();
     }
   }
 
@@ -165,31 +188,11 @@ export class RawValues {
     return out;
   }
 
-  /** The current row's values (oo1's Stmt.get([])). */
+  /** The current row's values (oo1's Stmt.get([]): an empty blob is an empty array). */
   row(stmt: Ptr, n: number): SqlValue[] {
     const out: SqlValue[] = new Array<SqlValue>(n);
-    for (let i = 0; i < n; i++) out[i] = this.column(stmt, i);
+    for (let i = 0; i < n; i++) out[i] = this.value(this.x.sqlite3_column_value(stmt, i), false);
     return out;
-  }
-
-  private column(stmt: Ptr, i: number): SqlValue {
-    const x = this.x;
-    switch (x.sqlite3_column_type(stmt, i)) {
-      case SQLITE_INTEGER:
-        return integer(x.sqlite3_column_int64(stmt, i));
-      case SQLITE_FLOAT:
-        return x.sqlite3_column_double(stmt, i);
-      case SQLITE_TEXT:
-        return this.bytesText(x.sqlite3_column_text(stmt, i), x.sqlite3_column_bytes(stmt, i));
-      case SQLITE_BLOB: {
-        const n = x.sqlite3_column_bytes(stmt, i);
-        const p = x.sqlite3_column_blob(stmt, i);
-        return n ? this.sqlite3.wasm.heap8u().slice(p, p + n) : new Uint8Array(0);
-      }
-      case SQLITE_NULL:
-      default:
-        return null;
-    }
   }
 
   /**
@@ -225,50 +228,37 @@ export class RawValues {
       const rc = which === 'old' ? x.sqlite3_preupdate_old(db, i, this.slot) : x.sqlite3_preupdate_new(db, i, this.slot);
       if (rc !== 0) throw new Error(`sqlite3_preupdate_${which}() failed with code ${rc}`);
       const v = this.sqlite3.wasm.peek32(this.slot);
-      out.push(v ? this.value(v) : undefined);
+      // An empty blob is null here, as capi's sqlite3_value_to_js has it.
+      out.push(v ? this.value(v, true) : undefined);
     }
     return out;
   }
 
-  private value(v: Ptr): unknown {
+  /**
+   * A value as capi reads it (sqlite3_value_to_js; a row's columns are read through the same calls):
+   * integers as numbers where safe, else bigints; text with all its bytes, NULs included.
+   */
+  private value(v: Ptr, emptyBlobIsNull: boolean): SqlValue {
     const x = this.x;
     switch (x.sqlite3_value_type(v)) {
       case SQLITE_INTEGER:
         return integer(x.sqlite3_value_int64(v));
       case SQLITE_FLOAT:
         return x.sqlite3_value_double(v);
-      case SQLITE_TEXT:
-        return this.bytesText(x.sqlite3_value_text(v), x.sqlite3_value_bytes(v));
+      case SQLITE_TEXT: {
+        const p = x.sqlite3_value_text(v);
+        const n = x.sqlite3_value_bytes(v);
+        if (!p) return null;
+        return n === 0 ? '' : decoder.decode(this.sqlite3.wasm.heap8u().subarray(p, p + n));
+      }
       case SQLITE_BLOB: {
         const n = x.sqlite3_value_bytes(v);
         const p = x.sqlite3_value_blob(v);
-        return n ? this.sqlite3.wasm.heap8u().slice(p, p + n) : null;
+        if (n) return this.sqlite3.wasm.heap8u().slice(p, p + n);
+        return emptyBlobIsNull ? null : new Uint8Array(0);
       }
       default:
         return null;
     }
-  }
-
-  /** Bytes written by the last encode(). */
-  private encodedLength = 0;
-
-  /** `s` as UTF-8 in the scratch buffer (NUL-terminated when `nul`); its pointer. */
-  private encode(s: string, nul: boolean): Ptr {
-    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-    const p = this.reserve(s.length * 3 + 1);
-    const heap = this.sqlite3.wasm.heap8u();
-    const { written } = this.encoder.encodeInto(s, heap.subarray(p, p + this.capacity - 1));
-    if (nul) heap[p + written] = 0;
-    this.encodedLength = written;
-    return p;
-  }
-
-  private reserve(n: number): Ptr {
-    if (n > this.capacity) {
-      if (this.buffer) this.sqlite3.wasm.dealloc(this.buffer);
-      this.capacity = Math.max(n, 2 * this.capacity, 4096);
-      this.buffer = this.sqlite3.wasm.alloc(this.capacity);
-    }
-    return this.buffer;
   }
 }

@@ -21,7 +21,6 @@ const CACHE = 64;
 /** sqlite3_db_status op: deferred foreign key violations not yet resolved (SQLITE_DBSTATUS_DEFERRED_FKS). */
 const DBSTATUS_DEFERRED_FKS = 10;
 
-
 /**
  * The bundle (dist/) ships node.mjs + sqlite3.wasm in dist/sqlite/ because webpack mangles the module when it
  * inlines it; from source (tests, tsx) the package resolves normally.
@@ -223,7 +222,7 @@ export class WasmDb implements SqlDb {
   }
 
   tryExec(sql: string): string | undefined {
-    return execOn(this.sqlite3, this.db.pointer, sql);
+    return this.raw.exec(this.db.pointer, sql);
   }
 
   rows(sql: string, bind?: readonly unknown[]): SqlValue[][] {

@@ -1201,6 +1201,16 @@ class RawValues {
         }
     }
 }
+/** A 32-bit little-endian pointer (this build is wasm32). */
+function readPtr(heap, at) {
+    return (heap[at] | (heap[at + 1] << 8) | (heap[at + 2] << 16) | (heap[at + 3] << 24)) >>> 0;
+}
+function writePtr(heap, at, value) {
+    heap[at] = value & 0xff;
+    heap[at + 1] = (value >>> 8) & 0xff;
+    heap[at + 2] = (value >>> 16) & 0xff;
+    heap[at + 3] = (value >>> 24) & 0xff;
+}
 
 ;// CONCATENATED MODULE: ./build/src/replay/db/wasm.js
 /**
@@ -1384,6 +1394,13 @@ class WasmDb {
         this.db = db;
         this.raw = wasm_raw_rawValues(sqlite3);
     }
+    /** The empty database attachScratch() attached, where alter.ts holds a table's rows (see heldStatement). */
+    scratchSchema;
+    /** Attaches it, outside a transaction (SQLite refuses ATTACH in one); unqualified names still find main's first. */
+    attachScratch(name) {
+        if (this.tryExec(`ATTACH ':memory:' AS "${name.replace(/"/g, '""')}"`) === undefined)
+            this.scratchSchema = name;
+    }
     /** Replaces the (empty) database by a copy of `image`. */
     load(image) {
         this.clearCache();
@@ -1552,16 +1569,6 @@ function setDoubleQuotedStrings(sqlite3, db, on) {
  */
 function execOn(sqlite3, db, sql) {
     return rawValues(sqlite3).exec(db, sql);
-}
-/** A 32-bit little-endian pointer (this build is wasm32). */
-function readPtr(heap, at) {
-    return (heap[at] | (heap[at + 1] << 8) | (heap[at + 2] << 16) | (heap[at + 3] << 24)) >>> 0;
-}
-function writePtr(heap, at, value) {
-    heap[at] = value & 0xff;
-    heap[at + 1] = (value >>> 8) & 0xff;
-    heap[at + 2] = (value >>> 16) & 0xff;
-    heap[at + 3] = (value >>> 24) & 0xff;
 }
 
 ;// CONCATENATED MODULE: ./build/src/replay/db/index.js
@@ -3243,21 +3250,34 @@ function addColumn(db, scratch, target, opts = {}) {
     // the scratch run leaves the rows out.
     const onRows = rows > 0 && opts.succeeded !== true;
     const withoutRowid = /\bWITHOUT\s+ROWID\b/i.test(table.sql.slice(table.sql.lastIndexOf(')')));
-    const copy = rows > 0 ? rowCopy(db, table.name, columns, withoutRowid) : undefined;
+    const keyed = withoutRowid ? columns.map(tables_q) : ['rowid', ...columns.map(tables_q)];
+    const dependents = schema.filter((o) => o.tbl.toLowerCase() === lower && o.type !== 'table' && o.sql !== null).map((o) => o.sql);
+    const autoincrement = schema.some((o) => o.name === 'sqlite_sequence');
+    const redo = (copy, created) => replace(db, guard, table.name, dependents, copy, created, autoincrement);
+    const verdict = (created) => {
+        if (created === undefined || !created.startsWith('CREATE TABLE '))
+            return false;
+        remember(stored, key, created);
+        if (onRows)
+            remember(storedNonEmpty, key, created);
+        return true;
+    };
+    const held = rows > 0 ? heldStatement(db, table.sql, target.sql) : undefined;
+    if (held)
+        return heldAddColumn(db, held, { name: table.name, sql: table.sql, keyed, onRows, known, autoincrement }, verdict, redo);
+    const copy = rows > 0 ? rowCopy(db, table.name, keyed) : undefined;
     if (rows > 0 && !copy)
         return false;
     const created = known ?? scratchAlter(scratch(), { name: table.name, sql: table.sql }, onRows ? copy : undefined, target.sql);
-    if (created === undefined || !created.startsWith('CREATE TABLE '))
-        return false;
-    remember(stored, key, created);
-    if (onRows)
-        remember(storedNonEmpty, key, created);
+    return verdict(created) && redo(copy, created);
+}
+/** The re-creation in its own savepoint, rolled back unless it all worked. */
+function replace(db, guard, name, dependents, copy, created, autoincrement) {
     if (db.tryExec(`SAVEPOINT ${NESTED}`) !== undefined)
         return false;
     let done = false;
     try {
-        const dependents = schema.filter((o) => o.tbl.toLowerCase() === lower && o.type !== 'table' && o.sql !== null).map((o) => o.sql);
-        done = guard.recreate(() => recreate(db, guard, table.name, dependents, copy, created, schema.some((o) => o.name === 'sqlite_sequence')));
+        done = guard.recreate(() => recreate(db, guard, name, dependents, copy, created, autoincrement));
     }
     finally {
         if (!done)
@@ -3265,6 +3285,76 @@ function addColumn(db, scratch, target, opts = {}) {
         db.tryExec(`RELEASE ${NESTED}`);
     }
     return done;
+}
+/**
+ * `ALTER TABLE [main.]name ADD [COLUMN] ` with nothing but ASCII whitespace between its words (SQLite's, no
+ * comments) and an ASCII or quoted name: group 1 is the name as written, the rest of the statement (from the
+ * column's name on) is what SQLite adds to the CREATE statement. Anything else takes the scratch connection.
+ */
+const ADD_HEAD = /^ALTER[ \t\n\f\r]+TABLE[ \t\n\f\r]+(?:(?:main|"main"|\[main\]|`main`)[ \t\n\f\r]*\.[ \t\n\f\r]*)?("(?:[^"]|"")*"|\[[^\]]*\]|`(?:[^`]|``)*`|[A-Za-z_][A-Za-z0-9_$]*)[ \t\n\f\r]+ADD(?:[ \t\n\f\r]+COLUMN)?[ \t\n\f\r]+(?=[^ \t\n\f\r])/i;
+/**
+ * Where the connection has an empty attached database of its own (`scratchSchema`: the data check's twin) and
+ * can pause foreign keys inside a transaction, ADD COLUMN on a table with rows is tried on a copy of the table
+ * there: the rows go over inside SQLite (no literals), and a schema change there makes SQLite re-read only
+ * that small schema. The statement is the same from the column's name on, only the table is qualified.
+ */
+function heldStatement(db, tableSql, sql) {
+    if (db.scratchSchema === undefined || !db.setForeignKeys || !tableSql.startsWith('CREATE TABLE '))
+        return undefined;
+    const head = ADD_HEAD.exec(sql);
+    if (!head)
+        return undefined;
+    const schema = tables_q(db.scratchSchema);
+    return {
+        schema,
+        table: `${schema}.${head[1]}`,
+        create: `CREATE TABLE ${schema}.${tableSql.slice('CREATE TABLE '.length)}`,
+        alter: `ALTER TABLE ${schema}.${head[1]} ADD COLUMN ${sql.slice(head[0].length)}`,
+    };
+}
+/**
+ * ADD COLUMN through a copy of the table in the scratch schema (see heldStatement): the copy gets the rows
+ * (before the statement when the verdict must be taken on them, else after), the statement runs on it unless
+ * the CREATE statement is known, and the rows come back from it into the re-created table. Foreign keys are
+ * paused while the copy is filled (its parents are not there) and on for the statement where it adds a
+ * REFERENCES column, as on the scratch connection.
+ */
+function heldAddColumn(db, held, t, verdict, redo) {
+    const setKeys = db.setForeignKeys.bind(db);
+    const ok = (sql) => db.tryExec(sql) === undefined;
+    const columns = t.keyed.join(', ');
+    const fill = () => ok(`INSERT INTO ${held.table} (${columns}) SELECT ${columns} FROM main.${tables_q(t.name)}`);
+    const storedSql = () => db.rows(`SELECT sql FROM ${held.schema}.sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE`, [t.name])[0]?.[0];
+    const keys = /\bREFERENCES\b/i.test(held.alter);
+    let created = t.known;
+    let ready = false;
+    setKeys(false);
+    try {
+        // The copy must have the table's very definition (SQLite stores it from the name on, whatever the schema).
+        ready = ok(held.create) && storedSql() === t.sql && (!t.onRows || fill());
+        if (ready && created === undefined) {
+            if (keys)
+                setKeys(true);
+            ready = ok(held.alter);
+            if (keys)
+                setKeys(false);
+            const after = ready ? storedSql() : undefined;
+            created = typeof after === 'string' ? after : undefined;
+        }
+        if (ready && !t.onRows)
+            ready = fill();
+    }
+    finally {
+        setKeys(true);
+    }
+    try {
+        return ready && verdict(created) && redo({ statements: [`INSERT INTO main.${tables_q(t.name)} (${columns}) SELECT ${columns} FROM ${held.table}`] }, created);
+    }
+    finally {
+        db.tryExec(`DROP TABLE IF EXISTS ${held.table}`);
+        if (t.autoincrement)
+            db.tryExec(`DELETE FROM ${held.schema}.sqlite_sequence`);
+    }
 }
 /** Rows per INSERT statement of a RowCopy. */
 const ROWS_PER_INSERT = 200;
@@ -3276,8 +3366,7 @@ const ROWS_PER_INSERT = 200;
  * -0.0 as 0.0 in SQL text. (Literals rather than a temporary table: creating and dropping one costs two
  * passes over the schema, most of an ADD COLUMN on a large schema.)
  */
-function rowCopy(db, name, columns, withoutRowid) {
-    const keyed = withoutRowid ? columns.map(tables_q) : ['rowid', ...columns.map(tables_q)];
+function rowCopy(db, name, keyed) {
     // One result column per value: SQLite prepares that in under half the time of one concatenated tuple.
     const literal = (c) => `CASE typeof(${c}) WHEN 'text' THEN 'CAST(X''' || hex(${c}) || ''' AS TEXT)' ELSE quote(${c}) END`;
     const found = db.rows(`SELECT ${keyed.map(literal).join(', ')} FROM main.${tables_q(name)}`);
@@ -3609,6 +3698,8 @@ function stringify(values) {
 
 
 const SAVEPOINT = 'd1_migrate_data_check';
+/** Where ADD COLUMN holds a table's rows (alter.ts heldStatement): a database of the twin's own, attached. */
+const SCRATCH_SCHEMA = 'd1_migrate_scratch';
 class Twin {
     wasm;
     main;
@@ -3680,6 +3771,7 @@ class Twin {
         };
     }
     open(db) {
+        db.attachScratch(SCRATCH_SCHEMA);
         this.events.attach(db);
         this.savepoint = db.control(`SAVEPOINT ${SAVEPOINT}`);
         this.release = db.control(`RELEASE ${SAVEPOINT}`);

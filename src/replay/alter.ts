@@ -3,9 +3,11 @@
  * editing the table's CREATE statement and then parsing every object of the schema again — 5 ms per
  * statement on a schema of a thousand objects in the WASM build, most of a long history's replay. Here:
  *
- * 1. The statement runs on a scratch database that holds only that table and its rows. That gives SQLite's
- *    own verdict (every error ADD COLUMN can raise depends on the table alone: its definition, whether it has
- *    rows, and CHECK/NOT NULL/STRICT over those rows) and the CREATE statement SQLite would store.
+ * 1. The statement runs on a scratch database that holds only that table and its rows: a connection of its
+ *    own, or, where the connection has one attached (the data check's twin), an attached database, which
+ *    takes the rows without turning them into SQL text (heldAddColumn). That gives SQLite's own verdict (every
+ *    error ADD COLUMN can raise depends on the table alone: its definition, whether it has rows, and
+ *    CHECK/NOT NULL/STRICT over those rows) and the CREATE statement SQLite would store.
  * 2. If it fails there, the real statement runs (and fails the same way, with SQLite's message). If it
  *    succeeds, the table is re-created with that CREATE statement — which SQLite parses alone — its rows
  *    copied back under the same rowids, and its indexes and triggers created again in their order, all with
@@ -32,6 +34,9 @@ export interface AddColumnTarget {
   /** The statement's text. */
   sql: string;
 }
+
+/** A connection alter.ts works on; `scratchSchema`: see heldAddColumn(). */
+export type AlterDb = SqlDb & ForeignKeySwitch & { readonly scratchSchema?: string };
 
 export interface AddColumnOptions {
   /**
@@ -91,7 +96,7 @@ function rowsOnlyCount(opts: { rowsHoldConstraints?: boolean }, sql: string): bo
  * Applies the ADD COLUMN by hand when that is exact; returns false when the caller must run the statement
  * itself. `scratch` is an empty connection of the same build, kept for reuse.
  */
-export function addColumn(db: SqlDb & ForeignKeySwitch, scratch: () => SqlDb, target: AddColumnTarget, opts: AddColumnOptions = {}): boolean {
+export function addColumn(db: AlterDb, scratch: () => SqlDb, target: AddColumnTarget, opts: AddColumnOptions = {}): boolean {
   if (target.schema !== undefined && target.schema.toLowerCase() !== 'main') return false;
   // One pass over sqlite_schema (it has no index): the table's objects, and what would make this inexact. A
   // virtual table matters only when this table's name extends its name by "_" (a shadow table): testing the
@@ -135,23 +140,115 @@ export function addColumn(db: SqlDb & ForeignKeySwitch, scratch: () => SqlDb, ta
   // the scratch run leaves the rows out.
   const onRows = rows > 0 && opts.succeeded !== true;
   const withoutRowid = /\bWITHOUT\s+ROWID\b/i.test(table.sql.slice(table.sql.lastIndexOf(')')));
-  const copy = rows > 0 ? rowCopy(db, table.name, columns, withoutRowid) : undefined;
+  const keyed = withoutRowid ? columns.map(q) : ['rowid', ...columns.map(q)];
+  const dependents = schema.filter((o) => o.tbl.toLowerCase() === lower && o.type !== 'table' && o.sql !== null).map((o) => o.sql!);
+  const autoincrement = schema.some((o) => o.name === 'sqlite_sequence');
+  const redo = (copy: RowCopy | undefined, created: string) => replace(db, guard, table.name, dependents, copy, created, autoincrement);
+  const verdict = (created: string | undefined): created is string => {
+    if (created === undefined || !created.startsWith('CREATE TABLE ')) return false;
+    remember(stored, key, created);
+    if (onRows) remember(storedNonEmpty, key, created);
+    return true;
+  };
+
+  const held = rows > 0 ? heldStatement(db, table.sql, target.sql) : undefined;
+  if (held) return heldAddColumn(db, held, { name: table.name, sql: table.sql, keyed, onRows, known, autoincrement }, verdict, redo);
+  const copy = rows > 0 ? rowCopy(db, table.name, keyed) : undefined;
   if (rows > 0 && !copy) return false;
   const created = known ?? scratchAlter(scratch(), { name: table.name, sql: table.sql }, onRows ? copy : undefined, target.sql);
-  if (created === undefined || !created.startsWith('CREATE TABLE ')) return false;
-  remember(stored, key, created);
-  if (onRows) remember(storedNonEmpty, key, created);
+  return verdict(created) && redo(copy, created);
+}
 
+/** The re-creation in its own savepoint, rolled back unless it all worked. */
+function replace(db: AlterDb, guard: KeyGuard, name: string, dependents: string[], copy: RowCopy | undefined, created: string, autoincrement: boolean): boolean {
   if (db.tryExec(`SAVEPOINT ${NESTED}`) !== undefined) return false;
   let done = false;
   try {
-    const dependents = schema.filter((o) => o.tbl.toLowerCase() === lower && o.type !== 'table' && o.sql !== null).map((o) => o.sql!);
-    done = guard.recreate(() => recreate(db, guard, table.name, dependents, copy, created, schema.some((o) => o.name === 'sqlite_sequence')));
+    done = guard.recreate(() => recreate(db, guard, name, dependents, copy, created, autoincrement));
   } finally {
     if (!done) db.tryExec(`ROLLBACK TO ${NESTED}`);
     db.tryExec(`RELEASE ${NESTED}`);
   }
   return done;
+}
+
+/**
+ * `ALTER TABLE [main.]name ADD [COLUMN] ` with nothing but ASCII whitespace between its words (SQLite's, no
+ * comments) and an ASCII or quoted name: group 1 is the name as written, the rest of the statement (from the
+ * column's name on) is what SQLite adds to the CREATE statement. Anything else takes the scratch connection.
+ */
+const ADD_HEAD = /^ALTER[ \t\n\f\r]+TABLE[ \t\n\f\r]+(?:(?:main|"main"|\[main\]|`main`)[ \t\n\f\r]*\.[ \t\n\f\r]*)?("(?:[^"]|"")*"|\[[^\]]*\]|`(?:[^`]|``)*`|[A-Za-z_][A-Za-z0-9_$]*)[ \t\n\f\r]+ADD(?:[ \t\n\f\r]+COLUMN)?[ \t\n\f\r]+(?=[^ \t\n\f\r])/i;
+
+interface Held {
+  /** The attached scratch schema, quoted; the table's copy there; and the statement to run on that copy. */
+  schema: string;
+  table: string;
+  create: string;
+  alter: string;
+}
+
+/**
+ * Where the connection has an empty attached database of its own (`scratchSchema`: the data check's twin) and
+ * can pause foreign keys inside a transaction, ADD COLUMN on a table with rows is tried on a copy of the table
+ * there: the rows go over inside SQLite (no literals), and a schema change there makes SQLite re-read only
+ * that small schema. The statement is the same from the column's name on, only the table is qualified.
+ */
+function heldStatement(db: AlterDb, tableSql: string, sql: string): Held | undefined {
+  if (db.scratchSchema === undefined || !db.setForeignKeys || !tableSql.startsWith('CREATE TABLE ')) return undefined;
+  const head = ADD_HEAD.exec(sql);
+  if (!head) return undefined;
+  const schema = q(db.scratchSchema);
+  return {
+    schema,
+    table: `${schema}.${head[1]!}`,
+    create: `CREATE TABLE ${schema}.${tableSql.slice('CREATE TABLE '.length)}`,
+    alter: `ALTER TABLE ${schema}.${head[1]!} ADD COLUMN ${sql.slice(head[0].length)}`,
+  };
+}
+
+/**
+ * ADD COLUMN through a copy of the table in the scratch schema (see heldStatement): the copy gets the rows
+ * (before the statement when the verdict must be taken on them, else after), the statement runs on it unless
+ * the CREATE statement is known, and the rows come back from it into the re-created table. Foreign keys are
+ * paused while the copy is filled (its parents are not there) and on for the statement where it adds a
+ * REFERENCES column, as on the scratch connection.
+ */
+function heldAddColumn(
+  db: AlterDb,
+  held: Held,
+  t: { name: string; sql: string; keyed: string[]; onRows: boolean; known: string | undefined; autoincrement: boolean },
+  verdict: (created: string | undefined) => created is string,
+  redo: (copy: RowCopy, created: string) => boolean,
+): boolean {
+  const setKeys = db.setForeignKeys!.bind(db);
+  const ok = (sql: string) => db.tryExec(sql) === undefined;
+  const columns = t.keyed.join(', ');
+  const fill = () => ok(`INSERT INTO ${held.table} (${columns}) SELECT ${columns} FROM main.${q(t.name)}`);
+  const storedSql = () => db.rows(`SELECT sql FROM ${held.schema}.sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE`, [t.name])[0]?.[0];
+  const keys = /\bREFERENCES\b/i.test(held.alter);
+  let created = t.known;
+  let ready = false;
+  setKeys(false);
+  try {
+    // The copy must have the table's very definition (SQLite stores it from the name on, whatever the schema).
+    ready = ok(held.create) && storedSql() === t.sql && (!t.onRows || fill());
+    if (ready && created === undefined) {
+      if (keys) setKeys(true);
+      ready = ok(held.alter);
+      if (keys) setKeys(false);
+      const after = ready ? storedSql() : undefined;
+      created = typeof after === 'string' ? after : undefined;
+    }
+    if (ready && !t.onRows) ready = fill();
+  } finally {
+    setKeys(true);
+  }
+  try {
+    return ready && verdict(created) && redo({ statements: [`INSERT INTO main.${q(t.name)} (${columns}) SELECT ${columns} FROM ${held.table}`] }, created);
+  } finally {
+    db.tryExec(`DROP TABLE IF EXISTS ${held.table}`);
+    if (t.autoincrement) db.tryExec(`DELETE FROM ${held.schema}.sqlite_sequence`);
+  }
 }
 
 /** A table's rows as INSERT statements that put each back exactly: same rowid, same values of the same types. */
@@ -170,8 +267,7 @@ const ROWS_PER_INSERT = 200;
  * -0.0 as 0.0 in SQL text. (Literals rather than a temporary table: creating and dropping one costs two
  * passes over the schema, most of an ADD COLUMN on a large schema.)
  */
-function rowCopy(db: SqlDb, name: string, columns: string[], withoutRowid: boolean): RowCopy | undefined {
-  const keyed = withoutRowid ? columns.map(q) : ['rowid', ...columns.map(q)];
+function rowCopy(db: SqlDb, name: string, keyed: string[]): RowCopy | undefined {
   // One result column per value: SQLite prepares that in under half the time of one concatenated tuple.
   const literal = (c: string) => `CASE typeof(${c}) WHEN 'text' THEN 'CAST(X''' || hex(${c}) || ''' AS TEXT)' ELSE quote(${c}) END`;
   const found = db.rows(`SELECT ${keyed.map(literal).join(', ')} FROM main.${q(name)}`);

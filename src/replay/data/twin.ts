@@ -21,6 +21,8 @@ import { RowEvents } from './row-events.js';
 import { classifyObjects, existingObjects, q, type SchemaEntry } from './tables.js';
 
 const SAVEPOINT = 'd1_migrate_data_check';
+/** Where ADD COLUMN holds a table's rows (alter.ts heldStatement): a database of the twin's own, attached. */
+const SCRATCH_SCHEMA = 'd1_migrate_scratch';
 
 /** The twin's own bookkeeping, for the replay cache (with an image of its database). */
 export interface TwinState {
@@ -106,6 +108,7 @@ export class Twin {
   }
 
   private open(db: WasmDb): WasmDb {
+    db.attachScratch(SCRATCH_SCHEMA);
     this.events.attach(db);
     this.savepoint = db.control(`SAVEPOINT ${SAVEPOINT}`);
     this.release = db.control(`RELEASE ${SAVEPOINT}`);

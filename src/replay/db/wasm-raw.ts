@@ -262,3 +262,15 @@ export class RawValues {
     }
   }
 }
+
+/** A 32-bit little-endian pointer (this build is wasm32). */
+export function readPtr(heap: Uint8Array, at: Ptr): Ptr {
+  return (heap[at]! | (heap[at + 1]! << 8) | (heap[at + 2]! << 16) | (heap[at + 3]! << 24)) >>> 0;
+}
+
+export function writePtr(heap: Uint8Array, at: Ptr, value: Ptr): void {
+  heap[at] = value & 0xff;
+  heap[at + 1] = (value >>> 8) & 0xff;
+  heap[at + 2] = (value >>> 16) & 0xff;
+  heap[at + 3] = (value >>> 24) & 0xff;
+}

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SqlText } from '../statements.js';
 import type { OoDb, OoStmt, Ptr, RowChange, Sqlite3, Wasm } from './wasm-api.js';
-import { rawValues, type RawValues } from './wasm-raw.js';
+import { rawValues, readPtr, writePtr, type RawValues } from './wasm-raw.js';
 import type { Backend, Control, Prepared, SqlDb, SqlValue, Stmt } from './types.js';
 
 export type { Capi, OoDb, Ptr, RawExports, RowChange, Sqlite3, Wasm } from './wasm-api.js';
@@ -212,6 +212,14 @@ export class WasmDb implements SqlDb {
     this.raw = rawValues(sqlite3);
   }
 
+  /** The empty database attachScratch() attached, where alter.ts holds a table's rows (see heldStatement). */
+  scratchSchema: string | undefined;
+
+  /** Attaches it, outside a transaction (SQLite refuses ATTACH in one); unqualified names still find main's first. */
+  attachScratch(name: string): void {
+    if (this.tryExec(`ATTACH ':memory:' AS "${name.replace(/"/g, '""')}"`) === undefined) this.scratchSchema = name;
+  }
+
   /** Replaces the (empty) database by a copy of `image`. */
   load(image: Uint8Array): void {
     this.clearCache();
@@ -384,16 +392,4 @@ function setDoubleQuotedStrings(sqlite3: Sqlite3, db: Ptr, on: boolean): void {
  */
 export function execOn(sqlite3: Sqlite3, db: Ptr, sql: string): string | undefined {
   return rawValues(sqlite3).exec(db, sql);
-}
-
-/** A 32-bit little-endian pointer (this build is wasm32). */
-function readPtr(heap: Uint8Array, at: Ptr): Ptr {
-  return (heap[at]! | (heap[at + 1]! << 8) | (heap[at + 2]! << 16) | (heap[at + 3]! << 24)) >>> 0;
-}
-
-function writePtr(heap: Uint8Array, at: Ptr, value: Ptr): void {
-  heap[at] = value & 0xff;
-  heap[at + 1] = (value >>> 8) & 0xff;
-  heap[at + 2] = (value >>> 16) & 0xff;
-  heap[at + 3] = (value >>> 24) & 0xff;
 }

@@ -42133,7 +42133,7 @@ function addColumn(db, scratch, target, opts = {}) {
     };
     const held = rows > 0 ? heldStatement(db, table.sql, target.sql) : undefined;
     if (held)
-        return heldAddColumn(db, held, { name: table.name, sql: table.sql, keyed, onRows, known, autoincrement }, verdict, redo);
+        return heldAddColumn(db, held, { name: table.name, sql: table.sql, keyed, onRows, known }, verdict, redo);
     const copy = rows > 0 ? rowCopy(db, table.name, keyed) : undefined;
     if (rows > 0 && !copy)
         return false;
@@ -42171,14 +42171,17 @@ function heldStatement(db, tableSql, sql) {
     if (db.scratchSchema === undefined || !db.setForeignKeys || !tableSql.startsWith('CREATE TABLE '))
         return undefined;
     const head = ADD_HEAD.exec(sql);
-    if (!head)
+    const rest = head ? sql.slice(head[0].length) : '';
+    // The statement runs on the connection's own database with sqlite_exec, which would run a second statement
+    // too: a `;` anywhere but at the end (even one in a string) takes the scratch connection.
+    if (!head || rest.replace(/;[ \t\n\f\r]*$/, '').includes(';'))
         return undefined;
     const schema = q(db.scratchSchema);
     return {
         schema,
         table: `${schema}.${head[1]}`,
         create: `CREATE TABLE ${schema}.${tableSql.slice('CREATE TABLE '.length)}`,
-        alter: `ALTER TABLE ${schema}.${head[1]} ADD COLUMN ${sql.slice(head[0].length)}`,
+        alter: `ALTER TABLE ${schema}.${head[1]} ADD COLUMN ${rest}`,
     };
 }
 /**
@@ -42193,22 +42196,20 @@ function heldAddColumn(db, held, t, verdict, redo) {
     const ok = (sql) => db.tryExec(sql) === undefined;
     const columns = t.keyed.join(', ');
     const fill = () => ok(`INSERT INTO ${held.table} (${columns}) SELECT ${columns} FROM main.${q(t.name)}`);
-    const storedSql = () => db.rows(`SELECT sql FROM ${held.schema}.sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE`, [t.name])[0]?.[0];
     const keys = /\bREFERENCES\b/i.test(held.alter);
     let created = t.known;
     let ready = false;
     setKeys(false);
     try {
         // The copy must have the table's very definition (SQLite stores it from the name on, whatever the schema).
-        ready = ok(held.create) && storedSql() === t.sql && (!t.onRows || fill());
+        ready = ok(held.create) && storedCreate(db, t.name, held.schema) === t.sql && (!t.onRows || fill());
         if (ready && created === undefined) {
             if (keys)
                 setKeys(true);
             ready = ok(held.alter);
             if (keys)
                 setKeys(false);
-            const after = ready ? storedSql() : undefined;
-            created = typeof after === 'string' ? after : undefined;
+            created = ready ? storedCreate(db, t.name, held.schema) : undefined;
         }
         if (ready && !t.onRows)
             ready = fill();
@@ -42220,10 +42221,15 @@ function heldAddColumn(db, held, t, verdict, redo) {
         return ready && verdict(created) && redo({ statements: [`INSERT INTO main.${q(t.name)} (${columns}) SELECT ${columns} FROM ${held.table}`] }, created);
     }
     finally {
+        // An AUTOINCREMENT copy leaves its counter in the scratch database's sqlite_sequence: nothing reads it, and the
+        // next copy of the table sets its rows' rowids itself.
         db.tryExec(`DROP TABLE IF EXISTS ${held.table}`);
-        if (t.autoincrement)
-            db.tryExec(`DELETE FROM ${held.schema}.sqlite_sequence`);
     }
+}
+/** The CREATE statement SQLite stored for table `name` (in `schema`, quoted; main by default). */
+function storedCreate(db, name, schema = 'main') {
+    const sql = db.rows(`SELECT sql FROM ${schema}.sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE`, [name])[0]?.[0];
+    return typeof sql === 'string' ? sql : undefined;
 }
 /** Rows per INSERT statement of a RowCopy. */
 const ROWS_PER_INSERT = 200;
@@ -42273,8 +42279,7 @@ function scratchAlter(s, table, rows, sql) {
             s.tryExec('PRAGMA foreign_keys = ON');
         if (s.tryExec(sql) !== undefined)
             return undefined;
-        const after = s.rows(`SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE`, [table.name])[0]?.[0];
-        return typeof after === 'string' ? after : undefined;
+        return storedCreate(s, table.name);
     }
     finally {
         if (keys)

@@ -262,6 +262,15 @@ function scratchLeft(db: SqlDb): unknown[] {
 
 const SCRATCH = 'd1_migrate_scratch';
 
+/** Calls `tried` whenever alter.ts runs the statement on its copy in `db`'s scratch database. */
+function countHeld(db: SqlDb, tried: () => void): void {
+  const exec = db.tryExec.bind(db);
+  db.tryExec = (sql: string) => {
+    if (sql.startsWith(`ALTER TABLE "${SCRATCH}".`)) tried();
+    return exec(sql);
+  };
+}
+
 /** The WASM build with the scratch database attached to every connection, as the data check's twin has it. */
 function heldBackend(wasm: WasmBackend): Backend {
   const attached = (db: WasmDb) => {
@@ -292,13 +301,7 @@ async function eachBackend(fn: (c: { label: string; first: SqlDb; real: SqlDb; f
       runs++;
       return scratch;
     };
-    for (const db of [first, fast]) {
-      const exec = db.tryExec.bind(db);
-      db.tryExec = (sql: string) => {
-        if (sql.startsWith(`ALTER TABLE "${SCRATCH}".`)) runs++;
-        return exec(sql);
-      };
-    }
+    for (const db of [first, fast]) countHeld(db, () => runs++);
     try {
       fn({ label, first, real, fast, counted, runs: () => runs });
     } finally {
@@ -428,16 +431,15 @@ describe('ADD COLUMN without a schema reload', () => {
     ['ALTER TABLE parent ADD COLUMN n INTEGER NOT NULL DEFAULT 0 CHECK (n > 0)', 'held', false],
     ['ALTER TABLE parent /* a comment */ ADD COLUMN note TEXT', 'scratch connection', true],
     ["ALTER TABLE 'parent' ADD COLUMN note TEXT", 'scratch connection', true],
+    // The copy's statement runs on the connection's own database: a `;` inside it never goes there.
+    ["ALTER TABLE parent ADD COLUMN note TEXT DEFAULT ';'", 'scratch connection', true],
+    ['ALTER TABLE parent ADD COLUMN note TEXT;  \n', 'held', true],
   ])('held rows: %j takes the %s (used: %s)', async (alter, path, works) => {
     const wasm = await wasmBackend();
     const [real, fast, scratch] = [wasm.open(), heldBackend(wasm).open() as WasmDb, wasm.open()];
     let connection = 0;
     let held = 0;
-    const exec = fast.tryExec.bind(fast);
-    fast.tryExec = (sql: string) => {
-      if (sql.startsWith(`ALTER TABLE "${SCRATCH}".`)) held++;
-      return exec(sql);
-    };
+    countHeld(fast, () => held++);
     try {
       for (const db of [real, fast]) expect(db.tryExec(`${PARENT}\nCREATE INDEX parent_name ON parent (name); BEGIN;`)).toBeUndefined();
       const realError = real.tryExec(alter);
@@ -454,6 +456,23 @@ describe('ADD COLUMN without a schema reload', () => {
       expect(state(fast)).toEqual(state(real));
     } finally {
       for (const db of [real, fast, scratch]) db.close();
+    }
+  });
+
+  // Should a caller ever pass more than one statement, the second must not run on the connection's own database.
+  test('held rows: a second statement after the ADD COLUMN never runs on the database', async () => {
+    const wasm = await wasmBackend();
+    const [fast, scratch] = [heldBackend(wasm).open(), wasm.open()];
+    let held = 0;
+    countHeld(fast, () => held++);
+    try {
+      expect(fast.tryExec(`${PARENT}\nCREATE TABLE other (x); INSERT INTO other VALUES (1); BEGIN;`)).toBeUndefined();
+      addColumn(fast, () => scratch, { table: 'parent', sql: 'ALTER TABLE parent ADD COLUMN note TEXT; DROP TABLE other' });
+      expect(held).toBe(0);
+      expect(fast.rows(`SELECT x FROM other`)).toEqual([[1]]);
+    } finally {
+      fast.close();
+      scratch.close();
     }
   });
 

@@ -4,6 +4,7 @@
  * `replay-unverified` when the schema it ran on is incomplete, and notes where a static rule already says it.
  */
 import { checkDuplicateNumbers } from '../rules/duplicate-number.js';
+import { tokenize } from '../sql/tokenize.js';
 import type { Finding, MigrationFile } from '../types.js';
 import { firstLine, type SqlText } from './statements.js';
 
@@ -75,13 +76,14 @@ export function describeFailure(ctx: FailureContext, file: MigrationFile, text: 
       : '';
     return { finding: { rule: 'sql-syntax', file: file.relPath, line, message: `${f.message} in \`${first}\`${where}.${semicolon}${shared}` } };
   }
+  const why = trailingCommentNote(f.message, text.slice(f.start, Math.min(end, bookStart)));
   if (ctx.brokenHistory !== undefined && !ctx.settled?.has(file.name)) {
     return {
       finding: {
         rule: 'replay-unverified',
         file: file.relPath,
         line,
-        message: `${f.message} at \`${first}\`${where} — but the migrations before it do not replay (${ctx.brokenHistory} fails), so the schema it ran on is incomplete and the replay cannot tell whether the real database has what it needs. Preview with credentials checks it against the live schema.${shared}`,
+        message: `${f.message} at \`${first}\`${where} — but the migrations before it do not replay (${ctx.brokenHistory} fails), so the schema it ran on is incomplete and the replay cannot tell whether the real database has what it needs. Preview with credentials checks it against the live schema.${why}${shared}`,
       },
     };
   }
@@ -90,9 +92,31 @@ export function describeFailure(ctx: FailureContext, file: MigrationFile, text: 
       rule: 'replay-error',
       file: file.relPath,
       line,
-      message: `${f.message} — replaying the migrations in wrangler's order on a fresh D1-like database fails at \`${first}\`${where}; wrangler stops here and rolls this file back.${shared}`,
+      message: `${f.message} — replaying the migrations in wrangler's order on a fresh D1-like database fails at \`${first}\`${where}; wrangler stops here and rolls this file back.${why}${shared}`,
     },
   };
+}
+
+/**
+ * Why `ALTER TABLE … ADD COLUMN …` fails with "error in table T after add column: incomplete input" when a
+ * `--` comment ends it (before its `;`): SQLite copies the column's text up to the `;` (trailing spaces and `;`
+ * trimmed) into the table's CREATE statement, so the comment runs to the end of that statement and hides its
+ * closing parenthesis. Every SQLite does this (3.40, 3.53, 3.54 checked), and so do D1, which gets the file as
+ * written, and wrangler 4.164's local apply; wrangler 4.86's local apply strips comments before it runs a file
+ * (its statement splitter) and passes. Empty unless `message` is that error and `statement` ends that way.
+ */
+export function trailingCommentNote(message: string, statement: string): string {
+  if (!/^error in table .* after add column: incomplete input$/s.test(message)) return '';
+  const tokens = tokenize(statement).filter((t) => t.kind !== 'space');
+  while (tokens.length > 0 && tokens[tokens.length - 1]!.kind === 'punct' && tokens[tokens.length - 1]!.text === ';') tokens.pop();
+  const last = tokens[tokens.length - 1];
+  if (last?.kind !== 'comment' || !last.text.startsWith('--')) return '';
+  return (
+    ` The statement ends with a \`--\` comment before its \`;\`: SQLite copies the new column's text` +
+    ` up to the \`;\`, that comment included, into the table's CREATE statement, where the comment hides the closing` +
+    ` parenthesis. Put the comment after the \`;\`, or write it as /* … */. wrangler 4.86's local apply strips comments` +
+    ` before it runs a file and so passes; D1 receives the file unchanged and fails there, as does newer wrangler's local apply.`
+  );
 }
 
 /** Files sharing the failing file's number: wrangler runs them all, in name order. */

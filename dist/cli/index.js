@@ -1912,7 +1912,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(674);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(315);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), process.cwd());
 
@@ -1921,7 +1921,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 674:
+/***/ 315:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3833,7 +3833,8 @@ const RULES = [
     { id: 'ambiguous-order', severity: 'warning', title: 'Apply order not obvious', wholeFile: true, summary: 'The apply order is not obvious or not defined: mixed-width numbers, or names without a number.' },
     { id: 'ignored-file', severity: 'warning', title: 'File wrangler ignores', wholeFile: true, summary: 'A file in the migrations folder that wrangler silently ignores (e.g. .SQL, .sql.txt).' },
     { id: 'unreadable-file', severity: 'error', title: 'Migration file cannot be read', wholeFile: true, summary: 'A .sql entry wrangler would run cannot be read as UTF-8 text (a directory, dangling symlink, no permission, binary or invalid UTF-8): wrangler would crash or send garbage.' },
-    { id: 'empty-migration', severity: 'warning', title: 'Empty migration', wholeFile: true, summary: 'Empty or comments-only file: harmless now (wrangler applies and records it), but SQL added to it later never runs where it was applied.' },
+    { id: 'empty-migration', severity: 'warning', title: 'Empty migration', wholeFile: true, summary: 'Empty or comments-only file: harmless now (wrangler applies and records it), but SQL added to it later never runs where it was applied. A comment left open is unclosed-comment.' },
+    { id: 'unclosed-comment', severity: 'error', title: 'Comment that swallows the rest of the file', summary: 'A /* comment that is never closed: everything after it, and the row wrangler appends to record the migration, is comment. The file applies but is never recorded (every later apply runs it again), or, with no SQL before it, fails.' },
     { id: 'sql-syntax', severity: 'error', title: 'SQL syntax error', summary: "SQLite's own parser rejects a statement." },
     { id: 'replay-error', severity: 'error', title: 'Migration fails when replayed in order', summary: 'Replaying the migrations in wrangler order on a fresh D1-like SQLite fails at this statement.' },
     { id: 'replay-unverified', severity: 'warning', title: 'New migration fails on a history that does not replay', summary: 'A new migration fails on the replayed schema, but the migrations before it do not replay (their base schema came from outside the folder, or files were deleted), so the replay cannot tell; preview with credentials checks it against the real database.' },
@@ -15457,6 +15458,17 @@ function trailingCommentNote(message, statement) {
         ` parenthesis. Put the comment after the \`;\`, or write it as /* … */. wrangler 4.86's local apply strips comments` +
         ` before it runs a file and so passes; D1 receives the file unchanged and fails there, as does newer wrangler's local apply.`);
 }
+/**
+ * The failure of a text with no statement at all, not even wrangler's bookkeeping INSERT: a `/*` comment left
+ * open swallowed it (rules/unclosed-comment.ts reports it). wrangler (4.86 and 4.164, local) and D1 refuse such a
+ * text with "SQL code did not contain a statement."; `start` is the open comment's byte offset.
+ */
+function noStatementFailure(text, bookStart) {
+    const body = text.slice(0, bookStart);
+    const open = tokenize_tokenize(body).findLast((t) => t.kind === 'comment' && t.text.startsWith('/*'));
+    const start = open ? Buffer.byteLength(body.slice(0, open.start), 'utf8') : 0;
+    return { message: 'SQL code did not contain a statement.', start, parse: false, resumeAt: bookStart, reportedBy: 'unclosed-comment' };
+}
 /** Files sharing the failing file's number: wrangler runs them all, in name order. */
 function sharedNumberNote(files, file) {
     if (file.number === null)
@@ -15817,11 +15829,14 @@ class Replayer {
             throw new Error(`replay: SAVEPOINT ${replay_SAVEPOINT} failed: ${beginError}`);
         let failure;
         try {
-            const walk = eachStatement(this.db, text, 0, (stmt, start, end) => this.runStatement(file, text, stmt, start, end, data));
+            let statements = 0;
+            const walk = eachStatement(this.db, text, 0, (stmt, start, end) => (statements++, this.runStatement(file, text, stmt, start, end, data)));
             if ('failed' in walk)
                 failure = { ...walk.failed, parse: isParseError(walk.failed.message) };
             else if ('stopped' in walk)
                 failure = walk.stopped;
+            else if (statements === 0)
+                failure = noStatementFailure(text, bookStart);
             if (!failure) {
                 // The outermost RELEASE commits, which is where deferred foreign keys are checked — as at the end of
                 // D1's per-file transaction.
@@ -16942,7 +16957,43 @@ const destructiveChange = {
     },
 };
 
+;// CONCATENATED MODULE: ./build/src/rules/unclosed-comment.js
+
+const unclosed_comment_ID = 'unclosed-comment';
+/**
+ * A `/*` comment that is never closed runs to the end of the file — and wrangler appends the INSERT that
+ * records the migration after the file's text, so it swallows that INSERT too (SQLite reads an unclosed block
+ * comment as whitespace up to the end of its input). Checked with local wrangler 4.86 and 4.164, and D1
+ * receives the same text: a file with statements before the comment applies but is never recorded, so every
+ * later `migrations apply` runs it again; a file with none fails with "SQL code did not contain a statement."
+ */
+const unclosedComment = {
+    id: unclosed_comment_ID,
+    check(ctx) {
+        const out = [];
+        for (const pm of ctx.migrations) {
+            const open = unclosedCommentOf(pm);
+            if (!open)
+                continue;
+            const last = open.line + (open.text.trimEnd().match(/\r\n|\r|\n/g)?.length ?? 0);
+            const span = last > open.line ? `lines ${open.line}–${last}` : `line ${open.line}`;
+            const effect = pm.empty
+                ? 'Nothing in the file is SQL then, so wrangler fails on it with "SQL code did not contain a statement." and stops there.'
+                : 'The statements before it run, but the migration is never recorded in the migrations table, so every later `wrangler d1 migrations apply` runs it again (an INSERT adds its rows again, a CREATE TABLE fails because the table exists).';
+            out.push(findingAt(unclosed_comment_ID, pm, open, `This \`/*\` comment is never closed: SQLite reads the rest of the file (${span}) as comment, and with it the INSERT that wrangler appends after the file to record the migration. ${effect} Close the comment with \`*/\`.`));
+        }
+        return out;
+    },
+};
+/** The file's last comment when it is a `/*` comment that is never closed (it then runs to the end of the file). */
+function unclosedCommentOf(pm) {
+    const last = pm.comments[pm.comments.length - 1];
+    // SQLite looks for the closing `*/` from the comment's third character on, as the tokenizer does: `/*/` is open.
+    return last && last.text.startsWith('/*') && (last.text.length < 4 || !last.text.endsWith('*/')) ? last : undefined;
+}
+
 ;// CONCATENATED MODULE: ./build/src/rules/empty-migration.js
+
 
 const empty_migration_ID = 'empty-migration';
 const emptyMigration = {
@@ -16950,7 +17001,8 @@ const emptyMigration = {
     check(ctx) {
         const out = [];
         for (const pm of ctx.migrations) {
-            if (!pm.empty)
+            // A comment left open swallows wrangler's bookkeeping INSERT too: the file fails (unclosed-comment).
+            if (!pm.empty || unclosedCommentOf(pm))
                 continue;
             const what = pm.comments.length > 0 ? 'has only comments' : 'has no SQL';
             out.push(findingAt(empty_migration_ID, pm, { line: 1, column: 1 }, `Migration ${pm.file.name} ${what}. That is harmless as it stands — wrangler applies and records it, and tools such as Prisma write such files — but SQL added to this file later never runs on databases that already applied it: put later changes in a new migration (editing an applied file is reported as modified-migration on pull requests). If the file was meant to hold SQL, add it now or delete the file.`));
@@ -24694,9 +24746,11 @@ function isConstant(expr) {
 
 
 
+
 /** Every rule that needs only the parsed SQL (no database). */
 const STATIC_RULES = [
     emptyMigration,
+    unclosedComment,
     transactionStatement,
     foreignKeysPragma,
     pragmaNotAllowed,

@@ -119,6 +119,18 @@ export function trailingCommentNote(message: string, statement: string): string 
   );
 }
 
+/**
+ * The failure of a text with no statement at all, not even wrangler's bookkeeping INSERT: a `/*` comment left
+ * open swallowed it (rules/unclosed-comment.ts reports it). wrangler (4.86 and 4.164, local) and D1 refuse such a
+ * text with "SQL code did not contain a statement."; `start` is the open comment's byte offset.
+ */
+export function noStatementFailure(text: SqlText, bookStart: number): Failure {
+  const body = text.slice(0, bookStart);
+  const open = tokenize(body).findLast((t) => t.kind === 'comment' && t.text.startsWith('/*'));
+  const start = open ? Buffer.byteLength(body.slice(0, open.start), 'utf8') : 0;
+  return { message: 'SQL code did not contain a statement.', start, parse: false, resumeAt: bookStart, reportedBy: 'unclosed-comment' };
+}
+
 /** Files sharing the failing file's number: wrangler runs them all, in name order. */
 function sharedNumberNote(files: MigrationFile[], file: MigrationFile): string {
   if (file.number === null) return '';

@@ -23,7 +23,7 @@ import type { KeptRebuild } from './data/rebuilds.js';
 import { NeedsWasm, replayBackend, wasm, type Backend, type Control, type SqlDb, type Stmt } from './db/index.js';
 import { doubleQuotedFinding, doubleQuotedLiterals } from './double-quoted.js';
 import { dropReferenced, Repointed } from './drop-referenced.js';
-import { describeFailure, type Failure } from './failure.js';
+import { describeFailure, noStatementFailure, type Failure } from './failure.js';
 import { readSchema, seedSchema } from './schema.js';
 import { eachStatement, isParseError, SqlText } from './statements.js';
 import type { ReplayInput, ReplayResult } from './types.js';
@@ -280,9 +280,11 @@ class Replayer {
     if (beginError) throw new Error(`replay: SAVEPOINT ${SAVEPOINT} failed: ${beginError}`);
     let failure: Failure | undefined;
     try {
-      const walk = eachStatement(this.db, text, 0, (stmt, start, end) => this.runStatement(file, text, stmt, start, end, data));
+      let statements = 0;
+      const walk = eachStatement(this.db, text, 0, (stmt, start, end) => (statements++, this.runStatement(file, text, stmt, start, end, data)));
       if ('failed' in walk) failure = { ...walk.failed, parse: isParseError(walk.failed.message) };
       else if ('stopped' in walk) failure = walk.stopped;
+      else if (statements === 0) failure = noStatementFailure(text, bookStart);
       if (!failure) {
         // The outermost RELEASE commits, which is where deferred foreign keys are checked — as at the end of
         // D1's per-file transaction.

@@ -9,11 +9,13 @@ import { secretInMigration } from './secret-in-migration.js';
 import { statementTooLarge } from './statement-too-large.js';
 import { transactionStatement } from './transaction-statement.js';
 import { unsupportedStatement } from './unsupported-statement.js';
+import { unclosedComment } from './unclosed-comment.js';
 import { unsafeAddColumn } from './unsafe-add-column.js';
 
 /** Every rule that needs only the parsed SQL (no database). */
 export const STATIC_RULES: StaticRule[] = [
   emptyMigration,
+  unclosedComment,
   transactionStatement,
   foreignKeysPragma,
   pragmaNotAllowed,

@@ -30524,7 +30524,7 @@ function isInside(parent, child) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9385);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2460);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30533,7 +30533,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9385:
+/***/ 2460:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47686,10 +47686,13 @@ function rebuildOf(table, index, all) {
         return table;
     return all.find((r) => r.to === key && r.index < index)?.fromName;
 }
-function checkStatement(pm, stmt, index, all, out) {
+function checkStatement(pm, stmt, index, all, ledger, out) {
     const t = stmt.tokens;
     const i = verbIndex(stmt);
-    const at = (tok, message) => {
+    const at = (tok, table, message) => {
+        // wrangler's migrations table holds none of the app's data: ledger-write says what writing it does.
+        if (table?.toLowerCase() === ledger)
+            return;
         out.push(findingAt(ID, pm, tok, `${message} ${SUPPRESS}`));
     };
     switch (verb(stmt)) {
@@ -47702,10 +47705,10 @@ function checkStatement(pm, stmt, index, all, out) {
             const table = quoteName(name.name);
             const rebuilt = rebuildOf(name.name, index, all);
             if (rebuilt !== undefined) {
-                at(stmt, `Table rebuild of \`${quoteName(rebuilt)}\` (copy into a new table, \`DROP TABLE ${table}\`, rename): rows survive only in the columns the INSERT ... SELECT copies, and on D1, where foreign keys are always on, dropping a table that other tables reference deletes or nulls their rows (ON DELETE CASCADE / SET NULL) or fails. Check the copied columns and the tables that reference it.`);
+                at(stmt, name.name, `Table rebuild of \`${quoteName(rebuilt)}\` (copy into a new table, \`DROP TABLE ${table}\`, rename): rows survive only in the columns the INSERT ... SELECT copies, and on D1, where foreign keys are always on, dropping a table that other tables reference deletes or nulls their rows (ON DELETE CASCADE / SET NULL) or fails. Check the copied columns and the tables that reference it.`);
             }
             else {
-                at(stmt, `\`DROP TABLE ${table}\` deletes the table and all its rows, and D1 cannot undo it except by a Time Travel restore of the whole database. Make sure nothing still reads it and its data is no longer needed (or back it up first).`);
+                at(stmt, name.name, `\`DROP TABLE ${table}\` deletes the table and all its rows, and D1 cannot undo it except by a Time Travel restore of the whole database. Make sure nothing still reads it and its data is no longer needed (or back it up first).`);
             }
             return;
         }
@@ -47717,19 +47720,19 @@ function checkStatement(pm, stmt, index, all, out) {
                 return;
             const colTok = util_isWord(t[name.next + 1], 'COLUMN') ? t[name.next + 2] : t[name.next + 1];
             const col = colTok ? (colTok.kind === 'word' ? colTok.text : colTok.value) : '?';
-            at(t[name.next], `\`ALTER TABLE ${quoteName(name.name)} DROP COLUMN ${quoteName(col)}\` deletes that column's data for every row. Deploy code that no longer uses the column first, and back up the data if it may be needed.`);
+            at(t[name.next], name.name, `\`ALTER TABLE ${quoteName(name.name)} DROP COLUMN ${quoteName(col)}\` deletes that column's data for every row. Deploy code that no longer uses the column first, and back up the data if it may be needed.`);
             return;
         }
         case 'DELETE':
             if (!hasTopLevelWord(t, i, 'WHERE')) {
                 const name = readName(t, i + 2);
-                at(stmt, `\`DELETE FROM ${name ? quoteName(name.name) : '...'}\` has no WHERE clause and deletes every row. Add a WHERE clause.`);
+                at(stmt, name?.name, `\`DELETE FROM ${name ? quoteName(name.name) : '...'}\` has no WHERE clause and deletes every row. Add a WHERE clause.`);
             }
             return;
         case 'UPDATE':
             if (!hasTopLevelWord(t, i, 'WHERE')) {
                 const name = readName(t, util_isWord(t[i + 1], 'OR') ? i + 3 : i + 1);
-                at(stmt, `\`UPDATE ${name ? quoteName(name.name) : '...'}\` has no WHERE clause and overwrites every row. Add a WHERE clause.`);
+                at(stmt, name?.name, `\`UPDATE ${name ? quoteName(name.name) : '...'}\` has no WHERE clause and overwrites every row. Add a WHERE clause.`);
             }
             return;
     }
@@ -47740,7 +47743,7 @@ const destructiveChange = {
         const out = [];
         for (const pm of ctx.migrations) {
             const all = renames(pm);
-            pm.statements.forEach((stmt, index) => checkStatement(pm, stmt, index, all, out));
+            pm.statements.forEach((stmt, index) => checkStatement(pm, stmt, index, all, ctx.target.migrationsTable.toLowerCase(), out));
         }
         return out;
     },
@@ -47854,6 +47857,86 @@ const foreignKeysPragma = {
         return out;
     },
 };
+
+;// CONCATENATED MODULE: ./build/src/rules/ledger-write.js
+
+const ledger_write_ID = 'ledger-write';
+/** What happens when a migration writes the ledger that way (checked with real wrangler 4.86 and 4.164). */
+const EFFECT = {
+    delete: 'the migrations whose rows it deletes count as pending again, so the next `wrangler d1 migrations apply` runs them a second time (a CREATE TABLE there then fails because the table exists, an INSERT adds its rows twice)',
+    update: 'a migration whose recorded name changes counts as pending again and runs a second time on the next apply, and the new name marks a file as applied that may never have run',
+    insert: 'a name it records counts as applied, so wrangler never runs that file (a later file of this run fails its own bookkeeping INSERT with "UNIQUE constraint failed")',
+    drop: 'wrangler\'s bookkeeping INSERT at the end of this file then fails, and a ledger created again is empty: every migration counts as pending and runs again',
+    alter: 'wrangler reads and writes it by its name and its `name` column, so the bookkeeping of this file or of the next apply fails, or the next apply starts from an empty ledger and runs every migration again',
+};
+/**
+ * A migration that writes wrangler's ledger (`d1_migrations`, or the binding's `migrations_table`): wrangler
+ * decides what to run from that table alone, so a row a migration deletes, renames or adds makes a later apply
+ * run a file again or skip it for good. The file itself applies without an error.
+ */
+const ledgerWrite = {
+    id: ledger_write_ID,
+    check(ctx) {
+        const out = [];
+        const ledger = ctx.target.migrationsTable.toLowerCase();
+        for (const pm of ctx.migrations) {
+            for (const stmt of pm.statements) {
+                const write = ledgerTarget(stmt);
+                if (!write || write.name.name.toLowerCase() !== ledger || !mainSchema(write.name.schema))
+                    continue;
+                out.push(findingAt(ledger_write_ID, pm, write.name.tok, `This statement ${write.what} ${quoteName(write.name.name)}, the table where wrangler records which migrations ran: ${EFFECT[write.how]}. Leave that table to wrangler; to record or forget migrations on purpose, use the ledger operations (\`baseline\`, \`mark-applied\`, \`rename-applied\`: docs/ledger.md), which check the database first.`));
+            }
+        }
+        return out;
+    },
+};
+function mainSchema(schema) {
+    return schema === undefined || schema.toLowerCase() === 'main';
+}
+/** The table a statement writes rows of, drops or alters, and how; after a `WITH …` prefix too. */
+function ledgerTarget(stmt) {
+    const t = stmt.tokens;
+    let i = verbIndex(stmt);
+    if (util_isWord(t[i], 'WITH'))
+        i = afterWith(t, i);
+    const at = (j, how, what) => {
+        const name = readName(t, j);
+        return name ? { name, how, what } : undefined;
+    };
+    if (util_isWord(t[i], 'INSERT', 'REPLACE')) {
+        let j = i + 1;
+        if (util_isWord(t[j], 'OR'))
+            j += 2;
+        return util_isWord(t[j], 'INTO') ? at(j + 1, 'insert', 'adds rows to') : undefined;
+    }
+    if (util_isWord(t[i], 'UPDATE'))
+        return at(util_isWord(t[i + 1], 'OR') ? i + 3 : i + 1, 'update', 'changes rows of');
+    if (util_isWord(t[i], 'DELETE') && util_isWord(t[i + 1], 'FROM'))
+        return at(i + 2, 'delete', 'deletes rows of');
+    if (util_isWord(t[i], 'DROP') && util_isWord(t[i + 1], 'TABLE'))
+        return at(skipIfExists(t, i + 2), 'drop', 'drops');
+    if (util_isWord(t[i], 'ALTER') && util_isWord(t[i + 1], 'TABLE')) {
+        const name = readName(t, i + 2);
+        // ADD COLUMN leaves what wrangler reads and writes in place.
+        if (!name || util_isWord(t[name.next], 'ADD'))
+            return undefined;
+        return { name, how: 'alter', what: util_isWord(t[name.next], 'RENAME') && util_isWord(t[name.next + 1], 'TO') ? 'renames' : 'alters' };
+    }
+    return undefined;
+}
+/** The index of the first top-level word after a `WITH [RECURSIVE] name AS (…), …` prefix. */
+function afterWith(t, i) {
+    let depth = 0;
+    for (let j = i + 1; j < t.length; j++) {
+        if (util_isPunct(t[j], '('))
+            depth++;
+        else if (util_isPunct(t[j], ')'))
+            depth--;
+        else if (depth === 0 && util_isWord(t[j], 'INSERT', 'REPLACE', 'UPDATE', 'DELETE', 'SELECT'))
+            return j;
+    }
+    return t.length;
+}
 
 ;// CONCATENATED MODULE: ./build/src/rules/columns.js
 
@@ -55536,10 +55619,12 @@ function isConstant(expr) {
 
 
 
+
 /** Every rule that needs only the parsed SQL (no database). */
 const STATIC_RULES = [
     emptyMigration,
     unclosedComment,
+    ledgerWrite,
     transactionStatement,
     foreignKeysPragma,
     pragmaNotAllowed,
@@ -62953,6 +63038,7 @@ const RULES = [
     { id: 'unreadable-file', severity: 'error', title: 'Migration file cannot be read', wholeFile: true, summary: 'A .sql entry wrangler would run cannot be read as UTF-8 text (a directory, dangling symlink, no permission, binary or invalid UTF-8): wrangler would crash or send garbage.' },
     { id: 'empty-migration', severity: 'warning', title: 'Empty migration', wholeFile: true, summary: 'Empty or comments-only file: harmless now (wrangler applies and records it), but SQL added to it later never runs where it was applied. A comment left open is unclosed-comment.' },
     { id: 'unclosed-comment', severity: 'error', title: 'Comment that swallows the rest of the file', summary: 'A /* comment that is never closed: everything after it, and the row wrangler appends to record the migration, is comment. The file applies but is never recorded (every later apply runs it again), or, with no SQL before it, fails.' },
+    { id: 'ledger-write', severity: 'error', title: 'Migration that writes the migrations table', summary: "A migration that deletes, changes or adds rows of wrangler's migrations table (d1_migrations or migrations_table), drops or renames it: the next apply runs applied files again or never runs a file it marked." },
     { id: 'sql-syntax', severity: 'error', title: 'SQL syntax error', summary: "SQLite's own parser rejects a statement." },
     { id: 'replay-error', severity: 'error', title: 'Migration fails when replayed in order', summary: 'Replaying the migrations in wrangler order on a fresh D1-like SQLite fails at this statement.' },
     { id: 'replay-unverified', severity: 'warning', title: 'New migration fails on a history that does not replay', summary: 'A new migration fails on the replayed schema, but the migrations before it do not replay (their base schema came from outside the folder, or files were deleted), so the replay cannot tell; preview with credentials checks it against the real database.' },

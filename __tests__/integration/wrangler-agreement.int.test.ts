@@ -33,8 +33,11 @@ interface Case {
    * differs (its statement splitter drops comments before running a file).
    */
   replayAgreesWith?: 'latest';
-  /** What a second `migrations apply` runs again: files wrangler applied but did not record. */
-  reapplied?: string[];
+  /**
+   * What a second `migrations apply` on the same database does: the files it applies again (applied but not
+   * recorded) and where it fails (a recorded file made pending again).
+   */
+  secondApply?: { applied: string[]; failed: string | null };
   /**
    * What validate reports on the set (`rule severity file`, sorted), for the naming cases: the verdict on a
    * file's name or emptiness is proven by what wrangler does with it.
@@ -178,13 +181,32 @@ const CASES: Case[] = [
       '0003_after.sql': 'CREATE TABLE after_x (id INTEGER);\n',
     },
     null,
-    { validate: ['unclosed-comment error migrations/0002_x.sql'], reapplied: ['0002_x.sql'] },
+    { validate: ['unclosed-comment error migrations/0002_x.sql'], secondApply: { applied: ['0002_x.sql'], failed: null } },
   ),
   fixture(
     'a comments-only file whose /* is never closed fails',
     { '0001_init.sql': 'CREATE TABLE t (x);\n', '0002_x.sql': '-- seed data\n/* TODO: rows\n', '0003_after.sql': 'CREATE TABLE after_x (id INTEGER);\n' },
     '0002_x.sql',
     { reportedBy: 'unclosed-comment', validate: ['unclosed-comment error migrations/0002_x.sql'] },
+  ),
+  fixture(
+    "a migration deletes an applied file's ledger row: applied, and the next apply runs that file again",
+    {
+      '0001_init.sql': 'CREATE TABLE t (id INTEGER PRIMARY KEY);\n',
+      '0002_reset.sql': "DELETE FROM d1_migrations WHERE name = '0001_init.sql';\n",
+    },
+    null,
+    { validate: ['ledger-write error migrations/0002_reset.sql'], secondApply: { applied: [], failed: '0001_init.sql' } },
+  ),
+  fixture(
+    'a migration records a later file as applied: that file fails its own bookkeeping',
+    {
+      '0001_init.sql': 'CREATE TABLE t (id INTEGER PRIMARY KEY);\n',
+      '0002_mark.sql': "INSERT INTO d1_migrations (name) VALUES ('0003_after.sql');\n",
+      '0003_after.sql': 'CREATE TABLE after_x (id INTEGER);\n',
+    },
+    '0003_after.sql',
+    { validate: ['ledger-write error migrations/0002_mark.sql', 'replay-error error migrations/0003_after.sql'] },
   ),
   fixture('BOM and CRLF', { '0001_a.sql': '\uFEFFCREATE TABLE a (\r\n  x TEXT\r\n);\r\nCREATE TABLE b (y);\r\n' }, null),
   fixture(
@@ -245,7 +267,7 @@ async function agreement(c: Case): Promise<void> {
     const versions: WranglerVersion[] = c.latest && haveLatest ? ['4.86', 'latest'] : ['4.86'];
     for (const version of versions) {
       const run = await wranglerApplyLocal(dir, c.binding, { version, env: c.env });
-      const again = c.reapplied ? await wranglerApplyLocal(dir, c.binding, { version, env: c.env }) : undefined;
+      const again = c.secondApply ? await wranglerApplyLocal(dir, c.binding, { version, env: c.env }) : undefined;
       rmSync(join(dir, '.wrangler'), { recursive: true, force: true }); // a fresh local database for the next run
       if (version === '4.86') row.w486 = run;
       else row.latest = run;
@@ -253,7 +275,7 @@ async function agreement(c: Case): Promise<void> {
       const context = `${c.id} / wrangler ${version}\n${run.stdout}\n${run.stderr}`;
       // Ground truth first, so a broken wrangler run is not mistaken for agreement.
       expect({ context, exit: run.exitCode, failed: run.failedMigration ?? null }).toEqual({ context, exit: expected ? 1 : 0, failed: expected });
-      if (again) expect({ context, reapplied: again.applied }).toEqual({ context, reapplied: c.reapplied });
+      if (again) expect({ context, applied: again.applied, failed: again.failedMigration ?? null }).toEqual({ context, ...c.secondApply });
       if (c.replayAgreesWith === 'latest' ? version === 'latest' : version === '4.86' || c.latestExpectFailure === undefined) {
         // The replay mirrors wrangler 4.86; the newest wrangler agrees except where a case says otherwise.
         expect(replay.failedAt ?? null).toBe(run.failedMigration ?? null);

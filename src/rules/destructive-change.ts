@@ -40,10 +40,12 @@ function rebuildOf(table: string, index: number, all: Rename[]): string | undefi
   return all.find((r) => r.to === key && r.index < index)?.fromName;
 }
 
-function checkStatement(pm: ParsedMigration, stmt: Statement, index: number, all: Rename[], out: Finding[]): void {
+function checkStatement(pm: ParsedMigration, stmt: Statement, index: number, all: Rename[], ledger: string, out: Finding[]): void {
   const t = stmt.tokens;
   const i = verbIndex(stmt);
-  const at = (tok: Token | Statement, message: string): void => {
+  const at = (tok: Token | Statement, table: string | undefined, message: string): void => {
+    // wrangler's migrations table holds none of the app's data: ledger-write says what writing it does.
+    if (table?.toLowerCase() === ledger) return;
     out.push(findingAt(ID, pm, tok, `${message} ${SUPPRESS}`));
   };
   switch (verb(stmt)) {
@@ -54,9 +56,9 @@ function checkStatement(pm: ParsedMigration, stmt: Statement, index: number, all
       const table = quoteName(name.name);
       const rebuilt = rebuildOf(name.name, index, all);
       if (rebuilt !== undefined) {
-        at(stmt, `Table rebuild of \`${quoteName(rebuilt)}\` (copy into a new table, \`DROP TABLE ${table}\`, rename): rows survive only in the columns the INSERT ... SELECT copies, and on D1, where foreign keys are always on, dropping a table that other tables reference deletes or nulls their rows (ON DELETE CASCADE / SET NULL) or fails. Check the copied columns and the tables that reference it.`);
+        at(stmt, name.name, `Table rebuild of \`${quoteName(rebuilt)}\` (copy into a new table, \`DROP TABLE ${table}\`, rename): rows survive only in the columns the INSERT ... SELECT copies, and on D1, where foreign keys are always on, dropping a table that other tables reference deletes or nulls their rows (ON DELETE CASCADE / SET NULL) or fails. Check the copied columns and the tables that reference it.`);
       } else {
-        at(stmt, `\`DROP TABLE ${table}\` deletes the table and all its rows, and D1 cannot undo it except by a Time Travel restore of the whole database. Make sure nothing still reads it and its data is no longer needed (or back it up first).`);
+        at(stmt, name.name, `\`DROP TABLE ${table}\` deletes the table and all its rows, and D1 cannot undo it except by a Time Travel restore of the whole database. Make sure nothing still reads it and its data is no longer needed (or back it up first).`);
       }
       return;
     }
@@ -66,19 +68,19 @@ function checkStatement(pm: ParsedMigration, stmt: Statement, index: number, all
       if (!name || !isWord(t[name.next], 'DROP')) return;
       const colTok = isWord(t[name.next + 1], 'COLUMN') ? t[name.next + 2] : t[name.next + 1];
       const col = colTok ? (colTok.kind === 'word' ? colTok.text : colTok.value) : '?';
-      at(t[name.next]!, `\`ALTER TABLE ${quoteName(name.name)} DROP COLUMN ${quoteName(col)}\` deletes that column's data for every row. Deploy code that no longer uses the column first, and back up the data if it may be needed.`);
+      at(t[name.next]!, name.name, `\`ALTER TABLE ${quoteName(name.name)} DROP COLUMN ${quoteName(col)}\` deletes that column's data for every row. Deploy code that no longer uses the column first, and back up the data if it may be needed.`);
       return;
     }
     case 'DELETE':
       if (!hasTopLevelWord(t, i, 'WHERE')) {
         const name = readName(t, i + 2);
-        at(stmt, `\`DELETE FROM ${name ? quoteName(name.name) : '...'}\` has no WHERE clause and deletes every row. Add a WHERE clause.`);
+        at(stmt, name?.name, `\`DELETE FROM ${name ? quoteName(name.name) : '...'}\` has no WHERE clause and deletes every row. Add a WHERE clause.`);
       }
       return;
     case 'UPDATE':
       if (!hasTopLevelWord(t, i, 'WHERE')) {
         const name = readName(t, isWord(t[i + 1], 'OR') ? i + 3 : i + 1);
-        at(stmt, `\`UPDATE ${name ? quoteName(name.name) : '...'}\` has no WHERE clause and overwrites every row. Add a WHERE clause.`);
+        at(stmt, name?.name, `\`UPDATE ${name ? quoteName(name.name) : '...'}\` has no WHERE clause and overwrites every row. Add a WHERE clause.`);
       }
       return;
   }
@@ -90,7 +92,7 @@ export const destructiveChange: StaticRule = {
     const out: Finding[] = [];
     for (const pm of ctx.migrations) {
       const all = renames(pm);
-      pm.statements.forEach((stmt, index) => checkStatement(pm, stmt, index, all, out));
+      pm.statements.forEach((stmt, index) => checkStatement(pm, stmt, index, all, ctx.target.migrationsTable.toLowerCase(), out));
     }
     return out;
   },

@@ -3,6 +3,7 @@ import type { RuleContext, StaticRule } from './types.js';
 import { destructiveChange } from './destructive-change.js';
 import { emptyMigration } from './empty-migration.js';
 import { foreignKeysPragma } from './foreign-keys-pragma.js';
+import { ledgerWrite } from './ledger-write.js';
 import { postgresSyntax } from './postgres-syntax.js';
 import { pragmaNotAllowed } from './pragma-not-allowed.js';
 import { secretInMigration } from './secret-in-migration.js';
@@ -16,6 +17,7 @@ import { unsafeAddColumn } from './unsafe-add-column.js';
 export const STATIC_RULES: StaticRule[] = [
   emptyMigration,
   unclosedComment,
+  ledgerWrite,
   transactionStatement,
   foreignKeysPragma,
   pragmaNotAllowed,

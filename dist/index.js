@@ -47868,6 +47868,8 @@ const EFFECT = {
     insert: 'a name it records counts as applied, so wrangler never runs that file (a later file of this run fails its own bookkeeping INSERT with "UNIQUE constraint failed")',
     drop: 'wrangler\'s bookkeeping INSERT at the end of this file then fails, and a ledger created again is empty: every migration counts as pending and runs again',
     alter: 'wrangler reads and writes it by its name and its `name` column, so the bookkeeping of this file or of the next apply fails, or the next apply starts from an empty ledger and runs every migration again',
+    trigger: 'it runs at every bookkeeping INSERT wrangler makes from now on, so what it does decides which migrations wrangler thinks have run',
+    'trigger-body': 'each time the trigger fires, the ledger changes: applied migrations can count as pending again (and run a second time) or files as applied that never ran',
 };
 /**
  * A migration that writes wrangler's ledger (`d1_migrations`, or the binding's `migrations_table`): wrangler
@@ -47881,8 +47883,8 @@ const ledgerWrite = {
         const ledger = ctx.target.migrationsTable.toLowerCase();
         for (const pm of ctx.migrations) {
             for (const stmt of pm.statements) {
-                const write = ledgerTarget(stmt);
-                if (!write || write.name.name.toLowerCase() !== ledger || !mainSchema(write.name.schema))
+                const write = ledgerTarget(stmt, ledger);
+                if (!write)
                     continue;
                 out.push(findingAt(ledger_write_ID, pm, write.name.tok, `This statement ${write.what} ${quoteName(write.name.name)}, the table where wrangler records which migrations ran: ${EFFECT[write.how]}. Leave that table to wrangler; to record or forget migrations on purpose, use the ledger operations (\`baseline\`, \`mark-applied\`, \`rename-applied\`: docs/ledger.md), which check the database first.`));
             }
@@ -47890,15 +47892,22 @@ const ledgerWrite = {
         return out;
     },
 };
-function mainSchema(schema) {
-    return schema === undefined || schema.toLowerCase() === 'main';
-}
-/** The table a statement writes rows of, drops or alters, and how; after a `WITH …` prefix too. */
-function ledgerTarget(stmt) {
+/** How a statement writes the ledger (`ledger`, lower-cased), if it does. */
+function ledgerTarget(stmt, ledger) {
     const t = stmt.tokens;
     let i = verbIndex(stmt);
+    if (util_isWord(t[i], 'CREATE'))
+        return triggerTarget(t, i, ledger);
     if (util_isWord(t[i], 'WITH'))
         i = afterWith(t, i);
+    const write = writeAt(t, i);
+    return write && isLedger(write.name, ledger) ? write : undefined;
+}
+function isLedger(name, ledger) {
+    return name.name.toLowerCase() === ledger && (name.schema === undefined || name.schema.toLowerCase() === 'main');
+}
+/** The table the statement starting at t[i] writes rows of, drops or alters, and how. */
+function writeAt(t, i) {
     const at = (j, how, what) => {
         const name = readName(t, j);
         return name ? { name, how, what } : undefined;
@@ -47921,6 +47930,30 @@ function ledgerTarget(stmt) {
         if (!name || util_isWord(t[name.next], 'ADD'))
             return undefined;
         return { name, how: 'alter', what: util_isWord(t[name.next], 'RENAME') && util_isWord(t[name.next + 1], 'TO') ? 'renames' : 'alters' };
+    }
+    return undefined;
+}
+/**
+ * `CREATE [TEMP] TRIGGER … ON <ledger> …`, or a trigger whose body writes the ledger (each statement of the
+ * body starts after BEGIN or a `;`).
+ */
+function triggerTarget(t, i, ledger) {
+    let j = i + 1;
+    if (util_isWord(t[j], 'TEMP', 'TEMPORARY'))
+        j++;
+    if (!util_isWord(t[j], 'TRIGGER'))
+        return undefined;
+    const begin = t.findIndex((x, k) => k > j && util_isWord(x, 'BEGIN'));
+    const on = t.findIndex((x, k) => k > j && (begin === -1 || k < begin) && util_isWord(x, 'ON'));
+    const table = on === -1 ? undefined : readName(t, on + 1);
+    if (table && isLedger(table, ledger))
+        return { name: table, how: 'trigger', what: 'puts a trigger on' };
+    for (let k = begin + 1; begin !== -1 && k < t.length; k++) {
+        if (k !== begin + 1 && !util_isPunct(t[k - 1], ';'))
+            continue;
+        const write = writeAt(t, util_isWord(t[k], 'WITH') ? afterWith(t, k) : k);
+        if (write && isLedger(write.name, ledger))
+            return { ...write, how: 'trigger-body', what: `creates a trigger whose body ${write.what}` };
     }
     return undefined;
 }

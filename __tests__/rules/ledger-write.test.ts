@@ -16,10 +16,15 @@ describe('ledger-write', () => {
     ['RENAME TO', 'ALTER TABLE d1_migrations RENAME TO old_migrations;', 'renames', 'every migration again'],
     ['RENAME COLUMN', 'ALTER TABLE d1_migrations RENAME COLUMN name TO file;', 'alters', 'bookkeeping'],
     ['a quoted, main-qualified, upper-case name', 'DELETE FROM main."D1_Migrations";', 'deletes rows of', 'count as pending again'],
+    ['a trigger on it', 'CREATE TRIGGER keep AFTER INSERT ON d1_migrations BEGIN SELECT 1; END;', 'puts a trigger on', 'every bookkeeping INSERT'],
+    ['a trigger whose body writes it', "CREATE TRIGGER reset AFTER INSERT ON t BEGIN\n  SELECT 1;\n  DELETE FROM d1_migrations WHERE name = 'x';\nEND;", 'creates a trigger whose body deletes rows of', 'each time the trigger fires'],
   ])('%s of the ledger is an error saying what the next apply does', (_what, sql, verb, effect) => {
-    const found = check(ledgerWrite, `CREATE TABLE t (x);\n${sql}\n`);
+    const file = `CREATE TABLE t (x);\n${sql}\n`;
+    // Reported where the statement names the ledger.
+    const line = file.slice(0, file.toLowerCase().indexOf('d1_migrations')).split('\n').length;
+    const found = check(ledgerWrite, file);
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ rule: 'ledger-write', severity: 'error', line: 2 });
+    expect(found[0]).toMatchObject({ rule: 'ledger-write', severity: 'error', line });
     expect(found[0]!.message).toContain(`This statement ${verb} `);
     expect(found[0]!.message).toContain(effect);
     expect(found[0]!.message).toContain('`baseline`, `mark-applied`, `rename-applied`');
@@ -32,6 +37,8 @@ describe('ledger-write', () => {
     ['another schema', 'DELETE FROM other.d1_migrations;'],
     ['copying from it', 'INSERT INTO audit (name) SELECT name FROM d1_migrations;'],
     ['its name in a string', "INSERT INTO notes (text) VALUES ('DELETE FROM d1_migrations');"],
+    ['a trigger that reads it', 'CREATE TRIGGER log AFTER INSERT ON t BEGIN INSERT INTO audit (n) SELECT count(*) FROM d1_migrations; END;'],
+    ['a trigger on another table', 'CREATE TRIGGER log AFTER DELETE ON d1_migrations_old BEGIN SELECT 1; END;'],
   ])('%s is not reported', (_what, sql) => {
     expect(check(ledgerWrite, sql)).toEqual([]);
   });

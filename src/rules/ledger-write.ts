@@ -1,7 +1,7 @@
 import type { Finding } from '../types.js';
 import type { Statement, Token } from '../sql/types.js';
 import type { StaticRule } from './types.js';
-import { findingAt, isPunct, isWord, quoteName, readName, skipIfExists, verbIndex } from './util.js';
+import { findingAt, isPunct, isWord, quoteName, readName, skipIfExists, verbIndex, type QualifiedName } from './util.js';
 
 const ID = 'ledger-write';
 
@@ -12,6 +12,8 @@ const EFFECT = {
   insert: 'a name it records counts as applied, so wrangler never runs that file (a later file of this run fails its own bookkeeping INSERT with "UNIQUE constraint failed")',
   drop: 'wrangler\'s bookkeeping INSERT at the end of this file then fails, and a ledger created again is empty: every migration counts as pending and runs again',
   alter: 'wrangler reads and writes it by its name and its `name` column, so the bookkeeping of this file or of the next apply fails, or the next apply starts from an empty ledger and runs every migration again',
+  trigger: 'it runs at every bookkeeping INSERT wrangler makes from now on, so what it does decides which migrations wrangler thinks have run',
+  'trigger-body': 'each time the trigger fires, the ledger changes: applied migrations can count as pending again (and run a second time) or files as applied that never ran',
 } as const;
 
 type How = keyof typeof EFFECT;
@@ -28,8 +30,8 @@ export const ledgerWrite: StaticRule = {
     const ledger = ctx.target.migrationsTable.toLowerCase();
     for (const pm of ctx.migrations) {
       for (const stmt of pm.statements) {
-        const write = ledgerTarget(stmt);
-        if (!write || write.name.name.toLowerCase() !== ledger || !mainSchema(write.name.schema)) continue;
+        const write = ledgerTarget(stmt, ledger);
+        if (!write) continue;
         out.push(
           findingAt(
             ID,
@@ -44,15 +46,24 @@ export const ledgerWrite: StaticRule = {
   },
 };
 
-function mainSchema(schema: string | undefined): boolean {
-  return schema === undefined || schema.toLowerCase() === 'main';
-}
-
-/** The table a statement writes rows of, drops or alters, and how; after a `WITH …` prefix too. */
-function ledgerTarget(stmt: Statement): { name: NonNullable<ReturnType<typeof readName>>; how: How; what: string } | undefined {
+/** How a statement writes the ledger (`ledger`, lower-cased), if it does. */
+function ledgerTarget(stmt: Statement, ledger: string): Target | undefined {
   const t = stmt.tokens;
   let i = verbIndex(stmt);
+  if (isWord(t[i], 'CREATE')) return triggerTarget(t, i, ledger);
   if (isWord(t[i], 'WITH')) i = afterWith(t, i);
+  const write = writeAt(t, i);
+  return write && isLedger(write.name, ledger) ? write : undefined;
+}
+
+type Target = { name: QualifiedName; how: How; what: string };
+
+function isLedger(name: QualifiedName, ledger: string): boolean {
+  return name.name.toLowerCase() === ledger && (name.schema === undefined || name.schema.toLowerCase() === 'main');
+}
+
+/** The table the statement starting at t[i] writes rows of, drops or alters, and how. */
+function writeAt(t: Token[], i: number): Target | undefined {
   const at = (j: number, how: How, what: string) => {
     const name = readName(t, j);
     return name ? { name, how, what } : undefined;
@@ -70,6 +81,26 @@ function ledgerTarget(stmt: Statement): { name: NonNullable<ReturnType<typeof re
     // ADD COLUMN leaves what wrangler reads and writes in place.
     if (!name || isWord(t[name.next], 'ADD')) return undefined;
     return { name, how: 'alter', what: isWord(t[name.next], 'RENAME') && isWord(t[name.next + 1], 'TO') ? 'renames' : 'alters' };
+  }
+  return undefined;
+}
+
+/**
+ * `CREATE [TEMP] TRIGGER … ON <ledger> …`, or a trigger whose body writes the ledger (each statement of the
+ * body starts after BEGIN or a `;`).
+ */
+function triggerTarget(t: Token[], i: number, ledger: string): Target | undefined {
+  let j = i + 1;
+  if (isWord(t[j], 'TEMP', 'TEMPORARY')) j++;
+  if (!isWord(t[j], 'TRIGGER')) return undefined;
+  const begin = t.findIndex((x, k) => k > j && isWord(x, 'BEGIN'));
+  const on = t.findIndex((x, k) => k > j && (begin === -1 || k < begin) && isWord(x, 'ON'));
+  const table = on === -1 ? undefined : readName(t, on + 1);
+  if (table && isLedger(table, ledger)) return { name: table, how: 'trigger', what: 'puts a trigger on' };
+  for (let k = begin + 1; begin !== -1 && k < t.length; k++) {
+    if (k !== begin + 1 && !isPunct(t[k - 1], ';')) continue;
+    const write = writeAt(t, isWord(t[k], 'WITH') ? afterWith(t, k) : k);
+    if (write && isLedger(write.name, ledger)) return { ...write, how: 'trigger-body', what: `creates a trigger whose body ${write.what}` };
   }
   return undefined;
 }

@@ -47620,6 +47620,20 @@ function verb(stmt) {
     const tok = stmt.tokens[verbIndex(stmt)];
     return tok && tok.kind === 'word' ? tok.value : '';
 }
+/** Index of the first top-level word (outside parentheses) among `upper` at or after `from`, or -1. */
+function findWord(tokens, from, ...upper) {
+    let depth = 0;
+    for (let i = from; i < tokens.length; i++) {
+        const t = tokens[i];
+        if (util_isPunct(t, '('))
+            depth++;
+        else if (util_isPunct(t, ')'))
+            depth--;
+        else if (depth === 0 && util_isWord(t, ...upper))
+            return i;
+    }
+    return -1;
+}
 /** Skip `IF EXISTS` / `IF NOT EXISTS` at tokens[i]. */
 function skipIfExists(tokens, i) {
     if (!util_isWord(tokens[i], 'IF'))
@@ -47741,9 +47755,10 @@ const destructiveChange = {
     id: ID,
     check(ctx) {
         const out = [];
+        const ledger = ctx.target.migrationsTable.toLowerCase();
         for (const pm of ctx.migrations) {
             const all = renames(pm);
-            pm.statements.forEach((stmt, index) => checkStatement(pm, stmt, index, all, ctx.target.migrationsTable.toLowerCase(), out));
+            pm.statements.forEach((stmt, index) => checkStatement(pm, stmt, index, all, ledger, out));
         }
         return out;
     },
@@ -47860,6 +47875,7 @@ const foreignKeysPragma = {
 
 ;// CONCATENATED MODULE: ./build/src/rules/ledger-write.js
 
+
 const ledger_write_ID = 'ledger-write';
 /** What happens when a migration writes the ledger that way (checked with real wrangler 4.86 and 4.164). */
 const EFFECT = {
@@ -47895,12 +47911,10 @@ const ledgerWrite = {
 /** How a statement writes the ledger (`ledger`, lower-cased), if it does. */
 function ledgerTarget(stmt, ledger) {
     const t = stmt.tokens;
-    let i = verbIndex(stmt);
+    const i = verbIndex(stmt);
     if (util_isWord(t[i], 'CREATE'))
         return triggerTarget(t, i, ledger);
-    if (util_isWord(t[i], 'WITH'))
-        i = afterWith(t, i);
-    const write = writeAt(t, i);
+    const write = writeAt(t, skipWith(t, i));
     return write && isLedger(write.name, ledger) ? write : undefined;
 }
 function isLedger(name, ledger) {
@@ -47943,32 +47957,20 @@ function triggerTarget(t, i, ledger) {
         j++;
     if (!util_isWord(t[j], 'TRIGGER'))
         return undefined;
-    const begin = t.findIndex((x, k) => k > j && util_isWord(x, 'BEGIN'));
-    const on = t.findIndex((x, k) => k > j && (begin === -1 || k < begin) && util_isWord(x, 'ON'));
+    const trigger = readName(t, skipIfExists(t, j + 1));
+    const on = trigger ? findWord(t, trigger.next, 'ON') : -1;
     const table = on === -1 ? undefined : readName(t, on + 1);
     if (table && isLedger(table, ledger))
         return { name: table, how: 'trigger', what: 'puts a trigger on' };
+    const begin = table ? findWord(t, table.next, 'BEGIN') : -1;
     for (let k = begin + 1; begin !== -1 && k < t.length; k++) {
         if (k !== begin + 1 && !util_isPunct(t[k - 1], ';'))
             continue;
-        const write = writeAt(t, util_isWord(t[k], 'WITH') ? afterWith(t, k) : k);
+        const write = writeAt(t, skipWith(t, k));
         if (write && isLedger(write.name, ledger))
             return { ...write, how: 'trigger-body', what: `creates a trigger whose body ${write.what}` };
     }
     return undefined;
-}
-/** The index of the first top-level word after a `WITH [RECURSIVE] name AS (…), …` prefix. */
-function afterWith(t, i) {
-    let depth = 0;
-    for (let j = i + 1; j < t.length; j++) {
-        if (util_isPunct(t[j], '('))
-            depth++;
-        else if (util_isPunct(t[j], ')'))
-            depth--;
-        else if (depth === 0 && util_isWord(t[j], 'INSERT', 'REPLACE', 'UPDATE', 'DELETE', 'SELECT'))
-            return j;
-    }
-    return t.length;
 }
 
 ;// CONCATENATED MODULE: ./build/src/rules/columns.js
@@ -55416,20 +55418,6 @@ const transactionStatement = {
 const unsupported_statement_ID = 'unsupported-statement';
 // workerd's authorizer allows only these virtual table modules (SQLITE_CREATE_VTABLE case in sqlite.c++).
 const VTABLE_MODULES = new Set(['fts5', 'fts5vocab']);
-/** Index of the first top-level `word` at or after `from`, or -1. */
-function findWord(tokens, from, upper) {
-    let depth = 0;
-    for (let i = from; i < tokens.length; i++) {
-        const t = tokens[i];
-        if (util_isPunct(t, '('))
-            depth++;
-        else if (util_isPunct(t, ')'))
-            depth--;
-        else if (depth === 0 && util_isWord(t, upper))
-            return i;
-    }
-    return -1;
-}
 /** The objects a statement creates, changes or writes: where a reserved `_cf_` name or `temp.` would be rejected. */
 function targets(stmt, i) {
     const t = stmt.tokens;

@@ -90,9 +90,10 @@ export const destructiveChange: StaticRule = {
   id: ID,
   check(ctx) {
     const out: Finding[] = [];
+    const ledger = ctx.target.migrationsTable.toLowerCase();
     for (const pm of ctx.migrations) {
       const all = renames(pm);
-      pm.statements.forEach((stmt, index) => checkStatement(pm, stmt, index, all, ctx.target.migrationsTable.toLowerCase(), out));
+      pm.statements.forEach((stmt, index) => checkStatement(pm, stmt, index, all, ledger, out));
     }
     return out;
   },

@@ -1,7 +1,8 @@
 import type { Finding } from '../types.js';
 import type { Statement, Token } from '../sql/types.js';
 import type { StaticRule } from './types.js';
-import { findingAt, isPunct, isWord, quoteName, readName, skipIfExists, verbIndex, type QualifiedName } from './util.js';
+import { skipWith } from '../replay/data/analyse.js';
+import { findingAt, findWord, isPunct, isWord, quoteName, readName, skipIfExists, verbIndex, type QualifiedName } from './util.js';
 
 const ID = 'ledger-write';
 
@@ -49,10 +50,9 @@ export const ledgerWrite: StaticRule = {
 /** How a statement writes the ledger (`ledger`, lower-cased), if it does. */
 function ledgerTarget(stmt: Statement, ledger: string): Target | undefined {
   const t = stmt.tokens;
-  let i = verbIndex(stmt);
+  const i = verbIndex(stmt);
   if (isWord(t[i], 'CREATE')) return triggerTarget(t, i, ledger);
-  if (isWord(t[i], 'WITH')) i = afterWith(t, i);
-  const write = writeAt(t, i);
+  const write = writeAt(t, skipWith(t, i));
   return write && isLedger(write.name, ledger) ? write : undefined;
 }
 
@@ -93,25 +93,15 @@ function triggerTarget(t: Token[], i: number, ledger: string): Target | undefine
   let j = i + 1;
   if (isWord(t[j], 'TEMP', 'TEMPORARY')) j++;
   if (!isWord(t[j], 'TRIGGER')) return undefined;
-  const begin = t.findIndex((x, k) => k > j && isWord(x, 'BEGIN'));
-  const on = t.findIndex((x, k) => k > j && (begin === -1 || k < begin) && isWord(x, 'ON'));
+  const trigger = readName(t, skipIfExists(t, j + 1));
+  const on = trigger ? findWord(t, trigger.next, 'ON') : -1;
   const table = on === -1 ? undefined : readName(t, on + 1);
   if (table && isLedger(table, ledger)) return { name: table, how: 'trigger', what: 'puts a trigger on' };
+  const begin = table ? findWord(t, table.next, 'BEGIN') : -1;
   for (let k = begin + 1; begin !== -1 && k < t.length; k++) {
     if (k !== begin + 1 && !isPunct(t[k - 1], ';')) continue;
-    const write = writeAt(t, isWord(t[k], 'WITH') ? afterWith(t, k) : k);
+    const write = writeAt(t, skipWith(t, k));
     if (write && isLedger(write.name, ledger)) return { ...write, how: 'trigger-body', what: `creates a trigger whose body ${write.what}` };
   }
   return undefined;
-}
-
-/** The index of the first top-level word after a `WITH [RECURSIVE] name AS (…), …` prefix. */
-function afterWith(t: Token[], i: number): number {
-  let depth = 0;
-  for (let j = i + 1; j < t.length; j++) {
-    if (isPunct(t[j], '(')) depth++;
-    else if (isPunct(t[j], ')')) depth--;
-    else if (depth === 0 && isWord(t[j], 'INSERT', 'REPLACE', 'UPDATE', 'DELETE', 'SELECT')) return j;
-  }
-  return t.length;
 }

@@ -1,24 +1,12 @@
 import type { Finding } from '../types.js';
-import type { ParsedMigration, Statement, Token } from '../sql/types.js';
+import type { ParsedMigration, Statement } from '../sql/types.js';
 import type { StaticRule } from './types.js';
 import { isReservedName } from './pragma-allowlist.js';
-import { findingAt, isPunct, isWord, nameOf, readName, skipIfExists, verb, verbIndex, type QualifiedName } from './util.js';
+import { findingAt, findWord, isWord, nameOf, readName, skipIfExists, verb, verbIndex, type QualifiedName } from './util.js';
 
 const ID = 'unsupported-statement';
 // workerd's authorizer allows only these virtual table modules (SQLITE_CREATE_VTABLE case in sqlite.c++).
 const VTABLE_MODULES = new Set(['fts5', 'fts5vocab']);
-
-/** Index of the first top-level `word` at or after `from`, or -1. */
-function findWord(tokens: Token[], from: number, upper: string): number {
-  let depth = 0;
-  for (let i = from; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (isPunct(t, '(')) depth++;
-    else if (isPunct(t, ')')) depth--;
-    else if (depth === 0 && isWord(t, upper)) return i;
-  }
-  return -1;
-}
 
 /** The objects a statement creates, changes or writes: where a reserved `_cf_` name or `temp.` would be rejected. */
 function targets(stmt: Statement, i: number): QualifiedName[] {

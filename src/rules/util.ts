@@ -55,6 +55,18 @@ export function verb(stmt: Statement): string {
   return tok && tok.kind === 'word' ? tok.value : '';
 }
 
+/** Index of the first top-level word (outside parentheses) among `upper` at or after `from`, or -1. */
+export function findWord(tokens: Token[], from: number, ...upper: string[]): number {
+  let depth = 0;
+  for (let i = from; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (isPunct(t, '(')) depth++;
+    else if (isPunct(t, ')')) depth--;
+    else if (depth === 0 && isWord(t, ...upper)) return i;
+  }
+  return -1;
+}
+
 /** Skip `IF EXISTS` / `IF NOT EXISTS` at tokens[i]. */
 export function skipIfExists(tokens: Token[], i: number): number {
   if (!isWord(tokens[i], 'IF')) return i;
